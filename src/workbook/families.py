@@ -141,7 +141,9 @@ def hierarchy_issues(tree: pd.DataFrame) -> pd.DataFrame:
     cycle_size = faults[faults["issue"] == CYCLE].groupby("root_id")["account_id"].transform("size")
     detail = pd.Series("", index=faults.index, dtype="string")
     is_missing = faults["issue"] == MISSING_PARENT
-    detail[is_missing] = "parent_id " + faults.loc[is_missing, "parent_id"] + " is not among the accounts"
+    detail[is_missing] = (
+        "parent_id " + faults.loc[is_missing, "parent_id"] + " is not among the accounts"
+    )
     is_cycle = faults["issue"] == CYCLE
     detail[is_cycle] = (
         "on a parent cycle of "

@@ -23,8 +23,8 @@ Column kinds
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pandas as pd
 
@@ -104,7 +104,12 @@ SPECS: dict[str, TableSpec] = {
             _c("lead_id", "id", True, "Unique lead id."),
             _c("created_at", "date", True, "Acquisition date; defines the cohort."),
             _c("source", "category", False, "Marketing source (web, event, ...)."),
-            _c("status", "category", False, "Lead status (Open, Working, Nurture, Unqualified, Converted)."),
+            _c(
+                "status",
+                "category",
+                False,
+                "Lead status (Open, Working, Nurture, Unqualified, Converted).",
+            ),
             _c("score", "number", False, "Marketing score; may be blank."),
             _c("owner_id", "id", False, "Owning rep."),
             _c("handed_off_at", "date", False, "When marketing handed the lead to sales."),

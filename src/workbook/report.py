@@ -174,7 +174,9 @@ class Report:
         if self.out_dir is None:
             return None
         path = self.out_dir / "summary.json"
-        path.write_text(json.dumps(_jsonable(payload), indent=2, ensure_ascii=False), encoding="utf-8")
+        path.write_text(
+            json.dumps(_jsonable(payload), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         return path
 
     # -- display ----------------------------------------------------------
@@ -198,8 +200,17 @@ class Report:
         When the table is truncated a note says how many rows are hidden and
         which CSV export holds all of them.
         """
-        _display(_html(table_html(frame, formats=formats, max_rows=max_rows, caption=caption,
-                                  export_name=f"{self.name}/{export_stem}.csv" if export_stem else None)))
+        _display(
+            _html(
+                table_html(
+                    frame,
+                    formats=formats,
+                    max_rows=max_rows,
+                    caption=caption,
+                    export_name=f"{self.name}/{export_stem}.csv" if export_stem else None,
+                )
+            )
+        )
 
     def note(self, text: str, *, kind: str = "info") -> None:
         """Show a short escaped call-out; ``kind`` is info, warning or error."""
@@ -214,8 +225,10 @@ class Report:
         if frame.empty:
             self.note("Data quality: no warnings.")
         else:
-            self.note(f"Data quality: {len(frame)} kind(s) of warning in the input; details below.",
-                      kind="warning")
+            self.note(
+                f"Data quality: {len(frame)} kind(s) of warning in the input; details below.",
+                kind="warning",
+            )
             self.table(frame, max_rows=50)
 
 
@@ -248,10 +261,7 @@ def summary_html(sentences: Sequence[str], cards: Sequence[Card]) -> str:
         for c in cards
     )
     items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
-    return (
-        f'{CARD_CSS}<div class="wb-cards">{card_markup}</div>'
-        f'<ul class="wb-summary">{items}</ul>'
-    )
+    return f'{CARD_CSS}<div class="wb-cards">{card_markup}</div><ul class="wb-summary">{items}</ul>'
 
 
 def table_html(
@@ -264,8 +274,9 @@ def table_html(
 ) -> str:
     """Render a DataFrame with pandas Styler: escaped cells, no index, number formats."""
     shown = frame.head(max_rows)
-    styler = shown.style.hide(axis="index").format(escape="html", na_rep="–", precision=2,
-                                                   thousands=",")
+    styler = shown.style.hide(axis="index").format(
+        escape="html", na_rep="–", precision=2, thousands=","
+    )
     fmt = {c: f for c, f in (formats or {}).items() if c in shown.columns}
     if fmt:
         styler = styler.format(fmt, escape="html", na_rep="–")
@@ -276,6 +287,8 @@ def table_html(
     hidden = len(frame) - len(shown)
     if hidden > 0:
         where = f" The full table is in {esc(export_name)}." if export_name else ""
-        markup += (f'<p class="wb-table-note">Showing {len(shown):,} of {len(frame):,} rows; '
-                   f"{hidden:,} more not shown.{where}</p>")
+        markup += (
+            f'<p class="wb-table-note">Showing {len(shown):,} of {len(frame):,} rows; '
+            f"{hidden:,} more not shown.{where}</p>"
+        )
     return markup

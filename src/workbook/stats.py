@@ -49,7 +49,9 @@ def add_wilson(
     lo, hi = wilson_interval(frame[successes], frame[trials], alpha=alpha)
     n = frame[trials].to_numpy(dtype="float64")
     out = frame.copy()
-    out[rate] = np.where(n > 0, frame[successes].to_numpy(dtype="float64") / np.where(n > 0, n, 1), np.nan)
+    out[rate] = np.where(
+        n > 0, frame[successes].to_numpy(dtype="float64") / np.where(n > 0, n, 1), np.nan
+    )
     out[low] = lo
     out[high] = hi
     return out
@@ -81,7 +83,9 @@ def bootstrap_interval(
     (low, high) : arrays shaped like the statistic
     """
     rng = np.random.default_rng(seed)
-    draws = np.array([statistic(rng.integers(0, n_rows, n_rows)) for _ in range(n_boot)], dtype="float64")
+    draws = np.array(
+        [statistic(rng.integers(0, n_rows, n_rows)) for _ in range(n_boot)], dtype="float64"
+    )
     low = np.nanquantile(draws, alpha / 2, axis=0)
     high = np.nanquantile(draws, 1 - alpha / 2, axis=0)
     return low, high
