@@ -51,8 +51,7 @@ def test_summary_has_headline_cards_and_generated_sentences(sample_run, name):
     assert 1 <= len(summary["headline"]) <= 8
     for card in summary["headline"]:
         assert {"key", "label", "value", "display"} <= set(card)
-    if name != "data_quality":
-        assert 3 <= len(summary["sentences"]) <= 5
+    assert 3 <= len(summary["sentences"]) <= 5
     html = (sample_run / f"{name}.html").read_text(encoding="utf-8")
     for card in summary["headline"]:
         assert card["display"].replace("&", "&amp;").replace("<", "&lt;") in html
