@@ -1,0 +1,176 @@
+"""The ``workbook`` command line: a thin layer over :mod:`workbook.runner`.
+
+Commands: ``run``, ``list``, ``validate`` and ``sample``; see ``docs/running.md``.
+Exit codes: 0 success, 1 a report failed, 2 usage, parameter or data error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from workbook import runner
+from workbook.runner import EXIT_OK, EXIT_USAGE, UsageError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook",
+        description="Run the workbook's parameterized report notebooks over a CRM export.",
+    )
+    parser.add_argument(
+        "--notebooks",
+        metavar="DIR",
+        help="report notebooks directory (default: $WORKBOOK_NOTEBOOKS, else the repo's notebooks/)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    run = sub.add_parser("run", help="execute reports and write HTML, notebooks and exports")
+    run.add_argument("reports", nargs="+", metavar="REPORT", help="report names, or 'all'")
+    _add_source_options(run)
+    run.add_argument("--out", metavar="DIR", help="output directory (default reports/<as_of>/)")
+    run.add_argument(
+        "-P",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a parameter (YAML value); REPORT.KEY=VALUE for one report; repeatable",
+    )
+    run.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel notebooks")
+    run.add_argument(
+        "--compare", metavar="PREV_OUT", help="show headline changes against an earlier run"
+    )
+    run.add_argument("--timeout", type=float, metavar="SECONDS", help="per-cell execution timeout")
+
+    lst = sub.add_parser("list", help="list reports and their parameters")
+    lst.set_defaults(reports=[])
+
+    val = sub.add_parser("validate", help="load and validate the data; print the quality summary")
+    _add_source_options(val)
+
+    smp = sub.add_parser("sample", help="write the synthetic sample CRM")
+    smp.add_argument("--out", required=True, metavar="DIR")
+    smp.add_argument("--seed", type=int, default=None, metavar="N")
+    smp.add_argument("--scale", choices=["small", "large"], default="small")
+    smp.add_argument("--format", choices=["csv", "parquet", "both"], default="csv")
+    return parser
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-p", "--params", metavar="PARAMS.yaml", help="parameters file")
+    p.add_argument("--data", metavar="DIR", help="data directory or file source")
+    p.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="observation end date")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``workbook`` console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _cmd_run(args)
+        if args.command == "list":
+            return _cmd_list(args)
+        if args.command == "validate":
+            return _cmd_validate(args)
+        return _cmd_sample(args)
+    except UsageError as exc:
+        print(f"workbook: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("workbook: interrupted; the output directory was left as it was", file=sys.stderr)
+        return 130
+
+
+def _cmd_run(args) -> int:
+    available = runner.discover(args.notebooks)
+    selected = runner.select(available, args.reports)
+    params_file = runner.read_params_file(args.params) if args.params else {}
+    plan = runner.build_plan(
+        selected,
+        available=available,
+        params_file=params_file,
+        assignments=args.assignments,
+        data=args.data,
+        out=args.out,
+        as_of=args.as_of,
+        jobs=args.jobs,
+        compare=args.compare,
+        timeout=args.timeout,
+    )
+    print(f"as_of {plan.as_of}; data {plan.data or 'bundled sample'}; out {plan.out}", flush=True)
+    result = runner.run_plan(plan, progress=lambda line: print(line, flush=True))
+    for r in result.results:
+        if r.error_name == "DataValidationError":
+            print(f"workbook: data error in {r.name}: {r.error}", file=sys.stderr)
+    return result.exit_code
+
+
+def _cmd_list(args) -> int:
+    reports = runner.discover(args.notebooks)
+    if not reports:
+        print("no reports found")
+        return EXIT_OK
+    for r in reports:
+        print(f"{r.name}  {r.title}  ({r.path.name})")
+        for p in r.params.values():
+            date = " (date YYYY-MM-DD)" if p.is_date else ""
+            help_text = f"  # {p.help}" if p.help else ""
+            print(f"    {p.name}: {p.type_name} = {p.default_source}{date}{help_text}")
+    return EXIT_OK
+
+
+def _source(args) -> tuple[str | None, str | None, dict]:
+    cfg = runner.read_params_file(args.params) if args.params else {}
+    data = args.data if args.data is not None else cfg.get("data") or None
+    as_of = args.as_of if args.as_of is not None else cfg.get("as_of") or None
+    if as_of:
+        as_of = runner.check_date("as_of", as_of)
+    options = cfg.get("load_options") or {}
+    if not isinstance(options, dict):
+        raise UsageError("load_options must be a mapping of workbook.load keyword arguments")
+    return data, as_of, options
+
+
+def _cmd_validate(args) -> int:
+    import workbook
+    from workbook.validate import DataValidationError
+
+    data, as_of, options = _source(args)
+    try:
+        crm = workbook.load(data, as_of=as_of, **options)
+    except DataValidationError as exc:
+        print(f"workbook: data error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (FileNotFoundError, TypeError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"source: {crm.source}")
+    print(f"fingerprint: {crm.fingerprint}")
+    if crm.as_of is not None:
+        print(f"as_of: {crm.as_of.date().isoformat()}")
+    print("rows:")
+    for name, count in crm.row_counts().items():
+        print(f"    {name}: {count:,}")
+    if crm.quality is not None:
+        print(crm.quality.summary_text())
+    return EXIT_OK
+
+
+def _cmd_sample(args) -> int:
+    from workbook import sample
+
+    kwargs = {"scale": args.scale, "format": args.format}
+    if args.seed is not None:
+        kwargs["seed"] = args.seed
+    written = sample.write(args.out, **kwargs)
+    print(f"sample ({args.scale}) written to {args.out}")
+    if isinstance(written, (list, tuple)):
+        for path in written:
+            print(f"    {path}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
