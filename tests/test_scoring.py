@@ -487,3 +487,65 @@ def test_parse_decay_points():
     assert scoring.parse_decay_points(-50) == -50
     with pytest.raises(ValueError):
         scoring.parse_decay_points("lots")
+
+
+def _figures(out, *, current=60, capacity=0.5, n_boot=100):
+    sweep = scoring.threshold_sweep(out, step=5)
+    rec = scoring.recommend_threshold(sweep, capacity_per_month=capacity)
+    return scoring.summary_figures(
+        outcomes=out,
+        auc=scoring.auc_with_ci(out, n_boot=n_boot),
+        logit=scoring.logit_fit(out),
+        correlations=scoring.correlations(out),
+        comparison=scoring.threshold_comparison(
+            out, thresholds={"current": current, "recommended": rec}, n_boot=n_boot
+        ),
+        capacity_per_month=capacity,
+        segments=scoring.segment_auc(out, n_boot=n_boot),
+    )
+
+
+REQUIRED_KEYS = {
+    "n_resolved",
+    "n_unresolved",
+    "base_win_rate",
+    "auc",
+    "auc_ci",
+    "logit_slope",
+    "logit_slope_ci",
+    "odds_ratio_per_10_points",
+    "spearman_score_amount",
+    "current_threshold",
+    "recommended_threshold",
+}
+
+
+def test_summary_figures_keys_and_values(outcomes):
+    out, _ = outcomes
+    figs = _figures(out)
+    assert REQUIRED_KEYS <= set(figs)
+    assert (figs["n_resolved"], figs["n_unresolved"]) == (12, 7)
+    assert figs["base_win_rate"] == pytest.approx(4 / 12)
+    assert figs["auc"] == pytest.approx(0.8125)
+    assert figs["spearman_score_amount"] == pytest.approx(-0.4)
+    assert (figs["current_threshold"], figs["recommended_threshold"]) == (60, 65)
+    assert figs["recommendation_reliable"] is False
+    assert len(figs["auc_ci"]) == 2 and len(figs["logit_slope_ci"]) == 2
+
+
+def test_summary_sentences_follow_the_data(outcomes):
+    out, _ = outcomes
+    thin = scoring.summary_sentences(_figures(out))
+    assert 3 <= len(thin) <= 5
+    assert thin[0].startswith("Thin data: 12 resolved leads and 4 wins")
+    assert (
+        "12 scored leads are resolved (4 won, base win rate 33%); 7 are still unresolved" in thin[1]
+    )
+    assert any(s.startswith("Indicative only: At 60 you hand off 0.8 leads a month") for s in thin)
+    synth = _synthetic(n=2000)
+    rich = scoring.summary_sentences(_figures(synth, capacity=40))
+    assert 3 <= len(rich) <= 5
+    assert not rich[0].startswith("Thin data")
+    assert rich[0].startswith("2,000 scored leads are resolved")
+    assert "The score separates wins from losses with AUC" in rich[1]
+    assert rich != thin

@@ -1059,3 +1059,177 @@ def decay_summary(decayed: pd.DataFrame, *, threshold: float) -> pd.DataFrame:
     rows["decayed_leads"] = int(res["decayed"].sum())
     rows["decayed_wins"] = int((res["decayed"] & res["won"].astype(bool)).sum())
     return rows
+
+
+# --------------------------------------------------------------------------
+# summary
+# --------------------------------------------------------------------------
+def summary_figures(
+    *,
+    outcomes: pd.DataFrame,
+    auc: pd.DataFrame,
+    logit: pd.DataFrame,
+    correlations: pd.DataFrame,
+    comparison: pd.DataFrame,
+    capacity_per_month: float,
+    decay: pd.DataFrame | None = None,
+    segments: pd.DataFrame | None = None,
+    decay_after_days: int | None = None,
+    decay_points: int | str | None = None,
+    min_resolved: int = MIN_RESOLVED,
+    min_wins: int = MIN_WINS,
+) -> dict:
+    """Key figures for ``summary.json``, from the outputs of the functions above.
+
+    Keys: ``n_resolved``, ``n_unresolved``, ``n_wins``, ``base_win_rate``
+    (wins / resolved), ``auc``, ``auc_ci`` ([low, high]), ``logit_slope``,
+    ``logit_slope_ci``, ``odds_ratio_per_10_points``, ``point_biserial``,
+    ``point_biserial_p``, ``spearman_score_won``, ``spearman_score_amount``,
+    ``spearman_score_amount_p``, ``current_threshold``,
+    ``recommended_threshold`` (None when no grid threshold fits),
+    ``capacity_per_month``, ``recommendation_reliable`` (False on thin data),
+    ``thin_data_message``, the trade-off numbers at both thresholds
+    (``handed_off_per_month_*``, ``win_rate_*`` and ``share_of_wins_*`` with
+    ``*_ci``), ``tradeoff_sentence``, the decay what-if (``decay_*``) and
+    ``segments_not_predicting`` (segments whose AUC CI contains 0.5).
+    """
+    suff = data_sufficiency(outcomes, min_resolved=min_resolved, min_wins=min_wins)
+    a = auc.iloc[0]
+    lg = logit.iloc[0]
+    corr = correlations.reset_index(drop=True)
+    comp = comparison.set_index("label")
+    n_res = suff["n_resolved"]
+
+    def num(x):
+        x = float(x)
+        return None if math.isnan(x) else x
+
+    figs: dict[str, object] = {
+        "n_resolved": n_res,
+        "n_unresolved": suff["n_unresolved"],
+        "n_wins": suff["n_wins"],
+        "base_win_rate": suff["n_wins"] / n_res if n_res else None,
+        "auc": num(a["auc"]),
+        "auc_ci": [num(a["ci_low"]), num(a["ci_high"])],
+        "auc_ci_contains_half": None
+        if pd.isna(a["ci_contains_half"])
+        else bool(a["ci_contains_half"]),
+        "logit_slope": num(lg["slope"]),
+        "logit_slope_ci": [num(lg["slope_ci_low"]), num(lg["slope_ci_high"])],
+        "logit_slope_p_value": num(lg["slope_p_value"]),
+        "odds_ratio_per_10_points": num(lg["odds_ratio_per_10_points"]),
+        "odds_ratio_per_10_points_ci": [
+            num(lg["odds_ratio_ci_low"]),
+            num(lg["odds_ratio_ci_high"]),
+        ],
+        "point_biserial": num(corr.loc[0, "coefficient"]),
+        "point_biserial_p": num(corr.loc[0, "p_value"]),
+        "spearman_score_won": num(corr.loc[1, "coefficient"]),
+        "spearman_score_won_p": num(corr.loc[1, "p_value"]),
+        "spearman_score_amount": num(corr.loc[2, "coefficient"]),
+        "spearman_score_amount_p": num(corr.loc[2, "p_value"]),
+        "spearman_score_amount_n": int(corr.loc[2, "n"]),
+        "capacity_per_month": capacity_per_month,
+        "recommendation_reliable": bool(suff["reliable"]),
+        "thin_data_message": suff["message"],
+        "tradeoff_sentence": tradeoff_sentence(comparison, capacity_per_month=capacity_per_month),
+    }
+    for label in ("current", "recommended"):
+        row = comp.loc[label]
+        figs[f"{label}_threshold"] = num(row["threshold"])
+        figs[f"handed_off_per_month_{label}"] = num(row["handed_off_per_month"])
+        figs[f"win_rate_{label}"] = num(row["win_rate"])
+        figs[f"win_rate_{label}_ci"] = [num(row["win_rate_ci_low"]), num(row["win_rate_ci_high"])]
+        figs[f"share_of_wins_{label}"] = num(row["share_of_wins"])
+        figs[f"share_of_wins_{label}_ci"] = [
+            num(row["share_of_wins_ci_low"]),
+            num(row["share_of_wins_ci_high"]),
+        ]
+    if decay is not None and len(decay):
+        d = decay.set_index("scenario")
+        figs["decay_after_days"] = decay_after_days
+        figs["decay_points"] = None if decay_points is None else parse_decay_points(decay_points)
+        figs["decay_threshold"] = num(d.loc["current scores", "threshold"])
+        figs["decay_resolved_leads_decayed"] = int(d["decayed_leads"].iloc[0])
+        figs["decay_wins_decayed"] = int(d["decayed_wins"].iloc[0])
+        for key, scen in (("before", "current scores"), ("after", "after decay")):
+            figs[f"decay_handed_off_per_month_{key}"] = num(d.loc[scen, "handed_off_per_month"])
+            figs[f"decay_win_rate_{key}"] = num(d.loc[scen, "win_rate"])
+            figs[f"decay_share_of_wins_{key}"] = num(d.loc[scen, "share_of_wins"])
+    if segments is not None and len(segments):
+        flagged = segments.loc[segments["score_predicts"].eq(False).fillna(False), "segment"]
+        figs["segments_not_predicting"] = [str(s) for s in flagged]
+    return figs
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{x:.0%}"
+
+
+def summary_sentences(figures: dict) -> list[str]:
+    """3-5 plain-text sentences built from :func:`summary_figures` output.
+
+    The first sentence is the thin-data warning when the data are thin.
+    """
+    f = figures
+    out: list[str] = []
+    if not f["recommendation_reliable"]:
+        out.append(
+            f"Thin data: {f['n_resolved']:,} resolved leads and {f['n_wins']:,} wins is too few "
+            "for a reliable threshold recommendation; treat every number here as indicative."
+        )
+    out.append(
+        f"{f['n_resolved']:,} scored leads are resolved ({f['n_wins']:,} won, base win rate "
+        f"{_pct(f['base_win_rate'])}); {f['n_unresolved']:,} are still unresolved and left out."
+    )
+    if f["auc"] is None:
+        out.append("The score's AUC cannot be computed: there are no wins or no losses.")
+    else:
+        lo, hi = f["auc_ci"]
+        ci = f"95% CI {lo:.2f}–{hi:.2f}" if lo is not None else "no CI"
+        if f.get("auc_ci_contains_half"):
+            out.append(
+                f"The score does not reliably separate wins from losses: AUC {f['auc']:.2f} "
+                f"({ci}) includes 0.5, a coin flip."
+            )
+        else:
+            odds = f["odds_ratio_per_10_points"]
+            tail = f"; every 10 points multiply the odds of winning by {odds:.2f}" if odds else ""
+            out.append(
+                f"The score separates wins from losses with AUC {f['auc']:.2f} ({ci}){tail}."
+            )
+    trade = f["tradeoff_sentence"]
+    out.append(trade if f["recommendation_reliable"] else f"Indicative only: {trade}")
+    if (
+        f.get("decay_win_rate_after") is not None
+        and f.get("decay_handed_off_per_month_before") is not None
+    ):
+        pts = f["decay_points"]
+        rule = "resetting scores to 0" if pts == "reset" else f"changing scores by {pts:+,} points"
+        out.append(
+            f"{rule.capitalize()} after {f['decay_after_days']:,} days without activity would move "
+            f"hand-offs at {_fmt_t(f['decay_threshold'])} from "
+            f"{_fmt_n(f['decay_handed_off_per_month_before'])} to "
+            f"{_fmt_n(f['decay_handed_off_per_month_after'])} a month and the win rate from "
+            f"{_pct(f['decay_win_rate_before'])} to {_pct(f['decay_win_rate_after'])}."
+        )
+    if len(out) < 5 and f.get("spearman_score_amount") is not None:
+        rho, p = f["spearman_score_amount"], f["spearman_score_amount_p"]
+        meaning = (
+            "higher-scored leads do bring bigger deals"
+            if p < 0.05 and rho > 0
+            else "a higher score does not mean a bigger deal"
+        )
+        out.append(
+            f"Among won deals, score and amount have a Spearman correlation of {rho:.2f} "
+            f"(p = {p:.2g}): {meaning}."
+        )
+    if len(out) < 5 and f.get("segments_not_predicting"):
+        segs = f["segments_not_predicting"]
+        out.append(
+            f"In {len(segs):,} segment(s) the score does not predict wins (AUC CI contains 0.5): "
+            + ", ".join(segs[:5])
+            + ("…" if len(segs) > 5 else "")
+            + "."
+        )
+    return out[:5]
