@@ -1,0 +1,348 @@
+"""Tests for workbook.cohorts on tiny hand-built tables; expected numbers by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from workbook import cohorts as co
+
+T = pd.Timestamp
+AS_OF = "2024-03-15"
+
+
+def _dates(df, cols):
+    for c in cols:
+        df[c] = pd.to_datetime(df[c], format="ISO8601")
+    return df
+
+
+def make_leads(rows):
+    cols = [
+        "lead_id",
+        "created_at",
+        "source",
+        "owner_id",
+        "handed_off_at",
+        "converted_opportunity_id",
+    ]
+    return _dates(pd.DataFrame(rows, columns=cols), ["created_at", "handed_off_at"])
+
+
+def make_acts(rows):
+    cols = ["activity_id", "occurred_at", "type", "lead_id", "opportunity_id"]
+    return _dates(pd.DataFrame(rows, columns=cols), ["occurred_at"])
+
+
+def make_opps(rows):
+    cols = ["opportunity_id", "created_at", "close_date", "is_won"]
+    df = _dates(pd.DataFrame(rows, columns=cols), ["created_at", "close_date"])
+    df["is_won"] = df["is_won"].astype("boolean")
+    return df
+
+
+@pytest.fixture
+def crm():
+    """Six leads; as_of 2024-03-15 (cohort months 2024-01, -02, -03).
+
+    L1 2024-01-31 web : touched Feb 1 (k=1); meeting via converted O1 Feb 10 (k=1);
+                        O1 created Feb 5 (k=1), won Mar 1 (k=2); handed off Jan 31.
+    L2 2024-01-10 web : touch Jan 9 (before creation, ignored), touch Mar 20 (after
+                        as_of, ignored); O2 created Jan 5 (before creation, ignored),
+                        won Apr 1 (after as_of, ignored).
+    L3 2024-02-15 event: touched Feb 15 (k=0); meeting on the lead Mar 2 (k=1);
+                        handed off Feb 13 (first touch exactly 2 days later).
+    L4 2024-03-01 blank source: nothing; handed off Mar 14 (SLA still open).
+    L5 2024-03-20 web : created after as_of -> excluded.
+    L6 2024-01-20 web : touched Mar 15 10:00 (the as_of day, k=2); O6 created Mar 10
+                        (k=2), open; handed off Jan 20 (touched 55 days later).
+    """
+    leads = make_leads(
+        [
+            ("L1", "2024-01-31", "web", "U1", "2024-01-31", "O1"),
+            ("L2", "2024-01-10", "web", "U1", None, "O2"),
+            ("L3", "2024-02-15", "event", "U1", "2024-02-13", None),
+            ("L4", "2024-03-01", None, "U2", "2024-03-14", None),
+            ("L5", "2024-03-20", "web", "U2", None, None),
+            ("L6", "2024-01-20", "web", "U2", "2024-01-20", "O6"),
+        ]
+    )
+    acts = make_acts(
+        [
+            ("A1", "2024-02-01", "call", "L1", None),
+            ("A2", "2024-02-10", "meeting", None, "O1"),
+            ("A3", "2024-01-09", "call", "L2", None),
+            ("A4", "2024-03-20", "call", "L2", None),
+            ("A5", "2024-02-15", "email", "L3", None),
+            ("A6", "2024-03-02", "meeting", "L3", None),
+            ("A7", "2024-03-21", "call", "L5", None),
+            ("A8", "2024-03-15 10:00", "call", "L6", None),
+        ]
+    )
+    opps = make_opps(
+        [
+            ("O1", "2024-02-05", "2024-03-01", True),
+            ("O2", "2024-01-05", "2024-04-01", True),
+            ("O6", "2024-03-10", "2024-06-30", False),
+        ]
+    )
+    return leads, acts, opps
+
+
+def _cells(ft, milestone, cohort="2024-01"):
+    sel = ft[(ft["milestone"] == milestone) & (ft["cohort"] == cohort)]
+    return sel.sort_values("months_since")["reached"].tolist()
+
+
+# -- milestones --------------------------------------------------------------
+def test_lead_milestones_rules(crm):
+    m = co.lead_milestones(*crm, as_of=AS_OF).set_index("lead_id")
+    assert sorted(m.index) == ["L1", "L2", "L3", "L4", "L6"]  # L5 after as_of
+    assert m.loc["L1", "touched_at"] == T("2024-02-01")
+    assert m.loc["L1", "meeting_at"] == T("2024-02-10")  # via converted opportunity
+    assert m.loc["L1", "opportunity_at"] == T("2024-02-05")
+    assert m.loc["L1", "won_at"] == T("2024-03-01")
+    # before creation and after as_of are ignored
+    assert m.loc["L2", ["touched_at", "meeting_at", "opportunity_at", "won_at"]].isna().all()
+    assert m.loc["L3", "touched_at"] == T("2024-02-15")  # same day as creation counts
+    assert m.loc["L3", "meeting_at"] == T("2024-03-02")
+    assert m.loc["L6", "touched_at"] == T("2024-03-15 10:00")  # the as_of day counts
+    assert pd.isna(m.loc["L6", "won_at"])  # open opportunity
+
+
+def test_milestone_exclusions_counted(crm):
+    ex = co.milestone_exclusions(*crm, as_of=AS_OF).set_index("rule")["count"]
+    assert ex["leads_created_after_as_of"] == 1
+    assert ex["leads_missing_created_at"] == 0
+    assert ex["activities_before_lead_created_ignored"] == 1  # A3
+    assert ex["activities_after_as_of_ignored"] == 1  # A4 (A7 belongs to excluded L5)
+    assert ex["opportunity_before_lead_created_ignored"] == 1  # O2
+    assert ex["won_after_as_of_ignored"] == 1  # O2 won Apr 1
+    assert ex["converted_opportunity_not_found"] == 0
+
+
+# -- follow-through triangle ---------------------------------------------------
+def test_follow_through_contract_and_censoring(crm):
+    ft = co.follow_through(*crm, as_of=AS_OF, grain="month")
+    assert list(ft.columns[:8]) == co.FOLLOW_THROUGH_COLUMNS
+    # observed cells only: Jan k=0..2, Feb k=0..1, Mar k=0; 4 milestones each
+    assert len(ft) == (3 + 2 + 1) * 4
+    ks = ft.groupby("cohort")["months_since"].max().to_dict()
+    assert ks == {"2024-01": 2, "2024-02": 1, "2024-03": 0}
+    # unobserved cell absent, never 0
+    assert ft[(ft["cohort"] == "2024-02") & (ft["months_since"] == 2)].empty
+    assert ft.groupby("cohort")["leads"].first().to_dict() == {
+        "2024-01": 3,
+        "2024-02": 1,
+        "2024-03": 1,
+    }
+
+
+def test_follow_through_cumulative_reached(crm):
+    ft = co.follow_through(*crm, as_of=AS_OF, grain="month")
+    assert _cells(ft, "touched") == [0, 1, 2]  # L1 at k=1 (Jan 31 -> Feb 1), L6 at k=2
+    assert _cells(ft, "meeting") == [0, 1, 1]  # L1 via O1
+    assert _cells(ft, "opportunity") == [0, 1, 2]
+    assert _cells(ft, "won") == [0, 0, 1]
+    assert _cells(ft, "touched", "2024-02") == [1, 1]
+    assert _cells(ft, "meeting", "2024-02") == [0, 1]
+    assert _cells(ft, "touched", "2024-03") == [0]
+    row = ft[(ft["cohort"] == "2024-01") & (ft["milestone"] == "touched")].iloc[2]
+    assert row["rate"] == pytest.approx(2 / 3)
+    assert row["period"] == "2024-03"
+
+
+def test_month_boundary_jan31_to_feb1():
+    leads = make_leads([("L1", "2024-01-31", "web", "U1", None, None)])
+    acts = make_acts([("A1", "2024-02-01", "call", "L1", None)])
+    opps = make_opps([])
+    ft = co.follow_through(leads, acts, opps, as_of="2024-02-01")
+    assert _cells(ft, "touched") == [0, 1]
+    assert ft["cohort"].unique().tolist() == ["2024-01"]
+
+
+def test_wilson_bounds_match_statsmodels(crm):
+    ft = co.follow_through(*crm, as_of=AS_OF)
+    row = ft[(ft["cohort"] == "2024-01") & (ft["milestone"] == "touched")].iloc[1]
+    lo, hi = proportion_confint(1, 3, alpha=0.05, method="wilson")
+    assert (row["reached"], row["leads"]) == (1, 3)
+    assert row["ci_low"] == pytest.approx(lo)
+    assert row["ci_high"] == pytest.approx(hi)
+    assert 0 < row["ci_low"] < 1 / 3 < row["ci_high"] < 1
+
+
+def test_small_n_flag(crm):
+    ft = co.follow_through(*crm, as_of=AS_OF, min_cell_leads=2)
+    flags = ft.groupby("cohort")["small_n"].first().to_dict()
+    assert flags == {"2024-01": False, "2024-02": True, "2024-03": True}
+
+
+def test_quarter_and_year_grains():
+    # Dec 31 -> Jan 1 crosses a quarter and a year: periods_since 1 in both.
+    leads = make_leads(
+        [
+            ("L1", "2023-12-31", "web", "U1", None, None),
+            ("L2", "2024-02-10", "web", "U1", None, None),
+        ]
+    )
+    acts = make_acts(
+        [
+            ("A1", "2024-01-01", "call", "L1", None),
+            ("A2", "2024-04-02", "call", "L2", None),
+        ]
+    )
+    opps = make_opps([])
+    q = co.follow_through(leads, acts, opps, as_of="2024-05-01", grain="quarter")
+    assert sorted(q["cohort"].unique()) == ["2023Q4", "2024Q1"]
+    assert _cells(q, "touched", "2023Q4") == [0, 1, 1]  # 2023Q4, 2024Q1, 2024Q2
+    assert _cells(q, "touched", "2024Q1") == [0, 1]  # Apr 2 is one quarter on
+    assert q.loc[q["cohort"] == "2023Q4", "period"].unique().tolist() == [
+        "2023Q4",
+        "2024Q1",
+        "2024Q2",
+    ]
+    y = co.follow_through(leads, acts, opps, as_of="2024-05-01", grain="year")
+    assert sorted(y["cohort"].unique()) == ["2023", "2024"]
+    assert _cells(y, "touched", "2023") == [0, 1]
+    assert _cells(y, "touched", "2024") == [1]
+    assert (y["grain"] == "year").all()
+    with pytest.raises(ValueError):
+        co.follow_through(leads, acts, opps, as_of="2024-05-01", grain="week")
+
+
+def test_segment_by_source_with_blank(crm):
+    ft = co.follow_through(*crm, as_of=AS_OF, segment_by="source")
+    sizes = ft.groupby(["segment", "cohort"])["leads"].first().to_dict()
+    assert sizes == {("web", "2024-01"): 3, ("event", "2024-02"): 1, ("(blank)", "2024-03"): 1}
+    web = ft[ft["segment"] == "web"]
+    assert _cells(web, "touched") == [0, 1, 2]
+    with pytest.raises(KeyError):
+        co.follow_through(*crm, as_of=AS_OF, segment_by="nope")
+
+
+def test_equal_age(crm):
+    ft = co.follow_through(*crm, as_of=AS_OF)
+    ea = co.equal_age(ft, periods=1, milestone="opportunity")
+    # 2024-03 is too young for k=1 and is absent, not 0
+    assert ea["cohort"].tolist() == ["2024-01", "2024-02"]
+    assert ea["reached"].tolist() == [1, 0]
+    assert ea["rate"].tolist() == pytest.approx([1 / 3, 0.0])
+    with pytest.raises(ValueError):
+        co.equal_age(ft, milestone="signed")
+
+
+# -- period vs cohort ----------------------------------------------------------
+def test_period_vs_cohort_counts(crm):
+    pv = co.period_vs_cohort(*crm, as_of=AS_OF, grain="month")
+    t = pv[pv["milestone"] == "touched"].set_index(["period", "cohort"])
+    assert t["count"].to_dict() == {
+        ("2024-02", "2024-01"): 1,  # L1
+        ("2024-02", "2024-02"): 1,  # L3
+        ("2024-03", "2024-01"): 1,  # L6
+    }
+    assert t.loc[("2024-02", "2024-01"), "share_from_earlier_cohorts"] == 0.5
+    assert t.loc[("2024-03", "2024-01"), "share_from_earlier_cohorts"] == 1.0
+    assert t.loc[("2024-02", "2024-02"), "share"] == 0.5
+    meet = pv[pv["milestone"] == "meeting"]
+    assert list(zip(meet["period"], meet["cohort"], meet["count"], strict=True)) == [
+        ("2024-02", "2024-01", 1),
+        ("2024-03", "2024-02", 1),
+    ]
+    won = pv[pv["milestone"] == "won"]
+    assert list(zip(won["period"], won["cohort"], won["count"], strict=True)) == [
+        ("2024-03", "2024-01", 1)
+    ]
+    # every reached milestone is counted once: 3 touched + 2 meetings + 2 opps + 1 won
+    assert pv["count"].sum() == 8
+
+
+def test_period_vs_cohort_quarter(crm):
+    pv = co.period_vs_cohort(*crm, as_of=AS_OF, grain="quarter")
+    assert set(pv["period"]) == {"2024Q1"}
+    assert set(pv["cohort"]) == {"2024Q1"}
+    assert (pv["share_from_earlier_cohorts"] == 0).all()
+    assert pv.set_index("milestone")["count"].to_dict() == {
+        "touched": 3,
+        "meeting": 2,
+        "opportunity": 2,
+        "won": 1,
+    }
+
+
+# -- handoff -------------------------------------------------------------------
+def test_handoff_followup_per_owner(crm):
+    hf = co.handoff_followup(*crm, as_of=AS_OF, sla_days=2)
+    assert list(hf.columns[:5]) == co.HANDOFF_FOLLOWUP_COLUMNS
+    hf = hf.set_index("owner_id")
+    # U1: L1 (1 day), L3 (exactly 2 days: inclusive) -> 2 of 2
+    assert hf.loc["U1", ["handed_off", "followed_up"]].tolist() == [2, 2]
+    assert hf.loc["U1", "median_days_to_first_touch"] == 1.5
+    # U2: L6 touched after 55 days 10 hours, L4 untouched but SLA still open
+    assert hf.loc["U2", ["handed_off", "followed_up", "sla_open"]].tolist() == [2, 0, 1]
+    assert hf.loc["U2", "median_days_to_first_touch"] == pytest.approx(55 + 10 / 24)
+    assert hf.loc[co.ALL_OWNERS, ["handed_off", "followed_up"]].tolist() == [4, 2]
+    assert hf.loc[co.ALL_OWNERS, "rate"] == 0.5
+    assert hf.loc[co.ALL_OWNERS, "median_days_to_first_touch"] == 2.0
+    lo, hi = proportion_confint(2, 4, method="wilson")
+    assert hf.loc[co.ALL_OWNERS, "ci_low"] == pytest.approx(lo)
+    assert hf.loc[co.ALL_OWNERS, "ci_high"] == pytest.approx(hi)
+
+
+def test_handoff_sla_boundary_one_day(crm):
+    # With a 1-day SLA, L3 (2 days) is no longer followed up.
+    hf = co.handoff_followup(*crm, as_of=AS_OF, sla_days=1).set_index("owner_id")
+    assert hf.loc["U1", "followed_up"] == 1
+
+
+def test_handoff_followup_segmented(crm):
+    hf = co.handoff_followup(*crm, as_of=AS_OF, segment_by="source")
+    web = hf[hf["segment"] == "web"].set_index("owner_id")
+    assert web.loc["U1", "handed_off"] == 1  # L1
+    assert web.loc["U2", "handed_off"] == 1  # L6
+    assert web.loc[co.ALL_OWNERS, "followed_up"] == 1
+
+
+def test_not_followed_up(crm):
+    nf = co.not_followed_up(*crm, as_of=AS_OF)
+    assert list(nf.columns[:4]) == co.NOT_FOLLOWED_UP_COLUMNS
+    assert nf["lead_id"].tolist() == ["L6", "L4"]
+    assert nf["days_waiting"].tolist() == [55.0, 1.0]  # Jan 20 -> Mar 15; Mar 14 -> Mar 15
+    assert nf["sla_open"].tolist() == [False, True]
+
+
+# -- time to event -------------------------------------------------------------
+def test_time_to_event_kaplan_meier(crm):
+    km = co.time_to_event(*crm, as_of=AS_OF, by="source", events=("opportunity",))
+    web = km[km["group"] == "web"]
+    # web: L1 event at 5 days, L6 event at 50 days, L2 censored at 65 days.
+    assert web["days"].tolist() == [5.0, 50.0]
+    assert web["surv_prob"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert web["n_risk"].tolist() == [3, 2]
+    assert (web["leads"] == 3).all()
+    assert (web["max_days"] == 65.0).all()
+    assert km[km["group"] == "event"].empty  # no opportunity among event leads
+
+
+def test_time_to_event_summary(crm):
+    s = co.time_to_event_summary(
+        *crm, as_of=AS_OF, by="source", events=("opportunity",), horizon_days=30
+    ).set_index("group")
+    assert s.loc["web", ["leads", "events", "censored"]].tolist() == [3, 2, 1]
+    assert s.loc["web", "median_days"] == 50.0  # first time S < 0.5
+    assert s.loc["web", "reached_by_horizon"] == pytest.approx(1 / 3)
+    assert s.loc["event", "events"] == 0
+    assert np.isnan(s.loc["event", "median_days"])
+    # event leads followed up 29 days (L3) and 14 days (L4): horizon 30 not observed
+    assert np.isnan(s.loc["event", "reached_by_horizon"])
+
+
+def test_time_to_event_by_cohort(crm):
+    km = co.time_to_event(*crm, as_of=AS_OF, by="cohort", grain="quarter", events=("won",))
+    assert km["group"].unique().tolist() == ["2024Q1"]
+    # won: L1 at 30 days (Jan 31 -> Mar 1). Censored: L3 at 29 days and L4 at 14
+    # days leave the risk set first, so 3 are at risk (L1, L6 at 55, L2 at 65).
+    assert km["days"].tolist() == [30.0]
+    assert km["n_risk"].tolist() == [3]
+    assert km["surv_prob"].tolist() == pytest.approx([2 / 3])
