@@ -980,6 +980,11 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
     sample; for directories and explicit paths only the date columns are
     read; other sources (Salesforce preset, SQL) are loaded without validation.
     """
+    unknown = sorted(set(load_options) - set(_LOAD_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"unknown load option(s) {', '.join(unknown)}; valid: {', '.join(_LOAD_OPTIONS)}"
+        )
     as_of = load_options.get("as_of")
     if as_of is not None and as_of != "":
         return pd.Timestamp(as_of).normalize()
@@ -1168,6 +1173,21 @@ def load(
         as_of=as_of_ts,
         metadata=metadata,
     )
+
+
+_LOAD_OPTIONS = (
+    "tables",
+    "as_of",
+    "preset",
+    "columns",
+    "values",
+    "paths",
+    "encoding",
+    "sql_url",
+    "queries",
+    "score_range",
+    "validate",
+)
 
 
 def _missing_table_problem(table, reader, source, paths) -> Problem:
