@@ -1,0 +1,383 @@
+"""Whitespace report: hand-built fixtures with the expected numbers worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbook import whitespace as ws
+
+AS_OF = "2024-06-30"
+
+
+def _accounts(rows):
+    frame = pd.DataFrame(rows, columns=["account_id", "name", "parent_id", "owner_id", "industry"])
+    return frame.astype(
+        {
+            "account_id": "str",
+            "name": "str",
+            "parent_id": "str",
+            "owner_id": "str",
+            "industry": "str",
+        }
+    )
+
+
+def _products(rows):
+    frame = pd.DataFrame(rows, columns=["product_id", "name", "family", "list_price"])
+    return frame.astype({"product_id": "str", "name": "str", "family": "str", "list_price": float})
+
+
+def _purchases(rows):
+    frame = pd.DataFrame(rows, columns=["account_id", "product_id", "purchased_at", "amount"])
+    frame["purchased_at"] = pd.to_datetime(frame["purchased_at"], format="ISO8601").astype(
+        "datetime64[ns]"
+    )
+    return frame.astype({"account_id": "str", "product_id": "str", "amount": float})
+
+
+@pytest.fixture
+def book():
+    """Family of 4 under P1 plus the single-account family S1.
+
+    P1 (PupsRUs, root) <- P2 (We <3 Dogs) <- P4; P1 <- P3.
+    Owned on 2024-06-30: P1: T, U; P3: T; S1: T, V. Nobody owns N.
+    """
+    accounts = _accounts(
+        [
+            ("P1", "PupsRUs", None, "u9", "Pets"),
+            ("P2", "We <3 Dogs", "P1", "u1", "Pets"),
+            ("P3", "Pup Retail 株式会社", "P1", "u2", "Retail"),
+            ("P4", "Pup Four", "P2", "u1", None),
+            ("S1", "Solo", None, "u9", "Pets"),
+        ]
+    )
+    products = _products(
+        [
+            ("T", "The Tangerine1000", "Fruit", 1000.0),
+            ("U", "Umbrella", "Rain", 500.0),
+            ("N", "Nobody", "Rain", 300.0),
+            ("V", "Vet kit", "Care", 200.0),
+        ]
+    )
+    purchases = _purchases(
+        [
+            ("P1", "T", "2024-01-10", 1200.0),
+            ("P1", "T", "2024-01-10", 1200.0),  # exact duplicate: counted once
+            ("P3", "T", "2024-03-01", 800.0),
+            ("P3", "T", "2024-05-01", 400.0),  # repeat purchase: P3 total 1200
+            ("P2", "T", "2024-07-15", 999.0),  # after as_of: ignored, P2 has a gap
+            ("P1", "U", "2024-02-01", None),  # no amount: U falls back to list price
+            ("S1", "V", "2024-05-01", 250.0),
+            ("S1", "T", "2024-06-30 15:00", 1000.0),  # on the as_of day: counts
+            ("S1", "ZZ", "2024-05-01", 10.0),  # unknown product
+        ]
+    )
+    users = pd.DataFrame({"owner_id": ["u1", "u2", "u9"], "name": ["Ann", "Bo", "Cy"]}).astype(
+        "str"
+    )
+    return accounts, purchases, products, users
+
+
+def _gap(gaps, account, product):
+    row = gaps[(gaps["account_id"] == account) & (gaps["product_id"] == product)]
+    assert len(row) == 1, (account, product, len(row))
+    return row.iloc[0]
+
+
+# ----------------------------------------------------------------------------- ownership
+def test_ownership_counts_repeated_rows_once_and_ignores_rows_after_as_of(book):
+    _, purchases, _, _ = book
+    owned = ws.ownership(purchases, as_of=AS_OF)
+    pairs = set(zip(owned["account_id"], owned["product_id"], strict=True))
+    assert pairs == {("P1", "T"), ("P1", "U"), ("P3", "T"), ("S1", "T"), ("S1", "V"), ("S1", "ZZ")}
+    p1t = owned[(owned["account_id"] == "P1") & (owned["product_id"] == "T")].iloc[0]
+    assert p1t["purchase_rows"] == 1 and p1t["amount"] == 1200.0
+    p3t = owned[(owned["account_id"] == "P3") & (owned["product_id"] == "T")].iloc[0]
+    assert p3t["purchase_rows"] == 2 and p3t["amount"] == 1200.0
+    assert p3t["first_purchased_at"] == pd.Timestamp("2024-03-01")
+    assert p3t["last_purchased_at"] == pd.Timestamp("2024-05-01")
+    assert math.isnan(owned[owned["product_id"] == "U"].iloc[0]["amount"])
+
+
+def test_purchase_exclusions_are_counted(book):
+    accounts, purchases, products, _ = book
+    ex = ws.purchase_exclusions(purchases, as_of=AS_OF, accounts=accounts, products=products)
+    counts = dict(zip(ex["reason"], ex["rows"], strict=True))
+    assert counts == {
+        "missing_key": 0,
+        "after_as_of": 1,
+        "duplicate_row": 1,
+        "unknown_account": 0,
+        "unknown_product": 1,
+        "repeat_purchase": 1,
+    }
+    assert set(ex.loc[ex["effect"] == "collapsed", "reason"]) == {"repeat_purchase"}
+    # Without the catalogue the unknown product cannot be detected.
+    bare = ws.purchase_exclusions(purchases, as_of=AS_OF)
+    assert dict(zip(bare["reason"], bare["rows"], strict=True))["unknown_product"] == 0
+
+
+# ----------------------------------------------------------------------------- gaps
+def test_sibling_gaps_exact_rows_and_numbers(book):
+    accounts, purchases, products, _ = book
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    assert list(gaps.columns[:8]) == ws.GAP_COLUMNS
+    # T owned by P1, P3 in the family; U by P1. N (nobody) and V (other family) give no gaps;
+    # S1 is a single-account family: no gaps.
+    assert set(zip(gaps["account_id"], gaps["product_id"], strict=True)) == {
+        ("P2", "T"),
+        ("P4", "T"),
+        ("P2", "U"),
+        ("P3", "U"),
+        ("P4", "U"),
+    }
+    assert (gaps["family_id"] == "P1").all()
+    assert (gaps["family_members"] == 4).all()
+
+    p2t = _gap(gaps, "P2", "T")
+    assert p2t["siblings_owning"] == 2
+    assert p2t["peer_adoption"] == pytest.approx(2 / 3)  # Pets: P1, P2, S1; owners P1, S1
+    # T owner totals: P1 1200 (duplicate once), P3 800+400, S1 1000 -> median 1200
+    assert p2t["expected_value"] == 1200.0
+    assert p2t["value_source"] == "purchases"
+    # p0 = 3/5; sibling_rate = (2 + 2*0.6) / (3 + 2) = 0.64; likelihood = (0.64 + 2/3) / 2
+    assert p2t["book_adoption"] == pytest.approx(0.6)
+    assert p2t["sibling_rate"] == pytest.approx(0.64)
+    assert p2t["priority"] == pytest.approx(784.0)
+
+    p4t = _gap(gaps, "P4", "T")
+    assert math.isnan(p4t["peer_adoption"])  # missing industry: no peer group
+    assert p4t["priority"] == pytest.approx((0.64 + 0.6) / 2 * 1200)  # 744, p0 stands in
+
+    p2u = _gap(gaps, "P2", "U")
+    assert p2u["siblings_owning"] == 1
+    assert p2u["peer_adoption"] == pytest.approx(1 / 3)
+    assert p2u["expected_value"] == 500.0  # no amount among owners -> list price
+    assert p2u["value_source"] == "list_price"
+    # sibling_rate = (1 + 2*0.2) / 5 = 0.28
+    assert p2u["priority"] == pytest.approx((0.28 + 1 / 3) / 2 * 500)
+
+    p3u = _gap(gaps, "P3", "U")
+    assert p3u["peer_adoption"] == 0.0  # Retail: P3 alone
+    assert p3u["priority"] == pytest.approx(0.14 * 500)
+
+    assert list(gaps["priority"].round(2)) == [784.0, 744.0, 153.33, 120.0, 70.0]
+    assert _gap(gaps, "P2", "T")["account_name"] == "We <3 Dogs"
+    assert _gap(gaps, "P2", "T")["family_name"] == "PupsRUs"
+
+
+def test_single_account_family_has_no_gaps(book):
+    accounts, purchases, products, _ = book
+    solo = accounts[accounts["account_id"] == "S1"]
+    gaps = ws.sibling_gaps(solo, purchases, products, as_of=AS_OF)
+    assert gaps.empty
+    assert list(gaps.columns) == ws.GAP_COLUMNS + ws.GAP_EXTRA_COLUMNS
+
+
+def test_purchase_after_as_of_matters_when_as_of_moves(book):
+    accounts, purchases, products, _ = book
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of="2024-07-31")
+    # P2 now owns T: its gap disappears and P4's T gap has 3 owning siblings.
+    assert ("P2", "T") not in set(zip(gaps["account_id"], gaps["product_id"], strict=True))
+    assert _gap(gaps, "P4", "T")["siblings_owning"] == 3
+
+
+def test_smoothing_keeps_one_of_one_below_nine_of_ten():
+    assert ws.smoothed_rate(1, 1, prior_mean=0.5, prior_strength=2) == pytest.approx(2 / 3)
+    assert ws.smoothed_rate(9, 10, prior_mean=0.5, prior_strength=2) == pytest.approx(10 / 12)
+    # Family A: 2 members, A1 owns Q (1 of 1). Family B: 11 members, 9 own Q (9 of 10 for each gap).
+    rows = [("A1", "A one", None, "u", None), ("A2", "A two", "A1", "u", None)]
+    rows += [("B0", "B root", None, "u", None)]
+    rows += [(f"B{i}", f"B {i}", "B0", "u", None) for i in range(1, 11)]
+    accounts = _accounts(rows)
+    products = _products([("Q", "Q", "F", 100.0)])
+    owners = ["A1"] + [f"B{i}" for i in range(9)]
+    purchases = _purchases([(a, "Q", "2024-01-01", 100.0) for a in owners])
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    one_of_one = _gap(gaps, "A2", "Q")
+    nine_of_ten = _gap(gaps, "B9", "Q")
+    assert (one_of_one["siblings_owning"], one_of_one["family_members"]) == (1, 2)
+    assert (nine_of_ten["siblings_owning"], nine_of_ten["family_members"]) == (9, 11)
+    # p0 = 10/13: 1-of-1 -> (1 + 20/13)/3 = 0.846; 9-of-10 -> (9 + 20/13)/12 = 0.878
+    assert one_of_one["sibling_rate"] == pytest.approx((1 + 20 / 13) / 3)
+    assert nine_of_ten["sibling_rate"] == pytest.approx((9 + 20 / 13) / 12)
+    assert nine_of_ten["priority"] > one_of_one["priority"]
+    # Without smoothing the raw rates (1.0 vs 0.9) would rank them the other way.
+    raw = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF, prior_strength=0)
+    assert _gap(raw, "A2", "Q")["priority"] > _gap(raw, "B9", "Q")["priority"]
+
+
+def test_bad_parameters_are_rejected(book):
+    accounts, purchases, products, _ = book
+    with pytest.raises(ValueError, match="prior_strength"):
+        ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF, prior_strength=-1)
+    with pytest.raises(ValueError, match="sibling_weight"):
+        ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF, sibling_weight=1.5)
+
+
+# ----------------------------------------------------------------------------- matrix and views
+def test_family_matrix_owner_counts(book):
+    accounts, purchases, products, _ = book
+    matrix = ws.family_matrix(accounts, purchases, products, as_of=AS_OF)
+    assert list(matrix.columns) == ws.FAMILY_MATRIX_COLUMNS
+    got = {
+        (r.family_id, r.product_id): (r.family_members, r.owners, r.gaps)
+        for r in matrix.itertuples()
+    }
+    assert got == {
+        ("P1", "T"): (4, 2, 2),
+        ("P1", "U"): (4, 1, 3),
+        ("S1", "T"): (1, 1, 0),
+        ("S1", "V"): (1, 1, 0),
+    }
+    assert matrix.loc[matrix["product_id"] == "U", "owner_share"].iloc[0] == 0.25
+
+
+def test_family_grid_marks_owned_and_gaps(book):
+    accounts, purchases, products, _ = book
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    grid = ws.family_grid("P1", accounts, purchases, products, as_of=AS_OF, gaps=gaps)
+    assert list(grid.columns) == ws.GRID_COLUMNS
+    assert len(grid) == 8  # 4 members x products owned in the family (T, U)
+    assert list(grid["product_id"].iloc[:2]) == ["T", "U"]  # most-owned first
+    status = {(r.account_id, r.product_id): r.status for r in grid.itertuples()}
+    assert status[("P1", "T")] == "owned" and status[("P2", "T")] == "gap"
+    assert sum(s == "gap" for s in status.values()) == 5
+    p2t = grid[(grid["account_id"] == "P2") & (grid["product_id"] == "T")].iloc[0]
+    assert p2t["priority"] == pytest.approx(784.0)
+    assert grid.loc[grid["status"] == "owned", "priority"].isna().all()
+    with pytest.raises(KeyError):
+        ws.family_grid("P2", accounts, purchases, products, as_of=AS_OF, gaps=gaps)
+
+
+def test_family_and_product_whitespace_totals(book):
+    accounts, purchases, products, _ = book
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    fam = ws.family_whitespace(gaps)
+    assert len(fam) == 1
+    row = fam.iloc[0]
+    assert (row["family_id"], row["family_members"], row["accounts_with_gaps"], row["gaps"]) == (
+        "P1",
+        4,
+        3,
+        5,
+    )
+    assert row["whitespace_value"] == 2 * 1200 + 3 * 500
+    assert row["priority_total"] == pytest.approx(784 + 744 + 460 / 3 + 120 + 70)
+
+    prod = ws.product_whitespace(accounts, purchases, products, as_of=AS_OF, gaps=gaps)
+    assert list(prod["product_id"]) == ["T", "U", "N", "V"]
+    t = prod.iloc[0]
+    assert (t["owners"], t["gaps"], t["families_with_gaps"]) == (3, 2, 1)
+    assert t["whitespace_value"] == 2400.0
+    n = prod[prod["product_id"] == "N"].iloc[0]
+    assert (n["owners"], n["gaps"], n["whitespace_value"]) == (0, 0, 0.0)
+    assert n["expected_value"] == 300.0  # nobody bought it: list price
+
+
+# ----------------------------------------------------------------------------- peers
+def test_peer_whitespace_only_accounts_without_family_gaps(book):
+    accounts, purchases, products, _ = book
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    peers = ws.peer_whitespace(
+        accounts, purchases, products, as_of=AS_OF, gaps=gaps, min_peer_adoption=0.3
+    )
+    assert list(peers.columns) == ws.PEER_COLUMNS
+    # Accounts without gaps: P1 and S1 (both Pets: P1, P2, S1). Pets adoption T 2/3, U 1/3, V 1/3.
+    assert list(zip(peers["account_id"], peers["product_id"], strict=True)) == [
+        ("S1", "U"),  # 1/3 * 500
+        ("P1", "V"),  # 1/3 * 250
+    ]
+    assert list(peers["industry_owners"]) == [1, 1]
+    assert list(peers["industry_accounts"]) == [3, 3]
+    assert peers["peer_value"].tolist() == pytest.approx([500 / 3, 250 / 3])
+    stricter = ws.peer_whitespace(
+        accounts, purchases, products, as_of=AS_OF, gaps=gaps, min_peer_adoption=0.34
+    )
+    assert stricter.empty
+
+
+# ----------------------------------------------------------------------------- lift
+def test_co_purchase_lift_by_hand():
+    accounts = _accounts([(f"A{i}", f"A{i}", None, "u", None) for i in range(1, 6)])
+    products = _products([("X", "X", "F", 1.0), ("Y", "Y", "F", 1.0), ("Z", "Z", "F", 1.0)])
+    rows = [("A1", "X"), ("A1", "Y"), ("A2", "X"), ("A2", "Y"), ("A3", "Z"), ("A4", "Z")]
+    rows += [("A4", "X"), ("A4", "X")]  # repeated row counts once; A5 buys nothing
+    purchases = _purchases([(a, p, "2024-01-01", 1.0) for a, p in rows])
+    lift = ws.co_purchase_lift(accounts, purchases, products, as_of=AS_OF)
+    assert list(lift.columns) == ws.LIFT_COLUMNS
+    got = {(r.product_a, r.product_b): r for r in lift.itertuples()}
+    assert set(got) == {("X", "Y"), ("Y", "X"), ("X", "Z"), ("Z", "X")}  # Y & Z: never together
+    assert (lift["customers"] == 4).all()  # A5 owns nothing: not a customer
+    xy = got[("X", "Y")]
+    assert (xy.owners_a, xy.owners_b, xy.owners_both) == (3, 2, 2)
+    assert xy.support == pytest.approx(0.5)
+    assert xy.confidence == pytest.approx(2 / 3)
+    assert xy.lift == pytest.approx((2 / 3) / (2 / 4))
+    assert got[("Y", "X")].confidence == pytest.approx(1.0)
+    assert got[("Y", "X")].lift == pytest.approx(1.0 / (3 / 4))
+    assert got[("Z", "X")].lift == pytest.approx((1 / 2) / (3 / 4))
+    assert list(lift["lift"].round(4)) == [1.3333, 1.3333, 0.6667, 0.6667]
+    strict = ws.co_purchase_lift(accounts, purchases, products, as_of=AS_OF, min_pair_owners=2)
+    assert set(zip(strict["product_a"], strict["product_b"], strict=True)) == {
+        ("X", "Y"),
+        ("Y", "X"),
+    }
+
+
+# ----------------------------------------------------------------------------- reps
+def test_top_gaps_by_owner(book):
+    accounts, purchases, products, users = book
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    top = ws.top_gaps_by_owner(gaps, users=users, top_n=2)
+    assert list(top.columns) == ws.OWNER_GAP_COLUMNS
+    got = list(zip(top["owner_id"], top["rank"], top["account_id"], top["product_id"], strict=True))
+    # u1 owns P2 and P4 (gaps worth 784, 744, 153.3, 120); u2 owns P3 (70).
+    assert got == [("u1", 1, "P2", "T"), ("u1", 2, "P4", "T"), ("u2", 1, "P3", "U")]
+    assert list(top["owner_name"]) == ["Ann", "Ann", "Bo"]
+    with pytest.raises(ValueError):
+        ws.top_gaps_by_owner(gaps, top_n=0)
+
+
+# ----------------------------------------------------------------------------- invariants
+@st.composite
+def _random_book(draw):
+    n = draw(st.integers(1, 12))
+    parents = [None] + [
+        draw(st.one_of(st.none(), st.sampled_from([f"a{j}" for j in range(i)])))
+        for i in range(1, n)
+    ]
+    industries = [draw(st.sampled_from([None, "x", "y"])) for _ in range(n)]
+    accounts = _accounts([(f"a{i}", f"n{i}", parents[i], "u", industries[i]) for i in range(n)])
+    products = _products([(f"p{k}", f"p{k}", "F", 10.0) for k in range(4)])
+    pairs = draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, 3)), min_size=0, max_size=25)
+    )
+    purchases = _purchases([(f"a{i}", f"p{k}", "2024-01-01", 5.0) for i, k in pairs])
+    return accounts, purchases, products
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_random_book())
+def test_gap_invariants(data):
+    accounts, purchases, products = data
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    matrix = ws.family_matrix(accounts, purchases, products, as_of=AS_OF)
+    owned = ws.ownership(purchases, as_of=AS_OF)
+    # One row per gap, equal to the matrix's gap total; no gap is an owned pair.
+    assert not gaps.duplicated(["account_id", "product_id"]).any()
+    assert len(gaps) == int(matrix["gaps"].sum() if len(matrix) else 0)
+    owned_pairs = set(zip(owned["account_id"], owned["product_id"], strict=True))
+    gap_pairs = set(zip(gaps["account_id"], gaps["product_id"], strict=True))
+    assert not owned_pairs & gap_pairs
+    if len(gaps):
+        assert (gaps["siblings_owning"] >= 1).all()
+        assert (gaps["siblings_owning"] <= gaps["family_members"] - 1).all()
+        assert ((gaps["sibling_rate"] > 0) & (gaps["sibling_rate"] <= 1)).all()
+        assert np.all(np.diff(gaps["priority"].to_numpy()) <= 1e-9)
