@@ -419,14 +419,14 @@ def test_decay_gaps_and_scores():
     decayed = scoring.apply_decay(
         DECAY_LEADS, DECAY_ACTS, DECAY_OPPS, as_of=AS_OF, decay_after_days=90, decay_points="-100"
     ).set_index("lead_id")
-    # D1: Jan1-Feb1 31, Feb1-Apr1 60, Apr1-Jun1 61, Jun1-Jun30 29 -> 61
-    # D2: no activity, Jan1-Jun30 -> 181
+    # D1: Jan1-Feb1 31, Feb1-Apr1 60, Apr1-Jun1 61, Jun1-Jun29 (matures) 28 -> 61
+    # D2: no activity and no opportunity: window ends when it matures, Jan1 + 180 days -> 180
     # D3: Jan1, Mar30 (opportunity activity), ends at conversion Mar31 -> 89
     # D4: no conversion date: ends at close Apr1 -> 91
-    # D5: Mar1-Jun30 -> 121; D6: Apr1-May15 44, May15-Jun30 46 -> 46; D7: Apr1-Jun30 -> 90
+    # D5: Mar1-Jun30 (as_of, before it matures) -> 121; D6: Apr1-May15 44, May15-Jun30 46 -> 46; D7: Apr1-Jun30 -> 90
     assert decayed["longest_gap_days"].to_dict() == {
         "D1": 61,
-        "D2": 181,
+        "D2": 180,
         "D3": 89,
         "D4": 91,
         "D5": 121,

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats as sps
 from scipy.special import expit
 
+from workbook.model import SCORE_RANGE
 from workbook.stats import add_wilson, bootstrap_interval
 
 WON = "won"
@@ -89,6 +90,7 @@ def lead_outcomes(
     as_of,
     disqualified_statuses: Sequence[str] = ("Unqualified",),
     maturity_days: int = 180,
+    score_range: tuple[float, float] = SCORE_RANGE,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify every scored lead as won, lost or unresolved at ``as_of``.
 
@@ -106,6 +108,9 @@ def lead_outcomes(
     maturity_days : int
         A lead without a converted opportunity is lost once it is at least
         this old: ``(as_of - created_at)`` in calendar days ``>= maturity_days``.
+    score_range : (float, float)
+        Expected score range (both ends valid). Scores outside it are kept and
+        counted (``kind="note"`` in ``exclusions``).
 
     Returns
     -------
@@ -129,12 +134,15 @@ def lead_outcomes(
         ``age_days``
             ``(as_of - created_at)`` in calendar days.
         ``outcome_end``
-            the date a lead's story ends, used by the decay what-if: the
-            conversion date when known, else the converted opportunity's close
-            date when it closed on or before ``as_of``, else ``as_of``; never
-            later than ``as_of``.
+            the date a lead's story ends, used by the decay what-if. With a
+            converted opportunity: the conversion date when known, else the
+            opportunity's close date when it closed on or before ``as_of``,
+            else ``as_of``. Without one: ``created_at + maturity_days`` (the
+            day the lead matures; its outcome is settled by then at the
+            latest). Always capped at ``as_of`` and never before
+            ``created_at``.
     exclusions : DataFrame
-        Columns ``kind`` (``excluded``, ``fix-up``, ``unresolved``),
+        Columns ``kind`` (``excluded``, ``fix-up``, ``unresolved``, ``note``),
         ``reason`` and ``n``.  Exclusions are counted in order: created after
         ``as_of``, then blank score among the rest.  Fix-ups: a
         ``converted_opportunity_id`` that is not in ``opportunities``, or whose
@@ -213,7 +221,11 @@ def lead_outcomes(
     )
     out["won"] = pd.array(np.where(outcome == WON, True, False), dtype="boolean")
     out.loc[~resolved, "won"] = pd.NA
-    end = out["converted_at"].where(out["converted_at"].notna(), close.where(closed_by))
+    # Without a converted opportunity the outcome is settled maturity_days after
+    # creation at the latest (matured), so the lead's story ends there.
+    settled = out["created_at"] + pd.Timedelta(days=int(maturity_days))
+    converted_end = out["converted_at"].where(out["converted_at"].notna(), close.where(closed_by))
+    end = converted_end.where(has_opp.to_numpy(), settled)
     end = end.where(end.notna(), as_of)
     out["outcome_end"] = end.where(end <= as_of, as_of)
     # A conversion recorded before creation would give a negative window.
@@ -243,6 +255,9 @@ def lead_outcomes(
             int(unresolved_counts.get("too young", 0)),
         ),
     ]
+    lo, hi = score_range
+    outside = int(((out["score"] < lo) | (out["score"] > hi)).sum())
+    rows.append(("note", f"score outside {lo:g}-{hi:g}; kept as is", outside))
     exclusions = pd.DataFrame(rows, columns=["kind", "reason", "n"])
     return out, exclusions
 
@@ -319,13 +334,24 @@ def calendar_months(created_at: pd.Series) -> int:
     return (last - first).n + 1
 
 
-def default_thresholds(scores, *, step: float = 5) -> np.ndarray:
-    """Grid every ``step`` points from ``floor(min/step)*step`` up to the maximum score (inclusive)."""
+def default_thresholds(
+    scores, *, step: float = 5, score_range: tuple[float, float] | None = SCORE_RANGE
+) -> np.ndarray:
+    """Grid every ``step`` points across the observed scores.
+
+    From ``floor(lo / step) * step`` up to ``hi`` inclusive, where ``lo`` and
+    ``hi`` are the lowest and highest score, clipped to ``score_range`` (the
+    valid range; default :data:`workbook.model.SCORE_RANGE`, None = no clip)
+    so one stray score of 140 does not stretch the grid.
+    """
     s = pd.Series(scores, dtype="float64").dropna()
     if s.empty:
         return np.array([], dtype="float64")
-    lo = math.floor(s.min() / step) * step
-    hi = s.max()
+    lo, hi = float(s.min()), float(s.max())
+    if score_range is not None:
+        lo = min(max(lo, score_range[0]), score_range[1])
+        hi = max(min(hi, score_range[1]), score_range[0])
+    lo = math.floor(lo / step) * step
     n = int(math.floor((hi - lo) / step + 1e-9)) + 1
     return lo + step * np.arange(n, dtype="float64")
 
@@ -336,6 +362,7 @@ def threshold_sweep(
     thresholds: Sequence[float] | None = None,
     step: float = 5,
     score_column: str = "score",
+    score_range: tuple[float, float] | None = SCORE_RANGE,
 ) -> pd.DataFrame:
     """Volume and win rate of handing off resolved leads with score >= t, for each t.
 
@@ -348,6 +375,9 @@ def threshold_sweep(
         resolved scores with ``step``.
     step : float
         Grid step for the default grid.
+    score_range : (float, float) or None
+        Valid score range the default grid is clipped to (scores outside it
+        still count as handed off at every threshold they pass).
     score_column : str
         Column holding the score (the decay what-if passes ``decayed_score``).
 
@@ -368,7 +398,11 @@ def threshold_sweep(
     grid = (
         np.asarray(sorted(set(float(t) for t in thresholds)), dtype="float64")
         if thresholds is not None and len(thresholds)
-        else default_thresholds(outcomes.loc[outcomes["resolved"].astype(bool), "score"], step=step)
+        else default_thresholds(
+            outcomes.loc[outcomes["resolved"].astype(bool), "score"],
+            step=step,
+            score_range=score_range,
+        )
     )
     scores = np.sort(res[score_column].to_numpy(dtype="float64"))
     won_scores = np.sort(res.loc[res["won"], score_column].to_numpy(dtype="float64"))
@@ -976,9 +1010,11 @@ def apply_decay(
     """Decay what-if: reduce the score of leads that went quiet.
 
     A lead is *decayed* when its longest gap without activity
-    (:func:`longest_activity_gap`, window ``[created_at, outcome_end]`` where
-    ``outcome_end`` is the conversion date, else the converted opportunity's
-    close date, else ``as_of``) is ``>= decay_after_days``. Its activities are
+    (:func:`longest_activity_gap`, window ``[created_at, outcome_end]``, see
+    :func:`lead_outcomes`: the conversion date, else the converted
+    opportunity's close date; for leads without a converted opportunity
+    ``created_at + maturity_days``; capped at ``as_of``) is
+    ``>= decay_after_days``. Its activities are
     those :func:`workbook.links.lead_activities` links to it.
 
     ``decayed_score`` is ``score + decay_points`` for decayed leads (no
