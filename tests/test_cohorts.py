@@ -346,3 +346,64 @@ def test_time_to_event_by_cohort(crm):
     assert km["days"].tolist() == [30.0]
     assert km["n_risk"].tolist() == [3]
     assert km["surv_prob"].tolist() == pytest.approx([2 / 3])
+
+
+# -- key figures and sentences -------------------------------------------------
+def _figures(leads, acts, opps, **kw):
+    ft = co.follow_through(leads, acts, opps, as_of=AS_OF)
+    return co.summary_figures(
+        follow_through=ft,
+        equal_age=co.equal_age(ft, periods=1, milestone="opportunity"),
+        period_vs_cohort=co.period_vs_cohort(leads, acts, opps, as_of=AS_OF),
+        handoff=co.handoff_followup(leads, acts, opps, as_of=AS_OF),
+        not_followed_up=co.not_followed_up(leads, acts, opps, as_of=AS_OF),
+        exclusions=co.milestone_exclusions(leads, acts, opps, as_of=AS_OF),
+        periods=1,
+        min_cell_leads=2,
+        **kw,
+    )
+
+
+def test_summary_figures_by_hand(crm):
+    f = _figures(*crm)
+    assert (f["leads"], f["cohorts"], f["first_cohort"], f["last_cohort"]) == (
+        5,
+        3,
+        "2024-01",
+        "2024-03",
+    )
+    assert (f["leads_excluded"], f["events_ignored"]) == (1, 4)  # L5; A3, A4, O2 x2
+    # equal age k=1: 2024-01 1/3, 2024-02 0/1 -> pooled 1/4; only 2024-01 has >= 2 leads
+    assert f["equal_age_cohorts"] == 2
+    assert f["equal_age_rate"] == 0.25
+    assert f["equal_age_best_cohort"] == f["equal_age_worst_cohort"] == "2024-01"
+    assert f["equal_age_best_rate"] == pytest.approx(1 / 3)
+    # opportunities: L1 one month on, L6 two months on -> both >= 1 period late
+    assert (f["opportunities"], f["opportunities_late_share"]) == (2, 1.0)
+    # meetings: L1 (Feb, Jan cohort), L3 (Mar, Feb cohort): all from earlier cohorts
+    assert (f["latest_period"], f["meetings_latest_period"]) == ("2024-03", 1)
+    assert f["meetings_latest_from_earlier_share"] == 1.0
+    assert f["meetings_from_earlier_share"] == 1.0
+    assert (f["handed_off"], f["followed_up"], f["followup_rate"]) == (4, 2, 0.5)
+    assert (f["not_followed_up"], f["not_followed_up_sla_open"]) == (1, 1)  # L6; L4
+    assert f["not_followed_up_never_touched"] == 0
+    assert f["longest_wait_days"] is None
+    assert f["median_days_to_first_touch"] == 2.0
+    assert (f["lowest_owner"], f["lowest_owner_rate"], f["lowest_owner_handed_off"]) == (
+        "U2",
+        0.0,
+        2,
+    )
+
+
+def test_summary_sentences_follow_the_data(crm):
+    leads, acts, opps = crm
+    before = co.summary_sentences(_figures(leads, acts, opps))
+    assert 3 <= len(before) <= 5
+    assert any("50.0% of 4 handed-off leads" in s for s in before)
+    # L6 now gets a call the day after handoff: 3 of 4 followed up
+    extra = make_acts([("A9", "2024-01-21", "call", "L6", None)])
+    after = co.summary_sentences(_figures(leads, pd.concat([acts, extra]), opps))
+    assert any("75.0% of 4 handed-off leads" in s for s in after)
+    assert before != after
+    assert all(isinstance(s, str) and "<" not in s for s in after)

@@ -54,7 +54,7 @@ import pandas as pd
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from workbook.links import as_of_end, lead_activities, lead_handoff_status
-from workbook.stats import add_wilson
+from workbook.stats import add_wilson, wilson_interval
 
 #: Milestones in funnel order.
 MILESTONES: tuple[str, ...] = ("touched", "meeting", "opportunity", "won")
@@ -666,6 +666,29 @@ def not_followed_up(
     return out[cols].reset_index(drop=True)
 
 
+#: Bands of periods since acquisition used to stack the period view.
+AGE_BANDS: tuple[tuple[int, int, str], ...] = (
+    (0, 0, "0"),
+    (1, 1, "1"),
+    (2, 3, "2-3"),
+    (4, 6, "4-6"),
+    (7, 12, "7-12"),
+    (13, 10**9, "13+"),
+)
+
+
+def age_band(periods_since) -> np.ndarray:
+    """Band label of each ``periods_since`` (inclusive bounds, see :data:`AGE_BANDS`).
+
+    ``0`` = acquired in the same period, ``1`` = the period before, then
+    ``2-3``, ``4-6``, ``7-12`` and ``13+`` periods before.
+    """
+    k = np.asarray(periods_since, dtype="int64")
+    edges = np.array([lo for lo, _, _ in AGE_BANDS])
+    labels = np.array([lab for _, _, lab in AGE_BANDS], dtype=object)
+    return labels[np.searchsorted(edges, k, side="right") - 1]
+
+
 # --------------------------------------------------------------------------
 # period view against cohort view
 # --------------------------------------------------------------------------
@@ -698,6 +721,7 @@ def period_vs_cohort(
         ``from_earlier_cohort`` (cohort before period) and
         ``share_from_earlier_cohorts`` (share of ``period_total`` from leads
         acquired in earlier periods, repeated on each row of the period),
+        ``age_band`` (``periods_since`` banded by :func:`age_band`),
         ``grain``, plus ``segment`` when segmenting. Sorted by period,
         milestone (funnel order), cohort.
     """
@@ -713,6 +737,7 @@ def period_vs_cohort(
     out = ev.groupby([*keys, "c"], as_index=False).size().rename(columns={"size": "count"})
     out["periods_since"] = out["p"] - out["c"]
     out["from_earlier_cohort"] = out["periods_since"] > 0
+    out["age_band"] = age_band(out["periods_since"])
     out["period_total"] = out.groupby(keys)["count"].transform("sum")
     out["share"] = out["count"] / out["period_total"]
     earlier = out["count"].where(out["from_earlier_cohort"], 0)
@@ -741,6 +766,270 @@ def period_vs_cohort(
     return out[cols].reset_index(drop=True)
 
 
+# --------------------------------------------------------------------------
+# key figures and sentences
+# --------------------------------------------------------------------------
+def _none(x):
+    """NaN -> None, numpy scalars -> Python, for summary.json."""
+    if x is None:
+        return None
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return None if np.isnan(x) else float(x)
+    return x
+
+
+def summary_figures(
+    *,
+    follow_through: pd.DataFrame,
+    equal_age: pd.DataFrame,
+    period_vs_cohort: pd.DataFrame,
+    handoff: pd.DataFrame,
+    not_followed_up: pd.DataFrame,
+    exclusions: pd.DataFrame,
+    milestone: str = "opportunity",
+    periods: int = 3,
+    sla_days: float = 2,
+    min_cell_leads: int = 20,
+    segment_by: str | None = None,
+) -> dict:
+    """Key figures for ``summary.json``, from the outputs of the functions above.
+
+    Segmented inputs are pooled by adding counts (segments partition the
+    leads), so the figures are the same with or without ``segment_by``
+    except ``median_days_to_first_touch``, which is only taken from an
+    unsegmented handoff table (None otherwise).
+
+    Keys
+    ----
+    ``grain``, ``segment_by``; ``leads`` (leads in scope), ``cohorts``
+    (number of cohort labels), ``first_cohort``, ``last_cohort``;
+    ``leads_excluded`` and ``events_ignored`` (sums over
+    :func:`milestone_exclusions`); ``equal_age_milestone``,
+    ``equal_age_periods``, ``equal_age_cohorts`` (cohorts old enough),
+    ``equal_age_rate`` (pooled reached / leads over those cohorts) with
+    ``equal_age_rate_ci`` (Wilson), ``equal_age_best_cohort`` /
+    ``equal_age_best_rate`` and ``equal_age_worst_cohort`` /
+    ``equal_age_worst_rate`` (among cohorts with at least ``min_cell_leads``
+    leads, or all when none is that large; ties go to the earliest cohort);
+    ``opportunities`` (opportunity milestones reached) and
+    ``opportunities_late_share`` (share created ``periods`` or more periods
+    after the lead's cohort period); ``latest_period``, ``meetings_latest_period``,
+    ``meetings_latest_from_earlier_share`` (share of that period's meetings
+    from leads of earlier cohorts) and ``meetings_from_earlier_share`` (the
+    same over all periods); ``handed_off``, ``followed_up``,
+    ``followup_rate``, ``followup_rate_ci``, ``sla_days``,
+    ``not_followed_up`` (SLA missed), ``not_followed_up_never_touched``
+    (SLA missed and no touch at all by ``as_of``), ``not_followed_up_sla_open``
+    (not yet touched but still inside the SLA window), ``longest_wait_days``
+    (largest ``days_waiting`` among the never-touched; None when none),
+    ``median_days_to_first_touch``, ``lowest_owner`` / ``lowest_owner_rate``
+    / ``lowest_owner_handed_off`` (lowest follow-up rate among owners with
+    at least ``min_cell_leads`` handed-off leads; None when none).
+    """
+    ft = follow_through
+    seg_cols = ["segment"] if "segment" in ft.columns else []
+    sizes = ft.drop_duplicates([*seg_cols, "cohort"])
+    cohort_labels = sorted(ft["cohort"].unique())
+    grain = ft["grain"].iloc[0] if len(ft) else None
+
+    ex = exclusions
+    f: dict[str, object] = {
+        "grain": grain,
+        "segment_by": segment_by or None,
+        "leads": int(sizes["leads"].sum()),
+        "cohorts": len(cohort_labels),
+        "first_cohort": cohort_labels[0] if cohort_labels else None,
+        "last_cohort": cohort_labels[-1] if cohort_labels else None,
+        "leads_excluded": int(ex.loc[ex["effect"] == "lead excluded", "count"].sum()),
+        "events_ignored": int(ex.loc[ex["effect"] == "event ignored", "count"].sum()),
+    }
+
+    ea = equal_age.groupby("cohort", as_index=False)[["reached", "leads"]].sum()
+    f["equal_age_milestone"] = milestone
+    f["equal_age_periods"] = int(periods)
+    f["equal_age_cohorts"] = len(ea)
+    reached, n = int(ea["reached"].sum()), int(ea["leads"].sum())
+    lo, hi = wilson_interval([reached], [n])
+    f["equal_age_rate"] = reached / n if n else None
+    f["equal_age_rate_ci"] = [_none(lo[0]), _none(hi[0])]
+    ea["rate"] = ea["reached"] / ea["leads"]
+    big = ea.loc[ea["leads"] >= min_cell_leads]
+    pool = big if len(big) else ea
+    if len(pool):
+        best = pool.sort_values(["rate", "cohort"], ascending=[False, True]).iloc[0]
+        worst = pool.sort_values(["rate", "cohort"], ascending=[True, True]).iloc[0]
+        f.update(
+            equal_age_best_cohort=best["cohort"],
+            equal_age_best_rate=float(best["rate"]),
+            equal_age_worst_cohort=worst["cohort"],
+            equal_age_worst_rate=float(worst["rate"]),
+        )
+    else:
+        f.update(
+            equal_age_best_cohort=None,
+            equal_age_best_rate=None,
+            equal_age_worst_cohort=None,
+            equal_age_worst_rate=None,
+        )
+
+    pv = period_vs_cohort
+    opp = pv.loc[pv["milestone"] == "opportunity"]
+    n_opp = int(opp["count"].sum())
+    f["opportunities"] = n_opp
+    late = int(opp.loc[opp["periods_since"] >= periods, "count"].sum())
+    f["opportunities_late_share"] = late / n_opp if n_opp else None
+    meet = pv.loc[pv["milestone"] == "meeting"]
+    n_meet = int(meet["count"].sum())
+    earlier = meet["count"].where(meet["from_earlier_cohort"], 0)
+    f["meetings_from_earlier_share"] = int(earlier.sum()) / n_meet if n_meet else None
+    if n_meet:
+        latest = max(meet["period"])
+        last = meet.loc[meet["period"] == latest]
+        tot = int(last["count"].sum())
+        f["latest_period"] = latest
+        f["meetings_latest_period"] = tot
+        f["meetings_latest_from_earlier_share"] = (
+            int(last.loc[last["from_earlier_cohort"], "count"].sum()) / tot
+        )
+    else:
+        f.update(
+            latest_period=None, meetings_latest_period=0, meetings_latest_from_earlier_share=None
+        )
+
+    owners = handoff.loc[handoff["level"] == "owner"]
+    per_owner = owners.groupby("owner_id", as_index=False)[["handed_off", "followed_up"]].sum()
+    handed, followed = int(per_owner["handed_off"].sum()), int(per_owner["followed_up"].sum())
+    lo, hi = wilson_interval([followed], [handed])
+    open_mask = not_followed_up["sla_open"].astype(bool)
+    missed = not_followed_up.loc[~open_mask]
+    never = missed.loc[missed["first_touch_after_handoff"].isna()]
+    f.update(
+        handed_off=handed,
+        followed_up=followed,
+        followup_rate=followed / handed if handed else None,
+        followup_rate_ci=[_none(lo[0]), _none(hi[0])],
+        sla_days=sla_days,
+        not_followed_up=len(missed),
+        not_followed_up_never_touched=len(never),
+        not_followed_up_sla_open=int(open_mask.sum()),
+        longest_wait_days=_none(never["days_waiting"].max()) if len(never) else None,
+    )
+    all_rows = handoff.loc[handoff["level"] == "all"]
+    f["median_days_to_first_touch"] = (
+        _none(all_rows["median_days_to_first_touch"].iloc[0])
+        if "segment" not in handoff.columns and len(all_rows)
+        else None
+    )
+    per_owner["rate"] = per_owner["followed_up"] / per_owner["handed_off"]
+    eligible = per_owner.loc[per_owner["handed_off"] >= min_cell_leads]
+    if len(eligible):
+        low = eligible.sort_values(["rate", "owner_id"]).iloc[0]
+        f.update(
+            lowest_owner=low["owner_id"],
+            lowest_owner_rate=float(low["rate"]),
+            lowest_owner_handed_off=int(low["handed_off"]),
+        )
+    else:
+        f.update(lowest_owner=None, lowest_owner_rate=None, lowest_owner_handed_off=None)
+    return {k: _none(v) for k, v in f.items()}
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{x:.1%}"
+
+
+def _unit(grain: str | None, n: int | float = 2) -> str:
+    word = {"month": "month", "quarter": "quarter", "year": "year"}.get(grain or "", "period")
+    return word if n == 1 else f"{word}s"
+
+
+def summary_sentences(figures: dict) -> list[str]:
+    """3-5 plain-text sentences built from :func:`summary_figures` output.
+
+    Text is plain (the report escapes it); numbers come only from ``figures``.
+    """
+    f = figures
+    out: list[str] = []
+    k = f["equal_age_periods"]
+    unit = _unit(f["grain"], k)
+    what = {
+        "touched": "a first touch",
+        "meeting": "a meeting",
+        "opportunity": "an opportunity",
+        "won": "a won deal",
+    }[f["equal_age_milestone"]]
+    if f["equal_age_rate"] is None:
+        out.append(
+            f"{f['leads']:,} leads in {f['cohorts']:,} cohorts; none is old enough yet to "
+            f"compare {what} rate {k} {unit} after acquisition."
+        )
+    else:
+        lo, hi = f["equal_age_rate_ci"]
+        spread = ""
+        if f["equal_age_best_cohort"] is not None and f["equal_age_cohorts"] > 1:
+            spread = (
+                f"; cohorts range from {_pct(f['equal_age_worst_rate'])} "
+                f"({f['equal_age_worst_cohort']}) to {_pct(f['equal_age_best_rate'])} "
+                f"({f['equal_age_best_cohort']})"
+            )
+        out.append(
+            f"Of {f['leads']:,} leads acquired {f['first_cohort']} to {f['last_cohort']}, "
+            f"{_pct(f['equal_age_rate'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
+            f"leads in the {f['equal_age_cohorts']:,} cohorts old enough reached {what} "
+            f"within {k} {unit} of acquisition{spread}."
+        )
+    if f["meetings_latest_from_earlier_share"] is not None:
+        per = _unit(f["grain"], 1)
+        out.append(
+            f"{_pct(f['meetings_latest_from_earlier_share'])} of the "
+            f"{f['meetings_latest_period']:,} meetings in {f['latest_period']} came from leads "
+            f"acquired in an earlier {per} ({_pct(f['meetings_from_earlier_share'])} over all "
+            f"{_unit(f['grain'])}); a single-{per} KPI hides which cohort earned them."
+        )
+    if f["opportunities_late_share"] is not None:
+        out.append(
+            f"{_pct(f['opportunities_late_share'])} of {f['opportunities']:,} opportunities were "
+            f"created {k} or more {_unit(f['grain'])} after the lead was acquired."
+        )
+    if f["handed_off"]:
+        sla = f["sla_days"]
+        sla_txt = f"{sla:g} day" if sla == 1 else f"{sla:g} days"
+        tail = ""
+        if f["lowest_owner"] is not None:
+            tail = (
+                f" Lowest: owner {f['lowest_owner']} at {_pct(f['lowest_owner_rate'])} of "
+                f"{f['lowest_owner_handed_off']:,}."
+            )
+        wait = ""
+        if f["not_followed_up_never_touched"]:
+            wait = (
+                f"; {f['not_followed_up_never_touched']:,} were never touched, the oldest "
+                f"waiting {f['longest_wait_days']:,.0f} days"
+            )
+        out.append(
+            f"Sales followed up {_pct(f['followup_rate'])} of {f['handed_off']:,} handed-off "
+            f"leads within {sla_txt}; {f['not_followed_up']:,} missed the window{wait}.{tail}"
+        )
+    else:
+        out.append("No lead was handed off to sales on or before the as-of date.")
+    parts = []
+    if f["leads_excluded"]:
+        parts.append(
+            f"{f['leads_excluded']:,} leads created after the as-of date (or undated) were excluded"
+        )
+    if f["events_ignored"]:
+        parts.append(
+            f"{f['events_ignored']:,} milestone events dated before the lead was "
+            "created or after the as-of date were ignored"
+        )
+    if parts:
+        text = " and ".join(parts)
+        out.append(text[0].upper() + text[1:] + ".")
+    return out[:5]
+
+
 __all__ = [
     "ALL_OWNERS",
     "BLANK",
@@ -753,7 +1042,10 @@ __all__ = [
     "lead_milestones",
     "milestone_exclusions",
     "not_followed_up",
+    "age_band",
     "period_vs_cohort",
+    "summary_figures",
+    "summary_sentences",
     "time_to_event",
     "time_to_event_summary",
 ]
