@@ -6,6 +6,8 @@ generated tables, using the definitions of the reports (issues 3-7).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -474,7 +476,10 @@ def test_deliberate_reference_and_date_faults(crm):
 
 def test_write_csv_round_trips(tmp_path, crm):
     paths = sample.write(tmp_path, scale="small", seed=0)
-    assert sorted(paths) == sorted(f"{t}.csv" for t in TABLES)
+    assert sorted(paths) == sorted([f"{t}.csv" for t in TABLES] + ["sample.json"])
+    info = json.loads(paths["sample.json"].read_text(encoding="utf-8"))
+    assert info["as_of"] == "2026-06-30" and info["seed"] == 0
+    assert info["row_counts"]["leads"] == 5000
     accounts = pd.read_csv(paths["accounts.csv"], dtype=str, keep_default_na=False)
     assert accounts["name"].tolist() == crm["accounts"]["name"].tolist()  # quotes, newline
     assert paths["accounts.csv"].read_bytes()[:3] != b"\xef\xbb\xbf"  # no BOM
@@ -489,7 +494,7 @@ def test_write_csv_round_trips(tmp_path, crm):
 
 def test_write_parquet_keeps_dtypes(tmp_path, crm):
     paths = sample.write(tmp_path, formats=("parquet",))
-    assert sorted(paths) == sorted(f"{t}.parquet" for t in TABLES)
+    assert sorted(paths) == sorted([f"{t}.parquet" for t in TABLES] + ["sample.json"])
     for name in TABLES:
         back = pd.read_parquet(paths[f"{name}.parquet"])
         pd.testing.assert_frame_equal(back, crm[name], check_dtype=False)

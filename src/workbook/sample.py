@@ -38,6 +38,7 @@ hierarchy levels and over a handful of planted records.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,9 +114,9 @@ SCALES: dict[str, _Scale] = {
         level_decay=0.4,
         family_root_share=0.05,
         renewals_per_account=1.6,
-        lead_touches=3.0,
+        lead_touches=2.8,
         opp_activity_per_30d=2.5,
-        account_activity_per_year=24.0,
+        account_activity_per_year=22.0,
         purchase_base=0.10,
         purchase_popular=0.45,
         purchase_rows=1.8,
@@ -130,10 +131,10 @@ SCALES: dict[str, _Scale] = {
         level_decay=0.6,
         family_root_share=0.03,
         renewals_per_account=1.6,
-        lead_touches=2.0,
+        lead_touches=1.8,
         opp_activity_per_30d=2.0,
-        account_activity_per_year=14.0,
-        purchase_base=0.05,
+        account_activity_per_year=10.0,
+        purchase_base=0.058,
         purchase_popular=0.40,
         purchase_rows=1.0,
         formats=("csv", "parquet"),
@@ -526,7 +527,7 @@ class _Gen:
         industry[n_planted:] = _INDUSTRIES[rng.integers(0, len(_INDUSTRIES), n_gen)]
         engagement = np.empty(n, dtype=object)
         engagement[n_planted:] = rng.choice(
-            np.array(["high", "normal", "dormant"], dtype=object), size=n_gen, p=[0.15, 0.60, 0.25]
+            np.array(["high", "normal", "dormant"], dtype=object), size=n_gen, p=[0.15, 0.65, 0.20]
         )
         created = _uniform_days(rng, np.full(n, _day("2017-01-01")), np.full(n, _day("2024-06-30")))
 
@@ -939,7 +940,7 @@ class _Gen:
         # Account activities: high/normal over the last year, dormant before going quiet.
         eng = self.engagement
         per_year = (
-            np.where(eng == "high", 4.0, np.where(eng == "normal", 1.0, 0.3))
+            np.where(eng == "high", 2.5, np.where(eng == "normal", 1.6, 0.4))
             * cfg.account_activity_per_year
         )
         k = rng.poisson(per_year)
@@ -1136,7 +1137,11 @@ def write(
     Returns
     -------
     dict of str to Path
-        File name (``"accounts.csv"``, ``"accounts.parquet"``, ...) to its path.
+        File name (``"accounts.csv"``, ``"accounts.parquet"``, ...) to its
+        path, plus ``"sample.json"``: the generator, scale, seed, row counts
+        and the snapshot date ``as_of`` (``2026-06-30``). The sample holds a
+        few records dated after it on purpose, so the latest event date in the
+        files is *not* the intended ``as_of``.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {sorted(SCALES)}")
@@ -1157,4 +1162,14 @@ def write(
             path = out / f"{name}.parquet"
             pq.write_table(_arrow(df, dates_as_days=False), path)
             written[path.name] = path
+    info = {
+        "generator": "workbook.sample",
+        "scale": scale,
+        "seed": seed,
+        "as_of": SAMPLE_AS_OF.strftime("%Y-%m-%d"),
+        "row_counts": {name: len(df) for name, df in tables.items()},
+    }
+    path = out / "sample.json"
+    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    written[path.name] = path
     return written
