@@ -346,6 +346,10 @@ def test_sibling_discounts_spread_export():
     assert p1["lines"] == 5
     assert p1["outlier_members"] == 1
     assert p1["revenue_at_stake"] == pytest.approx(5_000.0)
+    assert spread["family_rank"].isna().all()  # no ranking given
+    top = h.top_customers(ACCOUNTS, OPPS, start=START, end=END, tree=TREE)
+    ranked = h.sibling_discounts(ACCOUNTS, PURCHASES, PRODUCTS, as_of=AS_OF, tree=TREE, ranking=top)
+    assert ranked["family_rank"].tolist() == [1, 1]
 
 
 def test_discount_basis_counts():
@@ -445,7 +449,12 @@ def _figures(accounts, opps, top_n=10):
         top_n=top_n,
         faults=h.hierarchy_faults(accounts, tree),
         split=h.split_ownership(accounts, USERS, as_of=AS_OF, tree=tree, ranking=top),
-        discounts=h.sibling_discounts(accounts, PURCHASES, PRODUCTS, as_of=AS_OF, tree=tree),
+        discounts=h.sibling_discounts(
+            accounts, PURCHASES, PRODUCTS, as_of=AS_OF, tree=tree, ranking=top
+        ),
+        discount_members=h.sibling_discount_members(
+            accounts, PURCHASES, PRODUCTS, as_of=AS_OF, tree=tree
+        ),
     )
 
 
@@ -463,7 +472,14 @@ def test_summary_sentence_family_outranks_single_account():
         "not GalacticSpace ($1.0M)."
     )
     assert any("Cy Newcomer, 60 days into the job" in s for s in sentences)
-    assert any("recover $23k" in s for s in sentences)
+    assert (
+        "Members of Dogs Extraordinaire (family #1) bought Leash at discounts from 10% to 30%; "
+        "pricing every sibling at its family's median discount would have recovered $23k "
+        "across 2 family-product pairs."
+    ) in sentences
+    # The MAD = 0 outlier (infinite robust z) comes first.
+    assert figures["top_outlier_account"] == "Dogs Asia 犬"
+    assert figures["top_outlier_discount"] == 15.0
 
 
 def test_summary_sentences_change_with_the_data():

@@ -689,6 +689,7 @@ def sibling_discounts(
     as_of,
     tree: pd.DataFrame,
     mad_threshold: float = 3.0,
+    ranking: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Discount spread per family and product bought by two or more members.
 
@@ -699,9 +700,12 @@ def sibling_discounts(
     -------
     DataFrame
         The export ``discount_spread.csv``, one row per family x product:
-        ``root_id``, ``family_name``, ``product_id``, ``product_name``,
-        ``members`` (buying members, >= 2), ``lines``, ``min_discount``,
-        ``median_discount``, ``max_discount``, ``spread`` (max - min, in
+        ``root_id``, ``family_name``, ``family_rank`` (the family's rank in
+        ``ranking``, the output of :func:`top_customers`; missing when the
+        family is unranked or no ranking is given), ``product_id``,
+        ``product_name``, ``members`` (buying members, >= 2), ``lines``,
+        ``min_discount``, ``median_discount``, ``max_discount`` (min, median
+        and max of the *member* discounts), ``spread`` (max - min, in
         percentage points), ``mad``, ``outlier_members``, ``spend`` and
         ``revenue_at_stake``. Sorted by revenue at stake descending, then
         spread descending, then root and product.
@@ -709,7 +713,7 @@ def sibling_discounts(
     members = sibling_discount_members(
         accounts, purchases, products, as_of=as_of, tree=tree, mad_threshold=mad_threshold
     )
-    keys = ["root_id", "family_name", "product_id", "product_name"]
+    keys = ["root_id", "family_name", "family_rank", "product_id", "product_name"]
     out = (
         members.groupby(["root_id", "product_id"], observed=True, sort=True)
         .agg(
@@ -729,6 +733,13 @@ def sibling_discounts(
     )
     out["spread"] = out["max_discount"] - out["min_discount"]
     out["outlier_members"] = out["outlier_members"].astype("int64")
+    rank = None if ranking is None else ranking.set_index("account_id")["rank"]
+    out["family_rank"] = pd.array(
+        np.full(len(out), np.nan)
+        if rank is None
+        else out["root_id"].map(rank).to_numpy(dtype="float64"),
+        dtype="Int64",
+    )
     out = out.sort_values(
         ["revenue_at_stake", "spread", "root_id", "product_id"],
         ascending=[False, False, True, True],
@@ -917,7 +928,12 @@ def summary_figures(
     ``accounts_in_families``, ``hierarchy_issues``, ``cycle_accounts``,
     ``missing_parent_accounts``, ``max_depth``, ``new_families``,
     ``dropped_families``, ``discount_pairs``, ``discount_outliers``,
-    ``revenue_at_stake``, ``split_families``, ``split_families_new_rep``.
+    ``revenue_at_stake``; ``key_gap_*`` (the best-ranked family with a
+    sibling discount spread: family, rank, product, min/max discount, revenue
+    at stake); ``top_outlier_*`` (the member with the largest robust z:
+    account, family, product, discount, family median); ``split_families``,
+    ``split_families_new_rep`` and ``key_family_new_rep_*`` (the best-ranked
+    split family with a new rep: family, rank, account, owner, tenure days).
     """
     figures: dict = {
         "period_start": pd.Timestamp(start).date().isoformat(),
@@ -965,13 +981,27 @@ def summary_figures(
         figures["discount_pairs"] = int(len(discounts))
         figures["discount_outliers"] = int(discounts["outlier_members"].sum())
         figures["revenue_at_stake"] = float(discounts["revenue_at_stake"].sum())
-        if len(discounts):
-            worst = discounts.iloc[0]
-            figures["largest_stake_family"] = worst["family_name"]
-            figures["largest_stake_product"] = worst["product_name"]
-            figures["largest_stake_min_discount"] = float(worst["min_discount"])
-            figures["largest_stake_max_discount"] = float(worst["max_discount"])
-            figures["largest_stake_revenue"] = float(worst["revenue_at_stake"])
+        # The gap in the best-ranked family with a spread (ties: widest spread).
+        gaps = discounts[(discounts["spread"] > 0) & discounts["family_rank"].notna()]
+        gaps = gaps.sort_values(["family_rank", "spread"], ascending=[True, False])
+        if len(gaps):
+            gap = gaps.iloc[0]
+            figures["key_gap_family"] = gap["family_name"]
+            figures["key_gap_family_rank"] = int(gap["family_rank"])
+            figures["key_gap_product"] = gap["product_name"]
+            figures["key_gap_min_discount"] = float(gap["min_discount"])
+            figures["key_gap_max_discount"] = float(gap["max_discount"])
+            figures["key_gap_revenue_at_stake"] = float(gap["revenue_at_stake"])
+    if discount_members is not None and len(discount_members):
+        flagged = discount_members[discount_members["outlier"]]
+        flagged = flagged.sort_values("robust_z", ascending=False, kind="stable")
+        if len(flagged):
+            top_outlier = flagged.iloc[0]
+            figures["top_outlier_account"] = top_outlier["name"]
+            figures["top_outlier_family"] = top_outlier["family_name"]
+            figures["top_outlier_product"] = top_outlier["product_name"]
+            figures["top_outlier_discount"] = float(top_outlier["discount_pct"])
+            figures["top_outlier_family_median"] = float(top_outlier["family_median"])
     if split is not None:
         families = split.drop_duplicates("root_id")
         figures["split_families"] = int(len(families))
@@ -988,6 +1018,11 @@ def summary_figures(
             )
             figures["key_family_new_rep_tenure_days"] = int(key["tenure_days"])
     return figures
+
+
+def _pct(value: float) -> str:
+    """Percent text with at most one decimal: 12%, 17.5%."""
+    return f"{value:.1f}".removesuffix(".0") + "%"
 
 
 def _accounts(n: int) -> str:
@@ -1044,13 +1079,14 @@ def summary_sentences(figures: dict) -> list[str]:
         )
     elif "split_families" in figures:
         out.append(f"{figures['split_families']} families have members owned by more than one rep.")
-    if figures.get("largest_stake_family") is not None and figures["largest_stake_revenue"] > 0:
+    if figures.get("key_gap_family") is not None:
         out.append(
-            f"Sibling accounts of {figures['largest_stake_family']} bought "
-            f"{figures['largest_stake_product']} at discounts from "
-            f"{figures['largest_stake_min_discount']:.0f}% to "
-            f"{figures['largest_stake_max_discount']:.0f}%; aligning every family to its "
-            f"median discount would recover {money(figures['revenue_at_stake'])}."
+            f"Members of {figures['key_gap_family']} (family #{figures['key_gap_family_rank']}) "
+            f"bought {figures['key_gap_product']} at discounts from "
+            f"{_pct(figures['key_gap_min_discount'])} to {_pct(figures['key_gap_max_discount'])}"
+            f"; pricing every sibling at its family's median discount would have recovered "
+            f"{money(figures['revenue_at_stake'])} across {figures['discount_pairs']} "
+            "family-product pairs."
         )
     if "hierarchy_issues" in figures:
         out.append(
