@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from workbook import engagement as eg
+from workbook import hygiene as hy
 
 AS_OF = pd.Timestamp("2024-03-31")
 
@@ -78,8 +79,16 @@ def leads_fx():
     return pd.DataFrame(
         {
             "lead_id": ["L1", "L2", "L3"],
-            "created_at": _dates(["2024-03-23", "2024-03-21", "2024-03-24"]),
+            "created_at": _dates(["2024-03-23", "2024-03-21", "2024-03-01"]),
             "converted_account_id": ["A1", "A2", None],
+            # hygiene columns, used by the summary test
+            "status": ["Converted", "Converted", "Open"],
+            "owner_id": ["u1", "u1", None],
+            "handed_off_at": _dates([None, None, "2024-03-02"]),
+            "converted_at": _dates(["2024-03-25", "2024-03-25", None]),
+            "converted_opportunity_id": [None, None, None],
+            "company": ["a", "b", "c"],
+            "source": ["web", "web", "web"],
         }
     )
 
@@ -433,3 +442,76 @@ def test_effectiveness_by_owner_and_stage():
     by_stage = eg.effectiveness_by(eff, by="stage")
     assert by_stage["stage"].tolist() == ["Proposal", "Discovery"]
     assert by_stage["stale_share"].tolist() == [0.5, 0.0]
+
+
+# ---------------------------------------------------------------- summary
+def _summary(acc, act, opp, lead):
+    basis = eg.window_basis(opp, as_of=AS_OF, window_days=10)
+    levels = eg.engagement_levels(acc, act, opp, lead, as_of=AS_OF, window_days=10)
+    risk = eg.at_risk(levels)
+    eff = eg.opportunity_effectiveness(opp, act, as_of=AS_OF, stale_days=14)
+    model = hy.fit_win_model(opp, act, as_of=AS_OF, min_closed=50)
+    var = hy.probability_variance(eff, model, threshold=30)
+    recs = hy.recommendations(eff, var)
+    stale = hy.stale_leads(lead, act, opp, as_of=AS_OF, stale_days=14)
+    nw = hy.handoff_not_worked(lead, act, opp, as_of=AS_OF)
+    figures = eg.summary_figures(
+        basis=basis,
+        levels=levels,
+        at_risk_accounts=risk,
+        effectiveness=eff,
+        stale_leads=stale,
+        not_worked=nw,
+        handed_off=hy.handed_off_count(lead, as_of=AS_OF),
+        recommendations=recs,
+        model=model,
+        archive=hy.archive_candidates(lead, act, opp, as_of=AS_OF),
+        unowned=hy.unowned_open_leads(lead, as_of=AS_OF),
+    )
+    sentences = eg.summary_sentences(
+        figures, at_risk_accounts=risk, stale_days=14, probability_variance_threshold=30
+    )
+    return figures, sentences
+
+
+def test_summary_figures_and_sentences():
+    figures, sentences = _summary(*_tables())
+    assert figures["window_days"] == 10
+    assert figures["window_source"] == "parameter"
+    assert figures["high_min_records"] == 2
+    assert (
+        figures["accounts"],
+        figures["dormant_accounts"],
+        figures["medium_accounts"],
+        figures["high_accounts"],
+    ) == (5, 1, 3, 1)
+    assert figures["dormant_share"] == pytest.approx(0.2)
+    # A5 (Echo) is dormant with O4 open for 300
+    assert (figures["at_risk_accounts"], figures["at_risk_pipeline"]) == (1, 300.0)
+    # open: O1 (created 03-25, 6 days: not stale), O2 (X2 on 03-30), O4 (no activity, stale)
+    assert figures["open_opportunities"] == 3
+    assert figures["stale_opportunities"] == 1
+    assert figures["overdue_opportunities"] == 0
+    # L3 open since 03-01, handed off 03-02, never touched
+    assert (figures["open_leads"], figures["stale_leads"]) == (1, 1)
+    assert (figures["handed_off_leads"], figures["handed_off_not_worked"]) == (1, 1)
+    assert figures["unowned_open_leads"] == 1
+    # one closed deal only: the model refuses and flags nothing
+    assert figures["win_model_status"] == "refused"
+    assert figures["probability_variance_flags"] == 0
+    assert 4 <= len(sentences) <= 5
+    assert sentences[0].startswith("1 of 5 accounts (20%) are dormant")
+    assert sentences[1].startswith("Echo is the dormant account with the most open pipeline ($300)")
+    assert "flags nothing: only 1 closed deals" in sentences[-1]
+
+
+def test_summary_sentences_change_with_the_data():
+    acc, act, opp, lead = _tables()
+    _, before = _summary(acc, act, opp, lead)
+    # a call on Echo (A5) inside the window wakes it up
+    extra = act.iloc[[6]].assign(activity_id="X8", occurred_at=pd.Timestamp("2024-03-30"))
+    figures, after = _summary(acc, pd.concat([act, extra], ignore_index=True), opp, lead)
+    assert figures["dormant_accounts"] == 0
+    assert after[0].startswith("0 of 5 accounts (0%) are dormant")
+    assert after[1] == "No dormant account has open pipeline."
+    assert before[:2] != after[:2]

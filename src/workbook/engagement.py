@@ -739,3 +739,165 @@ def effectiveness_by(effectiveness: pd.DataFrame, *, by: str = "owner_id") -> pd
         table[f"{col}_share"] = table[col] / table["open_opportunities"]
     table = table.sort_values(["open_opportunities", by], ascending=[False, True], kind="stable")
     return table.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# summary
+# --------------------------------------------------------------------------
+def _count(frame: pd.DataFrame, column: str) -> int:
+    return int(frame[column].sum()) if len(frame) else 0
+
+
+def summary_figures(
+    *,
+    basis: dict,
+    levels: pd.DataFrame,
+    at_risk_accounts: pd.DataFrame,
+    effectiveness: pd.DataFrame,
+    stale_leads: pd.DataFrame,
+    not_worked: pd.DataFrame,
+    handed_off: int,
+    recommendations: pd.DataFrame,
+    model,
+    archive: pd.DataFrame,
+    unowned: pd.DataFrame,
+) -> dict:
+    """Key figures for ``summary.json``.
+
+    Parameters
+    ----------
+    basis : dict
+        :func:`window_basis`.
+    levels : DataFrame
+        :func:`engagement_levels`.
+    at_risk_accounts : DataFrame
+        :func:`at_risk` with no ``top_n`` (all dormant accounts with open
+        pipeline).
+    effectiveness : DataFrame
+        :func:`opportunity_effectiveness`.
+    stale_leads, not_worked : DataFrame
+        :func:`workbook.hygiene.stale_leads` and
+        :func:`workbook.hygiene.handoff_not_worked`.
+    handed_off : int
+        :func:`workbook.hygiene.handed_off_count`.
+    recommendations : DataFrame
+        :func:`workbook.hygiene.recommendations`.
+    model : workbook.hygiene.WinModel
+        :func:`workbook.hygiene.fit_win_model`.
+    archive, unowned : DataFrame
+        :func:`workbook.hygiene.archive_candidates` and
+        :func:`workbook.hygiene.unowned_open_leads`.
+
+    Returns
+    -------
+    dict
+        Plain numbers and strings: ``window_days``, ``window_source``,
+        ``mean_cycle_days``, ``high_min_records``, ``accounts``,
+        ``dormant_accounts``, ``medium_accounts``, ``high_accounts``,
+        ``dormant_share``, ``at_risk_accounts``, ``at_risk_pipeline``,
+        ``open_opportunities``, ``stale_opportunities``,
+        ``below_benchmark_opportunities``, ``overdue_opportunities``,
+        ``open_leads``, ``stale_leads``, ``handed_off_leads``,
+        ``handed_off_not_worked``, ``recommendations``,
+        ``opportunities_with_recommendations``, ``win_model_status``,
+        ``win_model_reason``, ``win_model_closed_deals``,
+        ``probability_variance_flags``, ``archive_candidates``,
+        ``unowned_open_leads``.
+    """
+    level = levels["level"].astype("str")
+    n = len(levels)
+    dormant = int((level == DORMANT).sum())
+    rules = recommendations["rule"] if len(recommendations) else pd.Series([], dtype="str")
+    return {
+        "window_days": int(basis["window_days"]),
+        "window_source": basis["source"],
+        "mean_cycle_days": basis["mean_cycle_days"],
+        "high_min_records": levels.attrs.get("high_min_records"),
+        "accounts": n,
+        "dormant_accounts": dormant,
+        "medium_accounts": int((level == MEDIUM).sum()),
+        "high_accounts": int((level == HIGH).sum()),
+        "dormant_share": dormant / n if n else None,
+        "at_risk_accounts": len(at_risk_accounts),
+        "at_risk_pipeline": float(at_risk_accounts["open_pipeline"].sum()),
+        "open_opportunities": len(effectiveness),
+        "stale_opportunities": _count(effectiveness, "stale"),
+        "below_benchmark_opportunities": _count(effectiveness, "below_benchmark"),
+        "overdue_opportunities": _count(effectiveness, "close_date_passed"),
+        "open_leads": len(stale_leads),
+        "stale_leads": _count(stale_leads, "stale"),
+        "handed_off_leads": int(handed_off),
+        "handed_off_not_worked": len(not_worked),
+        "recommendations": len(recommendations),
+        "opportunities_with_recommendations": int(recommendations["opportunity_id"].nunique()),
+        "win_model_status": model.status,
+        "win_model_reason": model.reason,
+        "win_model_closed_deals": int(model.n_closed),
+        "probability_variance_flags": int((rules == "win_probability_variance").sum()),
+        "archive_candidates": len(archive),
+        "unowned_open_leads": len(unowned),
+    }
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "0%"
+
+
+def summary_sentences(
+    figures: dict,
+    *,
+    at_risk_accounts: pd.DataFrame,
+    stale_days: int,
+    probability_variance_threshold: float,
+) -> list[str]:
+    """Four or five plain-text sentences built from :func:`summary_figures`.
+
+    Account names are plain text here; :class:`workbook.report.Report`
+    escapes them when rendering.
+    """
+    f = figures
+    w = f["window_days"]
+    if f["window_source"] == "formula":
+        why = f"a quarter of the {f['mean_cycle_days']:,.0f}-day average sales cycle"
+    elif f["window_source"] == "parameter":
+        why = "set by the window_days parameter"
+    else:
+        why = "a fallback, as no deal closed in the last year"
+    out = [
+        f"{f['dormant_accounts']:,} of {f['accounts']:,} accounts "
+        f"({_pct(f['dormant_accounts'], f['accounts'])}) are dormant: no activity, new "
+        f"opportunity or converted lead in the last {w} days ({why}); "
+        f"{f['high_accounts']:,} are highly engaged."
+    ]
+    if len(at_risk_accounts):
+        top = at_risk_accounts.iloc[0]
+        out.append(
+            f"{top['name']} is the dormant account with the most open pipeline "
+            f"({_money(top['open_pipeline'])}); {f['at_risk_accounts']:,} dormant accounts "
+            f"hold {_money(f['at_risk_pipeline'])} of open pipeline in total."
+        )
+    else:
+        out.append("No dormant account has open pipeline.")
+    out.append(
+        f"{f['stale_opportunities']:,} of {f['open_opportunities']:,} open opportunities "
+        f"({_pct(f['stale_opportunities'], f['open_opportunities'])}) had no activity in the "
+        f"last {stale_days} days, and {f['overdue_opportunities']:,} are past their close date."
+    )
+    out.append(
+        f"{f['stale_leads']:,} of {f['open_leads']:,} open leads had no touch in "
+        f"{stale_days} days, and {f['handed_off_not_worked']:,} of "
+        f"{f['handed_off_leads']:,} handed-off leads were never worked after the handoff."
+    )
+    if f["win_model_status"] == "fitted":
+        out.append(
+            f"The win model, fitted on {f['win_model_closed_deals']:,} closed deals, differs "
+            f"from the rep's probability by {probability_variance_threshold:g} points or more "
+            f"on {f['probability_variance_flags']:,} open opportunities."
+        )
+    else:
+        out.append(f"The win-probability check flags nothing: {f['win_model_reason']}.")
+    return out

@@ -112,6 +112,16 @@ def _last_touch(leads, activities, opportunities, *, as_of) -> pd.Series:
     return links.groupby("lead_id")["occurred_at"].max()
 
 
+def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """``values[key]`` for each key as datetime64[ns] (NaT when absent), aligned to ``keys``.
+
+    ``reindex`` rather than ``Series.map``: pandas cannot map through an
+    empty datetime Series.
+    """
+    found = values.reindex(keys.to_numpy()).to_numpy()
+    return pd.Series(found, index=keys.index).astype("datetime64[ns]")
+
+
 def _age_days(ts: pd.Series, *, as_of) -> pd.Series:
     return ((pd.Timestamp(as_of).normalize() - ts.dt.normalize()) / _DAY).astype("int64")
 
@@ -148,7 +158,7 @@ def stale_leads(
         columns=["lead_id", "company", "owner_id", "status", "created_at"]
     ).reset_index(drop=True)
     out["age_days"] = _age_days(out["created_at"], as_of=as_of)
-    out["last_touch_at"] = out["lead_id"].map(last).astype("datetime64[ns]")
+    out["last_touch_at"] = _lookup(last, out["lead_id"])
     day = pd.Timestamp(as_of).normalize()
     out["days_since_touch"] = (day - out["last_touch_at"].dt.normalize()) / _DAY
     recent = out["last_touch_at"] >= window_start(as_of, stale_days)
@@ -301,7 +311,7 @@ def archive_candidates(
     sel = sel.loc[(age > archive_after_days).to_numpy(dtype=bool)]
     status = _status(sel)
     last = _last_touch(sel, activities, opportunities, as_of=as_of)
-    last_touch = sel["lead_id"].map(last).astype("datetime64[ns]")
+    last_touch = _lookup(last, sel["lead_id"])
     touched = last_touch >= window_start(as_of, archive_after_days)
     unqualified = (status == "unqualified").to_numpy(dtype=bool)
     stalled = (status.isin(OPEN_STATUSES) & ~touched).to_numpy(dtype=bool)
