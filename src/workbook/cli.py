@@ -55,7 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     smp.add_argument("--out", required=True, metavar="DIR")
     smp.add_argument("--seed", type=int, default=None, metavar="N")
     smp.add_argument("--scale", choices=["small", "large"], default="small")
-    smp.add_argument("--format", choices=["csv", "parquet", "both"], default="csv")
+    smp.add_argument(
+        "--format",
+        choices=["csv", "parquet", "both"],
+        default=None,
+        help="file format (default: csv for small, both for large)",
+    )
     return parser
 
 
@@ -115,6 +120,11 @@ def _cmd_list(args) -> int:
         return EXIT_OK
     for r in reports:
         print(f"{r.name}  {r.title}  ({r.path.name})")
+        missing = runner.missing_common(r)
+        if missing:
+            print(
+                f"    warning: parameters cell lacks or papermill cannot parse: {', '.join(missing)}"
+            )
         for p in r.params.values():
             date = " (date YYYY-MM-DD)" if p.is_date else ""
             help_text = f"  # {p.help}" if p.help else ""
@@ -161,14 +171,16 @@ def _cmd_validate(args) -> int:
 def _cmd_sample(args) -> int:
     from workbook import sample
 
-    kwargs = {"scale": args.scale, "format": args.format}
+    formats = {"csv": ("csv",), "parquet": ("parquet",), "both": ("csv", "parquet")}
+    kwargs = {"scale": args.scale}
+    if args.format is not None:
+        kwargs["formats"] = formats[args.format]
     if args.seed is not None:
         kwargs["seed"] = args.seed
     written = sample.write(args.out, **kwargs)
     print(f"sample ({args.scale}) written to {args.out}")
-    if isinstance(written, (list, tuple)):
-        for path in written:
-            print(f"    {path}")
+    for path in (written or {}).values():
+        print(f"    {path}")
     return EXIT_OK
 
 

@@ -170,6 +170,11 @@ def discover(directory: str | os.PathLike | None = None) -> list[ReportSpec]:
     return sorted(found.values(), key=lambda r: (r.order, r.name))
 
 
+def missing_common(spec: ReportSpec) -> list[str]:
+    """Common parameters that papermill did not find in the notebook's parameters cell."""
+    return [p for p in COMMON_PARAMETERS if p not in spec.params]
+
+
 def select(reports: Sequence[ReportSpec], names: Sequence[str]) -> list[ReportSpec]:
     """The reports named (``all`` = every report), in discovery order."""
     by_name = {r.name: r for r in reports}
@@ -468,6 +473,8 @@ def default_as_of(data: str, load_options: Mapping, resolver=None) -> str:
         raise UsageError(str(exc)) from exc
     except TypeError as exc:
         raise UsageError(f"load_options: {exc}") from exc
+    if value is None or value != value:
+        raise UsageError("the data holds no event dates to default as_of from; pass --as-of")
     import pandas as pd
 
     return pd.Timestamp(value).date().isoformat()
@@ -618,7 +625,13 @@ class RunResult:
 
 
 def notebook_parameters(plan: RunPlan, spec: ReportSpec, workdir: Path) -> dict:
-    """The full parameter dict papermill injects into one notebook."""
+    """The full parameter dict papermill injects into one notebook.
+
+    The common parameters are always injected (the notebook contract says
+    every report declares them); :func:`missing_common` reports notebooks
+    whose parameters cell does not declare them or that papermill cannot
+    parse (for example a comment holding a double quote).
+    """
     params = {
         "data": plan.data,
         "load_options": plan.load_options,
@@ -626,7 +639,6 @@ def notebook_parameters(plan: RunPlan, spec: ReportSpec, workdir: Path) -> dict:
         "out_dir": str(workdir / spec.name),
         "interactive": False,
     }
-    params = {k: v for k, v in params.items() if k in spec.params}
     params.update(plan.params.get(spec.name, {}))
     return params
 
