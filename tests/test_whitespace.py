@@ -381,3 +381,96 @@ def test_gap_invariants(data):
         assert (gaps["siblings_owning"] <= gaps["family_members"] - 1).all()
         assert ((gaps["sibling_rate"] > 0) & (gaps["sibling_rate"] <= 1)).all()
         assert np.all(np.diff(gaps["priority"].to_numpy()) <= 1e-9)
+
+
+# ----------------------------------------------------------------------------- family choice
+def _opps(rows):
+    frame = pd.DataFrame(rows, columns=["opportunity_id", "account_id", "close_date", "amount"])
+    frame["close_date"] = pd.to_datetime(frame["close_date"])
+    frame["is_won"] = pd.array([True] * len(frame), dtype="boolean")
+    frame["is_closed"] = frame["is_won"]
+    return frame.astype({"opportunity_id": "str", "account_id": "str"})
+
+
+def test_choose_family_default_is_largest_by_revenue(book):
+    accounts, _, _, _ = book
+    # Family P1 = 300 + 400 in the 12 months to as_of; S1 = 600; the 5000 deal closed too early.
+    opps = _opps(
+        [
+            ("o1", "P2", "2024-03-01", 300.0),
+            ("o2", "P4", "2023-07-01", 400.0),  # 2023-07-01 is the first day of the window
+            ("o3", "S1", "2024-06-30", 600.0),
+            ("o4", "S1", "2023-06-30", 5000.0),  # one day before the window
+        ]
+    )
+    assert ws.choose_family("", accounts, opps, as_of=AS_OF) == "P1"
+    bigger = pd.concat([opps, _opps([("o5", "S1", "2024-01-01", 200.0)])], ignore_index=True)
+    assert ws.choose_family("", accounts, bigger, as_of=AS_OF) == "S1"
+    # An id (root or member) or an exact name picks that account's family.
+    assert ws.choose_family("P4", accounts, opps, as_of=AS_OF) == "P1"
+    assert ws.choose_family("We <3 Dogs", accounts, opps, as_of=AS_OF) == "P1"
+    assert ws.choose_family("Solo", accounts, opps, as_of=AS_OF) == "S1"
+    with pytest.raises(ValueError, match="neither"):
+        ws.choose_family("Nope", accounts, opps, as_of=AS_OF)
+
+
+# ----------------------------------------------------------------------------- summary
+def _summary(book, *, as_of=AS_OF):
+    accounts, purchases, products, _ = book
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=as_of)
+    peers = ws.peer_whitespace(accounts, purchases, products, as_of=as_of, gaps=gaps)
+    lift = ws.co_purchase_lift(accounts, purchases, products, as_of=as_of)
+    figures = ws.summary_figures(
+        gaps=gaps,
+        peers=peers,
+        lift=lift,
+        families=ws.family_whitespace(gaps),
+        exclusions=ws.purchase_exclusions(
+            purchases, as_of=as_of, accounts=accounts, products=products
+        ),
+        family_id="P1",
+        family_name="PupsRUs",
+        min_pair_owners=1,
+    )
+    return figures, ws.summary_sentences(figures)
+
+
+def test_summary_figures_and_sentences(book):
+    figures, sentences = _summary(book)
+    assert figures["gaps"] == 5
+    assert figures["families_with_gaps"] == 1
+    assert figures["accounts_with_gaps"] == 3
+    assert figures["whitespace_value"] == 3900.0
+    assert figures["peer_whitespace"] == 2 and figures["peer_accounts"] == 2
+    assert figures["top_gap"]["account_id"] == "P2" and figures["top_gap"]["product_id"] == "T"
+    assert figures["family_gaps"] == 5
+    assert figures["excluded_purchase_rows"]["after_as_of"] == 1
+    # Customers P1, P3, S1; T owners 3, U 1 (P1), V 1 (S1): every pair has lift 1 -> none > 1.
+    assert figures["top_lift"] is None
+    assert 3 <= len(sentences) <= 5
+    assert sentences[0].startswith("5 sibling gaps across 1 family")
+    assert "worth $4k at median prices, $2k weighted" in sentences[0]  # 3,900 and 1,871
+    assert sentences[1] == (
+        "Call first: We <3 Dogs lacks The Tangerine1000; 2 of the other 3 members of PupsRUs "
+        "own it, 67% of its industry owns it, and a typical owner has paid $1k for it."
+    )
+    assert all(isinstance(s, str) and s for s in sentences)
+
+
+def test_sentences_change_when_the_data_changes(book):
+    _, before = _summary(book)
+    # A month later P2's Tangerine purchase counts: its gap closes, P4 moves to the top.
+    _, after = _summary(book, as_of="2024-07-31")
+    assert before != after
+    assert after[0].startswith("4 sibling gaps")
+    assert "Call first: Pup Four lacks The Tangerine1000" in after[1]
+
+
+def test_sentences_without_gaps():
+    accounts = _accounts([("S1", "Solo", None, "u", "x")])
+    products = _products([("T", "T", "F", 10.0)])
+    purchases = _purchases([("S1", "T", "2024-01-01", 1.0)])
+    figures, sentences = _summary((accounts, purchases, products, None))
+    assert figures["gaps"] == 0 and figures["top_gap"] is None
+    assert 3 <= len(sentences) <= 5
+    assert sentences[0].startswith("There are no sibling gaps")

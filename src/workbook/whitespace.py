@@ -69,6 +69,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from workbook.families import ultimate_parents
+from workbook.hierarchy import default_period, family_revenue, money
 from workbook.links import as_of_end
 
 #: Contract columns of gaps.csv, in order (extras follow them).
@@ -970,3 +971,257 @@ def top_gaps_by_owner(
     ranked = ranked.sort_values(["owner_id", "rank"], na_position="last", kind="stable")
     ranked["rank"] = ranked["rank"].astype(np.int64)
     return ranked.reset_index(drop=True)[OWNER_GAP_COLUMNS]
+
+
+# --------------------------------------------------------------------------- family choice
+def choose_family(
+    family: str,
+    accounts: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    as_of,
+    tree: pd.DataFrame | None = None,
+) -> str:
+    """Resolve the ``family`` parameter to a family root ``account_id``.
+
+    * ``""`` (or None): the family with the largest revenue in
+      :func:`workbook.hierarchy.default_period` (the 12 months ending on
+      ``as_of``), by :func:`workbook.hierarchy.family_revenue` (won
+      opportunities closed in the period); ties go to the larger family,
+      then the smaller ``root_id``.
+    * an ``account_id`` (root or member): that account's family;
+    * otherwise an exact account name (root or member), if exactly one
+      account has it.
+
+    Raises
+    ------
+    ValueError
+        When nothing matches, a name is ambiguous, or there are no accounts.
+    """
+    if tree is None:
+        tree = ultimate_parents(accounts)
+    if len(tree) == 0:
+        raise ValueError("there are no accounts, so there is no family to show")
+    root_of = pd.Series(tree["root_id"].to_numpy(), index=tree["account_id"].to_numpy())
+    wanted = "" if family is None else str(family).strip()
+    if not wanted:
+        start, end = default_period(as_of)
+        revenue = family_revenue(accounts, opportunities, start=start, end=end, tree=tree)
+        best = revenue.sort_values(
+            ["revenue", "member_accounts", "root_id"],
+            ascending=[False, False, True],
+            kind="stable",
+        )
+        return str(best["root_id"].iloc[0])
+    if wanted in root_of.index:
+        return str(root_of[wanted])
+    names = accounts["name"].astype("string")
+    hits = _ids(accounts["account_id"])[names == wanted].dropna()
+    if len(hits) == 1:
+        return str(root_of[hits.iloc[0]])
+    if len(hits) > 1:
+        raise ValueError(
+            f"family {wanted!r} names {len(hits)} accounts; pass one of their account_id values"
+        )
+    raise ValueError(f"family {wanted!r} is neither an account_id nor an account name")
+
+
+# --------------------------------------------------------------------------- summary
+def _gap_record(row: pd.Series) -> dict:
+    def _num(value):
+        return None if pd.isna(value) else float(value)
+
+    return {
+        "family_id": row["family_id"],
+        "family_name": row["family_name"],
+        "account_id": row["account_id"],
+        "account_name": row["account_name"],
+        "product_id": row["product_id"],
+        "product_name": row["product_name"],
+        "siblings_owning": int(row["siblings_owning"]),
+        "family_members": int(row["family_members"]),
+        "peer_adoption": _num(row["peer_adoption"]),
+        "expected_value": _num(row["expected_value"]),
+        "priority": _num(row["priority"]),
+    }
+
+
+def summary_figures(
+    *,
+    gaps: pd.DataFrame,
+    peers: pd.DataFrame,
+    lift: pd.DataFrame,
+    families: pd.DataFrame,
+    exclusions: pd.DataFrame,
+    family_id: str | None = None,
+    family_name: str | None = None,
+    min_peer_adoption: float = DEFAULT_MIN_PEER_ADOPTION,
+    min_pair_owners: int = 5,
+) -> dict:
+    """Key figures for ``summary.json``.
+
+    Keys
+    ----
+    ``gaps``
+        Rows of gaps.csv (sibling gaps).
+    ``families_with_gaps``, ``accounts_with_gaps``
+        Distinct families / accounts with at least one gap.
+    ``whitespace_value``, ``priority_total``
+        Sums of ``expected_value`` and of ``priority`` over the gaps.
+    ``gaps_without_value``
+        Gaps whose priority is NaN (no amount and no list price).
+    ``peer_whitespace``, ``peer_accounts``, ``min_peer_adoption``
+        Rows and distinct accounts of peer_whitespace.csv, and its threshold.
+    ``family``, ``family_name``, ``family_gaps``
+        The family shown in the heatmap and its number of gaps.
+    ``top_gap``, ``family_top_gap``
+        The highest-priority gap overall / in ``family`` (ids, names,
+        ``siblings_owning``, ``family_members``, ``peer_adoption``,
+        ``expected_value``, ``priority``), or None.
+    ``top_family``
+        The family with the largest whitespace_value (id, name, gaps,
+        whitespace_value), or None.
+    ``top_lift``
+        The highest-lift pair with ``owners_both >= min_pair_owners`` and
+        lift > 1 (ids, names, owners_both, confidence, lift), or None.
+    ``excluded_purchase_rows``
+        Rows per reason of :func:`purchase_exclusions`.
+    """
+    has = len(gaps) > 0
+    in_family = gaps[gaps["family_id"] == family_id] if has else gaps
+    figures: dict = {
+        "gaps": int(len(gaps)),
+        "families_with_gaps": int(gaps["family_id"].nunique()) if has else 0,
+        "accounts_with_gaps": int(gaps["account_id"].nunique()) if has else 0,
+        "whitespace_value": float(gaps["expected_value"].sum()) if has else 0.0,
+        "priority_total": float(gaps["priority"].sum()) if has else 0.0,
+        "gaps_without_value": int(gaps["priority"].isna().sum()) if has else 0,
+        "peer_whitespace": int(len(peers)),
+        "peer_accounts": int(peers["account_id"].nunique()) if len(peers) else 0,
+        "min_peer_adoption": float(min_peer_adoption),
+        "family": family_id,
+        "family_name": family_name,
+        "family_gaps": int(len(in_family)),
+        "top_gap": _gap_record(gaps.iloc[0]) if has else None,
+        "family_top_gap": _gap_record(in_family.iloc[0]) if len(in_family) else None,
+        "top_family": None,
+        "top_lift": None,
+        "excluded_purchase_rows": {
+            str(r): int(n) for r, n in zip(exclusions["reason"], exclusions["rows"], strict=True)
+        },
+    }
+    if len(families):
+        f = families.iloc[0]
+        figures["top_family"] = {
+            "family_id": f["family_id"],
+            "family_name": f["family_name"],
+            "gaps": int(f["gaps"]),
+            "whitespace_value": float(f["whitespace_value"]),
+        }
+    strong = (
+        lift[(lift["owners_both"] >= min_pair_owners) & (lift["lift"] > 1)] if len(lift) else lift
+    )
+    if len(strong):
+        top = strong.iloc[0]
+        figures["top_lift"] = {
+            "product_a": top["product_a"],
+            "product_b": top["product_b"],
+            "name_a": top["name_a"],
+            "name_b": top["name_b"],
+            "owners_both": int(top["owners_both"]),
+            "confidence": float(top["confidence"]),
+            "lift": float(top["lift"]),
+        }
+    return figures
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {plural or word + 's'}"
+
+
+def _owning_text(gap: dict) -> str:
+    others = gap["family_members"] - 1
+    owning = gap["siblings_owning"]
+    family = gap["family_name"]
+    if others == 1:
+        return f"the only other member of {family} owns it"
+    if owning == others:
+        return f"all {others:,} other members of {family} own it"
+    return (
+        f"{owning:,} of the other {others:,} members of {family} own{'s' if owning == 1 else ''} it"
+    )
+
+
+def summary_sentences(figures: dict) -> list[str]:
+    """Three to five plain-text sentences built from :func:`summary_figures`.
+
+    In order, when they apply: the gap count and value with the family
+    holding the most; the top gap overall ("call first"); the top gap of the
+    family shown, when it differs; the strongest co-purchase lift; peer
+    whitespace; and, while there is room, the purchase rows left out. Names
+    are included as is; the report escapes them.
+    """
+    out: list[str] = []
+    fam = figures["top_family"]
+    if figures["gaps"]:
+        most = (
+            f"; {fam['family_name']} holds the most ({_plural(fam['gaps'], 'gap')}, "
+            f"{money(fam['whitespace_value'])})"
+            if fam is not None
+            else ""
+        )
+        out.append(
+            f"{_plural(figures['gaps'], 'sibling gap')} across "
+            f"{_plural(figures['families_with_gaps'], 'family', 'families')} (a product an "
+            f"account lacks while another member of its family owns it) are worth "
+            f"{money(figures['whitespace_value'])} at median prices, "
+            f"{money(figures['priority_total'])} weighted by likelihood{most}."
+        )
+    else:
+        out.append(
+            "There are no sibling gaps: no account lacks a product that another member of "
+            "its family owns."
+        )
+    top = figures["top_gap"]
+    if top is not None:
+        peer = (
+            "its industry has no peer group"
+            if top["peer_adoption"] is None
+            else f"{top['peer_adoption']:.0%} of its industry owns it"
+        )
+        out.append(
+            f"Call first: {top['account_name']} lacks {top['product_name']}; "
+            f"{_owning_text(top)}, {peer}, and a typical owner has paid "
+            f"{money(top['expected_value'])} for it."
+        )
+    local = figures["family_top_gap"]
+    if local is not None and (
+        top is None
+        or local["account_id"] != top["account_id"]
+        or local["product_id"] != top["product_id"]
+    ):
+        out.append(
+            f"In {local['family_name']}, the family shown below, pitch "
+            f"{local['product_name']} to {local['account_name']} first: {_owning_text(local)}."
+        )
+    lift = figures["top_lift"]
+    if lift is not None:
+        out.append(
+            f"Owners of {lift['name_a']} also own {lift['name_b']} {lift['lift']:.1f}× more "
+            f"often than average ({_plural(lift['owners_both'], 'account')} own both)."
+        )
+    out.append(
+        f"{_plural(figures['peer_accounts'], 'account')} with no family gap lack a product "
+        f"that at least {figures['min_peer_adoption']:.0%} of their industry owns "
+        f"({_plural(figures['peer_whitespace'], 'suggestion')})."
+    )
+    if len(out) < 5:
+        excluded = {
+            k: v for k, v in figures["excluded_purchase_rows"].items() if k != "repeat_purchase"
+        }
+        parts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in excluded.items() if n)
+        out.append(
+            f"{_plural(sum(excluded.values()), 'purchase row')} left out of ownership"
+            + (f" ({parts})." if parts else ".")
+        )
+    return out[:5]
