@@ -549,3 +549,17 @@ def test_summary_sentences_follow_the_data(outcomes):
     assert rich[0].startswith("2,000 scored leads are resolved")
     assert "The score separates wins from losses with AUC" in rich[1]
     assert rich != thin
+
+
+def test_band_table_top_band_closed_and_out_of_range_bands():
+    frame = pd.DataFrame(
+        {
+            "score": [-5.0, 0.0, 95.0, 100.0, 140.0],
+            "resolved": True,
+            "won": pd.array([False, True, True, False, True], dtype="boolean"),
+        }
+    )
+    bands = scoring.band_table(frame, width=10)
+    assert bands["band"].tolist() == ["below 0", "0–<10", "90–100", "above 100"]
+    assert bands["n"].tolist() == [1, 1, 2, 1]
+    assert bands["wins"].tolist() == [0, 1, 1, 1]
