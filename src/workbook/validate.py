@@ -42,7 +42,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbook import model
 from workbook.families import CYCLE, MISSING_PARENT, ultimate_parents
@@ -371,6 +374,31 @@ def missing_columns_problem(
     )
 
 
+def _arrow_text(s: pd.Series) -> pa.Array:
+    arrow = s.array if hasattr(s.array, "__arrow_array__") else s.astype("string").array
+    out = pa.array(arrow)
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    return (
+        out
+        if pa.types.is_string(out.type) or pa.types.is_large_string(out.type)
+        else out.cast(pa.large_string())
+    )
+
+
+def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position in ``keys`` of each value (first match), ``-1`` when absent or missing.
+
+    Uses Arrow's hash lookup (``pyarrow.compute.index_in``), which stays fast
+    for millions of string ids where ``Series.isin`` on Arrow strings does not.
+    """
+    left, right = _arrow_text(values), _arrow_text(keys)
+    if left.type != right.type:
+        left, right = left.cast(pa.large_string()), right.cast(pa.large_string())
+    found = pc.index_in(left, value_set=right)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
     out = []
     for table, column, ref_table, ref_column in model.REFERENCES:
@@ -380,8 +408,8 @@ def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
         if column not in df.columns:
             continue
         values = df[column]
-        known = tables[ref_table][ref_column].dropna().unique()
-        mask = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
+        known = tables[ref_table][ref_column]
+        mask = values.notna().to_numpy(dtype=bool) & (positions(values, known) < 0)
         n = int(mask.sum())
         if n == 0:
             continue
@@ -445,12 +473,13 @@ def _activity_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
     )
     leads = tables.get(model.LEADS)
     if leads is not None and "lead_id" in acts.columns:
-        created = pd.Series(
-            leads["created_at"].to_numpy(), index=pd.Index(leads["lead_id"]), name="created"
-        )
-        created = created[~created.index.duplicated()]
-        lead_created = acts["lead_id"].map(created)
-        early = (acts["occurred_at"] < lead_created).fillna(False).to_numpy(dtype=bool)
+        pos = positions(acts["lead_id"], leads["lead_id"])
+        created = leads["created_at"].to_numpy(dtype="datetime64[ns]")
+        if len(created) == 0:
+            created = np.array(["NaT"], dtype="datetime64[ns]")
+        lead_created = np.where(pos >= 0, created[np.maximum(pos, 0)], np.datetime64("NaT"))
+        occurred = acts["occurred_at"].to_numpy(dtype="datetime64[ns]")
+        early = (pos >= 0) & (occurred < lead_created)
         out.append(
             _issue(
                 "activity_before_lead",
