@@ -132,8 +132,8 @@ SCALES: dict[str, _Scale] = {
         family_root_share=0.03,
         renewals_per_account=1.6,
         lead_touches=1.6,
-        opp_activity_per_30d=2.0,
-        account_activity_per_year=8.0,
+        opp_activity_per_30d=1.2,
+        account_activity_per_year=12.0,
         purchase_base=0.058,
         purchase_popular=0.40,
         purchase_rows=1.7,
@@ -527,7 +527,7 @@ class _Gen:
         industry[n_planted:] = _INDUSTRIES[rng.integers(0, len(_INDUSTRIES), n_gen)]
         engagement = np.empty(n, dtype=object)
         engagement[n_planted:] = rng.choice(
-            np.array(["high", "normal", "dormant"], dtype=object), size=n_gen, p=[0.15, 0.65, 0.20]
+            np.array(["high", "normal", "dormant"], dtype=object), size=n_gen, p=[0.15, 0.63, 0.22]
         )
         created = _uniform_days(rng, np.full(n, _day("2017-01-01")), np.full(n, _day("2024-06-30")))
 
@@ -949,6 +949,14 @@ class _Gen:
         other = rng.random(len(idx)) < 0.1
         owner[other] = _REPS[rng.integers(0, len(_REPS), int(other.sum()))]
         add(day, _pick_types(rng, len(idx), [0.30, 0.40, 0.10, 0.15, 0.05]), acct=idx, owner=owner)
+        # Regular cadence: most awake accounts had a touch in the last 4 weeks.
+        cadence = np.flatnonzero((eng != "dormant") & (rng.random(self.n_accounts) < 0.9))
+        add(
+            _AS_OF - rng.integers(0, 28, len(cadence)),
+            _pick_types(rng, len(cadence), [0.4, 0.5, 0.0, 0.1, 0.0]),
+            acct=cadence,
+            owner=self.account_owner[cadence],
+        )
         # Fault: a few activities dated after as_of.
         awake = np.flatnonzero(eng != "dormant")
         late_acct = rng.choice(awake, size=4, replace=False)
