@@ -407,3 +407,14 @@ def test_summary_sentences_follow_the_data(crm):
     assert any("75.0% of 4 handed-off leads" in s for s in after)
     assert before != after
     assert all(isinstance(s, str) and "<" not in s for s in after)
+
+
+def test_age_band_edges():
+    got = co.age_band([0, 1, 2, 3, 4, 6, 7, 12, 13, 40]).tolist()
+    assert got == ["0", "1", "2-3", "2-3", "4-6", "4-6", "7-12", "7-12", "13+", "13+"]
+
+
+def test_period_vs_cohort_age_band(crm):
+    pv = co.period_vs_cohort(*crm, as_of=AS_OF)
+    won = pv[pv["milestone"] == "won"].iloc[0]
+    assert (won["periods_since"], won["age_band"]) == (2, "2-3")  # Jan cohort, won in Mar

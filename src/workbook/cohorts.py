@@ -759,6 +759,7 @@ def period_vs_cohort(
         "share",
         "from_earlier_cohort",
         "share_from_earlier_cohorts",
+        "age_band",
         "grain",
     ]
     if seg is not None:
