@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbook import io as wio
 from workbook import model
@@ -575,3 +577,48 @@ def test_sample_default_as_of_and_copies():
     again = wio.load(tables=["leads"])
     assert again.leads.loc[0, "lead_id"] != "CHANGED"
     assert again.fingerprint == wio.load(tables=["leads"]).fingerprint
+
+
+# --------------------------------------------------------------------------- sources, invariants
+def test_missing_directory_and_single_file_source(tmp_path):
+    with pytest.raises(DataValidationError, match="no such directory"):
+        wio.load(tmp_path / "nope")
+    crm = wio.load(BASIC / "leads.csv", tables=["leads"])
+    assert crm.leads["lead_id"].tolist() == ["L1", "L2", "L3"]
+    with pytest.raises(DataValidationError, match="is a file"):
+        wio.load(BASIC / "leads.csv", tables=["leads", "activities"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["true", "FALSE", " yes ", "N", "t", "0", "1", ""]),
+            st.sampled_from(["2024-01-02", "2024-01-02T03:04:05Z", "2024-01-02T12:00:00+0900", ""]),
+            st.sampled_from(["1.5", "-2", "", "1e3", " 7 "]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_coerce_table_is_idempotent_and_maps_spellings(rows):
+    flags, dates, amounts = zip(*rows, strict=True)
+    raw = pd.DataFrame(
+        {
+            "opportunity_id": [f"O{i}" for i in range(len(rows))],
+            "account_id": "A1",
+            "created_at": list(dates),
+            "close_date": list(dates),
+            "is_closed": list(flags),
+            "is_won": list(flags),
+            "amount": list(amounts),
+        }
+    )
+    once = wio.coerce_table(raw, model.OPPORTUNITIES)
+    twice = wio.coerce_table(once, model.OPPORTUNITIES)
+    pd.testing.assert_frame_equal(once, twice)
+    expected = [
+        None if f.strip() == "" else f.strip().lower() in ("true", "yes", "t", "1") for f in flags
+    ]
+    assert [None if pd.isna(v) else bool(v) for v in once["is_won"]] == expected
+    assert once["created_at"].isna().tolist() == [d == "" for d in dates]

@@ -996,6 +996,7 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
         options = {k: v for k, v in load_options.items() if k not in ("validate", "tables")}
         crm = load(source, tables=requested, validate=False, **options)
         return crm.as_of
+    source, paths = _check_source(source, paths, requested)
     raws = _read_files(
         source,
         requested,
@@ -1077,6 +1078,10 @@ def load(
         non-numeric number or unrecognised boolean; all problems at once.
     """
     requested = _requested(tables)
+    if preset and source is not None and not Path(source).is_dir():
+        raise DataValidationError(
+            [Problem("missing_source", "", "", 1, (), str(source), f"{source}: no such directory")]
+        )
     if preset not in (None, "", "salesforce"):
         raise ValueError(f"unknown preset {preset!r}; the only preset is 'salesforce'")
     sample = _is_sample(source, paths=paths, sql_url=sql_url, preset=preset)
@@ -1101,6 +1106,7 @@ def load(
         }
     else:
         reader, label = "files", str(source) if source is not None else "paths"
+        source, paths = _check_source(source, paths, requested)
         raws = _read_files(source, requested, paths=paths, columns=columns, encoding=encoding)
     if sql_url:
         label = next(iter(raws.values())).file.split(" [")[0] if raws else "sql"
@@ -1173,6 +1179,25 @@ def load(
         as_of=as_of_ts,
         metadata=metadata,
     )
+
+
+def _check_source(source, paths, requested):
+    """A missing source is an error; a single file serves a single requested table."""
+    if source is None:
+        return source, paths
+    path = Path(source)
+    if path.is_dir():
+        return source, paths
+    if path.is_file() and len(requested) == 1:
+        return None, {**(paths or {}), requested[0]: path}
+    if path.is_file():
+        detail = (
+            f"{path}: is a file; pass a directory, or paths={{table: file}}, "
+            "or request exactly one table"
+        )
+    else:
+        detail = f"{path}: no such directory"
+    raise DataValidationError([Problem("missing_source", "", "", 1, (), str(path), detail)])
 
 
 _LOAD_OPTIONS = (
