@@ -515,3 +515,13 @@ def test_summary_sentences_change_with_the_data():
     assert after[0].startswith("0 of 5 accounts (0%) are dormant")
     assert after[1] == "No dormant account has open pipeline."
     assert before[:2] != after[:2]
+
+
+def test_window_note():
+    opps = _closed([(10, "2024-12-01"), (-5, "2024-12-02"), (30, "2024-11-01")])
+    note = eg.window_note(eg.window_basis(opps, as_of="2024-12-31"))
+    assert note.startswith("Window: 5 days = round half-up of a quarter of the 20.0-day mean")
+    assert "2 deals closed" in note and "1 closed deal(s) with a close date before" in note
+    assert eg.window_note(eg.window_basis(opps, as_of="2024-12-31", window_days=9)) == (
+        "Window: 9 days, set by the window_days parameter."
+    )

@@ -354,3 +354,16 @@ def test_win_model_refuses_single_outcome_and_counts_missing_amount():
     assert model.excluded_missing == 1
     assert model.n_closed == 59
     assert "same outcome" in model.reason
+
+
+def test_model_note():
+    refused = hy.WinModel(hy.REFUSED, "only 3 closed deals", n_closed=3, n_won=1, min_closed=50)
+    assert hy.model_note(refused, threshold=30) == (
+        "The win model was not fitted (only 3 closed deals); no opportunity is flagged for "
+        "win-probability variance."
+    )
+    fitted = _stub_model([0.5])
+    fitted.dropped_features = ["log_meetings"]
+    note = hy.model_note(fitted, threshold=30)
+    assert note.startswith("The win model is fitted on 60 closed deals (20 won)")
+    assert note.endswith("Left out for having no variance: log_meetings.")

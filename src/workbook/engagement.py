@@ -901,3 +901,27 @@ def summary_sentences(
     else:
         out.append(f"The win-probability check flags nothing: {f['win_model_reason']}.")
     return out
+
+
+def window_note(basis: dict) -> str:
+    """One plain-text sentence saying which window is used and why (:func:`window_basis`)."""
+    w = basis["window_days"]
+    if basis["source"] == "parameter":
+        text = f"Window: {w} days, set by the window_days parameter."
+    elif basis["source"] == "fallback":
+        text = (
+            f"Window: {w} days, a fallback: no closed deal has a close date in the 365 days "
+            "up to the as-of date, so the default formula cannot be computed."
+        )
+    else:
+        text = (
+            f"Window: {w} days = round half-up of a quarter of the {basis['mean_cycle_days']:,.1f}"
+            f"-day mean sales cycle of {basis['closed_deals']:,} deals closed in the 365 days "
+            "up to the as-of date."
+        )
+    if basis["negative_cycles_excluded"]:
+        text += (
+            f" {basis['negative_cycles_excluded']:,} closed deal(s) with a close date before "
+            "their creation date were left out of the mean."
+        )
+    return text

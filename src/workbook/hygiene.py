@@ -663,3 +663,22 @@ __all__ = [
     "stale_leads",
     "unowned_open_leads",
 ]
+
+
+def model_note(model: WinModel, *, threshold: float) -> str:
+    """One plain-text sentence on the win model: what it was fitted on, or why it refused."""
+    if not model.fitted:
+        return (
+            f"The win model was not fitted ({model.reason}); no opportunity is flagged for "
+            "win-probability variance."
+        )
+    text = (
+        f"The win model is fitted on {model.n_closed:,} closed deals ({model.n_won:,} won) with "
+        f"features {', '.join(model.features)}; an open deal is flagged when the rep's "
+        f"probability differs from the model's by {threshold:g} points or more."
+    )
+    if model.dropped_features:
+        text += f" Left out for having no variance: {', '.join(model.dropped_features)}."
+    if model.excluded_missing:
+        text += f" {model.excluded_missing:,} closed deal(s) without an amount were left out."
+    return text
