@@ -200,6 +200,8 @@ def parse_value(text: str) -> object:
         return ""
     try:
         return _plain(yaml.safe_load(text))
+    except ValueError:
+        return text.strip()  # YAML's date-like but impossible values (2024-13-01): checked later
     except yaml.YAMLError as exc:
         raise UsageError(f"cannot parse parameter value {text!r}: {exc}") from None
 
@@ -238,7 +240,7 @@ def read_params_file(path: str | os.PathLike) -> dict:
         raise UsageError(f"params file {str(p)!r} not found")
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise UsageError(f"params file {str(p)!r} is not valid YAML: {exc}") from None
     if data is None:
         return {}
