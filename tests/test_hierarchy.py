@@ -497,3 +497,20 @@ def test_summary_sentences_change_with_the_data():
     # No revenue at all.
     empty = h.summary_sentences(_figures(ACCOUNTS, OPPS.iloc[0:0]))
     assert empty[0].startswith("No won revenue between 2025-07-01 and 2026-06-30")
+
+
+def test_exclusions_table_and_outlier_list():
+    table = h.exclusions(
+        h.revenue_basis(OPPS, ACCOUNTS, start=START, end=END),
+        h.discount_basis(PURCHASES, as_of=AS_OF),
+    )
+    assert table.columns.tolist() == ["table", "what", "rows", "treatment"]
+    by_what = table.set_index("what")["rows"]
+    assert by_what["lost (closed, not won)"] == 1
+    assert by_what["won in the period, account not among the accounts"] == 1
+    assert by_what["dated after as_of"] == 1
+    members = h.sibling_discount_members(ACCOUNTS, PURCHASES, PRODUCTS, as_of=AS_OF, tree=TREE)
+    out = h.discount_outliers(members)
+    # P1's MAD-0 outlier (infinite z) before P2's 30% member (z 5.73).
+    assert out["product_id"].tolist() == ["P1", "P2"]
+    assert out["account_id"].tolist() == ["4", "4"]

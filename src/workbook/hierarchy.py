@@ -41,6 +41,8 @@ __all__ = [
     "concentration",
     "default_period",
     "discount_basis",
+    "discount_outliers",
+    "exclusions",
     "family_revenue",
     "hierarchy_faults",
     "money",
@@ -760,6 +762,71 @@ def sibling_discounts(
             "revenue_at_stake",
         ]
     ].reset_index(drop=True)
+
+
+def discount_outliers(members: pd.DataFrame) -> pd.DataFrame:
+    """Members flagged as robust outliers by :func:`sibling_discount_members`.
+
+    Returns the flagged rows, largest ``robust_z`` first (MAD = 0 cases,
+    infinite z, first), then by revenue at stake descending.
+    """
+    flagged = members[members["outlier"]]
+    return flagged.sort_values(
+        ["robust_z", "revenue_at_stake"], ascending=[False, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def exclusions(revenue: dict, purchases: dict) -> pd.DataFrame:
+    """One table of what counted and what was left out, for the report.
+
+    Parameters
+    ----------
+    revenue : dict
+        :func:`revenue_basis`.
+    purchases : dict
+        :func:`discount_basis`.
+
+    Returns
+    -------
+    DataFrame
+        ``table``, ``what``, ``rows`` and ``treatment``, one row per count.
+    """
+    rows = [
+        ("opportunities", "won, closed in the period", revenue["won_in_period"], "counted"),
+        (
+            "opportunities",
+            "won, closed before the period",
+            revenue["won_before_period"],
+            "left out",
+        ),
+        ("opportunities", "won, closed after the period", revenue["won_after_period"], "left out"),
+        ("opportunities", "lost (closed, not won)", revenue["lost"], "left out"),
+        ("opportunities", "open (not closed, not won)", revenue["open"], "left out"),
+        (
+            "opportunities",
+            "won in the period, amount missing",
+            revenue["won_missing_amount"],
+            "counted as 0",
+        ),
+        (
+            "opportunities",
+            "won in the period, account not among the accounts",
+            revenue["won_unknown_account"],
+            "left out of every family and of the account list",
+        ),
+        ("purchases", "lines used for sibling discounts", purchases["used"], "counted"),
+        ("purchases", "dated after as_of", purchases["after_as_of"], "left out"),
+        ("purchases", "discount_pct missing", purchases["missing_discount"], "left out"),
+        (
+            "purchases",
+            "used, amount missing",
+            purchases["used_missing_amount"],
+            "adds 0 to spend and revenue at stake",
+        ),
+    ]
+    out = pd.DataFrame(rows, columns=["table", "what", "rows", "treatment"])
+    out["rows"] = out["rows"].astype("int64")
+    return out
 
 
 # --------------------------------------------------------------------------- ownership
