@@ -522,6 +522,7 @@ def test_window_note():
     note = eg.window_note(eg.window_basis(opps, as_of="2024-12-31"))
     assert note.startswith("Window: 5 days = round half-up of a quarter of the 20.0-day mean")
     assert "2 deals closed" in note and "1 closed deal(s) with a close date before" in note
+    opps = _closed([(10, "2024-12-01")])
     assert eg.window_note(eg.window_basis(opps, as_of="2024-12-31", window_days=9)) == (
         "Window: 9 days, set by the window_days parameter."
     )
