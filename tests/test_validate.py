@@ -142,12 +142,12 @@ def test_to_dict_is_json_and_summary_text():
     assert "2024-01-09 .. 2024-03-01" in text  # activities date range
     assert list(q.to_frame().columns) == [
         "check",
-        "severity",
         "table",
         "column",
         "count",
         "examples",
         "message",
+        "severity",
     ]
     assert bool(q) and len(q) == len(q.to_frame())
 

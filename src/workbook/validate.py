@@ -56,7 +56,7 @@ MAX_EXAMPLES = 5
 WARNING = "warning"
 FIXUP = "fixup"
 
-QUALITY_COLUMNS = ["check", "severity", "table", "column", "count", "examples", "message"]
+QUALITY_COLUMNS = ["check", "table", "column", "count", "examples", "message", "severity"]
 
 
 # --------------------------------------------------------------------------- errors
@@ -219,7 +219,7 @@ class DataQuality:
         return int(sum(i.count for i in self.issues))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per issue: check, severity, table, column, count, examples, message.
+        """One row per issue: check, table, column, count, examples, message, severity.
 
         ``examples`` is a comma-separated string of up to five ids.
         """
