@@ -563,3 +563,14 @@ def test_band_table_top_band_closed_and_out_of_range_bands():
     assert bands["band"].tolist() == ["below 0", "0–<10", "90–100", "above 100"]
     assert bands["n"].tolist() == [1, 1, 2, 1]
     assert bands["wins"].tolist() == [0, 1, 1, 1]
+
+
+def test_headline_cards(outcomes):
+    out, _ = outcomes
+    cards = scoring.headline_cards(_figures(out))
+    shown = {c.key: c.display for c in cards}
+    assert shown["n_resolved"] == "12"
+    assert shown["base_win_rate"] == "33.3%"
+    assert shown["auc"] == "0.81"
+    assert shown["recommended_threshold"] == "65"
+    assert cards[-1].label == "Recommended threshold (indicative, thin data)"

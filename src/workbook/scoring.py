@@ -1296,3 +1296,28 @@ def summary_sentences(figures: dict) -> list[str]:
             + "."
         )
     return out[:5]
+
+
+def headline_cards(figures: dict) -> list:
+    """The 5 headline cards of the report (:class:`workbook.report.Card`), from summary figures.
+
+    Resolved leads, base win rate, AUC, odds ratio per 10 points and the
+    recommended threshold (shown with "(indicative)" in its label on thin data).
+    """
+    from workbook.report import Card
+
+    rec_label = "Recommended threshold"
+    if not figures["recommendation_reliable"]:
+        rec_label += " (indicative, thin data)"
+    return [
+        Card("n_resolved", "Resolved leads", figures["n_resolved"], "{:,}"),
+        Card("base_win_rate", "Base win rate", figures["base_win_rate"], "{:.1%}"),
+        Card("auc", "AUC of score against win", figures["auc"], "{:.2f}"),
+        Card(
+            "odds_ratio_per_10_points",
+            "Odds ratio per 10 points",
+            figures["odds_ratio_per_10_points"],
+            "{:.2f}",
+        ),
+        Card("recommended_threshold", rec_label, figures["recommended_threshold"], "{:,.0f}"),
+    ]
