@@ -420,6 +420,18 @@ def test_open_opportunities_without_recent_activity_or_meeting(crm):
     assert (~open_ids.isin(met)).sum() >= 20
 
 
+def test_new_reps_open_deal_at_we_love_dogs_is_stale_without_meeting(crm):
+    opps = crm["opportunities"]
+    deal = opps[(opps["account_id"] == _account_id(crm, "We <3 Dogs")) & ~opps["is_closed"]]
+    assert len(deal) == 1
+    assert deal["owner_id"].iloc[0] == "U14"
+    acts = crm["activities"]
+    on_deal = acts[acts["opportunity_id"] == deal["opportunity_id"].iloc[0]]
+    assert len(on_deal) >= 1
+    assert on_deal["occurred_at"].max() <= pd.Timestamp("2026-06-01")  # 29 days before as_of
+    assert not (on_deal["type"] == "meeting").any()
+
+
 # --- stories 9-12: engagement, contacts, users, faults ---------------------------
 
 
