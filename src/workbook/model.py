@@ -7,7 +7,7 @@ below. The README's *Data model* section documents the same tables for users.
 Column kinds
 ------------
 ``id``
-    An identifier, held as a pandas string (``str``/pyarrow-backed) value.
+    An identifier, held in the pandas ``string`` dtype.
 ``text``
     Free text (names, titles); any Unicode, never interpreted as HTML.
 ``category``
