@@ -420,7 +420,7 @@ def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
                 column,
                 n,
                 example_ids(values[mask]),
-                f"{n} row(s) refer to a {ref_column} that is not in {ref_table}",
+                f"{n} row(s) refer to an unknown {ref_column} (not in {ref_table})",
             )
         )
     return out
