@@ -601,7 +601,7 @@ class _Gen:
         converted = wants & (converted_at <= _AS_OF)
         converted_at = np.where(converted, converted_at, _NO_DAY)
 
-        handed = (np.nan_to_num(score, nan=-1) >= 60) & True
+        handed = np.nan_to_num(score, nan=-1) >= 60
         handed_at = created + rng.integers(0, 4, n)
         handed &= handed_at <= _AS_OF
         handed_at = np.where(handed, handed_at, _NO_DAY)
@@ -879,7 +879,8 @@ class _Gen:
         )
         extra = np.where(touched, rng.poisson(max(cfg.lead_touches - 1, 0.1), n), 0)
         idx, day = _spread(rng, extra, first + 1, span_end)
-        # Late (not followed up) leads: no extra touch may fall inside the SLA.
+        # Extra touches start the day after the first one, so a late lead (first
+        # touch 3+ days after handoff) gets none inside the 2-day SLA.
         keep = day <= _AS_OF
         add(
             day[keep],
