@@ -564,6 +564,22 @@ def test_resolve_as_of_matches_load(tmp_path):
         wio.resolve_as_of(BASIC, colums={})
 
 
+def test_written_sample_directory_declares_its_snapshot_as_of(tmp_path):
+    # A folder written by `workbook sample` carries sample.json; its future-dated
+    # fault records (after 2024-04-15 here) must not move the default as_of.
+    import json
+    import shutil
+
+    folder = tmp_path / "export"
+    shutil.copytree(BASIC, folder)
+    (folder / "sample.json").write_text(json.dumps({"as_of": "2024-03-31"}), encoding="utf-8")
+    assert wio.snapshot_as_of(folder) == T("2024-03-31")
+    assert wio.resolve_as_of(folder) == T("2024-03-31")
+    assert wio.load(folder).as_of == T("2024-03-31")
+    assert wio.load(folder, as_of="2024-04-15").as_of == T("2024-04-15")
+    assert wio.snapshot_as_of(BASIC) is None
+
+
 # --------------------------------------------------------------------------- sample
 def test_sample_default_as_of_and_copies():
     from workbook import sample

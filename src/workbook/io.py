@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import functools
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -969,6 +970,22 @@ def default_as_of(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp | None:
     return max(latest).normalize() if latest else None
 
 
+def snapshot_as_of(source) -> pd.Timestamp | None:
+    """The snapshot date declared by a directory written with ``workbook sample``.
+
+    Such a directory holds ``sample.json`` with the sample's ``as_of``; its
+    deliberately future-dated fault records must not move the default as_of.
+    Returns ``None`` for any other source.
+    """
+    if source is None:
+        return None
+    manifest = Path(source) / "sample.json"
+    if not manifest.is_file():
+        return None
+    declared = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
+    return pd.Timestamp(declared).normalize() if declared else None
+
+
 def _is_sample(source, *, paths=None, sql_url=None, preset=None) -> bool:
     return source is None and not paths and not sql_url and not preset
 
@@ -991,6 +1008,8 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
     paths, sql_url, preset = (load_options.get(k) for k in ("paths", "sql_url", "preset"))
     if _is_sample(source, paths=paths, sql_url=sql_url, preset=preset):
         return _sample_as_of()
+    if not paths and not sql_url and (snapshot := snapshot_as_of(source)) is not None:
+        return snapshot
     requested = [t for t in _requested(load_options.get("tables")) if _as_of_columns(t)]
     if sql_url or preset:
         options = {k: v for k, v in load_options.items() if k not in ("validate", "tables")}
@@ -1142,6 +1161,8 @@ def load(
         as_of_ts = pd.Timestamp(as_of).normalize()
     elif sample:
         as_of_ts = _sample_as_of()
+    elif reader != "sql" and not paths and (snapshot := snapshot_as_of(source)) is not None:
+        as_of_ts = snapshot
     else:
         as_of_ts = default_as_of(frames)
 
