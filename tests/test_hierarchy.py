@@ -514,3 +514,81 @@ def test_exclusions_table_and_outlier_list():
     # P1's MAD-0 outlier (infinite z) before P2's 30% member (z 5.73).
     assert out["product_id"].tolist() == ["P1", "P2"]
     assert out["account_id"].tolist() == ["4", "4"]
+
+
+# --------------------------------------------------------------------------- end to end
+CONTRACT = {
+    "top_customers.csv": [
+        "rank",
+        "account_id",
+        "name",
+        "revenue",
+        "member_accounts",
+        "best_member_naive_rank",
+    ],
+    "naive_top.csv": ["rank", "account_id", "name", "revenue", "root_account_id"],
+    "hierarchy_issues.csv": ["account_id", "issue", "detail"],
+    "discount_spread.csv": [
+        "root_id",
+        "product_id",
+        "members",
+        "min_discount",
+        "max_discount",
+        "spread",
+        "outlier_members",
+        "revenue_at_stake",
+    ],
+    "split_ownership.csv": ["root_id", "account_id", "owner_id", "tenure_days", "new_rep"],
+    "concentration.csv": ["rank", "account_id", "share", "cumulative_share"],
+    "stability.csv": ["account_id", "rank", "previous_rank", "rank_change", "status"],
+}
+
+
+def _read(path):
+    return pd.read_csv(path, dtype={c: "str" for c in ["account_id", "root_id", "root_account_id"]})
+
+
+@pytest.mark.e2e
+def test_sample_run_exports_match_the_analysis(sample_run):
+    import json
+
+    import workbook
+
+    folder = sample_run / "hierarchy"
+    for name, columns in CONTRACT.items():
+        frame = _read(folder / name)
+        assert set(columns) <= set(frame.columns), (name, frame.columns.tolist())
+
+    crm = workbook.load(
+        None, tables=["accounts", "opportunities", "purchases", "products", "users"]
+    )
+    tree = ultimate_parents(crm.accounts)
+    start, end = h.default_period(crm.as_of)
+    top = h.top_customers(crm.accounts, crm.opportunities, start=start, end=end, tree=tree)
+    naive = h.naive_top(crm.accounts, crm.opportunities, start=start, end=end, tree=tree)
+
+    exported = _read(folder / "top_customers.csv")
+    assert exported["account_id"].tolist() == top["account_id"].tolist()
+    assert exported["revenue"].to_numpy() == pytest.approx(top["revenue"].to_numpy())
+    assert exported["best_member_naive_rank"].tolist() == top["best_member_naive_rank"].tolist()
+    exported_naive = _read(folder / "naive_top.csv")
+    assert exported_naive["account_id"].tolist() == naive["account_id"].tolist()
+    # Names with HTML, quotes, newlines and CJK/Thai survive the CSV round trip.
+    assert set(naive["name"]) == set(exported_naive["name"])
+    issues = _read(folder / "hierarchy_issues.csv")
+    assert len(issues) == len(h.hierarchy_faults(crm.accounts, tree))
+
+    # The planted story: the Dogs family outranks GalacticSpace once rolled up.
+    first = exported.iloc[0]
+    assert first["name"] == "Dogs Extraordinaire"
+    assert first["revenue"] > 1_900_000
+    assert exported_naive.iloc[0]["name"] == "GalacticSpace"
+    assert set(issues["issue"]) == {"cycle", "missing_parent"}
+    split = _read(folder / "split_ownership.csv")
+    dogs = split[split["root_id"] == first["account_id"]]
+    assert dogs["new_rep"].astype(str).eq("True").any()
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["sentences"][0].startswith("Dogs Extraordinaire (")
+    assert summary["sentences"][0].endswith("is your largest customer, not GalacticSpace ($1.0M).")
+    assert summary["top_family_revenue"] == pytest.approx(float(top["revenue"].iloc[0]))
