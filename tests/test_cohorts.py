@@ -418,3 +418,9 @@ def test_period_vs_cohort_age_band(crm):
     pv = co.period_vs_cohort(*crm, as_of=AS_OF)
     won = pv[pv["milestone"] == "won"].iloc[0]
     assert (won["periods_since"], won["age_band"]) == (2, "2-3")  # Jan cohort, won in Mar
+
+
+def test_period_views_stacks_grains(crm):
+    pv = co.period_views(*crm, as_of=AS_OF)
+    assert pv.groupby("grain")["count"].sum().to_dict() == {"month": 8, "quarter": 8, "year": 8}
+    assert set(pv.loc[pv["grain"] == "year", "period"]) == {"2024"}

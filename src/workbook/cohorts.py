@@ -767,6 +767,25 @@ def period_vs_cohort(
     return out[cols].reset_index(drop=True)
 
 
+def period_views(
+    leads: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    as_of,
+    grains: Sequence[str] = ("month", "quarter", "year"),
+    segment_by: str | None = None,
+) -> pd.DataFrame:
+    """:func:`period_vs_cohort` at several grains, stacked (the ``grain`` column tells them apart)."""
+    frames = [
+        period_vs_cohort(
+            leads, activities, opportunities, as_of=as_of, grain=g, segment_by=segment_by
+        )
+        for g in grains
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
 # --------------------------------------------------------------------------
 # key figures and sentences
 # --------------------------------------------------------------------------
@@ -1044,6 +1063,7 @@ __all__ = [
     "milestone_exclusions",
     "not_followed_up",
     "age_band",
+    "period_views",
     "period_vs_cohort",
     "summary_figures",
     "summary_sentences",
