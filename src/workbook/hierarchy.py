@@ -280,9 +280,13 @@ def naive_top(
         ``root_account_id`` (the account's ultimate parent).
     """
     tree = _tree(accounts, tree)
+    return _naive_top(accounts, opportunities, start=start, end=end, tree=tree, key=_id_rank(tree))
+
+
+def _naive_top(accounts, opportunities, *, start, end, tree, key) -> pd.DataFrame:
     per_account = account_revenue(opportunities, start=start, end=end)
     known = tree[["account_id", "root_id"]].merge(per_account, on="account_id", how="inner")
-    ranked = _rank(known, "account_id", _id_rank(tree))
+    ranked = _rank(known, "account_id", key)
     ranked["name"] = ranked["account_id"].map(_names(accounts)).to_numpy()
     ranked = ranked.rename(columns={"root_id": "root_account_id"})
     return ranked[["rank", "account_id", "name", "revenue", "root_account_id"]]
@@ -327,10 +331,16 @@ def top_customers(
             The member holding that rank.
     """
     tree = _tree(accounts, tree)
+    return _top_customers(
+        accounts, opportunities, start=start, end=end, tree=tree, key=_id_rank(tree)
+    )
+
+
+def _top_customers(accounts, opportunities, *, start, end, tree, key) -> pd.DataFrame:
     families = family_revenue(accounts, opportunities, start=start, end=end, tree=tree)
-    ranked = _rank(families, "root_id", _id_rank(tree)).rename(columns={"root_id": "account_id"})
+    ranked = _rank(families, "root_id", key).rename(columns={"root_id": "account_id"})
     ranked["name"] = ranked["account_id"].map(_names(accounts)).to_numpy()
-    naive = naive_top(accounts, opportunities, start=start, end=end, tree=tree)
+    naive = _naive_top(accounts, opportunities, start=start, end=end, tree=tree, key=key)
     # naive is sorted by rank, so the first row per root is the best member.
     best = naive.drop_duplicates("root_account_id").set_index("root_account_id")
     ranked["best_member_naive_rank"] = pd.array(
@@ -493,8 +503,11 @@ def stability(
     """
     tree = _tree(accounts, tree)
     prev_start, prev_end = previous_period(start, end)
-    now = top_customers(accounts, opportunities, start=start, end=end, tree=tree)
-    before = top_customers(accounts, opportunities, start=prev_start, end=prev_end, tree=tree)
+    key = _id_rank(tree)
+    now = _top_customers(accounts, opportunities, start=start, end=end, tree=tree, key=key)
+    before = _top_customers(
+        accounts, opportunities, start=prev_start, end=prev_end, tree=tree, key=key
+    )
     cols = ["account_id", "name", "rank", "revenue"]
     merged = now[cols].merge(
         before[cols].rename(columns={"rank": "previous_rank", "revenue": "previous_revenue"}),
