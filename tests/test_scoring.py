@@ -574,3 +574,14 @@ def test_headline_cards(outcomes):
     assert shown["auc"] == "0.81"
     assert shown["recommended_threshold"] == "65"
     assert cards[-1].label == "Recommended threshold (indicative, thin data)"
+
+
+def test_count_based_auc_matches_mann_whitney():
+    rng = np.random.default_rng(3)
+    s = rng.integers(0, 20, 300).astype(float)  # many ties
+    w = rng.random(300) < 0.3
+    levels, codes = np.unique(s, return_inverse=True)
+    from scipy.stats import mannwhitneyu
+
+    u = mannwhitneyu(s[w], s[~w]).statistic / (w.sum() * (~w).sum())
+    assert scoring._auc_counts(codes, w, len(levels)) == pytest.approx(u, rel=1e-12)

@@ -158,7 +158,6 @@ def tradeoff(
                 xytext=(4, -14 - 16 * i),
                 textcoords="offset points",
                 color=color,
-                fontweight="bold",
             )
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
@@ -206,7 +205,7 @@ def decay_comparison(dsweep: pd.DataFrame, *, threshold: float | None = None):
     percent(right.yaxis)
     right.set_ylabel("Win rate of handed-off leads")
     right.set_title("Win rate")
-    fig.suptitle("Decay what-if: sweep before and after decaying inactive leads", fontweight="bold")
+    fig.suptitle("Decay what-if: sweep before and after decaying inactive leads")
     return fig
 
 
