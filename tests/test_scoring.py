@@ -585,3 +585,60 @@ def test_count_based_auc_matches_mann_whitney():
 
     u = mannwhitneyu(s[w], s[~w]).statistic / (w.sum() * (~w).sum())
     assert scoring._auc_counts(codes, w, len(levels)) == pytest.approx(u, rel=1e-12)
+
+
+# ---------------------------------------------------------------- end to end
+SWEEP_CONTRACT = [
+    "threshold",
+    "handed_off",
+    "wins",
+    "win_rate",
+    "share_of_wins",
+    "lift",
+    "handed_off_per_month",
+]
+
+
+@pytest.mark.e2e
+def test_sample_run_exports_match_the_analysis(sample_run):
+    import json
+
+    import workbook
+
+    folder = sample_run / "scoring"
+    sweep_csv = pd.read_csv(folder / "threshold_sweep.csv")
+    assert list(sweep_csv.columns[: len(SWEEP_CONTRACT)]) == SWEEP_CONTRACT
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert REQUIRED_KEYS <= set(summary)
+    assert summary["report"] == "scoring"
+
+    crm = workbook.load(tables=["leads", "opportunities", "activities"])
+    out, _ = scoring.lead_outcomes(crm.leads, crm.opportunities, as_of=crm.as_of)
+    sweep = scoring.threshold_sweep(out)
+    pd.testing.assert_frame_equal(
+        sweep_csv[SWEEP_CONTRACT], sweep[SWEEP_CONTRACT], check_dtype=False
+    )
+    suff = scoring.data_sufficiency(out)
+    assert summary["n_resolved"] == suff["n_resolved"]
+    assert summary["n_unresolved"] == suff["n_unresolved"]
+    assert summary["base_win_rate"] == pytest.approx(suff["n_wins"] / suff["n_resolved"])
+    assert summary["auc"] == pytest.approx(scoring.auc_with_ci(out, n_boot=10).iloc[0]["auc"])
+    fit = scoring.logit_fit(out).iloc[0]
+    assert summary["logit_slope"] == pytest.approx(fit["slope"])
+    assert summary["odds_ratio_per_10_points"] == pytest.approx(fit["odds_ratio_per_10_points"])
+    assert summary["spearman_score_amount"] == pytest.approx(
+        scoring.correlations(out).iloc[2]["coefficient"]
+    )
+    assert summary["current_threshold"] == 60
+    assert summary["recommended_threshold"] == scoring.recommend_threshold(
+        sweep, capacity_per_month=summary["capacity_per_month"]
+    )
+    # story checks on the sample: enough data, the score predicts, and the
+    # recommendation fits the capacity
+    assert summary["recommendation_reliable"] is True
+    assert summary["auc_ci"][0] > 0.5
+    assert summary["logit_slope_ci"][0] > 0
+    rec = sweep.set_index("threshold").loc[summary["recommended_threshold"]]
+    assert rec["handed_off_per_month"] <= summary["capacity_per_month"]
+    for stem in ("score_bands", "calibration", "segments", "decay_summary", "exclusions"):
+        assert (folder / f"{stem}.csv").is_file(), stem
