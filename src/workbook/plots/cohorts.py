@@ -28,9 +28,10 @@ _MILESTONE_TEXT = {
     "won": "a won deal",
 }
 _UNIT = {"month": "months", "quarter": "quarters", "year": "years"}
-#: Title weight: explicit "bold", because the theme's "semibold" makes matplotlib
-#: log findfont warnings (the bundled fonts have no semibold face).
-TITLE_WEIGHT = "bold"
+#: Title weight: explicit "normal", because the theme's "semibold" (and "bold")
+#: make matplotlib log findfont warnings into the report: the CJK and Thai
+#: fallback fonts of the theme have no such faces.
+TITLE_WEIGHT = "normal"
 #: Heatmaps show at most this many segments as panels (largest first).
 MAX_SEGMENT_PANELS = 6
 
