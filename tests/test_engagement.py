@@ -526,3 +526,72 @@ def test_window_note():
     assert eg.window_note(eg.window_basis(opps, as_of="2024-12-31", window_days=9)) == (
         "Window: 9 days, set by the window_days parameter."
     )
+
+
+# ---------------------------------------------------------------- end to end
+def _check_sample_exports(out):
+    """Exports of a CLI run on the bundled sample agree with the analysis functions."""
+    import json
+
+    import workbook
+
+    folder = out / "engagement"
+    accounts = pd.read_csv(
+        folder / "accounts.csv",
+        dtype={"account_id": "str", "owner_id": "str"},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    assert accounts.columns.tolist() == eg.ACCOUNT_EXPORT_COLUMNS
+    recs = pd.read_csv(folder / "recommendations.csv", dtype="str")
+    assert recs.columns.tolist() == hy.RECOMMENDATION_COLUMNS
+
+    crm = workbook.load(
+        None, tables=["accounts", "leads", "opportunities", "activities", "contacts"]
+    )
+    basis = eg.window_basis(crm.opportunities, as_of=crm.as_of)
+    levels = eg.engagement_levels(
+        crm.accounts,
+        crm.activities,
+        crm.opportunities,
+        crm.leads,
+        as_of=crm.as_of,
+        window_days=basis["window_days"],
+    )
+    assert len(accounts) == len(crm.accounts)  # every account
+    assert accounts["account_id"].tolist() == levels["account_id"].tolist()
+    assert accounts["level"].tolist() == levels["level"].astype(str).tolist()
+    assert accounts["recent_records"].tolist() == levels["recent_records"].tolist()
+    assert (accounts["window_days"] == basis["window_days"]).all()
+    assert accounts["open_pipeline"].to_numpy() == pytest.approx(levels["open_pipeline"])
+
+    eff = eg.opportunity_effectiveness(crm.opportunities, crm.activities, as_of=crm.as_of)
+    model = hy.fit_win_model(crm.opportunities, crm.activities, as_of=crm.as_of)
+    var = hy.probability_variance(eff, model, threshold=30)
+    expected = hy.recommendations(eff, var, contacts=crm.get("contacts"))
+    assert len(recs) == len(expected)
+    assert sorted(zip(recs["opportunity_id"], recs["rule"], strict=True)) == sorted(
+        zip(expected["opportunity_id"], expected["rule"], strict=True)
+    )
+    # every recommendation is for an open opportunity
+    assert set(recs["opportunity_id"]) <= set(eff["opportunity_id"])
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["dormant_accounts"] == int((levels["level"] == "dormant").sum())
+    assert summary["window_days"] == basis["window_days"]
+    assert 3 <= len(summary["sentences"]) <= 5
+
+    # story: the planted dormant account is dormant and tops the at-risk list
+    sleepy = accounts.loc[accounts["name"] == "Sleepy Hollow Outfitters"].iloc[0]
+    assert sleepy["level"] == "dormant" and sleepy["open_pipeline"] > 0
+    risk = pd.read_csv(folder / "at_risk.csv", dtype="str")
+    assert risk["name"].iloc[0] == "Sleepy Hollow Outfitters"
+    sleepy_rules = set(recs.loc[recs["account_id"] == sleepy["account_id"], "rule"])
+    assert "no_recent_activity" in sleepy_rules
+    # the data-bearing names survive the CSV round trip
+    assert "We <3 Dogs" in set(accounts["name"])
+
+
+@pytest.mark.e2e
+def test_sample_run_exports(sample_run):
+    _check_sample_exports(sample_run)
