@@ -392,3 +392,16 @@ def test_run_plan_executes_notebooks_in_parallel_and_isolates_a_failure(tiny_not
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert "interactive = False" in injected[0].source
     assert f'as_of = "{plan.as_of}"' in injected[0].source
+
+
+PARAMS_DIR = Path(__file__).resolve().parents[1] / "params"
+
+
+@pytest.mark.parametrize("path", sorted(PARAMS_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_committed_params_files_validate_against_the_notebooks(path):
+    available = runner.discover()
+    config = runner.read_params_file(path)
+    config.pop("data", None)  # example export paths need not exist here
+    plan = _plan(available, params_file=config)
+    assert set(plan.params) == {r.name for r in available}
+    assert isinstance(plan.load_options, dict)
