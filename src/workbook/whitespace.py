@@ -1026,6 +1026,19 @@ def choose_family(
     raise ValueError(f"family {wanted!r} is neither an account_id nor an account name")
 
 
+def family_label(accounts: pd.DataFrame, family_id: str) -> str:
+    """The root account's name, for titles (the id itself when the name is missing)."""
+    names = accounts.loc[_ids(accounts["account_id"]) == family_id, "name"]
+    if len(names) == 0 or pd.isna(names.iloc[0]):
+        return str(family_id)
+    return str(names.iloc[0])
+
+
+def family_gaps(gaps: pd.DataFrame, family_id: str) -> pd.DataFrame:
+    """The rows of :func:`sibling_gaps` for one family, in priority order."""
+    return gaps[gaps["family_id"] == family_id].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- summary
 def _gap_record(row: pd.Series) -> dict:
     def _num(value):

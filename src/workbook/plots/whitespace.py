@@ -346,7 +346,9 @@ def lift_heatmap(lift: pd.DataFrame, *, min_pair_owners: int = 5, max_products: 
     ax.set_xticklabels(labels, rotation=40, ha="right")
     ax.set_yticks(np.arange(len(names)) + 0.5)
     ax.set_yticklabels(labels)
-    ax.set_title("Co-purchase lift: owners of the row product also own the column product")
+    ax.set_title(
+        "Co-purchase lift: owners of the row product also own the column product",
+    )
     ax.set_xlabel("Product B (also owned)")
     ax.set_ylabel("Product A (owned)")
     cbar = fig.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02)
