@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 CYCLE = "cycle"
 MISSING_PARENT = "missing_parent"
@@ -29,12 +31,18 @@ MISSING_PARENT = "missing_parent"
 TREE_COLUMNS = ["account_id", "parent_id", "root_id", "depth", "issue", "family_size"]
 
 
-def _id_order(ids: pd.Series) -> np.ndarray:
-    """Rank of each id in "smallest account_id" order (numeric when all ids are integers)."""
-    as_text = ids.astype("string")
-    numeric = pd.to_numeric(as_text, errors="coerce")
-    if len(ids) and numeric.notna().all() and (numeric == np.floor(numeric)).all():
-        key = numeric.to_numpy(dtype="float64")
+def id_order(ids: pd.Series) -> np.ndarray:
+    """Rank of each id in "smallest account_id" order.
+
+    Ids compare as integers when every id is a plain integer (``"9" < "10"``),
+    otherwise as text. Returns an int64 array: 0 for the smallest id.
+    """
+    as_text = ids.astype("string[pyarrow]")
+    all_integers = len(ids) > 0 and bool(
+        pc.all(pc.match_substring_regex(pa.array(as_text), r"^\s*[+-]?\d{1,18}\s*$")).as_py()
+    )
+    if all_integers:
+        key = as_text.str.strip().astype("int64").to_numpy()
     else:
         key = as_text.to_numpy(dtype=object)
     order = np.argsort(key, kind="stable")
@@ -85,7 +93,7 @@ def ultimate_parents(accounts: pd.DataFrame) -> pd.DataFrame:
     is_root = ~has_parent | missing_parent
     parent = np.where(is_root, own, parent_code)
 
-    rank = _id_order(account_ids)
+    rank = id_order(account_ids)
     rounds = int(np.ceil(np.log2(max(n, 2)))) + 1
     jump = parent.copy()
     dist = np.where(is_root, 0, 1).astype(np.int64)

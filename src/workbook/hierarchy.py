@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbook.families import CYCLE, MISSING_PARENT, _id_order, hierarchy_issues, ultimate_parents
+from workbook.families import CYCLE, MISSING_PARENT, hierarchy_issues, id_order, ultimate_parents
 
 __all__ = [
     "account_revenue",
@@ -239,7 +239,7 @@ def family_revenue(
 # --------------------------------------------------------------------------- ranking
 def _id_rank(tree: pd.DataFrame) -> pd.Series:
     """Sort key of every account id (numeric order when all ids are integers)."""
-    return pd.Series(_id_order(tree["account_id"]), index=pd.Index(tree["account_id"]))
+    return pd.Series(id_order(tree["account_id"]), index=pd.Index(tree["account_id"]))
 
 
 def _rank(frame: pd.DataFrame, id_col: str, key: pd.Series) -> pd.DataFrame:

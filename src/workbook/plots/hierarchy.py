@@ -105,7 +105,7 @@ def rank_shift_chart(naive: pd.DataFrame, top: pd.DataFrame, *, top_n: int = 10)
         ncols=2,
         frameon=False,
     )
-    fig.suptitle("Largest customers: single accounts vs corporate families", fontweight="semibold")
+    fig.suptitle("Largest customers: single accounts vs corporate families")
     return fig
 
 
