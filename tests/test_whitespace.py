@@ -474,3 +474,59 @@ def test_sentences_without_gaps():
     assert figures["gaps"] == 0 and figures["top_gap"] is None
     assert 3 <= len(sentences) <= 5
     assert sentences[0].startswith("There are no sibling gaps")
+
+
+# ----------------------------------------------------------------------------- end to end
+@pytest.mark.e2e
+def test_sample_run_exports_match_the_analysis(sample_run):
+    import json
+
+    import workbook
+    from workbook import families
+
+    folder = sample_run / "whitespace"
+    crm = workbook.load(tables=["accounts", "opportunities", "products", "purchases", "users"])
+    tables = dict(accounts=crm.accounts, purchases=crm.purchases, products=crm.products)
+    tree = families.ultimate_parents(crm.accounts)
+    gaps = ws.sibling_gaps(**tables, as_of=crm.as_of, tree=tree)
+
+    read = {"dtype": {"family_id": str, "account_id": str, "product_id": str, "owner_id": str}}
+    exported = pd.read_csv(folder / "gaps.csv", keep_default_na=False, na_values=[""], **read)
+    assert list(exported.columns[:8]) == ws.GAP_COLUMNS
+    assert len(exported) == len(gaps) > 0
+    assert not exported.duplicated(["account_id", "product_id"]).any()
+    merged = exported.merge(gaps, on=["account_id", "product_id"], suffixes=("", "_direct"))
+    assert len(merged) == len(gaps)
+    for col in ["siblings_owning", "family_members", "expected_value", "priority"]:
+        np.testing.assert_allclose(merged[col], merged[f"{col}_direct"], rtol=1e-9)
+
+    matrix = pd.read_csv(folder / "family_matrix.csv", dtype={"family_id": str, "product_id": str})
+    assert list(matrix.columns) == ws.FAMILY_MATRIX_COLUMNS
+    assert int(matrix["gaps"].sum()) == len(gaps)  # every gap is a cell's missing member
+    peers = pd.read_csv(folder / "peer_whitespace.csv", dtype={"account_id": str})
+    assert list(peers.columns) == ws.PEER_COLUMNS
+    assert not set(peers["account_id"]) & set(gaps["account_id"])  # a separate list
+    assert (peers["peer_adoption"] >= 0.3).all()
+    lift = pd.read_csv(folder / "co_purchase_lift.csv")
+    assert list(lift.columns) == ws.LIFT_COLUMNS
+    direct_lift = ws.co_purchase_lift(**tables, as_of=crm.as_of)
+    assert len(lift) == len(direct_lift)
+    np.testing.assert_allclose(lift["lift"], direct_lift["lift"], rtol=1e-9)
+    owners = pd.read_csv(folder / "top_gaps_by_owner.csv", dtype={"owner_id": str})
+    assert list(owners.columns) == ws.OWNER_GAP_COLUMNS
+    assert owners["rank"].max() <= 20
+
+    # Stories of the sample: the default family is Dogs Extraordinaire (largest by revenue),
+    # and its top gap is We <3 Dogs lacking The Tangerine1000, which all 4 siblings own.
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["gaps"] == len(gaps)
+    assert summary["family_name"] == "Dogs Extraordinaire"
+    top = summary["family_top_gap"]
+    assert (top["account_name"], top["product_name"]) == ("We <3 Dogs", "The Tangerine1000")
+    assert (top["siblings_owning"], top["family_members"]) == (4, 5)
+    nobody = crm.products.loc[crm.products["name"] == "Durian Legacy Connector", "product_id"]
+    assert not exported["product_id"].isin(nobody).any()  # P12: nobody owns it, no gaps
+    excluded = summary["excluded_purchase_rows"]
+    assert excluded["after_as_of"] > 0 and excluded["duplicate_row"] > 0
+    html = (sample_run / "whitespace.html").read_text(encoding="utf-8")
+    assert "We &lt;3 Dogs" in html and "We <3 Dogs" not in html
