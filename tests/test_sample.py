@@ -100,7 +100,7 @@ def test_id_formats(crm):
 def test_small_scale_sizes(crm):
     n = {name: len(df) for name, df in crm.items()}
     assert n["accounts"] == 600
-    assert n["leads"] == 5000
+    assert n["leads"] == 5003  # 5,000 up to as_of + 3 dated after it (a planted fault)
     assert 1500 <= n["opportunities"] <= 2500
     assert 30_000 <= n["activities"] <= 50_000
     assert n["products"] == 12
@@ -112,7 +112,8 @@ def test_small_scale_sizes(crm):
 def test_leads_span_24_months_up_to_as_of(crm):
     created = crm["leads"]["created_at"]
     assert created.min() >= pd.Timestamp("2024-07-01")
-    assert created.max() <= AS_OF
+    assert (created <= AS_OF).sum() == 5000
+    created = created[created <= AS_OF]
     per_month = created.dt.to_period("M").value_counts()
     assert len(per_month) == 24
     assert per_month.max() > 1.5 * per_month.min()  # monthly volume varies
@@ -184,10 +185,32 @@ def test_sibling_discounts_15_and_12_for_the_tangerine(crm):
     accounts = crm["accounts"]
     members = accounts.loc[(accounts["parent_id"] == root) | (accounts["account_id"] == root)]
     products = crm["products"].set_index("name")["product_id"]
-    bought = crm["purchases"].merge(members[["account_id"]], on="account_id")
+    bought = crm["purchases"].merge(members[["account_id", "name"]], on="account_id")
     tangerine = bought[bought["product_id"] == products["The Tangerine1000"]]
     assert tangerine["account_id"].nunique() >= 3
     assert set(tangerine["discount_pct"]) == {15.0, 12.0}
+    # Member discounts 12, 12, 12 and 15: median 12, MAD 0, so by the median/MAD
+    # rule (|x - median| / (1.4826 * MAD) > 3, infinite when MAD is 0) only the
+    # 15% member, ワンワン株式会社, is an outlier.
+    member = tangerine.groupby("name")["discount_pct"].mean()
+    assert member.to_dict() == {
+        "Dogs Extraordinaire": 12.0,
+        "PupsRUs": 12.0,
+        "หมาดี จำกัด": 12.0,
+        "ワンワン株式会社": 15.0,
+    }
+    median = member.median()
+    mad = (member - median).abs().median()
+    assert (median, mad) == (12.0, 0.0)
+    assert member[(member - median).abs() > 0].index.tolist() == ["ワンワン株式会社"]
+    # Every other product bought by two or more Dogs members has one discount, so
+    # The Tangerine1000 is the family's only (hence widest) sibling-discount gap.
+    per_member = bought.groupby(["product_id", "account_id"])["discount_pct"].mean()
+    per_product = per_member.groupby("product_id").agg(["size", "min", "max"])
+    shared = per_product[per_product["size"] >= 2]
+    spread = shared["max"] - shared["min"]
+    assert spread[spread > 0].to_dict() == {products["The Tangerine1000"]: 3.0}
+    assert len(shared) >= 3
 
 
 def test_outlier_discount_family(crm):
@@ -287,17 +310,33 @@ def _lead_outcomes(crm) -> pd.DataFrame:
 
 def test_score_predicts_winning(crm):
     leads = _lead_outcomes(crm)
-    resolved = leads[leads["resolved"]]
+    resolved = leads[leads["resolved"] & (leads["created_at"] <= AS_OF)]
     high = resolved.loc[resolved["score"] >= 60, "won"].mean()
     low = resolved.loc[resolved["score"] < 40, "won"].mean()
     assert high > 3 * low
-    # AUC by ranks (ties counted half): the probability a win outscores a loss.
-    ranks = resolved["score"].rank()
-    n_won = resolved["won"].sum()
-    n_lost = len(resolved) - n_won
-    auc = (ranks[resolved["won"]].sum() - n_won * (n_won + 1) / 2) / (n_won * n_lost)
-    assert 0.68 <= auc <= 0.85
+    # AUC: the probability a win outscores a loss.
+    assert 0.7 <= _auc(resolved) <= 0.85
     assert resolved["won"].sum() >= 200
+
+
+def _auc(frame: pd.DataFrame) -> float:
+    """AUC by ranks (ties counted half) of score against won, over resolved leads."""
+    ranks = frame["score"].rank()
+    n_won = frame["won"].sum()
+    n_lost = len(frame) - n_won
+    return (ranks[frame["won"]].sum() - n_won * (n_won + 1) / 2) / (n_won * n_lost)
+
+
+def test_score_does_not_predict_winning_for_partner_leads(crm):
+    leads = _lead_outcomes(crm)
+    resolved = leads[leads["resolved"] & (leads["created_at"] <= AS_OF)]
+    by_source = {src: _auc(frame) for src, frame in resolved.groupby("source")}
+    # Partner scores come from the partner's form: won and lost Partner leads have
+    # the same score distribution, so the AUC is 0.5 up to rounding.
+    assert abs(by_source["Partner"] - 0.5) < 0.02
+    assert resolved.loc[resolved["source"] == "Partner", "won"].sum() >= 40
+    assert all(auc > 0.7 for src, auc in by_source.items() if src != "Partner")
+    assert _auc(resolved) > 0.7  # overall, the score still predicts
 
 
 def test_score_correlates_with_won_deal_amount(crm):
@@ -359,6 +398,19 @@ def test_nurturing_spans_months(crm):
     )
     later = meetings["occurred_at"].dt.to_period("M") > meetings["created_at"].dt.to_period("M")
     assert later.mean() > 0.5
+
+
+def test_a_few_leads_are_created_after_as_of(crm):
+    leads = crm["leads"]
+    late = leads[leads["created_at"] > AS_OF]
+    assert late["lead_id"].tolist() == ["L005001", "L005002", "L005003"]
+    assert late["created_at"].max() <= AS_OF + pd.Timedelta(days=30)
+    assert (late["status"] == "Open").all()
+    assert late[["handed_off_at", "converted_at", "converted_opportunity_id"]].isna().all().all()
+    assert not crm["activities"]["lead_id"].isin(late["lead_id"]).any()
+    # Ids still follow created_at order.
+    assert leads["created_at"].is_monotonic_increasing
+    assert leads["lead_id"].is_monotonic_increasing
 
 
 def test_converted_leads_point_to_real_opportunities(crm):
@@ -491,7 +543,7 @@ def test_write_csv_round_trips(tmp_path, crm):
     assert sorted(paths) == sorted([f"{t}.csv" for t in TABLES] + ["sample.json"])
     info = json.loads(paths["sample.json"].read_text(encoding="utf-8"))
     assert info["as_of"] == "2026-06-30" and info["seed"] == 0
-    assert info["row_counts"]["leads"] == 5000
+    assert info["row_counts"]["leads"] == 5003
     accounts = pd.read_csv(paths["accounts.csv"], dtype=str, keep_default_na=False)
     assert accounts["name"].tolist() == crm["accounts"]["name"].tolist()  # quotes, newline
     assert paths["accounts.csv"].read_bytes()[:3] != b"\xef\xbb\xbf"  # no BOM

@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from scipy.special import ndtri
 
 from workbook.model import (
     ACCOUNTS,
@@ -272,16 +273,20 @@ _PLANTED_OPEN = [
     ),
 ]
 # Planted purchases: (account key, product index, purchased_at, discount_pct)
+# Within the Dogs family only The Tangerine1000 has a discount gap: three members
+# at 12% and ワンワン株式会社 at 15% (MAD 0, so the 15% member is the outlier).
+# Every other product bought by 2+ Dogs members has one discount (P02 10%,
+# P03 10%, P05 5%), so the Tangerine gap is the family's only spread.
 _PLANTED_PURCHASES = [
-    ("pups", _TANGERINE, "2025-03-12", 15.0),
-    ("wan", _TANGERINE, "2025-06-02", 12.0),
-    ("mha", _TANGERINE, "2025-09-22", 15.0),
+    ("pups", _TANGERINE, "2025-03-12", 12.0),
+    ("wan", _TANGERINE, "2025-06-02", 15.0),
+    ("mha", _TANGERINE, "2025-09-22", 12.0),
     ("dogs", _TANGERINE, "2024-11-05", 12.0),
     ("pups", 1, "2024-08-19", 10.0),
     ("pups", 2, "2024-08-19", 10.0),
     ("we3", 1, "2025-01-15", 10.0),
-    ("we3", 4, "2025-04-03", 0.0),
-    ("wan", 2, "2025-02-27", 5.0),
+    ("we3", 4, "2025-04-03", 5.0),
+    ("wan", 2, "2025-02-27", 10.0),
     ("wan", 4, "2025-07-08", 5.0),
     ("mha", 1, "2025-10-01", 10.0),
     ("dogs", 6, "2024-05-30", 0.0),
@@ -293,6 +298,15 @@ _PLANTED_PURCHASES = [
     ("nw_l", 3, "2025-04-14", 5.0),
     ("nw_x", 3, "2025-08-08", 35.0),
     ("nw_r", 4, "2025-02-02", 0.0),
+]
+
+# Leads created after SAMPLE_AS_OF (a planted fault: records dated after as_of).
+# (created_at, source, score, owner_id or None, company). Status Open, no handoff,
+# no conversion, no activities; ids follow the last regular lead.
+_LATE_LEADS = [
+    ("2026-07-02", "Web", 52.0, "U06", "Harbor Lunar Supply GmbH"),
+    ("2026-07-09", "Event", 38.0, None, "Cedar Pixel Works Ltd"),
+    ("2026-07-20", "Paid Search", 27.0, "U09", "Orbit Prairie Foods Inc."),
 ]
 
 # --- name parts ---------------------------------------------------------------
@@ -347,6 +361,9 @@ _TITLE_DM_P = np.array([0.9, 0.85, 0.8, 0.7, 0.6, 0.25, 0.05, 0.05, 0.6, 0.5, 0.
 _SOURCES = np.array(["Web", "Event", "Partner", "Referral", "Paid Search"], dtype=object)
 _SOURCE_P = np.array([0.35, 0.15, 0.15, 0.10, 0.25])
 _SOURCE_SHIFT = np.array([0.0, 2.0, 5.0, 9.0, -6.0])
+#: Partner leads (index into _SOURCES) are scored from the partner's intake form:
+#: their score is unrelated to the lead's quality, so it does not predict winning.
+_PARTNER = 2
 
 _ACT_TYPES = np.array(["call", "email", "meeting", "task", "other"], dtype=object)
 _CALL, _EMAIL, _MEETING, _TASK, _OTHER = range(5)
@@ -461,22 +478,29 @@ def _generate(cfg: _Scale | None = None, *, seed: int = 0, **overrides) -> dict[
     """
     cfg = dataclasses.replace(cfg or SCALES["small"], **overrides)
     rng = np.random.default_rng(seed)
-    g = _Gen(cfg, rng)
+    # A second stream, derived from the same seed, for draws added to refine the
+    # stories: they leave the main stream (and so the random background) as it was.
+    g = _Gen(cfg, rng, story_rng=np.random.default_rng([seed, 1]))
     return g.run()
 
 
 class _Gen:
     """Holds intermediate integer-coded arrays while the tables are built."""
 
-    def __init__(self, cfg: _Scale, rng: np.random.Generator):
+    def __init__(
+        self, cfg: _Scale, rng: np.random.Generator, *, story_rng: np.random.Generator
+    ) -> None:
         self.cfg = cfg
         self.rng = rng
+        self.story_rng = story_rng
 
     # -- orchestration --
     def run(self) -> dict[str, pd.DataFrame]:
         self._accounts()
         self._leads()
         self._opportunities()
+        self._partner_scores()
+        self._finish_leads()
         self._activities()
         self._products_and_purchases()
         self._contacts()
@@ -588,6 +612,7 @@ class _Gen:
 
         source = rng.choice(len(_SOURCES), size=n, p=_SOURCE_P)
         quality = 48.0 + _SOURCE_SHIFT[source] + rng.normal(0, 20, n)
+        # Partner scores are replaced once outcomes are known (_partner_scores).
         score = np.clip(np.round(quality + rng.normal(0, 8, n)), 0, 100)
         score[rng.random(n) < 0.05] = np.nan
         scored = np.flatnonzero(~np.isnan(score))
@@ -603,6 +628,7 @@ class _Gen:
 
         handed = np.nan_to_num(score, nan=-1) >= 60
         handed_at = created + rng.integers(0, 4, n)
+        self._handoff_day = handed_at.copy()  # kept for _partner_scores
         handed &= handed_at <= _AS_OF
         handed_at = np.where(handed, handed_at, _NO_DAY)
 
@@ -624,7 +650,9 @@ class _Gen:
         status = np.where(converted, "Converted", status)
 
         owner = _REPS[rng.integers(0, len(_REPS), n)].astype(object)
-        unowned = (status == "Open") & ~handed & ~converted & (rng.random(n) < 0.35)
+        self._rep_draw = owner.copy()  # kept for _partner_scores
+        self._unowned_draw = rng.random(n)
+        unowned = (status == "Open") & ~handed & ~converted & (self._unowned_draw < 0.35)
         owner[unowned] = None
         owner[rng.choice(np.flatnonzero(~unowned & ~converted), size=3, replace=False)] = (
             _UNKNOWN_OWNER
@@ -797,25 +825,92 @@ class _Gen:
                 "owner_id": _text(self.opp_owner),
             }
         )
-        self._finish_leads()
+
+    def _partner_scores(self) -> None:
+        """Give Partner leads a score that does not predict winning.
+
+        Partner leads are scored from the partner's intake form, so their score
+        says nothing about their quality. Rather than an independent draw, whose
+        AUC would wander (about +-0.04 at 60 wins), the scores are stratified:
+        within each outcome the scoring report sees (won, lost, unresolved; its
+        definitions with the default 180-day maturity), the Partner scores are
+        evenly spaced quantiles of one normal distribution, handed out in random
+        order. Won and lost Partner leads then have the same score distribution,
+        so their AUC is 0.5 up to rounding at every seed. Blank and out-of-range
+        scores are kept. The handoff and the owner of Open leads follow the new
+        score (same rules and draws as in :meth:`_leads`).
+        """
+        rng = self.story_rng
+        score = self.lead_score
+        target = (self.lead_source == _PARTNER) & (score >= 0) & (score <= 100)
+        opp = self.lead_opp
+        has_opp = opp >= 0
+        opp_won = has_opp & self.opp_won[np.maximum(opp, 0)]
+        opp_closed = has_opp & self.opp_closed[np.maximum(opp, 0)]
+        old = (_AS_OF - self.lead_created) >= 180
+        lost = (opp_closed & ~opp_won) | (~has_opp & ((self.lead_status == "Unqualified") | old))
+        group = np.where(opp_won, 0, np.where(lost, 1, 2))[target]
+        k = len(group)
+        order = np.lexsort((rng.random(k), group))
+        size = np.bincount(group, minlength=3)
+        start = np.cumsum(size) - size
+        rank = np.empty(k, dtype=np.int64)
+        rank[order] = np.arange(k) - np.repeat(start, size)
+        u = (rank + rng.random(k)) / size[group]
+        spread = np.hypot(20.0, 8.0)  # quality sd and reading noise, as for other sources
+        new = np.clip(np.round(48.0 + _SOURCE_SHIFT[_PARTNER] + spread * ndtri(u)), 0, 100)
+        score[target] = new
+
+        # Handoff and Open-lead ownership follow the new Partner scores.
+        handed = target & (score >= 60) & (self._handoff_day <= _AS_OF)
+        self.lead_handed = np.where(target, handed, self.lead_handed)
+        self.lead_handed_at = np.where(
+            target, np.where(handed, self._handoff_day, _NO_DAY), self.lead_handed_at
+        )
+        owner = self.lead_owner
+        keep = target & (owner != _UNKNOWN_OWNER)
+        unowned = (
+            (self.lead_status == "Open")
+            & ~self.lead_handed
+            & ~self.lead_converted
+            & (self._unowned_draw < 0.35)
+        )
+        owner[keep] = np.where(unowned[keep], None, self._rep_draw[keep])
 
     def _finish_leads(self) -> None:
-        lead_width = _width(self.n_leads, 6)
-        self.lead_ids = _ids("L", np.arange(1, self.n_leads + 1), lead_width)
+        n = self.n_leads
+        lead_width = _width(n + len(_LATE_LEADS), 6)
+        # self.lead_ids (the regular leads) is what activities link to; the late
+        # leads get the ids after them and have no activities.
+        self.lead_ids = _ids("L", np.arange(1, n + 1), lead_width)
         self.lead_width = lead_width
+        late_day, late_source, late_score, late_owner, late_company = (
+            np.array(c) for c in zip(*_LATE_LEADS, strict=True)
+        )
+        n_late = len(_LATE_LEADS)
+        no_day = np.full(n_late, _NO_DAY)
+        no_code = np.full(n_late, -1)
         self.leads = pd.DataFrame(
             {
-                "lead_id": pd.Series(self.lead_ids, dtype="str"),
-                "created_at": _dates(self.lead_created),
-                "source": _text(_SOURCES[self.lead_source]),
-                "status": _text(self.lead_status),
-                "score": self.lead_score.astype(float),
-                "owner_id": _text(self.lead_owner),
-                "handed_off_at": _dates(self.lead_handed_at),
-                "converted_at": _dates(self.lead_converted_at),
-                "converted_account_id": _take(self.account_ids, self.lead_account),
-                "converted_opportunity_id": _take(self.opp_ids, self.lead_opp),
-                "company": _text(self.lead_company),
+                "lead_id": pd.Series(
+                    _ids("L", np.arange(1, n + n_late + 1), lead_width), dtype="str"
+                ),
+                "created_at": _dates(
+                    np.concatenate([self.lead_created, [_day(d) for d in late_day]])
+                ),
+                "source": _text(np.concatenate([_SOURCES[self.lead_source], late_source])),
+                "status": _text(np.concatenate([self.lead_status, np.full(n_late, "Open")])),
+                "score": np.concatenate([self.lead_score, late_score.astype(float)]),
+                "owner_id": _text(np.concatenate([self.lead_owner, late_owner])),
+                "handed_off_at": _dates(np.concatenate([self.lead_handed_at, no_day])),
+                "converted_at": _dates(np.concatenate([self.lead_converted_at, no_day])),
+                "converted_account_id": _take(
+                    self.account_ids, np.concatenate([self.lead_account, no_code])
+                ),
+                "converted_opportunity_id": _take(
+                    self.opp_ids, np.concatenate([self.lead_opp, no_code])
+                ),
+                "company": _text(np.concatenate([self.lead_company, late_company])),
             }
         )
 
