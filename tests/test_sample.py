@@ -353,6 +353,9 @@ def test_score_blanks_and_out_of_range(crm):
     assert 0.03 <= score.isna().mean() <= 0.07
     outside = sorted(score[(score < 0) | (score > 100)].tolist())
     assert outside == [-5.0, 140.0]
+    # No negative zeros (they would print as "-0" in CSVs and band labels).
+    assert not (np.signbit(score) & (score == 0)).any()
+    assert (score == 0).sum() > 0
 
 
 def test_handoff_rule_and_follow_up_share(crm):

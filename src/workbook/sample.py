@@ -613,7 +613,8 @@ class _Gen:
         source = rng.choice(len(_SOURCES), size=n, p=_SOURCE_P)
         quality = 48.0 + _SOURCE_SHIFT[source] + rng.normal(0, 20, n)
         # Partner scores are replaced once outcomes are known (_partner_scores).
-        score = np.clip(np.round(quality + rng.normal(0, 8, n)), 0, 100)
+        # + 0.0 turns the -0.0 that rounding small negatives gives into 0.0.
+        score = np.clip(np.round(quality + rng.normal(0, 8, n)), 0, 100) + 0.0
         score[rng.random(n) < 0.05] = np.nan
         scored = np.flatnonzero(~np.isnan(score))
         bad = rng.choice(scored, size=2, replace=False)
@@ -858,7 +859,7 @@ class _Gen:
         rank[order] = np.arange(k) - np.repeat(start, size)
         u = (rank + rng.random(k)) / size[group]
         spread = np.hypot(20.0, 8.0)  # quality sd and reading noise, as for other sources
-        new = np.clip(np.round(48.0 + _SOURCE_SHIFT[_PARTNER] + spread * ndtri(u)), 0, 100)
+        new = np.clip(np.round(48.0 + _SOURCE_SHIFT[_PARTNER] + spread * ndtri(u)), 0, 100) + 0.0
         score[target] = new
 
         # Handoff and Open-lead ownership follow the new Partner scores.
