@@ -149,7 +149,7 @@ class Report:
         """Write ``OUT/<name>/summary.json``.
 
         The file holds every key of ``figures`` at the top level, plus
-        ``report``, ``title``, ``as_of``, ``headline`` (the cards shown by
+        ``report``, ``title``, ``as_of``, ``fingerprint`` (of the input data), ``headline`` (the cards shown by
         :meth:`executive_summary`, as key/label/value/display), ``sentences``,
         ``exports`` and ``data_quality`` (warning counts).
         """
@@ -164,6 +164,9 @@ class Report:
             "sentences": list(self.sentences),
             "exports": sorted(set(self.exports)),
         }
+        fingerprint = getattr(self.crm, "fingerprint", "")
+        if fingerprint:
+            payload["fingerprint"] = fingerprint
         quality = getattr(self.crm, "quality", None)
         if quality is not None and hasattr(quality, "to_dict"):
             payload["data_quality"] = quality.to_dict()

@@ -9,15 +9,13 @@ and turns off mathtext so a ``$`` in a name or a title stays a dollar sign.
 
 from __future__ import annotations
 
-import matplotlib
+# No matplotlib.use() here: a kernel keeps its inline backend, and a headless
+# script falls back to Agg on its own.
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import seaborn as sns
 
-matplotlib.use("Agg", force=False)
-
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker as mticker  # noqa: E402
-import seaborn as sns  # noqa: E402
-
-from workbook.plots.fonts import font_families  # noqa: E402
+from workbook.plots.fonts import font_families
 
 #: Okabe-Ito, the colour-blind-safe qualitative palette used everywhere.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
