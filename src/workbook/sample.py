@@ -17,8 +17,9 @@ Scales
     activities, 50 products and 1M purchase rows, for benchmarks.
 
 Every planted story (GalacticSpace against the Dogs Extraordinaire group,
-sibling discounts, whitespace, score that predicts winning, months-long
-nurturing, dormant accounts, data faults) is described, with ids, in
+sibling discounts, whitespace, score that predicts winning except for Partner
+leads, months-long nurturing, dormant accounts, data faults such as leads
+created after :data:`SAMPLE_AS_OF`) is described, with ids, in
 ``docs/sample_data.md``. The planted accounts, products and users have the
 same ids at both scales.
 
