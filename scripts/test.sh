@@ -8,12 +8,18 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "scripts/test.sh: installing Debian's chromium for the browser test" >&2
+# The browser test drives Debian's chromium; the CJK and Thai system fonts let
+# its screenshots show names in HTML tables as a reader's machine would.
+missing=()
+for pkg in chromium fonts-noto-cjk fonts-thai-tlwg; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "scripts/test.sh: installing ${missing[*]} with apt-get for the browser test" >&2
     sudo_cmd=""
     if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 python3 -m ruff check src tests benchmarks
