@@ -28,10 +28,6 @@ _MILESTONE_TEXT = {
     "won": "a won deal",
 }
 _UNIT = {"month": "months", "quarter": "quarters", "year": "years"}
-#: Title weight: explicit "normal", because the theme's "semibold" (and "bold")
-#: make matplotlib log findfont warnings into the report: the CJK and Thai
-#: fallback fonts of the theme have no such faces.
-TITLE_WEIGHT = "normal"
 #: Heatmaps show at most this many segments as panels (largest first).
 MAX_SEGMENT_PANELS = 6
 
@@ -129,7 +125,7 @@ def follow_through_heatmap(
             image = _draw_triangle(
                 ax, cells.loc[cells["segment"] == seg], annotate=annotate, vmax=vmax
             )
-            ax.set_title(fontweight=TITLE_WEIGHT, label=str(seg), fontsize=11, loc="left")
+            ax.set_title(str(seg), fontsize=11, loc="left")
             ax.set_ylabel("Cohort")
         axes[-1, 0].set_xlabel(f"{unit.capitalize()} since acquisition")
         hidden = len(sizes) - len(shown)
@@ -142,7 +138,7 @@ def follow_through_heatmap(
         fig, ax = new_figure(figsize=(11, max(3.0, 0.3 * n_rows + 1.5)))
         image = _draw_triangle(ax, cells, annotate=annotate, vmax=vmax)
         suffix = f" ({segment})" if segment is not None else ""
-        ax.set_title(fontweight=TITLE_WEIGHT, label=title + suffix)
+        ax.set_title(title + suffix)
         ax.set_xlabel(f"{unit.capitalize()} since acquisition (calendar {unit})")
         ax.set_ylabel("Cohort (acquisition period)")
         cbar = fig.colorbar(image, ax=ax, shrink=0.8)
@@ -196,8 +192,7 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
     ax.set_xlabel("Cohort (acquisition period)")
     ax.set_ylabel(f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)}")
     ax.set_title(
-        fontweight=TITLE_WEIGHT,
-        label=f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)} within "
+        f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)} within "
         f"{periods} {unit} of acquisition (95% CI)",
     )
     if len(groups) > 1:
@@ -229,7 +224,7 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
                 color=PALETTE[g % len(PALETTE)],
                 label=f"{name} (n={grp['leads'].iloc[0]:,})",
             )
-        ax.set_title(fontweight=TITLE_WEIGHT, label=f"Time to {_MILESTONE_TEXT.get(event, event)}")
+        ax.set_title(f"Time to {_MILESTONE_TEXT.get(event, event)}")
         ax.set_xlabel("Days since lead created")
         ax.set_ylabel("Share reached (Kaplan-Meier)")
         percent(ax.yaxis)
@@ -267,7 +262,7 @@ def first_touch_histogram(handoff_status: pd.DataFrame, *, sla_days: float = 2, 
     ax.set_xlabel(f"Days from handoff to first touch (last bar: {max_days}+)")
     ax.set_ylabel("Leads")
     thousands(ax.yaxis)
-    ax.set_title(fontweight=TITLE_WEIGHT, label="How fast sales touches handed-off leads")
+    ax.set_title("How fast sales touches handed-off leads")
     ax.plot([], [], " ", label=f"never touched: {never:,}")
     ax.legend(loc="upper right")
     return fig
@@ -322,8 +317,7 @@ def period_vs_cohort_chart(period_vs_cohort: pd.DataFrame, *, milestone: str = "
     ax.set_ylabel(f"Leads reaching {_MILESTONE_TEXT.get(milestone, milestone)}")
     thousands(ax.yaxis)
     ax.set_title(
-        fontweight=TITLE_WEIGHT,
-        label=f"{milestone.capitalize()} milestones per period, by when the lead was acquired",
+        f"{milestone.capitalize()} milestones per period, by when the lead was acquired",
     )
     ax.legend(title="Lead acquired", fontsize=8, loc="upper left", ncols=2)
     return fig

@@ -15,9 +15,6 @@ from workbook.plots import PALETTE, currency, empty_figure, new_figure, percent,
 #: Level colours: dormant (vermillion), medium (sky blue), high (blue).
 LEVEL_COLORS = {"dormant": PALETTE[3], "medium": PALETTE[5], "high": PALETTE[0]}
 MAX_LABEL = 32
-#: Title weight: normal, because the bundled CJK/Thai fonts have no bold or
-#: semibold face and matplotlib would log findfont warnings into the report.
-TITLE_WEIGHT = "normal"
 
 
 def _short(labels) -> list[str]:
@@ -54,7 +51,7 @@ def levels_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20, lab
     ax.set_xlabel("Accounts")
     ax.set_ylabel(name.capitalize())
     more = f" (top {top_n} of {len(table)})" if len(table) > top_n else ""
-    ax.set_title(f"Engagement level by {name}{more}", fontweight=TITLE_WEIGHT)
+    ax.set_title(f"Engagement level by {name}{more}")
     ax.legend(loc="lower right", title="Level")
     return fig
 
@@ -86,7 +83,7 @@ def window_sensitivity(sensitivity: pd.DataFrame):
     ax.set_ylim(0, max(1.0, float(dormant.max()) * 1.18))
     ax.set_xlabel("Window length")
     ax.set_ylabel("Dormant accounts")
-    ax.set_title("How many accounts are dormant depends on the window", fontweight=TITLE_WEIGHT)
+    ax.set_title("How many accounts are dormant depends on the window")
     return fig
 
 
@@ -103,7 +100,7 @@ def at_risk(risk: pd.DataFrame, *, top_n: int = 20):
     ax.set_xlabel("Open pipeline (sum of open opportunity amounts)")
     ax.set_ylabel("Dormant account")
     more = f" (top {top_n} of {len(risk)})" if len(risk) > top_n else ""
-    ax.set_title(f"At risk: dormant accounts with open pipeline{more}", fontweight=TITLE_WEIGHT)
+    ax.set_title(f"At risk: dormant accounts with open pipeline{more}")
     return fig
 
 
@@ -137,7 +134,7 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share of the group's open opportunities")
     ax.set_ylabel(name.capitalize())
-    ax.set_title(f"Opportunity activity effectiveness by {name}", fontweight=TITLE_WEIGHT)
+    ax.set_title(f"Opportunity activity effectiveness by {name}")
     fig.legend(loc="outside upper center", ncol=3, fontsize=9)
     return fig
 
@@ -169,7 +166,7 @@ def model_coefficients(coefficients: pd.DataFrame, *, reason: str = ""):
     ax.set_yticks(y, list(coefs["term"]))
     ax.set_xlabel("Change in log-odds of winning per unit of the feature (log1p scale)")
     ax.set_ylabel("Feature")
-    ax.set_title("Win model: what moves the odds of winning", fontweight=TITLE_WEIGHT)
+    ax.set_title("Win model: what moves the odds of winning")
     ax.legend(loc="lower right")
     return fig
 
@@ -198,12 +195,12 @@ def lead_funnel(funnel: pd.DataFrame, status_counts: pd.DataFrame):
     thousands(ax1.yaxis)
     ax1.set_xlabel("Funnel step")
     ax1.set_ylabel("Leads")
-    ax1.set_title("Lead funnel", fontweight=TITLE_WEIGHT)
+    ax1.set_title("Lead funnel")
     xs = np.arange(len(status_counts))
     ax2.bar(xs, status_counts["leads"].to_numpy(dtype=float), color=PALETTE[5])
     ax2.set_xticks(xs, _short(status_counts["status"]), rotation=30, ha="right")
     thousands(ax2.yaxis)
     ax2.set_xlabel("Current status")
     ax2.set_ylabel("Leads")
-    ax2.set_title("Leads by status", fontweight=TITLE_WEIGHT)
+    ax2.set_title("Leads by status")
     return fig
