@@ -1239,6 +1239,7 @@ def load(
             score_range=tuple(score_range) if score_range else model.SCORE_RANGE,
             files=files,
             fixups=fixups,
+            check_duplicate_ids=False,  # checked above, per table, before raising
         )
     metadata = {
         "reader": reader,

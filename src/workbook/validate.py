@@ -309,6 +309,7 @@ def validate(
     score_range: tuple[float, float] = model.SCORE_RANGE,
     files: Mapping[str, str] | None = None,
     fixups: Iterable[Issue] = (),
+    check_duplicate_ids: bool = True,
 ) -> DataQuality:
     """Check canonical tables; raise on errors, return the warnings.
 
@@ -327,6 +328,10 @@ def validate(
         Source file per table, named in error messages.
     fixups : iterable of Issue
         Fix-ups made while loading, copied into the record first.
+    check_duplicate_ids : bool, default True
+        Check primary keys for duplicates. :func:`workbook.io.load` passes
+        False because it has already checked them (and raised) while loading;
+        the check costs about 2 s on the large sample.
 
     Returns
     -------
@@ -345,7 +350,8 @@ def validate(
         if missing:
             errors.append(missing_columns_problem(name, missing, list(df.columns), files.get(name)))
             continue
-        errors += duplicate_id_problems(df, name, files.get(name))
+        if check_duplicate_ids:
+            errors += duplicate_id_problems(df, name, files.get(name))
     if errors:
         raise DataValidationError(errors)
 
