@@ -183,3 +183,37 @@ def test_unknown_report_is_a_usage_error():
     assert proc.returncode == 2
     assert "unknown report(s): no_such_report" in proc.stderr
     assert "data_quality" in proc.stderr
+
+
+def test_run_with_pdf_prints_each_report_and_links_it(tiny_notebooks, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli(
+        "--notebooks", tiny_notebooks, "run", "all", "--out", out, "--as-of", "2026-06-30", "--pdf"
+    )
+    assert proc.returncode == 0, proc.stderr
+    for name in ("alpha", "beta"):
+        pdf = (out / f"{name}.pdf").read_bytes()
+        assert pdf[:5] == b"%PDF-"
+        assert len(pdf) > 5_000  # a real printed page, not an empty file
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="alpha.pdf"' in index and 'href="beta.pdf"' in index
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "out"]  # no temp left
+
+
+def test_run_with_pdf_and_no_browser_exits_2_naming_the_package(tiny_notebooks, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli(
+        "--notebooks",
+        tiny_notebooks,
+        "run",
+        "all",
+        "--out",
+        out,
+        "--as-of",
+        "2026-06-30",
+        "--pdf",
+        env={"PATH": str(tmp_path)},  # python is started by full path; no chromium on PATH
+    )
+    assert proc.returncode == 2
+    assert "apt-get install chromium" in proc.stderr
+    assert not out.exists()

@@ -405,3 +405,78 @@ def test_committed_params_files_validate_against_the_notebooks(path):
     plan = _plan(available, params_file=config)
     assert set(plan.params) == {r.name for r in available}
     assert isinstance(plan.load_options, dict)
+
+
+# -- PDF export ------------------------------------------------------------------------
+
+
+def _pdf_pages(path: Path) -> int:
+    """Page objects in a PDF (``/Type /Page``, not ``/Pages``)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", path.read_bytes()))
+
+
+def test_build_plan_with_pdf_needs_a_chromium_on_path(tiny_notebooks, tmp_path, monkeypatch):
+    reports = runner.discover(tiny_notebooks)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no browser anywhere
+    with pytest.raises(UsageError, match="apt-get install chromium"):
+        _plan(reports, pdf=True)
+    assert _plan(reports).pdf is False  # without --pdf no browser is needed
+
+
+def test_html_to_pdf_prints_a_page_offline_with_the_system_chromium(tmp_path):
+    chromium = wbhtml.find_chromium()
+    assert chromium, "Debian's chromium is required: apt-get install chromium"
+    page = tmp_path / "two pages.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        '<h1>First</h1><div style="break-after: page"></div><h1>Second &lt;3</h1>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    pdf = wbhtml.html_to_pdf(page, tmp_path / "out.pdf", chromium=chromium)
+    assert pdf == tmp_path / "out.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert _pdf_pages(pdf) == 2  # the forced page break: one heading per page
+
+
+def test_html_to_pdf_reports_a_browser_failure(tmp_path):
+    fake = tmp_path / "fake-chromium"
+    fake.write_text("#!/bin/sh\necho 'no display here' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    page = tmp_path / "p.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"exit code 3\): no display here"):
+        wbhtml.html_to_pdf(page, tmp_path / "p.pdf", chromium=str(fake))
+
+
+def _fake_execute_pdf(job):
+    """Like _fake_execute(set()), plus the PDF execute_report prints when asked."""
+    result = _fake_execute(fail=set())(job)
+    if job.chromium:
+        (job.workdir / f"{job.spec.name}.pdf").write_bytes(b"%PDF-1.4 " + job.chromium.encode())
+    return result
+
+
+def test_pdf_is_published_with_its_report_linked_and_removed_when_not_made(
+    tiny_notebooks, tmp_path, monkeypatch
+):
+    reports = runner.discover(tiny_notebooks)
+    out = tmp_path / "out"
+    monkeypatch.setattr(wbhtml, "find_chromium", lambda: "/opt/fake/chromium")
+    monkeypatch.setattr(runner, "execute_report", _fake_execute_pdf)
+    plan = _plan(reports, out=str(out), pdf=True)
+    assert plan.chromium == "/opt/fake/chromium"
+    assert runner.run_plan(plan).exit_code == 0
+    assert (out / "alpha.pdf").read_bytes() == b"%PDF-1.4 /opt/fake/chromium"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="alpha.pdf"' in index and 'href="beta.pdf"' in index
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["pdf"] is True
+    assert _siblings(out) == ["notebooks"]  # no temporary directory left beside OUT
+
+    # A later run without --pdf must not leave a PDF older than the new HTML.
+    assert runner.run_plan(_plan(reports[:1], out=str(out), available=reports)).exit_code == 0
+    assert not (out / "alpha.pdf").exists() and (out / "beta.pdf").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="alpha.pdf"' not in index and 'href="beta.pdf"' in index

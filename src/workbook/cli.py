@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         "--compare", metavar="PREV_OUT", help="show headline changes against an earlier run"
     )
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="per-cell execution timeout")
+    run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to OUT/<report>.pdf with the system Chromium (offline)",
+    )
 
     lst = sub.add_parser("list", help="list reports and their parameters")
     lst.set_defaults(reports=[])
@@ -104,6 +109,7 @@ def _cmd_run(args) -> int:
         jobs=args.jobs,
         compare=args.compare,
         timeout=args.timeout,
+        pdf=args.pdf,
     )
     print(f"as_of {plan.as_of}; data {plan.data or 'bundled sample'}; out {plan.out}", flush=True)
     result = runner.run_plan(plan, progress=lambda line: print(line, flush=True))

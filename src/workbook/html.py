@@ -17,7 +17,12 @@ import copy
 import html
 import json
 import math
+import os
 import re
+import shutil
+import signal
+import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +194,100 @@ def error_page(*, title: str, as_of: str, error: str, record: Sequence[tuple[str
     )
 
 
+# -- PDF ---------------------------------------------------------------------
+
+#: Executable names tried, in order, by :func:`find_chromium`.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+#: Headless Chromium switches for printing a local file: no sandbox (containers),
+#: no GPU, and no first-run, update, sync or background network traffic.
+CHROMIUM_PDF_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+)
+CHROMIUM_MISSING = (
+    "--pdf needs a Chromium browser (chromium, chromium-browser or google-chrome on PATH); "
+    "install Debian's with: apt-get install chromium"
+)
+
+
+def find_chromium() -> str | None:
+    """Path of the system Chromium (``chromium``, ``chromium-browser``, ``google-chrome``).
+
+    Looked up on ``PATH`` with :func:`shutil.which`, in that order; ``None``
+    when there is none. Nothing is ever downloaded.
+    """
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def html_to_pdf(
+    html_path: str | os.PathLike,
+    pdf_path: str | os.PathLike,
+    *,
+    chromium: str,
+    timeout: float = 180.0,
+) -> Path:
+    """Print a self-contained HTML page to PDF with headless Chromium, offline.
+
+    The page is opened as a ``file://`` URL with a throw-away browser profile,
+    so parallel reports never share one, and printed with Chromium's
+    ``--print-to-pdf`` (no header or footer; page size and margins from the
+    page's ``@page`` rule). The report pages embed their images and load
+    nothing from the network, so the PDF looks like the HTML.
+
+    Raises
+    ------
+    RuntimeError
+        If Chromium fails, times out or writes no PDF; the message holds the
+        end of its error output.
+    """
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+    with tempfile.TemporaryDirectory(prefix="workbook-chromium-") as profile:
+        args = [
+            chromium,
+            *CHROMIUM_PDF_ARGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf_path}",
+            html_path.as_uri(),
+        ]
+        # Own process group: on a timeout the whole browser (renderers too) is stopped.
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise RuntimeError(
+                f"Chromium did not print {html_path.name} within {timeout:.0f} s"
+            ) from None
+    ok = proc.returncode == 0 and pdf_path.is_file()
+    if ok:
+        with pdf_path.open("rb") as fh:
+            ok = fh.read(5) == b"%PDF-"
+    if not ok:
+        tail = "\n".join((stderr or "").strip().splitlines()[-5:])
+        raise RuntimeError(
+            f"Chromium could not print {html_path.name} to PDF "
+            f"(exit code {proc.returncode}): {tail}"
+        )
+    return pdf_path
+
+
 def _as_text(value: object) -> str:
     if isinstance(value, str):
         return value
@@ -235,6 +334,7 @@ class IndexEntry:
     title: str
     status: str
     html: str | None = None
+    pdf: str | None = None
     notebook: str | None = None
     failed_html: str | None = None
     csvs: list[str] = field(default_factory=list)
@@ -316,6 +416,8 @@ def index_html(
         links = []
         if e.html:
             links.append(f'<a href="{esc(_href(e.html))}">Report</a>')
+        if e.pdf:
+            links.append(f'<a href="{esc(_href(e.pdf))}">PDF</a>')
         if e.notebook:
             links.append(f'<a href="{esc(_href(e.notebook))}">Notebook</a>')
         if e.failed_html:

@@ -16,6 +16,7 @@ Output layout (``OUT`` = ``--out``, default ``reports/<as_of>/``)::
     OUT/index.html                  links every report, headline figures
     OUT/run.json                    run record
     OUT/<report>.html               static page (no code)
+    OUT/<report>.pdf                the same page printed by Chromium (only with --pdf)
     OUT/<report>.ipynb              executed notebook
     OUT/<report>/summary.json, *.csv
     OUT/<report>.failed.html/.ipynb only when the last run of <report> failed
@@ -339,6 +340,8 @@ class RunPlan:
     jobs: int = 1
     compare: Path | None = None
     cwd: Path = field(default_factory=Path.cwd)
+    pdf: bool = False
+    chromium: str | None = None  # browser printing the PDFs (set when pdf is true)
 
 
 def build_plan(
@@ -354,6 +357,7 @@ def build_plan(
     compare: str | None = None,
     timeout: float | None = None,
     resolve_as_of: Callable[..., object] | None = None,
+    pdf: bool = False,
 ) -> RunPlan:
     """Merge a params YAML, ``-P`` assignments and CLI flags; validate strictly.
 
@@ -468,6 +472,13 @@ def build_plan(
             raise UsageError(f"--compare {compare!r} is not a directory")
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    chromium = None
+    if pdf:
+        from workbook.html import CHROMIUM_MISSING, find_chromium
+
+        chromium = find_chromium()
+        if chromium is None:
+            raise UsageError(CHROMIUM_MISSING)
     return RunPlan(
         reports=list(reports),
         available=available,
@@ -479,6 +490,8 @@ def build_plan(
         timeout=timeout,
         jobs=jobs,
         compare=compare_path,
+        pdf=pdf,
+        chromium=chromium,
     )
 
 
@@ -517,6 +530,7 @@ class ReportResult:
     fingerprint: str | None = None
     parameters: dict = field(default_factory=dict)
     html_bytes: int = 0
+    pdf_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -528,6 +542,7 @@ class _Job:
     timeout: float | None
     record: tuple[tuple[str, object], ...]
     as_of: str
+    chromium: str | None = None  # print <report>.pdf with this browser when set
 
 
 def _first_line(text: str) -> str:
@@ -560,8 +575,11 @@ def execute_report(job: _Job) -> ReportResult:
     """Execute one notebook with papermill into ``job.workdir`` and render its HTML.
 
     Writes ``<report>.ipynb`` and ``<report>.html`` (or ``.failed.html``)
-    and lets the notebook export into ``<report>/``. Never raises for a
-    notebook error: the result says ``failed`` with the exception's message.
+    and lets the notebook export into ``<report>/``. With ``job.chromium``
+    a successful report is also printed to ``<report>.pdf`` from its HTML
+    (:func:`workbook.html.html_to_pdf`); a PDF that cannot be made fails the
+    report. Never raises for a notebook error: the result says ``failed``
+    with the exception's message.
     """
     import nbformat
     import papermill
@@ -617,7 +635,18 @@ def execute_report(job: _Job) -> ReportResult:
         record[-1] = ("Status", "failed")
         markup = wbhtml.error_page(title=spec.title, as_of=job.as_of, error=error, record=record)
     suffix = ".html" if error is None else ".failed.html"
-    (job.workdir / f"{spec.name}{suffix}").write_text(markup, encoding="utf-8")
+    page = job.workdir / f"{spec.name}{suffix}"
+    page.write_text(markup, encoding="utf-8")
+    pdf_bytes = 0
+    if error is None and job.chromium:
+        pdf = job.workdir / f"{spec.name}.pdf"
+        try:
+            pdf_bytes = wbhtml.html_to_pdf(page, pdf, chromium=job.chromium).stat().st_size
+        except (RuntimeError, OSError) as exc:  # the asked-for PDF is missing: fail visibly
+            error_name = type(exc).__name__
+            error = f"PDF export failed: {exc}"
+            pdf.unlink(missing_ok=True)
+            os.replace(page, job.workdir / f"{spec.name}.failed.html")
     return ReportResult(
         name=spec.name,
         title=spec.title,
@@ -628,6 +657,7 @@ def execute_report(job: _Job) -> ReportResult:
         fingerprint=fingerprint,
         parameters=job.parameters,
         html_bytes=len(markup.encode("utf-8")),
+        pdf_bytes=pdf_bytes,
     )
 
 
@@ -702,6 +732,7 @@ def run_plan(plan: RunPlan, *, progress: Callable[[str], None] = lambda line: No
             record=base_record
             + (("Parameters", _public_params(notebook_parameters(plan, spec, workdir))),),
             as_of=plan.as_of,
+            chromium=plan.chromium if plan.pdf else None,
         )
         for spec in plan.reports
     ]
@@ -731,6 +762,7 @@ def run_plan(plan: RunPlan, *, progress: Callable[[str], None] = lambda line: No
             "finished": _utc_now(),
             "seconds": round(time.perf_counter() - t0, 2),
             "compare": str(plan.compare) if plan.compare else None,
+            "pdf": plan.pdf,
             "reports": {
                 r.name: {
                     "title": r.title,
@@ -801,8 +833,9 @@ def _write_atomic(path: Path, text: str) -> None:
 def publish(workdir: Path, out: Path, results: Sequence[ReportResult], record: dict, plan) -> None:
     """Move finished reports from ``workdir`` into ``out``; rewrite index and run record.
 
-    A successful report replaces ``<r>.html``, ``<r>.ipynb`` and ``<r>/`` and
-    removes stale ``<r>.failed.*``. A failed report only writes
+    A successful report replaces ``<r>.html``, ``<r>.ipynb``, ``<r>/`` and
+    ``<r>.pdf`` (removed when this run made no PDF, so a PDF always matches
+    its HTML) and removes stale ``<r>.failed.*``. A failed report only writes
     ``<r>.failed.ipynb`` and ``<r>.failed.html``; its last good files stay.
     """
     out.mkdir(parents=True, exist_ok=True)
@@ -812,6 +845,10 @@ def publish(workdir: Path, out: Path, results: Sequence[ReportResult], record: d
             _replace_path(workdir / r.name, out / r.name, trash)
             os.replace(workdir / f"{r.name}.ipynb", out / f"{r.name}.ipynb")
             os.replace(workdir / f"{r.name}.html", out / f"{r.name}.html")
+            if (workdir / f"{r.name}.pdf").is_file():
+                os.replace(workdir / f"{r.name}.pdf", out / f"{r.name}.pdf")
+            else:
+                (out / f"{r.name}.pdf").unlink(missing_ok=True)
             for stale in (out / f"{r.name}.failed.ipynb", out / f"{r.name}.failed.html"):
                 stale.unlink(missing_ok=True)
         else:
@@ -860,6 +897,9 @@ def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], reco
                 title=title,
                 status=status,
                 html=f"{name}.html" if html_page.exists() else None,
+                pdf=f"{name}.pdf"
+                if html_page.exists() and (out / f"{name}.pdf").exists()
+                else None,
                 notebook=f"{name}.ipynb" if (out / f"{name}.ipynb").exists() else None,
                 failed_html=f"{name}.failed.html" if failed_page.exists() else None,
                 csvs=csvs if html_page.exists() else [],
