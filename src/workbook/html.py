@@ -300,8 +300,11 @@ def _as_text(value: object) -> str:
 # -- index page --------------------------------------------------------------
 
 _INDEX_CSS = """<style>
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK JP",
-"Noto Sans Thai",sans-serif;max-width:1100px;margin:0 auto;padding:16px 24px;color:#1f2328}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK JP",
+"Noto Sans CJK SC","Noto Sans CJK KR","Hiragino Sans","Hiragino Kaku Gothic ProN","Yu Gothic",
+"Meiryo","Microsoft YaHei","PingFang SC","Malgun Gothic","Apple SD Gothic Neo","Noto Sans Thai",
+"Thonburi","Leelawadee UI","Tahoma","Loma","Garuda",sans-serif;
+max-width:1100px;margin:0 auto;padding:16px 24px;color:#1f2328}
 h1{margin:8px 0 4px}.sub{color:#57606a;margin:0 0 16px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px}
 .card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;background:#fff}
@@ -314,7 +317,12 @@ h1{margin:8px 0 4px}.sub{color:#57606a;margin:0 0 16px}
 padding:3px 0}.heads .v{font-weight:600;color:#0b3d91;white-space:nowrap}
 .delta{font-size:.85em;color:#57606a;margin-left:6px}.delta.up{color:#116329}
 .delta.down{color:#a40e26}
-.links a{margin-right:10px}.files{font-size:.85em;color:#57606a}
+.links{margin-top:8px}.links a{margin-right:12px;font-weight:600}
+.files{font-size:.85em;color:#57606a}.meta{font-size:.8em;color:#57606a;margin-left:6px}
+details.files{margin-top:6px}details.files summary{cursor:pointer}
+details.files a{display:inline-block;margin-right:10px}
+.runline{display:flex;flex-wrap:wrap;gap:6px 18px;color:#57606a;margin:0 0 16px}
+.runline b{color:#1f2328}
 .error{border:2px solid #D55E00;background:#fbeae5;padding:10px 14px;border-radius:6px}
 .error pre{white-space:pre-wrap}
 footer{margin-top:28px;font-size:.85em;color:#57606a;border-top:1px solid #d0d7de}
@@ -342,6 +350,7 @@ class IndexEntry:
     previous: dict[str, dict] | None = None
     error: str | None = None
     seconds: float | None = None
+    fingerprint: str | None = None
 
 
 def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
@@ -395,6 +404,7 @@ def index_html(
     given), and links to the HTML page, the executed notebook and every CSV
     export. Everything is escaped; nothing is loaded from the network.
     """
+    entries = list(entries)
     cards = []
     for e in entries:
         label = {"ok": "ok", "failed": "failed", "stale": "failed (last good kept)"}.get(
@@ -415,42 +425,76 @@ def index_html(
             )
         links = []
         if e.html:
-            links.append(f'<a href="{esc(_href(e.html))}">Report</a>')
+            links.append(f'<a href="{esc(_href(e.html))}">Report (HTML)</a>')
         if e.pdf:
             links.append(f'<a href="{esc(_href(e.pdf))}">PDF</a>')
         if e.notebook:
             links.append(f'<a href="{esc(_href(e.notebook))}">Notebook</a>')
         if e.failed_html:
             links.append(f'<a href="{esc(_href(e.failed_html))}">Error page</a>')
-        files = " ".join(f'<a href="{esc(_href(c))}">{esc(Path(c).name)}</a>' for c in e.csvs)
+        files = ""
+        if e.csvs:
+            anchors = " ".join(f'<a href="{esc(_href(c))}">{esc(Path(c).name)}</a>' for c in e.csvs)
+            files = (
+                f'<details class="files"><summary>{len(e.csvs)} CSV export'
+                f"{'s' if len(e.csvs) != 1 else ''}</summary>{anchors}</details>"
+            )
         error = f'<div class="error"><pre>{esc(e.error)}</pre></div>' if e.error else ""
-        secs = f" · {e.seconds:.1f}s" if e.seconds is not None else ""
+        meta = [e.name]
+        if e.seconds is not None:
+            meta.append(f"{e.seconds:.1f}s")
+        if e.fingerprint:
+            meta.append(f"data {e.fingerprint}")
         cards.append(
             f'<section class="card" id="{esc(e.name)}"><h2>{esc(e.title)}</h2>'
             f'<span class="status {esc(e.status)}">{esc(label)}</span>'
-            f'<span class="files"> {esc(e.name)}{esc(secs)}</span>{error}'
+            f'<span class="meta">{esc(" · ".join(meta))}</span>{error}'
             f'<ul class="heads">{"".join(heads)}</ul>'
-            f'<div class="links">{"".join(links)}</div>'
-            f'<div class="files">{files}</div></section>'
+            f'<div class="links">{"".join(links)}</div>{files}</section>'
         )
     footer_rows = [
         ("As of", as_of),
-        ("Data fingerprint", fingerprint or "–"),
+        (
+            "Data fingerprints (differ by the tables each report loads)"
+            if "," in (fingerprint or "")
+            else "Data fingerprint",
+            fingerprint or "–",
+        ),
         ("Run started (UTC)", started),
         ("workbook version", version),
     ]
     if compare:
         footer_rows.append(("Compared with", compare))
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in footer_rows)
+    counts = {s: sum(e.status == s for e in entries) for s in ("ok", "failed", "stale")}
+    status_text = f"{counts['ok']} ok"
+    if counts["failed"] or counts["stale"]:
+        status_text += f", {counts['failed'] + counts['stale']} failed"
+    runline = [("Data as of", as_of), ("Run", _run_time(started)), ("Reports", status_text)]
+    if compare:
+        runline.append(("Changes against", Path(compare).name or compare))
+    line = "".join(f"<span>{esc(k)} <b>{esc(v)}</b></span>" for k, v in runline)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f"<title>Workbook reports, as of {esc(as_of)}</title>{_INDEX_CSS}</head><body>"
-        f'<h1>Workbook reports</h1><p class="sub">As of {esc(as_of)} · data '
-        f"{esc(fingerprint or '–')}</p>"
+        f'<h1>Workbook reports</h1><p class="runline">{line}</p>'
         f'<div class="cards">{"".join(cards)}</div>'
         f"<footer><h2>Run</h2><table>{rows}</table></footer></body></html>\n"
     )
+
+
+def _run_time(started: str) -> str:
+    """``2026-11-23T22:37:19+00:00`` as ``2026-11-23 22:37 UTC`` (other text unchanged)."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(started)
+    except (TypeError, ValueError):
+        return started or "–"
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _href(path: str) -> str:

@@ -907,6 +907,7 @@ def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], reco
                 previous=previous,
                 error=result.error if result is not None else None,
                 seconds=result.seconds if result is not None else None,
+                fingerprint=summary_fingerprint(summary),
             )
         )
     return wbhtml.index_html(
