@@ -318,32 +318,36 @@ def run_all(data: Path, as_of: str, jobs: int) -> dict:
             "--jobs",
             str(jobs),
         ]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         w0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        log = (Path(out) / "run.log").open("w+", encoding="utf-8")
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, text=True)
         parent = psutil.Process(proc.pid)
-        peak, cpu = 0.0, 0.0
-        seen: dict[int, float] = {}
+        peak = 0.0
         while proc.poll() is None:
+            total = 0.0
             try:
                 procs = [parent, *parent.children(recursive=True)]
-                total = 0.0
-                for p in procs:
-                    try:
-                        total += p.memory_info().rss
-                        t = p.cpu_times()
-                        seen[p.pid] = t.user + t.system + t.children_user + t.children_system
-                    except psutil.Error:
-                        pass
-                peak = max(peak, total)
             except psutil.Error:
-                pass
+                procs = []
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, total)
             time.sleep(0.2)
-        output = proc.stdout.read()
         wall = time.perf_counter() - w0
-        cpu = sum(seen.values())
+        log.seek(0)
+        output = log.read()
+        log.close()
+        # CPU of every reaped descendant (workers and their kernels) rolls up here.
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if proc.returncode != 0:
             sys.stderr.write(output)
             raise RuntimeError(f"workbook run all failed with exit code {proc.returncode}")
+        print(output, file=sys.stderr)
     return {"seconds": wall, "cpu_seconds": cpu, "peak_rss_mb": peak / 2**20, "inputs_mb": None}
 
 
