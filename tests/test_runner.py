@@ -249,7 +249,8 @@ def test_headline_delta_in_points_for_shares_and_differences_for_counts():
     assert wbhtml.headline_delta({"value": 900, "display": "900"}, {"value": 1000}) == (
         "▼ -100 (-10.0%)"
     )
-    assert wbhtml.headline_delta({"value": 5, "display": "5"}, {"value": 5}) == "→ +0 (+0.0%)"
+    assert wbhtml.headline_delta({"value": 5, "display": "5"}, {"value": 5}) == "→ unchanged"
+    assert wbhtml.headline_delta({"value": 0.2, "display": "20%"}, {"value": 0.2}) == "→ unchanged"
     assert wbhtml.headline_delta({"value": "n/a"}, {"value": 1}) is None
     assert wbhtml.headline_delta({"value": 1}, None) is None
 

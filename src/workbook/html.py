@@ -360,7 +360,8 @@ def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
     share (held as 0-1) and its change is given in percentage points
     (``+2.1 pp``); other figures give the signed difference with thousands
     separators (``+1,234``) and, when the previous value is non-zero, the
-    relative change. Returns ``None`` when there is nothing to compare.
+    relative change. An equal value gives ``→ unchanged``. Returns ``None``
+    when there is nothing to compare.
     """
     if previous is None:
         return None
@@ -368,6 +369,8 @@ def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
     if not _is_number(now) or not _is_number(before):
         return None
     diff = float(now) - float(before)
+    if diff == 0:
+        return "→ unchanged"
     arrow = "▲" if diff > 0 else "▼" if diff < 0 else "→"
     if str(current.get("display", "")).strip().endswith("%"):
         return f"{arrow} {diff * 100:+.1f} pp"
