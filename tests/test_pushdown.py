@@ -278,6 +278,24 @@ def test_sql_source_rejects_unknown_objects():
         pushdown.sql_source("/nonexistent/dir/for/pushdown")
 
 
+def test_duck_functions_refuse_other_engines(tiny_sqlite):
+    with pytest.raises(TypeError, match="DuckDB"):
+        pushdown.duck_follow_through(tiny_sqlite, as_of=AS_OF)
+
+
+def test_table_names_can_be_mapped(tmp_path, tiny):
+    # A warehouse whose activities table has another name.
+    engine = _to_sqlite(tiny, tmp_path / "mapped.db")
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE activities RENAME TO crm_activity"))
+    with pytest.raises(sa.exc.OperationalError, match="activities"):
+        pushdown.lead_activity_aggregates(engine, as_of=AS_OF)
+    got = pushdown.lead_activity_aggregates(
+        engine, as_of=AS_OF, tables={"activities": "crm_activity"}
+    )
+    _same(got, _expected_lead_aggregates())
+
+
 def test_account_aggregates_need_positive_window(tiny_parquet):
     with pytest.raises(ValueError):
         pushdown.account_activity_aggregates(tiny_parquet, as_of=AS_OF, window_days=0)

@@ -174,6 +174,18 @@ def sql_source(source, *, tables: Mapping[str, str] | None = None) -> SqlSource:
     return SqlSource(source, dialect, names)
 
 
+def _duckdb_source(source) -> SqlSource:
+    """A :class:`SqlSource` that must be DuckDB (the ``duck_*`` report equivalents)."""
+    src = sql_source(source)
+    if src.dialect != "duckdb":
+        raise TypeError(
+            f"the duck_* functions run on DuckDB (a Parquet directory or a DuckDB connection), "
+            f"got a {src.dialect} engine; use lead_activity_aggregates / "
+            "account_activity_aggregates for other databases"
+        )
+    return src
+
+
 def _dates(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     for c in columns:
         frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
@@ -463,7 +475,7 @@ def duck_follow_through(source, *, as_of) -> pd.DataFrame:
         ``reached``, ``rate``; sorted by cohort, milestone (funnel order),
         months_since.
     """
-    src = sql_source(source)
+    src = _duckdb_source(source)
     day = src.day
     leads, opps = src.name(model.LEADS), src.name(model.OPPORTUNITIES)
     scope = (
@@ -598,7 +610,7 @@ def duck_lead_outcomes(
     DataFrame
         ``lead_id``, ``outcome``, ``outcome_reason``, sorted by lead_id.
     """
-    src = sql_source(source)
+    src = _duckdb_source(source)
     asof = pd.Timestamp(as_of).normalize().date()
     sql = _outcome_sql(src, disqualified_statuses, maturity_days)
     out = src.query(
@@ -632,7 +644,7 @@ def duck_threshold_sweep(
     """
     from workbook.scoring import SWEEP_COLUMNS, default_thresholds
 
-    src = sql_source(source)
+    src = _duckdb_source(source)
     asof = pd.Timestamp(as_of).normalize().date()
     res = f"""(SELECT created, score, outcome = 'won' AS won
         FROM ({_outcome_sql(src, disqualified_statuses, maturity_days)}) q
@@ -704,7 +716,7 @@ def duck_ultimate_parents(source) -> pd.DataFrame:
     DataFrame
         :data:`workbook.families.TREE_COLUMNS`, sorted by account_id.
     """
-    src = sql_source(source)
+    src = _duckdb_source(source)
     con = src.con
     accs = src.name(model.ACCOUNTS)
     numeric = con.execute(
@@ -784,7 +796,7 @@ def duck_family_revenue(source, *, start, end, tree: pd.DataFrame | None = None)
         ``root_id``, ``revenue``, ``member_accounts``, ``buying_accounts``,
         sorted by root_id.
     """
-    src = sql_source(source)
+    src = _duckdb_source(source)
     _register_tree(src, tree)
     opps = src.name(model.OPPORTUNITIES)
     out = src.query(
@@ -824,7 +836,7 @@ def duck_sibling_gaps(source, *, as_of, tree: pd.DataFrame | None = None) -> pd.
         ``family_members``, ``peer_adoption``; sorted by family_id,
         account_id, product_id.
     """
-    src = sql_source(source)
+    src = _duckdb_source(source)
     _register_tree(src, tree)
     accs, purch, prods = (
         src.name(model.ACCOUNTS),
@@ -899,7 +911,7 @@ def duck_engagement_levels(source, *, as_of, window_days: int) -> pd.DataFrame:
     """
     from workbook.engagement import window_start
 
-    src = sql_source(source)
+    src = _duckdb_source(source)
     params = {
         "start": src.ts(window_start(as_of, window_days)),
         "end": src.ts(as_of_end(as_of)),
@@ -943,7 +955,7 @@ def duck_reference_counts(source) -> pd.DataFrame:
         ``table``, ``column``, ``count`` (zeros included), in
         :data:`~workbook.model.REFERENCES` order.
     """
-    src = sql_source(source)
+    src = _duckdb_source(source)
     present = set(
         src.con.execute("SELECT table_name FROM information_schema.tables").df().iloc[:, 0]
     )
