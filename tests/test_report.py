@@ -64,3 +64,44 @@ def test_report_without_out_dir_writes_nothing(tmp_path):
 def test_live_kernel_false_outside_a_kernel():
     assert report.live_kernel(True) is False
     assert report.live_kernel(False) is False
+
+
+def test_table_html_default_formats_for_columns_without_explicit_ones():
+    frame = pd.DataFrame(
+        {
+            "owner_id": ["U1", "U2"],
+            "handed_off": [5003, 48978],
+            "rate": [0.5, 0.25],
+            "score": [1.536297, float("nan")],
+            "handed_off_at": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+        }
+    )
+    markup = report.table_html(frame, formats={"rate": "{:.1%}"})
+    # Explicit format for one column does not reset the others.
+    assert ">5,003<" in markup and ">48,978<" in markup
+    assert ">50.0%<" in markup
+    assert ">1.54<" in markup and "1.536297" not in markup
+    assert ">2026-01-01<" in markup and "00:00:00" not in markup
+    assert ">–<" in markup  # missing value
+    # Headers read as words; text columns are left-aligned.
+    assert ">handed off at<" in markup
+    assert "text-align: left" in markup
+
+
+def test_default_formats_by_kind():
+    frame = pd.DataFrame(
+        {
+            "n": [1, 2],
+            "whole": [1.0, 2.0],
+            "x": [0.5, 1.25],
+            "when": pd.to_datetime(["2026-01-01 10:30", "2026-01-02"]),
+            "ok": [True, False],
+            "name": ["a", "b"],
+        }
+    )
+    assert report.default_formats(frame) == {
+        "n": "{:,.0f}",
+        "whole": "{:,.0f}",
+        "x": "{:,.2f}",
+        "when": "{:%Y-%m-%d %H:%M}",
+    }

@@ -267,6 +267,31 @@ def summary_html(sentences: Sequence[str], cards: Sequence[Card]) -> str:
     return f'{CARD_CSS}<div class="wb-cards">{card_markup}</div><ul class="wb-summary">{items}</ul>'
 
 
+def default_formats(frame: pd.DataFrame) -> dict[str, str]:
+    """Number and date formats by column kind, for columns without an explicit one.
+
+    Integers (and floats holding only whole numbers) get thousands separators,
+    other floats two decimals, dates ``YYYY-MM-DD`` (with ``HH:MM`` when any
+    value has a time of day). Booleans and text are left as they are.
+    """
+    formats: dict[str, str] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_integer_dtype(values):
+            formats[column] = "{:,.0f}"
+        elif pd.api.types.is_float_dtype(values):
+            finite = values[np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))]
+            whole = bool((finite == np.round(finite)).all())
+            formats[column] = "{:,.0f}" if whole else "{:,.2f}"
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            times = values.dropna()
+            has_time = bool((times != times.dt.normalize()).any())
+            formats[column] = "{:%Y-%m-%d %H:%M}" if has_time else "{:%Y-%m-%d}"
+    return formats
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -275,15 +300,26 @@ def table_html(
     caption: str | None = None,
     export_name: str | None = None,
 ) -> str:
-    """Render a DataFrame with pandas Styler: escaped cells, no index, number formats."""
+    """Render a DataFrame with pandas Styler: escaped cells, no index, formatted.
+
+    Explicit ``formats`` win; other columns get :func:`default_formats`.
+    Headers show with spaces instead of underscores, text columns are
+    left-aligned, and every cell and header is HTML-escaped.
+    """
     shown = frame.head(max_rows)
-    styler = shown.style.hide(axis="index").format(
-        escape="html", na_rep="–", precision=2, thousands=","
-    )
-    fmt = {c: f for c, f in (formats or {}).items() if c in shown.columns}
+    fmt = default_formats(shown)
+    fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
+    styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")
     if fmt:
-        styler = styler.format(fmt, escape="html", na_rep="–")
-    styler = styler.format_index(escape="html", axis=1)
+        styler = styler.format(fmt, subset=list(fmt), escape="html", na_rep="–")
+    styler = styler.format_index(lambda c: str(c).replace("_", " "), escape="html", axis=1)
+    text_columns = [
+        c
+        for c in shown.columns
+        if not pd.api.types.is_numeric_dtype(shown[c]) or pd.api.types.is_bool_dtype(shown[c])
+    ]
+    if text_columns:
+        styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     if caption:
         styler = styler.set_caption(esc(caption))
     markup = styler.to_html()
