@@ -94,7 +94,7 @@ def test_default_formats_by_kind():
             "n": [1, 2],
             "whole": [1.0, 2.0],
             "x": [0.5, 1.25],
-            "when": pd.to_datetime(["2026-01-01 10:30", "2026-01-02"]),
+            "when": pd.to_datetime(["2026-01-01 10:30", "2026-01-02 00:00"]),
             "ok": [True, False],
             "name": ["a", "b"],
         }
