@@ -564,11 +564,19 @@ def test_resolve_as_of_matches_load(tmp_path):
         wio.resolve_as_of(BASIC, colums={})
 
 
+def test_resolve_as_of_names_example_ids_for_bad_dates(tmp_path):
+    shutil.copytree(BASIC, tmp_path / "export")
+    shutil.copy(
+        FIXTURES / "bad" / "opportunities_bad_date.csv", tmp_path / "export" / "opportunities.csv"
+    )
+    with pytest.raises(DataValidationError, match="opportunity_id O-17, O-22, O-90"):
+        wio.resolve_as_of(tmp_path / "export")
+
+
 def test_written_sample_directory_declares_its_snapshot_as_of(tmp_path):
     # A folder written by `workbook sample` carries sample.json; its future-dated
     # fault records (after 2024-04-15 here) must not move the default as_of.
     import json
-    import shutil
 
     folder = tmp_path / "export"
     shutil.copytree(BASIC, folder)

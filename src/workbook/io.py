@@ -997,8 +997,11 @@ def _read_files(source, requested, *, paths, columns, encoding, date_only=False)
 
 
 def _as_of_columns(table: str) -> list[str]:
+    """Columns read to find the default as_of: the dates, plus the id for error examples."""
     cols = []
     if table in model.EVENT_DATE_COLUMNS:
+        if model.SPECS[table].primary_key:
+            cols.append(model.SPECS[table].primary_key)
         cols.append(model.EVENT_DATE_COLUMNS[table])
     if table == model.OPPORTUNITIES:
         cols += ["close_date", "is_closed"]
