@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import workbook
 from workbook import (
@@ -426,3 +428,63 @@ def test_small_sqlite_equals_duckdb(small, tmp_path):
     )
     got = pushdown.account_activity_aggregates(engine, as_of=as_of, window_days=21)
     _same(got[want.columns], want.sort_values("account_id"))
+
+
+# --------------------------------------------------------------------------- property
+@st.composite
+def crm_tables(draw):
+    """Small random CRMs: leads, opportunities and activities with random links and days."""
+    n_acc, n_lead, n_opp, n_act = (
+        draw(st.integers(1, 4)),
+        draw(st.integers(1, 6)),
+        draw(st.integers(0, 4)),
+        draw(st.integers(0, 25)),
+    )
+    day = st.integers(0, 90).map(lambda d: str((T("2024-01-01") + pd.Timedelta(days=d)).date()))
+    maybe = st.one_of(st.none(), st.just(1))
+    accounts = [(f"A{i}", f"acc {i}", None, "U1", "Retail", "2020-01-01") for i in range(n_acc)]
+    opps = [
+        (f"O{i}", f"A{draw(st.integers(0, n_acc - 1))}", draw(day), draw(day), "x",
+         draw(st.booleans()), draw(st.booleans()), 10.0, 50, "U1")
+        for i in range(n_opp)
+    ]  # fmt: skip
+    leads = []
+    for i in range(n_lead):
+        conv = f"O{draw(st.integers(0, n_opp))}" if n_opp and draw(maybe) else None
+        acc = f"A{draw(st.integers(0, n_acc))}" if draw(maybe) else None
+        leads.append(
+            (f"L{i}", draw(day), "web", "Open", 50, "U1", draw(st.one_of(st.none(), day)), None,
+             acc, conv)
+        )  # fmt: skip
+    acts = []
+    for i in range(n_act):
+        lead = f"L{draw(st.integers(0, n_lead))}" if draw(maybe) else None
+        acc = f"A{draw(st.integers(0, n_acc))}" if draw(maybe) else None
+        opp = f"O{draw(st.integers(0, max(n_opp, 1)))}" if draw(maybe) else None
+        kind = draw(st.sampled_from(["call", "meeting", "email"]))
+        acts.append((f"X{i:03d}", draw(day), kind, lead, acc, opp, "U1"))
+    return {
+        "accounts": _table("accounts", accounts),
+        "leads": _table("leads", leads),
+        "opportunities": _table("opportunities", opps),
+        "activities": _table("activities", acts),
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables=crm_tables(), as_of_day=st.integers(20, 95), window=st.integers(1, 40))
+def test_pushdown_equals_pandas_on_random_crms(tmp_path_factory, tables, as_of_day, window):
+    as_of = T("2024-01-01") + pd.Timedelta(days=as_of_day)
+    src = _to_parquet(tables, tmp_path_factory.mktemp("prop"))
+    t = tables
+    agg = pushdown.lead_activity_aggregates(src, as_of=as_of)
+    m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=as_of)
+    args = (t["leads"], t["activities"], t["opportunities"])
+    _same(m, cohorts.lead_milestones(*args, as_of=as_of))
+    _same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
+    want = engagement.recent_records(
+        t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=as_of,
+        window_days=window,
+    )  # fmt: skip
+    got = pushdown.account_activity_aggregates(src, as_of=as_of, window_days=window)
+    _same(got[want.columns], want)
