@@ -642,3 +642,22 @@ def test_sample_run_exports_match_the_analysis(sample_run):
     assert rec["handed_off_per_month"] <= summary["capacity_per_month"]
     for stem in ("score_bands", "calibration", "segments", "decay_summary", "exclusions"):
         assert (folder / f"{stem}.csv").is_file(), stem
+
+
+def test_band_table_negative_zero_score_is_the_zero_band():
+    # -0.0 == 0.0, so a "-0" score belongs to [0, 10) and must be labelled "0–<10",
+    # never "-0–<10"; it shares the band with 0.0 and 5.0 (3 leads, 1 win).
+    frame = pd.DataFrame(
+        {
+            "score": [-0.0, 0.0, 5.0],
+            "resolved": True,
+            "won": pd.array([True, False, False], dtype="boolean"),
+        }
+    )
+    bands = scoring.band_table(frame, width=10)
+    assert bands["band"].tolist() == ["0–<10"]
+    assert (bands["n"].tolist(), bands["wins"].tolist()) == ([3], [1])
+    assert str(bands["score_low"].iloc[0]) == "0.0"
+    # the same holds without a valid range and in threshold labels
+    assert scoring.band_table(frame, width=10, score_range=None)["band"].tolist() == ["0–<10"]
+    assert scoring._fmt_t(-0.0) == "0"

@@ -515,7 +515,8 @@ def threshold_comparison(
 
 
 def _fmt_t(t: float) -> str:
-    return f"{t:,.0f}" if float(t).is_integer() else f"{t:,.1f}"
+    t = float(t) + 0.0  # -0.0 + 0.0 is 0.0: never print "-0"
+    return f"{t:,.0f}" if t.is_integer() else f"{t:,.1f}"
 
 
 def _fmt_n(x: float) -> str:
@@ -879,7 +880,8 @@ def band_table(
     """
     res = resolved_leads(outcomes)
     score = res["score"].to_numpy(dtype="float64")
-    low = np.floor(score / width) * width
+    # + 0.0 turns a -0.0 lower bound (from a -0.0 score) into 0.0
+    low = np.floor(score / width) * width + 0.0
     high = low + width
     closed_top = np.zeros(len(res), dtype=bool)
     if score_range is not None:
