@@ -271,6 +271,31 @@ def test_engagement_levels_default_threshold():
     assert got["name"].tolist()[0] == "Dogs <3 Inc"
 
 
+def test_open_pipeline_ignores_deals_created_after_as_of():
+    acc, act, opp, lead = _tables()
+    # O9 is open but created on 2024-04-02, after as_of (2024-03-31): at as_of it did not
+    # exist, so A3's open pipeline stays 0 (only its closed O3), as in opportunity
+    # effectiveness, which also lists only deals created on or before as_of.
+    late = (
+        opportunities_fx()
+        .iloc[[0]]
+        .assign(
+            opportunity_id="O9",
+            account_id="A3",
+            created_at=pd.Timestamp("2024-04-02"),
+            amount=700.0,
+        )
+    )
+    opp = pd.concat([opp, late], ignore_index=True)
+    got = eg.engagement_levels(acc, act, opp, lead, as_of=AS_OF, window_days=10)
+    assert got["open_pipeline"].tolist() == [100.0, 500.0, 0.0, 0.0, 300.0]
+    assert got["open_opportunities"].tolist() == [1, 1, 0, 0, 1]
+    # created on the as_of day itself: it counts
+    opp.loc[opp["opportunity_id"] == "O9", "created_at"] = pd.Timestamp("2024-03-31 16:00")
+    got = eg.engagement_levels(acc, act, opp, lead, as_of=AS_OF, window_days=10)
+    assert got["open_pipeline"].tolist() == [100.0, 500.0, 700.0, 0.0, 300.0]
+
+
 def test_engagement_levels_explicit_threshold():
     acc, act, opp, lead = _tables()
     got = eg.engagement_levels(acc, act, opp, lead, as_of=AS_OF, window_days=10, high_min_records=1)

@@ -392,10 +392,12 @@ def _level(counts: pd.Series, high_min: int | None) -> pd.Series:
     )
 
 
-def open_pipeline(accounts: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
-    """Open pipeline per account: the sum of ``amount`` over opportunities not closed.
+def open_pipeline(accounts: pd.DataFrame, opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
+    """Open pipeline per account: the sum of ``amount`` over its open opportunities.
 
-    Open means ``is_closed`` is false or blank. A blank amount adds 0 (the
+    Open means ``is_closed`` is false or blank and ``created_at`` on or before
+    ``as_of`` (the same open deals as :func:`opportunity_effectiveness`; a deal
+    created after ``as_of`` did not exist yet). A blank amount adds 0 (the
     opportunity still counts in ``open_opportunities``).
 
     Returns
@@ -404,7 +406,8 @@ def open_pipeline(accounts: pd.DataFrame, opportunities: pd.DataFrame) -> pd.Dat
         ``account_id``, ``open_pipeline`` (float), ``open_opportunities``
         (int), one row per account in input order.
     """
-    open_opps = opportunities.loc[~_flag(opportunities["is_closed"])]
+    known = (opportunities["created_at"] < as_of_end(as_of)).to_numpy(dtype=bool)
+    open_opps = opportunities.loc[~_flag(opportunities["is_closed"]).to_numpy(dtype=bool) & known]
     grouped = open_opps.groupby("account_id")["amount"].agg(["sum", "size"])
     out = accounts[["account_id"]].reset_index(drop=True)
     out["open_pipeline"] = out["account_id"].map(grouped["sum"]).fillna(0.0).astype("float64")
@@ -453,7 +456,7 @@ def engagement_levels(
     threshold = (
         int(high_min_records) if high_min_records else high_threshold(counts["recent_records"])
     )
-    pipe = open_pipeline(accounts, opportunities)
+    pipe = open_pipeline(accounts, opportunities, as_of=as_of)
     base = accounts.reset_index(drop=True)
     out = pd.DataFrame(
         {
