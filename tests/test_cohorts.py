@@ -173,6 +173,65 @@ def test_wilson_bounds_match_statsmodels(crm):
     assert 0 < row["ci_low"] < 1 / 3 < row["ci_high"] < 1
 
 
+def test_wilson_bounds_hand_computed(crm):
+    # 1 of 3 (2024-01 touched at k=1). Wilson with z = 1.959964, z^2 = 3.841459:
+    # denom = 1 + z^2/3 = 2.280486; centre = (1/3 + z^2/6) / denom = 0.426915;
+    # half = z * sqrt((1/3)(2/3)/3 + z^2/36) / denom = 0.365424 -> 0.06149 .. 0.79234.
+    ft = co.follow_through(*crm, as_of=AS_OF)
+    row = ft[(ft["cohort"] == "2024-01") & (ft["milestone"] == "touched")].iloc[1]
+    assert (row["reached"], row["leads"], row["rate"]) == (1, 3, pytest.approx(1 / 3))
+    assert row["ci_low"] == pytest.approx(0.06149, abs=1e-5)
+    assert row["ci_high"] == pytest.approx(0.79234, abs=1e-5)
+
+
+def test_day_boundaries_creation_day_and_as_of_day():
+    # as_of 2024-03-31 (inclusive day).
+    # D1 created Mar 10 15:00, activity Mar 10 09:00: same calendar day -> counts (k=0).
+    # D2 created on the as_of day at 23:00 -> in scope; touched 23:59 that day counts,
+    #    a call at Apr 1 00:00 is after as_of and ignored.
+    # D3 created Apr 1 00:00 -> excluded (the day after as_of).
+    leads = make_leads(
+        [
+            ("D1", "2024-03-10 15:00", "web", "U1", None, None),
+            ("D2", "2024-03-31 23:00", "web", "U1", None, None),
+            ("D3", "2024-04-01 00:00", "web", "U1", None, None),
+        ]
+    )
+    acts = make_acts(
+        [
+            ("A1", "2024-03-10 09:00", "call", "D1", None),
+            ("A2", "2024-03-31 23:59", "call", "D2", None),
+            ("A3", "2024-04-01 00:00", "meeting", "D2", None),
+        ]
+    )
+    opps = make_opps([])
+    m = co.lead_milestones(leads, acts, opps, as_of="2024-03-31").set_index("lead_id")
+    assert sorted(m.index) == ["D1", "D2"]
+    assert m.loc["D1", "touched_at"] == T("2024-03-10 09:00")
+    assert m.loc["D2", "touched_at"] == T("2024-03-31 23:59")
+    assert pd.isna(m.loc["D2", "meeting_at"])
+    ex = co.milestone_exclusions(leads, acts, opps, as_of="2024-03-31").set_index("rule")["count"]
+    assert ex["leads_created_after_as_of"] == 1  # D3
+    assert ex["activities_after_as_of_ignored"] == 1  # A3
+    assert ex["activities_before_lead_created_ignored"] == 0  # A1 is the same day
+    ft = co.follow_through(leads, acts, opps, as_of="2024-03-31")
+    assert ft["cohort"].unique().tolist() == ["2024-03"]
+    assert _cells(ft, "touched", "2024-03") == [2]  # 2 of 2 leads at k=0
+
+
+def test_touched_counts_only_lead_activities():
+    # E1's only activities are on its converted opportunity OE: a meeting Feb 3.
+    # touched = activity whose lead_id is the lead -> none; meeting counts via OE.
+    leads = make_leads([("E1", "2024-01-15", "web", "U1", None, "OE")])
+    acts = make_acts([("A1", "2024-02-03", "meeting", None, "OE")])
+    opps = make_opps([("OE", "2024-02-01", "2024-02-20", False)])
+    ft = co.follow_through(leads, acts, opps, as_of="2024-02-29")
+    assert _cells(ft, "touched") == [0, 0]
+    assert _cells(ft, "meeting") == [0, 1]
+    assert _cells(ft, "opportunity") == [0, 1]
+    assert _cells(ft, "won") == [0, 0]  # closed lost
+
+
 def test_small_n_flag(crm):
     ft = co.follow_through(*crm, as_of=AS_OF, min_cell_leads=2)
     flags = ft.groupby("cohort")["small_n"].first().to_dict()
@@ -307,9 +366,32 @@ def test_handoff_followup_segmented(crm):
 def test_not_followed_up(crm):
     nf = co.not_followed_up(*crm, as_of=AS_OF)
     assert list(nf.columns[:4]) == co.NOT_FOLLOWED_UP_COLUMNS
-    assert nf["lead_id"].tolist() == ["L6", "L4"]
-    assert nf["days_waiting"].tolist() == [55.0, 1.0]  # Jan 20 -> Mar 15; Mar 14 -> Mar 15
-    assert nf["sla_open"].tolist() == [False, True]
+    # never-touched leads first (L4, nobody has worked it), then touched late (L6)
+    assert nf["lead_id"].tolist() == ["L4", "L6"]
+    assert nf["days_waiting"].tolist() == [1.0, 55.0]  # Mar 14 -> Mar 15; Jan 20 -> Mar 15
+    assert nf["sla_open"].tolist() == [True, False]
+    # L6: handed off Jan 20 00:00, first touch Mar 15 10:00 = 55 days 10 hours
+    assert np.isnan(nf.loc[0, "days_to_first_touch"])
+    assert nf.loc[1, "days_to_first_touch"] == pytest.approx(55 + 10 / 24)
+
+
+def test_not_followed_up_never_touched_before_touched_late():
+    # as_of Mar 31. H1 handed off Jan 1, touched Feb 1 (late): waiting 90 days.
+    # H2 handed off Mar 1, never touched: waiting 30 days, but listed first.
+    # H3 handed off Feb 1, never touched: waiting 59 days (Feb 1 -> Mar 31, leap year).
+    leads = make_leads(
+        [
+            ("H1", "2024-01-01", "web", "U1", "2024-01-01", None),
+            ("H2", "2024-03-01", "event", "U1", "2024-03-01", None),
+            ("H3", "2024-02-01", "web", "U2", "2024-02-01", None),
+        ]
+    )
+    acts = make_acts([("A1", "2024-02-01", "call", "H1", None)])
+    nf = co.not_followed_up(leads, acts, make_opps([]), as_of="2024-03-31", segment_by="source")
+    assert nf["lead_id"].tolist() == ["H3", "H2", "H1"]
+    assert nf["days_waiting"].tolist() == [59.0, 30.0, 90.0]
+    assert nf["segment"].tolist() == ["web", "event", "web"]
+    assert nf["days_to_first_touch"].iloc[2] == 31.0
 
 
 # -- time to event -------------------------------------------------------------
@@ -418,6 +500,41 @@ def test_period_vs_cohort_age_band(crm):
     pv = co.period_vs_cohort(*crm, as_of=AS_OF)
     won = pv[pv["milestone"] == "won"].iloc[0]
     assert (won["periods_since"], won["age_band"]) == (2, "2-3")  # Jan cohort, won in Mar
+
+
+def test_period_kpis_by_grain(crm):
+    kpi = co.period_kpis(co.period_views(*crm, as_of=AS_OF))
+    assert list(zip(kpi["grain"], kpi["period"], strict=True)) == [
+        ("year", "2024"),
+        ("quarter", "2024Q1"),
+        ("month", "2024-02"),
+        ("month", "2024-03"),
+    ]
+    assert list(kpi.columns) == [
+        "grain",
+        "period",
+        "meeting",
+        "meeting_from_earlier_share",
+        "opportunity",
+        "opportunity_from_earlier_share",
+        "won",
+        "won_from_earlier_share",
+    ]
+    k = kpi.set_index(["grain", "period"])
+    # Feb: meeting L1 (Jan cohort), opportunity O1 (Jan cohort), no win
+    assert k.loc[("month", "2024-02"), ["meeting", "opportunity", "won"]].tolist() == [1, 1, 0]
+    assert k.loc[("month", "2024-02"), "meeting_from_earlier_share"] == 1.0
+    assert np.isnan(k.loc[("month", "2024-02"), "won_from_earlier_share"])
+    # Mar: meeting L3 (Feb cohort), opportunity O6 and win O1 (Jan cohort)
+    assert k.loc[("month", "2024-03"), ["meeting", "opportunity", "won"]].tolist() == [1, 1, 1]
+    # one quarter / one year: every lead is of the same period, nothing from earlier
+    assert k.loc[("quarter", "2024Q1"), ["meeting", "opportunity", "won"]].tolist() == [2, 2, 1]
+    assert k.loc[("year", "2024"), "opportunity_from_earlier_share"] == 0.0
+    touched = co.period_kpis(co.period_vs_cohort(*crm, as_of=AS_OF), milestones=("touched",))
+    # Feb touches: L1 (Jan cohort) and L3 (Feb cohort) -> 2, half from earlier
+    assert touched.set_index("period").loc[
+        "2024-02", ["touched", "touched_from_earlier_share"]
+    ].tolist() == [2, 0.5]
 
 
 def test_period_views_stacks_grains(crm):

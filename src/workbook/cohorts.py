@@ -645,24 +645,55 @@ def not_followed_up(
     *,
     as_of,
     sla_days: float = 2,
+    segment_by: str | None = None,
 ) -> pd.DataFrame:
-    """Handed-off leads not followed up within the SLA, longest waiting first.
+    """Handed-off leads not followed up within the SLA, never-touched first.
 
     Same definitions as :func:`handoff_followup`. ``days_waiting`` is
-    ``as_of - handed_off_at`` in days (``as_of`` at midnight of its day).
+    ``as_of - handed_off_at`` in days (``as_of`` at midnight of its day),
+    for late-touched and never-touched leads alike.
+
+    Parameters
+    ----------
+    leads, activities, opportunities : DataFrame
+        Canonical tables.
+    as_of : date-like
+        Observation end day, inclusive.
+    sla_days : float, default 2
+        Follow-up window after handoff, in days (inclusive).
+    segment_by : str or None
+        A ``leads`` column; adds its value as column ``segment`` (blank
+        values ``"(blank)"``). ``None`` or ``""`` = no column.
 
     Returns
     -------
     DataFrame
         ``lead_id, owner_id, handed_off_at, days_waiting`` (export contract),
         then ``first_touch_after_handoff`` (a late touch, or NaT when never
-        touched) and ``sla_open`` (still inside the SLA window at ``as_of``).
-        Sorted by ``days_waiting`` descending, then ``lead_id``.
+        touched), ``days_to_first_touch`` (handoff to that late touch in
+        days; NaN when never touched), ``sla_open`` (still inside the SLA
+        window at ``as_of``) and, when segmenting, ``segment``. Sorted so
+        the leads nobody has worked come first: never touched before touched
+        late, then ``days_waiting`` descending, then ``lead_id``.
     """
     status = lead_handoff_status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
-    out = status.loc[~status["followed_up"]]
-    out = out.sort_values(["days_waiting", "lead_id"], ascending=[False, True], kind="stable")
-    cols = [*NOT_FOLLOWED_UP_COLUMNS, "first_touch_after_handoff", "sla_open"]
+    out = status.loc[~status["followed_up"]].copy()
+    out["_touched"] = out["first_touch_after_handoff"].notna()
+    out = out.sort_values(
+        ["_touched", "days_waiting", "lead_id"], ascending=[True, False, True], kind="stable"
+    )
+    cols = [
+        *NOT_FOLLOWED_UP_COLUMNS,
+        "first_touch_after_handoff",
+        "days_to_first_touch",
+        "sla_open",
+    ]
+    if segment_by:
+        seg = _segment_values(leads, segment_by)
+        seg_map = pd.Series(seg.to_numpy(), index=leads["lead_id"].to_numpy())
+        seg_map = seg_map[~seg_map.index.duplicated()]
+        out["segment"] = out["lead_id"].map(seg_map).to_numpy()
+        cols.append("segment")
     return out[cols].reset_index(drop=True)
 
 
@@ -784,6 +815,61 @@ def period_views(
         for g in grains
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def period_kpis(
+    period_views: pd.DataFrame,
+    *,
+    milestones: Sequence[str] = ("meeting", "opportunity", "won"),
+) -> pd.DataFrame:
+    """The per-period KPI and the share of it earned by earlier cohorts, per grain.
+
+    A compact reading of :func:`period_views` (or :func:`period_vs_cohort`)
+    output: for each (grain, period) and milestone, how many leads reached
+    the milestone in that period, and what share of them were acquired in an
+    earlier period of that grain.
+
+    Parameters
+    ----------
+    period_views : DataFrame
+        Output of :func:`period_views` (several grains) or
+        :func:`period_vs_cohort` (one grain); segmented or not.
+    milestones : sequence of str, default ("meeting", "opportunity", "won")
+        Milestones to show, in this order.
+
+    Returns
+    -------
+    DataFrame
+        One row per (grain, segment when segmenting, period) with at least
+        one event of any milestone: ``grain, [segment,] period``, then for
+        each milestone ``m``: ``m`` (count of leads whose milestone fell in
+        the period, 0 when none) and ``m_from_earlier_share`` (the part of
+        that count from leads of earlier cohorts divided by the count; NaN
+        when the count is 0). Sorted coarse grain first (year, quarter,
+        month), then segment and period.
+    """
+    for m in milestones:
+        _check_milestone(m)
+    pv = period_views.loc[period_views["milestone"].isin(list(milestones))]
+    seg_cols = ["segment"] if "segment" in pv.columns else []
+    keys = ["grain", *seg_cols, "period"]
+    pv = pv.assign(_earlier=pv["count"].where(pv["from_earlier_cohort"], 0))
+    g = pv.groupby([*keys, "milestone"], as_index=False)[["count", "_earlier"]].sum()
+    counts = g.pivot(index=keys, columns="milestone", values="count")
+    earlier = g.pivot(index=keys, columns="milestone", values="_earlier")
+    counts = counts.reindex(columns=list(milestones)).fillna(0).astype("int64")
+    earlier = earlier.reindex(columns=list(milestones)).fillna(0)
+    share = earlier / counts.where(counts > 0)
+    out = pd.DataFrame(index=counts.index)
+    for m in milestones:
+        out[m] = counts[m]
+        out[f"{m}_from_earlier_share"] = share[m].astype("float64")
+    out = out.reset_index()
+    coarse_first = {g: -i for i, g in enumerate(GRAINS)}
+    out["_g"] = out["grain"].map(coarse_first)
+    out = out.sort_values(["_g", *seg_cols, "period"], kind="stable").drop(columns="_g")
+    out.columns.name = None
+    return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------
@@ -1063,6 +1149,7 @@ __all__ = [
     "milestone_exclusions",
     "not_followed_up",
     "age_band",
+    "period_kpis",
     "period_views",
     "period_vs_cohort",
     "summary_figures",
