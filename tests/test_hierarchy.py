@@ -164,13 +164,17 @@ def test_naive_top():
 
 def test_top_customers_contract_and_best_member_rank():
     top = h.top_customers(ACCOUNTS, OPPS, start=START, end=END, tree=TREE)
-    assert top.columns.tolist()[:6] == [
+    # The export contract of top_customers.csv, in the issue's order; extras follow.
+    assert top.columns.tolist() == [
         "rank",
         "account_id",
         "name",
         "revenue",
         "member_accounts",
+        "best_member_naive_rank",
         "buying_accounts",
+        "best_member_id",
+        "best_member_name",
     ]
     assert top["account_id"].tolist() == ["1", "10", "20"]  # 30 has no revenue: unranked
     assert top["rank"].tolist() == [1, 2, 3]
@@ -473,9 +477,13 @@ def test_summary_sentence_family_outranks_single_account():
     )
     assert any("Cy Newcomer, 60 days into the job" in s for s in sentences)
     assert (
-        "Members of Dogs Extraordinaire (family #1) bought Leash at discounts from 10% to 30%; "
-        "pricing every sibling at its family's median discount would have recovered $23k "
-        "across 2 family-product pairs."
+        # The key gap's own figure is Leash's revenue at stake: median 13, so the 14% line
+        # adds 86k * 1/86 = 1k and the 30% line 70k * 17/70 = 17k: $18k. The book-wide
+        # total ($23k = $18k Leash + $5k Kennel) is a separate clause, so it is not read
+        # as this family's figure.
+        "Members of Dogs Extraordinaire (family #1) bought Leash at discounts from 10% to 30% "
+        "($18k at stake); across all 2 family-product pairs bought by two or more members, "
+        "bringing every discount above its family's median down to it would have recovered $23k."
     ) in sentences
     # The MAD = 0 outlier (infinite robust z) comes first.
     assert figures["top_outlier_account"] == "Dogs Asia 犬"
@@ -558,6 +566,10 @@ def test_sample_run_exports_match_the_analysis(sample_run):
     for name, columns in CONTRACT.items():
         frame = _read(folder / name)
         assert set(columns) <= set(frame.columns), (name, frame.columns.tolist())
+    # The issue fixes the order of these exports: the contract columns come first.
+    for name in ["top_customers.csv", "naive_top.csv", "hierarchy_issues.csv"]:
+        header = _read(folder / name).columns.tolist()
+        assert header[: len(CONTRACT[name])] == CONTRACT[name], (name, header)
 
     crm = workbook.load(
         None, tables=["accounts", "opportunities", "purchases", "products", "users"]

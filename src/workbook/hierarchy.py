@@ -310,7 +310,10 @@ def top_customers(
     Returns
     -------
     DataFrame
-        The export contract ``top_customers.csv``:
+        The export ``top_customers.csv``: the contract columns ``rank``,
+        ``account_id``, ``name``, ``revenue``, ``member_accounts``,
+        ``best_member_naive_rank`` in that order, then the extras
+        ``buying_accounts``, ``best_member_id``, ``best_member_name``.
 
         ``rank``
             1..n, no shared ranks.
@@ -322,11 +325,11 @@ def top_customers(
             Family revenue in the period.
         ``member_accounts``
             Accounts in the family (buying or not).
-        ``buying_accounts``
-            Members with a won opportunity closed in the period.
         ``best_member_naive_rank``
             The best (smallest) rank any member has in :func:`naive_top`;
             missing when no member has positive revenue on its own.
+        ``buying_accounts``
+            Members with a won opportunity closed in the period.
         ``best_member_id``, ``best_member_name``
             The member holding that rank.
     """
@@ -348,6 +351,7 @@ def _top_customers(accounts, opportunities, *, start, end, tree, key) -> pd.Data
     )
     ranked["best_member_id"] = ranked["account_id"].map(best["account_id"]).to_numpy()
     ranked["best_member_name"] = ranked["account_id"].map(best["name"]).to_numpy()
+    # The issue's contract columns first, in its order; the extras follow.
     return ranked[
         [
             "rank",
@@ -355,8 +359,8 @@ def _top_customers(accounts, opportunities, *, start, end, tree, key) -> pd.Data
             "name",
             "revenue",
             "member_accounts",
-            "buying_accounts",
             "best_member_naive_rank",
+            "buying_accounts",
             "best_member_id",
             "best_member_name",
         ]
@@ -1164,9 +1168,10 @@ def summary_sentences(figures: dict) -> list[str]:
             f"Members of {figures['key_gap_family']} (family #{figures['key_gap_family_rank']}) "
             f"bought {figures['key_gap_product']} at discounts from "
             f"{_pct(figures['key_gap_min_discount'])} to {_pct(figures['key_gap_max_discount'])}"
-            f"; pricing every sibling at its family's median discount would have recovered "
-            f"{money(figures['revenue_at_stake'])} across {figures['discount_pairs']} "
-            "family-product pairs."
+            f" ({money(figures['key_gap_revenue_at_stake'])} at stake); across all "
+            f"{figures['discount_pairs']} family-product pairs bought by two or more members, "
+            "bringing every discount above its family's median down to it would have "
+            f"recovered {money(figures['revenue_at_stake'])}."
         )
     if "hierarchy_issues" in figures:
         out.append(
