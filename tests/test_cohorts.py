@@ -491,6 +491,26 @@ def test_summary_sentences_follow_the_data(crm):
     assert all(isinstance(s, str) and "<" not in s for s in after)
 
 
+def test_age_phrase_counts_calendar_periods():
+    assert co.age_phrase(3, "month") == "within 3 calendar months after the acquisition month"
+    assert co.age_phrase(1, "quarter") == (
+        "within 1 calendar quarter after the acquisition quarter"
+    )
+    assert co.age_phrase(0, "year") == "in the acquisition year"
+
+
+def test_summary_sentences_wording(crm):
+    s = co.summary_sentences(_figures(*crm))
+    # equal age k=1 pooled 1/4 = 25.0%; both opportunities 1+ calendar months on
+    assert "25.0%" in s[0]
+    assert "within 1 calendar month after the acquisition month" in s[0]
+    assert any(
+        "100.0% of 2 opportunities were created 1 or more calendar months after the "
+        "lead's acquisition month." == x
+        for x in s
+    )
+
+
 def test_age_band_edges():
     got = co.age_band([0, 1, 2, 3, 4, 6, 7, 12, 13, 40]).tolist()
     assert got == ["0", "1", "2-3", "2-3", "4-6", "4-6", "7-12", "7-12", "13+", "13+"]

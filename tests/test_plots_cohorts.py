@@ -86,7 +86,7 @@ def test_equal_age_chart_labels():
     ft = co.follow_through(*_frames(), as_of=AS_OF)
     fig = pc.equal_age_chart(co.equal_age(ft, periods=1), milestone="opportunity", periods=1)
     ax = fig.axes[0]
-    assert "within 1 months" in ax.get_title()
+    assert "within 1 calendar month after the acquisition month" in ax.get_title()
     assert ax.get_ylabel() == "Share reaching an opportunity"
     assert _png(fig)
 

@@ -1051,6 +1051,20 @@ def _unit(grain: str | None, n: int | float = 2) -> str:
     return word if n == 1 else f"{word}s"
 
 
+def age_phrase(periods: int, grain: str | None) -> str:
+    """Plain words for "at or before ``periods`` calendar periods after the cohort's period".
+
+    ``age_phrase(3, "month")`` is ``"within 3 calendar months after the
+    acquisition month"`` (the acquisition month plus the next three);
+    ``age_phrase(0, "month")`` is ``"in the acquisition month"``.
+    """
+    k = int(periods)
+    one = _unit(grain, 1)
+    if k == 0:
+        return f"in the acquisition {one}"
+    return f"within {k} calendar {_unit(grain, k)} after the acquisition {one}"
+
+
 def summary_sentences(figures: dict) -> list[str]:
     """3-5 plain-text sentences built from :func:`summary_figures` output.
 
@@ -1059,7 +1073,6 @@ def summary_sentences(figures: dict) -> list[str]:
     f = figures
     out: list[str] = []
     k = f["equal_age_periods"]
-    unit = _unit(f["grain"], k)
     what = {
         "touched": "a first touch",
         "meeting": "a meeting",
@@ -1069,7 +1082,7 @@ def summary_sentences(figures: dict) -> list[str]:
     if f["equal_age_rate"] is None:
         out.append(
             f"{f['leads']:,} leads in {f['cohorts']:,} cohorts; none is old enough yet to "
-            f"compare {what} rate {k} {unit} after acquisition."
+            f"compare the share reaching {what} {age_phrase(k, f['grain'])}."
         )
     else:
         lo, hi = f["equal_age_rate_ci"]
@@ -1084,7 +1097,7 @@ def summary_sentences(figures: dict) -> list[str]:
             f"Of {f['leads']:,} leads acquired {f['first_cohort']} to {f['last_cohort']}, "
             f"{_pct(f['equal_age_rate'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
             f"leads in the {f['equal_age_cohorts']:,} cohorts old enough reached {what} "
-            f"within {k} {unit} of acquisition{spread}."
+            f"{age_phrase(k, f['grain'])}{spread}."
         )
     if f["meetings_latest_from_earlier_share"] is not None:
         per = _unit(f["grain"], 1)
@@ -1097,7 +1110,8 @@ def summary_sentences(figures: dict) -> list[str]:
     if f["opportunities_late_share"] is not None:
         out.append(
             f"{_pct(f['opportunities_late_share'])} of {f['opportunities']:,} opportunities were "
-            f"created {k} or more {_unit(f['grain'])} after the lead was acquired."
+            f"created {k} or more calendar {_unit(f['grain'])} after the lead's acquisition "
+            f"{_unit(f['grain'], 1)}."
         )
     if f["handed_off"]:
         sla = f["sla_days"]
@@ -1149,6 +1163,7 @@ __all__ = [
     "milestone_exclusions",
     "not_followed_up",
     "age_band",
+    "age_phrase",
     "period_kpis",
     "period_views",
     "period_vs_cohort",

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
+from workbook.cohorts import age_phrase
 from workbook.plots import (
     PALETTE,
     SEQUENTIAL,
@@ -163,7 +164,6 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
     """
     if equal_age.empty:
         return empty_figure(f"No cohort is old enough to compare at {periods} periods.")
-    unit = _unit(equal_age)
     data = equal_age.sort_values("cohort")
     cohorts = sorted(data["cohort"].unique())
     pos = {c: i for i, c in enumerate(cohorts)}
@@ -191,9 +191,10 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
     ax.set_ylim(bottom=0)
     ax.set_xlabel("Cohort (acquisition period)")
     ax.set_ylabel(f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)}")
+    grain = equal_age["grain"].iloc[0] if "grain" in equal_age.columns else None
     ax.set_title(
-        f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)} within "
-        f"{periods} {unit} of acquisition (95% CI)",
+        f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)} "
+        f"{age_phrase(periods, grain)} (95% CI)",
     )
     if len(groups) > 1:
         ax.legend(title="Segment", ncols=min(len(groups), 5), loc="upper left")
