@@ -615,6 +615,11 @@ def _check_sample_exports(out):
     assert "no_recent_activity" in sleepy_rules
     # the data-bearing names survive the CSV round trip
     assert "We <3 Dogs" in set(accounts["name"])
+    # exports are written without leaking their return value (a Path repr) into the report
+    for stem in ("opportunity_effectiveness", "stale_leads", "probability_variance"):
+        assert (folder / f"{stem}.csv").is_file(), stem
+    html = (out / "engagement.html").read_text(encoding="utf-8")
+    assert "PosixPath(" not in html and "WindowsPath(" not in html
 
 
 @pytest.mark.e2e

@@ -642,6 +642,13 @@ def test_sample_run_exports_match_the_analysis(sample_run):
     assert rec["handed_off_per_month"] <= summary["capacity_per_month"]
     for stem in ("score_bands", "calibration", "segments", "decay_summary", "exclusions"):
         assert (folder / f"{stem}.csv").is_file(), stem
+    # the decay sweep is exported, and no cell leaks an export's return value
+    # (a Path repr) into the report
+    assert (folder / "decay_sweep.csv").is_file()
+    html = (sample_run / "scoring.html").read_text(encoding="utf-8")
+    assert "PosixPath(" not in html and "WindowsPath(" not in html
+    bands = pd.read_csv(folder / "score_bands.csv")
+    assert not bands["band"].str.startswith("-0").any()
 
 
 def test_band_table_negative_zero_score_is_the_zero_band():
