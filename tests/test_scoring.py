@@ -668,3 +668,28 @@ def test_band_table_negative_zero_score_is_the_zero_band():
     # the same holds without a valid range and in threshold labels
     assert scoring.band_table(frame, width=10, score_range=None)["band"].tolist() == ["0–<10"]
     assert scoring._fmt_t(-0.0) == "0"
+
+
+def test_segment_whose_auc_ci_contains_half_is_flagged():
+    # "flat": won scores 50, 60 and lost scores 50, 60. Pairs (won, lost): 50-50 tie 0.5,
+    # 50-60 loses 0, 60-50 wins 1, 60-60 tie 0.5 -> AUC = 2 / 4 = 0.5 exactly, so every
+    # bootstrap interval around it contains 0.5: the score does not predict there.
+    # "sharp": won 80, 90 above lost 10, 20 -> AUC 1; every resample with both outcomes
+    # also gives 1, so the interval is [1, 1] and the score predicts.
+    frame = pd.DataFrame(
+        {
+            "score": [50.0, 60.0, 50.0, 60.0, 80.0, 90.0, 10.0, 20.0],
+            "source": ["flat"] * 4 + ["sharp"] * 4,
+            "resolved": True,
+            "won": pd.array([True, True, False, False, True, True, False, False], dtype="boolean"),
+        }
+    )
+    seg = scoring.segment_auc(frame, segment_by="source", n_boot=200, seed=0).set_index("segment")
+    assert seg.loc["flat", "auc"] == pytest.approx(0.5)
+    assert seg.loc["flat", "auc_ci_low"] <= 0.5 <= seg.loc["flat", "auc_ci_high"]
+    assert bool(seg.loc["flat", "score_predicts"]) is False
+    assert seg.loc["flat", "flag"] == "score does not predict (AUC CI contains 0.5)"
+    assert (seg.loc["sharp", "auc"], seg.loc["sharp", "auc_ci_low"]) == (1.0, 1.0)
+    assert bool(seg.loc["sharp", "score_predicts"]) is True
+    assert seg.loc["sharp", "flag"] == ""
+    assert (seg.loc["flat", "win_rate"], seg.loc["sharp", "win_rate"]) == (0.5, 0.5)
