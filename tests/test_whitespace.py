@@ -449,7 +449,10 @@ def test_summary_figures_and_sentences(book):
     assert figures["top_lift"] is None
     assert 3 <= len(sentences) <= 5
     assert sentences[0].startswith("5 sibling gaps across 1 family")
-    assert "worth $4k at median prices, $2k weighted" in sentences[0]  # 3,900 and 1,871
+    # The expected value is the median of per-owner totals (all renewals), not a price:
+    # the sentence says so rather than "at median prices". $4k = 3,900, $2k = 1,871.
+    assert "worth $4k at what a typical owner has paid, $2k weighted" in sentences[0]
+    assert "median price" not in sentences[0]
     assert sentences[1] == (
         "Call first: We <3 Dogs lacks The Tangerine1000; 2 of the other 3 members of PupsRUs "
         "own it, 67% of its industry owns it, and a typical owner has paid $1k for it."

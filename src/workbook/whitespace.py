@@ -1187,7 +1187,7 @@ def summary_sentences(figures: dict) -> list[str]:
             f"{_plural(figures['gaps'], 'sibling gap')} across "
             f"{_plural(figures['families_with_gaps'], 'family', 'families')} (a product an "
             f"account lacks while another member of its family owns it) are worth "
-            f"{money(figures['whitespace_value'])} at median prices, "
+            f"{money(figures['whitespace_value'])} at what a typical owner has paid, "
             f"{money(figures['priority_total'])} weighted by likelihood{most}."
         )
     else:

@@ -204,7 +204,9 @@ def product_whitespace_bars(products: pd.DataFrame, *, top: int = 20):
     ax.set_xlim(0, vmax * 1.3)
     currency(ax.xaxis)
     ax.set_title("Whitespace by product across all families")
-    ax.set_xlabel("Whitespace value (light: at median price; dark: weighted by likelihood)")
+    ax.set_xlabel(
+        "Whitespace value (light: at a typical owner's spend; dark: weighted by likelihood)"
+    )
     ax.set_ylabel("Product")
     ax.legend(
         handles=[Patch(color=colour[f], label=_label(f)) for f in order if f in set(fams)],
