@@ -104,3 +104,56 @@ def test_empty_inputs_give_a_message_figure():
     fig = sp.win_rate_by_band(pd.DataFrame(columns=["band", "n", "win_rate", "ci_low", "ci_high"]))
     assert "No resolved leads" in fig.axes[0].texts[0].get_text()
     _render(fig)
+
+
+def test_error_bars_survive_rounding_and_estimates_outside_their_interval():
+    # statsmodels' Wilson interval for 0 wins of 7 gives ci_low = 2.8e-17 > rate 0
+    # (seen on the sample at as_of 2024-10-31); matplotlib refuses a negative error
+    # bar, so the chart must clip it to 0 instead of failing the report. Likewise
+    # a percentile bootstrap interval need not contain its point estimate.
+    plots.use_theme()
+    bands = pd.DataFrame(
+        {
+            "band": ["80–<90", "90–100"],
+            "score_low": [80.0, 90.0],
+            "score_high": [90.0, 100.0],
+            "n": [16, 7],
+            "wins": [4, 0],
+            "win_rate": [0.25, 0.0],
+            "ci_low": [0.1018, 2.7755575615628914e-17],
+            "ci_high": [0.4950, 0.3543],
+        }
+    )
+    _render(sp.win_rate_by_band(bands, base_win_rate=0.05))
+    cal = pd.DataFrame(
+        {
+            "bin": [1],
+            "score_min": [90.0],
+            "score_max": [100.0],
+            "n": [7],
+            "wins": [0],
+            "mean_predicted": [0.1],
+            "observed_rate": [0.0],
+            "ci_low": [2.7755575615628914e-17],
+            "ci_high": [0.3543],
+            "expected_wins": [0.7],
+        }
+    )
+    _render(sp.calibration(cal))
+    segments = pd.DataFrame(
+        {
+            "segment": ["web"],
+            "n": [30],
+            "wins": [5],
+            "win_rate": [1 / 6],
+            "auc": [0.80],
+            "auc_ci_low": [0.81],
+            "auc_ci_high": [0.95],
+            "score_predicts": pd.array([True], dtype="boolean"),
+            "flag": [""],
+        }
+    )
+    _render(sp.segment_auc(segments))
+    # the lengths themselves: the low side of the 0-win band is 0, not -2.8e-17
+    err = sp._error_bars([0.0, 0.8], [2.7755575615628914e-17, 0.81], [0.3543, 0.95])
+    assert err.tolist() == [[0.0, 0.0], [0.3543, pytest.approx(0.15)]]

@@ -14,6 +14,19 @@ import pandas as pd
 from workbook.plots import PALETTE, currency, empty_figure, new_figure, percent, thousands
 
 
+def _error_bars(center, low, high) -> np.ndarray:
+    """Error-bar lengths ``[center - low, high - center]``, clipped at 0.
+
+    An interval can miss its estimate by a rounding error (a Wilson bound of
+    2.8e-17 for 0 wins) or for real (a percentile bootstrap interval need not
+    contain the point estimate); matplotlib refuses negative lengths, so
+    that side is drawn with no bar.
+    """
+    center = np.asarray(center, dtype=float)
+    err = np.vstack([center - np.asarray(low, dtype=float), np.asarray(high, dtype=float) - center])
+    return np.clip(err, 0.0, None)
+
+
 def win_rate_by_band(bands: pd.DataFrame, *, base_win_rate: float | None = None):
     """Win rate per score band with Wilson 95% error bars (``scoring.band_table`` output)."""
     if bands.empty:
@@ -21,9 +34,7 @@ def win_rate_by_band(bands: pd.DataFrame, *, base_win_rate: float | None = None)
     fig, ax = new_figure()
     x = np.arange(len(bands))
     rate = bands["win_rate"].to_numpy(dtype=float)
-    err = np.vstack(
-        [rate - bands["ci_low"].to_numpy(float), bands["ci_high"].to_numpy(float) - rate]
-    )
+    err = _error_bars(rate, bands["ci_low"], bands["ci_high"])
     ax.bar(x, rate, color=PALETTE[0], alpha=0.85, label="Win rate")
     ax.errorbar(x, rate, yerr=err, fmt="none", ecolor="#333333", capsize=3, label="95% Wilson CI")
     if base_win_rate is not None and not math.isnan(base_win_rate):
@@ -46,7 +57,7 @@ def calibration(cal: pd.DataFrame):
     fig, ax = new_figure(figsize=(6.4, 5.2))
     pred = cal["mean_predicted"].to_numpy(float)
     obs = cal["observed_rate"].to_numpy(float)
-    err = np.vstack([obs - cal["ci_low"].to_numpy(float), cal["ci_high"].to_numpy(float) - obs])
+    err = _error_bars(obs, cal["ci_low"], cal["ci_high"])
     top = float(np.nanmax([np.nanmax(cal["ci_high"]), np.nanmax(pred)])) * 1.05
     ax.plot([0, top], [0, top], color="#777777", linestyle="--", label="Perfect calibration")
     ax.errorbar(
@@ -217,9 +228,7 @@ def segment_auc(segments: pd.DataFrame):
     fig, ax = new_figure(figsize=(8, 0.6 * len(shown) + 1.8))
     y = np.arange(len(shown))
     auc = shown["auc"].to_numpy(float)
-    err = np.vstack(
-        [auc - shown["auc_ci_low"].to_numpy(float), shown["auc_ci_high"].to_numpy(float) - auc]
-    )
+    err = _error_bars(auc, shown["auc_ci_low"], shown["auc_ci_high"])
     colors = [
         PALETTE[3] if flag is False else PALETTE[0]
         for flag in shown["score_predicts"].astype(object)
