@@ -127,6 +127,42 @@ def test_discount_spread_chart_marks_outliers():
     _png(fig)
 
 
+def test_discount_spread_chart_keeps_room_for_outliers_not_already_shown():
+    # Four family x product pairs with a spread, in the export's order (revenue at stake):
+    # A (family #1, outlier), B (#2), C (#3), D (unranked, outlier). With max_pairs=3 one
+    # slot (3 // 3) is kept for outliers. A is shown anyway by its rank, so the kept slot
+    # must go to D, the outlier that would otherwise be hidden: rows A, B, D (not A, B, C).
+    spread = pd.DataFrame(
+        {
+            "root_id": ["a", "b", "c", "d"],
+            "family_name": ["Fam A", "Fam B", "Fam C", "Fam D"],
+            "family_rank": pd.array([1, 2, 3, None], dtype="Int64"),
+            "product_id": ["P"] * 4,
+            "product_name": ["Widget"] * 4,
+            "min_discount": [5.0, 5.0, 5.0, 5.0],
+            "median_discount": [5.0, 6.0, 6.0, 5.0],
+            "max_discount": [20.0, 7.0, 7.0, 35.0],
+            "spread": [15.0, 2.0, 2.0, 30.0],
+            "outlier_members": [1, 0, 0, 1],
+            "revenue_at_stake": [400.0, 300.0, 200.0, 100.0],
+        }
+    )
+    members = pd.DataFrame(
+        {
+            "root_id": ["a", "a", "a", "b", "b", "c", "c", "d", "d", "d"],
+            "product_id": ["P"] * 10,
+            "discount_pct": [5.0, 5.0, 20.0, 5.0, 7.0, 5.0, 7.0, 5.0, 5.0, 35.0],
+            "outlier": [False, False, True, False, False, False, False, False, False, True],
+        }
+    )
+    fig = hp.discount_spread_chart(members, spread, max_pairs=3)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["#1 Fam A · Widget", "#2 Fam B · Widget", "Fam D · Widget"]
+    # Both outliers are drawn as diamonds: A's 20% on row 0, D's 35% on row 2.
+    assert fig.axes[0].collections[1].get_offsets().tolist() == [[20.0, 0.0], [35.0, 2.0]]
+    _png(fig)
+
+
 def test_empty_inputs_give_a_message_not_a_blank_chart():
     _tree, top, naive = _tables()
     fig = hp.rank_shift_chart(naive.iloc[0:0], top.iloc[0:0])

@@ -165,8 +165,10 @@ def discount_spread_chart(
         Family x product rows drawn.
     order : {"family_rank", "revenue_at_stake"}
         ``family_rank``: pairs with a spread, best-ranked families first (ties:
-        widest spread), always including up to ``max_pairs // 3`` pairs with a
-        robust outlier (largest revenue at stake first).
+        widest spread). ``max(1, max_pairs // 3)`` of the rows are kept for
+        pairs with a robust outlier that the best-ranked rows do not already
+        show (largest revenue at stake first, any family rank); rows left
+        over go to the next best-ranked pairs.
         ``revenue_at_stake``: the first ``max_pairs`` rows in the export's order.
 
     Notes
@@ -179,9 +181,16 @@ def discount_spread_chart(
         by_rank = pairs.sort_values(
             ["family_rank", "spread"], ascending=[True, False], na_position="last", kind="stable"
         )
-        # Keep room for pairs with an outlier, wherever their family ranks.
-        with_outlier = pairs[pairs["outlier_members"] > 0].head(max(1, max_pairs // 3))
-        chosen = pd.concat([with_outlier, by_rank]).drop_duplicates(["root_id", "product_id"])
+        # Keep room for pairs with an outlier, wherever their family ranks: the kept
+        # slots go to outlier pairs the best-ranked rows do not already show.
+        room = min(max(1, max_pairs // 3), max_pairs)
+        shown = by_rank.head(max_pairs - room)
+        shown_keys = pd.MultiIndex.from_frame(shown[["root_id", "product_id"]])
+        candidates = pairs[pairs["outlier_members"] > 0]
+        hidden = ~pd.MultiIndex.from_frame(candidates[["root_id", "product_id"]]).isin(shown_keys)
+        with_outlier = candidates[hidden].head(room)
+        chosen = pd.concat([shown, with_outlier, by_rank])
+        chosen = chosen.drop_duplicates(["root_id", "product_id"])
         pairs = chosen.head(max_pairs).sort_values(
             ["family_rank", "spread"], ascending=[True, False], na_position="last", kind="stable"
         )
