@@ -347,6 +347,20 @@ def test_sibling_discounts_spread_export():
     assert p2["family_name"] == "Dogs Extraordinaire"
     assert p2["product_name"] == "Leash"
     assert (p1["min_discount"], p1["max_discount"], p1["spread"]) == (12.0, 15.0, 3.0)
+    # The issue's "min, max and spread of discount_pct" over the lines themselves: P1's
+    # lines are 12, 10, 14, 12, 15 (member 2 averages 10 and 14 to 12), so 10 .. 15, 5 pts.
+    assert (p1["min_line_discount"], p1["max_line_discount"], p1["line_spread"]) == (
+        10.0,
+        15.0,
+        5.0,
+    )
+    # P2's used lines are 10, 12, 14, 30 (the 90% line is after as_of, the blank one has
+    # no discount): the same as the member discounts.
+    assert (p2["min_line_discount"], p2["max_line_discount"], p2["line_spread"]) == (
+        10.0,
+        30.0,
+        20.0,
+    )
     assert p1["lines"] == 5
     assert p1["outlier_members"] == 1
     assert p1["revenue_at_stake"] == pytest.approx(5_000.0)

@@ -725,9 +725,13 @@ def sibling_discounts(
         ``product_name``, ``members`` (buying members, >= 2), ``lines``,
         ``min_discount``, ``median_discount``, ``max_discount`` (min, median
         and max of the *member* discounts), ``spread`` (max - min, in
-        percentage points), ``mad``, ``outlier_members``, ``spend`` and
-        ``revenue_at_stake``. Sorted by revenue at stake descending, then
-        spread descending, then root and product.
+        percentage points), ``mad``, ``outlier_members``, ``spend``,
+        ``revenue_at_stake``, then ``min_line_discount``,
+        ``max_line_discount`` and ``line_spread`` (the same range over the
+        used purchase lines' ``discount_pct`` rather than the member means:
+        a member with lines at 10% and 14% counts 12% above, 10% and 14%
+        here). Sorted by revenue at stake descending, then spread
+        descending, then root and product.
     """
     members = sibling_discount_members(
         accounts, purchases, products, as_of=as_of, tree=tree, mad_threshold=mad_threshold
@@ -752,6 +756,16 @@ def sibling_discounts(
     )
     out["spread"] = out["max_discount"] - out["min_discount"]
     out["outlier_members"] = out["outlier_members"].astype("int64")
+    # The same range over the purchase lines themselves (not the member means).
+    lines, _ = _eligible_purchases(purchases, as_of=as_of)
+    lines = lines.merge(tree[["account_id", "root_id"]], on="account_id", how="inner")
+    line_range = (
+        lines.groupby(["root_id", "product_id"], observed=True)["discount_pct"]
+        .agg(min_line_discount="min", max_line_discount="max")
+        .reset_index()
+    )
+    out = out.merge(line_range, on=["root_id", "product_id"], how="left")
+    out["line_spread"] = out["max_line_discount"] - out["min_line_discount"]
     rank = None if ranking is None else ranking.set_index("account_id")["rank"]
     out["family_rank"] = pd.array(
         np.full(len(out), np.nan)
@@ -777,6 +791,9 @@ def sibling_discounts(
             "outlier_members",
             "spend",
             "revenue_at_stake",
+            "min_line_discount",
+            "max_line_discount",
+            "line_spread",
         ]
     ].reset_index(drop=True)
 
