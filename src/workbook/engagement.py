@@ -155,6 +155,26 @@ def _label(series: pd.Series) -> pd.Series:
     return s.where(s.str.strip() != "", NO_GROUP)
 
 
+def _closed_after(opportunities: pd.DataFrame, *, as_of) -> np.ndarray:
+    """Closed in the export, but with a close date after the ``as_of`` day."""
+    closed = _flag(opportunities["is_closed"]).to_numpy(dtype=bool)
+    return closed & (opportunities["close_date"] >= as_of_end(as_of)).to_numpy(dtype=bool)
+
+
+def open_at(opportunities: pd.DataFrame, *, as_of) -> np.ndarray:
+    """Boolean mask of the opportunities open at ``as_of``.
+
+    Open at ``as_of``: created on or before the ``as_of`` day, and not closed by
+    then, i.e. ``is_closed`` false or blank, or ``is_closed`` true with a
+    ``close_date`` after the ``as_of`` day (a run with an ``as_of`` before the
+    export sees the deals that were still open then). A closed deal with a
+    blank ``close_date`` cannot be placed in time and counts as closed.
+    """
+    created = (opportunities["created_at"] < as_of_end(as_of)).to_numpy(dtype=bool)
+    not_closed = ~_flag(opportunities["is_closed"]).to_numpy(dtype=bool)
+    return created & (not_closed | _closed_after(opportunities, as_of=as_of))
+
+
 # --------------------------------------------------------------------------
 # window
 # --------------------------------------------------------------------------
@@ -395,9 +415,9 @@ def _level(counts: pd.Series, high_min: int | None) -> pd.Series:
 def open_pipeline(accounts: pd.DataFrame, opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
     """Open pipeline per account: the sum of ``amount`` over its open opportunities.
 
-    Open means ``is_closed`` is false or blank and ``created_at`` on or before
-    ``as_of`` (the same open deals as :func:`opportunity_effectiveness`; a deal
-    created after ``as_of`` did not exist yet). A blank amount adds 0 (the
+    Open means open at ``as_of`` (:func:`open_at`: created on or before
+    ``as_of`` and not closed by then; the same open deals as
+    :func:`opportunity_effectiveness`). A blank amount adds 0 (the
     opportunity still counts in ``open_opportunities``).
 
     Returns
@@ -406,8 +426,7 @@ def open_pipeline(accounts: pd.DataFrame, opportunities: pd.DataFrame, *, as_of)
         ``account_id``, ``open_pipeline`` (float), ``open_opportunities``
         (int), one row per account in input order.
     """
-    known = (opportunities["created_at"] < as_of_end(as_of)).to_numpy(dtype=bool)
-    open_opps = opportunities.loc[~_flag(opportunities["is_closed"]).to_numpy(dtype=bool) & known]
+    open_opps = opportunities.loc[open_at(opportunities, as_of=as_of)]
     grouped = open_opps.groupby("account_id")["amount"].agg(["sum", "size"])
     out = accounts[["account_id"]].reset_index(drop=True)
     out["open_pipeline"] = out["account_id"].map(grouped["sum"]).fillna(0.0).astype("float64")
@@ -642,8 +661,11 @@ def opportunity_effectiveness(
 
     Definitions
     -----------
-    * Open opportunity: ``is_closed`` false or blank and ``created_at`` on or
-      before ``as_of``.
+    * Open opportunity: open at ``as_of`` (:func:`open_at`): created on or
+      before ``as_of`` and ``is_closed`` false or blank, or closed with a
+      ``close_date`` after ``as_of``. For such a deal the recorded
+      ``probability`` is the post-close 0/100, not the forecast at ``as_of``,
+      so it is blanked (NaN); its ``stage`` is shown as recorded.
     * Its activities: activities with ``opportunity_id`` equal to it and
       ``occurred_at`` on or before ``as_of`` (account-only activities are not
       opportunity work). ``meetings`` counts those of type ``meeting``.
@@ -671,9 +693,9 @@ def opportunity_effectiveness(
     """
     end = as_of_end(as_of)
     day = pd.Timestamp(as_of).normalize()
-    opps = opportunities.loc[
-        ~_flag(opportunities["is_closed"]) & (opportunities["created_at"] < end)
-    ].reset_index(drop=True)
+    is_open = open_at(opportunities, as_of=as_of)
+    later = _closed_after(opportunities, as_of=as_of)[is_open]
+    opps = opportunities.loc[is_open].reset_index(drop=True)
     stats = _opp_activity_stats(activities, opps, np.full(len(opps), end))
     out = opps.reindex(
         columns=[
@@ -687,6 +709,7 @@ def opportunity_effectiveness(
             "close_date",
         ]
     )
+    out["probability"] = out["probability"].astype("float64").where(~later)
     out["age_days"] = ((day - out["created_at"].dt.normalize()) / _DAY).astype("int64")
     out["activities"] = stats["activities"].to_numpy()
     out["meetings"] = stats["meetings"].to_numpy()
