@@ -537,7 +537,9 @@ def test_summary_sentences_follow_the_data(outcomes):
     out, _ = outcomes
     thin = scoring.summary_sentences(_figures(out))
     assert 3 <= len(thin) <= 5
-    assert thin[0].startswith("Thin data: 12 resolved leads and 4 wins")
+    assert thin[0].startswith(
+        "Thin data: only 12 resolved leads (at least 100 needed) and 4 wins (at least 20 needed),"
+    )
     assert (
         "12 scored leads are resolved (4 won, base win rate 33%); 7 are still unresolved" in thin[1]
     )
@@ -693,3 +695,33 @@ def test_segment_whose_auc_ci_contains_half_is_flagged():
     assert bool(seg.loc["sharp", "score_predicts"]) is True
     assert seg.loc["sharp", "flag"] == ""
     assert (seg.loc["flat", "win_rate"], seg.loc["sharp", "win_rate"]) == (0.5, 0.5)
+
+
+def test_thin_data_names_only_the_limit_that_fails(outcomes):
+    out, _ = outcomes
+    # 12 resolved leads, 4 wins: with min_resolved 10 only the wins (4 < 20) are short;
+    # with min_wins 4 only the resolved leads (12 < 100) are.
+    suff = scoring.data_sufficiency(out, min_resolved=10)
+    assert suff["shortfall"] == "4 wins (at least 20 needed)"
+    assert suff["message"].startswith(
+        "Thin data: only 4 wins (at least 20 needed), out of 12 resolved leads."
+    )
+    suff = scoring.data_sufficiency(out, min_wins=4)
+    assert suff["shortfall"] == "12 resolved leads (at least 100 needed)"
+    assert scoring.data_sufficiency(out, min_resolved=12, min_wins=4)["shortfall"] == ""
+    figs = scoring.summary_figures(
+        outcomes=out,
+        auc=scoring.auc_with_ci(out, n_boot=50),
+        logit=scoring.logit_fit(out),
+        correlations=scoring.correlations(out),
+        comparison=scoring.threshold_comparison(
+            out, thresholds={"current": 60, "recommended": 65}, n_boot=50
+        ),
+        capacity_per_month=0.5,
+        min_resolved=10,
+    )
+    assert figs["thin_data_shortfall"] == "4 wins (at least 20 needed)"
+    assert scoring.summary_sentences(figs)[0] == (
+        "Thin data: only 4 wins (at least 20 needed), too few for a reliable threshold "
+        "recommendation; treat every number here as indicative."
+    )

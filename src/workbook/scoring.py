@@ -296,17 +296,24 @@ def data_sufficiency(
 
     Returns a dict with ``n_resolved``, ``n_wins``, ``n_unresolved``,
     ``reliable`` (True when ``n_resolved >= min_resolved`` and
-    ``n_wins >= min_wins``) and ``message`` (plain text; empty when reliable).
+    ``n_wins >= min_wins``), ``shortfall`` (plain text naming only the
+    limit(s) not met, e.g. ``"12 wins (at least 20 needed)"``) and
+    ``message`` (plain text; both empty when reliable).
     """
     res = outcomes["resolved"].astype(bool)
     n_resolved = int(res.sum())
     n_wins = int(outcomes.loc[res, "won"].astype(bool).sum())
     reliable = n_resolved >= min_resolved and n_wins >= min_wins
+    short = []
+    if n_resolved < min_resolved:
+        short.append(f"{n_resolved:,} resolved leads (at least {min_resolved:,} needed)")
+    if n_wins < min_wins:
+        short.append(f"{n_wins:,} wins (at least {min_wins:,} needed)")
+    shortfall = " and ".join(short)
     message = ""
     if not reliable:
         message = (
-            f"Thin data: only {n_resolved:,} resolved leads and {n_wins:,} wins "
-            f"(the report needs at least {min_resolved:,} and {min_wins:,}). "
+            f"Thin data: only {shortfall}, out of {n_resolved:,} resolved leads. "
             "The numbers below are shown for orientation; the recommended threshold is not reliable."
         )
     return {
@@ -314,6 +321,7 @@ def data_sufficiency(
         "n_wins": n_wins,
         "n_unresolved": int((~res).sum()),
         "reliable": reliable,
+        "shortfall": shortfall,
         "message": message,
     }
 
@@ -1171,7 +1179,7 @@ def summary_figures(
     ``spearman_score_amount_p``, ``current_threshold``,
     ``recommended_threshold`` (None when no grid threshold fits),
     ``capacity_per_month``, ``recommendation_reliable`` (False on thin data),
-    ``thin_data_message``, the trade-off numbers at both thresholds
+    ``thin_data_message``, ``thin_data_shortfall``, the trade-off numbers at both thresholds
     (``handed_off_per_month_*``, ``win_rate_*`` and ``share_of_wins_*`` with
     ``*_ci``), ``tradeoff_sentence``, the decay what-if (``decay_*``) and
     ``segments_not_predicting`` (segments whose AUC CI contains 0.5).
@@ -1215,6 +1223,7 @@ def summary_figures(
         "capacity_per_month": capacity_per_month,
         "recommendation_reliable": bool(suff["reliable"]),
         "thin_data_message": suff["message"],
+        "thin_data_shortfall": suff["shortfall"],
         "tradeoff_sentence": tradeoff_sentence(comparison, capacity_per_month=capacity_per_month),
     }
     for label in ("current", "recommended"):
@@ -1258,8 +1267,8 @@ def summary_sentences(figures: dict) -> list[str]:
     out: list[str] = []
     if not f["recommendation_reliable"]:
         out.append(
-            f"Thin data: {f['n_resolved']:,} resolved leads and {f['n_wins']:,} wins is too few "
-            "for a reliable threshold recommendation; treat every number here as indicative."
+            f"Thin data: only {f['thin_data_shortfall']}, too few for a reliable threshold "
+            "recommendation; treat every number here as indicative."
         )
     out.append(
         f"{f['n_resolved']:,} scored leads are resolved ({f['n_wins']:,} won, base win rate "
