@@ -550,6 +550,19 @@ def test_period_kpis_by_grain(crm):
     # one quarter / one year: every lead is of the same period, nothing from earlier
     assert k.loc[("quarter", "2024Q1"), ["meeting", "opportunity", "won"]].tolist() == [2, 2, 1]
     assert k.loc[("year", "2024"), "opportunity_from_earlier_share"] == 0.0
+    # each lead's milestone counts once whatever the grain
+    assert kpi.groupby("grain")["meeting"].sum().to_dict() == {"month": 2, "quarter": 2, "year": 2}
+    seg = co.period_kpis(co.period_views(*crm, as_of=AS_OF, segment_by="source"))
+    assert list(seg.columns[:3]) == ["grain", "segment", "period"]
+    # Mar meeting is L3 (event source); Feb meeting is L1 (web)
+    s = seg.set_index(["grain", "segment", "period"])
+    assert s.loc[("month", "event", "2024-03"), "meeting"] == 1
+    assert s.loc[("month", "web", "2024-02"), "meeting"] == 1
+    assert s.loc[("month", "web", "2024-03"), ["meeting", "opportunity", "won"]].tolist() == [
+        0,
+        1,
+        1,
+    ]
     touched = co.period_kpis(co.period_vs_cohort(*crm, as_of=AS_OF), milestones=("touched",))
     # Feb touches: L1 (Jan cohort) and L3 (Feb cohort) -> 2, half from earlier
     assert touched.set_index("period").loc[
