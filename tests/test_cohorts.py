@@ -511,6 +511,27 @@ def test_summary_sentences_wording(crm):
     )
 
 
+def test_summary_sentences_singular(crm):
+    leads, acts, opps = crm
+    ft = co.follow_through(leads, acts, opps, as_of=AS_OF)
+    # equal age k=2: only 2024-01 is old enough (Jan + 2 = Mar, the as_of month);
+    # opportunities by Mar: L1 (Feb) and L6 (Mar) of 3 leads -> 66.7%
+    f = co.summary_figures(
+        follow_through=ft,
+        equal_age=co.equal_age(ft, periods=2),
+        period_vs_cohort=co.period_vs_cohort(leads, acts, opps, as_of=AS_OF),
+        handoff=co.handoff_followup(leads, acts, opps, as_of=AS_OF),
+        not_followed_up=co.not_followed_up(leads, acts, opps, as_of=AS_OF),
+        exclusions=co.milestone_exclusions(leads, acts, opps, as_of=AS_OF),
+        periods=2,
+    )
+    s = co.summary_sentences(f)
+    assert "66.7% (95% CI" in s[0]
+    assert "of the leads in the 1 cohort old enough reached an opportunity" in s[0]
+    # one lead (L5) after as_of; A3, A4 and O2 twice are the 4 ignored events
+    assert s[-1].startswith("1 lead created after the as-of date (or undated) was excluded and 4 ")
+
+
 def test_age_band_edges():
     got = co.age_band([0, 1, 2, 3, 4, 6, 7, 12, 13, 40]).tolist()
     assert got == ["0", "1", "2-3", "2-3", "4-6", "4-6", "7-12", "7-12", "13+", "13+"]

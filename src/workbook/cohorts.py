@@ -1096,7 +1096,8 @@ def summary_sentences(figures: dict) -> list[str]:
         out.append(
             f"Of {f['leads']:,} leads acquired {f['first_cohort']} to {f['last_cohort']}, "
             f"{_pct(f['equal_age_rate'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
-            f"leads in the {f['equal_age_cohorts']:,} cohorts old enough reached {what} "
+            f"leads in the {f['equal_age_cohorts']:,} "
+            f"{'cohort' if f['equal_age_cohorts'] == 1 else 'cohorts'} old enough reached {what} "
             f"{age_phrase(k, f['grain'])}{spread}."
         )
     if f["meetings_latest_from_earlier_share"] is not None:
@@ -1137,7 +1138,9 @@ def summary_sentences(figures: dict) -> list[str]:
     parts = []
     if f["leads_excluded"]:
         parts.append(
-            f"{f['leads_excluded']:,} leads created after the as-of date (or undated) were excluded"
+            f"{f['leads_excluded']:,} {'lead' if f['leads_excluded'] == 1 else 'leads'} "
+            "created after the as-of date (or undated) "
+            f"{'was' if f['leads_excluded'] == 1 else 'were'} excluded"
         )
     if f["events_ignored"]:
         parts.append(
