@@ -47,3 +47,14 @@ def test_bootstrap_interval_is_deterministic_and_covers_the_mean():
     assert low < 49.5 < high
     # The standard error of the mean is about 2.9, so the 95% interval is about ±5.7.
     assert 3 < high - low < 20
+
+
+def test_wilson_bounds_bracket_the_rate_exactly():
+    # statsmodels returns a lower bound a rounding error above 0 for 0 successes
+    # at some n; the bounds must never exclude the observed rate.
+    k = np.zeros(200)
+    n = np.arange(1, 201)
+    low, high = stats.wilson_interval(k, n)
+    assert (low <= 0).all() and (high >= 0).all()
+    low, high = stats.wilson_interval(n, n)
+    assert (high >= 1).all() and (low <= 1).all()

@@ -13,7 +13,8 @@ def wilson_interval(successes, trials, *, alpha: float = 0.05) -> tuple[np.ndarr
     """Wilson score interval for binomial proportions, vectorised.
 
     Uses :func:`statsmodels.stats.proportion.proportion_confint` with
-    ``method="wilson"``. Where ``trials`` is 0 both bounds are NaN.
+    ``method="wilson"``, clipped so that ``low <= k/n <= high`` holds exactly.
+    Where ``trials`` is 0 both bounds are NaN.
 
     Parameters
     ----------
@@ -30,8 +31,12 @@ def wilson_interval(successes, trials, *, alpha: float = 0.05) -> tuple[np.ndarr
     n = np.asarray(trials, dtype="float64")
     safe_n = np.where(n > 0, n, 1.0)
     low, high = proportion_confint(k, safe_n, alpha=alpha, method="wilson")
-    low = np.where(n > 0, low, np.nan)
-    high = np.where(n > 0, high, np.nan)
+    # Floating-point rounding can put a bound a hair on the wrong side of the
+    # estimate (2.8e-17 above a 0% rate); charts drawing error bars need
+    # low <= rate <= high exactly.
+    rate = k / safe_n
+    low = np.where(n > 0, np.minimum(low, rate), np.nan)
+    high = np.where(n > 0, np.maximum(high, rate), np.nan)
     return np.asarray(low, dtype="float64"), np.asarray(high, dtype="float64")
 
 
