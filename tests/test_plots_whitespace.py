@@ -97,7 +97,9 @@ def test_whole_book_charts(data):
     pw = ws.product_whitespace(accounts, purchases, products, as_of=AS_OF, gaps=gaps)
     fig = wp.product_whitespace_bars(pw)
     assert fig.axes[0].get_title() == "Whitespace by product across all families"
-    assert "Whitespace value" in fig.axes[0].get_xlabel()
+    assert fig.axes[0].get_xlabel() == (
+        "Whitespace value (light: at the typical purchase amount; dark: weighted by likelihood)"
+    )
     assert fig.axes[0].xaxis.get_major_formatter()(2_000_000, 0) == "$2.0M"
     _render(fig)
     matrix = ws.family_matrix(accounts, purchases, products, as_of=AS_OF)

@@ -70,7 +70,7 @@ def book():
             ("P1", "T", "2024-01-10", 1200.0),
             ("P1", "T", "2024-01-10", 1200.0),  # exact duplicate: counted once
             ("P3", "T", "2024-03-01", 800.0),
-            ("P3", "T", "2024-05-01", 400.0),  # repeat purchase: P3 total 1200
+            ("P3", "T", "2024-05-01", 400.0),  # repeat purchase: its own purchase amount
             ("P2", "T", "2024-07-15", 999.0),  # after as_of: ignored, P2 has a gap
             ("P1", "U", "2024-02-01", None),  # no amount: U falls back to list price
             ("S1", "V", "2024-05-01", 250.0),
@@ -143,33 +143,92 @@ def test_sibling_gaps_exact_rows_and_numbers(book):
     p2t = _gap(gaps, "P2", "T")
     assert p2t["siblings_owning"] == 2
     assert p2t["peer_adoption"] == pytest.approx(2 / 3)  # Pets: P1, P2, S1; owners P1, S1
-    # T owner totals: P1 1200 (duplicate once), P3 800+400, S1 1000 -> median 1200
-    assert p2t["expected_value"] == 1200.0
+    # T purchase rows up to as_of: P1 1200 (its duplicate once), P3 800 and 400, S1 1000
+    # (P2's 999 is after as_of). Sorted 400, 800, 1000, 1200 -> median (800 + 1000) / 2 = 900.
+    assert p2t["expected_value"] == 900.0
     assert p2t["value_source"] == "purchases"
-    # p0 = 3/5; sibling_rate = (2 + 2*0.6) / (3 + 2) = 0.64; likelihood = (0.64 + 2/3) / 2
+    # p0 = 3/5; sibling_rate = (2 + 2*0.6) / (3 + 2) = 0.64;
+    # likelihood = (0.64 + 2/3) / 2 = 0.98/1.5 = 0.65333; priority = 0.65333 * 900 = 588
     assert p2t["book_adoption"] == pytest.approx(0.6)
     assert p2t["sibling_rate"] == pytest.approx(0.64)
-    assert p2t["priority"] == pytest.approx(784.0)
+    assert p2t["likelihood"] == pytest.approx(0.98 / 1.5)
+    assert p2t["priority"] == pytest.approx(588.0)
 
     p4t = _gap(gaps, "P4", "T")
     assert math.isnan(p4t["peer_adoption"])  # missing industry: no peer group
-    assert p4t["priority"] == pytest.approx((0.64 + 0.6) / 2 * 1200)  # 744, p0 stands in
+    # p0 = 0.6 stands in for the peer rate: (0.64 + 0.6) / 2 = 0.62; 0.62 * 900 = 558
+    assert p4t["priority"] == pytest.approx(558.0)
 
     p2u = _gap(gaps, "P2", "U")
     assert p2u["siblings_owning"] == 1
     assert p2u["peer_adoption"] == pytest.approx(1 / 3)
     assert p2u["expected_value"] == 500.0  # no amount among owners -> list price
     assert p2u["value_source"] == "list_price"
-    # sibling_rate = (1 + 2*0.2) / 5 = 0.28
-    assert p2u["priority"] == pytest.approx((0.28 + 1 / 3) / 2 * 500)
+    # p0 = 1/5; sibling_rate = (1 + 2*0.2) / 5 = 0.28;
+    # priority = (0.28 + 1/3) / 2 * 500 = 0.92/6 * 500 = 460/3 = 153.33
+    assert p2u["priority"] == pytest.approx(460 / 3)
 
     p3u = _gap(gaps, "P3", "U")
     assert p3u["peer_adoption"] == 0.0  # Retail: P3 alone
-    assert p3u["priority"] == pytest.approx(0.14 * 500)
+    assert p3u["priority"] == pytest.approx(70.0)  # (0.28 + 0) / 2 * 500
+    # P4-U: no industry, p0 = 0.2 stands in: (0.28 + 0.2) / 2 * 500 = 120
 
-    assert list(gaps["priority"].round(2)) == [784.0, 744.0, 153.33, 120.0, 70.0]
+    assert list(gaps["priority"].round(2)) == [588.0, 558.0, 153.33, 120.0, 70.0]
     assert _gap(gaps, "P2", "T")["account_name"] == "We <3 Dogs"
     assert _gap(gaps, "P2", "T")["family_name"] == "PupsRUs"
+
+
+def test_expected_value_is_median_purchase_amount_not_median_owner_total():
+    # Family F0 <- F1, F2, F3, F4 (5 members, no industry). Product Q:
+    #   F0 buys 100 and renews for 100 (two rows), F1 buys 300, F2 buys 400, F3 has a row
+    #   without amount (owns Q, adds no value), F4 has no row -> F4 is the only gap.
+    #   Per purchase row: 100, 100, 300, 400 -> median (100 + 300) / 2 = 200.
+    #   (Per owner total: F0 200, F1 300, F2 400 -> median 300, the old definition.)
+    # Product R: one row for F0 with a negative amount -50 (a credit, used as given) -> -50.
+    # Product L: F0 owns it with no amount -> list price 70. Product Z: F0 owns it, neither
+    # amount nor list price -> NaN, source "none".
+    accounts = _accounts(
+        [("F0", "Root", None, "u", None)]
+        + [(f"F{i}", f"M{i}", "F0", "u", None) for i in range(1, 5)]
+    )
+    products = _products(
+        [
+            ("Q", "Q", "F", 999.0),
+            ("R", "R", "F", 10.0),
+            ("L", "L", "F", 70.0),
+            ("Z", "Z", "F", None),
+        ]
+    )
+    purchases = _purchases(
+        [
+            ("F0", "Q", "2024-01-01", 100.0),
+            ("F0", "Q", "2024-02-01", 100.0),  # a renewal: a second purchase, not a duplicate
+            ("F1", "Q", "2024-01-01", 300.0),
+            ("F2", "Q", "2024-01-01", 400.0),
+            ("F3", "Q", "2024-01-01", None),
+            ("F4", "Q", "2024-07-01", 5000.0),  # after as_of: neither ownership nor value
+            ("F0", "R", "2024-01-01", -50.0),
+            ("F0", "L", "2024-01-01", None),
+            ("F0", "Z", "2024-01-01", None),
+        ]
+    )
+    gaps = ws.sibling_gaps(accounts, purchases, products, as_of=AS_OF)
+    q = _gap(gaps, "F4", "Q")
+    assert q["siblings_owning"] == 4
+    assert q["expected_value"] == 200.0
+    assert q["value_source"] == "purchases"
+    # p0 = 4/5 = 0.8; sibling_rate = (4 + 2*0.8) / (4 + 2) = 5.6/6; no industry -> peer = p0;
+    # likelihood = (5.6/6 + 0.8) / 2 = 5.2/6; priority = 5.2/6 * 200 = 173.33
+    assert q["priority"] == pytest.approx(5.2 / 6 * 200)
+    r = _gap(gaps, "F1", "R")
+    assert (r["expected_value"], r["value_source"]) == (-50.0, "purchases")
+    lp = _gap(gaps, "F1", "L")
+    assert (lp["expected_value"], lp["value_source"]) == (70.0, "list_price")
+    z = _gap(gaps, "F1", "Z")
+    assert math.isnan(z["expected_value"]) and math.isnan(z["priority"])
+    assert z["value_source"] == "none"
+    prod = ws.product_whitespace(accounts, purchases, products, as_of=AS_OF, gaps=gaps)
+    assert prod.set_index("product_id").loc["Q", "expected_value"] == 200.0
 
 
 def test_single_account_family_has_no_gaps(book):
@@ -250,7 +309,7 @@ def test_family_grid_marks_owned_and_gaps(book):
     assert status[("P1", "T")] == "owned" and status[("P2", "T")] == "gap"
     assert sum(s == "gap" for s in status.values()) == 5
     p2t = grid[(grid["account_id"] == "P2") & (grid["product_id"] == "T")].iloc[0]
-    assert p2t["priority"] == pytest.approx(784.0)
+    assert p2t["priority"] == pytest.approx(588.0)  # see test_sibling_gaps_exact_rows_and_numbers
     assert grid.loc[grid["status"] == "owned", "priority"].isna().all()
     with pytest.raises(KeyError):
         ws.family_grid("P2", accounts, purchases, products, as_of=AS_OF, gaps=gaps)
@@ -268,14 +327,19 @@ def test_family_and_product_whitespace_totals(book):
         3,
         5,
     )
-    assert row["whitespace_value"] == 2 * 1200 + 3 * 500
-    assert row["priority_total"] == pytest.approx(784 + 744 + 460 / 3 + 120 + 70)
+    # Two T gaps at 900 and three U gaps at the list price 500: 1800 + 1500 = 3300.
+    assert row["whitespace_value"] == 2 * 900 + 3 * 500
+    # Priorities 588 + 558 + 460/3 + 120 + 70 = 1336 + 153.33 = 1489.33
+    assert row["priority_total"] == pytest.approx(588 + 558 + 460 / 3 + 120 + 70)
 
     prod = ws.product_whitespace(accounts, purchases, products, as_of=AS_OF, gaps=gaps)
+    # Whitespace T 2 * 900 = 1800 > U 3 * 500 = 1500 > N = V = 0 (tie broken by product_id).
     assert list(prod["product_id"]) == ["T", "U", "N", "V"]
     t = prod.iloc[0]
     assert (t["owners"], t["gaps"], t["families_with_gaps"]) == (3, 2, 1)
-    assert t["whitespace_value"] == 2400.0
+    assert t["expected_value"] == 900.0
+    assert t["whitespace_value"] == 1800.0
+    assert t["priority_total"] == pytest.approx(588.0 + 558.0)
     n = prod[prod["product_id"] == "N"].iloc[0]
     assert (n["owners"], n["gaps"], n["whitespace_value"]) == (0, 0, 0.0)
     assert n["expected_value"] == 300.0  # nobody bought it: list price
@@ -292,7 +356,7 @@ def test_peer_whitespace_only_accounts_without_family_gaps(book):
     # Accounts without gaps: P1 and S1 (both Pets: P1, P2, S1). Pets adoption T 2/3, U 1/3, V 1/3.
     assert list(zip(peers["account_id"], peers["product_id"], strict=True)) == [
         ("S1", "U"),  # 1/3 * 500
-        ("P1", "V"),  # 1/3 * 250
+        ("P1", "V"),  # 1/3 * 250 (V: S1's single purchase of 250)
     ]
     assert list(peers["industry_owners"]) == [1, 1]
     assert list(peers["industry_accounts"]) == [3, 3]
@@ -338,7 +402,7 @@ def test_top_gaps_by_owner(book):
     top = ws.top_gaps_by_owner(gaps, users=users, top_n=2)
     assert list(top.columns) == ws.OWNER_GAP_COLUMNS
     got = list(zip(top["owner_id"], top["rank"], top["account_id"], top["product_id"], strict=True))
-    # u1 owns P2 and P4 (gaps worth 784, 744, 153.3, 120); u2 owns P3 (70).
+    # u1 owns P2 and P4 (gaps worth 588, 558, 153.3, 120); u2 owns P3 (70).
     assert got == [("u1", 1, "P2", "T"), ("u1", 2, "P4", "T"), ("u2", 1, "P3", "U")]
     assert list(top["owner_name"]) == ["Ann", "Ann", "Bo"]
     with pytest.raises(ValueError):
@@ -440,7 +504,9 @@ def test_summary_figures_and_sentences(book):
     assert figures["gaps"] == 5
     assert figures["families_with_gaps"] == 1
     assert figures["accounts_with_gaps"] == 3
-    assert figures["whitespace_value"] == 3900.0
+    assert figures["whitespace_value"] == 3300.0  # 2 * 900 + 3 * 500
+    assert figures["priority_total"] == pytest.approx(1336 + 460 / 3)  # 1489.33
+    assert figures["top_gap"]["expected_value"] == 900.0
     assert figures["peer_whitespace"] == 2 and figures["peer_accounts"] == 2
     assert figures["top_gap"]["account_id"] == "P2" and figures["top_gap"]["product_id"] == "T"
     assert figures["family_gaps"] == 5
@@ -449,13 +515,13 @@ def test_summary_figures_and_sentences(book):
     assert figures["top_lift"] is None
     assert 3 <= len(sentences) <= 5
     assert sentences[0].startswith("5 sibling gaps across 1 family")
-    # The expected value is the median of per-owner totals (all renewals), not a price:
-    # the sentence says so rather than "at median prices". $4k = 3,900, $2k = 1,871.
-    assert "worth $4k at what a typical owner has paid, $2k weighted" in sentences[0]
+    # The expected value is the median purchase amount (one value per purchase row), not a
+    # list price: the sentence says "typical purchase amount". $3k = 3,300, $1k = 1,489.33.
+    assert "worth $3k at the typical purchase amount, $1k weighted" in sentences[0]
     assert "median price" not in sentences[0]
     assert sentences[1] == (
         "Call first: We <3 Dogs lacks The Tangerine1000; 2 of the other 3 members of PupsRUs "
-        "own it, 67% of its industry owns it, and a typical owner has paid $1k for it."
+        "own it, 67% of its industry owns it, and its typical purchase amount is $900."
     )
     assert all(isinstance(s, str) and s for s in sentences)
 

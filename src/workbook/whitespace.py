@@ -34,14 +34,17 @@ Peer adoption
     counts every account of that industry, the gap account included. A
     missing or blank industry has no peer group: ``peer_adoption`` is NaN.
 Expected value
-    For each owner of the product, the sum of its ``amount`` over its purchase
-    rows of that product on or before ``as_of`` (exact duplicate rows counted
-    once, missing amounts ignored, negative amounts used as given); the
-    product's expected value is the median of those per-owner totals, over
-    owners with at least one non-missing amount. When no owner has an amount
-    it falls back to the product's ``list_price`` (the catalogue holds one
-    row per product, so the "median list price" is that price). When both
-    are missing it is NaN (``value_source`` says which applied).
+    The typical purchase amount of the product among its owners: the median
+    of ``amount`` over the product's purchase rows kept for ownership (on or
+    before ``as_of``, exact duplicate rows counted once, rows naming an
+    account or product missing from their tables left out), ignoring rows
+    whose amount is missing and using negative amounts as given. Each row is
+    one purchase, so an owner with a purchase and a renewal contributes two
+    values (not its total). When no row of the product has an amount it
+    falls back to the product's ``list_price`` (the catalogue holds one row
+    per product, so the "median list price" is that price), also a single
+    purchase. When both are missing it is NaN. ``value_source`` says which
+    applied: ``"purchases"``, ``"list_price"`` or ``"none"``.
 Priority
     ``sibling_rate = (siblings_owning + a * p0) / (family_members - 1 + a)``,
     the sibling adoption rate shrunk towards the product's book adoption
@@ -310,13 +313,10 @@ class _Book:
         self.owned_p = (uniq_key % max(self.n_products, 1)).astype(np.int64)
         del first_pos
 
-        # Per-owner totals -> product expected value (median over owners).
-        amounts = pd.DataFrame({"key": key, "amount": rows["amount"].to_numpy(dtype="float64")})
-        owner_total = amounts.groupby("key", sort=True)["amount"].sum(min_count=1)
-        per_owner = pd.DataFrame(
-            {"p": (owner_total.index.to_numpy() % max(self.n_products, 1)), "v": owner_total}
-        )
-        median = per_owner.groupby("p")["v"].median()
+        # Expected value: median purchase amount per product over the kept rows
+        # (one value per purchase row; NaN amounts skipped by the median).
+        amounts = pd.DataFrame({"p": p, "amount": rows["amount"].to_numpy(dtype="float64")})
+        median = amounts.groupby("p", sort=True)["amount"].median().dropna()
         ev = np.full(self.n_products, np.nan)
         ev[median.index.to_numpy(dtype=np.int64)] = median.to_numpy(dtype="float64")
         list_price = (
@@ -414,7 +414,7 @@ _EXCLUSION_TEXT = {
     "repeat_purchase": (
         "collapsed",
         "another purchase of a pair already owned: ownership counts once, its amount "
-        "adds to the owner's total",
+        "is still one purchase in the product's median purchase amount",
     ),
 }
 
@@ -694,7 +694,8 @@ def family_whitespace(gaps: pd.DataFrame) -> pd.DataFrame:
     """Total whitespace per family, from :func:`sibling_gaps`.
 
     ``whitespace_value`` is the sum of ``expected_value`` over the family's
-    gaps (NaN values skipped): what the gaps are worth if every one closed.
+    gaps (NaN values skipped): what the gaps are worth if every one closed
+    at the product's typical purchase amount (one purchase per gap).
     ``priority_total`` is the sum of ``priority`` (probability-weighted
     value). ``accounts_with_gaps`` counts distinct accounts with a gap.
 
@@ -735,7 +736,8 @@ def product_whitespace(
 
     ``owners`` counts accounts owning the product, ``book_adoption = owners /
     accounts``, ``families_with_gaps``/``gaps`` count families and gap rows
-    in ``gaps``, ``expected_value`` is the product's expected value, and
+    in ``gaps``, ``expected_value`` is the product's expected value (its
+    median purchase amount, or list price as fallback), and
     ``whitespace_value``/``priority_total`` sum ``expected_value``/``priority``
     over its gaps. Every catalogue product has a row (zeros when it has no
     gaps).
@@ -1187,7 +1189,7 @@ def summary_sentences(figures: dict) -> list[str]:
             f"{_plural(figures['gaps'], 'sibling gap')} across "
             f"{_plural(figures['families_with_gaps'], 'family', 'families')} (a product an "
             f"account lacks while another member of its family owns it) are worth "
-            f"{money(figures['whitespace_value'])} at what a typical owner has paid, "
+            f"{money(figures['whitespace_value'])} at the typical purchase amount, "
             f"{money(figures['priority_total'])} weighted by likelihood{most}."
         )
     else:
@@ -1204,8 +1206,8 @@ def summary_sentences(figures: dict) -> list[str]:
         )
         out.append(
             f"Call first: {top['account_name']} lacks {top['product_name']}; "
-            f"{_owning_text(top)}, {peer}, and a typical owner has paid "
-            f"{money(top['expected_value'])} for it."
+            f"{_owning_text(top)}, {peer}, and its typical purchase amount is "
+            f"{money(top['expected_value'])}."
         )
     local = figures["family_top_gap"]
     if local is not None and (

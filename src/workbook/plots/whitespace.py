@@ -205,7 +205,7 @@ def product_whitespace_bars(products: pd.DataFrame, *, top: int = 20):
     currency(ax.xaxis)
     ax.set_title("Whitespace by product across all families")
     ax.set_xlabel(
-        "Whitespace value (light: at a typical owner's spend; dark: weighted by likelihood)"
+        "Whitespace value (light: at the typical purchase amount; dark: weighted by likelihood)"
     )
     ax.set_ylabel("Product")
     ax.legend(
