@@ -30,6 +30,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbook.validate import positions
 
 #: Columns of :func:`lead_activities`.
 LEAD_ACTIVITY_COLUMNS = ["lead_id", "activity_id", "occurred_at", "type", "via"]
@@ -99,35 +103,97 @@ def lead_activities(
         occurred_at, activity_id.
     """
     act = activities[["activity_id", "occurred_at", "type", "lead_id", "opportunity_id"]]
-    lead_ids = leads[["lead_id"]].dropna().drop_duplicates()
-
-    by_lead = act.dropna(subset=["lead_id"]).merge(lead_ids, on="lead_id", how="inner")
-    by_lead = by_lead.assign(via="lead")[LEAD_ACTIVITY_COLUMNS]
-    parts = [by_lead]
+    lead_ids = leads["lead_id"].dropna().reset_index(drop=True)
+    # Everything below works on integer codes: Arrow hash lookups (positions) instead of
+    # merges, sorts and drop_duplicates on Arrow strings (15 s -> 3 s CPU on 5M activities).
+    lead_pos = positions(act["lead_id"], lead_ids)  # first matching lead, -1 when none
+    rows = [np.flatnonzero(lead_pos >= 0)]
+    who = [lead_pos[rows[0]]]
+    via = [np.zeros(len(rows[0]), dtype=np.int8)]
 
     if include_converted_opportunity and "converted_opportunity_id" in leads.columns:
-        conv = leads[["lead_id", "converted_opportunity_id"]].dropna()
+        has_conv = leads["lead_id"].notna() & leads["converted_opportunity_id"].notna()
+        conv = leads.loc[has_conv, ["lead_id", "converted_opportunity_id"]]
         if opportunities is not None:
-            known = opportunities[["opportunity_id"]].drop_duplicates()
-            conv = conv.merge(
-                known, left_on="converted_opportunity_id", right_on="opportunity_id", how="inner"
-            )[["lead_id", "converted_opportunity_id"]]
-        by_opp = (
-            act.drop(columns="lead_id")
-            .dropna(subset=["opportunity_id"])
-            .merge(conv, left_on="opportunity_id", right_on="converted_opportunity_id", how="inner")
+            known = positions(conv["converted_opportunity_id"], opportunities["opportunity_id"])
+            conv = conv.loc[known >= 0]
+        opp_ids = conv["converted_opportunity_id"]
+        pairs = pd.DataFrame(
+            {"code": positions(opp_ids, opp_ids), "lead": positions(conv["lead_id"], lead_ids)}
         )
-        parts.append(by_opp.assign(via="opportunity")[LEAD_ACTIVITY_COLUMNS])
+        act_code = positions(act["opportunity_id"], opp_ids)
+        linked = np.flatnonzero(act_code >= 0)
+        pairs = pd.DataFrame({"row": linked, "code": act_code[linked]}).merge(pairs, on="code")
+        rows.append(pairs["row"].to_numpy(dtype=np.int64))
+        who.append(pairs["lead"].to_numpy(dtype=np.int64))
+        via.append(np.ones(len(pairs), dtype=np.int8))
 
-    parts = [p for p in parts if len(p)]
-    if not parts:
+    row, lead, v = np.concatenate(rows), np.concatenate(who), np.concatenate(via)
+    if len(row) == 0:
         return _empty_links(leads, activities)
-    out = pd.concat(parts, ignore_index=True)
-    # "lead" < "opportunity": keep the direct link when both apply.
-    out = out.sort_values(["lead_id", "activity_id", "via"], kind="stable")
-    out = out.drop_duplicates(["lead_id", "activity_id"], keep="first")
-    out = out.sort_values(["lead_id", "occurred_at", "activity_id"], kind="stable")
-    return out.reset_index(drop=True)
+    # One row per (lead, activity_id), the direct link first. Strictly increasing activity
+    # ids (unique and already in text order, as exports usually are) let the row number
+    # serve as the id's code and its rank.
+    ordered_ids = strictly_increasing(act["activity_id"])
+    if ordered_ids:
+        act_code = row
+    else:
+        ids = act["activity_id"].iloc[row].reset_index(drop=True)
+        act_code = positions(ids, ids)
+    order = np.lexsort((row, v, act_code, lead))
+    keep = np.ones(len(order), dtype=bool)
+    keep[1:] = (np.diff(lead[order]) != 0) | (np.diff(act_code[order]) != 0)
+    row, lead, v = row[order[keep]], lead[order[keep]], v[order[keep]]
+
+    # Sorted by lead_id, occurred_at (NaT last), activity_id, ids in text order.
+    lead_rank = np.arange(len(lead_ids)) if strictly_increasing(lead_ids) else _text_rank(lead_ids)
+    picked = act.iloc[row].reset_index(drop=True)
+    act_rank = row if ordered_ids else _text_rank(picked["activity_id"])
+    when = picked["occurred_at"].to_numpy(dtype="datetime64[ns]")
+    when_key = np.where(np.isnat(when), np.iinfo(np.int64).max, when.view(np.int64))
+    order = np.lexsort((act_rank, when_key, lead_rank[lead]))
+    out = pd.DataFrame(
+        {
+            "lead_id": lead_ids.iloc[lead[order]].reset_index(drop=True),
+            "activity_id": picked["activity_id"].iloc[order].reset_index(drop=True),
+            "occurred_at": picked["occurred_at"].iloc[order].reset_index(drop=True),
+            "type": picked["type"].iloc[order].reset_index(drop=True),
+            "via": _via_labels(v[order]),
+        }
+    )
+    return out[LEAD_ACTIVITY_COLUMNS]
+
+
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    arr = values.array
+    if not isinstance(arr, pd.arrays.ArrowStringArray):
+        arr = values.astype("string").array
+    return pa.chunked_array(pa.array(arr))
+
+
+def strictly_increasing(values: pd.Series) -> bool:
+    """No missing value and each id sorts strictly after the previous one (so all unique)."""
+    arrow = _arrow(values)
+    if arrow.null_count:
+        return False
+    if len(arrow) < 2:
+        return True
+    return bool(pc.all(pc.less(arrow[:-1], arrow[1:])).as_py())
+
+
+def _text_rank(values: pd.Series) -> np.ndarray:
+    """Position of each value in text (code point) order, missing last; ties by position."""
+    order = pc.sort_indices(_arrow(values)).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _via_labels(codes: np.ndarray) -> pd.Series:
+    """``"lead"``/``"opportunity"`` for codes 0/1, in the default ``str`` dtype, built in Arrow."""
+    labels = pa.array(["lead", "opportunity"], type=pa.large_string())
+    arrow = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int8()), labels)
+    return pd.Series(pd.array(arrow.cast(pa.large_string()), dtype="str"))
 
 
 def _empty_links(leads: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
