@@ -238,6 +238,18 @@ def test_lead_milestones_from_aggregates_tiny(tiny, tiny_sqlite):
     assert row["won_at"] == T("2024-03-01")
 
 
+def test_follow_through_from_pushdown_milestones_without_activities(tiny, tiny_sqlite):
+    t = tiny
+    agg = pushdown.lead_activity_aggregates(tiny_sqlite, as_of=AS_OF)
+    m, _ = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=AS_OF)
+    got = cohorts.follow_through(None, None, None, as_of=AS_OF, milestones=m)
+    want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
+    _same(got, want)
+    # January cohort (L1): touched Jan 11 -> reached 1 from month 0 on.
+    jan = got[(got["cohort"] == "2024-01") & (got["milestone"] == "touched")]
+    assert jan["reached"].tolist() == [1, 1, 1]
+
+
 def test_duck_follow_through_tiny_matches_pandas(tiny, tiny_parquet):
     t = tiny
     want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)

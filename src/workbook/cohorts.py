@@ -55,6 +55,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from workbook.links import as_of_end, lead_activities, lead_handoff_status
 from workbook.stats import add_wilson, wilson_interval
+from workbook.validate import positions
 
 #: Milestones in funnel order.
 MILESTONES: tuple[str, ...] = ("touched", "meeting", "opportunity", "won")
@@ -156,15 +157,29 @@ def _check_milestone(milestone: str) -> None:
 # --------------------------------------------------------------------------
 # milestones
 # --------------------------------------------------------------------------
+def _first_by(codes: np.ndarray, dates: np.ndarray, n: int) -> np.ndarray:
+    """Earliest date per integer code ``0 .. n-1`` (NaT where a code has none)."""
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if len(codes):
+        first = pd.Series(dates).groupby(codes, sort=False).min()
+        out[first.index.to_numpy(dtype=np.int64)] = first.to_numpy(dtype="datetime64[ns]")
+    return out
+
+
 def _build_milestones(leads, activities, opportunities, *, as_of):
-    """Milestone table and the exclusion counts, computed together."""
+    """Milestone table and the exclusion counts, computed together.
+
+    Leads are addressed by their integer position in scope (Arrow hash lookups,
+    :func:`workbook.validate.positions`) rather than by merging on the text ids;
+    ``lead_id`` is unique (validation guarantees it).
+    """
     end = as_of_end(as_of)
     created_missing = leads["created_at"].isna()
     after = leads["created_at"] >= end
     scope = leads.loc[~created_missing & ~after].copy()
-    created_day = scope[["lead_id", "created_at"]].assign(
-        created_day=scope["created_at"].dt.normalize()
-    )[["lead_id", "created_day"]]
+    scope_ids = scope["lead_id"].reset_index(drop=True)
+    created_day = scope["created_at"].dt.normalize().to_numpy(dtype="datetime64[ns]")
+    n = len(scope)
 
     counts: dict[str, int] = {
         "leads_created_after_as_of": int(after.sum()),
@@ -172,15 +187,20 @@ def _build_milestones(leads, activities, opportunities, *, as_of):
     }
 
     links = lead_activities(scope, activities, opportunities)
-    links = links.merge(created_day, on="lead_id", how="inner")
-    before = links["occurred_at"].dt.normalize() < links["created_day"]
-    late = links["occurred_at"] >= end
-    ok = links.loc[~before & ~late]
+    li = positions(links["lead_id"], scope_ids)
+    found = li >= 0
+    occurred = links["occurred_at"].to_numpy(dtype="datetime64[ns]")
+    cday = np.where(found, created_day[np.where(found, li, 0)], np.datetime64("NaT"))
+    before = found & (occurred.astype("datetime64[D]").astype("datetime64[ns]") < cday)
+    late = found & (occurred >= np.datetime64(end))
+    ok = found & ~before & ~late
     counts["activities_before_lead_created_ignored"] = int(before.sum())
     counts["activities_after_as_of_ignored"] = int((late & ~before).sum())
 
-    touched = ok.loc[ok["via"] == "lead"].groupby("lead_id")["occurred_at"].min()
-    meeting = ok.loc[ok["type"] == "meeting"].groupby("lead_id")["occurred_at"].min()
+    by_lead = ok & (links["via"] == "lead").to_numpy(dtype=bool)
+    meetings = ok & (links["type"] == "meeting").fillna(False).to_numpy(dtype=bool)
+    touched = _first_by(li[by_lead], occurred[by_lead], n)
+    meeting = _first_by(li[meetings], occurred[meetings], n)
 
     conv = scope[["lead_id", "converted_opportunity_id"]].dropna()
     opps = opportunities[["opportunity_id", "created_at", "close_date", "is_won"]].rename(
@@ -190,28 +210,30 @@ def _build_milestones(leads, activities, opportunities, *, as_of):
         opps, left_on="converted_opportunity_id", right_on="opportunity_id", how="left"
     )
     counts["converted_opportunity_not_found"] = int(conv["opportunity_id"].isna().sum())
-    conv = conv.dropna(subset=["opportunity_id"]).merge(created_day, on="lead_id", how="inner")
+    conv = conv.dropna(subset=["opportunity_id"])
+    ci = positions(conv["lead_id"], scope_ids)
+    conv = conv.assign(created_day=created_day[ci])
 
     opp_before = conv["opp_created_at"].dt.normalize() < conv["created_day"]
     opp_late = conv["opp_created_at"] >= end
     counts["opportunity_before_lead_created_ignored"] = int(opp_before.sum())
     counts["opportunity_after_as_of_ignored"] = int((opp_late & ~opp_before).sum())
-    opp_ok = conv.loc[~opp_before & ~opp_late]
-    opportunity = opp_ok.groupby("lead_id")["opp_created_at"].min()
+    opp_ok = (~opp_before & ~opp_late & conv["opp_created_at"].notna()).to_numpy(dtype=bool)
+    opp_at = conv["opp_created_at"].to_numpy(dtype="datetime64[ns]")
+    opportunity = _first_by(ci[opp_ok], opp_at[opp_ok], n)
 
-    won_rows = conv.loc[conv["is_won"].fillna(False).astype(bool)]
-    won_before = won_rows["close_date"].dt.normalize() < won_rows["created_day"]
-    won_late = won_rows["close_date"] >= end
+    is_won = conv["is_won"].fillna(False).astype(bool).to_numpy(dtype=bool)
+    close = conv["close_date"]
+    won_before = is_won & (close.dt.normalize() < conv["created_day"]).to_numpy(dtype=bool)
+    won_late = is_won & (close >= end).to_numpy(dtype=bool)
     counts["won_before_lead_created_ignored"] = int(won_before.sum())
     counts["won_after_as_of_ignored"] = int((won_late & ~won_before).sum())
-    won = won_rows.loc[~won_before & ~won_late].groupby("lead_id")["close_date"].min()
+    won_ok = is_won & ~won_before & ~won_late & close.notna().to_numpy(dtype=bool)
+    won = _first_by(ci[won_ok], close.to_numpy(dtype="datetime64[ns]")[won_ok], n)
 
-    out = scope
-    for name, series in zip(MILESTONES, (touched, meeting, opportunity, won), strict=True):
-        col = _milestone_col(name)
-        out = out.merge(series.rename(col), left_on="lead_id", right_index=True, how="left")
-        out[col] = out[col].astype("datetime64[ns]")
-    out = out.reset_index(drop=True)
+    out = scope.reset_index(drop=True)
+    for name, values in zip(MILESTONES, (touched, meeting, opportunity, won), strict=True):
+        out[_milestone_col(name)] = values
 
     exclusions = pd.DataFrame(
         {
@@ -304,6 +326,7 @@ def follow_through(
     grain: str = "month",
     segment_by: str | None = None,
     min_cell_leads: int = 20,
+    milestones: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Cumulative share of each cohort reaching each milestone, k periods on.
 
@@ -321,6 +344,11 @@ def follow_through(
         ``None`` or ``""`` = no split.
     min_cell_leads : int, default 20
         Cohorts with fewer leads are flagged ``small_n``.
+    milestones : DataFrame, optional
+        A precomputed :func:`lead_milestones` table for the same ``as_of``,
+        e.g. from :func:`workbook.pushdown.lead_milestones` (activities
+        aggregated in a database). When given, ``leads``, ``activities`` and
+        ``opportunities`` are not read and may be None.
 
     Returns
     -------
@@ -334,7 +362,11 @@ def follow_through(
         cells are absent. Sorted by segment, cohort, milestone (funnel order),
         months_since.
     """
-    m = lead_milestones(leads, activities, opportunities, as_of=as_of)
+    m = (
+        lead_milestones(leads, activities, opportunities, as_of=as_of)
+        if milestones is None
+        else milestones
+    )
     return _follow_through(
         m, as_of=as_of, grain=grain, segment_by=segment_by, min_cell_leads=min_cell_leads
     )
