@@ -14,6 +14,7 @@ import pandas as pd
 
 from workbook import model
 from workbook.report import Card
+from workbook.validate import positions
 
 ROW_COUNT_COLUMNS = ["table", "rows", "optional", "date_column", "first_date", "last_date"]
 DATE_RANGE_COLUMNS = ["table", "column", "rows", "with_date", "missing", "first_date", "last_date"]
@@ -181,7 +182,8 @@ def referential_integrity(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         ):
             values = source[column].astype("string")
             has_value = values.notna()
-            known = values.isin(ref[target_column].astype("string").dropna().unique())
+            # Arrow hash lookup: Series.isin on Arrow strings took 25 s for 5M activities.
+            known = positions(values, ref[target_column].astype("string").dropna()) >= 0
             unknown = values[has_value & ~known]
             distinct = pd.Series(unknown.unique(), dtype="string").sort_values()
             n_value = int(has_value.sum())
