@@ -642,7 +642,7 @@ def duck_threshold_sweep(
     DataFrame
         Columns :data:`workbook.scoring.SWEEP_COLUMNS`.
     """
-    from workbook.scoring import SWEEP_COLUMNS, default_thresholds
+    from workbook.scoring import default_thresholds, sweep_from_counts
 
     src = _duckdb_source(source)
     asof = pd.Timestamp(as_of).normalize().date()
@@ -679,23 +679,7 @@ def duck_threshold_sweep(
     counts = counts.set_index("threshold").reindex(grid, fill_value=0)
     handed = counts["h"].to_numpy(dtype="int64")
     wins = counts["w"].to_numpy(dtype="int64")
-    base = n_wins / n if n else np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        win_rate = np.where(handed > 0, wins / np.maximum(handed, 1), np.nan)
-        out = pd.DataFrame(
-            {
-                "threshold": grid,
-                "handed_off": handed,
-                "wins": wins,
-                "win_rate": win_rate,
-                "share_of_wins": wins / n_wins if n_wins else np.full(len(grid), np.nan),
-                "lift": win_rate / base if base and not np.isnan(base) else np.nan,
-                "handed_off_per_month": handed / months if months else np.nan,
-                "share_handed_off": handed / n if n else np.nan,
-                "months": months,
-            }
-        )
-    return out[SWEEP_COLUMNS]
+    return sweep_from_counts(grid, handed, wins, n=n, n_wins=n_wins, months=months)
 
 
 # --------------------------------------------------------------------------- hierarchy

@@ -418,14 +418,39 @@ def threshold_sweep(
     handed = n - np.searchsorted(scores, grid, side="left")
     wins = n_wins - np.searchsorted(won_scores, grid, side="left")
     months = calendar_months(res["created_at"])
+    return sweep_from_counts(grid, handed, wins, n=n, n_wins=n_wins, months=months)
+
+
+def sweep_from_counts(grid, handed, wins, *, n: int, n_wins: int, months: int) -> pd.DataFrame:
+    """The threshold sweep table from its counts; the ratios are defined here once.
+
+    Parameters
+    ----------
+    grid, handed, wins : array-like
+        Thresholds, and per threshold the resolved leads and won leads with
+        score >= threshold.
+    n, n_wins : int
+        Resolved leads and won leads in the whole population.
+    months : int
+        Calendar months spanned by the resolved population (see
+        :func:`calendar_months`).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SWEEP_COLUMNS`, as documented in :func:`threshold_sweep`.
+    """
+    grid = np.asarray(grid, dtype="float64")
+    handed = np.asarray(handed, dtype="int64")
+    wins = np.asarray(wins, dtype="int64")
     base = n_wins / n if n else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         win_rate = np.where(handed > 0, wins / np.maximum(handed, 1), np.nan)
         out = pd.DataFrame(
             {
                 "threshold": grid,
-                "handed_off": handed.astype("int64"),
-                "wins": wins.astype("int64"),
+                "handed_off": handed,
+                "wins": wins,
                 "win_rate": win_rate,
                 "share_of_wins": wins / n_wins if n_wins else np.full(len(grid), np.nan),
                 "lift": win_rate / base if base and not np.isnan(base) else np.nan,
