@@ -597,6 +597,78 @@ def test_period_views_stacks_grains(crm):
     assert set(pv.loc[pv["grain"] == "year", "period"]) == {"2024"}
 
 
+# -- precomputed milestones (milestones=) ------------------------------------------
+_WITH_MILESTONES = {
+    "follow_through": lambda t, **kw: co.follow_through(*t, as_of=AS_OF, **kw),
+    "follow_through_quarter_by_source": lambda t, **kw: co.follow_through(
+        *t, as_of=AS_OF, grain="quarter", segment_by="source", min_cell_leads=2, **kw
+    ),
+    "time_to_event": lambda t, **kw: co.time_to_event(*t, as_of=AS_OF, **kw),
+    "time_to_event_by_cohort": lambda t, **kw: co.time_to_event(
+        *t, as_of=AS_OF, by="cohort", grain="month", events=("touched", "meeting"), **kw
+    ),
+    "time_to_event_summary": lambda t, **kw: co.time_to_event_summary(
+        *t, as_of=AS_OF, horizon_days=30, **kw
+    ),
+    "period_vs_cohort": lambda t, **kw: co.period_vs_cohort(*t, as_of=AS_OF, **kw),
+    "period_vs_cohort_by_owner": lambda t, **kw: co.period_vs_cohort(
+        *t, as_of=AS_OF, grain="quarter", segment_by="owner_id", **kw
+    ),
+    "period_views": lambda t, **kw: co.period_views(*t, as_of=AS_OF, **kw),
+    "period_views_by_source": lambda t, **kw: co.period_views(
+        *t, as_of=AS_OF, segment_by="source", **kw
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(_WITH_MILESTONES))
+def test_precomputed_milestones_give_the_same_frame(crm, name):
+    fn = _WITH_MILESTONES[name]
+    milestones = co.lead_milestones(*crm, as_of=AS_OF)
+    before = milestones.copy()
+    expected = fn(crm)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(fn(crm, milestones=milestones), expected)
+    # The tables are not read when milestones are given ...
+    pd.testing.assert_frame_equal(fn((None, None, None), milestones=milestones), expected)
+    # ... and the given table is not modified.
+    pd.testing.assert_frame_equal(milestones, before)
+
+
+def test_precomputed_milestones_are_used_not_recomputed(crm):
+    # Two meetings by hand: L1 (Feb 10, via O1) and L3 (Mar 2). Blank L3's in the
+    # given table and only L1's is counted, so the table was used as given.
+    milestones = co.lead_milestones(*crm, as_of=AS_OF)
+    assert (
+        co.period_vs_cohort(*crm, as_of=AS_OF).query("milestone == 'meeting'")["count"].sum() == 2
+    )
+    edited = milestones.assign(
+        meeting_at=milestones["meeting_at"].where(milestones["lead_id"] != "L3")
+    )
+    pv = co.period_vs_cohort(*crm, as_of=AS_OF, milestones=edited)
+    meetings = pv.loc[pv["milestone"] == "meeting"]
+    assert meetings[["period", "cohort", "count"]].values.tolist() == [["2024-02", "2024-01", 1]]
+    views = co.period_views(*crm, as_of=AS_OF, milestones=edited)
+    assert views.loc[views["milestone"] == "meeting"].groupby("grain")["count"].sum().to_dict() == {
+        "month": 1,
+        "quarter": 1,
+        "year": 1,
+    }
+    ft = co.follow_through(*crm, as_of=AS_OF, milestones=edited)
+    assert _cells(ft, "meeting", cohort="2024-02") == [0, 0]
+    summary = co.time_to_event_summary(
+        *crm, as_of=AS_OF, by="source", events=("meeting",), milestones=edited
+    )
+    assert summary.set_index("group")["events"].to_dict() == {"(blank)": 0, "event": 0, "web": 1}
+
+
+def test_lead_milestones_with_exclusions_is_both_tables(crm):
+    milestones, exclusions = co.lead_milestones_with_exclusions(*crm, as_of=AS_OF)
+    pd.testing.assert_frame_equal(milestones, co.lead_milestones(*crm, as_of=AS_OF))
+    pd.testing.assert_frame_equal(exclusions, co.milestone_exclusions(*crm, as_of=AS_OF))
+    assert sorted(milestones["lead_id"]) == ["L1", "L2", "L3", "L4", "L6"]
+
+
 # -- end to end on the bundled sample (one CLI run of every report) -------------
 def _sample_tables():
     import workbook

@@ -277,6 +277,32 @@ def lead_milestones(
     return _build_milestones(leads, activities, opportunities, as_of=as_of)[0]
 
 
+def lead_milestones_with_exclusions(
+    leads: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    as_of,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`lead_milestones` and :func:`milestone_exclusions` from one pass.
+
+    Returns
+    -------
+    tuple of DataFrame
+        ``(milestones, exclusions)``, equal to ``lead_milestones(...)`` and
+        ``milestone_exclusions(...)`` with the same arguments, computed once.
+        Pass ``milestones`` as ``milestones=`` to the other cohort functions.
+    """
+    return _build_milestones(leads, activities, opportunities, as_of=as_of)
+
+
+def _milestones(milestones, leads, activities, opportunities, *, as_of) -> pd.DataFrame:
+    """The given milestone table, or :func:`lead_milestones` when it is None."""
+    if milestones is not None:
+        return milestones
+    return lead_milestones(leads, activities, opportunities, as_of=as_of)
+
+
 def milestone_exclusions(
     leads: pd.DataFrame,
     activities: pd.DataFrame,
@@ -345,10 +371,12 @@ def follow_through(
     min_cell_leads : int, default 20
         Cohorts with fewer leads are flagged ``small_n``.
     milestones : DataFrame, optional
-        A precomputed :func:`lead_milestones` table for the same ``as_of``,
-        e.g. from :func:`workbook.pushdown.lead_milestones` (activities
-        aggregated in a database). When given, ``leads``, ``activities`` and
-        ``opportunities`` are not read and may be None.
+        A precomputed :func:`lead_milestones` table for the same ``as_of``
+        (compute it once and pass it to every cohort function), e.g. from
+        :func:`workbook.pushdown.lead_milestones` (activities aggregated in a
+        database). When given, it is used as is and ``leads``,
+        ``activities`` and ``opportunities`` are not read (they may be None);
+        the result is the same as without it.
 
     Returns
     -------
@@ -362,11 +390,7 @@ def follow_through(
         cells are absent. Sorted by segment, cohort, milestone (funnel order),
         months_since.
     """
-    m = (
-        lead_milestones(leads, activities, opportunities, as_of=as_of)
-        if milestones is None
-        else milestones
-    )
+    m = _milestones(milestones, leads, activities, opportunities, as_of=as_of)
     return _follow_through(
         m, as_of=as_of, grain=grain, segment_by=segment_by, min_cell_leads=min_cell_leads
     )
@@ -532,6 +556,7 @@ def time_to_event(
     by: str = "source",
     grain: str = "quarter",
     events: Sequence[str] = ("opportunity", "won"),
+    milestones: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Kaplan-Meier curves of days from lead creation to a milestone.
 
@@ -555,6 +580,11 @@ def time_to_event(
         Used when ``by="cohort"``.
     events : sequence of str
         Milestones to model (default opportunity and won).
+    milestones : DataFrame, optional
+        A precomputed :func:`lead_milestones` table for the same ``as_of``
+        (compute it once and pass it to every cohort function). When given,
+        it is used as is and ``leads``, ``activities`` and ``opportunities``
+        are not read (they may be None); the result is the same as without it.
 
     Returns
     -------
@@ -567,7 +597,7 @@ def time_to_event(
         curve ends). A curve starts at (0, 1); groups with no event have no
         rows here but appear in :func:`time_to_event_summary`.
     """
-    m = lead_milestones(leads, activities, opportunities, as_of=as_of)
+    m = _milestones(milestones, leads, activities, opportunities, as_of=as_of)
     return _km(m, as_of=as_of, by=by, grain=grain, events=events, horizon_days=90)[0]
 
 
@@ -581,10 +611,23 @@ def time_to_event_summary(
     grain: str = "quarter",
     events: Sequence[str] = ("opportunity", "won"),
     horizon_days: int = 90,
+    milestones: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (event, group): size, events, median time and reach by a horizon.
 
     Same durations and groups as :func:`time_to_event`.
+
+    Parameters
+    ----------
+    leads, activities, opportunities, as_of, by, grain, events
+        As in :func:`time_to_event`.
+    horizon_days : int, default 90
+        Horizon of ``reached_by_horizon``, in days after creation.
+    milestones : DataFrame, optional
+        A precomputed :func:`lead_milestones` table for the same ``as_of``
+        (compute it once and pass it to every cohort function). When given,
+        it is used as is and ``leads``, ``activities`` and ``opportunities``
+        are not read (they may be None); the result is the same as without it.
 
     Returns
     -------
@@ -598,7 +641,7 @@ def time_to_event_summary(
         days of creation (NaN when the group's longest follow-up is shorter
         than the horizon).
     """
-    m = lead_milestones(leads, activities, opportunities, as_of=as_of)
+    m = _milestones(milestones, leads, activities, opportunities, as_of=as_of)
     return _km(m, as_of=as_of, by=by, grain=grain, events=events, horizon_days=horizon_days)[1]
 
 
@@ -763,6 +806,7 @@ def period_vs_cohort(
     as_of,
     grain: str = "month",
     segment_by: str | None = None,
+    milestones: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Milestones counted by the period they happened in, split by lead cohort.
 
@@ -772,6 +816,23 @@ def period_vs_cohort(
     result came from leads acquired in earlier periods. Milestone dates
     follow :func:`lead_milestones` (first occurrence per lead, within the
     lead's lifetime and on or before ``as_of``).
+
+    Parameters
+    ----------
+    leads, activities, opportunities : DataFrame
+        Canonical tables.
+    as_of : date-like
+        Observation end day, inclusive.
+    grain : {"month", "quarter", "year"}
+        Calendar period of periods and cohorts.
+    segment_by : str or None
+        A ``leads`` column; adds its value as column ``segment`` (blank
+        values ``"(blank)"``). ``None`` or ``""`` = no split.
+    milestones : DataFrame, optional
+        A precomputed :func:`lead_milestones` table for the same ``as_of``
+        (compute it once and pass it to every cohort function). When given,
+        it is used as is and ``leads``, ``activities`` and ``opportunities``
+        are not read (they may be None); the result is the same as without it.
 
     Returns
     -------
@@ -789,7 +850,7 @@ def period_vs_cohort(
         milestone (funnel order), cohort.
     """
     freq = _freq(grain)
-    m = lead_milestones(leads, activities, opportunities, as_of=as_of)
+    m = _milestones(milestones, leads, activities, opportunities, as_of=as_of)
     seg = _segment_values(m, segment_by)
     ev = _long_events(m)
     c = _ordinals(m["created_at"], freq).astype("int64")
@@ -838,11 +899,29 @@ def period_views(
     as_of,
     grains: Sequence[str] = ("month", "quarter", "year"),
     segment_by: str | None = None,
+    milestones: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """:func:`period_vs_cohort` at several grains, stacked (the ``grain`` column tells them apart)."""
+    """:func:`period_vs_cohort` at several grains, stacked (the ``grain`` column tells them apart).
+
+    The milestone table is computed once (or taken from ``milestones``) and
+    shared by every grain.
+
+    Parameters
+    ----------
+    leads, activities, opportunities, as_of, segment_by
+        As in :func:`period_vs_cohort`.
+    grains : sequence of str, default ("month", "quarter", "year")
+        Grains to stack, in this order.
+    milestones : DataFrame, optional
+        A precomputed :func:`lead_milestones` table for the same ``as_of``
+        (compute it once and pass it to every cohort function). When given,
+        it is used as is and ``leads``, ``activities`` and ``opportunities``
+        are not read (they may be None); the result is the same as without it.
+    """
+    m = _milestones(milestones, leads, activities, opportunities, as_of=as_of)
     frames = [
         period_vs_cohort(
-            leads, activities, opportunities, as_of=as_of, grain=g, segment_by=segment_by
+            None, None, None, as_of=as_of, grain=g, segment_by=segment_by, milestones=m
         )
         for g in grains
     ]
@@ -1195,6 +1274,7 @@ __all__ = [
     "follow_through",
     "handoff_followup",
     "lead_milestones",
+    "lead_milestones_with_exclusions",
     "milestone_exclusions",
     "not_followed_up",
     "age_band",

@@ -25,6 +25,7 @@ def explorer(
     segments: Sequence[str] = ("", "source", "owner_id"),
     periods: int = 3,
     min_cell_leads: int = 20,
+    milestones: pd.DataFrame | None = None,
 ):
     """Pick the grain, milestone, segment and equal-age period; redraw the charts.
 
@@ -32,6 +33,11 @@ def explorer(
     comparison, both from :func:`workbook.cohorts.follow_through` with the
     chosen settings. Returns an ``ipywidgets.interactive``; the notebook
     displays it only in a live kernel.
+
+    ``milestones`` is an optional precomputed
+    :func:`workbook.cohorts.lead_milestones` table for the same ``as_of``;
+    when given, every update reuses it instead of recomputing the milestones
+    from ``leads``, ``activities`` and ``opportunities`` (same charts).
     """
     options = [("none", "")] + [(s, s) for s in segments if s and s in leads.columns]
 
@@ -44,6 +50,7 @@ def explorer(
             grain=grain,
             segment_by=segment_by or None,
             min_cell_leads=min_cell_leads,
+            milestones=milestones,
         )
         for fig in (
             cohort_plots.follow_through_heatmap(table, milestone=milestone),
