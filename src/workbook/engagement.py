@@ -96,8 +96,8 @@ LEVEL_COLUMNS = [
     "open_opportunities",
 ]
 
-#: Columns of :func:`opportunity_effectiveness`.
-EFFECTIVENESS_COLUMNS = [
+#: Opportunity fields carried into :func:`opportunity_effectiveness`.
+OPPORTUNITY_FIELDS = [
     "opportunity_id",
     "account_id",
     "owner_id",
@@ -106,6 +106,11 @@ EFFECTIVENESS_COLUMNS = [
     "probability",
     "created_at",
     "close_date",
+]
+
+#: Columns of :func:`opportunity_effectiveness`.
+EFFECTIVENESS_COLUMNS = [
+    *OPPORTUNITY_FIELDS,
     "age_days",
     "activities",
     "meetings",
@@ -721,18 +726,7 @@ def opportunity_effectiveness(
     later = _closed_after(opportunities, as_of=as_of)[is_open]
     opps = opportunities.loc[is_open].reset_index(drop=True)
     stats = _opp_activity_stats(activities, opps, np.full(len(opps), end))
-    out = opps.reindex(
-        columns=[
-            "opportunity_id",
-            "account_id",
-            "owner_id",
-            "stage",
-            "amount",
-            "probability",
-            "created_at",
-            "close_date",
-        ]
-    )
+    out = opps.reindex(columns=OPPORTUNITY_FIELDS)
     out["probability"] = out["probability"].astype("float64").where(~later)
     out["age_days"] = ((day - out["created_at"].dt.normalize()) / _DAY).astype("int64")
     out["activities"] = stats["activities"].to_numpy()
