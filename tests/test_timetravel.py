@@ -218,7 +218,12 @@ def test_input_unchanged(tiny):
 
 @pytest.mark.parametrize(
     "cut",
-    ["2024-03-10", dt.date(2024, 3, 10), pd.Timestamp("2024-03-10 08:30"), dt.datetime(2024, 3, 10)],
+    [
+        "2024-03-10",
+        dt.date(2024, 3, 10),
+        pd.Timestamp("2024-03-10 08:30"),
+        dt.datetime(2024, 3, 10),
+    ],
 )
 def test_boundary(cut):
     crm = crm_from(
@@ -312,9 +317,7 @@ def _ref(prefix):
 @st.composite
 def random_crm(draw):
     n_acc, n_lead, n_opp = (draw(st.integers(0, 4)) for _ in range(3))
-    accounts = [
-        _acc(f"A{i}", draw(stamps), parent=draw(_ref("A"))) for i in range(1, n_acc + 1)
-    ]
+    accounts = [_acc(f"A{i}", draw(stamps), parent=draw(_ref("A"))) for i in range(1, n_acc + 1)]
     leads = [
         _lead(
             f"L{i}",
