@@ -165,3 +165,18 @@ def test_small_groups_are_not_named():
     assert res.sentence.startswith("Rates differ between groups")
     named = name_extremes(groups, group_col="g", successes_col="s", trials_col="t", min_trials=5)
     assert named.worst == ["a"]
+
+
+def test_no_signal_false_naming_rate_is_small():
+    # 200 seeds of 20 equal-rate groups: naming needs p < 0.05 AND a group outside
+    # the 99.8% limits, so false names must be rarer than the 5% test level.
+    named = sum(
+        bool(res.best or res.worst)
+        for res in (
+            name_extremes(_groups([0.3] * 20, [150] * 20, seed=seed), **COLS) for seed in range(200)
+        )
+    )
+    assert named / 200 < 0.05
+
+
+COLS = {"group_col": "rep", "successes_col": "won", "trials_col": "deals"}
