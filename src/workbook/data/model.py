@@ -290,6 +290,12 @@ class CrmData:
     def row_counts(self) -> dict[str, int]:
         return {name: len(df) for name, df in self.tables.items()}
 
+    def as_known_at(self, cut) -> CrmData:
+        """The CRM as known at the end of day ``cut``; see :func:`workbook.timetravel.as_known_at`."""
+        from workbook.timetravel import as_known_at  # local: timetravel imports model
+
+        return as_known_at(self, cut)
+
 
 def empty_table(name: str) -> pd.DataFrame:
     """An empty DataFrame with the canonical columns and dtypes of ``name``."""
