@@ -8,7 +8,9 @@ from workbook.core.calendar import (
     as_of_end,
     day,
     in_window,
+    last_month_end_before,
     month_end_cut,
+    month_end_cuts,
     on_or_before,
     window_start,
 )
@@ -54,5 +56,32 @@ def test_month_end_cut(as_of, k, cut):
 
 
 def test_month_end_cut_needs_a_positive_offset():
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match=">= 1"):
         month_end_cut("2026-06-30", 0)
+
+
+def test_month_end_cuts():
+    assert month_end_cuts("2026-06-30", [3]) == [pd.Timestamp("2026-03-31")]
+    assert month_end_cuts("2026-06-10", [1]) == [pd.Timestamp("2026-05-31")]
+    # order kept; year boundary; February of a leap year
+    assert month_end_cuts(pd.Timestamp("2024-03-15 10:00"), [1, 3, 12]) == [
+        pd.Timestamp("2024-02-29"),
+        pd.Timestamp("2023-12-31"),
+        pd.Timestamp("2023-03-31"),
+    ]
+    for bad in ([0], [1, -1], [1.5]):
+        with pytest.raises(ValueError):
+            month_end_cuts("2026-06-30", bad)
+
+
+def test_last_month_end_before():
+    # 2026-06-30 - 90 days = 2026-04-01 -> the month-end before it, 2026-03-31 (91 days back)
+    assert last_month_end_before("2026-06-30", 90) == pd.Timestamp("2026-03-31")
+    # 2026-06-30 - 91 days = 2026-03-31, itself a month-end
+    assert last_month_end_before("2026-06-30", 91) == pd.Timestamp("2026-03-31")
+    # 2026-06-28 - 90 days = 2026-03-30 -> 2026-02-28
+    assert last_month_end_before("2026-06-28", 90) == pd.Timestamp("2026-02-28")
+    assert last_month_end_before("2026-06-30", 0) == pd.Timestamp("2026-06-30")
+    assert last_month_end_before("2026-06-29 18:00", 0) == pd.Timestamp("2026-05-31")
+    with pytest.raises(ValueError):
+        last_month_end_before("2026-06-30", -1)

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 __all__ = [
@@ -22,7 +24,9 @@ __all__ = [
     "day",
     "days",
     "in_window",
+    "last_month_end_before",
     "month_end_cut",
+    "month_end_cuts",
     "on_or_before",
     "window_start",
 ]
@@ -94,7 +98,75 @@ def month_end_cut(as_of, months: int) -> pd.Timestamp:
     >>> month_end_cut("2026-06-10", 1)
     Timestamp('2026-05-31 00:00:00')
     """
-    if int(months) < 1:
-        raise ValueError(f"months must be at least 1, got {months!r}")
-    period = day(as_of).to_period("M") - int(months)
-    return period.to_timestamp(how="end").normalize()
+    return month_end_cuts(as_of, [months])[0]
+
+
+def month_end_cuts(as_of, months: Sequence[int]) -> list[pd.Timestamp]:
+    """Month-end cut dates, ``k`` whole months before the month of ``as_of``.
+
+    Cut ``k`` is the last day of the calendar month ``k`` months before the
+    month containing ``as_of``, at midnight. For ``as_of`` 2026-06-30, ``k=3``
+    gives 2026-03-31; for ``as_of`` 2026-06-10, ``k=1`` gives 2026-05-31. Every
+    cut is therefore strictly before ``as_of``'s month.
+
+    Parameters
+    ----------
+    as_of : date-like
+        The observation end.
+    months : sequence of int
+        Each ``k >= 1``; order is kept.
+
+    Returns
+    -------
+    list of Timestamp
+
+    Raises
+    ------
+    ValueError
+        Some ``k < 1`` (the end of ``as_of``'s own month may be after ``as_of``).
+    """
+    bad = [k for k in months if int(k) != k or k < 1]
+    if bad:
+        raise ValueError(f"months must be whole numbers >= 1, got {bad}")
+    month = pd.Timestamp(as_of).to_period("M")
+    return [(month - int(k)).end_time.normalize() for k in months]
+
+
+def last_month_end_before(as_of, days: int) -> pd.Timestamp:
+    """The latest calendar month-end at least ``days`` days before ``as_of``.
+
+    The result ``m`` is the last day of a month with
+    ``as_of.normalize() - m >= days`` days, and no later month-end satisfies
+    that. Used as "cut = the last month-end at least ``horizon_days`` before
+    ``as_of``", so every lead known at the cut has had ``horizon_days`` to
+    convert by ``as_of``. With ``days=0`` and ``as_of`` a month-end, it is
+    ``as_of`` itself.
+
+    Parameters
+    ----------
+    as_of : date-like
+    days : int
+        ``>= 0``.
+
+    Returns
+    -------
+    Timestamp
+        At midnight.
+
+    Examples
+    --------
+    >>> last_month_end_before("2026-06-30", 90)
+    Timestamp('2026-03-31 00:00:00')
+    >>> last_month_end_before("2026-06-30", 91)
+    Timestamp('2026-03-31 00:00:00')
+    >>> last_month_end_before("2026-06-29", 90)
+    Timestamp('2026-03-31 00:00:00')
+    >>> last_month_end_before("2026-06-28", 90)
+    Timestamp('2026-02-28 00:00:00')
+    """
+    if days < 0:
+        raise ValueError(f"days must be >= 0, got {days}")
+    latest = pd.Timestamp(as_of).normalize() - pd.Timedelta(days=int(days))
+    if latest.is_month_end:
+        return latest
+    return (latest.to_period("M") - 1).end_time.normalize()

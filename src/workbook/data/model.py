@@ -291,8 +291,8 @@ class CrmData:
         return {name: len(df) for name, df in self.tables.items()}
 
     def as_known_at(self, cut) -> CrmData:
-        """The CRM as known at the end of day ``cut``; see :func:`workbook.timetravel.as_known_at`."""
-        from workbook.timetravel import as_known_at  # local: timetravel imports model
+        """The CRM as known at the end of day ``cut``; see :func:`workbook.data.timetravel.as_known_at`."""
+        from workbook.data.timetravel import as_known_at  # local: timetravel imports model
 
         return as_known_at(self, cut)
 

@@ -1,4 +1,4 @@
-"""Tests for workbook.timetravel: as_known_at and the cut-date helpers.
+"""Tests for workbook.data.timetravel: as_known_at and the cut-date helpers.
 
 The hand-built CRM below (cut 2024-03-10) has one row per rule; the comment on
 each row says what the rule makes of it.
@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workbook
-from workbook import model
-from workbook.io import coerce_table
-from workbook.timetravel import as_known_at, last_month_end_before, month_end_cuts
+from workbook.data import model
+from workbook.data.io import coerce_table
+from workbook.data.timetravel import as_known_at
 
 CUT = "2024-03-10"
 NA = None
@@ -243,33 +243,6 @@ def test_cut_after_as_of_raises(tiny):
     with pytest.raises(ValueError, match="only go back"):
         tiny.as_known_at("2024-07-01")
     assert tiny.as_known_at("2024-06-30").as_of == pd.Timestamp("2024-06-30")
-
-
-def test_month_end_cuts():
-    assert month_end_cuts("2026-06-30", [3]) == [pd.Timestamp("2026-03-31")]
-    assert month_end_cuts("2026-06-10", [1]) == [pd.Timestamp("2026-05-31")]
-    # order kept; year boundary; February of a leap year
-    assert month_end_cuts(pd.Timestamp("2024-03-15 10:00"), [1, 3, 12]) == [
-        pd.Timestamp("2024-02-29"),
-        pd.Timestamp("2023-12-31"),
-        pd.Timestamp("2023-03-31"),
-    ]
-    for bad in ([0], [1, -1], [1.5]):
-        with pytest.raises(ValueError):
-            month_end_cuts("2026-06-30", bad)
-
-
-def test_last_month_end_before():
-    # 2026-06-30 - 90 days = 2026-04-01 -> the month-end before it, 2026-03-31 (91 days back)
-    assert last_month_end_before("2026-06-30", 90) == pd.Timestamp("2026-03-31")
-    # 2026-06-30 - 91 days = 2026-03-31, itself a month-end
-    assert last_month_end_before("2026-06-30", 91) == pd.Timestamp("2026-03-31")
-    # 2026-06-28 - 90 days = 2026-03-30 -> 2026-02-28
-    assert last_month_end_before("2026-06-28", 90) == pd.Timestamp("2026-02-28")
-    assert last_month_end_before("2026-06-30", 0) == pd.Timestamp("2026-06-30")
-    assert last_month_end_before("2026-06-29 18:00", 0) == pd.Timestamp("2026-05-31")
-    with pytest.raises(ValueError):
-        last_month_end_before("2026-06-30", -1)
 
 
 def test_bundled_sample_has_no_future_events():

@@ -1,4 +1,4 @@
-"""Tests for workbook.noise: funnel limits, heterogeneity test, naming extremes."""
+"""Tests for workbook.core.noise: funnel limits, heterogeneity test, naming extremes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from workbook.noise import (
+from workbook.core.noise import (
     MONTE_CARLO_DRAWS,
     funnel_limits,
     heterogeneity_test,

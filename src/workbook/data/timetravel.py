@@ -3,21 +3,21 @@
 :func:`as_known_at` rebuilds what a CRM export taken at the end of day ``cut``
 would have held, as far as the current export allows, for out-of-time checks
 (fit on what was known at ``cut``, score what happened after). The cut-date
-helpers :func:`month_end_cuts` and :func:`last_month_end_before` choose cuts
+helpers :func:`workbook.core.calendar.month_end_cuts` and
+:func:`workbook.core.calendar.last_month_end_before` choose cuts
 on month-ends. ``docs/time_travel.md`` documents the same rules for users.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from workbook import model
-from workbook.links import as_of_end
-from workbook.validate import positions
+from workbook.core.calendar import as_of_end
+from workbook.data import model
+from workbook.data.validate import positions
 
 #: Lead columns blanked together when a conversion had not happened by the cut.
 CONVERTED_COLUMNS = ("converted_at", "converted_account_id", "converted_opportunity_id")
@@ -34,7 +34,7 @@ def as_known_at(crm: model.CrmData, cut) -> model.CrmData:
 
     Day rule: ``cut`` is a calendar day and is inclusive. A row is "after the
     cut" when its date is on or after midnight following ``cut``
-    (``date >= as_of_end(cut)``, see :func:`workbook.links.as_of_end`), so a
+    (``date >= as_of_end(cut)``, see :func:`workbook.core.links.as_of_end`), so a
     row stamped 15:00 on the ``cut`` day is kept and one at 00:00 the next day
     is dropped. Blank dates are never "after the cut".
 
@@ -224,74 +224,3 @@ def _refers_to(values: pd.Series, ids: pd.Series) -> np.ndarray:
     if len(ids) == 0 or len(values) == 0:
         return np.zeros(len(values), dtype=bool)
     return positions(values, ids.dropna()) >= 0
-
-
-def month_end_cuts(as_of, months: Sequence[int]) -> list[pd.Timestamp]:
-    """Month-end cut dates, ``k`` whole months before the month of ``as_of``.
-
-    Cut ``k`` is the last day of the calendar month ``k`` months before the
-    month containing ``as_of``, at midnight. For ``as_of`` 2026-06-30, ``k=3``
-    gives 2026-03-31; for ``as_of`` 2026-06-10, ``k=1`` gives 2026-05-31. Every
-    cut is therefore strictly before ``as_of``'s month.
-
-    Parameters
-    ----------
-    as_of : date-like
-        The observation end.
-    months : sequence of int
-        Each ``k >= 1``; order is kept.
-
-    Returns
-    -------
-    list of Timestamp
-
-    Raises
-    ------
-    ValueError
-        Some ``k < 1`` (the end of ``as_of``'s own month may be after ``as_of``).
-    """
-    bad = [k for k in months if int(k) != k or k < 1]
-    if bad:
-        raise ValueError(f"months must be whole numbers >= 1, got {bad}")
-    month = pd.Timestamp(as_of).to_period("M")
-    return [(month - int(k)).end_time.normalize() for k in months]
-
-
-def last_month_end_before(as_of, days: int) -> pd.Timestamp:
-    """The latest calendar month-end at least ``days`` days before ``as_of``.
-
-    The result ``m`` is the last day of a month with
-    ``as_of.normalize() - m >= days`` days, and no later month-end satisfies
-    that. Used as "cut = the last month-end at least ``horizon_days`` before
-    ``as_of``", so every lead known at the cut has had ``horizon_days`` to
-    convert by ``as_of``. With ``days=0`` and ``as_of`` a month-end, it is
-    ``as_of`` itself.
-
-    Parameters
-    ----------
-    as_of : date-like
-    days : int
-        ``>= 0``.
-
-    Returns
-    -------
-    Timestamp
-        At midnight.
-
-    Examples
-    --------
-    >>> last_month_end_before("2026-06-30", 90)
-    Timestamp('2026-03-31 00:00:00')
-    >>> last_month_end_before("2026-06-30", 91)
-    Timestamp('2026-03-31 00:00:00')
-    >>> last_month_end_before("2026-06-29", 90)
-    Timestamp('2026-03-31 00:00:00')
-    >>> last_month_end_before("2026-06-28", 90)
-    Timestamp('2026-02-28 00:00:00')
-    """
-    if days < 0:
-        raise ValueError(f"days must be >= 0, got {days}")
-    latest = pd.Timestamp(as_of).normalize() - pd.Timedelta(days=int(days))
-    if latest.is_month_end:
-        return latest
-    return (latest.to_period("M") - 1).end_time.normalize()
