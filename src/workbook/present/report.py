@@ -114,6 +114,11 @@ class Report:
         self.exports.append(path.name)
         return path
 
+    def export_results(self, results) -> list[Path]:
+        """Write every table of ``results.exports()`` (a report's ``Results``) as CSV."""
+        written = [self.export(frame, stem) for stem, frame in results.exports().items()]
+        return [p for p in written if p is not None]
+
     def write_summary(self, figures: Mapping[str, object] | None = None) -> Path | None:
         """Write ``OUT/<name>/summary.json``.
 
