@@ -1,15 +1,14 @@
 """Tests for workbook.core.results: the shape every report's Results shares."""
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 import pandas as pd
 
-from workbook.core.results import ReportResults, table
+from workbook.core.results import ReportResults, results_class, table
 from workbook.core.text import Card
 
 
-@dataclass(kw_only=True)
+@results_class
 class DemoResults(ReportResults):
     report: ClassVar[str] = "demo"
     title: ClassVar[str] = "Demo <report>"

@@ -27,7 +27,7 @@ import pandas as pd
 
 from workbook.core.text import Card
 
-__all__ = ["ReportResults", "table"]
+__all__ = ["ReportResults", "results_class", "table"]
 
 
 def table(doc: str, *, stem: str | None = None, export: bool = True) -> Any:
@@ -49,7 +49,16 @@ def table(doc: str, *, stem: str | None = None, export: bool = True) -> Any:
     )
 
 
-@dataclass(kw_only=True)
+def results_class(cls):
+    """Make ``cls`` a ``Results`` dataclass: keyword-only, with the base's repr, no ``==``.
+
+    Use it instead of ``@dataclass`` on every report's ``Results`` (tables are
+    DataFrames, so a generated ``__eq__`` or ``__repr__`` would be useless).
+    """
+    return dataclass(kw_only=True, repr=False, eq=False)(cls)
+
+
+@dataclass(kw_only=True, repr=False, eq=False)
 class ReportResults:
     """Base of every report's ``Results`` (see the module docstring)."""
 
