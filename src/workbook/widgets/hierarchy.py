@@ -4,32 +4,38 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import display
 
 from workbook.analyses import hierarchy
+from workbook.core.checks import require_crm
 from workbook.plots import hierarchy as hierarchy_plots
 from workbook.present.report import table_html
 
 
-def explorer(
-    accounts: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    *,
-    as_of,
-    tree: pd.DataFrame,
-    top_n: int = 10,
-    period_start="",
-    period_end="",
-):
+def explorer(crm, res: hierarchy.Results):
     """A top-N slider and a period picker over the naive vs corrected ranking.
 
-    For the chosen period (both ends inclusive; see
-    :func:`workbook.analyses.hierarchy.resolve_period`) and N it redraws
+    Starts from the run's period (``res.period``) and ``res.params.top_n``;
+    for the chosen period (both ends inclusive) and N it recomputes
+    :func:`workbook.analyses.hierarchy.top_customers` and
+    :func:`~workbook.analyses.hierarchy.naive_top` with the run's tree
+    (``res.tree``) and redraws
     :func:`workbook.plots.hierarchy.rank_shift_chart` and the corrected top-N
     table (escaped).
+
+    Parameters
+    ----------
+    crm : CrmData
+        The data ``res`` was computed from (``accounts``, ``opportunities``).
+    res : Results
+        Output of :func:`workbook.analyses.hierarchy.run`.
     """
-    start, end = hierarchy.resolve_period(as_of, period_start, period_end)
+    require_crm(crm)
+    if not isinstance(res, hierarchy.Results):
+        raise TypeError(
+            f"res must be a workbook.analyses.hierarchy.Results, got {type(res).__name__}"
+        )
+    accounts, opportunities, tree = crm.accounts, crm.opportunities, res.tree
 
     def show(top_n, start_date, end_date):
         if start_date is None or end_date is None or start_date > end_date:
@@ -49,8 +55,13 @@ def explorer(
     return widgets.interactive(
         show,
         top_n=widgets.IntSlider(
-            value=int(top_n), min=3, max=30, step=1, description="Top N", continuous_update=False
+            value=int(res.params.top_n),
+            min=3,
+            max=30,
+            step=1,
+            description="Top N",
+            continuous_update=False,
         ),
-        start_date=widgets.DatePicker(value=start.date(), description="From"),
-        end_date=widgets.DatePicker(value=end.date(), description="To"),
+        start_date=widgets.DatePicker(value=res.period.start.date(), description="From"),
+        end_date=widgets.DatePicker(value=res.period.end.date(), description="To"),
     )

@@ -1,0 +1,160 @@
+"""The hierarchy report in one call: ``run(crm, params) -> Results``."""
+
+from __future__ import annotations
+
+from workbook.analyses.hierarchy.discounts import (
+    discount_basis,
+    discount_outliers,
+    exclusions,
+    sibling_discount_members,
+    sibling_discounts,
+)
+from workbook.analyses.hierarchy.faults import hierarchy_faults
+from workbook.analyses.hierarchy.narrative import (
+    headline_cards,
+    summary_figures,
+    summary_sentences,
+)
+from workbook.analyses.hierarchy.ownership import split_ownership
+from workbook.analyses.hierarchy.params import Params
+from workbook.analyses.hierarchy.period import resolve_period
+from workbook.analyses.hierarchy.ranking import (
+    concentration,
+    naive_top,
+    rank_shift,
+    top_customers,
+)
+from workbook.analyses.hierarchy.results import Results
+from workbook.analyses.hierarchy.revenue import revenue_basis
+from workbook.analyses.hierarchy.stability import stability
+from workbook.core.checks import require_crm
+from workbook.core.families import ultimate_parents
+
+__all__ = ["run"]
+
+
+def run(crm, params: Params | None = None, **overrides) -> Results:
+    """Rank customers by corporate family and build every table of the report.
+
+    Parameters
+    ----------
+    crm : CrmData
+        From :func:`workbook.load`; uses ``accounts``, ``opportunities``,
+        ``purchases``, ``products`` and, when present, ``users``. The
+        observation end is ``crm.as_of``.
+    params : Params, optional
+        The report's parameters; ``Params()`` (the defaults) when omitted.
+    **overrides
+        Parameter values replacing those of ``params`` (checked like
+        ``Params``), e.g. ``run(crm, top_n=5)``.
+
+    Returns
+    -------
+    Results
+        Every table (``top_customers``, ``naive_top``, ``rank_shift``,
+        ``concentration``, ``stability``, ``discount_spread``,
+        ``discount_members``, ``discount_outliers``, ``split_ownership``,
+        ``hierarchy_issues``, ``exclusions``, ``tree``), the resolved
+        ``period``, the figures of ``summary.json``, the summary sentences and
+        the headline cards.
+
+    Raises
+    ------
+    TypeError
+        ``crm`` is not a ``CrmData`` or ``params`` not a :class:`Params`.
+    ParamError
+        An override is not a parameter or not allowed.
+    ValueError
+        The resolved period starts after it ends.
+
+    Examples
+    --------
+    >>> import workbook
+    >>> from workbook.analyses import hierarchy
+    >>> res = hierarchy.run(workbook.load(), top_n=5)
+    >>> res.top_customers.head()  # doctest: +SKIP
+    """
+    require_crm(crm)
+    params = Params.resolve(params, overrides)
+    tree = ultimate_parents(crm.accounts)
+    period = resolve_period(crm.as_of, params.period_start, params.period_end)
+    tables = _tables(crm, params, tree=tree, period=period)
+    figures = summary_figures(
+        top=tables["top_customers"],
+        naive=tables["naive_top"],
+        tree=tree,
+        start=period.start,
+        end=period.end,
+        top_n=params.top_n,
+        stability_table=tables["stability"],
+        discounts=tables["discount_spread"],
+        discount_members=tables["discount_members"],
+        split=tables["split_ownership"],
+        faults=tables["hierarchy_issues"],
+    )
+    return Results(
+        params=params,
+        as_of=crm.as_of,
+        period=period,
+        figures=figures,
+        sentences=summary_sentences(figures),
+        cards=headline_cards(figures),
+        **tables,
+    )
+
+
+def _tables(crm, params: Params, *, tree, period) -> dict:
+    """Every table of :class:`Results`, by field name (what the notebook computed)."""
+    accounts, opportunities, as_of = crm.accounts, crm.opportunities, crm.as_of
+    start, end = period
+    top = top_customers(accounts, opportunities, start=start, end=end, tree=tree)
+    naive = naive_top(accounts, opportunities, start=start, end=end, tree=tree)
+    tables = {
+        "tree": tree,
+        "top_customers": top,
+        "naive_top": naive,
+        "rank_shift": rank_shift(top, naive, top_n=params.top_n),
+        "concentration": concentration(top, top_n=params.top_n),
+        "stability": stability(accounts, opportunities, start=start, end=end, tree=tree),
+        "hierarchy_issues": hierarchy_faults(accounts, tree),
+        "split_ownership": split_ownership(
+            accounts,
+            crm.get("users"),
+            as_of=as_of,
+            tree=tree,
+            ranking=top,
+            new_rep_days=params.new_rep_days,
+        ),
+        "exclusions": exclusions(
+            revenue_basis(opportunities, accounts, start=start, end=end),
+            discount_basis(crm.purchases, as_of=as_of),
+        ),
+    }
+    tables.update(_discount_tables(crm, params, tree=tree, ranking=top))
+    return tables
+
+
+def _discount_tables(crm, params: Params, *, tree, ranking) -> dict:
+    """Sibling discount members, the spread per family x product, and the outliers."""
+    members = sibling_discount_members(
+        crm.accounts,
+        crm.purchases,
+        crm.products,
+        as_of=crm.as_of,
+        tree=tree,
+        mad_threshold=params.mad_threshold,
+    )
+    spread = sibling_discounts(
+        crm.accounts,
+        crm.purchases,
+        crm.products,
+        as_of=crm.as_of,
+        tree=tree,
+        mad_threshold=params.mad_threshold,
+        ranking=ranking,
+    )
+    return {
+        "discount_members": members,
+        "discount_spread": spread,
+        "discount_outliers": discount_outliers(members),
+    }

@@ -1,0 +1,220 @@
+"""Tests for workbook.analyses.hierarchy.pipeline: one call gives the report's numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import workbook
+from workbook.analyses import hierarchy as h
+from workbook.core.families import ultimate_parents
+from workbook.core.params import ParamError
+
+#: The CSV stems 03_hierarchy.ipynb exported before the refactor (its rep.export calls;
+#: the "exports" list of /work/freeze/baseline/bundled/hierarchy/summary.json).
+EXPORTED_STEMS = {
+    "top_customers",
+    "naive_top",
+    "concentration",
+    "stability",
+    "discount_spread",
+    "split_ownership",
+    "hierarchy_issues",
+}
+
+
+@pytest.fixture(scope="module")
+def crm():
+    return workbook.load()
+
+
+@pytest.fixture(scope="module")
+def res(crm):
+    return h.run(crm)
+
+
+def test_run_on_the_bundled_sample_gives_the_frozen_figures(res):
+    # Copied by hand from the freeze baseline, /work/freeze/baseline/bundled/hierarchy/
+    # summary.json (the code before the refactor, on the bundled sample, as_of 2026-06-30).
+    f = res.figures
+    assert (f["period_start"], f["period_end"]) == ("2025-07-01", "2026-06-30")
+    assert f["top_n"] == 10
+    assert f["total_revenue"] == pytest.approx(15_823_200.0)
+    assert f["families_ranked"] == 291
+    assert f["accounts_ranked"] == 335
+    assert f["accounts_in_families"] == 126
+    assert f["max_depth"] == 3
+    assert (f["top_family_id"], f["top_family_name"]) == ("A00001", "Dogs Extraordinaire")
+    assert f["top_family_revenue"] == pytest.approx(2_015_000.0)
+    assert (f["top_family_members"], f["top_family_buying_accounts"]) == (5, 5)
+    assert (f["top_account_id"], f["top_account_name"]) == ("A00006", "GalacticSpace")
+    assert f["top_account_revenue"] == pytest.approx(1_000_000.0)
+    assert f["top_family_is_not_top_account"] is True
+    assert f["top_n_share"] == pytest.approx(0.31711663885939634, rel=1e-12)
+    assert f["families_climbing_into_top_n"] == 4
+    assert (f["hierarchy_issues"], f["cycle_accounts"], f["missing_parent_accounts"]) == (5, 4, 1)
+    assert (f["new_families"], f["dropped_families"]) == (137, 85)
+    assert (f["discount_pairs"], f["discount_outliers"]) == (69, 14)
+    assert f["revenue_at_stake"] == pytest.approx(97_649.4784354017, rel=1e-12)
+    assert (f["key_gap_family"], f["key_gap_product"]) == (
+        "Dogs Extraordinaire",
+        "The Tangerine1000",
+    )
+    assert f["key_gap_revenue_at_stake"] == pytest.approx(433.39870588235294, rel=1e-12)
+    assert (f["key_gap_min_discount"], f["key_gap_max_discount"]) == (12.0, 15.0)
+    assert f["top_outlier_account"] == "ワンワン株式会社"
+    assert (f["split_families"], f["split_families_new_rep"]) == (23, 1)
+    assert f["key_family_new_rep_account"] == "We <3 Dogs"
+    assert f["key_family_new_rep_owner"] == "Mia Chen"
+    assert f["key_family_new_rep_tenure_days"] == 57
+    assert res.sentences[0] == (
+        "Dogs Extraordinaire (5 accounts, $2.0M) is your largest customer, "
+        "not GalacticSpace ($1.0M)."
+    )
+    assert len(res.sentences) == 5
+    assert [(c.key, c.display) for c in res.cards] == [
+        ("top_family_revenue", "$2,015,000"),
+        ("families_ranked", "291"),
+        ("top_n_share", "31.7%"),
+        ("revenue_at_stake", "$97,649"),
+        ("split_families", "23"),
+        ("hierarchy_issues", "5"),
+    ]
+    assert res.period == (pd.Timestamp("2025-07-01"), pd.Timestamp("2026-06-30"))
+    assert res.summary() == res.figures
+
+
+def test_exports_are_the_stems_the_notebook_exported(res):
+    assert set(res.exports()) == EXPORTED_STEMS
+    assert res.exports()["top_customers"] is res.top_customers
+    assert len(res.top_customers) == 291
+    assert len(res.naive_top) == 335
+    assert "<table>" in res._repr_html_()
+
+
+def test_run_matches_the_topic_functions(crm, res):
+    tree = ultimate_parents(crm.accounts)
+    start, end = h.default_period(crm.as_of)
+    top = h.top_customers(crm.accounts, crm.opportunities, start=start, end=end, tree=tree)
+    pd.testing.assert_frame_equal(res.top_customers, top)
+    pd.testing.assert_frame_equal(res.tree, tree)
+
+
+def test_run_accepts_overrides(crm, res):
+    five = h.run(crm, top_n=5, period_start="2026-01-01")
+    assert five.params == h.Params(top_n=5, period_start="2026-01-01")
+    assert five.figures["top_n"] == 5
+    assert five.figures["period_start"] == "2026-01-01"
+    assert five.period.start == pd.Timestamp("2026-01-01")
+    assert five.rank_shift["corrected_rank"].le(5).sum() == 5
+    # Overrides apply on top of a given Params.
+    both = h.run(crm, h.Params(top_n=3), mad_threshold=6.0)
+    assert (both.params.top_n, both.params.mad_threshold) == (3, 6.0)
+    assert both.figures["discount_outliers"] <= res.figures["discount_outliers"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"top_n": 0},
+        {"top_n": "ten"},
+        {"new_rep_days": -1},
+        {"mad_threshold": 0},
+        {"period_end": "30/06/2026"},
+        {"period_start": "2026-07-01", "period_end": "2026-06-30"},
+        {"top_m": 5},
+    ],
+)
+def test_a_bad_override_raises_param_error(crm, overrides):
+    with pytest.raises(ParamError):
+        h.run(crm, **overrides)
+
+
+def test_wrong_argument_types_raise_type_error(crm):
+    with pytest.raises(TypeError, match="crm"):
+        h.run(crm.accounts)
+    with pytest.raises(TypeError, match="params"):
+        h.run(crm, {"top_n": 5})
+    # A previous function's result where a DataFrame belongs.
+    with pytest.raises(TypeError, match="top"):
+        h.concentration(h.default_period(crm.as_of))
+
+
+# --------------------------------------------------------------------------- end to end
+CONTRACT = {
+    "top_customers.csv": [
+        "rank",
+        "account_id",
+        "name",
+        "revenue",
+        "member_accounts",
+        "best_member_naive_rank",
+    ],
+    "naive_top.csv": ["rank", "account_id", "name", "revenue", "root_account_id"],
+    "hierarchy_issues.csv": ["account_id", "issue", "detail"],
+    "discount_spread.csv": [
+        "root_id",
+        "product_id",
+        "members",
+        "min_discount",
+        "max_discount",
+        "spread",
+        "outlier_members",
+        "revenue_at_stake",
+    ],
+    "split_ownership.csv": ["root_id", "account_id", "owner_id", "tenure_days", "new_rep"],
+    "concentration.csv": ["rank", "account_id", "share", "cumulative_share"],
+    "stability.csv": ["account_id", "rank", "previous_rank", "rank_change", "status"],
+}
+
+
+def _read(path):
+    return pd.read_csv(path, dtype={c: "str" for c in ["account_id", "root_id", "root_account_id"]})
+
+
+@pytest.mark.e2e
+def test_sample_run_exports_match_the_analysis(sample_run):
+    folder = sample_run / "hierarchy"
+    for name, columns in CONTRACT.items():
+        frame = _read(folder / name)
+        assert set(columns) <= set(frame.columns), (name, frame.columns.tolist())
+    # The issue fixes the order of these exports: the contract columns come first.
+    for name in ["top_customers.csv", "naive_top.csv", "hierarchy_issues.csv"]:
+        header = _read(folder / name).columns.tolist()
+        assert header[: len(CONTRACT[name])] == CONTRACT[name], (name, header)
+
+    crm = workbook.load(
+        None, tables=["accounts", "opportunities", "purchases", "products", "users"]
+    )
+    tree = ultimate_parents(crm.accounts)
+    start, end = h.default_period(crm.as_of)
+    top = h.top_customers(crm.accounts, crm.opportunities, start=start, end=end, tree=tree)
+    naive = h.naive_top(crm.accounts, crm.opportunities, start=start, end=end, tree=tree)
+
+    exported = _read(folder / "top_customers.csv")
+    assert exported["account_id"].tolist() == top["account_id"].tolist()
+    assert exported["revenue"].to_numpy() == pytest.approx(top["revenue"].to_numpy())
+    assert exported["best_member_naive_rank"].tolist() == top["best_member_naive_rank"].tolist()
+    exported_naive = _read(folder / "naive_top.csv")
+    assert exported_naive["account_id"].tolist() == naive["account_id"].tolist()
+    # Names with HTML, quotes, newlines and CJK/Thai survive the CSV round trip.
+    assert set(naive["name"]) == set(exported_naive["name"])
+    issues = _read(folder / "hierarchy_issues.csv")
+    assert len(issues) == len(h.hierarchy_faults(crm.accounts, tree))
+
+    # The planted story: the Dogs family outranks GalacticSpace once rolled up.
+    first = exported.iloc[0]
+    assert first["name"] == "Dogs Extraordinaire"
+    assert first["revenue"] > 1_900_000
+    assert exported_naive.iloc[0]["name"] == "GalacticSpace"
+    assert set(issues["issue"]) == {"cycle", "missing_parent"}
+    split = _read(folder / "split_ownership.csv")
+    dogs = split[split["root_id"] == first["account_id"]]
+    assert dogs["new_rep"].astype(str).eq("True").any()
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["sentences"][0].startswith("Dogs Extraordinaire (")
+    assert summary["sentences"][0].endswith("is your largest customer, not GalacticSpace ($1.0M).")
+    assert summary["top_family_revenue"] == pytest.approx(float(top["revenue"].iloc[0]))

@@ -1,0 +1,27 @@
+"""Tests for workbook.analyses.hierarchy.stability: tiny fixtures (conftest.py), numbers by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbook.analyses import hierarchy as h
+
+AS_OF = pd.Timestamp("2026-06-30")
+START, END = pd.Timestamp("2025-07-01"), pd.Timestamp("2026-06-30")
+
+
+def test_stability_rank_changes(accounts, opps, tree):
+    stab = h.stability(accounts, opps, start=START, end=END, tree=tree).set_index("account_id")
+    # Previous period 2024-07-01..2025-06-30: Solo 2,000 (#1), Dogs 999 (#2), Orphan 50 (#3).
+    assert stab.index.tolist() == ["1", "10", "20", "30"]
+    assert stab["previous_rank"].tolist()[0] == 2
+    assert stab.loc["1", "rank_change"] == 1
+    assert stab.loc["1", "status"] == "up"
+    assert stab.loc["10", "status"] == "new"
+    assert pd.isna(stab.loc["10", "rank_change"])
+    assert stab.loc["20", "rank_change"] == -2  # #1 -> #3
+    assert stab.loc["20", "status"] == "down"
+    assert stab.loc["30", "status"] == "dropped"
+    assert stab.loc["30", "previous_revenue"] == 50.0
+    assert stab.loc["30", "revenue"] == 0.0
+    assert stab.loc["30", "name"] == "Orphan"

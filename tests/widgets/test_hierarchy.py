@@ -1,0 +1,35 @@
+"""The hierarchy explorer takes the run's Results (and its data), not loose arguments."""
+
+from __future__ import annotations
+
+import ipywidgets
+import matplotlib
+import pytest
+
+import workbook
+from workbook.analyses import hierarchy
+from workbook.widgets import hierarchy as hierarchy_widgets
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def crm():
+    return workbook.load()
+
+
+def test_explorer_starts_from_the_results(crm):
+    res = hierarchy.run(crm, top_n=5, period_start="2026-01-01")
+    box = hierarchy_widgets.explorer(crm, res)
+    assert isinstance(box, ipywidgets.interactive)
+    controls = {w.description: w.value for w in box.children[:-1]}
+    assert controls["Top N"] == 5
+    assert str(controls["From"]) == "2026-01-01"
+    assert str(controls["To"]) == "2026-06-30"
+
+
+def test_explorer_rejects_loose_arguments(crm):
+    with pytest.raises(TypeError, match="res"):
+        hierarchy_widgets.explorer(crm, crm.accounts)
+    with pytest.raises(TypeError, match="crm"):
+        hierarchy_widgets.explorer(crm.accounts, hierarchy.run(crm))
