@@ -81,30 +81,40 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         tree=tree,
         crm=crm,
     )
+    _fill_tables(res, book, params, users=crm.get("users"))
+    _fill_narrative(res, params)
+    return res
+
+
+def _fill_tables(res: Results, book: Book, params: Params, *, users) -> None:
+    """Every table of ``res``, derived from the one ``book`` (as the topic functions do)."""
     res.gaps = gaps_from_book(
         book, prior_strength=params.prior_strength, sibling_weight=DEFAULT_SIBLING_WEIGHT
     )
-    res.family_gaps = family_gaps(res.gaps, family_id)
-    res.family_grid = grid_from_book(book, family_id, gaps=res.gaps)
+    res.family_gaps = family_gaps(res.gaps, res.family_id)
+    res.family_grid = grid_from_book(book, res.family_id, gaps=res.gaps)
     res.family_matrix = matrix_from_book(book)
     res.family_whitespace = family_whitespace(res.gaps)
     res.product_whitespace = products_from_book(book, gaps=res.gaps)
-    res.top_gaps_by_owner = top_gaps_by_owner(res.gaps, users=crm.get("users"), top_n=params.top_n)
+    res.top_gaps_by_owner = top_gaps_by_owner(res.gaps, users=users, top_n=params.top_n)
     res.peer_whitespace = peers_from_book(
         book, gaps=res.gaps, min_peer_adoption=params.min_peer_adoption
     )
     res.co_purchase_lift = lift_from_book(book)
     res.purchase_exclusions = exclusions_from_book(book)
+
+
+def _fill_narrative(res: Results, params: Params) -> None:
+    """The headline figures of ``res`` and the sentences and cards built from them."""
     res.figures = summary_figures(
         gaps=res.gaps,
         peers=res.peer_whitespace,
         lift=res.co_purchase_lift,
         families=res.family_whitespace,
         exclusions=res.purchase_exclusions,
-        family_id=family_id,
+        family_id=res.family_id,
         family_name=res.family_name,
         min_peer_adoption=params.min_peer_adoption,
     )
     res.sentences = summary_sentences(res.figures)
     res.cards = headline_cards(res.figures)
-    return res
