@@ -1,4 +1,4 @@
-"""Smoke tests for the whitespace charts and widget: titles, labels, PNG rendering."""
+"""Smoke tests for the whitespace charts: titles, labels, PNG rendering."""
 
 from __future__ import annotations
 
@@ -151,23 +151,3 @@ def test_empty_inputs_give_a_message_not_a_blank_chart(data):
     ]:
         assert fig.axes[0].texts, "an empty chart must say why"
         _render(fig)
-
-
-def test_widget_family_picker(data):
-    from workbook.widgets import whitespace as ww
-
-    accounts, purchases, products, _, gaps = data
-    w = ww.explorer(
-        accounts,
-        purchases,
-        products,
-        as_of=AS_OF,
-        gaps=gaps,
-        families=ws.family_whitespace(gaps),
-        family_id="S",
-    )
-    picker = w.children[0]
-    assert picker.value == "S"
-    assert [v for _, v in picker.options] == ["S", "R"]  # chosen family first, then by value
-    picker.value = "R"
-    plt.close("all")

@@ -4,48 +4,32 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import HTML, display
 
-from workbook.analyses import whitespace
 from workbook.plots import whitespace as ws_plots
 from workbook.present.report import esc, table_html
 
 
-def explorer(
-    accounts: pd.DataFrame,
-    purchases: pd.DataFrame,
-    products: pd.DataFrame,
-    *,
-    as_of,
-    gaps: pd.DataFrame,
-    families: pd.DataFrame,
-    family_id: str,
-    tree: pd.DataFrame | None = None,
-    max_families: int = 200,
-    top_n: int = 10,
-):
+def explorer(res, *, max_families: int = 200, top_n: int = 10):
     """A dropdown of families that redraws the family heatmap and its top gaps.
 
     Parameters
     ----------
-    accounts, purchases, products : DataFrame
-        Canonical tables, as passed to :func:`workbook.analyses.whitespace.sibling_gaps`.
-    as_of : date-like
-        Observation end day.
-    gaps : DataFrame
-        :func:`workbook.analyses.whitespace.sibling_gaps`.
-    families : DataFrame
-        :func:`workbook.analyses.whitespace.family_whitespace` (options, in its order).
-    family_id : str
-        The family selected at start (the report's ``family``).
+    res : workbook.analyses.whitespace.Results
+        From :func:`workbook.analyses.whitespace.run`: the options are its
+        ``family_whitespace`` (in that order), the family selected at start
+        is ``res.family_id``, and each family's grid comes from
+        :meth:`~workbook.analyses.whitespace.Results.grid_for` with
+        ``res.gaps``.
     max_families : int
         Families offered (largest whitespace first); the chosen one is always
         included.
     top_n : int
         Gaps listed under the heatmap.
     """
-    offered = families.head(max_families)
+    accounts = res.crm.accounts
+    gaps, family_id = res.gaps, res.family_id
+    offered = res.family_whitespace.head(max_families)
     options = [
         (f"{name} ({fid}) – {int(n):,} gaps", fid)
         for name, fid, n in zip(
@@ -53,16 +37,13 @@ def explorer(
         )
     ]
     if family_id not in set(offered["family_id"]):
-        name = accounts.loc[accounts["account_id"] == family_id, "name"]
-        label = name.iloc[0] if len(name) else family_id
-        options.insert(0, (f"{label} ({family_id})", family_id))
+        options.insert(0, (f"{res.family_name} ({family_id})", family_id))
     names = dict(zip(accounts["account_id"], accounts["name"], strict=True))
 
     def show(family):
-        grid = whitespace.family_grid(
-            family, accounts, purchases, products, as_of=as_of, gaps=gaps, tree=tree
+        fig = ws_plots.family_heatmap(
+            res.grid_for(family), family_name=str(names.get(family, family))
         )
-        fig = ws_plots.family_heatmap(grid, family_name=str(names.get(family, family)))
         display(fig)
         plt.close(fig)
         top = gaps.loc[

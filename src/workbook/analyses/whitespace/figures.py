@@ -1,0 +1,142 @@
+"""Headline figures of the whitespace report (the keys it adds to ``summary.json``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbook.core.checks import require_frame
+
+from .columns import DEFAULT_MIN_PEER_ADOPTION
+
+__all__ = ["summary_figures"]
+
+
+def _gap_record(row: pd.Series) -> dict:
+    def _num(value):
+        return None if pd.isna(value) else float(value)
+
+    return {
+        "family_id": row["family_id"],
+        "family_name": row["family_name"],
+        "account_id": row["account_id"],
+        "account_name": row["account_name"],
+        "product_id": row["product_id"],
+        "product_name": row["product_name"],
+        "siblings_owning": int(row["siblings_owning"]),
+        "family_members": int(row["family_members"]),
+        "peer_adoption": _num(row["peer_adoption"]),
+        "expected_value": _num(row["expected_value"]),
+        "priority": _num(row["priority"]),
+    }
+
+
+def _top_family(families: pd.DataFrame) -> dict | None:
+    if not len(families):
+        return None
+    f = families.iloc[0]
+    return {
+        "family_id": f["family_id"],
+        "family_name": f["family_name"],
+        "gaps": int(f["gaps"]),
+        "whitespace_value": float(f["whitespace_value"]),
+    }
+
+
+def _top_lift(lift: pd.DataFrame, min_pair_owners: int) -> dict | None:
+    strong = (
+        lift[(lift["owners_both"] >= min_pair_owners) & (lift["lift"] > 1)] if len(lift) else lift
+    )
+    if not len(strong):
+        return None
+    top = strong.iloc[0]
+    return {
+        "product_a": top["product_a"],
+        "product_b": top["product_b"],
+        "name_a": top["name_a"],
+        "name_b": top["name_b"],
+        "owners_both": int(top["owners_both"]),
+        "confidence": float(top["confidence"]),
+        "lift": float(top["lift"]),
+    }
+
+
+def summary_figures(
+    *,
+    gaps: pd.DataFrame,
+    peers: pd.DataFrame,
+    lift: pd.DataFrame,
+    families: pd.DataFrame,
+    exclusions: pd.DataFrame,
+    family_id: str | None = None,
+    family_name: str | None = None,
+    min_peer_adoption: float = DEFAULT_MIN_PEER_ADOPTION,
+    min_pair_owners: int = 5,
+) -> dict:
+    """Key figures for ``summary.json``.
+
+    Parameters
+    ----------
+    gaps, peers, lift, families, exclusions : DataFrame
+        Outputs of :func:`sibling_gaps`, :func:`peer_whitespace`,
+        :func:`co_purchase_lift`, :func:`family_whitespace` and
+        :func:`purchase_exclusions`.
+    family_id, family_name : str, optional
+        The family shown in the heatmap (:func:`choose_family`,
+        :func:`family_label`).
+    min_peer_adoption : float, default 0.3
+        The threshold ``peers`` was built with (reported as is).
+    min_pair_owners : int, default 5
+        Least ``owners_both`` of the pair quoted as ``top_lift``.
+
+    Returns
+    -------
+    dict
+        ``gaps``: rows of gaps.csv (sibling gaps).
+        ``families_with_gaps``, ``accounts_with_gaps``: distinct families /
+        accounts with at least one gap.
+        ``whitespace_value``, ``priority_total``: sums of ``expected_value``
+        and of ``priority`` over the gaps.
+        ``gaps_without_value``: gaps whose priority is NaN (no amount and no
+        list price).
+        ``peer_whitespace``, ``peer_accounts``, ``min_peer_adoption``: rows
+        and distinct accounts of peer_whitespace.csv, and its threshold.
+        ``family``, ``family_name``, ``family_gaps``: the family shown in the
+        heatmap and its number of gaps.
+        ``top_gap``, ``family_top_gap``: the highest-priority gap overall /
+        in ``family`` (ids, names, ``siblings_owning``, ``family_members``,
+        ``peer_adoption``, ``expected_value``, ``priority``), or None.
+        ``top_family``: the family with the largest whitespace_value (id,
+        name, gaps, whitespace_value), or None.
+        ``top_lift``: the highest-lift pair with ``owners_both >=
+        min_pair_owners`` and lift > 1 (ids, names, owners_both, confidence,
+        lift), or None.
+        ``excluded_purchase_rows``: rows per reason of
+        :func:`purchase_exclusions`.
+    """
+    for name, frame in [("gaps", gaps), ("peers", peers), ("lift", lift)]:
+        require_frame(frame, name)
+    require_frame(families, "families")
+    require_frame(exclusions, "exclusions", ["reason", "rows"])
+    has = len(gaps) > 0
+    in_family = gaps[gaps["family_id"] == family_id] if has else gaps
+    return {
+        "gaps": int(len(gaps)),
+        "families_with_gaps": int(gaps["family_id"].nunique()) if has else 0,
+        "accounts_with_gaps": int(gaps["account_id"].nunique()) if has else 0,
+        "whitespace_value": float(gaps["expected_value"].sum()) if has else 0.0,
+        "priority_total": float(gaps["priority"].sum()) if has else 0.0,
+        "gaps_without_value": int(gaps["priority"].isna().sum()) if has else 0,
+        "peer_whitespace": int(len(peers)),
+        "peer_accounts": int(peers["account_id"].nunique()) if len(peers) else 0,
+        "min_peer_adoption": float(min_peer_adoption),
+        "family": family_id,
+        "family_name": family_name,
+        "family_gaps": int(len(in_family)),
+        "top_gap": _gap_record(gaps.iloc[0]) if has else None,
+        "family_top_gap": _gap_record(in_family.iloc[0]) if len(in_family) else None,
+        "top_family": _top_family(families),
+        "top_lift": _top_lift(lift, min_pair_owners),
+        "excluded_purchase_rows": {
+            str(r): int(n) for r, n in zip(exclusions["reason"], exclusions["rows"], strict=True)
+        },
+    }

@@ -1,0 +1,174 @@
+"""Sibling gaps: products a family member lacks while another member owns them, ranked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbook.core.docs import shared_docs
+
+from .book import Book, check_tables, empty
+from .columns import (
+    DEFAULT_PRIOR_STRENGTH,
+    DEFAULT_SIBLING_WEIGHT,
+    GAP_COLUMNS,
+    GAP_EXTRA_COLUMNS,
+)
+
+__all__ = ["sibling_gaps", "smoothed_rate"]
+
+_STRING_COLUMNS = [
+    "family_id",
+    "account_id",
+    "product_id",
+    "account_name",
+    "product_name",
+    "family_name",
+    "owner_id",
+    "industry",
+    "value_source",
+]
+
+
+def check_weights(prior_strength: float, sibling_weight: float) -> None:
+    """``ValueError`` unless ``prior_strength >= 0`` and ``0 <= sibling_weight <= 1``."""
+    if not prior_strength >= 0:
+        raise ValueError(f"prior_strength must be >= 0, got {prior_strength!r}")
+    if not 0 <= sibling_weight <= 1:
+        raise ValueError(f"sibling_weight must be between 0 and 1, got {sibling_weight!r}")
+
+
+def smoothed_rate(successes, trials, *, prior_mean, prior_strength=DEFAULT_PRIOR_STRENGTH):
+    """Beta-binomial (add-``a``) shrunken rate ``(k + a*p0) / (n + a)``.
+
+    Parameters
+    ----------
+    successes, trials : array-like
+        ``k`` and ``n``.
+    prior_mean : array-like
+        ``p0``, the rate shrunk towards.
+    prior_strength : float, default 2.0
+        ``a``, in pseudo-trials.
+
+    Returns
+    -------
+    ndarray
+        The rate; NaN where ``n + a`` is 0 (``n = 0`` and ``a = 0``).
+    """
+    k = np.asarray(successes, dtype="float64")
+    n = np.asarray(trials, dtype="float64")
+    p0 = np.asarray(prior_mean, dtype="float64")
+    den = n + prior_strength
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (k + prior_strength * p0) / np.where(den > 0, den, 1), np.nan)
+
+
+@shared_docs
+def sibling_gaps(
+    accounts: pd.DataFrame,
+    purchases: pd.DataFrame,
+    products: pd.DataFrame,
+    *,
+    as_of,
+    tree: pd.DataFrame | None = None,
+    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+    sibling_weight: float = DEFAULT_SIBLING_WEIGHT,
+) -> pd.DataFrame:
+    """Every sibling gap with its ranking score, one row per gap.
+
+    Definitions are in the package docstring (ownership, family, sibling gap,
+    peer adoption, expected value, priority).
+
+    Parameters
+    ----------
+    {ws_tables}
+    {as_of}
+    {ws_tree}
+    prior_strength : float, default 2.0
+        ``a`` in ``sibling_rate = (siblings_owning + a*p0) / (family_members - 1 + a)``.
+    sibling_weight : float, default 0.5
+        ``w`` in ``likelihood = w*sibling_rate + (1-w)*peer``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`GAP_COLUMNS` then :data:`GAP_EXTRA_COLUMNS`, sorted by
+        priority (descending, NaN last), then family_id, account_id,
+        product_id.
+
+    Raises
+    ------
+    ValueError
+        ``prior_strength < 0`` or ``sibling_weight`` outside [0, 1].
+    """
+    check_weights(prior_strength, sibling_weight)
+    check_tables(accounts, purchases, products)
+    book = Book(accounts, purchases, products, as_of=as_of, tree=tree)
+    return gaps_from_book(book, prior_strength=prior_strength, sibling_weight=sibling_weight)
+
+
+def _candidates(book: Book) -> pd.DataFrame:
+    """Coded (a, p, root, owning) of every member lacking a product owned in its family."""
+    fam = book.family_products()
+    fam = fam.loc[book.family_size[fam["root"].to_numpy()] > 1]
+    members = pd.DataFrame({"root": book.root, "a": np.arange(book.n_accounts)})
+    members = members.loc[book.family_size > 1]
+    cand = members.merge(fam, on="root", how="inner")
+    a = cand["a"].to_numpy(dtype=np.int64)
+    p = cand["p"].to_numpy(dtype=np.int64)
+    gap = ~np.isin(a * book.width + p, book.owned_key, assume_unique=False)
+    return pd.DataFrame(
+        {
+            "a": a[gap],
+            "p": p[gap],
+            "root": cand["root"].to_numpy(dtype=np.int64)[gap],
+            "owning": cand["owners"].to_numpy(dtype=np.int64)[gap],
+        }
+    )
+
+
+def gaps_from_book(book: Book, *, prior_strength: float, sibling_weight: float) -> pd.DataFrame:
+    """Sibling gaps of an already built :class:`Book` (see :func:`sibling_gaps`)."""
+    cols = GAP_COLUMNS + GAP_EXTRA_COLUMNS
+    cand = _candidates(book)
+    if len(cand) == 0:
+        return empty(cols)
+    a, p = cand["a"].to_numpy(), cand["p"].to_numpy()
+    root, owning = cand["root"].to_numpy(), cand["owning"].to_numpy()
+    size = book.family_size[a].astype(np.int64)
+    peer, ind_size = book.peer_adoption(a, p)
+    p0 = book.book_adoption[p]
+    rate = smoothed_rate(owning, size - 1, prior_mean=p0, prior_strength=prior_strength)
+    peer_or_book = np.where(np.isnan(peer), p0, peer)
+    likelihood = sibling_weight * rate + (1 - sibling_weight) * peer_or_book
+    ev = book.expected_value[p]
+    out = pd.DataFrame(
+        {
+            "family_id": book.account_ids.to_numpy()[root],
+            "account_id": book.account_ids.to_numpy()[a],
+            "product_id": book.product_ids.to_numpy()[p],
+            "siblings_owning": owning,
+            "family_members": size,
+            "peer_adoption": peer,
+            "expected_value": ev,
+            "priority": likelihood * ev,
+            "account_name": book.account_names[a],
+            "product_name": book.product_names[p],
+            "family_name": book.account_names[root],
+            "owner_id": book.owner_ids[a],
+            "industry": book.industry[a],
+            "industry_accounts": ind_size,
+            "book_adoption": p0,
+            "sibling_rate": rate,
+            "likelihood": likelihood,
+            "value_source": book.value_source[p],
+        }
+    )
+    out = out.astype({c: "string" for c in _STRING_COLUMNS})
+    out = out.sort_values(
+        ["priority", "family_id", "account_id", "product_id"],
+        ascending=[False, True, True, True],
+        na_position="last",
+        kind="stable",
+    )
+    return out.reset_index(drop=True)[cols]

@@ -1,0 +1,173 @@
+"""Every sentence and headline card of the whitespace report, built from its figures.
+
+Plain text only: names are included as they are and the presentation layer
+escapes them. Nothing here imports presentation code.
+"""
+
+from __future__ import annotations
+
+from workbook.analyses.hierarchy import money
+from workbook.core.text import Card
+
+__all__ = ["headline_cards", "summary_sentences"]
+
+
+def headline_cards(figures: dict) -> list[Card]:
+    """The five headline cards, from :func:`summary_figures`.
+
+    Parameters
+    ----------
+    figures : dict
+        Output of :func:`summary_figures`.
+
+    Returns
+    -------
+    list of Card
+        Sibling gaps, families with gaps, whitespace at the typical purchase
+        amount, whitespace weighted by likelihood, peer whitespace
+        suggestions (``key`` is the figure's key in ``summary.json``).
+    """
+    return [
+        Card("gaps", "Sibling gaps", figures["gaps"], "{:,}"),
+        Card("families_with_gaps", "Families with gaps", figures["families_with_gaps"], "{:,}"),
+        Card(
+            "whitespace_value",
+            "Whitespace at the typical purchase amount",
+            figures["whitespace_value"],
+            "${:,.0f}",
+        ),
+        Card(
+            "priority_total",
+            "Whitespace weighted by likelihood",
+            figures["priority_total"],
+            "${:,.0f}",
+        ),
+        Card("peer_whitespace", "Peer whitespace suggestions", figures["peer_whitespace"], "{:,}"),
+    ]
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {plural or word + 's'}"
+
+
+def _owning_text(gap: dict) -> str:
+    others = gap["family_members"] - 1
+    owning = gap["siblings_owning"]
+    family = gap["family_name"]
+    if others == 1:
+        return f"the only other member of {family} owns it"
+    if owning == others:
+        return f"all {others:,} other members of {family} own it"
+    return (
+        f"{owning:,} of the other {others:,} members of {family} own{'s' if owning == 1 else ''} it"
+    )
+
+
+def gaps_sentence(figures: dict) -> str:
+    """How many sibling gaps, what they are worth, and the family holding the most."""
+    if not figures["gaps"]:
+        return (
+            "There are no sibling gaps: no account lacks a product that another member of "
+            "its family owns."
+        )
+    fam = figures["top_family"]
+    most = (
+        f"; {fam['family_name']} holds the most ({_plural(fam['gaps'], 'gap')}, "
+        f"{money(fam['whitespace_value'])})"
+        if fam is not None
+        else ""
+    )
+    return (
+        f"{_plural(figures['gaps'], 'sibling gap')} across "
+        f"{_plural(figures['families_with_gaps'], 'family', 'families')} (a product an "
+        f"account lacks while another member of its family owns it) are worth "
+        f"{money(figures['whitespace_value'])} at the typical purchase amount, "
+        f"{money(figures['priority_total'])} weighted by likelihood{most}."
+    )
+
+
+def top_gap_sentence(top: dict) -> str:
+    """The "call first" sentence: the highest-priority gap overall (a ``top_gap`` record)."""
+    peer = (
+        "its industry has no peer group"
+        if top["peer_adoption"] is None
+        else f"{top['peer_adoption']:.0%} of its industry owns it"
+    )
+    return (
+        f"Call first: {top['account_name']} lacks {top['product_name']}; "
+        f"{_owning_text(top)}, {peer}, and its typical purchase amount is "
+        f"{money(top['expected_value'])}."
+    )
+
+
+def family_gap_sentence(local: dict) -> str:
+    """The top gap of the family shown (a ``family_top_gap`` record)."""
+    return (
+        f"In {local['family_name']}, the family shown below, pitch "
+        f"{local['product_name']} to {local['account_name']} first: {_owning_text(local)}."
+    )
+
+
+def lift_sentence(lift: dict) -> str:
+    """The strongest co-purchase lift (a ``top_lift`` record)."""
+    return (
+        f"Owners of {lift['name_a']} also own {lift['name_b']} {lift['lift']:.1f}× more "
+        f"often than average ({_plural(lift['owners_both'], 'account')} own both)."
+    )
+
+
+def peer_sentence(figures: dict) -> str:
+    """Peer whitespace: accounts and suggestions above the threshold."""
+    return (
+        f"{_plural(figures['peer_accounts'], 'account')} with no family gap lack a product "
+        f"that at least {figures['min_peer_adoption']:.0%} of their industry owns "
+        f"({_plural(figures['peer_whitespace'], 'suggestion')})."
+    )
+
+
+def exclusions_sentence(figures: dict) -> str:
+    """Purchase rows left out of ownership (repeat purchases are collapsed, not left out)."""
+    excluded = {
+        k: v for k, v in figures["excluded_purchase_rows"].items() if k != "repeat_purchase"
+    }
+    parts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in excluded.items() if n)
+    return f"{_plural(sum(excluded.values()), 'purchase row')} left out of ownership" + (
+        f" ({parts})." if parts else "."
+    )
+
+
+def summary_sentences(figures: dict) -> list[str]:
+    """Three to five plain-text sentences built from :func:`summary_figures`.
+
+    In order, when they apply: the gap count and value with the family
+    holding the most; the top gap overall ("call first"); the top gap of the
+    family shown, when it differs; the strongest co-purchase lift; peer
+    whitespace; and, while there is room, the purchase rows left out. Names
+    are included as is; the report escapes them.
+
+    Parameters
+    ----------
+    figures : dict
+        Output of :func:`summary_figures`.
+
+    Returns
+    -------
+    list of str
+    """
+    out = [gaps_sentence(figures)]
+    top = figures["top_gap"]
+    if top is not None:
+        out.append(top_gap_sentence(top))
+    local = figures["family_top_gap"]
+    if local is not None and (
+        top is None
+        or local["account_id"] != top["account_id"]
+        or local["product_id"] != top["product_id"]
+    ):
+        out.append(family_gap_sentence(local))
+    if figures["top_lift"] is not None:
+        out.append(lift_sentence(figures["top_lift"]))
+    out.append(peer_sentence(figures))
+    if len(out) < 5:
+        out.append(exclusions_sentence(figures))
+    return out[:5]

@@ -1,0 +1,51 @@
+"""The whitespace report's parameters, declared once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from workbook.core.params import ReportParams, param
+
+from .columns import DEFAULT_MIN_PEER_ADOPTION, DEFAULT_PRIOR_STRENGTH
+
+
+@dataclass(frozen=True)
+class Params(ReportParams):
+    """Parameters of the whitespace report (the notebook's ``parameters`` cell).
+
+    Attributes
+    ----------
+    family : str
+        The family of the heatmap: an account id (root or member) or an
+        exact account name; ``""`` picks the family with the largest won
+        revenue in the 12 months to ``as_of`` (:func:`choose_family`).
+    min_peer_adoption : float
+        Peer whitespace threshold: least share of the industry owning a
+        product, in [0, 1] (inclusive).
+    prior_strength : float
+        ``a``: pseudo-members shrinking the sibling rate to the book
+        adoption, ``>= 0``; 0 means no smoothing.
+    top_n : int
+        Gaps listed per rep in ``top_gaps_by_owner``, ``>= 1``.
+    """
+
+    report: ClassVar[str] = "whitespace"
+
+    family: str = param(
+        "", "heatmap family: account_id or exact name; empty means largest by revenue"
+    )
+    min_peer_adoption: float = param(
+        DEFAULT_MIN_PEER_ADOPTION,
+        "peer whitespace: least industry share owning a product (0-1)",
+        low=0,
+        high=1,
+        unit="share of the industry",
+    )
+    prior_strength: float = param(
+        DEFAULT_PRIOR_STRENGTH,
+        "pseudo-members shrinking the sibling rate to book adoption; 0 means none",
+        low=0,
+        unit="pseudo-members",
+    )
+    top_n: int = param(20, "gaps listed per rep (top gaps by owner)", low=1, unit="gaps")

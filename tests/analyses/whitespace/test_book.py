@@ -1,0 +1,61 @@
+"""The integer-coded book (``whitespace.book``), on the shared hand-built book."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook.analyses.whitespace import book as wb
+
+AS_OF = "2024-06-30"
+
+
+def test_ids_blank_to_missing():
+    out = wb.ids(pd.Series([" A1 ", "", "  ", None, "B"]))
+    assert out.tolist()[0] == "A1" and out.tolist()[4] == "B"
+    assert out.isna().tolist() == [False, True, True, True, False]
+
+
+def test_clean_purchases_counts_and_keeps_the_as_of_day(book):
+    _, purchases, _, _ = book
+    rows, counts = wb.clean_purchases(purchases, as_of=AS_OF)
+    # 9 rows: P2's 2024-07-15 row is late, P1's T row is repeated exactly once.
+    assert counts == {"missing_key": 0, "after_as_of": 1, "duplicate_row": 1}
+    assert len(rows) == 7
+    assert pd.Timestamp("2024-06-30 15:00") in set(rows["purchased_at"])  # on the as_of day
+    result = wb.clean_purchases(purchases, as_of=AS_OF)
+    assert isinstance(result, wb.CleanPurchases) and result.rows is not None
+
+
+def test_book_codes_families_ownership_and_values(book):
+    accounts, purchases, products, _ = book
+    b = wb.Book(accounts, purchases, products, as_of=AS_OF)
+    # Accounts P1, P2, P3, P4, S1 -> codes 0..4; the family of P1 has 4 members.
+    assert b.root.tolist() == [0, 0, 0, 0, 4]
+    assert b.family_size.tolist() == [4, 4, 4, 4, 1]
+    # Products T, U, N, V -> 0..3. Owned: P1 T, P1 U, P3 T, S1 T, S1 V (ZZ is unknown).
+    owned = set(zip(b.owned_a.tolist(), b.owned_p.tolist(), strict=True))
+    assert owned == {(0, 0), (0, 1), (2, 0), (4, 0), (4, 3)}
+    assert b.counts["unknown_product"] == 1 and b.counts["repeat_purchase"] == 1
+    assert b.product_owners.tolist() == [3, 1, 0, 1]
+    assert b.book_adoption.tolist() == pytest.approx([0.6, 0.2, 0.0, 0.2])
+    # T: median of 1200, 800, 400, 1000 = 900; U no amount -> list price 500; N nobody -> 300;
+    # V: S1's 250.
+    assert b.expected_value.tolist() == [900.0, 500.0, 300.0, 250.0]
+    assert b.value_source.tolist() == ["purchases", "list_price", "list_price", "purchases"]
+    # Pets: P1, P2, S1 (T owned by P1 and S1); P4 has no industry.
+    rate, size = b.peer_adoption(np.array([1, 3]), np.array([0, 0]))
+    assert rate[0] == pytest.approx(2 / 3) and math.isnan(rate[1])
+    assert size.tolist() == [3, 0]
+
+
+def test_check_tables_names_the_wrong_argument(book):
+    accounts, purchases, products, _ = book
+    wb.check_tables(accounts, purchases, products)
+    with pytest.raises(TypeError, match="products must be a pandas DataFrame, got list"):
+        wb.check_tables(accounts, purchases, [products])
+    with pytest.raises(ValueError, match="purchases lacks the column"):
+        wb.check_tables(accounts, purchases.drop(columns="purchased_at"), products)

@@ -1,0 +1,169 @@
+"""``whitespace.run``: one call gives the report's numbers (``whitespace.pipeline``)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook.analyses import whitespace as ws
+from workbook.core.params import ParamError
+
+#: The CSV stems the notebook exported before the refactor (baseline summary.json "exports").
+STEMS = {
+    "co_purchase_lift",
+    "family_matrix",
+    "family_whitespace",
+    "gaps",
+    "peer_whitespace",
+    "product_whitespace",
+    "purchase_exclusions",
+    "top_gaps_by_owner",
+}
+
+
+def test_run_on_the_bundled_sample_gives_the_frozen_figures(sample_res):
+    # Read by hand once from /work/freeze/baseline/bundled/whitespace/summary.json (the
+    # notebook's output before the refactor, default parameters, as_of 2026-06-30).
+    f = sample_res.figures
+    assert (f["gaps"], f["families_with_gaps"], f["accounts_with_gaps"]) == (684, 26, 122)
+    assert f["whitespace_value"] == pytest.approx(4825331.805000001, rel=1e-12)
+    assert f["priority_total"] == pytest.approx(1014786.7562529078, rel=1e-12)
+    assert f["gaps_without_value"] == 0
+    assert (f["peer_whitespace"], f["peer_accounts"], f["min_peer_adoption"]) == (684, 389, 0.3)
+    assert (f["family"], f["family_name"], f["family_gaps"]) == (
+        "A00001",
+        "Dogs Extraordinaire",
+        13,
+    )
+    top = f["top_gap"]
+    assert (top["account_id"], top["product_id"]) == ("A00080", "P11")
+    assert top["priority"] == pytest.approx(9840.129622345681, rel=1e-12)
+    assert f["top_family"]["family_id"] == "A00448" and f["top_family"]["gaps"] == 96
+    assert (f["top_lift"]["product_a"], f["top_lift"]["product_b"]) == ("P08", "P09")
+    assert f["top_lift"]["lift"] == pytest.approx(3.4637300021915407, rel=1e-12)
+    assert f["excluded_purchase_rows"] == {
+        "missing_key": 0,
+        "after_as_of": 4,
+        "duplicate_row": 6,
+        "unknown_account": 0,
+        "unknown_product": 0,
+        "repeat_purchase": 2328,
+    }
+    assert sample_res.sentences[2] == (
+        "In Dogs Extraordinaire, the family shown below, pitch The Tangerine1000 to "
+        "We <3 Dogs first: all 4 other members of Dogs Extraordinaire own it."
+    )
+    assert [c.display for c in sample_res.cards] == ["684", "26", "$4,825,332", "$1,014,787", "684"]
+
+
+def test_run_tables_agree_with_the_topic_functions(sample_crm, sample_res):
+    crm, res = sample_crm, sample_res
+    tables = dict(accounts=crm.accounts, purchases=crm.purchases, products=crm.products)
+    gaps = ws.sibling_gaps(**tables, as_of=crm.as_of)
+    pd.testing.assert_frame_equal(res.gaps, gaps)
+    pd.testing.assert_frame_equal(res.family_gaps, ws.family_gaps(gaps, "A00001"))
+    pd.testing.assert_frame_equal(
+        res.family_grid, ws.family_grid("A00001", **tables, as_of=crm.as_of, gaps=gaps)
+    )
+    pd.testing.assert_frame_equal(
+        res.co_purchase_lift, ws.co_purchase_lift(**tables, as_of=crm.as_of)
+    )
+    pd.testing.assert_frame_equal(
+        res.purchase_exclusions,
+        ws.purchase_exclusions(
+            crm.purchases, as_of=crm.as_of, accounts=crm.accounts, products=crm.products
+        ),
+    )
+    assert res.params == ws.Params() and res.as_of == crm.as_of
+
+
+def test_run_accepts_params_and_overrides(sample_crm):
+    res = ws.run(sample_crm, top_n=2, family="A00080")
+    assert res.params.top_n == 2 and res.params.family == "A00080"
+    assert res.top_gaps_by_owner["rank"].max() == 2
+    # A00080 (Rapid Works Ltd) is a member of Pioneer Metals AG (root A00127).
+    assert (res.family_id, res.family_name) == ("A00127", "Pioneer Metals AG")
+    assert (res.family_gaps["family_id"] == "A00127").all()
+    strict = ws.run(sample_crm, ws.Params(min_peer_adoption=0.6), prior_strength=0)
+    assert strict.params == ws.Params(min_peer_adoption=0.6, prior_strength=0.0)
+    assert (strict.peer_whitespace["peer_adoption"] >= 0.6).all()
+    assert strict.figures["peer_whitespace"] < 684
+
+
+def test_run_rejects_bad_values_and_types(sample_crm):
+    with pytest.raises(ParamError, match="top_n"):
+        ws.run(sample_crm, top_n=0)
+    with pytest.raises(ParamError, match="min_peer_adoption"):
+        ws.run(sample_crm, min_peer_adoption=1.5)
+    with pytest.raises(ParamError, match="did you mean top_n"):
+        ws.run(sample_crm, top_m=5)
+    with pytest.raises(TypeError, match="crm must be a workbook CrmData"):
+        ws.run(sample_crm.accounts)
+    with pytest.raises(TypeError, match="params must be"):
+        ws.run(sample_crm, {"top_n": 5})
+    with pytest.raises(ValueError, match="neither an account_id nor an account name"):
+        ws.run(sample_crm, family="No such family")
+
+
+def test_exports_are_the_stems_the_notebook_wrote(sample_res):
+    assert set(sample_res.exports()) == STEMS
+    assert all(isinstance(v, pd.DataFrame) for v in sample_res.exports().values())
+    assert sample_res.summary() == sample_res.figures
+
+
+# ----------------------------------------------------------------------------- end to end
+@pytest.mark.e2e
+def test_sample_run_exports_match_the_analysis(sample_run):
+    import workbook
+    from workbook.core import families
+
+    folder = sample_run / "whitespace"
+    crm = workbook.load(tables=["accounts", "opportunities", "products", "purchases", "users"])
+    tables = dict(accounts=crm.accounts, purchases=crm.purchases, products=crm.products)
+    tree = families.ultimate_parents(crm.accounts)
+    gaps = ws.sibling_gaps(**tables, as_of=crm.as_of, tree=tree)
+
+    read = {"dtype": {"family_id": str, "account_id": str, "product_id": str, "owner_id": str}}
+    exported = pd.read_csv(folder / "gaps.csv", keep_default_na=False, na_values=[""], **read)
+    assert list(exported.columns[:8]) == ws.GAP_COLUMNS
+    assert len(exported) == len(gaps) > 0
+    assert not exported.duplicated(["account_id", "product_id"]).any()
+    merged = exported.merge(gaps, on=["account_id", "product_id"], suffixes=("", "_direct"))
+    assert len(merged) == len(gaps)
+    for col in ["siblings_owning", "family_members", "expected_value", "priority"]:
+        np.testing.assert_allclose(merged[col], merged[f"{col}_direct"], rtol=1e-9)
+
+    matrix = pd.read_csv(folder / "family_matrix.csv", dtype={"family_id": str, "product_id": str})
+    assert list(matrix.columns) == ws.FAMILY_MATRIX_COLUMNS
+    assert int(matrix["gaps"].sum()) == len(gaps)  # every gap is a cell's missing member
+    peers = pd.read_csv(folder / "peer_whitespace.csv", dtype={"account_id": str})
+    assert list(peers.columns) == ws.PEER_COLUMNS
+    assert not set(peers["account_id"]) & set(gaps["account_id"])  # a separate list
+    assert (peers["peer_adoption"] >= 0.3).all()
+    lift = pd.read_csv(folder / "co_purchase_lift.csv")
+    assert list(lift.columns) == ws.LIFT_COLUMNS
+    direct_lift = ws.co_purchase_lift(**tables, as_of=crm.as_of)
+    assert len(lift) == len(direct_lift)
+    np.testing.assert_allclose(lift["lift"], direct_lift["lift"], rtol=1e-9)
+    owners = pd.read_csv(folder / "top_gaps_by_owner.csv", dtype={"owner_id": str})
+    assert list(owners.columns) == ws.OWNER_GAP_COLUMNS
+    assert owners["rank"].max() <= 20
+
+    # Stories of the sample: the default family is Dogs Extraordinaire (largest by revenue),
+    # and its top gap is We <3 Dogs lacking The Tangerine1000, which all 4 siblings own.
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["gaps"] == len(gaps)
+    assert summary["family_name"] == "Dogs Extraordinaire"
+    top = summary["family_top_gap"]
+    assert (top["account_name"], top["product_name"]) == ("We <3 Dogs", "The Tangerine1000")
+    assert (top["siblings_owning"], top["family_members"]) == (4, 5)
+    nobody = crm.products.loc[crm.products["name"] == "Durian Legacy Connector", "product_id"]
+    assert not exported["product_id"].isin(nobody).any()  # P12: nobody owns it, no gaps
+    excluded = summary["excluded_purchase_rows"]
+    assert excluded["after_as_of"] > 0 and excluded["duplicate_row"] > 0
+    assert set(summary["exports"]) == {f"{stem}.csv" for stem in STEMS}
+    html = (sample_run / "whitespace.html").read_text(encoding="utf-8")
+    assert "We &lt;3 Dogs" in html and "We <3 Dogs" not in html
