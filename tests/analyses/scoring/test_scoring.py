@@ -743,7 +743,9 @@ def test_band_table_negative_zero_score_is_the_zero_band():
     assert str(bands["score_low"].iloc[0]) == "0.0"
     # the same holds without a valid range and in threshold labels
     assert scoring.band_table(frame, width=10, score_range=None)["band"].tolist() == ["0–<10"]
-    assert scoring._fmt_t(-0.0) == "0"
+    from workbook.analyses.scoring.narrative import _fmt_t
+
+    assert _fmt_t(-0.0) == "0"
 
 
 def test_segment_whose_auc_ci_contains_half_is_flagged():
