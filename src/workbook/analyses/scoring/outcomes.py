@@ -106,9 +106,7 @@ def require_outcomes(value: object, name: str = "outcomes") -> pd.DataFrame:
     the likely mistake, so the message says so.
     """
     if isinstance(value, LeadOutcomes):
-        raise TypeError(
-            f"{name} must be a pandas DataFrame, got LeadOutcomes; pass its .outcomes"
-        )
+        raise TypeError(f"{name} must be a pandas DataFrame, got LeadOutcomes; pass its .outcomes")
     return require_frame(value, name)
 
 
