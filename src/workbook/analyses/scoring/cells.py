@@ -84,6 +84,15 @@ def auc_from_cells(counts: np.ndarray) -> np.ndarray:
     neg_k)`` in exact integer arithmetic, and AUC = ``U / (n_won * n_lost)``:
     the Mann-Whitney U of won against lost scores over the leads the counts
     describe. NaN where there are no wins or no losses.
+
+    Parameters
+    ----------
+    counts : ndarray of int, shape (..., L, 2)
+        Cell counts (:func:`score_cells`).
+
+    Returns
+    -------
+    ndarray of float, shape (...)
     """
     counts = np.asarray(counts, dtype=np.int64)
     neg, pos = counts[..., 0], counts[..., 1]

@@ -104,6 +104,23 @@ def require_outcomes(value: object, name: str = "outcomes") -> pd.DataFrame:
 
     Passing the whole :class:`LeadOutcomes` instead of its ``.outcomes`` is
     the likely mistake, so the message says so.
+
+    Parameters
+    ----------
+    value : object
+        The argument to check.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    DataFrame
+        ``value`` itself.
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a DataFrame.
     """
     if isinstance(value, LeadOutcomes):
         raise TypeError(f"{name} must be a pandas DataFrame, got LeadOutcomes; pass its .outcomes")

@@ -52,6 +52,15 @@ def calendar_months(created_at: pd.Series) -> int:
     """Calendar months from the first to the last date, inclusive (0 when empty).
 
     Jan 31 to Feb 1 is 2 months; any dates within one month give 1.
+
+    Parameters
+    ----------
+    created_at : Series of datetime
+        Missing dates are ignored.
+
+    Returns
+    -------
+    int
     """
     dates = pd.to_datetime(created_at).dropna()
     if dates.empty:
@@ -70,6 +79,20 @@ def default_thresholds(
     ``hi`` are the lowest and highest score, clipped to ``score_range`` (the
     valid range; default :data:`workbook.data.model.SCORE_RANGE`, None = no clip)
     so one stray score of 140 does not stretch the grid.
+
+    Parameters
+    ----------
+    scores : array-like of float
+        Missing scores are ignored.
+    step : float
+        Grid step in score points.
+    score_range : (float, float) or None
+        Valid score range the grid is clipped to.
+
+    Returns
+    -------
+    ndarray of float
+        Ascending; empty when there are no scores.
     """
     s = pd.Series(scores, dtype="float64").dropna()
     if s.empty:
