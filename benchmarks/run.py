@@ -169,7 +169,7 @@ def pandas_stage(stage: str, data: Path, as_of: str, window_days: int):
                 t["leads"], t["activities"], t["opportunities"], as_of=as_of
             )
         if stage == "scoring":
-            outcomes, _ = scoring.lead_outcomes(t["leads"], t["opportunities"], as_of=as_of)
+            outcomes = scoring.lead_outcomes(t["leads"], t["opportunities"], as_of=as_of).outcomes
             return scoring.threshold_sweep(outcomes)
         if stage == "hierarchy":
             tree = families.ultimate_parents(t["accounts"])
