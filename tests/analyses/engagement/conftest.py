@@ -418,3 +418,19 @@ def stub_model():
 def closed_deals_fx():
     """n closed deals whose wins follow activities (or separate perfectly)."""
     return _closed_deals_fx
+
+
+@pytest.fixture(scope="session")
+def sample_crm():
+    """The bundled sample, loaded once (every table)."""
+    import workbook
+
+    return workbook.load()
+
+
+@pytest.fixture(scope="session")
+def sample_results(sample_crm):
+    """``engagement.run`` on the bundled sample with the default parameters, once."""
+    from workbook.analyses import engagement
+
+    return engagement.run(sample_crm)
