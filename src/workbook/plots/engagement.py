@@ -173,7 +173,10 @@ def model_coefficients(coefficients: pd.DataFrame, *, reason: str = ""):
 
 
 def lead_funnel(funnel: pd.DataFrame, status_counts: pd.DataFrame):
-    """Lead funnel with step conversion, and leads per status (``res.lead_funnel``, ``res.lead_status``)."""
+    """Lead funnel with step conversion, and leads per status.
+
+    Takes ``res.lead_funnel`` and ``res.lead_status`` of the engagement ``Results``.
+    """
     if funnel.empty or int(funnel["leads"].iloc[0]) == 0:
         return empty_figure("No leads created on or before as_of.")
     fig, (ax1, ax2) = new_figure(figsize=(11.0, 4.4), ncols=2)
