@@ -83,10 +83,17 @@ def summary_figures(
         ("unowned", unowned),
     ):
         require_frame(frame, name)
+    return {
+        **_account_figures(basis, levels, at_risk_accounts),
+        **_work_figures(effectiveness, stale_leads, not_worked, handed_off),
+        **_action_figures(recommendations, model, archive, unowned),
+    }
+
+
+def _account_figures(basis: dict, levels: pd.DataFrame, at_risk_accounts: pd.DataFrame) -> dict:
     level = levels["level"].astype("str")
     n = len(levels)
     dormant = int((level == DORMANT).sum())
-    rules = recommendations["rule"] if len(recommendations) else pd.Series([], dtype="str")
     return {
         "window_days": int(basis["window_days"]),
         "window_source": basis["source"],
@@ -99,6 +106,11 @@ def summary_figures(
         "dormant_share": dormant / n if n else None,
         "at_risk_accounts": len(at_risk_accounts),
         "at_risk_pipeline": float(at_risk_accounts["open_pipeline"].sum()),
+    }
+
+
+def _work_figures(effectiveness, stale_leads, not_worked, handed_off) -> dict:
+    return {
         "open_opportunities": len(effectiveness),
         "stale_opportunities": _count(effectiveness, "stale"),
         "below_benchmark_opportunities": _count(effectiveness, "below_benchmark"),
@@ -107,6 +119,12 @@ def summary_figures(
         "stale_leads": _count(stale_leads, "stale"),
         "handed_off_leads": int(handed_off),
         "handed_off_not_worked": len(not_worked),
+    }
+
+
+def _action_figures(recommendations, model: WinModel, archive, unowned) -> dict:
+    rules = recommendations["rule"] if len(recommendations) else pd.Series([], dtype="str")
+    return {
         "recommendations": len(recommendations),
         "opportunities_with_recommendations": int(recommendations["opportunity_id"].nunique()),
         "win_model_status": model.status,

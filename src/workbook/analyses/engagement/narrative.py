@@ -1,8 +1,7 @@
 """Every sentence, note and headline card of the engagement report.
 
 Plain text only: account names are not escaped here; the presentation
-layer (:class:`workbook.present.report.Report`) escapes them when it
-renders. Nothing here imports presentation.
+layer escapes them when it renders. Nothing here imports presentation.
 """
 
 from __future__ import annotations
