@@ -1,8 +1,9 @@
 """Charts for the engagement and pipeline hygiene report.
 
-Each function takes an output of :mod:`workbook.analyses.engagement` or
-:mod:`workbook.analyses.engagement.hygiene` and returns a Figure. Nothing here computes a business
-number: every plotted value is a column of the analysis frame.
+Each function takes a table of :class:`workbook.analyses.engagement.Results`
+(``res.levels_by_owner``, ``res.at_risk``, ``res.model_coefficients``...) and
+returns a Figure. Nothing here computes a business number: every plotted
+value is a column of the analysis frame.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
 
 
 def model_coefficients(coefficients: pd.DataFrame, *, reason: str = ""):
-    """Logit coefficients with 95% intervals (``hygiene.WinModel.coefficients``), no constant."""
+    """Logit coefficients with 95% intervals (``engagement.WinModel.coefficients``), no constant."""
     coefs = coefficients.loc[coefficients["term"] != "const"] if len(coefficients) else coefficients
     if coefs.empty:
         return empty_figure(
@@ -172,7 +173,10 @@ def model_coefficients(coefficients: pd.DataFrame, *, reason: str = ""):
 
 
 def lead_funnel(funnel: pd.DataFrame, status_counts: pd.DataFrame):
-    """Lead funnel steps with step conversion, and leads per status (``hygiene`` outputs)."""
+    """Lead funnel with step conversion, and leads per status.
+
+    Takes ``res.lead_funnel`` and ``res.lead_status`` of the engagement ``Results``.
+    """
     if funnel.empty or int(funnel["leads"].iloc[0]) == 0:
         return empty_figure("No leads created on or before as_of.")
     fig, (ax1, ax2) = new_figure(figsize=(11.0, 4.4), ncols=2)

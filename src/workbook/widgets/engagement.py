@@ -4,55 +4,69 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import HTML, display
 
 from workbook.analyses import engagement
+from workbook.core.checks import require_crm
+from workbook.core.text import esc
 from workbook.plots import engagement as engagement_plots
-from workbook.present.report import esc
 
 
-def explorer(
-    accounts: pd.DataFrame,
-    activities: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    leads: pd.DataFrame,
-    *,
-    as_of,
-    window_days: int,
-    stale_days: int = 14,
-    high_min_records: int | None = None,
-):
+def _summary(window: int, stale: int, levels, risk, eff) -> str:
+    counts = engagement.level_counts(levels).set_index("level")["accounts"]
+    return (
+        f"Window {window} days: {counts['dormant']:,} dormant, {counts['medium']:,} medium, "
+        f"{counts['high']:,} high (high from {levels.attrs['high_min_records']} records); "
+        f"{len(risk):,} dormant accounts with open pipeline. "
+        f"{int(eff['stale'].sum()):,} of {len(eff):,} open opportunities had no activity "
+        f"in the last {stale} days."
+    )
+
+
+def explorer(crm, results: engagement.Results):
     """Sliders for ``window_days`` and ``stale_days`` that redraw the key charts.
 
-    For the chosen window it recomputes :func:`workbook.analyses.engagement.engagement_levels`
-    (levels by owner, at-risk accounts); for the chosen ``stale_days`` it
-    recomputes :func:`workbook.analyses.engagement.opportunity_effectiveness` (by stage).
+    Parameters
+    ----------
+    crm : CrmData
+        The data ``results`` was computed from.
+    results : workbook.analyses.engagement.Results
+        From :func:`workbook.analyses.engagement.run`; the sliders start at
+        its window and ``stale_days``, and its ``high_min_records`` parameter
+        is kept.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        For the chosen window it recomputes
+        :func:`workbook.analyses.engagement.engagement_levels` (levels by
+        owner, at-risk accounts); for the chosen ``stale_days`` it recomputes
+        :func:`workbook.analyses.engagement.opportunity_effectiveness` (by
+        stage).
     """
+    require_crm(crm)
+    if not isinstance(results, engagement.Results):
+        raise TypeError(
+            f"results must be a workbook.analyses.engagement.Results, got {type(results).__name__}"
+        )
+    params, as_of = results.params, results.as_of
+    window_days = int(results.basis["window_days"])
 
     def show(window, stale):
         levels = engagement.engagement_levels(
-            accounts,
-            activities,
-            opportunities,
-            leads,
+            crm.accounts,
+            crm.activities,
+            crm.opportunities,
+            crm.leads,
             as_of=as_of,
             window_days=window,
-            high_min_records=high_min_records,
+            high_min_records=params.high_min_records or None,
         )
-        counts = engagement.level_counts(levels).set_index("level")["accounts"]
         risk = engagement.at_risk(levels)
         eff = engagement.opportunity_effectiveness(
-            opportunities, activities, as_of=as_of, stale_days=stale
+            crm.opportunities, crm.activities, as_of=as_of, stale_days=stale
         )
-        text = (
-            f"Window {window} days: {counts['dormant']:,} dormant, {counts['medium']:,} medium, "
-            f"{counts['high']:,} high (high from {levels.attrs['high_min_records']} records); "
-            f"{len(risk):,} dormant accounts with open pipeline. "
-            f"{int(eff['stale'].sum()):,} of {len(eff):,} open opportunities had no activity "
-            f"in the last {stale} days."
-        )
-        display(HTML(f"<p>{esc(text)}</p>"))
+        display(HTML(f"<p>{esc(_summary(window, stale, levels, risk, eff))}</p>"))
         for fig in (
             engagement_plots.levels_by(engagement.levels_by(levels, by="owner_id")),
             engagement_plots.at_risk(risk),
@@ -63,11 +77,11 @@ def explorer(
             display(fig)
             plt.close(fig)
 
-    top = max(60, 4 * int(window_days))
+    top = max(60, 4 * window_days)
     return widgets.interactive(
         show,
         window=widgets.IntSlider(
-            value=int(window_days),
+            value=window_days,
             min=1,
             max=top,
             step=1,
@@ -75,7 +89,7 @@ def explorer(
             continuous_update=False,
         ),
         stale=widgets.IntSlider(
-            value=int(stale_days),
+            value=int(params.stale_days),
             min=1,
             max=90,
             step=1,

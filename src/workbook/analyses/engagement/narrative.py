@@ -1,0 +1,233 @@
+"""Every sentence, note and headline card of the engagement report.
+
+Plain text only: account names are not escaped here; the presentation
+layer escapes them when it renders. Nothing here imports presentation.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbook.analyses.engagement.win_model import WinModel
+from workbook.core.checks import require_frame
+from workbook.core.text import Card
+
+__all__ = [
+    "headline_cards",
+    "level_note",
+    "model_note",
+    "summary_sentences",
+    "window_note",
+]
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "0%"
+
+
+def _why_window(f: dict) -> str:
+    if f["window_source"] == "formula":
+        return f"a quarter of the {f['mean_cycle_days']:,.0f}-day average sales cycle"
+    if f["window_source"] == "parameter":
+        return "set by the window_days parameter"
+    return "a fallback, as no deal closed in the last year"
+
+
+def _levels_sentence(f: dict) -> str:
+    return (
+        f"{f['dormant_accounts']:,} of {f['accounts']:,} accounts "
+        f"({_pct(f['dormant_accounts'], f['accounts'])}) are dormant: no activity, new "
+        f"opportunity or converted lead in the last {f['window_days']} days "
+        f"({_why_window(f)}); {f['high_accounts']:,} are highly engaged."
+    )
+
+
+def _at_risk_sentence(f: dict, at_risk_accounts: pd.DataFrame) -> str:
+    if not len(at_risk_accounts):
+        return "No dormant account has open pipeline."
+    top = at_risk_accounts.iloc[0]
+    return (
+        f"{top['name']} is the dormant account with the most open pipeline "
+        f"({_money(top['open_pipeline'])}); {f['at_risk_accounts']:,} dormant accounts "
+        f"hold {_money(f['at_risk_pipeline'])} of open pipeline in total."
+    )
+
+
+def _model_sentence(f: dict, threshold: float) -> str:
+    if f["win_model_status"] != "fitted":
+        return f"The win-probability check flags nothing: {f['win_model_reason']}."
+    return (
+        f"The win model, fitted on {f['win_model_closed_deals']:,} closed deals, differs "
+        f"from the rep's probability by {threshold:g} points or more "
+        f"on {f['probability_variance_flags']:,} open opportunities."
+    )
+
+
+def summary_sentences(
+    figures: dict,
+    *,
+    at_risk_accounts: pd.DataFrame,
+    stale_days: int,
+    probability_variance_threshold: float,
+) -> list[str]:
+    """Five plain-text sentences built from the summary figures.
+
+    Parameters
+    ----------
+    figures : dict
+        :func:`workbook.analyses.engagement.figures.summary_figures`.
+    at_risk_accounts : DataFrame
+        :func:`workbook.analyses.engagement.levels.at_risk` (its first row is
+        named).
+    stale_days : int
+        The ``stale_days`` used.
+    probability_variance_threshold : float
+        The variance threshold used, in points.
+
+    Returns
+    -------
+    list of str
+        Accounts, at-risk pipeline, stale deals, stale leads, win model.
+    """
+    require_frame(at_risk_accounts, "at_risk_accounts", ["name", "open_pipeline"])
+    f = figures
+    return [
+        _levels_sentence(f),
+        _at_risk_sentence(f, at_risk_accounts),
+        f"{f['stale_opportunities']:,} of {f['open_opportunities']:,} open opportunities "
+        f"({_pct(f['stale_opportunities'], f['open_opportunities'])}) had no activity in the "
+        f"last {stale_days} days, and {f['overdue_opportunities']:,} are past their close date.",
+        f"{f['stale_leads']:,} of {f['open_leads']:,} open leads had no touch in "
+        f"{stale_days} days, and {f['handed_off_not_worked']:,} of "
+        f"{f['handed_off_leads']:,} handed-off leads were never worked after the handoff.",
+        _model_sentence(f, probability_variance_threshold),
+    ]
+
+
+def headline_cards(figures: dict) -> list[Card]:
+    """The six headline cards, in display order.
+
+    Parameters
+    ----------
+    figures : dict
+        :func:`workbook.analyses.engagement.figures.summary_figures`.
+
+    Returns
+    -------
+    list of Card
+        Dormant accounts, open pipeline in dormant accounts, stale deals,
+        overdue deals, handed-off leads never worked, window days.
+    """
+    f = figures
+    return [
+        Card("dormant_accounts", "Dormant accounts", f["dormant_accounts"], "{:,}"),
+        Card(
+            "at_risk_pipeline",
+            "Open pipeline in dormant accounts",
+            f["at_risk_pipeline"],
+            "${:,.0f}",
+        ),
+        Card(
+            "stale_opportunities",
+            "Open deals with no recent activity",
+            f["stale_opportunities"],
+            "{:,}",
+        ),
+        Card(
+            "overdue_opportunities",
+            "Open deals past close date",
+            f["overdue_opportunities"],
+            "{:,}",
+        ),
+        Card(
+            "handed_off_not_worked",
+            "Handed-off leads never worked",
+            f["handed_off_not_worked"],
+            "{:,}",
+        ),
+        Card("window_days", "Engagement window (days)", f["window_days"], "{:,}"),
+    ]
+
+
+def window_note(basis: dict) -> str:
+    """One plain-text sentence saying which window is used and why.
+
+    Parameters
+    ----------
+    basis : dict
+        :func:`workbook.analyses.engagement.window.window_basis`.
+
+    Returns
+    -------
+    str
+    """
+    w = basis["window_days"]
+    if basis["source"] == "parameter":
+        text = f"Window: {w} days, set by the window_days parameter."
+    elif basis["source"] == "fallback":
+        text = (
+            f"Window: {w} days, a fallback: no closed deal has a close date in the 365 days "
+            "up to the as-of date, so the default formula cannot be computed."
+        )
+    else:
+        text = (
+            f"Window: {w} days = round half-up of a quarter of the {basis['mean_cycle_days']:,.1f}"
+            f"-day mean sales cycle of {basis['closed_deals']:,} deals closed in the 365 days "
+            "up to the as-of date."
+        )
+    if basis["negative_cycles_excluded"]:
+        text += (
+            f" {basis['negative_cycles_excluded']:,} closed deal(s) with a close date before "
+            "their creation date were left out of the mean."
+        )
+    return text
+
+
+def level_note(high_min_records: int | None) -> str:
+    """The sentence stating the threshold for ``high`` engagement.
+
+    Parameters
+    ----------
+    high_min_records : int or None
+        The threshold used (``levels.attrs["high_min_records"]``).
+
+    Returns
+    -------
+    str
+    """
+    return f"High engagement: at least {high_min_records} recent records."
+
+
+def model_note(model: WinModel, *, threshold: float) -> str:
+    """One plain-text sentence on the win model: what it was fitted on, or why it refused.
+
+    Parameters
+    ----------
+    model : WinModel
+        :func:`workbook.analyses.engagement.win_model.fit_win_model`.
+    threshold : float
+        The variance threshold, in points.
+
+    Returns
+    -------
+    str
+    """
+    if not model.fitted:
+        return (
+            f"The win model was not fitted ({model.reason}); no opportunity is flagged for "
+            "win-probability variance."
+        )
+    text = (
+        f"The win model is fitted on {model.n_closed:,} closed deals ({model.n_won:,} won) with "
+        f"features {', '.join(model.features)}; an open deal is flagged when the rep's "
+        f"probability differs from the model's by {threshold:g} points or more."
+    )
+    if model.dropped_features:
+        text += f" Left out for having no variance: {', '.join(model.dropped_features)}."
+    if model.excluded_missing:
+        text += f" {model.excluded_missing:,} closed deal(s) without an amount were left out."
+    return text

@@ -1,0 +1,173 @@
+"""Recent records of each account: activities, new opportunities and converted leads.
+
+For each account, the number of distinct records in the window
+``(as_of - window_days, as_of]``:
+
+* activities whose ``account_id`` is the account, or whose
+  ``opportunity_id`` is an opportunity of the account. An activity counts
+  **once per distinct account** it is linked to: linked to account A both
+  directly and through an opportunity of A, it counts once for A; linked
+  directly to A and through an opportunity of B, it counts once for A and
+  once for B;
+* opportunities of the account with ``created_at`` in the window;
+* leads with ``converted_account_id`` equal to the account and
+  ``created_at`` in the window.
+
+Records that point to an account id not in ``accounts`` are not counted;
+:func:`unmatched_records` counts them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbook.analyses.engagement import _docs  # noqa: F401  (registers doc fragments)
+from workbook.core.calendar import in_window
+from workbook.core.checks import require_frame
+from workbook.core.docs import shared_docs
+from workbook.core.links import strictly_increasing
+
+__all__ = ["RECORD_COLUMNS", "recent_records", "unmatched_records"]
+
+#: Count columns of :func:`recent_records` (after ``account_id``).
+RECORD_COLUMNS = ["recent_activities", "recent_opportunities", "recent_leads", "recent_records"]
+
+
+def _check(accounts, activities, opportunities, leads) -> None:
+    require_frame(accounts, "accounts", ["account_id"])
+    require_frame(activities, "activities", ["activity_id", "occurred_at", "account_id"])
+    require_frame(opportunities, "opportunities", ["opportunity_id", "account_id", "created_at"])
+    require_frame(leads, "leads", ["created_at", "converted_account_id"])
+
+
+def _activity_accounts(activities: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (activity_id, account_id, occurred_at) pairs, direct or via the opportunity."""
+    act = activities[["activity_id", "occurred_at", "account_id", "opportunity_id"]]
+    direct = act.loc[act["account_id"].notna(), ["activity_id", "occurred_at", "account_id"]]
+    via = (
+        act.loc[act["opportunity_id"].notna()]
+        .rename(columns={"account_id": "direct_account_id"})
+        .merge(opportunities[["opportunity_id", "account_id"]].dropna(), on="opportunity_id")
+    )
+    if strictly_increasing(act["activity_id"]):
+        # Unique ids: a pair can only repeat when the opportunity's account is the
+        # activity's own account, so drop those via rows instead of running
+        # drop_duplicates on two text columns (2.6 s -> 1 s CPU on 5M activities).
+        same = (via["account_id"] == via["direct_account_id"]).fillna(False)
+        via = via.loc[~same.to_numpy(dtype=bool), ["activity_id", "occurred_at", "account_id"]]
+        return pd.concat([direct, via], ignore_index=True)
+    via = via[["activity_id", "occurred_at", "account_id"]]
+    both = pd.concat([direct, via], ignore_index=True)
+    return both.drop_duplicates(["activity_id", "account_id"])
+
+
+def _in_window(activities, opportunities, leads, *, as_of, window_days):
+    """Activity-account pairs, opportunities and converted leads in the window."""
+    acts = _activity_accounts(activities, opportunities)
+    acts = acts.loc[in_window(acts["occurred_at"], as_of=as_of, window_days=window_days)]
+    opps = opportunities.loc[
+        in_window(opportunities["created_at"], as_of=as_of, window_days=window_days)
+    ]
+    conv = leads.loc[
+        leads["converted_account_id"].notna()
+        & in_window(leads["created_at"], as_of=as_of, window_days=window_days)
+    ]
+    return acts, opps, conv
+
+
+@shared_docs
+def recent_records(
+    accounts: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    leads: pd.DataFrame,
+    *,
+    as_of,
+    window_days: float,
+) -> pd.DataFrame:
+    """Count each account's records in the window ``(as_of - window_days, as_of]``.
+
+    See the module docstring for the exact rules (activities once per
+    distinct account, direct or through an opportunity of the account;
+    opportunities and converted leads by ``created_at``).
+
+    Parameters
+    ----------
+    {engagement_tables}
+    {as_of}
+    {engagement_window}
+
+    Returns
+    -------
+    DataFrame
+        One row per account in input order: ``account_id``,
+        ``recent_activities``, ``recent_opportunities``, ``recent_leads``,
+        ``recent_records`` (their sum), all int64.
+    """
+    if window_days <= 0:
+        raise ValueError(f"window_days must be positive, got {window_days!r}")
+    _check(accounts, activities, opportunities, leads)
+    acts, opps, conv = _in_window(
+        activities, opportunities, leads, as_of=as_of, window_days=window_days
+    )
+    out = accounts[["account_id"]].reset_index(drop=True)
+    for column, ids in (
+        ("recent_activities", acts["account_id"]),
+        ("recent_opportunities", opps["account_id"]),
+        ("recent_leads", conv["converted_account_id"]),
+    ):
+        counts = ids.value_counts()
+        out[column] = out["account_id"].map(counts).fillna(0).astype("int64")
+    out["recent_records"] = (
+        out["recent_activities"] + out["recent_opportunities"] + out["recent_leads"]
+    )
+    return out
+
+
+@shared_docs
+def unmatched_records(
+    accounts: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    leads: pd.DataFrame,
+    *,
+    as_of,
+    window_days: float,
+) -> pd.DataFrame:
+    """Records in the window that point to an account id missing from ``accounts``.
+
+    They are not counted by :func:`recent_records`; this says how many there
+    are so the report can show them.
+
+    Parameters
+    ----------
+    {engagement_tables}
+    {as_of}
+    {engagement_window}
+
+    Returns
+    -------
+    DataFrame
+        Columns ``table`` (activities, opportunities, leads) and ``records``
+        (distinct record ids in the window whose account link is not a known
+        account; an activity is counted when none of its links is known).
+    """
+    _check(accounts, activities, opportunities, leads)
+    known = set(accounts["account_id"].dropna())
+    acts, opps, conv = _in_window(
+        activities, opportunities, leads, as_of=as_of, window_days=window_days
+    )
+    acts_known = acts["account_id"].isin(known)
+    n_acts = acts.loc[
+        ~acts["activity_id"].isin(acts.loc[acts_known, "activity_id"]), "activity_id"
+    ].nunique()
+    return pd.DataFrame(
+        {
+            "table": ["activities", "opportunities", "leads"],
+            "records": [
+                int(n_acts),
+                int((~opps["account_id"].isin(known)).sum()),
+                int((~conv["converted_account_id"].isin(known)).sum()),
+            ],
+        }
+    )

@@ -1,0 +1,61 @@
+"""Unit tests for workbook.analyses.engagement.effectiveness.
+
+Every expected number is derived by hand in the comments next to it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook.analyses.engagement import effectiveness as oe
+
+AS_OF = pd.Timestamp("2024-03-31")
+
+
+def test_won_activity_rates(effectiveness_fx):
+    opps, acts = effectiveness_fx()
+    rates = oe.won_activity_rates(opps, acts, as_of=AS_OF)
+    # W1: 3 activities / 30 days * 30 = 3; W2: 1 / 15 * 30 = 2; W3: 6 / 30 * 30 = 6
+    assert rates.to_dict() == pytest.approx({"W1": 3.0, "W2": 2.0, "W3": 6.0})
+
+
+def test_opportunity_effectiveness_flags(effectiveness_fx):
+    opps, acts = effectiveness_fx()
+    got = oe.opportunity_effectiveness(opps, acts, as_of=AS_OF, stale_days=14)
+    assert got.columns.tolist() == oe.EFFECTIVENESS_COLUMNS
+    assert got["opportunity_id"].tolist() == ["P1", "P2", "P3"]
+    # ages: P1 03-01 -> 30; P2 03-21 -> 10; P3 02-01 -> 59
+    assert got["age_days"].tolist() == [30, 10, 59]
+    assert got["activities"].tolist() == [2, 0, 6]
+    assert got["meetings"].tolist() == [0, 0, 1]
+    # P1's last touch 03-17 = as_of - 14: outside the stale window -> stale.
+    # P2 has no activity but is 10 days old (< 14): not stale yet.
+    # P3's meeting on 03-18 is the first day inside.
+    assert got["stale"].tolist() == [True, False, False]
+    assert got["days_since_activity"].tolist()[0] == 14.0
+    assert np.isnan(got["days_since_activity"].tolist()[1])
+    # rates: P1 2/30*30 = 2; P2 0; P3 6/59*30 = 3.05; median of won (3, 2, 6) = 3
+    assert got["activity_rate_30d"].tolist() == pytest.approx([2.0, 0.0, 180 / 59])
+    assert got["benchmark_rate_30d"].tolist() == [3.0] * 3
+    assert got["below_benchmark"].tolist() == [True, True, False]
+    # P2 close 03-30 < as_of: passed by 1 day; P3 closes on as_of: not passed
+    assert got["close_date_passed"].tolist() == [False, True, False]
+    assert got["days_overdue"].tolist() == [0, 1, 0]
+
+
+def test_effectiveness_by_owner_and_stage(effectiveness_fx):
+    opps, acts = effectiveness_fx()
+    eff = oe.opportunity_effectiveness(opps, acts, as_of=AS_OF, stale_days=14)
+    by_owner = oe.effectiveness_by(eff, by="owner_id")
+    # u2: P2 and P3; u1: P1
+    assert by_owner["owner_id"].tolist() == ["u2", "u1"]
+    assert by_owner["open_opportunities"].tolist() == [2, 1]
+    assert by_owner["stale"].tolist() == [0, 1]
+    assert by_owner["below_benchmark"].tolist() == [1, 1]
+    assert by_owner["close_date_passed"].tolist() == [1, 0]
+    assert by_owner["open_amount"].tolist() == [500.0, 1000.0]
+    by_stage = oe.effectiveness_by(eff, by="stage")
+    assert by_stage["stage"].tolist() == ["Proposal", "Discovery"]
+    assert by_stage["stale_share"].tolist() == [0.5, 0.0]

@@ -1,0 +1,45 @@
+"""Unit tests for workbook.analyses.engagement.leads.
+
+Every expected number is derived by hand in the comments next to it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbook.analyses.engagement import leads as ld
+
+AS_OF = pd.Timestamp("2024-03-31")
+
+
+def test_stale_leads(hygiene_leads_fx, lead_activities_fx):
+    got = ld.stale_leads(hygiene_leads_fx(), lead_activities_fx(), as_of=AS_OF, stale_days=14)
+    # open: L1, L2, L3, L7, L9 (L5 is converted, L10 created after as_of)
+    assert got["lead_id"].tolist() == ["L1", "L2", "L3", "L7", "L9"]
+    # L1 last touch on as_of - 14 -> stale; L2 touched 03-18 -> not; L3 is 6 days old -> not yet
+    assert got["stale"].tolist() == [True, False, False, True, True]
+    assert got["age_days"].tolist() == [30, 30, 6, 212, 212]
+    assert got["days_since_touch"].tolist()[:2] == [14.0, 13.0]
+
+
+def test_handoff_not_worked_uses_links(hygiene_leads_fx, lead_activities_fx):
+    got = ld.handoff_not_worked(hygiene_leads_fx(), lead_activities_fx(), as_of=AS_OF)
+    # L1 handed off 03-10, touched 03-17 -> worked.
+    # L2 handed off 03-20, only touch 03-18 (before) -> not worked, waiting 11 days.
+    # L9 handed off 01-20, only touch 01-15 -> not worked, waiting 11 + 29 + 31 = 71 days.
+    assert got["lead_id"].tolist() == ["L9", "L2"]
+    assert got["days_waiting"].tolist() == [71.0, 11.0]
+    assert ld.handed_off_count(hygiene_leads_fx(), as_of=AS_OF) == 3
+
+
+def test_lead_effectiveness_by_owner(hygiene_leads_fx, lead_activities_fx):
+    leads, acts = hygiene_leads_fx(), lead_activities_fx()
+    stale = ld.stale_leads(leads, acts, as_of=AS_OF, stale_days=14)
+    nw = ld.handoff_not_worked(leads, acts, as_of=AS_OF)
+    got = ld.lead_effectiveness_by_owner(stale, nw)
+    # u2: L7, L9 stale, L9 not worked (3); u1: L1 stale, L2 not worked (2); (none): L3 (0)
+    assert got["owner_id"].tolist() == ["u2", "u1", "(none)"]
+    assert got["open_leads"].tolist() == [2, 2, 1]
+    assert got["stale_leads"].tolist() == [2, 1, 0]
+    assert got["handed_off_not_worked"].tolist() == [1, 1, 0]
+    assert got["stale_share"].tolist() == [1.0, 0.5, 0.0]

@@ -1,0 +1,241 @@
+"""End to end: ``engagement.run`` on the bundled sample, overrides, argument checks.
+
+The expected figures below were read once by hand from the freeze baseline,
+``/work/freeze/baseline/bundled/engagement/summary.json``: the output of
+``workbook run engagement`` on the bundled sample with the code before the
+issue-12 refactor (``scripts/freeze_check.py capture``). A change to any of
+them is a change of behaviour.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import workbook
+from workbook.analyses import engagement
+from workbook.analyses.engagement import actions as ra
+from workbook.analyses.engagement import effectiveness as oe
+from workbook.analyses.engagement import levels as lvl
+from workbook.analyses.engagement import win_model as wm
+from workbook.analyses.engagement import window as win
+from workbook.core.params import ParamError
+
+#: summary.json figures of the baseline run (bundled sample, as_of 2026-06-30).
+BASELINE_FIGURES = {
+    "window_days": 22,
+    "window_source": "formula",
+    "mean_cycle_days": 88.04593639575971,
+    "high_min_records": 5,
+    "accounts": 600,
+    "dormant_accounts": 139,
+    "medium_accounts": 289,
+    "high_accounts": 172,
+    "dormant_share": 0.23166666666666666,
+    "at_risk_accounts": 10,
+    "at_risk_pipeline": 286800.0,
+    "open_opportunities": 235,
+    "stale_opportunities": 117,
+    "below_benchmark_opportunities": 182,
+    "overdue_opportunities": 31,
+    "open_leads": 1171,
+    "stale_leads": 868,
+    "handed_off_leads": 1443,
+    "handed_off_not_worked": 58,
+    "recommendations": 489,
+    "opportunities_with_recommendations": 226,
+    "win_model_status": "fitted",
+    "win_model_reason": "",
+    "win_model_closed_deals": 1635,
+    "probability_variance_flags": 128,
+    "archive_candidates": 1799,
+    "unowned_open_leads": 147,
+}
+
+#: summary.json "sentences" of the baseline run.
+BASELINE_SENTENCES = [
+    "139 of 600 accounts (23%) are dormant: no activity, new opportunity or converted lead in the last 22 days (a quarter of the 88-day average sales cycle); 172 are highly engaged.",
+    "Sleepy Hollow Outfitters is the dormant account with the most open pipeline ($97,200); 10 dormant accounts hold $286,800 of open pipeline in total.",
+    "117 of 235 open opportunities (50%) had no activity in the last 14 days, and 31 are past their close date.",
+    "868 of 1,171 open leads had no touch in 14 days, and 58 of 1,443 handed-off leads were never worked after the handoff.",
+    "The win model, fitted on 1,635 closed deals, differs from the rep's probability by 30 points or more on 128 open opportunities.",
+]
+
+#: summary.json "headline" of the baseline run: (key, label, display).
+BASELINE_HEADLINE = [
+    ("dormant_accounts", "Dormant accounts", "139"),
+    ("at_risk_pipeline", "Open pipeline in dormant accounts", "$286,800"),
+    ("stale_opportunities", "Open deals with no recent activity", "117"),
+    ("overdue_opportunities", "Open deals past close date", "31"),
+    ("handed_off_not_worked", "Handed-off leads never worked", "58"),
+    ("window_days", "Engagement window (days)", "22"),
+]
+
+#: The CSV stems the notebook exported before the refactor (summary.json "exports").
+NOTEBOOK_EXPORTS = {
+    "accounts",
+    "archive_candidates",
+    "at_risk",
+    "effectiveness_by_owner",
+    "effectiveness_by_stage",
+    "handoff_not_worked",
+    "lead_effectiveness_by_owner",
+    "lead_funnel",
+    "lead_status",
+    "levels_by_industry",
+    "levels_by_owner",
+    "model_coefficients",
+    "opportunity_effectiveness",
+    "probability_variance",
+    "recommendations",
+    "stale_leads",
+    "unowned_leads",
+    "window_sensitivity",
+}
+
+
+def test_run_on_the_bundled_sample_gives_the_baseline_figures(sample_results):
+    res = sample_results
+    assert res.as_of == pd.Timestamp("2026-06-30")
+    assert set(res.figures) == set(BASELINE_FIGURES)
+    for key, want in BASELINE_FIGURES.items():
+        if isinstance(want, float):
+            assert res.figures[key] == pytest.approx(want, rel=1e-12), key
+        else:
+            assert res.figures[key] == want, key
+    assert res.sentences == BASELINE_SENTENCES
+    assert [(c.key, c.label, c.display) for c in res.cards] == BASELINE_HEADLINE
+    assert res.summary() == res.figures
+
+
+def test_exports_are_the_stems_the_notebook_exported(sample_results):
+    exports = sample_results.exports()
+    assert set(exports) == NOTEBOOK_EXPORTS
+    assert all(isinstance(frame, pd.DataFrame) for frame in exports.values())
+    # the two export contracts
+    assert exports["accounts"].columns.tolist() == lvl.ACCOUNT_EXPORT_COLUMNS
+    assert exports["recommendations"].columns.tolist() == ra.RECOMMENDATION_COLUMNS
+    # shown, not exported: the full tables behind them carry more columns
+    assert sample_results.levels.columns.tolist() == lvl.LEVEL_COLUMNS
+    assert sample_results.actions.columns.tolist() == [*ra.RECOMMENDATION_COLUMNS, "amount"]
+    assert exports["model_coefficients"] is sample_results.model.coefficients
+
+
+def test_run_accepts_params_and_overrides(sample_crm):
+    params = engagement.Params(stale_days=30)
+    res = engagement.run(sample_crm, params, window_days=10, min_closed_for_model=100_000)
+    assert res.params == params.replace(window_days=10, min_closed_for_model=100_000)
+    assert res.params.stale_days == 30
+    assert (res.figures["window_days"], res.figures["window_source"]) == (10, "parameter")
+    assert res.window_note == "Window: 10 days, set by the window_days parameter."
+    # every account row carries the window used
+    assert (res.accounts["window_days"] == 10).all()
+    # a longer stale_days can only make fewer deals stale than the baseline's 14 days
+    assert res.figures["stale_opportunities"] <= BASELINE_FIGURES["stale_opportunities"]
+    assert "in the last 30 days" in res.sentences[2]
+    # too few closed deals for the model: it refuses and flags nothing
+    assert res.figures["win_model_status"] == "refused"
+    assert res.figures["probability_variance_flags"] == 0
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"stale_days": 0},  # below the range
+        {"top_n": "many"},  # wrong type
+        {"probability_variance_threshold": 101},  # above the range
+        {"stale_dayz": 3},  # unknown parameter
+    ],
+)
+def test_a_bad_override_raises_param_error(sample_crm, override):
+    with pytest.raises(ParamError) as info:
+        engagement.run(sample_crm, **override)
+    assert info.value.report == "engagement"
+    assert info.value.name == next(iter(override))
+
+
+def test_wrong_argument_types_raise_type_error(sample_crm):
+    with pytest.raises(TypeError, match="crm must be a workbook CrmData"):
+        engagement.run(sample_crm.accounts)
+    with pytest.raises(TypeError, match="params must be"):
+        engagement.run(sample_crm, {"stale_days": 3})
+    # a previous function's result passed on by mistake names the argument
+    model = wm.fit_win_model(sample_crm.opportunities, sample_crm.activities, as_of="2026-06-30")
+    with pytest.raises(TypeError, match="effectiveness must be a pandas DataFrame"):
+        wm.probability_variance(model, model)
+    with pytest.raises(TypeError, match="levels must be a pandas DataFrame"):
+        lvl.at_risk(win.window_basis(sample_crm.opportunities, as_of="2026-06-30"))
+    with pytest.raises(TypeError, match="opportunities must be a pandas DataFrame"):
+        oe.opportunity_effectiveness(None, sample_crm.activities, as_of="2026-06-30")
+
+
+# ---------------------------------------------------------------- end to end (CLI)
+def _check_sample_exports(out):
+    """Exports of a CLI run on the bundled sample agree with the analysis functions."""
+    import json
+
+    folder = out / "engagement"
+    accounts = pd.read_csv(
+        folder / "accounts.csv",
+        dtype={"account_id": "str", "owner_id": "str"},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    assert accounts.columns.tolist() == lvl.ACCOUNT_EXPORT_COLUMNS
+    recs = pd.read_csv(folder / "recommendations.csv", dtype="str")
+    assert recs.columns.tolist() == ra.RECOMMENDATION_COLUMNS
+
+    crm = workbook.load(
+        None, tables=["accounts", "leads", "opportunities", "activities", "contacts"]
+    )
+    basis = win.window_basis(crm.opportunities, as_of=crm.as_of)
+    levels = lvl.engagement_levels(
+        crm.accounts,
+        crm.activities,
+        crm.opportunities,
+        crm.leads,
+        as_of=crm.as_of,
+        window_days=basis["window_days"],
+    )
+    assert len(accounts) == len(crm.accounts)  # every account
+    assert accounts["account_id"].tolist() == levels["account_id"].tolist()
+    assert accounts["level"].tolist() == levels["level"].astype(str).tolist()
+    assert accounts["recent_records"].tolist() == levels["recent_records"].tolist()
+    assert (accounts["window_days"] == basis["window_days"]).all()
+    assert accounts["open_pipeline"].to_numpy() == pytest.approx(levels["open_pipeline"])
+
+    eff = oe.opportunity_effectiveness(crm.opportunities, crm.activities, as_of=crm.as_of)
+    model = wm.fit_win_model(crm.opportunities, crm.activities, as_of=crm.as_of)
+    var = wm.probability_variance(eff, model, threshold=30)
+    expected = ra.recommendations(eff, var, contacts=crm.get("contacts"))
+    assert len(recs) == len(expected)
+    assert sorted(zip(recs["opportunity_id"], recs["rule"], strict=True)) == sorted(
+        zip(expected["opportunity_id"], expected["rule"], strict=True)
+    )
+    # every recommendation is for an open opportunity
+    assert set(recs["opportunity_id"]) <= set(eff["opportunity_id"])
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["dormant_accounts"] == int((levels["level"] == "dormant").sum())
+    assert summary["window_days"] == basis["window_days"]
+    assert 3 <= len(summary["sentences"]) <= 5
+
+    # story: the planted dormant account is dormant and tops the at-risk list
+    sleepy = accounts.loc[accounts["name"] == "Sleepy Hollow Outfitters"].iloc[0]
+    assert sleepy["level"] == "dormant" and sleepy["open_pipeline"] > 0
+    risk = pd.read_csv(folder / "at_risk.csv", dtype="str")
+    assert risk["name"].iloc[0] == "Sleepy Hollow Outfitters"
+    sleepy_rules = set(recs.loc[recs["account_id"] == sleepy["account_id"], "rule"])
+    assert "no_recent_activity" in sleepy_rules
+    # the data-bearing names survive the CSV round trip
+    assert "We <3 Dogs" in set(accounts["name"])
+    # exports are written without leaking their return value (a Path repr) into the report
+    for stem in ("opportunity_effectiveness", "stale_leads", "probability_variance"):
+        assert (folder / f"{stem}.csv").is_file(), stem
+    html = (out / "engagement.html").read_text(encoding="utf-8")
+    assert "PosixPath(" not in html and "WindowsPath(" not in html
+
+
+@pytest.mark.e2e
+def test_sample_run_exports(sample_run):
+    _check_sample_exports(sample_run)

@@ -1,0 +1,99 @@
+"""Unit tests for workbook.analyses.engagement.records.
+
+Every expected number is derived by hand in the comments next to it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbook.analyses.engagement import records as rec
+from workbook.core import calendar
+
+AS_OF = pd.Timestamp("2024-03-31")
+
+
+def _dates(values):
+    return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601")
+
+
+def test_recent_records_counts_and_links(tables_fx):
+    acc, act, opp, lead = tables_fx()
+    got = rec.recent_records(acc, act, opp, lead, as_of=AS_OF, window_days=10)
+    # A1: X1 (both links, once) + X5 (via O1) = 2 activities; O1 created 03-25; L1 03-23 -> 4
+    # A2: X2 via O2 = 1; O2 created Jan (out); L2 on 03-21 = as_of - 10 (out) -> 1
+    # A3: X3 on 03-21 out, X4 on 03-22 in; O3 created 03-21 out -> 1
+    # A4: X5 direct -> 1
+    # A5: X7 on 03-15 out -> 0
+    assert got["account_id"].tolist() == ["A1", "A2", "A3", "A4", "A5"]
+    assert got["recent_activities"].tolist() == [2, 1, 1, 1, 0]
+    assert got["recent_opportunities"].tolist() == [1, 0, 0, 0, 0]
+    assert got["recent_leads"].tolist() == [1, 0, 0, 0, 0]
+    assert got["recent_records"].tolist() == [4, 1, 1, 1, 0]
+
+
+def test_window_boundary_is_exclusive_below_inclusive_at_as_of(opportunities_fx, leads_fx):
+    acc = pd.DataFrame({"account_id": ["A"], "name": ["a"]})
+    act = pd.DataFrame(
+        {
+            "activity_id": ["edge", "last", "late_edge"],
+            # as_of - 7 days at midnight: outside; as_of 23:00: inside;
+            # as_of - 7 days at 15:00 is still that (outside) day.
+            "occurred_at": _dates(["2024-03-24", "2024-03-31 23:00", "2024-03-24 15:00"]),
+            "account_id": ["A", "A", "A"],
+            "opportunity_id": [None, None, None],
+        }
+    )
+    opp = opportunities_fx().iloc[0:0]
+    lead = leads_fx().iloc[0:0]
+    got = rec.recent_records(acc, act, opp, lead, as_of=AS_OF, window_days=7)
+    assert got["recent_records"].tolist() == [1]
+    assert calendar.in_window(act["occurred_at"], as_of=AS_OF, window_days=7).tolist() == [
+        False,
+        True,
+        False,
+    ]
+
+
+def test_recent_records_rejects_non_positive_window(tables_fx):
+    acc, act, opp, lead = tables_fx()
+    with pytest.raises(ValueError, match="positive"):
+        rec.recent_records(acc, act, opp, lead, as_of=AS_OF, window_days=0)
+
+
+def test_unmatched_records_counted(tables_fx):
+    acc, act, opp, lead = tables_fx()
+    act = pd.concat(
+        [
+            act,
+            pd.DataFrame(
+                {
+                    "activity_id": ["Z1"],
+                    "occurred_at": _dates(["2024-03-30"]),
+                    "account_id": ["GHOST"],
+                    "opportunity_id": [None],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    lead = pd.concat(
+        [
+            lead,
+            pd.DataFrame(
+                {
+                    "lead_id": ["L9"],
+                    "created_at": _dates(["2024-03-30"]),
+                    "converted_account_id": ["GHOST"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    got = rec.unmatched_records(acc, act, opp, lead, as_of=AS_OF, window_days=10)
+    assert dict(zip(got["table"], got["records"], strict=True)) == {
+        "activities": 1,
+        "opportunities": 0,
+        "leads": 1,
+    }
