@@ -139,3 +139,27 @@ def _figures(leads, acts, opps, **kw):
 def figures_of():
     """``figures_of(leads, acts, opps, **kw)``: summary_figures at equal age 1, min 2 leads."""
     return _figures
+
+
+@pytest.fixture
+def tiny_crm(crm):
+    """The six-lead ``crm`` tables as a CrmData with ``as_of`` 2024-03-15 (for ``co.run``)."""
+    from workbook.data.model import CrmData
+
+    leads, acts, opps = crm
+    tables = {"leads": leads, "activities": acts, "opportunities": opps}
+    return CrmData(tables=tables, as_of=pd.Timestamp(AS_OF))
+
+
+@pytest.fixture(scope="session")
+def sample_crm():
+    """The bundled sample, loaded once (``workbook.load()``)."""
+    import workbook
+
+    return workbook.load()
+
+
+@pytest.fixture(scope="session")
+def sample_res(sample_crm):
+    """``co.run`` on the bundled sample with the default Params, run once."""
+    return co.run(sample_crm)

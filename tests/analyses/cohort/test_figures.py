@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from workbook.analyses import cohort as co
+
 AS_OF = "2024-03-15"
 
 
@@ -40,3 +42,27 @@ def test_summary_figures_by_hand(crm, figures_of):
         0.0,
         2,
     )
+
+
+def test_summary_figures_are_plain_python(crm, figures_of):
+    f = figures_of(*crm)
+    for key, value in f.items():
+        assert value is None or isinstance(value, (bool, int, float, str, list)), key
+    assert f["segment_by"] is None
+    # segmenting pools to the same figures, except the median (None when segmenting)
+    seg = figures_of(*crm, segment_by="source")
+    assert seg["segment_by"] == "source"
+    assert seg["median_days_to_first_touch"] == 2.0  # the handoff table here is unsegmented
+
+
+def test_summary_figures_check_types(crm):
+    ft = co.follow_through(*crm, as_of=AS_OF)
+    with pytest.raises(TypeError, match="equal_age"):
+        co.summary_figures(
+            follow_through=ft,
+            equal_age=None,
+            period_vs_cohort=ft,
+            handoff=ft,
+            not_followed_up=ft,
+            exclusions=ft,
+        )

@@ -6,6 +6,7 @@ The shared six-lead fixture ``crm`` and its derivation are in conftest.py.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
@@ -75,3 +76,22 @@ def test_not_followed_up_never_touched_before_touched_late(make_leads, make_acts
     assert nf["days_waiting"].tolist() == [59.0, 30.0, 90.0]
     assert nf["segment"].tolist() == ["web", "event", "web"]
     assert nf["days_to_first_touch"].iloc[2] == 31.0
+
+
+def test_handoff_tables_equal_the_separate_functions(crm):
+    got = co.handoff_tables(*crm, as_of=AS_OF, sla_days=2, segment_by="source")
+    assert isinstance(got, co.HandoffTables)
+    want = co.handoff_followup(*crm, as_of=AS_OF, sla_days=2, segment_by="source")
+    pd.testing.assert_frame_equal(got.followup, want)
+    want = co.not_followed_up(*crm, as_of=AS_OF, sla_days=2, segment_by="source")
+    pd.testing.assert_frame_equal(got.not_followed_up, want)
+    # status is the shared lead_handoff_status, untouched (owners not relabelled)
+    from workbook.core.links import lead_handoff_status
+
+    pd.testing.assert_frame_equal(got.status, lead_handoff_status(*crm, as_of=AS_OF, sla_days=2))
+    assert sorted(got.status["lead_id"]) == ["L1", "L3", "L4", "L6"]
+
+
+def test_handoff_wrong_type(crm):
+    with pytest.raises(TypeError, match="leads"):
+        co.handoff_followup(crm, None, as_of=AS_OF)

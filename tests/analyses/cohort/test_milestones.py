@@ -144,3 +144,27 @@ def test_precomputed_milestones_are_used_not_recomputed(crm, cells):
         *crm, as_of=AS_OF, by="source", events=("meeting",), milestones=edited
     )
     assert summary.set_index("group")["events"].to_dict() == {"(blank)": 0, "event": 0, "web": 1}
+
+
+def test_milestone_tables_are_named(crm):
+    got = co.lead_milestones_with_exclusions(*crm, as_of=AS_OF)
+    assert isinstance(got, co.MilestoneTables)
+    assert got.milestones is got[0] and got.exclusions is got[1]
+    assert got.exclusions["rule"].tolist()[:2] == [
+        "leads_created_after_as_of",
+        "leads_missing_created_at",
+    ]
+
+
+def test_wrong_argument_types_name_the_argument(crm):
+    leads, acts, opps = crm
+    with pytest.raises(TypeError, match="leads"):
+        co.lead_milestones(crm, acts, opps, as_of=AS_OF)  # the tuple, not the leads table
+    with pytest.raises(TypeError, match="activities"):
+        co.lead_milestones(leads, None, opps, as_of=AS_OF)
+    both = co.lead_milestones_with_exclusions(*crm, as_of=AS_OF)
+    # passing the whole (milestones, exclusions) result instead of its milestones
+    with pytest.raises(TypeError, match="milestones"):
+        co.follow_through(None, None, None, as_of=AS_OF, milestones=both)
+    with pytest.raises(ValueError, match="created_at"):
+        co.lead_milestones(leads.drop(columns="created_at"), acts, opps, as_of=AS_OF)

@@ -64,3 +64,39 @@ def test_summary_sentences_singular(crm):
     assert "of the leads in the 1 cohort old enough reached an opportunity" in s[0]
     # one lead (L5) after as_of; A3, A4 and O2 twice are the 4 ignored events
     assert s[-1].startswith("1 lead created after the as-of date (or undated) was excluded and 4 ")
+
+
+def test_headline_cards(crm, figures_of):
+    f = figures_of(*crm)
+    cards = co.headline_cards(f, milestone="opportunity", grain="month", periods=1, sla_days=2)
+    assert [c.key for c in cards] == [
+        "leads",
+        "equal_age_rate",
+        "meetings_from_earlier_share",
+        "followup_rate",
+        "not_followed_up",
+    ]
+    by_key = {c.key: c for c in cards}
+    assert by_key["equal_age_rate"].label == "Reached opportunity by month 1"
+    assert by_key["equal_age_rate"].display == "25.0%"  # pooled 1/4, see test_figures
+    assert by_key["followup_rate"].label == "Handoffs followed up within 2 days"
+    assert by_key["followup_rate"].display == "50.0%"
+    assert by_key["leads"].display == "5"
+
+
+def test_narrative_imports_no_presentation():
+    import ast
+    from pathlib import Path
+
+    folder = Path(co.__file__).parent
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert not name.startswith(
+                    ("workbook.present", "workbook.plots", "workbook.widgets")
+                ), f"{path.name} imports {name}"

@@ -6,6 +6,7 @@ The shared six-lead fixture ``crm`` and its derivation are in conftest.py.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from workbook.analyses import cohort as co
 
@@ -112,3 +113,8 @@ def test_period_views_stacks_grains(crm):
     pv = co.period_views(*crm, as_of=AS_OF)
     assert pv.groupby("grain")["count"].sum().to_dict() == {"month": 8, "quarter": 8, "year": 8}
     assert set(pv.loc[pv["grain"] == "year", "period"]) == {"2024"}
+
+
+def test_period_kpis_rejects_a_wrong_type(crm):
+    with pytest.raises(TypeError, match="period_views"):
+        co.period_kpis(tuple(crm))

@@ -6,6 +6,7 @@ The shared six-lead fixture ``crm`` and its derivation are in conftest.py.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from workbook.analyses import cohort as co
@@ -46,3 +47,14 @@ def test_time_to_event_by_cohort(crm):
     assert km["days"].tolist() == [30.0]
     assert km["n_risk"].tolist() == [3]
     assert km["surv_prob"].tolist() == pytest.approx([2 / 3])
+
+
+def test_kaplan_meier_is_both_tables(crm):
+    kw = dict(as_of=AS_OF, by="source", events=("opportunity",), horizon_days=30)
+    got = co.kaplan_meier(*crm, **kw)
+    assert isinstance(got, co.KaplanMeier)
+    pd.testing.assert_frame_equal(got.summary, co.time_to_event_summary(*crm, **kw))
+    kw.pop("horizon_days")  # the curves do not depend on the horizon
+    pd.testing.assert_frame_equal(got.curves, co.time_to_event(*crm, **kw))
+    with pytest.raises(ValueError, match="signed"):
+        co.kaplan_meier(*crm, as_of=AS_OF, events=("signed",))
