@@ -1,4 +1,31 @@
-"""Headline figures of the cohort report (the values of ``summary.json``)."""
+"""Headline figures of the cohort report (the values of ``summary.json``).
+
+:func:`summary_figures` returns these keys:
+
+* ``grain``, ``segment_by``; ``leads`` (leads in scope), ``cohorts`` (number
+  of cohort labels), ``first_cohort``, ``last_cohort``; ``leads_excluded`` and
+  ``events_ignored`` (sums over the exclusions);
+* ``equal_age_milestone``, ``equal_age_periods``, ``equal_age_cohorts``
+  (cohorts old enough), ``equal_age_rate`` (pooled reached / leads over those
+  cohorts) with ``equal_age_rate_ci`` (Wilson), ``equal_age_best_cohort`` /
+  ``equal_age_best_rate`` and ``equal_age_worst_cohort`` /
+  ``equal_age_worst_rate`` (among cohorts with at least ``min_cell_leads``
+  leads, or all when none is that large; ties go to the earliest cohort);
+* ``opportunities`` (opportunity milestones reached) and
+  ``opportunities_late_share`` (share created ``periods`` or more periods
+  after the lead's cohort period); ``latest_period``,
+  ``meetings_latest_period``, ``meetings_latest_from_earlier_share`` (share of
+  that period's meetings from leads of earlier cohorts) and
+  ``meetings_from_earlier_share`` (the same over all periods);
+* ``handed_off``, ``followed_up``, ``followup_rate``, ``followup_rate_ci``,
+  ``sla_days``, ``not_followed_up`` (SLA missed), ``not_followed_up_never_touched``
+  (SLA missed and no touch at all by ``as_of``), ``not_followed_up_sla_open``
+  (not yet touched but still inside the SLA window), ``longest_wait_days``
+  (largest ``days_waiting`` among the never-touched; None when none),
+  ``median_days_to_first_touch``, ``lowest_owner`` / ``lowest_owner_rate`` /
+  ``lowest_owner_handed_off`` (lowest follow-up rate among owners with at
+  least ``min_cell_leads`` handed-off leads; None when none).
+"""
 
 from __future__ import annotations
 
@@ -180,32 +207,8 @@ def summary_figures(
     Returns
     -------
     dict
-        ``grain``, ``segment_by``; ``leads`` (leads in scope), ``cohorts``
-        (number of cohort labels), ``first_cohort``, ``last_cohort``;
-        ``leads_excluded`` and ``events_ignored`` (sums over the exclusions);
-        ``equal_age_milestone``, ``equal_age_periods``, ``equal_age_cohorts``
-        (cohorts old enough), ``equal_age_rate`` (pooled reached / leads over
-        those cohorts) with ``equal_age_rate_ci`` (Wilson),
-        ``equal_age_best_cohort`` / ``equal_age_best_rate`` and
-        ``equal_age_worst_cohort`` / ``equal_age_worst_rate`` (among cohorts
-        with at least ``min_cell_leads`` leads, or all when none is that
-        large; ties go to the earliest cohort); ``opportunities``
-        (opportunity milestones reached) and ``opportunities_late_share``
-        (share created ``periods`` or more periods after the lead's cohort
-        period); ``latest_period``, ``meetings_latest_period``,
-        ``meetings_latest_from_earlier_share`` (share of that period's
-        meetings from leads of earlier cohorts) and
-        ``meetings_from_earlier_share`` (the same over all periods);
-        ``handed_off``, ``followed_up``, ``followup_rate``,
-        ``followup_rate_ci``, ``sla_days``, ``not_followed_up`` (SLA missed),
-        ``not_followed_up_never_touched`` (SLA missed and no touch at all by
-        ``as_of``), ``not_followed_up_sla_open`` (not yet touched but still
-        inside the SLA window), ``longest_wait_days`` (largest
-        ``days_waiting`` among the never-touched; None when none),
-        ``median_days_to_first_touch``, ``lowest_owner`` /
-        ``lowest_owner_rate`` / ``lowest_owner_handed_off`` (lowest follow-up
-        rate among owners with at least ``min_cell_leads`` handed-off leads;
-        None when none). NaN is None; numbers are Python numbers.
+        The keys listed in this module's docstring; NaN is None and numbers
+        are Python numbers.
     """
     frames = {
         "follow_through": follow_through,

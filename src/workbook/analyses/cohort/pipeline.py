@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from workbook.analyses.cohort.figures import summary_figures
 from workbook.analyses.cohort.follow_through import equal_age, follow_through
 from workbook.analyses.cohort.handoff import handoff_tables
@@ -54,41 +56,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     """
     require_crm(crm)
     params = Params.resolve(params, overrides)
-    tables = (crm.leads, crm.activities, crm.opportunities)
-    as_of = crm.as_of
-    segment = params.segment_by or None
-
-    ms = lead_milestones_with_exclusions(*tables, as_of=as_of)
-    m = ms.milestones
-    ft = follow_through(
-        *tables,
-        as_of=as_of,
-        grain=params.grain,
-        segment_by=segment,
-        min_cell_leads=params.min_cell_leads,
-        milestones=m,
-    )
-    same_age = equal_age(ft, periods=params.equal_age_periods, milestone=params.milestone)
-    km = kaplan_meier(*tables, as_of=as_of, by=params.km_by, grain=params.grain, milestones=m)
-    handoff = handoff_tables(*tables, as_of=as_of, sla_days=params.sla_days, segment_by=segment)
-    view = period_vs_cohort(
-        *tables, as_of=as_of, grain=params.grain, segment_by=segment, milestones=m
-    )
-    views = period_views(*tables, as_of=as_of, segment_by=segment, milestones=m)
-
-    figures = summary_figures(
-        follow_through=ft,
-        equal_age=same_age,
-        period_vs_cohort=view,
-        handoff=handoff.followup,
-        not_followed_up=handoff.not_followed_up,
-        exclusions=ms.exclusions,
-        milestone=params.milestone,
-        periods=params.equal_age_periods,
-        sla_days=params.sla_days,
-        min_cell_leads=params.min_cell_leads,
-        segment_by=segment,
-    )
+    tables = _tables(crm, params)
+    figures = _figures(tables, params)
     cards = headline_cards(
         figures,
         milestone=params.milestone,
@@ -98,20 +67,62 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     )
     return Results(
         params=params,
-        as_of=as_of,
+        as_of=crm.as_of,
         figures=figures,
         sentences=summary_sentences(figures),
         cards=cards,
-        follow_through=ft,
-        equal_age=same_age,
-        time_to_event=km.curves,
-        time_to_event_summary=km.summary,
-        handoff_followup=handoff.followup,
-        not_followed_up=handoff.not_followed_up,
-        period_views=views,
-        period_kpis=period_kpis(views),
-        exclusions=ms.exclusions,
-        period_view=view,
-        handoff_status=handoff.status,
+        **tables,
+    )
+
+
+def _tables(crm, params: Params) -> dict[str, pd.DataFrame]:
+    """Every table of :class:`Results`, by field name (what the notebook computed)."""
+    frames = (crm.leads, crm.activities, crm.opportunities)
+    as_of = crm.as_of
+    segment = params.segment_by or None
+    ms = lead_milestones_with_exclusions(*frames, as_of=as_of)
+    m = ms.milestones
+    ft = follow_through(
+        *frames,
+        as_of=as_of,
+        grain=params.grain,
+        segment_by=segment,
+        min_cell_leads=params.min_cell_leads,
         milestones=m,
+    )
+    km = kaplan_meier(*frames, as_of=as_of, by=params.km_by, grain=params.grain, milestones=m)
+    handoff = handoff_tables(*frames, as_of=as_of, sla_days=params.sla_days, segment_by=segment)
+    views = period_views(*frames, as_of=as_of, segment_by=segment, milestones=m)
+    return {
+        "follow_through": ft,
+        "equal_age": equal_age(ft, periods=params.equal_age_periods, milestone=params.milestone),
+        "time_to_event": km.curves,
+        "time_to_event_summary": km.summary,
+        "handoff_followup": handoff.followup,
+        "not_followed_up": handoff.not_followed_up,
+        "period_views": views,
+        "period_kpis": period_kpis(views),
+        "exclusions": ms.exclusions,
+        "period_view": period_vs_cohort(
+            *frames, as_of=as_of, grain=params.grain, segment_by=segment, milestones=m
+        ),
+        "handoff_status": handoff.status,
+        "milestones": m,
+    }
+
+
+def _figures(t: dict[str, pd.DataFrame], params: Params) -> dict:
+    """The headline figures of ``summary.json`` from the tables of :func:`_tables`."""
+    return summary_figures(
+        follow_through=t["follow_through"],
+        equal_age=t["equal_age"],
+        period_vs_cohort=t["period_view"],
+        handoff=t["handoff_followup"],
+        not_followed_up=t["not_followed_up"],
+        exclusions=t["exclusions"],
+        milestone=params.milestone,
+        periods=params.equal_age_periods,
+        sla_days=params.sla_days,
+        min_cell_leads=params.min_cell_leads,
+        segment_by=params.segment_by or None,
     )
