@@ -12,7 +12,6 @@ from workbook import plots
 from workbook.analyses import cohort as co
 from workbook.core import links
 from workbook.plots import cohort as pc
-from workbook.widgets import cohort as wc
 
 AS_OF = "2024-03-15"
 
@@ -121,8 +120,3 @@ def test_km_hist_and_period_charts():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["same month", "1 month before"]
     assert _png(fig)
-
-
-def test_widget_builds():
-    w = wc.explorer(*_frames(), as_of=AS_OF)
-    assert [c.description for c in w.children[:4]] == ["Grain", "Milestone", "Segment", "Equal age"]

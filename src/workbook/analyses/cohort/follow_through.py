@@ -1,0 +1,145 @@
+"""The follow-through triangle and the equal-age comparison of cohorts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbook.analyses.cohort.common import (
+    FOLLOW_THROUGH_COLUMNS,
+    MILESTONES,
+    check_milestone,
+    freq_of,
+    labels,
+    milestone_order,
+    ordinals,
+    segment_values,
+)
+from workbook.analyses.cohort.milestones import long_events, resolve_milestones
+from workbook.core.checks import require_frame
+from workbook.core.docs import shared_docs
+from workbook.core.stats import add_wilson
+
+__all__ = ["equal_age", "follow_through"]
+
+
+@shared_docs
+def follow_through(
+    leads: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    as_of,
+    grain: str = "month",
+    segment_by: str | None = None,
+    min_cell_leads: int = 20,
+    milestones: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Cumulative share of each cohort reaching each milestone, k periods on.
+
+    Parameters
+    ----------
+    leads, activities, opportunities : DataFrame
+        Canonical tables.
+    {as_of}
+    grain : {{"month", "quarter", "year"}}
+        Calendar period of cohorts and of periods since.
+    segment_by : str or None
+        A ``leads`` column (``source``, ``owner_id``...); each segment gets
+        its own cohorts. Blank values form the segment ``"(blank)"``.
+        ``None`` or ``""`` = no split.
+    min_cell_leads : int, default 20
+        Cohorts with fewer leads are flagged ``small_n``.
+    {milestones}
+
+    Returns
+    -------
+    DataFrame
+        One row per observed cell: ``cohort, milestone, months_since, leads,
+        reached, rate, ci_low, ci_high`` (the export contract; see
+        :mod:`workbook.analyses.cohort`), then ``small_n``
+        (``leads < min_cell_leads``), ``period`` (label of period cohort +
+        months_since), ``grain`` and, when segmenting, ``segment``. Cells for
+        k = 0 .. (as_of period - cohort period) exist for every cohort and
+        milestone, zeros included; later cells are absent. Sorted by segment,
+        cohort, milestone (funnel order), months_since.
+    """
+    m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of)
+    freq = freq_of(grain)
+    seg = segment_values(m, segment_by)
+    base = pd.DataFrame(
+        {"segment": "" if seg is None else seg.to_numpy(), "c": ordinals(m["created_at"], freq)}
+    )
+    base["c"] = base["c"].astype("int64")
+    grid = _grid(base, asof_ord=pd.Period(pd.Timestamp(as_of), freq=freq).ordinal)
+
+    ev = long_events(m)
+    ev["segment"] = base["segment"].to_numpy()[ev["row"].to_numpy()]
+    ev["c"] = base["c"].to_numpy()[ev["row"].to_numpy()]
+    ev["k"] = (ordinals(ev["date"], freq) - ev["c"]).astype("int64")
+    hits = ev.groupby(["segment", "c", "milestone", "k"], as_index=False).size()
+
+    out = grid.merge(hits, on=["segment", "c", "milestone", "k"], how="left")
+    out["size"] = out["size"].fillna(0).astype("int64")
+    out["m_order"] = milestone_order(out["milestone"])
+    out = out.sort_values(["segment", "c", "m_order", "k"], kind="stable")
+    out["reached"] = out.groupby(["segment", "c", "milestone"])["size"].cumsum().astype("int64")
+    out = add_wilson(out, "reached", "leads")
+    out["cohort"] = labels(out["c"], freq)
+    out["period"] = labels(out["c"] + out["k"], freq)
+    out["months_since"] = out["k"].astype("int64")
+    out["leads"] = out["leads"].astype("int64")
+    out["small_n"] = out["leads"] < min_cell_leads
+    out["grain"] = grain
+    cols = [*FOLLOW_THROUGH_COLUMNS, "small_n", "period", "grain"]
+    if seg is not None:
+        cols.append("segment")
+    return out[cols].reset_index(drop=True)
+
+
+def _grid(base: pd.DataFrame, *, asof_ord: int) -> pd.DataFrame:
+    """Every observed (segment, cohort c, k, milestone) cell with the cohort size ``leads``."""
+    cohorts = (
+        base.groupby(["segment", "c"], as_index=False).size().rename(columns={"size": "leads"})
+    )
+    ages = (asof_ord - cohorts["c"]).to_numpy() + 1
+    rep = np.repeat(np.arange(len(cohorts)), ages)
+    starts = np.repeat(np.cumsum(ages) - ages, ages)
+    grid = cohorts.iloc[rep].reset_index(drop=True)
+    grid["k"] = np.arange(len(grid)) - starts
+    return grid.merge(pd.DataFrame({"milestone": list(MILESTONES)}), how="cross")
+
+
+def equal_age(
+    follow_through_table: pd.DataFrame,
+    *,
+    periods: int = 3,
+    milestone: str = "opportunity",
+) -> pd.DataFrame:
+    """Share of each cohort that reached ``milestone`` by ``periods`` periods.
+
+    "By period k" means at or before k whole calendar periods after the
+    cohort's period (``months_since <= k``, cumulative), so every cohort is
+    compared at the same age. Only cohorts whose cell k is observed (period
+    cohort + k not after the ``as_of`` period) appear; younger cohorts are
+    left out, not shown as 0.
+
+    Parameters
+    ----------
+    follow_through_table : DataFrame
+        Output of :func:`follow_through` (any grain, segmented or not).
+    periods : int, default 3
+        The age k at which cohorts are compared.
+    milestone : str, default "opportunity"
+        One of :data:`~workbook.analyses.cohort.MILESTONES`.
+
+    Returns
+    -------
+    DataFrame
+        The follow-through rows at ``months_since == periods`` for
+        ``milestone``: same columns, one row per (segment,) cohort.
+    """
+    check_milestone(milestone)
+    ft = require_frame(follow_through_table, "follow_through_table", ["milestone", "months_since"])
+    sel = (ft["milestone"] == milestone) & (ft["months_since"] == int(periods))
+    return ft.loc[sel].reset_index(drop=True)

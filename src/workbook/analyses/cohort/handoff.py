@@ -1,0 +1,218 @@
+"""Handoff follow-up: were the leads marketing handed to sales touched within the SLA?
+
+Every table here comes from :func:`workbook.core.links.lead_handoff_status`
+(the shared definition), not from the milestone table.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+from workbook.analyses.cohort.common import (
+    ALL_OWNERS,
+    HANDOFF_FOLLOWUP_COLUMNS,
+    NOT_FOLLOWED_UP_COLUMNS,
+    segment_of_leads,
+    segment_values,
+)
+from workbook.core.checks import require_frame
+from workbook.core.docs import register, shared_docs
+from workbook.core.links import lead_handoff_status
+from workbook.core.stats import add_wilson
+
+__all__ = ["HandoffTables", "handoff_followup", "handoff_tables", "not_followed_up"]
+
+register(
+    handoff_args="""leads, activities, opportunities : DataFrame
+        Canonical tables; ``opportunities`` is optional (activities on a
+        converted opportunity then do not count).
+    as_of : date-like
+        Observation end day, inclusive.
+    sla_days : float, default 2
+        Follow-up window after handoff, in days (inclusive).
+    segment_by : str or None
+        A ``leads`` column; adds its value as column ``segment`` (blank
+        values ``"(blank)"``). ``None`` or ``""`` = no column.""",
+)
+
+
+class HandoffTables(NamedTuple):
+    """The three handoff tables, from one :func:`~workbook.core.links.lead_handoff_status`.
+
+    Attributes
+    ----------
+    status : DataFrame
+        :func:`workbook.core.links.lead_handoff_status`: one row per lead
+        handed off on or before ``as_of``.
+    followup : DataFrame
+        As :func:`handoff_followup`.
+    not_followed_up : DataFrame
+        As :func:`not_followed_up`.
+    """
+
+    status: pd.DataFrame
+    followup: pd.DataFrame
+    not_followed_up: pd.DataFrame
+
+
+def _status(leads, activities, opportunities, *, as_of, sla_days) -> pd.DataFrame:
+    require_frame(leads, "leads", ["lead_id", "handed_off_at"])
+    require_frame(activities, "activities", ["occurred_at"])
+    if opportunities is not None:
+        require_frame(opportunities, "opportunities", ["opportunity_id"])
+    return lead_handoff_status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+
+
+def _followup(status: pd.DataFrame, leads: pd.DataFrame, segment_by) -> pd.DataFrame:
+    status = status.copy()
+    status["owner_id"] = segment_values(status, "owner_id")
+    keys = ["owner_id"]
+    if segment_by:
+        status["segment"] = segment_of_leads(leads, segment_by, status["lead_id"])
+        keys = ["segment", "owner_id"]
+    aggs = dict(
+        handed_off=("lead_id", "size"),
+        followed_up=("followed_up", "sum"),
+        sla_open=("sla_open", "sum"),
+        median_days_to_first_touch=("days_to_first_touch", "median"),
+    )
+    per_owner = status.groupby(keys, as_index=False).agg(**aggs).assign(level="owner")
+    total_keys = keys[:-1]
+    if total_keys:
+        total = status.groupby(total_keys, as_index=False).agg(**aggs)
+    else:
+        total = status.assign(_all=0).groupby("_all", as_index=False).agg(**aggs)
+        total = total.drop(columns="_all")
+    total = total.assign(owner_id=ALL_OWNERS, level="all")
+    out = pd.concat([per_owner, total], ignore_index=True)
+    if total_keys:
+        out = out.sort_values(["segment", "level"], ascending=[True, False], kind="stable")
+    for c in ("handed_off", "followed_up", "sla_open"):
+        out[c] = out[c].astype("int64")
+    out = add_wilson(out, "followed_up", "handed_off")
+    cols = [*HANDOFF_FOLLOWUP_COLUMNS, "ci_low", "ci_high", "sla_open", "level"]
+    if segment_by:
+        cols.append("segment")
+    return out[cols].reset_index(drop=True)
+
+
+def _not_followed_up(status: pd.DataFrame, leads: pd.DataFrame, segment_by) -> pd.DataFrame:
+    out = status.loc[~status["followed_up"]].copy()
+    out["_touched"] = out["first_touch_after_handoff"].notna()
+    out = out.sort_values(
+        ["_touched", "days_waiting", "lead_id"], ascending=[True, False, True], kind="stable"
+    )
+    cols = [
+        *NOT_FOLLOWED_UP_COLUMNS,
+        "first_touch_after_handoff",
+        "days_to_first_touch",
+        "sla_open",
+    ]
+    if segment_by:
+        out["segment"] = segment_of_leads(leads, segment_by, out["lead_id"])
+        cols.append("segment")
+    return out[cols].reset_index(drop=True)
+
+
+@shared_docs
+def handoff_tables(
+    leads: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame | None = None,
+    *,
+    as_of,
+    sla_days: float = 2,
+    segment_by: str | None = None,
+) -> HandoffTables:
+    """The handoff status, :func:`handoff_followup` and :func:`not_followed_up` in one pass.
+
+    Parameters
+    ----------
+    {handoff_args}
+
+    Returns
+    -------
+    HandoffTables
+        ``(status, followup, not_followed_up)``; the last two equal the two
+        functions' results with the same arguments.
+    """
+    status = _status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+    return HandoffTables(
+        status, _followup(status, leads, segment_by), _not_followed_up(status, leads, segment_by)
+    )
+
+
+@shared_docs
+def handoff_followup(
+    leads: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame | None = None,
+    *,
+    as_of,
+    sla_days: float = 2,
+    segment_by: str | None = None,
+) -> pd.DataFrame:
+    """Per owner: handed-off leads, how many were followed up within the SLA.
+
+    Uses :func:`workbook.core.links.lead_handoff_status` (the shared definition):
+    a lead handed off on or before ``as_of`` is *followed up* when an
+    activity linked to it or to its converted opportunity occurs at or after
+    ``handed_off_at`` and at or before ``handed_off_at + sla_days`` days
+    (inclusive), and on or before the ``as_of`` day.
+
+    Parameters
+    ----------
+    {handoff_args}
+
+    Returns
+    -------
+    DataFrame
+        ``owner_id, handed_off, followed_up, rate, median_days_to_first_touch``
+        (export contract), then ``ci_low, ci_high`` (Wilson 95% of the rate),
+        ``sla_open`` (not yet followed up but still inside the SLA window at
+        ``as_of``; they are in ``handed_off`` and not in ``followed_up``) and
+        ``level`` (``"owner"`` or ``"all"``), plus ``segment`` when
+        segmenting. ``median_days_to_first_touch`` is the median of
+        ``days_to_first_touch`` over leads touched after handoff (in SLA or
+        later; NaN when none). Blank owners are ``"(blank)"``. The last row
+        (per segment) is the total over all owners, ``owner_id="(all owners)"``.
+    """
+    status = _status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+    return _followup(status, leads, segment_by)
+
+
+@shared_docs
+def not_followed_up(
+    leads: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame | None = None,
+    *,
+    as_of,
+    sla_days: float = 2,
+    segment_by: str | None = None,
+) -> pd.DataFrame:
+    """Handed-off leads not followed up within the SLA, never-touched first.
+
+    Same definitions as :func:`handoff_followup`. ``days_waiting`` is
+    ``as_of - handed_off_at`` in days (``as_of`` at midnight of its day),
+    for late-touched and never-touched leads alike.
+
+    Parameters
+    ----------
+    {handoff_args}
+
+    Returns
+    -------
+    DataFrame
+        ``lead_id, owner_id, handed_off_at, days_waiting`` (export contract),
+        then ``first_touch_after_handoff`` (a late touch, or NaT when never
+        touched), ``days_to_first_touch`` (handoff to that late touch in
+        days; NaN when never touched), ``sla_open`` (still inside the SLA
+        window at ``as_of``) and, when segmenting, ``segment``. Sorted so
+        the leads nobody has worked come first: never touched before touched
+        late, then ``days_waiting`` descending, then ``lead_id``.
+    """
+    status = _status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+    return _not_followed_up(status, leads, segment_by)

@@ -1,0 +1,209 @@
+"""Words of the cohort report: summary sentences, headline cards, age phrases.
+
+Every number comes from :func:`~workbook.analyses.cohort.summary_figures`;
+text is plain (the presentation layer escapes it). Nothing here imports
+``workbook.present``, ``workbook.plots`` or ``workbook.widgets``.
+"""
+
+from __future__ import annotations
+
+from workbook.core.text import Card
+
+__all__ = ["age_phrase", "headline_cards", "summary_sentences"]
+
+_WHAT = {
+    "touched": "a first touch",
+    "meeting": "a meeting",
+    "opportunity": "an opportunity",
+    "won": "a won deal",
+}
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{x:.1%}"
+
+
+def _unit(grain: str | None, n: int | float = 2) -> str:
+    word = {"month": "month", "quarter": "quarter", "year": "year"}.get(grain or "", "period")
+    return word if n == 1 else f"{word}s"
+
+
+def age_phrase(periods: int, grain: str | None) -> str:
+    """Plain words for "at or before ``periods`` calendar periods after the cohort's period".
+
+    Parameters
+    ----------
+    periods : int
+        The age k, in whole calendar periods.
+    grain : str or None
+        ``month``, ``quarter`` or ``year`` (anything else reads "period").
+
+    Returns
+    -------
+    str
+        ``age_phrase(3, "month")`` is ``"within 3 calendar months after the
+        acquisition month"`` (the acquisition month plus the next three);
+        ``age_phrase(0, "month")`` is ``"in the acquisition month"``.
+    """
+    k = int(periods)
+    one = _unit(grain, 1)
+    if k == 0:
+        return f"in the acquisition {one}"
+    return f"within {k} calendar {_unit(grain, k)} after the acquisition {one}"
+
+
+def _equal_age_sentence(f: dict) -> str:
+    k = f["equal_age_periods"]
+    what = _WHAT[f["equal_age_milestone"]]
+    if f["equal_age_rate"] is None:
+        return (
+            f"{f['leads']:,} leads in {f['cohorts']:,} cohorts; none is old enough yet to "
+            f"compare the share reaching {what} {age_phrase(k, f['grain'])}."
+        )
+    lo, hi = f["equal_age_rate_ci"]
+    spread = ""
+    if f["equal_age_best_cohort"] is not None and f["equal_age_cohorts"] > 1:
+        spread = (
+            f"; cohorts range from {_pct(f['equal_age_worst_rate'])} "
+            f"({f['equal_age_worst_cohort']}) to {_pct(f['equal_age_best_rate'])} "
+            f"({f['equal_age_best_cohort']})"
+        )
+    return (
+        f"Of {f['leads']:,} leads acquired {f['first_cohort']} to {f['last_cohort']}, "
+        f"{_pct(f['equal_age_rate'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
+        f"leads in the {f['equal_age_cohorts']:,} "
+        f"{'cohort' if f['equal_age_cohorts'] == 1 else 'cohorts'} old enough reached {what} "
+        f"{age_phrase(k, f['grain'])}{spread}."
+    )
+
+
+def _period_sentences(f: dict) -> list[str]:
+    out = []
+    if f["meetings_latest_from_earlier_share"] is not None:
+        per = _unit(f["grain"], 1)
+        out.append(
+            f"{_pct(f['meetings_latest_from_earlier_share'])} of the "
+            f"{f['meetings_latest_period']:,} meetings in {f['latest_period']} came from leads "
+            f"acquired in an earlier {per} ({_pct(f['meetings_from_earlier_share'])} over all "
+            f"{_unit(f['grain'])}); a single-{per} KPI hides which cohort earned them."
+        )
+    if f["opportunities_late_share"] is not None:
+        out.append(
+            f"{_pct(f['opportunities_late_share'])} of {f['opportunities']:,} opportunities were "
+            f"created {f['equal_age_periods']} or more calendar {_unit(f['grain'])} after the "
+            f"lead's acquisition {_unit(f['grain'], 1)}."
+        )
+    return out
+
+
+def _handoff_sentence(f: dict) -> str:
+    if not f["handed_off"]:
+        return "No lead was handed off to sales on or before the as-of date."
+    sla = f["sla_days"]
+    sla_txt = f"{sla:g} day" if sla == 1 else f"{sla:g} days"
+    tail = ""
+    if f["lowest_owner"] is not None:
+        tail = (
+            f" Lowest: owner {f['lowest_owner']} at {_pct(f['lowest_owner_rate'])} of "
+            f"{f['lowest_owner_handed_off']:,}."
+        )
+    wait = ""
+    if f["not_followed_up_never_touched"]:
+        wait = (
+            f"; {f['not_followed_up_never_touched']:,} were never touched, the oldest "
+            f"waiting {f['longest_wait_days']:,.0f} days"
+        )
+    return (
+        f"Sales followed up {_pct(f['followup_rate'])} of {f['handed_off']:,} handed-off "
+        f"leads within {sla_txt}; {f['not_followed_up']:,} missed the window{wait}.{tail}"
+    )
+
+
+def _exclusions_sentence(f: dict) -> str | None:
+    parts = []
+    if f["leads_excluded"]:
+        one = f["leads_excluded"] == 1
+        parts.append(
+            f"{f['leads_excluded']:,} {'lead' if one else 'leads'} "
+            "created after the as-of date (or undated) "
+            f"{'was' if one else 'were'} excluded"
+        )
+    if f["events_ignored"]:
+        parts.append(
+            f"{f['events_ignored']:,} milestone events dated before the lead was "
+            "created or after the as-of date were ignored"
+        )
+    if not parts:
+        return None
+    text = " and ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def summary_sentences(figures: dict) -> list[str]:
+    """3-5 plain-text sentences built from :func:`~workbook.analyses.cohort.summary_figures`.
+
+    Parameters
+    ----------
+    figures : dict
+        The output of ``summary_figures``.
+
+    Returns
+    -------
+    list of str
+        The equal-age comparison; where there are events, the share of the
+        latest period's meetings from earlier cohorts and the share of late
+        opportunities; the handoff follow-up; what was excluded or ignored.
+        Text is plain (the report escapes it); numbers come only from
+        ``figures``.
+    """
+    f = figures
+    out = [_equal_age_sentence(f), *_period_sentences(f), _handoff_sentence(f)]
+    excluded = _exclusions_sentence(f)
+    if excluded:
+        out.append(excluded)
+    return out[:5]
+
+
+def headline_cards(
+    figures: dict, *, milestone: str, grain: str, periods: int, sla_days: float
+) -> list[Card]:
+    """The five headline cards shown above the summary sentences.
+
+    Parameters
+    ----------
+    figures : dict
+        The output of :func:`~workbook.analyses.cohort.summary_figures`.
+    milestone, grain, periods, sla_days
+        The report's ``milestone``, ``grain``, ``equal_age_periods`` and
+        ``sla_days`` (they appear in the labels as given).
+
+    Returns
+    -------
+    list of Card
+        Leads in scope, the equal-age rate, the share of meetings from
+        earlier cohorts, the follow-up rate and the handoffs that missed the
+        window.
+    """
+    f = figures
+    return [
+        Card("leads", "Leads in scope", f["leads"], "{:,}"),
+        Card(
+            "equal_age_rate",
+            f"Reached {milestone} by {grain} {periods}",
+            f["equal_age_rate"],
+            "{:.1%}",
+        ),
+        Card(
+            "meetings_from_earlier_share",
+            "Meetings from earlier cohorts",
+            f["meetings_from_earlier_share"],
+            "{:.1%}",
+        ),
+        Card(
+            "followup_rate",
+            f"Handoffs followed up within {sla_days} days",
+            f["followup_rate"],
+            "{:.1%}",
+        ),
+        Card("not_followed_up", "Handoffs that missed the window", f["not_followed_up"], "{:,}"),
+    ]

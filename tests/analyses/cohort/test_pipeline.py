@@ -1,0 +1,233 @@
+"""Tests for workbook.analyses.cohort.pipeline: ``run(crm, params) -> Results``.
+
+The bundled-sample numbers below were read by hand once from the freeze
+baseline ``/work/freeze/baseline/bundled/cohort/summary.json`` (the output of
+the notebook before the issue-12 refactor, default parameters, as_of
+2026-06-30); ``run`` must keep giving them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook.analyses import cohort as co
+from workbook.core.params import ParamError
+
+AS_OF = "2024-03-15"
+
+#: From /work/freeze/baseline/bundled/cohort/summary.json (pre-refactor notebook run).
+BASELINE_FIGURES = {
+    "grain": "month",
+    "segment_by": None,
+    "leads": 5000,
+    "cohorts": 24,
+    "first_cohort": "2024-07",
+    "last_cohort": "2026-06",
+    "leads_excluded": 3,
+    "events_ignored": 6,
+    "equal_age_milestone": "opportunity",
+    "equal_age_periods": 3,
+    "equal_age_cohorts": 21,
+    "equal_age_rate": 0.16998610467809172,
+    "equal_age_rate_ci": [0.1590770128421061, 0.18148186069471203],
+    "equal_age_best_cohort": "2025-07",
+    "equal_age_best_rate": 0.22685185185185186,
+    "equal_age_worst_cohort": "2025-06",
+    "equal_age_worst_rate": 0.1232876712328767,
+    "opportunities": 926,
+    "opportunities_late_share": 0.26241900647948163,
+    "meetings_from_earlier_share": 0.7591463414634146,
+    "latest_period": "2026-06",
+    "meetings_latest_period": 92,
+    "meetings_latest_from_earlier_share": 0.75,
+    "handed_off": 1443,
+    "followed_up": 1231,
+    "followup_rate": 0.853083853083853,
+    "followup_rate_ci": [0.8338804965229277, 0.870412288140968],
+    "sla_days": 2,
+    "not_followed_up": 212,
+    "not_followed_up_never_touched": 58,
+    "not_followed_up_sla_open": 0,
+    "longest_wait_days": 712.0,
+    "median_days_to_first_touch": 1.0,
+    "lowest_owner": "U04",
+    "lowest_owner_rate": 0.808,
+    "lowest_owner_handed_off": 125,
+}
+#: The CSV stems notebooks/01_cohort.ipynb exported before the refactor (same baseline).
+NOTEBOOK_STEMS = {
+    "follow_through",
+    "equal_age",
+    "time_to_event",
+    "time_to_event_summary",
+    "handoff_followup",
+    "not_followed_up",
+    "period_vs_cohort",
+    "period_kpis",
+    "exclusions",
+}
+
+
+def test_run_on_the_bundled_sample_gives_the_baseline_figures(sample_res):
+    assert sample_res.figures.keys() == BASELINE_FIGURES.keys()
+    for key, want in BASELINE_FIGURES.items():
+        assert sample_res.figures[key] == pytest.approx(want, rel=1e-12), key
+    assert sample_res.as_of == pd.Timestamp("2026-06-30")
+    assert sample_res.summary() == sample_res.figures
+    # the baseline's headline cards and first sentence
+    assert [(c.key, c.label, c.display) for c in sample_res.cards] == [
+        ("leads", "Leads in scope", "5,000"),
+        ("equal_age_rate", "Reached opportunity by month 3", "17.0%"),
+        ("meetings_from_earlier_share", "Meetings from earlier cohorts", "75.9%"),
+        ("followup_rate", "Handoffs followed up within 2 days", "85.3%"),
+        ("not_followed_up", "Handoffs that missed the window", "212"),
+    ]
+    assert sample_res.sentences[0].startswith(
+        "Of 5,000 leads acquired 2024-07 to 2026-06, 17.0% (95% CI 15.9%-18.1%)"
+    )
+    assert len(sample_res.sentences) == 5
+
+
+def test_exports_are_the_stems_the_notebook_exported(sample_res):
+    assert set(sample_res.exports()) == NOTEBOOK_STEMS
+    assert all(isinstance(f, pd.DataFrame) and len(f) for f in sample_res.exports().values())
+    assert sample_res.exports()["period_vs_cohort"] is sample_res.period_views
+
+
+def test_run_accepts_overrides(tiny_crm):
+    res = co.run(tiny_crm, grain="quarter", equal_age_periods=0, segment_by="source")
+    assert res.params == co.Params(grain="quarter", equal_age_periods=0, segment_by="source")
+    assert set(res.follow_through["grain"]) == {"quarter"}
+    assert "segment" in res.follow_through.columns
+    assert res.figures["grain"] == "quarter"
+    assert res.figures["segment_by"] == "source"
+    # overrides apply on top of a given Params
+    res = co.run(tiny_crm, co.Params(grain="year"), sla_days=1)
+    assert (res.params.grain, res.params.sla_days) == ("year", 1)
+
+
+def test_run_equals_the_topic_functions(crm, tiny_crm):
+    res = co.run(tiny_crm, min_cell_leads=2)
+    ft = co.follow_through(*crm, as_of=AS_OF, min_cell_leads=2)
+    pd.testing.assert_frame_equal(res.follow_through, ft)
+    pd.testing.assert_frame_equal(res.equal_age, co.equal_age(ft))
+    pd.testing.assert_frame_equal(
+        res.time_to_event, co.time_to_event(*crm, as_of=AS_OF, grain="month")
+    )
+    pd.testing.assert_frame_equal(res.handoff_followup, co.handoff_followup(*crm, as_of=AS_OF))
+    pd.testing.assert_frame_equal(res.not_followed_up, co.not_followed_up(*crm, as_of=AS_OF))
+    pd.testing.assert_frame_equal(res.period_views, co.period_views(*crm, as_of=AS_OF))
+    pd.testing.assert_frame_equal(res.exclusions, co.milestone_exclusions(*crm, as_of=AS_OF))
+    # the six-lead numbers derived in conftest.py: 5 leads in scope, 2 of 4 followed up
+    assert (res.figures["leads"], res.figures["handed_off"], res.figures["followed_up"]) == (
+        5,
+        4,
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"grain": "fortnight"}, {"equal_age_periods": -1}, {"milestone": "signed"}, {"nope": 1}],
+)
+def test_a_bad_override_raises_param_error(tiny_crm, overrides):
+    with pytest.raises(ParamError):
+        co.run(tiny_crm, **overrides)
+
+
+def test_a_wrong_crm_type_raises_type_error(crm, tiny_crm):
+    with pytest.raises(TypeError, match="crm"):
+        co.run(crm)  # the tuple of tables, not a CrmData
+    with pytest.raises(TypeError, match="crm"):
+        co.run(tiny_crm.leads)
+    with pytest.raises(TypeError, match="params"):
+        co.run(tiny_crm, {"grain": "month"})
+
+
+def test_results_repr_lists_the_tables(tiny_crm):
+    res = co.run(tiny_crm)
+    html = res._repr_html_()
+    assert "Cohort follow-through" in html
+    for name in res.table_fields():
+        assert f".{name}" in html
+    assert "period_vs_cohort.csv" in html
+    assert repr(res).startswith("<workbook.analyses.cohort.results.Results as_of=2024-03-15")
+
+
+# -- end to end on the bundled sample (one CLI run of every report) -------------
+def _sample_tables():
+    import workbook
+
+    crm = workbook.load(None, tables=["leads", "activities", "opportunities"])
+    return crm, (crm.leads, crm.activities, crm.opportunities)
+
+
+@pytest.mark.e2e
+def test_e2e_exports_match_analysis(sample_run):
+    import json
+
+    folder = sample_run / "cohort"
+    crm, tables = _sample_tables()
+    as_of = crm.as_of
+
+    ft_csv = pd.read_csv(folder / "follow_through.csv", dtype={"cohort": str})
+    assert list(ft_csv.columns[:8]) == co.FOLLOW_THROUGH_COLUMNS
+    ft = co.follow_through(*tables, as_of=as_of, grain="month")
+    assert len(ft_csv) == len(ft)
+    assert ft_csv["cohort"].tolist() == ft["cohort"].tolist()
+    assert ft_csv["reached"].tolist() == ft["reached"].tolist()
+    assert ft_csv["leads"].tolist() == ft["leads"].tolist()
+    np.testing.assert_allclose(ft_csv["ci_low"], ft["ci_low"], rtol=1e-9)
+    # censoring: each cohort runs exactly to the as_of month, no further
+    last = ft_csv.groupby("cohort")["months_since"].max()
+    asof_p = pd.Period(as_of, freq="M")
+    expected = {c: (asof_p - pd.Period(c, freq="M")).n for c in last.index}
+    assert last.to_dict() == expected
+
+    hf_csv = pd.read_csv(folder / "handoff_followup.csv", dtype={"owner_id": str})
+    assert list(hf_csv.columns[:5]) == co.HANDOFF_FOLLOWUP_COLUMNS
+    hf = co.handoff_followup(*tables, as_of=as_of, sla_days=2)
+    assert hf_csv["owner_id"].tolist() == hf["owner_id"].tolist()
+    assert hf_csv["followed_up"].tolist() == hf["followed_up"].tolist()
+
+    nf_csv = pd.read_csv(folder / "not_followed_up.csv", dtype={"lead_id": str})
+    assert list(nf_csv.columns[:4]) == co.NOT_FOLLOWED_UP_COLUMNS
+    nf = co.not_followed_up(*tables, as_of=as_of, sla_days=2)
+    assert nf_csv["lead_id"].tolist() == nf["lead_id"].tolist()
+
+    pv_csv = pd.read_csv(folder / "period_vs_cohort.csv", dtype={"period": str, "cohort": str})
+    assert set(pv_csv["grain"]) == {"month", "quarter", "year"}
+    pv = co.period_vs_cohort(*tables, as_of=as_of, grain="quarter")
+    q = pv_csv[pv_csv["grain"] == "quarter"]
+    assert q["count"].tolist() == pv["count"].tolist()
+    # each milestone counts once per lead whatever the grain
+    totals = pv_csv.groupby("grain")["count"].sum()
+    assert totals["month"] == totals["quarter"] == totals["year"]
+
+    for stem in ("equal_age", "time_to_event", "time_to_event_summary", "exclusions"):
+        assert (folder / f"{stem}.csv").is_file()
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["report"] == "cohort"
+    assert summary["handed_off"] == int(hf.loc[hf["level"] == "all", "handed_off"].iloc[0])
+    assert 3 <= len(summary["sentences"]) <= 5
+    assert (sample_run / "cohort.html").is_file()
+
+
+@pytest.mark.e2e
+def test_e2e_sample_stories(sample_run):
+    import json
+
+    summary = json.loads((sample_run / "cohort" / "summary.json").read_text(encoding="utf-8"))
+    # docs/sample_data.md: about 15% of handed-off leads are not followed up in 2 days
+    assert 0.80 <= summary["followup_rate"] <= 0.90
+    # nurturing spans months: most meetings come from leads of earlier months, and a
+    # sizeable share of opportunities arrives 3+ months after acquisition
+    assert summary["meetings_from_earlier_share"] > 0.5
+    assert summary["opportunities_late_share"] > 0.15
+    ft = pd.read_csv(sample_run / "cohort" / "follow_through.csv", dtype={"cohort": str})
+    old = ft[(ft["cohort"] == "2024-07") & (ft["milestone"] == "opportunity")]
+    rates = old.sort_values("months_since")["rate"].to_numpy()
+    assert rates[3] > rates[0] and rates[-1] > rates[3]  # keeps converting after month 3
