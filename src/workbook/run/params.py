@@ -331,36 +331,56 @@ def report_settings(spec: ReportSpec, layers: Layers) -> dict[str, Setting]:
     return merged
 
 
-def check_report(spec: ReportSpec, settings: Mapping[str, Setting]) -> dict[str, object]:
+def check_report(
+    spec: ReportSpec,
+    settings: Mapping[str, Setting],
+    run_settings: Mapping[str, Setting] | None = None,
+) -> dict[str, object]:
     """Check every value of one report; with ``Params``, also the whole set together.
 
-    Returns the converted values, ready for papermill (lists, not tuples).
+    ``run_settings`` (the given ``as_of``) take part in the check when the
+    report's ``Params`` declares them, but are not returned: the runner
+    injects them as common parameters. Returns the converted report values,
+    ready for papermill (lists, not tuples).
     """
     rules = spec.params
     values = {}
     for key, setting in settings.items():
-        try:
-            values[key] = check_value(spec.name, rules[key], setting.value)
-        except UsageError as exc:
-            raise UsageError(f"{exc} (given by {setting.source})") from None
-    if spec.params_cls is not None:
-        try:
-            spec.params_cls(**values)
-        except ParamError as exc:
-            given = settings.get(exc.name)
-            where = f" (given by {given.source})" if given else ""
-            raise UsageError(f"{exc}{where}") from None
-        except ValueError as exc:  # a rule across fields written without ParamError
-            raise UsageError(f"{spec.name}: {exc}") from None
+        values[key] = _checked(spec.name, rules[key], setting)
+    if spec.params_cls is None:
+        return {k: _injectable(v) for k, v in values.items()}
+    declared = spec.params_cls.specs()
+    run_values = {
+        key: _checked(spec.name, declared[key], setting)
+        for key, setting in (run_settings or {}).items()
+        if key in declared
+    }
+    try:
+        spec.params_cls(**values, **run_values)
+    except ParamError as exc:
+        given = {**(run_settings or {}), **settings}.get(exc.name)
+        where = f" (given by {given.source})" if given else ""
+        raise UsageError(f"{exc}{where}") from None
+    except ValueError as exc:  # a rule across fields written without ParamError
+        raise UsageError(f"{spec.name}: {exc}") from None
     return {k: _injectable(v) for k, v in values.items()}
 
 
+def _checked(report: str, rule: NotebookParam | ParamSpec, setting: Setting) -> object:
+    try:
+        return check_value(report, rule, setting.value)
+    except UsageError as exc:
+        raise UsageError(f"{exc} (given by {setting.source})") from None
+
+
 def resolve_parameters(
-    reports: Sequence[ReportSpec], layers: Layers
+    reports: Sequence[ReportSpec],
+    layers: Layers,
+    run_settings: Mapping[str, Setting] | None = None,
 ) -> dict[str, dict[str, object]]:
     """Checked parameters per selected report, by precedence; :class:`UsageError` if any is bad."""
     _check_unknown(reports, layers)
-    return {r.name: check_report(r, report_settings(r, layers)) for r in reports}
+    return {r.name: check_report(r, report_settings(r, layers), run_settings) for r in reports}
 
 
 # -- run-level settings ------------------------------------------------------------
@@ -391,19 +411,12 @@ def resolve_run_as_of(data: str, load_options: Mapping, resolver=None) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
-def _run_as_of(config, reports, data, load_options, resolver) -> str:
-    """A given ``as_of`` is checked as a date and by every ``Params`` declaring it."""
+def _given_as_of(config: Mapping) -> dict[str, Setting]:
+    """The ``as_of`` given by the flag or the file, checked as a date (none: ``{}``)."""
     value = config.get("as_of") or ""
     if not value:
-        return resolve_run_as_of(data, load_options, resolver)
-    value = check_date("as_of", value)
-    for r in reports:
-        if r.params_cls is not None and "as_of" in r.params_cls.specs():
-            try:
-                r.params_cls.check("as_of", value)
-            except ParamError as exc:
-                raise UsageError(f"{exc} (given by --as-of or top-level as_of)") from None
-    return value
+        return {}
+    return {"as_of": Setting(check_date("as_of", value), "--as-of or top-level as_of")}
 
 
 def _data_source(config: Mapping) -> str:
@@ -505,8 +518,12 @@ def build_plan(
     config.update({k: v for k, v in flags.items() if v is not None})
     load_options = _load_options(config)
     data_value = _data_source(config)
-    params = resolve_parameters(reports, layers)
-    as_of_value = _run_as_of(config, reports, data_value, load_options, resolve_as_of)
+    given_as_of = _given_as_of(config)
+    params = resolve_parameters(reports, layers, given_as_of)
+    if given_as_of:
+        as_of_value = str(given_as_of["as_of"].value)
+    else:
+        as_of_value = resolve_run_as_of(data_value, load_options, resolve_as_of)
     out_path = Path(config.get("out") or Path("reports") / as_of_value).expanduser().resolve()
     compare_path = _compare_dir(compare)
     if jobs < 1:
