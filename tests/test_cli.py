@@ -82,6 +82,8 @@ def test_list_finds_the_data_quality_notebook():
         (["-P", "start_date=2024-02-30"], "must be a date YYYY-MM-DD"),
         (["--as-of", "30/06/2026"], "'as_of' must be a date YYYY-MM-DD"),
         (["--data", "/no/such/dir"], "does not exist"),
+        (["-P", "as_of=2026-06-30"], "set it with --as-of YYYY-MM-DD"),
+        (["-P", "beta.treshold=0.2"], "(did you mean threshold?)"),
     ],
 )
 def test_parameter_errors_exit_2_before_running(tiny_notebooks, tmp_path, args, message):

@@ -125,17 +125,25 @@ def _cmd_list(args) -> int:
         print("no reports found")
         return EXIT_OK
     for r in reports:
-        print(f"{r.name}  {r.title}  ({r.path.name})")
+        source = (
+            f"{r.path.name}, parameters from {_qualname(r.params_cls)}"
+            if r.params_cls
+            else r.path.name
+        )
+        print(f"{r.name}  {r.title}  ({source})")
         missing = runner.missing_common(r)
         if missing:
             print(
                 f"    warning: parameters cell lacks or papermill cannot parse: {', '.join(missing)}"
             )
-        for p in r.params.values():
-            date = " (date YYYY-MM-DD)" if p.is_date else ""
-            help_text = f"  # {p.help}" if p.help else ""
-            print(f"    {p.name}: {p.type_name} = {p.default_source}{date}{help_text}")
+        common = [p for name, p in r.notebook.items() if name in runner.COMMON_PARAMETERS]
+        for p in [*common, *r.params.values()]:
+            print(f"    {runner.describe_parameter(p)}")
     return EXIT_OK
+
+
+def _qualname(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _source(args) -> tuple[str | None, str | None, dict]:
