@@ -3,7 +3,8 @@
 A script, not a test (``tests/test_benchmark_script.py`` only checks that it
 runs). For each stage it prints wall seconds, CPU seconds, peak RSS and, where
 there is one, the time of the DuckDB SQL equivalent over the same Parquet
-files (:mod:`workbook.data.pushdown`) and the ratio pandas / DuckDB.
+files (``benchmarks/duckdb_twins.py``, and :mod:`workbook.data.pushdown` for
+the per-lead aggregates) and the ratio pandas / DuckDB.
 
 Usage::
 
@@ -201,6 +202,8 @@ def pandas_stage(stage: str, data: Path, as_of: str, window_days: int):
 
 def duck_stage(stage: str, data: Path, as_of: str, window_days: int):
     """Return (prepare, run) for the DuckDB equivalent of ``stage``."""
+    import duckdb_twins as twins  # benchmarks/ is on sys.path: this file runs as a script
+
     from workbook.analyses import hierarchy
     from workbook.data import pushdown
 
@@ -220,7 +223,7 @@ def duck_stage(stage: str, data: Path, as_of: str, window_days: int):
                     )
             return None
         if stage == "validate":
-            return pushdown.duck_reference_counts(src)
+            return twins.duck_reference_counts(src)
         if stage == "load_validate":
             for t in CANONICAL:
                 path = data / f"{t}.parquet"
@@ -228,19 +231,19 @@ def duck_stage(stage: str, data: Path, as_of: str, window_days: int):
                     con.execute(
                         f"CREATE OR REPLACE TABLE {t}_m AS SELECT * FROM read_parquet('{path}')"
                     )
-            return pushdown.duck_reference_counts(src)
+            return twins.duck_reference_counts(src)
         if stage == "cohort":
-            return pushdown.duck_follow_through(src, as_of=as_of)
+            return twins.duck_follow_through(src, as_of=as_of)
         if stage == "scoring":
-            pushdown.duck_lead_outcomes(src, as_of=as_of)
-            return pushdown.duck_threshold_sweep(src, as_of=as_of)
+            twins.duck_lead_outcomes(src, as_of=as_of)
+            return twins.duck_threshold_sweep(src, as_of=as_of)
         if stage == "hierarchy":
             start, end = hierarchy.default_period(as_of)
-            return pushdown.duck_family_revenue(src, start=start, end=end)
+            return twins.duck_family_revenue(src, start=start, end=end)
         if stage == "whitespace":
-            return pushdown.duck_sibling_gaps(src, as_of=as_of)
+            return twins.duck_sibling_gaps(src, as_of=as_of)
         if stage == "engagement":
-            return pushdown.duck_engagement_levels(src, as_of=as_of, window_days=window_days)
+            return twins.duck_engagement_levels(src, as_of=as_of, window_days=window_days)
         if stage == "lead_aggregates":
             return pushdown.lead_activity_aggregates(src, as_of=as_of)
         raise ValueError(stage)

@@ -38,9 +38,65 @@ def test_crmdata_attribute_access_and_missing_tables():
         _ = crm.not_a_table
 
 
-def test_empty_table_has_canonical_columns_and_kinds():
-    empty = model.empty_table("opportunities")
-    assert list(empty.columns) == model.SPECS["opportunities"].column_names
-    assert len(empty) == 0
-    assert pd.api.types.is_datetime64_any_dtype(empty["close_date"])
-    assert pd.api.types.is_float_dtype(empty["amount"])
+def _crm():
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3"],
+            "created_at": pd.to_datetime(["2024-01-10 09:00", None, "2024-03-02 00:00"]),
+        }
+    )
+    accounts = pd.DataFrame({"account_id": ["A1"], "created_at": pd.to_datetime(["2023-05-01"])})
+    products = pd.DataFrame({"product_id": ["P1", "P2"], "name": ["<b>Core</b>", "Add-on"]})
+    return model.CrmData(
+        tables={"accounts": accounts, "leads": leads, "products": products},
+        source="export <dir>",
+        fingerprint="abc123def456",
+        as_of=pd.Timestamp("2024-03-31"),
+    )
+
+
+def test_main_date_column_is_the_event_date_else_the_first_date_column():
+    assert model.main_date_column("leads", ["lead_id", "created_at"]) == "created_at"
+    assert model.main_date_column("activities", ["occurred_at"]) == "occurred_at"
+    # accounts have no event date: their first date column present is used.
+    assert model.main_date_column("accounts", ["account_id", "created_at"]) == "created_at"
+    assert model.main_date_column("users", ["owner_id", "started_at"]) == "started_at"
+    assert model.main_date_column("products", ["product_id", "name"]) is None
+    assert model.main_date_column("leads", ["lead_id"]) is None
+
+
+def test_crmdata_repr_is_multiline_with_rows_and_date_ranges():
+    text = repr(_crm())
+    lines = text.splitlines()
+    assert lines[0] == "CrmData"
+    assert "  as_of:       2024-03-31" in lines
+    assert "  source:      export <dir>" in lines
+    assert "  fingerprint: abc123def456" in lines
+    # leads: 3 rows, created_at from 2024-01-10 to 2024-03-02 (the missing date is ignored)
+    leads = next(line for line in lines if line.strip().startswith("leads"))
+    assert leads.split() == ["leads", "3", "created_at", "2024-01-10", "..", "2024-03-02"]
+    products = next(line for line in lines if line.strip().startswith("products"))
+    assert products.split() == ["products", "2"]  # no date column
+    assert "DataFrame" not in text and "<b>" not in text
+
+
+def test_crmdata_repr_html_shows_each_table_and_escapes():
+    html = _crm()._repr_html_()
+    assert (
+        "<td>accounts</td><td>1</td><td>created_at</td><td>2023-05-01</td><td>2023-05-01</td>"
+        in html
+    )
+    assert (
+        "<td>leads</td><td>3</td><td>created_at</td><td>2024-01-10</td><td>2024-03-02</td>" in html
+    )
+    assert "<td>products</td><td>2</td><td></td><td></td><td></td>" in html
+    assert "export &lt;dir&gt;" in html and "abc123def456" in html and "2024-03-31" in html
+
+
+def test_crmdata_repr_names_the_quality_headline():
+    import workbook
+
+    crm = workbook.load(tables=["leads", "activities"])
+    assert "quality:" in repr(crm)
+    assert crm.quality.headline() in repr(crm)
+    assert crm.quality.headline() in crm._repr_html_()

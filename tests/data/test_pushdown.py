@@ -1,8 +1,10 @@
 """workbook.data.pushdown: SQL equals pandas, on a hand-built fixture and on the small sample.
 
-The tiny fixture's expected numbers are worked out by hand in the comments;
-the small-sample tests check that every DuckDB equivalent returns exactly the
-pandas module's result, and that the SQLite (SQLAlchemy) path agrees.
+The tiny fixture (:mod:`data.sql_fixtures`) has its expected numbers worked
+out by hand in the comments; the small-sample tests check that the pushed-down
+aggregates give exactly the pandas modules' results, and that the SQLite
+(SQLAlchemy) path agrees with DuckDB. The DuckDB twins of whole reports are
+tested in ``tests/benchmarks/test_duckdb_twins.py``.
 """
 
 from __future__ import annotations
@@ -11,119 +13,17 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from data.sql_fixtures import AS_OF, same, table, tiny_tables, to_parquet, to_sqlite
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workbook
 from workbook.analyses import cohort as cohorts
-from workbook.analyses import engagement, hierarchy, scoring, whitespace
-from workbook.core import calendar, families, links
-from workbook.data import model, pushdown, validate
-from workbook.data.io import coerce_table
+from workbook.analyses import engagement
+from workbook.core import calendar, links
+from workbook.data import pushdown
 
 T = pd.Timestamp
-AS_OF = "2024-03-31"
-
-
-# --------------------------------------------------------------------------- tiny fixture
-def _table(name, rows):
-    cols = model.SPECS[name].column_names
-    frame = pd.DataFrame([dict(zip(cols, r, strict=False)) for r in rows], columns=cols)
-    return coerce_table(frame.astype(object), name)
-
-
-def tiny_tables() -> dict[str, pd.DataFrame]:
-    """Three accounts, four leads, two opportunities, eight activities (see test comments)."""
-    return {
-        "accounts": _table(
-            "accounts",
-            [
-                ("A1", "Acme <b>", None, "U1", "Retail", "2020-01-01"),
-                ("A2", "Acme Sub", "A1", "U1", "Retail", "2020-01-01"),
-                ("A3", "Other", None, "U2", None, "2020-01-01"),
-            ],
-        ),
-        "leads": _table(
-            "leads",
-            [
-                # lead, created, source, status, score, owner, handed_off, converted_at,
-                # converted_account, converted_opportunity
-                (
-                    "L1",
-                    "2024-01-10",
-                    "web",
-                    "Converted",
-                    80,
-                    "U1",
-                    "2024-01-12",
-                    "2024-01-20",
-                    "A1",
-                    "O1",
-                ),
-                ("L2", "2024-02-01", "web", "Open", 40, "U1", None, None, None, None),
-                ("L3", "2024-04-05", "event", "Open", 50, "U2", None, None, None, None),
-                (
-                    "L4",
-                    "2024-03-25",
-                    "event",
-                    "Converted",
-                    60,
-                    "U2",
-                    None,
-                    "2024-03-25",
-                    "A1",
-                    None,
-                ),
-            ],
-        ),
-        "opportunities": _table(
-            "opportunities",
-            [
-                ("O1", "A1", "2024-01-20", "2024-03-01", "Closed Won", True, True, 100.0, 90, "U1"),
-                ("O2", "A2", "2024-03-25", "2024-05-01", "Open", False, False, 50.0, 20, "U1"),
-            ],
-        ),
-        "activities": _table(
-            "activities",
-            [
-                ("X1", "2024-01-05", "call", "L1", None, None, "U1"),
-                ("X2", "2024-01-11", "email", "L1", None, None, "U1"),
-                ("X3", "2024-01-25", "meeting", None, None, "O1", "U1"),
-                ("X4", "2024-03-30", "call", "L1", "A1", "O1", "U1"),
-                ("X5", "2024-04-02", "meeting", "L1", None, None, "U1"),
-                ("X6", "2024-02-15", "task", "L2", None, None, "U1"),
-                ("X7", "2024-03-28", "email", None, "A2", "O1", "U1"),
-                ("X8", "2024-03-31 15:00", "call", None, "A3", None, "U2"),
-            ],
-        ),
-        "products": _table(
-            "products", [("P1", "Widget", "HW", 10.0), ("P2", "Gadget", "HW", 20.0)]
-        ),
-        "purchases": _table(
-            "purchases",
-            [("A1", "P1", "2023-05-01", 10.0, 0.0), ("A2", "P2", "2023-06-01", 20.0, 5.0)],
-        ),
-    }
-
-
-def _to_parquet(tables, directory):
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.to_parquet(directory / f"{name}.parquet", index=False)
-    return directory
-
-
-def _to_sqlite(tables, path):
-    engine = sa.create_engine(f"sqlite:///{path}")
-    for name, frame in tables.items():
-        out = frame.copy()
-        for c in out.columns:
-            if str(out[c].dtype) == "boolean":
-                out[c] = out[c].astype(object).where(out[c].notna(), None)
-            elif str(out[c].dtype) in ("string", "str"):
-                out[c] = out[c].astype(object).where(out[c].notna(), None)
-        out.to_sql(name, engine, index=False)
-    return engine
 
 
 @pytest.fixture(scope="module")
@@ -133,12 +33,12 @@ def tiny():
 
 @pytest.fixture(scope="module")
 def tiny_parquet(tmp_path_factory, tiny):
-    return _to_parquet(tiny, tmp_path_factory.mktemp("tiny_parquet"))
+    return to_parquet(tiny, tmp_path_factory.mktemp("tiny_parquet"))
 
 
 @pytest.fixture(scope="module")
 def tiny_sqlite(tmp_path_factory, tiny):
-    return _to_sqlite(tiny, tmp_path_factory.mktemp("tiny_sqlite") / "crm.db")
+    return to_sqlite(tiny, tmp_path_factory.mktemp("tiny_sqlite") / "crm.db")
 
 
 def _expected_lead_aggregates():
@@ -180,18 +80,12 @@ def _expected_account_aggregates():
     ).astype({"account_id": "string", "last_activity_at": "M8[ns]"})
 
 
-def _same(actual, expected, **kw):
-    pd.testing.assert_frame_equal(
-        actual.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False, **kw
-    )
-
-
 @pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
 def test_lead_aggregates_tiny_by_hand(engine, tiny_parquet, tiny_sqlite):
     source = tiny_parquet if engine == "duckdb" else tiny_sqlite
     got = pushdown.lead_activity_aggregates(source, as_of=AS_OF)
     assert list(got.columns) == pushdown.LEAD_AGGREGATE_COLUMNS
-    _same(got, _expected_lead_aggregates())
+    same(got, _expected_lead_aggregates())
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
@@ -199,7 +93,7 @@ def test_account_aggregates_tiny_by_hand(engine, tiny_parquet, tiny_sqlite):
     source = tiny_parquet if engine == "duckdb" else tiny_sqlite
     got = pushdown.account_activity_aggregates(source, as_of=AS_OF, window_days=10)
     assert list(got.columns) == pushdown.ACCOUNT_AGGREGATE_COLUMNS
-    _same(got, _expected_account_aggregates())
+    same(got, _expected_account_aggregates())
 
 
 def test_account_aggregates_equal_engagement_recent_records_tiny(tiny, tiny_parquet):
@@ -208,7 +102,7 @@ def test_account_aggregates_equal_engagement_recent_records_tiny(tiny, tiny_parq
         t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=AS_OF, window_days=10
     )
     got = pushdown.account_activity_aggregates(tiny_parquet, as_of=AS_OF, window_days=10)
-    _same(got[want.columns], want)
+    same(got[want.columns], want)
 
 
 def test_engagement_levels_from_pushdown_counts_without_activities(tiny, tiny_sqlite):
@@ -219,7 +113,7 @@ def test_engagement_levels_from_pushdown_counts_without_activities(tiny, tiny_sq
     want = engagement.engagement_levels(
         t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=AS_OF, window_days=10
     )
-    _same(got, want)
+    same(got, want)
     # Positive counts 3, 2, 1: p75 = 2.5 -> high from 3 records: A1 high, A2 and A3 medium.
     assert got.attrs["high_min_records"] == 3
     assert got["level"].astype(str).tolist() == ["high", "medium", "medium"]
@@ -236,7 +130,7 @@ def test_lead_milestones_from_aggregates_tiny(tiny, tiny_sqlite):
     agg = pushdown.lead_activity_aggregates(tiny_sqlite, as_of=AS_OF)
     m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=AS_OF)
     want = cohorts.lead_milestones(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
-    _same(m, want)
+    same(m, want)
     counts = dict(zip(excl["rule"], excl["count"], strict=True))
     # L3 is created after as_of; X1 is before L1's creation; X5 is after as_of.
     assert counts["leads_created_after_as_of"] == 1
@@ -256,45 +150,10 @@ def test_follow_through_from_pushdown_milestones_without_activities(tiny, tiny_s
     m, _ = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=AS_OF)
     got = cohorts.follow_through(None, None, None, as_of=AS_OF, milestones=m)
     want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
-    _same(got, want)
+    same(got, want)
     # January cohort (L1): touched Jan 11 -> reached 1 from month 0 on.
     jan = got[(got["cohort"] == "2024-01") & (got["milestone"] == "touched")]
     assert jan["reached"].tolist() == [1, 1, 1]
-
-
-def test_duck_follow_through_tiny_matches_pandas(tiny, tiny_parquet):
-    t = tiny
-    want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
-    got = pushdown.duck_follow_through(tiny_parquet, as_of=AS_OF)
-    cols = ["cohort", "milestone", "months_since", "leads", "reached", "rate"]
-    _same(got, want[cols].astype({"cohort": "string", "milestone": "string"}))
-    # Cohorts Jan (L1), Feb (L2), Mar (L4): 3 + 2 + 1 months observed x 4 milestones.
-    assert len(got) == (3 + 2 + 1) * 4
-    jan_won = got[(got["cohort"] == "2024-01") & (got["milestone"] == "won")]
-    assert jan_won["reached"].tolist() == [0, 0, 1]  # won Mar 1: two months after January
-
-
-def test_duck_ultimate_parents_cycle_and_missing_parent(tmp_path):
-    accounts = _table(
-        "accounts",
-        [
-            ("10", "a", "9", None, None, None),  # 10 -> 9 -> 10: a cycle, root "9" (numeric)
-            ("9", "b", "10", None, None, None),
-            ("11", "c", "10", None, None, None),  # leads into the cycle: root 9, no issue
-            ("12", "d", "99", None, None, None),  # parent not among accounts
-            ("13", "e", "12", None, None, None),
-        ],
-    )
-    src = _to_parquet({"accounts": accounts}, tmp_path / "h")
-    got = pushdown.duck_ultimate_parents(src)
-    want = families.ultimate_parents(accounts).sort_values("account_id")
-    _same(got, want.astype({"issue": "string"}))
-    by_id = got.set_index("account_id")
-    assert by_id.loc["11", "root_id"] == "9"
-    assert by_id.loc["10", "issue"] == "cycle"
-    assert by_id.loc["12", "issue"] == "missing_parent"
-    assert by_id.loc["13", "depth"] == 1
-    assert by_id.loc["13", "family_size"] == 2
 
 
 def test_sql_source_rejects_unknown_objects():
@@ -304,14 +163,9 @@ def test_sql_source_rejects_unknown_objects():
         pushdown.sql_source("/nonexistent/dir/for/pushdown")
 
 
-def test_duck_functions_refuse_other_engines(tiny_sqlite):
-    with pytest.raises(TypeError, match="DuckDB"):
-        pushdown.duck_follow_through(tiny_sqlite, as_of=AS_OF)
-
-
 def test_table_names_can_be_mapped(tmp_path, tiny):
     # A warehouse whose activities table has another name.
-    engine = _to_sqlite(tiny, tmp_path / "mapped.db")
+    engine = to_sqlite(tiny, tmp_path / "mapped.db")
     with engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE activities RENAME TO crm_activity"))
     with pytest.raises(pd.errors.DatabaseError, match="no such table: activities"):
@@ -319,7 +173,7 @@ def test_table_names_can_be_mapped(tmp_path, tiny):
     got = pushdown.lead_activity_aggregates(
         engine, as_of=AS_OF, tables={"activities": "crm_activity"}
     )
-    _same(got, _expected_lead_aggregates())
+    same(got, _expected_lead_aggregates())
 
 
 def test_account_aggregates_need_positive_window(tiny_parquet):
@@ -338,87 +192,13 @@ def small(tmp_path_factory):
     return out, crm.tables, crm.as_of, pushdown.sql_source(out)
 
 
-def test_small_follow_through(small):
-    _, t, as_of, src = small
-    want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=as_of)
-    cols = ["cohort", "milestone", "months_since", "leads", "reached", "rate"]
-    got = pushdown.duck_follow_through(src, as_of=as_of)
-    assert len(got) > 100
-    _same(got, want[cols].astype({"cohort": "string", "milestone": "string"}))
-
-
-def test_small_scoring(small):
-    _, t, as_of, src = small
-    outcomes, _ = scoring.lead_outcomes(t["leads"], t["opportunities"], as_of=as_of)
-    want = outcomes[["lead_id", "outcome", "outcome_reason"]].sort_values("lead_id")
-    _same(pushdown.duck_lead_outcomes(src, as_of=as_of), want)
-    _same(pushdown.duck_threshold_sweep(src, as_of=as_of), scoring.threshold_sweep(outcomes))
-
-
-def test_small_hierarchy(small):
-    _, t, as_of, src = small
-    tree = families.ultimate_parents(t["accounts"])
-    got_tree = pushdown.duck_ultimate_parents(src)
-    _same(got_tree, tree.sort_values("account_id").astype({"issue": "string"}))
-    start, end = hierarchy.default_period(as_of)
-    want = hierarchy.family_revenue(t["accounts"], t["opportunities"], start=start, end=end)
-    got = pushdown.duck_family_revenue(src, start=start, end=end)
-    assert got["revenue"].sum() > 0
-    _same(got, want, rtol=1e-9)
-
-
-def test_small_whitespace(small):
-    _, t, as_of, src = small
-    cols = ["family_id", "account_id", "product_id", "siblings_owning", "family_members"]
-    cols.append("peer_adoption")
-    want = whitespace.sibling_gaps(t["accounts"], t["purchases"], t["products"], as_of=as_of)
-    got = pushdown.duck_sibling_gaps(src, as_of=as_of)
-    assert len(got) > 0
-    _same(got, want[cols].sort_values(cols[:3]), rtol=1e-12)
-
-
-def test_small_engagement(small):
-    _, t, as_of, src = small
-    days = engagement.window_basis(t["opportunities"], as_of=as_of)["window_days"]
-    want = engagement.engagement_levels(
-        t["accounts"],
-        t["activities"],
-        t["opportunities"],
-        t["leads"],
-        as_of=as_of,
-        window_days=days,
-    )
-    got = pushdown.duck_engagement_levels(src, as_of=as_of, window_days=days)
-    cols = [
-        "account_id",
-        "recent_activities",
-        "recent_opportunities",
-        "recent_leads",
-        "recent_records",
-        "level",
-    ]
-    _same(got, want[cols].sort_values("account_id").astype({"level": "string"}))
-    assert got.attrs["high_min_records"] == want.attrs["high_min_records"]
-
-
-def test_small_reference_counts(small):
-    _, t, _, src = small
-    issues = [i for i in validate._reference_issues(t) if i is not None]
-    want = {(i.table, i.column): i.count for i in issues}
-    got = pushdown.duck_reference_counts(src)
-    assert len(got) == len(model.REFERENCES)  # every table of the sample is present
-    pairs = zip(got["table"], got["column"], strict=True)
-    assert {k: v for k, v in zip(pairs, got["count"], strict=True) if v} == want
-    assert sum(want.values()) > 0  # the sample plants unknown references
-
-
 def test_small_pushdown_aggregates_equal_pandas_definitions(small):
     _, t, as_of, src = small
     agg = pushdown.lead_activity_aggregates(src, as_of=as_of)
     m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=as_of)
     args = (t["leads"], t["activities"], t["opportunities"])
-    _same(m, cohorts.lead_milestones(*args, as_of=as_of))
-    _same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
+    same(m, cohorts.lead_milestones(*args, as_of=as_of))
+    same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
     status = links.lead_handoff_status(*args, as_of=as_of)
     by_lead = agg.set_index("lead_id")
     got_first = by_lead.loc[status["lead_id"].to_numpy(), "first_touch_after_handoff"]
@@ -442,8 +222,8 @@ def test_small_pushdown_aggregates_equal_pandas_definitions(small):
 
 def test_small_sqlite_equals_duckdb(small, tmp_path):
     _, t, as_of, src = small
-    engine = _to_sqlite(t, tmp_path / "small.db")
-    _same(
+    engine = to_sqlite(t, tmp_path / "small.db")
+    same(
         pushdown.lead_activity_aggregates(engine, as_of=as_of),
         pushdown.lead_activity_aggregates(src, as_of=as_of),
     )
@@ -451,7 +231,7 @@ def test_small_sqlite_equals_duckdb(small, tmp_path):
         t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=as_of, window_days=21
     )
     got = pushdown.account_activity_aggregates(engine, as_of=as_of, window_days=21)
-    _same(got[want.columns], want.sort_values("account_id"))
+    same(got[want.columns], want.sort_values("account_id"))
 
 
 # --------------------------------------------------------------------------- property
@@ -488,10 +268,10 @@ def crm_tables(draw):
         kind = draw(st.sampled_from(["call", "meeting", "email"]))
         acts.append((f"X{i:03d}", draw(day), kind, lead, acc, opp, "U1"))
     return {
-        "accounts": _table("accounts", accounts),
-        "leads": _table("leads", leads),
-        "opportunities": _table("opportunities", opps),
-        "activities": _table("activities", acts),
+        "accounts": table("accounts", accounts),
+        "leads": table("leads", leads),
+        "opportunities": table("opportunities", opps),
+        "activities": table("activities", acts),
     }
 
 
@@ -499,16 +279,16 @@ def crm_tables(draw):
 @given(tables=crm_tables(), as_of_day=st.integers(20, 95), window=st.integers(1, 40))
 def test_pushdown_equals_pandas_on_random_crms(tmp_path_factory, tables, as_of_day, window):
     as_of = T("2024-01-01") + pd.Timedelta(days=as_of_day)
-    src = _to_parquet(tables, tmp_path_factory.mktemp("prop"))
+    src = to_parquet(tables, tmp_path_factory.mktemp("prop"))
     t = tables
     agg = pushdown.lead_activity_aggregates(src, as_of=as_of)
     m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=as_of)
     args = (t["leads"], t["activities"], t["opportunities"])
-    _same(m, cohorts.lead_milestones(*args, as_of=as_of))
-    _same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
+    same(m, cohorts.lead_milestones(*args, as_of=as_of))
+    same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
     want = engagement.recent_records(
         t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=as_of,
         window_days=window,
     )  # fmt: skip
     got = pushdown.account_activity_aggregates(src, as_of=as_of, window_days=window)
-    _same(got[want.columns], want)
+    same(got[want.columns], want)

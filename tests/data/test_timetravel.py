@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import workbook
 from workbook.data import model
-from workbook.data.io import coerce_table
+from workbook.data.coercion import coerce_table, empty_table
 from workbook.data.timetravel import as_known_at
 
 CUT = "2024-03-10"
@@ -31,7 +31,7 @@ def crm_from(as_of=None, **rows) -> model.CrmData:
         if data is None:
             if model.SPECS[name].optional:
                 continue
-            tables[name] = model.empty_table(name)
+            tables[name] = empty_table(name)
         else:
             frame = pd.DataFrame(data, columns=model.SPECS[name].column_names)
             tables[name] = coerce_table(frame, name)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from workbook.data import model
-from workbook.data.io import coerce_table
+from workbook.data.coercion import coerce_table
 from workbook.data.validate import DataQuality, DataValidationError, Issue, validate
 
 AS_OF = pd.Timestamp("2024-06-30")
@@ -208,3 +208,38 @@ def test_validate_vectorised_on_many_rows():
     q = validate({"activities": acts, "leads": leads}, as_of=AS_OF)
     assert q.count("activity_unlinked") == n // 2
     assert q.count("activity_before_lead") == 0
+
+
+def _record() -> DataQuality:
+    return DataQuality(
+        issues=[
+            Issue("unknown_reference", "leads", "owner_id", 3, ("L1", "L2"), "3 row(s) refer <x>"),
+            Issue("negative_amount", "opportunities", "amount", 1, ("O9",), "negative amounts"),
+            Issue("activity_type_other", "activities", "type", 2, ("T1",), "mapped", "fixup"),
+        ],
+        as_of=pd.Timestamp("2024-03-31"),
+    )
+
+
+def test_quality_repr_is_one_line_per_issue():
+    lines = repr(_record()).splitlines()
+    # 2 warning kinds over 3 + 1 rows; 1 fix-up kind over 2 rows.
+    assert lines[0] == (
+        "DataQuality as of 2024-03-31: 2 kind(s) of warning (4 rows), 1 kind(s) of fix-up (2 rows)"
+    )
+    assert lines[1] == "  [warning] unknown_reference leads.owner_id (3): 3 row(s) refer <x>"
+    assert lines[3].startswith("  [fixup] activity_type_other activities.type (2)")
+    assert len(lines) == 4
+    assert repr(DataQuality()).splitlines() == [
+        "DataQuality: 0 kind(s) of warning (0 rows), 0 kind(s) of fix-up (0 rows)"
+    ]
+
+
+def test_quality_repr_html_is_the_warnings_table_escaped():
+    html = _record()._repr_html_()
+    assert html.count("<tr>") == 4  # header + 3 issues
+    for column in ("check", "table", "column", "count", "examples", "message", "severity"):
+        assert f"<th>{column}</th>" in html
+    assert "<td>unknown_reference</td>" in html and "<td>L1, L2</td>" in html
+    assert "refer &lt;x&gt;" in html and "<x>" not in html
+    assert "No warnings." in DataQuality()._repr_html_()

@@ -1,6 +1,6 @@
 """The canonical CRM data model: table and column names, defined once.
 
-Every reader in :mod:`workbook.data.io` produces tables with exactly these column
+Every reader of :func:`workbook.data.io.load` produces tables with exactly these column
 names and kinds, and every analysis module reads them through the constants
 below. The README's *Data model* section documents the same tables for users.
 
@@ -231,12 +231,31 @@ EVENT_DATE_COLUMNS: dict[str, str] = {
     PURCHASES: "purchased_at",
 }
 
+
+def main_date_column(table: str, columns) -> str | None:
+    """The date column that spans a table: its event date, else its first date column present.
+
+    The event date is :data:`EVENT_DATE_COLUMNS` (leads ``created_at``,
+    activities ``occurred_at`` ...); a table without one (accounts, users)
+    uses its first canonical ``date`` column among ``columns``. ``None``
+    when the table has no date column among ``columns``.
+    """
+    present = set(columns)
+    event = EVENT_DATE_COLUMNS.get(table)
+    if event is not None and event in present:
+        return event
+    for column in SPECS[table].columns_of_kind("date"):
+        if column in present:
+            return column
+    return None
+
+
 #: Default expected range of the marketing score; values outside are a warning.
 #: Overridable with ``load(..., score_range=(lo, hi))``.
 SCORE_RANGE = (0.0, 100.0)
 
 
-@dataclass
+@dataclass(repr=False)
 class CrmData:
     """One DataFrame per canonical table, plus where they came from.
 
@@ -288,7 +307,55 @@ class CrmData:
         return self.tables.get(name)
 
     def row_counts(self) -> dict[str, int]:
+        """Rows per loaded table, in load order."""
         return {name: len(df) for name, df in self.tables.items()}
+
+    def spans(self) -> list[tuple[str, int, str | None, pd.Timestamp | None, pd.Timestamp | None]]:
+        """``(table, rows, date column, first date, last date)`` per loaded table.
+
+        The date column is :func:`main_date_column`; first and last are its
+        minimum and maximum (missing dates ignored; ``None`` when there are none).
+        """
+        out = []
+        for name, df in self.tables.items():
+            column = main_date_column(name, df.columns)
+            lo = hi = None
+            if column is not None:
+                lo, hi = df[column].min(), df[column].max()
+                lo, hi = (None if pd.isna(x) else pd.Timestamp(x) for x in (lo, hi))
+            out.append((name, len(df), column, lo, hi))
+        return out
+
+    # -- display ------------------------------------------------------------
+    def _heading(self) -> list[tuple[str, str]]:
+        as_of = "" if self.as_of is None else pd.Timestamp(self.as_of).date().isoformat()
+        rows = [("as_of", as_of), ("source", self.source), ("fingerprint", self.fingerprint)]
+        if self.quality is not None and hasattr(self.quality, "headline"):
+            rows.append(("quality", self.quality.headline()))
+        return rows
+
+    def __repr__(self) -> str:
+        lines = ["CrmData"] + [f"  {k + ':':<13}{v}" for k, v in self._heading()]
+        lines.append(f"  {'table':<15}{'rows':>10}  {'date column':<15}first .. last")
+        for name, rows, column, lo, hi in self.spans():
+            span = f"{_day(lo)} .. {_day(hi)}" if column else ""
+            lines.append(f"  {name:<15}{rows:>10,}  {column or '':<15}{span}".rstrip())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from workbook.core.text import esc
+
+        head = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self._heading())
+        body = "".join(
+            f"<tr><td>{esc(name)}</td><td>{rows:,}</td><td>{esc(column or '')}</td>"
+            f"<td>{esc(_day(lo))}</td><td>{esc(_day(hi))}</td></tr>"
+            for name, rows, column, lo, hi in self.spans()
+        )
+        return (
+            f"<h4>CrmData</h4><table>{head}</table>"
+            "<table><tr><th>table</th><th>rows</th><th>date column</th>"
+            f"<th>first date</th><th>last date</th></tr>{body}</table>"
+        )
 
     def as_known_at(self, cut) -> CrmData:
         """The CRM as known at the end of day ``cut``; see :func:`workbook.data.timetravel.as_known_at`."""
@@ -297,9 +364,5 @@ class CrmData:
         return as_known_at(self, cut)
 
 
-def empty_table(name: str) -> pd.DataFrame:
-    """An empty DataFrame with the canonical columns and dtypes of ``name``."""
-    from workbook.data.io import coerce_table  # local: io depends on model
-
-    spec = SPECS[name]
-    return coerce_table(pd.DataFrame({c: [] for c in spec.column_names}), name)
+def _day(value) -> str:
+    return "" if value is None else pd.Timestamp(value).date().isoformat()

@@ -32,7 +32,7 @@ Warnings (the analysis goes on; every report shows them)
         An opportunity with ``is_won`` true and ``is_closed`` false.
 
 Fix-ups (severity ``"fixup"``) are changes made while loading, reported by
-:func:`workbook.data.io.coerce_table` and the readers (for example activity types
+:func:`workbook.data.coercion.coerce_table` and the readers (for example activity types
 mapped to ``other``); they are recorded with the warnings so none is silent.
 """
 
@@ -200,7 +200,7 @@ class Issue:
     severity: str = WARNING
 
 
-@dataclass
+@dataclass(repr=False)
 class DataQuality:
     """What validation found: counted warnings and fix-ups, row counts, date ranges.
 
@@ -267,6 +267,41 @@ class DataQuality:
             "as_of": None if self.as_of is None else self.as_of.strftime("%Y-%m-%d"),
         }
 
+    def headline(self) -> str:
+        """One line: kinds of warning and fix-up, and the rows they affect."""
+        n_warn = sum(1 for i in self.issues if i.severity == WARNING)
+        n_fix = len(self.issues) - n_warn
+        rows = self.to_dict()
+        return (
+            f"{n_warn} kind(s) of warning ({rows['warnings']:,} rows), "
+            f"{n_fix} kind(s) of fix-up ({rows['fixups']:,} rows)"
+        )
+
+    # -- display ------------------------------------------------------------
+    def __repr__(self) -> str:
+        as_of = "" if self.as_of is None else f" as of {self.as_of:%Y-%m-%d}"
+        lines = [f"DataQuality{as_of}: {self.headline()}"]
+        for i in self.issues:
+            where = f"{i.table}.{i.column}" if i.column else i.table
+            lines.append(f"  [{i.severity}] {i.check} {where} ({i.count:,}): {i.message}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from workbook.core.text import esc
+
+        as_of = "" if self.as_of is None else f" as of {self.as_of:%Y-%m-%d}"
+        parts = [f"<h4>DataQuality{esc(as_of)}: {esc(self.headline())}</h4>"]
+        if not self.issues:
+            return parts[0] + "<p>No warnings.</p>"
+        frame = self.to_frame()
+        header = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
+            for row in frame.itertuples(index=False)
+        )
+        parts.append(f"<table><tr>{header}</tr>{body}</table>")
+        return "".join(parts)
+
     def summary_text(self) -> str:
         """Plain-text lines for ``workbook validate`` (row counts, then each issue)."""
         lines = ["Rows:"]
@@ -316,7 +351,7 @@ def validate(
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        Canonical tables (as produced by :func:`workbook.data.io.coerce_table`);
+        Canonical tables (as produced by :func:`workbook.data.coercion.coerce_table`);
         any subset of :data:`workbook.data.model.TABLES`. Checks that need a table
         that is not present are skipped.
     as_of : Timestamp-like or None
