@@ -69,8 +69,11 @@ def test_list_shows_reports_parameters_types_defaults_and_help(tiny_notebooks):
 def test_list_finds_the_data_quality_notebook():
     proc = run_cli("list")
     assert proc.returncode == 0, proc.stderr
-    assert "data_quality  Data quality  (00_data_quality.ipynb)" in proc.stdout
+    assert "data_quality  Data quality  (00_data_quality.ipynb" in proc.stdout
     assert 'as_of: str = "" (date YYYY-MM-DD)' in proc.stdout
+    # Report parameters come from Params, with their choices and ranges.
+    assert 'grain: str = "month" (one of month, quarter, year)' in proc.stdout
+    assert "n_boot: int = 1000 (an integer ≥ 1)" in proc.stdout
 
 
 @pytest.mark.parametrize(
@@ -92,6 +95,37 @@ def test_parameter_errors_exit_2_before_running(tiny_notebooks, tmp_path, args, 
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert message in proc.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-P", "cohort.grain=fortnight"],
+            "cohort: parameter grain = 'fortnight' is not allowed; "
+            "expected one of month, quarter, year (given by -P cohort.grain)",
+        ),
+        (
+            ["-P", "scoring.n_boot=-5"],
+            "scoring: parameter n_boot = -5 is not allowed; expected an integer ≥ 1",
+        ),
+        (
+            ["-P", "hierarchy.top_n=ten"],
+            "hierarchy: parameter top_n = 'ten' is not allowed; expected an integer ≥ 1",
+        ),
+    ],
+)
+def test_real_reports_check_parameters_against_params_before_any_kernel(
+    tmp_path, args, message
+):
+    # The shipped notebooks and their Params: a bad value exits 2 naming the
+    # report, the parameter, the value and what is allowed, and nothing is written
+    # (the run fails before the temporary output folder exists).
+    out = tmp_path / "out"
+    proc = run_cli("run", "all", "--out", out, *args)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert message in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob("out.tmp-*"))
 
 
 def test_params_yaml_with_unknown_key_exits_2(tiny_notebooks, tmp_path):

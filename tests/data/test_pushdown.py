@@ -128,7 +128,7 @@ def test_engagement_levels_from_pushdown_counts_without_activities(tiny, tiny_sq
 def test_lead_milestones_from_aggregates_tiny(tiny, tiny_sqlite):
     t = tiny
     agg = pushdown.lead_activity_aggregates(tiny_sqlite, as_of=AS_OF)
-    m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=AS_OF)
+    m, excl = cohorts.milestones_from_aggregates(t["leads"], t["opportunities"], agg, as_of=AS_OF)
     want = cohorts.lead_milestones(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
     same(m, want)
     counts = dict(zip(excl["rule"], excl["count"], strict=True))
@@ -147,7 +147,7 @@ def test_lead_milestones_from_aggregates_tiny(tiny, tiny_sqlite):
 def test_follow_through_from_pushdown_milestones_without_activities(tiny, tiny_sqlite):
     t = tiny
     agg = pushdown.lead_activity_aggregates(tiny_sqlite, as_of=AS_OF)
-    m, _ = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=AS_OF)
+    m, _ = cohorts.milestones_from_aggregates(t["leads"], t["opportunities"], agg, as_of=AS_OF)
     got = cohorts.follow_through(None, None, None, as_of=AS_OF, milestones=m)
     want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
     same(got, want)
@@ -195,7 +195,7 @@ def small(tmp_path_factory):
 def test_small_pushdown_aggregates_equal_pandas_definitions(small):
     _, t, as_of, src = small
     agg = pushdown.lead_activity_aggregates(src, as_of=as_of)
-    m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=as_of)
+    m, excl = cohorts.milestones_from_aggregates(t["leads"], t["opportunities"], agg, as_of=as_of)
     args = (t["leads"], t["activities"], t["opportunities"])
     same(m, cohorts.lead_milestones(*args, as_of=as_of))
     same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
@@ -282,7 +282,7 @@ def test_pushdown_equals_pandas_on_random_crms(tmp_path_factory, tables, as_of_d
     src = to_parquet(tables, tmp_path_factory.mktemp("prop"))
     t = tables
     agg = pushdown.lead_activity_aggregates(src, as_of=as_of)
-    m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=as_of)
+    m, excl = cohorts.milestones_from_aggregates(t["leads"], t["opportunities"], agg, as_of=as_of)
     args = (t["leads"], t["activities"], t["opportunities"])
     same(m, cohorts.lead_milestones(*args, as_of=as_of))
     same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from workbook.analyses import whitespace as ws
-from workbook.data.model import CrmData, empty_table
+from workbook.data.coercion import empty_table
+from workbook.data.model import CrmData
 
 AS_OF = "2024-06-30"
 

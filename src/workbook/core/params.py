@@ -373,8 +373,11 @@ class ReportParams:
 
 
 def _literal(value: object) -> str:
-    if isinstance(value, tuple):
-        value = list(value)
+    """Python source for a default, strings in double quotes (as ``ruff format`` writes them)."""
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, float) and value.is_integer():
         return repr(value)
     if isinstance(value, str):

@@ -37,7 +37,6 @@ import pandas as pd
 
 from workbook.core.calendar import as_of_end
 from workbook.data import model
-from workbook.data.coercion import empty_table
 
 #: Columns of :func:`lead_activity_aggregates`.
 LEAD_AGGREGATE_COLUMNS = [
@@ -304,52 +303,6 @@ def lead_activity_aggregates(source, *, as_of, tables: Mapping[str, str] | None 
     return out[LEAD_AGGREGATE_COLUMNS].reset_index(drop=True)
 
 
-def lead_milestones(
-    leads: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    aggregates: pd.DataFrame,
-    *,
-    as_of,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`workbook.analyses.cohort.lead_milestones` from pushed-down aggregates.
-
-    The opportunity and won milestones, the lead scope and the exclusion
-    rules are computed by :mod:`workbook.analyses.cohort` itself (on ``leads`` and
-    ``opportunities``, which fit in memory); only ``touched_at`` and
-    ``meeting_at`` and the two activity exclusion counts come from
-    ``aggregates`` (:func:`lead_activity_aggregates` with the same
-    ``as_of``). The result equals ``cohorts.lead_milestones(leads,
-    activities, opportunities, as_of=as_of)`` without reading activities.
-
-    Returns
-    -------
-    (milestones, exclusions) : tuple of DataFrame
-        As :func:`workbook.analyses.cohort.lead_milestones` and
-        :func:`workbook.analyses.cohort.milestone_exclusions`.
-    """
-    from workbook.analyses import cohort as cohorts
-
-    no_activities = empty_table(model.ACTIVITIES)
-    m, excl = cohorts._build_milestones(leads, no_activities, opportunities, as_of=as_of)
-    agg = aggregates.set_index("lead_id")
-    ids = m["lead_id"].to_numpy()
-    for name in ("touched", "meeting"):
-        col = f"{name}_at"
-        m[col] = agg[col].reindex(ids).to_numpy(dtype="datetime64[ns]")
-    in_scope = agg.reindex(ids)
-    counts = {
-        "activities_before_lead_created_ignored": int(
-            in_scope["activities_before_created"].fillna(0).sum()
-        ),
-        "activities_after_as_of_ignored": int(in_scope["activities_after_as_of"].fillna(0).sum()),
-    }
-    excl = excl.copy()
-    for rule, n in counts.items():
-        excl.loc[excl["rule"] == rule, "count"] = n
-    excl["count"] = excl["count"].astype("int64")
-    return m, excl
-
-
 # --------------------------------------------------------------------------- accounts
 def _account_sql(src: SqlSource) -> str:
     accs, acts = src.name(model.ACCOUNTS), src.name(model.ACTIVITIES)
@@ -397,7 +350,7 @@ def account_activity_aggregates(
 
     One row per account of the ``accounts`` table. The window is
     ``(as_of - window_days, as_of]``: ``window_start <= ts < as_of_end``
-    (:func:`workbook.analyses.engagement.window_start`).
+    (:func:`workbook.core.calendar.window_start`).
 
     Columns (:data:`ACCOUNT_AGGREGATE_COLUMNS`)
     --------------------------------------------

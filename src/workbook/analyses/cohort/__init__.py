@@ -85,14 +85,12 @@ from workbook.analyses.cohort.handoff import (
     handoff_tables,
     not_followed_up,
 )
-
-# _build_milestones is private, but workbook.data.pushdown.lead_milestones reuses it here.
 from workbook.analyses.cohort.milestones import (
     MilestoneTables,
-    _build_milestones,  # noqa: F401
     lead_milestones,
     lead_milestones_with_exclusions,
     milestone_exclusions,
+    milestones_from_aggregates,
 )
 from workbook.analyses.cohort.narrative import age_phrase, headline_cards, summary_sentences
 from workbook.analyses.cohort.params import Params
@@ -138,6 +136,7 @@ __all__ = [
     "kaplan_meier",
     "lead_milestones",
     "lead_milestones_with_exclusions",
+    "milestones_from_aggregates",
     "milestone_exclusions",
     "not_followed_up",
     "period_kpis",

@@ -84,7 +84,7 @@ register(
     milestones="""milestones : DataFrame, optional
         A precomputed :func:`~workbook.analyses.cohort.lead_milestones` table
         for the same ``as_of`` (compute it once and pass it to every cohort
-        function), e.g. from :func:`workbook.data.pushdown.lead_milestones`
+        function), e.g. from :func:`workbook.analyses.cohort.milestones_from_aggregates`
         (activities aggregated in a database). When given, it is used as is
         and ``leads``, ``activities`` and ``opportunities`` are not read (they
         may be None); the result is the same as without it.""",

@@ -17,9 +17,12 @@ from workbook.core.calendar import as_of_end, days
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 from workbook.core.links import lead_activities
+from workbook.data.coercion import empty_table
+from workbook.data.model import ACTIVITIES
 from workbook.data.validate import positions
 
 __all__ = [
+    "milestones_from_aggregates",
     "MilestoneTables",
     "lead_milestones",
     "lead_milestones_with_exclusions",
@@ -139,7 +142,7 @@ def _build_milestones(leads, activities, opportunities, *, as_of) -> MilestoneTa
     Leads are addressed by their integer position in scope (Arrow hash lookups,
     :func:`workbook.data.validate.positions`) rather than by merging on the text ids;
     ``lead_id`` is unique (validation guarantees it). Also used by
-    :func:`workbook.data.pushdown.lead_milestones`.
+    :func:`workbook.analyses.cohort.milestones_from_aggregates`.
     """
     counts: dict[str, int] = {}
     s = _scope(leads, as_of=as_of, counts=counts)
@@ -258,6 +261,50 @@ def milestone_exclusions(
           ``won_after_as_of_ignored``: opportunity/won dates outside the window.
     """
     return lead_milestones_with_exclusions(leads, activities, opportunities, as_of=as_of)[1]
+
+
+def milestones_from_aggregates(
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    *,
+    as_of,
+) -> MilestoneTables:
+    """:func:`lead_milestones` from activity aggregates pushed down to a database.
+
+    The opportunity and won milestones, the lead scope and the exclusion
+    rules are computed by :mod:`workbook.analyses.cohort` itself (on ``leads`` and
+    ``opportunities``, which fit in memory); only ``touched_at`` and
+    ``meeting_at`` and the two activity exclusion counts come from
+    ``aggregates`` (:func:`workbook.data.pushdown.lead_activity_aggregates` with the same
+    ``as_of``). The result equals ``cohorts.lead_milestones(leads,
+    activities, opportunities, as_of=as_of)`` without reading activities.
+
+    Returns
+    -------
+    MilestoneTables
+        ``(milestones, exclusions)`` as :func:`lead_milestones` and
+        :func:`milestone_exclusions`.
+    """
+    no_activities = empty_table(ACTIVITIES)
+    m, excl = _build_milestones(leads, no_activities, opportunities, as_of=as_of)
+    agg = aggregates.set_index("lead_id")
+    ids = m["lead_id"].to_numpy()
+    for name in ("touched", "meeting"):
+        col = f"{name}_at"
+        m[col] = agg[col].reindex(ids).to_numpy(dtype="datetime64[ns]")
+    in_scope = agg.reindex(ids)
+    counts = {
+        "activities_before_lead_created_ignored": int(
+            in_scope["activities_before_created"].fillna(0).sum()
+        ),
+        "activities_after_as_of_ignored": int(in_scope["activities_after_as_of"].fillna(0).sum()),
+    }
+    excl = excl.copy()
+    for rule, n in counts.items():
+        excl.loc[excl["rule"] == rule, "count"] = n
+    excl["count"] = excl["count"].astype("int64")
+    return MilestoneTables(m, excl)
 
 
 def resolve_milestones(milestones, leads, activities, opportunities, *, as_of) -> pd.DataFrame:
