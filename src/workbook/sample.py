@@ -8,13 +8,13 @@ and/or ``<table>.parquet``.
 Scales
 ------
 ``small``
-    About 600 accounts, 5,000 leads over the 24 months up to
-    :data:`SAMPLE_AS_OF`, ~2,000 opportunities, ~40k activities, 12 products,
-    ~3.5k purchase rows, ~1.8k contacts and 14 users. Generates in well under
+    About 600 accounts, 7,500 leads over the 36 months up to
+    :data:`SAMPLE_AS_OF`, ~2,800 opportunities, ~65k activities, 12 products,
+    ~5k purchase rows, ~1.8k contacts and 14 users. Generates in well under
     a second; it is the default data of every report.
 ``large``
-    About 100k accounts (hierarchies up to depth 10), 1M leads, 5M
-    activities, 50 products and 1M purchase rows, for benchmarks.
+    About 100k accounts (hierarchies up to depth 10), 1.5M leads, 7M
+    activities, 50 products and 1.5M purchase rows, for benchmarks.
 
 Every planted story (GalacticSpace against the Dogs Extraordinaire group,
 sibling discounts, whitespace, score that predicts winning except for Partner
@@ -68,8 +68,8 @@ __all__ = ["SAMPLE_AS_OF", "SCALES", "generate", "write"]
 #: The snapshot date of the sample: the default ``as_of`` on sample data.
 SAMPLE_AS_OF = pd.Timestamp("2026-06-30")
 
-#: First day of the 24 months of leads.
-SAMPLE_START = pd.Timestamp("2024-07-01")
+#: First day of the 36 months of leads.
+SAMPLE_START = pd.Timestamp("2023-07-01")
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -80,7 +80,7 @@ def _day(text: str) -> int:
 
 
 _AS_OF = _day("2026-06-30")
-_START = _day("2024-07-01")
+_START = _day("2023-07-01")
 #: Sentinel for "no date" in the integer day arrays.
 _NO_DAY = np.iinfo(np.int64).min
 
@@ -96,7 +96,7 @@ class _Scale:
     level1_share: float  # share of generic accounts at depth 1
     level_decay: float  # each deeper level holds this share of the one above
     family_root_share: float  # share of depth-0 accounts that have children
-    renewals_per_account: float  # Poisson mean of renewal/expansion deals per account
+    renewals_per_account: float  # Poisson mean of renewal/expansion deals per account (36 months)
     lead_touches: float  # mean touches per touched lead
     opp_activity_per_30d: float  # activity rate on opportunities
     account_activity_per_year: float  # account-linked activities of a "normal" account
@@ -109,13 +109,13 @@ class _Scale:
 SCALES: dict[str, _Scale] = {
     "small": _Scale(
         n_accounts=600,
-        n_leads=5_000,
+        n_leads=7_500,
         n_products=12,
         max_depth=3,
         level1_share=0.10,
         level_decay=0.4,
         family_root_share=0.05,
-        renewals_per_account=1.6,
+        renewals_per_account=2.4,
         lead_touches=2.8,
         opp_activity_per_30d=2.5,
         account_activity_per_year=22.0,
@@ -126,13 +126,13 @@ SCALES: dict[str, _Scale] = {
     ),
     "large": _Scale(
         n_accounts=100_000,
-        n_leads=1_000_000,
+        n_leads=1_500_000,
         n_products=50,
         max_depth=10,
         level1_share=0.08,
         level_decay=0.6,
         family_root_share=0.03,
-        renewals_per_account=1.6,
+        renewals_per_account=2.4,
         lead_touches=1.6,
         opp_activity_per_30d=1.2,
         account_activity_per_year=12.0,
@@ -366,6 +366,23 @@ _SOURCE_SHIFT = np.array([0.0, 2.0, 5.0, 9.0, -6.0])
 #: their score is unrelated to the lead's quality, so it does not predict winning.
 _PARTNER = 2
 
+# Lead inflow: seasonal amplitude, growth over the 36 months, gamma shape of
+# the monthly multiplier (cv = 1 / sqrt(shape)).
+_SEASON_AMPLITUDE = 0.15
+_LEAD_GROWTH = 0.50
+_MONTH_SHAPE = 60.0
+_TRADE_SHOW = 1.5  # March lead volume multiplier
+_QUALITY_MEAN = 46.5  # mean hidden lead quality (before the source shift)
+_SLOW_SHARE = 0.25  # share of would-be conversions nurtured for months
+_SLOW_MEAN = 100.0  # their mean extra wait, days
+
+# Deals: the activity stream comes first. A "worked" deal gets steady activity
+# until it closes and is usually won; a deal that goes quiet gets activity
+# only until its quiet day and is usually lost some weeks to months later.
+_P_WIN_WORKED = 0.85
+_P_WIN_QUIET = 0.07
+_REP_SKILL_SD = 0.6  # sd of the reps' effect on the log-odds of a deal being worked
+
 _ACT_TYPES = np.array(["call", "email", "meeting", "task", "other"], dtype=object)
 _CALL, _EMAIL, _MEETING, _TASK, _OTHER = range(5)
 
@@ -554,7 +571,7 @@ class _Gen:
         engagement[n_planted:] = rng.choice(
             np.array(["high", "normal", "dormant"], dtype=object), size=n_gen, p=[0.15, 0.63, 0.22]
         )
-        created = _uniform_days(rng, np.full(n, _day("2017-01-01")), np.full(n, _day("2024-06-30")))
+        created = _uniform_days(rng, np.full(n, _day("2016-01-01")), np.full(n, _day("2023-06-30")))
 
         missing_parent_code = -2
         for i, (_key, name, parent_key, own, ind, eng) in enumerate(_PLANTED_ACCOUNTS):
@@ -603,8 +620,15 @@ class _Gen:
         )
         month_len = months.days_in_month.to_numpy().astype(np.int64)
         k = np.arange(len(months))
-        weight = 1.0 + 0.3 * np.sin(2 * np.pi * k / 12 + 1.0) + rng.normal(0, 0.12, len(months))
-        weight[[8, 20]] *= 1.6  # two big trade-show months (March)
+        # Seasonal wave x mild growth (+50% over the 36 months) x an overdispersed
+        # monthly multiplier (gamma, cv about 0.13), so monthly counts are
+        # gamma-Poisson rather than Poisson.
+        weight = (
+            (1.0 + _SEASON_AMPLITUDE * np.sin(2 * np.pi * k / 12 + 1.0))
+            * (1.0 + _LEAD_GROWTH * k / max(len(k) - 1, 1))
+            * rng.gamma(_MONTH_SHAPE, 1.0 / _MONTH_SHAPE, len(months))
+        )
+        weight[k % 12 == 8] *= _TRADE_SHOW  # a big trade show every March
         weight = np.clip(weight, 0.3, None)
         per_month = rng.multinomial(n, weight / weight.sum())
         m = np.repeat(k, per_month)
@@ -612,7 +636,7 @@ class _Gen:
         created.sort()
 
         source = rng.choice(len(_SOURCES), size=n, p=_SOURCE_P)
-        quality = 48.0 + _SOURCE_SHIFT[source] + rng.normal(0, 20, n)
+        quality = _QUALITY_MEAN + _SOURCE_SHIFT[source] + rng.normal(0, 20, n)
         # Partner scores are replaced once outcomes are known (_partner_scores).
         # + 0.0 turns the -0.0 that rounding small negatives gives into 0.0.
         score = np.clip(np.round(quality + rng.normal(0, 8, n)), 0, 100) + 0.0
@@ -623,7 +647,11 @@ class _Gen:
 
         p_convert = _sigmoid(-1.55 + 0.05 * (quality - 50))
         wants = rng.random(n) < p_convert
-        delay = 7 + np.minimum(rng.exponential(55, n), 290).astype(np.int64)
+        # Most conversions come within weeks (7 + exponential, mean 18 days);
+        # some are nurtured for months (_SLOW_SHARE, _SLOW_MEAN), up to ~10 months.
+        slow = rng.random(n) < _SLOW_SHARE
+        wait = rng.exponential(np.where(slow, _SLOW_MEAN, 18.0))
+        delay = 7 + np.minimum(wait, 290).astype(np.int64)
         converted_at = created + delay
         converted = wants & (converted_at <= _AS_OF)
         converted_at = np.where(converted, converted_at, _NO_DAY)
@@ -714,9 +742,31 @@ class _Gen:
         created = np.concatenate([l_created, r_created])
         owner = np.concatenate([l_owner, r_owner])
         amount = np.clip(np.round(np.concatenate([l_amount, r_amount]), -2), 1_000, 250_000)
-        cycle = np.clip(rng.lognormal(np.log(80), 0.45, n_gen), 14, 400).astype(np.int64)
+        # Activity stream first: each rep has a skill (log-odds); a deal is worked
+        # with the probability that gives the deal's win chance, then its outcome
+        # and timing follow from the stream (see _P_WIN_WORKED, _P_WIN_QUIET).
+        srng = self.story_rng
+        rep_skill = dict(zip(_REPS, srng.normal(0, _REP_SKILL_SD, len(_REPS)), strict=True))
+        skill = pd.Series(owner).map(rep_skill).fillna(0).to_numpy(dtype=float)
+        p_win = _sigmoid(np.log(np.concatenate([l_pwin, r_pwin]) / (1 - np.concatenate(
+            [l_pwin, r_pwin]))) + skill)
+        p_worked = np.clip((p_win - _P_WIN_QUIET) / (_P_WIN_WORKED - _P_WIN_QUIET), 0.02, 0.98)
+        worked = srng.random(n_gen) < p_worked
+        won = srng.random(n_gen) < np.where(worked, _P_WIN_WORKED, _P_WIN_QUIET)
+        is_lead = np.arange(n_gen) < len(conv)
+        # Won deals close quickly (lead deals median 28 days, renewals 55); worked
+        # but lost deals drag on (median 100); quiet deals go quiet 7-60 days in
+        # and are closed 30-150 days after that.
+        won_cycle = srng.lognormal(np.log(np.where(is_lead, 28.0, 55.0)), 0.55, n_gen)
+        lost_cycle = srng.lognormal(np.log(100.0), 0.45, n_gen)
+        quiet_day = created + srng.integers(7, 61, n_gen)
+        cycle = np.where(
+            won & worked,
+            won_cycle,
+            np.where(worked, lost_cycle, quiet_day - created + srng.integers(30, 151, n_gen)),
+        )
+        cycle = np.clip(cycle, 7, 400).astype(np.int64)
         close = created + cycle
-        won = rng.random(n_gen) < np.concatenate([l_pwin, r_pwin])
         closed = close <= _AS_OF
         # Slipped deals: due recently but still open, close date already passed.
         slipped = closed & (close > _AS_OF - 90) & (rng.random(n_gen) < 0.15)
@@ -733,12 +783,12 @@ class _Gen:
         probability = np.where(
             closed, np.where(won, 100.0, 0.0), np.clip(np.round(guess / 5) * 5, 0, 100)
         )
-        # Activity plan: end of activity, whether meetings happen.
-        stale = ~closed & (rng.random(n_gen) < 0.3)
-        last_day = np.where(
-            closed, close, np.where(stale, _AS_OF - rng.integers(15, 60, n_gen), _AS_OF)
-        )
+        # Activity plan: end of activity, whether meetings happen. Quiet deals
+        # stop at their quiet day, so many open deals are stale at as_of.
+        last_day = np.where(worked, np.minimum(close, _AS_OF), np.minimum(quiet_day, close))
         meetings_ok = closed | (rng.random(n_gen) >= 0.25)
+        # Per-deal activity intensity (gamma, mean 1): counts on won deals spread.
+        intensity = srng.gamma(3.0, 1.0 / 3.0, n_gen)
 
         # 3. Planted deals.
         pd_rows = [
@@ -785,6 +835,7 @@ class _Gen:
         last_day = np.concatenate([last_day, np.array(cols[9], dtype=np.int64)])
         meetings_ok = np.concatenate([meetings_ok, np.array(cols[10], dtype=bool)])
         lead_of = np.concatenate([conv, np.full(len(r_acct) + len(pd_rows), -1)])
+        intensity = np.concatenate([intensity, np.ones(len(pd_rows))])
 
         # Dormant accounts: no activity on their deals after they went quiet.
         last_day = np.minimum(last_day, self.quiet_since[acct])
@@ -812,6 +863,7 @@ class _Gen:
         self.opp_won = won[order]
         self.opp_last_day = last_day[order]
         self.opp_meetings_ok = meetings_ok[order]
+        self.opp_intensity = intensity[order]
         self.opp_lead = lead_of[order]
         self.opportunities = pd.DataFrame(
             {
@@ -860,7 +912,7 @@ class _Gen:
         rank[order] = np.arange(k) - np.repeat(start, size)
         u = (rank + rng.random(k)) / size[group]
         spread = np.hypot(20.0, 8.0)  # quality sd and reading noise, as for other sources
-        new = np.clip(np.round(48.0 + _SOURCE_SHIFT[_PARTNER] + spread * ndtri(u)), 0, 100) + 0.0
+        new = np.clip(np.round(_QUALITY_MEAN + _SOURCE_SHIFT[_PARTNER] + spread * ndtri(u)), 0, 100) + 0.0
         score[target] = new
 
         # Handoff and Open-lead ownership follow the new Partner scores.
@@ -946,7 +998,9 @@ class _Gen:
         handed = self.lead_handed
         follow = rng.random(n)
         late = handed & (follow >= 0.85)
-        never = (handed & (follow >= 0.94)) | (~handed & (rng.random(n) < 0.12))
+        # 6% of leads are never touched, whatever their score (handed off or not),
+        # so a quiet start says nothing about winning.
+        never = (handed & (follow >= 0.94)) | (~handed & (rng.random(n) < 0.06))
         first = np.where(
             handed,
             np.where(
@@ -988,6 +1042,11 @@ class _Gen:
         # Meetings: converted leads book one 0-14 days before conversion.
         lo = np.where(late | never, np.maximum(self.lead_handed_at, created) + 3, created)
         meet = np.maximum(self.lead_converted_at - rng.integers(0, 15, n), lo)
+        # A never-touched lead that converts after day 90 books its meeting after
+        # day 90 too, so it is quiet over its first 90 days (no decay effect).
+        meet = np.where(
+            never & (self.lead_converted_at > created + 90), np.maximum(meet, created + 91), meet
+        )
         meet = np.minimum(meet, self.lead_converted_at)
         add(
             meet[conv],
@@ -1024,10 +1083,7 @@ class _Gen:
 
         # Opportunity activities between creation and the last planned day.
         age = np.maximum(self.opp_last_day - self.opp_created, 0)
-        rate = (
-            np.where(self.opp_won, 1.35, np.where(self.opp_closed, 0.8, 1.0))
-            * cfg.opp_activity_per_30d
-        )
+        rate = self.opp_intensity * cfg.opp_activity_per_30d
         k = 1 + rng.poisson(rate * age / 30.0)
         idx, day = _spread(rng, k, self.opp_created, self.opp_last_day)
         typ = _pick_types(rng, len(idx), [0.35, 0.35, 0.20, 0.10, 0.0])
