@@ -100,22 +100,23 @@ def test_id_formats(crm):
 def test_small_scale_sizes(crm):
     n = {name: len(df) for name, df in crm.items()}
     assert n["accounts"] == 600
-    assert n["leads"] == 5003  # 5,000 up to as_of + 3 dated after it (a planted fault)
-    assert 1500 <= n["opportunities"] <= 2500
-    assert 30_000 <= n["activities"] <= 50_000
+    assert n["leads"] == 7503  # 7,500 up to as_of + 3 dated after it (a planted fault)
+    assert 2300 <= n["opportunities"] <= 3500
+    assert 50_000 <= n["activities"] <= 75_000
     assert n["products"] == 12
-    assert 3000 <= n["purchases"] <= 4000
+    assert 4500 <= n["purchases"] <= 6500
     assert 1500 <= n["contacts"] <= 2500
     assert 12 <= n["users"] <= 15
 
 
-def test_leads_span_24_months_up_to_as_of(crm):
+def test_leads_span_36_months_up_to_as_of(crm):
     created = crm["leads"]["created_at"]
-    assert created.min() >= pd.Timestamp("2024-07-01")
-    assert (created <= AS_OF).sum() == 5000
+    assert created.min() >= pd.Timestamp("2023-07-01")
+    assert created.min() < pd.Timestamp("2023-07-08")
+    assert (created <= AS_OF).sum() == 7500
     created = created[created <= AS_OF]
     per_month = created.dt.to_period("M").value_counts()
-    assert len(per_month) == 24
+    assert len(per_month) == 36
     assert per_month.max() > 1.5 * per_month.min()  # monthly volume varies
 
 
@@ -406,7 +407,7 @@ def test_nurturing_spans_months(crm):
 def test_a_few_leads_are_created_after_as_of(crm):
     leads = crm["leads"]
     late = leads[leads["created_at"] > AS_OF]
-    assert late["lead_id"].tolist() == ["L005001", "L005002", "L005003"]
+    assert late["lead_id"].tolist() == ["L007501", "L007502", "L007503"]
     assert late["created_at"].max() <= AS_OF + pd.Timedelta(days=30)
     assert (late["status"] == "Open").all()
     assert late[["handed_off_at", "converted_at", "converted_opportunity_id"]].isna().all().all()
@@ -546,7 +547,7 @@ def test_write_csv_round_trips(tmp_path, crm):
     assert sorted(paths) == sorted([f"{t}.csv" for t in TABLES] + ["sample.json"])
     info = json.loads(paths["sample.json"].read_text(encoding="utf-8"))
     assert info["as_of"] == "2026-06-30" and info["seed"] == 0
-    assert info["row_counts"]["leads"] == 5003
+    assert info["row_counts"]["leads"] == 7503
     accounts = pd.read_csv(paths["accounts.csv"], dtype=str, keep_default_na=False)
     assert accounts["name"].tolist() == crm["accounts"]["name"].tolist()  # quotes, newline
     assert paths["accounts.csv"].read_bytes()[:3] != b"\xef\xbb\xbf"  # no BOM

@@ -49,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from scipy import sparse
 from scipy.special import ndtri
 
 from workbook.model import (
@@ -100,8 +101,8 @@ class _Scale:
     lead_touches: float  # mean touches per touched lead
     opp_activity_per_30d: float  # activity rate on opportunities
     account_activity_per_year: float  # account-linked activities of a "normal" account
-    purchase_base: float  # base ownership probability of a product
-    purchase_popular: float  # ownership probability of an industry's popular products
+    purchase_base: float  # base ownership probability of a product at 2023-06-30
+    purchase_popular: float  # same, for an industry's popular products
     purchase_rows: float  # Poisson mean of extra rows per owned product
     formats: tuple[str, ...]
 
@@ -117,10 +118,10 @@ SCALES: dict[str, _Scale] = {
         family_root_share=0.05,
         renewals_per_account=2.4,
         lead_touches=2.8,
-        opp_activity_per_30d=2.5,
+        opp_activity_per_30d=3.5,
         account_activity_per_year=22.0,
-        purchase_base=0.10,
-        purchase_popular=0.45,
+        purchase_base=0.07,
+        purchase_popular=0.30,
         purchase_rows=1.8,
         formats=("csv",),
     ),
@@ -134,10 +135,10 @@ SCALES: dict[str, _Scale] = {
         family_root_share=0.03,
         renewals_per_account=2.4,
         lead_touches=1.6,
-        opp_activity_per_30d=1.2,
+        opp_activity_per_30d=1.7,
         account_activity_per_year=12.0,
-        purchase_base=0.058,
-        purchase_popular=0.40,
+        purchase_base=0.035,
+        purchase_popular=0.27,
         purchase_rows=1.7,
         formats=("csv", "parquet"),
     ),
@@ -373,8 +374,8 @@ _LEAD_GROWTH = 0.50
 _MONTH_SHAPE = 60.0
 _TRADE_SHOW = 1.5  # March lead volume multiplier
 _QUALITY_MEAN = 46.5  # mean hidden lead quality (before the source shift)
-_SLOW_SHARE = 0.25  # share of would-be conversions nurtured for months
-_SLOW_MEAN = 100.0  # their mean extra wait, days
+_SLOW_SHARE = 0.30  # share of would-be conversions nurtured for months
+_SLOW_MEAN = 75.0  # their mean extra wait, days
 
 # Deals: the activity stream comes first. A "worked" deal gets steady activity
 # until it closes and is usually won; a deal that goes quiet gets activity
@@ -382,6 +383,14 @@ _SLOW_MEAN = 100.0  # their mean extra wait, days
 _P_WIN_WORKED = 0.85
 _P_WIN_QUIET = 0.07
 _REP_SKILL_SD = 0.6  # sd of the reps' effect on the log-odds of a deal being worked
+
+# Purchases: log-odds of a first purchase of a product in a 12-month window
+# (see _Gen._adoption).
+_ADOPT_INTERCEPT = -4.8
+_ADOPT_SIBLING = 2.5
+_ADOPT_INDUSTRY = 5.0
+_ADOPT_SIZE = 0.3
+_NEVER = np.iinfo(np.int64).max  # "not owned (yet)" in the first-purchase matrix
 
 _ACT_TYPES = np.array(["call", "email", "meeting", "task", "other"], dtype=object)
 _CALL, _EMAIL, _MEETING, _TASK, _OTHER = range(5)
@@ -597,6 +606,15 @@ class _Gen:
             engagement == "dormant", _AS_OF - rng.integers(46, 300, n), _AS_OF
         ).astype(np.int64)
         self.quiet_since[_PK["dormant"]] = _day("2026-03-15")
+        # Ultimate parent (by pointer jumping; the planted cycles stop anywhere
+        # on the cycle) and number of contacts (0-6), used by _adoption.
+        root = np.arange(n)
+        for _ in range(cfg.max_depth + 1):
+            up = parent[root]
+            root = np.where(up >= 0, up, root)
+        self.account_root = root
+        self.contact_count = self.story_rng.integers(0, 7, n)
+        self.contact_count[_PK["we3"]] = 2
         self.is_curated = np.zeros(n, dtype=bool)
         self.is_curated[[_PK[k] for k in _CURATED]] = True
         self.accounts = pd.DataFrame(
@@ -1167,7 +1185,8 @@ class _Gen:
         )
         product_ids = _ids("P", np.arange(1, n_prod + 1), _width(n_prod, 2))
 
-        # Ownership: industry affinity, then co-purchase boosts, never P12.
+        # Ownership: an initial state at 2023-06-30 (industry affinity, then
+        # co-purchase boosts), then yearly adoption windows (_adoption); never P12.
         affinity = np.full((len(_INDUSTRIES), n_prod), cfg.purchase_base)
         for ind, prods in _POPULAR.items():
             affinity[ind, list(prods)] = cfg.purchase_popular
@@ -1177,13 +1196,31 @@ class _Gen:
         owns = rng.random((len(buyers), n_prod)) < affinity[ind_code[buyers]]
         for a, b in _CO_PURCHASE:
             owns[:, b] |= owns[:, a] & (rng.random(len(buyers)) < _CO_PURCHASE_P)
+        # first[a, p]: day of account a's first purchase of p (_NEVER: none yet).
+        first = np.full((self.n_accounts, n_prod), _NEVER, dtype=np.int64)
         acct_i, prod = np.nonzero(owns)
         acct = buyers[acct_i]
-        rows = 1 + rng.poisson(cfg.purchase_rows, len(acct))
-        idx, day = _spread(
-            rng, rows, np.maximum(self.account_created[acct], _START - 730), self.quiet_since[acct]
+        t0 = _START - 1
+        first[acct, prod] = _uniform_days(
+            rng,
+            np.maximum(self.account_created[acct], t0 - 730),
+            np.minimum(self.quiet_since[acct], t0),
         )
-        acct, prod = acct[idx], prod[idx]
+        # Planted ownership counts towards the shares the others see.
+        for a, pr, d, _disc in _PLANTED_PURCHASES:
+            first[_PK[a], pr] = min(first[_PK[a], pr], _day(d))
+        self._adoption(first, ind_code, t0)
+        first[self.is_curated] = _NEVER  # planted purchases are added as rows below
+        acct, prod = np.nonzero(first != _NEVER)
+        start = first[acct, prod]
+        rows = 1 + rng.poisson(cfg.purchase_rows, len(acct))
+        # The first row is the first purchase; renewals follow it up to as_of.
+        idx, day = _spread(
+            rng, rows - 1, start, np.maximum(np.minimum(self.quiet_since[acct], _AS_OF), start)
+        )
+        acct = np.concatenate([acct, acct[idx]])
+        prod = np.concatenate([prod, prod[idx]])
+        day = np.concatenate([start, day])
         discount = rng.choice(
             np.array([0.0, 0.0, 0.0, 5.0, 5.0, 10.0, 10.0, 15.0, 20.0]), len(acct)
         )
@@ -1204,7 +1241,10 @@ class _Gen:
         dup = rng.choice(n_gen, size=6, replace=False)
         after = rng.choice(n_gen, size=4, replace=False)
         day[after] = _AS_OF + rng.integers(1, 61, 4)
-        amount[rng.choice(np.setdiff1d(np.arange(n_gen), np.concatenate([dup, after])))] *= -1
+        # (the first of a few random rows that is neither duplicated nor moved;
+        # np.setdiff1d over all rows costs seconds at large scale)
+        pick = rng.integers(0, n_gen, 32)
+        amount[pick[~np.isin(pick, np.concatenate([dup, after]))][0]] *= -1
         keep = np.concatenate([np.arange(len(acct)), dup])
         acct, prod, day, discount, amount = (
             acct[keep],
@@ -1225,11 +1265,68 @@ class _Gen:
             }
         )
 
+    def _adoption(self, first: np.ndarray, ind_code: np.ndarray, t0: int) -> None:
+        """First purchases in the yearly windows after ``t0``, in place on ``first``.
+
+        For each window ``(lo, lo + 365]`` (ending 2024-06-30, 2025-06-30 and
+        2026-06-30) an account that does not own product p at ``lo`` buys it
+        with probability ``sigmoid(_ADOPT_INTERCEPT + _ADOPT_SIBLING * sib +
+        _ADOPT_INDUSTRY * ind + _ADOPT_SIZE * size)``: ``sib`` is the share of
+        the other members of its family (same ultimate parent) that own p at
+        ``lo``, ``ind`` the share of accounts of its industry outside its family
+        that own p, and ``size`` its number of contacts (0-6), centred at 3 and
+        divided by 3. The day is uniform in the window, and before the account
+        goes quiet. Co-purchase pairs follow within 30 days with probability
+        :data:`_CO_PURCHASE_P`. Planted (curated) accounts and P12 never adopt.
+        """
+        rng = self.story_rng
+        n, n_prod = first.shape
+        root = self.account_root
+        fam_size = np.bincount(root, minlength=n)[root]
+        fam_ind, fam_ind_code = np.unique(root * len(_INDUSTRIES) + ind_code, return_inverse=True)
+        fam_ind_n = np.bincount(fam_ind_code, minlength=len(fam_ind))[fam_ind_code]
+        ind_n = np.bincount(ind_code, minlength=len(_INDUSTRIES))[ind_code]
+        size = (self.contact_count - 3.0) / 3.0
+        can = ~self.is_curated
+        # Group-sum operators (group x account indicator matrices).
+        ones, cols = np.ones(n), np.arange(n)
+        to_fam = sparse.csr_matrix((ones, (root, cols)), shape=(n, n))
+        to_fam_ind = sparse.csr_matrix((ones, (fam_ind_code, cols)), shape=(len(fam_ind), n))
+        to_ind = sparse.csr_matrix((ones, (ind_code, cols)), shape=(len(_INDUSTRIES), n))
+        for lo in (t0, t0 + 366, t0 + 731):  # 2023-06-30, 2024-06-30, 2025-06-30
+            hi = min(lo + 365, _AS_OF) if lo < t0 + 731 else _AS_OF
+            owned = (first <= lo).astype(np.float64)
+            fam = to_fam @ owned
+            fam_i = to_fam_ind @ owned
+            ind = to_ind @ owned
+            sib = (fam[root] - owned) / np.maximum(fam_size - 1, 1)[:, None]
+            outside = (ind[ind_code] - fam_i[fam_ind_code]) / np.maximum(
+                ind_n - fam_ind_n, 1
+            )[:, None]
+            logit = (
+                _ADOPT_INTERCEPT
+                + _ADOPT_SIBLING * sib
+                + _ADOPT_INDUSTRY * outside
+                + _ADOPT_SIZE * size[:, None]
+            )
+            last = np.minimum(self.quiet_since, hi)
+            begin = np.maximum(self.account_created, lo + 1)
+            ok = can & (last >= begin)
+            buy = (rng.random((n, n_prod)) < _sigmoid(logit)) & ~owned.astype(bool) & ok[:, None]
+            buy[:, _UNOWNED_PRODUCT] = False
+            a, p = np.nonzero(buy)
+            day = _uniform_days(rng, begin[a], last[a])
+            first[a, p] = day
+            for x, y in _CO_PURCHASE:
+                follow = (first[a[p == x], y] > lo) & (rng.random(int((p == x).sum())) < _CO_PURCHASE_P)
+                ax = a[p == x][follow]
+                then = np.minimum(day[p == x][follow] + rng.integers(0, 31, len(ax)), last[ax])
+                first[ax, y] = np.minimum(first[ax, y], then)
+
     # -- contacts --
     def _contacts(self) -> None:
         rng = self.rng
-        k = rng.integers(0, 7, self.n_accounts)
-        k[_PK["we3"]] = 2
+        k = self.contact_count
         acct = np.repeat(np.arange(self.n_accounts), k)
         title = rng.integers(0, len(_TITLES), len(acct))
         dm = rng.random(len(acct)) < _TITLE_DM_P[title]
