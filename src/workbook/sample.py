@@ -122,7 +122,7 @@ SCALES: dict[str, _Scale] = {
         account_activity_per_year=22.0,
         purchase_base=0.07,
         purchase_popular=0.30,
-        purchase_rows=1.8,
+        purchase_rows=3.2,
         formats=("csv",),
     ),
     "large": _Scale(
@@ -139,7 +139,7 @@ SCALES: dict[str, _Scale] = {
         account_activity_per_year=12.0,
         purchase_base=0.035,
         purchase_popular=0.27,
-        purchase_rows=1.7,
+        purchase_rows=2.6,
         formats=("csv", "parquet"),
     ),
 }
@@ -374,14 +374,14 @@ _LEAD_GROWTH = 0.50
 _MONTH_SHAPE = 60.0
 _TRADE_SHOW = 1.5  # March lead volume multiplier
 _QUALITY_MEAN = 46.5  # mean hidden lead quality (before the source shift)
-_SLOW_SHARE = 0.30  # share of would-be conversions nurtured for months
-_SLOW_MEAN = 75.0  # their mean extra wait, days
+_SLOW_SHARE = 0.35  # share of would-be conversions nurtured for months
+_SLOW_MEAN = 85.0  # their mean extra wait, days
 
 # Deals: the activity stream comes first. A "worked" deal gets steady activity
 # until it closes and is usually won; a deal that goes quiet gets activity
 # only until its quiet day and is usually lost some weeks to months later.
-_P_WIN_WORKED = 0.85
-_P_WIN_QUIET = 0.07
+_P_WIN_WORKED = 0.90
+_P_WIN_QUIET = 0.04
 _REP_SKILL_SD = 0.6  # sd of the reps' effect on the log-odds of a deal being worked
 
 # Purchases: log-odds of a first purchase of a product in a 12-month window
@@ -766,8 +766,10 @@ class _Gen:
         srng = self.story_rng
         rep_skill = dict(zip(_REPS, srng.normal(0, _REP_SKILL_SD, len(_REPS)), strict=True))
         skill = pd.Series(owner).map(rep_skill).fillna(0).to_numpy(dtype=float)
-        p_win = _sigmoid(np.log(np.concatenate([l_pwin, r_pwin]) / (1 - np.concatenate(
-            [l_pwin, r_pwin]))) + skill)
+        p_win = _sigmoid(
+            np.log(np.concatenate([l_pwin, r_pwin]) / (1 - np.concatenate([l_pwin, r_pwin])))
+            + skill
+        )
         p_worked = np.clip((p_win - _P_WIN_QUIET) / (_P_WIN_WORKED - _P_WIN_QUIET), 0.02, 0.98)
         worked = srng.random(n_gen) < p_worked
         won = srng.random(n_gen) < np.where(worked, _P_WIN_WORKED, _P_WIN_QUIET)
@@ -806,7 +808,7 @@ class _Gen:
         last_day = np.where(worked, np.minimum(close, _AS_OF), np.minimum(quiet_day, close))
         meetings_ok = closed | (rng.random(n_gen) >= 0.25)
         # Per-deal activity intensity (gamma, mean 1): counts on won deals spread.
-        intensity = srng.gamma(3.0, 1.0 / 3.0, n_gen)
+        intensity = srng.gamma(4.0, 1.0 / 4.0, n_gen)
 
         # 3. Planted deals.
         pd_rows = [
@@ -930,7 +932,10 @@ class _Gen:
         rank[order] = np.arange(k) - np.repeat(start, size)
         u = (rank + rng.random(k)) / size[group]
         spread = np.hypot(20.0, 8.0)  # quality sd and reading noise, as for other sources
-        new = np.clip(np.round(_QUALITY_MEAN + _SOURCE_SHIFT[_PARTNER] + spread * ndtri(u)), 0, 100) + 0.0
+        new = (
+            np.clip(np.round(_QUALITY_MEAN + _SOURCE_SHIFT[_PARTNER] + spread * ndtri(u)), 0, 100)
+            + 0.0
+        )
         score[target] = new
 
         # Handoff and Open-lead ownership follow the new Partner scores.
@@ -1300,9 +1305,9 @@ class _Gen:
             fam_i = to_fam_ind @ owned
             ind = to_ind @ owned
             sib = (fam[root] - owned) / np.maximum(fam_size - 1, 1)[:, None]
-            outside = (ind[ind_code] - fam_i[fam_ind_code]) / np.maximum(
-                ind_n - fam_ind_n, 1
-            )[:, None]
+            outside = (ind[ind_code] - fam_i[fam_ind_code]) / np.maximum(ind_n - fam_ind_n, 1)[
+                :, None
+            ]
             logit = (
                 _ADOPT_INTERCEPT
                 + _ADOPT_SIBLING * sib
@@ -1318,7 +1323,9 @@ class _Gen:
             day = _uniform_days(rng, begin[a], last[a])
             first[a, p] = day
             for x, y in _CO_PURCHASE:
-                follow = (first[a[p == x], y] > lo) & (rng.random(int((p == x).sum())) < _CO_PURCHASE_P)
+                follow = (first[a[p == x], y] > lo) & (
+                    rng.random(int((p == x).sum())) < _CO_PURCHASE_P
+                )
                 ax = a[p == x][follow]
                 then = np.minimum(day[p == x][follow] + rng.integers(0, 31, len(ax)), last[ax])
                 first[ax, y] = np.minimum(first[ax, y], then)
