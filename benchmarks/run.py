@@ -3,7 +3,7 @@
 A script, not a test (``tests/test_benchmark_script.py`` only checks that it
 runs). For each stage it prints wall seconds, CPU seconds, peak RSS and, where
 there is one, the time of the DuckDB SQL equivalent over the same Parquet
-files (:mod:`workbook.pushdown`) and the ratio pandas / DuckDB.
+files (:mod:`workbook.data.pushdown`) and the ratio pandas / DuckDB.
 
 Usage::
 
@@ -14,7 +14,7 @@ Usage::
 
 Method
 ------
-* Data: ``workbook.sample.write(dir, scale=..., formats=("csv", "parquet"))``
+* Data: ``workbook.data.sample.write(dir, scale=..., formats=("csv", "parquet"))``
   into ``--cache`` (default ``/tmp/workbook-bench-data/<scale>``), reused
   when ``sample.json`` and every file are already there; ``--data`` points
   at an existing directory instead.
@@ -102,7 +102,7 @@ CANONICAL = (
 # --------------------------------------------------------------------------- data
 def ensure_data(scale: str, cache: Path) -> Path:
     """Generate the sample (CSV + Parquet) into ``cache/<scale>`` unless already there."""
-    from workbook import sample
+    from workbook.data import sample
 
     out = cache / scale
     needed = [out / "sample.json"] + [
@@ -145,7 +145,10 @@ def _load(data: Path, tables, as_of, *, fmt="parquet", validate=False):
 
 def pandas_stage(stage: str, data: Path, as_of: str, window_days: int):
     """Return (prepare, run): prepare loads inputs (untimed), run does the stage."""
-    from workbook import cohorts, engagement, families, hierarchy, scoring, validate, whitespace
+    from workbook.analyses import cohort as cohorts
+    from workbook.analyses import engagement, hierarchy, scoring, whitespace
+    from workbook.core import families
+    from workbook.data import validate
 
     spec = {s[0]: s for s in STAGES}[stage]
     if stage == "load_csv":
@@ -198,7 +201,8 @@ def pandas_stage(stage: str, data: Path, as_of: str, window_days: int):
 
 def duck_stage(stage: str, data: Path, as_of: str, window_days: int):
     """Return (prepare, run) for the DuckDB equivalent of ``stage``."""
-    from workbook import hierarchy, pushdown
+    from workbook.analyses import hierarchy
+    from workbook.data import pushdown
 
     def prepare():
         return pushdown.sql_source(data)
@@ -384,7 +388,7 @@ def text_table(rows: list[dict]) -> str:
 
 
 def bench_scale(scale: str, data: Path, args) -> list[dict]:
-    from workbook import engagement
+    from workbook.analyses import engagement
 
     as_of = sample_as_of(data)
     opps = _load(data, ("opportunities",), as_of).tables["opportunities"]

@@ -2,8 +2,8 @@
 
 Usage::
 
-    python scripts/freeze_check.py capture DIR      # run every report, keep the exports in DIR
-    python scripts/freeze_check.py compare OLD NEW  # exit 1 and list differences
+    python scripts/freeze_check.py capture DIR [REPORT ...]   # run reports, keep their exports in DIR
+    python scripts/freeze_check.py compare OLD NEW [REPORT ...]  # exit 1 and list differences
 
 ``capture`` runs ``workbook run all`` twice: on the bundled sample and on
 ``workbook sample --scale small --seed 1``, and copies each report's export
@@ -33,7 +33,7 @@ def _run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=False)
 
 
-def capture(target: Path, *, jobs: int = 2) -> None:
+def capture(target: Path, reports=(), *, jobs: int = 2) -> None:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -42,8 +42,8 @@ def capture(target: Path, *, jobs: int = 2) -> None:
               "--scale", "small", "--seed", "1"])
         for name, data in (("bundled", None), ("seed1", seed1)):
             out = tmp / f"out-{name}"
-            cmd = [sys.executable, "-m", "workbook", "run", "all", "--out", str(out),
-                   "--jobs", str(jobs)]
+            cmd = [sys.executable, "-m", "workbook", "run", *(reports or ["all"]),
+                   "--out", str(out), "--jobs", str(jobs)]
             if data is not None:
                 cmd += ["--data", str(data)]
             _run(cmd)
@@ -101,10 +101,14 @@ def _compare_csv(a: Path, b: Path) -> list[str]:
     return out
 
 
-def compare(old: Path, new: Path) -> list[str]:
+def compare(old: Path, new: Path, reports=()) -> list[str]:
     problems: list[str] = []
-    old_files = {p.relative_to(old) for p in old.rglob("*") if p.is_file()}
-    new_files = {p.relative_to(new) for p in new.rglob("*") if p.is_file()}
+
+    def files(root: Path) -> set[Path]:
+        rels = {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
+        return {r for r in rels if not reports or r.parts[1] in reports}
+
+    old_files, new_files = files(old), files(new)
     for missing in sorted(old_files - new_files):
         problems.append(f"missing in new: {missing}")
     for extra in sorted(new_files - old_files):
@@ -123,10 +127,10 @@ def compare(old: Path, new: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if len(argv) >= 2 and argv[0] == "capture":
-        capture(Path(argv[1]))
+        capture(Path(argv[1]), argv[2:])
         return 0
-    if len(argv) == 3 and argv[0] == "compare":
-        problems = compare(Path(argv[1]), Path(argv[2]))
+    if len(argv) >= 3 and argv[0] == "compare":
+        problems = compare(Path(argv[1]), Path(argv[2]), argv[3:])
         for p in problems:
             print(p)
         print(f"{len(problems)} difference(s)")

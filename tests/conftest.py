@@ -36,7 +36,7 @@ def run_cli(*args, cwd=None, env=None, timeout=900) -> subprocess.CompletedProce
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
     """The small synthetic sample written once as CSV files."""
-    from workbook import sample
+    from workbook.data import sample
 
     out = tmp_path_factory.mktemp("sample")
     sample.write(out, scale="small")

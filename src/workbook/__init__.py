@@ -3,19 +3,37 @@
 Typical interactive use::
 
     import workbook
+    from workbook import scoring
+
     crm = workbook.load()                 # bundled sample, or workbook.load("path/to/export")
     crm.quality                           # the DataQuality record
+    res = scoring.run(crm, capacity_per_month=50)
+    res.threshold_sweep                   # every table the report shows
+
+Each report (``data_quality``, ``cohort``, ``scoring``, ``hierarchy``,
+``whitespace``, ``engagement``) is a package under :mod:`workbook.analyses`
+and is also reachable as ``workbook.<report>``.
 """
 
-from workbook.model import CrmData
+from __future__ import annotations
+
+import importlib
+
+from workbook.analyses import REPORTS
+from workbook.data.model import CrmData
 
 __version__ = "0.1.0"
 
-__all__ = ["CrmData", "__version__", "load"]
+__all__ = ["CrmData", "REPORTS", "__version__", "load", *REPORTS]
 
 
-def load(*args, **kwargs):
-    """Load and validate a CRM export; see :func:`workbook.io.load`."""
-    from workbook.io import load as _load
+def __getattr__(name: str):
+    # ``from workbook import scoring`` and ``workbook.scoring`` reach the report
+    # package without importing every report at ``import workbook``.
+    if name in REPORTS:
+        return importlib.import_module(f"workbook.analyses.{name}")
+    if name == "load":
+        from workbook.data.io import load
 
-    return _load(*args, **kwargs)
+        return load
+    raise AttributeError(f"module 'workbook' has no attribute {name!r}")

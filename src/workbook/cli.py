@@ -1,4 +1,4 @@
-"""The ``workbook`` command line: a thin layer over :mod:`workbook.runner`.
+"""The ``workbook`` command line: a thin layer over :mod:`workbook.run`.
 
 Commands: ``run``, ``list``, ``validate`` and ``sample``; see ``docs/running.md``.
 Exit codes: 0 success, 1 a report failed, 2 usage, parameter or data error.
@@ -10,8 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workbook import runner
-from workbook.runner import EXIT_OK, EXIT_USAGE, UsageError
+from workbook import run as runner
+from workbook.run import EXIT_OK, EXIT_USAGE, UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -152,7 +152,7 @@ def _source(args) -> tuple[str | None, str | None, dict]:
 
 def _cmd_validate(args) -> int:
     import workbook
-    from workbook.validate import DataValidationError
+    from workbook.data.validate import DataValidationError
 
     data, as_of, options = _source(args)
     try:
@@ -175,7 +175,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_sample(args) -> int:
-    from workbook import sample
+    from workbook.data import sample
 
     formats = {"csv": ("csv",), "parquet": ("parquet",), "both": ("csv", "parquet")}
     kwargs = {"scale": args.scale}

@@ -1,7 +1,7 @@
 """Charts for the engagement and pipeline hygiene report.
 
-Each function takes an output of :mod:`workbook.engagement` or
-:mod:`workbook.hygiene` and returns a Figure. Nothing here computes a business
+Each function takes an output of :mod:`workbook.analyses.engagement` or
+:mod:`workbook.analyses.engagement.hygiene` and returns a Figure. Nothing here computes a business
 number: every plotted value is a column of the analysis frame.
 """
 

@@ -1,6 +1,6 @@
 """Charts for the hierarchy-corrected top customers report.
 
-Every function takes outputs of :mod:`workbook.hierarchy` and returns a
+Every function takes outputs of :mod:`workbook.analyses.hierarchy` and returns a
 matplotlib Figure. Nothing here computes a business number: only selecting
 rows, ordering and drawing. Names are drawn as plain text (the theme turns off
 mathtext), so HTML, dollar signs, CJK and Thai show as written.
@@ -33,9 +33,9 @@ def rank_shift_chart(naive: pd.DataFrame, top: pd.DataFrame, *, top_n: int = 10)
     Parameters
     ----------
     naive : DataFrame
-        :func:`workbook.hierarchy.naive_top`.
+        :func:`workbook.analyses.hierarchy.naive_top`.
     top : DataFrame
-        :func:`workbook.hierarchy.top_customers`.
+        :func:`workbook.analyses.hierarchy.top_customers`.
     top_n : int
         Rows per panel.
 
@@ -115,7 +115,7 @@ def pareto_chart(conc: pd.DataFrame, *, top_n: int = 10):
     Parameters
     ----------
     conc : DataFrame
-        :func:`workbook.hierarchy.concentration`.
+        :func:`workbook.analyses.hierarchy.concentration`.
     top_n : int
         The point marked on the curve (the top-N families).
     """
@@ -158,9 +158,9 @@ def discount_spread_chart(
     Parameters
     ----------
     members : DataFrame
-        :func:`workbook.hierarchy.sibling_discount_members`.
+        :func:`workbook.analyses.hierarchy.sibling_discount_members`.
     spread : DataFrame
-        :func:`workbook.hierarchy.sibling_discounts`; picks and orders the rows.
+        :func:`workbook.analyses.hierarchy.sibling_discounts`; picks and orders the rows.
     max_pairs : int
         Family x product rows drawn.
     order : {"family_rank", "revenue_at_stake"}

@@ -1,4 +1,4 @@
-"""Charts for the score-against-win report. Each takes a :mod:`workbook.scoring` output.
+"""Charts for the score-against-win report. Each takes a :mod:`workbook.analyses.scoring` output.
 
 No business numbers are computed here: every plotted value comes from the
 analysis frames (bands, calibration table, sweep, trend).

@@ -1,6 +1,6 @@
 """Charts for the whitespace report.
 
-Every function takes outputs of :mod:`workbook.whitespace` and returns a
+Every function takes outputs of :mod:`workbook.analyses.whitespace` and returns a
 matplotlib Figure. Nothing here computes a business number: only selecting
 rows, ordering, pivoting and drawing. Names are drawn as plain text (the theme
 turns off mathtext), so HTML, dollar signs, CJK and Thai show as written.
@@ -52,7 +52,7 @@ def family_heatmap(grid: pd.DataFrame, *, family_name: str = "", max_members: in
     Parameters
     ----------
     grid : DataFrame
-        :func:`workbook.whitespace.family_grid` for one family.
+        :func:`workbook.analyses.whitespace.family_grid` for one family.
     family_name : str
         Shown in the title.
     max_members : int
@@ -165,7 +165,7 @@ def product_whitespace_bars(products: pd.DataFrame, *, top: int = 20):
     Parameters
     ----------
     products : DataFrame
-        :func:`workbook.whitespace.product_whitespace`.
+        :func:`workbook.analyses.whitespace.product_whitespace`.
     top : int
         Products with the largest whitespace value drawn (those with gaps).
 
@@ -223,9 +223,9 @@ def book_heatmap(matrix: pd.DataFrame, families: pd.DataFrame, *, top: int = 15)
     Parameters
     ----------
     matrix : DataFrame
-        :func:`workbook.whitespace.family_matrix` (tidy owner counts).
+        :func:`workbook.analyses.whitespace.family_matrix` (tidy owner counts).
     families : DataFrame
-        :func:`workbook.whitespace.family_whitespace` (sets the order).
+        :func:`workbook.analyses.whitespace.family_whitespace` (sets the order).
     top : int
         Families drawn (largest whitespace value first).
 
@@ -295,7 +295,7 @@ def lift_heatmap(lift: pd.DataFrame, *, min_pair_owners: int = 5, max_products: 
     Parameters
     ----------
     lift : DataFrame
-        :func:`workbook.whitespace.co_purchase_lift`.
+        :func:`workbook.analyses.whitespace.co_purchase_lift`.
     min_pair_owners : int
         Pairs owned together by fewer accounts are left blank (too few to read).
     max_products : int
@@ -369,7 +369,7 @@ def owner_value_bars(top_gaps: pd.DataFrame, *, top: int = 15):
     Parameters
     ----------
     top_gaps : DataFrame
-        :func:`workbook.whitespace.top_gaps_by_owner`.
+        :func:`workbook.analyses.whitespace.top_gaps_by_owner`.
     top : int
         Reps drawn (largest summed priority first).
 

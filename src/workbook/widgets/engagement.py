@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbook import engagement
+from workbook.analyses import engagement
 from workbook.plots import engagement as engagement_plots
-from workbook.report import esc
+from workbook.present.report import esc
 
 
 def explorer(
@@ -25,9 +25,9 @@ def explorer(
 ):
     """Sliders for ``window_days`` and ``stale_days`` that redraw the key charts.
 
-    For the chosen window it recomputes :func:`workbook.engagement.engagement_levels`
+    For the chosen window it recomputes :func:`workbook.analyses.engagement.engagement_levels`
     (levels by owner, at-risk accounts); for the chosen ``stale_days`` it
-    recomputes :func:`workbook.engagement.opportunity_effectiveness` (by stage).
+    recomputes :func:`workbook.analyses.engagement.opportunity_effectiveness` (by stage).
     """
 
     def show(window, stale):

@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from workbook import hierarchy
+from workbook.analyses import hierarchy
 from workbook.plots import hierarchy as hierarchy_plots
-from workbook.report import table_html
+from workbook.present.report import table_html
 
 
 def explorer(
@@ -25,7 +25,7 @@ def explorer(
     """A top-N slider and a period picker over the naive vs corrected ranking.
 
     For the chosen period (both ends inclusive; see
-    :func:`workbook.hierarchy.resolve_period`) and N it redraws
+    :func:`workbook.analyses.hierarchy.resolve_period`) and N it redraws
     :func:`workbook.plots.hierarchy.rank_shift_chart` and the corrected top-N
     table (escaped).
     """

@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbook import scoring
+from workbook.analyses import scoring
 from workbook.plots import scoring as scoring_plots
-from workbook.report import esc
+from workbook.present.report import esc
 
 
 def explorer(

@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbook import whitespace
+from workbook.analyses import whitespace
 from workbook.plots import whitespace as ws_plots
-from workbook.report import esc, table_html
+from workbook.present.report import esc, table_html
 
 
 def explorer(
@@ -30,13 +30,13 @@ def explorer(
     Parameters
     ----------
     accounts, purchases, products : DataFrame
-        Canonical tables, as passed to :func:`workbook.whitespace.sibling_gaps`.
+        Canonical tables, as passed to :func:`workbook.analyses.whitespace.sibling_gaps`.
     as_of : date-like
         Observation end day.
     gaps : DataFrame
-        :func:`workbook.whitespace.sibling_gaps`.
+        :func:`workbook.analyses.whitespace.sibling_gaps`.
     families : DataFrame
-        :func:`workbook.whitespace.family_whitespace` (options, in its order).
+        :func:`workbook.analyses.whitespace.family_whitespace` (options, in its order).
     family_id : str
         The family selected at start (the report's ``family``).
     max_families : int

@@ -1,0 +1,1 @@
+"""Rules shared by every report: calendar, links, families, statistics, params, text."""

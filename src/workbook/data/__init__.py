@@ -1,0 +1,1 @@
+"""Data: the canonical tables, readers, mapping, coercion, validation and the sample."""

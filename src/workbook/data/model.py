@@ -1,0 +1,305 @@
+"""The canonical CRM data model: table and column names, defined once.
+
+Every reader in :mod:`workbook.data.io` produces tables with exactly these column
+names and kinds, and every analysis module reads them through the constants
+below. The README's *Data model* section documents the same tables for users.
+
+Column kinds
+------------
+``id``
+    An identifier, held in the pandas ``string`` dtype.
+``text``
+    Free text (names, titles); any Unicode, never interpreted as HTML.
+``category``
+    A short repeated label (status, stage, type, industry, source).
+``date``
+    A timezone-naive ``datetime64[ns]``; timezone-aware inputs are converted
+    to UTC and the zone dropped, so every table shares one calendar.
+``bool``
+    A nullable boolean (``boolean`` dtype).
+``number``
+    A float64 amount, score or percentage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# --- table names ------------------------------------------------------------
+ACCOUNTS = "accounts"
+LEADS = "leads"
+OPPORTUNITIES = "opportunities"
+ACTIVITIES = "activities"
+PRODUCTS = "products"
+PURCHASES = "purchases"
+CONTACTS = "contacts"
+USERS = "users"
+
+#: Activity types the model knows; anything else is mapped to ``other``.
+ACTIVITY_TYPES = ("call", "email", "meeting", "task", "other")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical table."""
+
+    name: str
+    kind: str
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A canonical table: its columns, primary key and whether it is optional."""
+
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: str | None
+    optional: bool = False
+    description: str = ""
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def columns_of_kind(self, kind: str) -> list[str]:
+        return [c.name for c in self.columns if c.kind == kind]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _c(name: str, kind: str, required: bool = False, description: str = "") -> Column:
+    return Column(name, kind, required, description)
+
+
+SPECS: dict[str, TableSpec] = {
+    ACCOUNTS: TableSpec(
+        ACCOUNTS,
+        (
+            _c("account_id", "id", True, "Unique account id."),
+            _c("name", "text", True, "Account name; any text."),
+            _c("parent_id", "id", False, "Direct parent account; blank for a top-level account."),
+            _c("owner_id", "id", False, "Owning sales rep (users.owner_id)."),
+            _c("industry", "category", False, "Industry label, used for peer groups."),
+            _c("created_at", "date", False, "When the account was created."),
+        ),
+        primary_key="account_id",
+        description="Companies, with their corporate hierarchy through parent_id.",
+    ),
+    LEADS: TableSpec(
+        LEADS,
+        (
+            _c("lead_id", "id", True, "Unique lead id."),
+            _c("created_at", "date", True, "Acquisition date; defines the cohort."),
+            _c("source", "category", False, "Marketing source (web, event, ...)."),
+            _c(
+                "status",
+                "category",
+                False,
+                "Lead status (Open, Working, Nurture, Unqualified, Converted).",
+            ),
+            _c("score", "number", False, "Marketing score; may be blank."),
+            _c("owner_id", "id", False, "Owning rep."),
+            _c("handed_off_at", "date", False, "When marketing handed the lead to sales."),
+            _c("converted_at", "date", False, "When the lead was converted."),
+            _c("converted_account_id", "id", False, "Account created or matched on conversion."),
+            _c("converted_opportunity_id", "id", False, "Opportunity created on conversion."),
+            _c("company", "text", False, "Company name as typed on the lead."),
+        ),
+        primary_key="lead_id",
+        description="Marketing leads and their conversion links.",
+    ),
+    OPPORTUNITIES: TableSpec(
+        OPPORTUNITIES,
+        (
+            _c("opportunity_id", "id", True, "Unique opportunity id."),
+            _c("account_id", "id", True, "Account the deal is with."),
+            _c("created_at", "date", True, "When the opportunity was created."),
+            _c("close_date", "date", True, "Actual close date, or expected close date while open."),
+            _c("stage", "category", False, "Sales stage."),
+            _c("is_closed", "bool", True, "Closed (won or lost)."),
+            _c("is_won", "bool", True, "Closed and won."),
+            _c("amount", "number", True, "Deal amount in the reporting currency."),
+            _c("probability", "number", False, "The rep's own win probability, 0-100."),
+            _c("owner_id", "id", False, "Owning rep."),
+        ),
+        primary_key="opportunity_id",
+        description="Deals.",
+    ),
+    ACTIVITIES: TableSpec(
+        ACTIVITIES,
+        (
+            _c("activity_id", "id", True, "Unique activity id."),
+            _c("occurred_at", "date", True, "When the activity happened."),
+            _c("type", "category", True, "call, email, meeting, task or other."),
+            _c("lead_id", "id", False, "Lead the activity is about."),
+            _c("account_id", "id", False, "Account the activity is about."),
+            _c("opportunity_id", "id", False, "Opportunity the activity is about."),
+            _c("owner_id", "id", False, "Rep who did it."),
+        ),
+        primary_key="activity_id",
+        description="Calls, emails, meetings and tasks; each links to a lead, account or opportunity.",
+    ),
+    PRODUCTS: TableSpec(
+        PRODUCTS,
+        (
+            _c("product_id", "id", True, "Unique product id."),
+            _c("name", "text", True, "Product name."),
+            _c("family", "category", False, "Product family."),
+            _c("list_price", "number", False, "List price."),
+        ),
+        primary_key="product_id",
+        description="The product catalogue.",
+    ),
+    PURCHASES: TableSpec(
+        PURCHASES,
+        (
+            _c("account_id", "id", True, "Buying account."),
+            _c("product_id", "id", True, "Product bought."),
+            _c("purchased_at", "date", True, "Purchase date."),
+            _c("amount", "number", False, "Amount paid."),
+            _c("discount_pct", "number", False, "Discount granted, in percent (15 means 15%)."),
+        ),
+        primary_key=None,
+        description="Installed products / purchase lines; repeated rows are allowed.",
+    ),
+    CONTACTS: TableSpec(
+        CONTACTS,
+        (
+            _c("contact_id", "id", True, "Unique contact id."),
+            _c("account_id", "id", True, "Contact's account."),
+            _c("title", "text", False, "Job title."),
+            _c("is_decision_maker", "bool", False, "Marked as a decision maker."),
+        ),
+        primary_key="contact_id",
+        optional=True,
+        description="People at accounts (optional).",
+    ),
+    USERS: TableSpec(
+        USERS,
+        (
+            _c("owner_id", "id", True, "Unique user id, as used in owner_id columns."),
+            _c("name", "text", False, "User's name."),
+            _c("team", "category", False, "Team."),
+            _c("started_at", "date", False, "Start date; gives a rep's tenure."),
+        ),
+        primary_key="owner_id",
+        optional=True,
+        description="Sales reps and other record owners (optional).",
+    ),
+}
+
+TABLES: tuple[str, ...] = tuple(SPECS)
+REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, s in SPECS.items() if not s.optional)
+
+#: Which column of which table each id column refers to, for integrity checks.
+REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    # (table, column, referenced table, referenced column)
+    (ACCOUNTS, "owner_id", USERS, "owner_id"),
+    (LEADS, "converted_account_id", ACCOUNTS, "account_id"),
+    (LEADS, "converted_opportunity_id", OPPORTUNITIES, "opportunity_id"),
+    (LEADS, "owner_id", USERS, "owner_id"),
+    (OPPORTUNITIES, "account_id", ACCOUNTS, "account_id"),
+    (OPPORTUNITIES, "owner_id", USERS, "owner_id"),
+    (ACTIVITIES, "lead_id", LEADS, "lead_id"),
+    (ACTIVITIES, "account_id", ACCOUNTS, "account_id"),
+    (ACTIVITIES, "opportunity_id", OPPORTUNITIES, "opportunity_id"),
+    (ACTIVITIES, "owner_id", USERS, "owner_id"),
+    (PURCHASES, "account_id", ACCOUNTS, "account_id"),
+    (PURCHASES, "product_id", PRODUCTS, "product_id"),
+    (CONTACTS, "account_id", ACCOUNTS, "account_id"),
+)
+
+#: The date column that says when each table's records happened, used for
+#: "records dated after as_of" and for the default as_of.
+EVENT_DATE_COLUMNS: dict[str, str] = {
+    LEADS: "created_at",
+    OPPORTUNITIES: "created_at",
+    ACTIVITIES: "occurred_at",
+    PURCHASES: "purchased_at",
+}
+
+#: Default expected range of the marketing score; values outside are a warning.
+#: Overridable with ``load(..., score_range=(lo, hi))``.
+SCORE_RANGE = (0.0, 100.0)
+
+
+@dataclass
+class CrmData:
+    """One DataFrame per canonical table, plus where they came from.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        Loaded tables, keyed by table name, in canonical columns and dtypes.
+        Optional tables that were not supplied are absent.
+    source : str
+        Human-readable description of the source (directory, preset, URL).
+    fingerprint : str
+        A short hash of the loaded content, shown in every run record.
+    quality : DataQuality or None
+        The validation record (:class:`workbook.data.validate.DataQuality`).
+    as_of : Timestamp or None
+        The observation end date the data was validated against: the value
+        passed to ``load``, else the sample's snapshot date, else the latest
+        event date in the data (see :func:`workbook.data.io.default_as_of`).
+    metadata : dict
+        Free-form notes from the reader (preset used, files read, ...).
+    """
+
+    tables: dict[str, pd.DataFrame]
+    source: str = ""
+    fingerprint: str = ""
+    quality: object | None = None
+    as_of: pd.Timestamp | None = None
+    metadata: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # Attribute access (crm.leads) for every canonical table.
+        if name in SPECS:
+            try:
+                return self.__dict__["tables"][name]
+            except KeyError:
+                raise AttributeError(
+                    f"table {name!r} was not loaded; it is optional or was not requested"
+                ) from None
+        raise AttributeError(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.tables
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        """Return a table, or ``None`` when it was not loaded."""
+        return self.tables.get(name)
+
+    def row_counts(self) -> dict[str, int]:
+        return {name: len(df) for name, df in self.tables.items()}
+
+    def as_known_at(self, cut) -> CrmData:
+        """The CRM as known at the end of day ``cut``; see :func:`workbook.data.timetravel.as_known_at`."""
+        from workbook.data.timetravel import as_known_at  # local: timetravel imports model
+
+        return as_known_at(self, cut)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty DataFrame with the canonical columns and dtypes of ``name``."""
+    from workbook.data.io import coerce_table  # local: io depends on model
+
+    spec = SPECS[name]
+    return coerce_table(pd.DataFrame({c: [] for c in spec.column_names}), name)

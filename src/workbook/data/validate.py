@@ -1,0 +1,596 @@
+"""Validation: errors that stop a load, and the :class:`DataQuality` record of warnings.
+
+Errors (:class:`DataValidationError`, the CLI exits with 2)
+    * a required table is missing (``missing_table``);
+    * a required column is missing (``missing_column``);
+    * a primary id is duplicated (``duplicate_id``);
+    * a date does not parse (``bad_date``);
+    * an amount, score or other number is not numeric (``not_numeric``);
+    * a boolean is not one of the accepted spellings (``bad_bool``).
+
+Warnings (the analysis goes on; every report shows them)
+    ``unknown_reference``
+        An id column points at an id that is not in the referenced table
+        (every entry of :data:`workbook.data.model.REFERENCES` whose two tables are
+        loaded; ``owner_id`` checks therefore run only when ``users`` is loaded).
+    ``parent_cycle``, ``missing_parent``
+        Corporate hierarchy faults, as found by
+        :func:`workbook.core.families.ultimate_parents` (a self-parent is a cycle of one).
+    ``activity_before_lead``
+        An activity linked to a lead whose ``occurred_at`` is strictly before
+        the lead's ``created_at``.
+    ``after_as_of``
+        A record whose event date (:data:`workbook.data.model.EVENT_DATE_COLUMNS`)
+        falls on a calendar day strictly after ``as_of``'s day.
+    ``negative_amount``
+        ``amount < 0`` in opportunities or purchases.
+    ``score_out_of_range``
+        A lead score outside ``score_range`` (both ends inclusive are valid).
+    ``activity_unlinked``
+        An activity with none of ``lead_id``, ``account_id``, ``opportunity_id``.
+    ``won_not_closed``
+        An opportunity with ``is_won`` true and ``is_closed`` false.
+
+Fix-ups (severity ``"fixup"``) are changes made while loading, reported by
+:func:`workbook.data.io.coerce_table` and the readers (for example activity types
+mapped to ``other``); they are recorded with the warnings so none is silent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbook.core.families import CYCLE, MISSING_PARENT, ultimate_parents
+from workbook.data import model
+
+#: How many example ids an error or warning carries.
+MAX_EXAMPLES = 5
+
+WARNING = "warning"
+FIXUP = "fixup"
+
+QUALITY_COLUMNS = ["check", "table", "column", "count", "examples", "message", "severity"]
+
+
+# --------------------------------------------------------------------------- errors
+@dataclass(frozen=True)
+class Problem:
+    """One error found while loading.
+
+    Attributes
+    ----------
+    check : str
+        ``missing_table``, ``missing_column``, ``duplicate_id``, ``bad_date``,
+        ``not_numeric`` or ``bad_bool``.
+    table, column : str
+        Where (``column`` is empty for a missing table).
+    count : int
+        Number of offending rows (or missing columns).
+    examples : tuple of str
+        Up to five example row ids (or the offending column names).
+    file : str
+        The file (or query) the table came from, if known.
+    message : str
+        One complete sentence naming all of the above.
+    """
+
+    check: str
+    table: str
+    column: str
+    count: int
+    examples: tuple[str, ...] = ()
+    file: str = ""
+    message: str = ""
+
+
+class DataValidationError(ValueError):
+    """The input cannot be analysed; ``problems`` lists every reason found.
+
+    The message has one line per problem, each naming the file, table,
+    column, count and up to five example ids.
+    """
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} data error(s) stop the load:"]
+        lines += [f"  - {p.message}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def example_ids(ids: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
+    """First ``limit`` distinct non-missing values of ``ids``, as text."""
+    head = ids.dropna().drop_duplicates().head(limit)
+    return tuple(str(v) for v in head.tolist())
+
+
+def problem(
+    check: str,
+    *,
+    table: str,
+    column: str,
+    count: int,
+    examples: Iterable[str] = (),
+    file: str | None = None,
+    detail: str,
+    values: Iterable[str] = (),
+) -> Problem:
+    """Build a :class:`Problem` with its standard message.
+
+    The message reads ``"<file or table>: column '<column>' has <detail>, e.g.
+    <id column> <id>, ... (values '<v>', ...)"``; ``detail`` is the counted
+    phrase, e.g. ``"3 unparseable date(s)"``.
+    """
+    examples = tuple(str(e) for e in examples)
+    values = tuple(str(v) for v in values)
+    where = f"{file} (table {table})" if file else table
+    pk = model.SPECS[table].primary_key if table in model.SPECS else None
+    msg = f"{where}: column '{column}' has {detail}" if column else f"{where}: {detail}"
+    if examples:
+        named = pk and not all(e.startswith("row ") for e in examples)
+        msg += f", e.g. {pk + ' ' if named else ''}{', '.join(examples)}"
+    if values:
+        msg += " (values " + ", ".join(repr(v) for v in values) + ")"
+    return Problem(check, table, column, int(count), examples, file or "", msg)
+
+
+def _row_labels(df: pd.DataFrame, table: str) -> pd.Series:
+    """Row ids used as examples: the primary key, else the 1-based data row number."""
+    pk = model.SPECS[table].primary_key if table in model.SPECS else None
+    if pk and pk in df.columns:
+        return df[pk].astype("string")
+    return pd.Series([f"row {i + 1}" for i in range(len(df))], index=df.index, dtype="string")
+
+
+def _has_repeats(ids: pd.Series) -> bool:
+    """Whether any non-missing value occurs twice: Arrow sort, then compare neighbours.
+
+    ``Series.duplicated`` on Arrow strings factorizes through a slow path
+    (9 s for 5M activity ids); sorting and comparing neighbours takes about
+    1 s, and the detailed pandas path runs only when there are repeats.
+    """
+    values = _arrow_text(ids)
+    ordered = pc.take(values, pc.sort_indices(values))
+    same = pc.equal(ordered[1:], ordered[:-1])
+    return bool(pc.any(same).as_py())
+
+
+def duplicate_id_problems(df: pd.DataFrame, table: str, file: str | None = None) -> list[Problem]:
+    """``duplicate_id`` error when the primary key repeats (missing ids are not compared)."""
+    pk = model.SPECS[table].primary_key
+    if pk is None or pk not in df.columns:
+        return []
+    ids = df[pk].dropna()
+    if len(ids) < 2 or not _has_repeats(ids):
+        return []
+    dup = ids[ids.duplicated(keep=False)]
+    if dup.empty:
+        return []
+    n_ids = dup.nunique()
+    return [
+        problem(
+            "duplicate_id",
+            table=table,
+            column=pk,
+            count=int(n_ids),
+            examples=example_ids(dup),
+            file=file,
+            detail=f"{n_ids} duplicated id(s) on {len(dup)} rows",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- warnings
+@dataclass(frozen=True)
+class Issue:
+    """One kind of warning or fix-up in one table column, with its count."""
+
+    check: str
+    table: str
+    column: str
+    count: int
+    examples: tuple[str, ...] = ()
+    message: str = ""
+    severity: str = WARNING
+
+
+@dataclass
+class DataQuality:
+    """What validation found: counted warnings and fix-ups, row counts, date ranges.
+
+    ``bool(quality)`` is true when there is at least one issue; ``len``
+    is the number of issue records (kinds), not the number of rows.
+    """
+
+    issues: list[Issue] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    date_ranges: dict[str, dict[str, tuple[pd.Timestamp | None, pd.Timestamp | None]]] = field(
+        default_factory=dict
+    )
+    as_of: pd.Timestamp | None = None
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+    def __bool__(self) -> bool:
+        return bool(self.issues)
+
+    def __iter__(self):
+        return iter(self.issues)
+
+    def count(self, check: str) -> int:
+        """Total affected rows over every issue named ``check`` (0 when absent)."""
+        return int(sum(i.count for i in self.issues if i.check == check))
+
+    @property
+    def total(self) -> int:
+        """Total affected rows over all issues."""
+        return int(sum(i.count for i in self.issues))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per issue: check, table, column, count, examples, message, severity.
+
+        ``examples`` is a comma-separated string of up to five ids.
+        """
+        rows = [
+            {
+                "check": i.check,
+                "severity": i.severity,
+                "table": i.table,
+                "column": i.column,
+                "count": i.count,
+                "examples": ", ".join(i.examples),
+                "message": i.message,
+            }
+            for i in self.issues
+        ]
+        frame = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
+        return frame.astype({"count": "int64"})
+
+    def to_dict(self) -> dict:
+        """JSON-able summary: counts per check, total, warnings/fix-ups, row counts."""
+        per_check = Counter()
+        for i in self.issues:
+            per_check[i.check] += i.count
+        return {
+            "checks": dict(sorted(per_check.items())),
+            "total": self.total,
+            "warnings": int(sum(i.count for i in self.issues if i.severity == WARNING)),
+            "fixups": int(sum(i.count for i in self.issues if i.severity == FIXUP)),
+            "row_counts": {k: int(v) for k, v in self.row_counts.items()},
+            "as_of": None if self.as_of is None else self.as_of.strftime("%Y-%m-%d"),
+        }
+
+    def summary_text(self) -> str:
+        """Plain-text lines for ``workbook validate`` (row counts, then each issue)."""
+        lines = ["Rows:"]
+        for table, n in self.row_counts.items():
+            lo, hi = _overall_range(self.date_ranges.get(table, {}))
+            span = f"  {lo:%Y-%m-%d} .. {hi:%Y-%m-%d}" if lo is not None else ""
+            lines.append(f"  {table:<14}{n:>10,}{span}")
+        if not self.issues:
+            lines.append("No warnings.")
+            return "\n".join(lines)
+        n_warn = sum(1 for i in self.issues if i.severity == WARNING)
+        n_fix = len(self.issues) - n_warn
+        lines.append(f"{n_warn} kind(s) of warning, {n_fix} kind(s) of fix-up:")
+        for i in self.issues:
+            ex = f" e.g. {', '.join(i.examples)}" if i.examples else ""
+            lines.append(
+                f"  [{i.severity}] {i.check} {i.table}.{i.column} ({i.count:,}): {i.message}{ex}"
+            )
+        return "\n".join(lines)
+
+
+def _overall_range(ranges: Mapping) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    los = [lo for lo, _ in ranges.values() if lo is not None]
+    his = [hi for _, hi in ranges.values() if hi is not None]
+    return (min(los) if los else None, max(his) if his else None)
+
+
+def _issue(check, table, column, mask, labels, message, severity=WARNING) -> Issue | None:
+    n = int(mask.sum())
+    if n == 0:
+        return None
+    return Issue(check, table, column, n, example_ids(labels[mask]), message, severity)
+
+
+# --------------------------------------------------------------------------- validate
+def validate(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    as_of,
+    score_range: tuple[float, float] = model.SCORE_RANGE,
+    files: Mapping[str, str] | None = None,
+    fixups: Iterable[Issue] = (),
+    check_duplicate_ids: bool = True,
+) -> DataQuality:
+    """Check canonical tables; raise on errors, return the warnings.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Canonical tables (as produced by :func:`workbook.data.io.coerce_table`);
+        any subset of :data:`workbook.data.model.TABLES`. Checks that need a table
+        that is not present are skipped.
+    as_of : Timestamp-like or None
+        Observation end. Records whose event date falls on a later calendar
+        day are counted (``after_as_of``); ``None`` skips that check.
+    score_range : (float, float)
+        Valid lead scores, both ends inclusive.
+    files : mapping of str to str, optional
+        Source file per table, named in error messages.
+    fixups : iterable of Issue
+        Fix-ups made while loading, copied into the record first.
+    check_duplicate_ids : bool, default True
+        Check primary keys for duplicates. :func:`workbook.data.io.load` passes
+        False because it has already checked them (and raised) while loading;
+        the check costs about 2 s on the large sample.
+
+    Returns
+    -------
+    DataQuality
+
+    Raises
+    ------
+    DataValidationError
+        A primary id is duplicated or a required column is missing.
+    """
+    files = dict(files or {})
+    errors: list[Problem] = []
+    for name, df in tables.items():
+        spec = model.SPECS[name]
+        missing = [c for c in spec.required_columns if c not in df.columns]
+        if missing:
+            errors.append(missing_columns_problem(name, missing, list(df.columns), files.get(name)))
+            continue
+        if check_duplicate_ids:
+            errors += duplicate_id_problems(df, name, files.get(name))
+    if errors:
+        raise DataValidationError(errors)
+
+    as_of_ts = None if as_of is None else pd.Timestamp(as_of)
+    issues: list[Issue] = list(fixups)
+    issues += _reference_issues(tables)
+    issues += _hierarchy_issues(tables)
+    issues += _activity_issues(tables)
+    if as_of_ts is not None:
+        issues += _after_as_of_issues(tables, as_of_ts)
+    issues += _value_issues(tables, score_range)
+    return DataQuality(
+        issues=[i for i in issues if i is not None],
+        row_counts={name: len(df) for name, df in tables.items()},
+        date_ranges=_date_ranges(tables),
+        as_of=as_of_ts,
+    )
+
+
+def missing_columns_problem(
+    table: str, missing: Sequence[str], found: Sequence[str], file: str | None = None
+) -> Problem:
+    """``missing_column`` error listing the columns found and hinting at ``columns:``."""
+    shown = ", ".join(repr(str(c)) for c in list(found)[:30])
+    more = f" (+{len(found) - 30} more)" if len(found) > 30 else ""
+    detail = (
+        f"{len(missing)} required column(s) missing: {', '.join(missing)}; "
+        f"columns found: {shown or 'none'}{more}. "
+        f"Map your column names with the 'columns' option, e.g. "
+        f"columns: {{{table}: {{{missing[0]}: <your column>}}}}"
+    )
+    where = f"{file} (table {table})" if file else table
+    return Problem(
+        "missing_column",
+        table,
+        ", ".join(missing),
+        len(missing),
+        tuple(missing[:MAX_EXAMPLES]),
+        file or "",
+        f"{where}: {detail}",
+    )
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    arrow = s.array if hasattr(s.array, "__arrow_array__") else s.astype("string").array
+    out = pa.array(arrow)
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    return (
+        out
+        if pa.types.is_string(out.type) or pa.types.is_large_string(out.type)
+        else out.cast(pa.large_string())
+    )
+
+
+def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position in ``keys`` of each value (first match), ``-1`` when absent or missing.
+
+    Uses Arrow's hash lookup (``pyarrow.compute.index_in``), which stays fast
+    for millions of string ids where ``Series.isin`` on Arrow strings does not.
+    """
+    left, right = _arrow_text(values), _arrow_text(keys)
+    if left.type != right.type:
+        left, right = left.cast(pa.large_string()), right.cast(pa.large_string())
+    found = pc.index_in(left, value_set=right)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
+    out = []
+    for table, column, ref_table, ref_column in model.REFERENCES:
+        if table not in tables or ref_table not in tables:
+            continue
+        df = tables[table]
+        if column not in df.columns:
+            continue
+        values = df[column]
+        known = tables[ref_table][ref_column]
+        mask = values.notna().to_numpy(dtype=bool) & (positions(values, known) < 0)
+        n = int(mask.sum())
+        if n == 0:
+            continue
+        out.append(
+            Issue(
+                "unknown_reference",
+                table,
+                column,
+                n,
+                example_ids(values[mask]),
+                f"{n} row(s) refer to an unknown {ref_column} (not in {ref_table})",
+            )
+        )
+    return out
+
+
+def _hierarchy_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
+    accounts = tables.get(model.ACCOUNTS)
+    if accounts is None or accounts.empty:
+        return []
+    tree = ultimate_parents(accounts)
+    issue = tree["issue"]
+    labels = tree["account_id"]
+    return [
+        _issue(
+            "parent_cycle",
+            model.ACCOUNTS,
+            "parent_id",
+            (issue == CYCLE).fillna(False).to_numpy(dtype=bool),
+            labels,
+            "accounts on a parent cycle (a self-parent counts); each cycle's family is rooted at "
+            "its smallest account_id",
+        ),
+        _issue(
+            "missing_parent",
+            model.ACCOUNTS,
+            "parent_id",
+            (issue == MISSING_PARENT).fillna(False).to_numpy(dtype=bool),
+            labels,
+            "accounts whose parent_id is not among the accounts; treated as top-level",
+        ),
+    ]
+
+
+def _activity_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
+    acts = tables.get(model.ACTIVITIES)
+    if acts is None:
+        return []
+    out = []
+    links = [c for c in ("lead_id", "account_id", "opportunity_id") if c in acts.columns]
+    unlinked = ~acts[links].notna().any(axis=1).to_numpy(dtype=bool)
+    out.append(
+        _issue(
+            "activity_unlinked",
+            model.ACTIVITIES,
+            "lead_id",
+            unlinked,
+            acts["activity_id"],
+            "activities linked to no lead, account or opportunity",
+        )
+    )
+    leads = tables.get(model.LEADS)
+    if leads is not None and "lead_id" in acts.columns:
+        pos = positions(acts["lead_id"], leads["lead_id"])
+        created = leads["created_at"].to_numpy(dtype="datetime64[ns]")
+        if len(created) == 0:
+            created = np.array(["NaT"], dtype="datetime64[ns]")
+        lead_created = np.where(pos >= 0, created[np.maximum(pos, 0)], np.datetime64("NaT"))
+        occurred = acts["occurred_at"].to_numpy(dtype="datetime64[ns]")
+        early = (pos >= 0) & (occurred < lead_created)
+        out.append(
+            _issue(
+                "activity_before_lead",
+                model.ACTIVITIES,
+                "occurred_at",
+                early,
+                acts["activity_id"],
+                "activities dated before their lead was created",
+            )
+        )
+    return out
+
+
+def _after_as_of_issues(tables: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> list:
+    cutoff = as_of.normalize() + pd.Timedelta(days=1)
+    out = []
+    for table, column in model.EVENT_DATE_COLUMNS.items():
+        df = tables.get(table)
+        if df is None or column not in df.columns:
+            continue
+        mask = (df[column] >= cutoff).fillna(False).to_numpy(dtype=bool)
+        out.append(
+            _issue(
+                "after_as_of",
+                table,
+                column,
+                mask,
+                _labels(df, table),
+                f"records dated after as_of {as_of:%Y-%m-%d}",
+            )
+        )
+    return out
+
+
+def _labels(df: pd.DataFrame, table: str) -> pd.Series:
+    if table == model.PURCHASES:
+        return df["account_id"].astype("string") + "/" + df["product_id"].astype("string")
+    return _row_labels(df, table)
+
+
+def _value_issues(tables: Mapping[str, pd.DataFrame], score_range) -> list:
+    out = []
+    for table in (model.OPPORTUNITIES, model.PURCHASES):
+        df = tables.get(table)
+        if df is None or "amount" not in df.columns:
+            continue
+        mask = (df["amount"] < 0).fillna(False).to_numpy(dtype=bool)
+        out.append(
+            _issue("negative_amount", table, "amount", mask, _labels(df, table), "negative amounts")
+        )
+    leads = tables.get(model.LEADS)
+    if leads is not None and "score" in leads.columns:
+        lo, hi = score_range
+        s = leads["score"]
+        mask = ((s < lo) | (s > hi)).fillna(False).to_numpy(dtype=bool)
+        out.append(
+            _issue(
+                "score_out_of_range",
+                model.LEADS,
+                "score",
+                mask,
+                leads["lead_id"],
+                f"scores outside the expected range {lo:g}-{hi:g}",
+            )
+        )
+    opps = tables.get(model.OPPORTUNITIES)
+    if opps is not None and {"is_won", "is_closed"} <= set(opps.columns):
+        mask = (opps["is_won"].fillna(False) & ~opps["is_closed"].fillna(True)).to_numpy(dtype=bool)
+        out.append(
+            _issue(
+                "won_not_closed",
+                model.OPPORTUNITIES,
+                "is_won",
+                mask,
+                opps["opportunity_id"],
+                "opportunities marked won but not closed",
+            )
+        )
+    return out
+
+
+def _date_ranges(tables: Mapping[str, pd.DataFrame]) -> dict:
+    out = {}
+    for name, df in tables.items():
+        spec = model.SPECS[name]
+        ranges = {}
+        for col in spec.columns_of_kind("date"):
+            if col in df.columns:
+                s = df[col]
+                lo, hi = s.min(), s.max()
+                ranges[col] = (None if pd.isna(lo) else lo, None if pd.isna(hi) else hi)
+        out[name] = ranges
+    return out

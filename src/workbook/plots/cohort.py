@@ -1,0 +1,324 @@
+"""Charts for the cohort follow-through report.
+
+Every function takes an output of :mod:`workbook.analyses.cohort` (or
+:func:`workbook.core.links.lead_handoff_status`) and returns a matplotlib Figure.
+No business number is computed here: only pivoting, sorting and drawing.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Rectangle
+
+from workbook.analyses.cohort import age_phrase
+from workbook.plots import (
+    PALETTE,
+    SEQUENTIAL,
+    empty_figure,
+    new_figure,
+    percent,
+    thousands,
+)
+
+_MILESTONE_TEXT = {
+    "touched": "first touch",
+    "meeting": "a meeting",
+    "opportunity": "an opportunity",
+    "won": "a won deal",
+}
+_UNIT = {"month": "months", "quarter": "quarters", "year": "years"}
+#: Heatmaps show at most this many segments as panels (largest first).
+MAX_SEGMENT_PANELS = 6
+
+
+def _unit(frame: pd.DataFrame) -> str:
+    grain = frame["grain"].iloc[0] if "grain" in frame.columns and len(frame) else ""
+    return _UNIT.get(grain, "periods")
+
+
+def _vmax(rates) -> float:
+    """Top of the colour scale: the largest rate rounded up to 10%, so gradations show."""
+    top = float(np.nanmax(np.asarray(rates, dtype="float64"))) if len(rates) else 0.0
+    return float(min(1.0, max(0.1, np.ceil(top * 10) / 10)))
+
+
+def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0) -> object:
+    rates = cells.pivot(index="cohort", columns="months_since", values="rate").sort_index()
+    small = cells.pivot(index="cohort", columns="months_since", values="small_n")
+    small = small.reindex(index=rates.index, columns=rates.columns)
+    data = np.ma.masked_invalid(rates.to_numpy(dtype="float64"))
+    image = ax.imshow(
+        data, cmap=SEQUENTIAL, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest"
+    )
+    n_rows, n_cols = rates.shape
+    if annotate:
+        size = 7 if n_cols > 12 else 8 if n_cols > 6 else 10
+        for (i, j), value in np.ndenumerate(rates.to_numpy(dtype="float64")):
+            if np.isnan(value):
+                continue
+            ax.text(
+                j,
+                i,
+                f"{value:.0%}",
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="white" if value < 0.55 * vmax else "black",
+            )
+    flagged = np.argwhere(small.fillna(False).to_numpy(dtype=bool))
+    for i, j in flagged:
+        ax.add_patch(
+            Rectangle(
+                (j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#bbbbbb", linewidth=0
+            )
+        )
+    step = max(1, n_cols // 12)
+    ax.set_xticks(np.arange(0, n_cols, step))
+    ax.set_xticklabels([str(c) for c in rates.columns[::step]])
+    ystep = max(1, n_rows // 24)
+    ax.set_yticks(np.arange(0, n_rows, ystep))
+    ax.set_yticklabels(list(rates.index[::ystep]))
+    ax.grid(False)
+    return image
+
+
+def follow_through_heatmap(
+    follow_through: pd.DataFrame,
+    *,
+    milestone: str = "opportunity",
+    segment: str | None = None,
+    annotate: bool = True,
+):
+    """Triangle heatmap of cumulative rate: cohort (rows) by periods since (columns).
+
+    Colour is ``rate`` (0-100%); each observed cell is annotated with its
+    percentage; cohorts flagged ``small_n`` are hatched; unobserved cells
+    (the future) are blank. When the table has a ``segment`` column and no
+    ``segment`` is chosen, the largest segments get one panel each (up to
+    :data:`MAX_SEGMENT_PANELS`).
+    """
+    cells = follow_through.loc[follow_through["milestone"] == milestone]
+    if "segment" in cells.columns and segment is not None:
+        cells = cells.loc[cells["segment"] == segment]
+    if cells.empty:
+        return empty_figure(f"No cohort data for the milestone {milestone!r}.")
+    unit = _unit(cells)
+    vmax = _vmax(cells["rate"])
+    title = f"Share of each cohort reaching {_MILESTONE_TEXT.get(milestone, milestone)}"
+    if "segment" in cells.columns and segment is None:
+        sizes = (
+            cells.drop_duplicates(["segment", "cohort"])
+            .groupby("segment")["leads"]
+            .sum()
+            .sort_values(ascending=False)
+        )
+        shown = list(sizes.index[:MAX_SEGMENT_PANELS])
+        n_rows = cells["cohort"].nunique()
+        fig, axes = new_figure(
+            nrows=len(shown),
+            figsize=(11, max(3.0, 0.28 * n_rows + 1.2) * len(shown)),
+            squeeze=False,
+        )
+        image = None
+        for ax, seg in zip(axes[:, 0], shown, strict=True):
+            image = _draw_triangle(
+                ax, cells.loc[cells["segment"] == seg], annotate=annotate, vmax=vmax
+            )
+            ax.set_title(str(seg), fontsize=11, loc="left")
+            ax.set_ylabel("Cohort")
+        axes[-1, 0].set_xlabel(f"{unit.capitalize()} since acquisition")
+        hidden = len(sizes) - len(shown)
+        if hidden > 0:
+            title += f" ({hidden} smaller segments not shown)"
+        fig.suptitle(title)
+        cbar = fig.colorbar(image, ax=axes[:, 0].tolist(), shrink=0.6)
+    else:
+        n_rows = cells["cohort"].nunique()
+        fig, ax = new_figure(figsize=(11, max(3.0, 0.3 * n_rows + 1.5)))
+        image = _draw_triangle(ax, cells, annotate=annotate, vmax=vmax)
+        suffix = f" ({segment})" if segment is not None else ""
+        ax.set_title(title + suffix)
+        ax.set_xlabel(f"{unit.capitalize()} since acquisition (calendar {unit})")
+        ax.set_ylabel("Cohort (acquisition period)")
+        cbar = fig.colorbar(image, ax=ax, shrink=0.8)
+    cbar.set_label("Cumulative share of cohort")
+    percent(cbar.ax.yaxis)
+    if cells["small_n"].any():
+        fig.text(
+            0.01,
+            0.0,
+            "Hatched: small cohort (few leads), read with care. Blank: not observed yet.",
+            fontsize=9,
+            color="#57606a",
+        )
+    return fig
+
+
+def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", periods: int = 3):
+    """Per-cohort share reaching ``milestone`` by ``periods`` periods, with 95% CI bars.
+
+    Points are the rates; bars the Wilson interval; hollow points are
+    ``small_n`` cohorts. With a ``segment`` column, one colour per segment.
+    """
+    if equal_age.empty:
+        return empty_figure(f"No cohort is old enough to compare at {periods} periods.")
+    data = equal_age.sort_values("cohort")
+    cohorts = sorted(data["cohort"].unique())
+    pos = {c: i for i, c in enumerate(cohorts)}
+    fig, ax = new_figure(figsize=(11, 4.8))
+    groups = (
+        list(data.groupby("segment", sort=True)) if "segment" in data.columns else [(None, data)]
+    )
+    width = 0.7 / max(1, len(groups))
+    for g, (name, sub) in enumerate(groups):
+        x = sub["cohort"].map(pos).to_numpy(dtype=float) + (g - (len(groups) - 1) / 2) * width
+        y = sub["rate"].to_numpy(dtype=float)
+        err = np.vstack(
+            [y - sub["ci_low"].to_numpy(dtype=float), sub["ci_high"].to_numpy(dtype=float) - y]
+        )
+        colour = PALETTE[g % len(PALETTE)]
+        ax.errorbar(x, y, yerr=err, fmt="none", ecolor=colour, alpha=0.6, capsize=3)
+        small = sub["small_n"].to_numpy(dtype=bool)
+        ax.scatter(
+            x[~small], y[~small], color=colour, zorder=3, label=None if name is None else str(name)
+        )
+        ax.scatter(x[small], y[small], facecolors="white", edgecolors=colour, zorder=3)
+    ax.set_xticks(range(len(cohorts)))
+    ax.set_xticklabels(cohorts, rotation=90 if len(cohorts) > 12 else 0)
+    percent(ax.yaxis)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Cohort (acquisition period)")
+    ax.set_ylabel(f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)}")
+    grain = equal_age["grain"].iloc[0] if "grain" in equal_age.columns else None
+    ax.set_title(
+        f"Share reaching {_MILESTONE_TEXT.get(milestone, milestone)} "
+        f"{age_phrase(periods, grain)} (95% CI)",
+    )
+    if len(groups) > 1:
+        ax.legend(title="Segment", ncols=min(len(groups), 5), loc="upper left")
+    return fig
+
+
+def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
+    """Kaplan-Meier curves: cumulative share reaching each event by days since creation.
+
+    One panel per event (opportunity, won); one step line per group,
+    starting at (0 days, 0%) and drawn to the group's longest follow-up
+    (``max_days``), after which nothing is known.
+    """
+    if curves.empty:
+        return empty_figure("No lead reached an opportunity or a win yet.")
+    events = list(dict.fromkeys(curves["event"]))
+    fig, axes = new_figure(ncols=len(events), figsize=(11, 4.8), squeeze=False, sharey=False)
+    for ax, event in zip(axes[0], events, strict=True):
+        sub = curves.loc[curves["event"] == event]
+        for g, (name, grp) in enumerate(sub.groupby("group", sort=True)):
+            x = np.concatenate([[0.0], grp["days"].to_numpy(float), [grp["max_days"].iloc[0]]])
+            r = grp["reached"].to_numpy(float)
+            y = np.concatenate([[0.0], r, [r[-1]]])
+            ax.step(
+                x,
+                y,
+                where="post",
+                color=PALETTE[g % len(PALETTE)],
+                label=f"{name} (n={grp['leads'].iloc[0]:,})",
+            )
+        ax.set_title(f"Time to {_MILESTONE_TEXT.get(event, event)}")
+        ax.set_xlabel("Days since lead created")
+        ax.set_ylabel("Share reached (Kaplan-Meier)")
+        percent(ax.yaxis)
+        thousands(ax.xaxis)
+        ax.set_xlim(left=0)
+        ax.set_ylim(bottom=0)
+        ax.legend(title=by_label, fontsize=8, loc="upper left")
+    fig.suptitle("Leads not yet converted are censored at the as-of date")
+    return fig
+
+
+def first_touch_histogram(handoff_status: pd.DataFrame, *, sla_days: float = 2, max_days: int = 30):
+    """Distribution of days from handoff to first touch, with the SLA marked.
+
+    Takes :func:`workbook.core.links.lead_handoff_status`. Whole-day bins; leads
+    touched after ``max_days`` days are pooled in the last bar; leads never
+    touched are counted in the legend, not drawn.
+    """
+    days = handoff_status["days_to_first_touch"].dropna().to_numpy(dtype=float)
+    never = int(handoff_status["days_to_first_touch"].isna().sum())
+    if len(days) == 0:
+        return empty_figure("No handed-off lead has been touched yet.")
+    fig, ax = new_figure()
+    clipped = np.minimum(np.floor(days), max_days)
+    bins = np.arange(0, max_days + 2) - 0.5
+    within = days <= sla_days
+    ax.hist(
+        [clipped[within], clipped[~within]],
+        bins=bins,
+        stacked=True,
+        color=[PALETTE[2], PALETTE[3]],
+        label=[f"within {sla_days:g} days (SLA)", "later"],
+    )
+    ax.axvline(sla_days + 0.5, color="#333333", linestyle="--", linewidth=1)
+    ax.set_xlabel(f"Days from handoff to first touch (last bar: {max_days}+)")
+    ax.set_ylabel("Leads")
+    thousands(ax.yaxis)
+    ax.set_title("How fast sales touches handed-off leads")
+    ax.plot([], [], " ", label=f"never touched: {never:,}")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def _band_label(band: str, unit: str) -> str:
+    one = unit[:-1]
+    if band == "0":
+        return f"same {one}"
+    if band == "1":
+        return f"1 {one} before"
+    return f"{band} {unit} before"
+
+
+def period_vs_cohort_chart(period_vs_cohort: pd.DataFrame, *, milestone: str = "meeting"):
+    """Stacked bars: milestones per calendar period, split by how long before the lead came in.
+
+    Bar height is the usual per-period KPI (e.g. meetings in May); colours
+    show the ``age_band`` of the leads (acquired in the same period, one
+    period before, 2-3 before, ...).
+    """
+    from workbook.analyses.cohort import AGE_BANDS
+
+    sub = period_vs_cohort.loc[period_vs_cohort["milestone"] == milestone]
+    if sub.empty:
+        return empty_figure(f"No {milestone} milestones to show.")
+    unit = _unit(sub)
+    table = sub.pivot_table(
+        index="period", columns="age_band", values="count", aggfunc="sum", fill_value=0
+    ).sort_index()
+    order = [lab for _, _, lab in AGE_BANDS if lab in table.columns]
+    table = table[order]
+    fig, ax = new_figure(figsize=(11, 4.8))
+    bottom = np.zeros(len(table))
+    x = np.arange(len(table))
+    colours = plt.get_cmap(SEQUENTIAL)(np.linspace(0.9, 0.1, len(AGE_BANDS)))
+    band_pos = {lab: i for i, (_, _, lab) in enumerate(AGE_BANDS)}
+    for band in order:
+        values = table[band].to_numpy(dtype=float)
+        ax.bar(
+            x,
+            values,
+            bottom=bottom,
+            color=colours[band_pos[band]],
+            width=0.8,
+            label=_band_label(band, unit),
+        )
+        bottom += values
+    ax.set_xticks(x)
+    ax.set_xticklabels(list(table.index), rotation=90 if len(table) > 12 else 0)
+    ax.set_xlabel("Period the milestone happened in")
+    ax.set_ylabel(f"Leads reaching {_MILESTONE_TEXT.get(milestone, milestone)}")
+    thousands(ax.yaxis)
+    ax.set_title(
+        f"{milestone.capitalize()} milestones per period, by when the lead was acquired",
+    )
+    ax.legend(title="Lead acquired", fontsize=8, loc="upper left", ncols=2)
+    return fig

@@ -1,0 +1,1 @@
+"""Presentation: report helpers used by notebooks, HTML pages, PDF and the index."""

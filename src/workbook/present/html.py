@@ -1,0 +1,508 @@
+"""Static HTML for executed reports and the index page.
+
+Report pages are made by nbconvert's :class:`~nbconvert.HTMLExporter` with the
+``workbook`` template (``src/workbook/templates/workbook``, extending ``lab``):
+no input cells or prompts, no parameters cells, images embedded, an H1 from the
+notebook title and a run-record footer. The pages load nothing from the network
+(no require.js, MathJax, mermaid or widget manager), so they open offline.
+
+The index page is built here from plain strings; every value that could come
+from data or from a user (titles, headline labels, file names, parameters) is
+HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from workbook.core.text import esc
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATE_NAME = "workbook"
+
+#: Cells with these tags are removed from the HTML (the values are in the run record).
+PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# <script src=...>, <link href=...>, <img src=...>, <iframe src=...> pointing at a URL.
+_EXTERNAL_RE = re.compile(
+    r"<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?\s*"
+    r"((?:https?:)?//[^\"'\s>]+)",
+    re.IGNORECASE,
+)
+
+
+def external_references(markup: str) -> list[str]:
+    """URLs of external resources a page would load (scripts, styles, images, frames).
+
+    Plain ``<a href>`` links are not resources and are not listed.
+    """
+    return _EXTERNAL_RE.findall(markup)
+
+
+@dataclass
+class CleanupCounts:
+    """What :func:`prepare_for_html` removed from the HTML copy of a notebook."""
+
+    parameter_cells: int = 0
+    error_outputs: int = 0
+    stderr_outputs: int = 0
+    widget_outputs: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_for_html(nb, *, title: str, keep_errors: bool) -> tuple[object, CleanupCounts]:
+    """Return a cleaned copy of an executed notebook for the HTML page.
+
+    Removes the ``parameters``/``injected-parameters`` cells, widget views
+    (the static path always renders plain charts and tables), and, unless
+    ``keep_errors``, error outputs and stderr streams (they stay in the
+    executed ``.ipynb``; the counts go to the run record). A leading markdown
+    ``# Heading`` line is dropped because the page header already shows the
+    title. The input notebook is not modified.
+    """
+    nb = copy.deepcopy(nb)
+    counts = CleanupCounts()
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & PARAMETER_TAGS:
+            counts.parameter_cells += 1
+            continue
+        if cell.cell_type == "code":
+            kept = []
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error" and not keep_errors:
+                    counts.error_outputs += 1
+                    continue
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    if not keep_errors:
+                        counts.stderr_outputs += 1
+                        continue
+                if _WIDGET_VIEW in out.get("data", {}):
+                    counts.widget_outputs += 1
+                    continue
+                kept.append(out)
+            cell.outputs = kept
+        cells.append(cell)
+    if cells and cells[0].cell_type == "markdown":
+        lines = cells[0].source.splitlines()
+        if lines and re.match(r"^#\s", lines[0]):
+            rest = "\n".join(lines[1:]).strip()
+            if rest:
+                cells[0].source = rest
+            else:
+                cells = cells[1:]
+    nb.cells = cells
+    nb.metadata.pop("widgets", None)
+    nb.metadata["title"] = title
+    return nb, counts
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+
+
+def notebook_html(
+    nb,
+    *,
+    title: str,
+    as_of: str,
+    record: Sequence[tuple[str, object]],
+    error: str | None = None,
+) -> str:
+    """Render an executed notebook as one self-contained HTML page.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook (not modified).
+    title : str
+        Page ``<title>`` and H1.
+    as_of : str
+        Observation end date shown under the title.
+    record : sequence of (label, value)
+        The run record shown in the footer; values are shown as text.
+    error : str, optional
+        For a failed run: the error message, shown in a box at the top; the
+        notebook's error outputs (tracebacks) are kept. Without it, error
+        outputs and stderr streams are removed from the page.
+
+    Raises
+    ------
+    ValueError
+        If the page would load an external resource (for example a markdown
+        image from a URL), which would break offline viewing.
+    """
+    clean, counts = prepare_for_html(nb, title=title, keep_errors=error is not None)
+    rows = [(str(k), _as_text(v)) for k, v in record]
+    if counts.stderr_outputs or counts.error_outputs:
+        rows.append(
+            (
+                "Omitted from this page",
+                f"{counts.stderr_outputs} stderr message(s), {counts.error_outputs} error "
+                "output(s); see the executed notebook",
+            )
+        )
+    resources = {"workbook": {"title": title, "as_of": as_of, "record": rows, "error": error}}
+    markup, _ = _exporter().from_notebook_node(clean, resources=resources)
+    found = external_references(markup)
+    if found:
+        raise ValueError(f"the HTML page would load external resources: {found[:5]}")
+    return markup
+
+
+def error_page(*, title: str, as_of: str, error: str, record: Sequence[tuple[str, object]]) -> str:
+    """A minimal standalone page for a report that left no executed notebook."""
+    rows = "".join(
+        f"<tr><th>{esc(k)}</th><td><code>{esc(_as_text(v))}</code></td></tr>" for k, v in record
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{esc(title)} (failed)</title>{_INDEX_CSS}</head><body>"
+        f'<h1>{esc(title)}</h1><p class="sub">As of {esc(as_of)}</p>'
+        '<div class="error" role="alert"><strong>This report failed.</strong> '
+        f"The last good version, if any, is unchanged.<pre>{esc(error)}</pre></div>"
+        f"<footer><h2>Run record</h2><table>{rows}</table></footer></body></html>\n"
+    )
+
+
+# -- PDF ---------------------------------------------------------------------
+
+#: Executable names tried, in order, by :func:`find_chromium`.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+#: Headless Chromium switches for printing a local file: no sandbox (containers),
+#: no GPU, and no first-run, update, sync or background network traffic.
+CHROMIUM_PDF_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+)
+CHROMIUM_MISSING = (
+    "--pdf needs a Chromium browser (chromium, chromium-browser or google-chrome on PATH); "
+    "install Debian's with: apt-get install chromium"
+)
+
+
+def find_chromium() -> str | None:
+    """Path of the system Chromium (``chromium``, ``chromium-browser``, ``google-chrome``).
+
+    Looked up on ``PATH`` with :func:`shutil.which`, in that order; ``None``
+    when there is none. Nothing is ever downloaded.
+    """
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def html_to_pdf(
+    html_path: str | os.PathLike,
+    pdf_path: str | os.PathLike,
+    *,
+    chromium: str,
+    timeout: float = 180.0,
+) -> Path:
+    """Print a self-contained HTML page to PDF with headless Chromium, offline.
+
+    The page is opened as a ``file://`` URL with a throw-away browser profile,
+    so parallel reports never share one, and printed with Chromium's
+    ``--print-to-pdf`` (no header or footer; page size and margins from the
+    page's ``@page`` rule). The report pages embed their images and load
+    nothing from the network, so the PDF looks like the HTML.
+
+    Raises
+    ------
+    RuntimeError
+        If Chromium fails, times out or writes no PDF; the message holds the
+        end of its error output.
+    """
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+    with tempfile.TemporaryDirectory(prefix="workbook-chromium-") as profile:
+        args = [
+            chromium,
+            *CHROMIUM_PDF_ARGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf_path}",
+            html_path.as_uri(),
+        ]
+        # Own process group: on a timeout the whole browser (renderers too) is stopped.
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise RuntimeError(
+                f"Chromium did not print {html_path.name} within {timeout:.0f} s"
+            ) from None
+    ok = proc.returncode == 0 and pdf_path.is_file()
+    if ok:
+        with pdf_path.open("rb") as fh:
+            ok = fh.read(5) == b"%PDF-"
+    if not ok:
+        tail = "\n".join((stderr or "").strip().splitlines()[-5:])
+        raise RuntimeError(
+            f"Chromium could not print {html_path.name} to PDF "
+            f"(exit code {proc.returncode}): {tail}"
+        )
+    return pdf_path
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+# -- index page --------------------------------------------------------------
+
+_INDEX_CSS = """<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK JP",
+"Noto Sans CJK SC","Noto Sans CJK KR","Hiragino Sans","Hiragino Kaku Gothic ProN","Yu Gothic",
+"Meiryo","Microsoft YaHei","PingFang SC","Malgun Gothic","Apple SD Gothic Neo","Noto Sans Thai",
+"Thonburi","Leelawadee UI","Tahoma","Loma","Garuda",sans-serif;
+max-width:1100px;margin:0 auto;padding:16px 24px;color:#1f2328}
+h1{margin:8px 0 4px}.sub{color:#57606a;margin:0 0 16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;background:#fff}
+.card h2{font-size:1.15em;margin:0 0 6px}
+.status{display:inline-block;font-size:.8em;font-weight:600;padding:1px 8px;border-radius:10px}
+.status.ok{background:#dafbe1;color:#116329}.status.failed{background:#ffebe9;color:#a40e26}
+.status.stale{background:#fff8c5;color:#7d4e00}
+.heads{list-style:none;padding:0;margin:8px 0}
+.heads li{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dotted #d0d7de;
+padding:3px 0}.heads .v{font-weight:600;color:#0b3d91;white-space:nowrap}
+.delta{font-size:.85em;color:#57606a;margin-left:6px}.delta.up{color:#116329}
+.delta.down{color:#a40e26}
+.links{margin-top:8px}.links a{margin-right:12px;font-weight:600}
+.files{font-size:.85em;color:#57606a}.meta{font-size:.8em;color:#57606a;margin-left:6px}
+details.files{margin-top:6px}details.files summary{cursor:pointer}
+details.files a{display:inline-block;margin-right:10px}
+.runline{display:flex;flex-wrap:wrap;gap:6px 18px;color:#57606a;margin:0 0 16px}
+.runline b{color:#1f2328}
+.error{border:2px solid #D55E00;background:#fbeae5;padding:10px 14px;border-radius:6px}
+.error pre{white-space:pre-wrap}
+footer{margin-top:28px;font-size:.85em;color:#57606a;border-top:1px solid #d0d7de}
+footer table{border-collapse:collapse}footer th,footer td{text-align:left;padding:2px 12px 2px 0}
+</style>"""
+
+
+@dataclass
+class IndexEntry:
+    """One card on the index page.
+
+    ``status`` is ``ok``, ``failed`` or ``stale`` (a failed run whose last
+    good report is still in OUT). Paths are relative to OUT.
+    """
+
+    name: str
+    title: str
+    status: str
+    html: str | None = None
+    pdf: str | None = None
+    notebook: str | None = None
+    failed_html: str | None = None
+    csvs: list[str] = field(default_factory=list)
+    headline: list[dict] = field(default_factory=list)
+    previous: dict[str, dict] | None = None
+    error: str | None = None
+    seconds: float | None = None
+    fingerprint: str | None = None
+
+
+def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
+    """Change of one headline figure against the previous run, as text.
+
+    Numeric values only. A figure whose ``display`` ends with ``%`` is a
+    share (held as 0-1) and its change is given in percentage points
+    (``+2.1 pp``); other figures give the signed difference with thousands
+    separators (``+1,234``) and, when the previous value is non-zero, the
+    relative change. An equal value gives ``→ unchanged``. Returns ``None``
+    when there is nothing to compare.
+    """
+    if previous is None:
+        return None
+    now, before = current.get("value"), previous.get("value")
+    if not _is_number(now) or not _is_number(before):
+        return None
+    diff = float(now) - float(before)
+    if diff == 0:
+        return "→ unchanged"
+    arrow = "▲" if diff > 0 else "▼" if diff < 0 else "→"
+    if str(current.get("display", "")).strip().endswith("%"):
+        return f"{arrow} {diff * 100:+.1f} pp"
+    if float(diff).is_integer() and abs(diff) < 1e15:
+        text = f"{arrow} {diff:+,.0f}"
+    else:
+        text = f"{arrow} {diff:+,.2f}"
+    if float(before) != 0:
+        text += f" ({diff / abs(float(before)):+.1%})"
+    return text
+
+
+def _is_number(value: object) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and not (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def index_html(
+    entries: Iterable[IndexEntry],
+    *,
+    as_of: str,
+    fingerprint: str,
+    started: str,
+    version: str,
+    compare: str | None = None,
+) -> str:
+    """The self-contained ``OUT/index.html``: one card per report.
+
+    Each card shows the title, the status, the headline figures from the
+    report's ``summary.json`` (with the change against ``--compare`` when
+    given), and links to the HTML page, the executed notebook and every CSV
+    export. Everything is escaped; nothing is loaded from the network.
+    """
+    entries = list(entries)
+    cards = []
+    for e in entries:
+        label = {"ok": "ok", "failed": "failed", "stale": "failed (last good kept)"}.get(
+            e.status, e.status
+        )
+        heads = []
+        for h in e.headline:
+            prev = (e.previous or {}).get(str(h.get("key")))
+            delta = headline_delta(h, prev) if e.previous is not None else None
+            cls = ""
+            if delta:
+                cls = " up" if delta.startswith("▲") else " down" if delta.startswith("▼") else ""
+            delta_html = f'<span class="delta{cls}">{esc(delta)}</span>' if delta else ""
+            heads.append(
+                f'<li><span class="k">{esc(h.get("label", h.get("key")))}</span>'
+                f'<span><span class="v">{esc(h.get("display", h.get("value")))}</span>'
+                f"{delta_html}</span></li>"
+            )
+        links = []
+        if e.html:
+            links.append(f'<a href="{esc(_href(e.html))}">Report (HTML)</a>')
+        if e.pdf:
+            links.append(f'<a href="{esc(_href(e.pdf))}">PDF</a>')
+        if e.notebook:
+            links.append(f'<a href="{esc(_href(e.notebook))}">Notebook</a>')
+        if e.failed_html:
+            links.append(f'<a href="{esc(_href(e.failed_html))}">Error page</a>')
+        files = ""
+        if e.csvs:
+            anchors = " ".join(f'<a href="{esc(_href(c))}">{esc(Path(c).name)}</a>' for c in e.csvs)
+            files = (
+                f'<details class="files"><summary>{len(e.csvs)} CSV export'
+                f"{'s' if len(e.csvs) != 1 else ''}</summary>{anchors}</details>"
+            )
+        error = f'<div class="error"><pre>{esc(e.error)}</pre></div>' if e.error else ""
+        meta = [e.name]
+        if e.seconds is not None:
+            meta.append(f"{e.seconds:.1f}s")
+        if e.fingerprint:
+            meta.append(f"data {e.fingerprint}")
+        cards.append(
+            f'<section class="card" id="{esc(e.name)}"><h2>{esc(e.title)}</h2>'
+            f'<span class="status {esc(e.status)}">{esc(label)}</span>'
+            f'<span class="meta">{esc(" · ".join(meta))}</span>{error}'
+            f'<ul class="heads">{"".join(heads)}</ul>'
+            f'<div class="links">{"".join(links)}</div>{files}</section>'
+        )
+    footer_rows = [
+        ("As of", as_of),
+        (
+            "Data fingerprints (differ by the tables each report loads)"
+            if "," in (fingerprint or "")
+            else "Data fingerprint",
+            fingerprint or "–",
+        ),
+        ("Run started (UTC)", started),
+        ("workbook version", version),
+    ]
+    if compare:
+        footer_rows.append(("Compared with", compare))
+    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in footer_rows)
+    counts = {s: sum(e.status == s for e in entries) for s in ("ok", "failed", "stale")}
+    status_text = f"{counts['ok']} ok"
+    if counts["failed"] or counts["stale"]:
+        status_text += f", {counts['failed'] + counts['stale']} failed"
+    runline = [("Data as of", as_of), ("Run", _run_time(started)), ("Reports", status_text)]
+    if compare:
+        runline.append(("Changes against", Path(compare).name or compare))
+    line = "".join(f"<span>{esc(k)} <b>{esc(v)}</b></span>" for k, v in runline)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f"<title>Workbook reports, as of {esc(as_of)}</title>{_INDEX_CSS}</head><body>"
+        f'<h1>Workbook reports</h1><p class="runline">{line}</p>'
+        f'<div class="cards">{"".join(cards)}</div>'
+        f"<footer><h2>Run</h2><table>{rows}</table></footer></body></html>\n"
+    )
+
+
+def _run_time(started: str) -> str:
+    """``2026-11-23T22:37:19+00:00`` as ``2026-11-23 22:37 UTC`` (other text unchanged)."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(started)
+    except (TypeError, ValueError):
+        return started or "–"
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _href(path: str) -> str:
+    """A relative URL for a path under OUT (percent-encodes unsafe characters)."""
+    from urllib.parse import quote
+
+    return quote(Path(path).as_posix())
+
+
+def read_notebook(path: Path):
+    """Read a notebook file as the current nbformat version."""
+    return nbformat.read(str(path), as_version=4)

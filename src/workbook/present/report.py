@@ -1,0 +1,307 @@
+"""Helpers used inside report notebooks: summary cards, tables, exports.
+
+A notebook creates one :class:`Report` right after loading the data::
+
+    rep = wr.Report("cohort", title="Cohort follow-through", out_dir=out_dir,
+                    as_of=crm.as_of, crm=crm)
+    rep.export(table, "follow_through")          # OUT/cohort/follow_through.csv
+    rep.executive_summary(sentences, cards)      # top of the report
+    rep.table(table, formats={"rate": "{:.1%}"}) # styled, escaped, truncated
+    rep.write_summary(figures)                   # OUT/cohort/summary.json
+
+Every piece of text that comes from data is HTML-escaped here, so names such
+as ``We <3 Dogs`` or ``<script>`` always show as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbook.core.text import Card, esc, format_value
+
+__all__ = ["Card", "Report", "esc", "format_value", "live_kernel", "table_html"]
+
+#: Rows shown by :meth:`Report.table` before truncating (the CSV export is full).
+DEFAULT_MAX_ROWS = 25
+
+
+def _jsonable(value: object) -> object:
+    """Convert numpy/pandas scalars and containers to plain JSON types."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
+        return [_jsonable(v) for v in list(value)]
+    if isinstance(value, (pd.Timestamp, dt.date, dt.datetime)):
+        return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(float(value)) else float(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _display(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def live_kernel(interactive: bool) -> bool:
+    """True when widgets should be shown: asked for, and in a live front end.
+
+    The runner always passes ``interactive=False``; papermill executions
+    therefore never leave empty widget boxes in the static HTML.
+    """
+    if not interactive:
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
+
+
+class Report:
+    """Output helper for one report notebook.
+
+    Parameters
+    ----------
+    name : str
+        Report name (``cohort``, ``scoring``...); the export folder is
+        ``out_dir`` itself (the runner passes ``OUT/<name>``).
+    title : str
+        Human title, shown in headings and the index page.
+    out_dir : str or Path or None
+        Where CSV and JSON exports go; empty or None writes nothing (handy
+        when exploring in JupyterLab).
+    as_of : Timestamp
+        The observation end date of the run.
+    crm : CrmData, optional
+        Loaded data; its data-quality record goes into summary.json.
+    """
+
+    def __init__(self, name: str, *, title: str, out_dir=None, as_of=None, crm=None):
+        self.name = name
+        self.title = title
+        self.out_dir = Path(out_dir) if out_dir else None
+        self.as_of = pd.Timestamp(as_of) if as_of is not None else None
+        self.crm = crm
+        self.cards: list[Card] = []
+        self.sentences: list[str] = []
+        self.exports: list[str] = []
+        if self.out_dir is not None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+
+    # -- exports ----------------------------------------------------------
+    def export(self, frame: pd.DataFrame, stem: str, *, index: bool = False) -> Path | None:
+        """Write ``frame`` to ``OUT/<name>/<stem>.csv`` (UTF-8, ISO dates)."""
+        if self.out_dir is None:
+            return None
+        path = self.out_dir / f"{stem}.csv"
+        frame.to_csv(path, index=index, date_format="%Y-%m-%d", lineterminator="\n")
+        self.exports.append(path.name)
+        return path
+
+    def export_results(self, results) -> list[Path]:
+        """Write every table of ``results.exports()`` (a report's ``Results``) as CSV."""
+        written = [self.export(frame, stem) for stem, frame in results.exports().items()]
+        return [p for p in written if p is not None]
+
+    def write_summary(self, figures: Mapping[str, object] | None = None) -> Path | None:
+        """Write ``OUT/<name>/summary.json``.
+
+        The file holds every key of ``figures`` at the top level, plus
+        ``report``, ``title``, ``as_of``, ``fingerprint`` (of the input data), ``headline`` (the cards shown by
+        :meth:`executive_summary`, as key/label/value/display), ``sentences``,
+        ``exports`` and ``data_quality`` (warning counts).
+        """
+        payload: dict[str, object] = {
+            "report": self.name,
+            "title": self.title,
+            "as_of": None if self.as_of is None else self.as_of.date().isoformat(),
+            "headline": [
+                {"key": c.key, "label": c.label, "value": c.value, "display": c.display}
+                for c in self.cards
+            ],
+            "sentences": list(self.sentences),
+            "exports": sorted(set(self.exports)),
+        }
+        fingerprint = getattr(self.crm, "fingerprint", "")
+        if fingerprint:
+            payload["fingerprint"] = fingerprint
+        quality = getattr(self.crm, "quality", None)
+        if quality is not None and hasattr(quality, "to_dict"):
+            payload["data_quality"] = quality.to_dict()
+        for key, value in (figures or {}).items():
+            payload[key] = value
+        for card in self.cards:
+            payload.setdefault(card.key, card.value)
+        if self.out_dir is None:
+            return None
+        path = self.out_dir / "summary.json"
+        path.write_text(
+            json.dumps(_jsonable(payload), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        return path
+
+    # -- display ----------------------------------------------------------
+    def executive_summary(self, sentences: Sequence[str], cards: Sequence[Card]) -> None:
+        """Show the headline cards and 3-5 plain-text sentences (escaped)."""
+        self.sentences = [str(s) for s in sentences]
+        self.cards = list(cards)
+        _display(_html(summary_html(self.sentences, self.cards)))
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        *,
+        formats: Mapping[str, str] | None = None,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        caption: str | None = None,
+        export_stem: str | None = None,
+    ) -> None:
+        """Show a formatted, escaped, index-free table, truncated to ``max_rows``.
+
+        When the table is truncated a note says how many rows are hidden and
+        which CSV export holds all of them.
+        """
+        _display(
+            _html(
+                table_html(
+                    frame,
+                    formats=formats,
+                    max_rows=max_rows,
+                    caption=caption,
+                    export_name=f"{self.name}/{export_stem}.csv" if export_stem else None,
+                )
+            )
+        )
+
+    def note(self, text: str, *, kind: str = "info") -> None:
+        """Show a short escaped call-out; ``kind`` is info, warning or error."""
+        _display(_html(f'<div class="wb-note wb-{esc(kind)}">{esc(text)}</div>'))
+
+    def data_quality(self) -> None:
+        """Show the data-quality record (fix-ups and exclusions are never silent)."""
+        quality = getattr(self.crm, "quality", None)
+        if quality is None:
+            return
+        frame = quality.to_frame() if hasattr(quality, "to_frame") else pd.DataFrame()
+        if frame.empty:
+            self.note("Data quality: no warnings.")
+        else:
+            self.note(
+                f"Data quality: {len(frame)} kind(s) of warning in the input; details below.",
+                kind="warning",
+            )
+            self.table(frame, max_rows=50)
+
+
+def _html(markup: str):
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+CARD_CSS = """
+<style>
+.wb-cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0 16px}
+.wb-card{border:1px solid #d0d7de;border-radius:8px;padding:10px 14px;min-width:150px;background:#f6f8fa}
+.wb-card .wb-value{font-size:1.6em;font-weight:600;color:#0b3d91}
+.wb-card .wb-label{font-size:.85em;color:#57606a}
+.wb-summary li{margin:4px 0}
+.wb-note{padding:8px 12px;border-left:4px solid #0072B2;background:#eef5fb;margin:8px 0}
+.wb-warning{border-color:#E69F00;background:#fdf6e3}
+.wb-error{border-color:#D55E00;background:#fbeae5}
+.wb-table-note{font-size:.85em;color:#57606a}
+</style>
+"""
+
+
+def summary_html(sentences: Sequence[str], cards: Sequence[Card]) -> str:
+    """HTML for the headline cards and sentences; every value is escaped."""
+    card_markup = "".join(
+        f'<div class="wb-card"><div class="wb-value">{esc(c.display)}</div>'
+        f'<div class="wb-label">{esc(c.label)}</div></div>'
+        for c in cards
+    )
+    items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
+    return f'{CARD_CSS}<div class="wb-cards">{card_markup}</div><ul class="wb-summary">{items}</ul>'
+
+
+def default_formats(frame: pd.DataFrame) -> dict[str, str]:
+    """Number and date formats by column kind, for columns without an explicit one.
+
+    Integers (and floats holding only whole numbers) get thousands separators,
+    other floats two decimals, dates ``YYYY-MM-DD`` (with ``HH:MM`` when any
+    value has a time of day). Booleans and text are left as they are.
+    """
+    formats: dict[str, str] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_integer_dtype(values):
+            formats[column] = "{:,.0f}"
+        elif pd.api.types.is_float_dtype(values):
+            finite = values[np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))]
+            whole = bool((finite == np.round(finite)).all())
+            formats[column] = "{:,.0f}" if whole else "{:,.2f}"
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            times = values.dropna()
+            has_time = bool((times != times.dt.normalize()).any())
+            formats[column] = "{:%Y-%m-%d %H:%M}" if has_time else "{:%Y-%m-%d}"
+    return formats
+
+
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    formats: Mapping[str, str] | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    caption: str | None = None,
+    export_name: str | None = None,
+) -> str:
+    """Render a DataFrame with pandas Styler: escaped cells, no index, formatted.
+
+    Explicit ``formats`` win; other columns get :func:`default_formats`.
+    Headers show with spaces instead of underscores, text columns are
+    left-aligned, and every cell and header is HTML-escaped.
+    """
+    shown = frame.head(max_rows)
+    fmt = default_formats(shown)
+    fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
+    styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")
+    if fmt:
+        styler = styler.format(fmt, subset=list(fmt), escape="html", na_rep="–")
+    styler = styler.format_index(lambda c: str(c).replace("_", " "), escape="html", axis=1)
+    text_columns = [
+        c
+        for c in shown.columns
+        if not pd.api.types.is_numeric_dtype(shown[c]) or pd.api.types.is_bool_dtype(shown[c])
+    ]
+    if text_columns:
+        styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    if caption:
+        styler = styler.set_caption(esc(caption))
+    markup = styler.to_html()
+    hidden = len(frame) - len(shown)
+    if hidden > 0:
+        where = f" The full table is in {esc(export_name)}." if export_name else ""
+        markup += (
+            f'<p class="wb-table-note">Showing {len(shown):,} of {len(frame):,} rows; '
+            f"{hidden:,} more not shown.{where}</p>"
+        )
+    return markup

@@ -1,0 +1,514 @@
+"""workbook.data.pushdown: SQL equals pandas, on a hand-built fixture and on the small sample.
+
+The tiny fixture's expected numbers are worked out by hand in the comments;
+the small-sample tests check that every DuckDB equivalent returns exactly the
+pandas module's result, and that the SQLite (SQLAlchemy) path agrees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import workbook
+from workbook.analyses import cohort as cohorts
+from workbook.analyses import engagement, hierarchy, scoring, whitespace
+from workbook.core import calendar, families, links
+from workbook.data import model, pushdown, validate
+from workbook.data.io import coerce_table
+
+T = pd.Timestamp
+AS_OF = "2024-03-31"
+
+
+# --------------------------------------------------------------------------- tiny fixture
+def _table(name, rows):
+    cols = model.SPECS[name].column_names
+    frame = pd.DataFrame([dict(zip(cols, r, strict=False)) for r in rows], columns=cols)
+    return coerce_table(frame.astype(object), name)
+
+
+def tiny_tables() -> dict[str, pd.DataFrame]:
+    """Three accounts, four leads, two opportunities, eight activities (see test comments)."""
+    return {
+        "accounts": _table(
+            "accounts",
+            [
+                ("A1", "Acme <b>", None, "U1", "Retail", "2020-01-01"),
+                ("A2", "Acme Sub", "A1", "U1", "Retail", "2020-01-01"),
+                ("A3", "Other", None, "U2", None, "2020-01-01"),
+            ],
+        ),
+        "leads": _table(
+            "leads",
+            [
+                # lead, created, source, status, score, owner, handed_off, converted_at,
+                # converted_account, converted_opportunity
+                (
+                    "L1",
+                    "2024-01-10",
+                    "web",
+                    "Converted",
+                    80,
+                    "U1",
+                    "2024-01-12",
+                    "2024-01-20",
+                    "A1",
+                    "O1",
+                ),
+                ("L2", "2024-02-01", "web", "Open", 40, "U1", None, None, None, None),
+                ("L3", "2024-04-05", "event", "Open", 50, "U2", None, None, None, None),
+                (
+                    "L4",
+                    "2024-03-25",
+                    "event",
+                    "Converted",
+                    60,
+                    "U2",
+                    None,
+                    "2024-03-25",
+                    "A1",
+                    None,
+                ),
+            ],
+        ),
+        "opportunities": _table(
+            "opportunities",
+            [
+                ("O1", "A1", "2024-01-20", "2024-03-01", "Closed Won", True, True, 100.0, 90, "U1"),
+                ("O2", "A2", "2024-03-25", "2024-05-01", "Open", False, False, 50.0, 20, "U1"),
+            ],
+        ),
+        "activities": _table(
+            "activities",
+            [
+                ("X1", "2024-01-05", "call", "L1", None, None, "U1"),
+                ("X2", "2024-01-11", "email", "L1", None, None, "U1"),
+                ("X3", "2024-01-25", "meeting", None, None, "O1", "U1"),
+                ("X4", "2024-03-30", "call", "L1", "A1", "O1", "U1"),
+                ("X5", "2024-04-02", "meeting", "L1", None, None, "U1"),
+                ("X6", "2024-02-15", "task", "L2", None, None, "U1"),
+                ("X7", "2024-03-28", "email", None, "A2", "O1", "U1"),
+                ("X8", "2024-03-31 15:00", "call", None, "A3", None, "U2"),
+            ],
+        ),
+        "products": _table(
+            "products", [("P1", "Widget", "HW", 10.0), ("P2", "Gadget", "HW", 20.0)]
+        ),
+        "purchases": _table(
+            "purchases",
+            [("A1", "P1", "2023-05-01", 10.0, 0.0), ("A2", "P2", "2023-06-01", 20.0, 5.0)],
+        ),
+    }
+
+
+def _to_parquet(tables, directory):
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_parquet(directory / f"{name}.parquet", index=False)
+    return directory
+
+
+def _to_sqlite(tables, path):
+    engine = sa.create_engine(f"sqlite:///{path}")
+    for name, frame in tables.items():
+        out = frame.copy()
+        for c in out.columns:
+            if str(out[c].dtype) == "boolean":
+                out[c] = out[c].astype(object).where(out[c].notna(), None)
+            elif str(out[c].dtype) in ("string", "str"):
+                out[c] = out[c].astype(object).where(out[c].notna(), None)
+        out.to_sql(name, engine, index=False)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return tiny_tables()
+
+
+@pytest.fixture(scope="module")
+def tiny_parquet(tmp_path_factory, tiny):
+    return _to_parquet(tiny, tmp_path_factory.mktemp("tiny_parquet"))
+
+
+@pytest.fixture(scope="module")
+def tiny_sqlite(tmp_path_factory, tiny):
+    return _to_sqlite(tiny, tmp_path_factory.mktemp("tiny_sqlite") / "crm.db")
+
+
+def _expected_lead_aggregates():
+    # L1: X1 (Jan 5) is before the lead's creation day (Jan 10); X2 (Jan 11, via lead) is the
+    #     first touch; X3 (Jan 25, meeting on converted O1) the first meeting and the first
+    #     touch on/after the Jan 12 handoff; X4 (Mar 30) the last activity; X5 (Apr 2) is after
+    #     as_of. X7 (Mar 28, on O1) links through the converted opportunity too. Linked on or
+    #     before as_of: X1, X2, X3, X4, X7 = 5 (X4 is linked both ways, counted once).
+    # L2: X6 only. L3 (created after as_of) and L4 have no activities.
+    nat = pd.NaT
+    return pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3", "L4"],
+            "touched_at": [T("2024-01-11"), T("2024-02-15"), nat, nat],
+            "meeting_at": [T("2024-01-25"), nat, nat, nat],
+            "first_touch_after_handoff": [T("2024-01-25"), nat, nat, nat],
+            "last_activity_at": [T("2024-03-30"), T("2024-02-15"), nat, nat],
+            "activities": [5, 1, 0, 0],
+            "activities_before_created": [1, 0, 0, 0],
+            "activities_after_as_of": [1, 0, 0, 0],
+        }
+    ).astype({"lead_id": "string", **dict.fromkeys(pushdown.LEAD_AGGREGATE_COLUMNS[1:5], "M8[ns]")})
+
+
+def _expected_account_aggregates():
+    # Window of 10 days ending Mar 31: [Mar 22 00:00, Apr 1 00:00).
+    # A1: X4 (direct and via O1: once) and X7 (via O1) = 2 activities; O1 created Jan 20 is
+    #     outside; L4 converted to A1, created Mar 25 = 1 lead. Last activity X4 Mar 30.
+    # A2: X7 direct = 1; O2 created Mar 25 = 1. A3: X8 at 15:00 on the as_of day = 1.
+    return pd.DataFrame(
+        {
+            "account_id": ["A1", "A2", "A3"],
+            "recent_activities": [2, 1, 1],
+            "recent_opportunities": [0, 1, 0],
+            "recent_leads": [1, 0, 0],
+            "recent_records": [3, 2, 1],
+            "last_activity_at": [T("2024-03-30"), T("2024-03-28"), T("2024-03-31 15:00")],
+        }
+    ).astype({"account_id": "string", "last_activity_at": "M8[ns]"})
+
+
+def _same(actual, expected, **kw):
+    pd.testing.assert_frame_equal(
+        actual.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False, **kw
+    )
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_lead_aggregates_tiny_by_hand(engine, tiny_parquet, tiny_sqlite):
+    source = tiny_parquet if engine == "duckdb" else tiny_sqlite
+    got = pushdown.lead_activity_aggregates(source, as_of=AS_OF)
+    assert list(got.columns) == pushdown.LEAD_AGGREGATE_COLUMNS
+    _same(got, _expected_lead_aggregates())
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_account_aggregates_tiny_by_hand(engine, tiny_parquet, tiny_sqlite):
+    source = tiny_parquet if engine == "duckdb" else tiny_sqlite
+    got = pushdown.account_activity_aggregates(source, as_of=AS_OF, window_days=10)
+    assert list(got.columns) == pushdown.ACCOUNT_AGGREGATE_COLUMNS
+    _same(got, _expected_account_aggregates())
+
+
+def test_account_aggregates_equal_engagement_recent_records_tiny(tiny, tiny_parquet):
+    t = tiny
+    want = engagement.recent_records(
+        t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=AS_OF, window_days=10
+    )
+    got = pushdown.account_activity_aggregates(tiny_parquet, as_of=AS_OF, window_days=10)
+    _same(got[want.columns], want)
+
+
+def test_engagement_levels_from_pushdown_counts_without_activities(tiny, tiny_sqlite):
+    t = tiny
+    counts = pushdown.account_activity_aggregates(tiny_sqlite, as_of=AS_OF, window_days=10)
+    args = (t["accounts"], None, t["opportunities"], t["leads"])
+    got = engagement.engagement_levels(*args, as_of=AS_OF, window_days=10, counts=counts)
+    want = engagement.engagement_levels(
+        t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=AS_OF, window_days=10
+    )
+    _same(got, want)
+    # Positive counts 3, 2, 1: p75 = 2.5 -> high from 3 records: A1 high, A2 and A3 medium.
+    assert got.attrs["high_min_records"] == 3
+    assert got["level"].astype(str).tolist() == ["high", "medium", "medium"]
+    # An account missing from the pushed-down counts counts 0 (dormant).
+    partial = engagement.engagement_levels(
+        *args, as_of=AS_OF, window_days=10, counts=counts[counts["account_id"] != "A3"]
+    )
+    assert partial.set_index("account_id").loc["A3", "recent_records"] == 0
+    assert partial.set_index("account_id").loc["A3", "level"] == "dormant"
+
+
+def test_lead_milestones_from_aggregates_tiny(tiny, tiny_sqlite):
+    t = tiny
+    agg = pushdown.lead_activity_aggregates(tiny_sqlite, as_of=AS_OF)
+    m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=AS_OF)
+    want = cohorts.lead_milestones(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
+    _same(m, want)
+    counts = dict(zip(excl["rule"], excl["count"], strict=True))
+    # L3 is created after as_of; X1 is before L1's creation; X5 is after as_of.
+    assert counts["leads_created_after_as_of"] == 1
+    assert counts["activities_before_lead_created_ignored"] == 1
+    assert counts["activities_after_as_of_ignored"] == 1
+    # L1's milestones: touched Jan 11, meeting Jan 25, opportunity Jan 20, won Mar 1.
+    row = m.set_index("lead_id").loc["L1"]
+    assert row["touched_at"] == T("2024-01-11")
+    assert row["meeting_at"] == T("2024-01-25")
+    assert row["opportunity_at"] == T("2024-01-20")
+    assert row["won_at"] == T("2024-03-01")
+
+
+def test_follow_through_from_pushdown_milestones_without_activities(tiny, tiny_sqlite):
+    t = tiny
+    agg = pushdown.lead_activity_aggregates(tiny_sqlite, as_of=AS_OF)
+    m, _ = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=AS_OF)
+    got = cohorts.follow_through(None, None, None, as_of=AS_OF, milestones=m)
+    want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
+    _same(got, want)
+    # January cohort (L1): touched Jan 11 -> reached 1 from month 0 on.
+    jan = got[(got["cohort"] == "2024-01") & (got["milestone"] == "touched")]
+    assert jan["reached"].tolist() == [1, 1, 1]
+
+
+def test_duck_follow_through_tiny_matches_pandas(tiny, tiny_parquet):
+    t = tiny
+    want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=AS_OF)
+    got = pushdown.duck_follow_through(tiny_parquet, as_of=AS_OF)
+    cols = ["cohort", "milestone", "months_since", "leads", "reached", "rate"]
+    _same(got, want[cols].astype({"cohort": "string", "milestone": "string"}))
+    # Cohorts Jan (L1), Feb (L2), Mar (L4): 3 + 2 + 1 months observed x 4 milestones.
+    assert len(got) == (3 + 2 + 1) * 4
+    jan_won = got[(got["cohort"] == "2024-01") & (got["milestone"] == "won")]
+    assert jan_won["reached"].tolist() == [0, 0, 1]  # won Mar 1: two months after January
+
+
+def test_duck_ultimate_parents_cycle_and_missing_parent(tmp_path):
+    accounts = _table(
+        "accounts",
+        [
+            ("10", "a", "9", None, None, None),  # 10 -> 9 -> 10: a cycle, root "9" (numeric)
+            ("9", "b", "10", None, None, None),
+            ("11", "c", "10", None, None, None),  # leads into the cycle: root 9, no issue
+            ("12", "d", "99", None, None, None),  # parent not among accounts
+            ("13", "e", "12", None, None, None),
+        ],
+    )
+    src = _to_parquet({"accounts": accounts}, tmp_path / "h")
+    got = pushdown.duck_ultimate_parents(src)
+    want = families.ultimate_parents(accounts).sort_values("account_id")
+    _same(got, want.astype({"issue": "string"}))
+    by_id = got.set_index("account_id")
+    assert by_id.loc["11", "root_id"] == "9"
+    assert by_id.loc["10", "issue"] == "cycle"
+    assert by_id.loc["12", "issue"] == "missing_parent"
+    assert by_id.loc["13", "depth"] == 1
+    assert by_id.loc["13", "family_size"] == 2
+
+
+def test_sql_source_rejects_unknown_objects():
+    with pytest.raises(TypeError):
+        pushdown.sql_source(42)
+    with pytest.raises(FileNotFoundError):
+        pushdown.sql_source("/nonexistent/dir/for/pushdown")
+
+
+def test_duck_functions_refuse_other_engines(tiny_sqlite):
+    with pytest.raises(TypeError, match="DuckDB"):
+        pushdown.duck_follow_through(tiny_sqlite, as_of=AS_OF)
+
+
+def test_table_names_can_be_mapped(tmp_path, tiny):
+    # A warehouse whose activities table has another name.
+    engine = _to_sqlite(tiny, tmp_path / "mapped.db")
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE activities RENAME TO crm_activity"))
+    with pytest.raises(pd.errors.DatabaseError, match="no such table: activities"):
+        pushdown.lead_activity_aggregates(engine, as_of=AS_OF)
+    got = pushdown.lead_activity_aggregates(
+        engine, as_of=AS_OF, tables={"activities": "crm_activity"}
+    )
+    _same(got, _expected_lead_aggregates())
+
+
+def test_account_aggregates_need_positive_window(tiny_parquet):
+    with pytest.raises(ValueError):
+        pushdown.account_activity_aggregates(tiny_parquet, as_of=AS_OF, window_days=0)
+
+
+# --------------------------------------------------------------------------- small sample
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    from workbook.data import sample
+
+    out = tmp_path_factory.mktemp("small_parquet")
+    sample.write(out, scale="small", formats=("parquet",))
+    crm = workbook.load(out, validate=False)
+    return out, crm.tables, crm.as_of, pushdown.sql_source(out)
+
+
+def test_small_follow_through(small):
+    _, t, as_of, src = small
+    want = cohorts.follow_through(t["leads"], t["activities"], t["opportunities"], as_of=as_of)
+    cols = ["cohort", "milestone", "months_since", "leads", "reached", "rate"]
+    got = pushdown.duck_follow_through(src, as_of=as_of)
+    assert len(got) > 100
+    _same(got, want[cols].astype({"cohort": "string", "milestone": "string"}))
+
+
+def test_small_scoring(small):
+    _, t, as_of, src = small
+    outcomes, _ = scoring.lead_outcomes(t["leads"], t["opportunities"], as_of=as_of)
+    want = outcomes[["lead_id", "outcome", "outcome_reason"]].sort_values("lead_id")
+    _same(pushdown.duck_lead_outcomes(src, as_of=as_of), want)
+    _same(pushdown.duck_threshold_sweep(src, as_of=as_of), scoring.threshold_sweep(outcomes))
+
+
+def test_small_hierarchy(small):
+    _, t, as_of, src = small
+    tree = families.ultimate_parents(t["accounts"])
+    got_tree = pushdown.duck_ultimate_parents(src)
+    _same(got_tree, tree.sort_values("account_id").astype({"issue": "string"}))
+    start, end = hierarchy.default_period(as_of)
+    want = hierarchy.family_revenue(t["accounts"], t["opportunities"], start=start, end=end)
+    got = pushdown.duck_family_revenue(src, start=start, end=end)
+    assert got["revenue"].sum() > 0
+    _same(got, want, rtol=1e-9)
+
+
+def test_small_whitespace(small):
+    _, t, as_of, src = small
+    cols = ["family_id", "account_id", "product_id", "siblings_owning", "family_members"]
+    cols.append("peer_adoption")
+    want = whitespace.sibling_gaps(t["accounts"], t["purchases"], t["products"], as_of=as_of)
+    got = pushdown.duck_sibling_gaps(src, as_of=as_of)
+    assert len(got) > 0
+    _same(got, want[cols].sort_values(cols[:3]), rtol=1e-12)
+
+
+def test_small_engagement(small):
+    _, t, as_of, src = small
+    days = engagement.window_basis(t["opportunities"], as_of=as_of)["window_days"]
+    want = engagement.engagement_levels(
+        t["accounts"],
+        t["activities"],
+        t["opportunities"],
+        t["leads"],
+        as_of=as_of,
+        window_days=days,
+    )
+    got = pushdown.duck_engagement_levels(src, as_of=as_of, window_days=days)
+    cols = [
+        "account_id",
+        "recent_activities",
+        "recent_opportunities",
+        "recent_leads",
+        "recent_records",
+        "level",
+    ]
+    _same(got, want[cols].sort_values("account_id").astype({"level": "string"}))
+    assert got.attrs["high_min_records"] == want.attrs["high_min_records"]
+
+
+def test_small_reference_counts(small):
+    _, t, _, src = small
+    issues = [i for i in validate._reference_issues(t) if i is not None]
+    want = {(i.table, i.column): i.count for i in issues}
+    got = pushdown.duck_reference_counts(src)
+    assert len(got) == len(model.REFERENCES)  # every table of the sample is present
+    pairs = zip(got["table"], got["column"], strict=True)
+    assert {k: v for k, v in zip(pairs, got["count"], strict=True) if v} == want
+    assert sum(want.values()) > 0  # the sample plants unknown references
+
+
+def test_small_pushdown_aggregates_equal_pandas_definitions(small):
+    _, t, as_of, src = small
+    agg = pushdown.lead_activity_aggregates(src, as_of=as_of)
+    m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=as_of)
+    args = (t["leads"], t["activities"], t["opportunities"])
+    _same(m, cohorts.lead_milestones(*args, as_of=as_of))
+    _same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
+    status = links.lead_handoff_status(*args, as_of=as_of)
+    by_lead = agg.set_index("lead_id")
+    got_first = by_lead.loc[status["lead_id"].to_numpy(), "first_touch_after_handoff"]
+    np.testing.assert_array_equal(
+        got_first.to_numpy(), status["first_touch_after_handoff"].to_numpy()
+    )
+    last = (
+        links.lead_activities(*args)
+        .loc[lambda d: d["occurred_at"] < calendar.as_of_end(as_of)]
+        .groupby("lead_id")["occurred_at"]
+        .agg(["max", "size"])
+    )
+    assert len(last) > 100
+    np.testing.assert_array_equal(
+        by_lead.loc[last.index, "last_activity_at"].to_numpy(), last["max"].to_numpy()
+    )
+    np.testing.assert_array_equal(
+        by_lead.loc[last.index, "activities"].to_numpy(), last["size"].to_numpy()
+    )
+
+
+def test_small_sqlite_equals_duckdb(small, tmp_path):
+    _, t, as_of, src = small
+    engine = _to_sqlite(t, tmp_path / "small.db")
+    _same(
+        pushdown.lead_activity_aggregates(engine, as_of=as_of),
+        pushdown.lead_activity_aggregates(src, as_of=as_of),
+    )
+    want = engagement.recent_records(
+        t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=as_of, window_days=21
+    )
+    got = pushdown.account_activity_aggregates(engine, as_of=as_of, window_days=21)
+    _same(got[want.columns], want.sort_values("account_id"))
+
+
+# --------------------------------------------------------------------------- property
+@st.composite
+def crm_tables(draw):
+    """Small random CRMs: leads, opportunities and activities with random links and days."""
+    n_acc, n_lead, n_opp, n_act = (
+        draw(st.integers(1, 4)),
+        draw(st.integers(1, 6)),
+        draw(st.integers(0, 4)),
+        draw(st.integers(0, 25)),
+    )
+    day = st.integers(0, 90).map(lambda d: str((T("2024-01-01") + pd.Timedelta(days=d)).date()))
+    maybe = st.one_of(st.none(), st.just(1))
+    accounts = [(f"A{i}", f"acc {i}", None, "U1", "Retail", "2020-01-01") for i in range(n_acc)]
+    opps = [
+        (f"O{i}", f"A{draw(st.integers(0, n_acc - 1))}", draw(day), draw(day), "x",
+         draw(st.booleans()), draw(st.booleans()), 10.0, 50, "U1")
+        for i in range(n_opp)
+    ]  # fmt: skip
+    leads = []
+    for i in range(n_lead):
+        conv = f"O{draw(st.integers(0, n_opp))}" if n_opp and draw(maybe) else None
+        acc = f"A{draw(st.integers(0, n_acc))}" if draw(maybe) else None
+        leads.append(
+            (f"L{i}", draw(day), "web", "Open", 50, "U1", draw(st.one_of(st.none(), day)), None,
+             acc, conv)
+        )  # fmt: skip
+    acts = []
+    for i in range(n_act):
+        lead = f"L{draw(st.integers(0, n_lead))}" if draw(maybe) else None
+        acc = f"A{draw(st.integers(0, n_acc))}" if draw(maybe) else None
+        opp = f"O{draw(st.integers(0, max(n_opp, 1)))}" if draw(maybe) else None
+        kind = draw(st.sampled_from(["call", "meeting", "email"]))
+        acts.append((f"X{i:03d}", draw(day), kind, lead, acc, opp, "U1"))
+    return {
+        "accounts": _table("accounts", accounts),
+        "leads": _table("leads", leads),
+        "opportunities": _table("opportunities", opps),
+        "activities": _table("activities", acts),
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables=crm_tables(), as_of_day=st.integers(20, 95), window=st.integers(1, 40))
+def test_pushdown_equals_pandas_on_random_crms(tmp_path_factory, tables, as_of_day, window):
+    as_of = T("2024-01-01") + pd.Timedelta(days=as_of_day)
+    src = _to_parquet(tables, tmp_path_factory.mktemp("prop"))
+    t = tables
+    agg = pushdown.lead_activity_aggregates(src, as_of=as_of)
+    m, excl = pushdown.lead_milestones(t["leads"], t["opportunities"], agg, as_of=as_of)
+    args = (t["leads"], t["activities"], t["opportunities"])
+    _same(m, cohorts.lead_milestones(*args, as_of=as_of))
+    _same(excl, cohorts.milestone_exclusions(*args, as_of=as_of))
+    want = engagement.recent_records(
+        t["accounts"], t["activities"], t["opportunities"], t["leads"], as_of=as_of,
+        window_days=window,
+    )  # fmt: skip
+    got = pushdown.account_activity_aggregates(src, as_of=as_of, window_days=window)
+    _same(got[want.columns], want)

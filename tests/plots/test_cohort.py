@@ -1,0 +1,128 @@
+"""Smoke tests for the cohort charts: titles, labels and PNG rendering."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from workbook import plots
+from workbook.analyses import cohort as co
+from workbook.core import links
+from workbook.plots import cohort as pc
+from workbook.widgets import cohort as wc
+
+AS_OF = "2024-03-15"
+
+
+def _frames():
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3", "L4"],
+            "created_at": pd.to_datetime(["2024-01-31", "2024-01-10", "2024-02-15", "2024-03-01"]),
+            "source": ["web", "web", "event", "We <3 Dogs"],
+            "owner_id": ["U1", "U1", "U2", "U2"],
+            "handed_off_at": pd.to_datetime(["2024-01-31", None, "2024-02-15", "2024-03-01"]),
+            "converted_opportunity_id": ["O1", None, None, None],
+        }
+    )
+    acts = pd.DataFrame(
+        {
+            "activity_id": ["A1", "A2", "A3"],
+            "occurred_at": pd.to_datetime(["2024-02-01", "2024-02-10", "2024-02-20"]),
+            "type": ["call", "meeting", "email"],
+            "lead_id": ["L1", None, "L3"],
+            "opportunity_id": [None, "O1", None],
+        }
+    )
+    opps = pd.DataFrame(
+        {
+            "opportunity_id": ["O1"],
+            "created_at": pd.to_datetime(["2024-02-05"]),
+            "close_date": pd.to_datetime(["2024-03-01"]),
+            "is_won": pd.array([True], dtype="boolean"),
+        }
+    )
+    return leads, acts, opps
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _theme():
+    plots.use_theme()
+    yield
+    plt.close("all")
+
+
+def test_heatmap_titles_and_png():
+    ft = co.follow_through(*_frames(), as_of=AS_OF, min_cell_leads=2)
+    fig = pc.follow_through_heatmap(ft, milestone="touched")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Share of each cohort reaching first touch"
+    assert ax.get_xlabel().startswith("Months since acquisition")
+    assert ax.get_ylabel() == "Cohort (acquisition period)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["2024-01", "2024-02", "2024-03"]
+    # 3 + 2 + 1 observed cells are annotated; unobserved ones are not
+    assert len(ax.texts) == 6
+    assert _png(fig).startswith(b"\x89PNG")
+
+
+def test_heatmap_segment_panels():
+    ft = co.follow_through(*_frames(), as_of=AS_OF, segment_by="source")
+    fig = pc.follow_through_heatmap(ft, milestone="opportunity")
+    titles = [a.get_title(loc="left") for a in fig.axes]
+    assert "We <3 Dogs" in titles and "web" in titles
+    assert _png(fig)
+
+
+def test_equal_age_chart_labels():
+    ft = co.follow_through(*_frames(), as_of=AS_OF)
+    fig = pc.equal_age_chart(co.equal_age(ft, periods=1), milestone="opportunity", periods=1)
+    ax = fig.axes[0]
+    assert "within 1 calendar month after the acquisition month" in ax.get_title()
+    assert ax.get_ylabel() == "Share reaching an opportunity"
+    assert _png(fig)
+
+
+def test_empty_inputs_give_message_figures():
+    ft = co.follow_through(*_frames(), as_of=AS_OF)
+    fig = pc.equal_age_chart(co.equal_age(ft, periods=9))
+    assert "old enough" in fig.axes[0].texts[0].get_text()
+    assert _png(fig)
+
+
+def test_km_hist_and_period_charts():
+    leads, acts, opps = _frames()
+    km = co.time_to_event(leads, acts, opps, as_of=AS_OF, by="source")
+    fig = pc.km_chart(km)
+    assert [a.get_title() for a in fig.axes] == ["Time to an opportunity", "Time to a won deal"]
+    assert fig.axes[0].get_xlabel() == "Days since lead created"
+    assert _png(fig)
+
+    status = links.lead_handoff_status(leads, acts, opps, as_of=AS_OF)
+    fig = pc.first_touch_histogram(status, sla_days=2)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Leads"
+    assert any("never touched: 1" in t.get_text() for t in ax.get_legend().get_texts())
+    assert _png(fig)
+
+    pv = co.period_vs_cohort(leads, acts, opps, as_of=AS_OF)
+    fig = pc.period_vs_cohort_chart(pv, milestone="touched")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Period the milestone happened in"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["same month", "1 month before"]
+    assert _png(fig)
+
+
+def test_widget_builds():
+    w = wc.explorer(*_frames(), as_of=AS_OF)
+    assert [c.description for c in w.children[:4]] == ["Grain", "Milestone", "Segment", "Equal age"]

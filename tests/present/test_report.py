@@ -1,0 +1,107 @@
+"""Report helpers: escaping, tables, cards and summary.json."""
+
+import json
+
+import pandas as pd
+
+from workbook.present import report
+
+
+def test_summary_html_escapes_sentences_and_cards():
+    cards = [report.Card("top", "Top <b>family</b>", "We <3 Dogs", "{}")]
+    markup = report.summary_html(['<script>alert("x")</script> leads'], cards)
+    assert "<script>" not in markup
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in markup
+    assert "We &lt;3 Dogs" in markup
+    assert "Top &lt;b&gt;family&lt;/b&gt;" in markup
+
+
+def test_table_html_escapes_cells_hides_index_and_truncates():
+    frame = pd.DataFrame(
+        {"name": ["<script>x</script>", "We <3 Dogs", "c"], "revenue": [1234.5, 2.0, 3.0]}
+    )
+    markup = report.table_html(
+        frame, formats={"revenue": "${:,.0f}"}, max_rows=2, export_name="r/t.csv"
+    )
+    assert "<script>x" not in markup
+    assert "&lt;script&gt;x&lt;/script&gt;" in markup
+    assert "$1,234" in markup  # formatted, thousands separator
+    assert "Showing 2 of 3 rows; 1 more not shown. The full table is in r/t.csv." in markup
+    assert ">c<" not in markup  # third row truncated
+
+
+def test_card_display_formats_and_handles_missing():
+    assert report.Card("a", "A", 0.256, "{:.1%}").display == "25.6%"
+    assert report.Card("b", "B", float("nan"), "{:.1%}").display == "–"
+    assert report.Card("c", "C", 1234567, "{:,}").display == "1,234,567"
+
+
+def test_write_summary_holds_figures_headline_and_exports(tmp_path):
+    rep = report.Report("demo", title="Demo", out_dir=tmp_path / "demo", as_of="2026-06-30")
+    rep.export(pd.DataFrame({"when": pd.to_datetime(["2026-01-31"]), "n": [1]}), "table")
+    rep.cards = [report.Card("n_leads", "Leads", 42, "{:,}")]
+    path = rep.write_summary({"auc": 0.71, "auc_ci": (0.65, 0.77), "missing": float("nan")})
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    assert payload["report"] == "demo"
+    assert payload["as_of"] == "2026-06-30"
+    assert payload["auc"] == 0.71
+    assert payload["auc_ci"] == [0.65, 0.77]
+    assert payload["missing"] is None
+    assert payload["n_leads"] == 42
+    assert payload["headline"] == [
+        {"key": "n_leads", "label": "Leads", "value": 42, "display": "42"}
+    ]
+    assert payload["exports"] == ["table.csv"]
+    assert (tmp_path / "demo" / "table.csv").read_text(encoding="utf-8") == "when,n\n2026-01-31,1\n"
+
+
+def test_report_without_out_dir_writes_nothing(tmp_path):
+    rep = report.Report("demo", title="Demo", out_dir="", as_of="2026-06-30")
+    assert rep.export(pd.DataFrame({"a": [1]}), "x") is None
+    assert rep.write_summary({"a": 1}) is None
+
+
+def test_live_kernel_false_outside_a_kernel():
+    assert report.live_kernel(True) is False
+    assert report.live_kernel(False) is False
+
+
+def test_table_html_default_formats_for_columns_without_explicit_ones():
+    frame = pd.DataFrame(
+        {
+            "owner_id": ["U1", "U2"],
+            "handed_off": [5003, 48978],
+            "rate": [0.5, 0.25],
+            "score": [1.536297, float("nan")],
+            "handed_off_at": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+        }
+    )
+    markup = report.table_html(frame, formats={"rate": "{:.1%}"})
+    # Explicit format for one column does not reset the others.
+    assert ">5,003<" in markup and ">48,978<" in markup
+    assert ">50.0%<" in markup
+    assert ">1.54<" in markup and "1.536297" not in markup
+    assert ">2026-01-01<" in markup and "00:00:00" not in markup
+    assert ">–<" in markup  # missing value
+    # Headers read as words; text columns are left-aligned.
+    assert ">handed off at<" in markup
+    assert "text-align: left" in markup
+
+
+def test_default_formats_by_kind():
+    frame = pd.DataFrame(
+        {
+            "n": [1, 2],
+            "whole": [1.0, 2.0],
+            "x": [0.5, 1.25],
+            "when": pd.to_datetime(["2026-01-01 10:30", "2026-01-02 00:00"]),
+            "ok": [True, False],
+            "name": ["a", "b"],
+        }
+    )
+    assert report.default_formats(frame) == {
+        "n": "{:,.0f}",
+        "whole": "{:,.0f}",
+        "x": "{:,.2f}",
+        "when": "{:%Y-%m-%d %H:%M}",
+    }

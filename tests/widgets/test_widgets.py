@@ -1,0 +1,39 @@
+"""Interactive mode: in a live kernel every report shows its ipywidgets controls.
+
+The runner passes ``interactive=False`` so static HTML never carries empty
+widget boxes (see test_html_reports.py); here each report notebook runs in a
+real Jupyter kernel with ``interactive=True``, as an analyst's JupyterLab
+would, and must build its widgets without errors.
+"""
+
+from __future__ import annotations
+
+import papermill
+import pytest
+
+from workbook import run as runner
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+REPORTS_WITH_WIDGETS = ["cohort", "scoring", "hierarchy", "whitespace", "engagement"]
+#: Smaller resampling keeps the scoring run short; the widget path is the same.
+FAST = {"scoring": {"n_boot": 50}}
+
+
+@pytest.mark.parametrize("name", REPORTS_WITH_WIDGETS)
+def test_report_shows_widgets_in_a_live_kernel(name, tmp_path):
+    spec = {s.name: s for s in runner.discover()}[name]
+    executed = papermill.execute_notebook(
+        str(spec.path),
+        str(tmp_path / f"{name}.ipynb"),
+        parameters={"interactive": True, **FAST.get(name, {})},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        kernel_manager_class="workbook.run.LocalKernelManager",
+    )
+    outputs = [o for cell in executed.cells for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    widgets = [o for o in outputs if WIDGET_MIME in o.get("data", {})]
+    assert widgets, f"{name}: no ipywidgets control was displayed in interactive mode"
+    # Nothing was exported: out_dir stays empty in interactive use.
+    assert not list(tmp_path.glob("**/*.csv"))
