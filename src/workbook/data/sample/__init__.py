@@ -54,16 +54,16 @@ Modules
 
 from __future__ import annotations
 
+# SAMPLE_START and the private names (``X as X``: re-exported, not in __all__)
+# stay importable from here, for tests and scale experiments such as
+# ``_generate(SCALES["large"], n_accounts=..., n_leads=...)``.
 from workbook.data.sample.catalogue import SAMPLE_AS_OF
 from workbook.data.sample.catalogue import SAMPLE_START as SAMPLE_START
+from workbook.data.sample.generator import _Gen as _Gen
+from workbook.data.sample.generator import _generate as _generate
 from workbook.data.sample.generator import generate
 from workbook.data.sample.scales import SCALES
+from workbook.data.sample.scales import _Scale as _Scale
 from workbook.data.sample.writing import write
-
-# Private names kept importable from here, for tests and for scale experiments
-# (``_generate(SCALES["large"], n_accounts=..., n_leads=...)``).
-from workbook.data.sample.generator import _Gen as _Gen  # isort: skip
-from workbook.data.sample.generator import _generate as _generate  # isort: skip
-from workbook.data.sample.scales import _Scale as _Scale  # isort: skip
 
 __all__ = ["SAMPLE_AS_OF", "SCALES", "generate", "write"]
