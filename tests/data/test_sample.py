@@ -100,22 +100,23 @@ def test_id_formats(crm):
 def test_small_scale_sizes(crm):
     n = {name: len(df) for name, df in crm.items()}
     assert n["accounts"] == 600
-    assert n["leads"] == 5003  # 5,000 up to as_of + 3 dated after it (a planted fault)
-    assert 1500 <= n["opportunities"] <= 2500
-    assert 30_000 <= n["activities"] <= 50_000
+    assert n["leads"] == 7503  # 7,500 up to as_of + 3 dated after it (a planted fault)
+    assert 2300 <= n["opportunities"] <= 3500
+    assert 50_000 <= n["activities"] <= 75_000
     assert n["products"] == 12
-    assert 3000 <= n["purchases"] <= 4000
+    assert 4500 <= n["purchases"] <= 6500
     assert 1500 <= n["contacts"] <= 2500
     assert 12 <= n["users"] <= 15
 
 
-def test_leads_span_24_months_up_to_as_of(crm):
+def test_leads_span_36_months_up_to_as_of(crm):
     created = crm["leads"]["created_at"]
-    assert created.min() >= pd.Timestamp("2024-07-01")
-    assert (created <= AS_OF).sum() == 5000
+    assert created.min() >= pd.Timestamp("2023-07-01")
+    assert created.min() < pd.Timestamp("2023-07-08")
+    assert (created <= AS_OF).sum() == 7500
     created = created[created <= AS_OF]
     per_month = created.dt.to_period("M").value_counts()
-    assert len(per_month) == 24
+    assert len(per_month) == 36
     assert per_month.max() > 1.5 * per_month.min()  # monthly volume varies
 
 
@@ -406,7 +407,7 @@ def test_nurturing_spans_months(crm):
 def test_a_few_leads_are_created_after_as_of(crm):
     leads = crm["leads"]
     late = leads[leads["created_at"] > AS_OF]
-    assert late["lead_id"].tolist() == ["L005001", "L005002", "L005003"]
+    assert late["lead_id"].tolist() == ["L007501", "L007502", "L007503"]
     assert late["created_at"].max() <= AS_OF + pd.Timedelta(days=30)
     assert (late["status"] == "Open").all()
     assert late[["handed_off_at", "converted_at", "converted_opportunity_id"]].isna().all().all()
@@ -546,7 +547,7 @@ def test_write_csv_round_trips(tmp_path, crm):
     assert sorted(paths) == sorted([f"{t}.csv" for t in TABLES] + ["sample.json"])
     info = json.loads(paths["sample.json"].read_text(encoding="utf-8"))
     assert info["as_of"] == "2026-06-30" and info["seed"] == 0
-    assert info["row_counts"]["leads"] == 5003
+    assert info["row_counts"]["leads"] == 7503
     accounts = pd.read_csv(paths["accounts.csv"], dtype=str, keep_default_na=False)
     assert accounts["name"].tolist() == crm["accounts"]["name"].tolist()  # quotes, newline
     assert paths["accounts.csv"].read_bytes()[:3] != b"\xef\xbb\xbf"  # no BOM
@@ -588,3 +589,202 @@ def test_large_code_path_in_miniature():
         tables["leads"]["converted_opportunity_id"].dropna(),
         tables["opportunities"]["opportunity_id"],
     ).all()
+
+
+# --- signals planted for backtests (docs/sample_data.md) ---------------------------
+
+
+def _win180(crm) -> pd.DataFrame:
+    """Leads up to as_of with ``win180``: converted deal won, closed <= created + 180 days."""
+    leads = crm["leads"]
+    leads = leads[leads["created_at"] <= AS_OF].copy()
+    opps = crm["opportunities"].set_index("opportunity_id")
+    won = leads["converted_opportunity_id"].map(opps["is_won"]).fillna(False).astype(bool)
+    days = (leads["converted_opportunity_id"].map(opps["close_date"]) - leads["created_at"]).dt.days
+    return leads.assign(won=won, days_to_win=days.where(won), win180=won & (days <= 180))
+
+
+def _nb_threshold(leads: pd.DataFrame, end: pd.Period, *, capacity: int = 40) -> int:
+    """Lowest score t with P(next month's count at score >= t > capacity) <= 10%.
+
+    Negative binomial by the method of moments on the 6 complete months up to
+    ``end`` (Poisson when the counts are not overdispersed).
+    """
+    from scipy import stats
+
+    month = leads["created_at"].dt.to_period("M")
+    last6 = pd.period_range(end - 5, end, freq="M")
+    for t in range(40, 101):
+        c = month[leads["score"] >= t].value_counts().reindex(last6, fill_value=0).to_numpy()
+        mu, var = c.mean(), c.var(ddof=1)
+        if var > mu:
+            r = mu * mu / (var - mu)
+            p_over = stats.nbinom.sf(capacity, r, r / (r + mu))
+        else:
+            p_over = stats.poisson.sf(capacity, mu)
+        if p_over <= 0.10:
+            return t
+    return 101
+
+
+def test_monthly_inflow_of_high_scores_and_capacity_threshold(crm):
+    leads = _win180(crm)
+    month = leads["created_at"].dt.to_period("M")
+    last12 = pd.period_range("2025-07", "2026-06", freq="M")
+    at60 = month[leads["score"] >= 60].value_counts().reindex(last12, fill_value=0)
+    at65 = month[leads["score"] >= 65].value_counts().reindex(last12, fill_value=0)
+    assert 52 <= at60.mean() <= 70  # seed 0: 64.5
+    assert 38 <= at65.mean() <= 54  # seed 0: 47.8
+    assert at65.std() > np.sqrt(at65.mean())  # overdispersed (seed 0: sd 11 vs sqrt 6.9)
+    now = _nb_threshold(leads, pd.Period("2026-06", "M"))
+    assert 69 <= now <= 77 and now > 65  # seed 0: 73
+    # A year ago the rule gave a lower threshold, which later months overflowed.
+    before = leads[leads["created_at"] <= "2025-06-30"]
+    ago = _nb_threshold(before, pd.Period("2025-06", "M"))
+    assert ago < now  # seed 0: 71
+    later = month[(leads["score"] >= ago) & (month >= "2025-07")].value_counts()
+    assert 1 <= (later > 40).sum() <= 6  # seed 0: 2 of 12 months
+
+
+def test_score_predicts_win_within_180_days(crm):
+    leads = _win180(crm)
+    mature = leads[
+        (leads["created_at"] <= AS_OF - pd.Timedelta(days=180)) & leads["score"].between(0, 100)
+    ]
+    assert _auc(mature.assign(won=mature["win180"])) > 0.65  # seed 0: 0.73
+    days = leads["days_to_win"].dropna()
+    assert 35 <= days.median() <= 75  # seed 0: 59
+    assert 0.01 <= (days > 180).mean() <= 0.15  # a few wins come later (seed 0: 6%)
+
+
+def test_no_decay_effect_at_the_day_90_landmark():
+    """Quiet (no lead activity in days 0-90) and active leads, not converted by day 90,
+    convert and win later at the same rates (seeds 0-2 pooled for power)."""
+    frames = []
+    for seed in range(3):
+        crm = sample.generate(scale="small", seed=seed)
+        leads = _win180(crm)
+        acts = crm["activities"][["lead_id", "occurred_at"]].dropna()
+        acts = acts.merge(leads[["lead_id", "created_at"]], on="lead_id")
+        day = (acts["occurred_at"] - acts["created_at"]).dt.days
+        active = set(acts.loc[day.between(0, 90), "lead_id"])
+        conv_day = (leads["converted_at"] - leads["created_at"]).dt.days
+        at_risk = leads[(leads["created_at"] <= AS_OF - pd.Timedelta(days=270)) & ~(conv_day <= 90)]
+        frames.append(
+            at_risk.assign(
+                active=at_risk["lead_id"].isin(active), converted=at_risk["converted_at"].notna()
+            )
+        )
+    pooled = pd.concat(frames)
+    rates = pooled.groupby("active")[["converted", "won", "win180"]].mean()
+    assert (~pooled["active"]).sum() >= 600  # seeds 0-2: about 820 quiet leads
+    assert abs(rates.loc[True, "converted"] - rates.loc[False, "converted"]) < 0.015
+    assert abs(rates.loc[True, "won"] - rates.loc[False, "won"]) < 0.012
+    assert rates.loc[True, "converted"] > 0.02  # enough late conversions to compare
+
+
+def _deal_snapshot(crm, cut: str) -> pd.DataFrame:
+    """Deals open at ``cut`` with recent-activity and owner features, label won in 180 days."""
+    cut = pd.Timestamp(cut)
+    opps = crm["opportunities"]
+    acts = crm["activities"][["opportunity_id", "occurred_at"]].dropna()
+    open_ = opps[(opps["created_at"] <= cut) & ((opps["close_date"] > cut) | ~opps["is_closed"])]
+    acts = acts[(acts["occurred_at"] <= cut) & acts["opportunity_id"].isin(open_["opportunity_id"])]
+    age = (cut - acts["occurred_at"]).dt.days
+    feats = acts.assign(l14=age < 14, l30=age < 30).groupby("opportunity_id")
+    feats = feats.agg(l14=("l14", "sum"), l30=("l30", "sum"), last=("occurred_at", "max"))
+    out = open_.join(feats, on="opportunity_id")
+    out[["l14", "l30"]] = out[["l14", "l30"]].fillna(0)
+    since = (cut - out["last"].fillna(out["created_at"])).dt.days.clip(upper=365)
+    hist = opps[opps["is_closed"] & (opps["close_date"] <= cut)]
+    hist = hist.groupby("owner_id")["is_won"].agg(["sum", "size"])
+    base = hist["sum"].sum() / hist["size"].sum()
+    rate = (hist["sum"] + 10 * base) / (hist["size"] + 10)  # shrunk towards the base rate
+    x = pd.DataFrame(
+        {
+            "const": 1.0,
+            "l14": np.log1p(out["l14"]),
+            "l30": np.log1p(out["l30"]),
+            "since": np.log1p(since),
+            "rep": out["owner_id"].map(rate).fillna(base),
+            "age": np.log1p((cut - out["created_at"]).dt.days),
+        }
+    ).astype(float)
+    y = (out["is_won"] & (out["close_date"] <= cut + pd.Timedelta(days=180))).astype(float)
+    return x.assign(y=y.to_numpy())
+
+
+def test_deal_win_depends_on_recent_activity_out_of_time(crm):
+    import statsmodels.api as sm
+
+    cuts = pd.date_range("2024-06-30", "2025-06-30", freq="ME")  # labels known by 2025-12-31
+    train = pd.concat([_deal_snapshot(crm, c) for c in cuts])
+    test = _deal_snapshot(crm, "2025-12-31")
+    fit = sm.Logit(train["y"], train.drop(columns="y")).fit(disp=0)
+    p = fit.predict(test.drop(columns="y"))
+    brier = np.mean((p - test["y"]) ** 2)
+    climatology = np.mean((train["y"].mean() - test["y"]) ** 2)
+    assert 1 - brier / climatology > 0.08  # seed 0: 0.28, seed 1: 0.16
+    assert fit.params["since"] < 0 and fit.params["rep"] > 0
+    # Won deals' activity counts are spread, not identical.
+    acts = crm["activities"]
+    won = crm["opportunities"].loc[crm["opportunities"]["is_won"], "opportunity_id"]
+    counts = acts["opportunity_id"].value_counts().reindex(won, fill_value=0)
+    assert counts.quantile(0.75) - counts.quantile(0.25) >= 3  # seed 0: 3 to 8
+
+
+def test_first_purchases_follow_siblings_and_industry(crm):
+    import statsmodels.api as sm
+
+    accounts = crm["accounts"].assign(
+        root=ultimate_parents(crm["accounts"])
+        .set_index("account_id")["root_id"]
+        .reindex(crm["accounts"]["account_id"])
+        .to_numpy()
+    )
+    planted = accounts["account_id"].isin([f"A{i:05d}" for i in range(1, 24)])
+    generic = accounts[~planted]
+    first = crm["purchases"].groupby(["account_id", "product_id"])["purchased_at"].min()
+    products = [p for p in crm["products"]["product_id"] if p != "P12"]
+    size = crm["contacts"].groupby("account_id").size()
+    for lo in ["2024-06-30", "2025-06-30"]:
+        lo = pd.Timestamp(lo)
+        hi = lo + pd.DateOffset(years=1)
+        grid = generic[["account_id", "industry", "root"]].merge(
+            pd.DataFrame({"product_id": products}), how="cross"
+        )
+        when = first.reindex(pd.MultiIndex.from_frame(grid[["account_id", "product_id"]]))
+        when = when.to_numpy()
+        grid["own"] = when <= lo.to_datetime64()
+        grid["new"] = (when > lo.to_datetime64()) & (when <= hi.to_datetime64())
+        fam = grid.groupby(["root", "product_id"])["own"]
+        fam_n, fam_own = fam.transform("size"), fam.transform("sum")
+        grid["sib"] = np.where(fam_n > 1, (fam_own - grid["own"]) / (fam_n - 1).clip(lower=1), 0)
+        ind = grid.groupby(["industry", "product_id"])["own"]
+        famind = grid.groupby(["root", "industry", "product_id"])["own"]
+        grid["peer"] = (ind.transform("sum") - famind.transform("sum")) / (
+            ind.transform("size") - famind.transform("size")
+        ).clip(lower=1)
+        grid["size"] = grid["account_id"].map(size).fillna(0)
+        new = grid[grid["new"]]
+        assert len(new) >= 100, lo  # seed 0: 152 and 158
+        candidate = (new["sib"] > 0) | (new["peer"] > 0)
+        assert candidate.mean() >= 0.8
+        at_risk = grid[~grid["own"]]
+        x = at_risk[["sib", "peer", "size"]].astype(float).assign(const=1.0)
+        fit = sm.Logit(at_risk["new"].astype(float), x).fit(disp=0)
+        assert fit.params["sib"] > 0.5 and fit.tvalues["sib"] > 2, lo
+        assert fit.params["peer"] > 1.5 and fit.tvalues["peer"] > 3, lo
+
+
+def test_cohorts_develop_alike(crm):
+    leads = _win180(crm)
+    leads = leads[leads["created_at"] <= AS_OF - pd.Timedelta(days=365)]
+    won12 = leads["won"] & (leads["days_to_win"] <= 365)
+    conv12 = (leads["converted_at"] - leads["created_at"]).dt.days <= 365
+    by = pd.DataFrame({"won": won12, "conv": conv12}).groupby(leads["created_at"].dt.to_period("M"))
+    rates = by.mean()
+    assert len(rates) == 24
+    assert rates["won"].std() < 0.035  # seed 0: 0.021, about the binomial noise
+    assert abs(rates["won"].iloc[:12].mean() - rates["won"].iloc[12:].mean()) < 0.025
+    assert abs(rates["conv"].iloc[:12].mean() - rates["conv"].iloc[12:].mean()) < 0.03
