@@ -6,6 +6,57 @@ would have held, as far as the current export allows, for out-of-time checks
 helpers :func:`workbook.core.calendar.month_end_cuts` and
 :func:`workbook.core.calendar.last_month_end_before` choose cuts
 on month-ends. ``docs/time_travel.md`` documents the same rules for users.
+
+Rules of :func:`as_known_at`
+----------------------------
+Day rule: ``cut`` is a calendar day and is inclusive. A row is "after the
+cut" when its date is on or after midnight following ``cut``
+(``date >= as_of_end(cut)``, see :func:`workbook.core.calendar.as_of_end`), so a
+row stamped 15:00 on the ``cut`` day is kept and one at 00:00 the next day
+is dropped. Blank dates are never "after the cut".
+
+Rules, applied in this order:
+
+1. **Dated rows after the cut are dropped**: accounts, leads and
+   opportunities by ``created_at``; activities by ``occurred_at``;
+   purchases by ``purchased_at``. Rows with a blank date cannot be placed
+   in time and are **kept** (a blank ``created_at`` is allowed on
+   accounts; on leads and opportunities it is a validation issue, and the
+   row is kept as loaded).
+2. **No kept row refers to a row dropped in step 1.** "Dropped" means
+   present in the input and removed by this cut; references that were
+   already dangling in the input are left alone (validation reports
+   them). In clean data none of these can happen, so each is counted:
+
+   * an opportunity whose account was dropped is dropped;
+   * an account whose parent was dropped gets a blank ``parent_id``;
+   * an activity whose lead, account or opportunity was dropped (including
+     opportunities dropped here) is dropped;
+   * a purchase whose account was dropped is dropped.
+3. **Re-opened deals**: a closed opportunity whose ``close_date`` is after
+   the cut becomes open: ``is_closed`` and ``is_won`` False, ``stage`` and
+   ``probability`` blank (their post-close values would leak). Its
+   ``close_date`` is kept as the expected close date (a known leak: the
+   expected close date a rep had entered at ``cut`` is not in the export).
+   Closed deals with a blank ``close_date`` are left closed.
+4. **Leads**: ``handed_off_at`` after the cut becomes blank. The
+   conversion (``converted_at``, ``converted_account_id``,
+   ``converted_opportunity_id``) is blanked as a whole when
+   ``converted_at`` is after the cut, or when the converted opportunity or
+   account was dropped; such a lead's ``status`` is blanked when it reads
+   ``"Converted"`` (it was not converted at the cut, and its status then
+   is unknown).
+5. Contacts, users and products carry no dates and are kept unchanged
+   (a contact may therefore belong to an account created after the cut).
+
+What cannot be reconstructed (the export holds only today's values):
+
+* current lead ``score`` values, for every lead;
+* the ``stage`` and ``probability`` of deals still open at the cut, and
+  their ``amount`` and expected ``close_date``;
+* the ``status`` of leads still open at the cut, and owners
+  (``owner_id``) of every row, which may have been reassigned since;
+* records deleted from the CRM after the cut.
 """
 
 from __future__ import annotations
@@ -32,54 +83,8 @@ METADATA_KEY = "as_known_at"
 def as_known_at(crm: model.CrmData, cut) -> model.CrmData:
     """The CRM as it was known at the end of day ``cut``.
 
-    Day rule: ``cut`` is a calendar day and is inclusive. A row is "after the
-    cut" when its date is on or after midnight following ``cut``
-    (``date >= as_of_end(cut)``, see :func:`workbook.core.links.as_of_end`), so a
-    row stamped 15:00 on the ``cut`` day is kept and one at 00:00 the next day
-    is dropped. Blank dates are never "after the cut".
-
-    Rules, applied in this order:
-
-    1. **Dated rows after the cut are dropped**: accounts, leads and
-       opportunities by ``created_at``; activities by ``occurred_at``;
-       purchases by ``purchased_at``. Rows with a blank date cannot be placed
-       in time and are **kept** (a blank ``created_at`` is allowed on
-       accounts; on leads and opportunities it is a validation issue, and the
-       row is kept as loaded).
-    2. **No kept row refers to a row dropped in step 1.** "Dropped" means
-       present in the input and removed by this cut; references that were
-       already dangling in the input are left alone (validation reports
-       them). In clean data none of these can happen, so each is counted:
-
-       * an opportunity whose account was dropped is dropped;
-       * an account whose parent was dropped gets a blank ``parent_id``;
-       * an activity whose lead, account or opportunity was dropped (including
-         opportunities dropped here) is dropped;
-       * a purchase whose account was dropped is dropped.
-    3. **Re-opened deals**: a closed opportunity whose ``close_date`` is after
-       the cut becomes open: ``is_closed`` and ``is_won`` False, ``stage`` and
-       ``probability`` blank (their post-close values would leak). Its
-       ``close_date`` is kept as the expected close date (a known leak: the
-       expected close date a rep had entered at ``cut`` is not in the export).
-       Closed deals with a blank ``close_date`` are left closed.
-    4. **Leads**: ``handed_off_at`` after the cut becomes blank. The
-       conversion (``converted_at``, ``converted_account_id``,
-       ``converted_opportunity_id``) is blanked as a whole when
-       ``converted_at`` is after the cut, or when the converted opportunity or
-       account was dropped; such a lead's ``status`` is blanked when it reads
-       ``"Converted"`` (it was not converted at the cut, and its status then
-       is unknown).
-    5. Contacts, users and products carry no dates and are kept unchanged
-       (a contact may therefore belong to an account created after the cut).
-
-    What cannot be reconstructed (the export holds only today's values):
-
-    * current lead ``score`` values, for every lead;
-    * the ``stage`` and ``probability`` of deals still open at the cut, and
-      their ``amount`` and expected ``close_date``;
-    * the ``status`` of leads still open at the cut, and owners
-      (``owner_id``) of every row, which may have been reassigned since;
-    * records deleted from the CRM after the cut.
+    The rules (day rule, the five steps, and what cannot be reconstructed)
+    are in the module docstring and in ``docs/time_travel.md``.
 
     Parameters
     ----------
@@ -115,103 +120,121 @@ def as_known_at(crm: model.CrmData, cut) -> model.CrmData:
             f"cut {cut_day.date()} is after the data's as_of {pd.Timestamp(crm.as_of).date()}; "
             "as_known_at can only go back in time"
         )
-    end = as_of_end(cut_day)
-    tables = {name: df.copy() for name, df in crm.tables.items()}
-    dropped: dict[str, int] = {}
-    dangling: dict[str, int] = {}
-    gone: dict[str, pd.Series] = {}  # table -> ids dropped by this cut
-
-    def drop_after(name: str, column: str, id_column: str | None) -> None:
-        df = tables.get(name)
-        if df is None:
-            return
-        late = _after(df[column], end)
-        dropped[name] = int(late.sum())
-        if id_column is not None:
-            gone[name] = df.loc[late, id_column]
-        tables[name] = df.loc[~late].reset_index(drop=True)
-
-    def drop_dangling(name: str, column: str, ref: str) -> None:
-        df = tables.get(name)
-        if df is None or ref not in gone or column not in df.columns:
-            return
-        bad = _refers_to(df[column], gone[ref])
-        dangling[f"{name}.{column}"] = int(bad.sum())
-        if name in gone:  # cascade: rows dropped here are gone too
-            id_column = model.SPECS[name].primary_key
-            gone[name] = pd.concat([gone[name], df.loc[bad, id_column]], ignore_index=True)
-        tables[name] = df.loc[~bad].reset_index(drop=True)
-
+    state = _Cut({name: df.copy() for name, df in crm.tables.items()}, as_of_end(cut_day))
     # 1. dated rows after the cut
-    drop_after(model.ACCOUNTS, "created_at", "account_id")
-    drop_after(model.LEADS, "created_at", "lead_id")
-    drop_after(model.OPPORTUNITIES, "created_at", "opportunity_id")
-    drop_after(model.ACTIVITIES, "occurred_at", None)
-    drop_after(model.PURCHASES, "purchased_at", None)
-
+    state.drop_after(model.ACCOUNTS, "created_at", "account_id")
+    state.drop_after(model.LEADS, "created_at", "lead_id")
+    state.drop_after(model.OPPORTUNITIES, "created_at", "opportunity_id")
+    state.drop_after(model.ACTIVITIES, "occurred_at", None)
+    state.drop_after(model.PURCHASES, "purchased_at", None)
     # 2. references to dropped rows (opportunities first: activities cascade from them)
-    drop_dangling(model.OPPORTUNITIES, "account_id", model.ACCOUNTS)
-    accounts = tables.get(model.ACCOUNTS)
-    if accounts is not None and model.ACCOUNTS in gone:
-        orphan = _refers_to(accounts["parent_id"], gone[model.ACCOUNTS])
-        dangling["accounts.parent_id"] = int(orphan.sum())
-        accounts.loc[orphan, "parent_id"] = pd.NA
+    state.drop_dangling(model.OPPORTUNITIES, "account_id", model.ACCOUNTS)
+    state.orphan_parents()
     for column, ref in (
         ("lead_id", model.LEADS),
         ("account_id", model.ACCOUNTS),
         ("opportunity_id", model.OPPORTUNITIES),
     ):
-        drop_dangling(model.ACTIVITIES, column, ref)
-    drop_dangling(model.PURCHASES, "account_id", model.ACCOUNTS)
+        state.drop_dangling(model.ACTIVITIES, column, ref)
+    state.drop_dangling(model.PURCHASES, "account_id", model.ACCOUNTS)
+    # 3. deals closed after the cut are re-opened; 4. lead handoffs and conversions
+    state.reopen_deals()
+    state.undo_lead_events()
+    return replace(
+        crm,
+        tables=state.tables,
+        as_of=cut_day,
+        metadata={**crm.metadata, METADATA_KEY: state.record(cut_day)},
+    )
 
-    # 3. deals closed after the cut are re-opened
-    reopened = 0
-    opps = tables.get(model.OPPORTUNITIES)
-    if opps is not None:
-        reopen = opps["is_closed"].fillna(False).to_numpy(dtype=bool) & _after(
-            opps["close_date"], end
-        )
-        reopened = int(reopen.sum())
+
+class _Cut:
+    """The tables being cut, what was dropped, and the counts of every rule."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], end: pd.Timestamp):
+        self.tables, self.end = tables, end
+        self.dropped: dict[str, int] = {}
+        self.dangling: dict[str, int] = {}
+        self.gone: dict[str, pd.Series] = {}  # table -> ids dropped by this cut
+        self.reopened = self.handoffs = self.conversions = 0
+
+    def drop_after(self, name: str, column: str, id_column: str | None) -> None:
+        """Rule 1: drop rows of ``name`` whose ``column`` is after the cut."""
+        df = self.tables.get(name)
+        if df is None:
+            return
+        late = _after(df[column], self.end)
+        self.dropped[name] = int(late.sum())
+        if id_column is not None:
+            self.gone[name] = df.loc[late, id_column]
+        self.tables[name] = df.loc[~late].reset_index(drop=True)
+
+    def drop_dangling(self, name: str, column: str, ref: str) -> None:
+        """Rule 2: drop rows of ``name`` whose ``column`` names a row of ``ref`` dropped here."""
+        df = self.tables.get(name)
+        if df is None or ref not in self.gone or column not in df.columns:
+            return
+        bad = _refers_to(df[column], self.gone[ref])
+        self.dangling[f"{name}.{column}"] = int(bad.sum())
+        if name in self.gone:  # cascade: rows dropped here are gone too
+            id_column = model.SPECS[name].primary_key
+            self.gone[name] = pd.concat([self.gone[name], df.loc[bad, id_column]], ignore_index=True)
+        self.tables[name] = df.loc[~bad].reset_index(drop=True)
+
+    def orphan_parents(self) -> None:
+        """Rule 2: an account whose parent was dropped gets a blank ``parent_id``."""
+        accounts = self.tables.get(model.ACCOUNTS)
+        if accounts is None or model.ACCOUNTS not in self.gone:
+            return
+        orphan = _refers_to(accounts["parent_id"], self.gone[model.ACCOUNTS])
+        self.dangling["accounts.parent_id"] = int(orphan.sum())
+        accounts.loc[orphan, "parent_id"] = pd.NA
+
+    def reopen_deals(self) -> None:
+        """Rule 3: deals closed after the cut are open, without stage or probability."""
+        opps = self.tables.get(model.OPPORTUNITIES)
+        if opps is None:
+            return
+        closed = opps["is_closed"].fillna(False).to_numpy(dtype=bool)
+        reopen = closed & _after(opps["close_date"], self.end)
+        self.reopened = int(reopen.sum())
         opps.loc[reopen, ["is_closed", "is_won"]] = False
         opps.loc[reopen, "stage"] = pd.NA
         opps.loc[reopen, "probability"] = np.nan
 
-    # 4. leads: handoffs and conversions after the cut
-    handoffs = conversions = 0
-    leads = tables.get(model.LEADS)
-    if leads is not None:
-        late_handoff = _after(leads["handed_off_at"], end)
-        handoffs = int(late_handoff.sum())
+    def undo_lead_events(self) -> None:
+        """Rule 4: handoffs and conversions after the cut (or of dropped rows) are blanked."""
+        leads = self.tables.get(model.LEADS)
+        if leads is None:
+            return
+        late_handoff = _after(leads["handed_off_at"], self.end)
+        self.handoffs = int(late_handoff.sum())
         leads.loc[late_handoff, "handed_off_at"] = pd.NaT
-        undo = _after(leads["converted_at"], end)
+        undo = _after(leads["converted_at"], self.end)
         for column, ref in (
             ("converted_opportunity_id", model.OPPORTUNITIES),
             ("converted_account_id", model.ACCOUNTS),
         ):
-            if ref in gone:
-                bad = _refers_to(leads[column], gone[ref]) & ~undo
-                dangling[f"leads.{column}"] = int(bad.sum())
+            if ref in self.gone:
+                bad = _refers_to(leads[column], self.gone[ref]) & ~undo
+                self.dangling[f"leads.{column}"] = int(bad.sum())
                 undo |= bad
-        conversions = int(undo.sum())
+        self.conversions = int(undo.sum())
         was_converted = undo & (leads["status"] == CONVERTED_STATUS).fillna(False).to_numpy(bool)
         leads.loc[undo, "converted_at"] = pd.NaT
         leads.loc[undo, ["converted_account_id", "converted_opportunity_id"]] = pd.NA
         leads.loc[was_converted, "status"] = pd.NA
 
-    record = {
-        "cut": cut_day,
-        "dropped": dropped,
-        "dangling": dangling,
-        "reopened": reopened,
-        "handoffs_blanked": handoffs,
-        "conversions_blanked": conversions,
-    }
-    return replace(
-        crm,
-        tables=tables,
-        as_of=cut_day,
-        metadata={**crm.metadata, METADATA_KEY: record},
-    )
+    def record(self, cut_day: pd.Timestamp) -> dict:
+        """``metadata["as_known_at"]``: the cut and every rule's count."""
+        return {
+            "cut": cut_day,
+            "dropped": self.dropped,
+            "dangling": self.dangling,
+            "reopened": self.reopened,
+            "handoffs_blanked": self.handoffs,
+            "conversions_blanked": self.conversions,
+        }
 
 
 def _after(dates: pd.Series, end: pd.Timestamp) -> np.ndarray:
