@@ -283,31 +283,7 @@ def name_extremes(
     t = groups[trials_col].to_numpy(dtype=np.int64)
     test = heterogeneity_test(s, t)
     overall = s.sum() / t.sum() if t.sum() > 0 else np.nan
-    limits = funnel_limits(t, 0.0 if np.isnan(overall) else float(overall))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(t > 0, s / np.where(t > 0, t, 1), np.nan)
-    position = np.select(
-        [
-            t == 0,
-            rate > limits["upper_998"],
-            rate > limits["upper_95"],
-            rate < limits["lower_998"],
-            rate < limits["lower_95"],
-        ],
-        [NO_TRIALS, POSITIONS[0], POSITIONS[1], POSITIONS[4], POSITIONS[3]],
-        default=POSITIONS[2],
-    )
-    table = pd.DataFrame(
-        {
-            "group": ids,
-            "label": _labels(ids, labels),
-            "successes": s,
-            "trials": t,
-            "rate": rate,
-        }
-    )
-    table = pd.concat([table, limits.drop(columns="n")], axis=1)
-    table["position"] = position
+    table = _position_table(ids, _labels(ids, labels), s, t, overall)
     table["eligible"] = t >= min_trials
     signal = bool(np.isfinite(test.p_value) and test.p_value < alpha)
     named = table[table["eligible"] & signal]
@@ -322,6 +298,28 @@ def name_extremes(
         worst=worst["group"].tolist(),
         sentence=sentence,
     )
+
+
+def _position_table(ids, names, s: np.ndarray, t: np.ndarray, overall: float) -> pd.DataFrame:
+    """Per group: rate, funnel limits around ``overall`` and the position against them."""
+    limits = funnel_limits(t, 0.0 if np.isnan(overall) else float(overall))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(t > 0, s / np.where(t > 0, t, 1), np.nan)
+    position = np.select(
+        [
+            t == 0,
+            rate > limits["upper_998"],
+            rate > limits["upper_95"],
+            rate < limits["lower_998"],
+            rate < limits["lower_95"],
+        ],
+        [NO_TRIALS, POSITIONS[0], POSITIONS[1], POSITIONS[4], POSITIONS[3]],
+        default=POSITIONS[2],
+    )
+    table = pd.DataFrame({"group": ids, "label": names, "successes": s, "trials": t, "rate": rate})
+    table = pd.concat([table, limits.drop(columns="n")], axis=1)
+    table["position"] = position
+    return table
 
 
 def _labels(ids: pd.Series, labels) -> pd.Series:
