@@ -41,6 +41,7 @@ OPPS = pd.DataFrame(
         "amount": [100.0, 600_000.0, 500_000.0, 1_000_000.0, 20_000.0, 3_000.0],
     }
 ).astype({"account_id": "str"})
+# Every member buys twice at one discount (two lines: min_lines = 2, so each is tested).
 PURCHASES = pd.DataFrame(
     {
         "account_id": ["1", "2", "3", "5", "6"],
@@ -50,6 +51,7 @@ PURCHASES = pd.DataFrame(
         "discount_pct": [12.0, 12.0, 35.0, 0.0, 5.0],
     }
 ).astype({"account_id": "str", "product_id": "str"})
+PURCHASES = pd.concat([PURCHASES, PURCHASES], ignore_index=True)
 PRODUCTS = pd.DataFrame({"product_id": ["P1", "P2"], "name": ["データ連携ハブ", "Pay$ ($$$)"]})
 
 
@@ -121,7 +123,8 @@ def test_discount_spread_chart_marks_outliers():
     assert ax.get_xlabel() == "Discount granted (% off list)"
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["#1 ワンワン株式会社 · データ連携ハブ", "#3 We <3 Dogs $1M · Pay$ ($$$)"]
-    # The 35% member is an outlier (MAD 0): one diamond.
+    # The 35% member is an outlier: MAD 0, so the 1-point floor is the scale and
+    # |35 - 12| / 1 = 23 > 3: one diamond.
     outliers = ax.collections[1]
     assert outliers.get_offsets().tolist() == [[35.0, 0.0]]
     _png(fig)
@@ -168,3 +171,23 @@ def test_empty_inputs_give_a_message_not_a_blank_chart():
     fig = hp.rank_shift_chart(naive.iloc[0:0], top.iloc[0:0])
     assert "nothing to rank" in fig.axes[0].texts[0].get_text()
     _png(fig)
+
+
+def test_rank_interval_chart():
+    ranks = pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "name": ["Dogs 犬", "Pay$ ($$$)", "Solo"],
+            "rank_low": [1, 1, 2],
+            "rank_high": [2, 3, 3],
+            "p_top_n": [1.0, 0.75, 0.25],
+        }
+    )
+    fig = hp.rank_interval_chart(ranks, top_n=2)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Dogs 犬  (100% in top 2)",
+        "Pay$ ($$$)  (75% in top 2)",
+    ]
+    _png(fig)
+    assert hp.rank_interval_chart(ranks.iloc[0:0]).axes[0].texts

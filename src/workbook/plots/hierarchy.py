@@ -255,3 +255,39 @@ def discount_spread_chart(
     fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=9)
     ax.grid(axis="y", visible=False)
     return fig
+
+
+def rank_interval_chart(ranks: pd.DataFrame, *, top_n: int = 10):
+    """The top-N families' bootstrap rank intervals, with P(top N) beside each.
+
+    Parameters
+    ----------
+    ranks : DataFrame
+        :func:`workbook.analyses.hierarchy.rank_uncertainty`.
+    top_n : int
+        Families drawn (the first ``top_n`` by rank).
+
+    Notes
+    -----
+    A dot is the family's rank; the bar its 95% rank interval over the
+    resamples of the period's won deals. Families whose bars overlap are not
+    reliably ordered.
+    """
+    shown = ranks[ranks["rank"] <= top_n]
+    if shown.empty:
+        return empty_figure("No won revenue in the period: no ranking to resample.")
+    fig, ax = new_figure(figsize=(9.0, 1.4 + 0.42 * len(shown)), layout="constrained")
+    rows = np.arange(len(shown))
+    ax.hlines(rows, shown["rank_low"], shown["rank_high"], color=PALETTE[0], linewidth=4)
+    ax.scatter(shown["rank"], rows, color=MEDIAN_COLOUR, zorder=3, label="rank in the period")
+    ax.set_yticks(rows)
+    ax.set_yticklabels(
+        [
+            f"{_label(n, 26)}  ({p:.0%} in top {top_n})"
+            for n, p in zip(shown["name"], shown["p_top_n"], strict=True)
+        ]
+    )
+    ax.set_ylim(len(shown) - 0.5, -0.5)
+    ax.set_xlabel("Rank (95% interval over resamples of the won deals)")
+    ax.set_title("How sure is the ranking?")
+    return fig

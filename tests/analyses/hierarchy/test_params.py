@@ -22,15 +22,22 @@ def _parameters_cell() -> str:
     return "".join(cells[0]["source"])
 
 
-def test_defaults_are_the_notebook_defaults_of_before():
+def test_defaults_are_the_notebook_defaults_of_before_and_the_issue_15_rule():
     # The notebook's parameters cell before the refactor: top_n = 10, period_start = "",
-    # period_end = "", new_rep_days = 180, mad_threshold = 3.0.
+    # period_end = "", new_rep_days = 180, mad_threshold = 3.0; then issue 15's defaults:
+    # 24 months of lines, 2 lines a member, 3 members a group, a 1-point floor, 500 resamples.
     assert h.Params().to_dict() == {
         "top_n": 10,
         "period_start": "",
         "period_end": "",
         "new_rep_days": 180,
         "mad_threshold": 3.0,
+        "discount_lookback_months": 24,
+        "min_lines": 2,
+        "min_members": 3,
+        "min_discount_scale": 1.0,
+        "n_boot": 500,
+        "seed": 0,
     }
     assert h.Params.report == "hierarchy"
 
@@ -65,6 +72,11 @@ def test_docs_parameter_block_is_markdown_table():
         {"mad_threshold": 0.0},
         {"mad_threshold": "3"},
         {"period_start": "2026-13-01"},
+        {"min_members": 1},
+        {"min_lines": 0},
+        {"min_discount_scale": 0.0},
+        {"discount_lookback_months": 0},
+        {"n_boot": 0},
         {"period_start": "2026-06-30", "period_end": "2026-01-01"},
     ],
 )

@@ -25,3 +25,23 @@ def test_stability_rank_changes(accounts, opps, tree):
     assert stab.loc["30", "previous_revenue"] == 50.0
     assert stab.loc["30", "revenue"] == 0.0
     assert stab.loc["30", "name"] == "Orphan"
+
+
+def test_single_deal_moves(accounts, opps, tree):
+    stab = h.stability(accounts, opps, start=START, end=END, tree=tree).set_index("account_id")
+    # Dogs (#2 -> #1): four deals now, the largest 600,000; without it 1,400,000 still
+    # ranks #1 (GalacticSpace 1,000,000), above its previous #2: not one deal.
+    assert (stab.loc["1", "deals"], stab.loc["1", "largest_deal"]) == (4, 600_000.0)
+    assert not stab.loc["1", "single_deal_move"]
+    # GalacticSpace is new with one deal: without it, it would not be ranked.
+    assert stab.loc["10", "single_deal_move"]
+    # Solo fell #1 -> #3: without its one previous deal (2,000) it would not have been
+    # ranked then, so ranked at or below #3: one deal explains the fall.
+    assert (stab.loc["20", "previous_deals"], stab.loc["20", "previous_largest_deal"]) == (
+        1,
+        2_000.0,
+    )
+    assert stab.loc["20", "single_deal_move"]
+    # Orphan dropped; its only previous deal (50) explains it.
+    assert stab.loc["30", "single_deal_move"]
+    assert stab["single_deal_move"].sum() == 3

@@ -27,6 +27,9 @@ are in the module docstrings: :mod:`~workbook.analyses.hierarchy.period`,
 
 from workbook.analyses.hierarchy.discounts import (
     MAD_SCALE,
+    OUTLIER_MONEY_LABEL,
+    UPPER_BOUND_LABEL,
+    DiscountRule,
     discount_basis,
     discount_outliers,
     exclusions,
@@ -51,6 +54,7 @@ from workbook.analyses.hierarchy.period import (
 from workbook.analyses.hierarchy.pipeline import run
 from workbook.analyses.hierarchy.ranking import (
     concentration,
+    herfindahl,
     naive_top,
     rank_shift,
     top_customers,
@@ -59,9 +63,13 @@ from workbook.analyses.hierarchy.ranking import (
 from workbook.analyses.hierarchy.results import Results
 from workbook.analyses.hierarchy.revenue import account_revenue, family_revenue, revenue_basis
 from workbook.analyses.hierarchy.stability import stability
+from workbook.analyses.hierarchy.uncertainty import rank_uncertainty, won_deals
 
 __all__ = [
     "MAD_SCALE",
+    "OUTLIER_MONEY_LABEL",
+    "UPPER_BOUND_LABEL",
+    "DiscountRule",
     "Params",
     "Period",
     "Results",
@@ -73,12 +81,14 @@ __all__ = [
     "exclusions",
     "family_revenue",
     "headline_cards",
+    "herfindahl",
     "hierarchy_faults",
     "max_depth",
     "money",
     "naive_top",
     "previous_period",
     "rank_shift",
+    "rank_uncertainty",
     "resolve_period",
     "revenue_basis",
     "run",
@@ -90,4 +100,5 @@ __all__ = [
     "summary_sentences",
     "top_customers",
     "top_n_share",
+    "won_deals",
 ]

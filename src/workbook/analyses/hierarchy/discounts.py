@@ -1,28 +1,56 @@
 """Sibling discounts: members of one family paying different discounts for one product.
 
 Lines used
-    Purchase lines with ``purchased_at`` on or before ``as_of`` (calendar
-    day) and a ``discount_pct`` (see :func:`discount_basis`); lines whose
-    account is not among the accounts belong to no family and are left out.
-member discount
-    Mean ``discount_pct`` over the member's lines of that product.
-family median, MAD
-    Median of the member discounts of the family x product, and the median
-    absolute deviation of the member discounts from it.
+    Purchase lines with a ``discount_pct`` whose ``purchased_at`` day is in
+    the lookback window: the ``discount_lookback_months`` months ending on
+    ``as_of``, i.e. after the day ``as_of - discount_lookback_months months``
+    and on or before ``as_of`` (calendar days; see :func:`discount_basis`).
+    Lines whose account is not among the accounts belong to no family and are
+    left out.
+member
+    An account with at least one used line of the product. Its *member
+    discount* is the amount-weighted mean ``discount_pct`` of those lines
+    (missing or negative amounts weigh 0; when every weight is 0, the plain
+    mean). A member is *eligible* for the outlier test when it has at least
+    ``min_lines`` lines: a discount resting on one purchase line is shown
+    but never flagged.
+pair
+    A family x product with two or more members; :func:`sibling_discounts`
+    has one row per pair. ``family_median`` is the median of its members'
+    discounts (the spread view and both money figures use it).
+tested group
+    A pair with at least ``min_members`` eligible members. Only eligible
+    members of tested groups can be flagged: with two members the robust z
+    of both is always 0.674, so no MAD rule can tell which one is off.
+    ``group_median`` and ``mad`` are the median of the eligible members'
+    discounts and their median absolute deviation from it.
+scale
+    For a tested group, the largest of ``1.4826 * mad`` (``"family"``),
+    ``min_discount_scale`` percentage points (``"floor"``) and
+    ``1.4826 * product_mad`` (``"product"``), where ``product_mad`` is the
+    MAD of the eligible member discounts of that product across every
+    account of every family (single-account families included).
+    ``scale_source`` names the term that won (ties: the earlier one). The
+    scale is at least the floor, so the score is always finite.
 robust_z
-    ``|member discount - median| / (1.4826 * MAD)``. When MAD is 0 it is 0
-    for members at the median and infinite for the others.
+    ``|member discount - group_median| / scale`` for eligible members of
+    tested groups (missing otherwise).
 outlier
     ``robust_z > mad_threshold`` (strictly).
 spend
-    Sum of ``amount`` over the member's lines (missing amounts add 0).
-revenue_at_stake
+    Sum of ``amount`` over the member's used lines (missing amounts add 0).
+revenue_at_stake ("Upper bound: lines above the family median")
     What pricing the member's lines at the family median discount would have
-    recovered: the sum, over lines with ``discount_pct`` above the family
-    median ``m``, of ``amount * (discount_pct - m) / (100 - discount_pct)``
+    recovered: the sum, over its used lines with ``discount_pct`` above the
+    family median ``m``, of ``amount * (discount_pct - m) / (100 - discount_pct)``
     (the list-price equivalent ``amount / (1 - discount_pct/100)`` times the
-    excess discount). Lines at a 100% discount have no list-price equivalent
-    and add 0.
+    excess discount), over every pair. Lines at a 100% discount have no
+    list-price equivalent and add 0. It is an upper bound: it treats every
+    discount above the median as recoverable, noise included.
+outlier_revenue_at_stake ("From flagged outliers only")
+    ``revenue_at_stake`` of the flagged members only: what the members whose
+    discount is an outlier paid below their family median (a flagged member
+    below the median discount adds 0).
 """
 
 from __future__ import annotations
@@ -39,6 +67,8 @@ from workbook.core.checks import require_frame
 
 __all__ = [
     "MAD_SCALE",
+    "UPPER_BOUND_LABEL",
+    "OUTLIER_MONEY_LABEL",
     "discount_basis",
     "discount_outliers",
     "exclusions",
@@ -49,6 +79,9 @@ __all__ = [
 #: Scale factor that makes the MAD a consistent estimator of the standard
 #: deviation for normal data (``scipy.stats.median_abs_deviation(scale="normal")``).
 MAD_SCALE = 1.4826
+#: The labels of the two money-at-stake figures.
+UPPER_BOUND_LABEL = "Upper bound: lines above the family median"
+OUTLIER_MONEY_LABEL = "From flagged outliers only"
 
 _KEYS = ["root_id", "product_id"]
 #: Columns of :func:`sibling_discount_members`.
@@ -62,8 +95,16 @@ MEMBER_COLUMNS = [
     "lines",
     "discount_pct",
     "spend",
+    "eligible",
+    "members",
+    "eligible_members",
     "family_median",
+    "tested",
+    "group_median",
     "mad",
+    "product_mad",
+    "scale",
+    "scale_source",
     "robust_z",
     "outlier",
     "revenue_at_stake",
@@ -81,14 +122,31 @@ SPREAD_COLUMNS = [
     "median_discount",
     "max_discount",
     "spread",
+    "eligible_members",
+    "tested",
+    "group_median",
     "mad",
+    "product_mad",
+    "scale",
+    "scale_source",
     "outlier_members",
     "spend",
     "revenue_at_stake",
+    "outlier_revenue_at_stake",
     "min_line_discount",
     "max_line_discount",
     "line_spread",
 ]
+
+
+class DiscountRule(NamedTuple):
+    """The settings of the sibling-discount rule (the report's ``Params`` of the same names)."""
+
+    mad_threshold: float = 3.0
+    discount_lookback_months: int = 24
+    min_lines: int = 2
+    min_members: int = 3
+    min_discount_scale: float = 1.0
 
 
 class EligibleLines(NamedTuple):
@@ -98,29 +156,79 @@ class EligibleLines(NamedTuple):
     counts: dict
 
 
-def _eligible_purchases(purchases: pd.DataFrame, *, as_of) -> EligibleLines:
+def window_start(as_of, months: int) -> pd.Timestamp:
+    """First day of the lookback: the day after ``as_of - months`` months.
+
+    Examples
+    --------
+    >>> window_start("2026-06-30", 24)
+    Timestamp('2024-07-01 00:00:00')
+    """
+    return calendar.day(as_of) - pd.DateOffset(months=int(months)) + pd.Timedelta(days=1)
+
+
+def _eligible_purchases(purchases: pd.DataFrame, *, as_of, months: int) -> EligibleLines:
     # After the as_of day: at or past midnight after it (a missing date is not after).
     after = purchases["purchased_at"] >= calendar.as_of_end(as_of)
+    before = purchases["purchased_at"] < window_start(as_of, months)
     no_discount = purchases["discount_pct"].isna()
-    keep = ~after & ~no_discount
+    keep = ~after & ~before & ~no_discount & purchases["purchased_at"].notna()
     counts = {
         "lines": int(len(purchases)),
         "after_as_of": int(after.sum()),
-        "missing_discount": int((~after & no_discount).sum()),
+        "before_lookback": int(before.sum()),
+        "missing_date": int(purchases["purchased_at"].isna().sum()),
+        "missing_discount": int((~after & ~before & no_discount).sum()),
         "used": int(keep.sum()),
         "used_missing_amount": int((keep & purchases["amount"].isna()).sum()),
     }
     return EligibleLines(purchases.loc[keep], counts)
 
 
-def _family_lines(purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of) -> pd.DataFrame:
+def _tree_lines(purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of, months) -> pd.DataFrame:
     """Used lines of accounts in the tree, with their ``root_id``."""
-    lines = _eligible_purchases(purchases, as_of=as_of).lines
+    lines = _eligible_purchases(purchases, as_of=as_of, months=months).lines
     return lines.merge(tree[["account_id", "root_id"]], on="account_id", how="inner")
 
 
+def _account_discounts(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per root x product x account: lines, amount-weighted mean discount, spend."""
+    weight = lines["amount"].fillna(0.0).clip(lower=0.0)
+    frame = lines[_KEYS + ["account_id", "discount_pct"]].assign(
+        _w=weight, _wd=weight * lines["discount_pct"], spend=lines["amount"].fillna(0.0)
+    )
+    out = (
+        frame.groupby(_KEYS + ["account_id"], observed=True, sort=True)
+        .agg(
+            lines=("discount_pct", "size"),
+            plain=("discount_pct", "mean"),
+            _w=("_w", "sum"),
+            _wd=("_wd", "sum"),
+            spend=("spend", "sum"),
+        )
+        .reset_index()
+    )
+    w = out["_w"].to_numpy(dtype="float64")
+    out["discount_pct"] = np.where(w > 0, out["_wd"] / np.where(w > 0, w, 1.0), out["plain"])
+    return out.drop(columns=["plain", "_w", "_wd"])
+
+
+def _mad(values: pd.Series, by: list) -> tuple[pd.Series, pd.Series]:
+    """Median and MAD of ``values`` within groups ``by``, broadcast to the rows."""
+    median = values.groupby(by, observed=True).transform("median")
+    mad = (values - median).abs().groupby(by, observed=True).transform("median")
+    return median, mad
+
+
 @shared_docs
-def discount_basis(purchases: pd.DataFrame, *, as_of) -> dict:
+def discount_basis(
+    purchases: pd.DataFrame,
+    *,
+    as_of,
+    discount_lookback_months: int = 24,
+    min_lines: int = 2,
+    tree: pd.DataFrame | None = None,
+) -> dict:
     """Count the purchase lines :func:`sibling_discounts` uses and leaves out.
 
     Parameters
@@ -128,52 +236,80 @@ def discount_basis(purchases: pd.DataFrame, *, as_of) -> dict:
     purchases : DataFrame
         Canonical ``purchases`` table.
     {as_of}
+    discount_lookback_months : int
+        Months of the lookback window ending on ``as_of``.
+    min_lines : int
+        Lines an account needs for a member discount.
+    tree : DataFrame, optional
+        :func:`workbook.core.families.ultimate_parents`; when given, also
+        counts ``below_min_lines`` (used lines of accounts with fewer than
+        ``min_lines`` lines of the product: shown, never flagged).
 
     Returns
     -------
     dict
-        ``lines`` (all), ``after_as_of`` (``purchased_at`` day after as_of:
-        left out), ``missing_discount`` (no ``discount_pct``: left out),
-        ``used`` and ``used_missing_amount`` (used for the discount, adds 0
-        to spend and revenue at stake).
+        ``lines`` (all), ``after_as_of`` (``purchased_at`` day after as_of),
+        ``before_lookback`` (before the window), ``missing_date``,
+        ``missing_discount`` (in the window, no ``discount_pct``): all left
+        out; ``used`` and ``used_missing_amount`` (used for the discount with
+        weight 0, adds 0 to spend and revenue at stake); ``below_min_lines``
+        when ``tree`` is given.
     """
     require_frame(purchases, "purchases")
-    return _eligible_purchases(purchases, as_of=as_of).counts
+    eligible = _eligible_purchases(purchases, as_of=as_of, months=discount_lookback_months)
+    counts = dict(eligible.counts)
+    if tree is not None:
+        lines = eligible.lines.merge(tree[["account_id", "root_id"]], on="account_id")
+        per = _account_discounts(lines)
+        counts["below_min_lines"] = int(per.loc[per["lines"] < min_lines, "lines"].sum())
+    return counts
 
 
-def _member_discounts(lines: pd.DataFrame, mad_threshold: float) -> pd.DataFrame:
-    """Member discount, family median, MAD, robust z and outlier flag (2+ buyers only)."""
-    members = (
-        lines.groupby(_KEYS + ["account_id"], observed=True, sort=True)
-        .agg(
-            lines=("discount_pct", "size"),
-            discount_pct=("discount_pct", "mean"),
-            spend=("amount", "sum"),
-        )
-        .reset_index()
-    )
-    members["buyers"] = members.groupby(_KEYS, observed=True)["account_id"].transform("size")
-    members = members[members["buyers"] >= 2].drop(columns="buyers")
-    grouped = members.groupby(_KEYS, observed=True)["discount_pct"]
-    members["family_median"] = grouped.transform("median")
-    deviation = (members["discount_pct"] - members["family_median"]).abs()
-    members["mad"] = deviation.groupby([members[k] for k in _KEYS], observed=True).transform(
+def _member_table(lines: pd.DataFrame, rule: DiscountRule) -> pd.DataFrame:
+    """Members of pairs with their medians, MAD, scale, robust z and outlier flag."""
+    accounts = _account_discounts(lines)
+    accounts["eligible"] = accounts["lines"] >= rule.min_lines
+    # The product's spread across every eligible account of every family.
+    eligible = accounts[accounts["eligible"]]
+    _, product_mad = _mad(eligible["discount_pct"], [eligible["product_id"]])
+    per_product = product_mad.groupby(eligible["product_id"], observed=True).first()
+    accounts["product_mad"] = accounts["product_id"].map(per_product).to_numpy(dtype="float64")
+    pair = accounts.groupby(_KEYS, observed=True)
+    accounts["members"] = pair["account_id"].transform("size")
+    accounts["eligible_members"] = pair["eligible"].transform("sum").astype("int64")
+    members = accounts[accounts["members"] >= 2].copy()
+    members["family_median"] = members.groupby(_KEYS, observed=True)["discount_pct"].transform(
         "median"
     )
-    scale = MAD_SCALE * members["mad"]
-    members["robust_z"] = np.where(
-        scale > 0,
-        deviation / scale.where(scale > 0, 1.0),
-        np.where(deviation > 0, np.inf, 0.0),
+    # The test: median and MAD over the eligible members of the pair.
+    test = members[members["eligible"]]
+    group_median, mad = _mad(test["discount_pct"], [test[k] for k in _KEYS])
+    stats = test[_KEYS].assign(group_median=group_median, mad=mad).drop_duplicates(_KEYS)
+    members = members.merge(stats, on=_KEYS, how="left")
+    members["tested"] = members["eligible_members"] >= rule.min_members
+    terms = np.column_stack(
+        [
+            MAD_SCALE * members["mad"].fillna(0.0).to_numpy(dtype="float64"),
+            np.full(len(members), float(rule.min_discount_scale)),
+            MAD_SCALE * members["product_mad"].fillna(0.0).to_numpy(dtype="float64"),
+        ]
     )
-    members["outlier"] = members["robust_z"] > mad_threshold
+    tested = members["tested"].to_numpy()
+    # Ties go to the earlier term (family, then floor, then product).
+    source = np.array(["family", "floor", "product"])[np.argmax(terms, axis=1)]
+    members["scale"] = np.where(tested, terms.max(axis=1), np.nan)
+    members["scale_source"] = pd.array(np.where(tested, source, None), dtype="string")
+    deviation = (members["discount_pct"] - members["group_median"]).abs()
+    members["robust_z"] = (deviation / members["scale"]).where(members["eligible"])
+    members["outlier"] = (members["robust_z"] > rule.mad_threshold).fillna(False).astype(bool)
     return members
 
 
 def _revenue_at_stake(lines: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """Revenue at stake per member, line by line, against the family median."""
-    medians = members[_KEYS + ["family_median"]].drop_duplicates(_KEYS)
-    at_stake = lines.merge(medians, on=_KEYS, how="inner")
+    at_stake = lines.merge(
+        members[_KEYS + ["account_id", "family_median"]], on=_KEYS + ["account_id"], how="inner"
+    )
     d = at_stake["discount_pct"].to_numpy(dtype="float64")
     excess = np.clip(d - at_stake["family_median"].to_numpy(dtype="float64"), 0, None)
     amount = at_stake["amount"].fillna(0.0).to_numpy(dtype="float64")
@@ -187,6 +323,11 @@ def _revenue_at_stake(lines: pd.DataFrame, members: pd.DataFrame) -> pd.DataFram
     )
 
 
+def _rule(rule: DiscountRule | None, settings: dict) -> DiscountRule:
+    base = DiscountRule() if rule is None else rule
+    return base._replace(**settings)
+
+
 @shared_docs
 def sibling_discount_members(
     accounts: pd.DataFrame,
@@ -195,12 +336,14 @@ def sibling_discount_members(
     *,
     as_of,
     tree: pd.DataFrame,
-    mad_threshold: float = 3.0,
+    rule: DiscountRule | None = None,
+    **settings,
 ) -> pd.DataFrame:
-    """One row per family x product x member, for products bought by 2+ members.
+    """One row per member of a family x product with two or more members.
 
-    Every definition (lines used, member discount, MAD, robust z, outlier,
-    spend, revenue at stake) is in :mod:`workbook.analyses.hierarchy.discounts`.
+    Every definition (lines used, member, member discount, tested group,
+    scale, robust z, outlier, spend, revenue at stake) is in
+    :mod:`workbook.analyses.hierarchy.discounts`.
 
     Parameters
     ----------
@@ -208,22 +351,32 @@ def sibling_discount_members(
         Canonical tables.
     {as_of}
     {hierarchy_tree_required}
-    {hierarchy_mad_threshold}
+    rule : DiscountRule, optional
+        The settings; ``DiscountRule()`` (the report's defaults) when omitted.
+    **settings
+        Fields of :class:`DiscountRule` replacing those of ``rule``
+        (``mad_threshold``, ``discount_lookback_months``, ``min_lines``,
+        ``min_members``, ``min_discount_scale``).
 
     Returns
     -------
     DataFrame
         ``root_id``, ``family_name``, ``product_id``, ``product_name``,
         ``account_id``, ``name``, ``lines``, ``discount_pct`` (member
-        discount), ``spend``, ``family_median``, ``mad``, ``robust_z``,
-        ``outlier``, ``revenue_at_stake``; sorted by root, product, discount.
+        discount), ``spend``, ``eligible`` (lines >= ``min_lines``),
+        ``members`` and ``eligible_members`` (of the pair),
+        ``family_median``, ``tested``, ``group_median``, ``mad``,
+        ``product_mad``, ``scale``, ``scale_source``, ``robust_z``,
+        ``outlier``, ``revenue_at_stake``; sorted by root, product,
+        discount.
     """
     require_frame(accounts, "accounts")
     require_frame(purchases, "purchases")
     require_frame(products, "products")
     require_frame(tree, "tree", ["account_id", "root_id"])
-    lines = _family_lines(purchases, tree, as_of=as_of)
-    members = _member_discounts(lines, mad_threshold)
+    rule = _rule(rule, settings)
+    lines = _tree_lines(purchases, tree, as_of=as_of, months=rule.discount_lookback_months)
+    members = _member_table(lines, rule)
     members = members.merge(
         _revenue_at_stake(lines, members), on=_KEYS + ["account_id"], how="left"
     )
@@ -240,8 +393,10 @@ def sibling_discount_members(
 
 def _spread_per_pair(members: pd.DataFrame) -> pd.DataFrame:
     """Aggregate member rows to one row per family x product."""
+    flagged = members["revenue_at_stake"].where(members["outlier"], 0.0)
     out = (
-        members.groupby(_KEYS, observed=True, sort=True)
+        members.assign(_flagged=flagged)
+        .groupby(_KEYS, observed=True, sort=True)
         .agg(
             family_name=("family_name", "first"),
             product_name=("product_name", "first"),
@@ -250,15 +405,23 @@ def _spread_per_pair(members: pd.DataFrame) -> pd.DataFrame:
             min_discount=("discount_pct", "min"),
             median_discount=("family_median", "first"),
             max_discount=("discount_pct", "max"),
+            eligible_members=("eligible_members", "first"),
+            group_median=("group_median", "first"),
             mad=("mad", "first"),
+            product_mad=("product_mad", "first"),
+            tested=("tested", "first"),
+            scale=("scale", "first"),
+            scale_source=("scale_source", "first"),
             outlier_members=("outlier", "sum"),
             spend=("spend", "sum"),
             revenue_at_stake=("revenue_at_stake", "sum"),
+            outlier_revenue_at_stake=("_flagged", "sum"),
         )
         .reset_index()
     )
     out["spread"] = out["max_discount"] - out["min_discount"]
     out["outlier_members"] = out["outlier_members"].astype("int64")
+    out["tested"] = out["tested"].astype(bool)
     return out
 
 
@@ -270,14 +433,14 @@ def sibling_discounts(
     *,
     as_of,
     tree: pd.DataFrame,
-    mad_threshold: float = 3.0,
     ranking: pd.DataFrame | None = None,
+    rule: DiscountRule | None = None,
+    **settings,
 ) -> pd.DataFrame:
-    """Discount spread per family and product bought by two or more members.
+    """Discount spread per family and product with two or more members.
 
     Aggregates :func:`sibling_discount_members` (see
-    :mod:`workbook.analyses.hierarchy.discounts` for every definition: member
-    discount, MAD, robust z, outlier, revenue at stake).
+    :mod:`workbook.analyses.hierarchy.discounts` for every definition).
 
     Parameters
     ----------
@@ -285,33 +448,39 @@ def sibling_discounts(
         Canonical tables.
     {as_of}
     {hierarchy_tree_required}
-    {hierarchy_mad_threshold}
     {hierarchy_ranking}
+    rule, **settings
+        As for :func:`sibling_discount_members`.
 
     Returns
     -------
     DataFrame
         The export ``discount_spread.csv``, one row per family x product:
         ``root_id``, ``family_name``, ``family_rank``, ``product_id``,
-        ``product_name``, ``members`` (buying members, >= 2), ``lines``,
-        ``min_discount``, ``median_discount``, ``max_discount`` (min, median
-        and max of the *member* discounts), ``spread`` (max - min, in
-        percentage points), ``mad``, ``outlier_members``, ``spend``,
-        ``revenue_at_stake``, then ``min_line_discount``,
-        ``max_line_discount`` and ``line_spread`` (the same range over the
-        used purchase lines' ``discount_pct`` rather than the member means:
-        a member with lines at 10% and 14% counts 12% above, 10% and 14%
-        here). Sorted by revenue at stake descending, then spread
+        ``product_name``, ``members`` (>= 2), ``lines``, ``min_discount``,
+        ``median_discount``, ``max_discount`` (min, median and max of the
+        *member* discounts), ``spread`` (max - min, in percentage points),
+        ``eligible_members``, ``tested`` (eligible members >=
+        ``min_members``), ``group_median``, ``mad``, ``product_mad``,
+        ``scale`` and ``scale_source`` (the scale used; missing when not
+        tested), ``outlier_members``, ``spend``, ``revenue_at_stake`` (upper
+        bound), ``outlier_revenue_at_stake`` (flagged members only), then
+        ``min_line_discount``, ``max_line_discount`` and ``line_spread`` (the
+        same range over the members' used lines rather than the member
+        means: a member with lines at 10% and 14% counts 12% above, 10% and
+        14% here). Sorted by revenue at stake descending, then spread
         descending, then root and product.
     """
+    rule = _rule(rule, settings)
     members = sibling_discount_members(
-        accounts, purchases, products, as_of=as_of, tree=tree, mad_threshold=mad_threshold
+        accounts, purchases, products, as_of=as_of, tree=tree, rule=rule
     )
     out = _spread_per_pair(members)
-    # The same range over the purchase lines themselves (not the member means).
+    # The same range over the members' purchase lines themselves (not the member means).
+    lines = _tree_lines(purchases, tree, as_of=as_of, months=rule.discount_lookback_months)
+    lines = lines.merge(members[_KEYS + ["account_id"]], on=_KEYS + ["account_id"])
     line_range = (
-        _family_lines(purchases, tree, as_of=as_of)
-        .groupby(_KEYS, observed=True)["discount_pct"]
+        lines.groupby(_KEYS, observed=True)["discount_pct"]
         .agg(min_line_discount="min", max_line_discount="max")
         .reset_index()
     )
@@ -343,8 +512,8 @@ def discount_outliers(members: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        The flagged rows, largest ``robust_z`` first (MAD = 0 cases, infinite
-        z, first), then by revenue at stake descending.
+        The flagged rows, largest ``robust_z`` first (always finite), then by
+        revenue at stake descending.
     """
     require_frame(members, "members", ["outlier", "robust_z", "revenue_at_stake"])
     flagged = members[members["outlier"]]
@@ -393,12 +562,25 @@ def exclusions(revenue: dict, purchases: dict) -> pd.DataFrame:
         ),
         ("purchases", "lines used for sibling discounts", purchases["used"], "counted"),
         ("purchases", "dated after as_of", purchases["after_as_of"], "left out"),
+        (
+            "purchases",
+            "dated before the discount lookback window",
+            purchases.get("before_lookback", 0),
+            "left out",
+        ),
+        ("purchases", "purchase date missing", purchases.get("missing_date", 0), "left out"),
         ("purchases", "discount_pct missing", purchases["missing_discount"], "left out"),
+        (
+            "purchases",
+            "used, but the account has fewer than min_lines lines of the product",
+            purchases.get("below_min_lines", 0),
+            "shown in the spread, never flagged as an outlier",
+        ),
         (
             "purchases",
             "used, amount missing",
             purchases["used_missing_amount"],
-            "adds 0 to spend and revenue at stake",
+            "weighs 0 in the member discount; adds 0 to spend and revenue at stake",
         ),
     ]
     out = pd.DataFrame(rows, columns=["table", "what", "rows", "treatment"])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbook.analyses.hierarchy.discounts import OUTLIER_MONEY_LABEL, UPPER_BOUND_LABEL
 from workbook.analyses.hierarchy.faults import max_depth
-from workbook.analyses.hierarchy.ranking import concentration, top_n_share
+from workbook.analyses.hierarchy.ranking import concentration, herfindahl, top_n_share
 from workbook.core.checks import require_frame
 from workbook.core.families import CYCLE, MISSING_PARENT
 from workbook.core.text import Card
@@ -67,6 +68,8 @@ def summary_figures(
     discount_members: pd.DataFrame | None = None,
     split: pd.DataFrame | None = None,
     faults: pd.DataFrame | None = None,
+    ranks: pd.DataFrame | None = None,
+    n_boot: int | None = None,
 ) -> dict:
     """Key figures for ``summary.json``.
 
@@ -81,13 +84,16 @@ def summary_figures(
         The period.
     top_n : int
         Size of the top lists.
-    stability_table, discounts, discount_members, split, faults : DataFrame, optional
+    stability_table, discounts, discount_members, split, faults, ranks : DataFrame, optional
         :func:`~workbook.analyses.hierarchy.stability`,
         :func:`~workbook.analyses.hierarchy.sibling_discounts`,
         :func:`~workbook.analyses.hierarchy.sibling_discount_members`,
-        :func:`~workbook.analyses.hierarchy.split_ownership` and
-        :func:`~workbook.analyses.hierarchy.hierarchy_faults`; each adds its
+        :func:`~workbook.analyses.hierarchy.split_ownership`,
+        :func:`~workbook.analyses.hierarchy.hierarchy_faults` and
+        :func:`~workbook.analyses.hierarchy.rank_uncertainty`; each adds its
         figures when given.
+    n_boot : int, optional
+        The resamples behind ``ranks`` (for the sentence).
 
     Returns
     -------
@@ -101,8 +107,12 @@ def summary_figures(
         (families in the corrected top N with no member in the naive top N),
         ``accounts_in_families``, ``hierarchy_issues``, ``cycle_accounts``,
         ``missing_parent_accounts``, ``max_depth``, ``new_families``,
-        ``dropped_families``, ``discount_pairs``, ``discount_outliers``,
-        ``revenue_at_stake``; ``key_gap_*`` (the best-ranked family with a
+        ``dropped_families``, ``families_moved``, ``single_deal_moves``,
+        ``discount_pairs``, ``discount_groups_tested``, ``discount_outliers``,
+        ``revenue_at_stake`` (upper bound), ``outlier_revenue_at_stake``
+        (flagged outliers only); with ``ranks``: ``n_boot``,
+        ``top_family_p_rank_1``, ``tied_for_first`` (names),
+        ``families_one_deal``; ``key_gap_*`` (the best-ranked family with a
         sibling discount spread: family, rank, product, min/max discount,
         revenue at stake); ``top_outlier_*`` (the member with the largest
         robust z: account, family, product, discount, family median);
@@ -135,7 +145,20 @@ def summary_figures(
         figures.update(_outlier_figures(discount_members))
     if split is not None:
         figures.update(_split_figures(split))
+    if ranks is not None:
+        figures.update(_rank_figures(ranks, n_boot))
     return figures
+
+
+def _rank_figures(ranks: pd.DataFrame, n_boot: int | None) -> dict:
+    """P(rank 1) of the top family, the families tied for first, one-deal families."""
+    tied = ranks[ranks["tied_for_first"].astype(bool)]
+    return {
+        "n_boot": None if n_boot is None else int(n_boot),
+        "top_family_p_rank_1": float(ranks["p_rank_1"].iloc[0]) if len(ranks) else None,
+        "tied_for_first": tied["name"].tolist(),
+        "families_one_deal": int((ranks["deals"] == 1).sum()),
+    }
 
 
 def _leader_figures(top: pd.DataFrame, naive: pd.DataFrame) -> dict:
@@ -164,8 +187,10 @@ def _leader_figures(top: pd.DataFrame, naive: pd.DataFrame) -> dict:
 def _top_n_figures(top: pd.DataFrame, top_n: int) -> dict:
     """The top-N share and the families that climb into the top N once rolled up."""
     corrected = top[top["rank"] <= top_n]
+    conc = concentration(top, top_n=top_n)
     return {
-        "top_n_share": top_n_share(concentration(top, top_n=top_n), top_n),
+        "top_n_share": top_n_share(conc, top_n),
+        **herfindahl(conc),
         "families_climbing_into_top_n": int(
             (~(corrected["best_member_naive_rank"].fillna(top_n + 1) <= top_n)).sum()
         ),
@@ -186,6 +211,8 @@ def _stability_figures(stability_table: pd.DataFrame) -> dict:
     return {
         "new_families": int((stability_table["status"] == "new").sum()),
         "dropped_families": int((stability_table["status"] == "dropped").sum()),
+        "families_moved": int((stability_table["status"] != "same").sum()),
+        "single_deal_moves": int(stability_table["single_deal_move"].sum()),
     }
 
 
@@ -193,8 +220,10 @@ def _discount_figures(discounts: pd.DataFrame) -> dict:
     """Pairs, outliers, revenue at stake and the key gap (best-ranked family with a spread)."""
     out = {
         "discount_pairs": int(len(discounts)),
+        "discount_groups_tested": int(discounts["tested"].sum()),
         "discount_outliers": int(discounts["outlier_members"].sum()),
         "revenue_at_stake": float(discounts["revenue_at_stake"].sum()),
+        "outlier_revenue_at_stake": float(discounts["outlier_revenue_at_stake"].sum()),
     }
     # The gap in the best-ranked family with a spread (ties: widest spread).
     gaps = discounts[(discounts["spread"] > 0) & discounts["family_rank"].notna()]
@@ -222,7 +251,8 @@ def _outlier_figures(members: pd.DataFrame) -> dict:
         "top_outlier_family": top_outlier["family_name"],
         "top_outlier_product": top_outlier["product_name"],
         "top_outlier_discount": float(top_outlier["discount_pct"]),
-        "top_outlier_family_median": float(top_outlier["family_median"]),
+        "top_outlier_family_median": float(top_outlier["group_median"]),
+        "top_outlier_robust_z": float(top_outlier["robust_z"]),
     }
 
 
@@ -264,7 +294,7 @@ def summary_sentences(figures: dict) -> list[str]:
     Returns
     -------
     list of str
-        At most five sentences.
+        At most six sentences.
     """
     out = [_leader_sentence(figures)]
     if figures["families_ranked"]:
@@ -273,24 +303,56 @@ def summary_sentences(figures: dict) -> list[str]:
             f"The top {n_top} families hold {figures['top_n_share']:.0%} of "
             f"{money(figures['total_revenue'])} won between {figures['period_start']} and "
             f"{figures['period_end']}; {figures['families_climbing_into_top_n']} of them "
-            f"had no member in the account-level top {n_top}."
+            f"had no member in the account-level top {n_top}. The HHI is "
+            f"{figures['hhi']:.3f}: revenue is spread like "
+            f"{figures['effective_families']:.0f} equal-sized families."
         )
     ownership = _ownership_sentence(figures)
     if ownership:
         out.append(ownership)
     if figures.get("key_gap_family") is not None:
         out.append(_discount_sentence(figures))
+    if "single_deal_moves" in figures:
+        out.append(_stability_sentence(figures))
     if "hierarchy_issues" in figures:
         out.append(
             f"The hierarchy has {figures['cycle_accounts']} account(s) on parent cycles and "
             f"{figures['missing_parent_accounts']} pointing at a missing parent; the deepest "
             f"chain is {figures['max_depth']} level(s)."
         )
-    return out[:5]
+    return out[:6]
+
+
+def _stability_sentence(figures: dict) -> str:
+    """How much of the ranking's movement one deal explains."""
+    text = (
+        f"Against the previous period, {figures['families_moved']} families changed rank, "
+        f"and for {figures['single_deal_moves']} of them a single deal explains the move"
+    )
+    if figures.get("families_one_deal") is not None:
+        text += (
+            f"; {figures['families_one_deal']} of the {figures['families_ranked']} ranked "
+            "families have only one won deal in the period"
+        )
+    return text + "."
+
+
+#: P(rank 1) above which the summary names the top family as the largest customer.
+NAME_LEADER_ABOVE = 0.9
+
+
+def _names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _leader_sentence(figures: dict) -> str:
-    """Who the largest customer is, by family, against the top single account."""
+    """Who the largest customer is, by family, against the top single account.
+
+    With rank uncertainty (``top_family_p_rank_1``), the top family is named
+    as the largest customer only when it ranks first in more than 90% of the
+    resamples; otherwise the sentence names the families tied for first.
+    """
     if figures.get("top_family_name") is None:
         return (
             f"No won revenue between {figures['period_start']} and {figures['period_end']}, "
@@ -300,6 +362,16 @@ def _leader_sentence(figures: dict) -> str:
         f"{figures['top_family_name']} ({_accounts(figures['top_family_members'])}, "
         f"{money(figures['top_family_revenue'])})"
     )
+    p_first = figures.get("top_family_p_rank_1")
+    if p_first is not None and p_first <= NAME_LEADER_ABOVE:
+        others = [n for n in figures["tied_for_first"] if n != figures["top_family_name"]]
+        tied = _names(others) if others else "the runners-up"
+        return (
+            f"{family} leads the ranking, but it is statistically tied for first with "
+            f"{tied}: it ranks first in {p_first:.0%} of {figures['n_boot']} resamples of "
+            f"the period's won deals, short of the {NAME_LEADER_ABOVE:.0%} needed to call "
+            "it the largest customer."
+        )
     if figures["top_family_is_not_top_account"]:
         return (
             f"{family} is your largest customer, "
@@ -332,21 +404,29 @@ def _ownership_sentence(figures: dict) -> str | None:
 
 
 def _discount_sentence(figures: dict) -> str:
-    """The key sibling discount gap, and the revenue at stake across all pairs."""
+    """The key sibling discount gap, and both money-at-stake figures."""
+    outliers = figures["discount_outliers"]
+    flagged = (
+        f"{outliers} member discount(s) are outliers ({OUTLIER_MONEY_LABEL.lower()}: "
+        f"{money(figures['outlier_revenue_at_stake'])})"
+        if outliers
+        else f"no member discount is an outlier in the {figures['discount_groups_tested']} "
+        "with enough members and purchase lines to test"
+    )
     return (
         f"Members of {figures['key_gap_family']} (family #{figures['key_gap_family_rank']}) "
         f"bought {figures['key_gap_product']} at discounts from "
         f"{_pct(figures['key_gap_min_discount'])} to {_pct(figures['key_gap_max_discount'])}"
         f" ({money(figures['key_gap_revenue_at_stake'])} at stake); across all "
-        f"{figures['discount_pairs']} family-product pairs bought by two or more members, "
-        "bringing every discount above its family's median down to it would have "
-        f"recovered {money(figures['revenue_at_stake'])}."
+        f"{figures['discount_pairs']} family-product pairs, {flagged}. "
+        f"Money at stake, {UPPER_BOUND_LABEL[0].lower()}{UPPER_BOUND_LABEL[1:]}: "
+        f"{money(figures['revenue_at_stake'])}."
     )
 
 
 # --------------------------------------------------------------------------- cards
 def headline_cards(figures: dict) -> list[Card]:
-    """The six headline cards of the executive summary.
+    """The eight headline cards of the executive summary.
 
     Parameters
     ----------
@@ -357,8 +437,9 @@ def headline_cards(figures: dict) -> list[Card]:
     Returns
     -------
     list of Card
-        Largest family's revenue, families ranked, top-N share, revenue at
-        stake in sibling discounts, split families, hierarchy faults.
+        Largest family's revenue, families ranked, top-N share, effective
+        number of families, discount money at stake (upper bound, and from
+        flagged outliers only), split families, hierarchy faults.
     """
     return [
         Card(
@@ -375,9 +456,21 @@ def headline_cards(figures: dict) -> list[Card]:
             "{:.1%}",
         ),
         Card(
+            "effective_families",
+            "Effective number of families (1 / HHI)",
+            figures["effective_families"],
+            "{:,.1f}",
+        ),
+        Card(
             "revenue_at_stake",
-            "Revenue at stake in sibling discounts",
+            f"Sibling discounts. {UPPER_BOUND_LABEL}",
             figures["revenue_at_stake"],
+            "${:,.0f}",
+        ),
+        Card(
+            "outlier_revenue_at_stake",
+            f"Sibling discounts. {OUTLIER_MONEY_LABEL}",
+            figures["outlier_revenue_at_stake"],
             "${:,.0f}",
         ),
         Card("split_families", "Families split across reps", figures["split_families"], "{:,}"),

@@ -28,7 +28,21 @@ class Params(ReportParams):
         An owner with tenure strictly below this many days is a new rep; at
         least 0.
     mad_threshold : float
-        Sibling discount outlier cut on the robust z; above 0.
+        Sibling discount outlier cut on ``|discount - family median| / scale``
+        (:mod:`workbook.analyses.hierarchy.discounts`); above 0.
+    discount_lookback_months : int
+        Purchase lines dated in this many months ending on ``as_of``
+        feed the member discounts and both money-at-stake figures.
+    min_lines : int
+        Lines a member needs in the lookback to have a member discount.
+    min_members : int
+        Members with a member discount a family x product needs before any
+        of them can be flagged; at least 2.
+    min_discount_scale : float
+        Floor of the outlier scale, in percentage points.
+    n_boot, seed : int
+        Bootstrap resamples of the period's won deals for the rank intervals,
+        and their random seed.
     """
 
     report: ClassVar[str] = "hierarchy"
@@ -45,10 +59,31 @@ class Params(ReportParams):
     )
     mad_threshold: float = param(
         3.0,
-        "sibling discount outlier cut: |x - median| / (1.4826 MAD) above this",
+        "sibling discount outlier cut: |discount - family median| / scale above this",
         low=0,
         low_open=True,
     )
+    discount_lookback_months: int = param(
+        24,
+        "purchase lines used for discounts: the months ending on as_of",
+        low=1,
+        unit="months",
+    )
+    min_lines: int = param(
+        2, "purchase lines a member needs in the lookback for a member discount", low=1
+    )
+    min_members: int = param(
+        3, "members with a member discount a family x product needs to be tested", low=2
+    )
+    min_discount_scale: float = param(
+        1.0,
+        "floor of the outlier scale, in percentage points",
+        low=0,
+        low_open=True,
+        unit="percentage points",
+    )
+    n_boot: int = param(500, "bootstrap resamples of the won deals for the rank intervals", low=1)
+    seed: int = param(0, "random seed of the bootstrap (results are reproducible)", low=0)
 
     def validate(self) -> None:
         """``period_start`` must not be after ``period_end`` when both are given."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbook.analyses.hierarchy.discounts import (
+    DiscountRule,
     discount_basis,
     discount_outliers,
     exclusions,
@@ -27,6 +28,7 @@ from workbook.analyses.hierarchy.ranking import (
 from workbook.analyses.hierarchy.results import Results
 from workbook.analyses.hierarchy.revenue import revenue_basis
 from workbook.analyses.hierarchy.stability import stability
+from workbook.analyses.hierarchy.uncertainty import rank_uncertainty, won_deals
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
 
@@ -52,7 +54,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     -------
     Results
         Every table (``top_customers``, ``naive_top``, ``rank_shift``,
-        ``concentration``, ``stability``, ``discount_spread``,
+        ``concentration``, ``rank_uncertainty``, ``stability``, ``discount_spread``,
         ``discount_members``, ``discount_outliers``, ``split_ownership``,
         ``hierarchy_issues``, ``exclusions``, ``tree``), the resolved
         ``period``, the figures of ``summary.json``, the summary sentences and
@@ -91,6 +93,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         discount_members=tables["discount_members"],
         split=tables["split_ownership"],
         faults=tables["hierarchy_issues"],
+        ranks=tables["rank_uncertainty"],
+        n_boot=params.n_boot,
     )
     return Results(
         params=params,
@@ -115,6 +119,13 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
         "naive_top": naive,
         "rank_shift": rank_shift(top, naive, top_n=params.top_n),
         "concentration": concentration(top, top_n=params.top_n),
+        "rank_uncertainty": rank_uncertainty(
+            top,
+            won_deals(accounts, opportunities, start=start, end=end, tree=tree),
+            top_n=params.top_n,
+            n_boot=params.n_boot,
+            seed=params.seed,
+        ),
         "stability": stability(accounts, opportunities, start=start, end=end, tree=tree),
         "hierarchy_issues": hierarchy_faults(accounts, tree),
         "split_ownership": split_ownership(
@@ -127,22 +138,29 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
         ),
         "exclusions": exclusions(
             revenue_basis(opportunities, accounts, start=start, end=end),
-            discount_basis(crm.purchases, as_of=as_of),
+            discount_basis(
+                crm.purchases,
+                as_of=as_of,
+                discount_lookback_months=params.discount_lookback_months,
+                min_lines=params.min_lines,
+                tree=tree,
+            ),
         ),
     }
     tables.update(_discount_tables(crm, params, tree=tree, ranking=top))
     return tables
 
 
+def discount_rule(params: Params) -> DiscountRule:
+    """The sibling-discount settings of ``params``."""
+    return DiscountRule(**{name: getattr(params, name) for name in DiscountRule._fields})
+
+
 def _discount_tables(crm, params: Params, *, tree, ranking) -> dict:
     """Sibling discount members, the spread per family x product, and the outliers."""
+    rule = discount_rule(params)
     members = sibling_discount_members(
-        crm.accounts,
-        crm.purchases,
-        crm.products,
-        as_of=crm.as_of,
-        tree=tree,
-        mad_threshold=params.mad_threshold,
+        crm.accounts, crm.purchases, crm.products, as_of=crm.as_of, tree=tree, rule=rule
     )
     spread = sibling_discounts(
         crm.accounts,
@@ -150,7 +168,7 @@ def _discount_tables(crm, params: Params, *, tree, ranking) -> dict:
         crm.products,
         as_of=crm.as_of,
         tree=tree,
-        mad_threshold=params.mad_threshold,
+        rule=rule,
         ranking=ranking,
     )
     return {

@@ -17,7 +17,14 @@ from workbook.analyses.hierarchy.revenue import account_revenue, family_revenue,
 from workbook.core.checks import require_frame
 from workbook.core.families import id_order
 
-__all__ = ["concentration", "naive_top", "rank_shift", "top_customers", "top_n_share"]
+__all__ = [
+    "concentration",
+    "herfindahl",
+    "naive_top",
+    "rank_shift",
+    "top_customers",
+    "top_n_share",
+]
 
 #: Columns of :func:`top_customers`: the export contract first, in its order; the extras follow.
 TOP_COLUMNS = [
@@ -278,3 +285,27 @@ def top_n_share(conc: pd.DataFrame, top_n: int) -> float:
     if conc.empty:
         return float("nan")
     return float(conc.loc[conc["rank"] <= top_n, "share"].sum())
+
+
+def herfindahl(conc: pd.DataFrame) -> dict:
+    """Herfindahl-Hirschman index of family revenue and the effective number of families.
+
+    Parameters
+    ----------
+    conc : DataFrame
+        Output of :func:`concentration`.
+
+    Returns
+    -------
+    dict
+        ``hhi``: the sum of squared revenue shares of the ranked families
+        (0..1; 1 when one family holds everything; times 10,000 on the
+        antitrust scale); ``effective_families``: ``1 / hhi``, the number of
+        equal-sized families that would give the same concentration. Both
+        NaN when no family is ranked.
+    """
+    require_frame(conc, "conc", ["share"])
+    if conc.empty:
+        return {"hhi": float("nan"), "effective_families": float("nan")}
+    hhi = float((conc["share"] ** 2).sum())
+    return {"hhi": hhi, "effective_families": 1.0 / hhi}

@@ -20,7 +20,7 @@ class Results(ReportResults):
     ----------
     period : Period
         The resolved period ``(start, end)``, both inclusive.
-    top_customers, naive_top, concentration, stability, discount_spread, \
+    top_customers, naive_top, concentration, rank_uncertainty, stability, discount_spread, \
 split_ownership, hierarchy_issues : DataFrame
         The exported tables (``OUT/hierarchy/<stem>.csv``).
     rank_shift, discount_members, discount_outliers, exclusions, tree : DataFrame
@@ -43,6 +43,9 @@ split_ownership, hierarchy_issues : DataFrame
         "family in either top N: corrected rank against its best member's rank", export=False
     )
     concentration: pd.DataFrame = table("ranked family: share and cumulative share of revenue")
+    rank_uncertainty: pd.DataFrame = table(
+        "ranked family: bootstrap rank interval, P(rank 1) and P(top N)"
+    )
     stability: pd.DataFrame = table(
         "family ranked now or in the previous period of the same length"
     )

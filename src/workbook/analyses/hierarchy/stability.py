@@ -9,6 +9,7 @@ from workbook.analyses.hierarchy._docs import shared_docs
 from workbook.analyses.hierarchy.period import previous_period
 from workbook.analyses.hierarchy.ranking import id_rank, top_customers_keyed
 from workbook.analyses.hierarchy.revenue import tree_of
+from workbook.analyses.hierarchy.uncertainty import won_deals
 from workbook.core.checks import require_frame
 
 __all__ = ["stability"]
@@ -23,6 +24,11 @@ STABILITY_COLUMNS = [
     "previous_revenue",
     "rank_change",
     "status",
+    "deals",
+    "largest_deal",
+    "previous_deals",
+    "previous_largest_deal",
+    "single_deal_move",
 ]
 
 
@@ -57,7 +63,17 @@ def stability(
         missing for new or dropped families) and ``status``: ``"new"``
         (ranked now, not before), ``"dropped"`` (ranked before, not now),
         ``"up"``, ``"down"`` or ``"same"``. Sorted by current rank, then the
-        dropped families by previous rank.
+        dropped families by previous rank. Then ``deals`` and
+        ``largest_deal`` (won deals in the period and the largest amount),
+        ``previous_deals`` and ``previous_largest_deal`` (the same in the
+        previous period) and ``single_deal_move``: one deal explains the
+        family's move. For a family that climbed (``up``), removing its
+        largest deal of the period (the others unchanged) would rank it at or
+        below its previous rank; a ``new`` family would not be ranked at all
+        without it (it has one deal). For a family that fell (``down``),
+        removing its largest deal of the previous period would have ranked
+        it then at or below its rank now; a ``dropped`` family would not have
+        been ranked then. ``same`` is never a single-deal move.
     """
     require_frame(accounts, "accounts")
     tree = tree_of(accounts, tree)
@@ -67,7 +83,50 @@ def stability(
     before = top_customers_keyed(
         accounts, opportunities, start=prev_start, end=prev_end, tree=tree, key=key
     )
-    return _compare(now, before)
+    out = _compare(now, before)
+    return _single_deal_moves(
+        out,
+        won_deals(accounts, opportunities, start=start, end=end, tree=tree),
+        won_deals(accounts, opportunities, start=prev_start, end=prev_end, tree=tree),
+    )
+
+
+def _rank_without_largest(revenue: np.ndarray, largest: np.ndarray) -> np.ndarray:
+    """Each family's rank if its largest deal were removed (inf: it would not be ranked).
+
+    The others keep their revenue; the rank is 1 + the number of other ranked
+    families with more revenue.
+    """
+    without = revenue - largest
+    ranked = np.sort(revenue[revenue > 0])
+    above = len(ranked) - np.searchsorted(ranked, without, side="right")
+    own = (revenue > without) & (revenue > 0)
+    return np.where(without > 0, 1 + above - own, np.inf)
+
+
+def _single_deal_moves(table: pd.DataFrame, now: pd.DataFrame, before: pd.DataFrame):
+    """Add the deal counts, the largest deals and ``single_deal_move``."""
+    for prefix, deals in [("", now), ("previous_", before)]:
+        grouped = deals.groupby("root_id", observed=True)["amount"]
+        table[f"{prefix}deals"] = (
+            table["account_id"].map(grouped.size()).fillna(0).astype("int64").to_numpy()
+        )
+        table[f"{prefix}largest_deal"] = (
+            table["account_id"].map(grouped.max()).fillna(0.0).to_numpy(dtype="float64")
+        )
+    now_rev = table["revenue"].to_numpy(dtype="float64")
+    prev_rev = table["previous_revenue"].to_numpy(dtype="float64")
+    climbed = _rank_without_largest(now_rev, table["largest_deal"].to_numpy(dtype="float64"))
+    fell = _rank_without_largest(prev_rev, table["previous_largest_deal"].to_numpy("float64"))
+    status = table["status"].to_numpy()
+    previous_rank = table["previous_rank"].to_numpy(dtype="float64", na_value=np.nan)
+    rank = table["rank"].to_numpy(dtype="float64", na_value=np.nan)
+    table["single_deal_move"] = np.select(
+        [status == "new", status == "up", status == "dropped", status == "down"],
+        [np.isinf(climbed), climbed >= previous_rank, np.isinf(fell), fell >= rank],
+        False,
+    )
+    return table[STABILITY_COLUMNS]
 
 
 def _compare(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
@@ -99,4 +158,4 @@ def _compare(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     )
     merged["_dropped"] = merged["rank"].isna()
     merged = merged.sort_values(["_dropped", "rank", "previous_rank"], kind="stable")
-    return merged.drop(columns="_dropped")[STABILITY_COLUMNS].reset_index(drop=True)
+    return merged.drop(columns="_dropped")[STABILITY_COLUMNS[:8]].reset_index(drop=True)
