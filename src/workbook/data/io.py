@@ -91,6 +91,7 @@ LOAD_OPTIONS = (
     "queries",
     "score_range",
     "validate",
+    "on_bad_rows",
 )
 
 SAMPLE_LABEL = "bundled sample (scale=small, seed=0)"
@@ -139,7 +140,12 @@ register(
         a warning.
     validate : bool, default True
         Run :func:`workbook.data.validate.validate` and set ``quality``.
-        Conversion errors are raised either way.""",
+        Conversion errors are raised either way.
+    on_bad_rows : {"error", "skip"}, default "error"
+        A CSV record with too many or too few fields, or a quote left open
+        to the end of the file, stops the load (naming file, line and id);
+        ``"skip"`` drops such records instead, counted with example lines as
+        the fix-up ``bad_row_skipped`` in every report.""",
 )
 
 
@@ -272,6 +278,7 @@ def _prescan_as_of(source, requested, paths, load_options) -> pd.Timestamp | Non
         columns=load_options.get("columns"),
         encoding=load_options.get("encoding"),
         only={t: _as_of_columns(t) for t in requested},
+        on_bad_rows=load_options.get("on_bad_rows") or "error",
     )
     frames, problems = {}, []
     for table, raw in raws.items():
@@ -294,7 +301,9 @@ class _Read(NamedTuple):
     paths: Mapping | None
 
 
-def _read(source, requested, *, preset, columns, paths, encoding, sql_url, queries) -> _Read:
+def _read(
+    source, requested, *, preset, columns, paths, encoding, sql_url, queries, on_bad_rows="error"
+) -> _Read:
     """Pick the reader for the arguments of :func:`load` and read the raw tables."""
     if preset and source is not None and not Path(source).is_dir():
         raise DataValidationError(
@@ -323,7 +332,10 @@ def _read(source, requested, *, preset, columns, paths, encoding, sql_url, queri
         return _Read("sample", SAMPLE_LABEL, raws, source, paths)
     label = str(source) if source is not None else "paths"
     source, paths = check_source(source, paths, requested)
-    raws = read_files(source, requested, paths=paths, columns=columns, encoding=encoding)
+    raws = read_files(
+        source, requested, paths=paths, columns=columns, encoding=encoding,
+        on_bad_rows=on_bad_rows,
+    )  # fmt: skip
     return _Read("files", label, raws, source, paths)
 
 
@@ -424,6 +436,7 @@ def load(
     queries=None,
     score_range=None,
     validate=True,
+    on_bad_rows="error",
 ) -> model.CrmData:
     """Load, coerce and validate CRM tables: the first call of every analysis.
 
@@ -469,7 +482,7 @@ def load(
     requested = _requested(tables)
     read = _read(
         source, requested, preset=preset, columns=columns, paths=paths, encoding=encoding,
-        sql_url=sql_url, queries=queries,
+        sql_url=sql_url, queries=queries, on_bad_rows=on_bad_rows,
     )  # fmt: skip
     frames, fixups = _canonical(read, requested, values)
     as_of_ts = _observation_end(as_of, read, frames)
