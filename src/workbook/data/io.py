@@ -45,6 +45,7 @@ from workbook.data.coercion import (
     parse_dates,
     parse_numbers,
 )
+from workbook.data.guards import MAX_AMOUNT, MIN_DATE, guard_table
 from workbook.data.mapping import map_columns, map_values, table_mapping
 from workbook.data.readers.files import check_source, read_files
 from workbook.data.readers.raw import RawTable, frame_digest
@@ -92,6 +93,8 @@ LOAD_OPTIONS = (
     "score_range",
     "validate",
     "on_bad_rows",
+    "max_amount",
+    "min_date",
 )
 
 SAMPLE_LABEL = "bundled sample (scale=small, seed=0)"
@@ -145,7 +148,13 @@ register(
         A CSV record with too many or too few fields, or a quote left open
         to the end of the file, stops the load (naming file, line and id);
         ``"skip"`` drops such records instead, counted with example lines as
-        the fix-up ``bad_row_skipped`` in every report.""",
+        the fix-up ``bad_row_skipped`` in every report.
+    max_amount : float, default 1e12
+        Largest absolute amount accepted; ``inf``, ``-inf`` and larger
+        amounts are errors naming file, column and ids
+        (:mod:`workbook.data.guards`).
+    min_date : date-like, default "1990-01-01"
+        Event dates before it are a counted warning (``before_min_date``).""",
 )
 
 
@@ -355,7 +364,9 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
     return Problem("missing_table", table, "", 1, (), str(source or ""), where)
 
 
-def _canonical(read: _Read, requested, values) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+def _canonical(
+    read: _Read, requested, values, guards=None
+) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Map values, check columns, coerce and check ids of every table; raise all problems."""
     problems: list[Problem] = [
         _missing_table_problem(t, read)
@@ -381,6 +392,10 @@ def _canonical(read: _Read, requested, values) -> tuple[dict[str, pd.DataFrame],
         problems += coerced.problems
         problems += duplicate_id_problems(coerced.frame, table, raw.file)
         fixups += raw.fixups + value_fixups + coerced.fixups
+        if guards is not None:
+            found, warned = guard_table(frame, coerced.frame, table, file=raw.file, **guards)
+            problems += found
+            fixups += warned
         frames[table] = coerced.frame
     if problems:
         raise DataValidationError(problems)
@@ -437,6 +452,8 @@ def load(
     score_range=None,
     validate=True,
     on_bad_rows="error",
+    max_amount=None,
+    min_date=None,
 ) -> model.CrmData:
     """Load, coerce and validate CRM tables: the first call of every analysis.
 
@@ -484,7 +501,12 @@ def load(
         source, requested, preset=preset, columns=columns, paths=paths, encoding=encoding,
         sql_url=sql_url, queries=queries, on_bad_rows=on_bad_rows,
     )  # fmt: skip
-    frames, fixups = _canonical(read, requested, values)
+    guards = {
+        "clock_day": pd.Timestamp.now().normalize(),  # the load's clock, read once
+        "max_amount": MAX_AMOUNT if max_amount is None else float(max_amount),
+        "min_date": MIN_DATE if min_date in (None, "") else min_date,
+    }
+    frames, fixups = _canonical(read, requested, values, guards)
     as_of_ts = _observation_end(as_of, read, frames)
     files = {t: read.raws[t].file for t in frames}
     quality = None
