@@ -33,13 +33,19 @@ def main(directory: str) -> None:
         _, controls = _timed(files.has_controls, data)
         check = quote + lines + head
         total_load, total_check, total_controls = (
-            total_load + load, total_check + check, total_controls + controls
+            total_load + load,
+            total_check + check,
+            total_controls + controls,
         )
-        print(f"{path.stem:<14}{len(raw.frame):>10,} rows  load {load:6.2f} s  "
-              f"accounting {check:5.3f} s  controls {controls:5.3f} s")
-    print(f"{'total':<25}  load {total_load:6.2f} s  accounting {total_check:5.3f} s "
-          f"({total_check / total_load:.1%})  controls {total_controls:5.3f} s "
-          f"({total_controls / total_load:.1%})")
+        print(
+            f"{path.stem:<14}{len(raw.frame):>10,} rows  load {load:6.2f} s  "
+            f"accounting {check:5.3f} s  controls {controls:5.3f} s"
+        )
+    print(
+        f"{'total':<25}  load {total_load:6.2f} s  accounting {total_check:5.3f} s "
+        f"({total_check / total_load:.1%})  controls {total_controls:5.3f} s "
+        f"({total_controls / total_load:.1%})"
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,7 @@ def test_quote_open_to_end_of_file_is_an_error(tmp_path):
 
 def test_skip_counts_rows_with_examples(tmp_path):
     text = HEADER + (
-        "L1,2024-01-01,a\nL2,2024-01-02,b,x\nL3,2024-01-03\n"
-        'L4,2024-01-04,"open\nL5,2024-01-05,e\n'
+        'L1,2024-01-01,a\nL2,2024-01-02,b,x\nL3,2024-01-03\nL4,2024-01-04,"open\nL5,2024-01-05,e\n'
     )
     crm = _load(_write(tmp_path, text), on_bad_rows="skip")
     # 5 data lines: L1 and L5 load; L2, L3 (field counts) and L4 (open quote) are skipped.
@@ -123,3 +122,14 @@ def test_validate_exits_2_naming_file_and_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert str(tmp_path / "leads.csv") in err and "line 3 (lead_id L2)" in err
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", '{"as_of": "soon"}'])
+def test_corrupt_sample_json_is_an_error_naming_it(tmp_path, capsys, text):
+    _write(tmp_path, HEADER + "L1,2024-01-01,a\n")
+    (tmp_path / "sample.json").write_text(text, encoding="utf-8")
+    params = tmp_path / "p.yaml"
+    params.write_text("load_options: {tables: [leads]}\n", encoding="utf-8")
+    assert main(["validate", "--data", str(tmp_path), "-p", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "sample.json") in err and "Traceback" not in err

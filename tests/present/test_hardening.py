@@ -14,7 +14,14 @@ from workbook.present.report import Report, spreadsheet_safe, table_html
 def test_formula_cells_headers_and_ids_are_prefixed_numbers_not():
     frame = pd.DataFrame(
         {
-            "=id": ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-1.5", "\tx", "ok"],
+            "=id": [
+                '=HYPERLINK("http://x")',
+                "+cmd|' /C calc'!A0",
+                "@SUM(A1)",
+                "-1.5",
+                "\tx",
+                "ok",
+            ],
             "amount": [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
         }
     )

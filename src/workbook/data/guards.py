@@ -167,8 +167,12 @@ def as_of_source(tables) -> dict | None:
             pos = int(np.argmax(dates.fillna(pd.Timestamp.min).to_numpy(dtype="datetime64[ns]")))
             mask = np.zeros(len(df), dtype=bool)
             mask[pos] = True
-            found = {"table": table, "column": column, "date": dates.iloc[pos],
-                     "id": example_labels(df, table, mask)[0]}
+            found = {
+                "table": table,
+                "column": column,
+                "date": dates.iloc[pos],
+                "id": example_labels(df, table, mask)[0],
+            }
             if best is None or found["date"] > best["date"]:
                 best = found
     return best

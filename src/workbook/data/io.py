@@ -215,8 +215,17 @@ def snapshot_as_of(source) -> pd.Timestamp | None:
     manifest = Path(source) / "sample.json"
     if not manifest.is_file():
         return None
-    declared = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
-    return day(declared) if declared else None
+    try:
+        declared = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
+        return day(declared) if declared else None
+    except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+        detail = (
+            f"{manifest}: is not a valid workbook sample manifest ({exc}); "
+            "rewrite it with `workbook sample` or delete it and pass as_of"
+        )
+        raise DataValidationError(
+            [Problem("bad_manifest", "", "", 1, (), str(manifest), detail)]
+        ) from None
 
 
 def _is_sample(source, *, paths=None, sql_url=None, preset=None) -> bool:

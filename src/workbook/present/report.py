@@ -15,11 +15,10 @@ as ``We <3 Dogs`` or ``<script>`` always show as text.
 
 from __future__ import annotations
 
-import os
-
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 

@@ -174,7 +174,7 @@ def physical_lines(data: bytes, *, exact: bool = True) -> int:
     counted; ``exact=False`` counts every line (the fast first look).
     """
     n = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
-    n += (0 if not data or data.endswith(b"\n") else 1)
+    n += 0 if not data or data.endswith(b"\n") else 1
     if exact and (b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n"))):
         arr = np.frombuffer(data, dtype=np.uint8)
         ends = np.flatnonzero(arr == 10)
@@ -361,7 +361,8 @@ def _read_records(data, header, wanted, path, table, id_column, on_bad_rows):
             Issue(
                 "bad_row_skipped", table, "", len(bad),
                 tuple(_describe(b, id_column, position) for b in bad[:5]),
-                f"{len(bad)} malformed row(s) skipped ({path.name}; on_bad_rows: skip)",
+                f"{len(bad)} malformed row(s) skipped, {lines} line(s) of {path.name} "
+                "(on_bad_rows: skip)",
                 FIXUP,
             )
         )  # fmt: skip
@@ -392,10 +393,14 @@ def _line_accounting(data, frame, header, skipped_lines, path, table, id_column)
     for col in frame.columns:
         arrow = pa.chunked_array(pa.array(frame[col].array))
         multi |= pc.match_substring(arrow, "\n").to_numpy(zero_copy_only=False).astype(bool)
-    labels = frame[id_column] if id_column in frame.columns else pd.Series(
-        [f"row {i + 1}" for i in np.flatnonzero(multi)[:5]], dtype="string"
+    labels = (
+        frame[id_column]
+        if id_column in frame.columns
+        else pd.Series([f"row {i + 1}" for i in np.flatnonzero(multi)[:5]], dtype="string")
     )
-    examples = tuple(labels[multi].head(5).tolist()) if id_column in frame.columns else tuple(labels)
+    examples = (
+        tuple(labels[multi].head(5).tolist()) if id_column in frame.columns else tuple(labels)
+    )
     n = max(int(multi.sum()), 1)
     return [
         Issue(
