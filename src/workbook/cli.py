@@ -160,6 +160,7 @@ def _source(args) -> tuple[str | None, str | None, dict]:
 
 def _cmd_validate(args) -> int:
     import workbook
+    from workbook.data.guards import as_of_source
     from workbook.data.validate import DataValidationError
 
     data, as_of, options = _source(args)
@@ -174,6 +175,12 @@ def _cmd_validate(args) -> int:
     print(f"fingerprint: {crm.fingerprint}")
     if crm.as_of is not None:
         print(f"as_of: {crm.as_of.date().isoformat()}")
+    latest = as_of_source(crm.tables)
+    if latest is not None:
+        print(
+            f"latest event: {latest['date']:%Y-%m-%d} ({latest['table']}.{latest['column']}, "
+            f"{latest['id']}); the default as_of unless given or declared in sample.json"
+        )
     print("rows:")
     for name, count in crm.row_counts().items():
         print(f"    {name}: {count:,}")

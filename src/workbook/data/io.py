@@ -45,6 +45,7 @@ from workbook.data.coercion import (
     parse_dates,
     parse_numbers,
 )
+from workbook.data.guards import MAX_AMOUNT, MIN_DATE, guard_table
 from workbook.data.mapping import map_columns, map_values, table_mapping
 from workbook.data.readers.files import check_source, read_files
 from workbook.data.readers.raw import RawTable, frame_digest
@@ -91,6 +92,9 @@ LOAD_OPTIONS = (
     "queries",
     "score_range",
     "validate",
+    "on_bad_rows",
+    "max_amount",
+    "min_date",
 )
 
 SAMPLE_LABEL = "bundled sample (scale=small, seed=0)"
@@ -139,7 +143,18 @@ register(
         a warning.
     validate : bool, default True
         Run :func:`workbook.data.validate.validate` and set ``quality``.
-        Conversion errors are raised either way.""",
+        Conversion errors are raised either way.
+    on_bad_rows : {"error", "skip"}, default "error"
+        A CSV record with too many or too few fields, or a quote left open
+        to the end of the file, stops the load (naming file, line and id);
+        ``"skip"`` drops such records instead, counted with example lines as
+        the fix-up ``bad_row_skipped`` in every report.
+    max_amount : float, default 1e12
+        Largest absolute amount accepted; ``inf``, ``-inf`` and larger
+        amounts are errors naming file, column and ids
+        (:mod:`workbook.data.guards`).
+    min_date : date-like, default "1990-01-01"
+        Event dates before it are a counted warning (``before_min_date``).""",
 )
 
 
@@ -200,8 +215,17 @@ def snapshot_as_of(source) -> pd.Timestamp | None:
     manifest = Path(source) / "sample.json"
     if not manifest.is_file():
         return None
-    declared = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
-    return day(declared) if declared else None
+    try:
+        declared = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
+        return day(declared) if declared else None
+    except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+        detail = (
+            f"{manifest}: is not a valid workbook sample manifest ({exc}); "
+            "rewrite it with `workbook sample` or delete it and pass as_of"
+        )
+        raise DataValidationError(
+            [Problem("bad_manifest", "", "", 1, (), str(manifest), detail)]
+        ) from None
 
 
 def _is_sample(source, *, paths=None, sql_url=None, preset=None) -> bool:
@@ -272,6 +296,7 @@ def _prescan_as_of(source, requested, paths, load_options) -> pd.Timestamp | Non
         columns=load_options.get("columns"),
         encoding=load_options.get("encoding"),
         only={t: _as_of_columns(t) for t in requested},
+        on_bad_rows=load_options.get("on_bad_rows") or "error",
     )
     frames, problems = {}, []
     for table, raw in raws.items():
@@ -294,7 +319,9 @@ class _Read(NamedTuple):
     paths: Mapping | None
 
 
-def _read(source, requested, *, preset, columns, paths, encoding, sql_url, queries) -> _Read:
+def _read(
+    source, requested, *, preset, columns, paths, encoding, sql_url, queries, on_bad_rows="error"
+) -> _Read:
     """Pick the reader for the arguments of :func:`load` and read the raw tables."""
     if preset and source is not None and not Path(source).is_dir():
         raise DataValidationError(
@@ -323,7 +350,10 @@ def _read(source, requested, *, preset, columns, paths, encoding, sql_url, queri
         return _Read("sample", SAMPLE_LABEL, raws, source, paths)
     label = str(source) if source is not None else "paths"
     source, paths = check_source(source, paths, requested)
-    raws = read_files(source, requested, paths=paths, columns=columns, encoding=encoding)
+    raws = read_files(
+        source, requested, paths=paths, columns=columns, encoding=encoding,
+        on_bad_rows=on_bad_rows,
+    )  # fmt: skip
     return _Read("files", label, raws, source, paths)
 
 
@@ -343,7 +373,9 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
     return Problem("missing_table", table, "", 1, (), str(source or ""), where)
 
 
-def _canonical(read: _Read, requested, values) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+def _canonical(
+    read: _Read, requested, values, guards=None
+) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Map values, check columns, coerce and check ids of every table; raise all problems."""
     problems: list[Problem] = [
         _missing_table_problem(t, read)
@@ -369,6 +401,10 @@ def _canonical(read: _Read, requested, values) -> tuple[dict[str, pd.DataFrame],
         problems += coerced.problems
         problems += duplicate_id_problems(coerced.frame, table, raw.file)
         fixups += raw.fixups + value_fixups + coerced.fixups
+        if guards is not None:
+            found, warned = guard_table(frame, coerced.frame, table, file=raw.file, **guards)
+            problems += found
+            fixups += warned
         frames[table] = coerced.frame
     if problems:
         raise DataValidationError(problems)
@@ -424,6 +460,9 @@ def load(
     queries=None,
     score_range=None,
     validate=True,
+    on_bad_rows="error",
+    max_amount=None,
+    min_date=None,
 ) -> model.CrmData:
     """Load, coerce and validate CRM tables: the first call of every analysis.
 
@@ -469,9 +508,14 @@ def load(
     requested = _requested(tables)
     read = _read(
         source, requested, preset=preset, columns=columns, paths=paths, encoding=encoding,
-        sql_url=sql_url, queries=queries,
+        sql_url=sql_url, queries=queries, on_bad_rows=on_bad_rows,
     )  # fmt: skip
-    frames, fixups = _canonical(read, requested, values)
+    guards = {
+        "clock_day": pd.Timestamp.now().normalize(),  # the load's clock, read once
+        "max_amount": MAX_AMOUNT if max_amount is None else float(max_amount),
+        "min_date": MIN_DATE if min_date in (None, "") else min_date,
+    }
+    frames, fixups = _canonical(read, requested, values, guards)
     as_of_ts = _observation_end(as_of, read, frames)
     files = {t: read.raws[t].file for t in frames}
     quality = None

@@ -18,15 +18,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from workbook.core.text import Card, esc, format_value
+from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, strip_bidi
 
-__all__ = ["Card", "Report", "esc", "format_value", "live_kernel", "table_html"]
+__all__ = [
+    "Card",
+    "Report",
+    "esc",
+    "format_value",
+    "live_kernel",
+    "spreadsheet_safe",
+    "table_html",
+]
 
 #: Rows shown by :meth:`Report.table` before truncating (the CSV export is full).
 DEFAULT_MAX_ROWS = 25
@@ -92,7 +101,9 @@ class Report:
         Loaded data; its data-quality record goes into summary.json.
     """
 
-    def __init__(self, name: str, *, title: str, out_dir=None, as_of=None, crm=None):
+    def __init__(
+        self, name: str, *, title: str, out_dir=None, as_of=None, crm=None, export_raw_csv=None
+    ):
         self.name = name
         self.title = title
         self.out_dir = Path(out_dir) if out_dir else None
@@ -101,15 +112,27 @@ class Report:
         self.cards: list[Card] = []
         self.sentences: list[str] = []
         self.exports: list[str] = []
+        if export_raw_csv is None:
+            export_raw_csv = os.environ.get("WORKBOOK_EXPORT_RAW_CSV", "").lower() in TRUE_FLAGS
+        self.export_raw_csv = bool(export_raw_csv)
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
 
     # -- exports ----------------------------------------------------------
     def export(self, frame: pd.DataFrame, stem: str, *, index: bool = False) -> Path | None:
-        """Write ``frame`` to ``OUT/<name>/<stem>.csv`` (UTF-8, ISO dates)."""
+        """Write ``frame`` to ``OUT/<name>/<stem>.csv`` (UTF-8, ISO dates), spreadsheet-safe.
+
+        Cells and headers that a spreadsheet would run as a formula are
+        prefixed with ``'`` (:func:`spreadsheet_safe`), unless
+        ``export_raw_csv`` is true (the Report option, else the environment
+        variable ``WORKBOOK_EXPORT_RAW_CSV=1``).
+        """
         if self.out_dir is None:
             return None
         path = self.out_dir / f"{stem}.csv"
+        if not self.export_raw_csv:
+            frame = spreadsheet_safe(frame.reset_index() if index else frame)
+            index = False
         frame.to_csv(path, index=index, date_format="%Y-%m-%d", lineterminator="\n")
         self.exports.append(path.name)
         return path
@@ -209,6 +232,40 @@ class Report:
             self.table(frame, max_rows=50)
 
 
+#: Values of ``WORKBOOK_EXPORT_RAW_CSV`` that turn the formula guard off.
+TRUE_FLAGS = ("1", "true", "yes")
+#: First characters a spreadsheet reads as a formula (OWASP CSV injection).
+FORMULA_START = r"^[=+\-@\t\r]"
+#: A plain number, written as it is even when it starts with + or -.
+PLAIN_NUMBER = r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$"
+
+
+def _safe_text(s: pd.Series) -> pd.Series:
+    text = s.astype("string")
+    risky = text.str.contains(FORMULA_START, regex=True) & ~text.str.match(PLAIN_NUMBER)
+    risky = risky.fillna(False).to_numpy(dtype=bool)
+    if not risky.any():
+        return s
+    return text.mask(risky, "'" + text)
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and headers cannot run as spreadsheet formulas.
+
+    Following the OWASP CSV-injection guidance, a text cell (ids and header
+    cells included) that begins with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return gets a leading ``'``, except a plain number
+    (:data:`PLAIN_NUMBER`). Numeric, boolean and date columns are untouched.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
+            out[col] = _safe_text(s)
+    out.columns = list(_safe_text(pd.Series([str(c) for c in out.columns], dtype="string")))
+    return out
+
+
 def _html(markup: str):
     from IPython.display import HTML
 
@@ -266,6 +323,21 @@ def default_formats(frame: pd.DataFrame) -> dict[str, str]:
     return formats
 
 
+def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells and headers with bidirectional override/isolate characters removed."""
+    pattern = "[" + "".join(chr(c) for c in BIDI_CONTROLS) + "]"
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
+            text = s.astype("string")
+            hit = text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+            if hit.any():
+                out[col] = s.where(~hit, text.str.replace(pattern, "", regex=True))
+    out.columns = [strip_bidi(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -280,7 +352,7 @@ def table_html(
     Headers show with spaces instead of underscores, text columns are
     left-aligned, and every cell and header is HTML-escaped.
     """
-    shown = frame.head(max_rows)
+    shown = _without_bidi(frame.head(max_rows))
     fmt = default_formats(shown)
     fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
     styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")

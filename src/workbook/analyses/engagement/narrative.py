@@ -10,7 +10,7 @@ import pandas as pd
 
 from workbook.analyses.engagement.win_model import WinModel
 from workbook.core.checks import require_frame
-from workbook.core.text import Card
+from workbook.core.text import Card, format_value
 
 __all__ = [
     "headline_cards",
@@ -22,7 +22,7 @@ __all__ = [
 
 
 def _money(x: float) -> str:
-    return f"${x:,.0f}"
+    return format_value(x, "${:,.0f}")
 
 
 def _pct(part: int, whole: int) -> str:

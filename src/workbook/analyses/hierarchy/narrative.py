@@ -16,33 +16,14 @@ from workbook.analyses.hierarchy.ranking import concentration, herfindahl, top_n
 from workbook.core.checks import require_frame
 from workbook.core.families import CYCLE, MISSING_PARENT
 from workbook.core.text import Card
+from workbook.core.text import money as text_money
 
 __all__ = ["headline_cards", "money", "summary_figures", "summary_sentences"]
 
 
 def money(value: float) -> str:
-    """Short money text for sentences: $2.0M, $850k, $1.2B, $940 (negatives -$1.0M).
-
-    Parameters
-    ----------
-    value : float
-        An amount; missing shows as an en dash.
-
-    Returns
-    -------
-    str
-    """
-    if value is None or pd.isna(value):
-        return "–"
-    sign = "-" if value < 0 else ""
-    size = abs(float(value))
-    if size >= 1e9:
-        return f"{sign}${size / 1e9:,.1f}B"
-    if size >= 1e6:
-        return f"{sign}${size / 1e6:,.1f}M"
-    if size >= 1e3:
-        return f"{sign}${size / 1e3:,.0f}k"
-    return f"{sign}${size:,.0f}"
+    """Short money text for sentences (:func:`workbook.core.text.money`): $2.0M, $850k."""
+    return text_money(value)
 
 
 def _pct(value: float) -> str:

@@ -9,24 +9,34 @@ reading.
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
+import io
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from workbook.data import model
 from workbook.data.mapping import map_columns, source_columns, table_mapping
 from workbook.data.readers.raw import RawTable
-from workbook.data.validate import DataValidationError, Problem
+from workbook.data.validate import FIXUP, WARNING, DataValidationError, Issue, Problem
 
 __all__ = [
+    "BAD_ROW_POLICIES",
     "check_source",
+    "physical_lines",
     "read_csv_raw",
     "read_file",
     "read_files",
     "read_parquet_raw",
     "sniff_file",
+    "strip_controls",
     "table_file",
 ]
 
@@ -98,36 +108,17 @@ def sniff_file(path: Path, encoding: str | None = None) -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- CSV and Parquet
-def _read_csv_arrow(path: Path, header: list[str], wanted: list[str]) -> pd.DataFrame | None:
-    """UTF-8 CSV through PyArrow's multi-threaded reader, every cell as text.
+#: Accepted values of ``on_bad_rows``: a malformed row stops the load, or is skipped and counted.
+BAD_ROW_POLICIES = ("error", "skip")
 
-    Same result as the pandas reader below (blank cells stay ``""``, quoted
-    fields may hold commas and newlines) in about a tenth of the time on the
-    large sample (activities: 40 s -> 4 s). Returns None, and the caller falls
-    back to pandas, when the header repeats a name (pandas renames those) or
-    PyArrow rejects the file (e.g. a row with a different number of fields).
-    """
-    import pyarrow.csv as pacsv
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-    if len(set(header)) != len(header) or any(h.startswith("Unnamed: ") for h in header):
-        return None
-    try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                include_columns=wanted,
-            ),
-        )
-    except pa.ArrowInvalid:
-        return None
-    if table.column_names != wanted:
-        return None
-    return table.to_pandas()
+
+class _BadRow(NamedTuple):
+    line: int | None
+    expected: int
+    actual: int
+    text: str
 
 
 def _bad_encoding(path: Path, enc: str, exc: UnicodeDecodeError) -> DataValidationError:
@@ -138,36 +129,327 @@ def _bad_encoding(path: Path, enc: str, exc: UnicodeDecodeError) -> DataValidati
     return DataValidationError([Problem("bad_encoding", path.stem, "", 1, (), str(path), detail)])
 
 
-def read_csv_raw(
-    path: Path, *, encoding: str | None = None, usecols: set[str] | None = None
-) -> RawTable:
-    """Read a CSV as text columns (nothing interpreted), detecting its encoding.
+def _to_utf8(data: bytes, enc: str, path: Path, *, checked: bool) -> bytes:
+    """The file's bytes as UTF-8, so one reader serves every encoding.
 
-    Every cell is read as a string (``keep_default_na=False``: only blank cells
-    become missing later; ``NA`` stays a name). Quoted fields may hold commas
-    and newlines. Only ``usecols`` columns are kept when given.
+    ``checked``: :func:`sniff_file` already found the bytes valid UTF-8.
+    """
+    try:
+        if enc == "utf-8":
+            if not checked:
+                data.decode("utf-8")
+            return data
+        return data.decode(enc).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _bad_encoding(path, enc, exc) from None
+
+
+def _header(data: bytes) -> list[str]:
+    """The first record's fields, named as pandas would (repeats ``x.1``, blanks ``Unnamed: i``)."""
+    first = next(csv.reader(io.StringIO(data[: 1 << 20].decode("utf-8", "replace"))), [])
+    names, seen = [], {}
+    for i, name in enumerate(first):
+        name = name or f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+
+def _header_lines(data: bytes) -> int:
+    """Physical lines the header takes (1, more when a quoted name holds a line break)."""
+    reader = csv.reader(io.StringIO(data[: 1 << 20].decode("utf-8", "replace")))
+    next(reader, None)
+    return max(reader.line_num, 1)
+
+
+def physical_lines(data: bytes, *, exact: bool = True) -> int:
+    """Non-empty physical lines of a text file (``\\n`` or ``\\r\\n`` endings).
+
+    Counted with ``bytes.count`` (memchr speed). With ``exact`` (default),
+    empty lines, which CSV readers skip, are found with NumPy and not
+    counted; ``exact=False`` counts every line (the fast first look).
+    """
+    n = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
+    n += 0 if not data or data.endswith(b"\n") else 1
+    if exact and (b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n"))):
+        arr = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(arr == 10)
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        length = ends - starts
+        cr = arr[np.maximum(ends - 1, 0)] == 13
+        n -= int(((length == 0) | ((length == 1) & cr)).sum())
+    return n
+
+
+def has_controls(data: bytes) -> bool:
+    """Whether the bytes hold a C0 control other than tab, LF and CR (NUL included).
+
+    One NumPy pass counts bytes below 32; only when that exceeds the line
+    feeds are tabs and CRs counted too.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    low = int(np.count_nonzero(arr < 32))
+    newlines = int(np.count_nonzero(arr == 10))
+    return low > newlines and low > newlines + data.count(b"\t") + data.count(b"\r")
+
+
+def _unclosed_quote(data: bytes) -> int | None:
+    """Byte offset of a quote opened at a field start and never closed, else None.
+
+    Quote characters toggle the quoted state (``""`` inside a field toggles
+    twice), so an odd count leaves the file inside a quote; the last quote is
+    then the opener. A lone quote inside an unquoted field (``5" screen``) is
+    literal text for the reader and is not reported.
+    """
+    if int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 34)) % 2 == 0:
+        return None
+    pos = data.rindex(b'"')
+    if pos == 0 or data[pos - 1 : pos] in (b",", b"\n", b"\r"):
+        return pos
+    return None
+
+
+def _parse(data: bytes, header, wanted, *, threads: bool):
+    import pyarrow.csv as pacsv
+
+    bad: list[_BadRow] = []
+
+    def handler(row) -> str:
+        bad.append(_BadRow(row.number, row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    table = pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(
+            block_size=1 << 24, column_names=header, skip_rows=1, use_threads=threads
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler),
+        convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            include_columns=wanted,
+        ),
+    )
+    return table, bad
+
+
+def _row_id(text: str, position: int | None) -> str | None:
+    if position is None:
+        return None
+    fields = next(csv.reader(io.StringIO(text)), [])
+    value = fields[position].strip() if position < len(fields) else ""
+    return value[:40] or None
+
+
+def _describe(row: _BadRow, id_name, position) -> str:
+    rid = _row_id(row.text, position)
+    where = f"line {row.line}" if row.line else "a line"
+    what = (
+        "a quote left open to the end of the file"
+        if row.actual < 0
+        else f"{row.actual} field(s), expected {row.expected}"
+    )
+    return f"{where}{f' ({id_name} {rid})' if rid else ''}: {what}"
+
+
+def read_csv_raw(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    usecols: set[str] | None = None,
+    table: str | None = None,
+    id_column: str | None = None,
+    on_bad_rows: str = "error",
+) -> RawTable:
+    """Read a CSV as text columns (nothing interpreted), accounting for every record.
+
+    Every cell is read as a string (only blank cells become missing later;
+    ``NA`` stays a name) by PyArrow's multi-threaded reader; files in other
+    encodings are transcoded to UTF-8 first, so one reader (and one set of
+    checks) serves every file. Quoted fields may hold commas and newlines.
+    Only ``usecols`` columns are kept when given; a repeated header name is
+    renamed ``name.1`` as pandas does.
+
+    Row accounting: a record with more or fewer fields than the header, and a
+    quote opened at a field start and left open to the end of the file, are
+    malformed. With ``on_bad_rows="error"`` (default) they raise; with
+    ``"skip"`` they are dropped and reported as the fix-up ``bad_row_skipped``
+    (count and example lines). Then the physical lines of the file (empty
+    lines excepted) must equal header + loaded rows + skipped lines + line
+    breaks held inside quoted values; those are counted as the warning
+    ``multiline_value`` (a quote closed on a later line can swallow a row).
+    NUL and other C0 control characters except tab and newline are removed
+    from the text, counted as the fix-up ``control_characters``.
 
     Raises
     ------
     DataValidationError
         ``bad_encoding``: the file does not decode in the detected or given
-        encoding.
+        encoding; ``bad_row``: malformed records, naming the file, the line,
+        the row's id when readable, and what was wrong.
     """
+    if on_bad_rows not in BAD_ROW_POLICIES:
+        raise ValueError(f"on_bad_rows must be one of {BAD_ROW_POLICIES}, not {on_bad_rows!r}")
     path = Path(path)
     enc, digest = sniff_file(path, encoding)
-    options = dict(dtype=str, keep_default_na=False, encoding=enc, encoding_errors="strict")
-    try:
-        header = pd.read_csv(path, nrows=0, **options).columns
-        wanted = [c for c in header if usecols is None or c in usecols]
-        frame = _read_csv_arrow(path, list(header), wanted) if wanted and enc == "utf-8" else None
-        if frame is None and wanted:
-            frame = pd.read_csv(path, usecols=wanted, **options)
-    except UnicodeDecodeError as exc:
-        raise _bad_encoding(path, enc, exc) from None
-    if frame is None:
-        frame = pd.DataFrame(index=range(0))
+    data = _to_utf8(path.read_bytes(), enc, path, checked=encoding is None)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    name = table or path.stem
+    if not data.strip():
+        detail = (
+            f"{path}: the file is empty ({path.stat().st_size} bytes); "
+            "a table needs at least its header row"
+        )
+        raise DataValidationError([Problem("empty_file", name, "", 1, (), str(path), detail)])
+    header = _header(data)
+    wanted = [c for c in header if usecols is None or c in usecols]
+    frame = pd.DataFrame(index=range(0))
+    fixups: list[Issue] = []
+    if header and wanted:
+        frame, fixups = _read_records(data, header, wanted, path, name, id_column, on_bad_rows)
+    if len(frame) == 0:
+        fixups.append(
+            Issue("no_rows", name, "", 0, (), f"0 rows: {path.name} holds a header only", WARNING)
+        )
     frame.attrs["header"] = list(header)
-    return RawTable(frame, str(path), digest, enc)
+    return RawTable(frame, str(path), digest, enc, fixups)
+
+
+def _read_records(data, header, wanted, path, table, id_column, on_bad_rows):
+    position = header.index(id_column) if id_column in header else None
+    original = data
+    bad: list[_BadRow] = []
+    opener = _unclosed_quote(data)
+    while opener is not None:
+        start = data.rfind(b"\n", 0, opener) + 1
+        stop = data.find(b"\n", opener)
+        stop = len(data) if stop < 0 else stop + 1
+        line = data.count(b"\n", 0, start) + 1
+        bad.append(_BadRow(line, len(header), -1, data[start:stop].decode("utf-8", "replace")))
+        if on_bad_rows == "error":
+            break
+        data = data[:start] + data[stop:]
+        opener = _unclosed_quote(data)
+    if not (bad and on_bad_rows == "error"):
+        parsed, found = _parse(data, header, wanted, threads=True)
+        if found and any(b.line is None for b in found):
+            parsed, found = _parse(data, header, wanted, threads=False)
+        bad = sorted(bad + found, key=lambda b: b.line or 0)
+    if bad and on_bad_rows == "error":
+        shown = "; ".join(_describe(b, id_column, position) for b in bad[:5])
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        detail = (
+            f"{path}: {len(bad)} malformed row(s): {shown}{more}. Fix the file, or set "
+            "load_options: {on_bad_rows: skip} to skip such rows (they are counted)"
+        )
+        examples = tuple(_describe(b, id_column, position) for b in bad[:5])
+        raise DataValidationError(
+            [Problem("bad_row", table, "", len(bad), examples, str(path), detail)]
+        )
+    frame = parsed.to_pandas()
+    fixups = []
+    if bad:
+        lines = sum(b.text.count("\n") + 1 for b in bad if b.actual >= 0)
+        lines += sum(1 for b in bad if b.actual < 0)
+        fixups.append(
+            Issue(
+                "bad_row_skipped", table, "", len(bad),
+                tuple(_describe(b, id_column, position) for b in bad[:5]),
+                f"{len(bad)} malformed row(s) skipped, {lines} line(s) of {path.name} "
+                "(on_bad_rows: skip)",
+                FIXUP,
+            )
+        )  # fmt: skip
+    else:
+        lines = 0
+    fixups += _line_accounting(original, frame, header, lines, path, table, id_column)
+    if has_controls(data):
+        frame, fix = strip_controls(frame, table, id_column)
+        fixups += [fix] if fix is not None else []
+    return frame, fixups
+
+
+def _line_accounting(data, frame, header, skipped_lines, path, table, id_column) -> list[Issue]:
+    """Physical lines = header + rows + skipped lines + line breaks inside values; else raise."""
+    expected = _header_lines(data) + len(frame) + skipped_lines
+    if physical_lines(data, exact=False) == expected:
+        return []
+    inside = physical_lines(data) - expected
+    if inside == 0:
+        return []
+    if inside < 0:
+        detail = (
+            f"{path}: {physical_lines(data)} non-empty line(s) but {len(frame)} row(s) loaded "
+            f"and {skipped_lines} skipped: the reader lost track of the records"
+        )
+        raise DataValidationError([Problem("bad_row", table, "", -inside, (), str(path), detail)])
+    multi = np.zeros(len(frame), dtype=bool)
+    for col in frame.columns:
+        arrow = pa.chunked_array(pa.array(frame[col].array))
+        multi |= pc.match_substring(arrow, "\n").to_numpy(zero_copy_only=False).astype(bool)
+    labels = (
+        frame[id_column]
+        if id_column in frame.columns
+        else pd.Series([f"row {i + 1}" for i in np.flatnonzero(multi)[:5]], dtype="string")
+    )
+    examples = (
+        tuple(labels[multi].head(5).tolist()) if id_column in frame.columns else tuple(labels)
+    )
+    n = max(int(multi.sum()), 1)
+    return [
+        Issue(
+            "multiline_value", table, "", n, examples,
+            f"{n} record(s) hold {inside} line break(s) inside quoted values ({path.name}); "
+            "legitimate in CSV, but a missing closing quote also looks like this",
+        )
+    ]  # fmt: skip
+
+
+def strip_controls(frame: pd.DataFrame, table: str, id_column: str | None = None):
+    """Remove NUL and other C0 control characters (tab and newline kept) from text cells.
+
+    Returns the frame and a ``control_characters`` fix-up (or None) counting
+    the cells changed, with example row ids.
+    """
+    changed = np.zeros(len(frame), dtype=bool)
+    cells = 0
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+            out[col] = s
+            continue
+        arrow = pa.chunked_array(pa.array(s.astype("string").array))
+        hit = pc.match_substring_regex(arrow, _CONTROL.pattern).to_numpy(zero_copy_only=False)
+        hit = hit.astype(bool)
+        if hit.any():
+            cleaned = pc.replace_substring_regex(arrow, _CONTROL.pattern, "")
+            out[col] = pd.Series(pd.arrays.ArrowStringArray(cleaned), index=s.index, name=col)
+            changed |= hit
+            cells += int(hit.sum())
+        else:
+            out[col] = s
+    if not cells:
+        return frame, None
+    cleaned = pd.DataFrame(out, index=frame.index)
+    cleaned.attrs = dict(frame.attrs)
+    ids = frame[id_column] if id_column in frame.columns else None
+    examples = (
+        tuple(ids[changed].head(5).astype(str).tolist())
+        if ids is not None
+        else tuple(f"row {i + 1}" for i in np.flatnonzero(changed)[:5])
+    )
+    fix = Issue(
+        "control_characters", table, "", cells, examples,
+        f"{cells} cell(s) held NUL or other control characters; removed", FIXUP,
+    )  # fmt: skip
+    return cleaned, fix
 
 
 def read_parquet_raw(path: Path, *, usecols: set[str] | None = None) -> RawTable:
@@ -183,11 +465,27 @@ def read_parquet_raw(path: Path, *, usecols: set[str] | None = None) -> RawTable
     return RawTable(frame, str(path), digest, None)
 
 
-def read_file(path: Path, *, encoding=None, usecols=None) -> RawTable:
-    """A ``.parquet``/``.pq`` file with :func:`read_parquet_raw`, anything else as CSV."""
-    if Path(path).suffix.lower() in (".parquet", ".pq"):
-        return read_parquet_raw(path, usecols=usecols)
-    return read_csv_raw(path, encoding=encoding, usecols=usecols)
+def read_file(path: Path, *, encoding=None, usecols=None, **csv_options) -> RawTable:
+    """A ``.parquet``/``.pq`` file with :func:`read_parquet_raw`, anything else as CSV.
+
+    ``csv_options`` (``table``, ``id_column``, ``on_bad_rows``) go to
+    :func:`read_csv_raw`. A folder, or a file that cannot be opened, is a
+    ``unreadable_file`` error naming it.
+    """
+    path = Path(path)
+    table = csv_options.get("table") or path.stem
+    if path.is_dir():
+        detail = f"{path}: is a directory; expected a CSV or Parquet file"
+        raise DataValidationError([Problem("unreadable_file", table, "", 1, (), str(path), detail)])
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return read_parquet_raw(path, usecols=usecols)
+        return read_csv_raw(path, encoding=encoding, usecols=usecols, **csv_options)
+    except OSError as exc:
+        detail = f"{path}: cannot be read ({exc.strerror or exc})"
+        raise DataValidationError(
+            [Problem("unreadable_file", table, "", 1, (), str(path), detail)]
+        ) from None
 
 
 def table_file(directory: Path, table: str) -> Path | None:
@@ -208,6 +506,7 @@ def read_files(
     columns: Mapping | None = None,
     encoding: str | None = None,
     only: Mapping[str, Iterable[str]] | None = None,
+    on_bad_rows: str = "error",
 ) -> dict[str, RawTable]:
     """Read each table from ``paths[table]``, else from ``source``'s :func:`table_file`.
 
@@ -246,11 +545,15 @@ def read_files(
             usecols = {mapping.get(c, c) for c in wanted} | set(wanted)
         else:
             usecols = source_columns(table, mapping)
-        raw = read_file(Path(path), encoding=encoding, usecols=usecols)
+        pk = model.SPECS[table].primary_key
+        raw = read_file(
+            Path(path), encoding=encoding, usecols=usecols, table=table,
+            id_column=mapping.get(pk, pk) if pk else None, on_bad_rows=on_bad_rows,
+        )  # fmt: skip
         header = raw.frame.attrs.get("header", list(raw.frame.columns))
         frame = map_columns(raw.frame, table, mapping)
         frame.attrs["header"] = header
-        out[table] = RawTable(frame, raw.file, raw.digest, raw.encoding)
+        out[table] = RawTable(frame, raw.file, raw.digest, raw.encoding, raw.fixups)
     return out
 
 
