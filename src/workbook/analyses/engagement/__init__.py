@@ -79,10 +79,12 @@ from workbook.analyses.engagement.records import recent_records, unmatched_recor
 from workbook.analyses.engagement.results import Results
 from workbook.analyses.engagement.win_model import (
     WinModel,
-    closed_deal_features,
     fit_win_model,
     probability_variance,
+    score_deals,
 )
+from workbook.analyses.engagement.backtest import Backtest, backtest_win_model
+from workbook.analyses.engagement.snapshots import FEATURES, deal_features, snapshot_rows
 from workbook.analyses.engagement.window import (
     FALLBACK_WINDOW_DAYS,
     default_window_days,
@@ -105,7 +107,12 @@ __all__ = [
     "WinModel",
     "archive_candidates",
     "at_risk",
-    "closed_deal_features",
+    "Backtest",
+    "FEATURES",
+    "backtest_win_model",
+    "deal_features",
+    "score_deals",
+    "snapshot_rows",
     "default_window_days",
     "effectiveness_by",
     "engagement_levels",
