@@ -236,7 +236,12 @@ def backtest_win_model(
     intercept, slope = _calibration(s, y)
     reliability = _reliability(s, y) if len(y) else pd.DataFrame()
     ece = (
-        float((reliability["deals"] * (reliability["mean_score"] - reliability["observed"]).abs()).sum() / len(y))
+        float(
+            (
+                reliability["deals"] * (reliability["mean_score"] - reliability["observed"]).abs()
+            ).sum()
+            / len(y)
+        )
         if len(y)
         else np.nan
     )

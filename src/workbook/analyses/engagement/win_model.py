@@ -281,7 +281,9 @@ def probability_variance(
         ``variance``, ``impact``, ``flagged``.
     """
     require_frame(
-        effectiveness, "effectiveness", ["opportunity_id", "owner_id", "stage", "amount", "probability"]
+        effectiveness,
+        "effectiveness",
+        ["opportunity_id", "owner_id", "stage", "amount", "probability"],
     )
     require_frame(scores, "scores", ["opportunity_id", "score"])
     out = effectiveness[
