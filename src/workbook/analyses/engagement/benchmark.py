@@ -64,12 +64,12 @@ class _Offsets:
         created = pd.Series(_day_numbers(created["created_at"]), index=created.index)
         offset = _day_numbers(act["occurred_at"]) - act["opportunity_id"].map(created).to_numpy()
         self.ids = pd.Index(created.index)
-        codes = pd.Categorical(act["opportunity_id"], categories=self.ids).codes.astype(np.int64)
+        codes = self.ids.get_indexer(pd.Index(act["opportunity_id"])).astype(np.int64)
         keep = (codes >= 0) & np.isfinite(offset)
         self.comp = np.sort(codes[keep] * _SPAN + (offset[keep] + _SHIFT).astype(np.int64))
 
     def codes(self, ids) -> np.ndarray:
-        return pd.Categorical(ids, categories=self.ids).codes.astype(np.int64)
+        return self.ids.get_indexer(pd.Index(ids)).astype(np.int64)
 
     def count(self, codes, ages) -> np.ndarray:
         """Activities with offset <= age, broadcasting ``codes`` against ``ages``."""

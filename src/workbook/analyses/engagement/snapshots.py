@@ -78,7 +78,7 @@ class _DayIndex:
     """Events as sorted (key, day) pairs: vectorised counts and last day per (key, day range)."""
 
     def __init__(self, keys, days_, categories, weights=None):
-        codes = pd.Categorical(keys, categories=categories).codes.astype(np.int64)
+        codes = pd.Index(categories).get_indexer(pd.Index(keys)).astype(np.int64)
         days_ = np.asarray(days_, dtype=float)
         keep = (codes >= 0) & np.isfinite(days_)
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
@@ -89,7 +89,7 @@ class _DayIndex:
         self.categories = categories
 
     def codes(self, keys) -> np.ndarray:
-        return pd.Categorical(keys, categories=self.categories).codes.astype(np.int64)
+        return pd.Index(self.categories).get_indexer(pd.Index(keys)).astype(np.int64)
 
     def _pos(self, codes, days_, side):
         return np.searchsorted(self.comp, codes * _SPAN + days_.astype(np.int64), side=side)
