@@ -37,9 +37,7 @@ def test_won_reference_and_offsets(effectiveness_fx):
 
 def test_mid_rank_percentile_by_hand(effectiveness_fx):
     _, ref, index = _setup(effectiveness_fx)
-    query = pd.DataFrame(
-        {"opportunity_id": ["P1", "P2", "P3", "W2"], "age_days": [30, 10, 59, 4]}
-    )
+    query = pd.DataFrame({"opportunity_id": ["P1", "P2", "P3", "W2"], "age_days": [30, 10, 59, 4]})
     got = bm.age_matched_percentile(query, ref, index, min_benchmark_deals=2)
     # P1 at 30 days has 2: reference W1 (3) and W3 (6) (W2 lived 15 < 30) -> (0 + 0) / 2 = 0.
     # P2 at 10 days has 0: W1 3, W2 1, W3 6 -> 0 / 3 = 0.
@@ -67,7 +65,9 @@ def test_ties_count_half(effectiveness_fx):
     index = bm._Offsets(opps, acts, as_of=AS_OF)
     ref = bm.won_reference(opps, as_of=AS_OF)
     got = bm.age_matched_percentile(
-        pd.DataFrame({"opportunity_id": ["P1"], "age_days": [30]}), ref, index,
+        pd.DataFrame({"opportunity_id": ["P1"], "age_days": [30]}),
+        ref,
+        index,
         min_benchmark_deals=2,
     )
     # fewer 0, equal 1 (W1) of n = 2 -> 0.25: not below (strictly < 0.25 is)

@@ -57,7 +57,24 @@ def test_snapshot_expansion_of_three_deals_by_hand():
     opps, acts = _deals()
     rows = sn.snapshot_rows(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60)
     assert rows["opportunity_id"].tolist() == ["D4"] * 8 + ["D2"] * 5 + ["D3"] * 3
-    assert rows["age_days"].tolist() == [0, 14, 28, 42, 56, 70, 84, 98, 0, 14, 28, 42, 56, 0, 14, 28]
+    assert rows["age_days"].tolist() == [
+        0,
+        14,
+        28,
+        42,
+        56,
+        70,
+        84,
+        98,
+        0,
+        14,
+        28,
+        42,
+        56,
+        0,
+        14,
+        28,
+    ]
     assert rows["won"].tolist() == [0, 0, 0, 1, 1, 1, 1, 1] + [0] * 5 + [0] * 3
     assert rows["snapshot_date"].iloc[1] == pd.Timestamp("2024-01-15")
     assert rows.attrs == {"deals": 3, "excluded_missing": 0}

@@ -78,7 +78,9 @@ def test_planted_signal_opens_the_gate_and_flags_are_sensible(synthetic_crm):
     assert coefs.loc["log_days_since_activity", "coef"] < 0
     scores = wm.score_deals(model, crm.opportunities, crm.activities, as_of=crm.as_of)
     acts = crm.activities
-    recent = set(acts.loc[acts["occurred_at"] > crm.as_of - pd.Timedelta(days=14), "opportunity_id"])
+    recent = set(
+        acts.loc[acts["occurred_at"] > crm.as_of - pd.Timedelta(days=14), "opportunity_id"]
+    )
     is_recent = scores["opportunity_id"].isin(recent)
     assert scores.loc[is_recent, "score"].mean() > scores.loc[~is_recent, "score"].mean() + 0.2
     # flags: a rep far above the model on a quiet deal is flagged, ranked by impact

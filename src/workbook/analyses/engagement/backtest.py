@@ -210,7 +210,7 @@ def backtest_win_model(
     n_open = int(open_at(past.opportunities, as_of=cut).sum())
     if not model.fitted:
         sentence = (
-            f"The win model was not checked out of time: at the cut {cut.date()} {model.reason}"
+            f"The win model was not checked out of time at the cut {cut.date()}. {model.reason}"
         )
         table = _row(cut, horizon_days, model, scored_deals=n_open)
         return Backtest(False, sentence, table, model=model)

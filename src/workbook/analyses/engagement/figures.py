@@ -185,6 +185,7 @@ def _model_figures(backtest: Backtest | None, threshold: float) -> dict:
     row = backtest.row
     return {
         "backtest_cut": row["cut"],
+        "backtest_status": row["status"],
         "backtest_deals": int(row["scored_deals"]) if np.isfinite(row["scored_deals"]) else 0,
         **{k: _number(row[k]) for k in keys},
         "skill_gate_open": bool(backtest.gate_open),

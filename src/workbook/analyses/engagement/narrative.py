@@ -59,7 +59,12 @@ def _at_risk_sentence(f: dict, at_risk_accounts: pd.DataFrame) -> str:
 
 def _model_sentence(f: dict, threshold: float) -> str:
     if f["win_model_status"] != "fitted":
-        return f"The win-probability check flags nothing: {f['win_model_reason']}"
+        return f"The win-probability check flags nothing. {f['win_model_reason']}"
+    if f["backtest_status"] != "fitted":
+        return (
+            "The win model could not be checked on held-out deals (too little history at the "
+            "backtest cut), so no deal is flagged for win-probability variance."
+        )
     if not f["skill_gate_open"]:
         return (
             "The win model showed no skill on held-out deals, so no deal is flagged for "
@@ -245,7 +250,7 @@ def model_note(model: WinModel, backtest, *, gate_open: bool, threshold: float) 
     """
     if not model.fitted:
         return (
-            f"The win model was not fitted at the as-of date: {model.reason} No opportunity is "
+            f"The win model was not fitted at the as-of date. {model.reason} No opportunity is "
             "flagged for win-probability variance."
         )
     text = (

@@ -65,7 +65,7 @@ class WinModel:
     status : str
         ``"fitted"`` or ``"refused"``.
     reason : str
-        Why it was refused (empty when fitted).
+        Why it was refused, as a full sentence (empty when fitted).
     as_of : Timestamp
         The fitting day (labels known up to it).
     horizon_days, snapshot_days, account_window_days : int
@@ -170,7 +170,7 @@ def fit_win_model(
         excluded_missing=rows.attrs["excluded_missing"],
     )
     if not len(rows):
-        return WinModel(REFUSED, "no deal has a snapshot whose horizon has passed", **base)
+        return WinModel(REFUSED, "No deal has a snapshot whose horizon has passed.", **base)
     per_deal = rows.groupby("opportunity_id", sort=False)["won"].max()
     base["won_deals"] = int(per_deal.sum())
     feats = [f for f in FEATURES if rows[f].nunique() > 1]
@@ -190,12 +190,12 @@ def fit_win_model(
                 disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": groups}
             )
         except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
-            return WinModel(REFUSED, f"the fit failed: {exc}", **base)
+            return WinModel(REFUSED, f"The fit failed: {exc}.", **base)
     if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
-        return WinModel(REFUSED, "the features separate won and lost deals perfectly", **base)
+        return WinModel(REFUSED, "The features separate won and lost deals perfectly.", **base)
     converged = bool(result.mle_retvals.get("converged", False))
     if not converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        return WinModel(REFUSED, "the fit did not converge", **base)
+        return WinModel(REFUSED, "The fit did not converge.", **base)
     return WinModel(FITTED, "", coefficients=_coefficients(result), result=result, **base)
 
 
