@@ -208,3 +208,66 @@ def lead_funnel(funnel: pd.DataFrame, status_counts: pd.DataFrame):
     ax2.set_ylabel("Leads")
     ax2.set_title("Leads by status")
     return fig
+
+
+def reliability(table: pd.DataFrame, *, sentence: str = ""):
+    """Reliability chart of the win model's backtest (``res.model_reliability``).
+
+    One point per score bin: mean score (x) against the share won within the
+    horizon (y) with its Wilson CI; the diagonal is perfect calibration.
+    """
+    if table.empty:
+        return empty_figure(sentence or "The win model was not checked out of time.")
+    fig, ax = new_figure(figsize=(6.5, 5.5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="Perfect calibration")
+    x = table["mean_score"].to_numpy(dtype=float)
+    y = table["observed"].to_numpy(dtype=float)
+    err = np.vstack([y - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - y])
+    ax.errorbar(x, y, yerr=err, fmt="o", color=PALETTE[0], capsize=3, label="Score bin (95% CI)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    percent(ax.xaxis)
+    percent(ax.yaxis)
+    ax.set_xlabel("Model score (mean of the bin)")
+    ax.set_ylabel("Won within the horizon")
+    ax.set_title("Win model on held-out deals: predicted vs won")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def win_rate_funnel(rates: pd.DataFrame, curve: pd.DataFrame, *, dimension: str, overall: float):
+    """Funnel plot of win rates for one dimension (``res.win_rates``, ``res.win_rate_funnel``).
+
+    Each group is a point at (closed deals, win rate); the lines are the 95% and
+    99.8% limits around the overall rate. Only groups marked ``named`` are labelled.
+    """
+    rows = rates.loc[rates["dimension"] == dimension]
+    if rows.empty or curve.empty:
+        return empty_figure(f"No closed deals by {dimension} in the period.")
+    fig, ax = new_figure(figsize=(8.0, 5.0))
+    n = curve["n"].to_numpy(dtype=float)
+    for level, style in (("95", ":"), ("998", "--")):
+        name = "95%" if level == "95" else "99.8%"
+        ax.plot(n, curve[f"upper_{level}"], color="grey", linestyle=style, label=f"{name} limits")
+        ax.plot(n, curve[f"lower_{level}"], color="grey", linestyle=style)
+    ax.axhline(overall, color="black", linewidth=1, label=f"Overall {overall:.0%}")
+    named = rows["named"].to_numpy(dtype=bool)
+    ax.scatter(
+        rows["closed"], rows["rate"], color=PALETTE[0], zorder=3, label=dimension.capitalize()
+    )
+    ax.scatter(
+        rows.loc[named, "closed"], rows.loc[named, "rate"], color=PALETTE[3], zorder=4,
+        label="Outside 99.8% (named)",
+    )  # fmt: skip
+    for r in rows.loc[named].itertuples(index=False):  # named groups only: a handful
+        ax.annotate(
+            _short([r.label])[0], (r.closed, r.rate), xytext=(4, 4), textcoords="offset points"
+        )
+    ax.set_xlim(0, max(float(rows["closed"].max()), float(n.max())) * 1.05)
+    ax.set_ylim(0, 1)
+    percent(ax.yaxis)
+    ax.set_xlabel("Closed deals")
+    ax.set_ylabel("Win rate")
+    ax.set_title(f"Win rate by {dimension}: funnel limits around the overall rate")
+    ax.legend(loc="lower right", fontsize="small")
+    return fig
