@@ -185,8 +185,9 @@ def test_reliability_and_funnel_charts_render():
             "named": [True, False],
         }
     )
-    fig = pe.win_rate_funnel(rates, tr.funnel_curve(90, 0.5), dimension="owner", overall=0.5)
+    fig = pe.win_rate_funnel(rates, tr.funnel_curve(90, 0.5), overall=0.5)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["Alice <3"]  # only the named group is labelled
+    assert fig.axes[0].get_title() == "By owner"
     _png(fig)
-    assert pe.win_rate_funnel(rates, tr.funnel_curve(90, 0.5), dimension="source", overall=0.5)
+    assert pe.win_rate_funnel(rates.iloc[:0], tr.funnel_curve(90, 0.5), overall=0.5).axes

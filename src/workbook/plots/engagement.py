@@ -235,26 +235,14 @@ def reliability(table: pd.DataFrame, *, sentence: str = ""):
     return fig
 
 
-def win_rate_funnel(rates: pd.DataFrame, curve: pd.DataFrame, *, dimension: str, overall: float):
-    """Funnel plot of win rates for one dimension (``res.win_rates``, ``res.win_rate_funnel``).
-
-    Each group is a point at (closed deals, win rate); the lines are the 95% and
-    99.8% limits around the overall rate. Only groups marked ``named`` are labelled.
-    """
-    rows = rates.loc[rates["dimension"] == dimension]
-    if rows.empty or curve.empty:
-        return empty_figure(f"No closed deals by {dimension} in the period.")
-    fig, ax = new_figure(figsize=(8.0, 5.0))
+def _funnel_panel(ax, rows: pd.DataFrame, curve: pd.DataFrame, *, dimension: str, overall: float):
     n = curve["n"].to_numpy(dtype=float)
-    for level, style in (("95", ":"), ("998", "--")):
-        name = "95%" if level == "95" else "99.8%"
+    for level, style, name in (("95", ":", "95%"), ("998", "--", "99.8%")):
         ax.plot(n, curve[f"upper_{level}"], color="grey", linestyle=style, label=f"{name} limits")
         ax.plot(n, curve[f"lower_{level}"], color="grey", linestyle=style)
     ax.axhline(overall, color="black", linewidth=1, label=f"Overall {overall:.0%}")
     named = rows["named"].to_numpy(dtype=bool)
-    ax.scatter(
-        rows["closed"], rows["rate"], color=PALETTE[0], zorder=3, label=dimension.capitalize()
-    )
+    ax.scatter(rows["closed"], rows["rate"], color=PALETTE[0], zorder=3, label="Group")
     ax.scatter(
         rows.loc[named, "closed"], rows.loc[named, "rate"], color=PALETTE[3], zorder=4,
         label="Outside 99.8% (named)",
@@ -263,11 +251,31 @@ def win_rate_funnel(rates: pd.DataFrame, curve: pd.DataFrame, *, dimension: str,
         ax.annotate(
             _short([r.label])[0], (r.closed, r.rate), xytext=(4, 4), textcoords="offset points"
         )
-    ax.set_xlim(0, max(float(rows["closed"].max()), float(n.max())) * 1.05)
+    top = max(float(rows["closed"].max()) if len(rows) else 1.0, float(n.max()) if len(n) else 1.0)
+    ax.set_xlim(0, top * 1.05)
     ax.set_ylim(0, 1)
     percent(ax.yaxis)
     ax.set_xlabel("Closed deals")
-    ax.set_ylabel("Win rate")
-    ax.set_title(f"Win rate by {dimension}: funnel limits around the overall rate")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.set_title(f"By {dimension}")
+
+
+def win_rate_funnel(rates: pd.DataFrame, curve: pd.DataFrame, *, overall: float):
+    """Funnel plots of win rates by owner, industry and source (``res.win_rates``).
+
+    One panel per dimension of ``rates``: each group is a point at (closed deals,
+    win rate); the lines are the 95% and 99.8% limits (``res.win_rate_funnel``)
+    around the overall rate ``overall`` (``res.overall_win_rate``). Only groups
+    marked ``named`` are labelled.
+    """
+    dims = list(dict.fromkeys(rates["dimension"])) if len(rates) else []
+    if not dims or curve.empty:
+        return empty_figure("No closed deals in the period.")
+    fig, axes = new_figure(figsize=(5.0 * len(dims), 4.8), ncols=len(dims), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, dim in zip(axes, dims, strict=True):  # three panels
+        rows = rates.loc[rates["dimension"] == dim]
+        _funnel_panel(ax, rows, curve, dimension=dim, overall=overall)
+    axes[0].set_ylabel("Win rate")
+    axes[-1].legend(loc="lower right", fontsize="small")
+    fig.suptitle("Win rates: funnel limits around the overall rate")
     return fig

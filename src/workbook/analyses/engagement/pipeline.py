@@ -124,6 +124,7 @@ def _track_record(crm, params: Params, parts: dict) -> None:
         win_rates=pd.concat([r.table for r in rates.values()], ignore_index=True),
         win_rate_funnel=track_record.funnel_curve(biggest, overall),
         win_rate_notes={d: r.sentence for d, r in rates.items()},
+        overall_win_rate=float(overall),
     )
 
 

@@ -42,6 +42,8 @@ class Results(ReportResults):
         The level track record in one sentence.
     win_rate_notes : dict
         ``{dimension: sentence}`` from :func:`workbook.core.noise.name_extremes`.
+    overall_win_rate : float
+        Won / closed over the deals closed in the win-rate period.
     handed_off : int
         Leads handed off on or before ``as_of``.
     high_min_records : int or None
@@ -129,6 +131,7 @@ class Results(ReportResults):
     high_min_records_default: int | None = None
     track_record_note: str = ""
     win_rate_notes: dict = field(default_factory=dict)
+    overall_win_rate: float = float("nan")
     window_note: str = ""
     level_note: str = ""
     model_note: str = ""
