@@ -83,9 +83,18 @@ def summary_figures(
         ``open_leads``, ``stale_leads``, ``handed_off_leads``,
         ``handed_off_not_worked``, ``recommendations``,
         ``opportunities_with_recommendations``, ``win_model_status``,
-        ``win_model_reason``, ``win_model_closed_deals``,
-        ``probability_variance_flags``, ``archive_candidates``,
-        ``unowned_open_leads``.
+        ``win_model_reason``, ``win_model_training_deals``,
+        ``win_model_training_rows``, ``probability_variance_flags`` (0 unless
+        the skill gate is open), ``archive_candidates``,
+        ``unowned_open_leads``, ``backtest_cut``, ``backtest_status`` (the
+        model at the cut: fitted or refused), ``backtest_deals``, ``brier``,
+        ``brier_skill``, ``brier_skill_ci_low``, ``brier_skill_ci_high``,
+        ``calibration_intercept``, ``calibration_slope``, ``ece``,
+        ``skill_gate_open``, ``variance_threshold``,
+        ``won_below_benchmark_share`` (won deals with at least ``min_deals``
+        age-matched won deals that are below benchmark at their own age),
+        ``high_min_records_default`` (the data-derived threshold) and
+        ``cut_points`` (``{"high_min_records", "window_days"}``).
     """
     for name, frame in (
         ("levels", levels),
