@@ -156,3 +156,38 @@ def test_lead_funnel_figure():
     assert "7\n(70% of previous)" in [t.get_text() for t in ax1.texts]
     assert ax2.get_ylabel() == "Leads"
     _png(fig)
+
+
+def test_reliability_and_funnel_charts_render():
+    reliability = pd.DataFrame(
+        {
+            "bin": [1, 2],
+            "deals": [10, 10],
+            "won": [1, 6],
+            "mean_score": [0.1, 0.55],
+            "observed": [0.1, 0.6],
+            "ci_low": [0.02, 0.31],
+            "ci_high": [0.4, 0.83],
+        }
+    )
+    fig = pe.reliability(reliability)
+    assert fig.axes[0].get_title() == "Win model on held-out deals: predicted vs won"
+    _png(fig)
+    assert pe.reliability(pd.DataFrame(), sentence="Not checked.").axes
+    from workbook.analyses.engagement import track_record as tr
+
+    rates = pd.DataFrame(
+        {
+            "dimension": ["owner", "owner"],
+            "label": ["Alice <3", "株式会社 $x$"],
+            "closed": [10, 90],
+            "rate": [0.0, 0.56],
+            "named": [True, False],
+        }
+    )
+    fig = pe.win_rate_funnel(rates, tr.funnel_curve(90, 0.5), overall=0.5)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["Alice <3"]  # only the named group is labelled
+    assert fig.axes[0].get_title() == "By owner"
+    _png(fig)
+    assert pe.win_rate_funnel(rates.iloc[:0], tr.funnel_curve(90, 0.5), overall=0.5).axes

@@ -21,8 +21,9 @@ def test_explorer_starts_from_the_results(crm_and_results):
     crm, res = crm_and_results
     box = engagement_widgets.explorer(crm, res)
     sliders = {w.description: w for w in box.children if hasattr(w, "description")}
-    assert sliders["window_days"].value == res.basis["window_days"] == 22
-    assert sliders["window_days"].max == max(60, 4 * 22)
+    # the 36-month sample's window is 20 days (docs/sample_data.md, seed 0)
+    assert sliders["window_days"].value == res.basis["window_days"] == 20
+    assert sliders["window_days"].max == max(60, 4 * 20)
     assert sliders["stale_days"].value == 21
 
 

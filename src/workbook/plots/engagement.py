@@ -208,3 +208,74 @@ def lead_funnel(funnel: pd.DataFrame, status_counts: pd.DataFrame):
     ax2.set_ylabel("Leads")
     ax2.set_title("Leads by status")
     return fig
+
+
+def reliability(table: pd.DataFrame, *, sentence: str = ""):
+    """Reliability chart of the win model's backtest (``res.model_reliability``).
+
+    One point per score bin: mean score (x) against the share won within the
+    horizon (y) with its Wilson CI; the diagonal is perfect calibration.
+    """
+    if table.empty:
+        return empty_figure(sentence or "The win model was not checked out of time.")
+    fig, ax = new_figure(figsize=(6.5, 5.5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="Perfect calibration")
+    x = table["mean_score"].to_numpy(dtype=float)
+    y = table["observed"].to_numpy(dtype=float)
+    err = np.vstack([y - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - y])
+    ax.errorbar(x, y, yerr=err, fmt="o", color=PALETTE[0], capsize=3, label="Score bin (95% CI)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    percent(ax.xaxis)
+    percent(ax.yaxis)
+    ax.set_xlabel("Model score (mean of the bin)")
+    ax.set_ylabel("Won within the horizon")
+    ax.set_title("Win model on held-out deals: predicted vs won")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def _funnel_panel(ax, rows: pd.DataFrame, curve: pd.DataFrame, *, dimension: str, overall: float):
+    n = curve["n"].to_numpy(dtype=float)
+    for level, style, name in (("95", ":", "95%"), ("998", "--", "99.8%")):
+        ax.plot(n, curve[f"upper_{level}"], color="grey", linestyle=style, label=f"{name} limits")
+        ax.plot(n, curve[f"lower_{level}"], color="grey", linestyle=style)
+    ax.axhline(overall, color="black", linewidth=1, label=f"Overall {overall:.0%}")
+    named = rows["named"].to_numpy(dtype=bool)
+    ax.scatter(rows["closed"], rows["rate"], color=PALETTE[0], zorder=3, label="Group")
+    ax.scatter(
+        rows.loc[named, "closed"], rows.loc[named, "rate"], color=PALETTE[3], zorder=4,
+        label="Outside 99.8% (named)",
+    )  # fmt: skip
+    for r in rows.loc[named].itertuples(index=False):  # named groups only: a handful
+        ax.annotate(
+            _short([r.label])[0], (r.closed, r.rate), xytext=(4, 4), textcoords="offset points"
+        )
+    top = max(float(rows["closed"].max()) if len(rows) else 1.0, float(n.max()) if len(n) else 1.0)
+    ax.set_xlim(0, top * 1.05)
+    ax.set_ylim(0, 1)
+    percent(ax.yaxis)
+    ax.set_xlabel("Closed deals")
+    ax.set_title(f"By {dimension}")
+
+
+def win_rate_funnel(rates: pd.DataFrame, curve: pd.DataFrame, *, overall: float):
+    """Funnel plots of win rates by owner, industry and source (``res.win_rates``).
+
+    One panel per dimension of ``rates``: each group is a point at (closed deals,
+    win rate); the lines are the 95% and 99.8% limits (``res.win_rate_funnel``)
+    around the overall rate ``overall`` (``res.overall_win_rate``). Only groups
+    marked ``named`` are labelled.
+    """
+    dims = list(dict.fromkeys(rates["dimension"])) if len(rates) else []
+    if not dims or curve.empty:
+        return empty_figure("No closed deals in the period.")
+    fig, axes = new_figure(figsize=(5.0 * len(dims), 4.8), ncols=len(dims), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, dim in zip(axes, dims, strict=True):  # three panels
+        rows = rates.loc[rates["dimension"] == dim]
+        _funnel_panel(ax, rows, curve, dimension=dim, overall=overall)
+    axes[0].set_ylabel("Win rate")
+    axes[-1].legend(loc="lower right", fontsize="small")
+    fig.suptitle("Win rates: funnel limits around the overall rate")
+    return fig

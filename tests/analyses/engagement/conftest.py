@@ -186,8 +186,9 @@ def _summary_fx(acc, act, opp, lead):
     levels = lvl.engagement_levels(acc, act, opp, lead, as_of=AS_OF, window_days=10)
     risk = lvl.at_risk(levels)
     eff = oe.opportunity_effectiveness(opp, act, as_of=AS_OF, stale_days=14)
-    model = wm.fit_win_model(opp, act, as_of=AS_OF, min_closed=50)
-    var = wm.probability_variance(eff, model, threshold=30)
+    model = wm.fit_win_model(opp, act, as_of=AS_OF)
+    scores = wm.score_deals(model, opp, act, as_of=AS_OF)
+    var = wm.probability_variance(eff, scores, gate_open=False, threshold=30)
     recs = ra.recommendations(eff, var)
     stale = ld.stale_leads(lead, act, opp, as_of=AS_OF, stale_days=14)
     nw = ld.handoff_not_worked(lead, act, opp, as_of=AS_OF)
@@ -271,75 +272,14 @@ def _open_deals_fx():
             "last_activity_at": _dates(["2024-03-10", "2024-03-29", "2024-03-30"]),
             "days_since_activity": [21.0, 2.0, 1.0],
             "activity_rate_30d": [1.0, 2.0, 3.0],
-            "benchmark_rate_30d": [3.0, 3.0, 3.0],
+            "benchmark_deals": [25, 25, 25],
+            "benchmark_percentile": [0.1, 0.2, 0.5],
             "stale": [True, False, False],
             "below_benchmark": [True, True, False],
             "close_date_passed": [False, True, False],
             "days_overdue": [0, 1, 0],
         }
     )
-
-
-class _StubResult:
-    """Stands in for a statsmodels result: predicts fixed probabilities."""
-
-    def __init__(self, probs):
-        self.probs = np.asarray(probs, dtype="float64")
-
-    def predict(self, x):
-        assert len(x) == len(self.probs)
-        return self.probs
-
-
-def _stub_model_fx(probs):
-    return wm.WinModel(
-        wm.FITTED,
-        "",
-        n_closed=60,
-        n_won=20,
-        min_closed=50,
-        features=list(wm.MODEL_FEATURES),
-        result=_StubResult(probs),
-    )
-
-
-def _closed_deals_fx(n, *, seed=0, separable=False):
-    rng = np.random.default_rng(seed)
-    acts = rng.poisson(4, n)
-    if separable:
-        won = acts > 4
-    else:
-        p = 1 / (1 + np.exp(-(-2.5 + 1.5 * np.log1p(acts))))
-        won = rng.random(n) < p
-    created = pd.Timestamp("2023-06-01") + pd.to_timedelta(rng.integers(0, 100, n), unit="D")
-    cycle = pd.to_timedelta(rng.integers(10, 120, n), unit="D")
-    opps = pd.DataFrame(
-        {
-            "opportunity_id": [f"D{i:03d}" for i in range(n)],
-            "account_id": "A1",
-            "created_at": created,
-            "close_date": created + cycle,
-            "stage": np.where(won, "Closed Won", "Closed Lost"),
-            "is_closed": pd.array([True] * n, dtype="boolean"),
-            "is_won": pd.array(won, dtype="boolean"),
-            "amount": rng.integers(1, 100, n) * 1000.0,
-            "probability": 50.0,
-            "owner_id": "u1",
-        }
-    )
-    act_opp = np.repeat(opps["opportunity_id"].to_numpy(), acts)
-    act_day = np.repeat(opps["created_at"].to_numpy(), acts)
-    activities = pd.DataFrame(
-        {
-            "activity_id": [f"Y{i}" for i in range(len(act_opp))],
-            "occurred_at": act_day,
-            "type": "call",
-            "lead_id": None,
-            "account_id": None,
-            "opportunity_id": act_opp,
-        }
-    )
-    return opps, activities
 
 
 @pytest.fixture
@@ -408,18 +348,6 @@ def open_deals_fx():
     return _open_deals_fx
 
 
-@pytest.fixture
-def stub_model():
-    """A fitted WinModel whose predictions are the given probabilities."""
-    return _stub_model_fx
-
-
-@pytest.fixture
-def closed_deals_fx():
-    """n closed deals whose wins follow activities (or separate perfectly)."""
-    return _closed_deals_fx
-
-
 @pytest.fixture(scope="session")
 def sample_crm():
     """The bundled sample, loaded once (every table)."""
@@ -434,3 +362,86 @@ def sample_results(sample_crm):
     from workbook.analyses import engagement
 
     return engagement.run(sample_crm)
+
+
+def _synthetic_crm_fx(*, signal: bool, n: int = 1500, seed: int = 0):
+    """A small CRM whose deal wins follow recent activity (``signal``) or nothing at all.
+
+    as_of 2026-06-30; ``n`` deals created uniformly over 2023-07-01 .. 2026-05-31
+    for 3 owners and 30 accounts. With ``signal`` a deal is *worked* (activity
+    every 3-8 days until it closes 20-90 days in, 85% won) or goes *quiet* (activity
+    only in its first 5-15 days, closes 60-200 days in, 5% won), half and half.
+    Without it every deal gets the same kind of stream (activity every 3-8 days
+    for 10-60 days, close 20-150 days in, so always within a 180-day horizon) and
+    wins with probability 0.4, independently of everything. Deals whose close date falls after as_of are open.
+    """
+    from workbook.data.model import CrmData
+
+    rng = np.random.default_rng(seed)
+    as_of = pd.Timestamp("2026-06-30")
+    created = pd.Timestamp("2023-07-01") + pd.to_timedelta(rng.integers(0, 1065, n), unit="D")
+    if signal:
+        worked = rng.random(n) < 0.5
+        cycle = np.where(worked, rng.integers(20, 90, n), rng.integers(60, 200, n))
+        active = np.where(worked, cycle, rng.integers(5, 15, n))
+        won = np.where(worked, rng.random(n) < 0.85, rng.random(n) < 0.05)
+    else:
+        cycle = rng.integers(20, 150, n)  # every deal closes within the 180-day horizon
+        active = np.minimum(rng.integers(10, 60, n), cycle)
+        won = rng.random(n) < 0.4
+    close = created + pd.to_timedelta(cycle, unit="D")
+    closed = np.asarray(close <= as_of)
+    ids = np.array([f"S{i:04d}" for i in range(n)])
+    accounts = np.array([f"A{i:02d}" for i in range(30)])
+    opps = pd.DataFrame(
+        {
+            "opportunity_id": ids,
+            "account_id": accounts[rng.integers(0, 30, n)],
+            "owner_id": np.array(["u1", "u2", "u3"])[rng.integers(0, 3, n)],
+            "created_at": created,
+            "close_date": close,
+            "is_closed": pd.array(closed, dtype="boolean"),
+            "is_won": pd.array(closed & won, dtype="boolean"),
+            "stage": np.where(closed, np.where(won, "Closed Won", "Closed Lost"), "Proposal"),
+            "amount": rng.integers(5, 100, n) * 1000.0,
+            "probability": np.where(
+                closed, np.where(won, 100.0, 0.0), rng.integers(1, 19, n) * 5.0
+            ),
+        }
+    )
+    # activity streams: gaps of 3-8 days from day 1 while day < active (and on or before as_of)
+    gaps = rng.integers(3, 9, (n, 40)).cumsum(axis=1)
+    keep = (gaps < active[:, None]) & (
+        created.to_numpy()[:, None] + gaps * np.timedelta64(1, "D") <= as_of.to_datetime64()
+    )
+    deal, k = np.nonzero(keep)
+    acts = pd.DataFrame(
+        {
+            "activity_id": [f"Y{i:05d}" for i in range(len(deal))],
+            "occurred_at": created.to_numpy()[deal] + gaps[deal, k] * np.timedelta64(1, "D"),
+            "type": "call",
+            "opportunity_id": ids[deal],
+            "account_id": None,
+            "lead_id": None,
+        }
+    )
+    account_frame = pd.DataFrame(
+        {
+            "account_id": accounts,
+            "name": [f"Account {a}" for a in accounts],
+            "parent_id": None,
+            "owner_id": "u1",
+            "industry": "Tech",
+            "created_at": pd.Timestamp("2020-01-01"),
+        }
+    )
+    return CrmData(
+        tables={"accounts": account_frame, "opportunities": opps, "activities": acts},
+        as_of=as_of,
+    )
+
+
+@pytest.fixture
+def synthetic_crm():
+    """Builder of a CRM with (``signal=True``) or without planted deal-win signal."""
+    return _synthetic_crm_fx

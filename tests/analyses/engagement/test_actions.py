@@ -11,9 +11,13 @@ from workbook.analyses.engagement import actions as ra
 from workbook.analyses.engagement import win_model as wm
 
 
-def test_recommendations_every_rule_with_contacts(open_deals_fx, stub_model):
+def _scores(probs):
+    return pd.DataFrame({"opportunity_id": ["P1", "P2", "P3"], "score": probs})
+
+
+def test_recommendations_every_rule_with_contacts(open_deals_fx):
     eff = open_deals_fx()
-    var = wm.probability_variance(eff, stub_model([0.45, 0.25, 0.40]), threshold=30)
+    var = wm.probability_variance(eff, _scores([0.45, 0.25, 0.40]), gate_open=True, threshold=30)
     # P1: 50 - 45 = 5; P2: 20 - 25 = -5; P3: 90 - 40 = +50 -> flagged
     contacts = pd.DataFrame(
         {
@@ -54,10 +58,9 @@ def test_recommendations_every_rule_with_contacts(open_deals_fx, stub_model):
 def test_recommendations_without_contacts_skip_decision_maker_rule(open_deals_fx):
     eff = open_deals_fx()
     eff.loc[0, "last_activity_at"] = pd.NaT
-    refused = wm.WinModel(wm.REFUSED, "too few", n_closed=3, n_won=1, min_closed=50)
-    var = wm.probability_variance(eff, refused, threshold=30)
-    assert not var["flagged"].any()
-    assert var["model_probability"].isna().all()
+    # the skill gate is closed: no model columns, no variance rule
+    var = wm.probability_variance(eff, _scores([0.0, 0.0, 0.0]), gate_open=False, threshold=30)
+    assert "flagged" not in var.columns and "model_probability" not in var.columns
     got = ra.recommendations(eff, var)
     assert set(got["rule"]) == {"close_date_passed", "no_recent_activity", "no_meeting_yet"}
     stale = got.loc[got["rule"] == "no_recent_activity", "detail"].tolist()

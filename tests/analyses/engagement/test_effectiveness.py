@@ -14,16 +14,11 @@ from workbook.analyses.engagement import effectiveness as oe
 AS_OF = pd.Timestamp("2024-03-31")
 
 
-def test_won_activity_rates(effectiveness_fx):
-    opps, acts = effectiveness_fx()
-    rates = oe.won_activity_rates(opps, acts, as_of=AS_OF)
-    # W1: 3 activities / 30 days * 30 = 3; W2: 1 / 15 * 30 = 2; W3: 6 / 30 * 30 = 6
-    assert rates.to_dict() == pytest.approx({"W1": 3.0, "W2": 2.0, "W3": 6.0})
-
-
 def test_opportunity_effectiveness_flags(effectiveness_fx):
     opps, acts = effectiveness_fx()
-    got = oe.opportunity_effectiveness(opps, acts, as_of=AS_OF, stale_days=14)
+    got = oe.opportunity_effectiveness(
+        opps, acts, as_of=AS_OF, stale_days=14, min_benchmark_deals=2
+    )
     assert got.columns.tolist() == oe.EFFECTIVENESS_COLUMNS
     assert got["opportunity_id"].tolist() == ["P1", "P2", "P3"]
     # ages: P1 03-01 -> 30; P2 03-21 -> 10; P3 02-01 -> 59
@@ -36,9 +31,14 @@ def test_opportunity_effectiveness_flags(effectiveness_fx):
     assert got["stale"].tolist() == [True, False, False]
     assert got["days_since_activity"].tolist()[0] == 14.0
     assert np.isnan(got["days_since_activity"].tolist()[1])
-    # rates: P1 2/30*30 = 2; P2 0; P3 6/59*30 = 3.05; median of won (3, 2, 6) = 3
+    # rates: P1 2/30*30 = 2; P2 0; P3 6/59*30 = 3.05
     assert got["activity_rate_30d"].tolist() == pytest.approx([2.0, 0.0, 180 / 59])
-    assert got["benchmark_rate_30d"].tolist() == [3.0] * 3
+    # age-matched benchmark (test_benchmark.py derives it): P1 (30 days, 2 activities) against
+    # W1 (3) and W3 (6): percentile 0 of 2; P2 (10 days, 0) against W1 3, W2 1, W3 6: 0 of 3;
+    # P3 (59 days): no won deal lived that long
+    assert got["benchmark_deals"].tolist() == [2, 3, 0]
+    assert got["benchmark_percentile"].tolist()[:2] == [0.0, 0.0]
+    assert np.isnan(got["benchmark_percentile"].iloc[2])
     assert got["below_benchmark"].tolist() == [True, True, False]
     # P2 close 03-30 < as_of: passed by 1 day; P3 closes on as_of: not passed
     assert got["close_date_passed"].tolist() == [False, True, False]
@@ -47,7 +47,9 @@ def test_opportunity_effectiveness_flags(effectiveness_fx):
 
 def test_effectiveness_by_owner_and_stage(effectiveness_fx):
     opps, acts = effectiveness_fx()
-    eff = oe.opportunity_effectiveness(opps, acts, as_of=AS_OF, stale_days=14)
+    eff = oe.opportunity_effectiveness(
+        opps, acts, as_of=AS_OF, stale_days=14, min_benchmark_deals=2
+    )
     by_owner = oe.effectiveness_by(eff, by="owner_id")
     # u2: P2 and P3; u1: P1
     assert by_owner["owner_id"].tolist() == ["u2", "u1"]

@@ -30,10 +30,15 @@ def test_summary_figures_and_sentences(tables_fx, summary_fx):
     assert (figures["open_leads"], figures["stale_leads"]) == (1, 1)
     assert (figures["handed_off_leads"], figures["handed_off_not_worked"]) == (1, 1)
     assert figures["unowned_open_leads"] == 1
-    # one closed deal only: the model refuses and flags nothing
+    # no deal is 180 days old at AS_OF: no snapshot row, the model refuses and flags nothing
     assert figures["win_model_status"] == "refused"
     assert figures["probability_variance_flags"] == 0
+    assert figures["skill_gate_open"] is False
+    # the cut points of this run, for the index's --compare
+    assert figures["cut_points"] == {"high_min_records": 2, "window_days": 10}
     assert 4 <= len(sentences) <= 5
     assert sentences[0].startswith("1 of 5 accounts (20%) are dormant")
     assert sentences[1].startswith("Echo is the dormant account with the most open pipeline ($300)")
-    assert "flags nothing: only 1 closed deals" in sentences[-1]
+    assert sentences[-1] == (
+        "The win-probability check flags nothing. No deal has a snapshot whose horizon has passed."
+    )

@@ -35,14 +35,35 @@ def test_window_note(closed_fx):
     )
 
 
-def test_model_note(stub_model):
-    refused = wm.WinModel(wm.REFUSED, "only 3 closed deals", n_closed=3, n_won=1, min_closed=50)
-    assert nar.model_note(refused, threshold=30) == (
-        "The win model was not fitted (only 3 closed deals); no opportunity is flagged for "
-        "win-probability variance."
+def test_model_note(synthetic_crm):
+    from workbook.analyses.engagement import backtest as bt
+
+    refused = wm.WinModel(
+        wm.REFUSED, "No deal has a snapshot whose horizon has passed.", pd.Timestamp("2024-03-31"),
+        180, 14, 30,
+    )  # fmt: skip
+    assert nar.model_note(refused, None, gate_open=False, threshold=30) == (
+        "The win model was not fitted at the as-of date. No deal has a snapshot whose horizon "
+        "has passed. No opportunity is flagged for win-probability variance."
     )
-    fitted = stub_model([0.5])
-    fitted.dropped_features = ["log_meetings"]
-    note = nar.model_note(fitted, threshold=30)
-    assert note.startswith("The win model is fitted on 60 closed deals (20 won)")
-    assert note.endswith("Left out for having no variance: log_meetings.")
+    crm = synthetic_crm(signal=True, seed=1)
+    check = bt.backtest_win_model(crm, n_boot=200)
+    model = wm.fit_win_model(crm.opportunities, crm.activities, as_of=crm.as_of)
+    note = nar.model_note(model, check, gate_open=True, threshold=31.25)
+    assert note.startswith(
+        f"The win model is fitted on {model.n_rows:,} snapshots of {model.n_deals:,} deals"
+    )
+    assert check.sentence in note
+    assert "by more than 31.2 points" in note
+
+
+def test_level_note_prints_a_line_to_pin_the_threshold():
+    assert nar.level_note(5, default=5) == (
+        "High engagement: at least 5 recent records, derived from this data (the 75th percentile "
+        "of the positive counts), so it moves from run to run. To pin it, paste into the params "
+        "file: reports: {engagement: {high_min_records: 5}}"
+    )
+    assert nar.level_note(8, default=5, pinned=True) == (
+        "High engagement: at least 8 recent records, pinned by the high_min_records parameter "
+        "(the data would give 5)."
+    )

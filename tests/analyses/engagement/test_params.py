@@ -19,14 +19,21 @@ REPO = Path(__file__).resolve().parents[3]
 DOCS = REPO / "docs" / "reports" / "engagement.md"
 NOTEBOOK = REPO / "notebooks" / "05_engagement.ipynb"
 
-#: The notebook's parameters before the refactor: name -> default (from its parameters cell).
+#: The notebook's parameters: name -> default. Issue 14 replaced ``min_closed_for_model``
+#: (50) by the events-per-parameter rule and added the snapshot model's, the benchmark's,
+#: the track record's, the win rates' and the bootstrap's parameters.
 NOTEBOOK_DEFAULTS = {
     "window_days": 0,
     "high_min_records": 0,
     "stale_days": 14,
     "probability_variance_threshold": 30,
     "archive_after_days": 180,
-    "min_closed_for_model": 50,
+    "snapshot_days": 14,
+    "horizon_days": 180,
+    "min_benchmark_deals": 20,
+    "outcome_months": 6,
+    "win_rate_days": 365,
+    "bootstrap_draws": 1000,
     "top_n": 20,
 }
 
@@ -68,7 +75,11 @@ def test_params_keep_the_notebook_names_and_defaults():
         ("probability_variance_threshold", -0.5),
         ("probability_variance_threshold", 100.5),
         ("archive_after_days", -1),
-        ("min_closed_for_model", 0),
+        ("snapshot_days", 0),
+        ("horizon_days", 0),
+        ("min_benchmark_deals", 0),
+        ("outcome_months", 25),
+        ("bootstrap_draws", 99),
         ("top_n", 0),
         ("stale_days", "14"),
         ("stale_days", 14.5),

@@ -1,9 +1,15 @@
 """End to end: ``engagement.run`` on the bundled sample, overrides, argument checks.
 
-The expected figures below were read once by hand from the freeze baseline,
-``/work/freeze/baseline/bundled/engagement/summary.json``: the output of
-``workbook run engagement`` on the bundled sample with the code before the
-issue-12 refactor (``scripts/freeze_check.py capture``). A change to any of
+The expected figures below were first read from the freeze baseline of the
+issue-12 refactor. Re-derived for the 36-month sample (as_of 2026-06-30,
+seed 0) and for issue 14 by running ``engagement.run(workbook.load())`` and
+checking them against the sample's documented stories (docs/sample_data.md):
+the window is 20 days (documented: 20 at seed 0), about 24% of accounts are
+dormant (documented: about 23%), Sleepy Hollow Outfitters tops the at-risk
+list with its $85k deal (documented), the backtest scores the 180 deals open
+at 2025-12-31 with Brier skill 0.27 (documented: about 0.28 for a similar
+monthly-snapshot logit), and 16% of won deals are below the age-matched
+benchmark at their own age (the issue asks for 15-30%). A change to any of
 them is a change of behaviour.
 """
 
@@ -23,57 +29,79 @@ from workbook.core.params import ParamError
 
 #: summary.json figures of the baseline run (bundled sample, as_of 2026-06-30).
 BASELINE_FIGURES = {
-    "window_days": 22,
+    "window_days": 20,
     "window_source": "formula",
-    "mean_cycle_days": 88.04593639575971,
+    "mean_cycle_days": 79.9788182831661,
     "high_min_records": 5,
     "accounts": 600,
-    "dormant_accounts": 139,
-    "medium_accounts": 289,
-    "high_accounts": 172,
-    "dormant_share": 0.23166666666666666,
-    "at_risk_accounts": 10,
-    "at_risk_pipeline": 286800.0,
-    "open_opportunities": 235,
-    "stale_opportunities": 117,
-    "below_benchmark_opportunities": 182,
-    "overdue_opportunities": 31,
-    "open_leads": 1171,
-    "stale_leads": 868,
-    "handed_off_leads": 1443,
-    "handed_off_not_worked": 58,
-    "recommendations": 489,
-    "opportunities_with_recommendations": 226,
+    "dormant_accounts": 144,
+    "medium_accounts": 326,
+    "high_accounts": 130,
+    "dormant_share": 0.24,
+    "at_risk_accounts": 11,
+    "at_risk_pipeline": 282200.0,
+    "open_opportunities": 243,
+    "stale_opportunities": 121,
+    "below_benchmark_opportunities": 67,
+    "overdue_opportunities": 35,
+    "open_leads": 1620,
+    "stale_leads": 1239,
+    "handed_off_leads": 2039,
+    "handed_off_not_worked": 84,
+    "recommendations": 517,
+    "opportunities_with_recommendations": 225,
     "win_model_status": "fitted",
     "win_model_reason": "",
-    "win_model_closed_deals": 1635,
-    "probability_variance_flags": 128,
-    "archive_candidates": 1799,
-    "unowned_open_leads": 147,
+    "win_model_training_deals": 2418,
+    "win_model_training_rows": 14123,
+    "probability_variance_flags": 145,
+    "archive_candidates": 2771,
+    "unowned_open_leads": 225,
+    "backtest_cut": "2025-12-31",
+    "backtest_status": "fitted",
+    "backtest_deals": 180,
+    "brier": 0.16600776913710874,
+    "brier_skill": 0.26857920684276104,
+    "brier_skill_ci_low": 0.17370947801173592,
+    "brier_skill_ci_high": 0.3548864736605003,
+    "calibration_intercept": 0.11979967930314762,
+    "calibration_slope": 1.2504288641142318,
+    "ece": 0.08030651294161943,
+    "skill_gate_open": True,
+    "variance_threshold": 30.0,
+    "won_below_benchmark_share": 0.16139444803098774,
+    "high_min_records_default": 5,
+    "cut_points": {"high_min_records": 5, "window_days": 20},
 }
 
 #: summary.json "sentences" of the baseline run.
 BASELINE_SENTENCES = [
-    "139 of 600 accounts (23%) are dormant: no activity, new opportunity or converted lead in the last 22 days (a quarter of the 88-day average sales cycle); 172 are highly engaged.",
-    "Sleepy Hollow Outfitters is the dormant account with the most open pipeline ($97,200); 10 dormant accounts hold $286,800 of open pipeline in total.",
-    "117 of 235 open opportunities (50%) had no activity in the last 14 days, and 31 are past their close date.",
-    "868 of 1,171 open leads had no touch in 14 days, and 58 of 1,443 handed-off leads were never worked after the handoff.",
-    "The win model, fitted on 1,635 closed deals, differs from the rep's probability by 30 points or more on 128 open opportunities.",
+    "144 of 600 accounts (24%) are dormant: no activity, new opportunity or converted lead in the last 20 days (a quarter of the 80-day average sales cycle); 130 are highly engaged.",
+    "Sleepy Hollow Outfitters is the dormant account with the most open pipeline ($85,000); 11 dormant accounts hold $282,200 of open pipeline in total.",
+    "121 of 243 open opportunities (50%) had no activity in the last 14 days, and 35 are past their close date.",
+    "1,239 of 1,620 open leads had no touch in 14 days, and 84 of 2,039 handed-off leads were never worked after the handoff.",
+    "The win model beat the base rate on held-out deals (Brier skill 0.27, 95% CI 0.17 to 0.35); its win probability differs from the rep's by more than 30 points on 145 open opportunities.",
 ]
 
 #: summary.json "headline" of the baseline run: (key, label, display).
 BASELINE_HEADLINE = [
-    ("dormant_accounts", "Dormant accounts", "139"),
-    ("at_risk_pipeline", "Open pipeline in dormant accounts", "$286,800"),
-    ("stale_opportunities", "Open deals with no recent activity", "117"),
-    ("overdue_opportunities", "Open deals past close date", "31"),
-    ("handed_off_not_worked", "Handed-off leads never worked", "58"),
-    ("window_days", "Engagement window (days)", "22"),
+    ("dormant_accounts", "Dormant accounts", "144"),
+    ("at_risk_pipeline", "Open pipeline in dormant accounts", "$282,200"),
+    ("stale_opportunities", "Open deals with no recent activity", "121"),
+    ("overdue_opportunities", "Open deals past close date", "35"),
+    ("handed_off_not_worked", "Handed-off leads never worked", "84"),
+    ("window_days", "Engagement window (days)", "20"),
 ]
 
-#: The CSV stems the notebook exported before the refactor (summary.json "exports").
+#: The CSV stems the notebook exports (summary.json "exports"); issue 14 added
+#: activity_benchmark, model_backtest, model_reliability, level_track_record, win_rates.
 NOTEBOOK_EXPORTS = {
     "accounts",
+    "activity_benchmark",
+    "level_track_record",
+    "model_backtest",
+    "model_reliability",
+    "win_rates",
     "archive_candidates",
     "at_risk",
     "effectiveness_by_owner",
@@ -123,8 +151,8 @@ def test_exports_are_the_stems_the_notebook_exported(sample_results):
 
 def test_run_accepts_params_and_overrides(sample_crm):
     params = engagement.Params(stale_days=30)
-    res = engagement.run(sample_crm, params, window_days=10, min_closed_for_model=100_000)
-    assert res.params == params.replace(window_days=10, min_closed_for_model=100_000)
+    res = engagement.run(sample_crm, params, window_days=10, horizon_days=1000)
+    assert res.params == params.replace(window_days=10, horizon_days=1000)
     assert res.params.stale_days == 30
     assert (res.figures["window_days"], res.figures["window_source"]) == (10, "parameter")
     assert res.window_note == "Window: 10 days, set by the window_days parameter."
@@ -133,9 +161,18 @@ def test_run_accepts_params_and_overrides(sample_crm):
     # a longer stale_days can only make fewer deals stale than the baseline's 14 days
     assert res.figures["stale_opportunities"] <= BASELINE_FIGURES["stale_opportunities"]
     assert "in the last 30 days" in res.sentences[2]
-    # too few closed deals for the model: it refuses and flags nothing
-    assert res.figures["win_model_status"] == "refused"
+    # a 1000-day horizon: at the backtest cut (2023-09-30) no snapshot has a known label, so
+    # the model cannot be checked; the gate stays closed, model_backtest.csv still holds the
+    # reason and the count of deals open at the cut, and nothing is flagged
+    assert res.figures["backtest_status"] == "refused"
+    assert res.figures["skill_gate_open"] is False
     assert res.figures["probability_variance_flags"] == 0
+    assert "flagged" not in res.probability_variance.columns
+    assert res.model_backtest["reason"].tolist() == [
+        "No deal has a snapshot whose horizon has passed."
+    ]
+    assert res.model_backtest["scored_deals"].iloc[0] > 0
+    assert res.sentences[-1].startswith("The win model could not be checked on held-out deals")
 
 
 @pytest.mark.parametrize(
@@ -162,7 +199,9 @@ def test_wrong_argument_types_raise_type_error(sample_crm):
     # a previous function's result passed on by mistake names the argument
     model = wm.fit_win_model(sample_crm.opportunities, sample_crm.activities, as_of="2026-06-30")
     with pytest.raises(TypeError, match="effectiveness must be a pandas DataFrame"):
-        wm.probability_variance(model, model)
+        wm.probability_variance(model, model, gate_open=True, threshold=30)
+    with pytest.raises(TypeError, match="model must be a WinModel"):
+        wm.score_deals(None, sample_crm.opportunities, sample_crm.activities, as_of="2026-06-30")
     with pytest.raises(TypeError, match="levels must be a pandas DataFrame"):
         lvl.at_risk(win.window_basis(sample_crm.opportunities, as_of="2026-06-30"))
     with pytest.raises(TypeError, match="opportunities must be a pandas DataFrame"):
@@ -205,8 +244,11 @@ def _check_sample_exports(out):
     assert accounts["open_pipeline"].to_numpy() == pytest.approx(levels["open_pipeline"])
 
     eff = oe.opportunity_effectiveness(crm.opportunities, crm.activities, as_of=crm.as_of)
-    model = wm.fit_win_model(crm.opportunities, crm.activities, as_of=crm.as_of)
-    var = wm.probability_variance(eff, model, threshold=30)
+    model = wm.fit_win_model(
+        crm.opportunities, crm.activities, as_of=crm.as_of, account_window_days=basis["window_days"]
+    )
+    scores = wm.score_deals(model, crm.opportunities, crm.activities, as_of=crm.as_of)
+    var = wm.probability_variance(eff, scores, gate_open=True, threshold=30)
     expected = ra.recommendations(eff, var, contacts=crm.get("contacts"))
     assert len(recs) == len(expected)
     assert sorted(zip(recs["opportunity_id"], recs["rule"], strict=True)) == sorted(
@@ -230,6 +272,9 @@ def _check_sample_exports(out):
     # the data-bearing names survive the CSV round trip
     assert "We <3 Dogs" in set(accounts["name"])
     # exports are written without leaking their return value (a Path repr) into the report
+    assert summary["cut_points"] == {"high_min_records": 5, "window_days": basis["window_days"]}
+    backtest = pd.read_csv(folder / "model_backtest.csv")
+    assert backtest["gate_open"].tolist() == [True]
     for stem in ("opportunity_effectiveness", "stale_leads", "probability_variance"):
         assert (folder / f"{stem}.csv").is_file(), stem
     html = (out / "engagement.html").read_text(encoding="utf-8")

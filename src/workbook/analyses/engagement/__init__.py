@@ -21,7 +21,10 @@ One call gives everything the notebook shows::
 
 The topic modules hold the pure DataFrame functions: :mod:`.window`,
 :mod:`.records`, :mod:`.levels`, :mod:`.effectiveness`, :mod:`.leads`,
-:mod:`.hygiene`, :mod:`.win_model`, :mod:`.actions` (recommended actions),
+:mod:`.hygiene`, :mod:`.benchmark` (age-matched activity benchmark),
+:mod:`.snapshots` and :mod:`.win_model` (the snapshot win model),
+:mod:`.backtest` (its out-of-time skill gate), :mod:`.track_record`
+(levels' track record, win rates by segment), :mod:`.actions` (recommended actions),
 :mod:`.figures`; :mod:`.narrative` holds the wording. Every definition is in
 ``docs/reports/engagement.md``.
 """
@@ -31,12 +34,18 @@ from workbook.analyses.engagement.actions import (
     recommendation_counts,
     recommendations,
 )
+from workbook.analyses.engagement.backtest import Backtest, backtest_win_model
+from workbook.analyses.engagement.benchmark import (
+    age_matched_percentile,
+    benchmark_by_age_band,
+    won_deals_at_own_age,
+    won_reference,
+)
 from workbook.analyses.engagement.common import NO_GROUP, open_at, round_half_up
 from workbook.analyses.engagement.effectiveness import (
     EFFECTIVENESS_COLUMNS,
     effectiveness_by,
     opportunity_effectiveness,
-    won_activity_rates,
 )
 from workbook.analyses.engagement.figures import summary_figures
 from workbook.analyses.engagement.hygiene import (
@@ -77,11 +86,17 @@ from workbook.analyses.engagement.params import Params
 from workbook.analyses.engagement.pipeline import run
 from workbook.analyses.engagement.records import recent_records, unmatched_records
 from workbook.analyses.engagement.results import Results
+from workbook.analyses.engagement.snapshots import FEATURES, deal_features, snapshot_rows
+from workbook.analyses.engagement.track_record import (
+    level_track_record,
+    segment_deals,
+    win_rates_by,
+)
 from workbook.analyses.engagement.win_model import (
     WinModel,
-    closed_deal_features,
     fit_win_model,
     probability_variance,
+    score_deals,
 )
 from workbook.analyses.engagement.window import (
     FALLBACK_WINDOW_DAYS,
@@ -105,7 +120,12 @@ __all__ = [
     "WinModel",
     "archive_candidates",
     "at_risk",
-    "closed_deal_features",
+    "Backtest",
+    "FEATURES",
+    "backtest_win_model",
+    "deal_features",
+    "score_deals",
+    "snapshot_rows",
     "default_window_days",
     "effectiveness_by",
     "engagement_levels",
@@ -138,5 +158,11 @@ __all__ = [
     "window_basis",
     "window_note",
     "window_sensitivity",
-    "won_activity_rates",
+    "won_deals_at_own_age",
+    "won_reference",
+    "age_matched_percentile",
+    "benchmark_by_age_band",
+    "level_track_record",
+    "segment_deals",
+    "win_rates_by",
 ]

@@ -5,7 +5,9 @@ Rules (priority in brackets):
 * ``close_date_passed`` [high]: ``close_date_passed`` in
   :func:`workbook.analyses.engagement.effectiveness.opportunity_effectiveness`;
 * ``win_probability_variance`` [high]: ``flagged`` in
-  :func:`workbook.analyses.engagement.win_model.probability_variance`;
+  :func:`workbook.analyses.engagement.win_model.probability_variance`, only
+  when the win model passed its out-of-time skill gate (otherwise the table
+  has no ``flagged`` column and the rule does not apply);
 * ``no_recent_activity`` [medium]: ``stale`` (no activity in
   ``stale_days``, deal at least ``stale_days`` old);
 * ``no_decision_maker_contact`` [medium]: only when ``contacts`` is given
@@ -111,10 +113,16 @@ def _rules(eff: pd.DataFrame, var: pd.DataFrame, contacts) -> list[tuple]:
     """(rule, mask, detail) for every rule that applies to this data."""
     parts = [
         (CLOSE_DATE_PASSED, eff["close_date_passed"].to_numpy(dtype=bool), _overdue_detail(eff)),
-        (
-            PROBABILITY_VARIANCE,
-            var["flagged"].fillna(False).to_numpy(dtype=bool),
-            _variance_detail(var["probability"], var["model_probability"]),
+        *(
+            [
+                (
+                    PROBABILITY_VARIANCE,
+                    var["flagged"].astype("boolean").fillna(False).to_numpy(dtype=bool),
+                    _variance_detail(var["probability"], var["model_probability"]),
+                )
+            ]
+            if "flagged" in var.columns
+            else []
         ),
         (NO_RECENT_ACTIVITY, eff["stale"].to_numpy(dtype=bool), _stale_detail(eff)),
         (
@@ -164,7 +172,7 @@ def recommendations(
         (high first), amount descending, opportunity_id, rule.
     """
     require_frame(effectiveness, "effectiveness", ["opportunity_id", "stale", "meetings"])
-    require_frame(variance, "variance", ["opportunity_id", "flagged", "model_probability"])
+    require_frame(variance, "variance", ["opportunity_id"])
     if contacts is not None:
         require_frame(contacts, "contacts", ["account_id"])
     eff = effectiveness.reset_index(drop=True)

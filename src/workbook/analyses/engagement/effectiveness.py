@@ -3,7 +3,7 @@
 Every opportunity open at ``as_of``
 (:func:`workbook.analyses.engagement.common.open_at`) gets its activities
 up to ``as_of``, its age, and three flags (stale, below the won-deal
-benchmark, close date passed); :func:`effectiveness_by` sums the flags per
+age-matched benchmark, close date passed); :func:`effectiveness_by` sums the flags per
 owner or per stage.
 """
 
@@ -12,8 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbook.analyses.engagement import _docs  # noqa: F401  (registers doc fragments)
-from workbook.analyses.engagement.common import closed_after, end_of_day, flag, label, open_at
+from workbook.analyses.engagement import (
+    _docs,  # noqa: F401  (registers doc fragments)
+    benchmark,
+)
+from workbook.analyses.engagement.common import closed_after, label, open_at
 from workbook.core.calendar import age_days, as_of_end, window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
@@ -23,7 +26,6 @@ __all__ = [
     "OPPORTUNITY_FIELDS",
     "effectiveness_by",
     "opportunity_effectiveness",
-    "won_activity_rates",
 ]
 
 #: Opportunity fields carried into :func:`opportunity_effectiveness`.
@@ -47,7 +49,8 @@ EFFECTIVENESS_COLUMNS = [
     "last_activity_at",
     "days_since_activity",
     "activity_rate_30d",
-    "benchmark_rate_30d",
+    "benchmark_deals",
+    "benchmark_percentile",
     "stale",
     "below_benchmark",
     "close_date_passed",
@@ -105,46 +108,6 @@ def _check(opportunities, activities) -> None:
     require_frame(activities, "activities", ["opportunity_id", "occurred_at", "type"])
 
 
-@shared_docs
-def won_activity_rates(
-    opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of
-) -> pd.Series:
-    """Lifetime activities per 30 days of every won deal closed on or before ``as_of``.
-
-    Rate = activities linked by ``opportunity_id`` with ``occurred_at`` before
-    the end of the close day and on or before ``as_of``, divided by
-    ``max(1, cycle days)`` and multiplied by 30, where cycle days =
-    ``(close_date - created_at)`` in days.
-
-    Parameters
-    ----------
-    {engagement_opportunities}
-    activities : DataFrame
-        Canonical ``activities``.
-    {as_of}
-
-    Returns
-    -------
-    Series
-        ``activity_rate_30d`` indexed by ``opportunity_id``.
-    """
-    _check(opportunities, activities)
-    end_all = as_of_end(as_of)
-    won = opportunities.loc[
-        flag(opportunities["is_won"])
-        & flag(opportunities["is_closed"])
-        & (opportunities["close_date"] < end_all)
-    ]
-    end = end_of_day(won["close_date"]).clip(upper=end_all)
-    stats = opp_activity_stats(activities, won, end.to_numpy())
-    cycle = ((won["close_date"] - won["created_at"]) / _DAY).clip(lower=1).to_numpy()
-    return pd.Series(
-        stats["activities"].to_numpy() / cycle * 30,
-        index=won["opportunity_id"].to_numpy(),
-        name="activity_rate_30d",
-    )
-
-
 def _activity_columns(out: pd.DataFrame, stats: pd.DataFrame, *, as_of, stale_days) -> None:
     """Add activity counts, recency, staleness and the 30-day rate to ``out`` (in place)."""
     out["activities"] = stats["activities"].to_numpy()
@@ -163,6 +126,7 @@ def opportunity_effectiveness(
     *,
     as_of,
     stale_days: int = 14,
+    min_benchmark_deals: int = 20,
 ) -> pd.DataFrame:
     """Activity effectiveness of every open opportunity.
 
@@ -183,13 +147,13 @@ def opportunity_effectiveness(
       ``days_since_activity`` = ``as_of day - last activity day`` (NaN when
       there is none).
     * ``activity_rate_30d`` = activities / ``max(1, age_days)`` * 30.
-    * ``benchmark_rate_30d``: the median of :func:`won_activity_rates`, the
-      lifetime rate of every won deal closed on or before ``as_of``. Closed
-      deals carry the stage ``Closed Won`` and the CRM keeps no stage
-      history, so a stage-matched benchmark is not derivable; the same
-      benchmark applies to every stage. NaN when there is no won deal.
-    * ``below_benchmark``: ``activity_rate_30d < benchmark_rate_30d``
-      (strict; False when the benchmark is NaN).
+    * ``benchmark_percentile``, ``benchmark_deals``, ``below_benchmark``:
+      the age-matched benchmark
+      (:mod:`workbook.analyses.engagement.benchmark`): the deal's mid-rank
+      percentile of activities among the won deals that lived at least its
+      age, counting their activities within their first ``age_days`` days;
+      below when the percentile is < 0.25 with at least
+      ``min_benchmark_deals`` such won deals.
     * ``close_date_passed``: ``close_date`` day strictly before the ``as_of``
       day; ``days_overdue`` = ``as_of day - close_date day`` (0 otherwise).
 
@@ -201,6 +165,8 @@ def opportunity_effectiveness(
     {as_of}
     stale_days : int, default 14
         Days without activity that make a deal stale.
+    min_benchmark_deals : int, default 20
+        Fewer age-matched won deals: never below benchmark.
 
     Returns
     -------
@@ -217,10 +183,16 @@ def opportunity_effectiveness(
     out["probability"] = out["probability"].astype("float64").where(~later)
     out["age_days"] = age_days(out["created_at"], as_of=as_of).astype("int64")
     _activity_columns(out, stats, as_of=as_of, stale_days=stale_days)
-    rates = won_activity_rates(opportunities, activities, as_of=as_of)
-    bench = float(rates.median()) if len(rates) else np.nan
-    out["benchmark_rate_30d"] = bench
-    out["below_benchmark"] = (out["activity_rate_30d"] < bench).to_numpy(dtype=bool)
+    index = benchmark._Offsets(opportunities, activities, as_of=as_of)
+    compared = benchmark.age_matched_percentile(
+        out[["opportunity_id", "age_days"]],
+        benchmark.won_reference(opportunities, as_of=as_of),
+        index,
+        min_benchmark_deals=min_benchmark_deals,
+    )
+    out["benchmark_deals"] = compared["benchmark_deals"].to_numpy()
+    out["benchmark_percentile"] = compared["benchmark_percentile"].to_numpy()
+    out["below_benchmark"] = compared["below_benchmark"].to_numpy(dtype=bool)
     overdue = age_days(out["close_date"], as_of=as_of)
     out["close_date_passed"] = (overdue > 0).to_numpy(dtype=bool)
     out["days_overdue"] = overdue.clip(lower=0).fillna(0).astype("int64")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbook.analyses.engagement.actions import PROBABILITY_VARIANCE
+from workbook.analyses.engagement.backtest import Backtest
 from workbook.analyses.engagement.levels import DORMANT, HIGH, MEDIUM
 from workbook.analyses.engagement.win_model import WinModel
 from workbook.core.checks import require_frame
@@ -29,6 +31,11 @@ def summary_figures(
     model: WinModel,
     archive: pd.DataFrame,
     unowned: pd.DataFrame,
+    backtest: Backtest | None = None,
+    variance_threshold: float = float("nan"),
+    won_at_own_age: pd.DataFrame | None = None,
+    high_min_records_default: int | None = None,
+    min_deals: int = 20,
 ) -> dict:
     """Key figures for ``summary.json``.
 
@@ -55,6 +62,14 @@ def summary_figures(
     archive, unowned : DataFrame
         :func:`workbook.analyses.engagement.hygiene.archive_candidates` and
         :func:`workbook.analyses.engagement.hygiene.unowned_open_leads`.
+    backtest : Backtest, optional
+        :func:`workbook.analyses.engagement.backtest.backtest_win_model`.
+    variance_threshold : float
+        The variance threshold used, in points.
+    won_at_own_age : DataFrame, optional
+        :func:`workbook.analyses.engagement.benchmark.won_deals_at_own_age`.
+    high_min_records_default : int, optional
+        The data-derived ``high_min_records``.
 
     Returns
     -------
@@ -68,9 +83,18 @@ def summary_figures(
         ``open_leads``, ``stale_leads``, ``handed_off_leads``,
         ``handed_off_not_worked``, ``recommendations``,
         ``opportunities_with_recommendations``, ``win_model_status``,
-        ``win_model_reason``, ``win_model_closed_deals``,
-        ``probability_variance_flags``, ``archive_candidates``,
-        ``unowned_open_leads``.
+        ``win_model_reason``, ``win_model_training_deals``,
+        ``win_model_training_rows``, ``probability_variance_flags`` (0 unless
+        the skill gate is open), ``archive_candidates``,
+        ``unowned_open_leads``, ``backtest_cut``, ``backtest_status`` (the
+        model at the cut: fitted or refused), ``backtest_deals``, ``brier``,
+        ``brier_skill``, ``brier_skill_ci_low``, ``brier_skill_ci_high``,
+        ``calibration_intercept``, ``calibration_slope``, ``ece``,
+        ``skill_gate_open``, ``variance_threshold``,
+        ``won_below_benchmark_share`` (won deals with at least ``min_deals``
+        age-matched won deals that are below benchmark at their own age),
+        ``high_min_records_default`` (the data-derived threshold) and
+        ``cut_points`` (``{"high_min_records", "window_days"}``).
     """
     for name, frame in (
         ("levels", levels),
@@ -87,6 +111,13 @@ def summary_figures(
         **_account_figures(basis, levels, at_risk_accounts),
         **_work_figures(effectiveness, stale_leads, not_worked, handed_off),
         **_action_figures(recommendations, model, archive, unowned),
+        **_model_figures(backtest, variance_threshold),
+        "won_below_benchmark_share": _own_age_share(won_at_own_age, min_deals),
+        "high_min_records_default": high_min_records_default,
+        "cut_points": {
+            "high_min_records": levels.attrs.get("high_min_records"),
+            "window_days": int(basis["window_days"]),
+        },
     }
 
 
@@ -129,8 +160,50 @@ def _action_figures(recommendations, model: WinModel, archive, unowned) -> dict:
         "opportunities_with_recommendations": int(recommendations["opportunity_id"].nunique()),
         "win_model_status": model.status,
         "win_model_reason": model.reason,
-        "win_model_closed_deals": int(model.n_closed),
+        "win_model_training_deals": int(model.n_deals),
+        "win_model_training_rows": int(model.n_rows),
         "probability_variance_flags": int((rules == PROBABILITY_VARIANCE).sum()),
         "archive_candidates": len(archive),
         "unowned_open_leads": len(unowned),
     }
+
+
+def _number(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def _model_figures(backtest: Backtest | None, threshold: float) -> dict:
+    keys = (
+        "brier",
+        "brier_skill",
+        "brier_skill_ci_low",
+        "brier_skill_ci_high",
+        "calibration_intercept",
+        "calibration_slope",
+        "ece",
+    )
+    if backtest is None:
+        return {
+            "backtest_cut": None,
+            "backtest_deals": 0,
+            **dict.fromkeys(keys),
+            "skill_gate_open": False,
+            "variance_threshold": _number(threshold),
+        }
+    row = backtest.row
+    return {
+        "backtest_cut": row["cut"],
+        "backtest_status": row["status"],
+        "backtest_deals": int(row["scored_deals"]) if np.isfinite(row["scored_deals"]) else 0,
+        **{k: _number(row[k]) for k in keys},
+        "skill_gate_open": bool(backtest.gate_open),
+        "variance_threshold": _number(threshold),
+    }
+
+
+def _own_age_share(won: pd.DataFrame | None, min_deals: int) -> float | None:
+    if won is None:
+        return None
+    judged = won.loc[won["benchmark_deals"] >= min_deals]
+    return float(judged["below_benchmark"].mean()) if len(judged) else None

@@ -59,11 +59,22 @@ def _at_risk_sentence(f: dict, at_risk_accounts: pd.DataFrame) -> str:
 
 def _model_sentence(f: dict, threshold: float) -> str:
     if f["win_model_status"] != "fitted":
-        return f"The win-probability check flags nothing: {f['win_model_reason']}."
+        return f"The win-probability check flags nothing. {f['win_model_reason']}"
+    if f["backtest_status"] != "fitted":
+        return (
+            "The win model could not be checked on held-out deals (too little history at the "
+            "backtest cut), so no deal is flagged for win-probability variance."
+        )
+    if not f["skill_gate_open"]:
+        return (
+            "The win model showed no skill on held-out deals, so no deal is flagged for "
+            "win-probability variance."
+        )
     return (
-        f"The win model, fitted on {f['win_model_closed_deals']:,} closed deals, differs "
-        f"from the rep's probability by {threshold:g} points or more "
-        f"on {f['probability_variance_flags']:,} open opportunities."
+        f"The win model beat the base rate on held-out deals (Brier skill "
+        f"{f['brier_skill']:.2f}, 95% CI {f['brier_skill_ci_low']:.2f} to "
+        f"{f['brier_skill_ci_high']:.2f}); its win probability differs from the rep's by more "
+        f"than {threshold:.0f} points on {f['probability_variance_flags']:,} open opportunities."
     )
 
 
@@ -187,30 +198,51 @@ def window_note(basis: dict) -> str:
     return text
 
 
-def level_note(high_min_records: int | None) -> str:
-    """The sentence stating the threshold for ``high`` engagement.
+def level_note(
+    high_min_records: int | None, *, default: int | None = None, pinned: bool = False
+) -> str:
+    """The sentence stating the threshold for ``high`` engagement and how to pin it.
 
     Parameters
     ----------
     high_min_records : int or None
         The threshold used (``levels.attrs["high_min_records"]``).
+    default : int, optional
+        The data-derived threshold (ceil of the 75th percentile of the
+        positive counts).
+    pinned : bool
+        True when the threshold was set by the ``high_min_records`` parameter.
 
     Returns
     -------
     str
     """
-    return f"High engagement: at least {high_min_records} recent records."
+    if pinned:
+        return (
+            f"High engagement: at least {high_min_records} recent records, pinned by the "
+            f"high_min_records parameter (the data would give {default})."
+        )
+    return (
+        f"High engagement: at least {high_min_records} recent records, derived from this data "
+        "(the 75th percentile of the positive counts), so it moves from run to run. To pin it, "
+        f"paste into the params file: reports: {{engagement: {{high_min_records: "
+        f"{high_min_records}}}}}"
+    )
 
 
-def model_note(model: WinModel, *, threshold: float) -> str:
-    """One plain-text sentence on the win model: what it was fitted on, or why it refused.
+def model_note(model: WinModel, backtest, *, gate_open: bool, threshold: float) -> str:
+    """Plain text on the win model: what it was fitted on, its out-of-time check, or why not.
 
     Parameters
     ----------
     model : WinModel
-        :func:`workbook.analyses.engagement.win_model.fit_win_model`.
+        :func:`workbook.analyses.engagement.win_model.fit_win_model` at ``as_of``.
+    backtest : Backtest
+        :func:`workbook.analyses.engagement.backtest.backtest_win_model`.
+    gate_open : bool
+        The skill gate (the backtest's, and the live model fitted).
     threshold : float
-        The variance threshold, in points.
+        The variance threshold used, in points.
 
     Returns
     -------
@@ -218,16 +250,20 @@ def model_note(model: WinModel, *, threshold: float) -> str:
     """
     if not model.fitted:
         return (
-            f"The win model was not fitted ({model.reason}); no opportunity is flagged for "
-            "win-probability variance."
+            f"The win model was not fitted at the as-of date. {model.reason} No opportunity is "
+            "flagged for win-probability variance."
         )
     text = (
-        f"The win model is fitted on {model.n_closed:,} closed deals ({model.n_won:,} won) with "
-        f"features {', '.join(model.features)}; an open deal is flagged when the rep's "
-        f"probability differs from the model's by {threshold:g} points or more."
+        f"The win model is fitted on {model.n_rows:,} snapshots of {model.n_deals:,} deals "
+        f"({model.won_deals:,} won within {model.horizon_days} days of a snapshot). "
+        + backtest.sentence
     )
+    if gate_open:
+        text += (
+            f" An open deal is flagged when the rep's probability differs from the model's by "
+            f"more than {threshold:.1f} points (the larger of the parameter and the backtest's "
+            "calibration error)."
+        )
     if model.dropped_features:
         text += f" Left out for having no variance: {', '.join(model.dropped_features)}."
-    if model.excluded_missing:
-        text += f" {model.excluded_missing:,} closed deal(s) without an amount were left out."
     return text

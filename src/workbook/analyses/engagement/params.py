@@ -25,12 +25,22 @@ class Params(ReportParams):
     stale_days : int
         Days without activity that make an open deal or lead stale.
     probability_variance_threshold : float
-        Points of ``|rep - model|`` win probability that flag a deal
-        (inclusive).
+        Points of ``|rep - model|`` win probability above which a deal is
+        flagged (strict), raised to the backtest's expected calibration error
+        when that is larger; flags appear only behind the skill gate.
     archive_after_days : int
         Age in days (strictly older) of archive or nurture candidates.
-    min_closed_for_model : int
-        Fewer closed deals and the win model refuses (flags nothing).
+    snapshot_days, horizon_days : int
+        Snapshot step and label horizon of the win model
+        (:mod:`workbook.analyses.engagement.snapshots`).
+    min_benchmark_deals : int
+        Age-matched won deals needed for the activity benchmark.
+    outcome_months : int
+        The level track record's cut is this many months before ``as_of``.
+    win_rate_days : int
+        Period of the win rates by segment.
+    bootstrap_draws : int
+        Resamples of the Brier skill CI.
     top_n : int
         Accounts in the at-risk chart; groups in the by-owner and
         by-industry charts (display only: tables and exports are complete).
@@ -56,7 +66,8 @@ class Params(ReportParams):
     )
     probability_variance_threshold: float = param(
         30.0,
-        "flag rep vs model win-probability gaps of this many points",
+        "flag rep vs model win-probability gaps of more than this many points (or the "
+        "backtest's calibration error, if larger); only when the model shows skill",
         low=0,
         high=100,
         unit="points",
@@ -64,7 +75,37 @@ class Params(ReportParams):
     archive_after_days: int = param(
         180, "list unqualified/stalled leads older than this (days)", low=0, unit="days"
     )
-    min_closed_for_model: int = param(50, "fewer closed deals: the win model flags nothing", low=1)
+    snapshot_days: int = param(
+        14,
+        "days between the snapshot ages of a deal in the win model's training",
+        low=1,
+        unit="days",
+    )
+    horizon_days: int = param(
+        180,
+        "win model label: won within this many days after the snapshot",
+        low=1,
+        unit="days",
+    )
+    min_benchmark_deals: int = param(
+        20, "fewer age-matched won deals: a deal is never below benchmark", low=1
+    )
+    outcome_months: int = param(
+        6,
+        "track record of the levels: cut this many months before as_of",
+        low=1,
+        high=24,
+        unit="months",
+    )
+    win_rate_days: int = param(
+        365,
+        "win rates by owner, industry and source over deals closed in this many days",
+        low=1,
+        unit="days",
+    )
+    bootstrap_draws: int = param(
+        1000, "bootstrap resamples of the win model's Brier skill CI", low=100
+    )
     top_n: int = param(
         20, "accounts in the at-risk chart; groups in by-owner/industry charts", low=1
     )

@@ -8,8 +8,13 @@ figures, sentences and cards.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from workbook.analyses.engagement import (
     actions,
+    backtest,
+    benchmark,
     effectiveness,
     figures,
     hygiene,
@@ -17,6 +22,7 @@ from workbook.analyses.engagement import (
     levels,
     narrative,
     records,
+    track_record,
     win_model,
     window,
 )
@@ -47,32 +53,78 @@ def _engagement(crm, params: Params, parts: dict) -> None:
         at_risk=levels.at_risk(lv),
         unmatched_records=records.unmatched_records(*tables, as_of=as_of, window_days=days),
         high_min_records=lv.attrs["high_min_records"],
+        high_min_records_default=levels.high_threshold(lv["recent_records"]),
     )
 
 
 def _opportunities(crm, params: Params, parts: dict) -> None:
-    """Opportunity effectiveness, the win model, variance and recommended actions."""
+    """Effectiveness, the age-matched benchmark, the win model behind its gate, actions."""
     as_of = crm.as_of
     eff = effectiveness.opportunity_effectiveness(
-        crm.opportunities, crm.activities, as_of=as_of, stale_days=params.stale_days
+        crm.opportunities,
+        crm.activities,
+        as_of=as_of,
+        stale_days=params.stale_days,
+        min_benchmark_deals=params.min_benchmark_deals,
     )
-    model = win_model.fit_win_model(
-        crm.opportunities, crm.activities, as_of=as_of, min_closed=params.min_closed_for_model
+    index = benchmark._Offsets(crm.opportunities, crm.activities, as_of=as_of)
+    reference = benchmark.won_reference(crm.opportunities, as_of=as_of)
+    own_age = benchmark.won_deals_at_own_age(
+        reference, index, min_benchmark_deals=params.min_benchmark_deals
     )
-    variance = win_model.probability_variance(
-        eff, model, threshold=params.probability_variance_threshold
+    compared = eff[["age_days", "below_benchmark"]]
+    model_args = dict(
+        snapshot_days=params.snapshot_days,
+        horizon_days=params.horizon_days,
+        account_window_days=parts["basis"]["window_days"],
     )
+    check = backtest.backtest_win_model(crm, n_boot=params.bootstrap_draws, seed=0, **model_args)
+    model = win_model.fit_win_model(crm.opportunities, crm.activities, as_of=as_of, **model_args)
+    gate = check.gate_open and model.fitted
+    ece_points = check.ece * 100 if np.isfinite(check.ece) else 0.0
+    threshold = max(params.probability_variance_threshold, ece_points)
+    scores = win_model.score_deals(model, crm.opportunities, crm.activities, as_of=as_of)
+    variance = win_model.probability_variance(eff, scores, gate_open=gate, threshold=threshold)
     recs = actions.recommendations(eff, variance, contacts=crm.get("contacts"))
     parts.update(
         opportunity_effectiveness=eff,
         effectiveness_by_owner=effectiveness.effectiveness_by(eff, by="owner_id"),
         effectiveness_by_stage=effectiveness.effectiveness_by(eff, by="stage"),
+        activity_benchmark=benchmark.benchmark_by_age_band(compared, reference, index),
+        won_at_own_age=own_age,
         model=model,
+        backtest=check,
+        gate_open=gate,
+        variance_threshold=threshold,
+        model_backtest=check.table,
+        model_reliability=check.reliability,
         model_coefficients=model.coefficients,
         probability_variance=variance,
         actions=recs,
         recommendations=recs[actions.RECOMMENDATION_COLUMNS],
         recommendation_counts=actions.recommendation_counts(recs, by="rule"),
+    )
+
+
+def _track_record(crm, params: Params, parts: dict) -> None:
+    """The levels' track record and the win rates by owner, industry and source."""
+    record, sentence = track_record.level_track_record(
+        crm,
+        outcome_months=params.outcome_months,
+        window_days=parts["basis"]["window_days"],
+        high_min_records=parts["high_min_records"],
+    )
+    deals = track_record.segment_deals(crm, period_days=params.win_rate_days)
+    rates = {d: track_record.win_rates_by(deals, dimension=d) for d in track_record.SEGMENTS}
+    overall = deals["won"].mean() if len(deals) else np.nan
+    biggest = max((len(r.table) and r.table["closed"].max()) or 1 for r in rates.values())
+    parts.update(
+        level_track_record=record,
+        track_record_note=sentence,
+        win_rates=pd.concat([r.table for r in rates.values()], ignore_index=True),
+        win_rate_funnel=track_record.funnel_curve(biggest, overall),
+        win_rate_notes={d: r.sentence for d, r in rates.items()},
+        overall_win_rate=float(overall),
     )
 
 
@@ -110,8 +162,13 @@ def _story(params: Params, parts: dict) -> dict:
         model=parts["model"],
         archive=parts["archive_candidates"],
         unowned=parts["unowned_leads"],
+        backtest=parts["backtest"],
+        variance_threshold=parts["variance_threshold"],
+        won_at_own_age=parts["won_at_own_age"],
+        high_min_records_default=parts["high_min_records_default"],
+        min_deals=params.min_benchmark_deals,
     )
-    threshold = params.probability_variance_threshold
+    threshold = parts["variance_threshold"]
     return dict(
         figures=figs,
         sentences=narrative.summary_sentences(
@@ -122,8 +179,14 @@ def _story(params: Params, parts: dict) -> dict:
         ),
         cards=narrative.headline_cards(figs),
         window_note=narrative.window_note(parts["basis"]),
-        level_note=narrative.level_note(parts["high_min_records"]),
-        model_note=narrative.model_note(parts["model"], threshold=threshold),
+        level_note=narrative.level_note(
+            parts["high_min_records"],
+            default=parts["high_min_records_default"],
+            pinned=bool(params.high_min_records),
+        ),
+        model_note=narrative.model_note(
+            parts["model"], parts["backtest"], gate_open=parts["gate_open"], threshold=threshold
+        ),
     )
 
 
@@ -167,6 +230,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     parts: dict = {}
     _engagement(crm, params, parts)
     _opportunities(crm, params, parts)
+    _track_record(crm, params, parts)
     _leads(crm, params, parts)
     story = _story(params, parts)
     return Results(params=params, as_of=crm.as_of, **parts, **story)

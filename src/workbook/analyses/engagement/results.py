@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import pandas as pd
 
+from workbook.analyses.engagement.backtest import Backtest
 from workbook.analyses.engagement.win_model import WinModel
 from workbook.core.results import ReportResults, results_class, table
 
@@ -20,7 +21,7 @@ class Results(ReportResults):
     Besides the common fields (``params``, ``as_of``, ``figures``,
     ``sentences``, ``cards``) it holds one DataFrame per table below, the
     window used (``basis``), the win model (``model``) and the notes the
-    notebook shows under its tables. ``exports()`` gives the 18 CSV files
+    notebook shows under its tables. ``exports()`` gives the 24 CSV files
     of ``OUT/engagement/``.
 
     Attributes
@@ -28,7 +29,21 @@ class Results(ReportResults):
     basis : dict
         :func:`workbook.analyses.engagement.window.window_basis`.
     model : WinModel
-        :func:`workbook.analyses.engagement.win_model.fit_win_model`.
+        :func:`workbook.analyses.engagement.win_model.fit_win_model` at ``as_of``.
+    backtest : Backtest
+        :func:`workbook.analyses.engagement.backtest.backtest_win_model`.
+    gate_open : bool
+        The skill gate: model probabilities and variance flags are shown.
+    variance_threshold : float
+        Points: max(``probability_variance_threshold``, backtest ECE).
+    high_min_records_default : int or None
+        The data-derived threshold (printed with a line to pin it).
+    track_record_note : str
+        The level track record in one sentence.
+    win_rate_notes : dict
+        ``{dimension: sentence}`` from :func:`workbook.core.noise.name_extremes`.
+    overall_win_rate : float
+        Won / closed over the deals closed in the win-rate period.
     handed_off : int
         Leads handed off on or before ``as_of``.
     high_min_records : int or None
@@ -69,8 +84,31 @@ class Results(ReportResults):
         "one row per open opportunity and rule: the recommendations.csv contract columns"
     )
     recommendation_counts: pd.DataFrame = table("opportunities and amount per rule", export=False)
-    probability_variance: pd.DataFrame = table("rep against model win probability per open deal")
+    activity_benchmark: pd.DataFrame = table(
+        "age-matched activity benchmark and open deals below it, by age band"
+    )
+    won_at_own_age: pd.DataFrame = table(
+        "each won deal against the won deals that lived as long (the benchmark's check)",
+        export=False,
+    )
+    probability_variance: pd.DataFrame = table(
+        "rep probability per open deal; model probability and flags only behind the skill gate"
+    )
     model_coefficients: pd.DataFrame = table("win-model coefficients (empty when refused)")
+    model_backtest: pd.DataFrame = table(
+        "one row: the out-of-time check of the win model (or why it was refused)"
+    )
+    model_reliability: pd.DataFrame = table("backtest deals by score decile: predicted vs won")
+    # -- track record and win rates -------------------------------------------
+    level_track_record: pd.DataFrame = table(
+        "accounts per level at the earlier cut and the share that won a deal since"
+    )
+    win_rates: pd.DataFrame = table(
+        "win rate per owner, industry and source with Wilson CI and funnel position"
+    )
+    win_rate_funnel: pd.DataFrame = table(
+        "95% and 99.8% funnel limits around the overall win rate", export=False
+    )
     # -- pipeline hygiene ------------------------------------------------------
     lead_funnel: pd.DataFrame = table("lead funnel created -> worked -> converted")
     lead_status: pd.DataFrame = table("leads per recorded status")
@@ -85,8 +123,15 @@ class Results(ReportResults):
 
     basis: dict = field(default_factory=dict)
     model: WinModel | None = None
+    backtest: Backtest | None = None
+    gate_open: bool = False
+    variance_threshold: float = float("nan")
     handed_off: int = 0
     high_min_records: int | None = None
+    high_min_records_default: int | None = None
+    track_record_note: str = ""
+    win_rate_notes: dict = field(default_factory=dict)
+    overall_win_rate: float = float("nan")
     window_note: str = ""
     level_note: str = ""
     model_note: str = ""

@@ -1,20 +1,25 @@
-"""The win-probability model and the gap between rep and model probability.
+"""The win model: a snapshot Logit with a fixed horizon, its scores, and rep-vs-model variance.
 
-Win model (:func:`fit_win_model`)
----------------------------------
-A statsmodels ``Logit`` of ``is_won`` on closed opportunities (``is_closed``
-true, ``close_date`` on or before ``as_of``) with features known both for a
-closed and an open deal: ``log1p(age_days)``, ``log1p(amount)``,
-``log1p(activities)`` and ``log1p(meetings)``. For a closed deal the age is
-``close_date - created_at`` and activities are those linked by
-``opportunity_id`` up to the end of the close day; for an open deal the age
-is ``as_of - created_at`` and activities up to ``as_of``. The stage is **not**
-a feature: a closed deal's stage is ``Closed Won``/``Closed Lost``, which is
-the label itself, and the CRM keeps no stage history from which the furthest
-stage reached could be derived. Features with no variance are dropped (and
-listed). The model refuses (flags nothing, says why) when fewer than
-``min_closed`` closed deals exist, when all closed deals share one outcome,
-on perfect separation, a singular design or no convergence.
+Fit (:func:`fit_win_model`)
+---------------------------
+A statsmodels ``Logit`` of ``won`` (won within ``horizon_days`` after the
+snapshot day) on the snapshot rows of
+:func:`workbook.analyses.engagement.snapshots.snapshot_rows`: one row per
+deal and age ``0, snapshot_days, ...`` strictly before its close, while the
+snapshot day + ``horizon_days`` is on or before the fitting day. Features are
+those known at that age (:data:`~workbook.analyses.engagement.snapshots.FEATURES`,
+a constant added); a feature with no variance is dropped. Standard errors are
+clustered by deal (``cov_type="cluster"``): one deal gives several rows.
+
+The model is **refused** (scores nothing, and says why) when the smaller
+outcome class has fewer than 10 deals per parameter
+(:func:`workbook.core.models.events_per_parameter_ok`, counting deals: a
+deal is an event when any of its rows is won), on perfect separation, a
+singular design or no convergence.
+
+Whether a score may be called a probability, and whether the variance flags
+appear, is decided out of time by
+:func:`workbook.analyses.engagement.backtest.backtest_win_model`.
 """
 
 from __future__ import annotations
@@ -31,29 +36,24 @@ from statsmodels.tools.sm_exceptions import (
     PerfectSeparationWarning,
 )
 
-from workbook.analyses.engagement import _docs  # noqa: F401  (registers doc fragments)
-from workbook.analyses.engagement.common import end_of_day, flag
-from workbook.analyses.engagement.effectiveness import opp_activity_stats
-from workbook.core.calendar import as_of_end
+from workbook.analyses.engagement.common import open_at
+from workbook.analyses.engagement.snapshots import FEATURES, _day_numbers, deal_features
+from workbook.analyses.engagement.snapshots import snapshot_rows as _snapshot_rows
+from workbook.core.calendar import day
 from workbook.core.checks import require_frame
-from workbook.core.docs import shared_docs
+from workbook.core.models import EventsPerParameter, events_per_parameter_ok
 
 __all__ = [
     "FITTED",
-    "MODEL_FEATURES",
     "REFUSED",
     "WinModel",
-    "closed_deal_features",
     "fit_win_model",
     "probability_variance",
+    "score_deals",
 ]
-
-MODEL_FEATURES = ("log_age_days", "log_amount", "log_activities", "log_meetings")
 
 FITTED = "fitted"
 REFUSED = "refused"
-
-_DAY = pd.Timedelta(days=1)
 
 
 @dataclass
@@ -65,29 +65,38 @@ class WinModel:
     status : str
         ``"fitted"`` or ``"refused"``.
     reason : str
-        Why it was refused (empty when fitted).
-    n_closed, n_won : int
-        Closed deals with an amount (those used in the fit) and the won ones.
-    min_closed : int
-        The ``min_closed`` asked for.
-    features : list of str
-        Features in the fit.
-    dropped_features : list of str
-        Features left out for having no variance.
+        Why it was refused, as a full sentence (empty when fitted).
+    as_of : Timestamp
+        The fitting day (labels known up to it).
+    horizon_days, snapshot_days, account_window_days : int
+        The horizon of the label, the step between snapshot ages and the
+        window of the account-engagement feature.
+    n_rows, n_deals : int
+        Snapshot rows and deals with at least one row.
+    won_deals : int
+        Deals with a won row (the event class, counted in deals).
+    epp : EventsPerParameter or None
+        The events-per-parameter check (None when there was no row).
+    features, dropped_features : list of str
+        Features in the fit; features left out for having no variance.
     excluded_missing : int
-        Closed deals without an amount (left out of the fit).
+        Deals left out for a blank ``created_at`` or ``amount``.
     coefficients : DataFrame
-        ``term``, ``coef``, ``std_err``, ``z``, ``p_value``, ``ci_low``,
-        ``ci_high``, ``odds_ratio`` (empty when refused).
+        ``term``, ``coef``, ``std_err`` (clustered by deal), ``z``,
+        ``p_value``, ``ci_low``, ``ci_high``, ``odds_ratio``; empty when refused.
     result : statsmodels results or None
-        The fitted Logit.
     """
 
     status: str
     reason: str
-    n_closed: int
-    n_won: int
-    min_closed: int
+    as_of: pd.Timestamp
+    horizon_days: int
+    snapshot_days: int
+    account_window_days: int
+    n_rows: int = 0
+    n_deals: int = 0
+    won_deals: int = 0
+    epp: EventsPerParameter | None = None
     features: list[str] = field(default_factory=list)
     dropped_features: list[str] = field(default_factory=list)
     excluded_missing: int = 0
@@ -98,61 +107,6 @@ class WinModel:
     def fitted(self) -> bool:
         """True when the model was fitted (not refused)."""
         return self.status == FITTED
-
-
-def _features(age_days, amount, activities, meetings) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "log_age_days": np.log1p(np.clip(np.asarray(age_days, dtype="float64"), 0, None)),
-            "log_amount": np.log1p(np.clip(np.asarray(amount, dtype="float64"), 0, None)),
-            "log_activities": np.log1p(np.asarray(activities, dtype="float64")),
-            "log_meetings": np.log1p(np.asarray(meetings, dtype="float64")),
-        }
-    )
-
-
-@shared_docs
-def closed_deal_features(
-    opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of
-) -> pd.DataFrame:
-    """Model features of every closed deal (``close_date`` on or before ``as_of``).
-
-    Parameters
-    ----------
-    {engagement_opportunities}
-    activities : DataFrame
-        Canonical ``activities``.
-    {as_of}
-
-    Returns
-    -------
-    DataFrame
-        ``opportunity_id``, ``won`` (0/1), ``age_days`` (float, close -
-        created), ``amount``, ``activities``, ``meetings`` (up to the end of
-        the close day), then the :data:`MODEL_FEATURES` columns.
-    """
-    require_frame(opportunities, "opportunities", ["opportunity_id", "is_closed", "close_date"])
-    require_frame(activities, "activities", ["opportunity_id", "occurred_at", "type"])
-    end_all = as_of_end(as_of)
-    closed = opportunities.loc[
-        (flag(opportunities["is_closed"]) & (opportunities["close_date"] < end_all)).to_numpy(
-            dtype=bool
-        )
-    ].reset_index(drop=True)
-    end = end_of_day(closed["close_date"]).clip(upper=end_all).to_numpy()
-    stats = opp_activity_stats(activities, closed, end)
-    out = pd.DataFrame(
-        {
-            "opportunity_id": closed["opportunity_id"],
-            "won": flag(closed["is_won"]).astype("int64"),
-            "age_days": ((closed["close_date"] - closed["created_at"]) / _DAY).clip(lower=0),
-            "amount": closed["amount"].astype("float64"),
-            "activities": stats["activities"].to_numpy(),
-            "meetings": stats["meetings"].to_numpy(),
-        }
-    )
-    feats = _features(out["age_days"], out["amount"], out["activities"], out["meetings"])
-    return pd.concat([out, feats], axis=1)
 
 
 def _coefficients(result) -> pd.DataFrame:
@@ -172,114 +126,180 @@ def _coefficients(result) -> pd.DataFrame:
     return coefs
 
 
-@shared_docs
 def fit_win_model(
     opportunities: pd.DataFrame,
     activities: pd.DataFrame,
     *,
     as_of,
-    min_closed: int = 50,
+    snapshot_days: int = 14,
+    horizon_days: int = 180,
+    account_window_days: int = 30,
 ) -> WinModel:
-    """Fit the win-probability Logit on closed deals, or refuse and say why.
+    """Fit the snapshot win Logit on the data known at ``as_of``, or refuse and say why.
 
-    See the module docstring for the features and the refusal rules.
-    ``n_closed`` counts closed deals with an amount (those used in the fit).
+    See the module docstring for the rows, features and refusal rules.
 
     Parameters
     ----------
-    {engagement_opportunities}
-    activities : DataFrame
-        Canonical ``activities``.
-    {as_of}
-    min_closed : int, default 50
-        Fewer closed deals with an amount: refuse.
+    opportunities, activities : DataFrame
+        Canonical tables as known at ``as_of`` (``crm.as_known_at(cut)``).
+    as_of : date-like
+        The fitting day.
+    snapshot_days, horizon_days, account_window_days : int
+        See :func:`workbook.analyses.engagement.snapshots.snapshot_rows`.
 
     Returns
     -------
     WinModel
     """
-    data = closed_deal_features(opportunities, activities, as_of=as_of)
-    missing = int(data["amount"].isna().sum())
-    data = data.loc[data["amount"].notna()].reset_index(drop=True)
-    n, won = len(data), int(data["won"].sum())
-    base = dict(n_closed=n, n_won=won, min_closed=int(min_closed), excluded_missing=missing)
-    if n < min_closed:
-        return WinModel(
-            REFUSED,
-            f"only {n} closed deals with an amount; the model needs at least {min_closed}",
-            **base,
-        )
-    if won in (0, n):
-        return WinModel(REFUSED, "all closed deals have the same outcome", **base)
-    feats = [f for f in MODEL_FEATURES if data[f].nunique() > 1]
-    dropped = [f for f in MODEL_FEATURES if f not in feats]
-    base.update(features=feats, dropped_features=dropped)
-    x = sm.add_constant(data[feats], has_constant="add")
+    rows = _snapshot_rows(
+        opportunities,
+        activities,
+        as_of=as_of,
+        snapshot_days=snapshot_days,
+        horizon_days=horizon_days,
+        account_window_days=account_window_days,
+    )
+    base = dict(
+        as_of=day(as_of),
+        horizon_days=int(horizon_days),
+        snapshot_days=int(snapshot_days),
+        account_window_days=int(account_window_days),
+        n_rows=len(rows),
+        n_deals=rows.attrs["deals"],
+        excluded_missing=rows.attrs["excluded_missing"],
+    )
+    if not len(rows):
+        return WinModel(REFUSED, "No deal has a snapshot whose horizon has passed.", **base)
+    per_deal = rows.groupby("opportunity_id", sort=False)["won"].max()
+    base["won_deals"] = int(per_deal.sum())
+    feats = [f for f in FEATURES if rows[f].nunique() > 1]
+    dropped = [f for f in FEATURES if f not in feats]
+    epp = events_per_parameter_ok(
+        per_deal.to_numpy(), n_parameters=1 + len(feats), event="won", non_event="never won"
+    )
+    base.update(epp=epp, features=feats, dropped_features=dropped)
+    if not epp.ok:
+        return WinModel(REFUSED, epp.sentence, **base)
+    x = sm.add_constant(rows[feats], has_constant="add")
+    groups = pd.factorize(rows["opportunity_id"])[0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = sm.Logit(data["won"].astype("float64"), x).fit(disp=0, maxiter=200)
+            result = sm.Logit(rows["won"].astype("float64"), x).fit(
+                disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": groups}
+            )
         except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
-            return WinModel(REFUSED, f"the fit failed: {exc}", **base)
+            return WinModel(REFUSED, f"The fit failed: {exc}.", **base)
     if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
-        return WinModel(REFUSED, "the features separate won and lost deals perfectly", **base)
+        return WinModel(REFUSED, "The features separate won and lost deals perfectly.", **base)
     converged = bool(result.mle_retvals.get("converged", False))
     if not converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        return WinModel(REFUSED, "the fit did not converge", **base)
+        return WinModel(REFUSED, "The fit did not converge.", **base)
     return WinModel(FITTED, "", coefficients=_coefficients(result), result=result, **base)
 
 
-def probability_variance(
-    effectiveness: pd.DataFrame, model: WinModel, *, threshold: float = 30
+def score_deals(
+    model: WinModel, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of
 ) -> pd.DataFrame:
-    """Rep probability against model probability for every open opportunity.
+    """Score every deal open at ``as_of`` at its current age (snapshot day = ``as_of``).
 
-    ``model_probability`` is the Logit prediction in points (0-100) from the
-    open deal's current age, amount, activities and meetings (columns of
-    :func:`workbook.analyses.engagement.effectiveness.opportunity_effectiveness`);
-    ``variance = probability - model_probability``; ``flagged`` when
-    ``|variance| >= threshold`` (inclusive). Nothing is flagged, and the
-    model columns are NaN, when the model was refused; a blank rep
-    probability or amount is never flagged.
+    Parameters
+    ----------
+    model : WinModel
+        A fitted model (:func:`fit_win_model`); a refused one gives NaN scores.
+    opportunities, activities : DataFrame
+        The tables known at ``as_of``.
+    as_of : date-like
+
+    Returns
+    -------
+    DataFrame
+        ``opportunity_id``, ``age_days``, ``score`` (0-1; NaN when the model
+        is refused or the amount is blank), one row per open deal, in input
+        order.
+    """
+    if not isinstance(model, WinModel):
+        raise TypeError(f"model must be a WinModel (fit_win_model), got {type(model).__name__}")
+    deals = opportunities.loc[open_at(opportunities, as_of=as_of)].reset_index(drop=True)
+    d = np.full(len(deals), _day_numbers([day(as_of)])[0])
+    out = pd.DataFrame(
+        {
+            "opportunity_id": deals["opportunity_id"].to_numpy(),
+            "age_days": (d - _day_numbers(deals["created_at"])),
+        }
+    )
+    if not model.fitted or not len(deals):
+        return out.assign(score=np.nan)
+    feats = deal_features(
+        deals,
+        d,
+        opportunities=opportunities,
+        activities=activities,
+        as_of=as_of,
+        account_window_days=model.account_window_days,
+    )
+    x = sm.add_constant(feats[model.features], has_constant="add")
+    score = np.asarray(model.result.predict(x), dtype="float64")
+    out["score"] = np.where(deals["amount"].isna().to_numpy(), np.nan, score)
+    return out
+
+
+def probability_variance(
+    effectiveness: pd.DataFrame,
+    scores: pd.DataFrame,
+    *,
+    gate_open: bool,
+    threshold: float,
+) -> pd.DataFrame:
+    """Rep probability against the model's for every open deal, flagged only behind the gate.
+
+    ``model_probability`` = score × 100 (points), ``variance = probability -
+    model_probability``, ``flagged`` when ``|variance| > threshold`` (strict),
+    ``impact = amount × |variance| / 100``; flagged deals first, largest
+    impact first. When ``gate_open`` is false (the model showed no skill out
+    of time) the model columns are absent: the table holds only the rep's
+    side and nothing is flagged.
 
     Parameters
     ----------
     effectiveness : DataFrame
-        Output of ``opportunity_effectiveness``.
-    model : WinModel
-        Output of :func:`fit_win_model`.
-    threshold : float, default 30
-        Points of ``|variance|`` that flag a deal.
+        :func:`workbook.analyses.engagement.effectiveness.opportunity_effectiveness`.
+    scores : DataFrame
+        :func:`score_deals` at the same ``as_of``.
+    gate_open : bool
+        The out-of-time skill gate of the backtest.
+    threshold : float
+        Points; the pipeline passes max(``probability_variance_threshold``,
+        the backtest's expected calibration error in points).
 
     Returns
     -------
     DataFrame
         ``opportunity_id``, ``owner_id``, ``stage``, ``amount``,
-        ``probability``, ``model_probability``, ``variance``, ``flagged``.
+        ``probability`` and, behind the gate, ``model_probability``,
+        ``variance``, ``impact``, ``flagged``.
     """
     require_frame(
         effectiveness,
         "effectiveness",
-        ["opportunity_id", "owner_id", "stage", "amount", "probability", "age_days"],
+        ["opportunity_id", "owner_id", "stage", "amount", "probability"],
     )
-    if not isinstance(model, WinModel):
-        raise TypeError(f"model must be a WinModel (fit_win_model), got {type(model).__name__}")
+    require_frame(scores, "scores", ["opportunity_id", "score"])
     out = effectiveness[
         ["opportunity_id", "owner_id", "stage", "amount", "probability"]
     ].reset_index(drop=True)
-    if model.fitted and len(out):
-        feats = _features(
-            effectiveness["age_days"],
-            effectiveness["amount"],
-            effectiveness["activities"],
-            effectiveness["meetings"],
-        )
-        x = sm.add_constant(feats[model.features], has_constant="add")
-        pred = np.asarray(model.result.predict(x), dtype="float64") * 100
-        pred = np.where(effectiveness["amount"].isna().to_numpy(), np.nan, pred)
-    else:
-        pred = np.full(len(out), np.nan)
-    out["model_probability"] = pred
+    if not gate_open:
+        return out
+    model = out["opportunity_id"].map(scores.set_index("opportunity_id")["score"]) * 100
+    out["model_probability"] = model.astype("float64")
     out["variance"] = out["probability"].astype("float64") - out["model_probability"]
-    out["flagged"] = (out["variance"].abs() >= threshold).to_numpy(dtype=bool)
-    return out
+    out["impact"] = out["amount"].astype("float64") * out["variance"].abs() / 100
+    out["flagged"] = (out["variance"].abs() > threshold).to_numpy(dtype=bool)
+    out = out.sort_values(
+        ["flagged", "impact", "opportunity_id"],
+        ascending=[False, False, True],
+        kind="stable",
+        na_position="last",
+    )
+    return out.reset_index(drop=True)

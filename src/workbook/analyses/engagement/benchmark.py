@@ -1,0 +1,256 @@
+"""The age-matched activity benchmark: is a deal worked less than won deals were at its age?
+
+Definitions
+-----------
+* A deal's **activity offsets**: for each activity linked to it by
+  ``opportunity_id`` on or before ``as_of``, activity day - creation day.
+  Its activities **within its first a days** are those with offset ``<= a``
+  (an open deal aged ``a`` = as-of day - creation day has exactly its
+  activities up to ``as_of``).
+* The **reference** of age ``a``: won deals (closed won on or before
+  ``as_of``) that **lived at least a days** (close day - creation day
+  ``>= a``), each with its activities within its first ``a`` days; the deal
+  being compared is left out of its own reference.
+* Its **mid-rank percentile** = ``(fewer + 0.5 * equal) / n`` where
+  ``fewer`` and ``equal`` count the reference deals with fewer and with the
+  same number of activities, and ``n`` the reference deals.
+* **Below benchmark**: percentile ``< 0.25`` with ``n >= min_benchmark_deals``
+  (too small a reference: never below, percentile still shown).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from workbook.analyses.engagement.common import flag
+from workbook.analyses.engagement.snapshots import _day_numbers
+from workbook.core.calendar import as_of_end
+from workbook.core.checks import require_frame
+
+__all__ = [
+    "AGE_BANDS",
+    "BELOW_PERCENTILE",
+    "age_matched_percentile",
+    "benchmark_by_age_band",
+    "won_deals_at_own_age",
+    "won_reference",
+]
+
+#: Percentile below which a deal is below benchmark (strict).
+BELOW_PERCENTILE = 0.25
+#: Lower edges (days) of the age bands of :func:`benchmark_by_age_band`.
+AGE_BANDS = (0, 14, 30, 60, 90, 180, 365)
+
+_SHIFT = 100_000  # offsets may be negative (activity dated before the deal)
+_SPAN = 1_000_000
+_SENTINEL = 1e9  # count of an ineligible reference deal: sorts after every real count
+_COLUMN = 1e10  # separates the columns of the flattened sorted matrix
+_CHUNK = 256  # ages per block, to bound memory
+
+
+class _Offsets:
+    """Activity offsets per deal as sorted (deal, offset) pairs."""
+
+    def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
+        act = activities.loc[
+            activities["opportunity_id"].notna()
+            & (activities["occurred_at"] < as_of_end(as_of)).to_numpy(dtype=bool),
+            ["opportunity_id", "occurred_at"],
+        ]
+        created = opportunities.drop_duplicates("opportunity_id").set_index("opportunity_id")
+        created = pd.Series(_day_numbers(created["created_at"]), index=created.index)
+        offset = _day_numbers(act["occurred_at"]) - act["opportunity_id"].map(created).to_numpy()
+        self.ids = pd.Index(created.index)
+        codes = self.ids.get_indexer(pd.Index(act["opportunity_id"])).astype(np.int64)
+        keep = (codes >= 0) & np.isfinite(offset)
+        self.comp = np.sort(codes[keep] * _SPAN + (offset[keep] + _SHIFT).astype(np.int64))
+
+    def codes(self, ids) -> np.ndarray:
+        return self.ids.get_indexer(pd.Index(ids)).astype(np.int64)
+
+    def count(self, codes, ages) -> np.ndarray:
+        """Activities with offset <= age, broadcasting ``codes`` against ``ages``."""
+        codes = np.asarray(codes, dtype=np.int64)
+        ages = np.asarray(ages, dtype=np.int64)
+        hi = np.searchsorted(self.comp, codes * _SPAN + ages + _SHIFT, side="right")
+        lo = np.searchsorted(self.comp, codes * _SPAN, side="left")
+        return np.where(codes >= 0, hi - lo, 0)
+
+
+def won_reference(opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
+    """Won deals closed on or before ``as_of``: ``opportunity_id``, ``cycle_days``."""
+    require_frame(opportunities, "opportunities", ["opportunity_id", "is_won", "is_closed"])
+    won = (
+        flag(opportunities["is_won"])
+        & flag(opportunities["is_closed"])
+        & (opportunities["close_date"] < as_of_end(as_of))
+    )
+    ref = opportunities.loc[won.to_numpy(dtype=bool)]
+    cycle = _day_numbers(ref["close_date"]) - _day_numbers(ref["created_at"])
+    out = pd.DataFrame({"opportunity_id": ref["opportunity_id"].to_numpy(), "cycle_days": cycle})
+    return out.loc[np.isfinite(cycle)].reset_index(drop=True)
+
+
+def _block(index: _Offsets, ref_codes, ref_cycle, ages):
+    """Reference counts (W x k) and eligibility for a block of ages."""
+    counts = index.count(ref_codes[:, None], ages[None, :]).astype(float)
+    elig = ref_cycle[:, None] >= ages[None, :]
+    return counts, elig
+
+
+def age_matched_percentile(
+    query: pd.DataFrame,
+    reference: pd.DataFrame,
+    index: _Offsets,
+    *,
+    min_benchmark_deals: int = 20,
+) -> pd.DataFrame:
+    """Mid-rank percentile of each query deal among the age-matched won deals (module doc).
+
+    Parameters
+    ----------
+    query : DataFrame
+        ``opportunity_id``, ``age_days`` (whole days >= 0).
+    reference : DataFrame
+        :func:`won_reference`.
+    index : _Offsets
+        The activity offsets of every deal.
+    min_benchmark_deals : int, default 20
+
+    Returns
+    -------
+    DataFrame
+        ``opportunity_id``, ``age_days``, ``activities`` (within its first
+        ``age_days`` days), ``benchmark_deals`` (n), ``benchmark_percentile``
+        (NaN when n = 0), ``below_benchmark``; in query order.
+    """
+    q_ids = query["opportunity_id"].to_numpy()
+    age = np.nan_to_num(query["age_days"].to_numpy(dtype=float), nan=-1).astype(np.int64)
+    q_codes = index.codes(q_ids)
+    x = index.count(q_codes, age).astype(float)
+    ref_codes = index.codes(reference["opportunity_id"])
+    ref_cycle = reference["cycle_days"].to_numpy(dtype=float)
+    ref_pos = pd.Series(np.arange(len(reference)), index=reference["opportunity_id"].to_numpy())
+    self_pos = pd.Series(q_ids).map(ref_pos[~ref_pos.index.duplicated()]).to_numpy(dtype=float)
+    less = np.zeros(len(q_ids))
+    equal = np.zeros(len(q_ids))
+    n = np.zeros(len(q_ids))
+    ages_u, col = np.unique(age, return_inverse=True)
+    w = len(reference)
+    for start in range(0, len(ages_u), _CHUNK):  # blocks of distinct ages, not rows
+        ages = ages_u[start : start + _CHUNK]
+        counts, elig = _block(index, ref_codes, ref_cycle, ages)
+        vals = np.sort(np.where(elig, counts, _SENTINEL), axis=0)
+        flat = (vals + np.arange(len(ages))[None, :] * _COLUMN).ravel(order="F")
+        sel = (col >= start) & (col < start + len(ages))
+        j = col[sel] - start
+        key = x[sel] + j * _COLUMN
+        lo = np.searchsorted(flat, key, side="left") - j * w
+        hi = np.searchsorted(flat, key, side="right") - j * w
+        less[sel], equal[sel] = lo, hi - lo
+        n[sel] = elig.sum(axis=0)[j]
+    # leave the deal itself out of its own reference
+    has = np.isfinite(self_pos) & (age >= 0)
+    own = np.where(has, self_pos, 0).astype(np.int64)
+    mine = has & (ref_cycle[own] >= age) if w else np.zeros(len(q_ids), bool)
+    own_count = index.count(ref_codes[own] if w else q_codes, age)
+    less -= mine & (own_count < x)
+    equal -= mine & (own_count == x)
+    n -= mine
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = np.where(n > 0, (less + 0.5 * equal) / np.where(n > 0, n, 1), np.nan)
+    valid = age >= 0
+    pct = np.where(valid, pct, np.nan)
+    return pd.DataFrame(
+        {
+            "opportunity_id": q_ids,
+            "age_days": query["age_days"].to_numpy(),
+            "activities": x.astype(np.int64),
+            "benchmark_deals": np.where(valid, n, 0).astype(np.int64),
+            "benchmark_percentile": pct,
+            "below_benchmark": (n >= min_benchmark_deals) & (pct < BELOW_PERCENTILE) & valid,
+        }
+    )
+
+
+def won_deals_at_own_age(
+    reference: pd.DataFrame, index: _Offsets, *, min_benchmark_deals: int = 20
+) -> pd.DataFrame:
+    """Each won deal at its own age (its cycle) against the other won deals that lived as long.
+
+    The check of the benchmark's construction: with a percentile rule of 0.25,
+    about a quarter (fewer with ties) of won deals should be below it.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`age_matched_percentile`, one row per won deal.
+    """
+    query = pd.DataFrame(
+        {"opportunity_id": reference["opportunity_id"], "age_days": reference["cycle_days"]}
+    )
+    return age_matched_percentile(query, reference, index, min_benchmark_deals=min_benchmark_deals)
+
+
+def benchmark_by_age_band(
+    compared: pd.DataFrame,
+    reference: pd.DataFrame,
+    index: _Offsets,
+    *,
+    bands=AGE_BANDS,
+) -> pd.DataFrame:
+    """The benchmark by age band, and the open deals below it.
+
+    Parameters
+    ----------
+    compared : DataFrame
+        :func:`age_matched_percentile` of the open deals.
+    reference, index
+        As for :func:`age_matched_percentile`.
+    bands : sequence of int
+        Lower edges in days; the last band is open-ended.
+
+    Returns
+    -------
+    DataFrame
+        ``band`` (e.g. ``"14-29"``, ``"365+"``), ``age_from``, ``won_deals``
+        (won deals that lived at least ``age_from`` days), ``p25_activities``
+        and ``median_activities`` (their activities within the first
+        ``age_from`` days), ``open_deals``, ``below_benchmark``,
+        ``below_share``.
+    """
+    edges = np.asarray(bands, dtype=np.int64)
+    uppers = [f"{e}-{nxt - 1}" for e, nxt in zip(edges[:-1], edges[1:], strict=True)]
+    labels = [*uppers, f"{edges[-1]}+"]
+    ref_codes = index.codes(reference["opportunity_id"])
+    counts, elig = _block(index, ref_codes, reference["cycle_days"].to_numpy(float), edges)
+    masked = np.where(elig, counts, np.nan)
+    with warnings.catch_warnings():  # an all-NaN column (no won deal that old) gives NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        p25, p50 = (
+            np.nanquantile(masked, [0.25, 0.5], axis=0)
+            if len(masked)
+            else (
+                np.full(len(edges), np.nan),
+                np.full(len(edges), np.nan),
+            )
+        )
+    band = pd.cut(compared["age_days"].astype(float), [*edges, np.inf], right=False, labels=labels)
+    per = compared.groupby(band, observed=False)["below_benchmark"].agg(["size", "sum"])
+    per = per.reindex(labels, fill_value=0)
+    out = pd.DataFrame(
+        {
+            "band": labels,
+            "age_from": edges,
+            "won_deals": elig.sum(axis=0).astype(np.int64),
+            "p25_activities": p25,
+            "median_activities": p50,
+            "open_deals": per["size"].to_numpy(dtype=np.int64),
+            "below_benchmark": per["sum"].to_numpy(dtype=np.int64),
+        }
+    )
+    out["below_share"] = out["below_benchmark"] / out["open_deals"].where(out["open_deals"] > 0)
+    return out

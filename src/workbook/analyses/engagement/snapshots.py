@@ -1,0 +1,288 @@
+"""Snapshot rows of deals for the win model: features known at each age, label in a fixed horizon.
+
+Expansion (:func:`snapshot_rows`)
+---------------------------------
+Each opportunity of a CRM seen at ``as_of`` (usually ``crm.as_known_at(cut)``)
+contributes one row per snapshot age ``a = 0, snapshot_days, 2 * snapshot_days, ...``
+with snapshot day ``d = created day + a``, while
+
+* ``d`` is strictly before its close day (closed deals; an open deal has no
+  close yet), and
+* ``d + horizon_days <= as_of`` (the label is known).
+
+The label ``won`` is 1 when the deal was won with close day ``<= d +
+horizon_days``. Deals with a blank ``created_at`` or ``amount`` give no row
+(counted in ``attrs``).
+
+Features at day ``d`` (:data:`FEATURES`, :func:`deal_features`), using only
+what was recorded on or before ``d``:
+
+* ``log_age_days`` = ``log1p(d - created day)``;
+* ``log_activities``, ``log_activities_14d``, ``log_activities_30d``:
+  ``log1p`` of the activities linked to the deal (``opportunity_id``) with
+  day ``<= d``, and within ``(d - 14, d]`` and ``(d - 30, d]``;
+* ``log_days_since_activity`` = ``log1p(d - last activity day)``, from the
+  creation day when there is none;
+* ``log_amount`` = ``log1p(amount)`` (the amount as exported: the CRM keeps
+  no history of it);
+* ``owner_win_rate``: the owner's won / closed over deals with close day
+  strictly before ``d`` (so never this deal, which closes after ``d``),
+  shrunk towards the rate of all deals closed before ``d`` with the weight
+  of :data:`OWNER_PRIOR_DEALS` deals: ``(won + m p) / (closed + m)``; the
+  pooled rate of every closed deal known when nothing closed before ``d``;
+* ``log_account_activities``: ``log1p`` of the activities linked to the
+  deal's account (directly or through any of its opportunities, as in
+  :mod:`workbook.analyses.engagement.records`) in ``(d - window, d]``, the
+  engagement window.
+
+The rep's ``probability`` is never a feature (it is what the model is
+compared with), nor is ``stage`` (a closed deal's stage is its outcome).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbook.analyses.engagement.common import flag
+from workbook.analyses.engagement.records import _activity_accounts
+from workbook.core.calendar import day
+from workbook.core.checks import require_frame
+
+__all__ = ["FEATURES", "OWNER_PRIOR_DEALS", "deal_features", "snapshot_rows"]
+
+FEATURES = (
+    "log_age_days",
+    "log_activities",
+    "log_activities_14d",
+    "log_activities_30d",
+    "log_days_since_activity",
+    "log_amount",
+    "owner_win_rate",
+    "log_account_activities",
+)
+
+#: Weight, in deals, of the pooled rate in the owner's shrunk win rate.
+OWNER_PRIOR_DEALS = 10
+
+_EPOCH = pd.Timestamp("1970-01-01")
+_SPAN = np.int64(1_000_000)  # day numbers per key in the composite (key, day) index
+
+
+def _day_numbers(ts) -> np.ndarray:
+    """Calendar day numbers since 1970 (float, NaN for missing)."""
+    return ((pd.to_datetime(pd.Series(ts)).dt.normalize() - _EPOCH).dt.days).to_numpy(float)
+
+
+class _DayIndex:
+    """Events as sorted (key, day) pairs: vectorised counts and last day per (key, day range)."""
+
+    def __init__(self, keys, days_, categories, weights=None):
+        codes = pd.Index(categories).get_indexer(pd.Index(keys)).astype(np.int64)
+        days_ = np.asarray(days_, dtype=float)
+        keep = (codes >= 0) & np.isfinite(days_)
+        comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
+        order = np.argsort(comp, kind="stable")
+        self.comp = comp[order]
+        w = np.ones(keep.sum()) if weights is None else np.asarray(weights, float)[keep]
+        self.cum = np.concatenate([[0.0], np.cumsum(w[order])])
+        self.categories = categories
+
+    def codes(self, keys) -> np.ndarray:
+        return pd.Index(self.categories).get_indexer(pd.Index(keys)).astype(np.int64)
+
+    def _pos(self, codes, days_, side):
+        return np.searchsorted(self.comp, codes * _SPAN + days_.astype(np.int64), side=side)
+
+    def total(self, codes, lo, hi) -> np.ndarray:
+        """Sum of weights of events with day in ``[lo, hi]`` (inclusive) for each query."""
+        a = self._pos(codes, lo, "left")
+        b = self._pos(codes, hi, "right")
+        out = self.cum[b] - self.cum[a]
+        return np.where(codes >= 0, out, 0.0)
+
+    def last_day(self, codes, hi) -> np.ndarray:
+        """Latest event day ``<= hi`` per query (NaN when none)."""
+        b = self._pos(codes, hi, "right") - 1
+        safe = np.clip(b, 0, max(len(self.comp) - 1, 0))
+        if not len(self.comp):
+            return np.full(len(codes), np.nan)
+        found = (b >= 0) & (self.comp[safe] // _SPAN == codes) & (codes >= 0)
+        return np.where(found, (self.comp[safe] % _SPAN).astype(float), np.nan)
+
+
+def _closed(opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
+    """Deals closed on or before ``as_of`` with their close day number and outcome."""
+    end = day(as_of) + pd.Timedelta(days=1)
+    closed = flag(opportunities["is_closed"]) & (opportunities["close_date"] < end)
+    out = opportunities.loc[closed.to_numpy(dtype=bool), ["owner_id", "is_won", "close_date"]]
+    return pd.DataFrame(
+        {
+            "owner_id": out["owner_id"].astype("object").to_numpy(),
+            "won": flag(out["is_won"]).to_numpy(dtype=float),
+            "close_day": _day_numbers(out["close_date"]),
+        }
+    )
+
+
+def deal_features(
+    deals: pd.DataFrame,
+    at_day: np.ndarray,
+    *,
+    opportunities: pd.DataFrame,
+    activities: pd.DataFrame,
+    as_of,
+    account_window_days: int,
+) -> pd.DataFrame:
+    """The :data:`FEATURES` of each row of ``deals`` at its day ``at_day`` (see module doc).
+
+    Parameters
+    ----------
+    deals : DataFrame
+        Opportunity rows (``opportunity_id``, ``account_id``, ``owner_id``,
+        ``created_at``, ``amount``), one per snapshot.
+    at_day : array of float
+        The snapshot day number (days since 1970) of each row.
+    opportunities, activities : DataFrame
+        Every opportunity and activity known at ``as_of``: the owner's
+        history and the account's activities are taken from them.
+    as_of : date-like
+        The data's observation end (closed deals = close day on or before it).
+    account_window_days : int
+        The engagement window of ``log_account_activities``.
+
+    Returns
+    -------
+    DataFrame
+        One row per row of ``deals``, columns :data:`FEATURES`.
+    """
+    d = np.asarray(at_day, dtype=float)
+    created = _day_numbers(deals["created_at"])
+    opp_ids = pd.Index(opportunities["opportunity_id"].dropna().unique())
+    act = activities.loc[activities["opportunity_id"].notna()]
+    deal_idx = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
+    codes = deal_idx.codes(deals["opportunity_id"])
+    lo = np.full(len(d), -(10**5), dtype=float)
+    n_all = deal_idx.total(codes, lo, d)
+    n14 = deal_idx.total(codes, d - 13, d)
+    n30 = deal_idx.total(codes, d - 29, d)
+    last = deal_idx.last_day(codes, d)
+    since = d - np.where(np.isnan(last), created, last)
+
+    pairs = _activity_accounts(activities, opportunities)
+    acc_ids = pd.Index(pairs["account_id"].dropna().unique())
+    acc_idx = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
+    acc_codes = acc_idx.codes(deals["account_id"])
+    n_acc = acc_idx.total(acc_codes, d - (account_window_days - 1), d)
+
+    closed = _closed(opportunities, as_of=as_of)
+    owners = pd.Index(closed["owner_id"].dropna().unique())
+    own_n = _DayIndex(closed["owner_id"], closed["close_day"], owners)
+    own_w = _DayIndex(closed["owner_id"], closed["close_day"], owners, weights=closed["won"])
+    oc = own_n.codes(deals["owner_id"])
+    n_o = own_n.total(oc, lo, d - 1)
+    w_o = own_w.total(oc, lo, d - 1)
+    by_day = closed.sort_values("close_day", kind="stable")
+    all_days = by_day["close_day"].to_numpy()
+    won_cum = np.concatenate([[0.0], np.cumsum(by_day["won"].to_numpy())])
+    k = np.searchsorted(all_days, d, side="left")  # closed strictly before d
+    pooled_all = closed["won"].mean() if len(closed) else 0.5
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(k > 0, won_cum[k] / np.maximum(k, 1), pooled_all)
+    m = OWNER_PRIOR_DEALS
+    owner_rate = (w_o + m * p) / (n_o + m)
+
+    return pd.DataFrame(
+        {
+            "log_age_days": np.log1p(np.clip(d - created, 0, None)),
+            "log_activities": np.log1p(n_all),
+            "log_activities_14d": np.log1p(n14),
+            "log_activities_30d": np.log1p(n30),
+            "log_days_since_activity": np.log1p(np.clip(since, 0, None)),
+            "log_amount": np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None)),
+            "owner_win_rate": owner_rate,
+            "log_account_activities": np.log1p(n_acc),
+        },
+        index=deals.index,
+    )[list(FEATURES)]
+
+
+def snapshot_rows(
+    opportunities: pd.DataFrame,
+    activities: pd.DataFrame,
+    *,
+    as_of,
+    snapshot_days: int = 14,
+    horizon_days: int = 180,
+    account_window_days: int = 30,
+) -> pd.DataFrame:
+    """One training row per deal and snapshot age (see the module docstring).
+
+    Parameters
+    ----------
+    opportunities, activities : DataFrame
+        Canonical tables as known at ``as_of`` (``crm.as_known_at(cut)``:
+        deals closed after the cut are open in them).
+    as_of : date-like
+        The fitting cut.
+    snapshot_days : int, default 14
+        Step between snapshot ages.
+    horizon_days : int, default 180
+        The label horizon.
+    account_window_days : int, default 30
+        Window of ``log_account_activities``.
+
+    Returns
+    -------
+    DataFrame
+        ``opportunity_id``, ``owner_id``, ``age_days``, ``snapshot_date``,
+        ``won`` (0/1), then :data:`FEATURES`; rows ordered by deal (input
+        order) then age. ``attrs``: ``deals`` (deals with a row),
+        ``excluded_missing`` (deals left out for a blank created date or
+        amount).
+    """
+    require_frame(
+        opportunities,
+        "opportunities",
+        ["opportunity_id", "owner_id", "account_id", "created_at", "close_date", "amount"],
+    )
+    require_frame(activities, "activities", ["opportunity_id", "occurred_at", "account_id"])
+    if snapshot_days < 1 or horizon_days < 0:
+        raise ValueError("need snapshot_days >= 1 and horizon_days >= 0")
+    opps = opportunities.reset_index(drop=True)
+    cut = _day_numbers([day(as_of)])[0]
+    created = _day_numbers(opps["created_at"])
+    end = day(as_of) + pd.Timedelta(days=1)
+    closed = (flag(opps["is_closed"]) & (opps["close_date"] < end)).to_numpy(dtype=bool)
+    close_day = np.where(closed, _day_numbers(opps["close_date"]), np.inf)
+    usable = np.isfinite(created) & opps["amount"].notna().to_numpy()
+    last = np.minimum(close_day - 1, cut - horizon_days)
+    n = np.where(usable & (last >= created), np.floor((last - created) / snapshot_days) + 1, 0)
+    n = np.nan_to_num(n).astype(np.int64)
+    rows = np.repeat(np.arange(len(opps)), n)
+    starts = np.repeat(np.cumsum(n) - n, n)
+    age = (np.arange(rows.size) - starts) * snapshot_days
+    d = created[rows] + age
+    deals = opps.iloc[rows]
+    won = flag(deals["is_won"]).to_numpy(dtype=bool) & closed[rows]
+    won &= close_day[rows] <= d + horizon_days
+    feats = deal_features(
+        deals,
+        d,
+        opportunities=opportunities,
+        activities=activities,
+        as_of=as_of,
+        account_window_days=account_window_days,
+    )
+    out = pd.DataFrame(
+        {
+            "opportunity_id": deals["opportunity_id"].to_numpy(),
+            "owner_id": deals["owner_id"].to_numpy(),
+            "age_days": age.astype(np.int64),
+            "snapshot_date": _EPOCH + pd.to_timedelta(d, unit="D"),
+            "won": won.astype(np.int64),
+        }
+    )
+    out = pd.concat([out, feats.reset_index(drop=True)], axis=1)
+    out.attrs.update(deals=int((n > 0).sum()), excluded_missing=int((~usable).sum()))
+    return out

@@ -1,0 +1,107 @@
+"""Snapshot expansion of the win model, derived by hand for three deals.
+
+Cut (``as_of``) 2024-12-31, ``horizon_days`` 60, ``snapshot_days`` 14; every
+deal created 2024-01-01 except D3.
+
+* D4, won, closed 2024-04-10 = day 100: ages 0, 14, ..., 98 (< 100) -> 8
+  rows; won within 60 days of the snapshot when 100 <= a + 60, i.e. a >= 40:
+  ages 42, 56, 70, 84, 98 are won, 0, 14, 28 are not.
+* D2, lost, closed 2024-03-01 = day 60: ages 0, 14, 28, 42, 56 (< 60) -> 5
+  rows, none won.
+* D3, open, created 2024-10-01: the snapshot day + 60 must be <= 2024-12-31,
+  so day <= 2024-11-01 = age 31: ages 0, 14, 28 -> 3 rows, none won.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook.analyses.engagement import snapshots as sn
+
+CUT = pd.Timestamp("2024-12-31")
+
+
+def _deals():
+    opps = pd.DataFrame(
+        {
+            "opportunity_id": ["D4", "D2", "D3"],
+            "account_id": ["A1", "A1", "A2"],
+            "owner_id": ["u1", "u1", "u2"],
+            "created_at": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-10-01"]),
+            "close_date": pd.to_datetime(["2024-04-10", "2024-03-01", "2025-03-01"]),
+            "is_closed": pd.array([True, True, False], dtype="boolean"),
+            "is_won": pd.array([True, False, False], dtype="boolean"),
+            "amount": [999.0, 10.0, 5.0],
+            "probability": [100.0, 0.0, 40.0],
+            "stage": ["Closed Won", "Closed Lost", "Proposal"],
+        }
+    )
+    acts = pd.DataFrame(
+        {
+            "activity_id": ["X1", "X2", "X3", "X4"],
+            "occurred_at": pd.to_datetime(
+                ["2024-01-10 15:00", "2024-01-20 00:00", "2024-02-25 00:00", "2024-01-12 00:00"]
+            ),
+            "type": "call",
+            "opportunity_id": ["D4", "D4", "D4", None],
+            "account_id": [None, None, None, "A1"],
+            "lead_id": None,
+        }
+    )
+    return opps, acts
+
+
+def test_snapshot_expansion_of_three_deals_by_hand():
+    opps, acts = _deals()
+    rows = sn.snapshot_rows(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60)
+    assert rows["opportunity_id"].tolist() == ["D4"] * 8 + ["D2"] * 5 + ["D3"] * 3
+    assert rows["age_days"].tolist() == [
+        0,
+        14,
+        28,
+        42,
+        56,
+        70,
+        84,
+        98,
+        0,
+        14,
+        28,
+        42,
+        56,
+        0,
+        14,
+        28,
+    ]
+    assert rows["won"].tolist() == [0, 0, 0, 1, 1, 1, 1, 1] + [0] * 5 + [0] * 3
+    assert rows["snapshot_date"].iloc[1] == pd.Timestamp("2024-01-15")
+    assert rows.attrs == {"deals": 3, "excluded_missing": 0}
+    d4 = rows.iloc[:3]
+    # D4's activities on days 9 (15:00 counts for that day), 19 and 55.
+    # a=0: none; a=14 (01-15): 1 so far, 1 in (d-14, d], 1 in 30 days, last on day 9 -> 5 days;
+    # a=28 (01-29): 2 so far, 1 in 14 days (01-20; 01-10 is 19 days back), 2 in 30 days, 9 days.
+    assert np.expm1(d4["log_activities"]).tolist() == pytest.approx([0, 1, 2])
+    assert np.expm1(d4["log_activities_14d"]).tolist() == pytest.approx([0, 1, 1])
+    assert np.expm1(d4["log_activities_30d"]).tolist() == pytest.approx([0, 1, 2])
+    assert np.expm1(d4["log_days_since_activity"]).tolist() == pytest.approx([0, 5, 9])
+    assert np.expm1(d4["log_age_days"]).tolist() == pytest.approx([0, 14, 28])
+    assert np.expm1(d4["log_amount"]).tolist() == pytest.approx([999] * 3)
+    # account A1 has X4 (01-12) directly and X1-X3 through D4: in the 30 days to 01-15
+    # there are X1 and X4 -> 2; to 01-01 none.
+    assert np.expm1(d4["log_account_activities"]).tolist() == pytest.approx([0, 2, 3])
+    # owner u1: before 03-01 no deal had closed -> pooled rate of every closed deal known,
+    # (1 won of D4, D2) = 0.5, shrunk: (0 + 10 * 0.5) / (0 + 10) = 0.5. At D4's age 70
+    # (03-11) D2 (lost) closed before: (0 + 10 * 0) / (1 + 10) = 0, the pooled rate being 0/1.
+    rates = rows.loc[rows["opportunity_id"] == "D4", "owner_win_rate"].tolist()
+    assert rates[:5] == pytest.approx([0.5] * 5)
+    assert rates[5] == pytest.approx(0.0)
+
+
+def test_blank_amount_gives_no_row_and_is_counted():
+    opps, acts = _deals()
+    opps.loc[1, "amount"] = np.nan
+    rows = sn.snapshot_rows(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60)
+    assert "D2" not in set(rows["opportunity_id"])
+    assert rows.attrs == {"deals": 2, "excluded_missing": 1}
