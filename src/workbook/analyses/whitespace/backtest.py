@@ -233,11 +233,7 @@ def purchase_model(crm, *, horizon_months: int = 12) -> PurchaseModel:
         kind="stable",
     ).reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
-    coef = (
-        dict(zip(["intercept", *FEATURES], map(float, fit1.result.params), strict=True))
-        if fit1.result is not None
-        else {}
-    )
+    coef = fit1.coefficients()
     return PurchaseModel(
         table, dec, out[CALL_LIST_COLUMNS], ranking, reason, calibrated, coef, cut1, cut2
     )

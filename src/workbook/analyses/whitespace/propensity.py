@@ -241,28 +241,46 @@ class ModelFit(NamedTuple):
     candidates: int
     #: "" when fitted, else the reason it was refused.
     reason: str
+    #: The features used (those that vary among the candidates).
+    columns: tuple = tuple(FEATURES)
+
+    def coefficients(self) -> dict:
+        """Intercept and one coefficient per feature (0 for a constant feature left out)."""
+        if self.result is None:
+            return {}
+        params = dict(zip(["intercept", *self.columns], map(float, self.result.params), strict=True))
+        return {"intercept": params["intercept"], **{f: params.get(f, 0.0) for f in FEATURES}}
 
 
 def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
-    """Logistic GLM of ``y`` on :data:`FEATURES` (refused when the events-per-parameter rule fails)."""
+    """Logistic GLM of ``y`` on :data:`FEATURES` (refused when the events-per-parameter rule fails).
+
+    A feature constant among the candidates (e.g. ``co_ownership`` when no
+    pair is significant) carries no information and is left out (its
+    coefficient is reported as 0); the rule counts the features used.
+    """
     events, n = int(y.sum()), int(len(y))
-    if not events_per_parameter_ok(events, n - events, len(FEATURES)):
+    values = cand[FEATURES].to_numpy("float64")
+    varies = values.std(axis=0) > 0 if n else np.zeros(len(FEATURES), dtype=bool)
+    columns = tuple(f for f, v in zip(FEATURES, varies, strict=True) if v)
+    k = max(len(columns), 1)
+    if not events_per_parameter_ok(events, n - events, k):
         reason = (
             f"{events:,} purchases among {n:,} candidates is fewer than 10 per model "
-            f"coefficient ({len(FEATURES)} coefficients need {10 * len(FEATURES)})"
+            f"coefficient ({k} coefficients need {10 * k})"
         )
-        return ModelFit(None, events, n, reason)
-    x = sm.add_constant(cand[FEATURES].to_numpy("float64"), has_constant="add")
+        return ModelFit(None, events, n, reason, columns)
+    x = sm.add_constant(values[:, varies], has_constant="add")
     try:
         result = sm.GLM(y, x, family=sm.families.Binomial()).fit()
-    except np.linalg.LinAlgError as err:  # singular design: a feature is constant
-        return ModelFit(None, events, n, f"the model could not be fitted ({err})")
-    return ModelFit(result, events, n, "")
+    except np.linalg.LinAlgError as err:
+        return ModelFit(None, events, n, f"the model could not be fitted ({err})", columns)
+    return ModelFit(result, events, n, "", columns)
 
 
 def predict(fit: ModelFit, cand: pd.DataFrame) -> np.ndarray:
     """P(purchase) of each candidate under a fitted model."""
-    x = sm.add_constant(cand[FEATURES].to_numpy("float64"), has_constant="add")
+    x = sm.add_constant(cand[list(fit.columns)].to_numpy("float64"), has_constant="add")
     return np.asarray(fit.result.predict(x), dtype="float64")
 
 
