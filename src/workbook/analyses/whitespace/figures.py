@@ -200,10 +200,17 @@ def summary_figures(
         if len(lift)
         else 0
     )
+    eb = (
+        {
+            "kappa": _num(kappa),
+            "industry_kappa": _num(shrinkage.industry.kappa),
+            "kappa_sentence": kappa_sentence(kappa),
+        }
+        if shrinkage is not None
+        else {}
+    )
     return {
-        "kappa": _num(kappa),
-        "industry_kappa": _num(shrinkage.industry.kappa) if shrinkage is not None else None,
-        "kappa_sentence": kappa_sentence(kappa),
+        **eb,
         "significant_pairs": sig,
         **_model_figures(model),
         "gaps": int(len(gaps)),

@@ -71,7 +71,7 @@ def sibling_gaps(
     *,
     as_of,
     tree: pd.DataFrame | None = None,
-    prior_strength: float | None = None,
+    prior_strength: float | None = DEFAULT_PRIOR_STRENGTH,
     sibling_weight: float = DEFAULT_SIBLING_WEIGHT,
 ) -> pd.DataFrame:
     """Every sibling gap with its ranking score, one row per gap.
@@ -84,11 +84,11 @@ def sibling_gaps(
     {ws_tables}
     {as_of}
     {ws_tree}
-    prior_strength : float, optional
-        ``a`` in ``sibling_rate = (siblings_owning + a*p0) / (family_members - 1 + a)``;
-        by default the empirical-Bayes ``kappa`` of the book's family x product
-        cells (:func:`~workbook.analyses.whitespace.shrinkage.fit_kappa`, 0 when
-        it cannot be estimated).
+    prior_strength : float or None, default 2.0
+        ``a`` in ``sibling_rate = (siblings_owning + a*p0) / (family_members - 1 + a)``.
+        ``None`` uses the empirical-Bayes ``kappa`` of the book's family x
+        product cells (:func:`~workbook.analyses.whitespace.shrinkage.fit_kappa`,
+        0 when it cannot be estimated), which is what the report does.
     sibling_weight : float, default 0.5
         ``w`` in ``likelihood = w*sibling_rate + (1-w)*peer``.
 

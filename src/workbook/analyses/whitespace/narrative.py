@@ -39,12 +39,20 @@ def headline_cards(figures: dict) -> list[Card]:
             figures["whitespace_value"],
             "${:,.0f}",
         ),
-        Card(
-            "call_list_total",
-            figures.get("value_label", "Whitespace score")
-            + ("" if figures.get("calibrated") else " (not money)"),
-            figures.get("call_list_total", 0.0),
-            "${:,.0f}" if figures.get("calibrated") else "{:,.0f}",
+        (
+            Card(
+                "call_list_total",
+                figures["value_label"] + ("" if figures["calibrated"] else " (not money)"),
+                figures["call_list_total"],
+                "${:,.0f}" if figures["calibrated"] else "{:,.0f}",
+            )
+            if "call_list_total" in figures
+            else Card(
+                "priority_total",
+                "Gap priority score (not money)",
+                figures["priority_total"],
+                "{:,.0f}",
+            )
         ),
         Card("peer_whitespace", "Peer whitespace suggestions", figures["peer_whitespace"], "{:,}"),
     ]
