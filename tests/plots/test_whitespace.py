@@ -151,3 +151,26 @@ def test_empty_inputs_give_a_message_not_a_blank_chart(data):
     ]:
         assert fig.axes[0].texts, "an empty chart must say why"
         _render(fig)
+
+
+def test_calibration_deciles_and_the_greyed_lift_heatmap(data):
+    accounts, purchases, products, _, _ = data
+    deciles = pd.DataFrame(
+        {
+            "decile": [1, 2],
+            "candidates": [10, 10],
+            "mean_probability": [0.1, 0.4],
+            "observed": [0.1, 0.5],
+            "observed_low": [0.02, 0.24],
+            "observed_high": [0.4, 0.76],
+        }
+    )
+    fig = wp.calibration_deciles(deciles, calibrated=True)
+    assert "calibrated out of time" in fig.axes[0].get_title()
+    _render(fig)
+    assert wp.calibration_deciles(deciles.iloc[0:0]).axes[0].texts  # says why it is empty
+    lift = ws.co_purchase_lift(accounts, purchases, products, as_of=AS_OF)
+    assert not lift["significant"].any()  # a tiny fixture: every pair greyed
+    fig = wp.lift_heatmap(lift, min_pair_owners=1)
+    assert any("Grey: not significant" in t.get_text() for t in fig.axes[0].texts)
+    _render(fig)

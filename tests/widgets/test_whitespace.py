@@ -25,6 +25,8 @@ def res():
             "industry": ["Retail", "Retail", "Retail", None, "Retail"],
         }
     ).astype("str")
+    # Canonical columns: run() also backtests on crm.as_known_at(cut), which needs created_at.
+    accounts["created_at"] = pd.Timestamp("2020-01-01")
     products = pd.DataFrame(
         {
             "product_id": ["P1", "P2", "P3"],

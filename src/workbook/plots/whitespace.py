@@ -326,11 +326,28 @@ def lift_heatmap(lift: pd.DataFrame, *, min_pair_owners: int = 5, max_products: 
     mat[
         pos[shown["product_a"].to_numpy()].to_numpy(), pos[shown["product_b"].to_numpy()].to_numpy()
     ] = shown["lift"].to_numpy(dtype="float64")
+    # Only pairs significant after Benjamini-Hochberg (q < 0.05) are coloured; the rest grey.
+    sig = np.zeros_like(mat, dtype=bool)
+    if "significant" in shown.columns:
+        sig[
+            pos[shown["product_a"].to_numpy()].to_numpy(),
+            pos[shown["product_b"].to_numpy()].to_numpy(),
+        ] = shown["significant"].to_numpy(dtype=bool)
+    else:
+        sig = np.isfinite(mat)
+    greyed = np.where(np.isfinite(mat) & ~sig, 1.0, np.nan)
+    mat = np.where(sig, mat, np.nan)
     finite = mat[np.isfinite(mat) & (mat > 0)]
     span = float(max(np.abs(np.log(finite)).max(), np.log(2.0))) if finite.size else np.log(2.0)
     size = min(14.0, 4.8 + 0.5 * len(names))
     fig, ax = new_figure(figsize=(size + 1.5, size))
     ax.grid(False)
+    ax.pcolormesh(
+        np.ma.masked_invalid(greyed),
+        cmap=ListedColormap(["#d9d9d9"]),
+        edgecolors="white",
+        linewidth=1.0,
+    )
     mesh = ax.pcolormesh(
         np.ma.masked_invalid(mat),
         cmap=LIFT_CMAP,
@@ -350,6 +367,14 @@ def lift_heatmap(lift: pd.DataFrame, *, min_pair_owners: int = 5, max_products: 
     ax.set_yticklabels(labels)
     ax.set_title(
         "Co-purchase lift: owners of the row product also own the column product",
+    )
+    ax.text(
+        0.0,
+        -0.02,
+        "Grey: not significant (BH q ≥ 0.05, CMH test stratified by industry)",
+        transform=ax.transAxes,
+        fontsize=8,
+        va="top",
     )
     ax.set_xlabel("Product B (also owned)")
     ax.set_ylabel("Product A (owned)")
@@ -404,4 +429,35 @@ def owner_value_bars(top_gaps: pd.DataFrame, *, top: int = 15):
     ax.set_title("Likely value of each rep's top gaps")
     ax.set_xlabel("Sum of gap priority (likelihood × expected value)")
     ax.set_ylabel("Account owner")
+    return fig
+
+
+def calibration_deciles(deciles: pd.DataFrame, *, calibrated: bool = False):
+    """Predicted against observed purchase share by decile of the backtest's P.
+
+    Parameters
+    ----------
+    deciles : DataFrame
+        ``Results.purchase_deciles``.
+    calibrated : bool
+        Whether the backtest's calibration CIs contain 0 and 1 (shown in the title).
+    """
+    if deciles is None or deciles.empty:
+        return empty_figure("The purchase model was not fitted, so there is no calibration chart.")
+    fig, ax = new_figure(figsize=(6.5, 5))
+    x = deciles["mean_probability"].to_numpy("float64")
+    y = deciles["observed"].to_numpy("float64")
+    err = np.vstack([y - deciles["observed_low"].to_numpy(), deciles["observed_high"].to_numpy() - y])
+    top = float(max(np.nanmax(x), np.nanmax(deciles["observed_high"]))) * 1.05
+    ax.plot([0, top], [0, top], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
+    ax.errorbar(x, y, yerr=err, fmt="o", color=PALETTE[0], capsize=3, label="decile (95% CI)")
+    ax.set_xlabel("Mean predicted P (backtest)")
+    ax.set_ylabel("Share that bought")
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0))
+    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0))
+    ax.set_title(
+        "Purchase model calibration by decile: "
+        + ("calibrated out of time" if calibrated else "not calibrated, P read as a score")
+    )
+    ax.legend(loc="upper left")
     return fig

@@ -19,6 +19,8 @@ def test_column_lists_have_no_repeats_and_gaps_contract_comes_first():
 def test_defaults_are_the_params_defaults():
     p = ws.Params()
     assert p.min_peer_adoption == ws.DEFAULT_MIN_PEER_ADOPTION
-    assert p.prior_strength == ws.DEFAULT_PRIOR_STRENGTH
+    assert p.horizon_months == 12
+    # The topic function's fixed default; the report itself uses the empirical-Bayes kappa.
+    assert ws.DEFAULT_PRIOR_STRENGTH == 2.0
     assert ws.DEFAULT_SIBLING_WEIGHT == 0.5
     assert (ws.OWNED, ws.GAP) == ("owned", "gap")

@@ -31,7 +31,11 @@ def test_summary_figures_top_family_and_lift(book):
     lift = ws.co_purchase_lift(accounts, purchases, products, as_of=AS_OF)
     # A planted pair with lift > 1: X and Y owned together by 5 of 10 customers, each by 5.
     planted = lift.iloc[0:0].copy()
-    planted.loc[0] = ["X", "Y", "x", "y", 5, 5, 5, 10, 0.5, 1.0, 2.0]
+    # ... significant within industries (MH odds ratio 9, q = 0.01; Fisher p for reference).
+    planted.loc[0] = [
+        *["X", "Y", "x", "y", 5, 5, 5, 10, 0.5, 1.0, 2.0],
+        *[9.0, 2.0, 40.0, 0.005, 0.01, 0.008, True],
+    ]
     figures = ws.summary_figures(
         gaps=gaps,
         peers=gaps.iloc[0:0],

@@ -53,8 +53,9 @@ def test_headline_cards_carry_the_figures(book, summarize):
         "peer_whitespace",
     ]
     assert all(c.value == figures[c.key] for c in cards)
-    # 3,300 at "${:,.0f}"; 1,489.33 rounds to $1,489.
-    assert [c.display for c in cards] == ["5", "1", "$3,300", "$1,489", "2"]
+    # 3,300 at "${:,.0f}"; the priority total 1,489.33 is a score, not money: "1,489".
+    assert [c.display for c in cards] == ["5", "1", "$3,300", "1,489", "2"]
+    assert cards[3].label == "Gap priority score (not money)"
 
 
 def test_lift_and_peer_group_wording():
@@ -71,7 +72,17 @@ def test_lift_and_peer_group_wording():
         "Call first: A lacks P; the only other member of F owns it, its industry has no peer "
         "group, and its typical purchase amount is $900."
     )
-    lift = {"name_a": "X", "name_b": "Y", "lift": 3.46, "owners_both": 1}
+    lift = {
+        "name_a": "X",
+        "name_b": "Y",
+        "lift": 3.46,
+        "owners_both": 1,
+        "mh_odds_ratio": 4.04,
+        "q_value": 0.0123,
+    }
     assert narrative.lift_sentence(lift) == (
-        "Owners of X also own Y 3.5× more often than average (1 account own both)."
+        "Owners of X also own Y 3.5× more often than average (1 account own both; odds ratio "
+        "4.0 within industries, q = 0.012)."
     )
+    lift["q_value"] = 0.0001
+    assert narrative.lift_sentence(lift).endswith("q < 0.001).")

@@ -25,9 +25,9 @@ def _parameters_cell() -> str:
 
 def test_defaults_are_the_notebook_defaults():
     p = ws.Params()
-    assert (p.family, p.min_peer_adoption, p.prior_strength, p.top_n) == ("", 0.3, 2.0, 20)
+    assert (p.family, p.min_peer_adoption, p.horizon_months, p.top_n) == ("", 0.3, 12, 20)
     assert ws.Params.report == "whitespace"
-    assert list(ws.Params.specs()) == ["family", "min_peer_adoption", "prior_strength", "top_n"]
+    assert list(ws.Params.specs()) == ["family", "min_peer_adoption", "horizon_months", "top_n"]
 
 
 def test_notebook_parameters_cell_is_the_common_lines_then_parameters_cell():
@@ -48,7 +48,8 @@ def test_docs_parameter_table_is_markdown_table():
     [
         ("min_peer_adoption", -0.1),
         ("min_peer_adoption", 1.01),
-        ("prior_strength", -1),
+        ("horizon_months", 0),
+        ("horizon_months", 1.5),
         ("top_n", 0),
         ("top_n", 2.5),
         ("top_n", "ten"),
@@ -64,14 +65,14 @@ def test_values_out_of_range_or_of_the_wrong_type_are_rejected(name, value):
 
 
 def test_edges_are_allowed_and_values_converted():
-    p = ws.Params(min_peer_adoption=1, prior_strength=0, top_n=1, family="A00001")
+    p = ws.Params(min_peer_adoption=1, horizon_months=1, top_n=1, family="A00001")
     assert p.min_peer_adoption == 1.0 and isinstance(p.min_peer_adoption, float)
-    assert p.prior_strength == 0.0 and p.top_n == 1
+    assert p.horizon_months == 1 and p.top_n == 1
     assert p.replace(top_n=3).top_n == 3
     assert p.to_dict() == {
         "family": "A00001",
         "min_peer_adoption": 1.0,
-        "prior_strength": 0.0,
+        "horizon_months": 1,
         "top_n": 1,
     }
     # A notebook's globals(): the common parameters and anything else are ignored.

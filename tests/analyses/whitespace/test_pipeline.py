@@ -21,48 +21,86 @@ STEMS = {
     "product_whitespace",
     "purchase_exclusions",
     "top_gaps_by_owner",
+    "purchase_backtest",
+    "purchase_deciles",
+    "call_list",
 }
 
 
 def test_run_on_the_bundled_sample_gives_the_frozen_figures(sample_res):
-    # Read by hand once from /work/freeze/baseline/bundled/whitespace/summary.json (the
-    # notebook's output before the refactor, default parameters, as_of 2026-06-30).
+    # Re-derived on the 36-month sample (as_of 2026-06-30, default parameters) by running
+    # run() once after the sample change and the empirical-Bayes change. The gap set, its
+    # count and whitespace_value do not depend on the prior strength (they equal
+    # sibling_gaps(...) at any a); priority_total and top_gap use kappa = 7.24 (checked
+    # independently in test_kappa_is_the_beta_binomial_fit_of_the_family_cells).
     f = sample_res.figures
-    assert (f["gaps"], f["families_with_gaps"], f["accounts_with_gaps"]) == (684, 26, 122)
-    assert f["whitespace_value"] == pytest.approx(4825331.805000001, rel=1e-12)
-    assert f["priority_total"] == pytest.approx(1014786.7562529078, rel=1e-12)
+    assert (f["gaps"], f["families_with_gaps"], f["accounts_with_gaps"]) == (617, 26, 123)
+    assert f["whitespace_value"] == pytest.approx(4501161.154999999, rel=1e-12)
+    assert f["priority_total"] == pytest.approx(888452.7460509369, rel=1e-9)
     assert f["gaps_without_value"] == 0
-    assert (f["peer_whitespace"], f["peer_accounts"], f["min_peer_adoption"]) == (684, 389, 0.3)
+    assert (f["peer_whitespace"], f["peer_accounts"], f["min_peer_adoption"]) == (656, 382, 0.3)
     assert (f["family"], f["family_name"], f["family_gaps"]) == (
         "A00001",
         "Dogs Extraordinaire",
         13,
     )
     top = f["top_gap"]
-    assert (top["account_id"], top["product_id"]) == ("A00080", "P11")
-    assert top["priority"] == pytest.approx(9840.129622345681, rel=1e-12)
-    assert f["top_family"]["family_id"] == "A00448" and f["top_family"]["gaps"] == 96
+    assert (top["account_id"], top["product_id"]) == ("A00391", "P11")
+    assert top["priority"] == pytest.approx(7438.697021770316, rel=1e-9)
+    assert f["top_family"]["family_id"] == "A00448" and f["top_family"]["gaps"] == 101
     assert (f["top_lift"]["product_a"], f["top_lift"]["product_b"]) == ("P08", "P09")
-    assert f["top_lift"]["lift"] == pytest.approx(3.4637300021915407, rel=1e-12)
+    assert f["top_lift"]["lift"] == pytest.approx(2.960285586791611, rel=1e-12)
+    assert f["top_lift"]["q_value"] < 0.05 and f["top_lift"]["mh_odds_ratio"] > 1
+    # Empirical Bayes and the purchase model on the sample (docs/sample_data.md).
+    assert f["kappa"] == pytest.approx(7.2435, rel=1e-3)
+    assert f["significant_pairs"] == 6  # the three planted pairs and three more, of 55
+    assert (f["fit_cut"], f["score_cut"]) == ("2024-06-30", "2025-06-30")
+    assert f["backtest"]["model"]["auc"] > 0.7  # 0.752
+    assert f["backtest"]["model"]["auc"] > f["backtest"]["peer_rate"]["auc"]  # 0.726
+    assert f["backtest"]["model"]["auc"] > f["backtest"]["sibling_rate"]["auc"]  # 0.671
+    # Calibration intercept -0.24 (CI -0.40 to -0.08) misses 0: the list is a score, not money.
+    assert f["ranking"] == "model" and not f["calibrated"]
+    assert f["value_label"] == "Whitespace score"
+    assert f["top_call"]["account_name"] == "We <3 Dogs"
     assert f["excluded_purchase_rows"] == {
         "missing_key": 0,
         "after_as_of": 4,
         "duplicate_row": 6,
         "unknown_account": 0,
         "unknown_product": 0,
-        "repeat_purchase": 2328,
+        "repeat_purchase": 4078,
     }
-    assert sample_res.sentences[2] == (
+    assert sample_res.sentences[3] == (
         "In Dogs Extraordinaire, the family shown below, pitch The Tangerine1000 to "
         "We <3 Dogs first: all 4 other members of Dogs Extraordinaire own it."
     )
-    assert [c.display for c in sample_res.cards] == ["684", "26", "$4,825,332", "$1,014,787", "684"]
+    assert [c.display for c in sample_res.cards] == ["617", "26", "$4,501,161", "1,613,148", "656"]
+    assert sample_res.cards[3].label == "Whitespace score (not money)"
+
+
+def test_kappa_is_the_beta_binomial_fit_of_the_family_cells(sample_crm, sample_res):
+    # Rebuild the cells from the exported family_matrix (owners per family x product with an
+    # owner; absent cells have 0) and fit again: families of >= 2 members x every product.
+    from workbook.analyses.whitespace.shrinkage import fit_kappa
+
+    m = sample_res.family_matrix
+    fams = m.drop_duplicates("family_id").set_index("family_id")["family_members"]
+    fams = fams[fams >= 2]
+    products = sample_crm.products["product_id"].astype(str)
+    grid = pd.MultiIndex.from_product([fams.index, products], names=["family_id", "product_id"])
+    k = m.set_index(["family_id", "product_id"])["owners"].reindex(grid, fill_value=0)
+    n = fams.reindex(grid.get_level_values(0)).to_numpy()
+    owners = sample_res.product_whitespace.set_index("product_id")["book_adoption"]
+    p0 = owners.reindex(grid.get_level_values(1)).to_numpy()
+    fit = fit_kappa(k.to_numpy(), n, prior_mean=p0)
+    assert fit.cells == 286  # 26 families x 11 products (P12 has no owner)
+    assert fit.kappa == pytest.approx(sample_res.figures["kappa"], rel=1e-6)
 
 
 def test_run_tables_agree_with_the_topic_functions(sample_crm, sample_res):
     crm, res = sample_crm, sample_res
     tables = dict(accounts=crm.accounts, purchases=crm.purchases, products=crm.products)
-    gaps = ws.sibling_gaps(**tables, as_of=crm.as_of)
+    gaps = ws.sibling_gaps(**tables, as_of=crm.as_of, prior_strength=None)  # the EB kappa
     pd.testing.assert_frame_equal(res.gaps, gaps)
     pd.testing.assert_frame_equal(res.family_gaps, ws.family_gaps(gaps, "A00001"))
     pd.testing.assert_frame_equal(
@@ -87,10 +125,12 @@ def test_run_accepts_params_and_overrides(sample_crm):
     # A00080 (Rapid Works Ltd) is a member of Pioneer Metals AG (root A00127).
     assert (res.family_id, res.family_name) == ("A00127", "Pioneer Metals AG")
     assert (res.family_gaps["family_id"] == "A00127").all()
-    strict = ws.run(sample_crm, ws.Params(min_peer_adoption=0.6), prior_strength=0)
-    assert strict.params == ws.Params(min_peer_adoption=0.6, prior_strength=0.0)
+    strict = ws.run(sample_crm, ws.Params(min_peer_adoption=0.6), horizon_months=6)
+    assert strict.params == ws.Params(min_peer_adoption=0.6, horizon_months=6)
     assert (strict.peer_whitespace["peer_adoption"] >= 0.6).all()
-    assert strict.figures["peer_whitespace"] < 684
+    assert strict.figures["peer_whitespace"] < 656
+    # h = 6: cut1 = 2025-12-31, cut2 = 2025-06-30 (month-ends 6 and 12 months back)
+    assert (strict.figures["fit_cut"], strict.figures["score_cut"]) == ("2025-06-30", "2025-12-31")
 
 
 def test_run_rejects_bad_values_and_types(sample_crm):
@@ -124,7 +164,7 @@ def test_sample_run_exports_match_the_analysis(sample_run):
     crm = workbook.load(tables=["accounts", "opportunities", "products", "purchases", "users"])
     tables = dict(accounts=crm.accounts, purchases=crm.purchases, products=crm.products)
     tree = families.ultimate_parents(crm.accounts)
-    gaps = ws.sibling_gaps(**tables, as_of=crm.as_of, tree=tree)
+    gaps = ws.sibling_gaps(**tables, as_of=crm.as_of, tree=tree, prior_strength=None)
 
     read = {"dtype": {"family_id": str, "account_id": str, "product_id": str, "owner_id": str}}
     exported = pd.read_csv(folder / "gaps.csv", keep_default_na=False, na_values=[""], **read)
@@ -165,5 +205,8 @@ def test_sample_run_exports_match_the_analysis(sample_run):
     excluded = summary["excluded_purchase_rows"]
     assert excluded["after_as_of"] > 0 and excluded["duplicate_row"] > 0
     assert set(summary["exports"]) == {f"{stem}.csv" for stem in STEMS}
+    assert summary["kappa"] > 0 and "κ" in summary["kappa_sentence"]
+    backtest = pd.read_csv(folder / "purchase_backtest.csv")
+    assert list(backtest["ranking"]) == ["model", "sibling_rate", "peer_rate"]
     html = (sample_run / "whitespace.html").read_text(encoding="utf-8")
     assert "We &lt;3 Dogs" in html and "We <3 Dogs" not in html

@@ -16,6 +16,9 @@ EXPORTED = [
     "peer_whitespace",
     "co_purchase_lift",
     "purchase_exclusions",
+    "purchase_backtest",
+    "purchase_deciles",
+    "call_list",
 ]
 
 
@@ -33,9 +36,10 @@ def test_exports_in_the_notebook_order_and_shown_only_tables():
 def test_repr_lists_tables_and_cards(sample_res):
     html = sample_res._repr_html_()
     assert "Whitespace — as of 2026-06-30" in html
-    assert "<code>.gaps</code></td><td>684</td><td>gaps.csv</td>" in html
+    # 617 sibling gaps on the 36-month sample (test_pipeline re-derives the figures).
+    assert "<code>.gaps</code></td><td>617</td><td>gaps.csv</td>" in html
     assert "<code>.family_grid</code>" in html
-    assert "Sibling gaps" in html and "$4,825,332" in html
+    assert "Sibling gaps" in html and "$4,501,161" in html
     assert "We &lt;3 Dogs" in html  # sentences are escaped
     assert repr(sample_res).startswith("<workbook.analyses.whitespace.results.Results as_of=")
 

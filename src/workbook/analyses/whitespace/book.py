@@ -191,6 +191,9 @@ class Book:
         known = ~unknown_account & ~unknown_product
         rows = rows.loc[known]
         a, p = a[known], p[known]
+        #: Coded account, product and amount of every kept purchase row.
+        self.row_a, self.row_p = a.astype(np.int64), p.astype(np.int64)
+        self.row_amount = rows["amount"].to_numpy(dtype="float64")
         key = a.astype(np.int64) * self.width + p
         uniq_key = np.unique(key)
         counts["repeat_purchase"] = int(len(key) - len(uniq_key))

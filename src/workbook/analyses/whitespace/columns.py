@@ -76,6 +76,13 @@ LIFT_COLUMNS = [
     "support",
     "confidence",
     "lift",
+    "mh_odds_ratio",
+    "mh_low",
+    "mh_high",
+    "cmh_p",
+    "q_value",
+    "fisher_p",
+    "significant",
 ]
 OWNER_GAP_COLUMNS = [
     "owner_id",

@@ -5,13 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy import stats
+from statsmodels.stats.contingency_tables import StratifiedTable
+from statsmodels.stats.multitest import multipletests
 
 from workbook.core.docs import shared_docs
 
 from .book import Book, check_tables, empty
 from .columns import LIFT_COLUMNS
 
-__all__ = ["co_purchase_lift"]
+__all__ = ["SIGNIFICANCE_LEVEL", "co_purchase_lift", "pair_tables"]
+
+#: Benjamini-Hochberg q below which a pair is significant.
+SIGNIFICANCE_LEVEL = 0.05
 
 
 @shared_docs
@@ -32,6 +38,17 @@ def co_purchase_lift(
     (P(B | A)), ``lift = confidence / (owners_b / N)`` (P(B | A) / P(B)):
     owners of A own B ``lift`` times as often as the average customer. Both
     directions are listed (lift is symmetric, confidence is not).
+
+    Significance, one test per unordered pair listed: the 2 x 2 table of
+    "owns A" x "owns B" among customers, one table per industry (a missing
+    industry is its own stratum), gives the Mantel-Haenszel pooled odds ratio
+    ``mh_odds_ratio`` with its 95% CI (``mh_low``, ``mh_high``) and the
+    Cochran-Mantel-Haenszel p-value ``cmh_p`` (statsmodels
+    ``StratifiedTable``, ``test_null_odds(correction=False)``); ``q_value``
+    is the Benjamini-Hochberg q over the ``cmh_p`` of the listed pairs
+    (statsmodels ``multipletests(method="fdr_bh")``); ``significant`` is
+    ``q_value < 0.05``. ``fisher_p`` is the two-sided Fisher exact p of the
+    unstratified table, for reference beside ``lift``.
 
     Parameters
     ----------
@@ -80,6 +97,8 @@ def lift_from_book(book: Book, *, min_pair_owners: int = 1) -> pd.DataFrame:
             "support": n_both / customers,
             "confidence": confidence,
             "lift": confidence / (owners[pb] / customers),
+            "lo": np.minimum(pa, pb),
+            "hi": np.maximum(pa, pb),
         }
     )
     out = out.sort_values(
@@ -87,4 +106,69 @@ def lift_from_book(book: Book, *, min_pair_owners: int = 1) -> pd.DataFrame:
         ascending=[False, False, True, True],
         kind="stable",
     )
-    return out.reset_index(drop=True)[LIFT_COLUMNS]
+    out = out.reset_index(drop=True)
+    return _with_significance(out, book, x)
+
+
+def pair_tables(x, strata: np.ndarray, pa: np.ndarray, pb: np.ndarray) -> np.ndarray:
+    """Stratified 2 x 2 tables of "owns A" x "owns B", shape ``(pairs, 2, 2, strata)``.
+
+    ``x`` is the sparse customers x products ownership matrix (customers
+    only), ``strata`` the stratum code (``0..K-1``) of each of its rows.
+    Cell ``[i, 0, 0, s]`` counts customers of stratum ``s`` owning both
+    products of pair ``i``, ``[i, 0, 1, s]`` A only, ``[i, 1, 0, s]`` B only,
+    ``[i, 1, 1, s]`` neither.
+    """
+    n_strata = int(strata.max()) + 1 if len(strata) else 0
+    out = np.zeros((len(pa), 2, 2, n_strata), dtype="float64")
+    for s in range(n_strata):  # strata are industries: a handful, not rows
+        xs = x[strata == s]
+        both = (xs.T @ xs).toarray()
+        owners = np.diag(both)
+        total = xs.shape[0]
+        n11 = both[pa, pb]
+        out[:, 0, 0, s] = n11
+        out[:, 0, 1, s] = owners[pa] - n11
+        out[:, 1, 0, s] = owners[pb] - n11
+        out[:, 1, 1, s] = total - owners[pa] - owners[pb] + n11
+    return out
+
+
+def _with_significance(out: pd.DataFrame, book: Book, x) -> pd.DataFrame:
+    """Add the MH odds ratio, CMH p, BH q and Fisher p columns (one test per unordered pair)."""
+    cols = ["mh_odds_ratio", "mh_low", "mh_high", "cmh_p", "q_value", "fisher_p"]
+    if out.empty:
+        for c in cols:
+            out[c] = pd.Series([], dtype="float64")
+        out["significant"] = pd.Series([], dtype="bool")
+        return out[LIFT_COLUMNS]
+    customers = np.flatnonzero(np.diff(x.indptr))
+    xc = x[customers]
+    strata = pd.factorize(book.industry_code[customers])[0]
+    pairs = out[["lo", "hi"]].drop_duplicates().reset_index(drop=True)
+    tables = pair_tables(xc, strata, pairs["lo"].to_numpy(), pairs["hi"].to_numpy())
+    res = np.full((len(pairs), 5), np.nan)
+    for i in range(len(pairs)):  # one statsmodels test per product pair, not per row
+        res[i] = _pair_test(tables[i])
+    pairs[["mh_odds_ratio", "mh_low", "mh_high", "cmh_p", "fisher_p"]] = res
+    pairs["q_value"] = np.nan
+    ok = pairs["cmh_p"].notna().to_numpy()
+    if ok.any():
+        pairs.loc[ok, "q_value"] = multipletests(pairs.loc[ok, "cmh_p"], method="fdr_bh")[1]
+    out = out.merge(pairs, on=["lo", "hi"], how="left", sort=False)
+    out["significant"] = (out["q_value"] < SIGNIFICANCE_LEVEL).to_numpy(dtype=bool)
+    return out[LIFT_COLUMNS]
+
+
+def _pair_test(tables: np.ndarray) -> tuple[float, float, float, float, float]:
+    """MH odds ratio, its CI, the CMH p and the unstratified Fisher p of one pair."""
+    fisher = float(stats.fisher_exact(tables.sum(axis=2))[1])
+    informative = tables.sum(axis=(0, 1)) >= 2
+    if not informative.any():
+        return (np.nan, np.nan, np.nan, np.nan, fisher)
+    st = StratifiedTable(tables[:, :, informative])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        odds = float(st.oddsratio_pooled)
+        low, high = (float(v) for v in st.oddsratio_pooled_confint())
+        p = float(st.test_null_odds(correction=False).pvalue)
+    return (odds, low, high, p if np.isfinite(p) else np.nan, fisher)

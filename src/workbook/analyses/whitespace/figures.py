@@ -7,6 +7,7 @@ import pandas as pd
 from workbook.core.checks import require_frame
 
 from .columns import DEFAULT_MIN_PEER_ADOPTION
+from .shrinkage import kappa_sentence
 
 __all__ = ["summary_figures"]
 
@@ -44,7 +45,14 @@ def _top_family(families: pd.DataFrame) -> dict | None:
 
 def _top_lift(lift: pd.DataFrame, min_pair_owners: int) -> dict | None:
     strong = (
-        lift[(lift["owners_both"] >= min_pair_owners) & (lift["lift"] > 1)] if len(lift) else lift
+        lift[
+            (lift["owners_both"] >= min_pair_owners)
+            & (lift["lift"] > 1)
+            & lift["significant"].astype(bool)
+            & (lift["mh_odds_ratio"] > 1)
+        ]
+        if len(lift)
+        else lift
     )
     if not len(strong):
         return None
@@ -57,6 +65,64 @@ def _top_lift(lift: pd.DataFrame, min_pair_owners: int) -> dict | None:
         "owners_both": int(top["owners_both"]),
         "confidence": float(top["confidence"]),
         "lift": float(top["lift"]),
+        "mh_odds_ratio": float(top["mh_odds_ratio"]),
+        "q_value": float(top["q_value"]),
+    }
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _model_figures(model) -> dict:
+    """The purchase model's keys of ``summary.json``."""
+    if model is None:
+        return {}
+    bt = model.backtest.set_index("ranking")
+    rows = {
+        r: {
+            "name": str(bt.loc[r, "name"]),
+            "status": str(bt.loc[r, "status"]),
+            "auc": _num(bt.loc[r, "auc"]),
+            "precision_at_50": _num(bt.loc[r, "precision_at_50"]),
+        }
+        for r in bt.index
+    }
+    m = bt.loc["model"]
+    total = float(model.call_list["score_value"].sum()) if len(model.call_list) else 0.0
+    return {
+        "backtest": rows,
+        "calibration": {
+            k: _num(m[k])
+            for k in [
+                "calibration_intercept",
+                "intercept_low",
+                "intercept_high",
+                "calibration_slope",
+                "slope_low",
+                "slope_high",
+            ]
+        },
+        "fit_cut": f"{model.cut2:%Y-%m-%d}",
+        "score_cut": f"{model.cut1:%Y-%m-%d}",
+        "ranking": model.ranking,
+        "ranking_name": rows[model.ranking]["name"],
+        "model_reason": model.reason,
+        "calibrated": bool(model.calibrated),
+        "value_label": "Expected whitespace" if model.calibrated else "Whitespace score",
+        "call_list_total": total,
+        "call_list": int(len(model.call_list)),
+        "top_call": (
+            {
+                k: (v.item() if hasattr(v, "item") else v)
+                for k, v in model.call_list.iloc[0][
+                    ["account_id", "account_name", "product_id", "product_name", "score",
+                     "expected_value", "score_value"]
+                ].items()
+            }
+            if len(model.call_list)
+            else None
+        ),
     }
 
 
@@ -71,6 +137,8 @@ def summary_figures(
     family_name: str | None = None,
     min_peer_adoption: float = DEFAULT_MIN_PEER_ADOPTION,
     min_pair_owners: int = 5,
+    shrinkage=None,
+    model=None,
 ) -> dict:
     """Key figures for ``summary.json``.
 
@@ -112,6 +180,13 @@ def summary_figures(
         lift), or None.
         ``excluded_purchase_rows``: rows per reason of
         :func:`purchase_exclusions`.
+        ``kappa``, ``industry_kappa``, ``kappa_sentence``: the
+        empirical-Bayes concentrations (``shrinkage``) and what ``kappa`` means.
+        ``significant_pairs``: unordered co-purchase pairs with q < 0.05.
+        ``backtest``, ``calibration``, ``fit_cut``, ``score_cut``, ``ranking``,
+        ``ranking_name``, ``model_reason``, ``calibrated``, ``value_label``,
+        ``call_list_total`` (Σ score × value), ``call_list``, ``top_call``:
+        from the purchase ``model`` (:func:`~.backtest.purchase_model`).
     """
     for name, frame in [("gaps", gaps), ("peers", peers), ("lift", lift)]:
         require_frame(frame, name)
@@ -119,7 +194,25 @@ def summary_figures(
     require_frame(exclusions, "exclusions", ["reason", "rows"])
     has = len(gaps) > 0
     in_family = gaps[gaps["family_id"] == family_id] if has else gaps
+    kappa = shrinkage.family.kappa if shrinkage is not None else float("nan")
+    sig = (
+        int((lift["significant"].astype(bool) & (lift["product_a"] < lift["product_b"])).sum())
+        if len(lift)
+        else 0
+    )
+    eb = (
+        {
+            "kappa": _num(kappa),
+            "industry_kappa": _num(shrinkage.industry.kappa),
+            "kappa_sentence": kappa_sentence(kappa),
+        }
+        if shrinkage is not None
+        else {}
+    )
     return {
+        **eb,
+        "significant_pairs": sig,
+        **_model_figures(model),
         "gaps": int(len(gaps)),
         "families_with_gaps": int(gaps["family_id"].nunique()) if has else 0,
         "accounts_with_gaps": int(gaps["account_id"].nunique()) if has else 0,

@@ -71,7 +71,7 @@ def sibling_gaps(
     *,
     as_of,
     tree: pd.DataFrame | None = None,
-    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+    prior_strength: float | None = DEFAULT_PRIOR_STRENGTH,
     sibling_weight: float = DEFAULT_SIBLING_WEIGHT,
 ) -> pd.DataFrame:
     """Every sibling gap with its ranking score, one row per gap.
@@ -84,8 +84,11 @@ def sibling_gaps(
     {ws_tables}
     {as_of}
     {ws_tree}
-    prior_strength : float, default 2.0
+    prior_strength : float or None, default 2.0
         ``a`` in ``sibling_rate = (siblings_owning + a*p0) / (family_members - 1 + a)``.
+        ``None`` uses the empirical-Bayes ``kappa`` of the book's family x
+        product cells (:func:`~workbook.analyses.whitespace.shrinkage.fit_kappa`,
+        0 when it cannot be estimated), which is what the report does.
     sibling_weight : float, default 0.5
         ``w`` in ``likelihood = w*sibling_rate + (1-w)*peer``.
 
@@ -101,9 +104,16 @@ def sibling_gaps(
     ValueError
         ``prior_strength < 0`` or ``sibling_weight`` outside [0, 1].
     """
-    check_weights(prior_strength, sibling_weight)
+    if prior_strength is not None:
+        check_weights(prior_strength, sibling_weight)
     check_tables(accounts, purchases, products)
     book = Book(accounts, purchases, products, as_of=as_of, tree=tree)
+    if prior_strength is None:
+        from .propensity import shrinkage_of
+
+        kappa = shrinkage_of(book).family.kappa
+        prior_strength = float(kappa) if np.isfinite(kappa) else 0.0
+        check_weights(prior_strength, sibling_weight)
     return gaps_from_book(book, prior_strength=prior_strength, sibling_weight=sibling_weight)
 
 

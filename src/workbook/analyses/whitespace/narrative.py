@@ -7,6 +7,7 @@ escapes them. Nothing here imports presentation code.
 from __future__ import annotations
 
 from workbook.analyses.hierarchy import money
+from workbook.core.noise import format_p
 from workbook.core.text import Card
 
 __all__ = ["headline_cards", "summary_sentences"]
@@ -24,7 +25,9 @@ def headline_cards(figures: dict) -> list[Card]:
     -------
     list of Card
         Sibling gaps, families with gaps, whitespace at the typical purchase
-        amount, whitespace weighted by likelihood, peer whitespace
+        amount, Σ score × value of the call list ("Expected whitespace" in
+        currency only when the purchase model is calibrated out of time,
+        else "Whitespace score (not money)"), peer whitespace
         suggestions (``key`` is the figure's key in ``summary.json``).
     """
     return [
@@ -36,11 +39,20 @@ def headline_cards(figures: dict) -> list[Card]:
             figures["whitespace_value"],
             "${:,.0f}",
         ),
-        Card(
-            "priority_total",
-            "Whitespace weighted by likelihood",
-            figures["priority_total"],
-            "${:,.0f}",
+        (
+            Card(
+                "call_list_total",
+                figures["value_label"] + ("" if figures["calibrated"] else " (not money)"),
+                figures["call_list_total"],
+                "${:,.0f}" if figures["calibrated"] else "{:,.0f}",
+            )
+            if "call_list_total" in figures
+            else Card(
+                "priority_total",
+                "Gap priority score (not money)",
+                figures["priority_total"],
+                "{:,.0f}",
+            )
         ),
         Card("peer_whitespace", "Peer whitespace suggestions", figures["peer_whitespace"], "{:,}"),
     ]
@@ -82,7 +94,8 @@ def gaps_sentence(figures: dict) -> str:
         f"{_plural(figures['families_with_gaps'], 'family', 'families')} (a product an "
         f"account lacks while another member of its family owns it) are worth "
         f"{money(figures['whitespace_value'])} at the typical purchase amount, "
-        f"{money(figures['priority_total'])} weighted by likelihood{most}."
+        f"{money(figures['priority_total'])} weighted by the sibling/peer score (a ranking "
+        f"score, not a probability){most}."
     )
 
 
@@ -109,11 +122,53 @@ def family_gap_sentence(local: dict) -> str:
 
 
 def lift_sentence(lift: dict) -> str:
-    """The strongest co-purchase lift (a ``top_lift`` record)."""
+    """The strongest significant co-purchase lift (a ``top_lift`` record)."""
     return (
         f"Owners of {lift['name_a']} also own {lift['name_b']} {lift['lift']:.1f}× more "
-        f"often than average ({_plural(lift['owners_both'], 'account')} own both)."
+        f"often than average ({_plural(lift['owners_both'], 'account')} own both; odds ratio "
+        f"{lift['mh_odds_ratio']:.1f} within industries, q{format_p(lift['q_value'])[1:]})."
     )
+
+
+def model_sentence(figures: dict) -> str:
+    """What the purchase model's backtest showed and how today's list is ordered."""
+    bt = figures["backtest"]
+    m = bt["model"]
+    simple = " and ".join(
+        f"{bt[r]['name']} {bt[r]['auc']:.2f}" for r in ("sibling_rate", "peer_rate")
+        if bt[r]["auc"] is not None
+    )
+    if figures["ranking"] == "model":
+        cal = figures["calibration"]
+        kind = (
+            "calibrated, so P is a probability and Σ P × value is expected money"
+            if figures["calibrated"]
+            else (
+                f"not calibrated (intercept {cal['calibration_intercept']:+.2f}, "
+                f"95% CI {cal['intercept_low']:+.2f} to {cal['intercept_high']:+.2f}; slope "
+                f"{cal['calibration_slope']:.2f}, {cal['slope_low']:.2f} to "
+                f"{cal['slope_high']:.2f}), so P is shown as a score"
+            )
+        )
+        head = (
+            f"Purchase model, fitted at {figures['fit_cut']} and tested on purchases after "
+            f"{figures['score_cut']}: AUC {m['auc']:.2f} against {simple}; it is {kind}."
+        )
+    else:
+        head = (
+            f"The purchase model is not used ({figures['model_reason']}); the list is ranked by "
+            f"{figures['ranking_name']}, the simple ranking that scored best in the backtest "
+            f"(AUC {simple}), as a score, not a probability."
+        )
+    top = figures["top_call"]
+    if top is None:
+        return head
+    return head + f" Call first: {top['account_name']} for {top['product_name']}."
+
+
+def kappa_text(figures: dict) -> str:
+    """The empirical-Bayes ``kappa`` and what it means."""
+    return figures["kappa_sentence"]
 
 
 def peer_sentence(figures: dict) -> str:
@@ -137,10 +192,12 @@ def exclusions_sentence(figures: dict) -> str:
 
 
 def summary_sentences(figures: dict) -> list[str]:
-    """Three to five plain-text sentences built from :func:`summary_figures`.
+    """Three to six plain-text sentences built from :func:`summary_figures`.
 
     In order, when they apply: the gap count and value with the family
-    holding the most; the top gap overall ("call first"); the top gap of the
+    holding the most; the purchase model's backtest and the first call of
+    today's list (or, without a model, the top gap overall); what ``kappa``
+    means; the top gap of the
     family shown, when it differs; the strongest co-purchase lift; peer
     whitespace; and, while there is room, the purchase rows left out. Names
     are included as is; the report escapes them.
@@ -155,8 +212,12 @@ def summary_sentences(figures: dict) -> list[str]:
     list of str
     """
     out = [gaps_sentence(figures)]
+    if "backtest" in figures:
+        out.append(model_sentence(figures))
+    if "kappa_sentence" in figures:
+        out.append(kappa_text(figures))
     top = figures["top_gap"]
-    if top is not None:
+    if top is not None and "backtest" not in figures:
         out.append(top_gap_sentence(top))
     local = figures["family_top_gap"]
     if local is not None and (
@@ -168,6 +229,6 @@ def summary_sentences(figures: dict) -> list[str]:
     if figures["top_lift"] is not None:
         out.append(lift_sentence(figures["top_lift"]))
     out.append(peer_sentence(figures))
-    if len(out) < 5:
+    if len(out) < 6:
         out.append(exclusions_sentence(figures))
-    return out[:5]
+    return out[:6]

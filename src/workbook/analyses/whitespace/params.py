@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from workbook.core.params import ReportParams, param
 
-from .columns import DEFAULT_MIN_PEER_ADOPTION, DEFAULT_PRIOR_STRENGTH
+from .columns import DEFAULT_MIN_PEER_ADOPTION
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,9 @@ class Params(ReportParams):
     min_peer_adoption : float
         Peer whitespace threshold: least share of the industry owning a
         product, in [0, 1] (inclusive).
-    prior_strength : float
-        ``a``: pseudo-members shrinking the sibling rate to the book
-        adoption, ``>= 0``; 0 means no smoothing.
+    horizon_months : int
+        ``h``: the purchase window of the purchase model, and the spacing of
+        its backtest cuts (``as_of - h``, ``as_of - 2h``), ``>= 1``.
     top_n : int
         Gaps listed per rep in ``top_gaps_by_owner``, ``>= 1``.
     """
@@ -42,10 +42,8 @@ class Params(ReportParams):
         high=1,
         unit="share of the industry",
     )
-    prior_strength: float = param(
-        DEFAULT_PRIOR_STRENGTH,
-        "pseudo-members shrinking the sibling rate to book adoption; 0 means none",
-        low=0,
-        unit="pseudo-members",
+    horizon_months: int = param(
+        12, "purchase window of the purchase model and spacing of its backtest cuts", low=1,
+        unit="months",
     )
     top_n: int = param(20, "gaps listed per rep (top gaps by owner)", low=1, unit="gaps")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
 
+from .backtest import purchase_model
 from .book import Book
 from .columns import DEFAULT_SIBLING_WEIGHT
 from .copurchase import lift_from_book
@@ -16,6 +17,7 @@ from .narrative import headline_cards, summary_sentences
 from .ownership import exclusions_from_book
 from .params import Params
 from .peers import peers_from_book
+from .propensity import shrinkage_of
 from .rep_lists import top_gaps_by_owner
 from .results import Results
 
@@ -46,7 +48,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     Results
         Tables ``gaps``, ``product_whitespace``, ``family_matrix``,
         ``family_whitespace``, ``top_gaps_by_owner``, ``peer_whitespace``,
-        ``co_purchase_lift``, ``purchase_exclusions`` (exported),
+        ``co_purchase_lift``, ``purchase_exclusions``, ``purchase_backtest``,
+        ``purchase_deciles``, ``call_list`` (exported),
         ``family_gaps`` and ``family_grid`` (the family shown), plus
         ``figures`` (:func:`summary_figures`), ``sentences`` and ``cards``.
 
@@ -81,15 +84,19 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         tree=tree,
         crm=crm,
     )
-    _fill_tables(res, book, params, users=crm.get("users"))
-    _fill_narrative(res, params)
+    shrink = shrinkage_of(book)
+    _fill_tables(res, book, params, users=crm.get("users"), kappa=shrink.family.kappa)
+    model = purchase_model(crm, horizon_months=params.horizon_months)
+    res.purchase_backtest, res.purchase_deciles = model.backtest, model.deciles
+    res.call_list = model.call_list
+    _fill_narrative(res, params, shrink=shrink, model=model)
     return res
 
 
-def _fill_tables(res: Results, book: Book, params: Params, *, users) -> None:
+def _fill_tables(res: Results, book: Book, params: Params, *, users, kappa: float) -> None:
     """Every table of ``res``, derived from the one ``book`` (as the topic functions do)."""
     res.gaps = gaps_from_book(
-        book, prior_strength=params.prior_strength, sibling_weight=DEFAULT_SIBLING_WEIGHT
+        book, prior_strength=kappa if kappa == kappa else 0.0, sibling_weight=DEFAULT_SIBLING_WEIGHT
     )
     res.family_gaps = family_gaps(res.gaps, res.family_id)
     res.family_grid = grid_from_book(book, res.family_id, gaps=res.gaps)
@@ -104,7 +111,7 @@ def _fill_tables(res: Results, book: Book, params: Params, *, users) -> None:
     res.purchase_exclusions = exclusions_from_book(book)
 
 
-def _fill_narrative(res: Results, params: Params) -> None:
+def _fill_narrative(res: Results, params: Params, *, shrink, model) -> None:
     """The headline figures of ``res`` and the sentences and cards built from them."""
     res.figures = summary_figures(
         gaps=res.gaps,
@@ -115,6 +122,8 @@ def _fill_narrative(res: Results, params: Params) -> None:
         family_id=res.family_id,
         family_name=res.family_name,
         min_peer_adoption=params.min_peer_adoption,
+        shrinkage=shrink,
+        model=model,
     )
     res.sentences = summary_sentences(res.figures)
     res.cards = headline_cards(res.figures)

@@ -20,7 +20,8 @@ class Results(ReportResults):
     them; ``exports()`` gives their CSV stems (``gaps``,
     ``product_whitespace``, ``family_matrix``, ``family_whitespace``,
     ``top_gaps_by_owner``, ``peer_whitespace``, ``co_purchase_lift``,
-    ``purchase_exclusions``). ``family_gaps`` and ``family_grid`` are shown
+    ``purchase_exclusions``, ``purchase_backtest``, ``purchase_deciles``,
+    ``call_list``). ``family_gaps`` and ``family_grid`` are shown
     but not exported.
 
     Attributes
@@ -66,6 +67,18 @@ class Results(ReportResults):
     purchase_exclusions: pd.DataFrame = table(
         "one row per reason a purchase row is left out of ownership or collapsed",
         stem="purchase_exclusions",
+    )
+    purchase_backtest: pd.DataFrame = table(
+        "one row per ranking (model, sibling share, peer adoption): out-of-time skill",
+        stem="purchase_backtest",
+    )
+    purchase_deciles: pd.DataFrame = table(
+        "one row per decile of the backtest's P: predicted against observed",
+        stem="purchase_deciles",
+    )
+    call_list: pd.DataFrame = table(
+        "one row per candidate today, ordered by score x expected value",
+        stem="call_list",
     )
     family_gaps: pd.DataFrame = table(
         "the gaps of the family shown, highest priority first", export=False

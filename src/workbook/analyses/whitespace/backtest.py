@@ -1,0 +1,240 @@
+"""The purchase model's backtest without peeking, and today's call list.
+
+Cuts (month-ends, :func:`workbook.core.calendar.month_end_cut`): ``cut1 =
+as_of - h`` and ``cut2 = as_of - 2h`` months, ``h = horizon_months``.
+
+* **Fit** at ``cut2`` on the candidates of ``crm.as_known_at(cut2)``,
+  labelled by purchases in (cut2, cut1] read from ``crm.as_known_at(cut1)``.
+* **Score** the candidates of ``crm.as_known_at(cut1)`` with that model and
+  evaluate on purchases in (cut1, as_of]. The two simple rankings
+  (``sibling_rate`` alone, ``peer_rate`` alone) are scored on the same
+  candidates: one row per ranking in ``purchase_backtest.csv``.
+* **Today**: refit at cut1 on the labels in (cut1, as_of] and apply the
+  model to today's candidates; the call list is ordered by P x expected
+  value.
+
+The model is **used** when it was fitted at both cuts (the events-per-parameter
+rule, :func:`events_per_parameter_ok`) and its backtest AUC is above 0.5 at
+the one-sided 5% level. Its P is a **probability** (and Σ P × value
+"expected whitespace") only when the backtest's calibration intercept CI
+contains 0 and the slope CI contains 1; otherwise it is a score. When the
+model is not used, the list falls back to the simple ranking with the higher
+backtest AUC, named.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from workbook.core.calendar import month_end_cut
+
+from .book import Book
+from .propensity import (
+    CALIBRATION_COLUMNS,
+    FEATURES,
+    PRECISION_AT,
+    RANKINGS,
+    candidate_features,
+    deciles,
+    fit_model,
+    label_purchases,
+    predict,
+    ranking_metrics,
+    trailing_revenue,
+)
+
+__all__ = ["BACKTEST_COLUMNS", "CALL_LIST_COLUMNS", "PurchaseModel", "purchase_model"]
+
+BACKTEST_COLUMNS = [
+    "ranking",
+    "name",
+    "status",
+    "reason",
+    "fit_cut",
+    "score_cut",
+    "as_of",
+    "candidates",
+    "purchases",
+    "auc",
+    "auc_low",
+    "auc_high",
+    "auc_p",
+    *[f"precision_at_{k}" for k in PRECISION_AT],
+    *CALIBRATION_COLUMNS,
+    "calibrated",
+]
+CALL_LIST_COLUMNS = [
+    "rank",
+    "account_id",
+    "account_name",
+    "family_id",
+    "family_name",
+    "owner_id",
+    "product_id",
+    "product_name",
+    "siblings_owning",
+    "siblings",
+    "peers_owning",
+    "peers",
+    *FEATURES,
+    "size_band",
+    "expected_value",
+    "value_source",
+    "score",
+    "score_value",
+]
+#: Size bands (terciles of trailing 12-month won revenue), smallest first.
+SIZE_BANDS = ["small", "mid", "large"]
+#: Least purchase rows of a product in every band before band medians are used.
+MIN_BAND_PURCHASES = 10
+
+
+class PurchaseModel(NamedTuple):
+    """What :func:`purchase_model` returns."""
+
+    #: One row per ranking (model, sibling share, peer adoption), :data:`BACKTEST_COLUMNS`.
+    backtest: pd.DataFrame
+    #: Calibration by decile of the backtest's P (empty when the model was refused).
+    deciles: pd.DataFrame
+    #: Today's candidates ordered by ``score_value``, :data:`CALL_LIST_COLUMNS`.
+    call_list: pd.DataFrame
+    #: ``"model"``, or the fallback ranking's column (``"sibling_rate"``, ``"peer_rate"``).
+    ranking: str
+    #: Why the model is not used ("" when it is).
+    reason: str
+    #: True when P is calibrated out of time (then Σ P × value is money).
+    calibrated: bool
+    #: Today's model coefficients (feature -> coefficient; empty when not fitted).
+    coefficients: dict
+    cut1: pd.Timestamp
+    cut2: pd.Timestamp
+
+
+def _book(crm) -> Book:
+    return Book(crm.accounts, crm.purchases, crm.products, as_of=crm.as_of)
+
+
+def _candidates(crm) -> tuple[Book, pd.DataFrame]:
+    book = _book(crm)
+    return book, candidate_features(book, opportunities=crm.get("opportunities"), as_of=crm.as_of)
+
+
+def _rows(y_eval, cand_eval, model_p, *, fit_reason, cuts) -> pd.DataFrame:
+    rows = []
+    for col, name in RANKINGS.items():
+        row = {"ranking": col, "name": name, "status": "ok", "reason": ""}
+        if col == "model":
+            if fit_reason:
+                row.update(status="refused", reason=fit_reason)
+            else:
+                row.update(ranking_metrics(model_p, y_eval, probability=True))
+        else:
+            row.update(ranking_metrics(cand_eval[col].to_numpy(), y_eval, probability=False))
+        row.update(cuts)
+        rows.append(row)
+    out = pd.DataFrame(rows).reindex(columns=BACKTEST_COLUMNS)
+    out["calibrated"] = out["calibrated"].fillna(False).astype(bool)
+    return out
+
+
+def size_bands(revenue: np.ndarray) -> np.ndarray:
+    """Tercile (0 small, 1 mid, 2 large) of trailing revenue; ties broken by account order."""
+    if len(revenue) == 0:
+        return np.zeros(0, dtype=np.int64)
+    rank = pd.Series(revenue).rank(method="first").to_numpy()
+    return np.minimum((rank - 1) * 3 // len(revenue), 2).astype(np.int64)
+
+
+def band_values(book: Book, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expected value per (product, band) and whether band medians apply to the product.
+
+    The band median is the median amount of the product's purchase rows by
+    accounts of that band (up to ``as_of``); it applies to a product only when
+    each of the three bands holds at least :data:`MIN_BAND_PURCHASES` rows
+    with an amount. Otherwise every band gets the product's expected value.
+    """
+    rows = pd.DataFrame({"p": book.row_p, "band": bands[book.row_a], "amount": book.row_amount})
+    rows = rows.dropna(subset=["amount"])
+    g = rows.groupby(["p", "band"])["amount"].agg(["median", "size"])
+    med = np.full((book.width, 3), np.nan)
+    cnt = np.zeros((book.width, 3))
+    if len(g):
+        pi = g.index.get_level_values("p").to_numpy()
+        bi = g.index.get_level_values("band").to_numpy()
+        med[pi, bi], cnt[pi, bi] = g["median"].to_numpy(), g["size"].to_numpy()
+    use = (cnt >= MIN_BAND_PURCHASES).all(axis=1)
+    base = np.broadcast_to(book.expected_value[:, None], (book.n_products, 3))
+    values = np.where(use[: book.n_products, None], med[: book.n_products], base)
+    return values, use[: book.n_products]
+
+
+def purchase_model(crm, *, horizon_months: int = 12) -> PurchaseModel:
+    """Backtest the purchase model without peeking, then score today's candidates.
+
+    Parameters
+    ----------
+    crm : CrmData
+        With ``accounts``, ``products``, ``purchases`` (``opportunities`` for
+        the account size). ``crm.as_of`` is the end.
+    horizon_months : int, default 12
+        ``h``: the purchase window, and the spacing of the two cuts.
+
+    Returns
+    -------
+    PurchaseModel
+    """
+    as_of = crm.as_of
+    cut1, cut2 = month_end_cut(as_of, horizon_months), month_end_cut(as_of, 2 * horizon_months)
+    at1, at2 = crm.as_known_at(cut1), crm.as_known_at(cut2)
+    _, cand2 = _candidates(at2)
+    y2 = label_purchases(cand2, at1.purchases, start=cut2, end=cut1)
+    fit2 = fit_model(cand2, y2)
+    _, cand1 = _candidates(at1)
+    y1 = label_purchases(cand1, crm.purchases, start=cut1, end=as_of)
+    p_back = predict(fit2, cand1) if fit2.result is not None else None
+    cuts = {"fit_cut": cut2, "score_cut": cut1, "as_of": pd.Timestamp(as_of)}
+    table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts)
+    dec = deciles(p_back, y1) if p_back is not None else deciles(np.zeros(0), np.zeros(0))
+
+    fit1 = fit_model(cand1, y1)
+    model = table.iloc[0]
+    reason = ""
+    if fit2.reason:
+        reason = f"not fitted at {cut2:%Y-%m-%d}: {fit2.reason}"
+    elif fit1.reason:
+        reason = f"not refitted at {cut1:%Y-%m-%d}: {fit1.reason}"
+    elif not (model["auc_p"] < 0.05 and model["auc"] > 0.5):
+        reason = f"no out-of-time skill (backtest AUC {model['auc']:.2f}, p = {model['auc_p']:.2g})"
+    simple = table.iloc[1:]
+    best = simple.sort_values("auc", ascending=False, kind="stable", na_position="last").iloc[0]
+    ranking = "model" if not reason else str(best["ranking"])
+    calibrated = bool(not reason and model["calibrated"])
+
+    book, today = _candidates(crm)
+    score = predict(fit1, today) if ranking == "model" else today[ranking].to_numpy("float64")
+    bands = size_bands(trailing_revenue(book, crm.get("opportunities"), as_of=as_of))
+    values, _ = band_values(book, bands)
+    a, p = today["a"].to_numpy(), today["p"].to_numpy()
+    ev = values[p, bands[a]] if len(today) else np.zeros(0)
+    out = today.assign(
+        size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object)[bands[a]], dtype="string"),
+        expected_value=ev,
+        value_source=pd.array(book.value_source[p], dtype="string"),
+        score=score,
+        score_value=score * ev,
+    )
+    out = out.sort_values(
+        ["score_value", "account_id", "product_id"],
+        ascending=[False, True, True],
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    coef = fit1.coefficients()
+    return PurchaseModel(
+        table, dec, out[CALL_LIST_COLUMNS], ranking, reason, calibrated, coef, cut1, cut2
+    )
+

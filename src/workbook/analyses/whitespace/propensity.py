@@ -1,0 +1,378 @@
+"""A purchase probability per candidate (account, product), backtested out of time.
+
+Candidates at a cut are the pairs the report shows: an account and a product
+it does not own at the cut while at least one sibling (another member of its
+family) or one industry peer outside its family owns it. Features, all known
+at the cut (:data:`FEATURES`):
+
+``sibling_rate``
+    ``(k + kappa * p0) / (n + kappa)``: ``k`` siblings owning among ``n``
+    other members, shrunk to the book adoption ``p0`` with the
+    empirical-Bayes ``kappa`` of the family cells (:func:`fit_kappa`). A
+    single-account family has ``n = 0`` and so the book rate.
+``peer_rate``
+    The same for the accounts of the industry **outside the account's own
+    family** (``k`` owners among ``n`` such accounts), shrunk with the
+    industry cells' ``kappa``; no industry gives the book rate.
+``products_owned``
+    Products the account owns at the cut.
+``log_revenue``
+    ``log(1 + won revenue)``: won opportunity amounts closing in the 12
+    months ending on the cut (``(cut - 12 months, cut]``).
+``co_ownership``
+    The strongest significant co-ownership with a product the account
+    owns: the largest ``log(mh_odds_ratio)`` over pairs (owned q, candidate
+    p) with ``q_value < 0.05`` and an odds ratio above 1 in
+    :func:`co_purchase_lift` at the cut; 0 when there is none.
+
+The label is a purchase of the product by the account in (start, end], read
+from the data known at ``end`` (never later). The model is a statsmodels
+logistic GLM on the five features plus an intercept.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from workbook.core.calendar import as_of_end, day
+from workbook.core.stats import wilson_interval
+
+from .book import Book
+from .copurchase import lift_from_book
+from .rules import events_per_parameter_ok
+from .shrinkage import KappaFit, fit_kappa
+
+__all__ = [
+    "FEATURES",
+    "RANKINGS",
+    "Shrinkage",
+    "candidate_features",
+    "label_purchases",
+    "ranking_metrics",
+    "shrinkage_of",
+    "trailing_revenue",
+]
+
+FEATURES = ["sibling_rate", "peer_rate", "products_owned", "log_revenue", "co_ownership"]
+#: Rankings compared in the backtest: column of the candidate frame -> name shown.
+RANKINGS = {
+    "model": "purchase model",
+    "sibling_rate": "sibling share alone",
+    "peer_rate": "peer adoption alone",
+}
+#: Top-k cut-offs of the precision columns.
+PRECISION_AT = (25, 50, 100)
+
+
+class Shrinkage(NamedTuple):
+    """The two empirical-Bayes fits of a book (:func:`shrinkage_of`)."""
+
+    family: KappaFit
+    industry: KappaFit
+
+
+def _dense_owned(book: Book) -> np.ndarray:
+    owned = np.zeros((book.n_accounts, book.width), dtype=bool)
+    owned[book.owned_a, book.owned_p] = True
+    return owned
+
+
+def _family_owners(book: Book) -> np.ndarray:
+    """Owners per (family root, product), shape ``(n_accounts, width)`` indexed by root code."""
+    key = book.root[book.owned_a].astype(np.int64) * book.width + book.owned_p
+    counts = np.bincount(key, minlength=book.n_accounts * book.width)
+    return counts.reshape(book.n_accounts, book.width)
+
+
+def shrinkage_of(book: Book) -> Shrinkage:
+    """``kappa`` of the family x product cells and of the industry x product cells.
+
+    Family cells: every family with at least two members x every product
+    (``k`` members owning among ``n`` members). Industry cells: every
+    industry with at least two accounts x every product. Both use the
+    product's book adoption as the prior mean (:func:`fit_kappa`).
+    """
+    p0 = book.book_adoption
+    roots = np.flatnonzero((np.arange(book.n_accounts) == book.root) & (book.family_size >= 2))
+    fam = _family_owners(book)[roots][:, : book.n_products]
+    n_fam = np.repeat(book.family_size[roots][:, None], book.n_products, axis=1)
+    family = fit_kappa(fam, n_fam, prior_mean=np.broadcast_to(p0, fam.shape))
+    ind = book.industry_owners[:, : book.n_products]
+    n_ind = np.repeat(book.industry_size[:, None], book.n_products, axis=1)
+    industry = fit_kappa(ind, n_ind, prior_mean=np.broadcast_to(p0, ind.shape))
+    return Shrinkage(family, industry)
+
+
+def trailing_revenue(book: Book, opportunities: pd.DataFrame | None, *, as_of) -> np.ndarray:
+    """Won opportunity amount per coded account closing in (``as_of`` - 12 months, ``as_of``]."""
+    out = np.zeros(book.n_accounts)
+    if opportunities is None or opportunities.empty:
+        return out
+    o = opportunities
+    end = as_of_end(as_of)
+    start = as_of_end(day(as_of) - pd.DateOffset(months=12))
+    won = o["is_won"].fillna(False).to_numpy(dtype=bool)
+    close = o["close_date"]
+    keep = won & (close >= start).fillna(False).to_numpy(bool) & (close < end).fillna(False).to_numpy(bool)
+    a = book.account_index.get_indexer(o.loc[keep, "account_id"].astype("string").to_numpy())
+    amount = pd.to_numeric(o.loc[keep, "amount"], errors="coerce").fillna(0).to_numpy("float64")
+    np.add.at(out, a[a >= 0], amount[a >= 0])
+    return out
+
+
+def _co_ownership(book: Book, owned: np.ndarray, lift: pd.DataFrame) -> np.ndarray:
+    """Largest significant log odds ratio between an owned product and each product."""
+    strength = np.zeros((book.width, book.width))
+    sig = lift[lift["significant"] & (lift["mh_odds_ratio"] > 1)]
+    if len(sig):
+        qa = book.product_index.get_indexer(sig["product_a"].to_numpy())
+        pb = book.product_index.get_indexer(sig["product_b"].to_numpy())
+        strength[qa, pb] = np.log(sig["mh_odds_ratio"].to_numpy("float64"))
+    out = np.zeros((book.n_accounts, book.width))
+    for q in np.flatnonzero(strength.any(axis=1)):  # products, not rows
+        out = np.maximum(out, owned[:, [q]] * strength[q][None, :])
+    return out
+
+
+def candidate_features(
+    book: Book, *, opportunities: pd.DataFrame | None, as_of, shrinkage: Shrinkage | None = None
+) -> pd.DataFrame:
+    """Every candidate (account, product) of ``book`` with its features at ``as_of``.
+
+    Parameters
+    ----------
+    book : Book
+        The book at the cut (``as_of``).
+    opportunities : DataFrame or None
+        Canonical opportunities known at the cut (for ``log_revenue``).
+    as_of : date-like
+        The cut.
+    shrinkage : Shrinkage, optional
+        :func:`shrinkage_of` ``book``; computed when not given.
+
+    Returns
+    -------
+    DataFrame
+        One row per candidate: codes ``a``, ``p``; ``account_id``,
+        ``account_name``, ``family_id``, ``family_name``, ``owner_id``,
+        ``product_id``, ``product_name``; ``siblings_owning``, ``siblings``,
+        ``peers_owning``, ``peers``; the :data:`FEATURES`; ``revenue``
+        (trailing 12 months, for the size band).
+    """
+    if shrinkage is None:
+        shrinkage = shrinkage_of(book)
+    owned = _dense_owned(book)
+    p0 = np.broadcast_to(book.book_adoption, (book.n_accounts, book.n_products))
+    sib_k = _family_owners(book)[book.root][:, : book.n_products] - owned[:, : book.n_products]
+    sib_n = np.repeat((book.family_size - 1)[:, None], book.n_products, axis=1)
+    ind = book.industry_code
+    has_ind = ind >= 0
+    group = np.where(has_ind, book.root.astype(np.int64) * max(len(book.industry_labels), 1) + ind, -1)
+    g, _ = pd.factorize(group)
+    g_size = np.bincount(g, minlength=g.max() + 1 if len(g) else 0)
+    g_owners = np.zeros((len(g_size), book.n_products))
+    np.add.at(g_owners, (g[book.owned_a], book.owned_p), 1)
+    safe = np.where(has_ind, ind, 0)
+    if len(book.industry_labels):
+        ind_owners = book.industry_owners[safe][:, : book.n_products]
+        ind_size = book.industry_size[safe]
+    else:
+        ind_owners = np.zeros((book.n_accounts, book.n_products))
+        ind_size = np.zeros(book.n_accounts)
+    peer_k = np.where(has_ind[:, None], ind_owners - g_owners[g], 0)
+    peer_n = np.where(has_ind, ind_size - g_size[g], 0)[:, None] * np.ones(book.n_products)
+    kf = shrinkage.family.kappa if np.isfinite(shrinkage.family.kappa) else 0.0
+    ki = shrinkage.industry.kappa if np.isfinite(shrinkage.industry.kappa) else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sib_rate = np.where(sib_n + kf > 0, (sib_k + kf * p0) / (sib_n + kf), p0)
+        peer_rate = np.where(peer_n + ki > 0, (peer_k + ki * p0) / (peer_n + ki), p0)
+    cand = ~owned[:, : book.n_products] & ((sib_k >= 1) | (peer_k >= 1))
+    a, p = np.nonzero(cand)
+    revenue = trailing_revenue(book, opportunities, as_of=as_of)
+    lift = lift_from_book(book)
+    co = _co_ownership(book, owned, lift)
+    ids_a = book.account_ids.to_numpy()
+    return pd.DataFrame(
+        {
+            "a": a,
+            "p": p,
+            "account_id": pd.array(ids_a[a], dtype="string"),
+            "account_name": pd.array(book.account_names[a], dtype="string"),
+            "family_id": pd.array(ids_a[book.root[a]], dtype="string"),
+            "family_name": pd.array(book.account_names[book.root[a]], dtype="string"),
+            "owner_id": pd.array(book.owner_ids[a], dtype="string"),
+            "product_id": pd.array(book.product_ids.to_numpy()[p], dtype="string"),
+            "product_name": pd.array(book.product_names[p], dtype="string"),
+            "siblings_owning": sib_k[a, p].astype(np.int64),
+            "siblings": sib_n[a, p].astype(np.int64),
+            "peers_owning": peer_k[a, p].astype(np.int64),
+            "peers": peer_n[a, p].astype(np.int64),
+            "sibling_rate": sib_rate[a, p],
+            "peer_rate": peer_rate[a, p],
+            "products_owned": owned.sum(axis=1)[a].astype("float64"),
+            "log_revenue": np.log1p(np.maximum(revenue[a], 0)),
+            "co_ownership": co[a, p],
+            "revenue": revenue[a],
+        }
+    )
+
+
+def label_purchases(cand: pd.DataFrame, purchases: pd.DataFrame, *, start, end) -> np.ndarray:
+    """1 where the candidate's account bought its product in (``start``, ``end``] (calendar days)."""
+    t = purchases["purchased_at"]
+    inside = ((t >= as_of_end(start)) & (t < as_of_end(end))).fillna(False).to_numpy(bool)
+    bought = purchases.loc[inside, ["account_id", "product_id"]].astype("string").drop_duplicates()
+    key = pd.MultiIndex.from_frame(bought)
+    mine = pd.MultiIndex.from_arrays([cand["account_id"], cand["product_id"]])
+    return mine.isin(key).astype(np.int64)
+
+
+class ModelFit(NamedTuple):
+    """A fitted purchase model, or why there is none."""
+
+    #: statsmodels GLM results, or None when refused.
+    result: object
+    events: int
+    candidates: int
+    #: "" when fitted, else the reason it was refused.
+    reason: str
+    #: The features used (those that vary among the candidates).
+    columns: tuple = tuple(FEATURES)
+
+    def coefficients(self) -> dict:
+        """Intercept and one coefficient per feature (0 for a constant feature left out)."""
+        if self.result is None:
+            return {}
+        params = dict(zip(["intercept", *self.columns], map(float, self.result.params), strict=True))
+        return {"intercept": params["intercept"], **{f: params.get(f, 0.0) for f in FEATURES}}
+
+
+def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
+    """Logistic GLM of ``y`` on :data:`FEATURES` (refused when the events-per-parameter rule fails).
+
+    A feature constant among the candidates (e.g. ``co_ownership`` when no
+    pair is significant) carries no information and is left out (its
+    coefficient is reported as 0); the rule counts the features used.
+    """
+    events, n = int(y.sum()), int(len(y))
+    values = cand[FEATURES].to_numpy("float64")
+    varies = values.std(axis=0) > 0 if n else np.zeros(len(FEATURES), dtype=bool)
+    columns = tuple(f for f, v in zip(FEATURES, varies, strict=True) if v)
+    k = max(len(columns), 1)
+    if not events_per_parameter_ok(events, n - events, k):
+        reason = (
+            f"{events:,} purchases among {n:,} candidates is fewer than 10 per model "
+            f"coefficient ({k} coefficients need {10 * k})"
+        )
+        return ModelFit(None, events, n, reason, columns)
+    x = sm.add_constant(values[:, varies], has_constant="add")
+    try:
+        result = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+    except np.linalg.LinAlgError as err:
+        return ModelFit(None, events, n, f"the model could not be fitted ({err})", columns)
+    return ModelFit(result, events, n, "", columns)
+
+
+def predict(fit: ModelFit, cand: pd.DataFrame) -> np.ndarray:
+    """P(purchase) of each candidate under a fitted model."""
+    x = sm.add_constant(cand[list(fit.columns)].to_numpy("float64"), has_constant="add")
+    return np.asarray(fit.result.predict(x), dtype="float64")
+
+
+def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
+    """AUC (Mann-Whitney), its Hanley-McNeil 95% CI and the one-sided p of AUC > 0.5."""
+    pos, neg = score[y == 1], score[y == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        return (np.nan, np.nan, np.nan, np.nan)
+    test = stats.mannwhitneyu(pos, neg, alternative="greater")
+    auc = float(test.statistic) / (len(pos) * len(neg))
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    var = (auc * (1 - auc) + (len(pos) - 1) * (q1 - auc**2) + (len(neg) - 1) * (q2 - auc**2)) / (
+        len(pos) * len(neg)
+    )
+    se = float(np.sqrt(max(var, 0)))
+    return (auc, auc - 1.96 * se, auc + 1.96 * se, float(test.pvalue))
+
+
+def _calibration(prob: np.ndarray, y: np.ndarray) -> dict:
+    """Calibration intercept (offset model) and slope of logit(P), with 95% CIs."""
+    lp = np.log(np.clip(prob, 1e-12, 1 - 1e-12) / np.clip(1 - prob, 1e-12, 1))
+    ones = np.ones((len(y), 1))
+    fam = sm.families.Binomial()
+    inter = sm.GLM(y, ones, family=fam, offset=lp).fit()
+    slope = sm.GLM(y, sm.add_constant(lp, has_constant="add"), family=fam).fit()
+    ci_i, ci_s = inter.conf_int(), slope.conf_int()
+    return {
+        "calibration_intercept": float(inter.params[0]),
+        "intercept_low": float(ci_i[0][0]),
+        "intercept_high": float(ci_i[0][1]),
+        "calibration_slope": float(slope.params[1]),
+        "slope_low": float(ci_s[1][0]),
+        "slope_high": float(ci_s[1][1]),
+    }
+
+
+CALIBRATION_COLUMNS = [
+    "calibration_intercept",
+    "intercept_low",
+    "intercept_high",
+    "calibration_slope",
+    "slope_low",
+    "slope_high",
+]
+
+
+def ranking_metrics(score: np.ndarray, y: np.ndarray, *, probability: bool) -> dict:
+    """AUC (with CI and p), precision at 25/50/100 and, for a probability, its calibration.
+
+    Precision at ``k`` is the share of the ``k`` highest scores (ties in the
+    candidates' order) that were bought; NaN with fewer than ``k`` candidates.
+    """
+    score = np.asarray(score, dtype="float64")
+    y = np.asarray(y, dtype=np.int64)
+    auc, low, high, p = _auc(score, y)
+    order = np.argsort(-score, kind="stable")
+    out = {
+        "candidates": int(len(y)),
+        "purchases": int(y.sum()),
+        "auc": auc,
+        "auc_low": low,
+        "auc_high": high,
+        "auc_p": p,
+    }
+    for k in PRECISION_AT:
+        out[f"precision_at_{k}"] = float(y[order[:k]].mean()) if len(y) >= k else np.nan
+    cal = _calibration(score, y) if probability and 0 < y.sum() < len(y) else {}
+    out.update({c: cal.get(c, np.nan) for c in CALIBRATION_COLUMNS})
+    out["calibrated"] = bool(
+        cal
+        and cal["intercept_low"] <= 0 <= cal["intercept_high"]
+        and cal["slope_low"] <= 1 <= cal["slope_high"]
+    )
+    return out
+
+
+def deciles(prob: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Calibration by decile of P: candidates, mean P, observed share and its Wilson 95% CI."""
+    if len(prob) == 0:
+        return pd.DataFrame(
+            columns=["decile", "candidates", "mean_probability", "observed", "observed_low",
+                     "observed_high"]
+        )
+    rank = pd.Series(prob).rank(method="first").to_numpy()
+    dec = np.minimum((rank - 1) * 10 // len(prob), 9).astype(int) + 1
+    frame = pd.DataFrame({"decile": dec, "p": prob, "y": y})
+    g = frame.groupby("decile", sort=True).agg(
+        candidates=("y", "size"), mean_probability=("p", "mean"), bought=("y", "sum")
+    )
+    low, high = wilson_interval(g["bought"].to_numpy(), g["candidates"].to_numpy())
+    g["observed"] = g["bought"] / g["candidates"]
+    g["observed_low"], g["observed_high"] = low, high
+    return g.reset_index()[
+        ["decile", "candidates", "mean_probability", "observed", "observed_low", "observed_high"]
+    ]
