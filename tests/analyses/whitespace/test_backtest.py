@@ -17,7 +17,7 @@ import pytest
 from workbook.analyses.whitespace.backtest import BACKTEST_COLUMNS, purchase_model
 from workbook.analyses.whitespace.book import Book
 from workbook.analyses.whitespace.propensity import candidate_features
-from workbook.analyses.whitespace.rules import events_per_parameter_ok
+from workbook.core.models import events_per_parameter_ok
 from workbook.data import model
 from workbook.data.coercion import coerce_table
 
@@ -99,7 +99,7 @@ def _planted_crm(*, seed: int = 0, signal: bool = True, base: float = 0.03, n_fa
         }
     )
     tables = {"accounts": accounts, "products": products, "opportunities": opps}
-    for start, end in zip(WINDOWS[:-1], WINDOWS[1:], strict=True):
+    for start, _end in zip(WINDOWS[:-1], WINDOWS[1:], strict=True):
         crm = _crm({**tables, "purchases": purchases}, start)
         book = Book(crm.accounts, crm.purchases, crm.products, as_of=start)
         cand = candidate_features(book, opportunities=crm.opportunities, as_of=start)
@@ -204,17 +204,18 @@ def test_too_few_purchases_refuses_the_model_but_writes_the_table():
     bt = res.backtest.set_index("ranking")
     assert len(res.backtest) == 3
     assert bt.loc["model", "status"] == "refused"
-    assert "fewer than 10 per model coefficient" in bt.loc["model", "reason"]
+    assert "The model was refused" in bt.loc["model", "reason"]
+    assert "at least 10 per parameter" in bt.loc["model", "reason"]
     assert np.isnan(bt.loc["model", "auc"])
     assert bt.loc["sibling_rate", "status"] == "ok"
     assert res.ranking in {"sibling_rate", "peer_rate"} and not res.calibrated
     assert res.deciles.empty
 
 
-def test_events_per_parameter_rule():
-    # 5 coefficients need 50 of the rarer outcome.
-    assert events_per_parameter_ok(50, 5000, 5)
-    assert not events_per_parameter_ok(49, 5000, 5)
-    assert not events_per_parameter_ok(5000, 49, 5)
-    with pytest.raises(ValueError):
-        events_per_parameter_ok(10, 10, 0)
+def test_events_per_parameter_rule_is_the_shared_one():
+    # 5 features + the constant = 6 parameters need 60 of the rarer outcome, counted per
+    # candidate (the rule of workbook.core.models, shared with the engagement win model).
+    bought = lambda k, n: np.r_[np.ones(k), np.zeros(n - k)]  # noqa: E731
+    assert events_per_parameter_ok(bought(60, 5000), n_parameters=6).ok
+    assert not events_per_parameter_ok(bought(59, 5000), n_parameters=6).ok
+    assert not events_per_parameter_ok(bought(4941, 5000), n_parameters=6).ok

@@ -40,11 +40,11 @@ import statsmodels.api as sm
 from scipy import stats
 
 from workbook.core.calendar import as_of_end, day
+from workbook.core.models import events_per_parameter_ok
 from workbook.core.stats import wilson_interval
 
 from .book import Book
 from .copurchase import lift_from_book
-from .rules import events_per_parameter_ok
 from .shrinkage import KappaFit, fit_kappa
 
 __all__ = [
@@ -263,13 +263,12 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
     values = cand[FEATURES].to_numpy("float64")
     varies = values.std(axis=0) > 0 if n else np.zeros(len(FEATURES), dtype=bool)
     columns = tuple(f for f, v in zip(FEATURES, varies, strict=True) if v)
-    k = max(len(columns), 1)
-    if not events_per_parameter_ok(events, n - events, k):
-        reason = (
-            f"{events:,} purchases among {n:,} candidates is fewer than 10 per model "
-            f"coefficient ({k} coefficients need {10 * k})"
-        )
-        return ModelFit(None, events, n, reason, columns)
+    # The engagement issue's rule, shared: parameters = features used + the constant.
+    epp = events_per_parameter_ok(
+        y, n_parameters=len(columns) + 1, unit="candidates", event="bought", non_event="not bought"
+    )
+    if not epp.ok:
+        return ModelFit(None, events, n, epp.sentence, columns)
     x = sm.add_constant(values[:, varies], has_constant="add")
     try:
         result = sm.GLM(y, x, family=sm.families.Binomial()).fit()
