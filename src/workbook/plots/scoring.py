@@ -224,7 +224,9 @@ def decay_landmark(landmark: pd.DataFrame, *, decay_after_days: int | None = Non
     rate = shown["win_rate"].to_numpy(float)
     ax.errorbar(rate, y, xerr=_error_bars(rate, shown["ci_low"], shown["ci_high"]),
                 fmt="o", color=PALETTE[0], ecolor="#555555", capsize=3)  # fmt: skip
-    ax.set_yticks(y, [f"{g} (n={n:,})" for g, n in zip(shown["group"], shown["leads"], strict=True)])
+    ax.set_yticks(
+        y, [f"{g} (n={n:,})" for g, n in zip(shown["group"], shown["leads"], strict=True)]
+    )
     ax.set_xlim(left=0)
     percent(ax.xaxis)
     day = f" by day {decay_after_days:,}" if decay_after_days else ""
@@ -243,8 +245,7 @@ def segment_auc(segments: pd.DataFrame):
     auc = shown["auc"].to_numpy(float)
     err = _error_bars(auc, shown["auc_ci_low"], shown["auc_ci_high"])
     colors = [
-        PALETTE[3] if verdict == "not predictive" else PALETTE[0]
-        for verdict in shown["verdict"]
+        PALETTE[3] if verdict == "not predictive" else PALETTE[0] for verdict in shown["verdict"]
     ]
     ax.errorbar(auc, y, xerr=err, fmt="none", ecolor="#555555", capsize=3)
     ax.scatter(auc, y, color=colors, zorder=3, s=40)

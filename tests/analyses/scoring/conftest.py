@@ -80,7 +80,15 @@ OPPS = _opps(
 LEADS = _leads(
     [
         ("L01", "2023-07-10", 95, "Converted", "web", "O01", "2023-07-20"),  # won
-        ("L02", "2023-07-20", 90, "Converted", "web", "O02", "2023-08-01"),  # won on the horizon day
+        (
+            "L02",
+            "2023-07-20",
+            90,
+            "Converted",
+            "web",
+            "O02",
+            "2023-08-01",
+        ),  # won on the horizon day
         ("L03", "2023-07-25", 90, "Converted", "event", "O03", "2023-08-01"),  # a day late: not won
         ("L04", "2023-08-01", 85, "Converted", "event", "O04", "2023-08-10"),  # lost
         ("L05", "2023-08-05", 80, "Converted", "web", "O05", "2023-08-20"),  # won
@@ -146,8 +154,10 @@ def synthetic_crm(*, per_month=200, months=30, slope=0.05, intercept=-3.0, as_of
     starts = pd.period_range(end=end.to_period("M"), periods=months, freq="M")
     counts = rng.poisson(per_month, len(starts))
     created = np.concatenate(
-        [p.start_time + pd.to_timedelta(rng.integers(0, p.days_in_month, c), "D")
-         for p, c in zip(starts, counts, strict=True)]  # fmt: skip
+        [
+            p.start_time + pd.to_timedelta(rng.integers(0, p.days_in_month, c), "D")
+            for p, c in zip(starts, counts, strict=True)
+        ]  # fmt: skip
     )
     created = pd.to_datetime(created)
     created = created[created <= end]

@@ -15,7 +15,11 @@ def test_track_record_on_planted_inflow(planted_crm):
                                                        pd.Timestamp("2025-12-31")]  # fmt: skip
     # 3 complete months after each cut, the counts from the full data at that threshold
     assert track.groupby("cut").size().tolist() == [3, 3]
-    assert track.loc[track["cut"] == "2026-03-31", "month"].tolist() == ["2026-04", "2026-05", "2026-06"]
+    assert track.loc[track["cut"] == "2026-03-31", "month"].tolist() == [
+        "2026-04",
+        "2026-05",
+        "2026-06",
+    ]
     row = track.iloc[0]
     leads = planted_crm.leads
     in_april = leads["created_at"].dt.to_period("M").astype(str).eq("2026-04")
@@ -59,7 +63,9 @@ def test_out_of_time_calibration_of_a_correct_model(planted_crm):
         as_of="2025-06-30").outcomes)  # fmt: skip
     p = scoring.predicted_win_probability(test["score"], fit)
     y = test["won"].astype(bool).to_numpy(float)
-    assert cal["brier"] == np.mean((p - y) ** 2) or abs(cal["brier"] - np.mean((p - y) ** 2)) < 1e-12
+    assert (
+        cal["brier"] == np.mean((p - y) ** 2) or abs(cal["brier"] - np.mean((p - y) ** 2)) < 1e-12
+    )
     ref = np.mean((cal["base_rate_train"] - y) ** 2)
     assert abs(cal["brier_skill"] - (1 - cal["brier"] / ref)) < 1e-12
 

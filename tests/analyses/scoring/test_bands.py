@@ -9,9 +9,7 @@ from workbook.analyses import scoring
 
 
 def _frame(scores, won):
-    return pd.DataFrame(
-        {"score": scores, "matured": True, "won": pd.array(won, dtype="boolean")}
-    )
+    return pd.DataFrame({"score": scores, "matured": True, "won": pd.array(won, dtype="boolean")})
 
 
 def test_bands_are_tenths_of_the_observed_range():

@@ -45,8 +45,11 @@ def _landmark_crm():
     lead_rows.append(("X2", c, 70, "Converted", "web", "OX2", pd.NaT))
     opp_rows.append(("OX2", c + pd.Timedelta(days=60), c + pd.Timedelta(days=100), True, False, 1))
     return CrmData(
-        tables={"leads": _leads(lead_rows), "opportunities": _opps(opp_rows),
-                "activities": _acts(act_rows)},  # fmt: skip
+        tables={
+            "leads": _leads(lead_rows),
+            "opportunities": _opps(opp_rows),
+            "activities": _acts(act_rows),
+        },  # fmt: skip
         source="landmark fixture",
         as_of=AS_OF,
     )

@@ -20,13 +20,21 @@ def test_decay_sentence_claims_only_what_the_interval_supports():
     base = {"decay_computed": True, "decay_after_days": 90, "decay_landmark_leads": 100,
             "decay_quiet_leads": 20}  # fmt: skip
     none = narrative.decay_sentence(
-        base | {"decay_win_rate_quiet": 0.05, "decay_win_rate_active": 0.10,
-                "decay_difference_ci": [-0.12, 0.02]}  # fmt: skip
+        base
+        | {
+            "decay_win_rate_quiet": 0.05,
+            "decay_win_rate_active": 0.10,
+            "decay_difference_ci": [-0.12, 0.02],
+        }  # fmt: skip
     )
     assert none.endswith("the data shows no evidence that quiet leads win less.")
     less = narrative.decay_sentence(
-        base | {"decay_win_rate_quiet": 0.01, "decay_win_rate_active": 0.10,
-                "decay_difference_ci": [-0.12, -0.04]}  # fmt: skip
+        base
+        | {
+            "decay_win_rate_quiet": 0.01,
+            "decay_win_rate_active": 0.10,
+            "decay_difference_ci": [-0.12, -0.04],
+        }  # fmt: skip
     )
     assert less.endswith("quiet leads win less than active ones.")
     skipped = narrative.decay_sentence({"decay_computed": False})
@@ -49,8 +57,9 @@ def test_cards_and_sentences_on_the_sample(sample_res):
     assert shown["recommended_threshold"] == "75"
     assert shown["track_record"] == "9 of 12"
     assert sample_res.sentences[0].startswith("5,763 scored leads are matured")
-    assert "93% of the wins seen so far among matured leads came within 180 days" in (
-        sample_res.sentences[0]
+    assert (
+        "93% of the wins seen so far among matured leads came within 180 days"
+        in (sample_res.sentences[0])
     )
 
 

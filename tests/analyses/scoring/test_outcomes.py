@@ -38,7 +38,10 @@ def test_sufficiency_counts_by_hand(outcomes):
     assert (suff["n_matured"], suff["n_wins"], suff["n_not_matured"]) == (21, 6, 2)
     assert suff["n_wins_by_as_of"] == 8
     assert suff["reliable"] is False
-    assert suff["shortfall"] == "21 matured leads (at least 100 needed) and 6 wins (at least 20 needed)"
+    assert (
+        suff["shortfall"]
+        == "21 matured leads (at least 100 needed) and 6 wins (at least 20 needed)"
+    )
 
 
 def test_outcome_counts_order_and_share(outcomes):

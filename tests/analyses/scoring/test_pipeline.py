@@ -123,8 +123,14 @@ def test_run_accepts_overrides_and_params(crm):
 
 @pytest.mark.parametrize(
     "override",
-    [{"n_boot": -5}, {"segment_by": "fortnight"}, {"decay_points": "lots"}, {"nboot": 5},
-     {"score_range": [100, 0]}, {"maturity_days": 180}],
+    [
+        {"n_boot": -5},
+        {"segment_by": "fortnight"},
+        {"decay_points": "lots"},
+        {"nboot": 5},
+        {"score_range": [100, 0]},
+        {"maturity_days": 180},
+    ],
 )
 def test_a_bad_override_raises_param_error(crm, override):
     with pytest.raises(ParamError) as err:
@@ -173,3 +179,16 @@ def test_sample_run_exports_match_the_analysis(sample_run, required_keys):
     html = (sample_run / "scoring.html").read_text(encoding="utf-8")
     assert "PosixPath(" not in html and "WindowsPath(" not in html
     assert "Track record" in html and "Out of time" in html
+
+
+def test_run_works_on_the_crm_as_known_at_a_cut(crm):
+    # the report as it would have read at 2025-12-31: as_of moves to the cut and only
+    # leads created by then are counted (matured: created by 2025-07-04)
+    past = scoring.run(crm.as_known_at("2025-12-31"), n_boot=20, backtest_months=[3])
+    assert past.as_of == pd.Timestamp("2025-12-31")
+    assert past.outcomes["created_at"].max() <= pd.Timestamp("2025-12-31")
+    matured = past.outcomes.loc[past.outcomes["matured"], "created_at"]
+    assert matured.max() <= pd.Timestamp("2025-07-04")
+    # its recommendation is the one the track record shows for that cut
+    today = scoring.run(crm, n_boot=20, backtest_months=[6])
+    assert past.recommended_threshold == today.track_record["recommended_threshold"].iloc[0]

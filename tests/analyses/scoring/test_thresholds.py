@@ -57,9 +57,14 @@ def test_band_between_by_hand(outcomes):
     z, n, p = 1.959964, 3, 1 / 3
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    assert (band["ci_low"], band["ci_high"]) == pytest.approx((centre - half, centre + half), abs=1e-6)
+    assert (band["ci_low"], band["ci_high"]) == pytest.approx(
+        (centre - half, centre + half), abs=1e-6
+    )
     text = scoring.band_sentence(band.to_dict(), current=60, recommended=65)
-    assert text == "Raising 60 → 65 gives up 30 leads a year that win 33% (6%–79%), 1.2× the base rate."
+    assert (
+        text
+        == "Raising 60 → 65 gives up 30 leads a year that win 33% (6%–79%), 1.2× the base rate."
+    )
 
 
 def test_comparison_intervals_contain_the_sweep(outcomes):
@@ -68,5 +73,7 @@ def test_comparison_intervals_contain_the_sweep(outcomes):
         out, thresholds={"current": 60, "recommended": float("nan")}, n_boot=100
     ).set_index("label")
     assert comp.loc["current", "win_rate"] == pytest.approx(5 / 13)
-    assert comp.loc["current", "win_rate_ci_low"] <= 5 / 13 <= comp.loc["current", "win_rate_ci_high"]
+    assert (
+        comp.loc["current", "win_rate_ci_low"] <= 5 / 13 <= comp.loc["current", "win_rate_ci_high"]
+    )
     assert np.isnan(comp.loc["recommended", "win_rate"])

@@ -58,7 +58,14 @@ TRACK_COLUMNS = [
 
 
 def recommendation_at(
-    crm, *, thresholds, score_range, capacity_per_month, capacity_months, overflow_risk, horizon_days
+    crm,
+    *,
+    thresholds,
+    score_range,
+    capacity_per_month,
+    capacity_months,
+    overflow_risk,
+    horizon_days,
 ) -> tuple[float, float]:
     """The recommended threshold and its ``p_over_capacity`` computed from ``crm`` (often a past view).
 
@@ -123,7 +130,9 @@ def track_record(
     as_of = calendar.day(crm.as_of)
     done = complete_months(as_of, 1)[-1]
     rows = []
-    for k, cut in zip(backtest_months, calendar.month_end_cuts(as_of, backtest_months), strict=True):
+    for k, cut in zip(
+        backtest_months, calendar.month_end_cuts(as_of, backtest_months), strict=True
+    ):
         rec, p = recommendation_at(  # one past view per cut: a handful, not a loop over rows
             crm.as_known_at(cut),
             thresholds=thresholds,

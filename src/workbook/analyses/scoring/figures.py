@@ -108,10 +108,7 @@ def _calibration_figures(cal: pd.DataFrame) -> dict:
     ci_s = (_num(c["calibration_slope_ci_low"]), _num(c["calibration_slope_ci_high"]))
     ci_i = (_num(c["calibration_intercept_ci_low"]), _num(c["calibration_intercept_ci_high"]))
     calibrated = (
-        skill is not None
-        and skill > 0
-        and ci_s[0] <= 1 <= ci_s[1]
-        and ci_i[0] <= 0 <= ci_i[1]
+        skill is not None and skill > 0 and ci_s[0] <= 1 <= ci_s[1] and ci_i[0] <= 0 <= ci_i[1]
     )
     return {
         "oot_cut": str(pd.Timestamp(c["cut"]).date()),

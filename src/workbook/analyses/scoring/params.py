@@ -78,6 +78,8 @@ class Params(ReportParams):
             ) from None
         sr = tuple(self.score_range)
         if sr and not (len(sr) == 2 and float(sr[0]) < float(sr[1])):
-            raise ParamError(self.report, "score_range", self.score_range, "empty or [lo, hi], lo < hi")
+            raise ParamError(
+                self.report, "score_range", self.score_range, "empty or [lo, hi], lo < hi"
+            )
         if any(int(k) < 1 for k in self.backtest_months):
             raise ParamError(self.report, "backtest_months", self.backtest_months, "months >= 1")

@@ -192,9 +192,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         **back,
         **_discrimination_tables(outcomes, p),
         "score_bands": band_table(outcomes, score_range=_score_range(p)),
-        "segment_bands": band_table(
-            outcomes, segment_by=p.segment_by, score_range=_score_range(p)
-        ),
+        "segment_bands": band_table(outcomes, segment_by=p.segment_by, score_range=_score_range(p)),
         "segments": segments,
         **_decay_tables(crm, outcomes, p),
     }
