@@ -151,13 +151,13 @@ def duck_follow_through(source, *, as_of) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- scoring
-def _outcome_sql(src: SqlSource, disqualified: Sequence[str], maturity_days: int) -> str:
+def _outcome_sql(src: SqlSource, horizon_days: int) -> str:
     day = src.day
     leads, opps = src.name(model.LEADS), src.name(model.OPPORTUNITIES)
-    disq = ", ".join("'" + str(s).replace("'", "''") + "'" for s in disqualified) or "NULL"
+    h = int(horizon_days)
     return f"""
     WITH l AS (
-        SELECT lead_id, {day("created_at")} AS created, score, status, converted_opportunity_id
+        SELECT lead_id, {day("created_at")} AS created, score, converted_opportunity_id
         FROM {leads}
         WHERE created_at IS NOT NULL AND {day("created_at")} <= :asof AND score IS NOT NULL
     ),
@@ -177,42 +177,35 @@ def _outcome_sql(src: SqlSource, disqualified: Sequence[str], maturity_days: int
         SELECT *, found AND NOT opp_future AS has_opp,
             found AND NOT opp_future AND closed AND close IS NOT NULL AND close <= :asof
                 AS closed_by,
-            date_diff('day', created, :asof) AS age_days
+            created <= :asof - INTERVAL {h} DAY AS matured
         FROM j
     ),
     r AS (
-        SELECT lead_id, created, score,
-            CASE WHEN closed_by AND is_won THEN 'won'
-                 WHEN closed_by AND NOT is_won THEN 'opportunity lost'
-                 WHEN NOT has_opp AND COALESCE(status IN ({disq}), false) THEN 'disqualified'
-                 WHEN NOT has_opp AND age_days >= {int(maturity_days)} THEN 'matured'
+        SELECT lead_id, created, score, matured,
+            CASE WHEN NOT matured THEN 'too young'
+                 WHEN closed_by AND is_won AND close <= created + INTERVAL {h} DAY THEN 'won'
+                 WHEN closed_by AND is_won THEN 'won after the horizon'
+                 WHEN closed_by THEN 'opportunity lost'
                  WHEN has_opp THEN 'opportunity open'
-                 ELSE 'too young' END AS outcome_reason
+                 ELSE 'no opportunity' END AS outcome_reason
         FROM f
     )
-    SELECT lead_id, created, score, outcome_reason,
-        CASE WHEN outcome_reason = 'won' THEN 'won'
-             WHEN outcome_reason IN ('opportunity lost', 'disqualified', 'matured') THEN 'lost'
-             ELSE 'unresolved' END AS outcome
+    SELECT lead_id, created, score, matured, outcome_reason,
+        CASE WHEN NOT matured THEN 'not matured'
+             WHEN outcome_reason = 'won' THEN 'won'
+             ELSE 'not won' END AS outcome
     FROM r"""
 
 
-def duck_lead_outcomes(
-    source,
-    *,
-    as_of,
-    disqualified_statuses: Sequence[str] = ("Unqualified",),
-    maturity_days: int = 180,
-) -> pd.DataFrame:
+def duck_lead_outcomes(source, *, as_of, horizon_days: int = 180) -> pd.DataFrame:
     """Lead outcomes (:func:`workbook.analyses.scoring.lead_outcomes`) in SQL.
 
     Population: leads with a score and ``created_at`` on or before the
-    ``as_of`` day. Rules in order: converted opportunity (existing, created
-    on or before ``as_of``) closed won / closed lost with ``close_date`` on or
-    before ``as_of``; no such opportunity and status in
-    ``disqualified_statuses``; no such opportunity and ``as_of - created`` >=
-    ``maturity_days`` days (lost); else unresolved (``opportunity open`` /
-    ``too young``).
+    ``as_of`` day. Matured: created on or before ``as_of - horizon_days``.
+    Won: the converted opportunity (existing, created on or before ``as_of``)
+    closed won with ``close_date`` on or before ``as_of`` and the created day +
+    ``horizon_days``. Reasons in order: ``too young``, ``won``, ``won after the
+    horizon``, ``opportunity lost``, ``opportunity open``, ``no opportunity``.
 
     Returns
     -------
@@ -221,7 +214,7 @@ def duck_lead_outcomes(
     """
     src = _duckdb_source(source)
     asof = pd.Timestamp(as_of).normalize().date()
-    sql = _outcome_sql(src, disqualified_statuses, maturity_days)
+    sql = _outcome_sql(src, horizon_days)
     out = src.query(
         f"SELECT lead_id, outcome, outcome_reason FROM ({sql}) q ORDER BY lead_id",
         {"asof": asof},
@@ -234,17 +227,15 @@ def duck_threshold_sweep(
     *,
     as_of,
     thresholds: Sequence[float] | None = None,
-    step: float = 5,
-    disqualified_statuses: Sequence[str] = ("Unqualified",),
-    maturity_days: int = 180,
+    horizon_days: int = 180,
 ) -> pd.DataFrame:
     """Threshold sweep (:func:`workbook.analyses.scoring.threshold_sweep`) in SQL.
 
-    For each threshold t over the resolved leads: ``handed_off`` = score >= t,
-    ``wins`` = won with score >= t, and the same ratios as the pandas
-    function. The default grid is :func:`workbook.analyses.scoring.default_thresholds`
-    of the resolved scores (only their minimum and maximum matter, so those
-    two numbers come from SQL).
+    For each threshold t over the matured leads: ``handed_off`` = score >= t,
+    ``wins`` = won within the horizon with score >= t, and the same ratios as
+    the pandas function. The default grid is
+    :func:`workbook.analyses.scoring.default_thresholds` of all scored leads
+    (only their minimum and maximum matter, so those two numbers come from SQL).
 
     Returns
     -------
@@ -255,23 +246,24 @@ def duck_threshold_sweep(
 
     src = _duckdb_source(source)
     asof = pd.Timestamp(as_of).normalize().date()
-    res = f"""(SELECT created, score, outcome = 'won' AS won
-        FROM ({_outcome_sql(src, disqualified_statuses, maturity_days)}) q
-        WHERE outcome <> 'unresolved')"""
     src.con.execute(
-        re.sub(r"(?<![:\w]):(\w+)", r"$\1", f"CREATE OR REPLACE TEMP TABLE _res AS {res}"),
+        re.sub(r"(?<![:\w]):(\w+)", r"$\1",
+               f"CREATE OR REPLACE TEMP TABLE _all AS {_outcome_sql(src, horizon_days)}"),
         {"asof": asof},
+    )  # fmt: skip
+    src.con.execute(
+        "CREATE OR REPLACE TEMP TABLE _res AS "
+        "SELECT created, score, outcome = 'won' AS won FROM _all WHERE matured"
     )
-    stats = src.con.execute(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN won THEN 1 ELSE 0 END), 0), MIN(score), "
-        "MAX(score), date_diff('month', MIN(created), MAX(created)) + 1 FROM _res"
+    lo, hi = src.con.execute("SELECT MIN(score), MAX(score) FROM _all").fetchone()
+    n, n_wins = src.con.execute(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN won THEN 1 ELSE 0 END), 0) FROM _res"
     ).fetchone()
-    n, n_wins, lo, hi, months = stats
-    n, n_wins, months = int(n), int(n_wins), int(months or 0)
+    n, n_wins = int(n), int(n_wins)
     grid = (
         np.asarray(sorted({float(t) for t in thresholds}), dtype="float64")
         if thresholds is not None and len(thresholds)
-        else default_thresholds([] if lo is None else [lo, hi], step=step)
+        else default_thresholds([] if lo is None else [lo, hi])
     )
     counts = src.con.execute(
         """
@@ -285,10 +277,11 @@ def duck_threshold_sweep(
         {"grid": [float(t) for t in grid]},
     ).df()
     src.con.execute("DROP TABLE IF EXISTS _res")
+    src.con.execute("DROP TABLE IF EXISTS _all")
     counts = counts.set_index("threshold").reindex(grid, fill_value=0)
     handed = counts["h"].to_numpy(dtype="int64")
     wins = counts["w"].to_numpy(dtype="int64")
-    return sweep_from_counts(grid, handed, wins, n=n, n_wins=n_wins, months=months)
+    return sweep_from_counts(grid, handed, wins, n=n, n_wins=n_wins)
 
 
 # --------------------------------------------------------------------------- hierarchy

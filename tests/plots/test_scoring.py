@@ -28,9 +28,8 @@ def synth():
             "score": score,
             "source": np.where(rng.random(n) < 0.5, "We <3 Dogs $1M", "株式会社テスト"),
             "amount": np.where(won, rng.lognormal(9, 1, n), np.nan),
-            "resolved": True,
+            "matured": True,
             "won": pd.array(won, dtype="boolean"),
-            "decayed_score": score - np.where(rng.random(n) < 0.3, 100, 0),
         }
     )
 
@@ -53,7 +52,7 @@ def test_band_chart(synth):
     assert _texts(fig) == (
         "Win rate by score band",
         "Lead score band (points; lower bound inclusive)",
-        "Win rate of resolved leads",
+        "Won within the horizon (matured leads)",
     )
     _render(fig)
 
@@ -63,8 +62,9 @@ def test_calibration_chart(synth):
     cal = scoring.calibration_table(synth, scoring.logit_fit(synth))
     fig = sp.calibration(cal)
     title, xlabel, ylabel = _texts(fig)
-    assert title == "Calibration of the score's logistic model"
-    assert xlabel.startswith("Predicted win probability") and ylabel == "Observed win rate"
+    # labelled in sample: the out-of-time check is a table of its own (issue 13)
+    assert title == "In-sample calibration of the logistic model (not an out-of-time check)"
+    assert xlabel.startswith("Fitted logistic score") and ylabel == "Observed win rate"
     _render(fig)
 
 
@@ -80,30 +80,55 @@ def test_amount_chart_uses_log_scale_when_skewed(synth):
 def test_tradeoff_chart_marks_thresholds_and_capacity(synth):
     plots.use_theme()
     sweep = scoring.threshold_sweep(synth)
-    fig = sp.tradeoff(sweep, current_threshold=60, recommended_threshold=70, capacity_per_month=20)
+    months = scoring.capacity_months_table(synth, thresholds=sweep["threshold"], as_of="2024-10-31")
+    cap = scoring.capacity_table(months, capacity_per_month=20)
+    fig = sp.tradeoff(sweep, cap, current_threshold=60, recommended_threshold=70,
+                      capacity_per_month=20)  # fmt: skip
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert "Current 60" in texts and "Recommended 70" in texts
     assert any("Capacity 20 a month" in t.get_text() for t in ax.get_legend().get_texts())
-    assert ax.get_ylabel() == "Resolved leads handed off per month"
+    assert ax.get_ylabel() == "Scored leads a month at or above the threshold"
     assert fig.axes[1].get_ylabel() == "Win rate / share of wins"
     _render(fig)
 
 
-def test_decay_and_segment_charts(synth):
+def test_track_record_landmark_and_segment_charts(synth):
     plots.use_theme()
-    fig = sp.decay_comparison(scoring.decay_sweep(synth), threshold=60)
-    assert [a.get_title() for a in fig.axes] == ["Volume", "Win rate"]
+    track = pd.DataFrame(
+        {
+            "cut": pd.to_datetime(["2026-03-31"] * 3 + ["2025-12-31"] * 3),
+            "months_before": [3] * 3 + [6] * 3,
+            "recommended_threshold": [70.0] * 3 + [75.0] * 3,
+            "predicted_p_over_capacity": [0.05] * 3 + [0.01] * 3,
+            "month": ["2026-04", "2026-05", "2026-06", "2026-01", "2026-02", "2026-03"],
+            "count": [44, 48, 44, 19, 26, 21],
+            "over_capacity": pd.array([True, True, True, False, False, False], dtype="boolean"),
+        }
+    )
+    fig = sp.track_record(track, capacity_per_month=40)
+    assert fig.axes[0].get_title().startswith("Track record")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Cut 2026-03-31: threshold 70" in labels
+    _render(fig)
+    landmark = pd.DataFrame(
+        {"group": ["quiet", "active", "quiet minus active"], "leads": [278, 4463, 4741],
+         "wins": [0, 39, 39], "win_rate": [0.0, 0.0087, -0.0087],
+         "ci_low": [0.0, 0.0064, -0.0119], "ci_high": [0.0136, 0.0119, 0.0051]}
+    )  # fmt: skip
+    fig = sp.decay_landmark(landmark, decay_after_days=90)
+    assert fig.axes[0].get_title() == "Leads not converted by day 90: quiet against active"
     _render(fig)
     fig = sp.segment_auc(scoring.segment_auc(synth, n_boot=50))
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert any(lab.startswith("We <3 Dogs $1M") for lab in labels)
     _render(fig)
+    assert "No track record" in sp.track_record(track.iloc[:0]).axes[0].texts[0].get_text()
 
 
 def test_empty_inputs_give_a_message_figure():
     fig = sp.win_rate_by_band(pd.DataFrame(columns=["band", "n", "win_rate", "ci_low", "ci_high"]))
-    assert "No resolved leads" in fig.axes[0].texts[0].get_text()
+    assert "No matured leads" in fig.axes[0].texts[0].get_text()
     _render(fig)
 
 
@@ -150,8 +175,8 @@ def test_error_bars_survive_rounding_and_estimates_outside_their_interval():
             "auc": [0.80],
             "auc_ci_low": [0.81],
             "auc_ci_high": [0.95],
-            "score_predicts": pd.array([True], dtype="boolean"),
-            "flag": [""],
+            "verdict": ["predictive"],
+            "n_needed": [40.0],
         }
     )
     _render(sp.segment_auc(segments))

@@ -30,7 +30,7 @@ def _error_bars(center, low, high) -> np.ndarray:
 def win_rate_by_band(bands: pd.DataFrame, *, base_win_rate: float | None = None):
     """Win rate per score band with Wilson 95% error bars (``scoring.band_table`` output)."""
     if bands.empty:
-        return empty_figure("No resolved leads with a score.")
+        return empty_figure("No matured leads with a score.")
     fig, ax = new_figure()
     x = np.arange(len(bands))
     rate = bands["win_rate"].to_numpy(dtype=float)
@@ -38,13 +38,13 @@ def win_rate_by_band(bands: pd.DataFrame, *, base_win_rate: float | None = None)
     ax.bar(x, rate, color=PALETTE[0], alpha=0.85, label="Win rate")
     ax.errorbar(x, rate, yerr=err, fmt="none", ecolor="#333333", capsize=3, label="95% Wilson CI")
     if base_win_rate is not None and not math.isnan(base_win_rate):
-        ax.axhline(base_win_rate, color=PALETTE[3], linestyle="--", label="All resolved leads")
+        ax.axhline(base_win_rate, color=PALETTE[3], linestyle="--", label="All matured leads")
     labels = [f"{b}\nn={n:,}" for b, n in zip(bands["band"].astype(str), bands["n"], strict=True)]
     ax.set_xticks(x, labels, fontsize=9 if len(bands) <= 12 else 8)
     percent(ax.yaxis)
     ax.set_ylim(0, min(1.0, max(0.05, float(np.nanmax(bands["ci_high"])) * 1.1)))
     ax.set_xlabel("Lead score band (points; lower bound inclusive)")
-    ax.set_ylabel("Win rate of resolved leads")
+    ax.set_ylabel("Won within the horizon (matured leads)")
     ax.set_title("Win rate by score band")
     ax.legend(loc="upper left")
     return fig
@@ -74,9 +74,9 @@ def calibration(cal: pd.DataFrame):
     ax.set_ylim(0, top)
     percent(ax.xaxis)
     percent(ax.yaxis)
-    ax.set_xlabel("Predicted win probability (logistic model), bin mean")
+    ax.set_xlabel("Fitted logistic score, bin mean (in sample)")
     ax.set_ylabel("Observed win rate")
-    ax.set_title("Calibration of the score's logistic model")
+    ax.set_title("In-sample calibration of the logistic model (not an out-of-time check)")
     ax.legend(loc="upper left")
     return fig
 
@@ -103,23 +103,29 @@ def score_vs_amount(deals: pd.DataFrame, trend: pd.DataFrame):
 
 def tradeoff(
     sweep: pd.DataFrame,
+    capacity: pd.DataFrame,
     *,
     current_threshold: float | None = None,
     recommended_threshold: float | None = None,
     capacity_per_month: float | None = None,
 ):
-    """Hand-offs per month (left) against win rate and share of wins (right), by threshold."""
-    if sweep.empty:
-        return empty_figure("No resolved leads: no threshold trade-off to show.")
+    """Scored leads a month (left, from the inflow) against win rate and share of wins (right), by threshold.
+
+    ``sweep`` is ``Results.threshold_sweep`` (matured leads); ``capacity`` is
+    ``Results.capacity`` (inflow of all scored leads).
+    """
+    if sweep.empty or capacity.empty:
+        return empty_figure("No matured leads: no threshold trade-off to show.")
     fig, ax = new_figure(figsize=(9.5, 5.0))
-    t = sweep["threshold"]
-    ax.fill_between(t, sweep["handed_off_per_month"], step=None, color=PALETTE[5], alpha=0.35)
+    cap = capacity.loc[capacity["threshold"].isin(sweep["threshold"])]
+    t = cap["threshold"]
+    ax.fill_between(t, cap["monthly_volume"], step=None, color=PALETTE[5], alpha=0.35)
     ax.plot(
         t,
-        sweep["handed_off_per_month"],
+        cap["monthly_volume"],
         color=PALETTE[5],
         linewidth=2,
-        label="Hand-offs per month (left)",
+        label="Scored leads a month, last complete months (left)",
     )
     if capacity_per_month is not None:
         ax.axhline(
@@ -132,19 +138,19 @@ def tradeoff(
     thousands(ax.yaxis)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("Hand-off threshold (score >= threshold)")
-    ax.set_ylabel("Resolved leads handed off per month")
+    ax.set_ylabel("Scored leads a month at or above the threshold")
     ax2 = ax.twinx()
     ax2.plot(
-        t,
+        sweep["threshold"],
         sweep["win_rate"],
         color=PALETTE[0],
         linewidth=2,
         marker="o",
         markersize=3,
-        label="Win rate (right)",
+        label="Win rate of matured leads (right)",
     )
     ax2.plot(
-        t,
+        sweep["threshold"],
         sweep["share_of_wins"],
         color=PALETTE[2],
         linewidth=2,
@@ -173,50 +179,59 @@ def tradeoff(
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
     ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="center right", fontsize=9)
-    ax.set_title("Threshold trade-off: volume against win rate and share of wins")
+    ax.set_title("Threshold trade-off: inflow against win rate and share of wins")
     return fig
 
 
-def decay_comparison(dsweep: pd.DataFrame, *, threshold: float | None = None):
-    """Sweep before and after the decay what-if: hand-offs per month and win rate by threshold."""
-    if dsweep.empty:
-        return empty_figure("No resolved leads: no decay what-if to show.")
-    fig, (left, right) = new_figure(figsize=(11, 4.6), ncols=2)
-    styles = {"current scores": (PALETTE[0], "-"), "after decay": (PALETTE[1], "--")}
-    for scenario, part in dsweep.groupby("scenario", sort=False):
-        color, ls = styles.get(scenario, (PALETTE[4], "-"))
-        left.plot(
-            part["threshold"],
-            part["handed_off_per_month"],
-            color=color,
-            linestyle=ls,
-            linewidth=2,
-            label=scenario.capitalize(),
-        )
-        right.plot(
-            part["threshold"],
-            part["win_rate"],
-            color=color,
-            linestyle=ls,
-            linewidth=2,
-            label=scenario.capitalize(),
-        )
-    for ax in (left, right):
-        if threshold is not None:
-            ax.axvline(
-                threshold, color="#777777", linestyle=":", label=f"Threshold {threshold:,.0f}"
-            )
-        ax.set_xlabel("Hand-off threshold (score >= threshold)")
-        ax.legend(loc="best", fontsize=9)
-    thousands(left.yaxis)
-    left.set_ylim(bottom=0)
-    left.set_ylabel("Resolved leads handed off per month")
-    left.set_title("Volume")
-    right.set_ylim(0, 1.0)
-    percent(right.yaxis)
-    right.set_ylabel("Win rate of handed-off leads")
-    right.set_title("Win rate")
-    fig.suptitle("Decay what-if: sweep before and after decaying inactive leads")
+def track_record(track: pd.DataFrame, *, capacity_per_month: float | None = None):
+    """Monthly scored leads at the threshold recommended at each earlier cut, against capacity.
+
+    ``track`` is ``Results.track_record``; one line per cut, one point per
+    month after it; months over capacity are drawn in red.
+    """
+    shown = track.dropna(subset=["count"])
+    if shown.empty:
+        return empty_figure("No track record yet: no earlier cut with a recommendation.")
+    fig, ax = new_figure(figsize=(9, 4.2))
+    for i, (cut, part) in enumerate(shown.groupby("cut", sort=True)):
+        x = pd.PeriodIndex(part["month"], freq="M").to_timestamp()
+        t = part["recommended_threshold"].iloc[0]
+        ax.plot(x, part["count"], color=PALETTE[i % len(PALETTE)], linewidth=2,
+                label=f"Cut {pd.Timestamp(cut):%Y-%m-%d}: threshold {t:,.0f}")  # fmt: skip
+        over = part["over_capacity"].astype(bool).to_numpy()
+        ax.scatter(x[over], part["count"][over], color=PALETTE[3], zorder=3, s=45)
+        ax.scatter(x[~over], part["count"][~over], color=PALETTE[i % len(PALETTE)], zorder=3)
+    if capacity_per_month is not None:
+        ax.axhline(capacity_per_month, color="#333333", linestyle=":", linewidth=1.5,
+                   label=f"Capacity {capacity_per_month:,.0f} a month")  # fmt: skip
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("Scored leads a month at the recommended threshold")
+    ax.set_title("Track record: the recommendation at earlier month-ends, and what came next")
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def decay_landmark(landmark: pd.DataFrame, *, decay_after_days: int | None = None):
+    """Horizon win rate of quiet and active leads at the day-L landmark, with 95% Wilson intervals.
+
+    ``landmark`` is ``Results.decay_landmark`` (the difference row is not drawn).
+    """
+    shown = landmark.loc[landmark["group"].isin(["quiet", "active"])].dropna(subset=["win_rate"])
+    if shown.empty:
+        return empty_figure("No landmark population: no decay what-if to show.")
+    fig, ax = new_figure(figsize=(6.5, 3.2))
+    y = np.arange(len(shown))
+    rate = shown["win_rate"].to_numpy(float)
+    ax.errorbar(rate, y, xerr=_error_bars(rate, shown["ci_low"], shown["ci_high"]),
+                fmt="o", color=PALETTE[0], ecolor="#555555", capsize=3)  # fmt: skip
+    ax.set_yticks(
+        y, [f"{g} (n={n:,})" for g, n in zip(shown["group"], shown["leads"], strict=True)]
+    )
+    ax.set_xlim(left=0)
+    percent(ax.xaxis)
+    day = f" by day {decay_after_days:,}" if decay_after_days else ""
+    ax.set_xlabel("Won within the horizon (95% Wilson CI)")
+    ax.set_title(f"Leads not converted{day}: quiet against active")
     return fig
 
 
@@ -230,12 +245,12 @@ def segment_auc(segments: pd.DataFrame):
     auc = shown["auc"].to_numpy(float)
     err = _error_bars(auc, shown["auc_ci_low"], shown["auc_ci_high"])
     colors = [
-        PALETTE[3] if flag is False else PALETTE[0]
-        for flag in shown["score_predicts"].astype(object)
+        PALETTE[3] if verdict == "not predictive" else PALETTE[0] for verdict in shown["verdict"]
     ]
     ax.errorbar(auc, y, xerr=err, fmt="none", ecolor="#555555", capsize=3)
     ax.scatter(auc, y, color=colors, zorder=3, s=40)
     ax.axvline(0.5, color=PALETTE[3], linestyle="--", label="0.5 = no better than chance")
+    ax.axvline(0.6, color="#999999", linestyle=":", label="0.6: below it, not predictive")
     ax.set_yticks(y, [f"{s} (n={n:,})" for s, n in zip(shown["segment"], shown["n"], strict=True)])
     ax.set_xlim(0, 1)
     ax.set_xlabel("ROC AUC of score against won (95% bootstrap CI)")

@@ -13,19 +13,21 @@ from workbook.plots import scoring as scoring_plots
 
 
 def explorer(res: scoring.Results, *, n_boot: int = 200, seed: int | None = None):
-    """A threshold slider that updates the trade-off numbers and chart.
+    """A threshold slider: the chosen threshold against the current one, and the band between them.
 
-    For the chosen threshold it shows hand-offs per month, win rate and share
-    of wins with bootstrap CIs (``scoring.threshold_comparison``; fewer
-    resamples than the static report, for speed) against the current threshold.
+    For the chosen threshold it shows the inflow a month and ``p_over_capacity``
+    (``res.capacity``), the win rate of matured leads with a bootstrap CI
+    (``scoring.threshold_comparison``; fewer resamples than the static
+    report, for speed) and, between the current and the chosen threshold,
+    the band's win rate with a Wilson CI against the base rate
+    (``scoring.band_between``).
 
     Parameters
     ----------
     res : scoring.Results
         :func:`workbook.analyses.scoring.run` output: its ``outcomes``,
-        ``threshold_sweep``, ``recommended_threshold`` (where the slider
-        starts; the current threshold when none fits) and ``params``
-        (``current_threshold``, ``capacity_per_month``, ``seed``).
+        ``threshold_sweep``, ``capacity``, ``recommended_threshold`` (where the
+        slider starts; the current threshold when there is none) and ``params``.
     n_boot : int
         Bootstrap resamples per slider move.
     seed : int, optional
@@ -41,6 +43,7 @@ def explorer(res: scoring.Results, *, n_boot: int = 200, seed: int | None = None
     current, capacity = params.current_threshold, params.capacity_per_month
     seed = params.seed if seed is None else seed
     sweep = res.threshold_sweep
+    cap = res.capacity.set_index("threshold")
     grid = sweep["threshold"].tolist()
     start = res.recommended_threshold
     if pd.isna(start):
@@ -55,16 +58,23 @@ def explorer(res: scoring.Results, *, n_boot: int = 200, seed: int | None = None
             seed=seed,
         )
         row = comp.set_index("label").loc["recommended"]
-        fits = "fits" if row["handed_off_per_month"] <= capacity else "exceeds"
+        vol = cap["monthly_volume"].get(threshold, float("nan"))
+        risk = cap["p_over_capacity"].get(threshold, float("nan"))
+        per_month = abs(cap["monthly_volume"].get(current, float("nan")) - vol)
+        band = scoring.band_between(
+            res.outcomes, lower=current, upper=threshold, leads_per_month=per_month
+        ).iloc[0]
         text = (
-            f"Threshold {threshold:,.0f}: {row['handed_off_per_month']:,.1f} hand-offs a month "
-            f"({fits} capacity {capacity:,.0f}), win rate {row['win_rate']:.1%} "
-            f"(95% CI {row['win_rate_ci_low']:.1%}–{row['win_rate_ci_high']:.1%}), "
-            f"{row['share_of_wins']:.1%} of wins kept."
+            f"Threshold {threshold:,.0f}: {vol:,.1f} scored leads a month, a {risk:.0%} chance "
+            f"that next month exceeds capacity {capacity:,.0f}; matured leads win "
+            f"{row['win_rate']:.1%} (95% CI {row['win_rate_ci_low']:.1%}–"
+            f"{row['win_rate_ci_high']:.1%}), {row['share_of_wins']:.1%} of wins kept."
         )
-        display(HTML(f"<p>{esc(text)}</p>"))
+        between = scoring.band_sentence(band.to_dict(), current=current, recommended=threshold)
+        display(HTML(f"<p>{esc(text)}</p><p>{esc(between)}</p>"))
         fig = scoring_plots.tradeoff(
             sweep,
+            res.capacity,
             current_threshold=current,
             recommended_threshold=threshold,
             capacity_per_month=capacity,

@@ -87,7 +87,7 @@ def test_cell_bootstrap_width_matches_row_resampling():
     rel = np.abs((hi - lo) - (old_hi - old_lo)) / (old_hi - old_lo)
     assert np.all(rel < 0.15), rel
     # and through the public functions
-    out = pd.DataFrame({"score": s, "won": w, "resolved": True})
+    out = pd.DataFrame({"score": s, "won": w, "matured": True})
     auc = scoring.auc_with_ci(out, n_boot=2000, seed=5).iloc[0]
     assert auc["auc"] == point[0]
     assert (auc["ci_low"], auc["ci_high"]) == (lo[0], hi[0])

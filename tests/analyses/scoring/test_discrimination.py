@@ -13,11 +13,12 @@ from workbook.analyses import scoring
 
 def test_auc_with_ties_equals_hand_value(outcomes):
     out, _ = outcomes
-    # wins vs the 8 losses: 90 beats 8; 80 beats 7 + tie 0.5; 60 beats 5 + tie 0.5; 55 beats 5
-    # -> 26 / (4 * 8) = 0.8125
+    # 6 wins (95 90 80 65 60 50) against 15 not won
+    # (10 20 30 35 40 45 55 60 60 70 70 75 80 85 90), ties counting half:
+    # 95: 15; 90: 14 + 0.5; 80: 12 + 0.5; 65: 9; 60: 7 + 2 * 0.5; 50: 6 -> 65 / 90
     auc = scoring.auc_with_ci(out, n_boot=200, seed=1).iloc[0]
-    assert auc["auc"] == pytest.approx(26 / 32)
-    assert (auc["n_won"], auc["n_lost"]) == (4, 8)
+    assert auc["auc"] == pytest.approx(65 / 90)
+    assert (auc["n_won"], auc["n_lost"]) == (6, 15)
     assert auc["ci_low"] <= auc["auc"] <= auc["ci_high"]
     assert "bootstrap" in auc["method"]
 
@@ -27,16 +28,17 @@ def test_correlations(outcomes):
     corr = scoring.correlations(out)
     assert corr["p_value"].between(0, 1).all()
     pb = corr.iloc[0]
-    assert pb["measure"] == "point-biserial" and pb["n"] == 12
+    assert pb["measure"] == "point-biserial" and pb["n"] == 21
     # point-biserial equals Pearson of score with 0/1 won
-    res = out.loc[out["resolved"]]
+    res = out.loc[out["matured"]]
     pearson = np.corrcoef(res["score"], res["won"].astype(float))[0, 1]
     assert pb["coefficient"] == pytest.approx(pearson)
     amt = corr.iloc[2]
-    # won deals (score, amount): (90, 1000) (80, 5000) (60, 2000) (55, 3000)
-    # ranks score 4 3 2 1, amount 1 4 2 3 -> d^2 = 9+1+0+4 = 14 -> 1 - 6*14/60 = -0.4
-    assert amt["n"] == 4
-    assert amt["coefficient"] == pytest.approx(-0.4)
+    # won deals (score, amount): (95, 1000) (90, 5000) (80, 900) (65, 2000) (60, 3000)
+    # (50, 1500); ranks score 6 5 4 3 2 1, amount 2 6 1 4 5 3 -> d^2 = 16+1+9+1+9+4 = 40
+    # -> 1 - 6 * 40 / (6 * 35) = -1/7
+    assert amt["n"] == 6
+    assert amt["coefficient"] == pytest.approx(-1 / 7)
 
 
 def test_logit_recovers_planted_slope(synthetic):

@@ -2,48 +2,71 @@
 
 from __future__ import annotations
 
+import math
+
 from workbook.analyses import scoring
-
-
-def test_summary_sentences_follow_the_data(outcomes, synthetic, figures_of):
-    out, _ = outcomes
-    thin = scoring.summary_sentences(figures_of(out))
-    assert 3 <= len(thin) <= 5
-    assert thin[0].startswith(
-        "Thin data: only 12 resolved leads (at least 100 needed) and 4 wins (at least 20 needed),"
-    )
-    assert (
-        "12 scored leads are resolved (4 won, base win rate 33%); 7 are still unresolved" in thin[1]
-    )
-    assert any(s.startswith("Indicative only: At 60 you hand off 0.8 leads a month") for s in thin)
-    synth = synthetic(n=2000)
-    rich = scoring.summary_sentences(figures_of(synth, capacity=40))
-    assert 3 <= len(rich) <= 5
-    assert not rich[0].startswith("Thin data")
-    assert rich[0].startswith("2,000 scored leads are resolved")
-    assert "The score separates wins from losses with AUC" in rich[1]
-    assert rich != thin
-
-
-def test_headline_cards(outcomes, figures_of):
-    out, _ = outcomes
-    cards = scoring.headline_cards(figures_of(out))
-    shown = {c.key: c.display for c in cards}
-    assert shown["n_resolved"] == "12"
-    assert shown["base_win_rate"] == "33.3%"
-    assert shown["auc"] == "0.81"
-    assert shown["recommended_threshold"] == "65"
-    assert cards[-1].label == "Recommended threshold (indicative, thin data)"
+from workbook.analyses.scoring import narrative
 
 
 def test_thin_data_wording():
-    from workbook.analyses.scoring import narrative
-
-    short = narrative.thin_data_shortfall(12, 4, min_resolved=100, min_wins=20)
-    assert short == "12 resolved leads (at least 100 needed) and 4 wins (at least 20 needed)"
-    assert narrative.thin_data_shortfall(100, 20, min_resolved=100, min_wins=20) == ""
+    short = narrative.thin_data_shortfall(12, 4, min_matured=100, min_wins=20)
+    assert short == "12 matured leads (at least 100 needed) and 4 wins (at least 20 needed)"
+    assert narrative.thin_data_shortfall(100, 20, min_matured=100, min_wins=20) == ""
     assert narrative.thin_data_message("", 100) == ""
-    assert narrative.thin_data_message(short, 12).startswith("Thin data: only 12 resolved")
+    assert narrative.thin_data_message(short, 12).startswith("Thin data: only 12 matured")
+
+
+def test_decay_sentence_claims_only_what_the_interval_supports():
+    base = {"decay_computed": True, "decay_after_days": 90, "decay_landmark_leads": 100,
+            "decay_quiet_leads": 20}  # fmt: skip
+    none = narrative.decay_sentence(
+        base
+        | {
+            "decay_win_rate_quiet": 0.05,
+            "decay_win_rate_active": 0.10,
+            "decay_difference_ci": [-0.12, 0.02],
+        }  # fmt: skip
+    )
+    assert none.endswith("the data shows no evidence that quiet leads win less.")
+    less = narrative.decay_sentence(
+        base
+        | {
+            "decay_win_rate_quiet": 0.01,
+            "decay_win_rate_active": 0.10,
+            "decay_difference_ci": [-0.12, -0.04],
+        }  # fmt: skip
+    )
+    assert less.endswith("quiet leads win less than active ones.")
+    skipped = narrative.decay_sentence({"decay_computed": False})
+    assert skipped == "The decay what-if was skipped: there is no activities table."
+
+
+def test_band_sentence_lowering_and_unchanged():
+    band = {"matured": 40, "wins": 2, "win_rate": 0.05, "ci_low": 0.01, "ci_high": 0.17,
+            "ratio_to_base": 0.5, "leads_per_year": 120.0}  # fmt: skip
+    assert narrative.band_sentence(band, current=60, recommended=55) == (
+        "Lowering 60 → 55 adds 120 leads a year that win 5% (1%–17%), 0.5× the base rate."
+    )
+    assert narrative.band_sentence(band, current=60, recommended=60) == ""
+    assert narrative.band_sentence(band, current=60, recommended=math.nan) == ""
+
+
+def test_cards_and_sentences_on_the_sample(sample_res):
+    shown = {c.key: c.display for c in sample_res.cards}
+    assert shown["n_matured"] == "5,763"
+    assert shown["recommended_threshold"] == "75"
+    assert shown["track_record"] == "9 of 12"
+    assert sample_res.sentences[0].startswith("5,763 scored leads are matured")
+    assert (
+        "93% of the wins seen so far among matured leads came within 180 days"
+        in (sample_res.sentences[0])
+    )
+
+
+def test_thin_data_is_flagged(outcomes):
+    out, _ = outcomes
+    suff = scoring.data_sufficiency(out)
+    assert not suff["reliable"] and suff["message"].startswith("Thin data: only 21 matured")
 
 
 def test_no_scoring_module_imports_presentation():

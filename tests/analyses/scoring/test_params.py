@@ -37,15 +37,17 @@ def test_notebook_parameters_cell_holds_parameters_cell_verbatim():
     assert "\n".join(lines[5:]) == parameters_cell(scoring.Params)
 
 
-def test_defaults_are_the_notebook_defaults_before_the_refactor():
-    # The parameters cell of notebooks/02_scoring.ipynb before issue 12.
+def test_defaults_follow_issue_13():
+    # maturity_days, threshold_step and disqualified_statuses are gone (issue 13).
     assert scoring.Params().to_dict() == {
         "current_threshold": 60.0,
         "capacity_per_month": 40.0,
-        "disqualified_statuses": ["Unqualified"],
-        "maturity_days": 180,
-        "threshold_step": 5.0,
+        "horizon_days": 180,
+        "capacity_months": 6,
+        "overflow_risk": 0.10,
+        "score_range": [],
         "thresholds": [],
+        "backtest_months": [3, 6, 9, 12],
         "decay_after_days": 90,
         "decay_points": "-100",
         "segment_by": "source",
@@ -62,8 +64,12 @@ def test_defaults_are_the_notebook_defaults_before_the_refactor():
         ("n_boot", "many"),
         ("seed", -1),
         ("capacity_per_month", -1),
-        ("threshold_step", 0),
-        ("maturity_days", 0),
+        ("horizon_days", 0),
+        ("capacity_months", 1),
+        ("overflow_risk", 1.5),
+        ("score_range", [5]),
+        ("score_range", [100, 0]),
+        ("backtest_months", [0]),
         ("segment_by", "fortnight"),
         ("thresholds", "60"),
         ("decay_points", "lots"),
@@ -77,8 +83,9 @@ def test_values_not_allowed_raise_param_error(name, value):
 
 
 def test_values_are_converted_and_checked():
-    p = scoring.Params(thresholds=[60, 70], disqualified_statuses=["Unqualified", "Junk"])
-    assert p.thresholds == (60.0, 70.0) and p.disqualified_statuses == ("Unqualified", "Junk")
+    p = scoring.Params(thresholds=[60, 70], score_range=[0, 2300], backtest_months=[3, 6])
+    assert p.thresholds == (60.0, 70.0) and p.score_range == (0.0, 2300.0)
+    assert p.backtest_months == (3, 6)
     assert scoring.Params(decay_points="reset").decay_points == "reset"
     assert scoring.Params(decay_points=-50).decay_points == "-50"
     assert scoring.Params(capacity_per_month=50).capacity_per_month == 50.0

@@ -8,21 +8,35 @@ One call computes the whole report::
     res = scoring.run(workbook.load(), capacity_per_month=50)
     res.threshold_comparison      # current against recommended threshold
     res.figures["auc"]            # the numbers of summary.json
+    res.track_record              # the recommendation at earlier cuts
 
 :func:`run` takes :class:`Params` and returns :class:`Results`. The topic
 functions below are pure (DataFrames in, DataFrames out, ``as_of`` passed in)
 and can be called one at a time; ``docs/reports/scoring.md`` gives every
 definition.
 
-Modules: :mod:`.outcomes` (won, lost, unresolved), :mod:`.thresholds` (sweep,
-recommendation, comparison), :mod:`.cells` (cell-count AUC and bootstrap),
+Modules: :mod:`.outcomes` (matured, won within the horizon), :mod:`.thresholds`
+(grid, sweep, comparison, band given up), :mod:`.capacity` (inflow, p_over_capacity,
+recommendation), :mod:`.backtest` (track record, out-of-time calibration), :mod:`.cells` (cell-count AUC and bootstrap),
 :mod:`.discrimination` (AUC, logistic fit, calibration, correlations, deal
-size), :mod:`.bands`, :mod:`.segments`, :mod:`.decay` (decay what-if),
+size), :mod:`.bands`, :mod:`.segments`, :mod:`.decay` (day-L landmark what-if),
 :mod:`.figures` (summary.json), :mod:`.narrative` (sentences and cards),
 :mod:`.params`, :mod:`.results`, :mod:`.pipeline`.
 """
 
+from workbook.analyses.scoring.backtest import (
+    out_of_time_calibration,
+    recommendation_at,
+    track_record,
+)
 from workbook.analyses.scoring.bands import band_table
+from workbook.analyses.scoring.capacity import (
+    capacity_months_table,
+    capacity_table,
+    complete_months,
+    p_over_capacity,
+    recommend_threshold,
+)
 from workbook.analyses.scoring.cells import (
     BOOT_CHUNK_CELLS,
     auc_from_cells,
@@ -31,10 +45,9 @@ from workbook.analyses.scoring.cells import (
     threshold_rates_from_cells,
 )
 from workbook.analyses.scoring.decay import (
-    apply_decay,
-    decay_summary,
-    decay_sweep,
-    longest_activity_gap,
+    decay_handoff,
+    landmark_comparison,
+    landmark_leads,
     parse_decay_points,
 )
 from workbook.analyses.scoring.discrimination import (
@@ -49,81 +62,54 @@ from workbook.analyses.scoring.discrimination import (
 )
 from workbook.analyses.scoring.figures import summary_figures
 from workbook.analyses.scoring.narrative import (
+    band_sentence,
+    capacity_sentence,
+    decay_sentence,
     headline_cards,
     summary_sentences,
-    tradeoff_sentence,
+    track_record_sentence,
 )
 from workbook.analyses.scoring.outcomes import (
-    LOST,
-    MIN_RESOLVED,
+    MIN_MATURED,
     MIN_WINS,
+    NOT_MATURED,
+    NOT_WON,
     OUTCOME_COLUMNS,
-    UNRESOLVED,
     WON,
     LeadOutcomes,
     data_sufficiency,
     lead_outcomes,
+    matured_leads,
     outcome_counts,
-    resolved_leads,
 )
 from workbook.analyses.scoring.params import Params
 from workbook.analyses.scoring.pipeline import run
 from workbook.analyses.scoring.results import Results
-from workbook.analyses.scoring.segments import segment_auc
+from workbook.analyses.scoring.segments import hanley_mcneil_n, segment_auc, segment_rates
 from workbook.analyses.scoring.thresholds import (
     SWEEP_COLUMNS,
-    calendar_months,
+    band_between,
+    default_bands,
     default_thresholds,
-    recommend_threshold,
+    grid_range,
+    round_step,
     sweep_from_counts,
     threshold_comparison,
     threshold_sweep,
 )
 
 __all__ = [
-    "BOOT_CHUNK_CELLS",
-    "LOGIT_COLUMNS",
-    "LOST",
-    "MIN_RESOLVED",
-    "MIN_WINS",
-    "OUTCOME_COLUMNS",
-    "SWEEP_COLUMNS",
-    "UNRESOLVED",
-    "WON",
-    "LeadOutcomes",
-    "Params",
-    "Results",
-    "apply_decay",
-    "auc_from_cells",
-    "auc_with_ci",
-    "band_table",
-    "calendar_months",
-    "calibration_table",
-    "cell_bootstrap_interval",
-    "correlations",
-    "data_sufficiency",
-    "decay_summary",
-    "decay_sweep",
-    "default_thresholds",
-    "headline_cards",
-    "lead_outcomes",
-    "logit_fit",
-    "longest_activity_gap",
-    "outcome_counts",
-    "parse_decay_points",
-    "predicted_win_probability",
-    "recommend_threshold",
-    "resolved_leads",
-    "run",
-    "score_amount",
-    "score_amount_trend",
-    "score_cells",
-    "segment_auc",
-    "summary_figures",
-    "summary_sentences",
-    "sweep_from_counts",
-    "threshold_comparison",
-    "threshold_rates_from_cells",
-    "threshold_sweep",
-    "tradeoff_sentence",
-]
+    "BOOT_CHUNK_CELLS", "LOGIT_COLUMNS", "MIN_MATURED", "MIN_WINS", "NOT_MATURED", "NOT_WON",
+    "OUTCOME_COLUMNS", "SWEEP_COLUMNS", "WON", "LeadOutcomes", "Params", "Results",
+    "auc_from_cells", "auc_with_ci", "band_between", "band_sentence", "band_table",
+    "calibration_table", "capacity_months_table", "capacity_sentence", "capacity_table",
+    "cell_bootstrap_interval", "complete_months", "correlations", "data_sufficiency",
+    "decay_handoff", "decay_sentence", "default_bands", "default_thresholds", "grid_range",
+    "hanley_mcneil_n", "headline_cards", "landmark_comparison", "landmark_leads",
+    "lead_outcomes", "logit_fit", "matured_leads", "out_of_time_calibration", "outcome_counts",
+    "p_over_capacity", "parse_decay_points", "predicted_win_probability", "recommend_threshold",
+    "recommendation_at", "round_step", "run", "score_amount", "score_amount_trend",
+    "score_cells", "segment_auc", "segment_rates", "summary_figures", "summary_sentences",
+    "sweep_from_counts", "threshold_comparison", "threshold_rates_from_cells",
+    "threshold_sweep", "track_record", "track_record_sentence",
+]  # fmt: skip

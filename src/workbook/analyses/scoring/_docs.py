@@ -9,16 +9,14 @@ __all__ = ["shared_docs"]
 register(
     scoring_outcomes="""outcomes : DataFrame
         Output of :func:`~workbook.analyses.scoring.lead_outcomes` (its
-        ``.outcomes``); only the resolved rows are used.""",
+        ``.outcomes``); only the matured rows are used.""",
     scoring_bootstrap="""n_boot, seed, alpha : int, int, float
-        Percentile bootstrap over resolved leads: ``n_boot`` resamples with
+        Percentile bootstrap over matured leads: ``n_boot`` resamples with
         replacement, drawn as multinomial counts over the (score, won) cells
         (:func:`~workbook.analyses.scoring.cell_bootstrap_interval`),
         deterministic for a ``seed``; the interval covers ``1 - alpha``.""",
-    scoring_lead_rules="""disqualified_statuses : sequence of str
-        Lead statuses that make a lead without a converted opportunity lost.
-        Compared exactly (case-sensitive).
-    maturity_days : int
-        A lead without a converted opportunity is lost once it is at least
-        this old: ``(as_of - created_at)`` in calendar days ``>= maturity_days``.""",
+    scoring_horizon="""horizon_days : int
+        A lead is matured when ``created_at <= as_of - horizon_days``
+        (calendar days), and won when its converted opportunity closed won
+        on or before ``created_at + horizon_days``.""",
 )

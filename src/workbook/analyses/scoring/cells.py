@@ -1,6 +1,6 @@
 """(score level, won) cell counts: the AUC, threshold rates and their bootstrap, from counts.
 
-Resampling resolved leads with replacement only matters through how many
+Resampling matured leads with replacement only matters through how many
 resampled leads fall in each (score level, won) cell; those counts are
 multinomial. So :func:`score_cells` groups the leads once, and the AUC
 (:func:`auc_from_cells`) and the hand-off numbers at thresholds
@@ -50,7 +50,7 @@ class Interval(NamedTuple):
 
 
 def score_cells(scores, won) -> ScoreCells:
-    """Distinct score levels and the (score level, won) cell counts of resolved leads.
+    """Distinct score levels and the (score level, won) cell counts of matured leads.
 
     Parameters
     ----------

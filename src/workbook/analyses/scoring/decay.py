@@ -1,33 +1,39 @@
-"""Decay what-if: what if the scores of leads that went quiet had been reduced?
+"""Decay what-if as a day-L landmark comparison: do leads that went quiet by day L win less?
 
-A lead is *decayed* when its longest gap without activity, between its
-creation and the end of its story (``outcome_end`` of
-:func:`~workbook.analyses.scoring.lead_outcomes`), is at least
-``decay_after_days``. The threshold sweep is then repeated with the decayed
-scores on the same grid.
+Population: matured leads not converted by their created day + L (``L`` =
+``decay_after_days``). A lead counts as converted by then when its
+``converted_at``, or else its converted opportunity's ``created_at``, is on or
+before that day. Nothing after day L decides who is in the population, and the
+lead's current ``status`` (a later snapshot) is never used.
+
+*Quiet*: no activity linked to the lead (:func:`workbook.core.links.lead_activities`)
+whose ``occurred_at`` day lies in ``[created day, created day + L]``, both
+ends inclusive. *Active*: at least one. The horizon win rates of the two
+groups are compared with Wilson intervals and a Newcombe interval on the
+difference (quiet minus active).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-from workbook.analyses.scoring._docs import shared_docs
-from workbook.analyses.scoring.outcomes import lead_outcomes, require_outcomes
-from workbook.analyses.scoring.thresholds import SWEEP_COLUMNS, threshold_sweep
+from workbook.analyses.scoring.outcomes import matured_leads, require_outcomes
 from workbook.core import calendar
 from workbook.core.checks import require_frame
 from workbook.core.links import lead_activities
+from workbook.core.stats import wilson_interval
 
 __all__ = [
-    "apply_decay",
-    "decay_summary",
-    "decay_sweep",
-    "longest_activity_gap",
+    "LANDMARK_COLUMNS",
+    "decay_handoff",
+    "landmark_comparison",
+    "landmark_leads",
     "parse_decay_points",
 ]
+
+LANDMARK_COLUMNS = ["group", "leads", "wins", "win_rate", "ci_low", "ci_high"]
 
 
 def parse_decay_points(value) -> int | str:
@@ -59,177 +65,148 @@ def parse_decay_points(value) -> int | str:
         raise ValueError(f'decay_points must be an integer or "reset", got {value!r}') from None
 
 
-def longest_activity_gap(outcomes: pd.DataFrame, lead_activity: pd.DataFrame) -> pd.DataFrame:
-    """Longest gap without activity in each lead's window ``[created_at, outcome_end]``.
-
-    Events of a lead are its ``created_at``, the ``occurred_at`` of each of its
-    activities inside the window (calendar days, both ends inclusive) and its
-    ``outcome_end``; the gap is the largest difference in days between
-    consecutive events (sorted), so a lead with no activity has a gap of
-    ``outcome_end - created_at``.
-
-    Parameters
-    ----------
-    outcomes : DataFrame
-        :func:`lead_outcomes` ``.outcomes`` (``lead_id``, ``created_at``,
-        ``outcome_end``; every row is used, resolved or not).
-    lead_activity : DataFrame
-        At least ``lead_id`` and ``occurred_at`` (one row per activity).
-
-    Returns
-    -------
-    DataFrame
-        ``lead_id``, ``n_activities`` (inside the window), ``longest_gap_days``.
-    """
-    require_outcomes(outcomes)
-    require_frame(lead_activity, "lead_activity", ("lead_id", "occurred_at"))
-    base = outcomes[["lead_id", "created_at", "outcome_end"]]
-    acts = lead_activity[["lead_id", "occurred_at"]].dropna().copy()
-    acts["lead_id"] = acts["lead_id"].astype("string")
-    acts["t"] = calendar.days(acts["occurred_at"])
-    acts = acts.merge(base.assign(lead_id=base["lead_id"].astype("string")), on="lead_id")
-    acts = acts.loc[(acts["t"] >= acts["created_at"]) & (acts["t"] <= acts["outcome_end"])]
-    events = pd.concat(
-        [
-            pd.DataFrame({"lead_id": base["lead_id"].astype("string"), "t": base["created_at"]}),
-            acts[["lead_id", "t"]],
-            pd.DataFrame({"lead_id": base["lead_id"].astype("string"), "t": base["outcome_end"]}),
-        ],
-        ignore_index=True,
-    ).sort_values(["lead_id", "t"], kind="stable")
-    events["gap"] = events.groupby("lead_id")["t"].diff().dt.days
-    gaps = events.groupby("lead_id")["gap"].max().fillna(0).astype("int64")
-    counts = acts.groupby("lead_id").size()
-    out = pd.DataFrame({"lead_id": base["lead_id"].astype("string")})
-    out["n_activities"] = out["lead_id"].map(counts).fillna(0).astype("int64")
-    out["longest_gap_days"] = out["lead_id"].map(gaps).astype("int64")
-    return out
-
-
-@shared_docs
-def apply_decay(
+def landmark_leads(
+    outcomes: pd.DataFrame,
     leads: pd.DataFrame,
     activities: pd.DataFrame,
     opportunities: pd.DataFrame,
     *,
-    as_of,
     decay_after_days: int = 90,
-    decay_points: int | str = -100,
-    disqualified_statuses: Sequence[str] = ("Unqualified",),
-    maturity_days: int = 180,
 ) -> pd.DataFrame:
-    """Decay what-if: reduce the score of leads that went quiet.
-
-    A lead is *decayed* when its longest gap without activity
-    (:func:`longest_activity_gap`, window ``[created_at, outcome_end]``, see
-    :func:`lead_outcomes`: the conversion date, else the converted
-    opportunity's close date; for leads without a converted opportunity
-    ``created_at + maturity_days``; capped at ``as_of``) is
-    ``>= decay_after_days``. Its activities are
-    those :func:`workbook.core.links.lead_activities` links to it.
-
-    ``decayed_score`` is ``score + decay_points`` for decayed leads (no
-    floor: -100 on 40 gives -60), 0 when ``decay_points`` is ``"reset"``, and
-    the unchanged score otherwise.
+    """The day-L landmark population, each lead marked quiet or active.
 
     Parameters
     ----------
+    outcomes : DataFrame
+        :func:`~workbook.analyses.scoring.lead_outcomes` ``.outcomes``.
     leads, activities, opportunities : DataFrame
-        Canonical tables.
-    {as_of}
+        Canonical tables (for the lead-activity links).
     decay_after_days : int
-        A gap of at least this many days without activity decays a lead.
-    decay_points : int or str
-        Points added to a decayed score, or ``"reset"`` (:func:`parse_decay_points`).
-    {scoring_lead_rules}
+        The landmark L in days.
 
     Returns
     -------
     DataFrame
-        :func:`lead_outcomes` ``.outcomes`` plus ``n_activities``,
-        ``longest_gap_days``, ``decayed`` and ``decayed_score``.
+        The matured rows not converted by ``created_at + L`` (see the module
+        docstring), plus ``n_activities`` (activities by day L) and ``quiet``.
     """
-    points = parse_decay_points(decay_points)
-    outcomes = lead_outcomes(
-        leads,
-        opportunities,
-        as_of=as_of,
-        disqualified_statuses=disqualified_statuses,
-        maturity_days=maturity_days,
-    ).outcomes
-    linked = lead_activities(leads, activities, opportunities)
-    gaps = longest_activity_gap(outcomes, linked)
-    out = outcomes.assign(lead_id=outcomes["lead_id"].astype("string")).merge(
-        gaps, on="lead_id", how="left"
-    )
-    out["decayed"] = out["longest_gap_days"] >= decay_after_days
-    new = 0.0 if points == "reset" else out["score"] + points
-    out["decayed_score"] = out["score"].where(~out["decayed"], new)
-    return out
+    require_outcomes(outcomes)
+    require_frame(activities, "activities", ("occurred_at",))
+    mat = matured_leads(outcomes)
+    mat["lead_id"] = mat["lead_id"].astype("string")
+    landmark = mat["created_at"] + pd.Timedelta(days=int(decay_after_days))
+    conv = mat["converted_at"].where(mat["converted_at"].notna(), mat["opportunity_created_at"])
+    pop = mat.loc[~(conv.notna() & (conv <= landmark))].copy()
+    pop["landmark"] = landmark[pop.index]
+    linked = lead_activities(leads, activities, opportunities)[["lead_id", "occurred_at"]]
+    linked = linked.assign(lead_id=linked["lead_id"].astype("string"))
+    linked["t"] = calendar.days(linked["occurred_at"])
+    hits = linked.merge(pop[["lead_id", "created_at", "landmark"]], on="lead_id")
+    hits = hits.loc[(hits["t"] >= hits["created_at"]) & (hits["t"] <= hits["landmark"])]
+    counts = hits.groupby("lead_id").size()
+    pop["n_activities"] = pop["lead_id"].map(counts).fillna(0).astype("int64")
+    pop["quiet"] = pop["n_activities"].eq(0)
+    return pop.reset_index(drop=True)
 
 
-def decay_sweep(
-    decayed: pd.DataFrame, *, thresholds: Sequence[float] | None = None, step: float = 5
+def landmark_comparison(landmark: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """Horizon win rate of quiet and active leads, and their difference with a Newcombe interval.
+
+    Parameters
+    ----------
+    landmark : DataFrame
+        :func:`landmark_leads` output (``quiet``, ``won``).
+    alpha : float
+        Every interval covers ``1 - alpha``.
+
+    Returns
+    -------
+    DataFrame
+        Three rows, columns :data:`LANDMARK_COLUMNS`: ``quiet`` and ``active``
+        (Wilson intervals), then ``quiet minus active`` (``leads`` and
+        ``wins`` summed, ``win_rate`` the difference of rates, ``ci_low`` /
+        ``ci_high`` the Newcombe hybrid score interval,
+        :func:`statsmodels.stats.proportion.confint_proportions_2indep` with
+        ``method="newcomb"``; NaN when either group is empty).
+    """
+    require_frame(landmark, "landmark", ("quiet", "won"))
+    q = landmark["quiet"].to_numpy(bool)
+    w = landmark["won"].to_numpy(bool)
+    n = np.array([q.sum(), (~q).sum()])
+    k = np.array([w[q].sum(), w[~q].sum()])
+    lo, hi = wilson_interval(k, n, alpha=alpha)
+    rate = np.where(n > 0, k / np.maximum(n, 1), np.nan)
+    if (n > 0).all():
+        d_lo, d_hi = confint_proportions_2indep(
+            k[0], n[0], k[1], n[1], method="newcomb", compare="diff", alpha=alpha
+        )
+    else:
+        d_lo = d_hi = np.nan
+    return pd.DataFrame(
+        {
+            "group": ["quiet", "active", "quiet minus active"],
+            "leads": [int(n[0]), int(n[1]), int(n.sum())],
+            "wins": [int(k[0]), int(k[1]), int(k.sum())],
+            "win_rate": [rate[0], rate[1], rate[0] - rate[1]],
+            "ci_low": [lo[0], lo[1], float(d_lo)],
+            "ci_high": [hi[0], hi[1], float(d_hi)],
+        }
+    )[LANDMARK_COLUMNS]
+
+
+def decay_handoff(
+    outcomes: pd.DataFrame,
+    landmark: pd.DataFrame,
+    *,
+    threshold: float,
+    decay_points: int | str = -100,
 ) -> pd.DataFrame:
-    """The threshold sweep before and after decay, on the same grid, stacked.
+    """Hand-offs of matured leads at ``threshold`` before and after decaying the quiet leads' scores.
 
-    The grid is the one :func:`threshold_sweep` uses for the undecayed
-    scores (or ``thresholds``), so rows compare like with like.
-
-    Parameters
-    ----------
-    decayed : DataFrame
-        :func:`apply_decay` output.
-    thresholds : sequence of float, optional
-        The grid; None or empty gives the default grid with ``step``.
-    step : float
-        Grid step for the default grid.
-
-    Returns
-    -------
-    DataFrame
-        :data:`SWEEP_COLUMNS` plus ``scenario`` (``current scores`` or
-        ``after decay``).
-    """
-    require_frame(decayed, "decayed", ("decayed_score",))
-    before = threshold_sweep(decayed, thresholds=thresholds, step=step)
-    after = threshold_sweep(
-        decayed, thresholds=before["threshold"].tolist(), score_column="decayed_score"
-    )
-    return pd.concat(
-        [before.assign(scenario="current scores"), after.assign(scenario="after decay")],
-        ignore_index=True,
-    )[["scenario", *SWEEP_COLUMNS]]
-
-
-def decay_summary(decayed: pd.DataFrame, *, threshold: float) -> pd.DataFrame:
-    """Before/after hand-off numbers at one threshold, plus how many resolved leads decayed.
+    A quiet lead of the landmark population gets ``score + decay_points`` (no
+    floor), or 0 when ``decay_points`` is ``"reset"``; every other matured
+    lead keeps its score.
 
     Parameters
     ----------
-    decayed : DataFrame
-        :func:`apply_decay` output.
+    outcomes : DataFrame
+        :func:`~workbook.analyses.scoring.lead_outcomes` ``.outcomes``.
+    landmark : DataFrame
+        :func:`landmark_leads` output.
     threshold : float
         The hand-off threshold (usually the current one).
+    decay_points : int or str
+        :func:`parse_decay_points`.
 
     Returns
     -------
     DataFrame
         Two rows (``current scores``, ``after decay``): ``scenario``,
-        ``threshold``, ``handed_off``, ``handed_off_per_month``, ``wins``,
-        ``win_rate``, ``share_of_wins`` (as :func:`threshold_sweep` at exactly
-        ``threshold``), ``decayed_leads`` (resolved leads whose score was
-        reduced) and ``decayed_wins`` (of them, won).
+        ``threshold``, ``handed_off`` (matured leads with score >= threshold),
+        ``wins`` (of them, won within the horizon), ``win_rate``,
+        ``share_of_wins`` and ``decayed_leads`` (quiet leads whose score
+        changed).
     """
-    require_frame(decayed, "decayed", ("decayed", "decayed_score"))
-    cols = ["threshold", "handed_off", "handed_off_per_month", "wins", "win_rate", "share_of_wins"]
-    before = threshold_sweep(decayed, thresholds=[threshold])[cols]
-    after = threshold_sweep(decayed, thresholds=[threshold], score_column="decayed_score")[cols]
-    rows = pd.concat(
-        [before.assign(scenario="current scores"), after.assign(scenario="after decay")],
-        ignore_index=True,
-    )[["scenario", *cols]]
-    res = decayed.loc[decayed["resolved"].astype(bool)]
-    rows["decayed_leads"] = int(res["decayed"].sum())
-    rows["decayed_wins"] = int((res["decayed"] & res["won"].astype(bool)).sum())
-    return rows
+    points = parse_decay_points(decay_points)
+    mat = matured_leads(outcomes)
+    quiet_ids = set(landmark.loc[landmark["quiet"], "lead_id"].astype(str))
+    quiet = mat["lead_id"].astype(str).isin(quiet_ids).to_numpy()
+    score = mat["score"].to_numpy(dtype="float64")
+    new = np.where(quiet, 0.0 if points == "reset" else score + points, score)
+    won = mat["won"].to_numpy(bool)
+    rows = []
+    for scenario, s in (("current scores", score), ("after decay", new)):  # two scenarios
+        h = s >= threshold
+        n, k = int(h.sum()), int((h & won).sum())
+        rows.append(
+            {
+                "scenario": scenario,
+                "threshold": float(threshold),
+                "handed_off": n,
+                "wins": k,
+                "win_rate": k / n if n else np.nan,
+                "share_of_wins": k / won.sum() if won.sum() else np.nan,
+                "decayed_leads": int((quiet & (new != score)).sum()),
+            }
+        )
+    return pd.DataFrame(rows)

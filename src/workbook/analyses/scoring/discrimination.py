@@ -4,7 +4,7 @@ AUC with a bootstrap interval (:func:`auc_with_ci`), the logistic fit of won
 on score (:func:`logit_fit`) and its calibration (:func:`calibration_table`),
 the correlations of score with winning and with won deal size
 (:func:`correlations`), and the score-against-amount scatter with its trend
-(:func:`score_amount`, :func:`score_amount_trend`). All over resolved leads.
+(:func:`score_amount`, :func:`score_amount_trend`). All over matured leads (won = won within the horizon).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scipy.special import expit
 
 from workbook.analyses.scoring._docs import shared_docs
 from workbook.analyses.scoring.cells import auc_from_cells, cell_bootstrap_interval, score_cells
-from workbook.analyses.scoring.outcomes import resolved_leads
+from workbook.analyses.scoring.outcomes import matured_leads
 from workbook.core.checks import require_frame
 from workbook.core.stats import add_wilson
 
@@ -51,13 +51,13 @@ def auc_with_ci(
     alpha: float = 0.05,
     score_column: str = "score",
 ) -> pd.DataFrame:
-    """ROC AUC of score against won over resolved leads, with a bootstrap CI.
+    """ROC AUC of score against won over matured leads, with a bootstrap CI.
 
     AUC = P(score of a random won lead > score of a random lost lead) +
     0.5 * P(equal scores), computed as the Mann-Whitney U statistic of won
     against lost scores (:func:`scipy.stats.mannwhitneyu`, which counts ties
     half) divided by ``n_won * n_lost``.  The interval is a percentile
-    bootstrap over resolved leads (:func:`cell_bootstrap_interval`: each
+    bootstrap over matured leads (:func:`cell_bootstrap_interval`: each
     resample is drawn as multinomial counts over the (score, won) cells and
     its AUC is the same U from those counts, :func:`auc_from_cells`);
     resamples with no wins or no losses are skipped (NaN).
@@ -75,7 +75,7 @@ def auc_with_ci(
         One row: ``n_won``, ``n_lost``, ``auc``, ``ci_low``, ``ci_high``,
         ``ci_contains_half`` (no evidence the score discriminates), ``method``.
     """
-    res = resolved_leads(outcomes)
+    res = matured_leads(outcomes)
     s = res[score_column].to_numpy(dtype="float64")
     w = res["won"].to_numpy(dtype=bool)
     auc = _auc(s[w], s[~w])
@@ -117,7 +117,7 @@ LOGIT_COLUMNS = [
 
 @shared_docs
 def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
-    """Logistic regression of won on score over resolved leads (statsmodels ``Logit``).
+    """Logistic regression of won on score over matured leads (statsmodels ``Logit``).
 
     Model: ``logit P(won) = intercept + slope * score``, fitted by maximum
     likelihood. ``slope_ci_*`` is the Wald interval; ``odds_ratio_per_10_points``
@@ -135,7 +135,7 @@ def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     -------
     DataFrame
         One row, columns :data:`LOGIT_COLUMNS`. All numbers are NaN and
-        ``converged`` False when there are fewer than 2 resolved leads, only
+        ``converged`` False when there are fewer than 2 matured leads, only
         one outcome, or the data are perfectly separated.
     """
     import statsmodels.api as sm
@@ -145,7 +145,7 @@ def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
         PerfectSeparationWarning,
     )
 
-    res = resolved_leads(outcomes)
+    res = matured_leads(outcomes)
     y = res["won"].to_numpy(dtype="float64")
     x = res["score"].to_numpy(dtype="float64")
     row = dict.fromkeys(LOGIT_COLUMNS, float("nan"))
@@ -203,7 +203,7 @@ def calibration_table(
 ) -> pd.DataFrame:
     """Reliability table of the logistic model: predicted against observed win rate.
 
-    Resolved leads are split into up to ``bins`` equal-count bins of the fitted
+    Matured leads are split into up to ``bins`` equal-count bins of the fitted
     probability (:func:`pandas.qcut`; leads with equal scores always share a
     bin, so fewer bins are possible).
 
@@ -237,11 +237,13 @@ def calibration_table(
         "ci_high",
         "expected_wins",
     ]
-    res = resolved_leads(outcomes)
+    res = matured_leads(outcomes)
     if res.empty or np.isnan(fit.iloc[0]["slope"]):
         return pd.DataFrame(columns=cols)
     res["predicted"] = predicted_win_probability(res["score"], fit)
     codes = pd.qcut(res["predicted"], q=bins, labels=False, duplicates="drop")
+    if codes.isna().all():  # every lead gets one fitted value: a single bin
+        codes = pd.Series(0, index=res.index)
     res["bin"] = codes.astype("int64") + 1
     table = (
         res.groupby("bin")
@@ -265,9 +267,9 @@ def correlations(outcomes: pd.DataFrame) -> pd.DataFrame:
 
     Rows:
 
-    * ``point-biserial`` score vs won (0/1) over resolved leads
+    * ``point-biserial`` score vs won (0/1) over matured leads
       (:func:`scipy.stats.pointbiserialr`);
-    * ``spearman`` score vs won over resolved leads (:func:`scipy.stats.spearmanr`);
+    * ``spearman`` score vs won over matured leads (:func:`scipy.stats.spearmanr`);
     * ``spearman`` score vs amount over won leads with a non-missing amount
       (this is ``spearman_score_amount`` in summary.json).
 
@@ -281,11 +283,11 @@ def correlations(outcomes: pd.DataFrame) -> pd.DataFrame:
         Columns ``measure``, ``x``, ``y``, ``population``, ``n``,
         ``coefficient``, ``p_value``; NaN when n < 3 or a variable is constant.
     """
-    res = resolved_leads(outcomes)
+    res = matured_leads(outcomes)
     won_deals = res.loc[res["won"] & res["amount"].notna()]
     specs = [
-        ("point-biserial", "won", res, sps.pointbiserialr, "resolved leads"),
-        ("spearman", "won", res, sps.spearmanr, "resolved leads"),
+        ("point-biserial", "won", res, sps.pointbiserialr, "matured leads"),
+        ("spearman", "won", res, sps.spearmanr, "matured leads"),
         ("spearman", "amount", won_deals, sps.spearmanr, "won deals"),
     ]
     rows = []
@@ -317,7 +319,7 @@ def score_amount(outcomes: pd.DataFrame) -> pd.DataFrame:
         ``lead_id``, ``score``, ``amount``, ``source``: one row per won lead
         whose converted opportunity has an amount ``> 0``.
     """
-    res = resolved_leads(outcomes)
+    res = matured_leads(outcomes)
     deals = res.loc[res["won"] & (res["amount"] > 0), ["lead_id", "score", "amount", "source"]]
     return deals.reset_index(drop=True)
 

@@ -2,7 +2,7 @@
 
 Nothing is computed here that a table does not already hold; each key is read
 from one row of one table (and :func:`data_sufficiency`), with NaN written as
-``None``.
+``None``. The keys are documented in ``docs/reports/scoring.md``.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ import math
 
 import pandas as pd
 
+from workbook.analyses.scoring import narrative
 from workbook.analyses.scoring.decay import parse_decay_points
-from workbook.analyses.scoring.narrative import tradeoff_sentence
-from workbook.analyses.scoring.outcomes import MIN_RESOLVED, MIN_WINS, data_sufficiency
-from workbook.core.checks import require_frame
+from workbook.analyses.scoring.outcomes import MIN_MATURED, MIN_WINS, data_sufficiency
 
 __all__ = ["summary_figures"]
 
 
 def _num(x) -> float | None:
+    if x is None or x is pd.NA:
+        return None
     x = float(x)
     return None if math.isnan(x) else x
 
@@ -52,13 +53,19 @@ def _discrimination_figures(auc: pd.DataFrame, logit: pd.DataFrame, correlations
     }
 
 
-def _threshold_figures(comparison: pd.DataFrame) -> dict:
+def _threshold_figures(comparison: pd.DataFrame, capacity: pd.DataFrame) -> dict:
     comp = comparison.set_index("label")
+    cap = capacity.set_index("threshold")
     figs: dict[str, object] = {}
     for label in ("current", "recommended"):
         row = comp.loc[label]
-        figs[f"{label}_threshold"] = _num(row["threshold"])
-        figs[f"handed_off_per_month_{label}"] = _num(row["handed_off_per_month"])
+        t = _num(row["threshold"])
+        figs[f"{label}_threshold"] = t
+        at = cap.loc[t] if t is not None and t in cap.index else None
+        vol = None if at is None else _num(at["monthly_volume"])
+        figs[f"monthly_volume_{label}"] = vol
+        figs[f"handed_off_per_month_{label}"] = vol
+        figs[f"p_over_capacity_{label}"] = None if at is None else _num(at["p_over_capacity"])
         figs[f"win_rate_{label}"] = _num(row["win_rate"])
         figs[f"win_rate_{label}_ci"] = [
             _num(row["win_rate_ci_low"]),
@@ -72,35 +79,105 @@ def _threshold_figures(comparison: pd.DataFrame) -> dict:
     return figs
 
 
-def _decay_figures(decay: pd.DataFrame, *, decay_after_days, decay_points) -> dict:
-    d = decay.set_index("scenario")
-    figs: dict[str, object] = {
-        "decay_after_days": decay_after_days,
-        "decay_points": None if decay_points is None else parse_decay_points(decay_points),
-        "decay_threshold": _num(d.loc["current scores", "threshold"]),
-        "decay_resolved_leads_decayed": int(d["decayed_leads"].iloc[0]),
-        "decay_wins_decayed": int(d["decayed_wins"].iloc[0]),
+def _band_figures(band: pd.DataFrame) -> dict:
+    b = band.iloc[0]
+    return {
+        "band_lower": _num(b["lower"]),
+        "band_upper": _num(b["upper"]),
+        "band_matured": int(b["matured"]),
+        "band_win_rate": _num(b["win_rate"]),
+        "band_win_rate_ci": [_num(b["ci_low"]), _num(b["ci_high"])],
+        "band_ratio_to_base": _num(b["ratio_to_base"]),
+        "band_leads_per_year": _num(b["leads_per_year"]),
     }
-    for key, scen in (("before", "current scores"), ("after", "after decay")):
-        figs[f"decay_handed_off_per_month_{key}"] = _num(d.loc[scen, "handed_off_per_month"])
-        figs[f"decay_win_rate_{key}"] = _num(d.loc[scen, "win_rate"])
-        figs[f"decay_share_of_wins_{key}"] = _num(d.loc[scen, "share_of_wins"])
+
+
+def _track_figures(track: pd.DataFrame, backtest_months) -> dict:
+    months = track.dropna(subset=["count"])
+    return {
+        "track_record_cuts": int(track["cut"].nunique()),
+        "backtest_months_text": [str(int(k)) for k in backtest_months],
+        "track_record_months": int(len(months)),
+        "track_record_months_within": int((~months["over_capacity"].astype(bool)).sum()),
+    }
+
+
+def _calibration_figures(cal: pd.DataFrame) -> dict:
+    c = cal.iloc[0]
+    skill = _num(c["brier_skill"])
+    ci_s = (_num(c["calibration_slope_ci_low"]), _num(c["calibration_slope_ci_high"]))
+    ci_i = (_num(c["calibration_intercept_ci_low"]), _num(c["calibration_intercept_ci_high"]))
+    calibrated = (
+        skill is not None and skill > 0 and ci_s[0] <= 1 <= ci_s[1] and ci_i[0] <= 0 <= ci_i[1]
+    )
+    return {
+        "oot_cut": str(pd.Timestamp(c["cut"]).date()),
+        "oot_n_train": int(c["n_train"]),
+        "oot_n_test": int(c["n_test"]),
+        "oot_brier": _num(c["brier"]),
+        "oot_brier_base_rate": _num(c["brier_base_rate"]),
+        "oot_brier_skill": skill,
+        "oot_calibration_slope": _num(c["calibration_slope"]),
+        "oot_calibration_slope_ci": list(ci_s),
+        "oot_calibration_intercept": _num(c["calibration_intercept"]),
+        "oot_calibration_intercept_ci": list(ci_i),
+        "oot_calibrated": bool(calibrated),
+    }
+
+
+def _decay_figures(comparison, handoff, *, decay_after_days, decay_points) -> dict:
+    figs: dict[str, object] = {
+        "decay_computed": comparison is not None,
+        "decay_after_days": decay_after_days,
+        "decay_points": parse_decay_points(decay_points),
+    }
+    if comparison is None:
+        return figs
+    c = comparison.set_index("group")
+    d = handoff.set_index("scenario")
+    figs.update(
+        decay_landmark_leads=int(c.loc["quiet minus active", "leads"]),
+        decay_quiet_leads=int(c.loc["quiet", "leads"]),
+        decay_win_rate_quiet=_num(c.loc["quiet", "win_rate"]),
+        decay_win_rate_quiet_ci=[_num(c.loc["quiet", "ci_low"]), _num(c.loc["quiet", "ci_high"])],
+        decay_win_rate_active=_num(c.loc["active", "win_rate"]),
+        decay_win_rate_active_ci=[
+            _num(c.loc["active", "ci_low"]),
+            _num(c.loc["active", "ci_high"]),
+        ],
+        decay_difference=_num(c.loc["quiet minus active", "win_rate"]),
+        decay_difference_ci=[
+            _num(c.loc["quiet minus active", "ci_low"]),
+            _num(c.loc["quiet minus active", "ci_high"]),
+        ],
+        decay_threshold=_num(d.loc["current scores", "threshold"]),
+        decay_handed_off_before=int(d.loc["current scores", "handed_off"]),
+        decay_handed_off_after=int(d.loc["after decay", "handed_off"]),
+        decay_win_rate_before=_num(d.loc["current scores", "win_rate"]),
+        decay_win_rate_after=_num(d.loc["after decay", "win_rate"]),
+    )
     return figs
+
+
+def _segment_figures(segments: pd.DataFrame) -> dict:
+    def named(verdict):
+        return [str(s) for s in segments.loc[segments["verdict"] == verdict, "segment"]]
+
+    return {
+        "segments_predictive": named("predictive"),
+        "segments_not_predicting": named("not predictive"),
+        "segments_inconclusive": named("inconclusive"),
+    }
 
 
 def summary_figures(
     *,
     outcomes: pd.DataFrame,
-    auc: pd.DataFrame,
-    logit: pd.DataFrame,
-    correlations: pd.DataFrame,
-    comparison: pd.DataFrame,
-    capacity_per_month: float,
-    decay: pd.DataFrame | None = None,
-    segments: pd.DataFrame | None = None,
-    decay_after_days: int | None = None,
-    decay_points: int | str | None = None,
-    min_resolved: int = MIN_RESOLVED,
+    tables: dict,
+    params,
+    recommendation_reason: str = "",
+    segment_rates_sentence: str = "",
+    min_matured: int = MIN_MATURED,
     min_wins: int = MIN_WINS,
 ) -> dict:
     """Key figures for ``summary.json``, from the report's tables.
@@ -109,62 +186,64 @@ def summary_figures(
     ----------
     outcomes : DataFrame
         :func:`~workbook.analyses.scoring.lead_outcomes` ``.outcomes``.
-    auc, logit, correlations, comparison : DataFrame
-        :func:`~workbook.analyses.scoring.auc_with_ci`,
-        :func:`~workbook.analyses.scoring.logit_fit`,
-        :func:`~workbook.analyses.scoring.correlations` and
-        :func:`~workbook.analyses.scoring.threshold_comparison` (labels
-        ``current`` and ``recommended``) output.
-    capacity_per_month : float
-        Handed-off leads sales can follow up per month.
-    decay : DataFrame, optional
-        :func:`~workbook.analyses.scoring.decay_summary` output; adds the
-        ``decay_*`` keys, with ``decay_after_days`` and ``decay_points``.
-    segments : DataFrame, optional
-        :func:`~workbook.analyses.scoring.segment_auc` output; adds
-        ``segments_not_predicting``.
-    min_resolved, min_wins : int
-        Limits of :func:`~workbook.analyses.scoring.data_sufficiency`.
+    tables : dict
+        The pipeline's tables: ``auc``, ``logit_fit``, ``correlations``,
+        ``threshold_comparison``, ``capacity``, ``band_given_up``,
+        ``track_record``, ``out_of_time_calibration``, ``segments`` and,
+        when an activities table was given, ``decay_landmark`` and
+        ``decay_handoff``.
+    params : Params
+    recommendation_reason : str
+        Why there is no recommendation (empty when there is one).
+    segment_rates_sentence : str
+        :func:`~workbook.analyses.scoring.segment_rates` sentence.
 
     Returns
     -------
     dict
-        ``n_resolved``, ``n_unresolved``, ``n_wins``, ``base_win_rate``
-        (wins / resolved), ``auc``, ``auc_ci`` ([low, high]),
-        ``logit_slope``, ``logit_slope_ci``, ``odds_ratio_per_10_points``,
-        ``point_biserial``, ``point_biserial_p``, ``spearman_score_won``,
-        ``spearman_score_amount``, ``spearman_score_amount_p``,
-        ``current_threshold``, ``recommended_threshold`` (None when no grid
-        threshold fits), ``capacity_per_month``, ``recommendation_reliable``
-        (False on thin data), ``thin_data_message``, ``thin_data_shortfall``,
-        the trade-off numbers at both thresholds (``handed_off_per_month_*``,
-        ``win_rate_*`` and ``share_of_wins_*`` with ``*_ci``),
-        ``tradeoff_sentence``, the decay what-if (``decay_*``) and
-        ``segments_not_predicting`` (segments whose AUC CI contains 0.5).
+        The keys listed in ``docs/reports/scoring.md`` (Summary keys).
     """
-    for name, frame in (("auc", auc), ("logit", logit), ("correlations", correlations)):
-        require_frame(frame, name)
-    require_frame(comparison, "comparison", ("label",))
-    suff = data_sufficiency(outcomes, min_resolved=min_resolved, min_wins=min_wins)
-    n_res = suff["n_resolved"]
+    p = params
+    suff = data_sufficiency(outcomes, min_matured=min_matured, min_wins=min_wins)
+    n = suff["n_matured"]
     figs: dict[str, object] = {
-        "n_resolved": n_res,
-        "n_unresolved": suff["n_unresolved"],
+        "horizon_days": p.horizon_days,
+        "n_matured": n,
+        "n_not_matured": suff["n_not_matured"],
         "n_wins": suff["n_wins"],
-        "base_win_rate": suff["n_wins"] / n_res if n_res else None,
-        **_discrimination_figures(auc, logit, correlations),
-        "capacity_per_month": capacity_per_month,
+        "n_wins_by_as_of": suff["n_wins_by_as_of"],
+        "share_of_wins_within_horizon": suff["n_wins"] / suff["n_wins_by_as_of"]
+        if suff["n_wins_by_as_of"]
+        else None,
+        "base_win_rate": suff["n_wins"] / n if n else None,
+        **_discrimination_figures(tables["auc"], tables["logit_fit"], tables["correlations"]),
+        "capacity_per_month": p.capacity_per_month,
+        "capacity_months": p.capacity_months,
+        "overflow_risk": p.overflow_risk,
+        "recommendation_reason": recommendation_reason,
         "recommendation_reliable": bool(suff["reliable"]),
         "thin_data_message": suff["message"],
         "thin_data_shortfall": suff["shortfall"],
-        "tradeoff_sentence": tradeoff_sentence(comparison, capacity_per_month=capacity_per_month),
-        **_threshold_figures(comparison),
+        **_threshold_figures(tables["threshold_comparison"], tables["capacity"]),
+        **_band_figures(tables["band_given_up"]),
+        **_track_figures(tables["track_record"], p.backtest_months),
+        **_calibration_figures(tables["out_of_time_calibration"]),
+        **_decay_figures(
+            tables.get("decay_landmark"),
+            tables.get("decay_handoff"),
+            decay_after_days=p.decay_after_days,
+            decay_points=p.decay_points,
+        ),
+        **_segment_figures(tables["segments"]),
+        "segment_rates_sentence": segment_rates_sentence,
     }
-    if decay is not None and len(decay):
-        figs.update(
-            _decay_figures(decay, decay_after_days=decay_after_days, decay_points=decay_points)
-        )
-    if segments is not None and len(segments):
-        flagged = segments.loc[segments["score_predicts"].eq(False).fillna(False), "segment"]
-        figs["segments_not_predicting"] = [str(s) for s in flagged]
+    figs["tradeoff_sentence"] = narrative.capacity_sentence(figs)
+    figs["band_sentence"] = narrative.band_sentence(
+        tables["band_given_up"].iloc[0].to_dict(),
+        current=p.current_threshold,
+        recommended=figs["recommended_threshold"],
+    )
+    figs["track_record_sentence"] = narrative.track_record_sentence(figs)
+    figs["calibration_sentence"] = narrative.calibration_sentence(figs)
+    figs["decay_sentence"] = narrative.decay_sentence(figs)
     return figs

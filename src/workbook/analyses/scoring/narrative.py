@@ -1,32 +1,36 @@
 """Every sentence, card and headline wording of the scoring report.
 
 Built from numbers only (:func:`~workbook.analyses.scoring.summary_figures`
-output, or a threshold comparison table); nothing here computes a statistic,
-and nothing here imports presentation. The number phrases (``_fmt_t``,
-``_fmt_n``, ``_pct``) are also used by the band labels of
-:func:`~workbook.analyses.scoring.band_table`.
+output, or small tables); nothing here computes a statistic, and nothing here
+imports presentation. The number phrases (``_fmt_t``, ``_fmt_n``, ``_pct``)
+are also used by the band labels of :func:`~workbook.analyses.scoring.band_table`.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import math
 
 from workbook.core.text import Card
 
 __all__ = [
+    "band_sentence",
+    "calibration_sentence",
+    "capacity_sentence",
+    "decay_sentence",
     "headline_cards",
     "summary_sentences",
     "thin_data_message",
     "thin_data_shortfall",
-    "tradeoff_sentence",
+    "track_record_sentence",
 ]
 
 
 def _fmt_t(t: float) -> str:
-    """A threshold or band bound: whole numbers without decimals, else one decimal."""
+    """A threshold or band bound: whole numbers without decimals, else up to two decimals."""
     t = float(t) + 0.0  # -0.0 + 0.0 is 0.0: never print "-0"
-    return f"{t:,.0f}" if t.is_integer() else f"{t:,.1f}"
+    if t.is_integer():
+        return f"{t:,.0f}"
+    return f"{t:,.2f}".rstrip("0")
 
 
 def _fmt_n(x: float) -> str:
@@ -36,78 +40,123 @@ def _fmt_n(x: float) -> str:
 
 def _pct(x) -> str:
     """A share as a whole percent; a missing share shows as an en dash."""
-    return "–" if x is None else f"{x:.0%}"
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
 
 
-def thin_data_shortfall(n_resolved: int, n_wins: int, *, min_resolved: int, min_wins: int) -> str:
-    """The limit(s) not met, e.g. ``"12 wins (at least 20 needed)"``; empty when both are met.
+def _pct1(x) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
 
-    Parameters
-    ----------
-    n_resolved, n_wins : int
-        Resolved leads and won leads.
-    min_resolved, min_wins : int
-        The limits for a reliable recommendation.
-    """
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def thin_data_shortfall(n_matured: int, n_wins: int, *, min_matured: int, min_wins: int) -> str:
+    """The limit(s) not met, e.g. ``"12 wins (at least 20 needed)"``; empty when both are met."""
     short = []
-    if n_resolved < min_resolved:
-        short.append(f"{n_resolved:,} resolved leads (at least {min_resolved:,} needed)")
+    if n_matured < min_matured:
+        short.append(f"{n_matured:,} matured leads (at least {min_matured:,} needed)")
     if n_wins < min_wins:
         short.append(f"{n_wins:,} wins (at least {min_wins:,} needed)")
     return " and ".join(short)
 
 
-def thin_data_message(shortfall: str, n_resolved: int) -> str:
-    """The thin-data warning shown above the report; empty when ``shortfall`` is empty.
-
-    Parameters
-    ----------
-    shortfall : str
-        :func:`thin_data_shortfall` output.
-    n_resolved : int
-        Resolved leads.
-    """
+def thin_data_message(shortfall: str, n_matured: int) -> str:
+    """The thin-data warning shown above the report; empty when ``shortfall`` is empty."""
     if not shortfall:
         return ""
     return (
-        f"Thin data: only {shortfall}, out of {n_resolved:,} resolved leads. "
+        f"Thin data: only {shortfall}, out of {n_matured:,} matured leads. "
         "The numbers below are shown for orientation; the recommended threshold is not reliable."
     )
 
 
-def tradeoff_sentence(comparison: pd.DataFrame, *, capacity_per_month: float) -> str:
-    """One plain sentence comparing the current and recommended thresholds.
-
-    Parameters
-    ----------
-    comparison : DataFrame
-        :func:`~workbook.analyses.scoring.threshold_comparison` output with
-        labels ``current`` and ``recommended``.
-    capacity_per_month : float
-        Handed-off leads sales can follow up per month.
-
-    Returns
-    -------
-    str
-    """
-    rows = comparison.set_index("label")
-    cur = rows.loc["current"]
-    rec = rows.loc["recommended"]
-    cap = _fmt_n(capacity_per_month)
+def capacity_sentence(f: dict) -> str:
+    """Inflow at the current threshold, the risk of overflow, and the recommendation (or none)."""
+    cap = _fmt_n(f["capacity_per_month"])
+    months = f["capacity_months"]
     now = (
-        f"At {_fmt_t(cur['threshold'])} you hand off {_fmt_n(cur['handed_off_per_month'])} leads a month "
-        f"and win {cur['win_rate']:.0%}"
+        f"At {_fmt_t(f['current_threshold'])}, {_fmt_n(f['monthly_volume_current'])} scored leads "
+        f"a month arrived over the last {months} complete months; the chance that next month "
+        f"exceeds the capacity of {cap} is {_pct(f['p_over_capacity_current'])}"
     )
-    if np.isnan(rec["threshold"]):
-        return f"{now}; no threshold on the grid fits a capacity of {cap} a month."
-    if rec["threshold"] == cur["threshold"]:
-        fits = "fits" if cur["handed_off_per_month"] <= capacity_per_month else "exceeds"
-        return f"{now}, which {fits} capacity {cap} and is already the recommended threshold."
+    rec = f["recommended_threshold"]
+    if rec is None:
+        return f"{now}. No recommendation: {f['recommendation_reason']}."
     return (
-        f"{now}; at {_fmt_t(rec['threshold'])} you would hand off "
-        f"{_fmt_n(rec['handed_off_per_month'])} (fits capacity {cap}) and win {rec['win_rate']:.0%}, "
-        f"keeping {rec['share_of_wins']:.0%} of wins."
+        f"{now}. The lowest threshold with at most {_pct(f['overflow_risk'])} risk is "
+        f"{_fmt_t(rec)} ({_fmt_n(f['monthly_volume_recommended'])} a month, risk "
+        f"{_pct(f['p_over_capacity_recommended'])}). The risk treats the recent mean as known "
+        "and ignores trend; the track record shows what that costs."
     )
+
+
+def band_sentence(band: dict, *, current: float, recommended: float) -> str:
+    """What moving from ``current`` to ``recommended`` gives up (raising) or adds (lowering).
+
+    ``band`` is the one row of :func:`~workbook.analyses.scoring.band_between`
+    as a dict. E.g. "Raising 60 → 65 gives up 245 leads a year that win 17%
+    (13–22%), 1.6× the base rate."
+    """
+    if _missing(recommended) or recommended == current:
+        return ""
+    verb = "Raising" if recommended > current else "Lowering"
+    does = "gives up" if recommended > current else "adds"
+    n = band["leads_per_year"]
+    count = f"{n:,.0f} leads a year" if not _missing(n) else f"{band['matured']:,} matured leads"
+    if not band["matured"]:
+        return f"{verb} {_fmt_t(current)} → {_fmt_t(recommended)} {does} no matured leads."
+    return (
+        f"{verb} {_fmt_t(current)} → {_fmt_t(recommended)} {does} {count} that win "
+        f"{_pct(band['win_rate'])} ({_pct(band['ci_low'])}–{_pct(band['ci_high'])}), "
+        f"{band['ratio_to_base']:.1f}× the base rate."
+    )
+
+
+def track_record_sentence(f: dict) -> str:
+    """E.g. "Recommended at each of the last 4 month-end cuts, the threshold kept sales within capacity in 11 of 12 months"."""
+    n, within = f.get("track_record_months"), f.get("track_record_months_within")
+    cuts = f.get("track_record_cuts", 0)
+    if not n:
+        return "There is no track record yet: no earlier cut gave a recommendation with months after it."
+    return (
+        f"Recommended at each of the last {cuts} month-end cuts ({', '.join(f['backtest_months_text'])} "
+        f"months back), the threshold kept sales within capacity in {within} of {n} months."
+    )
+
+
+def calibration_sentence(f: dict) -> str:
+    """The out-of-time calibration of the logit, and whether its output may be called a probability."""
+    if _missing(f.get("oot_brier_skill")):
+        return "The logit could not be checked out of time (too few wins or losses on one side)."
+    word = "win probability" if f["oot_calibrated"] else "score"
+    return (
+        f"Out of time (fitted on leads matured by {f['oot_cut']}, checked on {f['oot_n_test']:,} "
+        f"leads that matured after), the logit has a Brier skill of {f['oot_brier_skill']:.3f} "
+        f"against the base rate, calibration slope {f['oot_calibration_slope']:.2f} and intercept "
+        f"{f['oot_calibration_intercept']:+.2f}; its output is reported as a {word}."
+    )
+
+
+def decay_sentence(f: dict) -> str:
+    """The day-L landmark comparison of quiet and active leads; claims no effect when the CI contains 0."""
+    if not f.get("decay_computed"):
+        return "The decay what-if was skipped: there is no activities table."
+    L = f["decay_after_days"]
+    q, a = f["decay_win_rate_quiet"], f["decay_win_rate_active"]
+    lo, hi = f["decay_difference_ci"]
+    if _missing(lo):
+        return f"Among leads not converted by day {L:,}, one group (quiet or active) is empty."
+    head = (
+        f"Among {f['decay_landmark_leads']:,} matured leads not converted by day {L:,}, the "
+        f"{f['decay_quiet_leads']:,} with no activity in those days won {_pct1(q)} and the "
+        f"active ones {_pct1(a)} (difference {100 * (q - a):+.1f} points, 95% CI "
+        f"{100 * lo:+.1f} to {100 * hi:+.1f})"
+    )
+    if lo <= 0 <= hi:
+        return f"{head}: the data shows no evidence that quiet leads win less."
+    side = "less" if hi < 0 else "more"
+    return f"{head}: quiet leads win {side} than active ones."
 
 
 def _auc_sentence(f: dict) -> str:
@@ -125,58 +174,48 @@ def _auc_sentence(f: dict) -> str:
     return f"The score separates wins from losses with AUC {f['auc']:.2f} ({ci}){tail}."
 
 
-def _decay_sentence(f: dict) -> str:
-    pts = f["decay_points"]
-    rule = "resetting scores to 0" if pts == "reset" else f"changing scores by {pts:+,} points"
-    return (
-        f"{rule.capitalize()} after {f['decay_after_days']:,} days without activity would move "
-        f"hand-offs at {_fmt_t(f['decay_threshold'])} from "
-        f"{_fmt_n(f['decay_handed_off_per_month_before'])} to "
-        f"{_fmt_n(f['decay_handed_off_per_month_after'])} a month and the win rate from "
-        f"{_pct(f['decay_win_rate_before'])} to {_pct(f['decay_win_rate_after'])}."
+def _segments_sentence(f: dict) -> str:
+    parts = []
+    for key, word in (
+        ("segments_predictive", "predictive in"),
+        ("segments_not_predicting", "not predictive in"),
+        ("segments_inconclusive", "inconclusive in"),
+    ):
+        if f.get(key):
+            parts.append(f"{word} {', '.join(f[key][:5])}")
+    if not parts:
+        return ""
+    return "By segment, the score is " + "; ".join(parts) + "."
+
+
+def population_sentence(f: dict) -> str:
+    """Who is in: matured leads, wins within the horizon, and what the horizon leaves out."""
+    h = f["horizon_days"]
+    kept = f.get("share_of_wins_within_horizon")
+    tail = (
+        f"; {_pct(kept)} of the wins seen so far among matured leads came within {h:,} days"
+        if kept is not None
+        else ""
     )
-
-
-def _amount_sentence(f: dict) -> str:
-    rho, p = f["spearman_score_amount"], f["spearman_score_amount_p"]
-    meaning = (
-        "higher-scored leads do bring bigger deals"
-        if p < 0.05 and rho > 0
-        else "a higher score does not mean a bigger deal"
-    )
     return (
-        f"Among won deals, score and amount have a Spearman correlation of {rho:.2f} "
-        f"(p = {p:.2g}): {meaning}."
-    )
-
-
-def _segments_sentence(segs: list[str]) -> str:
-    return (
-        f"In {len(segs):,} segment(s) the score does not predict wins (AUC CI contains 0.5): "
-        + ", ".join(segs[:5])
-        + ("…" if len(segs) > 5 else "")
-        + "."
+        f"{f['n_matured']:,} scored leads are matured (created at least {h:,} days before as_of): "
+        f"{f['n_wins']:,} won within {h:,} days, a base win rate of {_pct1(f['base_win_rate'])}"
+        f"{tail}. {f['n_not_matured']:,} younger leads count only in the inflow."
     )
 
 
 def summary_sentences(figures: dict) -> list[str]:
-    """3-5 plain-text sentences built from :func:`~workbook.analyses.scoring.summary_figures` output.
+    """The executive summary, from :func:`~workbook.analyses.scoring.summary_figures` output.
 
-    In order: the thin-data warning (only when the data are thin); resolved
-    and unresolved leads with the base win rate; what the AUC says; the
-    trade-off sentence (prefixed "Indicative only" on thin data); the decay
-    what-if (when computed); then, while fewer than 5, the score-amount
-    correlation and the segments where the score does not predict.
-
-    Parameters
-    ----------
-    figures : dict
-        :func:`~workbook.analyses.scoring.summary_figures` output.
+    In order: the thin-data warning (only on thin data); the population; the
+    AUC; capacity and recommendation (prefixed "Indicative only" on thin
+    data); what the move gives up; the track record; the out-of-time
+    calibration; the decay landmark; the segment verdicts.
 
     Returns
     -------
     list of str
-        At most 5 sentences.
+        Empty sentences are left out.
     """
     f = figures
     out: list[str] = []
@@ -185,53 +224,33 @@ def summary_sentences(figures: dict) -> list[str]:
             f"Thin data: only {f['thin_data_shortfall']}, too few for a reliable threshold "
             "recommendation; treat every number here as indicative."
         )
-    out.append(
-        f"{f['n_resolved']:,} scored leads are resolved ({f['n_wins']:,} won, base win rate "
-        f"{_pct(f['base_win_rate'])}); {f['n_unresolved']:,} are still unresolved and left out."
-    )
+    out.append(population_sentence(f))
     out.append(_auc_sentence(f))
-    trade = f["tradeoff_sentence"]
-    out.append(trade if f["recommendation_reliable"] else f"Indicative only: {trade}")
-    if (
-        f.get("decay_win_rate_after") is not None
-        and f.get("decay_handed_off_per_month_before") is not None
-    ):
-        out.append(_decay_sentence(f))
-    if len(out) < 5 and f.get("spearman_score_amount") is not None:
-        out.append(_amount_sentence(f))
-    if len(out) < 5 and f.get("segments_not_predicting"):
-        out.append(_segments_sentence(f["segments_not_predicting"]))
-    return out[:5]
+    cap = f["tradeoff_sentence"]
+    out.append(cap if f["recommendation_reliable"] else f"Indicative only: {cap}")
+    out.append(f.get("band_sentence", ""))
+    out.append(f.get("track_record_sentence", ""))
+    out.append(f.get("calibration_sentence", ""))
+    out.append(f.get("decay_sentence", ""))
+    out.append(_segments_sentence(f))
+    return [s for s in out if s]
 
 
 def headline_cards(figures: dict) -> list[Card]:
-    """The 5 headline cards of the report, from summary figures.
-
-    Resolved leads, base win rate, AUC, odds ratio per 10 points and the
-    recommended threshold (shown with "(indicative, thin data)" in its label
-    on thin data).
-
-    Parameters
-    ----------
-    figures : dict
-        :func:`~workbook.analyses.scoring.summary_figures` output.
-
-    Returns
-    -------
-    list of :class:`workbook.core.text.Card`
-    """
+    """The headline cards: matured leads, base win rate, AUC, recommended threshold, track record."""
     rec_label = "Recommended threshold"
     if not figures["recommendation_reliable"]:
         rec_label += " (indicative, thin data)"
+    n, within = figures.get("track_record_months"), figures.get("track_record_months_within")
     return [
-        Card("n_resolved", "Resolved leads", figures["n_resolved"], "{:,}"),
+        Card("n_matured", "Matured leads", figures["n_matured"], "{:,}"),
         Card("base_win_rate", "Base win rate", figures["base_win_rate"], "{:.1%}"),
         Card("auc", "AUC of score against win", figures["auc"], "{:.2f}"),
-        Card(
-            "odds_ratio_per_10_points",
-            "Odds ratio per 10 points",
-            figures["odds_ratio_per_10_points"],
-            "{:.2f}",
-        ),
         Card("recommended_threshold", rec_label, figures["recommended_threshold"], "{:,.0f}"),
+        Card(
+            "track_record",
+            "Months within capacity (track record)",
+            f"{within} of {n}" if n else None,
+            "{}",
+        ),
     ]

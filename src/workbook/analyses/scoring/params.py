@@ -17,7 +17,8 @@ class Params(ReportParams):
 
     Every field is checked on construction (:class:`~workbook.core.params.ParamError`
     on a value that is not allowed). ``decay_points`` must be an integer
-    (as text or a number) or ``reset``, checked by :meth:`validate`.
+    (as text or a number) or ``reset``, and ``score_range`` empty or two
+    numbers ``lo < hi``, checked by :meth:`validate`.
 
     Examples
     --------
@@ -33,26 +34,31 @@ class Params(ReportParams):
     capacity_per_month: float = param(
         40.0, "handed-off leads sales can follow up per month", low=0, unit="leads a month"
     )
-    disqualified_statuses: tuple = param(
-        ["Unqualified"], "statuses that make a lead without opportunity lost", item="str"
+    horizon_days: int = param(
+        180, "a lead is matured this many days after creation; won means won by then", low=1,
+        unit="days",
+    )  # fmt: skip
+    capacity_months: int = param(
+        6, "complete calendar months of inflow behind the capacity check", low=2, unit="months"
     )
-    maturity_days: int = param(
-        180, "a lead with no converted opportunity is lost at this age in days", low=1, unit="days"
+    overflow_risk: float = param(
+        0.10, "accepted chance that next month's hand-offs exceed capacity", low=0, high=1
     )
-    threshold_step: float = param(
-        5.0, "step of the default threshold grid, in score points", low=0, low_open=True
-    )
+    score_range: tuple = param(
+        [], "declared score range [lo, hi] for the grid and bands; empty means observed scores",
+        item="float",
+    )  # fmt: skip
     thresholds: tuple = param(
-        [], "explicit threshold grid; empty means every threshold_step points", item="float"
+        [], "explicit threshold grid; empty means round steps over the score range", item="float"
+    )
+    backtest_months: tuple = param(
+        [3, 6, 9, 12], "month-end cuts, months before as_of, for the track record", item="int"
     )
     decay_after_days: int = param(
-        90,
-        "a gap of at least this many days without activity triggers decay",
-        low=1,
-        unit="days",
+        90, "landmark day L: quiet means no activity in the first L days", low=1, unit="days"
     )
     decay_points: str = param(
-        "-100", "points added to a decayed score (integer), or reset for zero"
+        "-100", "points added to a quiet lead's score (integer), or reset for zero"
     )
     segment_by: str = param(
         "source",
@@ -63,10 +69,17 @@ class Params(ReportParams):
     seed: int = param(0, "random seed of the bootstrap (results are reproducible)", low=0)
 
     def validate(self) -> None:
-        """``decay_points`` is an integer or ``reset`` (:func:`parse_decay_points`)."""
+        """``decay_points`` is an integer or ``reset``; ``score_range`` empty or ``[lo, hi]``; cuts >= 1."""
         try:
             parse_decay_points(self.decay_points)
         except ValueError:
             raise ParamError(
                 self.report, "decay_points", self.decay_points, "an integer or reset"
             ) from None
+        sr = tuple(self.score_range)
+        if sr and not (len(sr) == 2 and float(sr[0]) < float(sr[1])):
+            raise ParamError(
+                self.report, "score_range", self.score_range, "empty or [lo, hi], lo < hi"
+            )
+        if any(int(k) < 1 for k in self.backtest_months):
+            raise ParamError(self.report, "backtest_months", self.backtest_months, "months >= 1")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from workbook.analyses.scoring.backtest import out_of_time_calibration, track_record
 from workbook.analyses.scoring.bands import band_table
-from workbook.analyses.scoring.decay import apply_decay, decay_summary, decay_sweep
+from workbook.analyses.scoring.capacity import (
+    capacity_months_table,
+    capacity_table,
+    recommend_threshold,
+)
+from workbook.analyses.scoring.decay import decay_handoff, landmark_comparison, landmark_leads
 from workbook.analyses.scoring.discrimination import (
     auc_with_ci,
     calibration_table,
@@ -19,31 +26,39 @@ from workbook.analyses.scoring.narrative import headline_cards, summary_sentence
 from workbook.analyses.scoring.outcomes import data_sufficiency, lead_outcomes, outcome_counts
 from workbook.analyses.scoring.params import Params
 from workbook.analyses.scoring.results import Results
-from workbook.analyses.scoring.segments import segment_auc
+from workbook.analyses.scoring.segments import segment_auc, segment_rates
 from workbook.analyses.scoring.thresholds import (
-    recommend_threshold,
+    band_between,
+    default_thresholds,
     threshold_comparison,
     threshold_sweep,
 )
+from workbook.core import calendar
 from workbook.core.checks import require_crm
 
 __all__ = ["run"]
 
 
-def _threshold_tables(outcomes: pd.DataFrame, p: Params) -> dict:
-    sweep = threshold_sweep(outcomes, thresholds=p.thresholds, step=p.threshold_step)
-    recommended = recommend_threshold(sweep, capacity_per_month=p.capacity_per_month)
-    comparison = threshold_comparison(
-        outcomes,
-        thresholds={"current": p.current_threshold, "recommended": recommended},
-        n_boot=p.n_boot,
-        seed=p.seed,
+def _score_range(p: Params):
+    return tuple(float(v) for v in p.score_range) or None
+
+
+def _grid(outcomes: pd.DataFrame, p: Params) -> np.ndarray:
+    if len(p.thresholds):
+        return np.asarray(sorted({float(t) for t in p.thresholds}), dtype="float64")
+    return default_thresholds(outcomes["score"], score_range=_score_range(p))
+
+
+def _capacity_tables(crm, outcomes, grid, p: Params) -> dict:
+    # the current threshold is always in the capacity table; only grid thresholds are recommended
+    ts = np.union1d(grid, [p.current_threshold])
+    months = capacity_months_table(
+        outcomes, thresholds=ts, as_of=crm.as_of, capacity_months=p.capacity_months
     )
-    return {
-        "threshold_sweep": sweep,
-        "recommended_threshold": recommended,
-        "threshold_comparison": comparison,
-    }
+    cap = capacity_table(months, capacity_per_month=p.capacity_per_month)
+    cap["on_grid"] = cap["threshold"].isin(grid)
+    rec = recommend_threshold(cap.loc[cap["on_grid"]], overflow_risk=p.overflow_risk)
+    return {"capacity": cap, "capacity_months": months, "recommended_threshold": rec}
 
 
 def _discrimination_tables(outcomes: pd.DataFrame, p: Params) -> dict:
@@ -59,30 +74,49 @@ def _discrimination_tables(outcomes: pd.DataFrame, p: Params) -> dict:
     }
 
 
-def _band_and_segment_tables(outcomes: pd.DataFrame, p: Params) -> dict:
-    return {
-        "score_bands": band_table(outcomes),
-        "segment_bands": band_table(outcomes, segment_by=p.segment_by),
-        "segments": segment_auc(outcomes, segment_by=p.segment_by, n_boot=p.n_boot, seed=p.seed),
-    }
+def _backtest_tables(crm, outcomes, p: Params) -> dict:
+    common = dict(horizon_days=p.horizon_days)
+    track = track_record(
+        crm,
+        outcomes,
+        backtest_months=p.backtest_months,
+        thresholds=p.thresholds,
+        score_range=_score_range(p),
+        capacity_per_month=p.capacity_per_month,
+        capacity_months=p.capacity_months,
+        overflow_risk=p.overflow_risk,
+        **common,
+    )
+    cut = calendar.month_end_cut(crm.as_of, max(p.backtest_months))
+    oot = out_of_time_calibration(crm, outcomes, cut=cut, **common)
+    return {"track_record": track, "out_of_time_calibration": oot}
 
 
-def _decay_tables(crm, p: Params) -> dict:
-    decayed = apply_decay(
-        crm.leads,
-        crm.activities,
-        crm.opportunities,
-        as_of=crm.as_of,
-        decay_after_days=p.decay_after_days,
-        decay_points=p.decay_points,
-        disqualified_statuses=p.disqualified_statuses,
-        maturity_days=p.maturity_days,
+def _decay_tables(crm, outcomes, p: Params) -> dict:
+    if "activities" not in crm:
+        return {}
+    pop = landmark_leads(
+        outcomes, crm.leads, crm.activities, crm.opportunities, decay_after_days=p.decay_after_days
     )
     return {
-        "decayed": decayed,
-        "decay_sweep": decay_sweep(decayed, thresholds=p.thresholds, step=p.threshold_step),
-        "decay_summary": decay_summary(decayed, threshold=p.current_threshold),
+        "landmark_leads": pop,
+        "decay_landmark": landmark_comparison(pop),
+        "decay_handoff": decay_handoff(
+            outcomes, pop, threshold=p.current_threshold, decay_points=p.decay_points
+        ),
     }
+
+
+def _recommendation(rec: float, oot: pd.DataFrame, cap: pd.DataFrame, p: Params):
+    skill = oot.iloc[0]["brier_skill"]
+    if np.isnan(rec):
+        return rec, (
+            f"no threshold on the grid keeps the chance of more than "
+            f"{p.capacity_per_month:,.0f} hand-offs next month at or below {p.overflow_risk:.0%}"
+        )
+    if not (skill > 0):
+        return float("nan"), "the score shows no out-of-time skill (Brier skill not above 0)"
+    return rec, ""
 
 
 def run(crm, params: Params | None = None, **overrides) -> Results:
@@ -91,8 +125,9 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     Parameters
     ----------
     crm : CrmData
-        From :func:`workbook.load`; uses ``leads``, ``opportunities``,
-        ``activities`` and ``as_of``.
+        From :func:`workbook.load` (or ``crm.as_known_at(cut)``); uses
+        ``leads``, ``opportunities``, ``activities`` (optional: without it
+        only the decay what-if is skipped) and ``as_of``.
     params : Params, optional
         The parameters (default ``Params()``).
     **overrides
@@ -112,13 +147,6 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         is not a :class:`Params`.
     ParamError
         An override names no parameter or has a value that is not allowed.
-
-    Examples
-    --------
-    >>> import workbook
-    >>> from workbook import scoring
-    >>> res = scoring.run(workbook.load(), capacity_per_month=50)  # doctest: +SKIP
-    >>> res.threshold_comparison  # doctest: +SKIP
     """
     require_crm(crm)
     p = Params.resolve(params, overrides)
@@ -126,30 +154,55 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         crm.leads,
         crm.opportunities,
         as_of=crm.as_of,
-        disqualified_statuses=p.disqualified_statuses,
-        maturity_days=p.maturity_days,
+        horizon_days=p.horizon_days,
+        score_range=_score_range(p),
     )
     outcomes = found.outcomes
+    grid = _grid(outcomes, p)
+    cap = _capacity_tables(crm, outcomes, grid, p)
+    back = _backtest_tables(crm, outcomes, p)
+    rec, reason = _recommendation(
+        cap.pop("recommended_threshold"), back["out_of_time_calibration"], cap["capacity"], p
+    )
+    vol = cap["capacity"].set_index("threshold")["monthly_volume"]
+    band_month = (
+        abs(vol.get(p.current_threshold, np.nan) - vol.get(rec, np.nan))
+        if not np.isnan(rec)
+        else np.nan
+    )
+    segments = segment_auc(outcomes, segment_by=p.segment_by, n_boot=p.n_boot, seed=p.seed)
     tables = {
         "outcomes": outcomes,
         "exclusions": found.exclusions,
         "outcome_counts": outcome_counts(outcomes),
-        **_threshold_tables(outcomes, p),
+        "threshold_sweep": threshold_sweep(outcomes, thresholds=grid),
+        "threshold_comparison": threshold_comparison(
+            outcomes,
+            thresholds={"current": p.current_threshold, "recommended": rec},
+            n_boot=p.n_boot,
+            seed=p.seed,
+        ),
+        "band_given_up": band_between(
+            outcomes,
+            lower=p.current_threshold,
+            upper=p.current_threshold if np.isnan(rec) else rec,
+            leads_per_month=band_month,
+        ),
+        **cap,
+        **back,
         **_discrimination_tables(outcomes, p),
-        **_band_and_segment_tables(outcomes, p),
-        **_decay_tables(crm, p),
+        "score_bands": band_table(outcomes, score_range=_score_range(p)),
+        "segment_bands": band_table(outcomes, segment_by=p.segment_by, score_range=_score_range(p)),
+        "segments": segments,
+        **_decay_tables(crm, outcomes, p),
     }
+    what = {"source": "sources", "status": "statuses", "owner_id": "owners"}[p.segment_by]
     figures = summary_figures(
         outcomes=outcomes,
-        auc=tables["auc"],
-        logit=tables["logit_fit"],
-        correlations=tables["correlations"],
-        comparison=tables["threshold_comparison"],
-        capacity_per_month=p.capacity_per_month,
-        decay=tables["decay_summary"],
-        segments=tables["segments"],
-        decay_after_days=p.decay_after_days,
-        decay_points=p.decay_points,
+        tables=tables,
+        params=p,
+        recommendation_reason=reason,
+        segment_rates_sentence=segment_rates(segments, what=what).sentence if len(segments) else "",
     )
     return Results(
         params=p,
@@ -158,5 +211,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         sentences=summary_sentences(figures),
         cards=headline_cards(figures),
         sufficiency=data_sufficiency(outcomes),
+        recommended_threshold=rec,
+        grid=[float(t) for t in grid],
         **tables,
     )

@@ -1,10 +1,12 @@
-"""Threshold sweep: hand-off volume and win rate at every threshold, and the recommendation.
+"""Threshold sweep over matured leads, the default grid and bands, and what a band between two thresholds gives up.
 
 A lead is handed off at threshold ``t`` when its score is ``>= t``. The sweep
-counts, per threshold of a grid, the resolved leads and wins handed off
-(:func:`threshold_sweep`); the recommendation is the lowest grid threshold
-whose monthly volume fits the capacity of sales (:func:`recommend_threshold`);
-:func:`threshold_comparison` adds bootstrap intervals at named thresholds.
+counts, per threshold of a grid, the matured leads and the wins within the
+horizon handed off (:func:`threshold_sweep`). Volumes per month and the
+recommendation come from the inflow of *all* scored leads
+(:mod:`~workbook.analyses.scoring.capacity`), never from matured leads.
+:func:`threshold_comparison` adds bootstrap intervals at named thresholds;
+:func:`band_between` says what raising the threshold gives up.
 """
 
 from __future__ import annotations
@@ -21,15 +23,18 @@ from workbook.analyses.scoring.cells import (
     score_cells,
     threshold_rates_from_cells,
 )
-from workbook.analyses.scoring.outcomes import resolved_leads
-from workbook.core.checks import require_frame
-from workbook.data.model import SCORE_RANGE
+from workbook.analyses.scoring.outcomes import matured_leads
+from workbook.core.stats import wilson_interval
 
 __all__ = [
+    "GRID_SIZE",
+    "ROUND_STEPS",
     "SWEEP_COLUMNS",
-    "calendar_months",
+    "band_between",
+    "default_bands",
     "default_thresholds",
-    "recommend_threshold",
+    "grid_range",
+    "round_step",
     "sweep_from_counts",
     "threshold_comparison",
     "threshold_sweep",
@@ -42,68 +47,118 @@ SWEEP_COLUMNS = [
     "win_rate",
     "share_of_wins",
     "lift",
-    "handed_off_per_month",
     "share_handed_off",
-    "months",
 ]
 
-
-def calendar_months(created_at: pd.Series) -> int:
-    """Calendar months from the first to the last date, inclusive (0 when empty).
-
-    Jan 31 to Feb 1 is 2 months; any dates within one month give 1.
-
-    Parameters
-    ----------
-    created_at : Series of datetime
-        Missing dates are ignored.
-
-    Returns
-    -------
-    int
-    """
-    dates = pd.to_datetime(created_at).dropna()
-    if dates.empty:
-        return 0
-    first = dates.min().to_period("M")
-    last = dates.max().to_period("M")
-    return (last - first).n + 1
+#: Mantissas of the "round" grid steps: 1, 2, 2.5 and 5 times a power of ten.
+ROUND_STEPS = (1.0, 2.0, 2.5, 5.0)
+#: The default grid has between 15 and 30 thresholds (inclusive).
+GRID_SIZE = (15, 30)
 
 
-def default_thresholds(
-    scores, *, step: float = 5, score_range: tuple[float, float] | None = SCORE_RANGE
-) -> np.ndarray:
-    """Grid every ``step`` points across the observed scores.
-
-    From ``floor(lo / step) * step`` up to ``hi`` inclusive, where ``lo`` and
-    ``hi`` are the lowest and highest score, clipped to ``score_range`` (the
-    valid range; default :data:`workbook.data.model.SCORE_RANGE`, None = no clip)
-    so one stray score of 140 does not stretch the grid.
+def grid_range(scores, *, score_range: Sequence[float] | None = None) -> tuple[float, float]:
+    """The range the default grid and bands cover: ``score_range`` when given, else the observed scores.
 
     Parameters
     ----------
     scores : array-like of float
         Missing scores are ignored.
-    step : float
-        Grid step in score points.
-    score_range : (float, float) or None
-        Valid score range the grid is clipped to.
+    score_range : (float, float), optional
+        The declared range of the score (e.g. ``(0, 2300)``); empty or None
+        means the lowest and highest observed score.
+
+    Returns
+    -------
+    (float, float)
+        ``(nan, nan)`` when there is no range (no scores and no ``score_range``).
+    """
+    if score_range is not None and len(score_range):
+        lo, hi = (float(v) for v in score_range)
+        return lo, hi
+    s = pd.Series(scores, dtype="float64").dropna()
+    if s.empty:
+        return float("nan"), float("nan")
+    return float(s.min()), float(s.max())
+
+
+def round_step(lo: float, hi: float) -> float:
+    """The smallest round step (1, 2, 2.5 or 5 times a power of ten) giving at most 30 thresholds.
+
+    The thresholds are the multiples of the step from ``floor(lo / step) *
+    step`` up to ``hi``; with 15-30 of them a step is never finer than
+    needed. For 0-100 the step is 5 (21 thresholds); for 0-2,300 it is 100
+    (24 thresholds); for 0-1 it is 0.05 (21 thresholds).
+
+    Parameters
+    ----------
+    lo, hi : float
+        The range, ``lo <= hi``.
+
+    Returns
+    -------
+    float
+        1.0 when the range is empty (``lo == hi``).
+    """
+    width = hi - lo
+    if not width > 0:
+        return 1.0
+    base = 10.0 ** math.floor(math.log10(width / GRID_SIZE[1]))
+    for scale in (base / 10, base, base * 10):
+        for mantissa in ROUND_STEPS:
+            step = mantissa * scale
+            start = math.floor(lo / step + 1e-9) * step
+            if math.floor((hi - start) / step + 1e-9) + 1 <= GRID_SIZE[1]:
+                return step
+    return 10 * base * 10  # not reached: 10 x the last scale always fits
+
+
+def default_thresholds(scores, *, score_range: Sequence[float] | None = None) -> np.ndarray:
+    """The default threshold grid: round steps giving 15-30 thresholds over the score range.
+
+    The range is :func:`grid_range` (``score_range`` when given, else the
+    observed scores); the step is :func:`round_step`; the grid runs from
+    ``floor(lo / step) * step`` to ``hi`` inclusive.
+
+    Parameters
+    ----------
+    scores : array-like of float
+        Missing scores are ignored.
+    score_range : (float, float), optional
+        The declared score range.
 
     Returns
     -------
     ndarray of float
-        Ascending; empty when there are no scores.
+        Ascending; empty when there is no range.
     """
-    s = pd.Series(scores, dtype="float64").dropna()
-    if s.empty:
+    lo, hi = grid_range(scores, score_range=score_range)
+    if math.isnan(lo):
         return np.array([], dtype="float64")
-    lo, hi = float(s.min()), float(s.max())
-    if score_range is not None:
-        lo = min(max(lo, score_range[0]), score_range[1])
-        hi = max(min(hi, score_range[1]), score_range[0])
-    lo = math.floor(lo / step) * step
-    n = int(math.floor((hi - lo) / step + 1e-9)) + 1
-    return lo + step * np.arange(n, dtype="float64")
+    step = round_step(lo, hi)
+    start = math.floor(lo / step + 1e-9) * step
+    n = int(math.floor((hi - start) / step + 1e-9)) + 1
+    return np.round(start + step * np.arange(n, dtype="float64"), 10)
+
+
+def default_bands(scores, *, score_range: Sequence[float] | None = None) -> tuple[float, float]:
+    """The band layout: ``(lo, width)`` with ``width`` a tenth of the :func:`grid_range`.
+
+    Returns
+    -------
+    (float, float)
+        The lower end of the range and the band width (NaN, NaN without a
+        range; width 1 for a range of one value).
+    """
+    lo, hi = grid_range(scores, score_range=score_range)
+    if math.isnan(lo):
+        return float("nan"), float("nan")
+    return lo, (hi - lo) / 10 if hi > lo else 1.0
+
+
+def _grid(outcomes: pd.DataFrame, thresholds, score_range) -> np.ndarray:
+    if thresholds is not None and len(thresholds):
+        return np.asarray(sorted({float(t) for t in thresholds}), dtype="float64")
+    return default_thresholds(outcomes["score"], score_range=score_range)
 
 
 @shared_docs
@@ -111,71 +166,52 @@ def threshold_sweep(
     outcomes: pd.DataFrame,
     *,
     thresholds: Sequence[float] | None = None,
-    step: float = 5,
+    score_range: Sequence[float] | None = None,
     score_column: str = "score",
-    score_range: tuple[float, float] | None = SCORE_RANGE,
 ) -> pd.DataFrame:
-    """Volume and win rate of handing off resolved leads with score >= t, for each t.
+    """Handed-off matured leads and their wins within the horizon, for each threshold t.
 
     Parameters
     ----------
     {scoring_outcomes}
     thresholds : sequence of float, optional
-        The grid; None or empty gives :func:`default_thresholds` of the
-        resolved scores with ``step``.
-    step : float
-        Grid step for the default grid.
-    score_range : (float, float) or None
-        Valid score range the default grid is clipped to (scores outside it
-        still count as handed off at every threshold they pass).
+        The grid; None or empty gives :func:`default_thresholds` of all
+        scored leads (or of ``score_range``).
+    score_range : (float, float), optional
+        Declared score range for the default grid.
     score_column : str
-        Column holding the score (the decay what-if passes ``decayed_score``).
+        Column holding the score.
 
     Returns
     -------
     DataFrame
         One row per threshold, columns :data:`SWEEP_COLUMNS`:
-        ``handed_off`` = resolved leads with score >= t (ties at t are handed
-        off); ``wins`` = won leads with score >= t; ``win_rate`` = wins /
-        handed_off; ``share_of_wins`` = wins / all wins; ``lift`` = win_rate /
-        base win rate (all wins / all resolved); ``months`` = calendar months
-        from the first to the last ``created_at`` of the resolved population,
-        inclusive; ``handed_off_per_month`` = handed_off / months;
-        ``share_handed_off`` = handed_off / resolved. Ratios with a zero
+        ``handed_off`` = matured leads with score >= t (ties at t are handed
+        off); ``wins`` = of them, won within the horizon; ``win_rate`` = wins
+        / handed_off; ``share_of_wins`` = wins / all matured wins; ``lift`` =
+        win_rate / base win rate (all matured wins / all matured leads);
+        ``share_handed_off`` = handed_off / matured leads. Ratios with a zero
         denominator are NaN.
     """
-    res = resolved_leads(outcomes)
-    grid = (
-        np.asarray(sorted(set(float(t) for t in thresholds)), dtype="float64")
-        if thresholds is not None and len(thresholds)
-        else default_thresholds(
-            outcomes.loc[outcomes["resolved"].astype(bool), "score"],
-            step=step,
-            score_range=score_range,
-        )
-    )
+    grid = _grid(outcomes, thresholds, score_range)
+    res = matured_leads(outcomes)
     scores = np.sort(res[score_column].to_numpy(dtype="float64"))
     won_scores = np.sort(res.loc[res["won"], score_column].to_numpy(dtype="float64"))
     n, n_wins = len(scores), len(won_scores)
     handed = n - np.searchsorted(scores, grid, side="left")
     wins = n_wins - np.searchsorted(won_scores, grid, side="left")
-    months = calendar_months(res["created_at"])
-    return sweep_from_counts(grid, handed, wins, n=n, n_wins=n_wins, months=months)
+    return sweep_from_counts(grid, handed, wins, n=n, n_wins=n_wins)
 
 
-def sweep_from_counts(grid, handed, wins, *, n: int, n_wins: int, months: int) -> pd.DataFrame:
+def sweep_from_counts(grid, handed, wins, *, n: int, n_wins: int) -> pd.DataFrame:
     """The threshold sweep table from its counts; the ratios are defined here once.
 
     Parameters
     ----------
     grid, handed, wins : array-like
-        Thresholds, and per threshold the resolved leads and won leads with
-        score >= threshold.
+        Thresholds, and per threshold the matured leads and wins with score >= threshold.
     n, n_wins : int
-        Resolved leads and won leads in the whole population.
-    months : int
-        Calendar months spanned by the resolved population (see
-        :func:`calendar_months`).
+        Matured leads and wins in the whole population.
 
     Returns
     -------
@@ -196,33 +232,10 @@ def sweep_from_counts(grid, handed, wins, *, n: int, n_wins: int, months: int) -
                 "win_rate": win_rate,
                 "share_of_wins": wins / n_wins if n_wins else np.full(len(grid), np.nan),
                 "lift": win_rate / base if base and not np.isnan(base) else np.nan,
-                "handed_off_per_month": handed / months if months else np.nan,
                 "share_handed_off": handed / n if n else np.nan,
-                "months": months,
             }
         )
     return out[SWEEP_COLUMNS]
-
-
-def recommend_threshold(sweep: pd.DataFrame, *, capacity_per_month: float) -> float:
-    """Lowest grid threshold whose ``handed_off_per_month`` is <= ``capacity_per_month``.
-
-    Parameters
-    ----------
-    sweep : DataFrame
-        :func:`threshold_sweep` output.
-    capacity_per_month : float
-        Handed-off leads sales can follow up per month (inclusive).
-
-    Returns
-    -------
-    float
-        The threshold; NaN when no grid threshold fits (even the highest
-        hands off more than the capacity) or the sweep is empty.
-    """
-    require_frame(sweep, "sweep", ("threshold", "handed_off_per_month"))
-    fits = sweep.loc[sweep["handed_off_per_month"] <= capacity_per_month, "threshold"]
-    return float(fits.min()) if len(fits) else float("nan")
 
 
 @shared_docs
@@ -234,7 +247,7 @@ def threshold_comparison(
     seed: int = 0,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
-    """Hand-off numbers at named thresholds, with bootstrap CIs.
+    """Hand-off numbers of matured leads at named thresholds, with bootstrap CIs.
 
     Parameters
     ----------
@@ -247,17 +260,15 @@ def threshold_comparison(
     -------
     DataFrame
         Columns ``label``, ``threshold``, ``handed_off``, ``wins``,
-        ``handed_off_per_month``, ``win_rate``, ``win_rate_ci_low``,
-        ``win_rate_ci_high``, ``share_of_wins``, ``share_of_wins_ci_low``,
-        ``share_of_wins_ci_high``. Definitions as in :func:`threshold_sweep`.
+        ``win_rate``, ``win_rate_ci_low``, ``win_rate_ci_high``,
+        ``share_of_wins``, ``share_of_wins_ci_low``,
+        ``share_of_wins_ci_high``. Definitions as in :func:`threshold_sweep`;
+        monthly volumes are in :func:`~workbook.analyses.scoring.capacity_table`.
     """
-    res = resolved_leads(outcomes)
+    res = matured_leads(outcomes)
     labels = list(thresholds)
     ts = np.array([thresholds[k] for k in labels], dtype="float64")
-    months = calendar_months(res["created_at"])
-    scores = res["score"].to_numpy(dtype="float64")
-    won = res["won"].to_numpy(dtype=bool)
-    levels, counts = score_cells(scores, won)
+    levels, counts = score_cells(res["score"].to_numpy(dtype="float64"), res["won"].to_numpy(bool))
     first = np.searchsorted(levels, ts, side="left")  # first level >= t; NaN t -> none
     k = len(ts)
 
@@ -266,27 +277,100 @@ def threshold_comparison(
         return np.concatenate([wr, share], axis=-1)
 
     _, _, handed, wins = threshold_rates_from_cells(counts, first)
-    point = np.concatenate([rates(counts), handed, wins])
+    point = rates(counts)
     if len(res):
         low, high = cell_bootstrap_interval(rates, counts, n_boot=n_boot, alpha=alpha, seed=seed)
     else:
         low = high = np.full(2 * k, np.nan)
     nan_t = np.isnan(ts)
-    out = pd.DataFrame(
+
+    def col(v):
+        return np.where(nan_t, np.nan, v)
+
+    return pd.DataFrame(
         {
             "label": labels,
             "threshold": ts,
-            "handed_off": np.where(nan_t, np.nan, point[2 * k : 3 * k]),
-            "wins": np.where(nan_t, np.nan, point[3 * k :]),
-            "handed_off_per_month": np.where(nan_t, np.nan, point[2 * k : 3 * k] / months)
-            if months
-            else np.nan,
-            "win_rate": np.where(nan_t, np.nan, point[:k]),
-            "win_rate_ci_low": np.where(nan_t, np.nan, low[:k]),
-            "win_rate_ci_high": np.where(nan_t, np.nan, high[:k]),
-            "share_of_wins": np.where(nan_t, np.nan, point[k : 2 * k]),
-            "share_of_wins_ci_low": np.where(nan_t, np.nan, low[k : 2 * k]),
-            "share_of_wins_ci_high": np.where(nan_t, np.nan, high[k : 2 * k]),
+            "handed_off": col(handed),
+            "wins": col(wins),
+            "win_rate": col(point[:k]),
+            "win_rate_ci_low": col(low[:k]),
+            "win_rate_ci_high": col(high[:k]),
+            "share_of_wins": col(point[k:]),
+            "share_of_wins_ci_low": col(low[k:]),
+            "share_of_wins_ci_high": col(high[k:]),
         }
     )
-    return out
+
+
+BAND_COLUMNS = [
+    "lower",
+    "upper",
+    "matured",
+    "wins",
+    "win_rate",
+    "ci_low",
+    "ci_high",
+    "base_win_rate",
+    "ratio_to_base",
+    "leads_per_year",
+]
+
+
+def band_between(
+    outcomes: pd.DataFrame,
+    *,
+    lower: float,
+    upper: float,
+    leads_per_month: float = float("nan"),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """What moving the threshold between ``lower`` and ``upper`` gives up (or adds).
+
+    The band is the matured leads with ``lower <= score < upper``.
+
+    Parameters
+    ----------
+    {scoring_outcomes}
+    lower, upper : float
+        The two thresholds (swapped when given the other way round).
+    leads_per_month : float
+        Scored leads a month in the band, from the inflow
+        (:func:`~workbook.analyses.scoring.capacity_table`: the difference of
+        ``monthly_volume`` at the two thresholds); ``leads_per_year`` is 12
+        times it.
+    alpha : float
+        The Wilson interval covers ``1 - alpha``.
+
+    Returns
+    -------
+    DataFrame
+        One row, columns ``lower``, ``upper``, ``matured`` (leads in the
+        band), ``wins`` (won within the horizon), ``win_rate`` with Wilson
+        ``ci_low``/``ci_high``, ``base_win_rate`` (all matured leads),
+        ``ratio_to_base`` (win_rate / base_win_rate) and ``leads_per_year``.
+        Rates are NaN when the band or the population is empty.
+    """
+    lower, upper = sorted((float(lower), float(upper)))
+    res = matured_leads(outcomes)
+    s = res["score"].to_numpy(dtype="float64")
+    w = res["won"].to_numpy(dtype=bool)
+    inside = (s >= lower) & (s < upper)
+    n, k = int(inside.sum()), int(w[inside].sum())
+    lo, hi = wilson_interval(k, n, alpha=alpha)
+    base = w.mean() if len(w) else np.nan
+    rate = k / n if n else np.nan
+    return pd.DataFrame(
+        {
+            "lower": [lower],
+            "upper": [upper],
+            "matured": [n],
+            "wins": [k],
+            "win_rate": [rate],
+            "ci_low": [float(lo)],
+            "ci_high": [float(hi)],
+            "base_win_rate": [base],
+            "ratio_to_base": [rate / base if base else np.nan],
+            "leads_per_year": [12 * leads_per_month],
+        }
+    )[BAND_COLUMNS]
