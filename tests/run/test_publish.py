@@ -105,7 +105,11 @@ def test_failed_report_keeps_last_good_and_success_removes_stale_failure(
     monkeypatch.setattr(run_execute, "execute_report", _fake_execute(fail={"beta"}))
     result = runner.run_plan(plan, progress=lines.append)
     assert result.exit_code == 1
-    assert "[FAILED] beta  0.1s: ValueError: x" in lines
+    # The failure line names the error, then where its page and notebook are (issue 19).
+    assert (
+        f"[FAILED] beta  0.1s: ValueError: x (page {out / 'beta.failed.html'}; "
+        f"notebook {out / 'beta.failed.ipynb'})"
+    ) in lines
     assert (out / "beta.html").read_text(encoding="utf-8") == "last good beta"
     assert (out / "beta" / "numbers.csv").is_file()
     assert (out / "beta.failed.html").read_text(encoding="utf-8") == "failed page"
