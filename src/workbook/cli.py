@@ -13,6 +13,7 @@ import datetime as dt
 import errno
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from workbook import run as runner
@@ -109,7 +110,8 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         if args.command == "run":
             return _cmd_run(args)
@@ -131,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("workbook: interrupted; the output directory was left as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _os_error(exc: OSError) -> str:

@@ -439,9 +439,22 @@ def publish(
 
 
 def _prune(out: Path, old: Iterable[str], new: Iterable[str], *, keep: Path) -> None:
-    """Remove links of the old run the new one lacks, empty export folders, old runs."""
+    """Remove workbook's links the new run lacks, emptied export folders, older run folders.
+
+    A link is workbook's when it is one of the old manifest's paths or when
+    it has exactly the target workbook writes (a link left by a killed run);
+    anything else is never touched.
+    """
     new = set(new)
-    for rel in sorted(set(old) - new):
+    candidates = set(old)
+    for entry in out.iterdir():
+        if entry.name == STATE_DIR:
+            continue
+        if entry.is_symlink():
+            candidates.add(entry.name)
+        elif entry.is_dir():
+            candidates |= {f"{entry.name}/{p.name}" for p in entry.iterdir() if p.is_symlink()}
+    for rel in sorted(candidates - new):
         path = out / rel
         if _is_our_link(path, rel):
             path.unlink()
