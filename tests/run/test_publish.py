@@ -186,3 +186,32 @@ def test_pdf_is_published_with_its_report_linked_and_removed_when_not_made(
     assert not (out / "alpha.pdf").exists() and (out / "beta.pdf").is_file()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="alpha.pdf"' not in index and 'href="beta.pdf"' in index
+
+
+def test_compare_marks_reports_whose_cut_points_differ(tiny_notebooks, tmp_path, monkeypatch):
+    """engagement writes ``cut_points`` in summary.json; a change is flagged on the card."""
+    reports = runner.discover(tiny_notebooks)
+    prev = tmp_path / "prev"
+    for name, cuts in (("alpha", {"high_min_records": 5}), ("beta", {"high_min_records": 4})):
+        (prev / name).mkdir(parents=True)
+        (prev / name / "summary.json").write_text(
+            json.dumps({"headline": [], "cut_points": cuts}), encoding="utf-8"
+        )
+
+    def with_cuts(job):
+        result = _fake_execute(fail=set())(job)
+        summary = job.workdir / job.spec.name / "summary.json"
+        data = json.loads(summary.read_text(encoding="utf-8"))
+        data["cut_points"] = {"high_min_records": 4}  # alpha changed 5 -> 4, beta did not
+        summary.write_text(json.dumps(data), encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(run_execute, "execute_report", with_cuts)
+    plan = _plan(reports, out=str(tmp_path / "out"), compare=str(prev))
+    runner.run_plan(plan)
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    alpha = index[index.index('id="alpha"') : index.index('id="beta"')]
+    beta = index[index.index('id="beta"') :]
+    assert "Cut points differ from prev" in alpha
+    assert "now {&quot;high_min_records&quot;: 4}, then {&quot;high_min_records&quot;: 5}" in alpha
+    assert "Cut points differ" not in beta
