@@ -121,9 +121,7 @@ def test_parameter_errors_exit_2_before_running(tiny_notebooks, tmp_path, args, 
         ),
     ],
 )
-def test_real_reports_check_parameters_against_params_before_any_kernel(
-    tmp_path, args, message
-):
+def test_real_reports_check_parameters_against_params_before_any_kernel(tmp_path, args, message):
     # The shipped notebooks and their Params: a bad value exits 2 naming the
     # report, the parameter, the value and what is allowed, and nothing is written
     # (the run fails before the temporary output folder exists).

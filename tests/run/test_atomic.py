@@ -220,9 +220,7 @@ def test_an_output_folder_from_before_the_manifest_is_adopted_by_name(tmp_path):
     assert sorted(run_publish.read_manifest(out)) == sorted(adopted)
 
 
-def test_a_second_run_exits_75_naming_the_holder_or_waits(
-    first_run, tiny_notebooks, capsys
-):
+def test_a_second_run_exits_75_naming_the_holder_or_waits(first_run, tiny_notebooks, capsys):
     with OutputLock(first_run):
         assert _cli_run(tiny_notebooks, first_run) == 75
     err = capsys.readouterr().err

@@ -142,7 +142,9 @@ def test_prepare_loads_the_union_the_export_has_and_validates_once(tmp_path, mon
     data = _export(tmp_path, ["accounts", "leads"])
     calls = []
     real = workbook.load
-    monkeypatch.setattr(workbook, "load", lambda *a, **k: calls.append(k["tables"]) or real(*a, **k))
+    monkeypatch.setattr(
+        workbook, "load", lambda *a, **k: calls.append(k["tables"]) or real(*a, **k)
+    )
     specs = runner.discover(REPO / "notebooks")
     cohort_hier = [s for s in specs if s.name in ("cohort", "hierarchy")]
     prepared = prepare(

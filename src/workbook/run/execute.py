@@ -315,7 +315,7 @@ def _export_names(specs: Sequence[ReportSpec]) -> dict[str, set[str]]:
     for spec in specs:
         files = {"summary.json"}
         try:
-            results = getattr(importlib.import_module(f"workbook.analyses.{spec.name}"), "Results")
+            results = importlib.import_module(f"workbook.analyses.{spec.name}").Results
             fields = results.table_fields()
         except (ImportError, AttributeError):
             fields = {}
@@ -346,9 +346,7 @@ def _data_error_results(plan: RunPlan, workdir: Path, error, started: str) -> li
     (workdir / "data_quality.failed.html").write_text(page, encoding="utf-8")
     first = _first_line(message)
     results = [
-        ReportResult(
-            "data_quality", "Data quality", "failed", 0.0, message, "DataValidationError"
-        )
+        ReportResult("data_quality", "Data quality", "failed", 0.0, message, "DataValidationError")
     ]
     for spec in plan.reports:
         if spec.name != "data_quality":
@@ -444,7 +442,9 @@ def _run_in(plan: RunPlan, tmp: Path, progress: Callable, hook: Callable) -> Run
         )
     except DataValidationError as exc:
         data_error = str(exc)
-        progress(f"[DATA ERROR] the export failed validation; page {out / 'data_quality.failed.html'}")
+        progress(
+            f"[DATA ERROR] the export failed validation; page {out / 'data_quality.failed.html'}"
+        )
         ordered = _data_error_results(plan, workdir, exc, started)
     else:
         if prepared.folder is not None:
