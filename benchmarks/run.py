@@ -22,10 +22,10 @@ Method
 * Each stage runs in a **fresh Python subprocess** (this script with
   ``--worker``): the worker loads the stage's inputs from Parquet (not
   timed), then runs the stage ``--repeat`` times and reports the fastest
-  wall time, the CPU time (user + system) of that run, and
-  ``resource.getrusage(RUSAGE_SELF).ru_maxrss``: the peak resident memory
-  of the whole process, i.e. inputs plus the stage's working memory, which
-  is what an analyst's kernel needs. ``inputs MB`` is the peak before the
+  wall time, the CPU time (user + system) of that run, and the worker's
+  own peak resident memory (``VmHWM``, see :func:`_rss_mb`; not
+  ``ru_maxrss``, which includes the driver's peak), i.e. inputs plus the
+  stage's working memory, which is what an analyst's kernel needs. ``inputs MB`` is the peak before the
   stage started. CPU seconds are shown because the machine is shared:
   wall time includes waiting for a core.
 * DuckDB equivalents run in their own fresh subprocess too, over the
@@ -128,7 +128,23 @@ def sample_as_of(data: Path) -> str:
 
 
 def _rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
+    """Peak resident memory of this process's own address space, in MB.
+
+    ``VmHWM`` from ``/proc/self/status`` (Linux): the high-water mark of the
+    memory map created at ``exec``, so a worker does not inherit the
+    driver's peak. ``getrusage(RUSAGE_SELF).ru_maxrss`` does: Linux carries
+    the parent's high-water mark across fork/vfork + exec, which made every
+    worker started after the driver generated the large sample report the
+    driver's 1.7 GB as its floor. ``ru_maxrss`` (kilobytes) is the fallback
+    where ``/proc`` is missing.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -11,6 +11,9 @@ from conftest import run_cli
 
 pytestmark = pytest.mark.e2e
 
+#: The ISO 8601 timestamp that starts every log line (local time, seconds, offset).
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"
+
 
 @pytest.fixture(scope="module")
 def dq_run(tmp_path_factory):
@@ -23,8 +26,11 @@ def dq_run(tmp_path_factory):
 def test_data_quality_runs_and_writes_a_clean_offline_page(dq_run):
     proc, out = dq_run
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"^\[ok\] data_quality +\d+\.\d+s$", proc.stdout, re.MULTILINE)
+    assert re.search(rf"^{STAMP} \[ok\] data_quality +\d+\.\d+s$", proc.stdout, re.MULTILINE)
     assert f"reports in {out}" in proc.stdout
+    # one line per event, each with an ISO timestamp
+    assert all(re.match(STAMP + " ", line) for line in proc.stdout.splitlines())
+    assert "KeyboardInterrupt" not in proc.stderr
     page = (out / "data_quality.html").read_text(encoding="utf-8")
     assert "<title>Data quality</title>" in page and "<h1>Data quality</h1>" in page
     for code in ("workbook.load(", "In [", "rep.table(", "jp-InputArea", "injected-parameters"):
@@ -115,9 +121,7 @@ def test_parameter_errors_exit_2_before_running(tiny_notebooks, tmp_path, args, 
         ),
     ],
 )
-def test_real_reports_check_parameters_against_params_before_any_kernel(
-    tmp_path, args, message
-):
+def test_real_reports_check_parameters_against_params_before_any_kernel(tmp_path, args, message):
     # The shipped notebooks and their Params: a bad value exits 2 naming the
     # report, the parameter, the value and what is allowed, and nothing is written
     # (the run fails before the temporary output folder exists).
@@ -163,8 +167,13 @@ def test_failed_report_exit_1_keeps_last_good_and_other_report_runs(tiny_noteboo
     )
     assert second.returncode == 1
     assert re.search(
-        r"^\[FAILED\] beta +\d+\.\d+s: ValueError: planned failure", second.stdout, re.MULTILINE
+        rf"^{STAMP} \[FAILED\] beta +\d+\.\d+s: ValueError: planned failure <b>0.5 "
+        rf"\(page {re.escape(str(out / 'beta.failed.html'))}; "
+        rf"notebook {re.escape(str(out / 'beta.failed.ipynb'))}\)$",
+        second.stdout,
+        re.MULTILINE,
     )
+    assert "KeyboardInterrupt" not in first.stderr + second.stderr
     assert (out / "beta.html").read_bytes() == good_beta
     assert (out / "beta" / "numbers.csv").read_bytes() == good_csv
     failed = (out / "beta.failed.html").read_text(encoding="utf-8")
@@ -172,6 +181,7 @@ def test_failed_report_exit_1_keeps_last_good_and_other_report_runs(tiny_noteboo
     assert (out / "beta.failed.ipynb").is_file()
     assert "n,threshold\n7," in (out / "alpha" / "numbers.csv").read_text(encoding="utf-8")
     assert not [p for p in out.parent.iterdir() if ".tmp-" in p.name]
+    assert list((out / ".workbook").glob("tmp-*")) == []
 
     third = run_cli(
         "--notebooks", tiny_notebooks, "run", "beta", "--out", out, "--as-of", "2026-06-30"
@@ -254,3 +264,52 @@ def test_run_with_pdf_and_no_browser_exits_2_naming_the_package(tiny_notebooks, 
     assert proc.returncode == 2
     assert "apt-get install chromium" in proc.stderr
     assert not out.exists()
+
+
+def test_readme_cron_line_runs_as_shipped_with_params_monthly(tmp_path):
+    """The README's crontab command, run by /bin/sh as cron would, on a copy of the repo.
+
+    ``workbook`` and ``date`` are shims on PATH: the first is ``python -m
+    workbook`` from this tree, the second answers as if today were
+    2026-07-01, so ``--as-of`` is 2026-06-30, the bundled sample's date.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```cron\n(.+?)\n```", readme, re.S).group(1).strip()
+    command = block.split(None, 5)[5].replace("\\%", "%")  # cron's escaped %
+    assert command.startswith("cd /srv/workbook && ")
+    site = tmp_path / "srv"
+    (site / "params").mkdir(parents=True)
+    shutil.copy(repo / "params" / "monthly.yaml", site / "params" / "monthly.yaml")
+    command = command.replace("cd /srv/workbook", f"cd {site}", 1)
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    (shims / "workbook").write_text(
+        f'#!/bin/sh\nexec {sys.executable} -m workbook --notebooks {repo / "notebooks"} "$@"\n'
+    )
+    (shims / "date").write_text(
+        '#!/bin/sh\n[ "$1" = "-d" ] && exec /bin/date -d "2026-07-01 $2" "$3"\n'
+        'exec /bin/date "$@"\n'
+    )
+    for shim in shims.iterdir():
+        shim.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(repo / "src"),
+    }
+    proc = subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, text=True,
+                          timeout=1800)  # fmt: skip
+    log = (site / "logs" / "workbook.log").read_text(encoding="utf-8")
+    assert proc.returncode == 0, log
+    out = site / "reports" / "2026-06-30"
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {r["status"] for r in record["reports"].values()} == {"ok"}, log
+    assert len(record["reports"]) == 6 and record["as_of"] == "2026-06-30"
+    assert re.search(rf"^{STAMP} finished with exit code 0$", log, re.MULTILINE)
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log

@@ -1,17 +1,39 @@
 """The ``workbook`` command line: a thin layer over :mod:`workbook.run`.
 
 Commands: ``run``, ``list``, ``validate`` and ``sample``; see ``docs/running.md``.
-Exit codes: 0 success, 1 a report failed, 2 usage, parameter or data error.
+Exit codes: 0 success, 1 a report failed or the output could not be written,
+2 usage, parameter or data error, 75 another run holds the output folder,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import errno
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from workbook import run as runner
-from workbook.run import EXIT_OK, EXIT_USAGE, UsageError
+from workbook.run import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is so that every clean-up path runs."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def log(line: str, *, file=None) -> None:
+    """Print one log line, prefixed with the local time in ISO 8601 (seconds, with offset)."""
+    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    print(f"{stamp} {line}", file=file or sys.stdout, flush=True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print each report to OUT/<report>.pdf with the system Chromium (offline)",
     )
+    run.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait for another run writing the same --out (default: exit 75 at once)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files workbook did not write where the run must write",
+    )
 
     lst = sub.add_parser("list", help="list reports and their parameters")
     lst.set_defaults(reports=[])
@@ -78,6 +110,8 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         if args.command == "run":
             return _cmd_run(args)
@@ -86,12 +120,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _cmd_validate(args)
         return _cmd_sample(args)
-    except UsageError as exc:
+    except (UsageError, runner.ForeignFileError) as exc:
         print(f"workbook: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except runner.Busy as exc:
+        print(f"workbook: busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except Terminated:
+        print("workbook: terminated; the output directory was left as it was", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("workbook: interrupted; the output directory was left as it was", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _os_error(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    what = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "the output is on a read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+    }.get(exc.errno, exc.strerror or str(exc))
+    return (
+        f"cannot write the output: {what}{where}; "
+        "nothing was published, the last good reports are unchanged"
+    )
 
 
 def _cmd_run(args) -> int:
@@ -110,12 +168,22 @@ def _cmd_run(args) -> int:
         compare=args.compare,
         timeout=args.timeout,
         pdf=args.pdf,
+        force=args.force,
+        wait=args.wait,
     )
-    print(f"as_of {plan.as_of}; data {plan.data or 'bundled sample'}; out {plan.out}", flush=True)
-    result = runner.run_plan(plan, progress=lambda line: print(line, flush=True))
+    adhoc = f" (ad-hoc: -P overrides, hash {plan.adhoc})" if plan.adhoc else ""
+    log(f"start as_of {plan.as_of}; data {plan.data or 'bundled sample'}; out {plan.out}{adhoc}")
+    try:
+        result = runner.run_plan(plan, progress=log)
+    except OSError as exc:  # full disk, read-only output: a message, never a traceback
+        print(f"workbook: error: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    if result.data_error:
+        print(f"workbook: data error: {result.data_error}", file=sys.stderr)
     for r in result.results:
-        if r.error_name == "DataValidationError":
+        if r.error_name == "DataValidationError" and not result.data_error:
             print(f"workbook: data error in {r.name}: {r.error}", file=sys.stderr)
+    log(f"finished with exit code {result.exit_code}")
     return result.exit_code
 
 

@@ -103,7 +103,9 @@ def test_build_plan_merges_yaml_assignments_and_flags(tiny_notebooks, tmp_path, 
     assert plan.params["alpha"] == {"n": 9, "threshold": 0.75}
     assert plan.params["beta"] == {"n": 5, "threshold": 0.75}
     assert plan.as_of == "2025-03-31"  # from the resolver
-    assert plan.out == tmp_path / "reports" / "2025-03-31"
+    # -P overrides without --out: an ad-hoc folder, never the plain dated one (issue 19).
+    digest = runner.adhoc_hash(["alpha.n=9", "threshold=0.75"])
+    assert plan.out == tmp_path / "reports" / f"2025-03-31+{digest}"
     assert plan.load_options == {"encoding": "cp932"}
     flagged = _plan(reports, params_file={"as_of": "2024-12-31"}, as_of="2025-01-31")
     assert flagged.as_of == "2025-01-31"  # the flag beats the YAML

@@ -105,7 +105,11 @@ def test_failed_report_keeps_last_good_and_success_removes_stale_failure(
     monkeypatch.setattr(run_execute, "execute_report", _fake_execute(fail={"beta"}))
     result = runner.run_plan(plan, progress=lines.append)
     assert result.exit_code == 1
-    assert "[FAILED] beta  0.1s: ValueError: x" in lines
+    # The failure line names the error, then where its page and notebook are (issue 19).
+    assert (
+        f"[FAILED] beta  0.1s: ValueError: x (page {out / 'beta.failed.html'}; "
+        f"notebook {out / 'beta.failed.ipynb'})"
+    ) in lines
     assert (out / "beta.html").read_text(encoding="utf-8") == "last good beta"
     assert (out / "beta" / "numbers.csv").is_file()
     assert (out / "beta.failed.html").read_text(encoding="utf-8") == "failed page"
@@ -182,3 +186,32 @@ def test_pdf_is_published_with_its_report_linked_and_removed_when_not_made(
     assert not (out / "alpha.pdf").exists() and (out / "beta.pdf").is_file()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="alpha.pdf"' not in index and 'href="beta.pdf"' in index
+
+
+def test_compare_marks_reports_whose_cut_points_differ(tiny_notebooks, tmp_path, monkeypatch):
+    """engagement writes ``cut_points`` in summary.json; a change is flagged on the card."""
+    reports = runner.discover(tiny_notebooks)
+    prev = tmp_path / "prev"
+    for name, cuts in (("alpha", {"high_min_records": 5}), ("beta", {"high_min_records": 4})):
+        (prev / name).mkdir(parents=True)
+        (prev / name / "summary.json").write_text(
+            json.dumps({"headline": [], "cut_points": cuts}), encoding="utf-8"
+        )
+
+    def with_cuts(job):
+        result = _fake_execute(fail=set())(job)
+        summary = job.workdir / job.spec.name / "summary.json"
+        data = json.loads(summary.read_text(encoding="utf-8"))
+        data["cut_points"] = {"high_min_records": 4}  # alpha changed 5 -> 4, beta did not
+        summary.write_text(json.dumps(data), encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(run_execute, "execute_report", with_cuts)
+    plan = _plan(reports, out=str(tmp_path / "out"), compare=str(prev))
+    runner.run_plan(plan)
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    alpha = index[index.index('id="alpha"') : index.index('id="beta"')]
+    beta = index[index.index('id="beta"') :]
+    assert "Cut points differ from prev" in alpha
+    assert "now {&quot;high_min_records&quot;: 4}, then {&quot;high_min_records&quot;: 5}" in alpha
+    assert "Cut points differ" not in beta

@@ -38,6 +38,7 @@ import pandas as pd
 from workbook.core.calendar import day
 from workbook.core.docs import register, shared_docs
 from workbook.data import model
+from workbook.data import snapshot as _snapshot
 from workbook.data.coercion import (
     coerce_frame,
     coerce_table,
@@ -95,6 +96,7 @@ LOAD_OPTIONS = (
     "on_bad_rows",
     "max_amount",
     "min_date",
+    "snapshot",
 )
 
 SAMPLE_LABEL = "bundled sample (scale=small, seed=0)"
@@ -154,7 +156,12 @@ register(
         amounts are errors naming file, column and ids
         (:mod:`workbook.data.guards`).
     min_date : date-like, default "1990-01-01"
-        Event dates before it are a counted warning (``before_min_date``).""",
+        Event dates before it are a counted warning (``before_min_date``).
+    snapshot : str or Path, optional
+        A folder written by :func:`workbook.data.snapshot.write` (the
+        runner's validated load). Its tables, ``as_of`` and ``quality`` are
+        read as saved: no file is parsed, mapped or validated again. A
+        ``source`` that is such a folder is read the same way.""",
 )
 
 
@@ -274,6 +281,8 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
     as_of = load_options.get("as_of")
     if as_of is not None and as_of != "":
         return day(as_of)
+    if load_options.get("snapshot") or _snapshot.is_snapshot(source):
+        return _snapshot.read(load_options.get("snapshot") or source, tables=[]).as_of
     paths, sql_url, preset = (load_options.get(k) for k in ("paths", "sql_url", "preset"))
     if _is_sample(source, paths=paths, sql_url=sql_url, preset=preset):
         return _sample_as_of()
@@ -463,6 +472,7 @@ def load(
     on_bad_rows="error",
     max_amount=None,
     min_date=None,
+    snapshot=None,
 ) -> model.CrmData:
     """Load, coerce and validate CRM tables: the first call of every analysis.
 
@@ -499,12 +509,15 @@ def load(
     11
     >>> crm = workbook.load("export/", as_of="2024-03-31")           # doctest: +SKIP
     >>> crm = workbook.load("sf_export/", preset="salesforce")       # doctest: +SKIP
+    >>> crm = workbook.load(snapshot="run.tmp/snapshot")              # doctest: +SKIP
     >>> crm = workbook.load(
     ...     sql_url="sqlite:///crm.db",
     ...     queries={{"leads": "SELECT * FROM lead"}},
     ...     tables=["leads"],
     ... )                                                            # doctest: +SKIP
     """
+    if snapshot is not None or _snapshot.is_snapshot(source):
+        return _snapshot.read(snapshot or source, tables=tables, as_of=as_of)
     requested = _requested(tables)
     read = _read(
         source, requested, preset=preset, columns=columns, paths=paths, encoding=encoding,

@@ -308,6 +308,8 @@ h1{margin:8px 0 4px}.sub{color:#57606a;margin:0 0 16px}
 .status{display:inline-block;font-size:.8em;font-weight:600;padding:1px 8px;border-radius:10px}
 .status.ok{background:#dafbe1;color:#116329}.status.failed{background:#ffebe9;color:#a40e26}
 .status.stale{background:#fff8c5;color:#7d4e00}
+.status.na,.status.not-run{background:#eaeef2;color:#57606a}.na{color:#57606a}
+.note{border-left:3px solid #bf8700;padding-left:8px;font-size:.9em}
 .heads{list-style:none;padding:0;margin:8px 0}
 .heads li{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dotted #d0d7de;
 padding:3px 0}.heads .v{font-weight:600;color:#0b3d91;white-space:nowrap}
@@ -330,8 +332,12 @@ footer table{border-collapse:collapse}footer th,footer td{text-align:left;paddin
 class IndexEntry:
     """One card on the index page.
 
-    ``status`` is ``ok``, ``failed`` or ``stale`` (a failed run whose last
-    good report is still in OUT). Paths are relative to OUT.
+    ``status`` is ``ok``, ``failed``, ``stale`` (a failed run whose last
+    good report is still in OUT), ``n/a`` (the export lacks a table the
+    report needs; ``error`` gives the reason) or ``not run`` (the run
+    stopped on a data error first). ``notes`` are shown under the status,
+    for example that the report's cut points differ from the compared run.
+    Paths are relative to OUT.
     """
 
     name: str
@@ -347,6 +353,7 @@ class IndexEntry:
     error: str | None = None
     seconds: float | None = None
     fingerprint: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
@@ -395,20 +402,26 @@ def index_html(
     started: str,
     version: str,
     compare: str | None = None,
+    banner: str | None = None,
 ) -> str:
     """The self-contained ``OUT/index.html``: one card per report.
 
     Each card shows the title, the status, the headline figures from the
     report's ``summary.json`` (with the change against ``--compare`` when
     given), and links to the HTML page, the executed notebook and every CSV
-    export. Everything is escaped; nothing is loaded from the network.
+    export. ``banner`` is an error box above the cards (a run stopped by a
+    data error). Everything is escaped; nothing is loaded from the network.
     """
     entries = list(entries)
     cards = []
     for e in entries:
-        label = {"ok": "ok", "failed": "failed", "stale": "failed (last good kept)"}.get(
-            e.status, e.status
-        )
+        label = {
+            "ok": "ok",
+            "failed": "failed",
+            "stale": "failed (last good kept)",
+            "n/a": "n/a",
+            "not run": "not run (last good kept)" if e.html else "not run",
+        }.get(e.status, e.status)
         heads = []
         for h in e.headline:
             prev = (e.previous or {}).get(str(h.get("key")))
@@ -438,7 +451,11 @@ def index_html(
                 f'<details class="files"><summary>{len(e.csvs)} CSV export'
                 f"{'s' if len(e.csvs) != 1 else ''}</summary>{anchors}</details>"
             )
-        error = f'<div class="error"><pre>{esc(e.error)}</pre></div>' if e.error else ""
+        if e.status == "n/a":
+            error = f'<p class="na">{esc(e.error)}</p>' if e.error else ""
+        else:
+            error = f'<div class="error"><pre>{esc(e.error)}</pre></div>' if e.error else ""
+        error += "".join(f'<p class="note">{esc(n)}</p>' for n in e.notes)
         meta = [e.name]
         if e.seconds is not None:
             meta.append(f"{e.seconds:.1f}s")
@@ -446,7 +463,8 @@ def index_html(
             meta.append(f"data {e.fingerprint}")
         cards.append(
             f'<section class="card" id="{esc(e.name)}"><h2>{esc(e.title)}</h2>'
-            f'<span class="status {esc(e.status)}">{esc(label)}</span>'
+            f'<span class="status {esc(e.status.replace("/", "").replace(" ", "-"))}">'
+            f"{esc(label)}</span>"
             f'<span class="meta">{esc(" · ".join(meta))}</span>{error}'
             f'<ul class="heads">{"".join(heads)}</ul>'
             f'<div class="links">{"".join(links)}</div>{files}</section>'
@@ -465,10 +483,16 @@ def index_html(
     if compare:
         footer_rows.append(("Compared with", compare))
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in footer_rows)
-    counts = {s: sum(e.status == s for e in entries) for s in ("ok", "failed", "stale")}
+    counts = {
+        s: sum(e.status == s for e in entries) for s in ("ok", "failed", "stale", "n/a", "not run")
+    }
     status_text = f"{counts['ok']} ok"
     if counts["failed"] or counts["stale"]:
         status_text += f", {counts['failed'] + counts['stale']} failed"
+    if counts["n/a"]:
+        status_text += f", {counts['n/a']} n/a"
+    if counts["not run"]:
+        status_text += f", {counts['not run']} not run"
     runline = [("Data as of", as_of), ("Run", _run_time(started)), ("Reports", status_text)]
     if compare:
         runline.append(("Changes against", Path(compare).name or compare))
@@ -478,7 +502,8 @@ def index_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f"<title>Workbook reports, as of {esc(as_of)}</title>{_INDEX_CSS}</head><body>"
         f'<h1>Workbook reports</h1><p class="runline">{line}</p>'
-        f'<div class="cards">{"".join(cards)}</div>'
+        + (f'<div class="error"><pre>{esc(banner)}</pre></div>' if banner else "")
+        + f'<div class="cards">{"".join(cards)}</div>'
         f"<footer><h2>Run</h2><table>{rows}</table></footer></body></html>\n"
     )
 

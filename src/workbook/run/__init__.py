@@ -8,10 +8,14 @@ One job per module, along papermill's lines:
 * :mod:`~workbook.run.params`: the params YAML, ``-P``, precedence and the
   up-front checks, giving a :class:`RunPlan` (:class:`UsageError` on any
   problem, before anything runs);
+* :mod:`~workbook.run.snapshot`: load and validate the export once, write the
+  snapshot every notebook reads, and decide which reports are not applicable;
 * :mod:`~workbook.run.execute`: run the notebooks (optionally in parallel
-  processes) into a temporary sibling of OUT and render their HTML;
-* :mod:`~workbook.run.publish`: move each report into OUT with renames and
-  rewrite ``OUT/index.html`` and ``OUT/run.json``.
+  processes) into the run's temporary folder and render their HTML;
+* :mod:`~workbook.run.publish`: publish the whole run at once (a fresh run
+  folder, one pointer rename), owning only the files in its manifest;
+* :mod:`~workbook.run.lock`: one run per output folder, clean-up of dead runs'
+  folders and of kernel files.
 
 The command line (:mod:`workbook.cli`) is a thin layer over these names.
 """
@@ -40,11 +44,13 @@ from workbook.run.execute import (
     notebook_parameters,
     run_plan,
 )
+from workbook.run.lock import EXIT_BUSY, Busy, OutputLock
 from workbook.run.params import (
     CONFIG_KEYS,
     RUN_LEVEL,
     RUNNER_ONLY,
     RunPlan,
+    adhoc_hash,
     build_plan,
     check_date,
     check_value,
@@ -53,10 +59,26 @@ from workbook.run.params import (
     read_params_file,
     resolve_run_as_of,
 )
-from workbook.run.publish import publish, render_index, summary_fingerprint
+from workbook.run.publish import (
+    PUBLISH_STEPS,
+    ForeignFileError,
+    publish,
+    render_index,
+    summary_fingerprint,
+)
+from workbook.run.snapshot import REQUIRED_TABLES, applicability, required_tables
 
 __all__ = [
     "COMMON_PARAMETERS",
+    "EXIT_BUSY",
+    "PUBLISH_STEPS",
+    "REQUIRED_TABLES",
+    "Busy",
+    "ForeignFileError",
+    "OutputLock",
+    "adhoc_hash",
+    "applicability",
+    "required_tables",
     "CONFIG_KEYS",
     "EXIT_FAILED",
     "EXIT_OK",

@@ -90,6 +90,7 @@ class ReportSpec:
     tables: tuple[str, ...]
     notebook: dict[str, NotebookParam]
     params_cls: type[ReportParams] | None = None
+    requires: tuple[str, ...] | None = None  # metadata workbook.requires, if declared
 
     @property
     def params(self) -> dict[str, NotebookParam | ParamSpec]:
@@ -199,6 +200,7 @@ def discover(directory: str | os.PathLike | None = None) -> list[ReportSpec]:
             tables=tuple(meta.get("tables") or ()),
             notebook=notebook_params(path),
             params_cls=params_class(str(name)),
+            requires=tuple(meta["requires"]) if "requires" in meta else None,
         )
     return sorted(found.values(), key=lambda r: (r.order, r.name))
 

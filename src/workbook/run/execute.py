@@ -1,7 +1,8 @@
-"""Execute a plan: one papermill run per report, in parallel processes if asked.
+"""Execute a plan: validate once, one papermill run per report, publish the run.
 
-Every report runs into a temporary sibling of OUT (``<out>.tmp-<random>``) and
-gets its HTML page there; :func:`run_plan` then hands the finished reports to
+Every report runs into the run's temporary folder
+(``OUT/.workbook/tmp-<pid>-<random>/work``) and gets its HTML page there;
+:func:`run_plan` then hands the finished reports to
 :func:`workbook.run.publish.publish`. Each kernel talks over IPC sockets of its
 own (:class:`LocalKernelManager`).
 """
@@ -21,15 +22,22 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from workbook.run.discover import ReportSpec
+from workbook.run.discover import ReportSpec, UsageError
+from workbook.run.lock import KERNEL_DIR_ENV, OutputLock, kernel_dir, remove_stale
 from workbook.run.params import RunPlan
 from workbook.run.publish import (
+    REPORT_SUFFIXES,
+    STATE_DIR,
+    adopt_legacy,
+    check_needed,
+    legacy_names,
     public_params,
     publish,
     read_summary,
     run_record,
     summary_fingerprint,
 )
+from workbook.run.snapshot import applicability, prepare
 
 __all__ = [
     "EXIT_FAILED",
@@ -47,20 +55,36 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class LocalKernelManager(AsyncKernelManager):
-    """Kernel manager that talks to its kernel over IPC sockets, not TCP.
+    """Kernel manager for the runner: IPC sockets in the run's kernel folder, quiet shutdown.
 
-    The kernel runs on this machine only; IPC keeps its traffic off the
-    network and stops ipykernel's "running over TCP without encryption"
-    warning from cluttering every run's progress output.
+    * The kernel runs on this machine only; IPC keeps its traffic off the
+      network and stops ipykernel's "running over TCP without encryption"
+      warning from cluttering every run's progress output.
+    * The connection file and the sockets live in ``$WORKBOOK_KERNEL_DIR``
+      (:func:`workbook.run.lock.kernel_dir`, removed on every exit path),
+      under a name of their own so kernels running in parallel (--jobs)
+      never share a socket.
+    * jupyter_client interrupts (SIGINT) a kernel before asking it to shut
+      down; a finished notebook has nothing to interrupt, and the interrupt
+      made ipykernel log ``KeyboardInterrupt caught in kernel`` in about a
+      third of runs. The interrupt is skipped during shutdown.
     """
 
     transport = "ipc"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        # IPC sockets are files named <ip>-<port>: give every kernel its own
-        # prefix so kernels running in parallel (--jobs) never share a socket.
-        self.ip = os.path.join(tempfile.gettempdir(), f"workbook-kernel-{uuid.uuid4().hex}-ipc")
+        folder = os.environ.get(KERNEL_DIR_ENV) or tempfile.gettempdir()
+        stem = os.path.join(folder, f"k-{uuid.uuid4().hex[:12]}")
+        self.connection_file = f"{stem}.json"
+        self.ip = f"{stem}-ipc"
+
+    async def _async_interrupt_kernel(self) -> None:
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel  # AsyncKernelManager's public name is async
 
 
 @dataclass
@@ -69,7 +93,7 @@ class ReportResult:
 
     name: str
     title: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed", "n/a" (tables absent) or "not run" (data error first)
     seconds: float
     error: str | None = None
     error_name: str | None = None
@@ -89,21 +113,28 @@ class _Job:
     record: tuple[tuple[str, object], ...]
     as_of: str
     chromium: str | None = None  # print <report>.pdf with this browser when set
+    snapshot: str | None = None  # the run's validated load; injected as data when set
 
 
 @dataclass
 class RunResult:
-    """What :func:`run_plan` did; ``exit_code`` is 0, 1 or 2."""
+    """What :func:`run_plan` did; ``exit_code`` is 0, 1 or 2.
+
+    2 when the data failed validation (``data_error``; nothing ran) or a
+    notebook hit a ``DataValidationError``; 1 when a report failed; else 0
+    (``n/a`` reports do not count as failures).
+    """
 
     out: Path
     results: list[ReportResult]
     record: dict
+    data_error: str | None = None
 
     @property
     def exit_code(self) -> int:
-        if any(r.error_name == "DataValidationError" for r in self.results):
+        if self.data_error or any(r.error_name == "DataValidationError" for r in self.results):
             return EXIT_USAGE
-        return EXIT_FAILED if any(r.status != "ok" for r in self.results) else EXIT_OK
+        return EXIT_FAILED if any(r.status == "failed" for r in self.results) else EXIT_OK
 
 
 def _first_line(text: str) -> str:
@@ -116,11 +147,14 @@ def _papermill(job: _Job, out_nb: Path) -> tuple[str | None, str | None]:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    parameters = dict(job.parameters)
+    if job.snapshot:  # the notebook's own workbook.load(data or None, ...) reads the snapshot
+        parameters.update(data=job.snapshot, load_options={})
     try:
         papermill.execute_notebook(
             str(job.spec.path),
             str(out_nb),
-            parameters=job.parameters,
+            parameters=parameters,
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
@@ -239,7 +273,13 @@ def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _jobs(plan: RunPlan, workdir: Path, started: str) -> list[_Job]:
+def _jobs(
+    plan: RunPlan,
+    workdir: Path,
+    started: str,
+    specs: Sequence[ReportSpec],
+    snapshot: Path | None,
+) -> list[_Job]:
     from workbook import __version__
 
     base_record = (
@@ -249,7 +289,7 @@ def _jobs(plan: RunPlan, workdir: Path, started: str) -> list[_Job]:
         ("Run started (UTC)", started),
     )
     jobs = []
-    for spec in plan.reports:
+    for spec in specs:
         parameters = notebook_parameters(plan, spec, workdir)
         jobs.append(
             _Job(
@@ -261,60 +301,205 @@ def _jobs(plan: RunPlan, workdir: Path, started: str) -> list[_Job]:
                 record=base_record + (("Parameters", public_params(parameters)),),
                 as_of=plan.as_of,
                 chromium=plan.chromium if plan.pdf else None,
+                snapshot=str(snapshot) if snapshot is not None else None,
             )
         )
     return jobs
 
 
-def run_plan(plan: RunPlan, *, progress: Callable[[str], None] = lambda line: None) -> RunResult:
-    """Execute a plan, publish the results into ``plan.out`` and return them.
+def _export_names(specs: Sequence[ReportSpec]) -> dict[str, set[str]]:
+    """Each report's export file names (``summary.json`` and its Results' CSV stems)."""
+    import importlib
 
-    Steps: execute every report into a temporary sibling directory
-    ``<out>.tmp-<random>`` (``plan.jobs`` processes), then move each report
-    into OUT with renames (:func:`workbook.run.publish.publish`), then rewrite
-    ``index.html`` and ``run.json`` via temporary files and :func:`os.replace`.
-    On KeyboardInterrupt the workers are stopped, the temporary directory is
-    removed, OUT is left as it was, and the interrupt is re-raised.
-    """
+    names = {}
+    for spec in specs:
+        files = {"summary.json"}
+        try:
+            results = importlib.import_module(f"workbook.analyses.{spec.name}").Results
+            fields = results.table_fields()
+        except (ImportError, AttributeError):
+            fields = {}
+        files |= {f"{meta['stem'] or name}.csv" for name, meta in fields.items() if meta["export"]}
+        names[spec.name] = files
+    return names
+
+
+def _data_error_results(plan: RunPlan, workdir: Path, error, started: str) -> list[ReportResult]:
+    """The data_quality page in error mode, and "not run" for every other chosen report."""
     from workbook import __version__
+    from workbook.present import html as wbhtml
+
+    message = str(error)
+    record = [
+        ("as_of", plan.as_of),
+        ("Data", plan.data or "bundled sample"),
+        ("workbook version", __version__),
+        ("Run started (UTC)", started),
+        ("Status", "data error: nothing else was run or published"),
+    ]
+    page = wbhtml.error_page(
+        title="Data quality: the export failed validation",
+        as_of=plan.as_of,
+        error=message,
+        record=record,
+    )
+    (workdir / "data_quality.failed.html").write_text(page, encoding="utf-8")
+    first = _first_line(message)
+    results = [
+        ReportResult("data_quality", "Data quality", "failed", 0.0, message, "DataValidationError")
+    ]
+    for spec in plan.reports:
+        if spec.name != "data_quality":
+            results.append(
+                ReportResult(
+                    spec.name,
+                    spec.title,
+                    "not run",
+                    0.0,
+                    f"not run: {first} (see data_quality.failed.html)",
+                )
+            )
+    return results
+
+
+def _failure_line(out: Path, result: ReportResult) -> str:
+    page = out / f"{result.name}.failed.html"
+    notebook = out / f"{result.name}.failed.ipynb"
+    return (
+        f"[FAILED] {result.name}  {result.seconds:.1f}s: {_first_line(result.error)} "
+        f"(page {page}; notebook {notebook})"
+    )
+
+
+def run_plan(
+    plan: RunPlan,
+    *,
+    progress: Callable[[str], None] = lambda line: None,
+    hook: Callable[[str], None] = lambda step: None,
+) -> RunResult:
+    """Execute a plan and publish the whole run into ``plan.out`` as one unit.
+
+    Steps, all under the output folder's lock (:class:`~workbook.run.lock.OutputLock`;
+    :class:`~workbook.run.lock.Busy` when another run holds it and
+    ``plan.wait`` is false):
+
+    1. remove temporary folders of dead runs; adopt a pre-manifest OUT by
+       name (:func:`~workbook.run.publish.adopt_legacy`); stop on a foreign
+       file in a path the run needs (:class:`~workbook.run.publish.ForeignFileError`,
+       unless ``plan.force``);
+    2. load and validate the export once into a snapshot
+       (:func:`workbook.run.snapshot.prepare`). On a validation error, publish
+       only ``data_quality.failed.html`` (every report keeps its last good
+       copy) and return with ``data_error`` set (exit 2);
+    3. run every applicable report (``plan.jobs`` processes) into
+       ``OUT/.workbook/tmp-<pid>-*/work``; reports whose tables the export
+       lacks are ``n/a``;
+    4. publish (:func:`workbook.run.publish.publish`; ``hook(step)`` is called
+       before each step).
+
+    The temporary folder and the kernels' files are removed on every exit
+    path; KeyboardInterrupt (and the SIGTERM the CLI turns into one) is
+    re-raised with OUT as it was.
+    """
+    out = plan.out
+    out.mkdir(parents=True, exist_ok=True)
+    with OutputLock(out, wait=plan.wait), kernel_dir():
+        for stale in remove_stale(out):
+            progress(f"removed the temporary folder of a dead run: {stale}")
+        known = [s.name for s in plan.available]
+        adopted = adopt_legacy(out, legacy_names(known, _export_names(plan.available)), hook=hook)
+        if adopted:
+            progress(f"adopted {len(adopted)} files of an output folder from before the manifest")
+        needed = ["index.html", "run.json"]
+        needed += [f"{s.name}{suffix}" for s in plan.reports for suffix in REPORT_SUFFIXES]
+        for path in check_needed(out, needed, force=plan.force):
+            progress(f"--force: replacing {path}, which workbook did not write")
+        tmp = Path(tempfile.mkdtemp(prefix=f"tmp-{os.getpid()}-", dir=out / STATE_DIR))
+        try:
+            return _run_in(plan, tmp, progress, hook)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run_in(plan: RunPlan, tmp: Path, progress: Callable, hook: Callable) -> RunResult:
+    """Steps 2-4 of :func:`run_plan`, in the run's temporary folder ``tmp``."""
+    from workbook import __version__
+    from workbook.data.validate import DataValidationError
 
     out = plan.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
+    workdir = tmp / "work"
+    workdir.mkdir()
     started = _utc_now()
     t0 = time.perf_counter()
-    jobs = _jobs(plan, workdir, started)
-    results: dict[str, ReportResult] = {}
-
-    def done(result: ReportResult) -> None:
-        results[result.name] = result
-        if result.status == "ok":
-            progress(f"[ok] {result.name}  {result.seconds:.1f}s")
-        else:
-            progress(f"[FAILED] {result.name}  {result.seconds:.1f}s: {_first_line(result.error)}")
-
+    data_error = None
     try:
+        prepared = prepare(
+            plan.reports,
+            data=plan.data,
+            as_of=plan.as_of,
+            load_options=plan.load_options,
+            folder=tmp / "snapshot",
+        )
+    except DataValidationError as exc:
+        data_error = str(exc)
+        progress(
+            f"[DATA ERROR] the export failed validation; page {out / 'data_quality.failed.html'}"
+        )
+        ordered = _data_error_results(plan, workdir, exc, started)
+    else:
+        if prepared.folder is not None:
+            rows = sum(len(t) for t in prepared.crm.tables.values())
+            progress(
+                f"loaded and validated {len(prepared.tables)} tables ({rows:,} rows) once "
+                f"in {prepared.seconds:.1f}s"
+            )
+        na = applicability(plan.reports, prepared.tables) if prepared.folder is not None else {}
+        runnable = [s for s in plan.reports if s.name not in na]
+        if not runnable:
+            raise UsageError(
+                "no chosen report applies to this export: "
+                + "; ".join(f"{name} {reason}" for name, reason in na.items())
+            )
+        for name, reason in na.items():
+            progress(f"[n/a] {name}: {reason}")
+        jobs = _jobs(plan, workdir, started, runnable, prepared.folder)
+        results: dict[str, ReportResult] = {}
+
+        def done(result: ReportResult) -> None:
+            results[result.name] = result
+            if result.status == "ok":
+                progress(f"[ok] {result.name}  {result.seconds:.1f}s")
+            else:
+                progress(_failure_line(out, result))
+
         if plan.jobs == 1 or len(jobs) == 1:
             for job in jobs:
                 done(execute_report(job))
         else:
             _run_parallel(jobs, plan.jobs, done)
-        ordered = [results[s.name] for s in plan.reports]
-        record = run_record(
-            plan,
-            ordered,
-            started=started,
-            finished=_utc_now(),
-            seconds=time.perf_counter() - t0,
-            version=__version__,
-        )
-        publish(workdir, out, ordered, record, plan)
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
-    shutil.rmtree(workdir, ignore_errors=True)
-    progress(f"reports in {out}")
-    return RunResult(out=out, results=ordered, record=record)
+        ordered = [
+            results.get(s.name) or ReportResult(s.name, s.title, "n/a", 0.0, error=na[s.name])
+            for s in plan.reports
+        ]
+    record = run_record(
+        plan,
+        ordered,
+        started=started,
+        finished=_utc_now(),
+        seconds=time.perf_counter() - t0,
+        version=__version__,
+        data_error=data_error,
+    )
+    publish(workdir, out, ordered, record, plan, tmp=tmp, force=plan.force, hook=hook)
+    progress(f"published the run; reports in {out}")
+    return RunResult(out=out, results=ordered, record=record, data_error=data_error)
+
+
+def _worker_init() -> None:
+    """Worker processes die on SIGTERM (the parent cleans up; it does not inherit the CLI's handler)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_parallel(jobs: Sequence[_Job], workers: int, done: Callable) -> None:
@@ -323,7 +508,7 @@ def _run_parallel(jobs: Sequence[_Job], workers: int, done: Callable) -> None:
     Kernels started by a stopped worker exit on their own (ipykernel polls
     its parent process).
     """
-    pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
+    pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init)
     try:
         futures = [pool.submit(execute_report, job) for job in jobs]
         for fut in cf.as_completed(futures):

@@ -47,6 +47,7 @@ __all__ = [
     "RUN_LEVEL",
     "RunPlan",
     "Setting",
+    "adhoc_hash",
     "build_plan",
     "check_date",
     "check_value",
@@ -477,6 +478,9 @@ class RunPlan:
     cwd: Path = field(default_factory=Path.cwd)
     pdf: bool = False
     chromium: str | None = None  # browser printing the PDFs (set when pdf is true)
+    force: bool = False  # replace foreign files in paths the run needs
+    wait: bool = False  # wait for another run holding OUT instead of exiting 75
+    adhoc: str | None = None  # short hash of the -P overrides when OUT was derived from them
 
 
 def build_plan(
@@ -493,6 +497,8 @@ def build_plan(
     timeout: float | None = None,
     resolve_as_of: Callable[..., object] | None = None,
     pdf: bool = False,
+    force: bool = False,
+    wait: bool = False,
 ) -> RunPlan:
     """Merge a params YAML, ``-P`` assignments and CLI flags; check every value.
 
@@ -505,6 +511,10 @@ def build_plan(
 
     ``as_of`` defaults to :func:`resolve_run_as_of` (``resolve_as_of`` is the
     loader's resolver, replaceable in tests), so re-runs on the same data agree.
+
+    Without an ``out`` (flag or file), OUT is ``reports/<as_of>/``; with
+    ``-P`` overrides it is ``reports/<as_of>+<hash>/`` instead
+    (:func:`adhoc_hash`), so an ad-hoc run never replaces the plain dated run.
 
     Raises
     ------
@@ -524,7 +534,15 @@ def build_plan(
         as_of_value = str(given_as_of["as_of"].value)
     else:
         as_of_value = resolve_run_as_of(data_value, load_options, resolve_as_of)
-    out_path = Path(config.get("out") or Path("reports") / as_of_value).expanduser().resolve()
+    adhoc = None
+    if config.get("out"):
+        out_path = Path(config["out"])
+    elif assignments:
+        adhoc = adhoc_hash(assignments)
+        out_path = Path("reports") / f"{as_of_value}+{adhoc}"
+    else:
+        out_path = Path("reports") / as_of_value
+    out_path = out_path.expanduser().resolve()
     compare_path = _compare_dir(compare)
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -541,4 +559,19 @@ def build_plan(
         compare=compare_path,
         pdf=pdf,
         chromium=_chromium(pdf),
+        force=force,
+        wait=wait,
+        adhoc=adhoc,
     )
+
+
+def adhoc_hash(assignments: Sequence[str]) -> str:
+    """Six hex digits of a sha256 over the parsed ``-P`` overrides (order does not matter)."""
+    import hashlib
+    import json
+
+    parsed = sorted(
+        json.dumps([r, k, v], sort_keys=True, default=str)
+        for r, k, v in (parse_assignment(a) for a in assignments)
+    )
+    return hashlib.sha256("\n".join(parsed).encode()).hexdigest()[:6]

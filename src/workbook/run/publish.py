@@ -1,25 +1,50 @@
-"""Publish a finished run into OUT: atomic moves, ``run.json`` and ``index.html``.
+"""Publish a finished run into OUT as one unit: a fresh run folder and one pointer rename.
 
-Output layout (``OUT`` = ``--out``, default ``reports/<as_of>/``)::
+Layout (``OUT`` = ``--out``)::
 
-    OUT/index.html                  links every report, headline figures
-    OUT/run.json                    run record
-    OUT/<report>.html               static page (no code)
-    OUT/<report>.pdf                the same page printed by Chromium (only with --pdf)
-    OUT/<report>.ipynb              executed notebook
-    OUT/<report>/summary.json, *.csv
-    OUT/<report>.failed.html/.ipynb only when the last run of <report> failed
+    OUT/.workbook/lock                  held by the run writing OUT (see workbook.run.lock)
+    OUT/.workbook/current -> runs/<id>  the published run: the one pointer
+    OUT/.workbook/runs/<id>/            a complete run: index.html, run.json, <r>.html ...
+    OUT/.workbook/tmp-<pid>-<rand>/     a run in progress (work/, snapshot/, run/)
+    OUT/index.html  -> .workbook/current/index.html
+    OUT/run.json    -> .workbook/current/run.json
+    OUT/<r>.html    -> .workbook/current/<r>.html    (.ipynb, .pdf, .failed.html, .failed.ipynb)
+    OUT/<r>/<file>  -> ../.workbook/current/<r>/<file>  (OUT/<r>/ is a real folder)
 
-A failed report never replaces the last good one; an interrupted run leaves
-OUT as it was (nothing is moved until every report has finished).
+The paths users open never move; each is a relative symlink through
+``current``. Publishing (:func:`publish`) is, in order, with a hook call
+before each step so that tests can kill the process there:
+
+1. ``stage``: build the new run folder inside the run's temporary folder:
+   the previous run's files (hard links, so nothing is copied), minus what
+   this run replaces, plus this run's reports, ``run.json`` (with the
+   manifest) and ``index.html``;
+2. ``links``: create the user-path symlinks the new run adds (they dangle,
+   i.e. are absent, until the switch: the old run had no such file);
+3. ``move``: rename the staged folder to ``.workbook/runs/<id>``;
+4. ``switch``: point ``current`` at it with one :func:`os.replace` of a
+   fresh symlink: before this the whole old run is visible, after it the
+   whole new one;
+5. ``prune``: remove the links the new run no longer has and older run folders.
+
+A kill before ``switch`` leaves the old run; after it, the new one (a kill
+during ``prune`` can leave a dangling link, which reads as absent and which
+the next run removes). Workbook only ever replaces or deletes the paths
+listed in the manifest (``run.json`` ``manifest``) of the run it replaces.
+Any other file is foreign: it stays where it is, and one in a path workbook
+needs stops the run (:class:`ForeignFileError`, exit 2) unless ``force``.
+An output folder from before the manifest is adopted by name
+(:func:`adopt_legacy`).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +52,52 @@ if TYPE_CHECKING:  # pragma: no cover
     from workbook.run.execute import ReportResult
     from workbook.run.params import RunPlan
 
-__all__ = ["publish", "read_summary", "render_index", "run_record", "summary_fingerprint"]
+__all__ = [
+    "PUBLISH_STEPS",
+    "STATE_DIR",
+    "ForeignFileError",
+    "PublishError",
+    "adopt_legacy",
+    "check_needed",
+    "current_run",
+    "legacy_names",
+    "public_params",
+    "publish",
+    "read_manifest",
+    "read_summary",
+    "render_index",
+    "run_record",
+    "summary_fingerprint",
+]
+
+#: workbook's own folder inside OUT.
+STATE_DIR = ".workbook"
+#: The steps of :func:`publish`, in order; the hook is called with each before it runs.
+PUBLISH_STEPS = ("stage", "links", "move", "switch", "prune")
+#: File name suffixes of a report's top-level files in OUT.
+REPORT_SUFFIXES = (".html", ".ipynb", ".pdf", ".failed.html", ".failed.ipynb")
+
+Hook = Callable[[str], None]
+
+
+class ForeignFileError(Exception):
+    """A file workbook did not write sits where workbook must write (exit 2 unless --force)."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self.paths = list(paths)
+        shown = ", ".join(str(p) for p in self.paths[:5])
+        more = f" and {len(self.paths) - 5} more" if len(self.paths) > 5 else ""
+        super().__init__(
+            f"{shown}{more}: not written by workbook (not in the run manifest) but in a path "
+            "the run needs; move it away, or pass --force to replace it"
+        )
+
+
+class PublishError(Exception):
+    """The run could not be published (disk full, read-only folder ...); OUT is as it was."""
+
+
+# -- summaries and the run record ------------------------------------------------
 
 
 def read_summary(folder: Path) -> dict:
@@ -70,8 +140,12 @@ def run_record(
     finished: str,
     seconds: float,
     version: str,
+    data_error: str | None = None,
 ) -> dict:
-    """The content of ``run.json``: the run's settings and each report's outcome."""
+    """The content of ``run.json``: the run's settings and each report's outcome.
+
+    :func:`publish` adds ``manifest`` (every path under OUT this run owns) and ``run_id``.
+    """
     return {
         "as_of": plan.as_of,
         "data": plan.data or None,
@@ -83,6 +157,7 @@ def run_record(
         "seconds": round(seconds, 2),
         "compare": str(plan.compare) if plan.compare else None,
         "pdf": plan.pdf,
+        "data_error": data_error,
         "reports": {
             r.name: {
                 "title": r.title,
@@ -97,12 +172,141 @@ def run_record(
     }
 
 
-def _replace_path(src: Path, dst: Path, trash: Path) -> None:
-    """Move ``src`` onto ``dst``; an existing directory goes to ``trash`` first."""
-    if dst.is_dir() and not dst.is_symlink():
-        trash.mkdir(parents=True, exist_ok=True)
-        os.replace(dst, trash / f"{dst.name}-{os.getpid()}-{time.monotonic_ns()}")
-    os.replace(src, dst)
+# -- the published run and its manifest ------------------------------------------
+
+
+def current_run(out: Path) -> Path | None:
+    """The folder of the published run (``OUT/.workbook/current``), or ``None``."""
+    pointer = out / STATE_DIR / "current"
+    if not pointer.is_symlink():
+        return None
+    target = pointer.resolve()
+    return target if target.is_dir() else None
+
+
+def read_manifest(out: Path) -> list[str] | None:
+    """Paths (relative to OUT, POSIX) the published run owns; ``None`` before any manifest."""
+    run = current_run(out)
+    if run is None:
+        return None
+    for name in ("legacy.json", "run.json"):  # an adopted folder's run.json has none
+        try:
+            return list(json.loads((run / name).read_text(encoding="utf-8"))["manifest"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+def _files(root: Path) -> list[str]:
+    """Every file under ``root`` as a relative POSIX path, sorted."""
+    if not root.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _link_target(rel: str) -> str:
+    """The relative symlink text for the user path ``rel`` (``a.html`` or ``r/x.csv``)."""
+    depth = rel.count("/")
+    return "../" * depth + f"{STATE_DIR}/current/{rel}"
+
+
+def _is_our_link(path: Path, rel: str) -> bool:
+    return path.is_symlink() and os.readlink(path) == _link_target(rel)
+
+
+def legacy_names(reports: Iterable[str], export_names: Mapping[str, Iterable[str]]) -> set[str]:
+    """Paths workbook wrote before the manifest existed (relative to OUT).
+
+    The known reports' ``.html``, ``.failed.html``, ``.ipynb`` (and
+    ``.failed.ipynb``, ``.pdf``), ``index.html``, ``run.json`` and, inside a
+    report's export folder, only the files with that report's export names.
+    """
+    names = {"index.html", "run.json"}
+    for r in reports:
+        names |= {f"{r}{suffix}" for suffix in REPORT_SUFFIXES}
+        names |= {f"{r}/{f}" for f in export_names.get(r, ())}
+    return names
+
+
+def adopt_legacy(out: Path, legacy: set[str], *, hook: Hook = lambda step: None) -> list[str]:
+    """Turn an output folder from before the manifest into a published run, by name.
+
+    The files whose names are in ``legacy`` are hard-linked into a run folder
+    ``runs/legacy-<time>``, ``current`` is pointed at it, and each file is
+    then replaced by its symlink (same content at every moment). Everything
+    else in OUT is foreign and is not touched. Returns the adopted paths.
+    """
+    if current_run(out) is not None or not out.is_dir():
+        return []
+    adopted = [
+        rel for rel in sorted(legacy) if (out / rel).is_file() and not (out / rel).is_symlink()
+    ]
+    if not adopted:
+        return []
+    state = out / STATE_DIR
+    run = state / "runs" / f"legacy-{time.strftime('%Y%m%dT%H%M%S')}"
+    for rel in adopted:
+        (run / rel).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(out / rel, run / rel)
+    record = {"legacy": True, "manifest": adopted, "reports": {}}
+    (run / "legacy.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+    _point(state, run)
+    for rel in adopted:
+        hook(f"adopt:{rel}")
+        _symlink_over(out / rel, _link_target(rel))
+    return adopted
+
+
+def check_needed(out: Path, paths: Iterable[str], *, force: bool) -> list[Path]:
+    """Foreign files in the paths this run needs; raise unless ``force`` (then return them).
+
+    ``paths`` are relative to OUT. A path is fine when absent or when it is
+    the symlink workbook made (listed in the manifest); a report's export
+    folder must be a real folder. Anything else was not written by workbook.
+    """
+    foreign = []
+    for rel in paths:
+        path = out / rel
+        if "/" in rel:
+            folder = path.parent
+            if folder.exists() and (folder.is_symlink() or not folder.is_dir()):
+                foreign.append(folder)
+                continue
+        if not (path.exists() or path.is_symlink()):
+            continue
+        if _is_our_link(path, rel):  # ours, published or left by a killed run
+            continue
+        foreign.append(path)
+    foreign = sorted(set(foreign))
+    if foreign and not force:
+        raise ForeignFileError(foreign)
+    return foreign
+
+
+# -- file operations -----------------------------------------------------------------
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """Hard-link ``src`` at ``dst`` (copy where the file system has no hard links)."""
+    try:
+        os.link(src, dst, follow_symlinks=True)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+            raise
+        shutil.copy2(src, dst)
+
+
+def _symlink_over(path: Path, target: str) -> None:
+    """Make ``path`` a symlink to ``target`` with one rename (replacing a file atomically)."""
+    tmp = path.with_name(f".{path.name}.wbtmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def _point(state: Path, run: Path) -> None:
+    """Switch ``state/current`` to ``run`` in one rename."""
+    _symlink_over(state / "current", os.path.relpath(run, state))
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -111,43 +315,180 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _publish_ok(workdir: Path, out: Path, name: str, trash: Path) -> None:
-    _replace_path(workdir / name, out / name, trash)
-    os.replace(workdir / f"{name}.ipynb", out / f"{name}.ipynb")
-    os.replace(workdir / f"{name}.html", out / f"{name}.html")
-    if (workdir / f"{name}.pdf").is_file():
-        os.replace(workdir / f"{name}.pdf", out / f"{name}.pdf")
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
     else:
-        (out / f"{name}.pdf").unlink(missing_ok=True)
-    for stale in (out / f"{name}.failed.ipynb", out / f"{name}.failed.html"):
-        stale.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
 
 
-def publish(workdir: Path, out: Path, results: Sequence[ReportResult], record: dict, plan) -> None:
-    """Move finished reports from ``workdir`` into ``out``; rewrite index and run record.
+def _report_paths(name: str, files: Iterable[str]) -> list[str]:
+    """The paths in ``files`` that belong to report ``name``."""
+    own = {f"{name}{s}" for s in REPORT_SUFFIXES}
+    return [f for f in files if f in own or f.startswith(f"{name}/")]
 
-    A successful report replaces ``<r>.html``, ``<r>.ipynb``, ``<r>/`` and
-    ``<r>.pdf`` (removed when this run made no PDF, so a PDF always matches
-    its HTML) and removes stale ``<r>.failed.*``. A failed report only writes
-    ``<r>.failed.ipynb`` and ``<r>.failed.html``; its last good files stay.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    trash = workdir / "_replaced"
+
+# -- staging -----------------------------------------------------------------------
+
+
+def _stage(
+    workdir: Path, previous: Path | None, stage: Path, results: Sequence[ReportResult]
+) -> None:
+    """The new run folder: the previous run's files, then this run's reports over them."""
+    stage.mkdir(parents=True)
+    prev_files = _files(previous) if previous is not None else []
+    replaced = set()
     for r in results:
         if r.status == "ok":
-            _publish_ok(workdir, out, r.name, trash)
+            replaced |= set(_report_paths(r.name, prev_files))
+        elif r.status == "failed":
+            replaced |= {f"{r.name}.failed.html", f"{r.name}.failed.ipynb"}
+    own = ("index.html", "run.json", "legacy.json")  # rewritten for every run
+    carried = [f for f in prev_files if f not in replaced and f not in own]
+    for rel in carried:
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(previous / rel, stage / rel)
+    for r in results:
+        name = r.name
+        if r.status == "ok":
+            os.replace(workdir / name, stage / name)
+            os.replace(workdir / f"{name}.ipynb", stage / f"{name}.ipynb")
+            os.replace(workdir / f"{name}.html", stage / f"{name}.html")
+            if (workdir / f"{name}.pdf").is_file():
+                os.replace(workdir / f"{name}.pdf", stage / f"{name}.pdf")
+        elif r.status == "failed":
+            if (workdir / f"{name}.ipynb").is_file():
+                os.replace(workdir / f"{name}.ipynb", stage / f"{name}.failed.ipynb")
+            os.replace(workdir / f"{name}.failed.html", stage / f"{name}.failed.html")
+
+
+def publish(
+    workdir: Path,
+    out: Path,
+    results: Sequence[ReportResult],
+    record: dict,
+    plan,
+    *,
+    tmp: Path | None = None,
+    force: bool = False,
+    hook: Hook = lambda step: None,
+) -> Path:
+    """Publish the finished reports in ``workdir`` as OUT's new run; return its folder.
+
+    A successful report replaces all of its previous files (``<r>.html``,
+    ``.ipynb``, ``<r>/``, and ``<r>.pdf``, gone when this run made none, so a
+    PDF always matches its HTML; and any ``<r>.failed.*``). A failed report
+    keeps its last good files and gets this run's ``<r>.failed.html`` and
+    ``.failed.ipynb``. Reports not run this time (or not applicable) keep
+    what they had. The steps and their guarantees are in the module
+    docstring; ``hook(step)`` is called before each of :data:`PUBLISH_STEPS`.
+
+    Raises
+    ------
+    ForeignFileError
+        A file workbook did not write in a path the new run needs (unless ``force``).
+    OSError
+        From the file system (disk full, read-only folder); OUT is then as it was.
+    """
+    state = out / STATE_DIR
+    tmp = tmp if tmp is not None else workdir.parent
+    previous = current_run(out)
+    old_manifest = read_manifest(out) or []
+    run_id = f"{record.get('started', '')}-{tmp.name}".replace(":", "")
+    stage = tmp / "run"
+
+    hook("stage")
+    _stage(workdir, previous, stage, results)
+    manifest = _files(stage)
+    manifest = sorted(set(manifest) | {"index.html", "run.json"})
+    replaced_foreign = check_needed(out, manifest, force=force)
+    record = {**record, "run_id": run_id, "manifest": manifest}
+    _write_atomic(stage / "run.json", json.dumps(record, indent=2, ensure_ascii=False, default=str))
+    _write_atomic(stage / "index.html", render_index(stage, plan, results, record))
+
+    hook("links")
+    created = []
+    try:
+        for rel in manifest:
+            path = out / rel
+            if _is_our_link(path, rel):
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path in replaced_foreign:
+                _remove(path)
+            _symlink_over(path, _link_target(rel))
+            created.append(path)
+    except BaseException:
+        for path in created:  # links the old run did not have: back out
+            if path.is_symlink():
+                path.unlink()
+        raise
+
+    hook("move")
+    runs = state / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    final = runs / run_id
+    os.replace(stage, final)
+
+    hook("switch")
+    _point(state, final)
+
+    hook("prune")
+    _prune(out, old_manifest, manifest, keep=final)
+    return final
+
+
+def _prune(out: Path, old: Iterable[str], new: Iterable[str], *, keep: Path) -> None:
+    """Remove workbook's links the new run lacks, emptied export folders, older run folders.
+
+    A link is workbook's when it is one of the old manifest's paths or when
+    it has exactly the target workbook writes (a link left by a killed run);
+    anything else is never touched.
+    """
+    new = set(new)
+    candidates = set(old)
+    for entry in out.iterdir():
+        if entry.name == STATE_DIR:
             continue
-        if (workdir / f"{r.name}.ipynb").is_file():
-            os.replace(workdir / f"{r.name}.ipynb", out / f"{r.name}.failed.ipynb")
-        os.replace(workdir / f"{r.name}.failed.html", out / f"{r.name}.failed.html")
-    _write_atomic(out / "run.json", json.dumps(record, indent=2, ensure_ascii=False, default=str))
-    _write_atomic(out / "index.html", render_index(out, plan, results, record))
+        if entry.is_symlink():
+            candidates.add(entry.name)
+        elif entry.is_dir():
+            candidates |= {f"{entry.name}/{p.name}" for p in entry.iterdir() if p.is_symlink()}
+    for rel in sorted(candidates - new):
+        path = out / rel
+        if _is_our_link(path, rel):
+            path.unlink()
+            folder = path.parent
+            if folder != out and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    for run in (out / STATE_DIR / "runs").iterdir():
+        if run != keep:
+            shutil.rmtree(run, ignore_errors=True)
+
+
+# -- the index page ------------------------------------------------------------------
 
 
 def _status(result: ReportResult | None, html_page: Path, failed_page: Path) -> str:
     if result is not None:
+        if result.status in ("n/a", "not run"):
+            return result.status
         return "ok" if result.status == "ok" else ("stale" if html_page.exists() else "failed")
     return "ok" if html_page.exists() and not failed_page.exists() else "failed"
+
+
+def _cut_points_note(summary: Mapping, prev: Mapping, compare: Path) -> str | None:
+    """A note when the report's ``cut_points`` differ from the compared run's."""
+    if "cut_points" not in summary or "cut_points" not in prev:
+        return None
+    now, then = summary["cut_points"], prev["cut_points"]
+    if now == then:
+        return None
+    show = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)  # noqa: E731
+    return (
+        f"Cut points differ from {compare.name}: now {show(now)}, then {show(then)}; "
+        "changes in level counts partly reflect the new cut points"
+    )
 
 
 def _index_entry(out: Path, name: str, title: str, result: ReportResult | None, compare):
@@ -156,10 +497,13 @@ def _index_entry(out: Path, name: str, title: str, result: ReportResult | None, 
     html_page = out / f"{name}.html"
     failed_page = out / f"{name}.failed.html"
     summary = read_summary(out / name) if html_page.exists() else {}
-    previous = None
+    previous, notes = None, []
     if compare is not None:
         prev = read_summary(compare / name)
         previous = {str(h.get("key")): h for h in prev.get("headline", []) if "key" in h}
+        note = _cut_points_note(summary, prev, compare)
+        if note:
+            notes.append(note)
     csvs = sorted(p.relative_to(out).as_posix() for p in (out / name).glob("*.csv"))
     has_pdf = html_page.exists() and (out / f"{name}.pdf").exists()
     return wbhtml.IndexEntry(
@@ -174,16 +518,17 @@ def _index_entry(out: Path, name: str, title: str, result: ReportResult | None, 
         headline=list(summary.get("headline", [])),
         previous=previous,
         error=result.error if result is not None else None,
-        seconds=result.seconds if result is not None else None,
+        seconds=result.seconds if result is not None and result.status != "n/a" else None,
         fingerprint=summary_fingerprint(summary),
+        notes=notes,
     )
 
 
 def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], record: dict) -> str:
-    """Build ``index.html`` from what is in OUT now (see :func:`workbook.present.html.index_html`).
+    """Build ``index.html`` from the run folder ``out`` (see :func:`workbook.present.html.index_html`).
 
     Lists the reports of this run plus any other report that already has a
-    page in OUT (for example from an earlier ``workbook run cohort``).
+    page (for example from an earlier ``workbook run cohort``).
     """
     from workbook.present import html as wbhtml
 
@@ -199,6 +544,12 @@ def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], reco
                 continue
         title = result.title if result else specs[name].title
         entries.append(_index_entry(out, name, title, result, plan.compare))
+    banner = None
+    if record.get("data_error"):
+        banner = (
+            "This run stopped on a data error before any report ran; the reports below are "
+            "the last good ones. " + str(record["data_error"])
+        )
     return wbhtml.index_html(
         entries,
         as_of=plan.as_of,
@@ -206,4 +557,5 @@ def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], reco
         started=record.get("started", ""),
         version=record.get("workbook_version", ""),
         compare=str(plan.compare) if plan.compare else None,
+        banner=banner,
     )

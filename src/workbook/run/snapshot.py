@@ -1,0 +1,121 @@
+"""Load and validate the export once per run, and decide which reports apply.
+
+:func:`prepare` loads the union of the tables the chosen reports list in
+their notebook metadata (``workbook.tables``) that the export has, validates
+it once, and writes it to ``<tmp>/snapshot`` (:mod:`workbook.data.snapshot`,
+Arrow IPC). Every notebook then gets ``data=<snapshot>`` and empty
+``load_options``: its unchanged ``workbook.load(data or None, ...)`` reads
+the snapshot and parses no CSV.
+
+A report whose *required* tables (:data:`REQUIRED_TABLES`) are not all in
+the export is not applicable (status ``n/a``, with the reason); the other
+tables it lists are optional for it (it shows what it can and says what it
+skipped). data_quality runs on whatever exists.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook.run.discover import ReportSpec
+
+__all__ = ["REQUIRED_TABLES", "Prepared", "applicability", "prepare", "required_tables"]
+
+#: Tables without which a report cannot say anything (the rest of its
+#: ``workbook.tables`` are optional for it). A notebook may declare its own
+#: with metadata ``workbook.requires``.
+REQUIRED_TABLES: dict[str, tuple[str, ...]] = {
+    "data_quality": (),
+    "cohort": ("leads",),
+    "scoring": ("leads", "opportunities"),
+    "engagement": ("opportunities", "accounts"),
+    "hierarchy": ("accounts", "opportunities"),
+    "whitespace": ("accounts", "products", "purchases"),
+}
+
+
+def required_tables(spec: ReportSpec) -> tuple[str, ...]:
+    """The tables ``spec`` cannot run without (metadata ``requires``, else :data:`REQUIRED_TABLES`)."""
+    if spec.requires is not None:
+        return tuple(spec.requires)
+    return REQUIRED_TABLES.get(spec.name, tuple(spec.tables))
+
+
+def _and(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def applicability(specs: Sequence[ReportSpec], present: Sequence[str]) -> dict[str, str]:
+    """``{report: reason}`` for every report that is not applicable to an export with ``present``."""
+    have = set(present)
+    reasons = {}
+    for spec in specs:
+        need = required_tables(spec)
+        missing = [t for t in need if t not in have]
+        if missing:
+            none = "none" if len(missing) == len(need) else f"no {_and(missing)}"
+            reasons[spec.name] = f"needs {_and(need)}; the export has {none}"
+    return reasons
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare` did: the snapshot folder, the tables in it, the load."""
+
+    folder: Path | None
+    tables: list[str] = field(default_factory=list)
+    crm: object | None = None
+    seconds: float = 0.0
+
+
+def _wanted(specs: Sequence[ReportSpec], load_options: Mapping) -> list[str]:
+    from workbook.data import model
+
+    wanted = {t for s in specs for t in s.tables}
+    only = load_options.get("tables")
+    if only:
+        wanted &= {only} if isinstance(only, str) else set(only)
+    return [t for t in model.TABLES if t in wanted]
+
+
+def prepare(
+    specs: Sequence[ReportSpec], *, data: str, as_of: str, load_options: Mapping, folder: Path
+) -> Prepared:
+    """Load, validate and snapshot the tables ``specs`` use that the export has.
+
+    Tables the export lacks are found from the loader's own ``missing_table``
+    problems and left out (their reports become ``n/a``); any other problem
+    is raised as :class:`~workbook.data.validate.DataValidationError`, once
+    for the whole run. With no table wanted (notebooks that load nothing)
+    nothing is loaded and ``folder`` is ``None``.
+    """
+    import workbook
+    from workbook.data import snapshot
+    from workbook.data.validate import DataValidationError
+
+    wanted = _wanted(specs, load_options)
+    if not wanted:
+        return Prepared(folder=None)
+    options = {k: v for k, v in load_options.items() if k not in ("tables", "as_of", "validate")}
+    started = time.perf_counter()
+    tables = list(wanted)
+    while True:
+        try:
+            crm = workbook.load(data or None, tables=tables, as_of=as_of or None, **options)
+            break
+        except DataValidationError as exc:
+            absent = {p.table for p in exc.problems if p.check == "missing_table"}
+            others = [p for p in exc.problems if p.check != "missing_table"]
+            if others or not absent or not (set(tables) - absent):
+                if others:
+                    raise DataValidationError(others) from None
+                raise
+            tables = [t for t in tables if t not in absent]
+    snapshot.write(crm, folder)
+    return Prepared(
+        folder=folder, tables=list(crm.tables), crm=crm, seconds=time.perf_counter() - started
+    )
