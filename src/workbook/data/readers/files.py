@@ -17,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from workbook.data.mapping import map_columns, source_columns, table_mapping
+from workbook.data.options import absent_columns_problem, apply_filters
 from workbook.data.readers.raw import RawTable
-from workbook.data.validate import DataValidationError, Problem
+from workbook.data.validate import FIXUP, DataValidationError, Issue, Problem
 
 __all__ = [
     "check_source",
@@ -208,6 +209,7 @@ def read_files(
     columns: Mapping | None = None,
     encoding: str | None = None,
     only: Mapping[str, Iterable[str]] | None = None,
+    filters: Mapping | None = None,
 ) -> dict[str, RawTable]:
     """Read each table from ``paths[table]``, else from ``source``'s :func:`table_file`.
 
@@ -226,14 +228,28 @@ def read_files(
     only : mapping of str to iterable of str, optional
         Read just these canonical columns of each table (the as-of pre-scan);
         by default every column the table can use.
+    filters : mapping, optional
+        ``{table: {source_column: [raw values]}}``: only rows whose raw value
+        is listed are kept (:func:`workbook.data.options.apply_filters`),
+        before the columns are mapped; the rows left out are a fix-up.
 
     Returns
     -------
     dict of str to RawTable
         Frames with canonical column names; ``attrs["header"]`` keeps the
         file's header.
+
+    Raises
+    ------
+    DataValidationError
+        ``missing_source_column``: a per-table ``columns`` entry or a filter
+        names a column the file does not have (the message lists the
+        columns found). When the file has a column carrying the canonical
+        name instead, that column is used and a ``column_fallback`` fix-up
+        says so.
     """
     out: dict[str, RawTable] = {}
+    problems: list[Problem] = []
     for table in tables:
         path = (paths or {}).get(table)
         if path is None and source is not None:
@@ -246,12 +262,53 @@ def read_files(
             usecols = {mapping.get(c, c) for c in wanted} | set(wanted)
         else:
             usecols = source_columns(table, mapping)
-        raw = read_file(Path(path), encoding=encoding, usecols=usecols)
+        rules = (filters or {}).get(table) or {}
+        raw = read_file(Path(path), encoding=encoding, usecols=usecols | set(rules))
         header = raw.frame.attrs.get("header", list(raw.frame.columns))
-        frame = map_columns(raw.frame, table, mapping)
+        fallbacks, absent = _check_sources(table, columns, header)
+        if absent:
+            problems.append(absent_columns_problem(table, "columns", absent, header, raw.file))
+            continue
+        kept, filtered, bad_filter = apply_filters(raw.frame, table, rules, file=raw.file)
+        if bad_filter is not None:
+            problems.append(bad_filter)
+            continue
+        frame = map_columns(kept, table, mapping)
         frame.attrs["header"] = header
-        out[table] = RawTable(frame, raw.file, raw.digest, raw.encoding)
+        fixups = [f for f in (filtered, *fallbacks) if f is not None]
+        out[table] = RawTable(frame, raw.file, raw.digest, raw.encoding, fixups)
+    if problems:
+        raise DataValidationError(problems)
     return out
+
+
+def _check_sources(table: str, columns: Mapping | None, header) -> tuple[list[Issue], list[str]]:
+    """Per-table mapped source columns absent from ``header``: fall-backs used, and the rest.
+
+    A missing source column whose canonical name is in the file falls back to
+    it (reported as a ``column_fallback`` fix-up); otherwise it is absent.
+    Flat mappings (applied to every table) are checked by the loader.
+    """
+    entry = (columns or {}).get(table)
+    if not isinstance(entry, Mapping):
+        return [], []
+    present = set(header)
+    fallbacks, absent = [], []
+    for canonical, source in entry.items():
+        if str(source) in present:
+            continue
+        if canonical in present:
+            fallbacks.append(
+                Issue(
+                    "column_fallback", table, str(canonical), 0, (),
+                    f"mapped column {str(source)!r} is not in the file; used its column "
+                    f"{canonical!r} instead",
+                    FIXUP,
+                )
+            )  # fmt: skip
+        else:
+            absent.append(str(source))
+    return fallbacks, absent
 
 
 def check_source(source, paths, requested):
