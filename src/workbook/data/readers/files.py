@@ -23,6 +23,7 @@ from workbook.data.validate import FIXUP, DataValidationError, Issue, Problem
 
 __all__ = [
     "check_source",
+    "check_sources",
     "read_csv_raw",
     "read_file",
     "read_files",
@@ -265,7 +266,7 @@ def read_files(
         rules = (filters or {}).get(table) or {}
         raw = read_file(Path(path), encoding=encoding, usecols=usecols | set(rules))
         header = raw.frame.attrs.get("header", list(raw.frame.columns))
-        fallbacks, absent = _check_sources(table, columns, header)
+        fallbacks, absent = check_sources(table, columns, header)
         if absent:
             problems.append(absent_columns_problem(table, "columns", absent, header, raw.file))
             continue
@@ -282,7 +283,7 @@ def read_files(
     return out
 
 
-def _check_sources(table: str, columns: Mapping | None, header) -> tuple[list[Issue], list[str]]:
+def check_sources(table: str, columns: Mapping | None, header) -> tuple[list[Issue], list[str]]:
     """Per-table mapped source columns absent from ``header``: fall-backs used, and the rest.
 
     A missing source column whose canonical name is in the file falls back to
