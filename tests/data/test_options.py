@@ -212,7 +212,11 @@ def test_uses_combines_with_the_tables_the_export_has(export):
     # a table the report uses but the export lacks is a missing_table error ...
     with pytest.raises(DataValidationError) as info:
         load(**options, uses=["leads", "opportunities"])
-    assert [(p.check, p.table) for p in info.value.problems] == [("missing_table", "leads")]
+    (p,) = info.value.problems
+    assert (p.check, p.table) == ("missing_table", "leads")
+    assert "needs leads; the export has none" in p.message
+    with pytest.raises(DataValidationError, match="needs leads and activities; the export has none"):
+        load(**options, uses=["leads", "opportunities", "activities"])
     # ... unless the caller skips missing tables
     crm = load(**options, uses=["leads", "opportunities"], missing="skip")
     assert set(crm.tables) == {"opportunities"}

@@ -469,19 +469,18 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
     return Problem("missing_table", table, "", 1, (), str(source or ""), where)
 
 
-def _excluded_problem(table: str) -> Problem:
-    detail = (
-        f"this report uses table '{table}', which load_options.tables leaves out "
-        "(the export has none)"
-    )
-    return Problem("missing_table", table, "", 1, (), "", detail)
+def _excluded_problem(tables: list[str]) -> Problem:
+    """One ``missing_table`` error for the used tables that ``load_options.tables`` leaves out."""
+    named = " and ".join([", ".join(tables[:-1]), tables[-1]] if len(tables) > 1 else tables)
+    detail = f"needs {named}; the export has none (load_options.tables)"
+    return Problem("missing_table", ", ".join(tables), "", len(tables), tuple(tables), "", detail)
 
 
 def _canonical(
     read: _Read, requested, options: Mapping, *, must_exist, excluded=()
 ) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Map values, check columns, coerce and check ids of every table; raise all problems."""
-    problems: list[Problem] = [_excluded_problem(t) for t in excluded]
+    problems: list[Problem] = [_excluded_problem(list(excluded))] if excluded else []
     problems += [_missing_table_problem(t, read) for t in must_exist if t not in read.raws]
     frames: dict[str, pd.DataFrame] = {}
     fixups: list[Issue] = []

@@ -173,7 +173,7 @@ def apply_filters(
         for c, a in rules.items()
     )
     fix = Issue(
-        "rows_filtered", table, "", n_out, (),
+        "rows_filtered", table, ", ".join(map(str, rules)), n_out, (),
         f"{n_out} of {len(frame)} row(s) left out by load_options.filters ({shown} kept)",
         FIXUP,
     )  # fmt: skip

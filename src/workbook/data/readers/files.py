@@ -221,7 +221,9 @@ def read_files(
     tables : iterable of str
         The requested canonical tables.
     paths : mapping, optional
-        Explicit file per table; wins over ``source``.
+        Explicit file per table; wins over ``source``. A relative path is
+        taken inside the ``source`` directory when the file is there, else
+        relative to the working directory.
     columns : mapping, optional
         Column mapping (:func:`workbook.data.mapping.table_mapping`).
     encoding : str, optional
@@ -252,7 +254,7 @@ def read_files(
     out: dict[str, RawTable] = {}
     problems: list[Problem] = []
     for table in tables:
-        path = (paths or {}).get(table)
+        path = _explicit_path((paths or {}).get(table), source)
         if path is None and source is not None:
             path = table_file(Path(source), table)
         if path is None:
@@ -310,6 +312,18 @@ def check_sources(table: str, columns: Mapping | None, header) -> tuple[list[Iss
         else:
             absent.append(str(source))
     return fallbacks, absent
+
+
+def _explicit_path(path, source) -> Path | None:
+    """A ``paths`` entry; a relative one that exists under the ``source`` directory is taken there."""
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.is_absolute() and source is not None and Path(source).is_dir():
+        inside = Path(source) / path
+        if inside.exists():
+            return inside
+    return path
 
 
 def check_source(source, paths, requested):
