@@ -281,3 +281,8 @@ def test_unknown_reference_names_a_close_match_and_the_values_line(export):
     fixed = load(**_options(export, values={**VALUES, "purchases": {"product_id": {"GTXPro": "GTX Pro"}}}))
     assert not [i for i in fixed.quality.issues if i.check == "unknown_reference"
                 and i.column == "product_id"]  # fmt: skip
+
+
+def test_filters_need_files():
+    with pytest.raises(DataValidationError, match="filters applies to files"):
+        load(sql_url="sqlite://", queries={}, tables=["leads"], filters={"leads": {"x": ["1"]}})

@@ -393,10 +393,11 @@ def _read(
 ) -> _Read:
     """Pick the reader for the arguments of :func:`load` and read the raw tables."""
     if filters and (sql_url or preset):
-        raise ValueError(
+        detail = (
             "load_options.filters applies to files and paths; filter in the SQL query, "
             "or export the rows you need"
         )
+        raise DataValidationError([Problem("unsupported_option", "", "", 1, (), "", detail)])
     if preset and source is not None and not Path(source).is_dir():
         raise DataValidationError(
             [Problem("missing_source", "", "", 1, (), str(source), f"{source}: no such directory")]
