@@ -286,3 +286,10 @@ def test_unknown_reference_names_a_close_match_and_the_values_line(export):
 def test_filters_need_files():
     with pytest.raises(DataValidationError, match="filters applies to files"):
         load(sql_url="sqlite://", queries={}, tables=["leads"], filters={"leads": {"x": ["1"]}})
+
+
+def test_relative_paths_are_found_inside_the_data_directory(export):
+    options = _options(export)
+    options["paths"] = {t: p.name for t, p in options["paths"].items()}
+    crm = load(export, **options)
+    assert len(crm.purchases) == 2 and len(crm.opportunities) == 4

