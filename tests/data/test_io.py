@@ -194,7 +194,8 @@ def test_workbook_load_has_its_real_signature():
     assert inspect.Parameter.VAR_POSITIONAL not in kinds
     assert inspect.Parameter.VAR_KEYWORD not in kinds
     assert workbook.load is wio.load
-    assert list(sig.parameters) == ["source", *wio.LOAD_OPTIONS]
+    # ``uses`` is the calling notebook's list of tables, not a user's load option.
+    assert list(sig.parameters) == ["source", *wio.LOAD_OPTIONS, "uses"]
     assert all(
         p.kind is inspect.Parameter.KEYWORD_ONLY
         for name, p in sig.parameters.items()

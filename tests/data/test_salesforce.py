@@ -102,3 +102,25 @@ def test_salesforce_missing_file_named(tmp_path):
         wio.load(tmp_path, preset="salesforce", tables=["leads", "activities"])
     (p,) = info.value.problems
     assert p.table == "activities" and "Task.csv or Event.csv" in p.message
+
+
+# --------------------------------------------------------------------------- strict mapping
+def test_preset_alternative_is_used_and_reported(tmp_path):
+    export = tmp_path / "sf"
+    shutil.copytree(SF, export)
+    lead = export / "Lead.csv"
+    lead.write_text(lead.read_text().replace("MQL_Date__c", "MQL_Date_Time__c", 1))
+    crm = wio.load(export, preset="salesforce", tables=["leads"])
+    assert crm.leads["handed_off_at"].notna().any()
+    (used,) = [i for i in crm.quality.issues if i.check == "column_alternative"]
+    assert (used.table, used.column) == ("leads", "handed_off_at")
+    assert "MQL_Date_Time__c" in used.message
+
+
+def test_preset_override_naming_an_absent_field_is_an_error():
+    with pytest.raises(DataValidationError) as info:
+        wio.load(SF, preset="salesforce", tables=["leads"],
+                 columns={"leads": {"score": "Lead_Score__c"}})  # fmt: skip
+    (p,) = info.value.problems
+    assert (p.check, p.table) == ("missing_source_column", "leads")
+    assert "'Lead_Score__c'" in p.message and "'pi__score__c'" in p.message

@@ -18,7 +18,7 @@ other way round; :func:`empty_table` lives here for that reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbook.data import model
+from workbook.data import dates, model
 from workbook.data.validate import (
     FIXUP,
     DataValidationError,
@@ -48,6 +48,7 @@ __all__ = [
     "as_text",
     "coerce_frame",
     "coerce_table",
+    "date_rules",
     "empty_table",
     "example_labels",
     "parse_bools",
@@ -133,14 +134,18 @@ def _arrow_cast(text: pd.Series, target: pa.DataType) -> pa.ChunkedArray | None:
         return None
 
 
-def parse_dates(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse a column to timezone-naive UTC ``datetime64[ns]``.
+def parse_dates(
+    s: pd.Series, *, fmt: str | None = None, order: str = dates.MONTHFIRST
+) -> tuple[pd.Series, np.ndarray]:
+    """Parse a column to timezone-naive UTC ``datetime64[ns]`` under one rule.
 
-    Strings are parsed as ISO 8601 first (``2024-03-01``, ``2024-03-01 10:00``,
-    Salesforce ``2024-03-01T10:00:00.000Z``, offsets such as ``+0900``), each
-    value on its own; values that are not ISO are retried with
-    ``format="mixed"`` (month first for ``03/01/2024``). Values with an offset
-    or ``Z`` are converted to UTC; values without are taken as they are.
+    ISO 8601 values (``2024-03-01``, ``2024-03-01 10:00``, Salesforce
+    ``2024-03-01T10:00:00.000Z``, offsets such as ``+0900``) are read as ISO;
+    values with an offset or ``Z`` are converted to UTC, values without are
+    taken as they are. Values with the year last (``03/01/2024``) are read
+    month-first, or day-first with ``order="dayfirst"``, never a mix; ``fmt``
+    (a strptime format) replaces both. A time of day may follow any date.
+    See :mod:`workbook.data.dates`.
 
     Returns
     -------
@@ -154,20 +159,13 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_datetime64_dtype(s.dtype):
         return s.astype(DATE_DTYPE), np.zeros(len(s), dtype=bool)
     text = as_text(s)
-    fast = _arrow_cast(text, pa.timestamp("ns"))
-    if fast is not None:
-        # Arrow parsed every value as a plain ISO date/time (no offset, valid day, in range).
-        out = pd.Series(fast.to_numpy(), index=s.index).astype(DATE_DTYPE)
-        return out, np.zeros(len(s), dtype=bool)
-    parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-    retry = (text.notna() & parsed.isna()).to_numpy(dtype=bool)
-    if retry.any():
-        again = pd.to_datetime(text[retry], format="mixed", utc=True, errors="coerce")
-        parsed = parsed.where(~retry, again.reindex(parsed.index))
-    naive = parsed.dt.tz_localize(None)
-    lo, hi = pd.Timestamp.min, pd.Timestamp.max
-    in_range = naive.isna() | ((naive >= lo) & (naive <= hi))
-    naive = naive.where(in_range)
+    if not fmt:
+        fast = _arrow_cast(text, pa.timestamp("ns"))
+        if fast is not None:
+            # Arrow parsed every value as a plain ISO date/time (no offset, valid day, in range).
+            out = pd.Series(fast.to_numpy(), index=s.index).astype(DATE_DTYPE)
+            return out, np.zeros(len(s), dtype=bool)
+    naive = dates.parse_dates(text, fmt=fmt, order=order)
     bad = (text.notna() & naive.isna()).to_numpy(dtype=bool)
     return naive.astype(DATE_DTYPE), bad
 
@@ -272,7 +270,106 @@ class Coerced(NamedTuple):
     problems: list[Problem]
 
 
-def _coerce_column(df, table, name, kind, file):
+def _needs_order(s: pd.Series) -> bool:
+    """Whether a raw date column holds text that is not all plain ISO (so order matters)."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(s.dtype):
+        return False
+    return _arrow_cast(as_text(s), pa.timestamp("ns")) is None
+
+
+def date_rules(
+    df: pd.DataFrame,
+    table: str,
+    names: Iterable[str],
+    *,
+    formats: Mapping[str, str] | None = None,
+    dayfirst: bool | None = None,
+    file: str | None = None,
+) -> tuple[dict[str, dict], list[Issue], list[Problem]]:
+    """The one rule each date column of a file is read under (see :mod:`workbook.data.dates`).
+
+    ``formats[column]`` (``load_options.date_formats``) wins; then
+    ``dayfirst`` (``load_options.dayfirst``) for every other column; without
+    either, each column's year-last values decide (:func:`dates.infer_order`):
+
+    * first field > 12 somewhere and second field > 12 nowhere: day-first,
+      with a counted warning ``date_dayfirst``;
+    * both kinds: error ``mixed_date_order`` naming the column and an
+      example of each;
+    * neither: the order the other date columns of the same file show, else
+      month-first with a counted warning ``date_order_assumed`` (only when
+      ambiguous values exist) that suggests ``dayfirst``.
+
+    Returns
+    -------
+    (rules, warnings, problems)
+        ``rules[column]`` holds the keyword arguments of :func:`parse_dates`.
+    """
+    formats = dict(formats or {})
+    columns = [c for c in names if c in df.columns]
+    rules: dict[str, dict] = {}
+    evidence: dict[str, dates.DateOrder] = {}
+    for column in columns:
+        if column in formats:
+            rules[column] = {"fmt": formats[column]}
+        elif dayfirst is not None:
+            rules[column] = {"order": dates.DAYFIRST if dayfirst else dates.MONTHFIRST}
+        elif _needs_order(df[column]):
+            evidence[column] = dates.infer_order(as_text(df[column]))
+        else:
+            rules[column] = {}
+    warnings: list[Issue] = []
+    problems: list[Problem] = []
+    for column, own in evidence.items():
+        if own.mixed:
+            problems.append(
+                Problem(
+                    "mixed_date_order",
+                    table,
+                    column,
+                    own.n_dayfirst + own.n_monthfirst,
+                    (own.example_dayfirst, own.example_monthfirst),
+                    file or "",
+                    f"{file + ' (table ' + table + ')' if file else table}: column '{column}' "
+                    f"mixes day-first dates ({own.n_dayfirst}, e.g. {own.example_dayfirst!r}) "
+                    f"and month-first dates ({own.n_monthfirst}, e.g. "
+                    f"{own.example_monthfirst!r}); give its format with "
+                    f"date_formats: {{{table}: {{{column}: '%d-%m-%Y'}}}} or fix the file",
+                )
+            )
+            continue
+        others = {c: o for c, o in evidence.items() if c != column}
+        order, why = dates.choose_order(own, others)
+        rules[column] = {"order": order}
+        n = own.n_dayfirst + own.n_monthfirst + own.n_ambiguous
+        labels = example_labels(df, table, as_text(df[column]).str.match(dates.YEAR_LAST)
+                                .fillna(False).to_numpy(dtype=bool))  # fmt: skip
+        if order == dates.DAYFIRST:
+            reason = (
+                f"{own.n_dayfirst} have a first field above 12"
+                if why == "evidence"
+                else "the other date columns of the file are day-first"
+            )
+            warnings.append(
+                Issue(
+                    "date_dayfirst", table, column, n, labels,
+                    f"{n} date(s) read day-first (DD-MM-YYYY) because {reason}; "
+                    "set dayfirst or date_formats to state it",
+                )
+            )  # fmt: skip
+        elif why == "default" and own.n_ambiguous:
+            warnings.append(
+                Issue(
+                    "date_order_assumed", table, column, own.n_ambiguous, labels,
+                    f"{own.n_ambiguous} date(s) could be day-first or month-first and were read "
+                    "month-first (MM-DD-YYYY); if the export writes DD-MM-YYYY set "
+                    "load_options.dayfirst: true",
+                )
+            )  # fmt: skip
+    return rules, warnings, problems
+
+
+def _coerce_column(df, table, name, kind, file, rule=None):
     """One column: (values, fix-up or None, problem or None)."""
     raw = df[name]
     if kind not in _PARSERS:
@@ -282,7 +379,7 @@ def _coerce_column(df, table, name, kind, file):
             return values, fix, None
         return values, None, None
     parser, what, check = _PARSERS[kind]
-    values, bad = parser(raw)
+    values, bad = parser(raw, **(rule or {})) if kind == "date" else parser(raw)
     if not bad.any():
         return values, None, None
     n = int(bad.sum())
@@ -306,11 +403,16 @@ def coerce_frame(
     file: str | None = None,
     keep_extra: bool = False,
     subset: Iterable[str] | None = None,
+    date_formats: Mapping[str, str] | None = None,
+    dayfirst: bool | None = None,
 ) -> Coerced:
     """:func:`coerce_table`, collecting fix-ups and problems instead of raising.
 
     ``subset`` coerces only those canonical columns (present ones; required
     columns are then not checked): the loader's cheap as-of pre-scan.
+    ``date_formats`` (``{column: strptime format}``) and ``dayfirst`` set the
+    date rules (:func:`date_rules`; the evidence is taken from every date
+    column of ``df``, also under ``subset``).
     """
     spec = model.SPECS[table]
     df = df.reset_index(drop=True)
@@ -325,13 +427,22 @@ def coerce_frame(
         names = spec.column_names
     else:
         names = [c for c in spec.column_names if c in set(subset)]
+    rules, warnings, order_problems = date_rules(
+        df, table, spec.columns_of_kind("date"), formats=date_formats, dayfirst=dayfirst, file=file
+    )
+    wanted = set(names)
+    fixups += [w for w in warnings if w.column in wanted]
+    problems += [p for p in order_problems if p.column in wanted]
     out: dict[str, pd.Series] = {}
     for name in names:
         kind = spec.column(name).kind
         if name not in df.columns:
             out[name] = _empty(kind, df.index)
             continue
-        out[name], fix, found = _coerce_column(df, table, name, kind, file)
+        if kind == "date" and name not in rules:  # a mixed column: reported above
+            out[name] = _empty(kind, df.index)
+            continue
+        out[name], fix, found = _coerce_column(df, table, name, kind, file, rules.get(name))
         fixups += [fix] if fix is not None else []
         problems += [found] if found is not None else []
     frame = pd.DataFrame(out, index=df.index)

@@ -48,6 +48,12 @@ from workbook.data.coercion import (
 )
 from workbook.data.guards import MAX_AMOUNT, MIN_DATE, guard_table
 from workbook.data.mapping import map_columns, map_values, table_mapping
+from workbook.data.options import (
+    absent_columns_problem,
+    apply_constants,
+    check_names,
+    owner_from_opportunities,
+)
 from workbook.data.readers.files import check_source, read_files
 from workbook.data.readers.raw import RawTable, frame_digest
 from workbook.data.readers.salesforce import missing_file_hint, read_salesforce
@@ -97,7 +103,17 @@ LOAD_OPTIONS = (
     "max_amount",
     "min_date",
     "snapshot",
+    "date_formats",
+    "dayfirst",
+    "filters",
+    "constants",
+    "account_owner",
+    "missing",
 )
+
+#: The options that change what a table holds, applied alike by :func:`load`
+#: and the as-of pre-scan of :func:`resolve_as_of`.
+_SHAPING = ("columns", "values", "constants", "filters", "date_formats", "dayfirst")
 
 SAMPLE_LABEL = "bundled sample (scale=small, seed=0)"
 
@@ -161,7 +177,35 @@ register(
         A folder written by :func:`workbook.data.snapshot.write` (the
         runner's validated load). Its tables, ``as_of`` and ``quality`` are
         read as saved: no file is parsed, mapped or validated again. A
-        ``source`` that is such a folder is read the same way.""",
+        ``source`` that is such a folder is read the same way.
+    date_formats : dict, optional
+        ``{table: {date column: strptime format}}``, e.g.
+        ``{"leads": {"created_at": "%d-%m-%Y"}}``; a time of day may follow.
+    dayfirst : bool, optional
+        Read every date column without a format day-first (``True``) or
+        month-first (``False``). Default: each column under one rule
+        inferred from its values (:func:`workbook.data.coercion.date_rules`).
+    filters : dict, optional
+        ``{table: {source column: [raw values]}}``: keep only the rows whose
+        raw value is listed (files and paths); rows left out are counted.
+        One file may feed two tables this way.
+    constants : dict, optional
+        ``{table: {canonical column: value}}`` fills a column the file does
+        not have, e.g. ``{"opportunities": {"is_won": True}}``.
+    account_owner : {"from_opportunities"}, optional
+        Fill a blank account ``owner_id`` with the owner of the account's
+        most recent opportunity (needs opportunities among the tables);
+        each filled value is a counted fix-up.
+    missing : {"error", "skip"}, default "error"
+        A requested table that the export does not have: an error, or left
+        out of the result (``"skip"``). Tables named in ``tables`` must
+        exist either way; optional tables are always skipped when absent.
+    uses : list of str, optional
+        The tables the caller uses (a report notebook's list). What is
+        loaded is ``tables`` among them, so a user's ``tables`` (the tables
+        the export has) and a report's needs combine; a table the report
+        uses that ``tables`` excludes is a ``missing_table`` error unless
+        ``missing="skip"``.""",
 )
 
 
@@ -288,6 +332,7 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
         return _sample_as_of()
     if not paths and not sql_url and (snapshot := snapshot_as_of(source)) is not None:
         return snapshot
+    _check_options(load_options)
     requested = [t for t in _requested(load_options.get("tables")) if _as_of_columns(t)]
     if sql_url or preset:
         options = {k: v for k, v in load_options.items() if k not in ("validate", "tables")}
@@ -295,8 +340,22 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
     return _prescan_as_of(source, requested, paths, load_options)
 
 
+def _check_options(options: Mapping) -> None:
+    check_names(
+        paths=options.get("paths"), columns=options.get("columns"), values=options.get("values"),
+        constants=options.get("constants"), filters=options.get("filters"),
+        date_formats=options.get("date_formats"), account_owner=options.get("account_owner"),
+        missing=options.get("missing") or "error",
+    )  # fmt: skip
+
+
 def _prescan_as_of(source, requested, paths, load_options) -> pd.Timestamp | None:
-    """:func:`default_as_of` of files, reading and coercing only their date columns."""
+    """:func:`default_as_of` of files, reading and coercing only their date columns.
+
+    The same mapping as :func:`load` applies (columns, filters, constants,
+    values, date rules), so the pre-scan sees the rows and values the full
+    load will see.
+    """
     source, paths = check_source(source, paths, requested)
     raws = read_files(
         source,
@@ -304,17 +363,52 @@ def _prescan_as_of(source, requested, paths, load_options) -> pd.Timestamp | Non
         paths=paths,
         columns=load_options.get("columns"),
         encoding=load_options.get("encoding"),
-        only={t: _as_of_columns(t) for t in requested},
+        only={t: _as_of_columns(t) + _date_columns(t) for t in requested},
+        filters=load_options.get("filters"),
         on_bad_rows=load_options.get("on_bad_rows") or "error",
     )
     frames, problems = {}, []
     for table, raw in raws.items():
-        coerced = coerce_frame(raw.frame, table, file=raw.file, subset=_as_of_columns(table))
-        problems += coerced.problems
-        frames[table] = coerced.frame
+        frame, _, found = _prepare(raw, table, load_options, subset=_as_of_columns(table))
+        problems += found
+        if frame is not None:
+            frames[table] = frame
     if problems:
         raise DataValidationError(problems)
     return default_as_of(frames)
+
+
+def _date_columns(table: str) -> list[str]:
+    """Every date column: the pre-scan reads them so the date rules see the same evidence."""
+    return model.SPECS[table].columns_of_kind("date")
+
+
+def _prepare(raw: RawTable, table: str, options: Mapping, *, subset=None):
+    """Constants, value maps and coercion under the date rules: one table, as :func:`load` does.
+
+    Returns ``(frame or None, fix-ups, problems)``; ``subset`` coerces only
+    those columns (the pre-scan) and skips the required-column check.
+    """
+    frame, const_fixups, problems = apply_constants(
+        raw.frame, table, options.get("constants"), file=raw.file
+    )
+    if problems:
+        return None, [], problems
+    frame, value_fixups = map_values(frame, table, options.get("values"))
+    if "header" in raw.frame.attrs:
+        frame.attrs["header"] = raw.frame.attrs["header"]
+    if subset is None:
+        required = model.SPECS[table].required_columns
+        if not set(required) <= set(frame.columns):
+            found = frame.attrs.get("header", list(frame.columns))
+            missing = [c for c in required if c not in frame.columns]
+            return None, [], [missing_columns_problem(table, missing, found, raw.file)]
+    coerced = coerce_frame(
+        frame, table, file=raw.file, subset=subset,
+        date_formats=(options.get("date_formats") or {}).get(table),
+        dayfirst=options.get("dayfirst"),
+    )  # fmt: skip
+    return coerced.frame, const_fixups + value_fixups + coerced.fixups, coerced.problems
 
 
 # =========================================================================== read
@@ -329,9 +423,16 @@ class _Read(NamedTuple):
 
 
 def _read(
-    source, requested, *, preset, columns, paths, encoding, sql_url, queries, on_bad_rows="error"
+    source, requested, *, preset, columns, paths, encoding, sql_url, queries, filters=None,
+    on_bad_rows="error",
 ) -> _Read:
     """Pick the reader for the arguments of :func:`load` and read the raw tables."""
+    if filters and (sql_url or preset):
+        detail = (
+            "load_options.filters applies to files and paths; filter in the SQL query, "
+            "or export the rows you need"
+        )
+        raise DataValidationError([Problem("unsupported_option", "", "", 1, (), "", detail)])
     if preset and source is not None and not Path(source).is_dir():
         raise DataValidationError(
             [Problem("missing_source", "", "", 1, (), str(source), f"{source}: no such directory")]
@@ -360,10 +461,33 @@ def _read(
     label = str(source) if source is not None else "paths"
     source, paths = check_source(source, paths, requested)
     raws = read_files(
-        source, requested, paths=paths, columns=columns, encoding=encoding,
+        source, requested, paths=paths, columns=columns, encoding=encoding, filters=filters,
         on_bad_rows=on_bad_rows,
     )  # fmt: skip
+    _check_flat_columns(columns, raws)
     return _Read("files", label, raws, source, paths)
+
+
+def _check_flat_columns(columns, raws: Mapping[str, RawTable]) -> None:
+    """A flat ``columns`` entry whose source column is in none of the files is an error."""
+    if not isinstance(columns, Mapping):
+        return
+    problems = []
+    for canonical, source in columns.items():
+        if isinstance(source, Mapping):
+            continue
+        tables = [t for t in raws if canonical in model.SPECS[t].column_names]
+        headers = {t: raws[t].frame.attrs.get("header", []) for t in tables}
+        if tables and not any(str(source) in h or canonical in h for h in headers.values()):
+            seen = sorted({c for h in headers.values() for c in h})
+            problems.append(
+                absent_columns_problem(
+                    ", ".join(tables), "columns", [str(source)], seen, ", ".join(
+                        raws[t].file for t in tables)
+                )
+            )
+    if problems:
+        raise DataValidationError(problems)
 
 
 def _missing_table_problem(table: str, read: _Read) -> Problem:
@@ -382,42 +506,65 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
     return Problem("missing_table", table, "", 1, (), str(source or ""), where)
 
 
+def _excluded_problem(tables: list[str]) -> Problem:
+    """One ``missing_table`` error for the used tables that ``load_options.tables`` leaves out."""
+    named = " and ".join([", ".join(tables[:-1]), tables[-1]] if len(tables) > 1 else tables)
+    detail = f"needs {named}; the export has none (load_options.tables)"
+    return Problem("missing_table", ", ".join(tables), "", len(tables), tuple(tables), "", detail)
+
+
 def _canonical(
-    read: _Read, requested, values, guards=None
+    read: _Read, requested, options: Mapping, *, must_exist, excluded=(), guards=None
 ) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Map values, check columns, coerce and check ids of every table; raise all problems."""
-    problems: list[Problem] = [
-        _missing_table_problem(t, read)
-        for t in requested
-        if t not in read.raws and not model.SPECS[t].optional
-    ]
+    problems: list[Problem] = [_excluded_problem(list(excluded))] if excluded else []
+    problems += [_missing_table_problem(t, read) for t in must_exist if t not in read.raws]
     frames: dict[str, pd.DataFrame] = {}
     fixups: list[Issue] = []
     for table in requested:
         raw = read.raws.get(table)
         if raw is None:
             continue
-        frame, value_fixups = map_values(raw.frame, table, values)
-        if "header" in raw.frame.attrs:
-            frame.attrs["header"] = raw.frame.attrs["header"]
-        required = model.SPECS[table].required_columns
-        if not set(required) <= set(frame.columns):
-            found = frame.attrs.get("header", list(frame.columns))
-            missing = [c for c in required if c not in frame.columns]
-            problems.append(missing_columns_problem(table, missing, found, raw.file))
+        frame, table_fixups, found = _prepare(raw, table, options)
+        problems += found
+        if frame is None:
             continue
-        coerced = coerce_frame(frame, table, file=raw.file)
-        problems += coerced.problems
-        problems += duplicate_id_problems(coerced.frame, table, raw.file)
-        fixups += raw.fixups + value_fixups + coerced.fixups
-        if guards is not None:
-            found, warned = guard_table(frame, coerced.frame, table, file=raw.file, **guards)
+        problems += duplicate_id_problems(frame, table, raw.file)
+        fixups += raw.fixups + table_fixups
+        if guards is not None:  # raw and coerced rows align: constants and values drop none
+            found, warned = guard_table(raw.frame, frame, table, file=raw.file, **guards)
             problems += found
             fixups += warned
-        frames[table] = coerced.frame
+        frames[table] = frame
     if problems:
         raise DataValidationError(problems)
     return frames, fixups
+
+
+def _plan_tables(tables, uses, missing) -> tuple[list[str], list[str], list[str]]:
+    """``(requested, must exist, excluded)`` for :func:`load`'s ``tables``, ``uses``, ``missing``.
+
+    ``requested`` is read when present. A non-optional requested table must
+    exist when the user named it in ``tables``, or when ``missing`` is
+    ``"error"``. ``excluded``: non-optional tables in ``uses`` that
+    ``tables`` leaves out, an error unless ``missing="skip"``.
+    """
+    given = _requested(tables)
+    if uses is None:
+        requested = given
+        excluded = []
+    else:
+        wanted = _requested(uses)
+        requested = [t for t in wanted if t in given]
+        excluded = [
+            t for t in wanted
+            if t not in given and not model.SPECS[t].optional and missing == "error"
+        ]  # fmt: skip
+    must_exist = [
+        t for t in requested
+        if not model.SPECS[t].optional and (tables is not None or missing == "error")
+    ]  # fmt: skip
+    return requested, must_exist, excluded
 
 
 def _observation_end(as_of, read: _Read, frames) -> pd.Timestamp | None:
@@ -469,6 +616,13 @@ def load(
     queries=None,
     score_range=None,
     validate=True,
+    date_formats=None,
+    dayfirst=None,
+    filters=None,
+    constants=None,
+    account_owner=None,
+    missing="error",
+    uses=None,
     on_bad_rows="error",
     max_amount=None,
     min_date=None,
@@ -509,27 +663,41 @@ def load(
     11
     >>> crm = workbook.load("export/", as_of="2024-03-31")           # doctest: +SKIP
     >>> crm = workbook.load("sf_export/", preset="salesforce")       # doctest: +SKIP
-    >>> crm = workbook.load(snapshot="run.tmp/snapshot")              # doctest: +SKIP
     >>> crm = workbook.load(
     ...     sql_url="sqlite:///crm.db",
     ...     queries={{"leads": "SELECT * FROM lead"}},
     ...     tables=["leads"],
     ... )                                                            # doctest: +SKIP
+    >>> crm = workbook.load(snapshot="run.tmp/snapshot")              # doctest: +SKIP
     """
     if snapshot is not None or _snapshot.is_snapshot(source):
         return _snapshot.read(snapshot or source, tables=tables, as_of=as_of)
-    requested = _requested(tables)
+    missing = missing or "error"
+    check_names(
+        paths=paths, columns=columns, values=values, constants=constants, filters=filters,
+        date_formats=date_formats, account_owner=account_owner, missing=missing,
+    )  # fmt: skip
+    requested, must_exist, excluded = _plan_tables(tables, uses, missing)
     read = _read(
         source, requested, preset=preset, columns=columns, paths=paths, encoding=encoding,
-        sql_url=sql_url, queries=queries, on_bad_rows=on_bad_rows,
+        sql_url=sql_url, queries=queries, filters=filters, on_bad_rows=on_bad_rows,
     )  # fmt: skip
+    shaping = {
+        "values": values, "constants": constants, "date_formats": date_formats,
+        "dayfirst": dayfirst,
+    }  # fmt: skip
     guards = {
         "clock_day": pd.Timestamp.now().normalize(),  # the load's clock, read once
         "max_amount": MAX_AMOUNT if max_amount is None else float(max_amount),
         "min_date": MIN_DATE if min_date in (None, "") else min_date,
     }
-    frames, fixups = _canonical(read, requested, values, guards)
+    frames, fixups = _canonical(
+        read, requested, shaping, must_exist=must_exist, excluded=excluded, guards=guards
+    )
     as_of_ts = _observation_end(as_of, read, frames)
+    if account_owner == "from_opportunities":
+        filled = owner_from_opportunities(frames, as_of=as_of_ts)
+        fixups += [filled] if filled is not None else []
     files = {t: read.raws[t].file for t in frames}
     quality = None
     if validate:

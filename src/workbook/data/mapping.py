@@ -83,7 +83,8 @@ def map_values(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Apply ``values={table: {column: {raw: canonical}}}`` to canonical columns.
 
-    Raw values are matched after stripping whitespace. Unlisted values are
+    Raw values are matched after stripping whitespace; the key ``""`` maps
+    blank cells (the only way a blank becomes a value). Unlisted values are
     kept, except in a ``bool`` column: there a non-blank value that is neither
     listed nor a boolean spelling becomes ``False`` (so ``{"Closed Won":
     True}`` on a stage column works), counted as fix-up ``value_unmapped``.
@@ -105,6 +106,9 @@ def map_values(
         listed = text.isin(list(mapping)).to_numpy(dtype=bool)
         target = text.map({k: str(v) for k, v in mapping.items()})
         result = text.where(~listed, target)
+        if "" in mapping:
+            # The user's explicit choice for blank cells (never implied).
+            result = result.mask(text.isna(), str(mapping[""]))
         if model.SPECS[table].column(column).kind == "bool":
             result, fix = _unmapped_bools(frame, table, column, text, result)
             fixups += [fix] if fix is not None else []

@@ -13,6 +13,9 @@ Warnings (the analysis goes on; every report shows them)
         An id column points at an id that is not in the referenced table
         (every entry of :data:`workbook.data.model.REFERENCES` whose two tables are
         loaded; ``owner_id`` checks therefore run only when ``users`` is loaded).
+        The message names close matches that differ only by case, spaces or
+        punctuation, with the ``values:`` line that fixes them
+        (:mod:`workbook.data.hints`).
     ``parent_cycle``, ``missing_parent``
         Corporate hierarchy faults, as found by
         :func:`workbook.core.families.ultimate_parents` (a self-parent is a cycle of one).
@@ -49,6 +52,7 @@ import pyarrow.compute as pc
 
 from workbook.core.families import CYCLE, MISSING_PARENT, ultimate_parents
 from workbook.data import model
+from workbook.data.hints import close_matches, hint_text
 
 #: How many example ids an error or warning carries.
 MAX_EXAMPLES = 5
@@ -476,7 +480,8 @@ def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
                 column,
                 n,
                 example_ids(values[mask]),
-                f"{n} row(s) refer to an unknown {ref_column} (not in {ref_table})",
+                f"{n} row(s) refer to an unknown {ref_column} (not in {ref_table})"
+                + hint_text(table, column, close_matches(values[mask], known)),
             )
         )
     return out

@@ -23,7 +23,8 @@ from workbook.data.coercion import (
     row_labels,
 )
 from workbook.data.mapping import map_columns, table_mapping
-from workbook.data.readers.files import read_csv_raw
+from workbook.data.options import absent_columns_problem
+from workbook.data.readers.files import check_sources, read_csv_raw
 from workbook.data.readers.raw import RawTable
 from workbook.data.validate import FIXUP, DataValidationError, Issue, example_ids, problem
 
@@ -191,6 +192,7 @@ def read_salesforce(
     directory = Path(directory)
     out: dict[str, RawTable] = {}
     cache: dict[str, RawTable] = {}
+    problems = []
 
     def read(name: str) -> RawTable | None:
         if name not in cache:
@@ -205,10 +207,17 @@ def read_salesforce(
             raw = read(SALESFORCE_FILES[table])
             if raw is None:
                 continue
+            fallbacks, absent = check_sources(table, columns, raw.frame.columns)
+            if absent:
+                problems.append(
+                    absent_columns_problem(table, "columns", absent, raw.frame.columns, raw.file)
+                )
+                continue
             frame = map_columns(raw.frame, table, _sf_mapping(table, raw.frame.columns, columns))
             if table == model.USERS:
                 frame = _sf_user_teams(frame, raw.frame, read("UserRole.csv"))
-            found = RawTable(frame, raw.file, raw.digest, raw.encoding)
+            used = _alternatives_used(table, raw.frame.columns, columns)
+            found = RawTable(frame, raw.file, raw.digest, raw.encoding, fallbacks + used)
         elif table == model.ACTIVITIES:
             found = _sf_activities(read("Task.csv"), read("Event.csv"))
         elif table == model.PURCHASES:
@@ -219,6 +228,28 @@ def read_salesforce(
             found = None
         if found is not None:
             out[table] = found
+    if problems:
+        raise DataValidationError(problems)
+    return out
+
+
+def _alternatives_used(table: str, header, columns: Mapping | None) -> list[Issue]:
+    """``column_alternative`` fix-ups: a preset field read from its listed alternative."""
+    header = set(header)
+    explicit = table_mapping(table, columns)
+    out = []
+    for canonical, candidates in SALESFORCE_COLUMNS[table].items():
+        if isinstance(candidates, str) or canonical in explicit:
+            continue
+        present = [c for c in candidates if c in header]
+        if present and present[0] != candidates[0]:
+            out.append(
+                Issue(
+                    "column_alternative", table, canonical, 0, (),
+                    f"{candidates[0]} is not in the file; {canonical} read from {present[0]}",
+                    FIXUP,
+                )
+            )  # fmt: skip
     return out
 
 
