@@ -82,7 +82,7 @@ BASELINE_FIGURES = {
     "track_record_cut": "2025-06-30",
     "track_record_rows": 24,
     "projection_mae_points": 0.64957828828621,
-    "projection_coverage": 0.875,
+    "projection_coverage": 0.9583333333333334,
     "track_record_reason": None,
     "skipped": [],
 }

@@ -31,9 +31,10 @@ Prediction interval
     Over-dispersed Poisson bootstrap (England & Verrall 2002): Pearson
     residuals of the incremental triangle against its chain-ladder fit are
     resampled to rebuild ``draws`` pseudo triangles; each gives factors and a
-    prior (parameter error); the unreported count is then drawn from a gamma
-    with mean ``(1 - q) * prior * n`` and variance ``phi`` times that mean
-    (process variance, ``phi`` the Pearson scale). The interval is the
+    prior (parameter error); the unreported count is then drawn as ``phi *
+    Poisson(mean / phi)`` with ``mean = (1 - q) * prior * n`` (process
+    variance ``phi * mean``, ``phi`` the Pearson scale; discrete, so "no
+    further event" keeps its probability). The interval is the
     central ``level`` share of ``(C + draw) / n``, clipped to
     ``[C / n, 1]``. The seed is fixed: the same data give the same interval.
 """
@@ -212,9 +213,10 @@ def _bootstrap(tri: Triangle, *, draws: int, level: float, rng) -> tuple[np.ndar
         age[None] >= 0, np.take_along_axis(qb, np.maximum(age, 0)[None].repeat(draws, 0), 1), 0.0
     )
     mean = np.clip((1 - qb_at) * prior_b[:, None] * n[None], 0.0, None)
-    # Process variance: gamma with mean `mean` and variance phi * mean.
-    shape = np.where(mean > 0, mean / phi, 1.0)
-    process = np.where(mean > 0, rng.gamma(shape, phi), 0.0)
+    # Process variance, over-dispersed Poisson: phi * Poisson(mean / phi), mean
+    # `mean` and variance phi * mean. Discrete, so "nothing more happens" has
+    # its real probability (a gamma never draws 0 and misses exact actuals).
+    process = phi * rng.poisson(mean / phi)
     total = np.where(mature[None], latest[None], latest[None] + process)
     rate = np.clip(total / n[None], latest / n, 1.0)
     tail = (1 - level) / 2
