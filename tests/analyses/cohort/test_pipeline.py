@@ -288,3 +288,42 @@ def test_e2e_sample_stories(sample_run):
     old = ft[(ft["cohort"] == "2024-07") & (ft["milestone"] == "opportunity")]
     rates = old.sort_values("months_since")["rate"].to_numpy()
     assert rates[3] > rates[0] and rates[-1] > rates[3]  # keeps converting after month 3
+
+
+def test_mid_month_as_of_leaves_the_partial_cell_out_of_the_headline(tiny_crm):
+    # as_of 2024-03-15: every cohort's March cell is partial (3 cohorts x 4 milestones)
+    res = co.run(tiny_crm, equal_age_periods=1, min_cell_leads=2)
+    ft = res.follow_through
+    assert ft.loc[~ft["complete"], "period"].unique().tolist() == ["2024-03"]
+    assert res.figures["partial_cells"] == 12
+    # k=1: 2024-01's cell (Feb) is complete, 2024-02's (March) partial: out, counted
+    assert res.equal_age["cohort"].tolist() == ["2024-01"]
+    assert res.figures["equal_age_partial_cohorts"] == 1
+    assert res.figures["equal_age_rate"] == pytest.approx(1 / 3)  # L1 of 3, not 1 of 4
+    assert "(1 partly observed cohort left out: its month 1 has not ended)" in res.sentences[0]
+
+
+def test_without_activities_or_opportunities_the_report_says_what_it_skipped(tiny_crm):
+    from workbook.data.model import CrmData
+
+    tables = dict(tiny_crm.tables)
+    no_acts = CrmData(
+        tables={**tables, "activities": tables["activities"].iloc[:0]}, as_of=tiny_crm.as_of
+    )
+    res = co.run(no_acts, milestone="opportunity", equal_age_periods=1)
+    assert set(res.follow_through["milestone"]) == {"opportunity", "won"}
+    assert res.handoff_followup.loc[res.handoff_followup["level"] == "owner"].empty
+    assert res.figures["skipped"] == [co.pipeline.SKIPPED["activities"]]
+    assert res.sentences[-1].startswith("Skipped: first touch, meetings and the handoff SLA")
+    assert not any("handed-off" in s for s in res.sentences)
+
+    no_opps = CrmData(
+        tables={**tables, "opportunities": tables["opportunities"].iloc[:0]}, as_of=tiny_crm.as_of
+    )
+    res = co.run(no_opps, milestone="touched", equal_age_periods=1)
+    assert set(res.follow_through["milestone"]) == {"touched", "meeting"}
+    assert res.projection.empty and res.outcomes.empty
+    assert res.projection_track_record.empty
+    assert res.figures["track_record_reason"] == co.pipeline.SKIPPED["opportunities"]
+    assert res.figures["won_by_365_days"] is None
+    assert "no opportunities loaded" in res.sentences[-1]
