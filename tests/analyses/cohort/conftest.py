@@ -143,9 +143,8 @@ def figures_of():
 @pytest.fixture
 def tiny_crm(crm):
     """The six-lead ``crm`` tables as a CrmData with ``as_of`` 2024-03-15 (for ``co.run``)."""
-    from workbook.data.model import CrmData
-
     from workbook.data.coercion import empty_table
+    from workbook.data.model import CrmData
 
     leads, acts, opps = crm
     # is_closed is canonical (crm.as_known_at needs it): every fixture deal has a close date

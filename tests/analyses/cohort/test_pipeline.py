@@ -269,7 +269,10 @@ def test_e2e_exports_match_analysis(sample_run):
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["report"] == "cohort"
     assert summary["handed_off"] == int(hf.loc[hf["level"] == "all", "handed_off"].iloc[0])
-    assert 3 <= len(summary["sentences"]) <= 5
+    # equal age, noise and trend, projection, outcomes, handoff, period views,
+    # exclusions, and a "skipped" line when a table is missing (issue 16/17)
+    assert 3 <= len(summary["sentences"]) <= 9
+    assert summary["track_record_rows"] > 0 and (folder / "projection_track_record.csv").is_file()
     assert (sample_run / "cohort.html").is_file()
 
 
@@ -281,9 +284,13 @@ def test_e2e_sample_stories(sample_run):
     # docs/sample_data.md: about 15% of handed-off leads are not followed up in 2 days
     assert 0.80 <= summary["followup_rate"] <= 0.90
     # nurturing spans months: most meetings come from leads of earlier months, and a
-    # sizeable share of opportunities arrives 3+ months after acquisition
+    # sizeable share of opportunities arrives 3+ months after acquisition. Re-derived
+    # on the 36-month sample: conversion is 7 + exponential(18) days, or 7 +
+    # exponential(85) for 35% (docs/sample_data.md), so about 0.35 * exp(-68/85)
+    # + 0.65 * exp(-68/18) = 17% of conversions come after ~75 days; measured 14.2%
+    # at 3+ calendar months (seed 0; the old 24-month sample gave 26%)
     assert summary["meetings_from_earlier_share"] > 0.5
-    assert summary["opportunities_late_share"] > 0.15
+    assert summary["opportunities_late_share"] > 0.10
     ft = pd.read_csv(sample_run / "cohort" / "follow_through.csv", dtype={"cohort": str})
     old = ft[(ft["cohort"] == "2024-07") & (ft["milestone"] == "opportunity")]
     rates = old.sort_values("months_since")["rate"].to_numpy()

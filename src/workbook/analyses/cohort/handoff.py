@@ -251,11 +251,12 @@ def owner_names(users: pd.DataFrame | None) -> dict:
 
 
 def add_owner_names(frame: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """``frame`` with ``owner_name`` after ``owner_id`` (the id where no name is known)."""
-    out = frame.copy()
-    ids = out["owner_id"].astype(str)
-    out.insert(out.columns.get_loc("owner_id") + 1, "owner_name", ids.map(names).fillna(ids))
-    return out
+    """``frame`` with ``owner_name`` last (the id where no name is known).
+
+    Last, because the first columns of the exports are a contract.
+    """
+    ids = frame["owner_id"].astype(str)
+    return frame.assign(owner_name=ids.map(names).fillna(ids).to_numpy())
 
 
 def owner_comparison(followup: pd.DataFrame, *, names: dict, min_trials: int = 20):
