@@ -250,7 +250,7 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
         ax.legend(title=by_label, fontsize=8, loc="upper left")
-    fig.suptitle("Leads not yet converted are censored at the as-of date")
+    fig.suptitle("Leads without the event yet count until the as-of date, then drop out")
     return fig
 
 
@@ -480,6 +480,6 @@ def outcomes_chart(curves: pd.DataFrame, *, max_days: int = 365):
     percent(ax.yaxis)
     ax.set_xlabel("Days since acquisition")
     ax.set_ylabel("Cumulative incidence")
-    ax.set_title("Won and lost over time (competing outcomes; open and disqualified censored)")
+    ax.set_title("Won and lost over time (open and disqualified leads count until as_of)")
     ax.legend(fontsize=8, ncol=2, loc="upper left")
     return fig
