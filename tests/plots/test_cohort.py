@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -120,3 +121,53 @@ def test_km_hist_and_period_charts():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["same month", "1 month before"]
     assert _png(fig)
+
+
+def test_heatmap_outlines_partial_cells_dotted():
+    # as_of 2024-03-15: the three March cells are partial; hatching stays for small cohorts
+    ft = co.follow_through(*_frames(), as_of=AS_OF, min_cell_leads=2)
+    fig = pc.follow_through_heatmap(ft, milestone="touched")
+    dotted = [p for p in fig.axes[0].patches if p.get_linestyle() == ":"]
+    assert len(dotted) == int((~ft["complete"] & (ft["milestone"] == "touched")).sum()) == 3
+    assert any("Dotted outline: partial period" in t.get_text() for t in fig.texts)
+    assert _png(fig)
+
+
+def test_issue16_charts_render():
+    rng = np.random.default_rng(0)
+    ea = pd.DataFrame(
+        {
+            "cohort": [f"2024-{m:02d}" for m in range(1, 13)],
+            "leads": 200,
+            "reached": rng.binomial(200, 0.2, 12),
+        }
+    )
+    comp = co.cohort_comparison(ea)
+    fig = pc.cohort_funnel_plot(comp.table, comp.funnel)
+    assert "size" in fig.axes[0].get_title()
+    assert _png(fig)
+    tri = pd.DataFrame(
+        {
+            "cohort": np.repeat(["2024-01", "2024-02", "2024-03"], 3),
+            "months_since": [0, 1, 2] * 3,
+            "reached": [10, 15, 20, 12, 18, 0, 9, 0, 0],
+            "leads": 100,
+            "complete": [True] * 5 + [False, True, False, False],
+            "milestone": "won",
+        }
+    ).assign(rate=lambda d: d["reached"] / 100)
+    proj = co.projection(tri, months=2, milestones=["won"], draws=99)
+    assert _png(pc.projection_chart(proj, milestone="won"))
+    tr = co.projection_track_record(proj, tri.assign(complete=True), cut="2024-02-29", months=2)
+    assert _png(pc.track_record_chart(tr.table))
+    assert "No track record" in pc.track_record_chart(tr.table.iloc[:0]).axes[0].texts[0].get_text()
+    curves = pd.DataFrame(
+        {
+            "group": "all",
+            "outcome": ["won", "won", "lost"],
+            "days": [10, 30, 20],
+            "cif": [0.1, 0.2, 0.05],
+            "se": 0.01,
+        }
+    )
+    assert _png(pc.outcomes_chart(curves))

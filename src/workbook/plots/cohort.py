@@ -74,6 +74,22 @@ def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0
                 (j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#bbbbbb", linewidth=0
             )
         )
+    if "complete" in cells.columns:
+        partial = cells.pivot(index="cohort", columns="months_since", values="complete")
+        partial = partial.reindex(index=rates.index, columns=rates.columns)
+        partial = ~partial.fillna(True).astype(bool)
+        for i, j in np.argwhere(partial.to_numpy(dtype=bool)):
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.45, i - 0.45),
+                    0.9,
+                    0.9,
+                    fill=False,
+                    linestyle=":",
+                    edgecolor="#1f2328",
+                    linewidth=1.4,
+                )
+            )
     step = max(1, n_cols // 12)
     ax.set_xticks(np.arange(0, n_cols, step))
     ax.set_xticklabels([str(c) for c in rates.columns[::step]])
@@ -145,14 +161,15 @@ def follow_through_heatmap(
         cbar = fig.colorbar(image, ax=ax, shrink=0.8)
     cbar.set_label("Cumulative share of cohort")
     percent(cbar.ax.yaxis)
+    notes = []
     if cells["small_n"].any():
-        fig.text(
-            0.01,
-            0.0,
-            "Hatched: small cohort (few leads), read with care. Blank: not observed yet.",
-            fontsize=9,
-            color="#57606a",
+        notes.append("Hatched: small cohort (few leads), read with care.")
+    if "complete" in cells.columns and (~cells["complete"].astype(bool)).any():
+        notes.append(
+            "Dotted outline: partial period (not ended at as_of), left out of comparisons."
         )
+    notes.append("Blank: not observed yet.")
+    fig.text(0.01, 0.0, " ".join(notes), fontsize=9, color="#57606a")
     return fig
 
 
@@ -233,7 +250,7 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
         ax.legend(title=by_label, fontsize=8, loc="upper left")
-    fig.suptitle("Leads not yet converted are censored at the as-of date")
+    fig.suptitle("Leads without the event yet count until the as-of date, then drop out")
     return fig
 
 
@@ -321,4 +338,148 @@ def period_vs_cohort_chart(period_vs_cohort: pd.DataFrame, *, milestone: str = "
         f"{milestone.capitalize()} milestones per period, by when the lead was acquired",
     )
     ax.legend(title="Lead acquired", fontsize=8, loc="upper left", ncols=2)
+    return fig
+
+
+def cohort_funnel_plot(comparison: pd.DataFrame, funnel: pd.DataFrame, *, what: str = "cohort"):
+    """Funnel plot: each cohort's equal-age rate against its size, with 95% and 99.8% limits.
+
+    ``comparison`` and ``funnel`` are ``Results.cohort_comparison`` and
+    ``Results.cohort_funnel``; named cohorts (outside the 99.8% limits when
+    the test of equal rates has p < 0.05) are labelled.
+    """
+    if comparison.empty or funnel.empty:
+        return empty_figure("No cohort is old enough to compare at equal age.")
+    fig, ax = new_figure(figsize=(9, 5))
+    for level, style in (("95", "--"), ("998", ":")):
+        label = "95%" if level == "95" else "99.8%"
+        for side in ("lower", "upper"):
+            ax.plot(
+                funnel["n"],
+                funnel[f"{side}_{level}"],
+                linestyle=style,
+                color="#57606a",
+                linewidth=1.2,
+                label=f"{label} limits" if side == "lower" else None,
+            )
+    ax.axhline(funnel["overall_rate"].iloc[0], color=PALETTE[0], linewidth=1, label="pooled rate")
+    named = comparison["named"].astype(bool)
+    ax.scatter(
+        comparison.loc[~named, "trials"],
+        comparison.loc[~named, "rate"],
+        color=PALETTE[0],
+        s=28,
+        label=f"{what}s",
+    )
+    if named.any():
+        ax.scatter(
+            comparison.loc[named, "trials"],
+            comparison.loc[named, "rate"],
+            color=PALETTE[3],
+            s=40,
+            label="named (outside 99.8%)",
+        )
+        for row in comparison.loc[named].itertuples():
+            ax.annotate(
+                str(row.cohort),
+                (row.trials, row.rate),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=9,
+            )
+    ax.set_xlabel(f"Leads in the {what}")
+    ax.set_ylabel("Share reached at equal age")
+    percent(ax.yaxis)
+    thousands(ax.xaxis)
+    ax.set_title(f"Do {what}s differ beyond chance? Rate against {what} size")
+    ax.legend(loc="best", fontsize=9)
+    return fig
+
+
+def projection_chart(projection: pd.DataFrame, *, milestone: str = "won"):
+    """Young cohorts: share so far and the projected month-K share with its interval."""
+    p = projection.loc[projection["milestone"] == milestone].sort_values("cohort")
+    if p.empty:
+        return empty_figure(f"No projection for {milestone!r} (no mature cohorts or no data).")
+    fig, ax = new_figure(figsize=(10, 4.5))
+    x = np.arange(len(p))
+    ax.bar(x, p["rate_so_far"], color="#d0d7de", label="reached so far")
+    err = np.vstack([p["projected_rate"] - p["pi_low"], p["pi_high"] - p["projected_rate"]])
+    ax.errorbar(
+        x,
+        p["projected_rate"],
+        yerr=err,
+        fmt="o",
+        color=PALETTE[0],
+        capsize=3,
+        label="projected (Bornhuetter-Ferguson) with prediction interval",
+    )
+    ax.axhline(
+        p["prior_rate"].iloc[0],
+        color="#57606a",
+        linestyle="--",
+        linewidth=1,
+        label="a-priori rate of mature cohorts",
+    )
+    ax.set_xticks(x)
+    ax.set_xticklabels(p["cohort"], rotation=45, ha="right")
+    percent(ax.yaxis)
+    ax.set_ylabel("Share of cohort")
+    ax.set_title(f"Where young cohorts will end up: {_MILESTONE_TEXT.get(milestone, milestone)}")
+    ax.legend(fontsize=9, loc="best")
+    return fig
+
+
+def track_record_chart(track_record: pd.DataFrame):
+    """Projected (at the cut) against actual month-K share, one point per cohort and milestone."""
+    if track_record.empty:
+        return empty_figure("No track record yet: no cohort projected at the cut has completed.")
+    fig, ax = new_figure(figsize=(6, 6))
+    for i, (milestone, g) in enumerate(track_record.groupby("milestone", sort=True)):
+        err = np.vstack([g["projected_rate"] - g["pi_low"], g["pi_high"] - g["projected_rate"]])
+        ax.errorbar(
+            g["actual_rate"],
+            g["projected_rate"],
+            yerr=err,
+            fmt="o",
+            capsize=2,
+            color=PALETTE[i % len(PALETTE)],
+            label=milestone,
+        )
+    lo = float(min(track_record["actual_rate"].min(), track_record["pi_low"].min()))
+    hi = float(max(track_record["actual_rate"].max(), track_record["pi_high"].max()))
+    ax.plot([lo, hi], [lo, hi], color="#57606a", linestyle="--", linewidth=1, label="perfect")
+    percent(ax.xaxis)
+    percent(ax.yaxis)
+    ax.set_xlabel("Actual share at the target month")
+    ax.set_ylabel(f"Projected at {track_record['cut'].iloc[0]}")
+    ax.set_title("Track record of the projection")
+    ax.legend(fontsize=9)
+    return fig
+
+
+def outcomes_chart(curves: pd.DataFrame, *, max_days: int = 365):
+    """Aalen-Johansen cumulative incidence of won (solid) and lost (dashed) per group."""
+    if curves.empty:
+        return empty_figure("No won or lost outcome yet.")
+    fig, ax = new_figure(figsize=(10, 4.5))
+    for i, (group, g) in enumerate(curves.groupby("group", sort=True)):
+        color = PALETTE[i % len(PALETTE)]
+        for outcome, style in (("won", "-"), ("lost", "--")):
+            c = g.loc[(g["outcome"] == outcome) & (g["days"] <= max_days)]
+            if len(c):
+                ax.step(
+                    c["days"],
+                    c["cif"],
+                    where="post",
+                    linestyle=style,
+                    color=color,
+                    label=f"{group} {outcome}",
+                )
+    ax.set_xlim(0, max_days)
+    percent(ax.yaxis)
+    ax.set_xlabel("Days since acquisition")
+    ax.set_ylabel("Cumulative incidence")
+    ax.set_title("Won and lost over time (open and disqualified leads count until as_of)")
+    ax.legend(fontsize=8, ncol=2, loc="upper left")
     return fig

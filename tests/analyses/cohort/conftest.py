@@ -130,7 +130,6 @@ def _figures(leads, acts, opps, **kw):
         not_followed_up=co.not_followed_up(leads, acts, opps, as_of=AS_OF),
         exclusions=co.milestone_exclusions(leads, acts, opps, as_of=AS_OF),
         periods=1,
-        min_cell_leads=2,
         **kw,
     )
 
@@ -144,10 +143,17 @@ def figures_of():
 @pytest.fixture
 def tiny_crm(crm):
     """The six-lead ``crm`` tables as a CrmData with ``as_of`` 2024-03-15 (for ``co.run``)."""
+    from workbook.data.coercion import empty_table
     from workbook.data.model import CrmData
 
     leads, acts, opps = crm
+    # is_closed is canonical (crm.as_known_at needs it): every fixture deal has a close date
+    opps = opps.assign(is_closed=opps["close_date"].notna())
     tables = {"leads": leads, "activities": acts, "opportunities": opps}
+    for name, frame in tables.items():  # the other canonical columns, blank
+        blank = empty_table(name)
+        missing = [c for c in blank.columns if c not in frame.columns]
+        tables[name] = frame.assign(**{c: blank[c].reindex(frame.index) for c in missing})
     return CrmData(tables=tables, as_of=pd.Timestamp(AS_OF))
 
 

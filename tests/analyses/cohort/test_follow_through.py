@@ -138,9 +138,15 @@ def test_segment_by_source_with_blank(crm, cells):
 def test_equal_age(crm):
     ft = co.follow_through(*crm, as_of=AS_OF)
     ea = co.equal_age(ft, periods=1, milestone="opportunity")
-    # 2024-03 is too young for k=1 and is absent, not 0
-    assert ea["cohort"].tolist() == ["2024-01", "2024-02"]
-    assert ea["reached"].tolist() == [1, 0]
-    assert ea["rate"].tolist() == pytest.approx([1 / 3, 0.0])
+    # 2024-03 is too young for k=1 and is absent, not 0; 2024-02's k=1 cell is
+    # March, partial at as_of 2024-03-15, so it is left out too (counted apart)
+    assert ea["cohort"].tolist() == ["2024-01"]
+    assert ea["reached"].tolist() == [1]
+    assert ea["rate"].tolist() == pytest.approx([1 / 3])
+    partial = co.partial_equal_age(ft, periods=1, milestone="opportunity")
+    assert partial["cohort"].tolist() == ["2024-02"]
+    # without the flag (an old export) every observed cell counts
+    old = co.equal_age(ft.drop(columns="complete"), periods=1, milestone="opportunity")
+    assert old["cohort"].tolist() == ["2024-01", "2024-02"]
     with pytest.raises(ValueError):
         co.equal_age(ft, milestone="signed")

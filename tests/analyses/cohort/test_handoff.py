@@ -25,10 +25,18 @@ def test_handoff_followup_per_owner(crm):
     # U2: L6 touched after 55 days 10 hours, L4 untouched but SLA still open
     assert hf.loc["U2", ["handed_off", "followed_up", "sla_open"]].tolist() == [2, 0, 1]
     assert hf.loc["U2", "median_days_to_first_touch"] == pytest.approx(55 + 10 / 24)
-    assert hf.loc[co.ALL_OWNERS, ["handed_off", "followed_up"]].tolist() == [4, 2]
-    assert hf.loc[co.ALL_OWNERS, "rate"] == 0.5
+    # L4's window (handed off 03-14 + 2 days) ends after as_of 03-15: pending,
+    # in neither numerator nor denominator -> 2 of 3 due
+    assert hf.loc["U2", ["pending", "due"]].tolist() == [1, 1]
+    assert hf.loc[co.ALL_OWNERS, ["handed_off", "pending", "due", "followed_up"]].tolist() == [
+        4,
+        1,
+        3,
+        2,
+    ]
+    assert hf.loc[co.ALL_OWNERS, "rate"] == pytest.approx(2 / 3)
     assert hf.loc[co.ALL_OWNERS, "median_days_to_first_touch"] == 2.0
-    lo, hi = proportion_confint(2, 4, method="wilson")
+    lo, hi = proportion_confint(2, 3, method="wilson")
     assert hf.loc[co.ALL_OWNERS, "ci_low"] == pytest.approx(lo)
     assert hf.loc[co.ALL_OWNERS, "ci_high"] == pytest.approx(hi)
 
@@ -88,7 +96,14 @@ def test_handoff_tables_equal_the_separate_functions(crm):
     # status is the shared lead_handoff_status, untouched (owners not relabelled)
     from workbook.core.links import lead_handoff_status
 
-    pd.testing.assert_frame_equal(got.status, lead_handoff_status(*crm, as_of=AS_OF, sla_days=2))
+    shared = lead_handoff_status(*crm, as_of=AS_OF, sla_days=2)
+    pd.testing.assert_frame_equal(got.status.drop(columns="pending"), shared)
+    assert got.status.set_index("lead_id")["pending"].to_dict() == {
+        "L1": False,
+        "L3": False,
+        "L4": True,  # due 2024-03-16, after the as_of day
+        "L6": False,
+    }
     assert sorted(got.status["lead_id"]) == ["L1", "L3", "L4", "L6"]
 
 

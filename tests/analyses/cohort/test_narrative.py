@@ -16,11 +16,13 @@ def test_summary_sentences_follow_the_data(crm, make_acts, figures_of):
     leads, acts, opps = crm
     before = co.summary_sentences(figures_of(leads, acts, opps))
     assert 3 <= len(before) <= 5
-    assert any("50.0% of 4 handed-off leads" in s for s in before)
-    # L6 now gets a call the day after handoff: 3 of 4 followed up
+    # L4 is pending (window ends after as_of): 2 of 3 due leads followed up
+    assert any("66.7% of 3 handed-off leads within 2 days (1 more is pending" in s for s in before)
+    # L6 now gets a call the day after handoff: 3 of the 3 due followed up
     extra = make_acts([("A9", "2024-01-21", "call", "L6", None)])
     after = co.summary_sentences(figures_of(leads, pd.concat([acts, extra]), opps))
-    assert any("75.0% of 4 handed-off leads" in s for s in after)
+    # (L4 is pending at as_of: 3 due leads, all 3 followed up)
+    assert any("100.0% of 3 handed-off leads" in s for s in after)
     assert before != after
     assert all(isinstance(s, str) and "<" not in s for s in after)
 
@@ -35,8 +37,9 @@ def test_age_phrase_counts_calendar_periods():
 
 def test_summary_sentences_wording(crm, figures_of):
     s = co.summary_sentences(figures_of(*crm))
-    # equal age k=1 pooled 1/4 = 25.0%; both opportunities 1+ calendar months on
-    assert "25.0%" in s[0]
+    # equal age k=1: only 2024-01 is complete at the mid-month as_of, 1/3 = 33.3%;
+    # both opportunities 1+ calendar months on
+    assert "33.3%" in s[0]
     assert "within 1 calendar month after the acquisition month" in s[0]
     assert any(
         "100.0% of 2 opportunities were created 1 or more calendar months after the "
@@ -48,19 +51,19 @@ def test_summary_sentences_wording(crm, figures_of):
 def test_summary_sentences_singular(crm):
     leads, acts, opps = crm
     ft = co.follow_through(leads, acts, opps, as_of=AS_OF)
-    # equal age k=2: only 2024-01 is old enough (Jan + 2 = Mar, the as_of month);
-    # opportunities by Mar: L1 (Feb) and L6 (Mar) of 3 leads -> 66.7%
+    # equal age k=1: only 2024-01 is complete (Jan + 1 = Feb; 2024-02 + 1 = March
+    # has not ended at 2024-03-15); opportunities by Feb: L1 of 3 leads -> 33.3%
     f = co.summary_figures(
         follow_through=ft,
-        equal_age=co.equal_age(ft, periods=2),
+        equal_age=co.equal_age(ft, periods=1),
         period_vs_cohort=co.period_vs_cohort(leads, acts, opps, as_of=AS_OF),
         handoff=co.handoff_followup(leads, acts, opps, as_of=AS_OF),
         not_followed_up=co.not_followed_up(leads, acts, opps, as_of=AS_OF),
         exclusions=co.milestone_exclusions(leads, acts, opps, as_of=AS_OF),
-        periods=2,
+        periods=1,
     )
     s = co.summary_sentences(f)
-    assert "66.7% (95% CI" in s[0]
+    assert "33.3% (95% CI" in s[0]
     assert "of the leads in the 1 cohort old enough reached an opportunity" in s[0]
     # one lead (L5) after as_of; A3, A4 and O2 twice are the 4 ignored events
     assert s[-1].startswith("1 lead created after the as-of date (or undated) was excluded and 4 ")
@@ -78,9 +81,10 @@ def test_headline_cards(crm, figures_of):
     ]
     by_key = {c.key: c for c in cards}
     assert by_key["equal_age_rate"].label == "Reached opportunity by month 1"
-    assert by_key["equal_age_rate"].display == "25.0%"  # pooled 1/4, see test_figures
+    assert by_key["equal_age_rate"].display == "33.3%"  # complete cells: 1/3, see test_figures
     assert by_key["followup_rate"].label == "Handoffs followed up within 2 days"
-    assert by_key["followup_rate"].display == "50.0%"
+    assert by_key["followup_rate"].display == "66.7%"  # 2 of 3 due (L4 pending)
+    assert by_key["meetings_from_earlier_share"].label == "First meetings from earlier cohorts"
     assert by_key["leads"].display == "5"
 
 

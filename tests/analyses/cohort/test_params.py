@@ -53,6 +53,9 @@ def test_defaults_are_the_notebook_defaults():
         "sla_days": 2,
         "min_cell_leads": 20,
         "km_by": "source",
+        # issue 16: the projection of young cohorts
+        "projection_months": 12,
+        "projection_draws": 999,
     }
     assert co.Params.report == "cohort"
 

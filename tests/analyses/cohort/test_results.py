@@ -12,9 +12,15 @@ def test_exported_stems_in_declaration_order():
     assert list(res.exports()) == [
         "follow_through",
         "equal_age",
+        "cohort_comparison",
         "time_to_event",
         "time_to_event_summary",
+        "outcomes",
+        "outcome_summary",
+        "projection",
+        "projection_track_record",
         "handoff_followup",
+        "owner_followup_comparison",
         "not_followed_up",
         "period_vs_cohort",  # the period_views field: all three grains stacked
         "period_kpis",
@@ -25,7 +31,13 @@ def test_exported_stems_in_declaration_order():
 def test_shown_only_tables_are_not_exported():
     fields = co.Results.table_fields()
     shown_only = {name for name, meta in fields.items() if not meta["export"]}
-    assert shown_only == {"period_view", "handoff_status", "milestones"}
+    assert shown_only == {
+        "period_view",
+        "handoff_status",
+        "milestones",
+        "cohort_funnel",
+        "outcome_curves",
+    }
     assert all(meta["doc"] for meta in fields.values())
 
 

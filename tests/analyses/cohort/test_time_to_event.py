@@ -30,7 +30,7 @@ def test_time_to_event_summary(crm):
     s = co.time_to_event_summary(
         *crm, as_of=AS_OF, by="source", events=("opportunity",), horizon_days=30
     ).set_index("group")
-    assert s.loc["web", ["leads", "events", "censored"]].tolist() == [3, 2, 1]
+    assert s.loc["web", ["leads", "events", "not_reached"]].tolist() == [3, 2, 1]
     assert s.loc["web", "median_days"] == 50.0  # first time S < 0.5
     assert s.loc["web", "reached_by_horizon"] == pytest.approx(1 / 3)
     assert s.loc["event", "events"] == 0

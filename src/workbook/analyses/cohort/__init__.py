@@ -20,8 +20,11 @@ always passed in) and can be called on their own; compute the milestone table
 once (:func:`lead_milestones_with_exclusions`) and pass it as ``milestones=``.
 
 Modules: ``milestones`` (per-lead milestone dates), ``follow_through``
-(triangle, equal age), ``time_to_event`` (Kaplan-Meier), ``handoff`` (SLA
-follow-up), ``periods`` (period view against cohort view), ``figures``
+(triangle with the ``complete`` flag, equal age), ``compare`` (noise before
+names: equal-rate and trend tests, funnel), ``outcomes`` (won and lost as
+competing risks, Aalen-Johansen), ``projection`` (Bornhuetter-Ferguson
+projection of young cohorts and its track record), ``time_to_event``
+(Kaplan-Meier), ``handoff`` (SLA follow-up, pending, owners), ``periods`` (period view against cohort view), ``figures``
 (headline figures), ``narrative`` (sentences, cards), ``params``,
 ``results``, ``pipeline`` (:func:`run`).
 
@@ -77,13 +80,27 @@ from workbook.analyses.cohort.common import (
     TIME_TO_EVENT_COLUMNS,
     TIME_TO_EVENT_SUMMARY_COLUMNS,
 )
-from workbook.analyses.cohort.figures import summary_figures
-from workbook.analyses.cohort.follow_through import equal_age, follow_through
+from workbook.analyses.cohort.compare import (
+    CohortComparison,
+    TrendTest,
+    cohort_comparison,
+    trend_test,
+)
+from workbook.analyses.cohort.figures import extra_figures, summary_figures
+from workbook.analyses.cohort.follow_through import (
+    equal_age,
+    follow_through,
+    last_complete_ordinal,
+    partial_equal_age,
+)
 from workbook.analyses.cohort.handoff import (
     HandoffTables,
+    add_owner_names,
     handoff_followup,
     handoff_tables,
     not_followed_up,
+    owner_comparison,
+    owner_names,
 )
 from workbook.analyses.cohort.milestones import (
     MilestoneTables,
@@ -93,6 +110,7 @@ from workbook.analyses.cohort.milestones import (
     milestones_from_aggregates,
 )
 from workbook.analyses.cohort.narrative import age_phrase, headline_cards, summary_sentences
+from workbook.analyses.cohort.outcomes import HORIZONS, OUTCOMES, Outcomes, lead_outcomes, outcomes
 from workbook.analyses.cohort.params import Params
 from workbook.analyses.cohort.periods import (
     AGE_BANDS,
@@ -102,6 +120,17 @@ from workbook.analyses.cohort.periods import (
     period_vs_cohort,
 )
 from workbook.analyses.cohort.pipeline import run
+from workbook.analyses.cohort.projection import (
+    PROJECTION_COLUMNS,
+    TRACK_RECORD_COLUMNS,
+    TrackRecord,
+    bornhuetter_ferguson,
+    development_factors,
+    projection,
+    projection_track_record,
+    reporting_pattern,
+    triangle,
+)
 from workbook.analyses.cohort.results import Results
 from workbook.analyses.cohort.time_to_event import (
     KaplanMeier,
@@ -112,6 +141,30 @@ from workbook.analyses.cohort.time_to_event import (
 
 __all__ = [
     "AGE_BANDS",
+    "HORIZONS",
+    "OUTCOMES",
+    "PROJECTION_COLUMNS",
+    "TRACK_RECORD_COLUMNS",
+    "CohortComparison",
+    "Outcomes",
+    "TrackRecord",
+    "TrendTest",
+    "add_owner_names",
+    "bornhuetter_ferguson",
+    "cohort_comparison",
+    "development_factors",
+    "extra_figures",
+    "last_complete_ordinal",
+    "lead_outcomes",
+    "outcomes",
+    "owner_comparison",
+    "owner_names",
+    "partial_equal_age",
+    "projection",
+    "projection_track_record",
+    "reporting_pattern",
+    "trend_test",
+    "triangle",
     "ALL_OWNERS",
     "BLANK",
     "FOLLOW_THROUGH_COLUMNS",

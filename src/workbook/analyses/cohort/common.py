@@ -70,7 +70,7 @@ TIME_TO_EVENT_SUMMARY_COLUMNS = [
     "group",
     "leads",
     "events",
-    "censored",
+    "not_reached",
     "median_days",
     "reached_by_horizon",
     "horizon_days",

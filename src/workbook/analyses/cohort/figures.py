@@ -7,24 +7,26 @@
   ``events_ignored`` (sums over the exclusions);
 * ``equal_age_milestone``, ``equal_age_periods``, ``equal_age_cohorts``
   (cohorts old enough), ``equal_age_rate`` (pooled reached / leads over those
-  cohorts) with ``equal_age_rate_ci`` (Wilson), ``equal_age_best_cohort`` /
-  ``equal_age_best_rate`` and ``equal_age_worst_cohort`` /
-  ``equal_age_worst_rate`` (among cohorts with at least ``min_cell_leads``
-  leads, or all when none is that large; ties go to the earliest cohort);
+  cohorts with a *complete* cell at that age) and ``equal_age_rate`` (pooled
+  reached / leads over those cohorts) with ``equal_age_rate_ci`` (Wilson);
+  cohorts are named only by :func:`extra_figures` (noise before names);
 * ``opportunities`` (opportunity milestones reached) and
   ``opportunities_late_share`` (share created ``periods`` or more periods
   after the lead's cohort period); ``latest_period``,
   ``meetings_latest_period``, ``meetings_latest_from_earlier_share`` (share of
   that period's meetings from leads of earlier cohorts) and
   ``meetings_from_earlier_share`` (the same over all periods);
-* ``handed_off``, ``followed_up``, ``followup_rate``, ``followup_rate_ci``,
+* ``handed_off``, ``handoff_pending`` (SLA window ends after ``as_of``, touched
+  or not), ``handoff_due`` (``handed_off - handoff_pending``), ``followed_up``
+  (due leads followed up in the SLA), ``followup_rate`` (``followed_up /
+  handoff_due``), ``followup_rate_ci``,
   ``sla_days``, ``not_followed_up`` (SLA missed), ``not_followed_up_never_touched``
   (SLA missed and no touch at all by ``as_of``), ``not_followed_up_sla_open``
   (not yet touched but still inside the SLA window), ``longest_wait_days``
   (largest ``days_waiting`` among the never-touched; None when none),
-  ``median_days_to_first_touch``, ``lowest_owner`` / ``lowest_owner_rate`` /
-  ``lowest_owner_handed_off`` (lowest follow-up rate among owners with at
-  least ``min_cell_leads`` handed-off leads; None when none).
+  ``median_days_to_first_touch``;
+* the keys of :func:`extra_figures` (partial cells, noise tests and named
+  cohorts and owners, outcomes, projection and its track record, skipped parts).
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbook.analyses.cohort.projection import PROJECTION_LEVEL
 from workbook.core.checks import require_frame
 from workbook.core.stats import wilson_interval
 
-__all__ = ["summary_figures"]
+__all__ = ["extra_figures", "summary_figures"]
 
 
 def _none(x):
@@ -65,7 +68,7 @@ def _scope_figures(ft: pd.DataFrame, ex: pd.DataFrame, segment_by) -> dict:
     }
 
 
-def _equal_age_figures(equal_age: pd.DataFrame, *, milestone, periods, min_cell_leads) -> dict:
+def _equal_age_figures(equal_age: pd.DataFrame, *, milestone, periods) -> dict:
     ea = equal_age.groupby("cohort", as_index=False)[["reached", "leads"]].sum()
     f: dict[str, object] = {
         "equal_age_milestone": milestone,
@@ -76,25 +79,6 @@ def _equal_age_figures(equal_age: pd.DataFrame, *, milestone, periods, min_cell_
     lo, hi = wilson_interval([reached], [n])
     f["equal_age_rate"] = reached / n if n else None
     f["equal_age_rate_ci"] = [_none(lo[0]), _none(hi[0])]
-    ea["rate"] = ea["reached"] / ea["leads"]
-    big = ea.loc[ea["leads"] >= min_cell_leads]
-    pool = big if len(big) else ea
-    if len(pool):
-        best = pool.sort_values(["rate", "cohort"], ascending=[False, True]).iloc[0]
-        worst = pool.sort_values(["rate", "cohort"], ascending=[True, True]).iloc[0]
-        f.update(
-            equal_age_best_cohort=best["cohort"],
-            equal_age_best_rate=float(best["rate"]),
-            equal_age_worst_cohort=worst["cohort"],
-            equal_age_worst_rate=float(worst["rate"]),
-        )
-    else:
-        f.update(
-            equal_age_best_cohort=None,
-            equal_age_best_rate=None,
-            equal_age_worst_cohort=None,
-            equal_age_worst_rate=None,
-        )
     return f
 
 
@@ -126,18 +110,26 @@ def _period_figures(pv: pd.DataFrame, *, periods) -> dict:
     return f
 
 
-def _handoff_figures(handoff, not_followed_up, *, sla_days, min_cell_leads) -> dict:
+def _handoff_figures(handoff, not_followed_up, *, sla_days) -> dict:
     owners = handoff.loc[handoff["level"] == "owner"]
-    per_owner = owners.groupby("owner_id", as_index=False)[["handed_off", "followed_up"]].sum()
+    per_owner = owners.groupby("owner_id", as_index=False)[
+        ["handed_off", "pending", "due", "followed_up"]
+    ].sum()
     handed, followed = int(per_owner["handed_off"].sum()), int(per_owner["followed_up"].sum())
-    lo, hi = wilson_interval([followed], [handed])
+    due, pending = int(per_owner["due"].sum()), int(per_owner["pending"].sum())
+    lo, hi = wilson_interval([followed], [due])
     open_mask = not_followed_up["sla_open"].astype(bool)
-    missed = not_followed_up.loc[~open_mask]
+    pending_mask = (
+        not_followed_up["pending"].astype(bool) if "pending" in not_followed_up else open_mask
+    )
+    missed = not_followed_up.loc[~pending_mask]
     never = missed.loc[missed["first_touch_after_handoff"].isna()]
     f: dict[str, object] = dict(
         handed_off=handed,
+        handoff_pending=pending,
+        handoff_due=due,
         followed_up=followed,
-        followup_rate=followed / handed if handed else None,
+        followup_rate=followed / due if due else None,
         followup_rate_ci=[_none(lo[0]), _none(hi[0])],
         sla_days=sla_days,
         not_followed_up=len(missed),
@@ -151,17 +143,6 @@ def _handoff_figures(handoff, not_followed_up, *, sla_days, min_cell_leads) -> d
         if "segment" not in handoff.columns and len(all_rows)
         else None
     )
-    per_owner["rate"] = per_owner["followed_up"] / per_owner["handed_off"]
-    eligible = per_owner.loc[per_owner["handed_off"] >= min_cell_leads]
-    if len(eligible):
-        low = eligible.sort_values(["rate", "owner_id"]).iloc[0]
-        f.update(
-            lowest_owner=low["owner_id"],
-            lowest_owner_rate=float(low["rate"]),
-            lowest_owner_handed_off=int(low["handed_off"]),
-        )
-    else:
-        f.update(lowest_owner=None, lowest_owner_rate=None, lowest_owner_handed_off=None)
     return f
 
 
@@ -176,7 +157,6 @@ def summary_figures(
     milestone: str = "opportunity",
     periods: int = 3,
     sla_days: float = 2,
-    min_cell_leads: int = 20,
     segment_by: str | None = None,
 ) -> dict:
     """Key figures for ``summary.json``, from the outputs of the topic functions.
@@ -199,8 +179,6 @@ def summary_figures(
         The equal-age milestone and age used for ``equal_age``.
     sla_days : float
         The SLA used for the handoff tables (reported as is).
-    min_cell_leads : int
-        Smallest cohort (and owner) eligible for best/worst and lowest owner.
     segment_by : str or None
         The segment column used (reported as is; ``""`` is None).
 
@@ -221,13 +199,92 @@ def summary_figures(
     for name, frame in frames.items():
         require_frame(frame, name)
     f = _scope_figures(follow_through, exclusions, segment_by)
-    f.update(
-        _equal_age_figures(
-            equal_age, milestone=milestone, periods=periods, min_cell_leads=min_cell_leads
-        )
-    )
+    f.update(_equal_age_figures(equal_age, milestone=milestone, periods=periods))
     f.update(_period_figures(period_vs_cohort, periods=periods))
-    f.update(
-        _handoff_figures(handoff, not_followed_up, sla_days=sla_days, min_cell_leads=min_cell_leads)
-    )
+    f.update(_handoff_figures(handoff, not_followed_up, sla_days=sla_days))
+    return {k: _none(v) for k, v in f.items()}
+
+
+def _ci(lo, hi) -> list:
+    return [_none(lo), _none(hi)]
+
+
+def extra_figures(tables: dict, extras: dict, *, params, skipped: list[str]) -> dict:
+    """Figures of the trust issues (issue 16), added to :func:`summary_figures`.
+
+    Keys: ``partial_cells`` (follow-through cells not complete at ``as_of``),
+    ``equal_age_partial_cohorts`` (cohorts left out of the equal-age figures
+    because their cell is partial); ``heterogeneity_p``,
+    ``heterogeneity_method``, ``trend_slope`` (log-odds per cohort),
+    ``trend_ci``, ``trend_p``, ``trend_points_per_cohort``,
+    ``cohorts_named_best`` / ``cohorts_named_worst`` (labels; empty unless the
+    noise helper names them), ``cohort_sentence``; ``owners_named_high`` /
+    ``owners_named_low`` (names), ``owner_p``, ``owner_sentence``;
+    ``won_by_365_days`` / ``lost_by_365_days`` with ``..._ci`` (Aalen-Johansen,
+    all leads), ``disqualified_no_opportunity``, ``still_open``,
+    ``days_to_25pct_of_wins``, ``days_to_50pct_of_wins``;
+    ``projection_months``, ``projected_cohorts``, ``projection_level``,
+    ``track_record_cut``, ``track_record_rows``, ``projection_mae_points``,
+    ``projection_coverage``, ``track_record_reason``; ``skipped`` (parts left
+    out for a missing table).
+    """
+    ft = tables["follow_through"]
+    comp, owners, track = extras["comparison"], extras["owners"], extras["track"]
+    ex = comp.extremes
+    labels = dict(zip(ex.table["group"], ex.table["label"], strict=True))
+    o_labels = dict(zip(owners.table["group"], owners.table["label"], strict=True))
+    out_all = extras["outcomes_all"]
+    inc = out_all.incidence.set_index(["outcome", "horizon_days"])
+    summ = out_all.summary.iloc[0] if len(out_all.summary) else None
+
+    def at(outcome, h, col):
+        return _none(inc[col].get((outcome, h), np.nan)) if len(inc) else None
+
+    f = {
+        "partial_cells": int((~ft["complete"]).sum()) if "complete" in ft else 0,
+        "equal_age_partial_cohorts": int(extras["partial_equal_age"]["cohort"].nunique()),
+        "heterogeneity_p": _none(ex.test.p_value),
+        "heterogeneity_method": ex.test.method,
+        "trend_slope": _none(comp.trend.slope),
+        "trend_ci": _ci(comp.trend.ci_low, comp.trend.ci_high),
+        "trend_p": _none(comp.trend.p_value),
+        "trend_points_per_cohort": _none(comp.trend.points_per_step),
+        "cohorts_named_best": [labels[g] for g in ex.best],
+        "cohorts_named_worst": [labels[g] for g in ex.worst],
+        "cohort_sentence": comp.sentence,
+        "owners_named_high": [o_labels[g] for g in owners.best],
+        "owners_named_low": [o_labels[g] for g in owners.worst],
+        "owner_p": _none(owners.test.p_value),
+        "owner_sentence": owners.sentence,
+        "won_by_365_days": at("won", 365, "cif"),
+        "won_by_365_days_ci": [at("won", 365, "ci_low"), at("won", 365, "ci_high")],
+        "lost_by_365_days": at("lost", 365, "cif"),
+        "lost_by_365_days_ci": [at("lost", 365, "ci_low"), at("lost", 365, "ci_high")],
+        "disqualified_no_opportunity": None
+        if summ is None
+        else int(summ["disqualified_no_opportunity"]),
+        "still_open": None if summ is None else int(summ["still_open"]),
+        "days_to_25pct_of_wins": None if summ is None else _none(summ["days_to_25pct_of_wins"]),
+        "days_to_50pct_of_wins": None if summ is None else _none(summ["days_to_50pct_of_wins"]),
+        "projection_months": int(params.projection_months),
+        "projected_cohorts": int(tables["projection"]["cohort"].nunique()),
+        "projection_level": PROJECTION_LEVEL,
+        "track_record_cut": track.cut.date().isoformat(),
+        "track_record_rows": len(track.table),
+        "projection_mae_points": _none(track.mae_points),
+        "projection_coverage": _none(track.coverage),
+        "track_record_reason": track.reason or None,
+        "skipped": list(skipped),
+    }
+    if extras.get("no_opportunities"):
+        for k in (
+            "won_by_365_days",
+            "lost_by_365_days",
+            "disqualified_no_opportunity",
+            "still_open",
+            "days_to_25pct_of_wins",
+            "days_to_50pct_of_wins",
+        ):
+            f[k] = None
+        f["won_by_365_days_ci"] = f["lost_by_365_days_ci"] = [None, None]
     return {k: _none(v) for k, v in f.items()}

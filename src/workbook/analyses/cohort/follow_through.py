@@ -16,11 +16,12 @@ from workbook.analyses.cohort.common import (
     segment_values,
 )
 from workbook.analyses.cohort.milestones import long_events, resolve_milestones
+from workbook.core.calendar import day
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 from workbook.core.stats import add_wilson
 
-__all__ = ["equal_age", "follow_through"]
+__all__ = ["equal_age", "follow_through", "last_complete_ordinal", "partial_equal_age"]
 
 
 @shared_docs
@@ -59,7 +60,11 @@ def follow_through(
         reached, rate, ci_low, ci_high`` (the export contract; see
         :mod:`workbook.analyses.cohort`), then ``small_n``
         (``leads < min_cell_leads``), ``period`` (label of period cohort +
-        months_since), ``grain`` and, when segmenting, ``segment``. Cells for
+        months_since), ``complete`` (period cohort + months_since ends on or
+        before the ``as_of`` day: its last day is not after ``as_of``; a
+        partial cell of the ``as_of`` period is shown but left out of equal-age
+        comparisons and pooled figures), ``grain`` and, when segmenting,
+        ``segment``. Cells for
         k = 0 .. (as_of period - cohort period) exist for every cohort and
         milestone, zeros included; later cells are absent. Sorted by segment,
         cohort, milestone (funnel order), months_since.
@@ -71,7 +76,8 @@ def follow_through(
         {"segment": "" if seg is None else seg.to_numpy(), "c": ordinals(m["created_at"], freq)}
     )
     base["c"] = base["c"].astype("int64")
-    grid = _grid(base, asof_ord=pd.Period(pd.Timestamp(as_of), freq=freq).ordinal)
+    asof_period = pd.Period(pd.Timestamp(as_of), freq=freq)
+    grid = _grid(base, asof_ord=asof_period.ordinal)
 
     ev = long_events(m)
     ev["segment"] = base["segment"].to_numpy()[ev["row"].to_numpy()]
@@ -90,11 +96,22 @@ def follow_through(
     out["months_since"] = out["k"].astype("int64")
     out["leads"] = out["leads"].astype("int64")
     out["small_n"] = out["leads"] < min_cell_leads
+    out["complete"] = (out["c"] + out["k"]).to_numpy() <= last_complete_ordinal(as_of, freq)
     out["grain"] = grain
-    cols = [*FOLLOW_THROUGH_COLUMNS, "small_n", "period", "grain"]
+    cols = [*FOLLOW_THROUGH_COLUMNS, "small_n", "period", "complete", "grain"]
     if seg is not None:
         cols.append("segment")
     return out[cols].reset_index(drop=True)
+
+
+def last_complete_ordinal(as_of, freq: str) -> int:
+    """Ordinal of the last period at ``freq`` that ends on or before the ``as_of`` day.
+
+    The ``as_of`` period itself when ``as_of`` is its last day (2026-06-30 at
+    month grain), else the period before (2026-06-10 -> 2026-05).
+    """
+    period = pd.Period(day(as_of), freq=freq)
+    return period.ordinal if period.end_time.normalize() <= day(as_of) else period.ordinal - 1
 
 
 def _grid(base: pd.DataFrame, *, asof_ord: int) -> pd.DataFrame:
@@ -120,9 +137,11 @@ def equal_age(
 
     "By period k" means at or before k whole calendar periods after the
     cohort's period (``months_since <= k``, cumulative), so every cohort is
-    compared at the same age. Only cohorts whose cell k is observed (period
-    cohort + k not after the ``as_of`` period) appear; younger cohorts are
-    left out, not shown as 0.
+    compared at the same age. Only cohorts whose cell k is *complete* (period
+    cohort + k ends on or before ``as_of``, column ``complete`` of
+    :func:`follow_through`) appear; younger cohorts and a partly observed
+    last cell are left out, not shown as 0 or as a low rate. A table without
+    a ``complete`` column (older exports) is taken as complete.
 
     Parameters
     ----------
@@ -142,4 +161,27 @@ def equal_age(
     check_milestone(milestone)
     ft = require_frame(follow_through_table, "follow_through_table", ["milestone", "months_since"])
     sel = (ft["milestone"] == milestone) & (ft["months_since"] == int(periods))
+    if "complete" in ft.columns:
+        sel &= ft["complete"].astype(bool)
     return ft.loc[sel].reset_index(drop=True)
+
+
+def partial_equal_age(
+    follow_through_table: pd.DataFrame,
+    *,
+    periods: int = 3,
+    milestone: str = "opportunity",
+) -> pd.DataFrame:
+    """The cells at age ``periods`` for ``milestone`` that exist but are partial.
+
+    These are the cohorts :func:`equal_age` leaves out because period
+    cohort + ``periods`` has not ended at ``as_of``; the report counts them.
+    Same columns as :func:`follow_through`; empty when the table has no
+    ``complete`` column.
+    """
+    check_milestone(milestone)
+    ft = require_frame(follow_through_table, "follow_through_table", ["milestone", "months_since"])
+    if "complete" not in ft.columns:
+        return ft.iloc[:0]
+    sel = (ft["milestone"] == milestone) & (ft["months_since"] == int(periods))
+    return ft.loc[sel & ~ft["complete"].astype(bool)].reset_index(drop=True)

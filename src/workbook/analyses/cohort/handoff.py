@@ -17,12 +17,22 @@ from workbook.analyses.cohort.common import (
     segment_of_leads,
     segment_values,
 )
+from workbook.core.calendar import as_of_end
 from workbook.core.checks import require_frame
 from workbook.core.docs import register, shared_docs
 from workbook.core.links import lead_handoff_status
+from workbook.core.noise import name_extremes
 from workbook.core.stats import add_wilson
 
-__all__ = ["HandoffTables", "handoff_followup", "handoff_tables", "not_followed_up"]
+__all__ = [
+    "HandoffTables",
+    "add_owner_names",
+    "handoff_followup",
+    "handoff_tables",
+    "not_followed_up",
+    "owner_comparison",
+    "owner_names",
+]
 
 register(
     handoff_args="""leads, activities, opportunities : DataFrame
@@ -45,7 +55,8 @@ class HandoffTables(NamedTuple):
     ----------
     status : DataFrame
         :func:`workbook.core.links.lead_handoff_status`: one row per lead
-        handed off on or before ``as_of``.
+        handed off on or before ``as_of``, plus ``pending`` (SLA window ends
+        after the ``as_of`` day).
     followup : DataFrame
         As :func:`handoff_followup`.
     not_followed_up : DataFrame
@@ -62,7 +73,11 @@ def _status(leads, activities, opportunities, *, as_of, sla_days) -> pd.DataFram
     require_frame(activities, "activities", ["occurred_at"])
     if opportunities is not None:
         require_frame(opportunities, "opportunities", ["opportunity_id"])
-    return lead_handoff_status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+    status = lead_handoff_status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+    # Pending: the SLA window ends after the as_of day, touched or not; such a
+    # lead cannot be judged yet and is in neither numerator nor denominator.
+    status["pending"] = (status["sla_due"] >= as_of_end(as_of)).to_numpy(dtype=bool)
+    return status
 
 
 def _followup(status: pd.DataFrame, leads: pd.DataFrame, segment_by) -> pd.DataFrame:
@@ -72,9 +87,13 @@ def _followup(status: pd.DataFrame, leads: pd.DataFrame, segment_by) -> pd.DataF
     if segment_by:
         status["segment"] = segment_of_leads(leads, segment_by, status["lead_id"])
         keys = ["segment", "owner_id"]
+    status["_due"] = ~status["pending"]
+    status["_followed_due"] = status["followed_up"] & status["_due"]
     aggs = dict(
         handed_off=("lead_id", "size"),
-        followed_up=("followed_up", "sum"),
+        pending=("pending", "sum"),
+        due=("_due", "sum"),
+        followed_up=("_followed_due", "sum"),
         sla_open=("sla_open", "sum"),
         median_days_to_first_touch=("days_to_first_touch", "median"),
     )
@@ -89,10 +108,10 @@ def _followup(status: pd.DataFrame, leads: pd.DataFrame, segment_by) -> pd.DataF
     out = pd.concat([per_owner, total], ignore_index=True)
     if total_keys:
         out = out.sort_values(["segment", "level"], ascending=[True, False], kind="stable")
-    for c in ("handed_off", "followed_up", "sla_open"):
+    for c in ("handed_off", "pending", "due", "followed_up", "sla_open"):
         out[c] = out[c].astype("int64")
-    out = add_wilson(out, "followed_up", "handed_off")
-    cols = [*HANDOFF_FOLLOWUP_COLUMNS, "ci_low", "ci_high", "sla_open", "level"]
+    out = add_wilson(out, "followed_up", "due")
+    cols = [*HANDOFF_FOLLOWUP_COLUMNS, "ci_low", "ci_high", "pending", "due", "sla_open", "level"]
     if segment_by:
         cols.append("segment")
     return out[cols].reset_index(drop=True)
@@ -109,6 +128,7 @@ def _not_followed_up(status: pd.DataFrame, leads: pd.DataFrame, segment_by) -> p
         "first_touch_after_handoff",
         "days_to_first_touch",
         "sla_open",
+        "pending",
     ]
     if segment_by:
         out["segment"] = segment_of_leads(leads, segment_by, out["lead_id"])
@@ -171,8 +191,12 @@ def handoff_followup(
     DataFrame
         ``owner_id, handed_off, followed_up, rate, median_days_to_first_touch``
         (export contract), then ``ci_low, ci_high`` (Wilson 95% of the rate),
+        ``pending`` (leads whose SLA window ends after the ``as_of`` day,
+        touched or not: counted here, but in neither ``followed_up`` nor the
+        denominator), ``due`` (``handed_off - pending``, the denominator:
+        ``rate = followed_up / due``, ``followed_up`` counting due leads only),
         ``sla_open`` (not yet followed up but still inside the SLA window at
-        ``as_of``; they are in ``handed_off`` and not in ``followed_up``) and
+        ``as_of``; a subset of ``pending``) and
         ``level`` (``"owner"`` or ``"all"``), plus ``segment`` when
         segmenting. ``median_days_to_first_touch`` is the median of
         ``days_to_first_touch`` over leads touched after handoff (in SLA or
@@ -216,3 +240,46 @@ def not_followed_up(
     """
     status = _status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
     return _not_followed_up(status, leads, segment_by)
+
+
+def owner_names(users: pd.DataFrame | None) -> dict:
+    """``owner_id -> name`` from the users table (empty when there is none)."""
+    if users is None or "name" not in users.columns or not len(users):
+        return {}
+    names = users.dropna(subset=["name"]).drop_duplicates("owner_id")
+    return dict(zip(names["owner_id"].astype(str), names["name"].astype(str), strict=True))
+
+
+def add_owner_names(frame: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """``frame`` with ``owner_name`` last (the id where no name is known).
+
+    Last, because the first columns of the exports are a contract.
+    """
+    ids = frame["owner_id"].astype(str)
+    return frame.assign(owner_name=ids.map(names).fillna(ids).to_numpy())
+
+
+def owner_comparison(followup: pd.DataFrame, *, names: dict, min_trials: int = 20):
+    """Per-owner follow-up rates through the shared noise helper.
+
+    Owners (segments pooled) with their due handoffs as trials and in-SLA
+    follow-ups as successes go to :func:`workbook.core.noise.name_extremes`:
+    an owner is named, by name, only when rates differ beyond chance
+    (p < 0.05) and the owner's rate is outside the 99.8% funnel limits.
+
+    Returns
+    -------
+    NamedExtremes
+        ``table`` has ``group`` = owner_id and ``label`` = the owner's name.
+    """
+    owners = followup.loc[followup["level"] == "owner"]
+    per = owners.groupby("owner_id", as_index=False)[["followed_up", "due"]].sum()
+    return name_extremes(
+        per,
+        group_col="owner_id",
+        successes_col="followed_up",
+        trials_col="due",
+        min_trials=min_trials,
+        what="owners",
+        labels=names,
+    )

@@ -61,19 +61,59 @@ def _equal_age_sentence(f: dict) -> str:
             f"compare the share reaching {what} {age_phrase(k, f['grain'])}."
         )
     lo, hi = f["equal_age_rate_ci"]
-    spread = ""
-    if f["equal_age_best_cohort"] is not None and f["equal_age_cohorts"] > 1:
-        spread = (
-            f"; cohorts range from {_pct(f['equal_age_worst_rate'])} "
-            f"({f['equal_age_worst_cohort']}) to {_pct(f['equal_age_best_rate'])} "
-            f"({f['equal_age_best_cohort']})"
+    partial = ""
+    if f.get("equal_age_partial_cohorts"):
+        n = f["equal_age_partial_cohorts"]
+        partial = (
+            f" ({n:,} partly observed {'cohort' if n == 1 else 'cohorts'} left out: "
+            f"{'its' if n == 1 else 'their'} {_unit(f['grain'], 1)} {k} has not ended)"
         )
     return (
         f"Of {f['leads']:,} leads acquired {f['first_cohort']} to {f['last_cohort']}, "
         f"{_pct(f['equal_age_rate'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
         f"leads in the {f['equal_age_cohorts']:,} "
         f"{'cohort' if f['equal_age_cohorts'] == 1 else 'cohorts'} old enough reached {what} "
-        f"{age_phrase(k, f['grain'])}{spread}."
+        f"{age_phrase(k, f['grain'])}{partial}."
+    )
+
+
+def _projection_sentence(f: dict) -> str | None:
+    k = f.get("projection_months")
+    if not f.get("projected_cohorts") and not f.get("track_record_rows"):
+        reason = f.get("track_record_reason")
+        return f"No projection of young cohorts: {reason}." if reason else None
+    text = (
+        f"{f['projected_cohorts']:,} young cohorts are projected to month {k} "
+        f"(Bornhuetter-Ferguson, {f['projection_level']:.0%} prediction intervals in the table)"
+    )
+    if f.get("track_record_rows"):
+        text += (
+            f"; projected from the data as known at {f['track_record_cut']}, the "
+            f"{f['track_record_rows']:,} cohort values since completed were off by "
+            f"{f['projection_mae_points']:.1f} points on average, with "
+            f"{_pct(f['projection_coverage'])} inside their intervals"
+        )
+    else:
+        text += f"; no track record yet ({f['track_record_reason']})"
+    return text + "."
+
+
+def _outcome_sentence(f: dict) -> str | None:
+    if f.get("won_by_365_days") is None:
+        return None
+    lo, hi = f["won_by_365_days_ci"]
+    llo, lhi = f["lost_by_365_days_ci"]
+    half = ""
+    if f.get("days_to_50pct_of_wins") is not None:
+        half = (
+            f"; half of the wins seen so far came within {f['days_to_50pct_of_wins']:,.0f} "
+            f"days (a quarter within {f['days_to_25pct_of_wins']:,.0f})"
+        )
+    return (
+        f"Within 365 days of acquisition {_pct(f['won_by_365_days'])} of leads were won "
+        f"(95% CI {_pct(lo)}-{_pct(hi)}) and {_pct(f['lost_by_365_days'])} lost "
+        f"({_pct(llo)}-{_pct(lhi)}); {f['disqualified_no_opportunity']:,} were disqualified "
+        f"without an opportunity and {f['still_open']:,} are still open{half}."
     )
 
 
@@ -83,7 +123,7 @@ def _period_sentences(f: dict) -> list[str]:
         per = _unit(f["grain"], 1)
         out.append(
             f"{_pct(f['meetings_latest_from_earlier_share'])} of the "
-            f"{f['meetings_latest_period']:,} meetings in {f['latest_period']} came from leads "
+            f"{f['meetings_latest_period']:,} first meetings in {f['latest_period']} came from leads "
             f"acquired in an earlier {per} ({_pct(f['meetings_from_earlier_share'])} over all "
             f"{_unit(f['grain'])}); a single-{per} KPI hides which cohort earned them."
         )
@@ -97,25 +137,30 @@ def _period_sentences(f: dict) -> list[str]:
 
 
 def _handoff_sentence(f: dict) -> str:
+    if f.get("skipped") and any("SLA" in x for x in f["skipped"]):
+        return None
     if not f["handed_off"]:
         return "No lead was handed off to sales on or before the as-of date."
     sla = f["sla_days"]
     sla_txt = f"{sla:g} day" if sla == 1 else f"{sla:g} days"
-    tail = ""
-    if f["lowest_owner"] is not None:
-        tail = (
-            f" Lowest: owner {f['lowest_owner']} at {_pct(f['lowest_owner_rate'])} of "
-            f"{f['lowest_owner_handed_off']:,}."
-        )
+    tail = f" {f['owner_sentence']}" if f.get("owner_sentence") else ""
     wait = ""
     if f["not_followed_up_never_touched"]:
         wait = (
             f"; {f['not_followed_up_never_touched']:,} were never touched, the oldest "
             f"waiting {f['longest_wait_days']:,.0f} days"
         )
+    pending = ""
+    if f.get("handoff_pending"):
+        n = f["handoff_pending"]
+        pending = (
+            f" ({n:,} more {'is' if n == 1 else 'are'} pending: "
+            f"{'its' if n == 1 else 'their'} window ends after as_of)"
+        )
     return (
-        f"Sales followed up {_pct(f['followup_rate'])} of {f['handed_off']:,} handed-off "
-        f"leads within {sla_txt}; {f['not_followed_up']:,} missed the window{wait}.{tail}"
+        f"Sales followed up {_pct(f['followup_rate'])} of {f['handoff_due']:,} handed-off "
+        f"leads within {sla_txt}{pending}; {f['not_followed_up']:,} missed the "
+        f"window{wait}.{tail}"
     )
 
 
@@ -150,18 +195,26 @@ def summary_sentences(figures: dict) -> list[str]:
     Returns
     -------
     list of str
-        The equal-age comparison; where there are events, the share of the
-        latest period's meetings from earlier cohorts and the share of late
-        opportunities; the handoff follow-up; what was excluded or ignored.
+        The equal-age comparison (partial cohorts left out, counted); the
+        noise test and trend (cohorts named only beyond noise); the
+        projection and its track record; won/lost outcomes; the handoff
+        follow-up (pending counted, owners named only beyond noise); where
+        there are events, the share of the latest period's first meetings
+        from earlier cohorts and the share of late opportunities; what was
+        excluded or ignored; what was skipped for a missing table.
         Text is plain (the report escapes it); numbers come only from
         ``figures``.
     """
     f = figures
-    out = [_equal_age_sentence(f), *_period_sentences(f), _handoff_sentence(f)]
-    excluded = _exclusions_sentence(f)
-    if excluded:
-        out.append(excluded)
-    return out[:5]
+    out = [_equal_age_sentence(f)]
+    if f.get("cohort_sentence"):
+        out.append(f["cohort_sentence"])
+    out += [_projection_sentence(f), _outcome_sentence(f), _handoff_sentence(f)]
+    out += _period_sentences(f)
+    out.append(_exclusions_sentence(f))
+    if f.get("skipped"):
+        out.append("Skipped: " + "; ".join(f["skipped"]) + ".")
+    return [s for s in out if s]
 
 
 def headline_cards(
@@ -195,7 +248,7 @@ def headline_cards(
         ),
         Card(
             "meetings_from_earlier_share",
-            "Meetings from earlier cohorts",
+            "First meetings from earlier cohorts",
             f["meetings_from_earlier_share"],
             "{:.1%}",
         ),

@@ -31,8 +31,13 @@ class Params(ReportParams):
     min_cell_leads : int
         Cohorts (and, for the headline, owners) with fewer leads are small-n.
     km_by : str
-        Groups of the time-to-event curves: ``"cohort"`` (at ``grain``) or a
-        leads column such as ``source``.
+        Groups of the time-to-event curves and of the won/lost outcomes:
+        ``"cohort"`` (at ``grain``) or a leads column such as ``source``.
+    projection_months : int
+        Target age K (months) of the projection of young cohorts; cohorts
+        whose month K is not complete are projected.
+    projection_draws : int
+        Bootstrap draws of the projection's prediction interval.
     """
 
     report: ClassVar[str] = "cohort"
@@ -60,6 +65,13 @@ class Params(ReportParams):
     km_by: str = param(
         "source",
         "time-to-event curves per: cohort (at the grain) or a leads column such as source",
+    )
+
+    projection_months: int = param(
+        12, "project young cohorts to this many months since acquisition", low=1, unit="months"
+    )
+    projection_draws: int = param(
+        999, "bootstrap draws of the projection's prediction interval", low=99, unit="draws"
     )
 
     def validate(self) -> None:

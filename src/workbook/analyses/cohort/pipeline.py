@@ -4,18 +4,37 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbook.analyses.cohort.figures import summary_figures
-from workbook.analyses.cohort.follow_through import equal_age, follow_through
-from workbook.analyses.cohort.handoff import handoff_tables
-from workbook.analyses.cohort.milestones import lead_milestones_with_exclusions
+from workbook.analyses.cohort.compare import cohort_comparison
+from workbook.analyses.cohort.figures import extra_figures, summary_figures
+from workbook.analyses.cohort.follow_through import equal_age, follow_through, partial_equal_age
+from workbook.analyses.cohort.handoff import (
+    add_owner_names,
+    handoff_tables,
+    owner_comparison,
+    owner_names,
+)
+from workbook.analyses.cohort.milestones import lead_milestones, lead_milestones_with_exclusions
 from workbook.analyses.cohort.narrative import headline_cards, summary_sentences
+from workbook.analyses.cohort.outcomes import outcomes
 from workbook.analyses.cohort.params import Params
 from workbook.analyses.cohort.periods import period_kpis, period_views, period_vs_cohort
+from workbook.analyses.cohort.projection import projection, projection_track_record
 from workbook.analyses.cohort.results import Results
 from workbook.analyses.cohort.time_to_event import kaplan_meier
+from workbook.core.calendar import month_end_cut
 from workbook.core.checks import require_crm
+from workbook.data.coercion import empty_table
+from workbook.data.model import ACTIVITIES, OPPORTUNITIES
 
 __all__ = ["run"]
+
+#: What is skipped without each optional table (issue 17).
+SKIPPED = {
+    "activities": "first touch, meetings and the handoff SLA (no activities loaded)",
+    "opportunities": "the opportunity and won milestones, outcomes and the projection "
+    "(no opportunities loaded)",
+}
+_NEEDS = {"activities": ("touched", "meeting"), "opportunities": ("opportunity", "won")}
 
 
 def run(crm, params: Params | None = None, **overrides) -> Results:
@@ -56,8 +75,18 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     """
     require_crm(crm)
     params = Params.resolve(params, overrides)
-    tables = _tables(crm, params)
+    missing = [t for t in ("activities", "opportunities") if not _has(crm, t)]
+    tables, extras = _tables(crm, params, missing)
+    tables.update(_projection_tables(crm, params, tables, missing, extras))
     figures = _figures(tables, params)
+    figures.update(
+        extra_figures(
+            tables,
+            extras,
+            params=params,
+            skipped=[SKIPPED[t] for t in missing],
+        )
+    )
     cards = headline_cards(
         figures,
         milestone=params.milestone,
@@ -75,11 +104,20 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     )
 
 
-def _tables(crm, params: Params) -> dict[str, pd.DataFrame]:
-    """Every table of :class:`Results`, by field name (what the notebook computed)."""
-    frames = (crm.leads, crm.activities, crm.opportunities)
+def _has(crm, name: str) -> bool:
+    frame = crm.get(name)
+    return frame is not None and len(frame) > 0
+
+
+def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Every table of :class:`Results` but the projection ones, and the comparison objects."""
+    leads = crm.leads
+    activities = empty_table(ACTIVITIES) if "activities" in missing else crm.activities
+    opportunities = empty_table(OPPORTUNITIES) if "opportunities" in missing else crm.opportunities
+    frames = (leads, activities, opportunities)
     as_of = crm.as_of
     segment = params.segment_by or None
+    skip = {m for t in missing for m in _NEEDS[t]}
     ms = lead_milestones_with_exclusions(*frames, as_of=as_of)
     m = ms.milestones
     ft = follow_through(
@@ -90,25 +128,102 @@ def _tables(crm, params: Params) -> dict[str, pd.DataFrame]:
         min_cell_leads=params.min_cell_leads,
         milestones=m,
     )
-    km = kaplan_meier(*frames, as_of=as_of, by=params.km_by, grain=params.grain, milestones=m)
-    handoff = handoff_tables(*frames, as_of=as_of, sla_days=params.sla_days, segment_by=segment)
+    ft = ft.loc[~ft["milestone"].isin(skip)].reset_index(drop=True)
+    ea = equal_age(ft, periods=params.equal_age_periods, milestone=params.milestone)
+    comparison = cohort_comparison(ea, min_cell_leads=params.min_cell_leads)
+    km = kaplan_meier(
+        *frames,
+        as_of=as_of,
+        by=params.km_by,
+        grain=params.grain,
+        events=[e for e in ("opportunity", "won") if e not in skip],
+        milestones=m,
+    )
+    handoff_leads = leads.iloc[:0] if "activities" in missing else leads
+    handoff = handoff_tables(
+        handoff_leads,
+        activities,
+        opportunities,
+        as_of=as_of,
+        sla_days=params.sla_days,
+        segment_by=segment,
+    )
+    names = owner_names(crm.get("users"))
+    owners = owner_comparison(handoff.followup, names=names, min_trials=params.min_cell_leads)
     views = period_views(*frames, as_of=as_of, segment_by=segment, milestones=m)
-    return {
+    views = views.loc[~views["milestone"].isin(skip)].reset_index(drop=True)
+    out_by = outcomes(m, opportunities, as_of=as_of, by=params.km_by, grain=params.grain)
+    out_all = outcomes(m, opportunities, as_of=as_of, by="all")
+    if "opportunities" in missing:
+        out_by = out_by._replace(**{k: v.iloc[:0] for k, v in out_by._asdict().items()})
+    owner_table = owners.table.rename(columns={"group": "owner_id", "label": "owner_name"})
+    tables = {
         "follow_through": ft,
-        "equal_age": equal_age(ft, periods=params.equal_age_periods, milestone=params.milestone),
+        "equal_age": ea,
+        "cohort_comparison": comparison.table,
+        "cohort_funnel": comparison.funnel,
         "time_to_event": km.curves,
         "time_to_event_summary": km.summary,
-        "handoff_followup": handoff.followup,
-        "not_followed_up": handoff.not_followed_up,
+        "outcomes": out_by.incidence,
+        "outcome_summary": out_by.summary,
+        "outcome_curves": out_by.curves,
+        "handoff_followup": add_owner_names(handoff.followup, names),
+        "owner_followup_comparison": owner_table,
+        "not_followed_up": add_owner_names(handoff.not_followed_up, names),
         "period_views": views,
         "period_kpis": period_kpis(views),
         "exclusions": ms.exclusions,
         "period_view": period_vs_cohort(
             *frames, as_of=as_of, grain=params.grain, segment_by=segment, milestones=m
-        ),
+        ).pipe(lambda pv: pv.loc[~pv["milestone"].isin(skip)].reset_index(drop=True)),
         "handoff_status": handoff.status,
         "milestones": m,
     }
+    extras = {
+        "comparison": comparison,
+        "owners": owners,
+        "outcomes_all": out_all,
+        "partial_equal_age": partial_equal_age(
+            ft, periods=params.equal_age_periods, milestone=params.milestone
+        ),
+        "no_opportunities": "opportunities" in missing,
+    }
+    return tables, extras
+
+
+def _month_follow_through(m: pd.DataFrame, *, as_of) -> pd.DataFrame:
+    return follow_through(None, None, None, as_of=as_of, grain="month", milestones=m)
+
+
+def _projection_tables(crm, params: Params, tables, missing, extras) -> dict[str, pd.DataFrame]:
+    """``projection`` now and its ``projection_track_record`` from the month-end 12 months back."""
+    k = params.projection_months
+    cut = month_end_cut(crm.as_of, 12)
+    if "opportunities" in missing:
+        empty = projection(tables["follow_through"].iloc[:0], months=k)
+        tr = projection_track_record(
+            empty, tables["follow_through"], cut=cut, months=k, reason=SKIPPED["opportunities"]
+        )
+        extras["track"] = tr
+        return {"projection": empty, "projection_track_record": tr.table}
+    ft_now = _month_follow_through(tables["milestones"], as_of=crm.as_of)
+    now = projection(ft_now, months=k, draws=params.projection_draws)
+    past = crm.as_known_at(cut)
+    reason = ""
+    if not len(past.leads):
+        reason = f"no lead was known at the cut {cut.date()}"
+        at_cut = now.iloc[:0]
+    else:
+        activities = past.get("activities")
+        if activities is None or "activities" in missing:
+            activities = empty_table(ACTIVITIES)
+        m_cut = lead_milestones(past.leads, activities, past.opportunities, as_of=cut)
+        at_cut = projection(
+            _month_follow_through(m_cut, as_of=cut), months=k, draws=params.projection_draws
+        )
+    tr = projection_track_record(at_cut, ft_now, cut=cut, months=k, reason=reason)
+    extras["track"] = tr
+    return {"projection": now, "projection_track_record": tr.table}
 
 
 def _figures(t: dict[str, pd.DataFrame], params: Params) -> dict:
@@ -123,6 +238,5 @@ def _figures(t: dict[str, pd.DataFrame], params: Params) -> dict:
         milestone=params.milestone,
         periods=params.equal_age_periods,
         sla_days=params.sla_days,
-        min_cell_leads=params.min_cell_leads,
         segment_by=params.segment_by or None,
     )

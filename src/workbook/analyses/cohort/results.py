@@ -31,14 +31,38 @@ class Results(ReportResults):
     equal_age: pd.DataFrame = table(
         "one row per cohort old enough: follow-through at equal_age_periods for milestone"
     )
+    cohort_comparison: pd.DataFrame = table(
+        "one row per cohort compared at equal age: rate, 95%/99.8% funnel limits, position, named"
+    )
+    cohort_funnel: pd.DataFrame = table(
+        "funnel limits on a grid of cohort sizes, for the funnel plot", export=False
+    )
     time_to_event: pd.DataFrame = table(
         "Kaplan-Meier curves: one row per (event, group, distinct event time)"
     )
     time_to_event_summary: pd.DataFrame = table(
         "one row per (event, group): leads, events, median days, reached by 90 days"
     )
+    outcomes: pd.DataFrame = table(
+        "one row per (group, won/lost, horizon): Aalen-Johansen cumulative incidence and CI"
+    )
+    outcome_summary: pd.DataFrame = table(
+        "one row per group: won, lost, disqualified without opportunity, still open, win timing"
+    )
+    outcome_curves: pd.DataFrame = table(
+        "Aalen-Johansen curves: one row per (group, outcome, distinct time)", export=False
+    )
+    projection: pd.DataFrame = table(
+        "one row per (milestone, young cohort): Bornhuetter-Ferguson month-K rate and interval"
+    )
+    projection_track_record: pd.DataFrame = table(
+        "one row per (milestone, cohort) projected at the cut 12 months back: projected vs actual"
+    )
     handoff_followup: pd.DataFrame = table(
         "one row per owner (and the all-owners total): handed off, followed up in the SLA"
+    )
+    owner_followup_comparison: pd.DataFrame = table(
+        "one row per owner: due handoffs, in-SLA rate, funnel limits, position (noise helper)"
     )
     not_followed_up: pd.DataFrame = table(
         "one row per handed-off lead not followed up in the SLA, never-touched first"

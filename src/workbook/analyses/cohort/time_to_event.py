@@ -99,7 +99,7 @@ def _fit(sub: pd.DataFrame, *, event: str, group, horizon_days: float):
         "group": group,
         "leads": n,
         "events": n_ev,
-        "censored": n - n_ev,
+        "not_reached": n - n_ev,
         "median_days": float(sf.quantile(0.5)) if n_ev else np.nan,
         "reached_by_horizon": 1.0 - s_h if max_days >= horizon_days else np.nan,
         "horizon_days": horizon_days,
@@ -237,8 +237,10 @@ def time_to_event_summary(
     Returns
     -------
     DataFrame
-        ``event, group, leads, events, censored, median_days,
-        reached_by_horizon, horizon_days``. ``median_days`` is
+        ``event, group, leads, events, not_reached, median_days,
+        reached_by_horizon, horizon_days``. ``not_reached`` counts leads
+        without the event by ``as_of`` (open, lost or disqualified alike: for
+        what became of them see :func:`~workbook.analyses.cohort.outcomes`). ``median_days`` is
         ``SurvfuncRight.quantile(0.5)``: the first event time at which the
         Kaplan-Meier survival drops strictly below 0.5 (NaN when it never
         does). ``reached_by_horizon`` is ``1 - S(horizon_days)``, the KM
