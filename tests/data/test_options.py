@@ -185,7 +185,7 @@ def test_a_flat_mapping_found_in_no_file_is_an_error(tmp_path):
 # --------------------------------------------------------------------------- account owner
 def test_account_owner_from_the_most_recent_opportunity(export):
     crm = load(**_options(export, account_owner="from_opportunities"))
-    owners = dict(zip(crm.accounts["account_id"], crm.accounts["owner_id"]))
+    owners = dict(zip(crm.accounts["account_id"], crm.accounts["owner_id"], strict=True))
     # Acme: D2 (Bob, 2024-03-05) is more recent than D1 (Ann); Acme Sub: D4 (Ann); Globex: D3
     assert owners == {"Acme": "Bob", "Acme Sub": "Ann", "Globex": "Cid"}
     filled = _issue(crm, "owner_from_opportunity")
@@ -194,7 +194,7 @@ def test_account_owner_from_the_most_recent_opportunity(export):
 
 def test_account_owner_ignores_opportunities_after_as_of(export):
     crm = load(**_options(export, account_owner="from_opportunities", as_of="2024-02-28"))
-    owners = dict(zip(crm.accounts["account_id"], crm.accounts["owner_id"]))
+    owners = dict(zip(crm.accounts["account_id"], crm.accounts["owner_id"], strict=True))
     # as of 2024-02-28 D2 (created 2024-03-05) and D4 do not exist yet
     assert owners["Acme"] == "Ann" and pd.isna(owners["Acme Sub"])
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import run_cli
+
 from workbook.data.io import load
 
 REPO = Path(__file__).resolve().parents[2]
