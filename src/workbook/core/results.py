@@ -27,7 +27,10 @@ import pandas as pd
 
 from workbook.core.text import Card
 
-__all__ = ["ReportResults", "results_class", "table"]
+__all__ = ["LEADERSHIP_SENTENCES", "ReportResults", "leadership_sentences", "results_class", "table"]
+
+#: Sentences in a report's executive summary; the rest are method notes.
+LEADERSHIP_SENTENCES = 5
 
 
 def table(doc: str, *, stem: str | None = None, export: bool = True) -> Any:
@@ -47,6 +50,21 @@ def table(doc: str, *, stem: str | None = None, export: bool = True) -> Any:
         default_factory=pd.DataFrame,
         metadata={"workbook_table": {"doc": doc, "stem": stem, "export": export}},
     )
+
+
+def leadership_sentences(sentences) -> dict[str, list[str]]:
+    """``{"sentences": the first 5, "notes": the rest}``: a narrative's sentences, split.
+
+    A report's narrative writes its sentences most important first; the
+    executive summary shows the first :data:`LEADERSHIP_SENTENCES`, and the
+    rest (population details, method checks) are shown as method notes.
+    Pass the result as keyword arguments to ``Results``.
+    """
+    sentences = [str(s) for s in sentences]
+    return {
+        "sentences": sentences[:LEADERSHIP_SENTENCES],
+        "notes": sentences[LEADERSHIP_SENTENCES:],
+    }
 
 
 def results_class(cls):
@@ -69,6 +87,7 @@ class ReportResults:
     as_of: pd.Timestamp | None = None
     figures: dict = field(default_factory=dict)
     sentences: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
 
     @classmethod
@@ -93,8 +112,8 @@ class ReportResults:
         return out
 
     def summary(self) -> dict:
-        """The headline figures (the keys of ``summary.json`` the report adds)."""
-        return dict(self.figures)
+        """The headline figures (the keys of ``summary.json`` the report adds), and the notes."""
+        return {**self.figures, "notes": list(self.notes)} if self.notes else dict(self.figures)
 
     # -- display ------------------------------------------------------------
     def __repr__(self) -> str:

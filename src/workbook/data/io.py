@@ -99,16 +99,16 @@ LOAD_OPTIONS = (
     "queries",
     "score_range",
     "validate",
-    "on_bad_rows",
-    "max_amount",
-    "min_date",
-    "snapshot",
     "date_formats",
     "dayfirst",
     "filters",
     "constants",
     "account_owner",
     "missing",
+    "on_bad_rows",
+    "max_amount",
+    "min_date",
+    "snapshot",
 )
 
 #: The options that change what a table holds, applied alike by :func:`load`
@@ -622,11 +622,11 @@ def load(
     constants=None,
     account_owner=None,
     missing="error",
-    uses=None,
     on_bad_rows="error",
     max_amount=None,
     min_date=None,
     snapshot=None,
+    uses=None,
 ) -> model.CrmData:
     """Load, coerce and validate CRM tables: the first call of every analysis.
 
@@ -671,7 +671,9 @@ def load(
     >>> crm = workbook.load(snapshot="run.tmp/snapshot")              # doctest: +SKIP
     """
     if snapshot is not None or _snapshot.is_snapshot(source):
-        return _snapshot.read(snapshot or source, tables=tables, as_of=as_of)
+        # The runner's validated snapshot: the tables this caller uses (or asks for).
+        wanted = tables if tables is not None else uses
+        return _snapshot.read(snapshot or source, tables=wanted, as_of=as_of)
     missing = missing or "error"
     check_names(
         paths=paths, columns=columns, values=values, constants=constants, filters=filters,

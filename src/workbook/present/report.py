@@ -212,6 +212,13 @@ class Report:
             )
         )
 
+    def method_notes(self, notes: Sequence[str]) -> None:
+        """Show a report's method notes (the sentences after its summary), collapsed."""
+        if not notes:
+            return
+        items = "".join(f"<li>{esc(n)}</li>" for n in notes)
+        _display(_html(f'<details class="wb-notes"><summary>Method notes</summary><ul>{items}</ul></details>'))
+
     def note(self, text: str, *, kind: str = "info") -> None:
         """Show a short escaped call-out; ``kind`` is info, warning or error."""
         _display(_html(f'<div class="wb-note wb-{esc(kind)}">{esc(text)}</div>'))

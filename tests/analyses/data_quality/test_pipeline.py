@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import workbook
@@ -95,3 +97,13 @@ def test_unvalidated_crm_is_refused():
     crm = workbook.load(validate=False)
     with pytest.raises(ValueError, match="validate=True"):
         data_quality.run(crm)
+
+
+def test_run_on_an_export_without_accounts_has_no_hierarchy_faults(crm):
+    # A leads-only export (issue 17): data_quality runs on whatever tables exist.
+    without = dataclasses.replace(
+        crm, tables={k: v for k, v in crm.tables.items() if k != "accounts"}
+    )
+    res = data_quality.run(without)
+    assert res.hierarchy_faults.empty and res.hierarchy_depths["accounts"].sum() == 0
+    assert "accounts" not in set(res.row_counts["table"])

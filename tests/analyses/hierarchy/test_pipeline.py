@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -259,3 +260,15 @@ def test_sample_run_exports_match_the_analysis(sample_run):
     ranks = _read(folder / "rank_uncertainty.csv")
     assert {"rank_low", "rank_high", "p_rank_1", "p_top_n"} <= set(ranks.columns)
     assert summary["top_family_revenue"] == pytest.approx(float(top["revenue"].iloc[0]))
+
+
+def test_run_without_purchases_or_products_skips_only_the_discount_section():
+    # Issue 17: a report that needs a table for part of its content shows the rest.
+    full = workbook.load()
+    crm = dataclasses.replace(
+        full, tables={k: v for k, v in full.tables.items() if k not in ("purchases", "products")}
+    )
+    res = h.run(crm, n_boot=20)
+    assert res.discount_spread.empty and res.discount_members.empty
+    assert res.top_customers.equals(h.run(full, n_boot=20).top_customers)
+    assert res.sentences[-1].startswith("The export has no purchases and no products table")

@@ -23,6 +23,7 @@ from workbook.analyses.cohort.results import Results
 from workbook.analyses.cohort.time_to_event import kaplan_meier
 from workbook.core.calendar import month_end_cut
 from workbook.core.checks import require_crm
+from workbook.core.results import leadership_sentences
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACTIVITIES, OPPORTUNITIES
 
@@ -98,7 +99,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         params=params,
         as_of=crm.as_of,
         figures=figures,
-        sentences=summary_sentences(figures),
+        **leadership_sentences(summary_sentences(figures)),
         cards=cards,
         **tables,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from workbook.core import families
 from workbook.core.checks import require_crm
+from workbook.data.coercion import empty_table
+from workbook.data.model import ACCOUNTS
 
 from .depths import depth_distribution
 from .integrity import referential_integrity
@@ -52,7 +54,9 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     counts = row_counts(crm.tables)
     warnings = crm.quality.to_frame()
     integrity = referential_integrity(crm.tables)
-    tree = families.ultimate_parents(crm.accounts)
+    # An export without accounts (e.g. leads only) has no hierarchy to check.
+    accounts = crm.get(ACCOUNTS)
+    tree = families.ultimate_parents(accounts if accounts is not None else empty_table(ACCOUNTS))
     depths = depth_distribution(tree)
     faults = families.hierarchy_issues(tree)
     summary = headline(counts, warnings, integrity, faults)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from workbook.analyses.hierarchy.discounts import (
     DiscountRule,
     discount_basis,
@@ -31,6 +33,9 @@ from workbook.analyses.hierarchy.stability import stability
 from workbook.analyses.hierarchy.uncertainty import rank_uncertainty, won_deals
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
+from workbook.core.results import leadership_sentences
+from workbook.data.coercion import empty_table
+from workbook.data.model import PRODUCTS, PURCHASES
 
 __all__ = ["run"]
 
@@ -78,6 +83,11 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     """
     require_crm(crm)
     params = Params.resolve(params, overrides)
+    skipped = [name for name in (PURCHASES, PRODUCTS) if name not in crm]
+    if skipped:  # the discount section needs both; everything else is unchanged
+        crm = dataclasses.replace(
+            crm, tables={**crm.tables, **{name: empty_table(name) for name in skipped}}
+        )
     tree = ultimate_parents(crm.accounts)
     period = resolve_period(crm.as_of, params.period_start, params.period_end)
     tables = _tables(crm, params, tree=tree, period=period)
@@ -101,10 +111,20 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         as_of=crm.as_of,
         period=period,
         figures=figures,
-        sentences=summary_sentences(figures),
+        **leadership_sentences(summary_sentences(figures) + _skipped_sentence(skipped)),
         cards=headline_cards(figures),
         **tables,
     )
+
+
+def _skipped_sentence(skipped: list[str]) -> list[str]:
+    """Say which part was skipped for want of a table (issue 17: partial content)."""
+    if not skipped:
+        return []
+    return [
+        f"The export has no {' and no '.join(skipped)} table, so the sibling-discount "
+        "section is empty; the rankings use opportunities only."
+    ]
 
 
 def _tables(crm, params: Params, *, tree, period) -> dict:

@@ -35,6 +35,7 @@ from workbook.analyses.scoring.thresholds import (
 )
 from workbook.core import calendar
 from workbook.core.checks import require_crm
+from workbook.core.results import leadership_sentences
 
 __all__ = ["run"]
 
@@ -208,7 +209,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         params=p,
         as_of=crm.as_of,
         figures=figures,
-        sentences=summary_sentences(figures),
+        **leadership_sentences(summary_sentences(figures)),
         cards=headline_cards(figures),
         sufficiency=data_sufficiency(outcomes),
         recommended_threshold=rec,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
+from workbook.core.results import leadership_sentences
 
 from .backtest import purchase_model
 from .book import Book
@@ -125,5 +126,6 @@ def _fill_narrative(res: Results, params: Params, *, shrink, model) -> None:
         shrinkage=shrink,
         model=model,
     )
-    res.sentences = summary_sentences(res.figures)
+    split = leadership_sentences(summary_sentences(res.figures))
+    res.sentences, res.notes = split["sentences"], split["notes"]
     res.cards = headline_cards(res.figures)
