@@ -112,8 +112,8 @@ class ReportResults:
         return out
 
     def summary(self) -> dict:
-        """The headline figures (the keys of ``summary.json`` the report adds), and the notes."""
-        return {**self.figures, "notes": list(self.notes)} if self.notes else dict(self.figures)
+        """The headline figures (the keys of ``summary.json`` the report adds)."""
+        return dict(self.figures)
 
     # -- display ------------------------------------------------------------
     def __repr__(self) -> str:

@@ -129,7 +129,8 @@ def test_run_on_the_bundled_sample_gives_the_baseline_figures(sample_res):
         "Differences between cohorts are within noise (p = 0.41). Trend over cohort order"
     )
     assert "Differences between owners are within noise" in sample_res.figures["owner_sentence"]
-    assert len(sample_res.sentences) == 8
+    # 5 in the executive summary, the other 3 as method notes
+    assert len(sample_res.sentences) == 5 and len(sample_res.notes) == 3
 
 
 def test_sample_heterogeneity_is_scipys_chi2(sample_res):
@@ -321,8 +322,9 @@ def test_without_activities_or_opportunities_the_report_says_what_it_skipped(tin
     assert set(res.follow_through["milestone"]) == {"opportunity", "won"}
     assert res.handoff_followup.loc[res.handoff_followup["level"] == "owner"].empty
     assert res.figures["skipped"] == [co.pipeline.SKIPPED["activities"]]
-    assert res.sentences[-1].startswith("Skipped: first touch, meetings and the handoff SLA")
-    assert not any("handed-off" in s for s in res.sentences)
+    told = res.sentences + res.notes
+    assert told[-1].startswith("Skipped: first touch, meetings and the handoff SLA")
+    assert not any("handed-off" in s for s in told)
 
     no_opps = CrmData(
         tables={**tables, "opportunities": tables["opportunities"].iloc[:0]}, as_of=tiny_crm.as_of
@@ -333,4 +335,4 @@ def test_without_activities_or_opportunities_the_report_says_what_it_skipped(tin
     assert res.projection_track_record.empty
     assert res.figures["track_record_reason"] == co.pipeline.SKIPPED["opportunities"]
     assert res.figures["won_by_365_days"] is None
-    assert "no opportunities loaded" in res.sentences[-1]
+    assert "no opportunities loaded" in (res.sentences + res.notes)[-1]
