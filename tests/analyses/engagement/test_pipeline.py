@@ -73,6 +73,35 @@ BASELINE_FIGURES = {
     "high_min_records_default": 5,
     "cut_points": {"high_min_records": 5, "window_days": 20},
 }
+# The brief's findings (issue 20): the at-risk dormant account of docs/sample_data.md
+# (A00023, $85k open; 11 dormant accounts hold $282,200, so 10 others hold $197,200) and
+# the one rep that core.noise names (win_rate_notes["owner"]).
+BASELINE_FIGURES["findings"] = [
+    {
+        "report": "engagement",
+        "anchor": "At-risk:-dormant-accounts-with-open-pipeline",
+        "title": "Dormant account with open pipeline",
+        "subject": "Sleepy Hollow Outfitters",
+        "action": "Call Sleepy Hollow Outfitters: no activity, new deal or lead in the last 20 "
+        "days, with $85,000 of open pipeline; 10 other dormant accounts hold $197,200 more.",
+        "severity": "high",
+        "money": 85000.0,
+        "count": None,
+        "passed": True,
+    },
+    {
+        "report": "engagement",
+        "anchor": "Track-record-and-win-rates",
+        "title": "Win rate of a rep outside noise",
+        "subject": "สมชาย ใจดี",
+        "action": "Review the deals of สมชาย ใจดี: สมชาย ใจดี (33.9%, 20 of 59) is below the "
+        "99.8% funnel limit of the overall 58.5% (exact p < 0.001).",
+        "severity": "medium",
+        "money": None,
+        "count": 59,
+        "passed": True,
+    },
+]
 
 #: summary.json "sentences" of the baseline run.
 BASELINE_SENTENCES = [

@@ -29,6 +29,7 @@ from workbook.analyses.engagement import (
 from workbook.analyses.engagement.params import Params
 from workbook.analyses.engagement.results import Results
 from workbook.core.checks import require_crm
+from workbook.core.findings import attach_findings
 
 __all__ = ["run"]
 
@@ -233,4 +234,5 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     _track_record(crm, params, parts)
     _leads(crm, params, parts)
     story = _story(params, parts)
-    return Results(params=params, as_of=crm.as_of, **parts, **story)
+    res = Results(params=params, as_of=crm.as_of, **parts, **story)
+    return attach_findings(res, narrative.findings(res))

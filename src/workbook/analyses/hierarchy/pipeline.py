@@ -12,6 +12,7 @@ from workbook.analyses.hierarchy.discounts import (
 )
 from workbook.analyses.hierarchy.faults import hierarchy_faults
 from workbook.analyses.hierarchy.narrative import (
+    findings,
     headline_cards,
     summary_figures,
     summary_sentences,
@@ -31,6 +32,7 @@ from workbook.analyses.hierarchy.stability import stability
 from workbook.analyses.hierarchy.uncertainty import rank_uncertainty, won_deals
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
+from workbook.core.findings import attach_findings
 
 __all__ = ["run"]
 
@@ -96,7 +98,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         ranks=tables["rank_uncertainty"],
         n_boot=params.n_boot,
     )
-    return Results(
+    res = Results(
         params=params,
         as_of=crm.as_of,
         period=period,
@@ -105,6 +107,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         cards=headline_cards(figures),
         **tables,
     )
+    return attach_findings(res, findings(res))
 
 
 def _tables(crm, params: Params, *, tree, period) -> dict:

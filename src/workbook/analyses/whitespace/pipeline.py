@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
+from workbook.core.findings import attach_findings
 
 from .backtest import purchase_model
 from .book import Book
@@ -13,7 +14,7 @@ from .family_choice import choose_family, family_gaps, family_label
 from .family_views import family_whitespace, grid_from_book, matrix_from_book, products_from_book
 from .figures import summary_figures
 from .gaps import gaps_from_book
-from .narrative import headline_cards, summary_sentences
+from .narrative import findings, headline_cards, summary_sentences
 from .ownership import exclusions_from_book
 from .params import Params
 from .peers import peers_from_book
@@ -127,3 +128,4 @@ def _fill_narrative(res: Results, params: Params, *, shrink, model) -> None:
     )
     res.sentences = summary_sentences(res.figures)
     res.cards = headline_cards(res.figures)
+    attach_findings(res, findings(res))
