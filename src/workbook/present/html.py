@@ -29,6 +29,7 @@ from pathlib import Path
 import nbformat
 
 from workbook.core.text import esc
+from workbook.present.brief import brief_section
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "workbook"
@@ -331,7 +332,8 @@ class IndexEntry:
     """One card on the index page.
 
     ``status`` is ``ok``, ``failed`` or ``stale`` (a failed run whose last
-    good report is still in OUT). Paths are relative to OUT.
+    good report is still in OUT). Paths are relative to OUT. ``summary`` is the
+    report's ``summary.json`` (its ``findings`` feed the brief, :mod:`workbook.present.brief`).
     """
 
     name: str
@@ -347,6 +349,7 @@ class IndexEntry:
     error: str | None = None
     seconds: float | None = None
     fingerprint: str | None = None
+    summary: dict = field(default_factory=dict)
 
 
 def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
@@ -478,6 +481,7 @@ def index_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f"<title>Workbook reports, as of {esc(as_of)}</title>{_INDEX_CSS}</head><body>"
         f'<h1>Workbook reports</h1><p class="runline">{line}</p>'
+        f"{brief_section(entries)}"
         f'<div class="cards">{"".join(cards)}</div>'
         f"<footer><h2>Run</h2><table>{rows}</table></footer></body></html>\n"
     )
