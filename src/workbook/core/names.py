@@ -71,8 +71,10 @@ class Names:
         """``frame`` with a name column after each of its id columns (a copy; ``frame`` itself when it has none).
 
         ``owner_id`` gets ``owner_name``, ``account_id`` gets ``account_name``
-        (not when the frame already has ``name``: its rows are accounts) and
-        ``opportunity_id`` gets ``opportunity_name``. An id with no name
+        (not when the frame already has ``name``: its rows are accounts),
+        ``opportunity_id`` gets ``opportunity_name``, and the account ids of a
+        hierarchy (``family_id``, ``root_account_id``, ``parent_id``) get
+        ``family_name``, ``root_name`` and ``parent_name``. An id with no name
         (unknown, or blank) gets a missing name; no row is dropped.
         """
         out = frame
@@ -80,6 +82,9 @@ class Names:
             ("opportunity_id", "opportunity_name", self.opportunities),
             ("account_id", "account_name", self.accounts),
             ("owner_id", "owner_name", self.owners),
+            ("family_id", "family_name", self.accounts),
+            ("root_account_id", "root_name", self.accounts),
+            ("parent_id", "parent_name", self.accounts),
         ):
             if key not in out.columns or name in out.columns:
                 continue

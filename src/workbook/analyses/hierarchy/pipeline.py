@@ -33,6 +33,7 @@ from workbook.analyses.hierarchy.uncertainty import rank_uncertainty, won_deals
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
 from workbook.core.findings import attach_findings
+from workbook.core.names import Names
 
 __all__ = ["run"]
 
@@ -107,6 +108,10 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         cards=headline_cards(figures),
         **tables,
     )
+    names = Names.of(crm)
+    for name, meta in Results.table_fields().items():
+        if meta["export"]:
+            setattr(res, name, names.beside_ids(getattr(res, name)))
     return attach_findings(res, findings(res))
 
 

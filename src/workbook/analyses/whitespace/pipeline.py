@@ -5,6 +5,7 @@ from __future__ import annotations
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
 from workbook.core.findings import attach_findings
+from workbook.core.names import Names
 
 from .backtest import purchase_model
 from .book import Book
@@ -91,6 +92,10 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     res.purchase_backtest, res.purchase_deciles = model.backtest, model.deciles
     res.call_list = model.call_list
     _fill_narrative(res, params, shrink=shrink, model=model)
+    names = Names.of(crm)
+    for name, meta in Results.table_fields().items():
+        if meta["export"]:
+            setattr(res, name, names.beside_ids(getattr(res, name)))
     return res
 
 
