@@ -69,6 +69,9 @@ def test_names_are_escaped_and_links_point_at_the_section():
     assert "&lt;b&gt;now&lt;/b&gt;" in page
     assert 'href="engagement.html#At-risk:-dormant"' in page
     assert "$48k" in page
+    counted = Finding(report="r", anchor="a", title="T", subject="S", action="x", count=474,
+                      unit="leads a year").to_dict()
+    assert "474 leads a year" in brief_html([{"findings": [counted]}])
 
 
 def test_health_line_counts_tables_kinds_of_warning_and_failed_reports():
@@ -126,6 +129,8 @@ def test_sample_brief_names_the_planted_stories(sample_summaries):
     # account with an open $85k deal.
     assert ranked[0].subject == "Dogs Extraordinaire and GalacticSpace"
     assert ranked[1].subject == "Sleepy Hollow Outfitters" and ranked[1].money == 85_000
+    # scoring: raising 60 -> 75 gives up the 474 matured leads a year of band_given_up
+    assert any(f.subject == "threshold 75" and f.count == 474 for f in ranked)
     page = brief_html(sample_summaries)
     assert "Sleepy Hollow Outfitters" in page and "GalacticSpace" in page
     assert not re.search(r"\b[UAO]\d{2,}\b", page)  # names, never ids

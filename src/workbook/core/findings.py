@@ -46,6 +46,8 @@ class Finding:
         Money at stake, in the data's currency; ``None`` when the finding is a count.
     count : int, optional
         The count at stake (leads, deals, accounts) when there is no money.
+    unit : str
+        What ``count`` counts, e.g. ``"leads a year"``.
     passed : bool
         True when the evidence cleared the report's noise or skill rule.
     """
@@ -58,6 +60,7 @@ class Finding:
     severity: str = MEDIUM
     money: float | None = None
     count: int | None = None
+    unit: str = ""
     passed: bool = True
 
     def __post_init__(self) -> None:

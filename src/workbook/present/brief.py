@@ -90,7 +90,7 @@ def _stake(f: Finding) -> str:
     if f.money is not None:
         return money(f.money)
     if f.count is not None:
-        return f"{f.count:,}"
+        return f"{f.count:,} {f.unit}".strip()
     return ""
 
 

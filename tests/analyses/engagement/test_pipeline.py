@@ -87,6 +87,7 @@ BASELINE_FIGURES["findings"] = [
         "severity": "high",
         "money": 85000.0,
         "count": None,
+        "unit": "",
         "passed": True,
     },
     {
@@ -99,6 +100,7 @@ BASELINE_FIGURES["findings"] = [
         "severity": "medium",
         "money": None,
         "count": 59,
+        "unit": "closed deals",
         "passed": True,
     },
 ]

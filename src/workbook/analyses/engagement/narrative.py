@@ -334,6 +334,7 @@ def findings(res) -> list[Finding]:
                     ),
                     severity=MEDIUM,
                     count=int(row.closed),
+                    unit="closed deals",
                 )
             )
     return out

@@ -299,6 +299,7 @@ def findings(res) -> list[Finding]:
             action=action,
             severity=HIGH,
             count=None if _missing(n_year) else round(n_year),
+            unit="leads a year",
             passed=bool(f["recommendation_reliable"]),
         )
     ]
