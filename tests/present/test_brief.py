@@ -69,8 +69,9 @@ def test_names_are_escaped_and_links_point_at_the_section():
     assert "&lt;b&gt;now&lt;/b&gt;" in page
     assert 'href="engagement.html#At-risk:-dormant"' in page
     assert "$48k" in page
-    counted = Finding(report="r", anchor="a", title="T", subject="S", action="x", count=474,
-                      unit="leads a year").to_dict()
+    counted = Finding(
+        report="r", anchor="a", title="T", subject="S", action="x", count=474, unit="leads a year"
+    ).to_dict()
     assert "474 leads a year" in brief_html([{"findings": [counted]}])
 
 

@@ -113,13 +113,15 @@ def test_table_shows_yes_no_and_no_limit_instead_of_code_values():
 
     from workbook.present.report import table_html
 
-    frame = pd.DataFrame({
-        "named": [True, False],
-        "flag": pd.array([True, None], dtype="boolean"),
-        "mixed": [False, None],
-        "score_low": [-np.inf, 90.0],
-        "score_high": [0.0, np.inf],
-    })
+    frame = pd.DataFrame(
+        {
+            "named": [True, False],
+            "flag": pd.array([True, None], dtype="boolean"),
+            "mixed": [False, None],
+            "score_low": [-np.inf, 90.0],
+            "score_high": [0.0, np.inf],
+        }
+    )
     markup = table_html(frame)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", markup)
     # row 1: True, True, False, -inf, 0; row 2: False, NA, NA, 90, inf

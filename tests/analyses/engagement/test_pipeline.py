@@ -174,12 +174,22 @@ def test_exports_are_the_stems_the_notebook_exported(sample_results):
     # the two export contracts, with the name beside each id (issue 20) and the
     # recommendation in words
     assert exports["accounts"].columns.tolist() == [
-        *lvl.ACCOUNT_EXPORT_COLUMNS[:6], "owner_name", *lvl.ACCOUNT_EXPORT_COLUMNS[6:]
+        *lvl.ACCOUNT_EXPORT_COLUMNS[:6],
+        "owner_name",
+        *lvl.ACCOUNT_EXPORT_COLUMNS[6:],
     ]
     assert lvl.ACCOUNT_EXPORT_COLUMNS[5] == "owner_id"
     assert exports["recommendations"].columns.tolist() == [
-        "opportunity_id", "opportunity_name", "account_id", "account_name", "owner_id",
-        "owner_name", "rule", "detail", "priority", "action",
+        "opportunity_id",
+        "opportunity_name",
+        "account_id",
+        "account_name",
+        "owner_id",
+        "owner_name",
+        "rule",
+        "detail",
+        "priority",
+        "action",
     ]
     first = exports["recommendations"].iloc[0]
     assert first["owner_name"] == "Emma Schmidt"
@@ -265,12 +275,22 @@ def _check_sample_exports(out):
         na_values=[""],
     )
     assert accounts.columns.tolist() == [
-        *lvl.ACCOUNT_EXPORT_COLUMNS[:6], "owner_name", *lvl.ACCOUNT_EXPORT_COLUMNS[6:]
+        *lvl.ACCOUNT_EXPORT_COLUMNS[:6],
+        "owner_name",
+        *lvl.ACCOUNT_EXPORT_COLUMNS[6:],
     ]
     recs = pd.read_csv(folder / "recommendations.csv", dtype="str")
     assert recs.columns.tolist() == [
-        "opportunity_id", "opportunity_name", "account_id", "account_name", "owner_id",
-        "owner_name", "rule", "detail", "priority", "action",
+        "opportunity_id",
+        "opportunity_name",
+        "account_id",
+        "account_name",
+        "owner_id",
+        "owner_name",
+        "rule",
+        "detail",
+        "priority",
+        "action",
     ]
 
     crm = workbook.load(
