@@ -1,6 +1,7 @@
 """Report helpers: escaping, tables, cards and summary.json."""
 
 import json
+import re
 
 import pandas as pd
 
@@ -105,3 +106,24 @@ def test_default_formats_by_kind():
         "x": "{:,.2f}",
         "when": "{:%Y-%m-%d %H:%M}",
     }
+
+
+def test_table_shows_yes_no_and_no_limit_instead_of_code_values():
+    import numpy as np
+
+    from workbook.present.report import table_html
+
+    frame = pd.DataFrame(
+        {
+            "named": [True, False],
+            "flag": pd.array([True, None], dtype="boolean"),
+            "mixed": [False, None],
+            "score_low": [-np.inf, 90.0],
+            "score_high": [0.0, np.inf],
+        }
+    )
+    markup = table_html(frame)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", markup)
+    # row 1: True, True, False, -inf, 0; row 2: False, NA, NA, 90, inf
+    assert cells == ["Yes", "Yes", "No", "no limit", "0", "No", "–", "–", "90", "no limit"]
+    assert not re.search(r"\b(True|False|inf|nan)\b", markup)

@@ -29,6 +29,7 @@ from pathlib import Path
 import nbformat
 
 from workbook.core.text import esc
+from workbook.present.brief import brief_section
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "workbook"
@@ -337,7 +338,8 @@ class IndexEntry:
     report needs; ``error`` gives the reason) or ``not run`` (the run
     stopped on a data error first). ``notes`` are shown under the status,
     for example that the report's cut points differ from the compared run.
-    Paths are relative to OUT.
+    Paths are relative to OUT. ``summary`` is the
+    report's ``summary.json`` (its ``findings`` feed the brief, :mod:`workbook.present.brief`).
     """
 
     name: str
@@ -354,6 +356,7 @@ class IndexEntry:
     seconds: float | None = None
     fingerprint: str | None = None
     notes: list[str] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
 
 
 def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
@@ -503,6 +506,7 @@ def index_html(
         f"<title>Workbook reports, as of {esc(as_of)}</title>{_INDEX_CSS}</head><body>"
         f'<h1>Workbook reports</h1><p class="runline">{line}</p>'
         + (f'<div class="error"><pre>{esc(banner)}</pre></div>' if banner else "")
+        + f"{brief_section(entries)}"
         + f'<div class="cards">{"".join(cards)}</div>'
         f"<footer><h2>Run</h2><table>{rows}</table></footer></body></html>\n"
     )

@@ -330,6 +330,45 @@ def default_formats(frame: pd.DataFrame) -> dict[str, str]:
     return formats
 
 
+#: How a true/false cell and an open (infinite) bound read in a table.
+YES, NO, NO_LIMIT = "Yes", "No", "no limit"
+
+
+def _yes_no(value) -> str:
+    return YES if value else NO
+
+
+def _is_bool_column(values: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(values):
+        return True
+    if not pd.api.types.is_object_dtype(values):
+        return False
+    present = values.dropna()
+    return len(present) > 0 and bool(present.map(type).isin([bool, np.bool_]).all())
+
+
+def plain_formats(frame: pd.DataFrame, formats: Mapping[str, object]) -> dict[str, object]:
+    """Formatters that keep code values out of visible text.
+
+    True/False cells read ``Yes``/``No``; an infinite value (an open band
+    bound such as ``score_high`` of the top band) reads ``no limit`` instead
+    of ``inf``, other values of that column keep their format (from
+    ``formats``, else two decimals).
+    """
+    out: dict[str, object] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if _is_bool_column(values):
+            out[column] = _yes_no
+        elif pd.api.types.is_float_dtype(values) and bool(
+            np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)).any()
+        ):
+            spec = formats.get(column, "{:,.2f}")
+            if isinstance(spec, str):
+                out[column] = lambda v, spec=spec: NO_LIMIT if np.isinf(v) else spec.format(v)
+    return out
+
+
 def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells and headers with bidirectional override/isolate characters removed."""
     pattern = "[" + "".join(chr(c) for c in BIDI_CONTROLS) + "]"
@@ -362,6 +401,7 @@ def table_html(
     shown = _without_bidi(frame.head(max_rows))
     fmt = default_formats(shown)
     fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
+    fmt.update(plain_formats(shown, fmt))
     styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")
     if fmt:
         styler = styler.format(fmt, subset=list(fmt), escape="html", na_rep="–")

@@ -95,10 +95,10 @@ def test_benchmark_by_age_band(effectiveness_fx):
     assert got["won_deals"].tolist() == [3, 3, 2]
     assert got["p25_activities"].tolist() == pytest.approx([0.0, 2.0, 3.75])
     assert got["median_activities"].tolist() == pytest.approx([0.0, 3.0, 4.5])
-    # P2 in 0-13 (below), none in 14-29, P1 (below) and P3 (not) in 30+
+    # P2 in 0-13 (below), none in 14-29, P1 (below) and P3 (not) in "30 and above"
     assert got["open_deals"].tolist() == [1, 0, 2]
     assert got["below_benchmark"].tolist() == [1, 0, 1]
-    assert got.index.tolist() == ["0-13", "14-29", "30+"]
+    assert got.index.tolist() == ["0-13", "14-29", "30 and above"]
 
 
 def test_share_of_won_deals_below_benchmark_on_the_sample(sample_results):

@@ -73,6 +73,37 @@ BASELINE_FIGURES = {
     "high_min_records_default": 5,
     "cut_points": {"high_min_records": 5, "window_days": 20},
 }
+# The brief's findings (issue 20): the at-risk dormant account of docs/sample_data.md
+# (A00023, $85k open; 11 dormant accounts hold $282,200, so 10 others hold $197,200) and
+# the one rep that core.noise names (win_rate_notes["owner"]).
+BASELINE_FIGURES["findings"] = [
+    {
+        "report": "engagement",
+        "anchor": "At-risk:-dormant-accounts-with-open-pipeline",
+        "title": "Dormant account with open pipeline",
+        "subject": "Sleepy Hollow Outfitters",
+        "action": "Call Sleepy Hollow Outfitters: no activity, new deal or lead in the last 20 "
+        "days, with $85,000 of open pipeline; 10 other dormant accounts hold $197,200 more.",
+        "severity": "high",
+        "money": 85000.0,
+        "count": None,
+        "unit": "",
+        "passed": True,
+    },
+    {
+        "report": "engagement",
+        "anchor": "Track-record-and-win-rates",
+        "title": "Win rate of a rep outside noise",
+        "subject": "สมชาย ใจดี",
+        "action": "Review the deals of สมชาย ใจดี: สมชาย ใจดี (33.9%, 20 of 59) is below the "
+        "99.8% funnel limit of the overall 58.5% (exact p < 0.001).",
+        "severity": "medium",
+        "money": None,
+        "count": 59,
+        "unit": "closed deals",
+        "passed": True,
+    },
+]
 
 #: summary.json "sentences" of the baseline run.
 BASELINE_SENTENCES = [
@@ -140,9 +171,32 @@ def test_exports_are_the_stems_the_notebook_exported(sample_results):
     exports = sample_results.exports()
     assert set(exports) == NOTEBOOK_EXPORTS
     assert all(isinstance(frame, pd.DataFrame) for frame in exports.values())
-    # the two export contracts
-    assert exports["accounts"].columns.tolist() == lvl.ACCOUNT_EXPORT_COLUMNS
-    assert exports["recommendations"].columns.tolist() == ra.RECOMMENDATION_COLUMNS
+    # the two export contracts, with the name beside each id (issue 20) and the
+    # recommendation in words
+    assert exports["accounts"].columns.tolist() == [
+        *lvl.ACCOUNT_EXPORT_COLUMNS[:6],
+        "owner_name",
+        *lvl.ACCOUNT_EXPORT_COLUMNS[6:],
+    ]
+    assert lvl.ACCOUNT_EXPORT_COLUMNS[5] == "owner_id"
+    assert exports["recommendations"].columns.tolist() == [
+        "opportunity_id",
+        "opportunity_name",
+        "account_id",
+        "account_name",
+        "owner_id",
+        "owner_name",
+        "rule",
+        "detail",
+        "priority",
+        "action",
+    ]
+    first = exports["recommendations"].iloc[0]
+    assert first["owner_name"] == "Emma Schmidt"
+    assert first["action"] == (
+        "Check Nova Metals Group's $218k deal (Negotiation): rep probability 45% vs model 7% "
+        "(+38 points); review the forecast."
+    )
     # shown, not exported: the full tables behind them carry more columns
     assert sample_results.levels.columns.tolist() == lvl.LEVEL_COLUMNS
     assert sample_results.actions.columns.tolist() == [*ra.RECOMMENDATION_COLUMNS, "amount"]
@@ -220,9 +274,24 @@ def _check_sample_exports(out):
         keep_default_na=False,
         na_values=[""],
     )
-    assert accounts.columns.tolist() == lvl.ACCOUNT_EXPORT_COLUMNS
+    assert accounts.columns.tolist() == [
+        *lvl.ACCOUNT_EXPORT_COLUMNS[:6],
+        "owner_name",
+        *lvl.ACCOUNT_EXPORT_COLUMNS[6:],
+    ]
     recs = pd.read_csv(folder / "recommendations.csv", dtype="str")
-    assert recs.columns.tolist() == ra.RECOMMENDATION_COLUMNS
+    assert recs.columns.tolist() == [
+        "opportunity_id",
+        "opportunity_name",
+        "account_id",
+        "account_name",
+        "owner_id",
+        "owner_name",
+        "rule",
+        "detail",
+        "priority",
+        "action",
+    ]
 
     crm = workbook.load(
         None, tables=["accounts", "leads", "opportunities", "activities", "contacts"]
@@ -269,6 +338,12 @@ def _check_sample_exports(out):
     assert risk["name"].iloc[0] == "Sleepy Hollow Outfitters"
     sleepy_rules = set(recs.loc[recs["account_id"] == sleepy["account_id"], "rule"])
     assert "no_recent_activity" in sleepy_rules
+    # ... and its recommendation says what to do in words, naming the account and the deal
+    sleepy_call = recs.loc[
+        (recs["account_id"] == sleepy["account_id"]) & (recs["rule"] == "no_recent_activity"),
+        "action",
+    ].iloc[0]
+    assert sleepy_call.startswith("Call Sleepy Hollow Outfitters about its stalled $85k deal (")
     # the data-bearing names survive the CSV round trip
     assert "We <3 Dogs" in set(accounts["name"])
     # exports are written without leaking their return value (a Path repr) into the report

@@ -101,7 +101,12 @@ def test_run_tables_agree_with_the_topic_functions(sample_crm, sample_res):
     crm, res = sample_crm, sample_res
     tables = dict(accounts=crm.accounts, purchases=crm.purchases, products=crm.products)
     gaps = ws.sibling_gaps(**tables, as_of=crm.as_of, prior_strength=None)  # the EB kappa
-    pd.testing.assert_frame_equal(res.gaps, gaps)
+    # the export carries the owner's name beside owner_id (issue 20); the rest is the topic table
+    pd.testing.assert_frame_equal(res.gaps.drop(columns="owner_name"), gaps)
+    users = crm.get("users").set_index("owner_id")["name"]
+    assert res.gaps.columns.get_loc("owner_name") == res.gaps.columns.get_loc("owner_id") + 1
+    assert (res.gaps["owner_name"].dropna() == res.gaps["owner_id"].map(users).dropna()).all()
+    assert res.gaps["owner_name"].notna().sum() == res.gaps["owner_id"].isin(users.index).sum()
     pd.testing.assert_frame_equal(res.family_gaps, ws.family_gaps(gaps, "A00001"))
     pd.testing.assert_frame_equal(
         res.family_grid, ws.family_grid("A00001", **tables, as_of=crm.as_of, gaps=gaps)

@@ -17,7 +17,10 @@ Rules (priority in brackets):
   opportunity on or before ``as_of``.
 
 The ``detail`` column is a short instruction for the rep, part of the export
-contract of ``OUT/engagement/recommendations.csv``.
+contract of ``OUT/engagement/recommendations.csv``; :func:`action_words` turns
+a recommendation into one sentence that names the account and the deal, e.g.
+"Call Acme about its stalled $48k deal (Negotiation): last activity on
+2026-05-30 (31 days ago)."
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import pandas as pd
 
 from workbook.analyses.engagement.common import flag, label
 from workbook.core.checks import require_frame
+from workbook.core.text import money
 
 __all__ = [
     "CLOSE_DATE_PASSED",
@@ -37,6 +41,7 @@ __all__ = [
     "PROBABILITY_VARIANCE",
     "RECOMMENDATION_COLUMNS",
     "RULE_PRIORITY",
+    "action_words",
     "recommendation_counts",
     "recommendations",
 ]
@@ -220,3 +225,44 @@ def recommendation_counts(recs: pd.DataFrame, *, by: str = "rule") -> pd.DataFra
     return out.sort_values(
         ["opportunities", by], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
+
+
+#: The start of each rule's action sentence: (before the account, between account and deal).
+RULE_WORDS = {
+    NO_RECENT_ACTIVITY: ("Call ", " about its stalled "),
+    CLOSE_DATE_PASSED: ("Update ", "'s overdue "),
+    PROBABILITY_VARIANCE: ("Check ", "'s "),
+    NO_DECISION_MAKER: ("Find a decision maker at ", " for its "),
+    NO_MEETING: ("Book a meeting with ", " about its "),
+}
+
+
+def action_words(recs: pd.DataFrame, *, account_names: pd.Series, stages: pd.Series) -> pd.Series:
+    """One sentence per recommendation, naming the account, the deal size and stage.
+
+    E.g. "Call Acme about its stalled $48k deal (Negotiation): last activity on
+    2026-05-30 (31 days ago)." The reason after the colon is ``detail`` with a
+    lower-case first letter.
+
+    Parameters
+    ----------
+    recs : DataFrame
+        :func:`recommendations` output (``opportunity_id``, ``account_id``,
+        ``rule``, ``detail``, ``amount``).
+    account_names : Series
+        Account name by ``account_id``; an unknown account reads "the account".
+    stages : Series
+        Stage by ``opportunity_id``.
+    """
+    require_frame(recs, "recs", ["opportunity_id", "account_id", "rule", "detail", "amount"])
+    account = recs["account_id"].map(account_names).astype("string").fillna("the account")
+    amount = recs["amount"].map(money, na_action="ignore").astype("string")
+    stage = recs["opportunity_id"].map(stages).astype("string")
+    deal = (amount + " deal").fillna("deal")
+    deal = deal.where(stage.isna(), deal + " (" + stage + ")")
+    rule = recs["rule"].astype("string")
+    before = rule.map({k: v[0] for k, v in RULE_WORDS.items()}).fillna("Follow up with ")
+    between = rule.map({k: v[1] for k, v in RULE_WORDS.items()}).fillna(" about its ")
+    detail = recs["detail"].astype("string")
+    reason = detail.str[:1].str.lower() + detail.str[1:]
+    return (before + account + between + deal + ": " + reason).astype("string")

@@ -216,7 +216,7 @@ def benchmark_by_age_band(
     Returns
     -------
     DataFrame
-        ``band`` (e.g. ``"14-29"``, ``"365+"``), ``age_from``, ``won_deals``
+        ``band`` (e.g. ``"14-29"``, ``"365 and above"``), ``age_from``, ``won_deals``
         (won deals that lived at least ``age_from`` days), ``p25_activities``
         and ``median_activities`` (their activities within the first
         ``age_from`` days), ``open_deals``, ``below_benchmark``,
@@ -224,7 +224,7 @@ def benchmark_by_age_band(
     """
     edges = np.asarray(bands, dtype=np.int64)
     uppers = [f"{e}-{nxt - 1}" for e, nxt in zip(edges[:-1], edges[1:], strict=True)]
-    labels = [*uppers, f"{edges[-1]}+"]
+    labels = [*uppers, f"{edges[-1]} and above"]
     ref_codes = index.codes(reference["opportunity_id"])
     counts, elig = _block(index, ref_codes, reference["cycle_days"].to_numpy(float), edges)
     masked = np.where(elig, counts, np.nan)

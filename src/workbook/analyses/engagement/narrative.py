@@ -10,9 +10,11 @@ import pandas as pd
 
 from workbook.analyses.engagement.win_model import WinModel
 from workbook.core.checks import require_frame
+from workbook.core.findings import HIGH, MEDIUM, Finding
 from workbook.core.text import Card, format_value
 
 __all__ = [
+    "findings",
     "headline_cards",
     "level_note",
     "model_note",
@@ -267,3 +269,72 @@ def model_note(model: WinModel, backtest, *, gate_open: bool, threshold: float) 
     if model.dropped_features:
         text += f" Left out for having no variance: {', '.join(model.dropped_features)}."
     return text
+
+
+#: Report sections holding the evidence (nbconvert's heading ids).
+AT_RISK_ANCHOR = "At-risk:-dormant-accounts-with-open-pipeline"
+WIN_RATES_ANCHOR = "Track-record-and-win-rates"
+_GROUP_WORD = {"owner": "rep", "industry": "industry", "source": "lead source"}
+
+
+def findings(res) -> list[Finding]:
+    """The engagement findings for the executive brief.
+
+    * The dormant account with the most open pipeline (first row of
+      ``res.at_risk``), with that pipeline as the money at stake.
+    * Every rep, industry or lead source that
+      :func:`workbook.core.noise.name_extremes` named (``named`` rows of
+      ``res.win_rates``); a group within noise is never a finding.
+    """
+    f = res.figures
+    out: list[Finding] = []
+    if len(res.at_risk):
+        top = res.at_risk.iloc[0]
+        others = f["at_risk_accounts"] - 1
+        rest = (
+            f"; {others:,} other dormant account{'s' if others != 1 else ''} hold "
+            f"{_money(f['at_risk_pipeline'] - top['open_pipeline'])} more"
+            if others > 0
+            else ""
+        )
+        out.append(
+            Finding(
+                report="engagement",
+                anchor=AT_RISK_ANCHOR,
+                title="Dormant account with open pipeline",
+                subject=str(top["name"]),
+                action=(
+                    f"Call {top['name']}: no activity, new deal or lead in the last "
+                    f"{f['window_days']:,} days, with {_money(top['open_pipeline'])} of open "
+                    f"pipeline{rest}."
+                ),
+                severity=HIGH,
+                money=float(top["open_pipeline"]),
+            )
+        )
+    rates = res.win_rates
+    if len(rates) and "named" in rates:
+        named = rates[rates["named"].astype(bool)]
+        notes = getattr(res, "win_rate_notes", {}) or {}
+        for row in named.itertuples(index=False):
+            word = _GROUP_WORD.get(row.dimension, row.dimension)
+            side = "below" if str(row.position).startswith("below") else "above"
+            verb = "Review the deals of" if side == "below" else "Learn from"
+            out.append(
+                Finding(
+                    report="engagement",
+                    anchor=WIN_RATES_ANCHOR,
+                    title=f"Win rate of a {word} outside noise",
+                    subject=str(row.label),
+                    action=f"{verb} {row.label}: "
+                    + (
+                        notes.get(row.dimension)
+                        or f"won {row.won:,} of {row.closed:,} closed deals ({row.rate:.0%}), "
+                        f"{side} the funnel limits of the overall rate."
+                    ),
+                    severity=MEDIUM,
+                    count=int(row.closed),
+                    unit="closed deals",
+                )
+            )
+    return out

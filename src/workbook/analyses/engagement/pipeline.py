@@ -29,6 +29,8 @@ from workbook.analyses.engagement import (
 from workbook.analyses.engagement.params import Params
 from workbook.analyses.engagement.results import Results
 from workbook.core.checks import require_crm
+from workbook.core.findings import attach_findings
+from workbook.core.names import Names
 
 __all__ = ["run"]
 
@@ -148,6 +150,18 @@ def _leads(crm, params: Params, parts: dict) -> None:
     )
 
 
+def _name_exports(crm, parts: dict) -> None:
+    """Names beside the ids of every exported table; the recommendations also in words."""
+    names = Names.of(crm)
+    recs = parts["recommendations"]
+    stages = parts["opportunity_effectiveness"].set_index("opportunity_id")["stage"]
+    words = actions.action_words(parts["actions"], account_names=names.accounts, stages=stages)
+    parts["recommendations"] = recs.assign(action=words.to_numpy())
+    for name, meta in Results.table_fields().items():
+        if meta["export"] and isinstance(parts.get(name), pd.DataFrame):
+            parts[name] = names.beside_ids(parts[name])
+
+
 def _story(params: Params, parts: dict) -> dict:
     """Figures, sentences, cards and notes from the computed parts."""
     figs = figures.summary_figures(
@@ -233,4 +247,6 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     _track_record(crm, params, parts)
     _leads(crm, params, parts)
     story = _story(params, parts)
-    return Results(params=params, as_of=crm.as_of, **parts, **story)
+    _name_exports(crm, parts)
+    res = Results(params=params, as_of=crm.as_of, **parts, **story)
+    return attach_findings(res, narrative.findings(res))

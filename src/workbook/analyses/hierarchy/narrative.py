@@ -15,10 +15,11 @@ from workbook.analyses.hierarchy.faults import max_depth
 from workbook.analyses.hierarchy.ranking import concentration, herfindahl, top_n_share
 from workbook.core.checks import require_frame
 from workbook.core.families import CYCLE, MISSING_PARENT
+from workbook.core.findings import HIGH, Finding
 from workbook.core.text import Card
 from workbook.core.text import money as text_money
 
-__all__ = ["headline_cards", "money", "summary_figures", "summary_sentences"]
+__all__ = ["findings", "headline_cards", "money", "summary_figures", "summary_sentences"]
 
 
 def money(value: float) -> str:
@@ -456,4 +457,61 @@ def headline_cards(figures: dict) -> list[Card]:
         ),
         Card("split_families", "Families split across reps", figures["split_families"], "{:,}"),
         Card("hierarchy_issues", "Hierarchy faults", figures["hierarchy_issues"], "{:,}"),
+    ]
+
+
+#: The report section holding the rank-uncertainty evidence (nbconvert's heading id).
+RANKING_ANCHOR = "How-sure-is-the-ranking?"
+
+
+def findings(res) -> list[Finding]:
+    """The largest customer for the executive brief: one family, or the families tied for first.
+
+    The top family is named as the largest customer only when it ranks first
+    in more than 90% of the resamples (``NAME_LEADER_ABOVE``, the rule of
+    the summary sentence); otherwise the finding names the families
+    statistically tied for first. Without rank uncertainty (no
+    ``top_family_p_rank_1``) the plain ranking stands. The money at stake is
+    the top family's won revenue in the period.
+    """
+    f = res.figures
+    family = f.get("top_family_name")
+    if family is None:
+        return []
+    revenue = f["top_family_revenue"]
+    period = f"{f['period_start']} to {f['period_end']}"
+    p_first = f.get("top_family_p_rank_1")
+    if p_first is not None and p_first <= NAME_LEADER_ABOVE:
+        tied = [family, *[n for n in f.get("tied_for_first", []) if n != family]]
+        if len(tied) == 1:
+            tied.append("the runners-up")
+        names = _names(tied)
+        return [
+            Finding(
+                report="hierarchy",
+                anchor=RANKING_ANCHOR,
+                title="Largest customers (tied)",
+                subject=names,
+                action=(
+                    f"Treat {names} as joint largest customers: {family} leads with "
+                    f"{money(revenue)} of won revenue ({period}) but ranks first in only "
+                    f"{p_first:.0%} of resamples, so the order between them is within noise."
+                ),
+                severity=HIGH,
+                money=revenue,
+            )
+        ]
+    return [
+        Finding(
+            report="hierarchy",
+            anchor=RANKING_ANCHOR,
+            title="Largest customer",
+            subject=family,
+            action=(
+                f"Manage {family} as one customer: its {_accounts(f['top_family_members'])} "
+                f"bought {money(revenue)} ({period}), the most of any corporate family."
+            ),
+            severity=HIGH,
+            money=revenue,
+        )
     ]

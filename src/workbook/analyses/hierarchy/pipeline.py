@@ -14,6 +14,7 @@ from workbook.analyses.hierarchy.discounts import (
 )
 from workbook.analyses.hierarchy.faults import hierarchy_faults
 from workbook.analyses.hierarchy.narrative import (
+    findings,
     headline_cards,
     summary_figures,
     summary_sentences,
@@ -33,6 +34,8 @@ from workbook.analyses.hierarchy.stability import stability
 from workbook.analyses.hierarchy.uncertainty import rank_uncertainty, won_deals
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
+from workbook.core.findings import attach_findings
+from workbook.core.names import Names
 from workbook.core.results import leadership_sentences
 from workbook.data.coercion import empty_table
 from workbook.data.model import PRODUCTS, PURCHASES
@@ -106,7 +109,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         ranks=tables["rank_uncertainty"],
         n_boot=params.n_boot,
     )
-    return Results(
+    res = Results(
         params=params,
         as_of=crm.as_of,
         period=period,
@@ -115,6 +118,11 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         cards=headline_cards(figures),
         **tables,
     )
+    names = Names.of(crm)
+    for name, meta in Results.table_fields().items():
+        if meta["export"]:
+            setattr(res, name, names.beside_ids(getattr(res, name)))
+    return attach_findings(res, findings(res))
 
 
 def _skipped_sentence(skipped: list[str]) -> list[str]:

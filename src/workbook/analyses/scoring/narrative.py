@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from workbook.core.findings import HIGH, Finding
 from workbook.core.text import Card
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "calibration_sentence",
     "capacity_sentence",
     "decay_sentence",
+    "findings",
     "headline_cards",
     "summary_sentences",
     "thin_data_message",
@@ -253,4 +255,51 @@ def headline_cards(figures: dict) -> list[Card]:
             f"{within} of {n}" if n else None,
             "{}",
         ),
+    ]
+
+
+#: The report section holding the threshold evidence (nbconvert's heading id).
+CAPACITY_ANCHOR = "The-threshold-that-fits-sales-capacity"
+
+
+def findings(res) -> list[Finding]:
+    """The recommended threshold, for the executive brief; nothing without a recommendation.
+
+    ``res`` is the report's ``Results`` (only ``res.figures`` is read). The
+    finding passes only when a threshold is recommended (the out-of-time gate
+    of :func:`~workbook.analyses.scoring.run` let it through) on data that is
+    not thin; its count is the matured leads a year the move gives up
+    (raising) or adds (lowering).
+    """
+    f = res.figures
+    rec, cur = f.get("recommended_threshold"), f["current_threshold"]
+    if _missing(rec) or rec == cur:
+        return []
+    verb = "Raise" if rec > cur else "Lower"
+    n_year = f.get("band_leads_per_year")
+    months = f.get("track_record_months")
+    track = (
+        f"; held within capacity in {f['track_record_months_within']} of {months} months "
+        "of its track record"
+        if months
+        else ""
+    )
+    action = (
+        f"{verb} the lead-score threshold from {_fmt_t(cur)} to {_fmt_t(rec)}: about "
+        f"{_fmt_n(f['monthly_volume_recommended'])} leads a month reach sales instead of "
+        f"{_fmt_n(f['monthly_volume_current'])}, for a capacity of "
+        f"{_fmt_n(f['capacity_per_month'])}{track}."
+    )
+    return [
+        Finding(
+            report="scoring",
+            anchor=CAPACITY_ANCHOR,
+            title="Lead-score threshold",
+            subject=f"threshold {_fmt_t(rec)}",
+            action=action,
+            severity=HIGH,
+            count=None if _missing(n_year) else round(n_year),
+            unit="leads a year",
+            passed=bool(f["recommendation_reliable"]),
+        )
     ]

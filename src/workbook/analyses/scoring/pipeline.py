@@ -22,7 +22,7 @@ from workbook.analyses.scoring.discrimination import (
     score_amount_trend,
 )
 from workbook.analyses.scoring.figures import summary_figures
-from workbook.analyses.scoring.narrative import headline_cards, summary_sentences
+from workbook.analyses.scoring.narrative import findings, headline_cards, summary_sentences
 from workbook.analyses.scoring.outcomes import data_sufficiency, lead_outcomes, outcome_counts
 from workbook.analyses.scoring.params import Params
 from workbook.analyses.scoring.results import Results
@@ -35,6 +35,7 @@ from workbook.analyses.scoring.thresholds import (
 )
 from workbook.core import calendar
 from workbook.core.checks import require_crm
+from workbook.core.findings import attach_findings
 from workbook.core.results import leadership_sentences
 
 __all__ = ["run"]
@@ -205,7 +206,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         recommendation_reason=reason,
         segment_rates_sentence=segment_rates(segments, what=what).sentence if len(segments) else "",
     )
-    return Results(
+    res = Results(
         params=p,
         as_of=crm.as_of,
         figures=figures,
@@ -216,3 +217,4 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         grid=[float(t) for t in grid],
         **tables,
     )
+    return attach_findings(res, findings(res))

@@ -7,10 +7,11 @@ escapes them. Nothing here imports presentation code.
 from __future__ import annotations
 
 from workbook.analyses.hierarchy import money
+from workbook.core.findings import MEDIUM, Finding
 from workbook.core.noise import format_p
 from workbook.core.text import Card
 
-__all__ = ["headline_cards", "summary_sentences"]
+__all__ = ["findings", "headline_cards", "summary_sentences"]
 
 
 def headline_cards(figures: dict) -> list[Card]:
@@ -232,3 +233,41 @@ def summary_sentences(figures: dict) -> list[str]:
     if len(out) < 6:
         out.append(exclusions_sentence(figures))
     return out[:6]
+
+
+#: The report section holding the call list and its backtest (nbconvert's heading id).
+CALL_ANCHOR = "Who-to-call-first:-the-purchase-model-and-its-track-record"
+
+
+def findings(res) -> list[Finding]:
+    """The first call of today's list, for the executive brief.
+
+    The list is ordered by whichever ranking scored best out of time (the
+    purchase model or a simple rate, :func:`model_sentence`), so its first
+    call passes. When the model is calibrated out of time the money at stake
+    is the expected money P × value; otherwise it is the typical purchase
+    amount and P is quoted as a score, not a probability.
+    """
+    top = res.figures.get("top_call")
+    if top is None:
+        return []
+    if res.figures.get("calibrated"):
+        money_at_stake = top["score_value"]
+        why = f"expected {money(top['score_value'])} (P {top['score']:.0%} × {money(top['expected_value'])})"
+    else:
+        money_at_stake = top["expected_value"]
+        why = (
+            f"typical purchase {money(top['expected_value'])}, score {top['score']:.2f} "
+            "(a ranking score, not a probability)"
+        )
+    return [
+        Finding(
+            report="whitespace",
+            anchor=CALL_ANCHOR,
+            title="Whitespace: call first",
+            subject=f"{top['account_name']}, {top['product_name']}",
+            action=f"Offer {top['product_name']} to {top['account_name']}: {why}.",
+            severity=MEDIUM,
+            money=money_at_stake,
+        )
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from workbook.core.checks import require_crm
 from workbook.core.families import ultimate_parents
+from workbook.core.findings import attach_findings
+from workbook.core.names import Names
 from workbook.core.results import leadership_sentences
 
 from .backtest import purchase_model
@@ -14,7 +16,7 @@ from .family_choice import choose_family, family_gaps, family_label
 from .family_views import family_whitespace, grid_from_book, matrix_from_book, products_from_book
 from .figures import summary_figures
 from .gaps import gaps_from_book
-from .narrative import headline_cards, summary_sentences
+from .narrative import findings, headline_cards, summary_sentences
 from .ownership import exclusions_from_book
 from .params import Params
 from .peers import peers_from_book
@@ -91,6 +93,10 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     res.purchase_backtest, res.purchase_deciles = model.backtest, model.deciles
     res.call_list = model.call_list
     _fill_narrative(res, params, shrink=shrink, model=model)
+    names = Names.of(crm)
+    for name, meta in Results.table_fields().items():
+        if meta["export"]:
+            setattr(res, name, names.beside_ids(getattr(res, name)))
     return res
 
 
@@ -129,3 +135,4 @@ def _fill_narrative(res: Results, params: Params, *, shrink, model) -> None:
     split = leadership_sentences(summary_sentences(res.figures))
     res.sentences, res.notes = split["sentences"], split["notes"]
     res.cards = headline_cards(res.figures)
+    attach_findings(res, findings(res))

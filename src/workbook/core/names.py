@@ -1,0 +1,97 @@
+"""Names beside ids: people read names, not ids.
+
+:class:`Names` holds the lookups of one ``CrmData`` (owners from ``users``,
+accounts, opportunities) and :meth:`Names.beside_ids` inserts
+``owner_name``, ``account_name`` and ``opportunity_name`` right after the id
+column they name, in any table that has the id and not yet the name.
+
+An opportunity is named by the optional ``name`` column of
+``opportunities`` (Salesforce ``Opportunity.Name``) when it is present and
+filled; otherwise by its account, amount and stage, e.g.
+``"Acme, $48k (Negotiation)"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from workbook.core.text import money
+
+__all__ = ["Names", "deal_text"]
+
+
+def _lookup(frame: pd.DataFrame | None, key: str, value: str = "name") -> pd.Series:
+    if frame is None or key not in frame.columns or value not in frame.columns:
+        return pd.Series(dtype="string")
+    pairs = frame[[key, value]].dropna().drop_duplicates(key)
+    return pairs.set_index(key)[value].astype("string")
+
+
+def deal_text(account: pd.Series, amount: pd.Series, stage: pd.Series) -> pd.Series:
+    """``"Acme, $48k (Negotiation)"`` per row; a missing amount or stage is left out."""
+    amt = amount.map(money, na_action="ignore").astype("string")
+    out = account.astype("string").fillna("(no account)")
+    out = out.where(amt.isna(), out + ", " + amt)
+    stage = stage.astype("string")
+    return out.where(stage.isna(), out + " (" + stage + ")")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Name lookups of one loaded data set (see the module docstring)."""
+
+    owners: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
+    accounts: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
+    opportunities: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
+
+    @classmethod
+    def of(cls, crm) -> Names:
+        """The lookups of ``crm`` (tables it did not load give empty lookups)."""
+        accounts = _lookup(crm.get("accounts"), "account_id")
+        opps = crm.get("opportunities")
+        if opps is None:
+            return cls(owners=_lookup(crm.get("users"), "owner_id"), accounts=accounts)
+        described = deal_text(
+            opps["account_id"].map(accounts),
+            opps["amount"],
+            opps.get("stage", pd.Series(index=opps.index, dtype="string")),
+        )
+        if "name" in opps.columns:
+            described = opps["name"].astype("string").fillna(described)
+        by_id = pd.Series(described.to_numpy(), index=opps["opportunity_id"]).astype("string")
+        return cls(
+            owners=_lookup(crm.get("users"), "owner_id"),
+            accounts=accounts,
+            opportunities=by_id[~by_id.index.duplicated()],
+        )
+
+    def beside_ids(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with a name column after each of its id columns (a copy; ``frame`` itself when it has none).
+
+        ``owner_id`` gets ``owner_name``, ``account_id`` gets ``account_name``
+        (not when the frame already has ``name``: its rows are accounts),
+        ``opportunity_id`` gets ``opportunity_name``, and the account ids of a
+        hierarchy (``family_id``, ``root_account_id``, ``parent_id``) get
+        ``family_name``, ``root_name`` and ``parent_name``. An id with no name
+        (unknown, or blank) gets a missing name; no row is dropped.
+        """
+        out = frame
+        for key, name, lookup in (
+            ("opportunity_id", "opportunity_name", self.opportunities),
+            ("account_id", "account_name", self.accounts),
+            ("owner_id", "owner_name", self.owners),
+            ("family_id", "family_name", self.accounts),
+            ("root_account_id", "root_name", self.accounts),
+            ("parent_id", "parent_name", self.accounts),
+        ):
+            if key not in out.columns or name in out.columns:
+                continue
+            if key == "account_id" and "name" in out.columns:
+                continue
+            if out is frame:
+                out = frame.copy()
+            values = out[key].map(lookup).astype("string")
+            out.insert(out.columns.get_loc(key) + 1, name, values)
+        return out

@@ -1,0 +1,125 @@
+"""Each report's narrative.findings: only findings that passed the report's own rule.
+
+Hand-built Results stand-ins (only the fields ``findings`` reads).
+"""
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from workbook.analyses.engagement.narrative import findings as engagement_findings
+from workbook.analyses.hierarchy.narrative import findings as hierarchy_findings
+from workbook.analyses.scoring.narrative import findings as scoring_findings
+from workbook.analyses.whitespace.narrative import findings as whitespace_findings
+
+
+def _scoring(**over):
+    f = {
+        "recommended_threshold": 75.0,
+        "current_threshold": 60.0,
+        "recommendation_reliable": True,
+        "band_leads_per_year": 474.0,
+        "monthly_volume_recommended": 25.0,
+        "monthly_volume_current": 64.5,
+        "capacity_per_month": 40.0,
+        "track_record_months": 12,
+        "track_record_months_within": 9,
+    }
+    f.update(over)
+    return SimpleNamespace(figures=f)
+
+
+def test_scoring_recommendation_is_a_finding():
+    (f,) = scoring_findings(_scoring())
+    assert f.passed and f.count == 474 and f.subject == "threshold 75"
+    assert "Raise the lead-score threshold from 60 to 75" in f.action
+    assert "9 of 12 months" in f.action
+
+
+def test_scoring_no_recommendation_no_finding():
+    assert scoring_findings(_scoring(recommended_threshold=None)) == []
+    assert scoring_findings(_scoring(recommended_threshold=float("nan"))) == []
+    assert scoring_findings(_scoring(recommended_threshold=60.0)) == []
+
+
+def test_scoring_thin_data_does_not_pass():
+    (f,) = scoring_findings(_scoring(recommendation_reliable=False))
+    assert not f.passed
+
+
+def _hierarchy(p_first, tied):
+    return SimpleNamespace(
+        figures={
+            "top_family_name": "Acme Group",
+            "top_family_revenue": 2_015_000.0,
+            "top_family_members": 5,
+            "period_start": "2025-07-01",
+            "period_end": "2026-06-30",
+            "top_family_p_rank_1": p_first,
+            "tied_for_first": tied,
+            "n_boot": 200,
+        }
+    )
+
+
+def test_hierarchy_names_the_leader_only_above_90_percent():
+    (f,) = hierarchy_findings(_hierarchy(0.95, ["Acme Group"]))
+    assert f.subject == "Acme Group" and f.money == 2_015_000.0 and "5 accounts" in f.action
+    (t,) = hierarchy_findings(_hierarchy(0.90, ["Acme Group", "Globex"]))  # 0.90 is not > 0.90
+    assert t.subject == "Acme Group and Globex" and "tied" in t.title
+    assert "90%" in t.action
+
+
+def test_hierarchy_nothing_ranked():
+    res = _hierarchy(None, [])
+    res.figures["top_family_name"] = None
+    assert hierarchy_findings(res) == []
+
+
+def _whitespace(calibrated):
+    top = {
+        "account_name": "Acme",
+        "product_name": "Widget",
+        "score": 0.25,
+        "expected_value": 40_000.0,
+        "score_value": 10_000.0,
+    }
+    return SimpleNamespace(figures={"top_call": top, "calibrated": calibrated})
+
+
+def test_whitespace_money_is_expected_only_when_calibrated():
+    (cal,) = whitespace_findings(_whitespace(True))
+    assert cal.money == 10_000.0 and "expected $10k" in cal.action
+    (raw,) = whitespace_findings(_whitespace(False))
+    assert raw.money == 40_000.0 and "not a probability" in raw.action
+    assert "expected" not in raw.action
+    assert whitespace_findings(SimpleNamespace(figures={"top_call": None})) == []
+
+
+def _engagement(named):
+    at_risk = pd.DataFrame({"name": ["Acme", "Globex"], "open_pipeline": [48_000.0, 2_000.0]})
+    rates = pd.DataFrame(
+        {
+            "dimension": ["owner", "owner"],
+            "label": ["Ann Lee", "Bo Chen"],
+            "won": [5, 30],
+            "closed": [40, 50],
+            "rate": [0.125, 0.6],
+            "position": ["below 99.8%", "within"],
+            "named": [named, False],
+        }
+    )
+    return SimpleNamespace(
+        figures={"at_risk_accounts": 2, "at_risk_pipeline": 50_000.0, "window_days": 20},
+        at_risk=at_risk,
+        win_rates=rates,
+        win_rate_notes={},
+    )
+
+
+def test_engagement_at_risk_account_and_named_reps_only():
+    found = engagement_findings(_engagement(True))
+    assert [f.subject for f in found] == ["Acme", "Ann Lee"]
+    assert found[0].money == 48_000.0 and "$2,000 more" in found[0].action
+    assert "won 5 of 40" in found[1].action and found[1].count == 40
+    assert [f.subject for f in engagement_findings(_engagement(False))] == ["Acme"]

@@ -1,0 +1,97 @@
+"""Names beside ids: hand-built lookups, unknown ids, the opportunity name fallback."""
+
+import pandas as pd
+
+from workbook.analyses.engagement.actions import action_words
+from workbook.core.names import Names, deal_text
+
+
+class _Crm:
+    def __init__(self, **tables):
+        self.tables = tables
+
+    def get(self, name):
+        return self.tables.get(name)
+
+
+USERS = pd.DataFrame({"owner_id": ["U1", "U2"], "name": ["Ann Lee", "Bo Chen"]})
+ACCOUNTS = pd.DataFrame({"account_id": ["A1", "A2"], "name": ["Acme", "We <3 Dogs"]})
+OPPS = pd.DataFrame(
+    {
+        "opportunity_id": ["O1", "O2", "O3"],
+        "account_id": ["A1", "A2", "A9"],
+        "amount": [48_000.0, None, 900.0],
+        "stage": ["Negotiation", "Proposal", None],
+    }
+)
+
+
+def test_opportunity_named_by_account_amount_stage():
+    names = Names.of(_Crm(users=USERS, accounts=ACCOUNTS, opportunities=OPPS))
+    assert names.opportunities.to_dict() == {
+        "O1": "Acme, $48k (Negotiation)",
+        "O2": "We <3 Dogs (Proposal)",  # no amount
+        "O3": "(no account), $900",  # unknown account, no stage
+    }
+
+
+def test_opportunity_name_column_wins_when_filled():
+    opps = OPPS.assign(name=["Acme renewal", None, "Big one"])
+    names = Names.of(_Crm(accounts=ACCOUNTS, opportunities=opps))
+    assert names.opportunities.tolist() == ["Acme renewal", "We <3 Dogs (Proposal)", "Big one"]
+
+
+def test_beside_ids_inserts_names_after_ids_and_keeps_rows():
+    names = Names.of(_Crm(users=USERS, accounts=ACCOUNTS, opportunities=OPPS))
+    frame = pd.DataFrame(
+        {
+            "opportunity_id": ["O1", "O9"],
+            "account_id": ["A1", "A2"],
+            "owner_id": ["U2", None],
+            "x": [1, 2],
+        }
+    )
+    out = names.beside_ids(frame)
+    assert out.columns.tolist() == [
+        "opportunity_id",
+        "opportunity_name",
+        "account_id",
+        "account_name",
+        "owner_id",
+        "owner_name",
+        "x",
+    ]
+    assert out["owner_name"].tolist()[0] == "Bo Chen" and pd.isna(out["owner_name"].iloc[1])
+    assert pd.isna(out["opportunity_name"].iloc[1])  # unknown id: missing name, row kept
+    accounts_rows = pd.DataFrame({"account_id": ["A1"], "name": ["Acme"]})
+    assert names.beside_ids(accounts_rows) is accounts_rows  # rows are accounts: nothing added
+
+
+def test_deal_text_vectorised():
+    got = deal_text(pd.Series(["Acme"]), pd.Series([1_500_000.0]), pd.Series(["Closed"]))
+    assert got.tolist() == ["Acme, $1.5M (Closed)"]
+
+
+def test_action_words():
+    recs = pd.DataFrame(
+        {
+            "opportunity_id": ["O1", "O2"],
+            "account_id": ["A1", "A9"],
+            "rule": ["no_recent_activity", "no_meeting_yet"],
+            "detail": [
+                "Last activity on 2026-05-30 (31 days ago).",
+                "No meeting logged on this opportunity yet.",
+            ],
+            "amount": [48_000.0, 5_000.0],
+        }
+    )
+    stages = pd.Series({"O1": "Negotiation", "O2": "Proposal"})
+    words = action_words(
+        recs, account_names=ACCOUNTS.set_index("account_id")["name"], stages=stages
+    )
+    assert words.tolist() == [
+        "Call Acme about its stalled $48k deal (Negotiation): last activity on 2026-05-30 "
+        "(31 days ago).",
+        "Book a meeting with the account about its $5k deal (Proposal): no meeting logged on "
+        "this opportunity yet.",
+    ]
