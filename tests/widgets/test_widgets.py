@@ -29,7 +29,9 @@ def test_report_shows_widgets_in_a_live_kernel(name, tmp_path):
         kernel_name="python3",
         progress_bar=False,
         cwd=str(tmp_path),
-        kernel_manager_class="workbook.run.LocalKernelManager",
+        # JupyterLab's own (TCP) kernel manager, as an analyst's front end uses;
+        # a cell that stalls fails the test instead of blocking the suite.
+        execution_timeout=600,
     )
     outputs = [o for cell in executed.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
