@@ -1,4 +1,4 @@
-"""workbook.data.readers.files: directories, explicit paths, encodings, Parquet."""
+"""workbook.data.readers.files and .export: encodings, Parquet, directories and explicit paths."""
 
 from __future__ import annotations
 

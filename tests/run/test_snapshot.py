@@ -33,14 +33,15 @@ def snap(sample_crm, tmp_path):
 @pytest.fixture
 def no_csv(monkeypatch):
     """Any CSV or Parquet parse, or a file reader call, fails the test."""
-    from workbook.data.readers import files
+    from workbook.data.readers import export, files
 
     def refuse(*args, **kwargs):
         pytest.fail("a file was parsed although a snapshot was given")
 
     monkeypatch.setattr(pd, "read_csv", refuse)
     monkeypatch.setattr(pd, "read_parquet", refuse)
-    monkeypatch.setattr(files, "read_files", refuse)
+    monkeypatch.setattr(export, "read_files", refuse)
+    monkeypatch.setattr(files, "read_file", refuse)
     monkeypatch.setattr(workbook.data.io, "read_files", refuse)
 
 

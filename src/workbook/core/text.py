@@ -16,6 +16,7 @@ __all__ = [
     "BIDI_CONTROLS",
     "MAX_DIGITS",
     "Card",
+    "and_join",
     "esc",
     "format_value",
     "money",
@@ -109,3 +110,9 @@ def esc(value: object) -> str:
     (:func:`strip_bidi`).
     """
     return html.escape(strip_bidi("" if value is None else str(value)), quote=True)
+
+
+def and_join(names) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``: names listed in a sentence."""
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

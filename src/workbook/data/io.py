@@ -5,7 +5,7 @@ Sources (one reader each, under :mod:`workbook.data.readers`)
 * nothing (``load()``): the bundled small sample, :func:`workbook.data.sample.generate`;
 * a directory of ``<table>.csv`` / ``<table>.parquet`` files (Parquet wins when
   both exist), or explicit files, ``paths={table: path}``
-  (:mod:`~workbook.data.readers.files`);
+  (:mod:`~workbook.data.readers.export`, each file by :mod:`~workbook.data.readers.files`);
 * ``preset="salesforce"``: a standard Salesforce data-export directory
   (:mod:`~workbook.data.readers.salesforce`);
 * SQL, ``sql_url=`` plus ``queries={table: "SELECT ..."}`` through SQLAlchemy
@@ -39,6 +39,7 @@ from workbook.core.calendar import day
 from workbook.core.docs import register, shared_docs
 from workbook.data import model
 from workbook.data import snapshot as _snapshot
+from workbook.data._load_docs import LOAD_PARAMETERS
 from workbook.data.coercion import (
     coerce_frame,
     coerce_table,
@@ -52,9 +53,12 @@ from workbook.data.options import (
     absent_columns_problem,
     apply_constants,
     check_names,
+    excluded_problem,
     owner_from_opportunities,
+    plan_tables,
+    requested_tables,
 )
-from workbook.data.readers.files import check_source, read_files
+from workbook.data.readers.export import check_source, read_files
 from workbook.data.readers.raw import RawTable, frame_digest
 from workbook.data.readers.salesforce import missing_file_hint, read_salesforce
 from workbook.data.readers.sql import read_sql
@@ -111,116 +115,12 @@ LOAD_OPTIONS = (
     "snapshot",
 )
 
-#: The options that change what a table holds, applied alike by :func:`load`
-#: and the as-of pre-scan of :func:`resolve_as_of`.
-_SHAPING = ("columns", "values", "constants", "filters", "date_formats", "dayfirst")
-
 SAMPLE_LABEL = "bundled sample (scale=small, seed=0)"
 
-register(
-    load_parameters="""source : str or Path, optional
-        A directory of ``<table>.csv`` / ``<table>.parquet`` files (Parquet
-        preferred when both exist); a single CSV or Parquet file when exactly
-        one table is requested; with ``preset="salesforce"`` a Salesforce
-        export directory. ``None`` (and no ``paths`` / ``sql_url``) loads the
-        bundled small sample.
-    tables : str or list of str, optional
-        Tables to load (default all of :data:`workbook.data.model.TABLES`).
-        Required tables among them must exist; optional ones (contacts,
-        users) are loaded when present.
-    as_of : date-like, optional
-        Observation end (a day; a time of day is dropped). Default: the
-        sample's snapshot date for the sample, the ``as_of`` that a
-        ``workbook sample`` directory declares in ``sample.json``, else
-        :func:`default_as_of` (the latest event date in the data). ``""``
-        means the default.
-    preset : {"salesforce"}, optional
-        Read ``source`` as a Salesforce data export (``Account.csv``,
-        ``Lead.csv``, ``Task.csv`` ...; see
-        :func:`workbook.data.readers.salesforce.read_salesforce`).
-    columns : dict, optional
-        Column mapping, per table ``{table: {canonical: source}}`` and/or
-        flat ``{canonical: source}`` (applied to every table that has the
-        canonical column); see :func:`workbook.data.mapping.table_mapping`.
-    values : dict, optional
-        Value mapping ``{table: {column: {raw: canonical}}}``, applied
-        before coercion; see :func:`workbook.data.mapping.map_values`.
-    paths : dict, optional
-        Explicit file per table (CSV or Parquet), ``{table: path}``;
-        overrides ``source`` for those tables.
-    encoding : str, optional
-        Force one text encoding for every CSV (default: detected per file,
-        :func:`workbook.data.readers.files.sniff_file`).
-    sql_url : str, optional
-        SQLAlchemy URL of a database; with ``queries``.
-    queries : dict, optional
-        ``{table: "SELECT ..."}``, one query per table, for ``sql_url``.
-    score_range : (float, float), optional
-        Valid lead scores, both ends included (default
-        :data:`workbook.data.model.SCORE_RANGE`, 0-100); scores outside are
-        a warning.
-    validate : bool, default True
-        Run :func:`workbook.data.validate.validate` and set ``quality``.
-        Conversion errors are raised either way.
-    on_bad_rows : {"error", "skip"}, default "error"
-        A CSV record with too many or too few fields, or a quote left open
-        to the end of the file, stops the load (naming file, line and id);
-        ``"skip"`` drops such records instead, counted with example lines as
-        the fix-up ``bad_row_skipped`` in every report.
-    max_amount : float, default 1e12
-        Largest absolute amount accepted; ``inf``, ``-inf`` and larger
-        amounts are errors naming file, column and ids
-        (:mod:`workbook.data.guards`).
-    min_date : date-like, default "1990-01-01"
-        Event dates before it are a counted warning (``before_min_date``).
-    snapshot : str or Path, optional
-        A folder written by :func:`workbook.data.snapshot.write` (the
-        runner's validated load). Its tables, ``as_of`` and ``quality`` are
-        read as saved: no file is parsed, mapped or validated again. A
-        ``source`` that is such a folder is read the same way.
-    date_formats : dict, optional
-        ``{table: {date column: strptime format}}``, e.g.
-        ``{"leads": {"created_at": "%d-%m-%Y"}}``; a time of day may follow.
-    dayfirst : bool, optional
-        Read every date column without a format day-first (``True``) or
-        month-first (``False``). Default: each column under one rule
-        inferred from its values (:func:`workbook.data.coercion.date_rules`).
-    filters : dict, optional
-        ``{table: {source column: [raw values]}}``: keep only the rows whose
-        raw value is listed (files and paths); rows left out are counted.
-        One file may feed two tables this way.
-    constants : dict, optional
-        ``{table: {canonical column: value}}`` fills a column the file does
-        not have, e.g. ``{"opportunities": {"is_won": True}}``.
-    account_owner : {"from_opportunities"}, optional
-        Fill a blank account ``owner_id`` with the owner of the account's
-        most recent opportunity (needs opportunities among the tables);
-        each filled value is a counted fix-up.
-    missing : {"error", "skip"}, default "error"
-        A requested table that the export does not have: an error, or left
-        out of the result (``"skip"``). Tables named in ``tables`` must
-        exist either way; optional tables are always skipped when absent.
-    uses : list of str, optional
-        The tables the caller uses (a report notebook's list). What is
-        loaded is ``tables`` among them, so a user's ``tables`` (the tables
-        the export has) and a report's needs combine; a table the report
-        uses that ``tables`` excludes is a ``missing_table`` error unless
-        ``missing="skip"``.""",
-)
+register(load_parameters=LOAD_PARAMETERS)
 
 
 # =========================================================================== as_of
-def _requested(tables) -> list[str]:
-    if tables is None:
-        return list(model.TABLES)
-    if isinstance(tables, str):
-        tables = [tables]
-    unknown = [t for t in tables if t not in model.SPECS]
-    if unknown:
-        raise ValueError(f"unknown table(s) {unknown}; valid tables: {', '.join(model.TABLES)}")
-    return [t for t in model.TABLES if t in set(tables)]
-
-
 def _as_of_columns(table: str) -> list[str]:
     """Columns read to find the default as_of: the dates, plus the id for error examples."""
     cols = []
@@ -333,7 +233,7 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
     if not paths and not sql_url and (snapshot := snapshot_as_of(source)) is not None:
         return snapshot
     _check_options(load_options)
-    requested = [t for t in _requested(load_options.get("tables")) if _as_of_columns(t)]
+    requested = [t for t in requested_tables(load_options.get("tables")) if _as_of_columns(t)]
     if sql_url or preset:
         options = {k: v for k, v in load_options.items() if k not in ("validate", "tables")}
         return load(source, tables=requested, validate=False, **options).as_of
@@ -506,18 +406,11 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
     return Problem("missing_table", table, "", 1, (), str(source or ""), where)
 
 
-def _excluded_problem(tables: list[str]) -> Problem:
-    """One ``missing_table`` error for the used tables that ``load_options.tables`` leaves out."""
-    named = " and ".join([", ".join(tables[:-1]), tables[-1]] if len(tables) > 1 else tables)
-    detail = f"needs {named}; the export has none (load_options.tables)"
-    return Problem("missing_table", ", ".join(tables), "", len(tables), tuple(tables), "", detail)
-
-
 def _canonical(
     read: _Read, requested, options: Mapping, *, must_exist, excluded=(), guards=None
 ) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Map values, check columns, coerce and check ids of every table; raise all problems."""
-    problems: list[Problem] = [_excluded_problem(list(excluded))] if excluded else []
+    problems: list[Problem] = [excluded_problem(list(excluded))] if excluded else []
     problems += [_missing_table_problem(t, read) for t in must_exist if t not in read.raws]
     frames: dict[str, pd.DataFrame] = {}
     fixups: list[Issue] = []
@@ -539,32 +432,6 @@ def _canonical(
     if problems:
         raise DataValidationError(problems)
     return frames, fixups
-
-
-def _plan_tables(tables, uses, missing) -> tuple[list[str], list[str], list[str]]:
-    """``(requested, must exist, excluded)`` for :func:`load`'s ``tables``, ``uses``, ``missing``.
-
-    ``requested`` is read when present. A non-optional requested table must
-    exist when the user named it in ``tables``, or when ``missing`` is
-    ``"error"``. ``excluded``: non-optional tables in ``uses`` that
-    ``tables`` leaves out, an error unless ``missing="skip"``.
-    """
-    given = _requested(tables)
-    if uses is None:
-        requested = given
-        excluded = []
-    else:
-        wanted = _requested(uses)
-        requested = [t for t in wanted if t in given]
-        excluded = [
-            t for t in wanted
-            if t not in given and not model.SPECS[t].optional and missing == "error"
-        ]  # fmt: skip
-    must_exist = [
-        t for t in requested
-        if not model.SPECS[t].optional and (tables is not None or missing == "error")
-    ]  # fmt: skip
-    return requested, must_exist, excluded
 
 
 def _observation_end(as_of, read: _Read, frames) -> pd.Timestamp | None:
@@ -679,7 +546,7 @@ def load(
         paths=paths, columns=columns, values=values, constants=constants, filters=filters,
         date_formats=date_formats, account_owner=account_owner, missing=missing,
     )  # fmt: skip
-    requested, must_exist, excluded = _plan_tables(tables, uses, missing)
+    requested, must_exist, excluded = plan_tables(tables, uses, missing)
     read = _read(
         source, requested, preset=preset, columns=columns, paths=paths, encoding=encoding,
         sql_url=sql_url, queries=queries, filters=filters, on_bad_rows=on_bad_rows,

@@ -23,18 +23,22 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from workbook.core.text import and_join
 from workbook.data import model
 from workbook.data.validate import FIXUP, DataValidationError, Issue, Problem
 
 __all__ = [
     "ACCOUNT_OWNER_CHOICES",
     "MISSING_CHOICES",
-    "apply_constants",
     "absent_columns_problem",
+    "apply_constants",
     "apply_filters",
     "check_names",
     "did_you_mean",
+    "excluded_problem",
     "owner_from_opportunities",
+    "plan_tables",
+    "requested_tables",
 ]
 
 #: ``load(account_owner=...)``.
@@ -265,3 +269,48 @@ def owner_from_opportunities(
         "(load_options.account_owner: from_opportunities)",
         FIXUP,
     )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- tables
+def requested_tables(tables) -> list[str]:
+    """Canonical table names in model order (all when ``None``); unknown names are a ``ValueError``."""
+    if tables is None:
+        return list(model.TABLES)
+    if isinstance(tables, str):
+        tables = [tables]
+    unknown = [t for t in tables if t not in model.SPECS]
+    if unknown:
+        raise ValueError(f"unknown table(s) {unknown}; valid tables: {', '.join(model.TABLES)}")
+    return [t for t in model.TABLES if t in set(tables)]
+
+
+def excluded_problem(tables: list[str]) -> Problem:
+    """One ``missing_table`` error for the used tables that ``load_options.tables`` leaves out."""
+    detail = f"needs {and_join(tables)}; the export has none (load_options.tables)"
+    return Problem("missing_table", ", ".join(tables), "", len(tables), tuple(tables), "", detail)
+
+
+def plan_tables(tables, uses, missing) -> tuple[list[str], list[str], list[str]]:
+    """``(requested, must exist, excluded)`` for :func:`load`'s ``tables``, ``uses``, ``missing``.
+
+    ``requested`` is read when present. A non-optional requested table must
+    exist when the user named it in ``tables``, or when ``missing`` is
+    ``"error"``. ``excluded``: non-optional tables in ``uses`` that
+    ``tables`` leaves out, an error unless ``missing="skip"``.
+    """
+    given = requested_tables(tables)
+    if uses is None:
+        requested = given
+        excluded = []
+    else:
+        wanted = requested_tables(uses)
+        requested = [t for t in wanted if t in given]
+        excluded = [
+            t for t in wanted
+            if t not in given and not model.SPECS[t].optional and missing == "error"
+        ]  # fmt: skip
+    must_exist = [
+        t for t in requested
+        if not model.SPECS[t].optional and (tables is not None or missing == "error")
+    ]  # fmt: skip
+    return requested, must_exist, excluded

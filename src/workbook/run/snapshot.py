@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbook.core.text import and_join
 from workbook.run.discover import ReportSpec
 
 __all__ = ["REQUIRED_TABLES", "Prepared", "applicability", "prepare", "required_tables"]
@@ -44,11 +45,6 @@ def required_tables(spec: ReportSpec) -> tuple[str, ...]:
     return REQUIRED_TABLES.get(spec.name, tuple(spec.tables))
 
 
-def _and(names: Sequence[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def applicability(specs: Sequence[ReportSpec], present: Sequence[str]) -> dict[str, str]:
     """``{report: reason}`` for every report that is not applicable to an export with ``present``."""
     have = set(present)
@@ -57,8 +53,8 @@ def applicability(specs: Sequence[ReportSpec], present: Sequence[str]) -> dict[s
         need = required_tables(spec)
         missing = [t for t in need if t not in have]
         if missing:
-            none = "none" if len(missing) == len(need) else f"no {_and(missing)}"
-            reasons[spec.name] = f"needs {_and(need)}; the export has {none}"
+            none = "none" if len(missing) == len(need) else f"no {and_join(missing)}"
+            reasons[spec.name] = f"needs {and_join(need)}; the export has {none}"
     return reasons
 
 

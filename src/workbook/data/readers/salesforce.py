@@ -24,7 +24,8 @@ from workbook.data.coercion import (
 )
 from workbook.data.mapping import map_columns, table_mapping
 from workbook.data.options import absent_columns_problem
-from workbook.data.readers.files import check_sources, read_csv_raw
+from workbook.data.readers.export import check_sources
+from workbook.data.readers.files import read_csv_raw
 from workbook.data.readers.raw import RawTable
 from workbook.data.validate import FIXUP, DataValidationError, Issue, example_ids, problem
 
