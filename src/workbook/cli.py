@@ -243,7 +243,10 @@ def _cmd_validate(args) -> int:
     print(f"fingerprint: {crm.fingerprint}")
     if crm.as_of is not None:
         print(f"as_of: {crm.as_of.date().isoformat()}")
-    latest = as_of_source(crm.tables)
+    # Rows left out for a blank required cell still count for the default as_of.
+    found = [as_of_source(crm.tables), as_of_source(crm.excluded)]
+    found = [f for f in found if f is not None]
+    latest = max(found, key=lambda f: f["date"]) if found else None
     if latest is not None:
         print(
             f"latest event: {latest['date']:%Y-%m-%d} ({latest['table']}.{latest['column']}, "
@@ -251,7 +254,8 @@ def _cmd_validate(args) -> int:
         )
     print("rows:")
     for name, count in crm.row_counts().items():
-        print(f"    {name}: {count:,}")
+        out = len(crm.excluded.get(name, ()))
+        print(f"    {name}: {count:,}" + (f" ({out:,} left out: blank required cells)" if out else ""))
     if crm.quality is not None:
         print(crm.quality.summary_text())
     return EXIT_OK

@@ -48,7 +48,9 @@ LOAD_PARAMETERS = """source : str or Path, optional
         a warning.
     validate : bool, default True
         Run :func:`workbook.data.validate.validate` and set ``quality``.
-        Conversion errors are raised either way.
+        Conversion errors are raised either way, and rows with a blank
+        required cell are left out either way (``crm.excluded``; counted in
+        ``quality`` as ``blank_required``, see :mod:`workbook.data.blanks`).
     on_bad_rows : {"error", "skip"}, default "error"
         A CSV record with too many or too few fields, or a quote left open
         to the end of the file, stops the load (naming file, line and id);

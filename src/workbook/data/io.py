@@ -40,6 +40,7 @@ from workbook.core.docs import register, shared_docs
 from workbook.data import model
 from workbook.data import snapshot as _snapshot
 from workbook.data._load_docs import LOAD_PARAMETERS
+from workbook.data.blanks import exclude_tables
 from workbook.data.coercion import (
     coerce_frame,
     coerce_table,
@@ -563,7 +564,11 @@ def load(
     frames, fixups = _canonical(
         read, requested, shaping, must_exist=must_exist, excluded=excluded, guards=guards
     )
+    # The default as_of sees every row read (as the pre-scan does); then rows with a
+    # blank required cell are left out, counted (workbook.data.blanks).
     as_of_ts = _observation_end(as_of, read, frames)
+    frames, excluded, left_out = exclude_tables(frames, {t: read.raws[t].file for t in frames})
+    fixups += left_out
     if account_owner == "from_opportunities":
         filled = owner_from_opportunities(frames, as_of=as_of_ts)
         fixups += [filled] if filled is not None else []
@@ -583,4 +588,5 @@ def load(
         quality=quality,
         as_of=as_of_ts,
         metadata=_metadata(read, requested, preset, frames, fixups),
+        excluded=excluded,
     )

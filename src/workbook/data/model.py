@@ -127,11 +127,16 @@ SPECS: dict[str, TableSpec] = {
             _c("opportunity_id", "id", True, "Unique opportunity id."),
             _c("account_id", "id", True, "Account the deal is with."),
             _c("created_at", "date", True, "When the opportunity was created."),
-            _c("close_date", "date", True, "Actual close date, or expected close date while open."),
+            _c(
+                "close_date",
+                "date",
+                True,
+                "Actual close date, or expected close date while open (may be blank while open).",
+            ),
             _c("stage", "category", False, "Sales stage."),
             _c("is_closed", "bool", True, "Closed (won or lost)."),
             _c("is_won", "bool", True, "Closed and won."),
-            _c("amount", "number", True, "Deal amount in the reporting currency."),
+            _c("amount", "number", True, "Deal amount in the reporting currency; may be blank while open or lost."),
             _c("probability", "number", False, "The rep's own win probability, 0-100."),
             _c("owner_id", "id", False, "Owning rep."),
         ),
@@ -222,6 +227,31 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     (CONTACTS, "account_id", ACCOUNTS, "account_id"),
 )
 
+#: Required columns whose blank excludes a row only when another column is true:
+#: ``{(table, column): boolean column}``. An open deal's ``close_date`` is an
+#: expected date and may be blank; a closed deal needs the day it closed. A won
+#: deal needs its amount (it is revenue); an open or lost deal's amount is an
+#: estimate that many exports leave blank (the reports that use it say how a
+#: blank counts).
+REQUIRED_WHEN: dict[tuple[str, str], str] = {
+    (OPPORTUNITIES, "close_date"): "is_closed",
+    (OPPORTUNITIES, "amount"): "is_won",
+}
+
+
+def blank_rule(table: str, column: str) -> str:
+    """What a blank cell of ``table.column`` means, in the words of the data-model docs.
+
+    ``"row left out"`` for a required column, ``"row left out when <flag> is
+    true"`` for a conditionally required one (:data:`REQUIRED_WHEN`), else
+    ``"allowed"``. A row left out is counted (check ``blank_required``) and
+    reaches no report; see :mod:`workbook.data.blanks`.
+    """
+    if (table, column) in REQUIRED_WHEN:
+        return f"row left out when {REQUIRED_WHEN[table, column]} is true"
+    return "row left out" if SPECS[table].column(column).required else "allowed"
+
+
 #: The date column that says when each table's records happened, used for
 #: "records dated after as_of" and for the default as_of.
 EVENT_DATE_COLUMNS: dict[str, str] = {
@@ -276,6 +306,12 @@ class CrmData:
         event date in the data (see :func:`workbook.data.io.default_as_of`).
     metadata : dict
         Free-form notes from the reader (preset used, files read, ...).
+    excluded : dict of str to DataFrame
+        The rows left out of each table because a required cell is blank
+        (:mod:`workbook.data.blanks`): canonical columns plus ``row`` (the
+        1-based data row as read) and ``blank`` (the blank required columns).
+        Only tables with such rows appear; they are counted in ``quality``
+        (check ``blank_required``) and reach no report.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -284,6 +320,7 @@ class CrmData:
     quality: object | None = None
     as_of: pd.Timestamp | None = None
     metadata: dict = field(default_factory=dict)
+    excluded: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         # Attribute access (crm.leads) for every canonical table.

@@ -14,6 +14,9 @@ Layout of a snapshot folder::
     quality.json      the DataQuality record (issues, row counts, date ranges)
     <table>.arrow     one Arrow IPC (Feather v2) file per table, uncompressed,
                       read memory-mapped
+    <table>.excluded.arrow
+                      the rows left out of a table for a blank required cell
+                      (``crm.excluded``), only for tables that have some
 
 Everything is plain data (JSON and Arrow): reading a snapshot never runs code
 from the folder. The format is private to one workbook version; a snapshot
@@ -113,11 +116,15 @@ def write(crm: model.CrmData, folder) -> Path:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    files = {}
+    files, excluded = {}, {}
     for table, frame in crm.tables.items():
         files[table] = f"{table}.arrow"
         arrow = pa.Table.from_pandas(frame, preserve_index=False)
         feather.write_feather(arrow, folder / files[table], compression="uncompressed")
+    for table, frame in crm.excluded.items():
+        excluded[table] = f"{table}.excluded.arrow"
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        feather.write_feather(arrow, folder / excluded[table], compression="uncompressed")
     (folder / "quality.json").write_text(
         json.dumps(_quality_json(crm.quality), ensure_ascii=False), encoding="utf-8"
     )
@@ -128,6 +135,7 @@ def write(crm: model.CrmData, folder) -> Path:
         "fingerprint": crm.fingerprint,
         "metadata": crm.metadata,
         "tables": files,
+        "excluded": excluded,
         "rows": {t: int(len(f)) for t, f in crm.tables.items()},
     }
     (folder / MARKER).write_text(
@@ -165,6 +173,12 @@ def read(folder, *, tables: Sequence[str] | None = None, as_of=None) -> model.Cr
         for t in model.TABLES
         if t in wanted and t in marker["tables"]
     }
+    saved_excluded = marker.get("excluded") or {}
+    excluded = {
+        t: feather.read_table(folder / saved_excluded[t]).to_pandas()
+        for t in model.TABLES
+        if t in wanted and t in saved_excluded
+    }
     quality = _quality(json.loads((folder / "quality.json").read_text(encoding="utf-8")))
     metadata = dict(marker.get("metadata") or {})
     metadata["snapshot"] = str(folder)
@@ -175,4 +189,5 @@ def read(folder, *, tables: Sequence[str] | None = None, as_of=None) -> model.Cr
         quality=quality,
         as_of=saved_as_of,
         metadata=metadata,
+        excluded=excluded,
     )

@@ -37,6 +37,13 @@ Warnings (the analysis goes on; every report shows them)
 Fix-ups (severity ``"fixup"``) are changes made while loading, reported by
 :func:`workbook.data.coercion.coerce_table` and the readers (for example activity types
 mapped to ``other``); they are recorded with the warnings so none is silent.
+
+Exclusions (severity ``"excluded"``) are rows left out of a table because a
+required cell is blank (``blank_required``, :mod:`workbook.data.blanks`).
+With the malformed rows skipped under ``on_bad_rows: skip``
+(``bad_row_skipped``) and the rows not kept by ``load_options.filters``
+(``rows_filtered``) they make the "counted and left out" table
+(:meth:`DataQuality.left_out`) that ``workbook validate`` and every report show.
 """
 
 from __future__ import annotations
@@ -59,6 +66,17 @@ MAX_EXAMPLES = 5
 
 WARNING = "warning"
 FIXUP = "fixup"
+EXCLUDED = "excluded"
+
+#: The checks whose rows are left out of a table, and the reason in plain words
+#: (``{column}`` is the issue's column).
+LEFT_OUT_REASONS = {
+    "blank_required": "blank {column}",
+    "bad_row_skipped": "malformed row in the file, skipped (on_bad_rows: skip)",
+    "rows_filtered": "not kept by load_options.filters on {column}",
+}
+#: Columns of :meth:`DataQuality.left_out`.
+LEFT_OUT_COLUMNS = ["table", "column", "rows left out", "why", "example ids"]
 
 QUALITY_COLUMNS = ["check", "table", "column", "count", "examples", "message", "severity"]
 
@@ -267,19 +285,66 @@ class DataQuality:
             "total": self.total,
             "warnings": int(sum(i.count for i in self.issues if i.severity == WARNING)),
             "fixups": int(sum(i.count for i in self.issues if i.severity == FIXUP)),
+            "excluded": int(sum(i.count for i in self.issues if i.severity == EXCLUDED)),
             "row_counts": {k: int(v) for k, v in self.row_counts.items()},
             "as_of": None if self.as_of is None else self.as_of.strftime("%Y-%m-%d"),
         }
 
     def headline(self) -> str:
-        """One line: kinds of warning and fix-up, and the rows they affect."""
+        """One line: kinds of warning and fix-up, the rows they affect, and rows left out."""
         n_warn = sum(1 for i in self.issues if i.severity == WARNING)
-        n_fix = len(self.issues) - n_warn
+        n_fix = sum(1 for i in self.issues if i.severity == FIXUP)
         rows = self.to_dict()
-        return (
+        line = (
             f"{n_warn} kind(s) of warning ({rows['warnings']:,} rows), "
             f"{n_fix} kind(s) of fix-up ({rows['fixups']:,} rows)"
         )
+        if rows["excluded"]:
+            line += f", {rows['excluded']:,} row(s) left out for blank required cells"
+        return line
+
+    def for_tables(self, tables: Iterable[str]) -> DataQuality:
+        """The record restricted to ``tables``: their issues, row counts and date ranges.
+
+        An issue belongs to a table when its ``table`` is one of them (a
+        ``rows_filtered`` or ``bad_row_skipped`` issue names its own table).
+        Used by each report, which shows the quality of the tables it reads.
+        """
+        wanted = set(tables)
+        return DataQuality(
+            issues=[i for i in self.issues if i.table in wanted],
+            row_counts={t: n for t, n in self.row_counts.items() if t in wanted},
+            date_ranges={t: r for t, r in self.date_ranges.items() if t in wanted},
+            as_of=self.as_of,
+        )
+
+    def excluded_rows(self, table: str) -> int:
+        """Rows of ``table`` left out for a blank required cell (each row counted once)."""
+        return int(
+            sum(i.count for i in self.issues if i.check == "blank_required" and i.table == table)
+        )
+
+    def left_out(self) -> pd.DataFrame:
+        """The "counted and left out" table: one row per table, column and reason.
+
+        Columns :data:`LEFT_OUT_COLUMNS`: ``table``, ``column`` (empty for a
+        malformed row), ``rows left out``, ``why`` (plain words, from
+        :data:`LEFT_OUT_REASONS`) and ``example ids`` (up to five, comma
+        separated; ``row N`` is the 1-based data row when the id is blank).
+        Rows of :data:`LEFT_OUT_REASONS` checks only, in record order.
+        """
+        rows = [
+            {
+                "table": i.table,
+                "column": i.column,
+                "rows left out": int(i.count),
+                "why": LEFT_OUT_REASONS[i.check].format(column=i.column),
+                "example ids": ", ".join(i.examples),
+            }
+            for i in self.issues
+            if i.check in LEFT_OUT_REASONS
+        ]
+        return pd.DataFrame(rows, columns=LEFT_OUT_COLUMNS).astype({"rows left out": "int64"})
 
     # -- display ------------------------------------------------------------
     def __repr__(self) -> str:
@@ -307,19 +372,31 @@ class DataQuality:
         return "".join(parts)
 
     def summary_text(self) -> str:
-        """Plain-text lines for ``workbook validate`` (row counts, then each issue)."""
+        """Plain-text lines for ``workbook validate``.
+
+        Row counts, then the rows counted and left out (:meth:`left_out`),
+        then every other warning and fix-up.
+        """
         lines = ["Rows:"]
         for table, n in self.row_counts.items():
             lo, hi = _overall_range(self.date_ranges.get(table, {}))
             span = f"  {lo:%Y-%m-%d} .. {hi:%Y-%m-%d}" if lo is not None else ""
             lines.append(f"  {table:<14}{n:>10,}{span}")
-        if not self.issues:
+        left = [i for i in self.issues if i.check in LEFT_OUT_REASONS]
+        if left:
+            lines.append(f"Counted and left out ({sum(i.count for i in left):,} rows):")
+            for i in left:
+                ex = f" e.g. {', '.join(i.examples)}" if i.examples else ""
+                where = f"{i.table}.{i.column}" if i.column else i.table
+                lines.append(f"  [left out] {i.check} {where} ({i.count:,}): {i.message}{ex}")
+        rest = [i for i in self.issues if i.check not in LEFT_OUT_REASONS]
+        if not rest:
             lines.append("No warnings.")
             return "\n".join(lines)
-        n_warn = sum(1 for i in self.issues if i.severity == WARNING)
-        n_fix = len(self.issues) - n_warn
+        n_warn = sum(1 for i in rest if i.severity == WARNING)
+        n_fix = len(rest) - n_warn
         lines.append(f"{n_warn} kind(s) of warning, {n_fix} kind(s) of fix-up:")
-        for i in self.issues:
+        for i in rest:
             ex = f" e.g. {', '.join(i.examples)}" if i.examples else ""
             lines.append(
                 f"  [{i.severity}] {i.check} {i.table}.{i.column} ({i.count:,}): {i.message}{ex}"

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, strip_bidi
+from workbook.data.validate import LEFT_OUT_REASONS
 
 __all__ = [
     "Card",
@@ -224,11 +225,32 @@ class Report:
         _display(_html(f'<div class="wb-note wb-{esc(kind)}">{esc(text)}</div>'))
 
     def data_quality(self) -> None:
-        """Show the data-quality record (fix-ups and exclusions are never silent)."""
+        """Show the data quality of the tables this report reads, the rows left out first.
+
+        The "Counted and left out" table (:meth:`DataQuality.left_out
+        <workbook.data.validate.DataQuality.left_out>`: table, column, rows
+        left out, why, example ids) comes first, then the other warnings and
+        fix-ups; both only for the tables in ``crm`` (those the report reads).
+        """
         quality = getattr(self.crm, "quality", None)
         if quality is None:
             return
+        if hasattr(quality, "for_tables") and getattr(self.crm, "tables", None) is not None:
+            quality = quality.for_tables(self.crm.tables)
+        left = quality.left_out() if hasattr(quality, "left_out") else pd.DataFrame()
+        if left.empty:
+            self.note("Counted and left out: no rows.")
+        else:
+            total = int(left["rows left out"].sum())
+            self.note(
+                f"Counted and left out: {total:,} row(s) of the input are not in this "
+                "report's figures; the table says which, and why.",
+                kind="warning",
+            )
+            self.table(left, max_rows=50, caption="Counted and left out")
         frame = quality.to_frame() if hasattr(quality, "to_frame") else pd.DataFrame()
+        if "check" in frame.columns:  # the rows left out are in the table above
+            frame = frame[~frame["check"].isin(list(LEFT_OUT_REASONS))]
         if frame.empty:
             self.note("Data quality: no warnings.")
         else:
