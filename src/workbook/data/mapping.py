@@ -78,16 +78,25 @@ def _unmapped_bools(frame, table, column, text, result) -> tuple[pd.Series, Issu
     return result.mask(unmapped, "false"), fix
 
 
+def _mapped(value) -> str | None:
+    """A value map's target as text; ``None`` and ``""`` stay blank."""
+    return None if value is None or str(value).strip() == "" else str(value)
+
+
 def map_values(
     frame: pd.DataFrame, table: str, values: Mapping | None
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Apply ``values={table: {column: {raw: canonical}}}`` to canonical columns.
 
     Raw values are matched after stripping whitespace; the key ``""`` maps
-    blank cells (the only way a blank becomes a value). Unlisted values are
-    kept, except in a ``bool`` column: there a non-blank value that is neither
-    listed nor a boolean spelling becomes ``False`` (so ``{"Closed Won":
-    True}`` on a stage column works), counted as fix-up ``value_unmapped``.
+    blank cells (the only way a blank becomes a value), and a value mapped to
+    ``None`` or ``""`` becomes blank. Unlisted values are kept, except in a
+    ``bool`` column: there a non-blank value that is neither listed nor a
+    boolean spelling becomes ``False`` (so ``{"Closed Won": True}`` on a
+    stage column works), counted as fix-up ``value_unmapped``. A blank cell
+    is never among them: it stays blank (so a blank boolean is never read
+    as false) unless the map lists ``""``; a row whose required boolean is
+    blank is then left out, counted (:mod:`workbook.data.blanks`).
 
     Returns
     -------
@@ -104,11 +113,12 @@ def map_values(
         mapping = {str(k).strip(): v for k, v in mapping.items()}
         text = as_text(frame[column])
         listed = text.isin(list(mapping)).to_numpy(dtype=bool)
-        target = text.map({k: str(v) for k, v in mapping.items()})
+        # A value mapped to null (YAML ~) or "" becomes a blank cell, never "None".
+        target = text.map({k: _mapped(v) for k, v in mapping.items()}).astype("string")
         result = text.where(~listed, target)
         if "" in mapping:
             # The user's explicit choice for blank cells (never implied).
-            result = result.mask(text.isna(), str(mapping[""]))
+            result = result.mask(text.isna(), _mapped(mapping[""]))
         if model.SPECS[table].column(column).kind == "bool":
             result, fix = _unmapped_bools(frame, table, column, text, result)
             fixups += [fix] if fix is not None else []
