@@ -19,7 +19,9 @@ row = st.tuples(
     st.sampled_from(["Acme", '"Beta, Inc"', '"Gamma ""G"""', "Delta"]),
     st.sampled_from(["10", "55.5", "", "1e300"]),
 )
-corruption = st.sampled_from(["none", "drop_quote", "extra_delimiter", "blank", "huge", "cut"])
+corruption = st.sampled_from(
+    ["none", "drop_quote", "extra_delimiter", "blank", "huge", "cut", "blank_date", "blank_id"]
+)
 
 
 @settings(
@@ -47,6 +49,10 @@ def test_corrupt_csv_errors_or_accounts_for_every_record(tmp_path, rows, faults,
             lines[i] = lines[i].replace(",", ",9" * 40 + ",", 1)
         elif fault == "cut":
             lines[i] = lines[i].rsplit(",", 1)[0]
+        elif fault == "blank_date":  # a blank required cell: the row is left out, counted
+            lines[i] = re.sub(r"^([^,]*),[^,]*", r"\1,", lines[i])
+        elif fault == "blank_id":
+            lines[i] = re.sub(r"^[^,]*", "", lines[i])
     path = tmp_path / "leads.csv"
     data = (HEADER + "\n" + "\n".join(lines) + "\n").encode()
     path.write_bytes(data)
@@ -62,8 +68,12 @@ def test_corrupt_csv_errors_or_accounts_for_every_record(tmp_path, rows, faults,
         for i in crm.quality
         if i.check == "bad_row_skipped"
     )
-    text = crm.leads[["lead_id", "company"]].astype("string").fillna("")
+    # Rows left out for a blank required cell (lead_id, created_at) are counted once each.
+    excluded = crm.quality.excluded_rows("leads")
+    kept = [crm.leads] + ([crm.excluded["leads"]] if "leads" in crm.excluded else [])
+    assert excluded == sum(len(k) for k in kept[1:])
+    text = pd.concat([k[["lead_id", "company"]] for k in kept]).astype("string").fillna("")
     inside = int(sum(text[c].str.count("\n").sum() for c in text.columns))
     # scores parse as numbers, so a score holding a line break would be a load error.
-    assert len(crm.leads) + skipped + inside == physical_lines(data) - 1
+    assert len(crm.leads) + excluded + skipped + inside == physical_lines(data) - 1
     assert isinstance(crm.leads, pd.DataFrame)

@@ -124,7 +124,11 @@ def test_blank_cell_maps_only_when_listed_as_empty_string(tmp_path):
         "O1,A,2024-01-01,2024-02-01,true,Y,1\nO2,A,2024-01-01,2024-02-01,true,,1\n"
     )
     base = dict(paths={"opportunities": path}, tables=["opportunities"])
-    assert load(**base).opportunities["is_won"].isna().tolist() == [False, True]
+    # Unlisted, a blank is_won is not read as false: the row is left out, counted (issue 18).
+    plain = load(**base)
+    assert plain.opportunities["opportunity_id"].tolist() == ["O1"]
+    assert plain.excluded["opportunities"]["opportunity_id"].tolist() == ["O2"]
+    assert plain.quality.count("blank_required") == 1
     crm = load(**base, values={"opportunities": {"is_won": {"": False}}})
     assert crm.opportunities["is_won"].tolist() == [True, False]
 

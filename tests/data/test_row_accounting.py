@@ -133,3 +133,19 @@ def test_corrupt_sample_json_is_an_error_naming_it(tmp_path, capsys, text):
     assert main(["validate", "--data", str(tmp_path), "-p", str(params)]) == 2
     err = capsys.readouterr().err
     assert str(tmp_path / "sample.json") in err and "Traceback" not in err
+
+
+def test_blank_required_rows_are_counted_in_the_accounting(tmp_path):
+    # 5 data lines: L2 has a blank created_at and line 5 a blank lead_id (both left out,
+    # counted), L3 has an extra field (skipped, counted); L1 and L5 load.
+    text = HEADER + "L1,2024-01-01,a\nL2,,b\nL3,2024-01-03,c,x\n,2024-01-04,d\nL5,2024-01-05,e\n"
+    crm = _load(_write(tmp_path, text), on_bad_rows="skip")
+    assert crm.leads["lead_id"].tolist() == ["L1", "L5"]
+    assert crm.quality.excluded_rows("leads") == 2
+    assert crm.quality.count("bad_row_skipped") == 1
+    assert [i.examples for i in crm.quality if i.check == "blank_required"] == [
+        ("row 3",),  # the 3rd row read (L3 was skipped before): the blank lead_id
+        ("L2",),
+    ]
+    physical = physical_lines(_write(tmp_path, text).read_bytes()) - 1
+    assert len(crm.leads) + crm.quality.excluded_rows("leads") + 1 == physical

@@ -127,3 +127,48 @@ def test_table_shows_yes_no_and_no_limit_instead_of_code_values():
     # row 1: True, True, False, -inf, 0; row 2: False, NA, NA, 90, inf
     assert cells == ["Yes", "Yes", "No", "no limit", "0", "No", "–", "–", "90", "no limit"]
     assert not re.search(r"\b(True|False|inf|nan)\b", markup)
+
+
+def _shown(monkeypatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(report, "_display", lambda obj: shown.append(obj.data))
+    return shown
+
+
+def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypatch):
+    from types import SimpleNamespace
+
+    from workbook.data.validate import DataQuality, Issue
+
+    quality = DataQuality(
+        issues=[
+            Issue("blank_required", "opportunities", "account_id", 3, ("O2", "O5", "O8"),
+                  "3 row(s) with a blank account_id left out", "excluded"),
+            Issue("blank_required", "leads", "created_at", 7, ("L1",), "7 rows", "excluded"),
+            Issue("negative_amount", "opportunities", "amount", 2, ("O4",), "negative amounts"),
+        ],
+        row_counts={"opportunities": 7, "leads": 10},
+    )  # fmt: skip
+    # The report reads opportunities only: the leads exclusion is not its business.
+    crm = SimpleNamespace(quality=quality, tables={"opportunities": pd.DataFrame()})
+    shown = _shown(monkeypatch)
+    report.Report("demo", title="Demo", crm=crm).data_quality()
+    page = "".join(shown)
+    assert "Counted and left out: 3 row(s) of the input are not in this report" in page
+    assert "rows left out" in page and "example ids" in page and "why" in page
+    assert "blank account_id" in page and "O2, O5, O8" in page
+    assert "L1" not in page and "created_at" not in page
+    # The other warnings follow, without repeating the rows left out.
+    assert "Data quality: 1 kind(s) of warning" in page and "negative amounts" in page
+
+
+def test_data_quality_says_when_nothing_was_left_out(monkeypatch):
+    from types import SimpleNamespace
+
+    from workbook.data.validate import DataQuality
+
+    crm = SimpleNamespace(quality=DataQuality(row_counts={"leads": 3}), tables={"leads": None})
+    shown = _shown(monkeypatch)
+    report.Report("demo", title="Demo", crm=crm).data_quality()
+    assert "Counted and left out: no rows." in shown[0]
+    assert "Data quality: no warnings." in shown[1]
