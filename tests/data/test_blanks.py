@@ -51,7 +51,11 @@ def test_planted_blanks_are_counted_with_example_ids_and_left_out(tmp_path):
     # 10 rows - 3 blank accounts - 1 closed deal without close_date = 6 usable rows.
     assert crm.opportunities["opportunity_id"].tolist() == ["O1", "O3", "O4", "O6", "O7", "O10"]
     account = _issue(crm, "blank_required", "account_id")
-    assert (account.count, account.examples, account.severity) == (3, ("O2", "O5", "O8"), "excluded")
+    assert (account.count, account.examples, account.severity) == (
+        3,
+        ("O2", "O5", "O8"),
+        "excluded",
+    )
     assert "3 row(s) with a blank account_id left out of opportunities" in account.message
     close = _issue(crm, "blank_required", "close_date")
     assert (close.count, close.examples) == (1, ("O9",))
@@ -102,18 +106,53 @@ def test_a_row_blank_in_two_columns_is_counted_once(tmp_path):
     assert (account.count, account.examples) == (1, ("O2",))
     assert (created.count, created.examples) == (1, ("O3",))
     assert "also blank: created_at 1" in account.message
-    assert crm.excluded["opportunities"]["blank"].tolist() == ["account_id, created_at", "created_at"]
+    assert crm.excluded["opportunities"]["blank"].tolist() == [
+        "account_id, created_at",
+        "created_at",
+    ]
     assert crm.quality.excluded_rows("opportunities") == 2
 
 
-def test_blank_primary_id_is_left_out_and_named_by_row(tmp_path):
+def test_blank_primary_id_is_left_out_and_named_by_its_line(tmp_path):
     opps = HEADER + (
         "O1,A1,2024-01-01,2024-02-01,true,true,100\n,A1,2024-01-02,2024-02-02,true,false,200\n"
     )
     crm = _load(_export(tmp_path, opps))
     issue = _issue(crm, "blank_required", "opportunity_id")
-    assert (issue.count, issue.examples) == (1, ("row 2",))
+    assert (issue.count, issue.examples) == (1, ("line 3",))  # header line 1, O1 line 2
     assert crm.opportunities["opportunity_id"].tolist() == ["O1"]
+    assert crm.excluded["opportunities"]["row"].tolist() == [2]
+
+
+def _leads(tmp_path, text, **options):
+    path = tmp_path / "leads.csv"
+    path.write_text(text, encoding="utf-8")
+    return workbook.load(path, tables=["leads"], as_of="2024-02-01", **options)
+
+
+def test_blank_id_lines_count_quoted_line_breaks_empty_lines_and_filters(tmp_path):
+    text = (
+        "lead_id,created_at,company,source\n"  # line 1
+        'L1,2024-01-01,"a\nb",web\n'  # lines 2-3: one record
+        "\n"  # line 4: empty, not a record
+        ",2024-01-02,c,event\n"  # line 5: filtered out below
+        ",2024-01-03,d,web\n"  # line 6
+        "L4,2024-01-04,e,web\n"  # line 7
+        ",2024-01-05,f,web"  # line 8, no final line feed
+    )
+    crm = _leads(tmp_path, text)
+    assert _issue(crm, "blank_required", "lead_id").examples == ("line 5", "line 6", "line 8")
+    kept = _leads(tmp_path, text, filters={"leads": {"source": ["web"]}})
+    assert _issue(kept, "blank_required", "lead_id").examples == ("line 6", "line 8")
+    assert kept.leads["lead_id"].tolist() == ["L1", "L4"]
+
+
+def test_blank_id_falls_back_to_the_row_when_lines_cannot_be_told(tmp_path):
+    # A lone quote inside an unquoted field is text for the reader but upsets a quote count.
+    text = 'lead_id,created_at,company\nL1,2024-01-01,5" screen\n,2024-01-02,c\n'
+    crm = _leads(tmp_path, text)
+    assert crm.leads["company"].tolist() == ['5" screen']
+    assert _issue(crm, "blank_required", "lead_id").examples == ("row 2",)
 
 
 def test_a_table_left_with_no_usable_row_is_an_error(tmp_path):

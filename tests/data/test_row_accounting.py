@@ -144,7 +144,7 @@ def test_blank_required_rows_are_counted_in_the_accounting(tmp_path):
     assert crm.quality.excluded_rows("leads") == 2
     assert crm.quality.count("bad_row_skipped") == 1
     assert [i.examples for i in crm.quality if i.check == "blank_required"] == [
-        ("row 3",),  # the 3rd row read (L3 was skipped before): the blank lead_id
+        ("line 5",),  # the blank lead_id: the file line (L3, skipped, is not a row)
         ("L2",),
     ]
     physical = physical_lines(_write(tmp_path, text).read_bytes()) - 1

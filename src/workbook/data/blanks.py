@@ -8,9 +8,10 @@ that uses the table. It is counted, never silent:
 
 * one ``blank_required`` issue (severity ``"excluded"``) per table and column
   in :class:`~workbook.data.validate.DataQuality`, with the number of rows
-  and up to five example ids (the primary key; ``row N``, the 1-based data
-  row as read, when the id itself is blank; ``account_id/product_id`` for
-  purchases). A row blank in several required columns is counted once,
+  and up to five example ids: the primary key; when the id itself is blank,
+  ``line N`` (the CSV line where the record starts), or ``row N`` (the
+  1-based data row as read) for other sources or when lines cannot be told;
+  ``account_id/product_id`` for purchases. A row blank in several required columns is counted once,
   under the first of them in the table's column order, and the message says
   how many of those rows are blank elsewhere too; so the counts of a table
   add up to the rows left out, and loaded + left out = rows read;
@@ -45,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.data import model
-from workbook.data.coercion import example_labels
+from workbook.data.coercion import example_labels, row_labels
 from workbook.data.validate import EXCLUDED, WARNING, DataValidationError, Issue, Problem
 
 __all__ = [
@@ -105,7 +106,21 @@ def blank_masks(frame: pd.DataFrame, table: str) -> dict[str, np.ndarray]:
     return out
 
 
-def _issue(table: str, column: str, rows: np.ndarray, masks, frame) -> Issue:
+def _examples(frame, table, rows: np.ndarray, lines) -> tuple[str, ...]:
+    """Up to five labels: the id, else ``line N`` when the reader knows it, else ``row N``."""
+    picked = np.flatnonzero(rows)[:5]
+    labels = row_labels(frame.iloc[picked], table).tolist()  # the index keeps positions
+    pk = model.SPECS[table].primary_key
+    blank = (
+        frame[pk].isna().to_numpy()[picked] if pk in frame.columns else np.zeros(len(picked), bool)
+    )
+    return tuple(
+        f"line {lines[int(p)]}" if b and int(p) in lines else str(label)
+        for p, b, label in zip(picked, blank, labels, strict=True)
+    )
+
+
+def _issue(table: str, column: str, rows: np.ndarray, masks, frame, lines) -> Issue:
     n = int(rows.sum())
     also = [
         f"{c} {int((m & rows).sum()):,}"
@@ -120,12 +135,12 @@ def _issue(table: str, column: str, rows: np.ndarray, masks, frame) -> Issue:
     if also:
         message += f"; of these, also blank: {', '.join(also)}"
     return Issue(
-        BLANK_REQUIRED, table, column, n, example_labels(frame, table, rows), message, EXCLUDED
+        BLANK_REQUIRED, table, column, n, _examples(frame, table, rows, lines), message, EXCLUDED
     )
 
 
 def exclude_blank_required(
-    frame: pd.DataFrame, table: str, *, file: str | None = None
+    frame: pd.DataFrame, table: str, *, file: str | None = None, lines=None
 ) -> Exclusion:
     """Leave out the rows of a coerced table with a blank required cell; count them.
 
@@ -137,6 +152,9 @@ def exclude_blank_required(
         Its name in :data:`workbook.data.model.SPECS`.
     file : str, optional
         Where it came from, named in the ``no_usable_rows`` error.
+    lines : mapping of int to int, optional
+        ``{row position: file line}`` of rows whose id is blank, from the CSV
+        reader (:data:`workbook.data.readers.raw.RECORD_LINES`).
 
     Returns
     -------
@@ -155,7 +173,7 @@ def exclude_blank_required(
     for column, blank in masks.items():
         rows = blank & ~seen
         if rows.any():
-            issues.append(_issue(table, column, rows, masks, frame))
+            issues.append(_issue(table, column, rows, masks, frame, lines or {}))
         seen |= blank
     out = frame[any_blank].copy()
     out["row"] = np.flatnonzero(any_blank) + 1
@@ -172,7 +190,7 @@ def exclude_blank_required(
         problems.append(
             Problem(
                 NO_USABLE_ROWS, table, ", ".join(i.column for i in issues), len(frame),
-                example_labels(frame, table, any_blank), file or "",
+                _examples(frame, table, any_blank, lines or {}), file or "",
                 f"{where}: no usable row: every one of the {len(frame):,} row(s) has a blank "
                 f"required cell (rows per column: {counts}); check the column mapping "
                 f"(columns: {{{table}: {{{issues[0].column}: <your column>}}}}) or fill the cells",
@@ -203,7 +221,9 @@ def _allowed_blanks(frame: pd.DataFrame, table: str, usable: np.ndarray) -> list
 
 
 def exclude_tables(
-    frames: dict[str, pd.DataFrame], files: dict[str, str] | None = None
+    frames: dict[str, pd.DataFrame],
+    files: dict[str, str] | None = None,
+    lines: dict[str, dict[int, int]] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Issue]]:
     """:func:`exclude_blank_required` on every table; ``no_usable_rows`` of all tables raised once.
 
@@ -221,7 +241,9 @@ def exclude_tables(
     files = files or {}
     kept, excluded, issues, problems = {}, {}, [], []
     for table, frame in frames.items():
-        result = exclude_blank_required(frame, table, file=files.get(table))
+        result = exclude_blank_required(
+            frame, table, file=files.get(table), lines=(lines or {}).get(table)
+        )
         kept[table] = result.frame
         if len(result.excluded):
             excluded[table] = result.excluded

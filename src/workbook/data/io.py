@@ -60,7 +60,7 @@ from workbook.data.options import (
     requested_tables,
 )
 from workbook.data.readers.export import check_source, read_files
-from workbook.data.readers.raw import RawTable, frame_digest
+from workbook.data.readers.raw import RECORD_LINES, RawTable, frame_digest
 from workbook.data.readers.salesforce import missing_file_hint, read_salesforce
 from workbook.data.readers.sql import read_sql
 from workbook.data.validate import (
@@ -567,7 +567,10 @@ def load(
     # The default as_of sees every row read (as the pre-scan does); then rows with a
     # blank required cell are left out, counted (workbook.data.blanks).
     as_of_ts = _observation_end(as_of, read, frames)
-    frames, excluded, left_out = exclude_tables(frames, {t: read.raws[t].file for t in frames})
+    frames, excluded, left_out = exclude_tables(
+        frames, {t: read.raws[t].file for t in frames},
+        {t: read.raws[t].frame.attrs.get(RECORD_LINES, {}) for t in frames},
+    )  # fmt: skip
     fixups += left_out
     if account_owner == "from_opportunities":
         filled = owner_from_opportunities(frames, as_of=as_of_ts)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from workbook.core.text import and_join
 from workbook.data import model
+from workbook.data.readers.raw import RECORD_LINES
 from workbook.data.validate import FIXUP, DataValidationError, Issue, Problem
 
 __all__ = [
@@ -170,6 +171,10 @@ def apply_filters(
     n_out = int((~keep).sum())
     kept = frame[keep].reset_index(drop=True)
     kept.attrs = dict(frame.attrs)
+    if RECORD_LINES in frame.attrs:  # the kept rows' new positions
+        position = np.cumsum(keep) - 1
+        lines = frame.attrs[RECORD_LINES]
+        kept.attrs[RECORD_LINES] = {int(position[p]): n for p, n in lines.items() if keep[p]}
     if not n_out:
         return kept, None, None
     shown = "; ".join(

@@ -14,7 +14,7 @@ from workbook.data import model
 from workbook.data.mapping import map_columns, source_columns, table_mapping
 from workbook.data.options import absent_columns_problem, apply_filters
 from workbook.data.readers.files import read_file
-from workbook.data.readers.raw import RawTable
+from workbook.data.readers.raw import RECORD_LINES, RawTable
 from workbook.data.validate import FIXUP, DataValidationError, Issue, Problem
 
 __all__ = ["check_source", "check_sources", "read_files", "table_file"]
@@ -111,6 +111,8 @@ def read_files(
             continue
         frame = map_columns(kept, table, mapping)
         frame.attrs["header"] = header
+        if RECORD_LINES in kept.attrs:
+            frame.attrs[RECORD_LINES] = kept.attrs[RECORD_LINES]
         fixups = [*raw.fixups, *(f for f in (filtered, *fallbacks) if f is not None)]
         out[table] = RawTable(frame, raw.file, raw.digest, raw.encoding, fixups)
     if problems:

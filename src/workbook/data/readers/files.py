@@ -22,11 +22,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbook.data.readers.raw import RawTable
+from workbook.data.readers.raw import RECORD_LINES, RawTable
 from workbook.data.validate import FIXUP, WARNING, DataValidationError, Issue, Problem
 
 __all__ = [
     "BAD_ROW_POLICIES",
+    "blank_id_lines",
     "has_controls",
     "physical_lines",
     "read_csv_raw",
@@ -365,10 +366,50 @@ def _read_records(data, header, wanted, path, table, id_column, on_bad_rows):
     else:
         lines = 0
     fixups += _line_accounting(original, frame, header, lines, path, table, id_column)
+    if data is original and id_column in frame.columns:
+        found = blank_id_lines(data, frame[id_column], [b.line for b in bad])
+        if found:
+            frame.attrs[RECORD_LINES] = found
     if has_controls(data):
         frame, fix = strip_controls(frame, table, id_column)
         fixups += [fix] if fix is not None else []
     return frame, fixups
+
+
+#: At most this many blank-id rows get their line looked up (examples need five).
+MAX_RECORD_LINES = 200
+
+
+def blank_id_lines(data: bytes, ids: pd.Series, skipped=()) -> dict[int, int]:
+    """``{row position: 1-based line}`` of the first rows whose id cell is blank.
+
+    The line where each record starts is found from the bytes: a line feed
+    outside quotes (an even number of ``"`` before it) ends a record; empty
+    lines are not records; the header is the first record; records skipped
+    as malformed (their lines ``skipped``) are dropped. Only run when some
+    id is blank, so a blank id can be named by its line; ``{}`` when the
+    records do not line up with ``ids`` (the caller then names the row).
+    """
+    arrow = pa.chunked_array(pa.array(ids.astype("string").array))
+    blank = pc.equal(pc.utf8_trim_whitespace(arrow), "").fill_null(True)
+    positions = np.flatnonzero(blank.to_numpy(zero_copy_only=False))[:MAX_RECORD_LINES]
+    if not len(positions):
+        return {}
+    arr = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    inside = np.bitwise_xor.accumulate((arr == 34).astype(np.uint8))
+    ends = newlines[inside[newlines] == 0]
+    if not len(ends) or ends[-1] != len(arr) - 1:
+        ends = np.append(ends, len(arr))
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    length = ends - starts
+    empty = (length == 0) | ((length == 1) & (arr[np.minimum(starts, len(arr) - 1)] == 13))
+    lines = (np.searchsorted(newlines, starts) + 1)[~empty][1:]  # the header is record 1
+    if len(skipped):
+        lines = lines[~np.isin(lines, np.asarray(list(skipped), dtype=np.int64))]
+    if len(lines) != len(ids):
+        return {}
+    return {int(p): int(lines[p]) for p in positions}
 
 
 def _line_accounting(data, frame, header, skipped_lines, path, table, id_column) -> list[Issue]:

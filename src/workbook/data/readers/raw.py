@@ -9,7 +9,12 @@ import pandas as pd
 
 from workbook.data.validate import Issue
 
-__all__ = ["RawTable", "frame_digest"]
+__all__ = ["RECORD_LINES", "RawTable", "frame_digest"]
+
+#: ``frame.attrs`` key of a raw CSV frame: ``{row position: 1-based file line}``
+#: of the first rows whose id is blank, so such a row can be named by its line
+#: (:func:`workbook.data.readers.files.blank_id_lines`).
+RECORD_LINES = "record_lines"
 
 
 @dataclass
