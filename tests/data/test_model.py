@@ -100,3 +100,22 @@ def test_crmdata_repr_names_the_quality_headline():
     assert "quality:" in repr(crm)
     assert crm.quality.headline() in repr(crm)
     assert crm.quality.headline() in crm._repr_html_()
+
+
+def test_data_model_docs_state_the_blank_rule_of_every_column():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "data_model.md").read_text("utf-8")
+    seen = {}
+    for section in re.split(r"\n### ", text)[1:]:
+        table = re.match(r"`(\w+)`", section)
+        if table is None or table.group(1) not in model.SPECS:
+            continue
+        for column, rule in re.findall(r"^\| `(\w+)` \| \w+ \| \*? *\| ([^|]+) \|", section, re.M):
+            seen[table.group(1), column] = rule.strip()
+    expected = {
+        (t, c): model.blank_rule(t, c) for t, spec in model.SPECS.items() for c in spec.column_names
+    }
+    assert seen == expected
+    assert expected["opportunities", "amount"] == "row left out when is_won is true"
