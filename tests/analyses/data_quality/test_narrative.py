@@ -83,3 +83,24 @@ def test_no_tables_sentence():
         )[0]
         == "No tables were loaded."
     )
+
+
+def test_warnings_sentence_counts_rows_left_out_apart_from_fix_ups():
+    tables = {
+        "accounts": pd.DataFrame({"account_id": ["A1"], "parent_id": [None]}).astype("string")
+    }
+    warnings = pd.DataFrame(
+        {
+            "check": ["negative_amount", "rows_filtered", "blank_required", "blank_required"],
+            "severity": ["warning", "fixup", "excluded", "excluded"],
+            "count": [2, 9, 3, 1],  # 3 blank account_id + 1 blank close_date = 4 left out
+        }
+    )
+    counts = qr.row_counts(tables)
+    integrity = qr.referential_integrity(tables)
+    faults = families.hierarchy_issues(families.ultimate_parents(tables["accounts"]))
+    sentences, _ = qr.headline(counts, warnings, integrity, faults)
+    assert sentences[1] == (
+        "Validation found 1 kind(s) of warning affecting 2 row(s), and applied 1 kind(s) of "
+        "fix-up; 4 row(s) were left out for a blank required cell."
+    )

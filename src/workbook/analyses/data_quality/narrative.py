@@ -55,11 +55,16 @@ def _tables_sentence(counts: pd.DataFrame) -> str:
 
 
 def _warnings_sentence(warnings: pd.DataFrame) -> str:
-    warn, fix = _warnings_split(warnings)
+    warn, rest = _warnings_split(warnings)
+    left_out = rest["severity"].eq("excluded") if len(rest) else pd.Series([], dtype=bool)
+    fix, excluded = rest[~left_out], rest[left_out]
     n_warn_rows = int(warn["count"].sum())
-    return f"Validation found {len(warn)} kind(s) of warning affecting {n_warn_rows:,} row(s)" + (
-        f", and applied {len(fix)} kind(s) of fix-up." if len(fix) else "."
-    )
+    sentence = f"Validation found {len(warn)} kind(s) of warning affecting {n_warn_rows:,} row(s)"
+    sentence += f", and applied {len(fix)} kind(s) of fix-up" if len(fix) else ""
+    if len(excluded):  # blank required cells (workbook.data.blanks)
+        n_out = int(excluded["count"].sum())
+        sentence += f"; {n_out:,} row(s) were left out for a blank required cell"
+    return sentence + "."
 
 
 def _references_sentence(integrity: pd.DataFrame) -> str:
