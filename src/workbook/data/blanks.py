@@ -182,7 +182,8 @@ def exclude_blank_required(
         hit = blank[any_blank]
         names = names.where(~hit, names.str.cat(pd.Series(column, index=out.index), sep=", "))
     out["blank"] = names.str.lstrip(", ")
-    kept = frame[~any_blank].reset_index(drop=True)
+    # take() on positions: about twice as fast as a boolean mask on Arrow strings
+    kept = frame.take(np.flatnonzero(~any_blank)).reset_index(drop=True)
     problems = []
     if len(kept) == 0:
         counts = ", ".join(f"{i.column} {i.count:,}" for i in issues)
