@@ -168,6 +168,20 @@ def test_run_all_runs_every_report_whose_tables_the_export_has(example_run):
     assert proc.returncode == 0, proc.stderr
 
 
+def test_lead_scoring_score_range_reaches_the_threshold_sweep(example_run):
+    name, out, _ = example_run
+    if name != "lead_scoring":  # the other exports have no score
+        assert "score_range" not in _config(name)["load_options"]
+        return
+    # load_options.score_range [0, 2000]: round steps of 100 from 0 to 2,000 (21
+    # thresholds), not the 0-100 grid of the default range
+    sweep = pd.read_csv(out / "scoring" / "threshold_sweep.csv")
+    assert sweep["threshold"].tolist() == [float(t) for t in range(0, 2001, 100)]
+    summary = json.loads((out / "scoring" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["score_range"] == [0.0, 2000.0]
+    assert summary["score_range_from"] == "load_options.score_range"
+
+
 def test_engagement_without_activities_shows_the_pipeline_and_win_rates(example_run):
     name, out, _ = example_run
     if name not in ENGAGEMENT_MISSING:  # no accounts: n/a, checked above

@@ -570,17 +570,20 @@ def load(
     files = {t: read.raws[t].file for t in frames}
     quality = None
     if validate:
-        score_range = tuple(score_range) if score_range else model.SCORE_RANGE
         # Duplicate ids were checked above, per table, before raising.
         quality = _validate(
-            frames, as_of=as_of_ts, score_range=score_range, files=files, fixups=fixups,
+            frames, as_of=as_of_ts, score_range=tuple(score_range or model.SCORE_RANGE),
+            files=files, fixups=fixups,
             check_duplicate_ids=False,
         )  # fmt: skip
+    metadata = _metadata(read, requested, preset, frames, fixups)
+    if score_range:  # the declared range: the scoring report's default grid and bands
+        metadata["score_range"] = [float(v) for v in score_range]
     return model.CrmData(
         tables=frames,
         source=read.label,
         fingerprint=_fingerprint(read, frames),
         quality=quality,
         as_of=as_of_ts,
-        metadata=_metadata(read, requested, preset, frames, fixups),
+        metadata=metadata,
     )
