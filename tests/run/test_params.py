@@ -500,3 +500,26 @@ def test_every_notebook_hands_export_raw_csv_to_its_report():
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         assert code.count("export_raw_csv=export_raw_csv") == 1, spec.name
         assert spec.notebook["export_raw_csv"].default is False, spec.name
+
+
+# -- --out pointing at a file (issue 18) --------------------------------------------
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["file", "inside-a-file"])
+def test_out_pointing_at_a_file_is_a_usage_error_naming_it(
+    tiny_notebooks, tmp_path, capsys, inside
+):
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    out = blocker / "sub" if inside else blocker
+    with pytest.raises(UsageError, match="not a folder") as err:
+        _plan(runner.discover(tiny_notebooks), out=str(out))
+    assert repr(str(out)) in str(err.value) and "\n" not in str(err.value)
+    if inside:
+        assert f"is inside {str(blocker)!r}, which is a file" in str(err.value)
+    code = cli.main(["--notebooks", str(tiny_notebooks), "run", "all", "--out", str(out),
+                     "--as-of", "2026-06-30"])  # fmt: skip
+    assert code == 2
+    message = capsys.readouterr().err
+    assert str(out) in message and "Traceback" not in message
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"  # left as it was
