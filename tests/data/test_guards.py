@@ -85,3 +85,69 @@ def test_validate_prints_the_as_of_and_the_record_that_set_it(tmp_path, capsys):
     assert "latest event: 2024-03-05 (opportunities.close_date, O1)" in out
     crm = workbook.load(tmp_path, tables=["opportunities"])
     assert as_of_source(crm.tables)["id"] == "O1"
+
+
+# ----------------------------------------------------- the up-front as_of applies the guards
+LEADS = "lead_id,created_at,company\nL1,2024-01-01,a\nL2,2024-01-05,b\n"
+
+
+def _export(tmp_path, activities: str):
+    """leads (latest 2024-01-05) and activities as a directory, with its params file."""
+    (tmp_path / "leads.csv").write_text(LEADS, encoding="utf-8")
+    (tmp_path / "activities.csv").write_text(
+        "activity_id,occurred_at,type,lead_id\n" + activities, encoding="utf-8"
+    )
+    params = tmp_path / "p.yaml"
+    params.write_text("load_options: {tables: [leads, activities]}\n", encoding="utf-8")
+    return params
+
+
+def test_resolve_as_of_refuses_a_future_date_that_would_hijack_it(tmp_path):
+    from workbook.data.io import resolve_as_of
+
+    _export(tmp_path, "X1,2024-01-02,call,L1\nX2,2200-01-01,call,L2\n")
+    with pytest.raises(DataValidationError) as info:
+        resolve_as_of(tmp_path, tables=["leads", "activities"])
+    (p,) = info.value.problems
+    assert (p.check, p.table, p.column, p.examples) == (
+        "future_date", "activities", "occurred_at", ("X2",)
+    )  # fmt: skip
+    assert p.file == str(tmp_path / "activities.csv")
+    # the same rule as the full load, one place: the load refuses the same record
+    with pytest.raises(DataValidationError) as full:
+        workbook.load(tmp_path, tables=["leads", "activities"], as_of="2024-01-31")
+    assert [(q.check, q.examples) for q in full.value.problems] == [("future_date", ("X2",))]
+    # no future date: the latest event day, as before
+    _export(tmp_path, "X1,2024-01-02,call,L1\n")
+    assert resolve_as_of(tmp_path, tables=["leads", "activities"]) == pd.Timestamp("2024-01-05")
+
+
+@pytest.mark.parametrize("literal", ["now", "TODAY"])
+def test_resolve_as_of_refuses_date_literals(tmp_path, literal):
+    from workbook.data.io import resolve_as_of
+
+    _export(tmp_path, f"X1,{literal},call,L1\n")
+    with pytest.raises(DataValidationError, match=r"occurred_at.*now/today/yesterday.*X1"):
+        resolve_as_of(tmp_path, tables=["leads", "activities"])
+
+
+def test_dates_before_min_date_do_not_stop_the_pre_scan(tmp_path):
+    from workbook.data.io import resolve_as_of
+
+    _export(tmp_path, "X1,1985-01-01,call,L1\n")  # a warning of the full load, not an error
+    assert resolve_as_of(tmp_path, tables=["leads", "activities"]) == pd.Timestamp("2024-01-05")
+    crm = workbook.load(tmp_path, tables=["leads", "activities"])
+    assert crm.as_of == pd.Timestamp("2024-01-05") and crm.quality.count("before_min_date") == 1
+
+
+def test_run_with_an_activity_dated_2200_exits_2_before_anything_runs(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    params = _export(data, "X1,2024-01-02,call,L1\nX2,2200-01-01,call,L2\n")
+    out = tmp_path / "out"
+    assert main(["run", "cohort", "--data", str(data), "-p", str(params), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    err = captured.err
+    assert str(data / "activities.csv") in err and "occurred_at" in err and "X2" in err
+    assert "start as_of" not in captured.out + err  # the run never starts with as_of 2200
+    assert not out.exists()  # nothing ran, nothing was published

@@ -149,3 +149,74 @@ def test_blank_required_rows_are_counted_in_the_accounting(tmp_path):
     ]
     physical = physical_lines(_write(tmp_path, text).read_bytes()) - 1
     assert len(crm.leads) + crm.quality.excluded_rows("leads") + 1 == physical
+
+
+def _unreadable(monkeypatch, path):
+    """Reading ``path`` raises PermissionError, as a chmod 000 file does for a non-root user.
+
+    Simulated (tests may run as root, where chmod does not block reads):
+    every way the readers open a file goes through ``open``/``io.open``.
+    """
+    import builtins
+    import errno
+    import io
+    from pathlib import Path
+
+    real = io.open
+
+    def guarded(file, *args, **kwargs):
+        if isinstance(file, (str, Path)) and Path(file) == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(io, "open", guarded)
+
+
+def test_an_unreadable_file_is_an_error_naming_it(tmp_path, monkeypatch):
+    path = _write(tmp_path, HEADER + "L1,2024-01-01,a\n")
+    _unreadable(monkeypatch, path)
+    with pytest.raises(DataValidationError) as info:
+        _load(path)
+    (p,) = info.value.problems
+    assert p.check == "unreadable_file" and p.file == str(path)
+    assert str(info.value).count("Permission denied") == 1
+
+
+@pytest.mark.parametrize("fault", ["zero-byte", "directory", "unreadable"])
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_input_faults_exit_2_with_one_paragraph_naming_the_file(
+    tmp_path, monkeypatch, capsys, fault, command
+):
+    # run without --as-of: the as-of pre-scan meets the fault before any notebook starts
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "leads.csv"
+    if fault == "zero-byte":
+        path.write_bytes(b"")
+    elif fault == "directory":
+        path.mkdir()
+    else:
+        path.write_text(HEADER + "L1,2024-01-01,a\n", encoding="utf-8")
+        _unreadable(monkeypatch, path)
+    params = tmp_path / "p.yaml"
+    params.write_text("load_options: {tables: [leads]}\n", encoding="utf-8")
+    args = ["--data", str(data), "-p", str(params)]
+    argv = ["validate", *args] if command == "validate" else ["run", "cohort", *args,
+                                                              "--out", str(tmp_path / "out")]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "Traceback" not in err
+    want = {"zero-byte": "the file is empty (0 bytes)", "directory": "is a directory",
+            "unreadable": "cannot be read (Permission denied)"}[fault]  # fmt: skip
+    assert want in err
+    assert not (tmp_path / "out").exists()  # nothing ran, nothing written
+
+
+def test_a_header_only_table_validates_with_a_0_rows_warning(tmp_path, capsys):
+    _write(tmp_path, HEADER)
+    params = tmp_path / "p.yaml"
+    params.write_text("load_options: {tables: [leads]}\n", encoding="utf-8")
+    assert main(["validate", "--data", str(tmp_path), "-p", str(params), "--as-of", "2024-02-01"]) == 0
+    out = capsys.readouterr()
+    assert "0 rows" in out.out + out.err

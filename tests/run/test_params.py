@@ -235,8 +235,9 @@ def test_params_values_are_checked_and_converted(gamma_notebooks):
         ),
         (
             {"assignments": ["gamma.grian=year"]},
-            "unknown parameter(s) grian for report 'gamma'; valid: capacity_per_month, grain, "
-            "n_boot, period_end, period_start, share, thresholds (did you mean grain?)",
+            "unknown parameter(s) grian for report 'gamma'; valid: capacity_per_month, "
+            "export_raw_csv, grain, n_boot, period_end, period_start, share, thresholds "
+            "(did you mean grain?)",
         ),
     ],
     ids=[
@@ -459,3 +460,66 @@ def test_cli_list_shows_params_choices_and_ranges(gamma_notebooks, capsys):
     assert "    share: float = 0.5 (a number ≥ 0 and ≤ 1)  # a share\n" in out
     assert '    as_of: str = "" (date YYYY-MM-DD)  # YYYY-MM-DD\n' in out  # common, from the cell
     assert "    n: int = 3  # how many\n" in out  # alpha: inferred from its cell
+
+
+# -- export_raw_csv: a common parameter of every report (issue 18) -------------------
+
+
+def test_export_raw_csv_is_a_common_parameter_of_every_report():
+    reports = runner.discover()
+    names = [r.name for r in reports]
+    assert all("export_raw_csv" in r.params for r in reports)
+    # top level: every report; reports.<r> wins over it
+    plan = _plan(
+        reports,
+        params_file={"export_raw_csv": True, "reports": {"cohort": {"export_raw_csv": False}}},
+    )
+    assert {r: plan.params[r]["export_raw_csv"] for r in names} == {
+        r: r != "cohort" for r in names
+    }
+    # -P name wins over reports.<r>; -P report.name over -P name
+    plan = _plan(
+        reports,
+        params_file={"reports": {"cohort": {"export_raw_csv": False}}},
+        assignments=["export_raw_csv=true", "scoring.export_raw_csv=false"],
+    )
+    assert {r: plan.params[r]["export_raw_csv"] for r in names} == {
+        r: r != "scoring" for r in names
+    }
+    # not given: nothing injected, the notebook's default (False) stands
+    assert all("export_raw_csv" not in p for p in _plan(reports).params.values())
+    with pytest.raises(UsageError, match="export_raw_csv = 'maybe' is not allowed; expected true"):
+        _plan(reports, assignments=["export_raw_csv=maybe"])
+
+
+def test_every_notebook_hands_export_raw_csv_to_its_report():
+    import nbformat
+
+    for spec in runner.discover():
+        nb = nbformat.read(str(spec.path), as_version=4)
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        assert code.count("export_raw_csv=export_raw_csv") == 1, spec.name
+        assert spec.notebook["export_raw_csv"].default is False, spec.name
+
+
+# -- --out pointing at a file (issue 18) --------------------------------------------
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["file", "inside-a-file"])
+def test_out_pointing_at_a_file_is_a_usage_error_naming_it(
+    tiny_notebooks, tmp_path, capsys, inside
+):
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    out = blocker / "sub" if inside else blocker
+    with pytest.raises(UsageError, match="not a folder") as err:
+        _plan(runner.discover(tiny_notebooks), out=str(out))
+    assert repr(str(out)) in str(err.value) and "\n" not in str(err.value)
+    if inside:
+        assert f"is inside {str(blocker)!r}, which is a file" in str(err.value)
+    code = cli.main(["--notebooks", str(tiny_notebooks), "run", "all", "--out", str(out),
+                     "--as-of", "2026-06-30"])  # fmt: skip
+    assert code == 2
+    message = capsys.readouterr().err
+    assert str(out) in message and "Traceback" not in message
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"  # left as it was

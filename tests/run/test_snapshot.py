@@ -58,6 +58,14 @@ def test_snapshot_round_trip_keeps_tables_dtypes_quality_and_provenance(sample_c
     assert back.metadata["snapshot"] == str(snap)
 
 
+def test_the_loads_score_range_survives_the_snapshot(tmp_path):
+    # issue 17: the notebooks load the runner's snapshot, so the scoring report's
+    # default grid reads the declared range from there
+    folder = snapshot.write(workbook.load(score_range=[0, 2000]), tmp_path / "snapshot")
+    assert workbook.load(snapshot=folder, tables=["leads"]).score_range == (0.0, 2000.0)
+    assert workbook.load(snapshot=snapshot.write(workbook.load(), tmp_path / "plain")).score_range is None
+
+
 def test_a_snapshot_folder_as_data_is_recognised_and_tables_subset(snap, no_csv):
     crm = workbook.load(str(snap), tables=["leads", "opportunities"], as_of="2026-06-30")
     assert list(crm.tables) == ["leads", "opportunities"]

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 __all__ = [
+    "COMMON_REPORT_PARAMETERS",
     "ParamError",
     "ParamSpec",
     "ReportParams",
@@ -50,6 +51,8 @@ __all__ = [
 ]
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Parameters every report has, declared once on :class:`ReportParams`.
+COMMON_REPORT_PARAMETERS = ("export_raw_csv",)
 KINDS = ("bool", "int", "float", "str", "date", "list", "dict")
 
 
@@ -284,15 +287,31 @@ def param(
     return dataclasses.field(default=default, metadata={"workbook": meta})
 
 
+@dataclass(frozen=True)
 class ReportParams:
     """Base of every report's frozen ``Params`` dataclass.
 
     Subclasses set ``report`` (a ``ClassVar``) and declare fields with
     :func:`param`. Construction checks and converts every value
     (list → tuple, int → float where a float is declared).
+
+    The fields declared here are the **common report parameters**, which
+    every report has (:data:`COMMON_REPORT_PARAMETERS`; listed after the
+    report's own in :meth:`specs`, so in ``workbook list``, the docs tables
+    and the notebooks' parameters cells):
+
+    ``export_raw_csv``
+        ``False`` (default): CSV exports are spreadsheet-safe, a text cell a
+        spreadsheet would read as a formula gets a leading ``'`` (issue 18,
+        :func:`workbook.present.report.spreadsheet_safe`); ``True`` writes
+        the cells as they are.
     """
 
     report: ClassVar[str] = ""
+
+    export_raw_csv: bool = param(
+        False, "write CSV exports as they are: no quote before cells a spreadsheet reads as formulas"
+    )
 
     def __post_init__(self) -> None:
         for spec in self.specs().values():
@@ -305,9 +324,11 @@ class ReportParams:
 
     @classmethod
     def specs(cls) -> dict[str, ParamSpec]:
-        """Every parameter's :class:`ParamSpec`, in declaration order."""
+        """Every parameter's :class:`ParamSpec`: the report's own in declaration order, then the common ones."""
+        fields = dataclasses.fields(cls)
+        common = [f for f in fields if f.name in COMMON_REPORT_PARAMETERS]
         out = {}
-        for f in dataclasses.fields(cls):
+        for f in [f for f in fields if f.name not in COMMON_REPORT_PARAMETERS] + common:
             meta = f.metadata.get("workbook")
             if meta is None:
                 continue

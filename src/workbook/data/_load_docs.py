@@ -45,7 +45,8 @@ LOAD_PARAMETERS = """source : str or Path, optional
     score_range : (float, float), optional
         Valid lead scores, both ends included (default
         :data:`workbook.data.model.SCORE_RANGE`, 0-100); scores outside are
-        a warning.
+        a warning. When given, it is kept as ``crm.score_range`` and sets
+        the scoring report's default threshold grid and bands.
     validate : bool, default True
         Run :func:`workbook.data.validate.validate` and set ``quality``.
         Conversion errors are raised either way, and rows with a blank

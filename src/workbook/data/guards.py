@@ -40,6 +40,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "MAX_AMOUNT",
     "MIN_DATE",
+    "guard_settings",
     "guard_table",
 ]
 
@@ -56,6 +57,32 @@ AMOUNT_COLUMNS = {
 
 #: Event dates that may not lie in the future (plus closed deals' ``close_date``).
 EVENT_COLUMNS = ("created_at", "occurred_at", "purchased_at", "converted_at", "handed_off_at")
+
+
+def guard_settings(*, max_amount=None, min_date=None) -> dict:
+    """The keyword arguments of :func:`guard_table` for one load, the clock read once.
+
+    The same for :func:`workbook.data.io.load` and its as-of pre-scan
+    (:func:`workbook.data.io.resolve_as_of`), so a date the load refuses can
+    never become the run's default ``as_of``.
+
+    Parameters
+    ----------
+    max_amount : float, optional
+        ``load_options.max_amount`` (default :data:`MAX_AMOUNT`).
+    min_date : date-like, optional
+        ``load_options.min_date`` (default :data:`MIN_DATE`; ``""`` too).
+
+    Returns
+    -------
+    dict
+        ``clock_day`` (today, as a day), ``max_amount``, ``min_date``.
+    """
+    return {
+        "clock_day": pd.Timestamp.now().normalize(),  # the load's clock, read once
+        "max_amount": MAX_AMOUNT if max_amount is None else float(max_amount),
+        "min_date": MIN_DATE if min_date in (None, "") else min_date,
+    }
 
 
 def _literal_mask(raw: pd.Series) -> np.ndarray:

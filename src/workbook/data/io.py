@@ -48,7 +48,7 @@ from workbook.data.coercion import (
     parse_dates,
     parse_numbers,
 )
-from workbook.data.guards import MAX_AMOUNT, MIN_DATE, guard_table
+from workbook.data.guards import guard_settings, guard_table
 from workbook.data.mapping import map_columns, map_values, table_mapping
 from workbook.data.options import (
     absent_columns_problem,
@@ -255,7 +255,9 @@ def _prescan_as_of(source, requested, paths, load_options) -> pd.Timestamp | Non
 
     The same mapping as :func:`load` applies (columns, filters, constants,
     values, date rules), so the pre-scan sees the rows and values the full
-    load will see.
+    load will see; so do the load's date guards (:mod:`workbook.data.guards`):
+    an event date after the clock day + 1 or a ``now``/``today`` cell is an
+    error naming file, column and ids, never the default ``as_of``.
     """
     source, paths = check_source(source, paths, requested)
     raws = read_files(
@@ -269,10 +271,15 @@ def _prescan_as_of(source, requested, paths, load_options) -> pd.Timestamp | Non
         on_bad_rows=load_options.get("on_bad_rows") or "error",
     )
     frames, problems = {}, []
+    guards = guard_settings(
+        max_amount=load_options.get("max_amount"), min_date=load_options.get("min_date")
+    )
     for table, raw in raws.items():
-        frame, _, found = _prepare(raw, table, load_options, subset=_as_of_columns(table))
+        subset = list(dict.fromkeys(_as_of_columns(table) + _date_columns(table)))
+        frame, _, found = _prepare(raw, table, load_options, subset=subset)
         problems += found
-        if frame is not None:
+        if frame is not None:  # the load's guards: no future or literal date sets as_of
+            problems += guard_table(raw.frame, frame, table, file=raw.file, **guards)[0]
             frames[table] = frame
     if problems:
         raise DataValidationError(problems)
@@ -556,11 +563,7 @@ def load(
         "values": values, "constants": constants, "date_formats": date_formats,
         "dayfirst": dayfirst,
     }  # fmt: skip
-    guards = {
-        "clock_day": pd.Timestamp.now().normalize(),  # the load's clock, read once
-        "max_amount": MAX_AMOUNT if max_amount is None else float(max_amount),
-        "min_date": MIN_DATE if min_date in (None, "") else min_date,
-    }
+    guards = guard_settings(max_amount=max_amount, min_date=min_date)
     frames, fixups = _canonical(
         read, requested, shaping, must_exist=must_exist, excluded=excluded, guards=guards
     )
@@ -578,18 +581,21 @@ def load(
     files = {t: read.raws[t].file for t in frames}
     quality = None
     if validate:
-        score_range = tuple(score_range) if score_range else model.SCORE_RANGE
         # Duplicate ids were checked above, per table, before raising.
         quality = _validate(
-            frames, as_of=as_of_ts, score_range=score_range, files=files, fixups=fixups,
+            frames, as_of=as_of_ts, score_range=tuple(score_range or model.SCORE_RANGE),
+            files=files, fixups=fixups,
             check_duplicate_ids=False,
         )  # fmt: skip
+    metadata = _metadata(read, requested, preset, frames, fixups)
+    if score_range:  # the declared range: the scoring report's default grid and bands
+        metadata["score_range"] = [float(v) for v in score_range]
     return model.CrmData(
         tables=frames,
         source=read.label,
         fingerprint=_fingerprint(read, frames),
         quality=quality,
         as_of=as_of_ts,
-        metadata=_metadata(read, requested, preset, frames, fixups),
+        metadata=metadata,
         excluded=excluded,
     )

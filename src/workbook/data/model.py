@@ -305,7 +305,8 @@ class CrmData:
         passed to ``load``, else the sample's snapshot date, else the latest
         event date in the data (see :func:`workbook.data.io.default_as_of`).
     metadata : dict
-        Free-form notes from the reader (preset used, files read, ...).
+        Free-form notes from the reader (preset used, files read, ...);
+        ``score_range`` when the load was given one (see :attr:`score_range`).
     excluded : dict of str to DataFrame
         The rows left out of each table because a required cell is blank
         (:mod:`workbook.data.blanks`): canonical columns plus ``row`` (the
@@ -338,6 +339,17 @@ class CrmData:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.tables)
+
+    @property
+    def score_range(self) -> tuple[float, float] | None:
+        """The lead score's declared range ``(lo, hi)`` given to ``load``, else ``None``.
+
+        Kept in :attr:`metadata`, so it survives :meth:`as_known_at` and the
+        runner's snapshot; the scoring report's default threshold grid and
+        bands cover it (its own ``score_range`` parameter wins).
+        """
+        value = self.metadata.get("score_range")
+        return (float(value[0]), float(value[1])) if value else None
 
     def get(self, name: str) -> pd.DataFrame | None:
         """Return a table, or ``None`` when it was not loaded."""

@@ -108,7 +108,8 @@ def at_risk(risk: pd.DataFrame, *, top_n: int = 20):
 def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20):
     """Share of open opportunities stale, below benchmark and past close, per group.
 
-    Takes ``engagement.effectiveness_by``; grouped horizontal bars.
+    Takes ``engagement.effectiveness_by``; grouped horizontal bars. A share
+    left blank for every group (no activities loaded) is not drawn.
     """
     if table.empty:
         return empty_figure("No open opportunities.")
@@ -123,6 +124,8 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
     ]
     h = 0.26
     for i, (col, label, color) in enumerate(series):
+        if shown[col].isna().all():  # skipped (no activities): no bar, no legend entry
+            continue
         ax.barh(
             y + (1 - i) * h, shown[col].to_numpy(dtype=float), height=h, color=color, label=label
         )

@@ -221,7 +221,9 @@ class Report:
         _display(_html(f'<details class="wb-notes"><summary>Method notes</summary><ul>{items}</ul></details>'))
 
     def note(self, text: str, *, kind: str = "info") -> None:
-        """Show a short escaped call-out; ``kind`` is info, warning or error."""
+        """Show a short escaped call-out; ``kind`` is info, warning or error (empty text: nothing)."""
+        if not text:
+            return
         _display(_html(f'<div class="wb-note wb-{esc(kind)}">{esc(text)}</div>'))
 
     def data_quality(self) -> None:

@@ -9,6 +9,7 @@ from IPython.display import HTML, display
 from workbook.analyses import engagement
 from workbook.core.checks import require_crm
 from workbook.core.text import esc
+from workbook.data.coercion import empty_table
 from workbook.plots import engagement as engagement_plots
 
 
@@ -37,19 +38,25 @@ def explorer(crm, results: engagement.Results):
 
     Returns
     -------
-    ipywidgets.interactive
+    ipywidgets.interactive or ipywidgets.HTML
         For the chosen window it recomputes
         :func:`workbook.analyses.engagement.engagement_levels` (levels by
         owner, at-risk accounts); for the chosen ``stale_days`` it recomputes
         :func:`workbook.analyses.engagement.opportunity_effectiveness` (by
-        stage).
+        stage). Without activities (``results.skipped`` has ``levels``) there
+        is nothing to recompute: an ``HTML`` widget shows the skip note.
     """
     require_crm(crm)
     if not isinstance(results, engagement.Results):
         raise TypeError(
             f"results must be a workbook.analyses.engagement.Results, got {type(results).__name__}"
         )
+    if "levels" in results.skipped:
+        return widgets.HTML(f"<p>{esc(results.skipped['levels'])}</p>")
     params, as_of = results.params, results.as_of
+    leads = crm.get("leads")
+    if leads is None:  # the levels count converted leads only when leads are loaded
+        leads = empty_table("leads")
     window_days = int(results.basis["window_days"])
 
     def show(window, stale):
@@ -57,7 +64,7 @@ def explorer(crm, results: engagement.Results):
             crm.accounts,
             crm.activities,
             crm.opportunities,
-            crm.leads,
+            leads,
             as_of=as_of,
             window_days=window,
             high_min_records=params.high_min_records or None,

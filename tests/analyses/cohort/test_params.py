@@ -56,6 +56,7 @@ def test_defaults_are_the_notebook_defaults():
         # issue 16: the projection of young cohorts
         "projection_months": 12,
         "projection_draws": 999,
+        "export_raw_csv": False,  # the common report parameter (issue 18)
     }
     assert co.Params.report == "cohort"
 

@@ -35,6 +35,7 @@ NOTEBOOK_DEFAULTS = {
     "win_rate_days": 365,
     "bootstrap_draws": 1000,
     "top_n": 20,
+    "export_raw_csv": False,  # the common report parameter (issue 18)
 }
 
 

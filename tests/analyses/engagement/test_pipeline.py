@@ -72,6 +72,9 @@ BASELINE_FIGURES = {
     "won_below_benchmark_share": 0.16139444803098774,
     "high_min_records_default": 5,
     "cut_points": {"high_min_records": 5, "window_days": 20},
+    # every optional table is loaded: nothing skipped (issue 17)
+    "missing_tables": [],
+    "skipped": [],
 }
 # The brief's findings (issue 20): the at-risk dormant account of docs/sample_data.md
 # (A00023, $85k open; 11 dormant accounts hold $282,200, so 10 others hold $197,200) and

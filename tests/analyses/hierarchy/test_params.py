@@ -38,6 +38,7 @@ def test_defaults_are_the_notebook_defaults_of_before_and_the_issue_15_rule():
         "min_discount_scale": 1.0,
         "n_boot": 500,
         "seed": 0,
+        "export_raw_csv": False,  # the common report parameter (issue 18)
     }
     assert h.Params.report == "hierarchy"
 

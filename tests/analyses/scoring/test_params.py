@@ -53,6 +53,7 @@ def test_defaults_follow_issue_13():
         "segment_by": "source",
         "n_boot": 1000,
         "seed": 0,
+        "export_raw_csv": False,  # the common report parameter (issue 18)
     }
 
 

@@ -108,6 +108,29 @@ def crm():
     return workbook.load()
 
 
+def test_the_loads_score_range_sets_the_default_grid_and_bands(crm):
+    # issue 17: load(score_range=...) reaches the sweep; the sample's observed -5..140
+    # would give a grid of 5s from -5 (see above)
+    declared = workbook.load(score_range=[0, 2000])
+    assert declared.score_range == (0.0, 2000.0) and crm.score_range is None
+    res = scoring.run(declared, n_boot=20, backtest_months=[3])
+    # 0-2,000: the smallest round step giving at most 30 thresholds is 100 (21 of them)
+    assert res.grid == [float(t) for t in range(0, 2001, 100)]
+    assert res.figures["score_range"] == [0.0, 2000.0]
+    assert res.figures["score_range_from"] == "load_options.score_range"
+    # bands are tenths of 0-2,000
+    assert res.score_bands["band"].tolist()[:2] == ["below 0", "0–<200"]
+    # the parameter wins over the load's range
+    own = scoring.run(declared, n_boot=20, backtest_months=[3], score_range=[0, 100])
+    assert own.grid == [float(t) for t in range(0, 101, 5)]
+    assert own.figures["score_range_from"] == "the score_range parameter"
+    # and it survives time travel (the track record's cuts use it too)
+    assert declared.as_known_at("2025-12-31").score_range == (0.0, 2000.0)
+    observed = scoring.run(crm, n_boot=20, backtest_months=[3])
+    assert observed.figures["score_range"] is None
+    assert observed.figures["score_range_from"] == "the observed scores"
+
+
 def test_run_accepts_overrides_and_params(crm):
     # Capacity 20 a month: 75 brings 25 a month, so the recommendation must move above 75.
     res = scoring.run(crm, capacity_per_month=20, n_boot=20, backtest_months=[3])

@@ -27,7 +27,10 @@ def test_defaults_are_the_notebook_defaults():
     p = ws.Params()
     assert (p.family, p.min_peer_adoption, p.horizon_months, p.top_n) == ("", 0.3, 12, 20)
     assert ws.Params.report == "whitespace"
-    assert list(ws.Params.specs()) == ["family", "min_peer_adoption", "horizon_months", "top_n"]
+    assert list(ws.Params.specs()) == [
+        "family", "min_peer_adoption", "horizon_months", "top_n",
+        "export_raw_csv",  # the common report parameter, after the report's own (issue 18)
+    ]  # fmt: skip
 
 
 def test_notebook_parameters_cell_is_the_common_lines_then_parameters_cell():
@@ -74,6 +77,7 @@ def test_edges_are_allowed_and_values_converted():
         "min_peer_adoption": 1.0,
         "horizon_months": 1,
         "top_n": 1,
+        "export_raw_csv": False,  # the common report parameter (issue 18)
     }
     # A notebook's globals(): the common parameters and anything else are ignored.
     assert ws.Params.from_mapping({"data": "", "top_n": 7, "crm": object()}).top_n == 7

@@ -41,11 +41,18 @@ import statsmodels.api as sm
 from scipy import stats
 
 from workbook.analyses.engagement.common import flag, open_at
-from workbook.analyses.engagement.win_model import WinModel, fit_win_model, score_deals
+from workbook.analyses.engagement.win_model import REFUSED, WinModel, fit_win_model, score_deals
 from workbook.core.calendar import as_of_end, last_month_end_before
 from workbook.core.stats import wilson_interval
 
-__all__ = ["BACKTEST_COLUMNS", "RELIABILITY_BINS", "Backtest", "backtest_win_model", "brier_skill"]
+__all__ = [
+    "BACKTEST_COLUMNS",
+    "RELIABILITY_BINS",
+    "Backtest",
+    "backtest_win_model",
+    "brier_skill",
+    "not_fitted",
+]
 
 #: Equal-count score bins of the reliability table and the ECE.
 RELIABILITY_BINS = 10
@@ -276,3 +283,42 @@ def backtest_win_model(
             "recommends nothing and no deal is flagged for win-probability variance."
         )
     return Backtest(gate, sentence, table, reliability, scored, model, ece)
+
+
+def not_fitted(
+    crm,
+    *,
+    reason: str,
+    horizon_days: int = 180,
+    snapshot_days: int = 14,
+    account_window_days: int = 30,
+) -> tuple[WinModel, Backtest]:
+    """A refused model and its unchecked backtest, when the model must not be fitted at all.
+
+    Used when a table the model learns from is absent (no ``activities``):
+    nothing is fitted, the backtest row says why (``reason``), and the gate
+    stays closed.
+
+    Parameters
+    ----------
+    crm : CrmData
+        The data (``crm.as_of`` and ``crm.opportunities``).
+    reason : str
+        Why the model was not fitted, as a full sentence.
+    horizon_days, snapshot_days, account_window_days : int
+        As for :func:`backtest_win_model`.
+
+    Returns
+    -------
+    (WinModel, Backtest)
+    """
+    cut = last_month_end_before(crm.as_of, horizon_days)
+    settings = dict(
+        horizon_days=horizon_days, snapshot_days=snapshot_days,
+        account_window_days=account_window_days,
+    )  # fmt: skip
+    live = WinModel(status=REFUSED, reason=reason, as_of=pd.Timestamp(crm.as_of), **settings)
+    at_cut = WinModel(status=REFUSED, reason=reason, as_of=cut, **settings)
+    n_open = int(open_at(crm.opportunities, as_of=cut).sum())
+    table = _row(cut, horizon_days, at_cut, scored_deals=n_open)
+    return live, Backtest(False, reason, table, model=at_cut)

@@ -62,7 +62,10 @@ class _Offsets:
         ]
         created = opportunities.drop_duplicates("opportunity_id").set_index("opportunity_id")
         created = pd.Series(_day_numbers(created["created_at"]), index=created.index)
-        offset = _day_numbers(act["occurred_at"]) - act["opportunity_id"].map(created).to_numpy()
+        offset = np.asarray(
+            _day_numbers(act["occurred_at"]) - act["opportunity_id"].map(created).to_numpy(),
+            dtype="float64",
+        )  # float even when there are no activities (an empty object array otherwise)
         self.ids = pd.Index(created.index)
         codes = self.ids.get_indexer(pd.Index(act["opportunity_id"])).astype(np.int64)
         keep = (codes >= 0) & np.isfinite(offset)

@@ -87,7 +87,7 @@ def summary_sentences(
     stale_days: int,
     probability_variance_threshold: float,
 ) -> list[str]:
-    """Five plain-text sentences built from the summary figures.
+    """Plain-text sentences built from the summary figures.
 
     Parameters
     ----------
@@ -104,25 +104,43 @@ def summary_sentences(
     Returns
     -------
     list of str
-        Accounts, at-risk pipeline, stale deals, stale leads, win model.
+        Accounts, at-risk pipeline, stale deals, stale leads, win model; a
+        part whose table is missing (``figures["missing_tables"]``) is
+        replaced by the open deals past close date, or left out, and a last
+        sentence names what was skipped.
     """
     require_frame(at_risk_accounts, "at_risk_accounts", ["name", "open_pipeline"])
     f = figures
-    return [
-        _levels_sentence(f),
-        _at_risk_sentence(f, at_risk_accounts),
-        f"{f['stale_opportunities']:,} of {f['open_opportunities']:,} open opportunities "
-        f"({_pct(f['stale_opportunities'], f['open_opportunities'])}) had no activity in the "
-        f"last {stale_days} days, and {f['overdue_opportunities']:,} are past their close date.",
-        f"{f['stale_leads']:,} of {f['open_leads']:,} open leads had no touch in "
-        f"{stale_days} days, and {f['handed_off_not_worked']:,} of "
-        f"{f['handed_off_leads']:,} handed-off leads were never worked after the handoff.",
-        _model_sentence(f, probability_variance_threshold),
-    ]
+    missing = set(f.get("missing_tables") or ())
+    out = []
+    if "activities" not in missing:
+        out += [
+            _levels_sentence(f),
+            _at_risk_sentence(f, at_risk_accounts),
+            f"{f['stale_opportunities']:,} of {f['open_opportunities']:,} open opportunities "
+            f"({_pct(f['stale_opportunities'], f['open_opportunities'])}) had no activity in "
+            f"the last {stale_days} days, and {f['overdue_opportunities']:,} are past their "
+            "close date.",
+        ]
+    else:
+        out.append(
+            f"{f['open_opportunities']:,} opportunities are open, and "
+            f"{f['overdue_opportunities']:,} are past their close date."
+        )
+    if not missing:
+        out.append(
+            f"{f['stale_leads']:,} of {f['open_leads']:,} open leads had no touch in "
+            f"{stale_days} days, and {f['handed_off_not_worked']:,} of "
+            f"{f['handed_off_leads']:,} handed-off leads were never worked after the handoff."
+        )
+    out.append(_model_sentence(f, probability_variance_threshold))
+    if f.get("skipped"):
+        out.append("Skipped: " + "; ".join(f["skipped"]) + ".")
+    return out
 
 
 def headline_cards(figures: dict) -> list[Card]:
-    """The six headline cards, in display order.
+    """The headline cards, in display order (six when every table is loaded).
 
     Parameters
     ----------
@@ -133,9 +151,27 @@ def headline_cards(figures: dict) -> list[Card]:
     -------
     list of Card
         Dormant accounts, open pipeline in dormant accounts, stale deals,
-        overdue deals, handed-off leads never worked, window days.
+        overdue deals, handed-off leads never worked, window days; without
+        activities only the overdue deals, without leads no lead card.
     """
     f = figures
+    missing = set(f.get("missing_tables") or ())
+    drop = set()
+    if "activities" in missing:
+        drop |= _ACTIVITY_CARDS
+    if "leads" in missing:
+        drop.add("handed_off_not_worked")
+    return [card for card in _cards(f) if card.key not in drop]
+
+
+#: Cards that count activities (not shown without an activities table).
+_ACTIVITY_CARDS = {
+    "dormant_accounts", "at_risk_pipeline", "stale_opportunities", "handed_off_not_worked",
+    "window_days",
+}  # fmt: skip
+
+
+def _cards(f: dict) -> list[Card]:
     return [
         Card("dormant_accounts", "Dormant accounts", f["dormant_accounts"], "{:,}"),
         Card(

@@ -4,9 +4,24 @@ Exactly what ``notebooks/05_engagement.ipynb`` shows and exports: the
 window, the engagement levels, opportunity and lead activity effectiveness,
 the win model and recommended actions, pipeline hygiene, then the headline
 figures, sentences and cards.
+
+Optional tables (issue 17)
+--------------------------
+The report needs ``accounts`` and ``opportunities``. Without ``activities``
+(not loaded, or no row) it still shows the open pipeline (amount, stage,
+close date, deals past their close date, and the close-date and
+decision-maker actions), the win rates and the lead hygiene; it skips
+every part that counts activities (:data:`SKIPPED`): the engagement levels
+and their track record, the accounts at risk, the stale, below-benchmark
+and no-meeting flags of open deals (left blank, never ``False``), the win
+model, lead activity effectiveness and the stalled-lead archive candidates.
+Without ``leads`` the lead sections are skipped. Each skipped part is
+named in the summary and in its section (``Results.skipped``).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -31,8 +46,91 @@ from workbook.analyses.engagement.results import Results
 from workbook.core.checks import require_crm
 from workbook.core.findings import attach_findings
 from workbook.core.names import Names
+from workbook.data.coercion import empty_table
 
-__all__ = ["run"]
+__all__ = ["SKIPPED", "run"]
+
+#: The optional tables, and what is skipped without each, in words (the summary's "Skipped:").
+SKIPPED = {
+    "activities": "the engagement levels, the accounts at risk and the levels' track record, "
+    "the stale, below-benchmark and no-meeting flags of open deals, the win model and lead "
+    "activity effectiveness (no activities loaded)",
+    "leads": "lead activity effectiveness and the lead hygiene tables (no leads loaded)",
+}
+#: Per missing table, the note each section of the notebook shows (``Results.skipped``).
+SECTION_NOTES = {
+    "activities": {
+        "levels": "Skipped: the engagement levels, the window sensitivity and the dormant "
+        "accounts at risk count activities, and the export has no activities table.",
+        "opportunities": "The open deals are shown with their amount, stage and close date "
+        "only: the stale, below-benchmark and no-meeting flags count activities, and the "
+        "export has no activities table (those columns are left blank).",
+        "leads": "Skipped: stale and never-worked leads are judged by activities, and the "
+        "export has no activities table.",
+        "track_record": "Skipped: the levels' track record needs the engagement levels, "
+        "which count activities; the export has no activities table.",
+        "hygiene": "Archive candidates list only unqualified leads: a stalled lead is judged "
+        "by its last activity, and the export has no activities table.",
+    },
+    "leads": {
+        "leads": "Skipped: lead activity effectiveness needs leads, and the export has no "
+        "leads table.",
+        "hygiene": "Skipped: the lead funnel, lead statuses, archive candidates and unowned "
+        "leads need leads, and the export has no leads table.",
+    },
+}
+#: Why the win model is not fitted without activities (its note and backtest row).
+MODEL_SKIPPED = "The win model learns from activities, and the export has no activities table."
+#: Per missing table, the tables of :class:`Results` left empty (their columns kept).
+_EMPTIED = {
+    "activities": (
+        "levels", "accounts", "level_counts", "levels_by_owner", "levels_by_industry",
+        "window_sensitivity", "at_risk", "level_track_record", "activity_benchmark",
+        "won_at_own_age", "stale_leads", "handoff_not_worked", "lead_effectiveness_by_owner",
+    ),
+    "leads": (
+        "stale_leads", "handoff_not_worked", "lead_effectiveness_by_owner", "lead_status",
+        "lead_funnel", "archive_candidates", "unowned_leads",
+    ),
+}  # fmt: skip
+#: Columns of the open-deal tables that count activities (blank without activities).
+_ACTIVITY_COLUMNS = {
+    "opportunity_effectiveness": (
+        "activities", "meetings", "last_activity_at", "days_since_activity",
+        "activity_rate_30d", "benchmark_deals", "benchmark_percentile", "stale",
+        "below_benchmark",
+    ),
+    "effectiveness_by_owner": (
+        "stale", "below_benchmark", "stale_share", "below_benchmark_share",
+    ),
+    "effectiveness_by_stage": (
+        "stale", "below_benchmark", "stale_share", "below_benchmark_share",
+    ),
+}  # fmt: skip
+#: Figures that count activities (or leads): ``None`` when the table is missing.
+_FIGURES = {
+    "activities": (
+        "high_min_records", "accounts", "dormant_accounts", "medium_accounts", "high_accounts",
+        "dormant_share", "at_risk_accounts", "at_risk_pipeline", "stale_opportunities",
+        "below_benchmark_opportunities", "stale_leads", "handed_off_not_worked",
+        "won_below_benchmark_share", "high_min_records_default",
+    ),
+    "leads": ("open_leads", "stale_leads", "handed_off_leads", "handed_off_not_worked",
+              "archive_candidates", "unowned_open_leads"),
+}  # fmt: skip
+
+
+def _has(crm, name: str) -> bool:
+    frame = crm.get(name)
+    return frame is not None and len(frame) > 0
+
+
+def _with_empty(crm, missing: list[str]):
+    """``crm`` with an empty canonical table for each missing optional table."""
+    if not missing:
+        return crm
+    tables = {**crm.tables, **{t: empty_table(t) for t in missing}}
+    return dataclasses.replace(crm, tables=tables)
 
 
 def _engagement(crm, params: Params, parts: dict) -> None:
@@ -59,7 +157,7 @@ def _engagement(crm, params: Params, parts: dict) -> None:
     )
 
 
-def _opportunities(crm, params: Params, parts: dict) -> None:
+def _opportunities(crm, params: Params, parts: dict, *, fit_model: bool = True) -> None:
     """Effectiveness, the age-matched benchmark, the win model behind its gate, actions."""
     as_of = crm.as_of
     eff = effectiveness.opportunity_effectiveness(
@@ -80,8 +178,15 @@ def _opportunities(crm, params: Params, parts: dict) -> None:
         horizon_days=params.horizon_days,
         account_window_days=parts["basis"]["window_days"],
     )
-    check = backtest.backtest_win_model(crm, n_boot=params.bootstrap_draws, seed=0, **model_args)
-    model = win_model.fit_win_model(crm.opportunities, crm.activities, as_of=as_of, **model_args)
+    if fit_model:
+        check = backtest.backtest_win_model(
+            crm, n_boot=params.bootstrap_draws, seed=0, **model_args
+        )
+        model = win_model.fit_win_model(
+            crm.opportunities, crm.activities, as_of=as_of, **model_args
+        )
+    else:
+        model, check = backtest.not_fitted(crm, reason=MODEL_SKIPPED, **model_args)
     gate = check.gate_open and model.fitted
     ece_points = check.ece * 100 if np.isfinite(check.ece) else 0.0
     threshold = max(params.probability_variance_threshold, ece_points)
@@ -150,6 +255,41 @@ def _leads(crm, params: Params, parts: dict) -> None:
     )
 
 
+def _skip(parts: dict, missing: list[str]) -> None:
+    """Empty the parts that need a missing table; blank the activity columns of open deals."""
+    for table in missing:
+        for name in _EMPTIED[table]:
+            parts[name] = parts[name].iloc[:0].copy()
+    if "activities" not in missing:
+        return
+    for name, columns in _ACTIVITY_COLUMNS.items():
+        frame = parts[name].copy()
+        for column in columns:
+            frame[column] = _blank(frame[column])
+        parts[name] = frame
+    recs = parts["actions"]
+    keep = ~recs["rule"].isin([actions.NO_RECENT_ACTIVITY, actions.NO_MEETING])
+    parts["actions"] = recs.loc[keep].reset_index(drop=True)
+    parts["recommendations"] = parts["actions"][actions.RECOMMENDATION_COLUMNS]
+    parts["recommendation_counts"] = actions.recommendation_counts(parts["actions"], by="rule")
+    archive = parts["archive_candidates"]
+    parts["archive_candidates"] = archive.loc[archive["reason"] == "unqualified"].reset_index(
+        drop=True
+    )
+    parts["track_record_note"] = SECTION_NOTES["activities"]["track_record"]
+
+
+def _blank(column: pd.Series) -> pd.Series:
+    """The same rows, every value missing, in a dtype that can hold a blank."""
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return pd.Series(pd.NaT, index=column.index, dtype=column.dtype)
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return pd.Series(pd.NA, index=column.index, dtype="boolean")
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return pd.Series(pd.NA, index=column.index, dtype="Int64")
+    return pd.Series(np.nan, index=column.index, dtype="float64")
+
+
 def _name_exports(crm, parts: dict) -> None:
     """Names beside the ids of every exported table; the recommendations also in words."""
     names = Names.of(crm)
@@ -162,7 +302,7 @@ def _name_exports(crm, parts: dict) -> None:
             parts[name] = names.beside_ids(parts[name])
 
 
-def _story(params: Params, parts: dict) -> dict:
+def _story(params: Params, parts: dict, missing: list[str]) -> dict:
     """Figures, sentences, cards and notes from the computed parts."""
     figs = figures.summary_figures(
         basis=parts["basis"],
@@ -182,6 +322,10 @@ def _story(params: Params, parts: dict) -> dict:
         high_min_records_default=parts["high_min_records_default"],
         min_deals=params.min_benchmark_deals,
     )
+    for table in missing:
+        figs.update(dict.fromkeys(_FIGURES[table]))
+    figs["missing_tables"] = list(missing)
+    figs["skipped"] = [SKIPPED[t] for t in missing]
     threshold = parts["variance_threshold"]
     return dict(
         figures=figs,
@@ -192,8 +336,12 @@ def _story(params: Params, parts: dict) -> dict:
             probability_variance_threshold=threshold,
         ),
         cards=narrative.headline_cards(figs),
-        window_note=narrative.window_note(parts["basis"]),
-        level_note=narrative.level_note(
+        window_note=""
+        if "activities" in missing
+        else narrative.window_note(parts["basis"]),
+        level_note=""
+        if "activities" in missing
+        else narrative.level_note(
             parts["high_min_records"],
             default=parts["high_min_records_default"],
             pinned=bool(params.high_min_records),
@@ -241,12 +389,18 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     """
     require_crm(crm)
     params = Params.resolve(params, overrides)
+    missing = [t for t in SKIPPED if not _has(crm, t)]
+    work = _with_empty(crm, missing)
     parts: dict = {}
-    _engagement(crm, params, parts)
-    _opportunities(crm, params, parts)
-    _track_record(crm, params, parts)
-    _leads(crm, params, parts)
-    story = _story(params, parts)
-    _name_exports(crm, parts)
-    res = Results(params=params, as_of=crm.as_of, **parts, **story)
+    _engagement(work, params, parts)
+    _opportunities(work, params, parts, fit_model="activities" not in missing)
+    _track_record(work, params, parts)
+    _leads(work, params, parts)
+    _skip(parts, missing)
+    story = _story(params, parts, missing)
+    _name_exports(work, parts)
+    skipped = {}
+    for table in missing:
+        skipped.update(SECTION_NOTES[table])
+    res = Results(params=params, as_of=crm.as_of, **parts, **story, skipped=skipped)
     return attach_findings(res, narrative.findings(res))

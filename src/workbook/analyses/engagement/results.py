@@ -50,7 +50,14 @@ class Results(ReportResults):
         The threshold for ``high`` engagement used.
     window_note, level_note, model_note : str
         One sentence each: the window and why, the high threshold, the win
-        model (what it was fitted on or why it refused).
+        model (what it was fitted on or why it refused); the first two are
+        empty when the levels were skipped.
+    skipped : dict
+        ``{section: note}`` for each notebook section (``levels``,
+        ``opportunities``, ``leads``, ``track_record``, ``hygiene``) that is
+        skipped or shown in part because a table is missing (issue 17);
+        empty when every table is loaded. ``figures["skipped"]`` lists the
+        parts in words, ``figures["missing_tables"]`` the tables.
     """
 
     report: ClassVar[str] = "engagement"
@@ -135,3 +142,4 @@ class Results(ReportResults):
     window_note: str = ""
     level_note: str = ""
     model_note: str = ""
+    skipped: dict = field(default_factory=dict)

@@ -41,14 +41,18 @@ from workbook.core.results import leadership_sentences
 __all__ = ["run"]
 
 
-def _score_range(p: Params):
-    return tuple(float(v) for v in p.score_range) or None
+def _score_range(p: Params, crm=None):
+    """The declared score range: the ``score_range`` parameter, else the load's, else ``None``."""
+    own = tuple(float(v) for v in p.score_range)
+    if own:
+        return own
+    return getattr(crm, "score_range", None)
 
 
-def _grid(outcomes: pd.DataFrame, p: Params) -> np.ndarray:
+def _grid(outcomes: pd.DataFrame, p: Params, crm=None) -> np.ndarray:
     if len(p.thresholds):
         return np.asarray(sorted({float(t) for t in p.thresholds}), dtype="float64")
-    return default_thresholds(outcomes["score"], score_range=_score_range(p))
+    return default_thresholds(outcomes["score"], score_range=_score_range(p, crm))
 
 
 def _capacity_tables(crm, outcomes, grid, p: Params) -> dict:
@@ -83,7 +87,7 @@ def _backtest_tables(crm, outcomes, p: Params) -> dict:
         outcomes,
         backtest_months=p.backtest_months,
         thresholds=p.thresholds,
-        score_range=_score_range(p),
+        score_range=_score_range(p, crm),
         capacity_per_month=p.capacity_per_month,
         capacity_months=p.capacity_months,
         overflow_risk=p.overflow_risk,
@@ -129,7 +133,9 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     crm : CrmData
         From :func:`workbook.load` (or ``crm.as_known_at(cut)``); uses
         ``leads``, ``opportunities``, ``activities`` (optional: without it
-        only the decay what-if is skipped) and ``as_of``.
+        only the decay what-if is skipped), ``as_of`` and ``score_range``
+        (the load's declared score range: the default grid and bands cover
+        it unless the ``score_range`` parameter is set).
     params : Params, optional
         The parameters (default ``Params()``).
     **overrides
@@ -157,10 +163,10 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         crm.opportunities,
         as_of=crm.as_of,
         horizon_days=p.horizon_days,
-        score_range=_score_range(p),
+        score_range=_score_range(p, crm),
     )
     outcomes = found.outcomes
-    grid = _grid(outcomes, p)
+    grid = _grid(outcomes, p, crm)
     cap = _capacity_tables(crm, outcomes, grid, p)
     back = _backtest_tables(crm, outcomes, p)
     rec, reason = _recommendation(
@@ -193,8 +199,10 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         **cap,
         **back,
         **_discrimination_tables(outcomes, p),
-        "score_bands": band_table(outcomes, score_range=_score_range(p)),
-        "segment_bands": band_table(outcomes, segment_by=p.segment_by, score_range=_score_range(p)),
+        "score_bands": band_table(outcomes, score_range=_score_range(p, crm)),
+        "segment_bands": band_table(
+            outcomes, segment_by=p.segment_by, score_range=_score_range(p, crm)
+        ),
         "segments": segments,
         **_decay_tables(crm, outcomes, p),
     }
@@ -206,6 +214,13 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         recommendation_reason=reason,
         segment_rates_sentence=segment_rates(segments, what=what).sentence if len(segments) else "",
     )
+    declared = _score_range(p, crm)
+    figures["score_range"] = list(declared) if declared else None
+    figures["score_range_from"] = (
+        "the score_range parameter" if len(p.score_range)
+        else "load_options.score_range" if declared
+        else "the observed scores"
+    )  # fmt: skip
     res = Results(
         params=p,
         as_of=crm.as_of,

@@ -21,10 +21,14 @@ __all__ = ["check_source", "check_sources", "read_files", "table_file"]
 
 
 def table_file(directory: Path, table: str) -> Path | None:
-    """``<table>.parquet`` if it exists, else ``<table>.csv``, else None."""
+    """``<table>.parquet`` if it exists, else ``<table>.csv``, else None.
+
+    A folder of that name is returned too: the reader then says it is a
+    directory where a file was expected, instead of the table seeming absent.
+    """
     for suffix in (".parquet", ".csv"):
         candidate = Path(directory) / f"{table}{suffix}"
-        if candidate.is_file():
+        if candidate.exists():
             return candidate
     return None
 
