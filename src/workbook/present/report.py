@@ -39,6 +39,15 @@ __all__ = [
 
 #: Rows shown by :meth:`Report.table` before truncating (the CSV export is full).
 DEFAULT_MAX_ROWS = 25
+#: Rows of a leadership table (:meth:`Report.top`); the rest is in the export.
+LEADERSHIP_ROWS = 10
+#: A table with more columns than this is printed smaller (class ``wb-wide``).
+WIDE_COLUMNS = 8
+#: Cell text that reads as a date or a period (2024-07, 2024-07-31, 2024-Q3, 2024-W05):
+#: such cells never wrap ("2024-/07").
+DATE_LIKE = r"\d{4}-(?:\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|Q[1-4]|W\d{2}|H[12])"
+#: Output metadata of the marker :meth:`Report.appendix` shows (read by present.html).
+APPENDIX_METADATA = {"workbook": "appendix"}
 
 
 def _jsonable(value: object) -> object:
@@ -60,10 +69,13 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def _display(obj) -> None:
+def _display(obj, metadata: Mapping | None = None) -> None:
     from IPython.display import display
 
-    display(obj)
+    if metadata is None:
+        display(obj)
+    else:
+        display(obj, metadata=dict(metadata))
 
 
 def live_kernel(interactive: bool) -> bool:
@@ -194,11 +206,14 @@ class Report:
         max_rows: int = DEFAULT_MAX_ROWS,
         caption: str | None = None,
         export_stem: str | None = None,
+        columns: Mapping[str, str] | Sequence[str] | None = None,
     ) -> None:
         """Show a formatted, escaped, index-free table, truncated to ``max_rows``.
 
         When the table is truncated a note says how many rows are hidden and
-        which CSV export holds all of them.
+        which CSV export holds all of them. ``columns`` keeps only those
+        columns, in that order; as a mapping it also gives their headers
+        (``{"family_name": "Family"}``); ``formats`` keys stay the column names.
         """
         _display(
             _html(
@@ -208,8 +223,59 @@ class Report:
                     max_rows=max_rows,
                     caption=caption,
                     export_name=f"{self.name}/{export_stem}.csv" if export_stem else None,
+                    columns=columns,
                 )
             )
+        )
+
+    def top(
+        self,
+        frame: pd.DataFrame,
+        columns: Mapping[str, str],
+        *,
+        formats: Mapping[str, str] | None = None,
+        rows: int = LEADERSHIP_ROWS,
+        caption: str | None = None,
+        export_stem: str | None = None,
+    ) -> None:
+        """Show a leadership table: the first ``rows`` rows (at most 10), a few named columns.
+
+        ``columns`` maps the columns to show to their plain headers, in order
+        (names rather than ids, formatted values). Sort ``frame`` first; the
+        full table is in the method appendix and the CSV export.
+        """
+        if not columns:
+            raise ValueError("Report.top needs the columns to show, with their headers")
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise KeyError(
+                f"Report.top: column(s) {missing} not in the table (it has {list(frame.columns)})"
+            )
+        self.table(
+            frame,
+            formats=formats,
+            max_rows=max(1, min(int(rows), LEADERSHIP_ROWS)),
+            caption=caption,
+            export_stem=export_stem,
+            columns=columns,
+        )
+
+    def appendix(self) -> None:
+        """Start the method appendix: everything shown after this call goes into it.
+
+        In a live notebook this shows a heading. In the static HTML page
+        (:func:`workbook.present.html.notebook_html`) the cell of this call and
+        every later cell, with the run record, sit in one collapsed
+        ``<details>`` below the leadership part; the PDF prints it open on a
+        new page. Call it once, after the leadership part.
+        """
+        _display(
+            _html(
+                '<h2 class="wb-appendix-heading">Method appendix</h2>'
+                '<p class="wb-table-note">How the figures above were made: statistics, '
+                "model checks, full tables, exclusions and data quality.</p>"
+            ),
+            metadata=APPENDIX_METADATA,
         )
 
     def method_notes(self, notes: Sequence[str]) -> None:
@@ -224,19 +290,39 @@ class Report:
         _display(_html(f'<div class="wb-note wb-{esc(kind)}">{esc(text)}</div>'))
 
     def data_quality(self) -> None:
-        """Show the data-quality record (fix-ups and exclusions are never silent)."""
+        """Show the data-quality record (fix-ups and exclusions are never silent).
+
+        Only the warnings about the tables this report loaded (``crm.tables``)
+        are shown; the data-quality report has the whole record.
+        """
         quality = getattr(self.crm, "quality", None)
         if quality is None:
             return
         frame = quality.to_frame() if hasattr(quality, "to_frame") else pd.DataFrame()
+        frame, others = _report_tables_only(frame, getattr(self.crm, "tables", None))
+        elsewhere = (
+            f" {others:,} more kind(s) concern tables this report does not use "
+            "(see the data-quality report)."
+            if others
+            else ""
+        )
         if frame.empty:
-            self.note("Data quality: no warnings.")
+            self.note(f"Data quality: no warnings in the tables this report uses.{elsewhere}")
         else:
             self.note(
-                f"Data quality: {len(frame)} kind(s) of warning in the input; details below.",
+                f"Data quality: {len(frame)} kind(s) of warning in the tables this report "
+                f"uses; details below.{elsewhere}",
                 kind="warning",
             )
             self.table(frame, max_rows=50)
+
+
+def _report_tables_only(frame: pd.DataFrame, tables) -> tuple[pd.DataFrame, int]:
+    """The quality rows about ``tables`` (all rows when unknown), and how many were left out."""
+    if not tables or frame.empty or "table" not in frame.columns:
+        return frame, 0
+    keep = frame["table"].isin(list(tables)).to_numpy(dtype=bool)
+    return frame.loc[keep].reset_index(drop=True), int((~keep).sum())
 
 
 #: Values of ``WORKBOOK_EXPORT_RAW_CSV`` that turn the formula guard off.
@@ -384,6 +470,28 @@ def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def header_label(column: object) -> str:
+    """A column's default header: its name with spaces for underscores."""
+    return str(column).replace("_", " ")
+
+
+def _date_cells(shown: pd.DataFrame, fmt: Mapping[str, object]) -> pd.DataFrame:
+    """``wb-date`` for the cells of date columns and of text that reads as a date or period."""
+    classes = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    for column in shown.columns:
+        values = shown[column]
+        spec = fmt.get(column)
+        if pd.api.types.is_datetime64_any_dtype(values) or (
+            isinstance(spec, str) and spec.startswith("{:%")
+        ):
+            classes[column] = "wb-date"
+        elif pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            text = values.astype("string").str.strip()
+            hit = text.str.fullmatch(DATE_LIKE).fillna(False).to_numpy(dtype=bool)
+            classes.loc[hit, column] = "wb-date"
+    return classes
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -391,13 +499,24 @@ def table_html(
     max_rows: int = DEFAULT_MAX_ROWS,
     caption: str | None = None,
     export_name: str | None = None,
+    columns: Mapping[str, str] | Sequence[str] | None = None,
 ) -> str:
     """Render a DataFrame with pandas Styler: escaped cells, no index, formatted.
 
     Explicit ``formats`` win; other columns get :func:`default_formats`.
-    Headers show with spaces instead of underscores, text columns are
-    left-aligned, and every cell and header is HTML-escaped.
+    ``columns`` (names, or a mapping of names to headers) keeps only those
+    columns, in that order. Other headers are :func:`header_label`; text
+    columns are left-aligned; date cells (and text such as ``2024-07``) carry
+    the class ``wb-date`` and never wrap; a table of more than
+    :data:`WIDE_COLUMNS` columns has the class ``wb-wide`` (printed smaller).
+    Every cell and header is HTML-escaped.
     """
+    labels: dict[str, str] = dict(columns) if isinstance(columns, Mapping) else {}
+    if columns is not None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise KeyError(f"column(s) {missing} not in the table (it has {list(frame.columns)})")
+        frame = frame.loc[:, list(columns)]
     shown = _without_bidi(frame.head(max_rows))
     fmt = default_formats(shown)
     fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
@@ -405,7 +524,12 @@ def table_html(
     styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")
     if fmt:
         styler = styler.format(fmt, subset=list(fmt), escape="html", na_rep="–")
-    styler = styler.format_index(lambda c: str(c).replace("_", " "), escape="html", axis=1)
+    styler = styler.format_index(
+        lambda c: strip_bidi(labels[c]) if c in labels else header_label(c), escape="html", axis=1
+    )
+    styler = styler.set_td_classes(_date_cells(shown, fmt))
+    if len(shown.columns) > WIDE_COLUMNS:
+        styler = styler.set_table_attributes('class="wb-wide"')
     text_columns = [
         c
         for c in shown.columns
