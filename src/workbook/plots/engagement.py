@@ -39,7 +39,7 @@ def levels_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20, lab
     if table.empty:
         return empty_figure("No accounts to show.")
     shown = table.head(top_n).iloc[::-1]
-    name = label or {"owner_id": "owner", "industry": "industry"}.get(by, by)
+    name = label or {"owner_id": "owner", "owner_name": "owner", "industry": "industry"}.get(by, by)
     fig, ax = new_figure(figsize=(9.0, _height(len(shown))))
     y = np.arange(len(shown))
     left = np.zeros(len(shown))
@@ -113,7 +113,7 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
     if table.empty:
         return empty_figure("No open opportunities.")
     shown = table.head(top_n).iloc[::-1]
-    name = {"owner_id": "owner", "stage": "stage"}.get(by, by)
+    name = {"owner_id": "owner", "owner_name": "owner", "stage": "stage"}.get(by, by)
     fig, ax = new_figure(figsize=(9.0, _height(len(shown) * 1.6)))
     y = np.arange(len(shown))
     series = [
