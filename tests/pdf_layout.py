@@ -8,7 +8,9 @@ lists, in words, what broke:
 * an image whose box runs off its page (the part beyond is cut);
 * a word printed beyond the right edge of the page (a table wider than the page);
 * a table-header word that the PDF never holds whole as often as the page
-  shows it (a header broken letter by letter, "o/u/t/l/i/e/r", loses it).
+  shows it (a header broken letter by letter, "o/u/t/l/i/e/r", loses it; so
+  does a column cut off a table wider than the paper, which Chromium clips
+  without printing its text).
 
 Words are compared as lower-case runs of letters and digits after NFKC
 normalisation, so punctuation, ligatures and line breaks between words do not
@@ -98,7 +100,7 @@ def pdf_facts(path: str | Path) -> PdfFacts:
                     f"page {page.number + 1}: image box {[round(v) for v in (x0, y0, x1, y1)]} "
                     f"runs off the {round(r.width)} x {round(r.height)} pt page"
                 )
-        for x0, _y0, x1, _y1, word, *_ in page.get_text("words"):
+        for _x0, _y0, x1, _y1, word, *_ in page.get_text("words"):
             facts.words.update(words(word))
             if x1 > r.x1 + TOLERANCE:
                 facts.off_page.append(f"page {page.number + 1}: word {word!r} beyond the page edge")
@@ -123,6 +125,6 @@ def layout_problems(markup: str, pdf_path: str | Path) -> list[str]:
         if facts.words[word] < shown[word]:
             problems.append(
                 f"header word {word!r}: {shown[word]} on the page, only "
-                f"{facts.words[word]} whole in the PDF (broken inside the word?)"
+                f"{facts.words[word]} whole in the PDF (broken inside the word, or cut off the page)"
             )
     return problems

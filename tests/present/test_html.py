@@ -30,14 +30,20 @@ def _report_notebook(page: str | None = None):
     explore = new_code_cell("display(explorer(res))")
     explore.metadata["tags"] = ["live-only"]
     marker = new_code_cell("rep.appendix()")
-    marker.outputs = [
-        _html_output("<h2>Method appendix</h2>", metadata=dict(APPENDIX_METADATA))
-    ]
+    marker.outputs = [_html_output("<h2>Method appendix</h2>", metadata=dict(APPENDIX_METADATA))]
     method_md = new_markdown_cell("## Model checks\n\nSlope p-value and friends.")
     full = new_code_cell("rep.table(res.full)")
     full.outputs = [_html_output("<table><tr><th>slope p value</th></tr></table>")]
     nb = new_notebook(
-        cells=[new_markdown_cell("# T\n\nIntro."), lead, explore_md, explore, marker, method_md, full]
+        cells=[
+            new_markdown_cell("# T\n\nIntro."),
+            lead,
+            explore_md,
+            explore,
+            marker,
+            method_md,
+            full,
+        ]
     )
     if page:
         nb.metadata["workbook"] = {"page": page}
@@ -122,9 +128,9 @@ def _png(height_in: float) -> str:
 def _wide_table() -> str:
     import pandas as pd
 
-    columns = {
-        f"outlier_robust_z_{i}": [1.5, 2.5] for i in range(10)
-    } | {"calibration_intercept_ci_low": [0.1, 0.2]}
+    columns = {f"outlier_robust_z_{i}": [1.5, 2.5] for i in range(10)} | {
+        "calibration_intercept_ci_low": [0.1, 0.2]
+    }
     return table_html(pd.DataFrame(columns))
 
 

@@ -65,8 +65,14 @@ def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0
         # Small cohort: greyed (its colour would overstate what a few leads say).
         ax.add_patch(
             Rectangle(
-                (j - 0.5, i - 0.5), 1, 1, facecolor=SMALL_GREY, edgecolor="#999999",
-                hatch="///", linewidth=0, alpha=0.9,
+                (j - 0.5, i - 0.5),
+                1,
+                1,
+                facecolor=SMALL_GREY,
+                edgecolor="#999999",
+                hatch="///",
+                linewidth=0,
+                alpha=0.9,
             )
         )
     if annotate:
@@ -174,7 +180,9 @@ def follow_through_heatmap(
     percent(cbar.ax.yaxis)
     notes = []
     if cells["small_n"].any():
-        notes.append("Grey, hatched: small cohort (fewer than min_cell_leads leads), read with care.")
+        notes.append(
+            "Grey, hatched: small cohort (fewer than min_cell_leads leads), read with care."
+        )
     if "complete" in cells.columns and (~cells["complete"].astype(bool)).any():
         notes.append(
             "Dotted outline: partial period (not ended at as_of), left out of comparisons."
@@ -211,7 +219,12 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
         small = sub["small_n"].to_numpy(dtype=bool)
         # Small cohorts get no whiskers: their near full-height intervals would dominate.
         ax.errorbar(
-            x[~small], y[~small], yerr=err[:, ~small], fmt="none", ecolor=colour, alpha=0.6,
+            x[~small],
+            y[~small],
+            yerr=err[:, ~small],
+            fmt="none",
+            ecolor=colour,
+            alpha=0.6,
             capsize=3,
         )
         ax.scatter(
@@ -271,8 +284,13 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
     # One legend below the panels, where it cannot cover a curve.
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(
-        handles, labels, title=by_label, loc="outside lower center",
-        ncols=min(len(labels), 5), fontsize=9, frameon=False,
+        handles,
+        labels,
+        title=by_label,
+        loc="outside lower center",
+        ncols=min(len(labels), 5),
+        fontsize=9,
+        frameon=False,
     )
     fig.suptitle("Leads without the event yet count until the as-of date, then drop out")
     return fig

@@ -53,7 +53,12 @@ def win_rate_by_band(
     if small.any():
         ax.bar([], [], color=SMALL_GREY, label=f"Fewer than {min_leads:,} leads (no interval)")
     ax.errorbar(
-        x[~small], rate[~small], yerr=err[:, ~small], fmt="none", ecolor="#333333", capsize=3,
+        x[~small],
+        rate[~small],
+        yerr=err[:, ~small],
+        fmt="none",
+        ecolor="#333333",
+        capsize=3,
         label="95% Wilson CI",
     )
     if base_win_rate is not None and not math.isnan(base_win_rate):

@@ -41,8 +41,10 @@ __all__ = [
 DEFAULT_MAX_ROWS = 25
 #: Rows of a leadership table (:meth:`Report.top`); the rest is in the export.
 LEADERSHIP_ROWS = 10
-#: A table with more columns than this is printed smaller (class ``wb-wide``).
+#: A table with more columns than this is printed smaller (class ``wb-wide``), and
+#: with more than VERY_WIDE_COLUMNS smaller still (``wb-very-wide``), so it fits the paper.
 WIDE_COLUMNS = 8
+VERY_WIDE_COLUMNS = 14
 #: Cell text that reads as a date or a period (2024-07, 2024-07-31, 2024-Q3, 2024-W05):
 #: such cells never wrap ("2024-/07").
 DATE_LIKE = r"\d{4}-(?:\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|Q[1-4]|W\d{2}|H[12])"
@@ -508,7 +510,8 @@ def table_html(
     columns, in that order. Other headers are :func:`header_label`; text
     columns are left-aligned; date cells (and text such as ``2024-07``) carry
     the class ``wb-date`` and never wrap; a table of more than
-    :data:`WIDE_COLUMNS` columns has the class ``wb-wide`` (printed smaller).
+    :data:`WIDE_COLUMNS` columns has the class ``wb-wide`` (printed smaller;
+    ``wb-very-wide`` beyond :data:`VERY_WIDE_COLUMNS`).
     Every cell and header is HTML-escaped.
     """
     labels: dict[str, str] = dict(columns) if isinstance(columns, Mapping) else {}
@@ -528,7 +531,9 @@ def table_html(
         lambda c: strip_bidi(labels[c]) if c in labels else header_label(c), escape="html", axis=1
     )
     styler = styler.set_td_classes(_date_cells(shown, fmt))
-    if len(shown.columns) > WIDE_COLUMNS:
+    if len(shown.columns) > VERY_WIDE_COLUMNS:
+        styler = styler.set_table_attributes('class="wb-wide wb-very-wide"')
+    elif len(shown.columns) > WIDE_COLUMNS:
         styler = styler.set_table_attributes('class="wb-wide"')
     text_columns = [
         c
