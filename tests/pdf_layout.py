@@ -71,6 +71,13 @@ class _PageText(HTMLParser):
             self.headers[-1] += data
 
 
+def page_text(markup: str) -> str:
+    """The text of an HTML page (styles, scripts and the title left out)."""
+    parser = _PageText()
+    parser.feed(markup)
+    return " ".join(parser.text)
+
+
 @dataclass
 class PdfFacts:
     """What a PDF holds: pages, image placements, words and what runs off a page."""

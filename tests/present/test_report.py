@@ -252,7 +252,7 @@ def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
     assert "1 kind(s) of warning in the tables this report uses" in note
     assert "2 more kind(s) concern tables this report does not use" in note
     assert (
-        "bad_date" in table and "negative_amount" not in table and "unknown_reference" not in table
+        "bad date" in table and "negative amount" not in table and "unknown reference" not in table
     )
     # Nothing about the report's own tables: a plain line, still naming the others.
     calls.clear()
@@ -260,3 +260,23 @@ def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
     assert len(calls) == 1
     assert "no warnings in the tables this report uses" in calls[0][0]
     assert "3 more kind(s)" in calls[0][0]
+
+
+def test_code_values_read_as_words_but_model_column_names_stay():
+    frame = pd.DataFrame(
+        {
+            "rule": ["leads_created_after_as_of", "blank score <b>"],
+            "column": ["created_at", "score"],
+            "count": [3, 0],
+        }
+    )
+    cells = re.findall(r'<td id="[^"]+" class="[^"]+" >([^<]*)</td>', report.table_html(frame))
+    assert cells == [
+        "leads created after the as-of date",
+        "created_at",  # a data-model column name the reader looks up
+        "3",
+        "blank score &lt;b&gt;",  # plain text untouched, still escaped
+        "score",
+        "0",
+    ]
+    assert report.code_label("won_after_as_of_ignored") == "won after the as-of date ignored"

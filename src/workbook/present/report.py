@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -435,19 +436,52 @@ def _is_bool_column(values: pd.Series) -> bool:
     return len(present) > 0 and bool(present.map(type).isin([bool, np.bool_]).all())
 
 
+#: A code value such as ``leads_created_after_as_of``: lower case joined by underscores.
+CODE_VALUE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
+#: Columns whose values are names the reader types elsewhere (a column or table of
+#: the data model), shown as they are.
+CODE_COLUMNS = frozenset({"column", "columns", "table", "date_column", "x", "y"})
+
+
+def code_label(value: str) -> str:
+    """A code value in words: ``leads_created_after_as_of`` -> ``leads created after the as-of date``."""
+    text = re.sub(r"(?<![a-z])as_of(?![a-z])", "the as-of date", value)
+    return text.replace("_", " ")
+
+
+def _code_column(values: pd.Series) -> bool:
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return False
+    present = values.dropna()
+    if not len(present) or not bool(present.map(type).eq(str).all()):
+        return False
+    return bool(present.str.fullmatch(CODE_VALUE).any())
+
+
+def _code_text(value) -> str:
+    if isinstance(value, str) and re.fullmatch(CODE_VALUE, value):
+        return code_label(value)
+    return value
+
+
 def plain_formats(frame: pd.DataFrame, formats: Mapping[str, object]) -> dict[str, object]:
     """Formatters that keep code values out of visible text.
 
     True/False cells read ``Yes``/``No``; an infinite value (an open band
     bound such as ``score_high`` of the top band) reads ``no limit`` instead
     of ``inf``, other values of that column keep their format (from
-    ``formats``, else two decimals).
+    ``formats``, else two decimals). A text column without a format whose
+    values include codes (``leads_created_after_as_of``) shows them in words
+    (:func:`code_label`), except columns naming data-model columns or tables
+    (:data:`CODE_COLUMNS`).
     """
     out: dict[str, object] = {}
     for column in frame.columns:
         values = frame[column]
         if _is_bool_column(values):
             out[column] = _yes_no
+        elif column not in formats and column not in CODE_COLUMNS and _code_column(values):
+            out[column] = _code_text
         elif pd.api.types.is_float_dtype(values) and bool(
             np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)).any()
         ):
