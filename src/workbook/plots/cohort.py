@@ -261,9 +261,12 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
         return empty_figure("No lead reached an opportunity or a win yet.")
     events = list(dict.fromkeys(curves["event"]))
     fig, axes = new_figure(ncols=len(events), figsize=(11, 4.8), squeeze=False, sharey=False)
+    # One colour per group in every panel, so that one legend serves both.
+    colour_of = {name: i for i, name in enumerate(sorted(curves["group"].unique(), key=str))}
     for ax, event in zip(axes[0], events, strict=True):
         sub = curves.loc[curves["event"] == event]
-        for g, (name, grp) in enumerate(sub.groupby("group", sort=True)):
+        for name, grp in sub.groupby("group", sort=True):
+            g = colour_of[name]
             x = np.concatenate([[0.0], grp["days"].to_numpy(float), [grp["max_days"].iloc[0]]])
             r = grp["reached"].to_numpy(float)
             y = np.concatenate([[0.0], r, [r[-1]]])
@@ -282,13 +285,16 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
     # One legend below the panels, where it cannot cover a curve.
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+    entries = {}
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
     fig.legend(
-        handles,
-        labels,
+        list(entries.values()),
+        list(entries),
         title=by_label,
         loc="outside lower center",
-        ncols=min(len(labels), 5),
+        ncols=max(1, min(len(entries), 5)),
         fontsize=9,
         frameon=False,
     )
