@@ -171,3 +171,59 @@ def test_issue16_charts_render():
         }
     )
     assert _png(pc.outcomes_chart(curves))
+
+
+def test_small_cohorts_are_greyed_and_annotations_readable():
+    # min_cell_leads=2: the 2024-02 and 2024-03 cohorts (one lead each) are small.
+    ft = co.follow_through(*_frames(), as_of=AS_OF, min_cell_leads=2)
+    fig = pc.follow_through_heatmap(ft, milestone="touched")
+    ax = fig.axes[0]
+    grey = [p for p in ax.patches if p.get_facecolor()[:3] == plt_colour(pc.SMALL_GREY)]
+    small_cells = int((ft["small_n"] & (ft["milestone"] == "touched")).sum())
+    assert small_cells == 3 and len(grey) == small_cells  # 2 cells of 2024-02, 1 of 2024-03
+    assert all(t.get_fontsize() >= 9 for t in ax.texts)
+    assert any("Grey, hatched: small cohort" in t.get_text() for t in fig.texts)
+
+
+def plt_colour(hex_colour):
+    from matplotlib.colors import to_rgb
+
+    return tuple(to_rgb(hex_colour))
+
+
+def test_equal_age_draws_no_whisker_for_a_small_cohort_and_says_so():
+    ft = co.follow_through(*_frames(), as_of=AS_OF, min_cell_leads=2)
+    ea = co.equal_age(ft, periods=0)
+    assert ea["small_n"].any() and (~ea["small_n"]).any()
+    fig = pc.equal_age_chart(ea, milestone="touched", periods=0)
+    ax = fig.axes[0]
+    bars = [c for c in ax.containers if hasattr(c, "lines")]
+    whiskers = sum(len(seg.get_segments()) for c in bars for seg in c.lines[2])
+    assert whiskers == int((~ea["small_n"]).sum())
+    assert "no interval drawn" in fig.get_supxlabel()
+    # No small cohort: no note.
+    big = co.equal_age(co.follow_through(*_frames(), as_of=AS_OF, min_cell_leads=1), periods=0)
+    assert pc.equal_age_chart(big, milestone="touched", periods=0).get_supxlabel() == ""
+
+
+def test_time_to_event_legends_sit_outside_the_curves():
+    leads, acts, opps = _frames()
+    km = co.time_to_event(leads, acts, opps, as_of=AS_OF, by="source")
+    fig = pc.km_chart(km)
+    assert all(ax.get_legend() is None for ax in fig.axes)  # no legend inside a panel
+    assert len(fig.legends) == 1
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert len(labels) == len(set(labels)) and "web (n=2)" in labels
+    curves = pd.DataFrame(
+        {
+            "group": ["web"] * 4,
+            "outcome": ["won", "won", "lost", "lost"],
+            "days": [0, 30, 0, 30],
+            "cif": [0.0, 0.2, 0.0, 0.1],
+        }
+    )
+    fig = pc.outcomes_chart(curves)
+    legend = fig.axes[0].get_legend()
+    fig.canvas.draw()
+    box = legend.get_window_extent().transformed(fig.axes[0].transAxes.inverted())
+    assert box.x0 >= 1.0  # right of the axes

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgb
 
 from workbook import plots
 from workbook.analyses import scoring
@@ -183,3 +184,33 @@ def test_error_bars_survive_rounding_and_estimates_outside_their_interval():
     # the lengths themselves: the low side of the 0-win band is 0, not -2.8e-17
     err = sp._error_bars([0.0, 0.8], [2.7755575615628914e-17, 0.81], [0.3543, 0.95])
     assert err.tolist() == [[0.0, 0.0], [0.3543, pytest.approx(0.15)]]
+
+
+def test_small_bands_are_grey_without_whiskers_and_do_not_set_the_axis():
+    plots.use_theme()
+    # One lead in the top band: its Wilson interval is 0-79%; the others stay near 20-35%.
+    bands = pd.DataFrame(
+        {
+            "band": ["0–<50", "50–<90", "90–100"],
+            "n": [400, 300, 1],
+            "wins": [80, 90, 0],
+            "win_rate": [0.20, 0.30, 0.0],
+            "ci_low": [0.163, 0.251, 0.0],
+            "ci_high": [0.242, 0.354, 0.793],
+        }
+    )
+    fig = sp.win_rate_by_band(bands, base_win_rate=0.24, min_leads=20)
+    ax = fig.axes[0]
+    grey = [p for p in ax.patches if p.get_facecolor()[:3] == to_rgb(sp.SMALL_GREY)]
+    assert len(grey) == 1 and grey[0].get_x() == pytest.approx(2 - 0.4)
+    whiskers = [c for c in ax.containers if hasattr(c, "lines")][0].lines[2][0].get_segments()
+    assert len(whiskers) == 2  # the 1-lead band has none
+    assert ax.get_ylim()[1] == pytest.approx(0.354 * 1.1)  # not the 79% of the small band
+    assert "Grey: 1 band(s) with fewer than 20 matured leads" in fig.get_supxlabel()
+    assert "Fewer than 20 leads (no interval)" in [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]
+    # With no small band nothing is greyed or said.
+    fig = sp.win_rate_by_band(bands, base_win_rate=0.24, min_leads=1)
+    assert fig.get_supxlabel() == ""
+    assert not [p for p in fig.axes[0].patches if p.get_facecolor()[:3] == to_rgb(sp.SMALL_GREY)]

@@ -4,6 +4,7 @@ import json
 import re
 
 import pandas as pd
+import pytest
 
 from workbook.present import report
 
@@ -129,10 +130,156 @@ def test_table_shows_yes_no_and_no_limit_instead_of_code_values():
     assert not re.search(r"\b(True|False|inf|nan)\b", markup)
 
 
-def _shown(monkeypatch) -> list[str]:
-    shown: list[str] = []
-    monkeypatch.setattr(report, "_display", lambda obj: shown.append(obj.data))
-    return shown
+# -- leadership part, method appendix, plain layout (issue 20) ---------------------
+
+
+def _shown(monkeypatch):
+    """Record what a Report displays: (html, metadata) per call."""
+    calls = []
+    monkeypatch.setattr(
+        report, "_display", lambda obj, metadata=None: calls.append((obj.data, metadata))
+    )
+    return calls
+
+
+def _body_rows(markup: str) -> int:
+    return markup.split("<tbody>", 1)[1].count("<tr>")
+
+
+def test_top_shows_at_most_ten_rows_and_only_the_named_columns(monkeypatch):
+    calls = _shown(monkeypatch)
+    frame = pd.DataFrame(
+        {
+            "owner_id": [f"U{i:02d}" for i in range(25)],
+            "owner_name": [f"Rep {i}" for i in range(25)],
+            "open_pipeline": [1000.0 * i for i in range(25)],
+        }
+    )
+    rep = report.Report("x", title="X")
+    rep.top(
+        frame,
+        {"owner_name": "Owner", "open_pipeline": "Open pipeline"},
+        formats={"open_pipeline": "${:,.0f}"},
+        rows=50,
+        export_stem="at_risk",
+    )
+    markup = calls[-1][0]
+    assert _body_rows(markup) == 10  # rows=50 is capped at 10
+    assert ">Owner<" in markup and ">Open pipeline<" in markup
+    assert "U01" not in markup and "owner id" not in markup  # the id column is not shown
+    assert ">$9,000<" in markup  # formats are keyed by the column name, not the header
+    assert "Showing 10 of 25 rows; 15 more not shown. The full table is in x/at_risk.csv." in markup
+    rep.top(frame, {"owner_name": "Owner"}, rows=3)
+    assert _body_rows(calls[-1][0]) == 3
+
+
+def test_top_names_a_missing_column():
+    rep = report.Report("x", title="X")
+    with pytest.raises(KeyError, match=r"column\(s\) \['owner_name'\] not in the table"):
+        rep.top(pd.DataFrame({"owner_id": ["U01"]}), {"owner_name": "Owner"})
+    with pytest.raises(ValueError, match="needs the columns"):
+        rep.top(pd.DataFrame({"owner_id": ["U01"]}), {})
+
+
+def test_appendix_marker_carries_the_metadata_the_html_export_looks_for(monkeypatch):
+    from workbook.present import html as wbhtml
+
+    calls = _shown(monkeypatch)
+    report.Report("x", title="X").appendix()
+    markup, metadata = calls[-1]
+    assert "Method appendix" in markup
+    assert metadata == {"workbook": wbhtml.APPENDIX_MARKER}
+
+
+def test_date_cells_never_wrap_and_plain_text_may():
+    frame = pd.DataFrame(
+        {
+            "cohort": ["2024-07", "2024-Q3"],
+            "handed_off_at": pd.to_datetime(["2024-07-01", "2024-07-02"]),
+            "note": ["2024-07 was slow", "fine"],
+            "leads": [3, 4],
+        }
+    )
+    markup = report.table_html(frame)
+    cells = re.findall(r'<td id="[^"]+" class="([^"]+)" >([^<]*)</td>', markup)
+    dated = {text for cls, text in cells if "wb-date" in cls}
+    assert dated == {"2024-07", "2024-Q3", "2024-07-01", "2024-07-02"}
+    assert "wb-wide" not in markup
+
+
+def test_wide_tables_are_marked_for_smaller_print():
+    assert 'class="wb-wide"' in report.table_html(pd.DataFrame({f"c{i}": [1] for i in range(9)}))
+    assert 'class="wb-wide"' not in report.table_html(
+        pd.DataFrame({f"c{i}": [1] for i in range(8)})
+    )
+    assert 'class="wb-wide wb-very-wide"' in report.table_html(
+        pd.DataFrame({f"c{i}": [1] for i in range(15)})
+    )
+
+
+class _Quality:
+    def __init__(self, frame):
+        self.frame = frame
+
+    def to_frame(self):
+        return self.frame
+
+
+class _Crm:
+    def __init__(self, tables, quality):
+        self.tables = tables
+        self.quality = quality
+
+
+def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
+    calls = _shown(monkeypatch)
+    quality = _Quality(
+        pd.DataFrame(
+            {
+                "check": ["bad_date", "negative_amount", "unknown_reference"],
+                "severity": ["warning"] * 3,
+                "table": ["leads", "purchases", "products"],
+                "column": ["created_at", "amount", "product_id"],
+                "count": [4, 2, 1],
+                "examples": ["L1", "P9", "X1"],
+                "message": ["m1", "m2", "m3"],
+            }
+        )
+    )
+    rep = report.Report("cohort", title="C", crm=_Crm({"leads": None, "users": None}, quality))
+    rep.data_quality()
+    note, table = calls[0][0], calls[1][0]
+    assert "1 kind(s) of warning in the tables this report uses" in note
+    assert "2 more kind(s) concern tables this report does not use" in note
+    assert (
+        "bad date" in table and "negative amount" not in table and "unknown reference" not in table
+    )
+    # Nothing about the report's own tables: a plain line, still naming the others.
+    calls.clear()
+    report.Report("x", title="X", crm=_Crm({"users": None}, quality)).data_quality()
+    assert len(calls) == 1
+    assert "no warnings in the tables this report uses" in calls[0][0]
+    assert "3 more kind(s)" in calls[0][0]
+
+
+def test_code_values_read_as_words_but_model_column_names_stay():
+    frame = pd.DataFrame(
+        {
+            "rule": ["leads_created_after_as_of", "blank score <b>"],
+            "column": ["created_at", "score"],
+            "count": [3, 0],
+        }
+    )
+    cells = re.findall(r'<td id="[^"]+" class="[^"]+" >([^<]*)</td>', report.table_html(frame))
+    assert cells == [
+        "leads created after the as-of date",
+        "created_at",  # a data-model column name the reader looks up
+        "3",
+        "blank score &lt;b&gt;",  # plain text untouched, still escaped
+        "score",
+        "0",
+    ]
+    assert report.code_label("won_after_as_of_ignored") == "won after the as-of date ignored"
 
 
 def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypatch):
@@ -151,9 +298,9 @@ def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypa
     )  # fmt: skip
     # The report reads opportunities only: the leads exclusion is not its business.
     crm = SimpleNamespace(quality=quality, tables={"opportunities": pd.DataFrame()})
-    shown = _shown(monkeypatch)
+    calls = _shown(monkeypatch)
     report.Report("demo", title="Demo", crm=crm).data_quality()
-    page = "".join(shown)
+    page = "".join(html for html, _ in calls)
     assert "Counted and left out: 3 row(s) of the input are not in this report" in page
     assert "rows left out" in page and "example ids" in page and "why" in page
     assert "blank account_id" in page and "O2, O5, O8" in page
@@ -168,7 +315,7 @@ def test_data_quality_says_when_nothing_was_left_out(monkeypatch):
     from workbook.data.validate import DataQuality
 
     crm = SimpleNamespace(quality=DataQuality(row_counts={"leads": 3}), tables={"leads": None})
-    shown = _shown(monkeypatch)
+    calls = _shown(monkeypatch)
     report.Report("demo", title="Demo", crm=crm).data_quality()
-    assert "Counted and left out: no rows." in shown[0]
-    assert "Data quality: no warnings." in shown[1]
+    assert "Counted and left out: no rows." in calls[0][0]
+    assert "Data quality: no warnings in the tables this report uses." in calls[1][0]

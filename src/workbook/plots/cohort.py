@@ -29,6 +29,13 @@ _MILESTONE_TEXT = {
     "won": "a won deal",
 }
 _UNIT = {"month": "months", "quarter": "quarters", "year": "years"}
+#: Fill of cells and points of cohorts smaller than ``min_cell_leads``.
+SMALL_GREY = "#d9d9d9"
+SMALL_GREY_EDGE = "#8c8c8c"
+SMALL_NOTE = (
+    "Grey hollow points: cohorts smaller than min_cell_leads; no interval drawn "
+    "(it would span most of the axis)."
+)
 #: Heatmaps show at most this many segments as panels (largest first).
 MAX_SEGMENT_PANELS = 6
 
@@ -53,11 +60,28 @@ def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0
         data, cmap=SEQUENTIAL, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest"
     )
     n_rows, n_cols = rates.shape
+    flagged = np.argwhere(small.fillna(False).to_numpy(dtype=bool))
+    for i, j in flagged:
+        # Small cohort: greyed (its colour would overstate what a few leads say).
+        ax.add_patch(
+            Rectangle(
+                (j - 0.5, i - 0.5),
+                1,
+                1,
+                facecolor=SMALL_GREY,
+                edgecolor="#999999",
+                hatch="///",
+                linewidth=0,
+                alpha=0.9,
+            )
+        )
     if annotate:
-        size = 7 if n_cols > 12 else 8 if n_cols > 6 else 10
+        size = 9 if n_cols > 12 else 10
+        grey = small.fillna(False).to_numpy(dtype=bool)
         for (i, j), value in np.ndenumerate(rates.to_numpy(dtype="float64")):
             if np.isnan(value):
                 continue
+            light = value < 0.55 * vmax and not grey[i, j]
             ax.text(
                 j,
                 i,
@@ -65,15 +89,8 @@ def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0
                 ha="center",
                 va="center",
                 fontsize=size,
-                color="white" if value < 0.55 * vmax else "black",
+                color="white" if light else "black",
             )
-    flagged = np.argwhere(small.fillna(False).to_numpy(dtype=bool))
-    for i, j in flagged:
-        ax.add_patch(
-            Rectangle(
-                (j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#bbbbbb", linewidth=0
-            )
-        )
     if "complete" in cells.columns:
         partial = cells.pivot(index="cohort", columns="months_since", values="complete")
         partial = partial.reindex(index=rates.index, columns=rates.columns)
@@ -163,7 +180,9 @@ def follow_through_heatmap(
     percent(cbar.ax.yaxis)
     notes = []
     if cells["small_n"].any():
-        notes.append("Hatched: small cohort (few leads), read with care.")
+        notes.append(
+            "Grey, hatched: small cohort (fewer than min_cell_leads leads), read with care."
+        )
     if "complete" in cells.columns and (~cells["complete"].astype(bool)).any():
         notes.append(
             "Dotted outline: partial period (not ended at as_of), left out of comparisons."
@@ -189,6 +208,7 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
         list(data.groupby("segment", sort=True)) if "segment" in data.columns else [(None, data)]
     )
     width = 0.7 / max(1, len(groups))
+    any_small = False
     for g, (name, sub) in enumerate(groups):
         x = sub["cohort"].map(pos).to_numpy(dtype=float) + (g - (len(groups) - 1) / 2) * width
         y = sub["rate"].to_numpy(dtype=float)
@@ -196,12 +216,22 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
             [y - sub["ci_low"].to_numpy(dtype=float), sub["ci_high"].to_numpy(dtype=float) - y]
         )
         colour = PALETTE[g % len(PALETTE)]
-        ax.errorbar(x, y, yerr=err, fmt="none", ecolor=colour, alpha=0.6, capsize=3)
         small = sub["small_n"].to_numpy(dtype=bool)
+        # Small cohorts get no whiskers: their near full-height intervals would dominate.
+        ax.errorbar(
+            x[~small],
+            y[~small],
+            yerr=err[:, ~small],
+            fmt="none",
+            ecolor=colour,
+            alpha=0.6,
+            capsize=3,
+        )
         ax.scatter(
             x[~small], y[~small], color=colour, zorder=3, label=None if name is None else str(name)
         )
-        ax.scatter(x[small], y[small], facecolors="white", edgecolors=colour, zorder=3)
+        any_small = any_small or bool(small.any())
+        ax.scatter(x[small], y[small], facecolors="white", edgecolors=SMALL_GREY_EDGE, zorder=3)
     ax.set_xticks(range(len(cohorts)))
     ax.set_xticklabels(cohorts, rotation=90 if len(cohorts) > 12 else 0)
     percent(ax.yaxis)
@@ -215,6 +245,8 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
     )
     if len(groups) > 1:
         ax.legend(title="Segment", ncols=min(len(groups), 5), loc="upper left")
+    if any_small:
+        fig.supxlabel(SMALL_NOTE, fontsize=9, color="#57606a", x=0.01, ha="left")
     return fig
 
 
@@ -229,9 +261,12 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
         return empty_figure("No lead reached an opportunity or a win yet.")
     events = list(dict.fromkeys(curves["event"]))
     fig, axes = new_figure(ncols=len(events), figsize=(11, 4.8), squeeze=False, sharey=False)
+    # One colour per group in every panel, so that one legend serves both.
+    colour_of = {name: i for i, name in enumerate(sorted(curves["group"].unique(), key=str))}
     for ax, event in zip(axes[0], events, strict=True):
         sub = curves.loc[curves["event"] == event]
-        for g, (name, grp) in enumerate(sub.groupby("group", sort=True)):
+        for name, grp in sub.groupby("group", sort=True):
+            g = colour_of[name]
             x = np.concatenate([[0.0], grp["days"].to_numpy(float), [grp["max_days"].iloc[0]]])
             r = grp["reached"].to_numpy(float)
             y = np.concatenate([[0.0], r, [r[-1]]])
@@ -249,7 +284,20 @@ def km_chart(curves: pd.DataFrame, *, by_label: str = "source"):
         thousands(ax.xaxis)
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
-        ax.legend(title=by_label, fontsize=8, loc="upper left")
+    # One legend below the panels, where it cannot cover a curve.
+    entries = {}
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    fig.legend(
+        list(entries.values()),
+        list(entries),
+        title=by_label,
+        loc="outside lower center",
+        ncols=max(1, min(len(entries), 5)),
+        fontsize=9,
+        frameon=False,
+    )
     fig.suptitle("Leads without the event yet count until the as-of date, then drop out")
     return fig
 
@@ -481,5 +529,6 @@ def outcomes_chart(curves: pd.DataFrame, *, max_days: int = 365):
     ax.set_xlabel("Days since acquisition")
     ax.set_ylabel("Cumulative incidence")
     ax.set_title("Won and lost over time (open and disqualified leads count until as_of)")
-    ax.legend(fontsize=8, ncol=2, loc="upper left")
+    # Beside the axes, where it cannot cover a curve.
+    ax.legend(fontsize=9, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig

@@ -31,6 +31,14 @@ def _height(n: int) -> float:
     return max(3.0, min(9.0, 1.2 + 0.32 * n))
 
 
+def _group_labels(shown: pd.DataFrame, by: str) -> pd.Series:
+    """The ``by`` column as labels; a missing owner name falls back to the owner id."""
+    labels = shown[by]
+    if by == "owner_name" and "owner_id" in shown.columns:
+        labels = labels.where(labels.notna(), shown["owner_id"])
+    return labels.where(labels.notna(), "(none)")
+
+
 def levels_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20, label: str = ""):
     """Stacked horizontal bars of accounts per level for each group (``engagement.levels_by``).
 
@@ -39,7 +47,7 @@ def levels_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20, lab
     if table.empty:
         return empty_figure("No accounts to show.")
     shown = table.head(top_n).iloc[::-1]
-    name = label or {"owner_id": "owner", "industry": "industry"}.get(by, by)
+    name = label or {"owner_id": "owner", "owner_name": "owner", "industry": "industry"}.get(by, by)
     fig, ax = new_figure(figsize=(9.0, _height(len(shown))))
     y = np.arange(len(shown))
     left = np.zeros(len(shown))
@@ -47,7 +55,7 @@ def levels_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20, lab
         values = shown[level].to_numpy(dtype=float)
         ax.barh(y, values, left=left, color=LEVEL_COLORS[level], label=level.capitalize())
         left += values
-    ax.set_yticks(y, _short(shown[by]))
+    ax.set_yticks(y, _short(_group_labels(shown, by)))
     thousands(ax.xaxis)
     ax.set_xlabel("Accounts")
     ax.set_ylabel(name.capitalize())
@@ -114,7 +122,7 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
     if table.empty:
         return empty_figure("No open opportunities.")
     shown = table.head(top_n).iloc[::-1]
-    name = {"owner_id": "owner", "stage": "stage"}.get(by, by)
+    name = {"owner_id": "owner", "owner_name": "owner", "stage": "stage"}.get(by, by)
     fig, ax = new_figure(figsize=(9.0, _height(len(shown) * 1.6)))
     y = np.arange(len(shown))
     series = [
@@ -131,7 +139,7 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
         )
     ticks = [
         f"{g} (n={n:,})"
-        for g, n in zip(_short(shown[by]), shown["open_opportunities"], strict=True)
+        for g, n in zip(_short(_group_labels(shown, by)), shown["open_opportunities"], strict=True)
     ]
     ax.set_yticks(y, ticks)
     percent(ax.xaxis)

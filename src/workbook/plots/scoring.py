@@ -27,26 +27,61 @@ def _error_bars(center, low, high) -> np.ndarray:
     return np.clip(err, 0.0, None)
 
 
-def win_rate_by_band(bands: pd.DataFrame, *, base_win_rate: float | None = None):
-    """Win rate per score band with Wilson 95% error bars (``scoring.band_table`` output)."""
+#: Fill of score bands with fewer matured leads than ``min_leads``.
+SMALL_GREY = "#d9d9d9"
+
+
+def win_rate_by_band(
+    bands: pd.DataFrame, *, base_win_rate: float | None = None, min_leads: int = 20
+):
+    """Win rate per score band with Wilson 95% error bars (``scoring.band_table`` output).
+
+    A band with fewer than ``min_leads`` matured leads is drawn grey, without
+    its interval (with one lead it spans 0-79%, and would set the axis), and
+    a note under the chart says so. The y axis is scaled to the other bands.
+    """
     if bands.empty:
         return empty_figure("No matured leads with a score.")
     fig, ax = new_figure()
     x = np.arange(len(bands))
     rate = bands["win_rate"].to_numpy(dtype=float)
+    small = bands["n"].to_numpy(dtype=float) < min_leads
     err = _error_bars(rate, bands["ci_low"], bands["ci_high"])
-    ax.bar(x, rate, color=PALETTE[0], alpha=0.85, label="Win rate")
-    ax.errorbar(x, rate, yerr=err, fmt="none", ecolor="#333333", capsize=3, label="95% Wilson CI")
+    colours = np.where(small, SMALL_GREY, PALETTE[0])
+    ax.bar(x, rate, color=colours, alpha=0.85)
+    ax.bar([], [], color=PALETTE[0], alpha=0.85, label="Win rate")
+    if small.any():
+        ax.bar([], [], color=SMALL_GREY, label=f"Fewer than {min_leads:,} leads (no interval)")
+    ax.errorbar(
+        x[~small],
+        rate[~small],
+        yerr=err[:, ~small],
+        fmt="none",
+        ecolor="#333333",
+        capsize=3,
+        label="95% Wilson CI",
+    )
     if base_win_rate is not None and not math.isnan(base_win_rate):
         ax.axhline(base_win_rate, color=PALETTE[3], linestyle="--", label="All matured leads")
     labels = [f"{b}\nn={n:,}" for b, n in zip(bands["band"].astype(str), bands["n"], strict=True)]
-    ax.set_xticks(x, labels, fontsize=9 if len(bands) <= 12 else 8)
+    ax.set_xticks(x, labels, fontsize=9)
     percent(ax.yaxis)
-    ax.set_ylim(0, min(1.0, max(0.05, float(np.nanmax(bands["ci_high"])) * 1.1)))
+    read = bands.loc[~small, "ci_high"] if (~small).any() else bands["win_rate"]
+    top = float(np.nanmax(np.append(read.to_numpy(dtype=float), np.nanmax(rate))))
+    ax.set_ylim(0, min(1.0, max(0.05, top * 1.1)))
     ax.set_xlabel("Lead score band (points; lower bound inclusive)")
     ax.set_ylabel("Won within the horizon (matured leads)")
     ax.set_title("Win rate by score band")
     ax.legend(loc="upper left")
+    if small.any():
+        fig.supxlabel(
+            f"Grey: {int(small.sum())} band(s) with fewer than {min_leads:,} matured leads; "
+            "their rate rests on a handful of leads and no interval is drawn.",
+            fontsize=9,
+            color="#57606a",
+            x=0.01,
+            ha="left",
+        )
     return fig
 
 

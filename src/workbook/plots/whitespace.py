@@ -143,7 +143,7 @@ def family_heatmap(grid: pd.DataFrame, *, family_name: str = "", max_members: in
                 _money(prio[i, j]),
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=9,
                 color="white" if dark else "#24292f",
             )
     cbar = fig.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02)
@@ -357,7 +357,7 @@ def lift_heatmap(lift: pd.DataFrame, *, min_pair_owners: int = 5, max_products: 
     )
     if len(names) <= 15:
         for i, j in zip(*np.nonzero(np.isfinite(mat)), strict=True):
-            ax.text(j + 0.5, i + 0.5, f"{mat[i, j]:.1f}×", ha="center", va="center", fontsize=8)
+            ax.text(j + 0.5, i + 0.5, f"{mat[i, j]:.1f}×", ha="center", va="center", fontsize=9)
     labels = _labels(names["name"], names["id"])
     ax.set_xlim(0, len(names))
     ax.set_ylim(len(names), 0)
@@ -373,7 +373,7 @@ def lift_heatmap(lift: pd.DataFrame, *, min_pair_owners: int = 5, max_products: 
         -0.02,
         "Grey: not significant (BH q ≥ 0.05, CMH test stratified by industry)",
         transform=ax.transAxes,
-        fontsize=8,
+        fontsize=9,
         va="top",
     )
     ax.set_xlabel("Product B (also owned)")

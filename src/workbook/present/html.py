@@ -36,6 +36,29 @@ TEMPLATE_NAME = "workbook"
 
 #: Cells with these tags are removed from the HTML (the values are in the run record).
 PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+#: Cells with this tag belong to a live kernel only (widget explorers and the
+#: text about them); the static page never shows them.
+LIVE_ONLY_TAG = "live-only"
+#: Tag :func:`prepare_for_html` puts on the cell that opens the method appendix.
+APPENDIX_START_TAG = "wb-appendix-start"
+#: Output metadata key (``{"workbook": "appendix"}``) of :meth:`Report.appendix`'s marker.
+APPENDIX_MARKER = "appendix"
+#: Heading and contents line of the collapsed method appendix.
+APPENDIX_TITLE = "Method appendix"
+APPENDIX_WHAT = (
+    "how the figures were made: statistics, model checks, full tables, exclusions, "
+    "data quality and the run record"
+)
+#: Paper of a report's PDF when its notebook metadata names none (``workbook.page``).
+DEFAULT_PAGE = "A4 landscape"
+#: Printable height of each paper (page height less the 12 mm margins, a few mm
+#: spare): a chart is scaled down to it so that it never splits across pages.
+PAGE_IMAGE_HEIGHT = {
+    "A4 landscape": "180mm",
+    "A4 portrait": "265mm",
+    "letter landscape": "185mm",
+    "letter portrait": "250mm",
+}
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -63,18 +86,29 @@ class CleanupCounts:
     error_outputs: int = 0
     stderr_outputs: int = 0
     widget_outputs: int = 0
+    live_only_cells: int = 0
+    appendix: bool = False
     notes: list[str] = field(default_factory=list)
+
+
+def _is_appendix_marker(out) -> bool:
+    meta = out.get("metadata") or {}
+    return out.get("output_type") == "display_data" and meta.get("workbook") == APPENDIX_MARKER
 
 
 def prepare_for_html(nb, *, title: str, keep_errors: bool) -> tuple[object, CleanupCounts]:
     """Return a cleaned copy of an executed notebook for the HTML page.
 
-    Removes the ``parameters``/``injected-parameters`` cells, widget views
+    Removes the ``parameters``/``injected-parameters`` cells, cells tagged
+    ``live-only`` (widget explorers and the words about them), widget views
     (the static path always renders plain charts and tables), and, unless
     ``keep_errors``, error outputs and stderr streams (they stay in the
     executed ``.ipynb``; the counts go to the run record). A leading markdown
     ``# Heading`` line is dropped because the page header already shows the
-    title. The input notebook is not modified.
+    title. The first cell that showed :meth:`Report.appendix`'s marker is
+    tagged ``wb-appendix-start`` (the marker itself is dropped): the template
+    puts it and every later cell, and the run record, in one collapsed
+    ``<details>``. The input notebook is not modified.
     """
     nb = copy.deepcopy(nb)
     counts = CleanupCounts()
@@ -84,9 +118,17 @@ def prepare_for_html(nb, *, title: str, keep_errors: bool) -> tuple[object, Clea
         if tags & PARAMETER_TAGS:
             counts.parameter_cells += 1
             continue
+        if LIVE_ONLY_TAG in tags:
+            counts.live_only_cells += 1
+            continue
         if cell.cell_type == "code":
             kept = []
             for out in cell.get("outputs", []):
+                if _is_appendix_marker(out):
+                    if not counts.appendix:
+                        counts.appendix = True
+                        cell.metadata["tags"] = sorted(tags | {APPENDIX_START_TAG})
+                    continue
                 if out.get("output_type") == "error" and not keep_errors:
                     counts.error_outputs += 1
                     continue
@@ -168,7 +210,24 @@ def notebook_html(
                 "output(s); see the executed notebook",
             )
         )
-    resources = {"workbook": {"title": title, "as_of": as_of, "record": rows, "error": error}}
+    page = str((nb.metadata.get("workbook") or {}).get("page") or DEFAULT_PAGE)
+    if page not in PAGE_IMAGE_HEIGHT:
+        raise ValueError(
+            f"notebook metadata workbook.page is {page!r}; use one of {sorted(PAGE_IMAGE_HEIGHT)}"
+        )
+    resources = {
+        "workbook": {
+            "title": title,
+            "as_of": as_of,
+            "record": rows,
+            "error": error,
+            "appendix": counts.appendix,
+            "appendix_title": APPENDIX_TITLE,
+            "appendix_what": APPENDIX_WHAT,
+            "page": page,
+            "max_image_height": PAGE_IMAGE_HEIGHT[page],
+        }
+    }
     markup, _ = _exporter().from_notebook_node(clean, resources=resources)
     found = external_references(markup)
     if found:
@@ -239,7 +298,10 @@ def html_to_pdf(
     so parallel reports never share one, and printed with Chromium's
     ``--print-to-pdf`` (no header or footer; page size and margins from the
     page's ``@page`` rule). The report pages embed their images and load
-    nothing from the network, so the PDF looks like the HTML.
+    nothing from the network, so the PDF looks like the HTML, except that
+    collapsed ``<details>`` (the method appendix, method notes) are printed
+    open: paper cannot be expanded. Chromium prints a copy with them opened
+    (:func:`print_copy`, next to the page, removed afterwards).
 
     Raises
     ------
@@ -248,13 +310,32 @@ def html_to_pdf(
         end of its error output.
     """
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+    printed = html_path.with_name(f".{html_path.stem}.print.html")
+    printed.write_text(print_copy(html_path.read_text(encoding="utf-8")), encoding="utf-8")
+    try:
+        return _chromium_print(html_path, printed, pdf_path, chromium=chromium, timeout=timeout)
+    finally:
+        printed.unlink(missing_ok=True)
+
+
+_CLOSED_DETAILS_RE = re.compile(r"<details\b(?![^>]*\bopen\b)", re.IGNORECASE)
+
+
+def print_copy(markup: str) -> str:
+    """The page as printed: every ``<details>`` element opened."""
+    return _CLOSED_DETAILS_RE.sub("<details open", markup)
+
+
+def _chromium_print(
+    html_path: Path, printed: Path, pdf_path: Path, *, chromium: str, timeout: float
+) -> Path:
     with tempfile.TemporaryDirectory(prefix="workbook-chromium-") as profile:
         args = [
             chromium,
             *CHROMIUM_PDF_ARGS,
             f"--user-data-dir={profile}",
             f"--print-to-pdf={pdf_path}",
-            html_path.as_uri(),
+            printed.as_uri(),
         ]
         # Own process group: on a timeout the whole browser (renderers too) is stopped.
         proc = subprocess.Popen(

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -40,6 +41,17 @@ __all__ = [
 
 #: Rows shown by :meth:`Report.table` before truncating (the CSV export is full).
 DEFAULT_MAX_ROWS = 25
+#: Rows of a leadership table (:meth:`Report.top`); the rest is in the export.
+LEADERSHIP_ROWS = 10
+#: A table with more columns than this is printed smaller (class ``wb-wide``), and
+#: with more than VERY_WIDE_COLUMNS smaller still (``wb-very-wide``), so it fits the paper.
+WIDE_COLUMNS = 8
+VERY_WIDE_COLUMNS = 14
+#: Cell text that reads as a date or a period (2024-07, 2024-07-31, 2024-Q3, 2024-W05):
+#: such cells never wrap ("2024-/07").
+DATE_LIKE = r"\d{4}-(?:\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|Q[1-4]|W\d{2}|H[12])"
+#: Output metadata of the marker :meth:`Report.appendix` shows (read by present.html).
+APPENDIX_METADATA = {"workbook": "appendix"}
 
 
 def _jsonable(value: object) -> object:
@@ -61,10 +73,13 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def _display(obj) -> None:
+def _display(obj, metadata: Mapping | None = None) -> None:
     from IPython.display import display
 
-    display(obj)
+    if metadata is None:
+        display(obj)
+    else:
+        display(obj, metadata=dict(metadata))
 
 
 def live_kernel(interactive: bool) -> bool:
@@ -195,11 +210,14 @@ class Report:
         max_rows: int = DEFAULT_MAX_ROWS,
         caption: str | None = None,
         export_stem: str | None = None,
+        columns: Mapping[str, str] | Sequence[str] | None = None,
     ) -> None:
         """Show a formatted, escaped, index-free table, truncated to ``max_rows``.
 
         When the table is truncated a note says how many rows are hidden and
-        which CSV export holds all of them.
+        which CSV export holds all of them. ``columns`` keeps only those
+        columns, in that order; as a mapping it also gives their headers
+        (``{"family_name": "Family"}``); ``formats`` keys stay the column names.
         """
         _display(
             _html(
@@ -209,8 +227,59 @@ class Report:
                     max_rows=max_rows,
                     caption=caption,
                     export_name=f"{self.name}/{export_stem}.csv" if export_stem else None,
+                    columns=columns,
                 )
             )
+        )
+
+    def top(
+        self,
+        frame: pd.DataFrame,
+        columns: Mapping[str, str],
+        *,
+        formats: Mapping[str, str] | None = None,
+        rows: int = LEADERSHIP_ROWS,
+        caption: str | None = None,
+        export_stem: str | None = None,
+    ) -> None:
+        """Show a leadership table: the first ``rows`` rows (at most 10), a few named columns.
+
+        ``columns`` maps the columns to show to their plain headers, in order
+        (names rather than ids, formatted values). Sort ``frame`` first; the
+        full table is in the method appendix and the CSV export.
+        """
+        if not columns:
+            raise ValueError("Report.top needs the columns to show, with their headers")
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise KeyError(
+                f"Report.top: column(s) {missing} not in the table (it has {list(frame.columns)})"
+            )
+        self.table(
+            frame,
+            formats=formats,
+            max_rows=max(1, min(int(rows), LEADERSHIP_ROWS)),
+            caption=caption,
+            export_stem=export_stem,
+            columns=columns,
+        )
+
+    def appendix(self) -> None:
+        """Start the method appendix: everything shown after this call goes into it.
+
+        In a live notebook this shows a heading. In the static HTML page
+        (:func:`workbook.present.html.notebook_html`) the cell of this call and
+        every later cell, with the run record, sit in one collapsed
+        ``<details>`` below the leadership part; the PDF prints it open on a
+        new page. Call it once, after the leadership part.
+        """
+        _display(
+            _html(
+                '<h2 class="wb-appendix-heading">Method appendix</h2>'
+                '<p class="wb-table-note">How the figures above were made: statistics, '
+                "model checks, full tables, exclusions and data quality.</p>"
+            ),
+            metadata=APPENDIX_METADATA,
         )
 
     def method_notes(self, notes: Sequence[str]) -> None:
@@ -233,12 +302,17 @@ class Report:
         <workbook.data.validate.DataQuality.left_out>`: table, column, rows
         left out, why, example ids) comes first, then the other warnings and
         fix-ups; both only for the tables in ``crm`` (those the report reads).
+        The data-quality report has the whole record; how many kinds concern
+        other tables is said.
         """
         quality = getattr(self.crm, "quality", None)
         if quality is None:
             return
+        others = 0
         if hasattr(quality, "for_tables") and getattr(self.crm, "tables", None) is not None:
+            everything = len(quality)
             quality = quality.for_tables(self.crm.tables)
+            others = everything - len(quality)
         left = quality.left_out() if hasattr(quality, "left_out") else pd.DataFrame()
         if left.empty:
             self.note("Counted and left out: no rows.")
@@ -253,11 +327,18 @@ class Report:
         frame = quality.to_frame() if hasattr(quality, "to_frame") else pd.DataFrame()
         if "check" in frame.columns:  # the rows left out are in the table above
             frame = frame[~frame["check"].isin(list(LEFT_OUT_REASONS))]
+        elsewhere = (
+            f" {others:,} more kind(s) concern tables this report does not use "
+            "(see the data-quality report)."
+            if others
+            else ""
+        )
         if frame.empty:
-            self.note("Data quality: no warnings.")
+            self.note(f"Data quality: no warnings in the tables this report uses.{elsewhere}")
         else:
             self.note(
-                f"Data quality: {len(frame)} kind(s) of warning in the input; details below.",
+                f"Data quality: {len(frame)} kind(s) of warning in the tables this report "
+                f"uses; details below.{elsewhere}",
                 kind="warning",
             )
             self.table(frame, max_rows=50)
@@ -371,19 +452,52 @@ def _is_bool_column(values: pd.Series) -> bool:
     return len(present) > 0 and bool(present.map(type).isin([bool, np.bool_]).all())
 
 
+#: A code value such as ``leads_created_after_as_of``: lower case joined by underscores.
+CODE_VALUE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
+#: Columns whose values are names the reader types elsewhere (a column or table of
+#: the data model), shown as they are.
+CODE_COLUMNS = frozenset({"column", "columns", "table", "date_column", "x", "y"})
+
+
+def code_label(value: str) -> str:
+    """A code value in words: ``leads_created_after_as_of`` -> ``leads created after the as-of date``."""
+    text = re.sub(r"(?<![a-z])as_of(?![a-z])", "the as-of date", value)
+    return text.replace("_", " ")
+
+
+def _code_column(values: pd.Series) -> bool:
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return False
+    present = values.dropna()
+    if not len(present) or not bool(present.map(type).eq(str).all()):
+        return False
+    return bool(present.str.fullmatch(CODE_VALUE).any())
+
+
+def _code_text(value) -> str:
+    if isinstance(value, str) and re.fullmatch(CODE_VALUE, value):
+        return code_label(value)
+    return value
+
+
 def plain_formats(frame: pd.DataFrame, formats: Mapping[str, object]) -> dict[str, object]:
     """Formatters that keep code values out of visible text.
 
     True/False cells read ``Yes``/``No``; an infinite value (an open band
     bound such as ``score_high`` of the top band) reads ``no limit`` instead
     of ``inf``, other values of that column keep their format (from
-    ``formats``, else two decimals).
+    ``formats``, else two decimals). A text column without a format whose
+    values include codes (``leads_created_after_as_of``) shows them in words
+    (:func:`code_label`), except columns naming data-model columns or tables
+    (:data:`CODE_COLUMNS`).
     """
     out: dict[str, object] = {}
     for column in frame.columns:
         values = frame[column]
         if _is_bool_column(values):
             out[column] = _yes_no
+        elif column not in formats and column not in CODE_COLUMNS and _code_column(values):
+            out[column] = _code_text
         elif pd.api.types.is_float_dtype(values) and bool(
             np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)).any()
         ):
@@ -408,6 +522,28 @@ def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def header_label(column: object) -> str:
+    """A column's default header: its name with spaces for underscores."""
+    return str(column).replace("_", " ")
+
+
+def _date_cells(shown: pd.DataFrame, fmt: Mapping[str, object]) -> pd.DataFrame:
+    """``wb-date`` for the cells of date columns and of text that reads as a date or period."""
+    classes = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    for column in shown.columns:
+        values = shown[column]
+        spec = fmt.get(column)
+        if pd.api.types.is_datetime64_any_dtype(values) or (
+            isinstance(spec, str) and spec.startswith("{:%")
+        ):
+            classes[column] = "wb-date"
+        elif pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            text = values.astype("string").str.strip()
+            hit = text.str.fullmatch(DATE_LIKE).fillna(False).to_numpy(dtype=bool)
+            classes.loc[hit, column] = "wb-date"
+    return classes
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -415,13 +551,25 @@ def table_html(
     max_rows: int = DEFAULT_MAX_ROWS,
     caption: str | None = None,
     export_name: str | None = None,
+    columns: Mapping[str, str] | Sequence[str] | None = None,
 ) -> str:
     """Render a DataFrame with pandas Styler: escaped cells, no index, formatted.
 
     Explicit ``formats`` win; other columns get :func:`default_formats`.
-    Headers show with spaces instead of underscores, text columns are
-    left-aligned, and every cell and header is HTML-escaped.
+    ``columns`` (names, or a mapping of names to headers) keeps only those
+    columns, in that order. Other headers are :func:`header_label`; text
+    columns are left-aligned; date cells (and text such as ``2024-07``) carry
+    the class ``wb-date`` and never wrap; a table of more than
+    :data:`WIDE_COLUMNS` columns has the class ``wb-wide`` (printed smaller;
+    ``wb-very-wide`` beyond :data:`VERY_WIDE_COLUMNS`).
+    Every cell and header is HTML-escaped.
     """
+    labels: dict[str, str] = dict(columns) if isinstance(columns, Mapping) else {}
+    if columns is not None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise KeyError(f"column(s) {missing} not in the table (it has {list(frame.columns)})")
+        frame = frame.loc[:, list(columns)]
     shown = _without_bidi(frame.head(max_rows))
     fmt = default_formats(shown)
     fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
@@ -429,7 +577,14 @@ def table_html(
     styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")
     if fmt:
         styler = styler.format(fmt, subset=list(fmt), escape="html", na_rep="–")
-    styler = styler.format_index(lambda c: str(c).replace("_", " "), escape="html", axis=1)
+    styler = styler.format_index(
+        lambda c: strip_bidi(labels[c]) if c in labels else header_label(c), escape="html", axis=1
+    )
+    styler = styler.set_td_classes(_date_cells(shown, fmt))
+    if len(shown.columns) > VERY_WIDE_COLUMNS:
+        styler = styler.set_table_attributes('class="wb-wide wb-very-wide"')
+    elif len(shown.columns) > WIDE_COLUMNS:
+        styler = styler.set_table_attributes('class="wb-wide"')
     text_columns = [
         c
         for c in shown.columns

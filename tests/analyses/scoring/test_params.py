@@ -38,7 +38,8 @@ def test_notebook_parameters_cell_holds_parameters_cell_verbatim():
 
 
 def test_defaults_follow_issue_13():
-    # maturity_days, threshold_step and disqualified_statuses are gone (issue 13).
+    # maturity_days, threshold_step and disqualified_statuses are gone (issue 13);
+    # min_cell_leads greys small score bands in the chart (issue 20).
     assert scoring.Params().to_dict() == {
         "current_threshold": 60.0,
         "capacity_per_month": 40.0,
@@ -51,6 +52,7 @@ def test_defaults_follow_issue_13():
         "decay_after_days": 90,
         "decay_points": "-100",
         "segment_by": "source",
+        "min_cell_leads": 20,
         "n_boot": 1000,
         "seed": 0,
         "export_raw_csv": False,  # the common report parameter (issue 18)

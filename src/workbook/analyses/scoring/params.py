@@ -65,6 +65,10 @@ class Params(ReportParams):
         "lead column whose values get their own band table and AUC",
         choices=("source", "status", "owner_id"),
     )
+    min_cell_leads: int = param(
+        20, "score bands with fewer matured leads are greyed in the chart, without an interval",
+        low=1, unit="leads",
+    )  # fmt: skip
     n_boot: int = param(1000, "bootstrap resamples for the AUC and threshold intervals", low=1)
     seed: int = param(0, "random seed of the bootstrap (results are reproducible)", low=0)
 
