@@ -313,6 +313,8 @@ class CrmData:
         1-based data row as read) and ``blank`` (the blank required columns).
         Only tables with such rows appear; they are counted in ``quality``
         (check ``blank_required``) and reach no report.
+        :meth:`as_known_at` keeps them as they are (like ``quality``, they
+        describe the full load).
     """
 
     tables: dict[str, pd.DataFrame]
