@@ -217,14 +217,6 @@ def test_wide_tables_are_marked_for_smaller_print():
     )
 
 
-class _Quality:
-    def __init__(self, frame):
-        self.frame = frame
-
-    def to_frame(self):
-        return self.frame
-
-
 class _Crm:
     def __init__(self, tables, quality):
         self.tables = tables
@@ -232,23 +224,20 @@ class _Crm:
 
 
 def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
+    from workbook.data.validate import DataQuality, Issue
+
     calls = _shown(monkeypatch)
-    quality = _Quality(
-        pd.DataFrame(
-            {
-                "check": ["bad_date", "negative_amount", "unknown_reference"],
-                "severity": ["warning"] * 3,
-                "table": ["leads", "purchases", "products"],
-                "column": ["created_at", "amount", "product_id"],
-                "count": [4, 2, 1],
-                "examples": ["L1", "P9", "X1"],
-                "message": ["m1", "m2", "m3"],
-            }
-        )
+    quality = DataQuality(
+        issues=[
+            Issue("bad_date", "leads", "created_at", 4, ("L1",), "m1"),
+            Issue("negative_amount", "purchases", "amount", 2, ("P9",), "m2"),
+            Issue("unknown_reference", "products", "product_id", 1, ("X1",), "m3"),
+        ]
     )
     rep = report.Report("cohort", title="C", crm=_Crm({"leads": None, "users": None}, quality))
     rep.data_quality()
-    note, table = calls[0][0], calls[1][0]
+    left, note, table = (html for html, _ in calls)
+    assert "Counted and left out: no rows." in left
     assert "1 kind(s) of warning in the tables this report uses" in note
     assert "2 more kind(s) concern tables this report does not use" in note
     assert (
@@ -257,9 +246,9 @@ def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
     # Nothing about the report's own tables: a plain line, still naming the others.
     calls.clear()
     report.Report("x", title="X", crm=_Crm({"users": None}, quality)).data_quality()
-    assert len(calls) == 1
-    assert "no warnings in the tables this report uses" in calls[0][0]
-    assert "3 more kind(s)" in calls[0][0]
+    assert len(calls) == 2
+    assert "no warnings in the tables this report uses" in calls[1][0]
+    assert "3 more kind(s)" in calls[1][0]
 
 
 def test_code_values_read_as_words_but_model_column_names_stay():
