@@ -143,7 +143,7 @@ def test_index_compares_headlines_with_a_previous_run(tiny_notebooks, tmp_path, 
     assert "▼ \u22123<" in index  # alpha: 2 now against 5 before
     assert str(prev) not in index  # the path is in run.json only
     record = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
-    assert record["compared_with"]["path"] == str(prev)
+    assert record["compared_with"]["out"] == str(prev)
     assert record["compared_with"]["how"] == "--compare"
 
 
@@ -244,6 +244,13 @@ def test_baseline_of_a_dated_folder_is_the_latest_earlier_dated_folder(tmp_path)
     out = reports / "2025-03-31"
     found = runner.find_baseline(out, as_of="2025-03-31")
     assert (found.folder, found.how) == (feb, "previous dated folder")
+    assert found.to_record() == {
+        "out": str(reports / "2025-02-28"),
+        "run_id": "r1",
+        "how": "previous dated folder",
+        "as_of": "2025-02-28",
+        "started": "2025-01-01T06:00:00+00:00",
+    }
     # a re-run into March's folder still compares with February, not with its first attempt
     _published(out, "2025-03-31")
     assert runner.find_baseline(out, as_of="2025-03-31").folder == feb

@@ -303,6 +303,9 @@ class Baseline:
     ----------
     folder : Path
         Where its report folders are (a run folder, or a ``--compare`` OUT).
+    out : Path
+        The output folder it was published in (what ``run.json`` records:
+        run folders are pruned by the next run).
     how : str
         ``"--compare"`` (given), ``"previous run"`` (the run this one replaces
         in OUT) or ``"previous dated folder"`` (``reports/<earlier as_of>/``).
@@ -311,6 +314,7 @@ class Baseline:
     """
 
     folder: Path
+    out: Path
     how: str
     as_of: str | None = None
     started: str | None = None
@@ -331,8 +335,14 @@ class Baseline:
         return "the previous run" if self.replaced else "the compared run"
 
     def to_record(self) -> dict:
-        """The ``run.json`` form (``compared_with``): the folder, how it was chosen, its dates."""
-        return {"path": str(self.folder), "how": self.how, "as_of": self.as_of, "started": self.started}
+        """The ``run.json`` form (``compared_with``): its OUT, run id, how it was chosen, dates."""
+        return {
+            "out": str(self.out),
+            "run_id": self.folder.name if self.folder != self.out else None,
+            "how": self.how,
+            "as_of": self.as_of,
+            "started": self.started,
+        }
 
 
 def _run_dates(folder: Path) -> tuple[str | None, str | None]:
@@ -365,18 +375,21 @@ def find_baseline(out: Path, *, as_of: str, compare: Path | None = None) -> Base
     """
     if compare is not None:
         run = current_run(compare)
-        return Baseline(compare, "--compare", *_run_dates(run if run is not None else compare))
+        folder = run if run is not None else compare
+        return Baseline(folder, compare, "--compare", *_run_dates(folder))
     candidates = []
     previous = current_run(out)
     if previous is not None:
-        candidates.append(Baseline(previous, "previous run", *_run_dates(previous)))
+        candidates.append(Baseline(previous, out, "previous run", *_run_dates(previous)))
     if _DATED_OUT.match(out.name) and out.parent.is_dir():
         for sibling in sorted(out.parent.iterdir()):
             if sibling == out or not _PLAIN_DATED_OUT.match(sibling.name):
                 continue
             run = current_run(sibling)
             if run is not None:
-                candidates.append(Baseline(run, "previous dated folder", *_run_dates(run)))
+                candidates.append(
+                    Baseline(run, sibling, "previous dated folder", *_run_dates(run))
+                )
     earlier = [b for b in candidates if b.as_of and b.as_of < as_of]
     if earlier:
         return max(earlier, key=lambda b: (b.as_of, b.started or "", not b.replaced))
