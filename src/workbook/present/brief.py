@@ -41,8 +41,8 @@ MAX_FINDINGS = 7
 
 _CSS = (
     "<style>.brief{background:#fff;border:1px solid #d0d7de;border-radius:8px;"
-    "padding:12px 18px;margin:0 0 18px}.brief h2{font-size:1.1em;margin:4px 0 8px}"
-    ".brief ol{margin:0;padding-left:1.4em}.brief li{margin:6px 0;line-height:1.35}"
+    "padding:8px 16px;margin:0 0 12px}.brief h2{font-size:1.1em;margin:2px 0 6px}"
+    ".brief ol{margin:0;padding-left:1.4em}.brief li{margin:4px 0;line-height:1.3}"
     ".brief .stake{font-weight:600;margin-right:.4em;white-space:nowrap}"
     ".brief .sev-high::marker{color:#b42318}"
     "</style>"

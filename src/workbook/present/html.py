@@ -307,26 +307,29 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto San
 "Noto Sans CJK SC","Noto Sans CJK KR","Hiragino Sans","Hiragino Kaku Gothic ProN","Yu Gothic",
 "Meiryo","Microsoft YaHei","PingFang SC","Malgun Gothic","Apple SD Gothic Neo","Noto Sans Thai",
 "Thonburi","Leelawadee UI","Tahoma","Loma","Garuda",sans-serif;
-max-width:1100px;margin:0 auto;padding:16px 24px;color:#1f2328}
-h1{margin:8px 0 4px}.sub{color:#57606a;margin:0 0 16px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px}
-.card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;background:#fff}
-.card h2{font-size:1.15em;margin:0 0 6px}
+max-width:1360px;margin:0 auto;padding:12px 20px;color:#1f2328}
+h1{margin:4px 0 2px}.sub{color:#57606a;margin:0 0 16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:10px 12px;background:#fff}
+.card h2{font-size:1.05em;margin:0 0 4px}
 .status{display:inline-block;font-size:.8em;font-weight:600;padding:1px 8px;border-radius:10px}
 .status.ok{background:#dafbe1;color:#116329}.status.failed{background:#ffebe9;color:#a40e26}
 .status.stale{background:#fff8c5;color:#7d4e00}
 .status.na,.status.not-run{background:#eaeef2;color:#57606a}.na{color:#57606a}
 .note{border-left:3px solid #bf8700;padding-left:8px;font-size:.9em}
-.heads{list-style:none;padding:0;margin:8px 0}
-.heads li{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dotted #d0d7de;
-padding:3px 0}.heads .v{font-weight:600;color:#0b3d91;white-space:nowrap}
-.delta{font-size:.85em;color:#57606a;margin-left:6px;white-space:nowrap}
+.heads{list-style:none;padding:0;margin:6px 0;font-size:.92em}
+.heads li{display:grid;grid-template-columns:1fr auto;gap:0 8px;align-items:start;
+border-bottom:1px dotted #d0d7de;padding:3px 0}
+.heads .num{display:flex;flex-direction:column;align-items:flex-end;text-align:right;
+max-width:11em}.heads .v{font-weight:600;color:#0b3d91}
+.delta{font-size:.85em;color:#57606a;white-space:nowrap}
 .delta.good{color:#116329}.delta.bad{color:#a40e26}
-.links{margin-top:8px}.links a{margin-right:12px;font-weight:600}
+.links{margin-top:6px;display:flex;flex-wrap:wrap;gap:4px 12px;align-items:baseline}
+.links a{font-weight:600}
 .files{font-size:.85em;color:#57606a}.meta{font-size:.8em;color:#57606a;margin-left:6px}
-details.files{margin-top:6px}details.files summary{cursor:pointer}
+details.files summary{cursor:pointer}
 details.files a{display:inline-block;margin-right:10px}
-.runline{display:flex;flex-wrap:wrap;gap:6px 18px;color:#57606a;margin:0 0 16px}
+.runline{display:flex;flex-wrap:wrap;gap:4px 18px;color:#57606a;margin:0 0 10px}
 .runline b{color:#1f2328}
 .health{margin:18px 0 0;padding:8px 12px;border:1px solid #d0d7de;border-radius:8px;
 color:#57606a}.health details.files{display:inline;margin-left:10px}
@@ -472,7 +475,7 @@ def _kpi_items(e: IndexEntry) -> str:
             delta_html = f'<span class="delta {esc(delta.tone)}"{tip}>{esc(delta.text)}</span>'
         items.append(
             f'<li><span class="k">{esc(h.get("label", h.get("key")))}</span>'
-            f'<span><span class="v">{esc(h.get("display", h.get("value")))}</span>'
+            f'<span class="num"><span class="v">{esc(h.get("display", h.get("value")))}</span>'
             f"{delta_html}</span></li>"
         )
     return "".join(items)
@@ -527,7 +530,7 @@ def _card(e: IndexEntry) -> str:
         f'<section class="card" id="{esc(e.name)}"><h2>{esc(e.title)}</h2>'
         f"{_status_badge(e)}{meta}{_problems(e)}"
         f'<ul class="heads">{_kpi_items(e)}</ul>'
-        f'<div class="links">{"".join(links)}</div>{_csv_files(e)}</section>'
+        f'<div class="links">{"".join(links)}{_csv_files(e)}</div></section>'
     )
 
 

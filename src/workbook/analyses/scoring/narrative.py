@@ -250,7 +250,7 @@ def headline_cards(figures: dict) -> list[Card]:
         Card("n_matured", "Matured leads", figures["n_matured"], "{:,}", NEUTRAL),
         Card(
             "base_win_rate",
-            f"Leads won within {format_value(figures.get('horizon_days'))} days (base win rate)",
+            f"Leads won within {format_value(figures.get('horizon_days'))} days",
             figures["base_win_rate"],
             "{:.1%}",
             HIGHER_IS_BETTER,
@@ -268,7 +268,7 @@ def headline_cards(figures: dict) -> list[Card]:
         ),
         Card(
             "track_record",
-            "Months the threshold kept sales within capacity (track record)",
+            "Months within sales capacity (track record)",
             f"{within} of {n}" if n else None,
             "{}",
             NEUTRAL,
