@@ -63,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel notebooks")
     run.add_argument(
-        "--compare", metavar="PREV_OUT", help="show headline changes against an earlier run"
+        "--compare",
+        metavar="PREV_OUT",
+        help="show KPI changes against this earlier run (default: the last run, see docs)",
     )
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="per-cell execution timeout")
     run.add_argument(

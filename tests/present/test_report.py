@@ -51,7 +51,16 @@ def test_write_summary_holds_figures_headline_and_exports(tmp_path):
     assert payload["missing"] is None
     assert payload["n_leads"] == 42
     assert payload["headline"] == [
-        {"key": "n_leads", "label": "Leads", "value": 42, "display": "42"}
+        {
+            "key": "n_leads",
+            "label": "Leads",
+            "value": 42,
+            "display": "42",
+            "fmt": "{:,}",
+            "direction": "neutral",
+            "subject": "",
+            "on_index": False,
+        }
     ]
     assert payload["exports"] == ["table.csv"]
     assert (tmp_path / "demo" / "table.csv").read_text(encoding="utf-8") == "when,n\n2026-01-31,1\n"

@@ -24,19 +24,6 @@ def _plan(reports, **kw):
 # -- index page ------------------------------------------------------------------------
 
 
-def test_headline_delta_in_points_for_shares_and_differences_for_counts():
-    assert wbhtml.headline_delta({"value": 0.25, "display": "25.0%"}, {"value": 0.2}) == (
-        "▲ +5.0 pp"
-    )
-    assert wbhtml.headline_delta({"value": 900, "display": "900"}, {"value": 1000}) == (
-        "▼ -100 (-10.0%)"
-    )
-    assert wbhtml.headline_delta({"value": 5, "display": "5"}, {"value": 5}) == "→ unchanged"
-    assert wbhtml.headline_delta({"value": 0.2, "display": "20%"}, {"value": 0.2}) == "→ unchanged"
-    assert wbhtml.headline_delta({"value": "n/a"}, {"value": 1}) is None
-    assert wbhtml.headline_delta({"value": 1}, None) is None
-
-
 def test_index_html_escapes_everything_and_links_files():
     entry = wbhtml.IndexEntry(
         name="beta",
@@ -48,22 +35,20 @@ def test_index_html_escapes_everything_and_links_files():
         headline=[{"key": "n", "label": "We <3 Dogs", "value": 4, "display": "4"}],
         previous={"n": {"key": "n", "value": 3}},
     )
-    page = wbhtml.index_html(
-        [entry], as_of="2025-03-31", fingerprint="abc", started="t", version="0.1"
-    )
+    page = wbhtml.index_html([entry], as_of="2025-03-31", started="t", version="0.1")
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "We &lt;3 Dogs" in page
     assert 'href="beta.html"' in page and 'href="beta/numbers.csv"' in page
-    assert "▲ +1 (+33.3%)" in page
+    assert "▲ +1<" in page
     assert wbhtml.external_references(page) == []
 
 
 # -- publishing (fake executions) ----------------------------------------------------
 
 
-def _fake_execute(fail: set[str], interrupt_on: str | None = None):
-    """An execute_report stand-in writing what papermill + nbconvert would."""
+def _fake_execute(fail: set[str], interrupt_on: str | None = None, value: int = 2):
+    """An execute_report stand-in writing what papermill + nbconvert would (KPI ``n`` = value)."""
 
     def fake(job):
         name = job.spec.name
@@ -76,7 +61,9 @@ def _fake_execute(fail: set[str], interrupt_on: str | None = None):
             (job.workdir / f"{name}.failed.html").write_text("failed page", encoding="utf-8")
             return runner.ReportResult(name, job.spec.title, "failed", 0.1, error="ValueError: x")
         (folder / "summary.json").write_text(
-            json.dumps({"headline": [{"key": "n", "label": "N", "value": 2, "display": "2"}]}),
+            json.dumps(
+                {"headline": [{"key": "n", "label": "N", "value": value, "display": str(value)}]}
+            ),
             encoding="utf-8",
         )
         (folder / "numbers.csv").write_text("n\n2\n", encoding="utf-8")
@@ -153,8 +140,11 @@ def test_index_compares_headlines_with_a_previous_run(tiny_notebooks, tmp_path, 
     monkeypatch.setattr(run_execute, "execute_report", _fake_execute(fail=set()))
     runner.run_plan(plan)
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert "▼ -3 (-60.0%)" in index  # alpha: 2 now against 5 before
-    assert "Compared with" in index
+    assert "▼ \u22123<" in index  # alpha: 2 now against 5 before
+    assert str(prev) not in index  # the path is in run.json only
+    record = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert record["compared_with"]["out"] == str(prev)
+    assert record["compared_with"]["how"] == "--compare"
 
 
 def _fake_execute_pdf(job):
@@ -212,6 +202,87 @@ def test_compare_marks_reports_whose_cut_points_differ(tiny_notebooks, tmp_path,
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     alpha = index[index.index('id="alpha"') : index.index('id="beta"')]
     beta = index[index.index('id="beta"') :]
-    assert "Cut points differ from prev" in alpha
+    assert "Cut points differ from the compared run" in alpha
     assert "now {&quot;high_min_records&quot;: 4}, then {&quot;high_min_records&quot;: 5}" in alpha
     assert "Cut points differ" not in beta
+
+
+# -- the previous run the index compares against -------------------------------------
+
+
+def _published(out: Path, as_of: str | None, started: str = "2025-01-01T06:00:00+00:00") -> Path:
+    """A minimal published run in ``out`` (its run.json, the current pointer)."""
+    run = out / ".workbook" / "runs" / "r1"
+    run.mkdir(parents=True)
+    record = {"as_of": as_of, "started": started} if as_of else {}
+    (run / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    (out / ".workbook" / "current").symlink_to("runs/r1")
+    return run.resolve()
+
+
+def test_baseline_is_none_before_any_run(tmp_path):
+    assert runner.find_baseline(tmp_path / "reports" / "2025-03-31", as_of="2025-03-31") is None
+
+
+def test_baseline_is_the_run_this_one_replaces(tmp_path):
+    out = tmp_path / "latest"
+    run = _published(out, "2025-02-28")
+    found = runner.find_baseline(out, as_of="2025-03-31")
+    assert (found.folder, found.how, found.as_of) == (run, "previous run", "2025-02-28")
+    assert found.replaced
+    assert found.label() == "the run of 2025-02-28 data (2025-01-01 06:00 UTC)"
+    # a re-run on the same data compares with the run it replaces too
+    assert runner.find_baseline(out, as_of="2025-02-28").folder == run
+
+
+def test_baseline_of_a_dated_folder_is_the_latest_earlier_dated_folder(tmp_path):
+    reports = tmp_path / "reports"
+    _published(reports / "2025-01-31", "2025-01-31")
+    feb = _published(reports / "2025-02-28", "2025-02-28")
+    _published(reports / "2025-02-28+abc123", "2025-02-28", started="2025-09-09T00:00:00")  # ad hoc
+    _published(reports / "2025-04-30", "2025-04-30")  # later data: never a baseline
+    out = reports / "2025-03-31"
+    found = runner.find_baseline(out, as_of="2025-03-31")
+    assert (found.folder, found.how) == (feb, "previous dated folder")
+    assert found.to_record() == {
+        "out": str(reports / "2025-02-28"),
+        "run_id": "r1",
+        "how": "previous dated folder",
+        "as_of": "2025-02-28",
+        "started": "2025-01-01T06:00:00+00:00",
+    }
+    # a re-run into March's folder still compares with February, not with its first attempt
+    _published(out, "2025-03-31")
+    assert runner.find_baseline(out, as_of="2025-03-31").folder == feb
+    # an explicit --compare wins
+    given = runner.find_baseline(out, as_of="2025-03-31", compare=reports / "2025-01-31")
+    assert (given.how, given.as_of) == ("--compare", "2025-01-31")
+
+
+def test_a_non_dated_out_never_looks_at_its_neighbours(tmp_path):
+    _published(tmp_path / "2025-02-28", "2025-02-28")
+    assert runner.find_baseline(tmp_path / "latest", as_of="2025-03-31") is None
+
+
+def test_second_run_shows_changes_since_the_first_automatically(
+    tiny_notebooks, tmp_path, monkeypatch
+):
+    reports = runner.discover(tiny_notebooks)
+    out = tmp_path / "out"
+    monkeypatch.setattr(run_execute, "execute_report", _fake_execute(fail=set(), value=5))
+    runner.run_plan(_plan(reports, out=str(out)))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'class="delta' not in index and "none yet: first run here" in index
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["compared_with"] is None
+
+    monkeypatch.setattr(run_execute, "execute_report", _fake_execute(fail=set(), value=2))
+    runner.run_plan(_plan(reports[:1], out=str(out), available=reports))  # alpha only
+    index = (out / "index.html").read_text(encoding="utf-8")
+    alpha = index[index.index('id="alpha"') : index.index('id="beta"')]
+    beta = index[index.index('id="beta"') :]
+    assert "▼ \u22123<" in alpha  # 2 now against 5 in the first run
+    assert 'class="delta' not in beta  # not re-run: nothing to compare but itself
+    assert "Changes since <b>the run of 2025-03-31 data (" in index
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["compared_with"]["how"] == "previous run"
+    assert record["compared_with"]["as_of"] == "2025-03-31"

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 __all__ = [
     "BIDI_CONTROLS",
+    "DIRECTIONS",
+    "HIGHER_IS_BETTER",
+    "LOWER_IS_BETTER",
     "MAX_DIGITS",
+    "MONEY",
+    "NEUTRAL",
+    "NO_CHANGE",
     "Card",
     "and_join",
     "esc",
+    "format_change",
     "format_value",
     "money",
     "strip_bidi",
@@ -27,22 +35,75 @@ __all__ = [
 MAX_DIGITS = 15
 
 
+#: A KPI's direction: whether a rise is good or bad for the business, or neither.
+HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
+DIRECTIONS = (HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL)
+
+#: The ``fmt`` of a figure shown as short money text (:func:`money`: $940, $850k, $2.0M).
+MONEY = "money"
+
+#: What a change that rounds to zero at the figure's own precision reads.
+NO_CHANGE = "no change"
+
+
 @dataclass(frozen=True)
 class Card:
-    """A headline figure: ``key`` names it in summary.json, ``fmt`` formats it.
+    """A headline figure (a KPI): its definition, format and direction, in one place.
 
-    ``fmt`` is a format spec such as ``"{:,.0f}"``, ``"{:.1%}"`` or
-    ``"${:,.0f}"``.
+    Attributes
+    ----------
+    key : str
+        Names the figure in ``summary.json`` (and matches it across runs).
+    label : str
+        Plain words a sales leader understands, e.g. ``"Open deals past close date"``.
+    value : object
+        The figure (a number, or text such as ``"9 of 12"``).
+    fmt : str
+        A format spec such as ``"{:,.0f}"``, ``"{:.1%}"`` or ``"${:,.0f}"``, or
+        :data:`MONEY` for short money text (``$2.0M``). The change since the
+        last run is formatted the same way (:func:`format_change`).
+    direction : str
+        :data:`HIGHER_IS_BETTER`, :data:`LOWER_IS_BETTER` or :data:`NEUTRAL`:
+        whether a rise is good or bad for the business; the index colours
+        the change by it.
+    subject : str
+        Who the figure is about, shown before it (``"Harbor Holdings: $2.0M"``);
+        a name, never an id.
+    on_index : bool
+        True for the 3-4 KPIs of the report's card on the index page.
     """
 
     key: str
     label: str
     value: object
     fmt: str = "{:,}"
+    direction: str = NEUTRAL
+    subject: str = ""
+    on_index: bool = False
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise ValueError(
+                f"Card {self.key!r}: direction must be one of {DIRECTIONS}, got {self.direction!r}"
+            )
 
     @property
     def display(self) -> str:
-        return format_value(self.value, self.fmt)
+        shown = format_value(self.value, self.fmt)
+        return f"{self.subject}: {shown}" if self.subject else shown
+
+    def to_dict(self) -> dict:
+        """The ``summary.json`` form (``headline`` entries): every field plus ``display``."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "value": self.value,
+            "display": self.display,
+            "fmt": self.fmt,
+            "direction": self.direction,
+            "subject": self.subject,
+            "on_index": self.on_index,
+        }
 
 
 def _missing(value: object) -> bool:
@@ -61,9 +122,12 @@ def format_value(value: object, fmt: str = "{:,}") -> str:
     an en dash; a number of :data:`MAX_DIGITS` (15) or more integer digits is
     shown in scientific notation (``$1.00e+308``) inside the format's own
     prefix and suffix, so no figure prints more than 15 significant digits.
+    ``fmt`` :data:`MONEY` gives the short money text of :func:`money`.
     """
     if _missing(value) and not isinstance(value, str):
         return "–"
+    if fmt == MONEY:
+        return money(value) if isinstance(value, int | float) else str(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if abs(float(value)) >= 10.0**MAX_DIGITS:
             head, _, rest = fmt.partition("{")
@@ -91,6 +155,58 @@ def money(value: object) -> str:
                 return f"{sign}${size:.2e}"
             return f"{sign}${size / scale:{spec}}{suffix}"
     return f"{sign}${size:,.0f}"
+
+
+_PERCENT_RE = re.compile(r"\{:[^}]*?\.(\d+)%\}")
+
+
+def format_change(now: object, before: object, fmt: str = "{:,}") -> str | None:
+    """The change from ``before`` to ``now``, formatted like the figure itself.
+
+    * a share (``fmt`` ending in ``%``, values held as 0-1) changes in
+      percentage points at the format's precision: ``"+2.1 pts"``;
+    * money (``"${:,.0f}"`` or :data:`MONEY`) as money: ``"+$3,623"``, ``"−$15k"``;
+    * a count as a count: ``"+52"``, ``"−27"``.
+
+    The sign is ``+`` or ``−`` (U+2212). A change that shows as zero at the
+    figure's precision (``0.004`` shown ``{:.2f}``) reads :data:`NO_CHANGE`,
+    never ``-0.00``. Text figures (``"9 of 12"``) read :data:`NO_CHANGE` when
+    equal and ``"was 8 of 12"`` otherwise. Returns ``None`` when either value
+    is missing or not finite.
+    """
+    if isinstance(now, str) or isinstance(before, str):
+        if now is None or before is None:
+            return None
+        return NO_CHANGE if str(now) == str(before) else f"was {format_value(before, fmt)}"
+    if not (_is_real(now) and _is_real(before)):
+        return None
+    diff = float(now) - float(before)
+    percent = _PERCENT_RE.search(fmt) if fmt != MONEY else None
+    if percent:
+        digits = int(percent.group(1))
+        size = f"{abs(diff) * 100:.{digits}f}"
+        text = f"{size} pts"
+        zero = float(size) == 0
+    else:
+        size = abs(diff)
+        if fmt == MONEY:
+            text = money(size)
+        elif float(size).is_integer() and "{:,}" in fmt:
+            text = fmt.replace("{:,}", "{:,.0f}").format(size)
+        else:
+            text = format_value(size, fmt)
+        zero = not any(ch in "123456789" for ch in text.split("e")[0])
+    if zero:
+        return NO_CHANGE
+    return ("+" if diff > 0 else "\u2212") + text
+
+
+def _is_real(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
 
 
 #: Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):

@@ -10,8 +10,11 @@ Built from the reports' ``summary.json`` dicts only: each report puts its
   report order within a tie;
 * shows at most :data:`MAX_FINDINGS` (7), each naming its subject, giving the
   money or count at stake and the action, and linking to
-  ``<report>.html#<anchor>``;
-* ends with the data-quality health line ("6 tables, 3 warnings, 0 errors").
+  ``<report>.html#<anchor>``.
+
+The data-quality health line ("6 tables, 3 warnings, 0 errors",
+:func:`health_line`) is the last line of the index page, below the report
+cards (:func:`workbook.present.html.index_html`).
 
 Everything from the data is escaped.
 """
@@ -24,17 +27,24 @@ from urllib.parse import quote
 from workbook.core.findings import SEVERITIES, Finding
 from workbook.core.text import esc, money
 
-__all__ = ["MAX_FINDINGS", "brief_html", "brief_section", "health_line", "rank_findings"]
+__all__ = [
+    "MAX_FINDINGS",
+    "brief_html",
+    "brief_section",
+    "health_line",
+    "health_line_for",
+    "rank_findings",
+]
 
 #: Most findings the brief shows.
 MAX_FINDINGS = 7
 
 _CSS = (
     "<style>.brief{background:#fff;border:1px solid #d0d7de;border-radius:8px;"
-    "padding:12px 18px;margin:0 0 18px}.brief h2{font-size:1.1em;margin:4px 0 8px}"
-    ".brief ol{margin:0;padding-left:1.4em}.brief li{margin:6px 0;line-height:1.35}"
+    "padding:8px 16px;margin:0 0 12px}.brief h2{font-size:1.1em;margin:2px 0 6px}"
+    ".brief ol{margin:0;padding-left:1.4em}.brief li{margin:4px 0;line-height:1.3}"
     ".brief .stake{font-weight:600;margin-right:.4em;white-space:nowrap}"
-    ".brief .sev-high::marker{color:#b42318}.brief .health{margin:10px 0 0;color:#57606a}"
+    ".brief .sev-high::marker{color:#b42318}"
     "</style>"
 )
 
@@ -98,7 +108,22 @@ def _href(f: Finding) -> str:
     return f"{quote(f.report)}.html#{quote(f.anchor, safe=':?-_.~')}"
 
 
-def brief_html(summaries: Iterable[Mapping], *, failed_reports: int = 0) -> str:
+def health_line_for(entries: Iterable) -> str:
+    """:func:`health_line` for the index page's entries (``IndexEntry``: ``summary`` and ``status``).
+
+    The summaries are those of the reports that ran; errors are the reports
+    that failed (``failed``, ``stale``) or did not run because the data
+    failed validation (``not run``); a report that does not apply (``n/a``)
+    is no error.
+    """
+    entries = list(entries)
+    return health_line(
+        [getattr(e, "summary", None) or {} for e in entries if e.status == "ok"],
+        failed_reports=sum(e.status in ("failed", "stale", "not run") for e in entries),
+    )
+
+
+def brief_html(summaries: Iterable[Mapping]) -> str:
     """The brief as an HTML fragment (a ``<section class="brief">``)."""
     summaries = list(summaries)
     ranked = rank_findings(summaries)
@@ -112,17 +137,9 @@ def brief_html(summaries: Iterable[Mapping], *, failed_reports: int = 0) -> str:
         body = f"<ol>{items}</ol>"
     else:
         body = "<p>No finding cleared its report's noise or skill checks.</p>"
-    health = esc(health_line(summaries, failed_reports=failed_reports))
-    return (
-        f'{_CSS}<section class="brief" id="brief"><h2>What to act on</h2>{body}'
-        f'<p class="health"><a href="data_quality.html">Data quality</a>: {health}</p></section>'
-    )
+    return f'{_CSS}<section class="brief" id="brief"><h2>What to act on</h2>{body}</section>'
 
 
 def brief_section(entries: Iterable) -> str:
     """The brief for the index page's entries (``IndexEntry``: ``summary`` and ``status``)."""
-    entries = list(entries)
-    return brief_html(
-        [getattr(e, "summary", None) or {} for e in entries if e.status == "ok"],
-        failed_reports=sum(e.status != "ok" for e in entries),
-    )
+    return brief_html([getattr(e, "summary", None) or {} for e in entries if e.status == "ok"])

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import os
 import re
 import shutil
@@ -28,8 +27,15 @@ from pathlib import Path
 
 import nbformat
 
-from workbook.core.text import esc
-from workbook.present.brief import brief_section
+from workbook.core.text import (
+    HIGHER_IS_BETTER,
+    NEUTRAL,
+    NO_CHANGE,
+    esc,
+    format_change,
+    format_value,
+)
+from workbook.present.brief import brief_section, health_line_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "workbook"
@@ -382,32 +388,48 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto San
 "Noto Sans CJK SC","Noto Sans CJK KR","Hiragino Sans","Hiragino Kaku Gothic ProN","Yu Gothic",
 "Meiryo","Microsoft YaHei","PingFang SC","Malgun Gothic","Apple SD Gothic Neo","Noto Sans Thai",
 "Thonburi","Leelawadee UI","Tahoma","Loma","Garuda",sans-serif;
-max-width:1100px;margin:0 auto;padding:16px 24px;color:#1f2328}
-h1{margin:8px 0 4px}.sub{color:#57606a;margin:0 0 16px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px}
-.card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;background:#fff}
-.card h2{font-size:1.15em;margin:0 0 6px}
+max-width:1360px;margin:0 auto;padding:12px 20px;color:#1f2328}
+h1{margin:4px 0 2px}.sub{color:#57606a;margin:0 0 16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:10px 12px;background:#fff}
+.card h2{font-size:1.05em;margin:0 0 4px}
 .status{display:inline-block;font-size:.8em;font-weight:600;padding:1px 8px;border-radius:10px}
 .status.ok{background:#dafbe1;color:#116329}.status.failed{background:#ffebe9;color:#a40e26}
 .status.stale{background:#fff8c5;color:#7d4e00}
 .status.na,.status.not-run{background:#eaeef2;color:#57606a}.na{color:#57606a}
 .note{border-left:3px solid #bf8700;padding-left:8px;font-size:.9em}
-.heads{list-style:none;padding:0;margin:8px 0}
-.heads li{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dotted #d0d7de;
-padding:3px 0}.heads .v{font-weight:600;color:#0b3d91;white-space:nowrap}
-.delta{font-size:.85em;color:#57606a;margin-left:6px}.delta.up{color:#116329}
-.delta.down{color:#a40e26}
-.links{margin-top:8px}.links a{margin-right:12px;font-weight:600}
+.heads{list-style:none;padding:0;margin:6px 0;font-size:.92em}
+.heads li{display:grid;grid-template-columns:1fr auto;gap:0 8px;align-items:start;
+border-bottom:1px dotted #d0d7de;padding:3px 0}
+.heads .num{display:flex;flex-direction:column;align-items:flex-end;text-align:right;
+max-width:11em}.heads .v{font-weight:600;color:#0b3d91}
+.delta{font-size:.85em;color:#57606a;white-space:nowrap}
+.delta.good{color:#116329}.delta.bad{color:#a40e26}
+.links{margin-top:6px;display:flex;flex-wrap:wrap;gap:4px 12px;align-items:baseline}
+.links a{font-weight:600}
 .files{font-size:.85em;color:#57606a}.meta{font-size:.8em;color:#57606a;margin-left:6px}
-details.files{margin-top:6px}details.files summary{cursor:pointer}
+details.files summary{cursor:pointer}
 details.files a{display:inline-block;margin-right:10px}
-.runline{display:flex;flex-wrap:wrap;gap:6px 18px;color:#57606a;margin:0 0 16px}
+.runline{display:flex;flex-wrap:wrap;gap:4px 18px;color:#57606a;margin:0 0 10px}
 .runline b{color:#1f2328}
+.health{margin:18px 0 0;padding:8px 12px;border:1px solid #d0d7de;border-radius:8px;
+color:#57606a}.health details.files{display:inline;margin-left:10px}
 .error{border:2px solid #D55E00;background:#fbeae5;padding:10px 14px;border-radius:6px}
 .error pre{white-space:pre-wrap}
 footer{margin-top:28px;font-size:.85em;color:#57606a;border-top:1px solid #d0d7de}
 footer table{border-collapse:collapse}footer th,footer td{text-align:left;padding:2px 12px 2px 0}
 </style>"""
+
+#: The report shown as the health line at the foot of the index instead of as a card.
+HEALTH_REPORT = "data_quality"
+
+#: How a change reads for the business: colour class on the index, and its words (the tooltip).
+TONES = {
+    "good": "better for the business",
+    "bad": "worse for the business",
+    "neutral": "neither good nor bad in itself",
+    "same": "",
+}
 
 
 @dataclass
@@ -421,6 +443,9 @@ class IndexEntry:
     for example that the report's cut points differ from the compared run.
     Paths are relative to OUT. ``summary`` is the
     report's ``summary.json`` (its ``findings`` feed the brief, :mod:`workbook.present.brief`).
+    ``headline`` holds its cards (:meth:`workbook.core.text.Card.to_dict`);
+    ``previous`` the compared run's, by key (``None``: nothing to compare).
+    ``fingerprint`` is kept for the run record; the index never shows it.
     """
 
     name: str
@@ -440,41 +465,168 @@ class IndexEntry:
     summary: dict = field(default_factory=dict)
 
 
-def headline_delta(current: Mapping, previous: Mapping | None) -> str | None:
-    """Change of one headline figure against the previous run, as text.
+def index_kpis(headline: Sequence[Mapping]) -> list[Mapping]:
+    """The KPIs a report shows on the index: its cards marked ``on_index``.
 
-    Numeric values only. A figure whose ``display`` ends with ``%`` is a
-    share (held as 0-1) and its change is given in percentage points
-    (``+2.1 pp``); other figures give the signed difference with thousands
-    separators (``+1,234``) and, when the previous value is non-zero, the
-    relative change. An equal value gives ``→ unchanged``. Returns ``None``
-    when there is nothing to compare.
+    A summary written before cards carried ``on_index`` (no card has the
+    key) shows all its cards.
+    """
+    if any("on_index" in h for h in headline):
+        return [h for h in headline if h.get("on_index")]
+    return list(headline)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A KPI's change since the compared run: ``text`` (``"▲ +$3,623"``) and ``tone``.
+
+    ``tone`` is ``good`` or ``bad`` (the change helps or hurts the business,
+    by the KPI's declared direction), ``neutral`` (a KPI without a
+    direction, or a change of subject) or ``same`` (no change).
+    """
+
+    text: str
+    tone: str
+
+
+def headline_delta(current: Mapping, previous: Mapping | None) -> Delta | None:
+    """The change of one KPI against the compared run, formatted like the KPI.
+
+    ``current`` and ``previous`` are ``headline`` entries of ``summary.json``
+    (:meth:`workbook.core.text.Card.to_dict`). The text is
+    :func:`workbook.core.text.format_change` in the KPI's own ``fmt``
+    (money as money, shares in points, counts as integers) after an arrow
+    for the movement; a change that shows as zero reads ``no change``. When
+    the KPI names a subject that changed (the largest customer is another
+    family), the text says what it was (``was Harbor Holdings: $1.9M``) and
+    the tone is neutral. Returns ``None`` when there is nothing to compare
+    (no previous value, or a missing one).
     """
     if previous is None:
         return None
     now, before = current.get("value"), previous.get("value")
-    if not _is_number(now) or not _is_number(before):
+    fmt = str(current.get("fmt") or _fmt_from_display(current.get("display")))
+    if current.get("subject") and previous.get("subject") not in (None, current.get("subject")):
+        shown = previous.get("display") or format_value(before, fmt)
+        return Delta(f"was {shown}", "neutral")
+    text = format_change(now, before, fmt)
+    if text is None:
         return None
-    diff = float(now) - float(before)
-    if diff == 0:
-        return "→ unchanged"
-    arrow = "▲" if diff > 0 else "▼" if diff < 0 else "→"
-    if str(current.get("display", "")).strip().endswith("%"):
-        return f"{arrow} {diff * 100:+.1f} pp"
-    if float(diff).is_integer() and abs(diff) < 1e15:
-        text = f"{arrow} {diff:+,.0f}"
+    if text == NO_CHANGE:
+        return Delta(text, "same")
+    if text.startswith("was "):
+        return Delta(text, "neutral")
+    rise = float(now) > float(before)
+    direction = current.get("direction") or NEUTRAL
+    if direction == NEUTRAL:
+        tone = "neutral"
     else:
-        text = f"{arrow} {diff:+,.2f}"
-    if float(before) != 0:
-        text += f" ({diff / abs(float(before)):+.1%})"
-    return text
+        tone = "good" if rise == (direction == HIGHER_IS_BETTER) else "bad"
+    return Delta(f"{'▲' if rise else '▼'} {text}", tone)
 
 
-def _is_number(value: object) -> bool:
+def _fmt_from_display(display: object) -> str:
+    """A format for a card written without ``fmt`` (older summaries), guessed from its text."""
+    text = str(display or "").strip()
+    if text.endswith("%"):
+        return "{:.1%}"
+    if text.startswith("$"):
+        return "${:,.0f}"
+    return "{:,}"
+
+
+#: An absolute file path (POSIX or Windows) inside a message: the index shows its file name only.
+_PATH_RE = re.compile(r"(?<![\w.])(?:[A-Za-z]:[\\/]|/)(?:[^\s/\\'\"<>():]+[/\\])+")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute path cut to its last part (``/tmp/x/a.csv`` -> ``a.csv``)."""
+    return _PATH_RE.sub("", text)
+
+
+def _kpi_items(e: IndexEntry) -> str:
+    items = []
+    for h in index_kpis(e.headline):
+        prev = (e.previous or {}).get(str(h.get("key")))
+        delta = headline_delta(h, prev) if e.previous is not None else None
+        delta_html = ""
+        if delta:
+            words = TONES.get(delta.tone, "")
+            tip = f' title="{esc(words)}"' if words else ""
+            delta_html = f'<span class="delta {esc(delta.tone)}"{tip}>{esc(delta.text)}</span>'
+        items.append(
+            f'<li><span class="k">{esc(h.get("label", h.get("key")))}</span>'
+            f'<span class="num"><span class="v">{esc(h.get("display", h.get("value")))}</span>'
+            f"{delta_html}</span></li>"
+        )
+    return "".join(items)
+
+
+_STATUS_LABELS = {
+    "ok": "ok",
+    "failed": "failed",
+    "stale": "failed (last good kept)",
+    "n/a": "n/a",
+}
+
+
+def _status_badge(e: IndexEntry) -> str:
+    label = _STATUS_LABELS.get(e.status, e.status)
+    if e.status == "not run":
+        label = "not run (last good kept)" if e.html else "not run"
+    css = e.status.replace("/", "").replace(" ", "-")
+    return f'<span class="status {esc(css)}">{esc(label)}</span>'
+
+
+def _problems(e: IndexEntry) -> str:
+    if e.status == "n/a":
+        out = f'<p class="na">{esc(without_paths(e.error))}</p>' if e.error else ""
+    else:
+        out = f'<div class="error"><pre>{esc(without_paths(e.error))}</pre></div>' if e.error else ""
+    return out + "".join(f'<p class="note">{esc(without_paths(n))}</p>' for n in e.notes)
+
+
+def _csv_files(e: IndexEntry) -> str:
+    if not e.csvs:
+        return ""
+    anchors = " ".join(f'<a href="{esc(_href(c))}">{esc(Path(c).name)}</a>' for c in e.csvs)
     return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and not (isinstance(value, float) and math.isnan(value))
+        f'<details class="files"><summary>{len(e.csvs)} CSV export'
+        f"{'s' if len(e.csvs) != 1 else ''}</summary>{anchors}</details>"
+    )
+
+
+def _card(e: IndexEntry) -> str:
+    links = []
+    if e.html:
+        links.append(f'<a href="{esc(_href(e.html))}">Report (HTML)</a>')
+    if e.pdf:
+        links.append(f'<a href="{esc(_href(e.pdf))}">PDF</a>')
+    if e.notebook:
+        links.append(f'<a href="{esc(_href(e.notebook))}">Notebook</a>')
+    if e.failed_html:
+        links.append(f'<a href="{esc(_href(e.failed_html))}">Error page</a>')
+    meta = f'<span class="meta">ran in {e.seconds:.1f} s</span>' if e.seconds is not None else ""
+    return (
+        f'<section class="card" id="{esc(e.name)}"><h2>{esc(e.title)}</h2>'
+        f"{_status_badge(e)}{meta}{_problems(e)}"
+        f'<ul class="heads">{_kpi_items(e)}</ul>'
+        f'<div class="links">{"".join(links)}{_csv_files(e)}</div></section>'
+    )
+
+
+def _health(entries: Sequence[IndexEntry]) -> str:
+    """The data-quality line at the foot of the index (its report's link, status and CSVs)."""
+    dq = next((e for e in entries if e.name == HEALTH_REPORT), None)
+    line = esc(health_line_for(entries))
+    if dq is None:
+        return f'<p class="health" id="{HEALTH_REPORT}">Data quality: {line}</p>'
+    name = f'<a href="{esc(_href(dq.html))}">Data quality</a>' if dq.html else "Data quality"
+    badge = "" if dq.status == "ok" else f" {_status_badge(dq)}"
+    failed = f' <a href="{esc(_href(dq.failed_html))}">Error page</a>' if dq.failed_html else ""
+    return (
+        f'<div class="health" id="{esc(dq.name)}">{name}: {line}{badge}{failed}'
+        f"{_csv_files(dq)}{_problems(dq)}</div>"
     )
 
 
@@ -482,91 +634,41 @@ def index_html(
     entries: Iterable[IndexEntry],
     *,
     as_of: str,
-    fingerprint: str,
     started: str,
     version: str,
-    compare: str | None = None,
+    fingerprint: str = "",
+    baseline: str | None = None,
     banner: str | None = None,
 ) -> str:
-    """The self-contained ``OUT/index.html``: one card per report.
+    """The self-contained ``OUT/index.html``: the brief, one card per report, the health line.
 
-    Each card shows the title, the status, the headline figures from the
-    report's ``summary.json`` (with the change against ``--compare`` when
-    given), and links to the HTML page, the executed notebook and every CSV
-    export. ``banner`` is an error box above the cards (a run stopped by a
-    data error). Everything is escaped; nothing is loaded from the network.
+    From the top: the run line (data date, run time, report statuses, and
+    what the changes are against: ``baseline``, plain words such as "the
+    run of 2026-05-31"; ``None`` for a first run, which shows no change),
+    ``banner`` (an error box: a run stopped by a data error), the executive
+    brief (:mod:`workbook.present.brief`), one card per report with its
+    3-4 KPIs (:func:`index_kpis`), each with its change coloured good or bad
+    by the KPI's direction (:func:`headline_delta`), and the links to the
+    HTML page, PDF, notebook and CSV exports; failed and n/a reports keep
+    their card with the reason. Data quality comes last, as one health line
+    (:func:`workbook.present.brief.health_line`). The page shows no data
+    fingerprint and no local path (``fingerprint`` is accepted for callers
+    and ignored: it is in ``run.json``). Everything is escaped; nothing is
+    loaded from the network.
     """
+    del fingerprint  # in run.json, never on the page
     entries = list(entries)
-    cards = []
-    for e in entries:
-        label = {
-            "ok": "ok",
-            "failed": "failed",
-            "stale": "failed (last good kept)",
-            "n/a": "n/a",
-            "not run": "not run (last good kept)" if e.html else "not run",
-        }.get(e.status, e.status)
-        heads = []
-        for h in e.headline:
-            prev = (e.previous or {}).get(str(h.get("key")))
-            delta = headline_delta(h, prev) if e.previous is not None else None
-            cls = ""
-            if delta:
-                cls = " up" if delta.startswith("▲") else " down" if delta.startswith("▼") else ""
-            delta_html = f'<span class="delta{cls}">{esc(delta)}</span>' if delta else ""
-            heads.append(
-                f'<li><span class="k">{esc(h.get("label", h.get("key")))}</span>'
-                f'<span><span class="v">{esc(h.get("display", h.get("value")))}</span>'
-                f"{delta_html}</span></li>"
-            )
-        links = []
-        if e.html:
-            links.append(f'<a href="{esc(_href(e.html))}">Report (HTML)</a>')
-        if e.pdf:
-            links.append(f'<a href="{esc(_href(e.pdf))}">PDF</a>')
-        if e.notebook:
-            links.append(f'<a href="{esc(_href(e.notebook))}">Notebook</a>')
-        if e.failed_html:
-            links.append(f'<a href="{esc(_href(e.failed_html))}">Error page</a>')
-        files = ""
-        if e.csvs:
-            anchors = " ".join(f'<a href="{esc(_href(c))}">{esc(Path(c).name)}</a>' for c in e.csvs)
-            files = (
-                f'<details class="files"><summary>{len(e.csvs)} CSV export'
-                f"{'s' if len(e.csvs) != 1 else ''}</summary>{anchors}</details>"
-            )
-        if e.status == "n/a":
-            error = f'<p class="na">{esc(e.error)}</p>' if e.error else ""
-        else:
-            error = f'<div class="error"><pre>{esc(e.error)}</pre></div>' if e.error else ""
-        error += "".join(f'<p class="note">{esc(n)}</p>' for n in e.notes)
-        meta = [e.name]
-        if e.seconds is not None:
-            meta.append(f"{e.seconds:.1f}s")
-        if e.fingerprint:
-            meta.append(f"data {e.fingerprint}")
-        cards.append(
-            f'<section class="card" id="{esc(e.name)}"><h2>{esc(e.title)}</h2>'
-            f'<span class="status {esc(e.status.replace("/", "").replace(" ", "-"))}">'
-            f"{esc(label)}</span>"
-            f'<span class="meta">{esc(" · ".join(meta))}</span>{error}'
-            f'<ul class="heads">{"".join(heads)}</ul>'
-            f'<div class="links">{"".join(links)}</div>{files}</section>'
-        )
+    cards = [_card(e) for e in entries if e.name != HEALTH_REPORT]
     footer_rows = [
-        ("As of", as_of),
-        (
-            "Data fingerprints (differ by the tables each report loads)"
-            if "," in (fingerprint or "")
-            else "Data fingerprint",
-            fingerprint or "–",
-        ),
-        ("Run started (UTC)", started),
+        ("Data as of", as_of),
+        ("Run started", _run_time(started)),
         ("workbook version", version),
     ]
-    if compare:
-        footer_rows.append(("Compared with", compare))
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in footer_rows)
+    rows += (
+        '<tr><th>Run record</th><td><a href="run.json">run.json</a> (settings, data '
+        "fingerprints, every report's outcome)</td></tr>"
+    )
     counts = {
         s: sum(e.status == s for e in entries) for s in ("ok", "failed", "stale", "n/a", "not run")
     }
@@ -578,18 +680,18 @@ def index_html(
     if counts["not run"]:
         status_text += f", {counts['not run']} not run"
     runline = [("Data as of", as_of), ("Run", _run_time(started)), ("Reports", status_text)]
-    if compare:
-        runline.append(("Changes against", Path(compare).name or compare))
+    runline.append(("Changes since", baseline or "none yet: first run here"))
     line = "".join(f"<span>{esc(k)} <b>{esc(v)}</b></span>" for k, v in runline)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f"<title>Workbook reports, as of {esc(as_of)}</title>{_INDEX_CSS}</head><body>"
         f'<h1>Workbook reports</h1><p class="runline">{line}</p>'
-        + (f'<div class="error"><pre>{esc(banner)}</pre></div>' if banner else "")
+        + (f'<div class="error"><pre>{esc(without_paths(banner))}</pre></div>' if banner else "")
         + f"{brief_section(entries)}"
         + f'<div class="cards">{"".join(cards)}</div>'
-        f"<footer><h2>Run</h2><table>{rows}</table></footer></body></html>\n"
+        + _health(entries)
+        + f"<footer><h2>Run</h2><table>{rows}</table></footer></body></html>\n"
     )
 
 

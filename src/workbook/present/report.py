@@ -163,17 +163,15 @@ class Report:
 
         The file holds every key of ``figures`` at the top level, plus
         ``report``, ``title``, ``as_of``, ``fingerprint`` (of the input data), ``headline`` (the cards shown by
-        :meth:`executive_summary`, as key/label/value/display), ``sentences``,
+        :meth:`executive_summary`, as :meth:`Card.to_dict`: key, label, value,
+        display, fmt, direction, subject, on_index), ``sentences``,
         ``exports`` and ``data_quality`` (warning counts).
         """
         payload: dict[str, object] = {
             "report": self.name,
             "title": self.title,
             "as_of": None if self.as_of is None else self.as_of.date().isoformat(),
-            "headline": [
-                {"key": c.key, "label": c.label, "value": c.value, "display": c.display}
-                for c in self.cards
-            ],
+            "headline": [c.to_dict() for c in self.cards],
             "sentences": list(self.sentences),
             "exports": sorted(set(self.exports)),
         }

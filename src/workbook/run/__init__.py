@@ -61,7 +61,9 @@ from workbook.run.params import (
 )
 from workbook.run.publish import (
     PUBLISH_STEPS,
+    Baseline,
     ForeignFileError,
+    find_baseline,
     publish,
     render_index,
     summary_fingerprint,
@@ -73,6 +75,7 @@ __all__ = [
     "EXIT_BUSY",
     "PUBLISH_STEPS",
     "REQUIRED_TABLES",
+    "Baseline",
     "Busy",
     "ForeignFileError",
     "OutputLock",
@@ -98,6 +101,7 @@ __all__ = [
     "describe_parameter",
     "discover",
     "execute_report",
+    "find_baseline",
     "missing_common",
     "notebook_parameters",
     "notebook_params",

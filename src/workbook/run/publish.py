@@ -42,9 +42,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,12 +56,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "PUBLISH_STEPS",
+    "Baseline",
     "STATE_DIR",
     "ForeignFileError",
     "PublishError",
     "adopt_legacy",
     "check_needed",
     "current_run",
+    "find_baseline",
     "legacy_names",
     "public_params",
     "publish",
@@ -283,6 +287,117 @@ def check_needed(out: Path, paths: Iterable[str], *, force: bool) -> list[Path]:
     return foreign
 
 
+# -- the run the index compares against -----------------------------------------
+
+#: A dated output folder (``reports/<as_of>/``, or ``<as_of>+<hash>`` for an ad-hoc run).
+_DATED_OUT = re.compile(r"^\d{4}-\d{2}-\d{2}(\+[0-9a-f]{6})?$")
+#: The plain dated folder of a scheduled run: the only siblings compared against.
+_PLAIN_DATED_OUT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The earlier run whose ``<report>/summary.json`` the index compares each KPI with.
+
+    Attributes
+    ----------
+    folder : Path
+        Where its report folders are (a run folder, or a ``--compare`` OUT).
+    out : Path
+        The output folder it was published in (what ``run.json`` records:
+        run folders are pruned by the next run).
+    how : str
+        ``"--compare"`` (given), ``"previous run"`` (the run this one replaces
+        in OUT) or ``"previous dated folder"`` (``reports/<earlier as_of>/``).
+    as_of, started : str or None
+        From its ``run.json``, when it has one.
+    """
+
+    folder: Path
+    out: Path
+    how: str
+    as_of: str | None = None
+    started: str | None = None
+
+    @property
+    def replaced(self) -> bool:
+        """True when it is the run this one replaces in OUT (reports not re-run equal it)."""
+        return self.how == "previous run"
+
+    def label(self) -> str:
+        """Plain words for the index: ``"the run of 2026-05-31 data (2026-06-01 06:00 UTC)"``."""
+        from workbook.present.html import _run_time
+
+        if self.as_of and self.started:
+            return f"the run of {self.as_of} data ({_run_time(self.started)})"
+        if self.as_of:
+            return f"the run of {self.as_of} data"
+        return "the previous run" if self.replaced else "the compared run"
+
+    def to_record(self) -> dict:
+        """The ``run.json`` form (``compared_with``): its OUT, run id, how it was chosen, dates."""
+        return {
+            "out": str(self.out),
+            "run_id": self.folder.name if self.folder != self.out else None,
+            "how": self.how,
+            "as_of": self.as_of,
+            "started": self.started,
+        }
+
+
+def _run_dates(folder: Path) -> tuple[str | None, str | None]:
+    """``(as_of, started)`` of the run whose ``run.json`` is in ``folder`` (``None`` when absent)."""
+    try:
+        record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    if not isinstance(record, dict):
+        return None, None
+    as_of, started = record.get("as_of"), record.get("started")
+    return (str(as_of) if as_of else None), (str(started) if started else None)
+
+
+def find_baseline(out: Path, *, as_of: str, compare: Path | None = None) -> Baseline | None:
+    """The run the index of a new run into ``out`` (data as of ``as_of``) compares against.
+
+    1. ``compare`` (``--compare PREV_OUT``) when given;
+    2. else the latest published run with an earlier ``as_of`` among the run
+       published in ``out`` and, when ``out`` is a dated folder
+       (``reports/<as_of>/`` or ``<as_of>+<hash>``), the plain dated folders
+       beside it (``reports/2026-05-31/``): so the monthly run into a new
+       dated folder compares with last month's, and a re-run into the same
+       folder keeps that comparison;
+    3. else the run published in ``out`` (same or unknown ``as_of``: a
+       re-run shows what changed since it);
+    4. else ``None``: the first run shows no change.
+
+    Ties in ``as_of`` go to the later ``started``.
+    """
+    if compare is not None:
+        run = current_run(compare)
+        folder = run if run is not None else compare
+        return Baseline(folder, compare, "--compare", *_run_dates(folder))
+    candidates = []
+    previous = current_run(out)
+    if previous is not None:
+        candidates.append(Baseline(previous, out, "previous run", *_run_dates(previous)))
+    if _DATED_OUT.match(out.name) and out.parent.is_dir():
+        for sibling in sorted(out.parent.iterdir()):
+            if sibling == out or not _PLAIN_DATED_OUT.match(sibling.name):
+                continue
+            run = current_run(sibling)
+            if run is not None:
+                candidates.append(
+                    Baseline(run, sibling, "previous dated folder", *_run_dates(run))
+                )
+    earlier = [b for b in candidates if b.as_of and b.as_of < as_of]
+    if earlier:
+        return max(earlier, key=lambda b: (b.as_of, b.started or "", not b.replaced))
+    if previous is not None:
+        return candidates[0]
+    return None
+
+
 # -- file operations -----------------------------------------------------------------
 
 
@@ -393,6 +508,7 @@ def publish(
     state = out / STATE_DIR
     tmp = tmp if tmp is not None else workdir.parent
     previous = current_run(out)
+    baseline = find_baseline(out, as_of=str(plan.as_of), compare=plan.compare)
     old_manifest = read_manifest(out) or []
     run_id = f"{record.get('started', '')}-{tmp.name}".replace(":", "")
     stage = tmp / "run"
@@ -402,9 +518,11 @@ def publish(
     manifest = _files(stage)
     manifest = sorted(set(manifest) | {"index.html", "run.json"})
     replaced_foreign = check_needed(out, manifest, force=force)
-    record = {**record, "run_id": run_id, "manifest": manifest}
+    compared = baseline.to_record() if baseline is not None else None
+    record = {**record, "run_id": run_id, "manifest": manifest, "compared_with": compared}
     _write_atomic(stage / "run.json", json.dumps(record, indent=2, ensure_ascii=False, default=str))
-    _write_atomic(stage / "index.html", render_index(stage, plan, results, record))
+    index = render_index(stage, plan, results, record, baseline=baseline)
+    _write_atomic(stage / "index.html", index)
 
     hook("links")
     created = []
@@ -477,7 +595,7 @@ def _status(result: ReportResult | None, html_page: Path, failed_page: Path) -> 
     return "ok" if html_page.exists() and not failed_page.exists() else "failed"
 
 
-def _cut_points_note(summary: Mapping, prev: Mapping, compare: Path) -> str | None:
+def _cut_points_note(summary: Mapping, prev: Mapping, baseline: Baseline) -> str | None:
     """A note when the report's ``cut_points`` differ from the compared run's."""
     if "cut_points" not in summary or "cut_points" not in prev:
         return None
@@ -486,22 +604,27 @@ def _cut_points_note(summary: Mapping, prev: Mapping, compare: Path) -> str | No
         return None
     show = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)  # noqa: E731
     return (
-        f"Cut points differ from {compare.name}: now {show(now)}, then {show(then)}; "
+        f"Cut points differ from {baseline.label()}: now {show(now)}, then {show(then)}; "
         "changes in level counts partly reflect the new cut points"
     )
 
 
-def _index_entry(out: Path, name: str, title: str, result: ReportResult | None, compare):
+def _index_entry(
+    out: Path, name: str, title: str, result: ReportResult | None, baseline: Baseline | None
+):
     from workbook.present import html as wbhtml
 
     html_page = out / f"{name}.html"
     failed_page = out / f"{name}.failed.html"
     summary = read_summary(out / name) if html_page.exists() else {}
     previous, notes = None, []
-    if compare is not None:
-        prev = read_summary(compare / name)
-        previous = {str(h.get("key")): h for h in prev.get("headline", []) if "key" in h}
-        note = _cut_points_note(summary, prev, compare)
+    # Against the run this one replaces, a report not re-run would be compared with itself.
+    fresh = result is not None and result.status == "ok"
+    if baseline is not None and (fresh or not baseline.replaced):
+        prev = read_summary(baseline.folder / name)
+        if prev:
+            previous = {str(h.get("key")): h for h in prev.get("headline", []) if "key" in h}
+        note = _cut_points_note(summary, prev, baseline)
         if note:
             notes.append(note)
     csvs = sorted(p.relative_to(out).as_posix() for p in (out / name).glob("*.csv"))
@@ -525,11 +648,20 @@ def _index_entry(out: Path, name: str, title: str, result: ReportResult | None, 
     )
 
 
-def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], record: dict) -> str:
+def render_index(
+    out: Path,
+    plan: RunPlan,
+    results: Sequence[ReportResult],
+    record: dict,
+    *,
+    baseline: Baseline | None = None,
+) -> str:
     """Build ``index.html`` from the run folder ``out`` (see :func:`workbook.present.html.index_html`).
 
     Lists the reports of this run plus any other report that already has a
-    page (for example from an earlier ``workbook run cohort``).
+    page (for example from an earlier ``workbook run cohort``). Each KPI
+    shows its change against ``baseline`` (:func:`find_baseline`); when that
+    is the run this one replaces, only the reports run now are compared.
     """
     from workbook.present import html as wbhtml
 
@@ -544,7 +676,7 @@ def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], reco
             if not (out / f"{name}.failed.html").exists():
                 continue
         title = result.title if result else specs[name].title
-        entries.append(_index_entry(out, name, title, result, plan.compare))
+        entries.append(_index_entry(out, name, title, result, baseline))
     banner = None
     if record.get("data_error"):
         banner = (
@@ -554,9 +686,8 @@ def render_index(out: Path, plan: RunPlan, results: Sequence[ReportResult], reco
     return wbhtml.index_html(
         entries,
         as_of=plan.as_of,
-        fingerprint=record.get("fingerprint") or "",
         started=record.get("started", ""),
         version=record.get("workbook_version", ""),
-        compare=str(plan.compare) if plan.compare else None,
+        baseline=baseline.label() if baseline is not None else None,
         banner=banner,
     )

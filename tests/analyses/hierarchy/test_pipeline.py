@@ -105,7 +105,7 @@ def test_run_on_the_bundled_sample_gives_the_frozen_figures(res):
     assert len(res.sentences) == 5 and len(res.notes) == 1
     assert "inf" not in json.dumps(res.figures).lower().replace("info", "")
     assert [(c.key, c.display) for c in res.cards] == [
-        ("top_family_revenue", "$2,015,000"),
+        ("top_family_revenue", "Dogs Extraordinaire: $2.0M"),  # names who (issue 20)
         ("families_ranked", "296"),
         ("top_n_share", "30.0%"),
         ("effective_families", "42.0"),

@@ -7,7 +7,7 @@ text is plain (the presentation layer escapes it). Nothing here imports
 
 from __future__ import annotations
 
-from workbook.core.text import Card
+from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL, Card
 
 __all__ = ["age_phrase", "headline_cards", "summary_sentences"]
 
@@ -239,24 +239,36 @@ def headline_cards(
     """
     f = figures
     return [
-        Card("leads", "Leads in scope", f["leads"], "{:,}"),
+        Card("leads", "Leads in scope", f["leads"], "{:,}", NEUTRAL, on_index=True),
         Card(
             "equal_age_rate",
             f"Reached {milestone} by {grain} {periods}",
             f["equal_age_rate"],
             "{:.1%}",
+            HIGHER_IS_BETTER,
+            on_index=True,
         ),
         Card(
             "meetings_from_earlier_share",
             "First meetings from earlier cohorts",
             f["meetings_from_earlier_share"],
             "{:.1%}",
+            NEUTRAL,
         ),
         Card(
             "followup_rate",
             f"Handoffs followed up within {sla_days} days",
             f["followup_rate"],
             "{:.1%}",
+            HIGHER_IS_BETTER,
+            on_index=True,
         ),
-        Card("not_followed_up", "Handoffs that missed the window", f["not_followed_up"], "{:,}"),
+        Card(
+            "not_followed_up",
+            "Handoffs that missed the window",
+            f["not_followed_up"],
+            "{:,}",
+            LOWER_IS_BETTER,
+            on_index=True,
+        ),
     ]

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from workbook.core.checks import require_frame
-from workbook.core.text import Card
+from workbook.core.text import LOWER_IS_BETTER, NEUTRAL, Card
 
 __all__ = ["Headline", "headline", "headline_cards", "summary_sentences"]
 
@@ -37,10 +37,11 @@ def headline_cards(
     """
     warn, _ = _warnings_split(warnings)
     return [
-        Card("tables", "Tables loaded", len(counts), "{:,}"),
-        Card("rows", "Total rows", int(counts["rows"].sum()), "{:,}"),
-        Card("warnings", "Rows with warnings", int(warn["count"].sum()), "{:,}"),
-        Card("hierarchy_faults", "Hierarchy faults", len(faults), "{:,}"),
+        # The index shows data quality as one health line, not as KPI cards.
+        Card("tables", "Tables loaded", len(counts), "{:,}", NEUTRAL),
+        Card("rows", "Total rows", int(counts["rows"].sum()), "{:,}", NEUTRAL),
+        Card("warnings", "Rows with warnings", int(warn["count"].sum()), "{:,}", LOWER_IS_BETTER),
+        Card("hierarchy_faults", "Hierarchy faults", len(faults), "{:,}", LOWER_IS_BETTER),
     ]
 
 

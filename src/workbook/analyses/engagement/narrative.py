@@ -11,7 +11,7 @@ import pandas as pd
 from workbook.analyses.engagement.win_model import WinModel
 from workbook.core.checks import require_frame
 from workbook.core.findings import HIGH, MEDIUM, Finding
-from workbook.core.text import Card, format_value
+from workbook.core.text import LOWER_IS_BETTER, NEUTRAL, Card, format_value
 
 __all__ = [
     "findings",
@@ -173,32 +173,47 @@ _ACTIVITY_CARDS = {
 
 def _cards(f: dict) -> list[Card]:
     return [
-        Card("dormant_accounts", "Dormant accounts", f["dormant_accounts"], "{:,}"),
+        Card(
+            "dormant_accounts",
+            "Dormant accounts",
+            f["dormant_accounts"],
+            "{:,}",
+            LOWER_IS_BETTER,
+            on_index=True,
+        ),
         Card(
             "at_risk_pipeline",
             "Open pipeline in dormant accounts",
             f["at_risk_pipeline"],
             "${:,.0f}",
+            LOWER_IS_BETTER,
+            on_index=True,
         ),
         Card(
             "stale_opportunities",
             "Open deals with no recent activity",
             f["stale_opportunities"],
             "{:,}",
+            LOWER_IS_BETTER,
+            on_index=True,
         ),
         Card(
             "overdue_opportunities",
             "Open deals past close date",
             f["overdue_opportunities"],
             "{:,}",
+            LOWER_IS_BETTER,
+            on_index=True,
         ),
         Card(
             "handed_off_not_worked",
             "Handed-off leads never worked",
             f["handed_off_not_worked"],
             "{:,}",
+            LOWER_IS_BETTER,
         ),
-        Card("window_days", "Engagement window (days)", f["window_days"], "{:,}"),
+        # A setting, not a result: shown in the report, never on the index.
+        Card("window_days", "Engagement window (days)", f["window_days"], "{:,}", NEUTRAL),
     ]
 
 

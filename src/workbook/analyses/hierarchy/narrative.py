@@ -16,7 +16,7 @@ from workbook.analyses.hierarchy.ranking import concentration, herfindahl, top_n
 from workbook.core.checks import require_frame
 from workbook.core.families import CYCLE, MISSING_PARENT
 from workbook.core.findings import HIGH, Finding
-from workbook.core.text import Card
+from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, MONEY, NEUTRAL, Card
 from workbook.core.text import money as text_money
 
 __all__ = ["findings", "headline_cards", "money", "summary_figures", "summary_sentences"]
@@ -428,35 +428,64 @@ def headline_cards(figures: dict) -> list[Card]:
             "top_family_revenue",
             "Largest customer (family), won in period",
             figures["top_family_revenue"],
-            "${:,.0f}",
+            MONEY,
+            HIGHER_IS_BETTER,
+            subject=str(figures.get("top_family_name") or ""),
+            on_index=True,
         ),
-        Card("families_ranked", "Families with revenue", figures["families_ranked"], "{:,}"),
+        Card(
+            "families_ranked",
+            "Families with revenue",
+            figures["families_ranked"],
+            "{:,}",
+            HIGHER_IS_BETTER,
+            on_index=True,
+        ),
+        # Concentration is a risk and a strength at once: neither good nor bad.
         Card(
             "top_n_share",
             f"Share of revenue in the top {figures['top_n']} families",
             figures["top_n_share"],
             "{:.1%}",
+            NEUTRAL,
+            on_index=True,
         ),
         Card(
             "effective_families",
             "Effective number of families (1 / HHI)",
             figures["effective_families"],
             "{:,.1f}",
+            NEUTRAL,
         ),
         Card(
             "revenue_at_stake",
             f"Sibling discounts. {UPPER_BOUND_LABEL}",
             figures["revenue_at_stake"],
             "${:,.0f}",
+            LOWER_IS_BETTER,
         ),
         Card(
             "outlier_revenue_at_stake",
             f"Sibling discounts. {OUTLIER_MONEY_LABEL}",
             figures["outlier_revenue_at_stake"],
             "${:,.0f}",
+            LOWER_IS_BETTER,
         ),
-        Card("split_families", "Families split across reps", figures["split_families"], "{:,}"),
-        Card("hierarchy_issues", "Hierarchy faults", figures["hierarchy_issues"], "{:,}"),
+        Card(
+            "split_families",
+            "Families split across reps",
+            figures["split_families"],
+            "{:,}",
+            LOWER_IS_BETTER,
+            on_index=True,
+        ),
+        Card(
+            "hierarchy_issues",
+            "Hierarchy faults",
+            figures["hierarchy_issues"],
+            "{:,}",
+            LOWER_IS_BETTER,
+        ),
     ]
 
 

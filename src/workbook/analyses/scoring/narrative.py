@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from workbook.core.findings import HIGH, Finding
-from workbook.core.text import Card
+from workbook.core.text import HIGHER_IS_BETTER, NEUTRAL, Card, format_value
 
 __all__ = [
     "band_sentence",
@@ -240,20 +240,39 @@ def summary_sentences(figures: dict) -> list[str]:
 
 def headline_cards(figures: dict) -> list[Card]:
     """The headline cards: matured leads, base win rate, AUC, recommended threshold, track record."""
-    rec_label = "Recommended threshold"
+    rec_label = "Recommended lead-score threshold"
+    if figures.get("current_threshold") is not None:
+        rec_label += f" (now {format_value(figures['current_threshold'], '{:,.0f}')})"
     if not figures["recommendation_reliable"]:
         rec_label += " (indicative, thin data)"
     n, within = figures.get("track_record_months"), figures.get("track_record_months_within")
     return [
-        Card("n_matured", "Matured leads", figures["n_matured"], "{:,}"),
-        Card("base_win_rate", "Base win rate", figures["base_win_rate"], "{:.1%}"),
-        Card("auc", "AUC of score against win", figures["auc"], "{:.2f}"),
-        Card("recommended_threshold", rec_label, figures["recommended_threshold"], "{:,.0f}"),
+        Card("n_matured", "Matured leads", figures["n_matured"], "{:,}", NEUTRAL),
+        Card(
+            "base_win_rate",
+            f"Leads won within {format_value(figures.get('horizon_days'))} days",
+            figures["base_win_rate"],
+            "{:.1%}",
+            HIGHER_IS_BETTER,
+            on_index=True,
+        ),
+        # Model skill: in the report for analysts, not a KPI for the index.
+        Card("auc", "AUC of score against win", figures["auc"], "{:.2f}", HIGHER_IS_BETTER),
+        Card(
+            "recommended_threshold",
+            rec_label,
+            figures["recommended_threshold"],
+            "{:,.0f}",
+            NEUTRAL,
+            on_index=True,
+        ),
         Card(
             "track_record",
-            "Months within capacity (track record)",
+            "Months within sales capacity (track record)",
             f"{within} of {n}" if n else None,
             "{}",
+            NEUTRAL,
+            on_index=True,
         ),
     ]
 

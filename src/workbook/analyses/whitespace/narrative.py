@@ -9,7 +9,7 @@ from __future__ import annotations
 from workbook.analyses.hierarchy import money
 from workbook.core.findings import MEDIUM, Finding
 from workbook.core.noise import format_p
-from workbook.core.text import Card
+from workbook.core.text import NEUTRAL, Card
 
 __all__ = ["findings", "headline_cards", "summary_sentences"]
 
@@ -32,13 +32,23 @@ def headline_cards(figures: dict) -> list[Card]:
         suggestions (``key`` is the figure's key in ``summary.json``).
     """
     return [
-        Card("gaps", "Sibling gaps", figures["gaps"], "{:,}"),
-        Card("families_with_gaps", "Families with gaps", figures["families_with_gaps"], "{:,}"),
+        # Whitespace is opportunity and unsold business at once: a change is neither good nor bad.
+        Card("gaps", "Sibling gaps", figures["gaps"], "{:,}", NEUTRAL, on_index=True),
+        Card(
+            "families_with_gaps",
+            "Families with gaps",
+            figures["families_with_gaps"],
+            "{:,}",
+            NEUTRAL,
+            on_index=True,
+        ),
         Card(
             "whitespace_value",
             "Whitespace at the typical purchase amount",
             figures["whitespace_value"],
             "${:,.0f}",
+            NEUTRAL,
+            on_index=True,
         ),
         (
             Card(
@@ -46,6 +56,9 @@ def headline_cards(figures: dict) -> list[Card]:
                 figures["value_label"] + ("" if figures["calibrated"] else " (not money)"),
                 figures["call_list_total"],
                 "${:,.0f}" if figures["calibrated"] else "{:,.0f}",
+                NEUTRAL,
+                # money a VP can read only when calibrated; a score is not a KPI
+                on_index=bool(figures["calibrated"]),
             )
             if "call_list_total" in figures
             else Card(
@@ -53,9 +66,16 @@ def headline_cards(figures: dict) -> list[Card]:
                 "Gap priority score (not money)",
                 figures["priority_total"],
                 "{:,.0f}",
+                NEUTRAL,
             )
         ),
-        Card("peer_whitespace", "Peer whitespace suggestions", figures["peer_whitespace"], "{:,}"),
+        Card(
+            "peer_whitespace",
+            "Peer whitespace suggestions",
+            figures["peer_whitespace"],
+            "{:,}",
+            NEUTRAL,
+        ),
     ]
 
 
