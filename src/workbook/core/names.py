@@ -71,7 +71,8 @@ class Names:
         """``frame`` with a name column after each of its id columns (a copy; ``frame`` itself when it has none).
 
         ``owner_id`` gets ``owner_name``, ``account_id`` gets ``account_name``
-        (not when the frame already has ``name``: its rows are accounts),
+        (not when the frame already has ``name`` and no ``opportunity_id``: its
+        rows are accounts; a ``name`` beside ``opportunity_id`` is the deal's),
         ``opportunity_id`` gets ``opportunity_name``, and the account ids of a
         hierarchy (``family_id``, ``root_account_id``, ``parent_id``) get
         ``family_name``, ``root_name`` and ``parent_name``. An id with no name
@@ -88,7 +89,11 @@ class Names:
         ):
             if key not in out.columns or name in out.columns:
                 continue
-            if key == "account_id" and "name" in out.columns:
+            if (
+                key == "account_id"
+                and "name" in out.columns
+                and "opportunity_id" not in out.columns
+            ):
                 continue
             if out is frame:
                 out = frame.copy()
