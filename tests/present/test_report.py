@@ -127,3 +127,25 @@ def test_table_shows_yes_no_and_no_limit_instead_of_code_values():
     # row 1: True, True, False, -inf, 0; row 2: False, NA, NA, 90, inf
     assert cells == ["Yes", "Yes", "No", "no limit", "0", "No", "–", "–", "90", "no limit"]
     assert not re.search(r"\b(True|False|inf|nan)\b", markup)
+
+
+def test_table_html_shows_names_in_place_of_ids_with_the_id_as_tooltip():
+    frame = pd.DataFrame(
+        {
+            "owner_id": ["U07", "U99", None],
+            "owner_name": ["Dana <b>Smith</b>", None, None],
+            "account_id": ["A1", "A2", "A3"],
+            "deals": [3, 1, 2],
+        }
+    )
+    markup = report.table_html(frame)
+    # owner_id is left out; its name shows, escaped, with the id in the tooltip
+    assert ">owner id<" not in markup and ">owner name<" in markup
+    assert '<span title="U07">Dana &lt;b&gt;Smith&lt;/b&gt;</span>' in markup
+    # an owner with no name shows its id; a blank owner the missing mark
+    assert '<span title="U99">U99</span>' in markup
+    assert ">–<" in markup
+    # account_id has no account_name beside it: it stays a column
+    assert ">account id<" in markup and ">A1<" in markup
+    # the frame itself (the export) keeps both columns
+    assert list(frame.columns) == ["owner_id", "owner_name", "account_id", "deals"]

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbook.core.names import ID_NAMES
 from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, strip_bidi
 
 __all__ = [
@@ -217,7 +218,11 @@ class Report:
         if not notes:
             return
         items = "".join(f"<li>{esc(n)}</li>" for n in notes)
-        _display(_html(f'<details class="wb-notes"><summary>Method notes</summary><ul>{items}</ul></details>'))
+        _display(
+            _html(
+                f'<details class="wb-notes"><summary>Method notes</summary><ul>{items}</ul></details>'
+            )
+        )
 
     def note(self, text: str, *, kind: str = "info") -> None:
         """Show a short escaped call-out; ``kind`` is info, warning or error."""
@@ -384,6 +389,28 @@ def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def names_over_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """A shown table's name columns in place of their ids, each id in its name's tooltip.
+
+    For every pair of :data:`workbook.core.names.ID_NAMES` the frame holds
+    (``owner_id`` and ``owner_name``...), the id column is left out and each
+    name cell becomes escaped HTML ``<span title="U07">Dana Smith</span>``; a
+    row whose name is unknown shows its id. Returns the new frame and the
+    columns that now hold HTML. Exports keep both columns.
+    """
+    pairs = [(i, n) for i, n in ID_NAMES if i in frame.columns and n in frame.columns]
+    if not pairs:
+        return frame, []
+    out = frame.copy()
+    for key, name in pairs:
+        ids = out[key].astype("string")
+        names = out[name].astype("string")
+        shown = names.fillna(ids).map(esc, na_action="ignore")
+        tip = ids.map(esc, na_action="ignore")
+        out[name] = ('<span title="' + tip + '">' + shown + "</span>").fillna(shown)
+    return out.drop(columns=[k for k, _ in pairs]), [n for _, n in pairs]
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -396,15 +423,20 @@ def table_html(
 
     Explicit ``formats`` win; other columns get :func:`default_formats`.
     Headers show with spaces instead of underscores, text columns are
-    left-aligned, and every cell and header is HTML-escaped.
+    left-aligned, and every cell and header is HTML-escaped. Names stand in
+    for their ids, with the id in a tooltip (:func:`names_over_ids`).
     """
-    shown = _without_bidi(frame.head(max_rows))
+    shown, named = names_over_ids(_without_bidi(frame.head(max_rows)))
     fmt = default_formats(shown)
     fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
     fmt.update(plain_formats(shown, fmt))
+    for column in named:
+        fmt.pop(column, None)
     styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")
     if fmt:
         styler = styler.format(fmt, subset=list(fmt), escape="html", na_rep="–")
+    if named:  # already escaped HTML (names_over_ids)
+        styler = styler.format(lambda v: v, subset=named, escape=None, na_rep="–")
     styler = styler.format_index(lambda c: str(c).replace("_", " "), escape="html", axis=1)
     text_columns = [
         c
