@@ -149,3 +149,21 @@ def test_table_html_shows_names_in_place_of_ids_with_the_id_as_tooltip():
     assert ">account id<" in markup and ">A1<" in markup
     # the frame itself (the export) keeps both columns
     assert list(frame.columns) == ["owner_id", "owner_name", "account_id", "deals"]
+
+
+def test_table_html_pairs_any_x_id_with_its_x_name_and_accounts_with_name():
+    frame = pd.DataFrame(
+        {
+            "family_id": ["A1"],
+            "name": ["Dogs Extraordinaire"],
+            "best_member_id": ["A2"],
+            "best_member_name": ["PupsRUs"],
+        }
+    )
+    markup = report.table_html(frame)
+    assert '<span title="A2">PupsRUs</span>' in markup and ">best member id<" not in markup
+    # family_id has no family_name: it stays (a table of families, not of accounts)
+    assert ">family id<" in markup
+    accounts = pd.DataFrame({"account_id": ["A1"], "name": ["Acme"], "open_pipeline": [5.0]})
+    markup = report.table_html(accounts)
+    assert '<span title="A1">Acme</span>' in markup and ">account id<" not in markup

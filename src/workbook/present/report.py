@@ -393,12 +393,27 @@ def names_over_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """A shown table's name columns in place of their ids, each id in its name's tooltip.
 
     For every pair of :data:`workbook.core.names.ID_NAMES` the frame holds
-    (``owner_id`` and ``owner_name``...), the id column is left out and each
+    (``owner_id`` and ``owner_name``...), every other ``<x>_id`` beside an
+    ``<x>_name`` (``best_member_id``...), and ``account_id`` beside ``name``
+    in a table of accounts, the id column is left out and each
     name cell becomes escaped HTML ``<span title="U07">Dana Smith</span>``; a
     row whose name is unknown shows its id. Returns the new frame and the
     columns that now hold HTML. Exports keep both columns.
     """
-    pairs = [(i, n) for i, n in ID_NAMES if i in frame.columns and n in frame.columns]
+    columns = set(frame.columns)
+    pairs = [(i, n) for i, n in ID_NAMES if i in columns and n in columns]
+    pairs += [
+        (c, c[: -len("_id")] + "_name")
+        for c in frame.columns
+        if isinstance(c, str)
+        and c.endswith("_id")
+        and c[: -len("_id")] + "_name" in columns
+        and c not in dict(pairs)
+    ]
+    if {"root_id", "family_name"} <= columns and "root_id" not in dict(pairs):
+        pairs.append(("root_id", "family_name"))  # a family named by its root account
+    if {"account_id", "name"} <= columns and not {"account_name", "opportunity_id"} & columns:
+        pairs.append(("account_id", "name"))  # rows are accounts (see Names.beside_ids)
     if not pairs:
         return frame, []
     out = frame.copy()
