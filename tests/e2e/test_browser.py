@@ -297,31 +297,58 @@ def jupyter_lab(tmp_path_factory):
         log.close()
 
 
+def _notebook_text(page) -> str:
+    try:
+        return page.locator(".jp-Notebook").first.inner_text(timeout=5_000)
+    except Exception as exc:  # noqa: BLE001 - only for the failure message
+        return f"(no notebook text: {exc})"
+
+
 def test_moving_the_scoring_slider_in_jupyterlab_changes_the_text(jupyter_lab, browser):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=VIEWPORT)
+    step = "open the notebook"
     try:
         page.goto(jupyter_lab, wait_until="load")
         editor = page.locator(".jp-Notebook .jp-Cell .cm-content").first
-        editor.wait_for(timeout=120_000)
-        # wait for the kernel before running the cell
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-            timeout=120_000
+        editor.wait_for(timeout=180_000)
+        step = "wait for the kernel"
+        page.locator(".jp-StatusBar").get_by_text("Idle", exact=False).first.wait_for(
+            timeout=180_000
         )
-        editor.click()
-        page.keyboard.press("Shift+Enter")
+        step = "run the cell"
+        prompt = page.locator(".jp-Notebook .jp-Cell .jp-InputPrompt").first
+        for _attempt in range(3):  # a run sent before the kernel is connected is dropped
+            editor.click()
+            page.keyboard.press("Shift+Enter")
+            try:
+                page.wait_for_function(
+                    "e => /\\[(\\*|\\d+)\\]/.test(e.innerText)",
+                    arg=prompt.element_handle(),
+                    timeout=20_000,
+                )
+                break
+            except PlaywrightTimeout:
+                continue
         output = page.locator(".widget-interact .widget-output").first
-        page.get_by_text("Selected threshold", exact=False).first.wait_for(timeout=300_000)
+        page.get_by_text("Selected threshold 75:", exact=False).first.wait_for(timeout=400_000)
         before = output.inner_text()
-        # the run recommends 75 on the 36-month sample (tests/widgets/test_scoring.py)
-        assert "Selected threshold 75:" in before and "recommended 75." in before
+        step = "move the slider"
         handle = page.locator(".widget-interact .noUi-handle").first
         handle.focus()
         page.keyboard.press("ArrowRight")  # one step of the threshold grid: 75 -> 80
-        page.get_by_text("Selected threshold 80:", exact=False).first.wait_for(timeout=120_000)
+        page.get_by_text("Selected threshold 80:", exact=False).first.wait_for(timeout=180_000)
         after = output.inner_text()
         page.screenshot(path=str(ARTIFACTS / "jupyterlab-scoring-slider.png"))
+    except PlaywrightTimeout:
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-failure.png"))
+        pytest.fail(f"JupyterLab: could not {step}; the notebook shows:\n{_notebook_text(page)}")
     finally:
         page.close()
+    # the run recommends 75 on the 36-month sample (tests/widgets/test_scoring.py)
+    assert "Selected threshold 75:" in before and "recommended 75." in before
     assert after != before
     assert "Selected threshold 80:" in after
     assert "recommended 75." in after  # the recommendation stays where the run put it

@@ -167,3 +167,9 @@ def test_table_html_pairs_any_x_id_with_its_x_name_and_accounts_with_name():
     accounts = pd.DataFrame({"account_id": ["A1"], "name": ["Acme"], "open_pipeline": [5.0]})
     markup = report.table_html(accounts)
     assert '<span title="A1">Acme</span>' in markup and ">account id<" not in markup
+
+
+def test_table_html_shows_a_noise_group_by_its_label():
+    frame = pd.DataFrame({"level": ["owner"], "group": ["U11"], "label": ["Liam Brown"], "n": [87]})
+    markup = report.table_html(frame)
+    assert '<span title="U11">Liam Brown</span>' in markup and ">U11<" not in markup

@@ -394,7 +394,8 @@ def names_over_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
     For every pair of :data:`workbook.core.names.ID_NAMES` the frame holds
     (``owner_id`` and ``owner_name``...), every other ``<x>_id`` beside an
-    ``<x>_name`` (``best_member_id``...), and ``account_id`` beside ``name``
+    ``<x>_name`` (``best_member_id``...), ``group`` beside ``label`` (the
+    tables of :mod:`workbook.core.noise`), and ``account_id`` beside ``name``
     in a table of accounts, the id column is left out and each
     name cell becomes escaped HTML ``<span title="U07">Dana Smith</span>``; a
     row whose name is unknown shows its id. Returns the new frame and the
@@ -410,6 +411,8 @@ def names_over_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         and c[: -len("_id")] + "_name" in columns
         and c not in dict(pairs)
     ]
+    if {"group", "label"} <= columns:
+        pairs.append(("group", "label"))  # core.noise tables: the group's id and its name
     if {"root_id", "family_name"} <= columns and "root_id" not in dict(pairs):
         pairs.append(("root_id", "family_name"))  # a family named by its root account
     if {"account_id", "name"} <= columns and not {"account_name", "opportunity_id"} & columns:
