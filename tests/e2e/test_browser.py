@@ -315,14 +315,14 @@ def test_moving_the_scoring_slider_in_jupyterlab_changes_the_text(jupyter_lab, b
         editor = page.locator(".jp-Notebook .jp-Cell .cm-content").first
         editor.wait_for(timeout=180_000)
         step = "wait for the kernel"
-        page.locator(".jp-StatusBar").get_by_text("Idle", exact=False).first.wait_for(
-            timeout=180_000
-        )
+        page.get_by_text("| Idle", exact=False).first.wait_for(timeout=180_000)
+        page.wait_for_timeout(3_000)
         step = "run the cell"
         prompt = page.locator(".jp-Notebook .jp-Cell .jp-InputPrompt").first
+        run = page.locator("[data-command='notebook:run-cell-and-select-next']").first
         for _attempt in range(3):  # a run sent before the kernel is connected is dropped
-            editor.click()
-            page.keyboard.press("Shift+Enter")
+            page.locator(".jp-Notebook .jp-Cell").first.click()
+            run.click()
             try:
                 page.wait_for_function(
                     "e => /\\[(\\*|\\d+)\\]/.test(e.innerText)",

@@ -39,3 +39,52 @@ def test_report_shows_widgets_in_a_live_kernel(name, tmp_path):
     assert widgets, f"{name}: no ipywidgets control was displayed in interactive mode"
     # Nothing was exported: out_dir stays empty in interactive use.
     assert not list(tmp_path.glob("**/*.csv"))
+
+
+#: A live-kernel check of the scoring slider's callback: the explorer is built,
+#: its slider moved from 75 to 80 as a front end would set it, and the text the
+#: kernel displays changes (each cell's outputs are read back).
+SLIDER_CELLS = [
+    "import workbook\n"
+    "from workbook.analyses import scoring\n"
+    "from workbook.widgets import scoring as scoring_widgets\n"
+    "res = scoring.run(workbook.load(), n_boot=20, backtest_months=[3])\n"
+    "box = scoring_widgets.explorer(res, n_boot=20)\n"
+    "box.update()",
+    "box.children[0].value = 80.0",
+]
+
+
+def _texts(cell) -> str:
+    out = []
+    for o in cell.get("outputs", []):
+        data = o.get("data", {})
+        out.append(str(data.get("text/html", "")) + str(data.get("text/plain", "")))
+        out.append(str(o.get("text", "")))
+    return " ".join(out)
+
+
+def test_scoring_slider_callback_in_a_live_kernel(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in SLIDER_CELLS])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "slider.ipynb"
+    nbformat.write(nb, path)
+    executed = papermill.execute_notebook(
+        str(path),
+        str(tmp_path / "slider.out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        execution_timeout=600,
+    )
+    built, moved = (_texts(c) for c in executed.cells)
+    # 75 is the sample's recommendation (tests/widgets/test_scoring.py)
+    assert "Selected threshold 75:" in built and "recommended 75." in built
+    assert "Selected threshold 80:" in moved and "Selected threshold 75:" not in moved
+    assert "recommended 75." in moved  # the recommendation line stays
