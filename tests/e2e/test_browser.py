@@ -259,7 +259,10 @@ def jupyter_lab(tmp_path_factory):
     }
     nbformat.write(nb, root / "slider.ipynb")
     port, token = _free_port(), os.urandom(16).hex()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / "config"), MPLBACKEND="Agg")
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / "config"))
+    env.pop(
+        "MPLBACKEND", None
+    )  # the kernel's inline backend draws the chart, as in a real JupyterLab
     env["PYTHONPATH"] = os.pathsep.join(
         [str(Path(__file__).resolve().parents[2] / "src"), env.get("PYTHONPATH", "")]
     )
