@@ -344,6 +344,7 @@ def test_moving_the_scoring_slider_in_jupyterlab_changes_the_text(jupyter_lab, b
         page.keyboard.press("ArrowRight")  # one step of the threshold grid: 75 -> 80
         page.get_by_text("Selected threshold 80:", exact=False).first.wait_for(timeout=180_000)
         after = output.inner_text()
+        charts = output.locator("img").count()  # the inline backend's PNG of the trade-off
         page.screenshot(path=str(ARTIFACTS / "jupyterlab-scoring-slider.png"))
     except PlaywrightTimeout:
         page.screenshot(path=str(ARTIFACTS / "jupyterlab-failure.png"))
@@ -355,3 +356,4 @@ def test_moving_the_scoring_slider_in_jupyterlab_changes_the_text(jupyter_lab, b
     assert after != before
     assert "Selected threshold 80:" in after
     assert "recommended 75." in after  # the recommendation stays where the run put it
+    assert charts >= 1, "the trade-off chart was not drawn under the slider"
