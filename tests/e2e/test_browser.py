@@ -343,8 +343,10 @@ def test_moving_the_scoring_slider_in_jupyterlab_changes_the_text(jupyter_lab, b
         handle.focus()
         page.keyboard.press("ArrowRight")  # one step of the threshold grid: 75 -> 80
         page.get_by_text("Selected threshold 80:", exact=False).first.wait_for(timeout=180_000)
+        step = "see the chart redrawn"
+        output.locator("img").first.wait_for(timeout=180_000)  # the inline backend's PNG
         after = output.inner_text()
-        charts = output.locator("img").count()  # the inline backend's PNG of the trade-off
+        charts = output.locator("img").count()
         page.screenshot(path=str(ARTIFACTS / "jupyterlab-scoring-slider.png"))
     except PlaywrightTimeout:
         page.screenshot(path=str(ARTIFACTS / "jupyterlab-failure.png"))

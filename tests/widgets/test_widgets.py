@@ -43,20 +43,21 @@ def test_report_shows_widgets_in_a_live_kernel(name, tmp_path):
 
 #: A live-kernel check of the scoring slider's callback: the explorer is built,
 #: its slider moved from 75 to 80 as a front end sets it, and the text the
-#: callback displays changes. The kernel prints what the callback displayed
-#: (a front end would route it into the widget's output area).
+#: callback displays changes. A display-publisher hook in the kernel records
+#: what the callback sent (a front end routes it into the widget's output).
 SLIDER_CELLS = [
-    "from IPython.utils.capture import capture_output\n"
     "import workbook\n"
     "from workbook.analyses import scoring\n"
     "from workbook.widgets import scoring as scoring_widgets\n"
+    "seen = []\n"
+    "def hook(msg):  # every display message the kernel sends, then sent as usual\n"
+    "    seen.append(msg['content'].get('data', {}).get('text/html', ''))\n"
+    "    return msg\n"
+    "get_ipython().display_pub.register_hook(hook)\n"
     "res = scoring.run(workbook.load(), n_boot=20, backtest_months=[3])\n"
-    "def shown(cap):\n"
-    "    return ' '.join(o.data.get('text/html', '') for o in cap.outputs)\n"
-    "with capture_output() as cap:\n"
-    "    box = scoring_widgets.explorer(res, n_boot=20)\n"
-    "print(shown(cap))",
-    "with capture_output() as cap:\n    box.children[0].value = 80.0\nprint(shown(cap))",
+    "box = scoring_widgets.explorer(res, n_boot=20)\n"
+    "print(' '.join(seen)); seen.clear()",
+    "box.children[0].value = 80.0\nprint(' '.join(seen)); seen.clear()",
 ]
 
 
