@@ -65,6 +65,26 @@ def test_salesforce_preset():
     assert crm.as_of == T("2024-04-01")
 
 
+def test_salesforce_opportunity_name_read_from_name_and_named_by_deal_when_blank(tmp_path):
+    from workbook.core.names import Names
+
+    crm = wio.load(SF, preset="salesforce")
+    assert crm.opportunities["name"].tolist()[0] == "Acme KK – Renewal 2024"
+    assert pd.isna(crm.opportunities["name"].tolist()[1])
+    # O2 has no Name: its account (A2 "Acme Sub, Ltd"), amount 250 and stage Prospecting name it
+    names = Names.of(crm).opportunities
+    assert names[SF_O1] == "Acme KK – Renewal 2024"
+    assert names[SF_O2] == "Acme Sub, Ltd, $250 (Prospecting)"
+    # an export without the Name field loads; every deal is then named by account, amount, stage
+    for f in SF.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    opp = pd.read_csv(SF / "Opportunity.csv", dtype=str).drop(columns="Name")
+    opp.to_csv(tmp_path / "Opportunity.csv", index=False)
+    crm = wio.load(tmp_path, preset="salesforce", tables=["accounts", "opportunities"])
+    assert crm.opportunities["name"].isna().all()
+    assert Names.of(crm).opportunities[SF_O1] == "Acme KK, $1k (Closed Won)"  # A1 is "Acme KK"
+
+
 def test_salesforce_line_items_when_no_assets(tmp_path):
     for f in SF.iterdir():
         if f.name != "Asset.csv":

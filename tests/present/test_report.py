@@ -317,3 +317,49 @@ def test_data_quality_says_when_nothing_was_left_out(monkeypatch):
     report.Report("demo", title="Demo", crm=crm).data_quality()
     assert "Counted and left out: no rows." in calls[0][0]
     assert "Data quality: no warnings in the tables this report uses." in calls[1][0]
+
+
+def test_table_html_shows_names_in_place_of_ids_with_the_id_as_tooltip():
+    frame = pd.DataFrame(
+        {
+            "owner_id": ["U07", "U99", None],
+            "owner_name": ["Dana <b>Smith</b>", None, None],
+            "account_id": ["A1", "A2", "A3"],
+            "deals": [3, 1, 2],
+        }
+    )
+    markup = report.table_html(frame)
+    # owner_id is left out; its name shows, escaped, with the id in the tooltip
+    assert ">owner id<" not in markup and ">owner name<" in markup
+    assert '<span title="U07">Dana &lt;b&gt;Smith&lt;/b&gt;</span>' in markup
+    # an owner with no name shows its id; a blank owner the missing mark
+    assert '<span title="U99">U99</span>' in markup
+    assert ">–<" in markup
+    # account_id has no account_name beside it: it stays a column
+    assert ">account id<" in markup and ">A1<" in markup
+    # the frame itself (the export) keeps both columns
+    assert list(frame.columns) == ["owner_id", "owner_name", "account_id", "deals"]
+
+
+def test_table_html_pairs_any_x_id_with_its_x_name_and_accounts_with_name():
+    frame = pd.DataFrame(
+        {
+            "family_id": ["A1"],
+            "name": ["Dogs Extraordinaire"],
+            "best_member_id": ["A2"],
+            "best_member_name": ["PupsRUs"],
+        }
+    )
+    markup = report.table_html(frame)
+    assert '<span title="A2">PupsRUs</span>' in markup and ">best member id<" not in markup
+    # family_id has no family_name: it stays (a table of families, not of accounts)
+    assert ">family id<" in markup
+    accounts = pd.DataFrame({"account_id": ["A1"], "name": ["Acme"], "open_pipeline": [5.0]})
+    markup = report.table_html(accounts)
+    assert '<span title="A1">Acme</span>' in markup and ">account id<" not in markup
+
+
+def test_table_html_shows_a_noise_group_by_its_label():
+    frame = pd.DataFrame({"level": ["owner"], "group": ["U11"], "label": ["Liam Brown"], "n": [87]})
+    markup = report.table_html(frame)
+    assert '<span title="U11">Liam Brown</span>' in markup and ">U11<" not in markup

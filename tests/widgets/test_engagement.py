@@ -12,7 +12,7 @@ from workbook.widgets import engagement as engagement_widgets
 @pytest.fixture(scope="module")
 def crm_and_results():
     crm = workbook.load(
-        None, tables=["accounts", "leads", "opportunities", "activities", "contacts"]
+        None, tables=["accounts", "leads", "opportunities", "activities", "contacts", "users"]
     )
     return crm, engagement.run(crm, stale_days=21, high_min_records=3)
 
@@ -21,10 +21,30 @@ def test_explorer_starts_from_the_results(crm_and_results):
     crm, res = crm_and_results
     box = engagement_widgets.explorer(crm, res)
     sliders = {w.description: w for w in box.children if hasattr(w, "description")}
+    window, stale = (
+        sliders["Engagement window (days)"],
+        sliders["Stale after no activity for (days)"],
+    )
     # the 36-month sample's window is 20 days (docs/sample_data.md, seed 0)
-    assert sliders["window_days"].value == res.basis["window_days"] == 20
-    assert sliders["window_days"].max == max(60, 4 * 20)
-    assert sliders["stale_days"].value == 21
+    assert window.value == res.basis["window_days"] == 20
+    assert window.max == max(60, 4 * 20)
+    assert stale.value == 21
+    # labels in words with units, shown in full (no "window_d…")
+    assert all(s.style.description_width == "initial" for s in (window, stale))
+
+
+def test_owners_are_charted_by_name(crm_and_results, monkeypatch):
+    crm, res = crm_and_results
+    shown = []
+    monkeypatch.setattr(engagement_widgets, "display", shown.append)
+    box = engagement_widgets.explorer(crm, res)
+    shown.clear()
+    box.update()
+    figures = [o for o in shown if type(o).__name__ == "Figure"]
+    ticks = [t.get_text() for ax in figures[0].axes for t in ax.get_yticklabels()]
+    names = set(crm.users["name"]) if "users" in crm else set()
+    assert not [t for t in ticks if t.startswith("U0") or t.startswith("U1")], ticks
+    assert names & set(ticks), ticks
 
 
 def test_explorer_rejects_loose_arguments(crm_and_results):

@@ -23,9 +23,10 @@ def test_explorer_starts_from_the_results(crm):
     box = hierarchy_widgets.explorer(crm, res)
     assert isinstance(box, ipywidgets.interactive)
     controls = {w.description: w.value for w in box.children[:-1]}
-    assert controls["Top N"] == 5
-    assert str(controls["From"]) == "2026-01-01"
-    assert str(controls["To"]) == "2026-06-30"
+    assert controls["Customers shown"] == 5
+    assert str(controls["Revenue from (day included)"]) == "2026-01-01"
+    assert str(controls["to (day included)"]) == "2026-06-30"
+    assert all(w.style.description_width == "initial" for w in box.children[:-1])
 
 
 def test_explorer_rejects_loose_arguments(crm):

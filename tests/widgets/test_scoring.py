@@ -40,3 +40,21 @@ def test_explorer_shows_the_band_between_two_thresholds(res, monkeypatch):
     html = " ".join(o.data for o in shown if hasattr(o, "data") and isinstance(o.data, str))
     # the band [60, 65) of matured leads, with its Wilson interval against the base rate
     assert "Raising 60 → 65 gives up" in html and "the base rate" in html
+
+
+def test_the_slider_line_says_selected_and_the_recommendation_stays(res, monkeypatch):
+    shown = []
+    monkeypatch.setattr(scoring_widgets, "display", shown.append)
+    box = scoring_widgets.explorer(res, n_boot=20)
+    slider = box.children[0]
+    assert slider.description == "Hand-off threshold (score)"
+    assert slider.style.description_width == "initial"
+    shown.clear()
+    slider.value = 85.0  # continuous_update=False: a release sets the value once
+    html = " ".join(o.data for o in shown if isinstance(getattr(o, "data", None), str))
+    assert "Selected threshold 85:" in html
+    assert "Current threshold 60; recommended 75." in html  # the run's recommendation, unchanged
+    fig = next(o for o in shown if type(o).__name__ == "Figure")
+    marks = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "Recommended 75" in marks and "Selected 85" in marks and "Current 60" in marks
+    assert "Recommended 85" not in marks

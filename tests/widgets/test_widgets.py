@@ -39,3 +39,53 @@ def test_report_shows_widgets_in_a_live_kernel(name, tmp_path):
     assert widgets, f"{name}: no ipywidgets control was displayed in interactive mode"
     # Nothing was exported: out_dir stays empty in interactive use.
     assert not list(tmp_path.glob("**/*.csv"))
+
+
+#: A live-kernel check of the scoring slider's callback: the explorer is built,
+#: its slider moved from 75 to 80 as a front end sets it, and the text the
+#: callback displays changes. A display-publisher hook in the kernel records
+#: what the callback sent (a front end routes it into the widget's output).
+SLIDER_CELLS = [
+    "import workbook\n"
+    "from workbook.analyses import scoring\n"
+    "from workbook.widgets import scoring as scoring_widgets\n"
+    "seen = []\n"
+    "def hook(msg):  # every display message the kernel sends, then sent as usual\n"
+    "    seen.append(msg['content'].get('data', {}).get('text/html', ''))\n"
+    "    return msg\n"
+    "get_ipython().display_pub.register_hook(hook)\n"
+    "res = scoring.run(workbook.load(), n_boot=20, backtest_months=[3])\n"
+    "box = scoring_widgets.explorer(res, n_boot=20)\n"
+    "print(' '.join(seen)); seen.clear()",
+    "box.children[0].value = 80.0\nprint(' '.join(seen)); seen.clear()",
+]
+
+
+def _texts(cell) -> str:
+    return " ".join(str(o.get("text", "")) for o in cell.get("outputs", []))
+
+
+def test_scoring_slider_callback_in_a_live_kernel(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in SLIDER_CELLS])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "slider.ipynb"
+    nbformat.write(nb, path)
+    executed = papermill.execute_notebook(
+        str(path),
+        str(tmp_path / "slider.out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        execution_timeout=600,
+    )
+    built, moved = (_texts(c) for c in executed.cells)
+    # 75 is the sample's recommendation (tests/widgets/test_scoring.py)
+    assert "Selected threshold 75:" in built and "recommended 75." in built
+    assert "Selected threshold 80:" in moved and "Selected threshold 75:" not in moved
+    assert "recommended 75." in moved  # the recommendation line stays

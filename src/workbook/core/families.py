@@ -142,8 +142,9 @@ def hierarchy_issues(tree: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``account_id``, ``issue`` (``cycle`` or ``missing_parent``)
-        and ``detail`` (a sentence naming the missing parent or the cycle's
-        size and root), sorted by issue then account_id.
+        and ``detail`` (a sentence naming the missing parent, which has no
+        name, or the cycle's size; the cycle's root is ``root_id`` of the
+        tree, named beside it in reports), sorted by issue then account_id.
     """
     faults = tree[tree["issue"].notna()].copy()
     cycle_size = faults[faults["issue"] == CYCLE].groupby("root_id")["account_id"].transform("size")
@@ -156,8 +157,7 @@ def hierarchy_issues(tree: pd.DataFrame) -> pd.DataFrame:
     detail[is_cycle] = (
         "on a parent cycle of "
         + cycle_size.astype("string")
-        + " account(s); family root set to "
-        + faults.loc[is_cycle, "root_id"]
+        + " account(s); the family root is set to one of them (see its root)"
     )
     out = faults.assign(detail=detail)[["account_id", "issue", "detail"]]
     return out.sort_values(["issue", "account_id"]).reset_index(drop=True)

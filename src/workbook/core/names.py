@@ -19,7 +19,18 @@ import pandas as pd
 
 from workbook.core.text import money
 
-__all__ = ["Names", "deal_text"]
+__all__ = ["ID_NAMES", "Names", "deal_text"]
+
+#: Each id column and the name column that goes beside it (and, in a shown
+#: table, in its place: see :func:`workbook.present.report.table_html`).
+ID_NAMES: tuple[tuple[str, str], ...] = (
+    ("opportunity_id", "opportunity_name"),
+    ("account_id", "account_name"),
+    ("owner_id", "owner_name"),
+    ("family_id", "family_name"),
+    ("root_account_id", "root_name"),
+    ("parent_id", "parent_name"),
+)
 
 
 def _lookup(frame: pd.DataFrame | None, key: str, value: str = "name") -> pd.Series:
@@ -71,24 +82,23 @@ class Names:
         """``frame`` with a name column after each of its id columns (a copy; ``frame`` itself when it has none).
 
         ``owner_id`` gets ``owner_name``, ``account_id`` gets ``account_name``
-        (not when the frame already has ``name``: its rows are accounts),
+        (not when the frame already has ``name`` and no ``opportunity_id``: its
+        rows are accounts; a ``name`` beside ``opportunity_id`` is the deal's),
         ``opportunity_id`` gets ``opportunity_name``, and the account ids of a
         hierarchy (``family_id``, ``root_account_id``, ``parent_id``) get
         ``family_name``, ``root_name`` and ``parent_name``. An id with no name
         (unknown, or blank) gets a missing name; no row is dropped.
         """
         out = frame
-        for key, name, lookup in (
-            ("opportunity_id", "opportunity_name", self.opportunities),
-            ("account_id", "account_name", self.accounts),
-            ("owner_id", "owner_name", self.owners),
-            ("family_id", "family_name", self.accounts),
-            ("root_account_id", "root_name", self.accounts),
-            ("parent_id", "parent_name", self.accounts),
-        ):
+        lookups = (self.opportunities, self.accounts, self.owners) + (self.accounts,) * 3
+        for (key, name), lookup in zip(ID_NAMES, lookups, strict=True):
             if key not in out.columns or name in out.columns:
                 continue
-            if key == "account_id" and "name" in out.columns:
+            if (
+                key == "account_id"
+                and "name" in out.columns
+                and "opportunity_id" not in out.columns
+            ):
                 continue
             if out is frame:
                 out = frame.copy()

@@ -139,6 +139,13 @@ SPECS: dict[str, TableSpec] = {
             _c("amount", "number", True, "Deal amount in the reporting currency; may be blank while open or lost."),
             _c("probability", "number", False, "The rep's own win probability, 0-100."),
             _c("owner_id", "id", False, "Owning rep."),
+            _c(
+                "name",
+                "text",
+                False,
+                "Deal name (Salesforce Opportunity.Name); when blank a deal is named by "
+                "its account, amount and stage.",
+            ),
         ),
         primary_key="opportunity_id",
         description="Deals.",

@@ -27,6 +27,17 @@ def _short(labels) -> list[str]:
     return out
 
 
+def _group_labels(shown: pd.DataFrame, by: str) -> list[str]:
+    """Tick labels of the groups: the name beside an id column (``owner_name`` for
+    ``owner_id``, see :mod:`workbook.core.names`) when the table has it, the id
+    only where no name is known."""
+    name = by[: -len("_id")] + "_name" if by.endswith("_id") else None
+    labels = shown[by].astype("string")
+    if name in shown.columns:
+        labels = shown[name].astype("string").fillna(labels)
+    return _short(labels.fillna("(none)"))
+
+
 def _height(n: int) -> float:
     return max(3.0, min(9.0, 1.2 + 0.32 * n))
 
@@ -126,7 +137,7 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
     fig, ax = new_figure(figsize=(9.0, _height(len(shown) * 1.6)))
     y = np.arange(len(shown))
     series = [
-        ("stale_share", "No activity in the last stale_days", PALETTE[3]),
+        ("stale_share", "No recent activity (stale)", PALETTE[3]),
         ("below_benchmark_share", "Activity rate below won-deal median", PALETTE[1]),
         ("close_date_passed_share", "Close date passed", PALETTE[4]),
     ]

@@ -143,11 +143,14 @@ def tradeoff(
     current_threshold: float | None = None,
     recommended_threshold: float | None = None,
     capacity_per_month: float | None = None,
+    selected_threshold: float | None = None,
 ):
     """Scored leads a month (left, from the inflow) against win rate and share of wins (right), by threshold.
 
     ``sweep`` is ``Results.threshold_sweep`` (matured leads); ``capacity`` is
-    ``Results.capacity`` (inflow of all scored leads).
+    ``Results.capacity`` (inflow of all scored leads). The current and
+    recommended thresholds are solid lines; ``selected_threshold`` (the
+    threshold explorer's slider) is a dashed line labelled "Selected".
     """
     if sweep.empty or capacity.empty:
         return empty_figure("No matured leads: no threshold trade-off to show.")
@@ -197,12 +200,13 @@ def tradeoff(
     ax2.set_ylabel("Win rate / share of wins")
     ax2.grid(False)
     marks = [
-        (current_threshold, "Current", PALETTE[3]),
-        (recommended_threshold, "Recommended", PALETTE[1]),
+        (current_threshold, "Current", PALETTE[3], "-"),
+        (recommended_threshold, "Recommended", PALETTE[1], "-"),
+        (selected_threshold, "Selected", "#333333", "--"),
     ]
-    for i, (value, name, color) in enumerate(marks):
+    for i, (value, name, color, style) in enumerate(marks):
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
-            ax.axvline(value, color=color, linewidth=2)
+            ax.axvline(value, color=color, linewidth=2, linestyle=style)
             ax.annotate(
                 f"{name} {value:,.0f}",
                 (value, 1.0),

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbook.core.names import ID_NAMES
 from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, strip_bidi
 from workbook.data.validate import LEFT_OUT_REASONS
 
@@ -285,7 +286,11 @@ class Report:
         if not notes:
             return
         items = "".join(f"<li>{esc(n)}</li>" for n in notes)
-        _display(_html(f'<details class="wb-notes"><summary>Method notes</summary><ul>{items}</ul></details>'))
+        _display(
+            _html(
+                f'<details class="wb-notes"><summary>Method notes</summary><ul>{items}</ul></details>'
+            )
+        )
 
     def note(self, text: str, *, kind: str = "info") -> None:
         """Show a short escaped call-out; ``kind`` is info, warning or error (empty text: nothing)."""
@@ -542,6 +547,46 @@ def _date_cells(shown: pd.DataFrame, fmt: Mapping[str, object]) -> pd.DataFrame:
     return classes
 
 
+def names_over_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """A shown table's name columns in place of their ids, each id in its name's tooltip.
+
+    For every pair of :data:`workbook.core.names.ID_NAMES` the frame holds
+    (``owner_id`` and ``owner_name``...), every other ``<x>_id`` beside an
+    ``<x>_name`` (``best_member_id``...), ``group`` beside ``label`` (the
+    tables of :mod:`workbook.core.noise`), and ``account_id`` beside ``name``
+    in a table of accounts, the id column is left out and each
+    name cell becomes escaped HTML ``<span title="U07">Dana Smith</span>``; a
+    row whose name is unknown shows its id. Returns the new frame and the
+    columns that now hold HTML. Exports keep both columns.
+    """
+    columns = set(frame.columns)
+    pairs = [(i, n) for i, n in ID_NAMES if i in columns and n in columns]
+    pairs += [
+        (c, c[: -len("_id")] + "_name")
+        for c in frame.columns
+        if isinstance(c, str)
+        and c.endswith("_id")
+        and c[: -len("_id")] + "_name" in columns
+        and c not in dict(pairs)
+    ]
+    if {"group", "label"} <= columns:
+        pairs.append(("group", "label"))  # core.noise tables: the group's id and its name
+    if {"root_id", "family_name"} <= columns and "root_id" not in dict(pairs):
+        pairs.append(("root_id", "family_name"))  # a family named by its root account
+    if {"account_id", "name"} <= columns and not {"account_name", "opportunity_id"} & columns:
+        pairs.append(("account_id", "name"))  # rows are accounts (see Names.beside_ids)
+    if not pairs:
+        return frame, []
+    out = frame.copy()
+    for key, name in pairs:
+        ids = out[key].astype("string")
+        names = out[name].astype("string")
+        shown = names.fillna(ids).map(esc, na_action="ignore")
+        tip = ids.map(esc, na_action="ignore")
+        out[name] = ('<span title="' + tip + '">' + shown + "</span>").fillna(shown)
+    return out.drop(columns=[k for k, _ in pairs]), [n for _, n in pairs]
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -560,7 +605,8 @@ def table_html(
     the class ``wb-date`` and never wrap; a table of more than
     :data:`WIDE_COLUMNS` columns has the class ``wb-wide`` (printed smaller;
     ``wb-very-wide`` beyond :data:`VERY_WIDE_COLUMNS`).
-    Every cell and header is HTML-escaped.
+    Names stand in for their ids, with the id in a tooltip
+    (:func:`names_over_ids`). Every cell and header is HTML-escaped.
     """
     labels: dict[str, str] = dict(columns) if isinstance(columns, Mapping) else {}
     if columns is not None:
@@ -568,13 +614,17 @@ def table_html(
         if missing:
             raise KeyError(f"column(s) {missing} not in the table (it has {list(frame.columns)})")
         frame = frame.loc[:, list(columns)]
-    shown = _without_bidi(frame.head(max_rows))
+    shown, named = names_over_ids(_without_bidi(frame.head(max_rows)))
     fmt = default_formats(shown)
     fmt.update({c: f for c, f in (formats or {}).items() if c in shown.columns})
     fmt.update(plain_formats(shown, fmt))
+    for column in named:
+        fmt.pop(column, None)
     styler = shown.style.hide(axis="index").format(escape="html", na_rep="–")
     if fmt:
         styler = styler.format(fmt, subset=list(fmt), escape="html", na_rep="–")
+    if named:  # already escaped HTML (names_over_ids)
+        styler = styler.format(lambda v: v, subset=named, escape=None, na_rep="–")
     styler = styler.format_index(
         lambda c: strip_bidi(labels[c]) if c in labels else header_label(c), escape="html", axis=1
     )

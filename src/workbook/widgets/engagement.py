@@ -8,6 +8,7 @@ from IPython.display import HTML, display
 
 from workbook.analyses import engagement
 from workbook.core.checks import require_crm
+from workbook.core.names import Names
 from workbook.core.text import esc
 from workbook.data.coercion import empty_table
 from workbook.plots import engagement as engagement_plots
@@ -25,7 +26,9 @@ def _summary(window: int, stale: int, levels, risk, eff) -> str:
 
 
 def explorer(crm, results: engagement.Results):
-    """Sliders for ``window_days`` and ``stale_days`` that redraw the key charts.
+    """Sliders for the engagement window and the stale limit (days) that redraw the key charts.
+
+    Owners are shown by name (:class:`workbook.core.names.Names` of ``crm``).
 
     Parameters
     ----------
@@ -58,6 +61,7 @@ def explorer(crm, results: engagement.Results):
     if leads is None:  # the levels count converted leads only when leads are loaded
         leads = empty_table("leads")
     window_days = int(results.basis["window_days"])
+    names = Names.of(crm)
 
     def show(window, stale):
         levels = engagement.engagement_levels(
@@ -75,7 +79,9 @@ def explorer(crm, results: engagement.Results):
         )
         display(HTML(f"<p>{esc(_summary(window, stale, levels, risk, eff))}</p>"))
         for fig in (
-            engagement_plots.levels_by(engagement.levels_by(levels, by="owner_id")),
+            engagement_plots.levels_by(
+                names.beside_ids(engagement.levels_by(levels, by="owner_id")), by="owner_id"
+            ),
             engagement_plots.at_risk(risk),
             engagement_plots.effectiveness_by(
                 engagement.effectiveness_by(eff, by="stage"), by="stage"
@@ -92,7 +98,8 @@ def explorer(crm, results: engagement.Results):
             min=1,
             max=top,
             step=1,
-            description="window_days",
+            description="Engagement window (days)",
+            style={"description_width": "initial"},
             continuous_update=False,
         ),
         stale=widgets.IntSlider(
@@ -100,7 +107,8 @@ def explorer(crm, results: engagement.Results):
             min=1,
             max=90,
             step=1,
-            description="stale_days",
+            description="Stale after no activity for (days)",
+            style={"description_width": "initial"},
             continuous_update=False,
         ),
     )

@@ -52,6 +52,7 @@ def explorer(crm, res: hierarchy.Results):
         plt.close(fig)
         display(widgets.HTML(table_html(top.head(top_n), formats={"revenue": "${:,.0f}"})))
 
+    wide = {"style": {"description_width": "initial"}}
     return widgets.interactive(
         show,
         top_n=widgets.IntSlider(
@@ -59,9 +60,14 @@ def explorer(crm, res: hierarchy.Results):
             min=3,
             max=30,
             step=1,
-            description="Top N",
+            description="Customers shown",
+            style={"description_width": "initial"},
             continuous_update=False,
         ),
-        start_date=widgets.DatePicker(value=res.period.start.date(), description="From"),
-        end_date=widgets.DatePicker(value=res.period.end.date(), description="To"),
+        start_date=widgets.DatePicker(
+            value=res.period.start.date(), description="Revenue from (day included)", **wide
+        ),
+        end_date=widgets.DatePicker(
+            value=res.period.end.date(), description="to (day included)", **wide
+        ),
     )

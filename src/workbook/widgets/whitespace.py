@@ -30,14 +30,16 @@ def explorer(res, *, max_families: int = 200, top_n: int = 10):
     accounts = res.crm.accounts
     gaps, family_id = res.gaps, res.family_id
     offered = res.family_whitespace.head(max_families)
+    # Families by name; the id only tells apart two families of the same name.
+    label = offered["family_name"].astype("string").fillna(offered["family_id"].astype("string"))
+    twin = label.duplicated(keep=False)
+    label = label.where(~twin, label + " (" + offered["family_id"].astype("string") + ")")
     options = [
-        (f"{name} ({fid}) – {int(n):,} gaps", fid)
-        for name, fid, n in zip(
-            offered["family_name"], offered["family_id"], offered["gaps"], strict=True
-        )
+        (f"{text} – {int(n):,} gaps", fid)
+        for text, fid, n in zip(label, offered["family_id"], offered["gaps"], strict=True)
     ]
     if family_id not in set(offered["family_id"]):
-        options.insert(0, (f"{res.family_name} ({family_id})", family_id))
+        options.insert(0, (str(res.family_name), family_id))
     names = dict(zip(accounts["account_id"], accounts["name"], strict=True))
 
     def show(family):

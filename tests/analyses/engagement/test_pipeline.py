@@ -202,7 +202,23 @@ def test_exports_are_the_stems_the_notebook_exported(sample_results):
     )
     # shown, not exported: the full tables behind them carry more columns
     assert sample_results.levels.columns.tolist() == lvl.LEVEL_COLUMNS
-    assert sample_results.actions.columns.tolist() == [*ra.RECOMMENDATION_COLUMNS, "amount"]
+    # the shown actions: the recommendations with names, the action in words and the amount
+    assert sample_results.actions.columns.tolist() == [
+        "opportunity_id",
+        "opportunity_name",
+        "account_id",
+        "account_name",
+        "owner_id",
+        "owner_name",
+        "rule",
+        "detail",
+        "priority",
+        "amount",
+        "action",
+    ]
+    assert (
+        sample_results.actions["action"].tolist() == exports["recommendations"]["action"].tolist()
+    )
     assert exports["model_coefficients"] is sample_results.model.coefficients
 
 

@@ -291,14 +291,17 @@ def _blank(column: pd.Series) -> pd.Series:
 
 
 def _name_exports(crm, parts: dict) -> None:
-    """Names beside the ids of every exported table; the recommendations also in words."""
+    """Names beside the ids of every exported table and of the shown actions; the recommendations also in words."""
     names = Names.of(crm)
     recs = parts["recommendations"]
     stages = parts["opportunity_effectiveness"].set_index("opportunity_id")["stage"]
     words = actions.action_words(parts["actions"], account_names=names.accounts, stages=stages)
     parts["recommendations"] = recs.assign(action=words.to_numpy())
+    # the shown recommendations (amount included) read in words and names too
+    parts["actions"] = parts["actions"].assign(action=words.to_numpy())
     for name, meta in Results.table_fields().items():
-        if meta["export"] and isinstance(parts.get(name), pd.DataFrame):
+        shown = meta["export"] or name == "actions"
+        if shown and isinstance(parts.get(name), pd.DataFrame):
             parts[name] = names.beside_ids(parts[name])
 
 

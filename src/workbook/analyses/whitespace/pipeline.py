@@ -95,7 +95,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     _fill_narrative(res, params, shrink=shrink, model=model)
     names = Names.of(crm)
     for name, meta in Results.table_fields().items():
-        if meta["export"]:
+        if meta["export"] or name == "family_gaps":  # family_gaps is shown, not exported
             setattr(res, name, names.beside_ids(getattr(res, name)))
     return res
 

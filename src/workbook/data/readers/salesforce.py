@@ -71,6 +71,7 @@ SALESFORCE_COLUMNS: dict[str, dict[str, str | tuple[str, ...]]] = {
         "amount": "Amount",
         "probability": "Probability",
         "owner_id": "OwnerId",
+        "name": "Name",
     },
     model.PRODUCTS: {
         "product_id": "Id",

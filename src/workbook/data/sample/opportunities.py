@@ -241,8 +241,27 @@ class _OpportunitiesMixin:
                 "amount": deals.amount[order].astype(float),
                 "probability": deals.probability[order].astype(float),
                 "owner_id": _text(self.opp_owner),
+                "name": _deal_names(
+                    self.account_names[self.opp_acct], self.opp_created, self.opp_lead
+                ),
             }
         )
+
+
+def _deal_names(account_names: np.ndarray, created: np.ndarray, lead_of: np.ndarray) -> pd.Series:
+    """Salesforce-style deal names: ``"<account> – <kind> <year created>"``.
+
+    A deal from a converted lead is ``New business``; the other deals are
+    ``Renewal``, every third one ``Expansion`` (by position, no random draw, so
+    adding names changes no other column of the sample).
+    """
+    kind = np.where(
+        lead_of >= 0,
+        "New business",
+        np.where(np.arange(len(lead_of)) % 3 == 2, "Expansion", "Renewal"),
+    )
+    year = _dates(created).dt.year.astype("string")
+    return (_text(account_names) + " – " + pd.Series(kind, dtype="str") + " " + year).astype("str")
 
 
 def _planted_deal_rows() -> list[dict]:
