@@ -31,23 +31,16 @@ def _group_labels(shown: pd.DataFrame, by: str) -> list[str]:
     """Tick labels of the groups: the name beside an id column (``owner_name`` for
     ``owner_id``, see :mod:`workbook.core.names`) when the table has it, the id
     only where no name is known."""
-    name = by[: -len("_id")] + "_name" if by.endswith("_id") else None
     labels = shown[by].astype("string")
-    if name in shown.columns:
-        labels = shown[name].astype("string").fillna(labels)
+    if by.endswith("_id") and by[: -len("_id")] + "_name" in shown.columns:
+        labels = shown[by[: -len("_id")] + "_name"].astype("string").fillna(labels)
+    elif by.endswith("_name") and by[: -len("_name")] + "_id" in shown.columns:
+        labels = labels.fillna(shown[by[: -len("_name")] + "_id"].astype("string"))
     return _short(labels.fillna("(none)"))
 
 
 def _height(n: int) -> float:
     return max(3.0, min(9.0, 1.2 + 0.32 * n))
-
-
-def _group_labels(shown: pd.DataFrame, by: str) -> pd.Series:
-    """The ``by`` column as labels; a missing owner name falls back to the owner id."""
-    labels = shown[by]
-    if by == "owner_name" and "owner_id" in shown.columns:
-        labels = labels.where(labels.notna(), shown["owner_id"])
-    return labels.where(labels.notna(), "(none)")
 
 
 def levels_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20, label: str = ""):
@@ -66,7 +59,7 @@ def levels_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 20, lab
         values = shown[level].to_numpy(dtype=float)
         ax.barh(y, values, left=left, color=LEVEL_COLORS[level], label=level.capitalize())
         left += values
-    ax.set_yticks(y, _short(_group_labels(shown, by)))
+    ax.set_yticks(y, _group_labels(shown, by))
     thousands(ax.xaxis)
     ax.set_xlabel("Accounts")
     ax.set_ylabel(name.capitalize())
@@ -150,7 +143,7 @@ def effectiveness_by(table: pd.DataFrame, *, by: str = "owner_id", top_n: int = 
         )
     ticks = [
         f"{g} (n={n:,})"
-        for g, n in zip(_short(_group_labels(shown, by)), shown["open_opportunities"], strict=True)
+        for g, n in zip(_group_labels(shown, by), shown["open_opportunities"], strict=True)
     ]
     ax.set_yticks(y, ticks)
     percent(ax.xaxis)
