@@ -225,6 +225,17 @@ def test_sample_command_writes_csv_files(tmp_path):
     assert (tmp_path / "s" / "accounts.csv").is_file() and (tmp_path / "s" / "leads.csv").is_file()
 
 
+def test_sample_out_pointing_at_a_file_exits_2_naming_it(tmp_path, capsys):
+    from workbook.cli import main
+
+    blocker = tmp_path / "s"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["sample", "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {str(blocker)!r} is a file, not a folder" in err and "Traceback" not in err
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
 def test_unknown_report_is_a_usage_error():
     proc = run_cli("run", "no_such_report", "--as-of", "2026-06-30")
     assert proc.returncode == 2

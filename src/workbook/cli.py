@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from workbook import run as runner
 from workbook.run import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
@@ -272,6 +273,7 @@ def _cmd_sample(args) -> int:
         kwargs["formats"] = formats[args.format]
     if args.seed is not None:
         kwargs["seed"] = args.seed
+    runner.check_out_folder(Path(args.out).expanduser().resolve())
     written = sample.write(args.out, **kwargs)
     print(f"sample ({args.scale}) written to {args.out}")
     for path in (written or {}).values():

@@ -124,15 +124,20 @@ def test_validate_exits_2_naming_file_and_line(tmp_path, capsys):
     assert str(tmp_path / "leads.csv") in err and "line 3 (lead_id L2)" in err
 
 
+@pytest.mark.parametrize("command", ["validate", "run"])
 @pytest.mark.parametrize("text", ["{not json", "[1, 2]", '{"as_of": "soon"}'])
-def test_corrupt_sample_json_is_an_error_naming_it(tmp_path, capsys, text):
-    _write(tmp_path, HEADER + "L1,2024-01-01,a\n")
-    (tmp_path / "sample.json").write_text(text, encoding="utf-8")
+def test_corrupt_sample_json_is_an_error_naming_it(tmp_path, capsys, text, command):
+    data = tmp_path / "data"
+    data.mkdir()
+    _write(data, HEADER + "L1,2024-01-01,a\n")
+    (data / "sample.json").write_text(text, encoding="utf-8")
     params = tmp_path / "p.yaml"
     params.write_text("load_options: {tables: [leads]}\n", encoding="utf-8")
-    assert main(["validate", "--data", str(tmp_path), "-p", str(params)]) == 2
+    extra = ["run", "cohort", "--out", str(tmp_path / "out")] if command == "run" else ["validate"]
+    assert main([*extra, "--data", str(data), "-p", str(params)]) == 2
     err = capsys.readouterr().err
-    assert str(tmp_path / "sample.json") in err and "Traceback" not in err
+    assert str(data / "sample.json") in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_blank_required_rows_are_counted_in_the_accounting(tmp_path):

@@ -50,6 +50,7 @@ __all__ = [
     "adhoc_hash",
     "build_plan",
     "check_date",
+    "check_out_folder",
     "check_value",
     "parse_assignment",
     "parse_value",
@@ -438,18 +439,21 @@ def _load_options(config: Mapping) -> dict:
     return dict(options)
 
 
-def _out_folder(path: Path, *, given: bool) -> Path:
-    """``path`` if it is, or can become, a folder; a file there (or above it) is a usage error."""
-    where = "--out (or out in the params file)" if given else "the default output folder"
+def check_out_folder(path: Path, *, where: str = "--out") -> Path:
+    """``path`` if it is, or can become, a folder; a file there (or above it) is a :class:`UsageError`.
+
+    ``where`` names the setting in the one-paragraph message (issue 18).
+    """
+    path = Path(path)
     for place in (path, *path.parents):
         if place.exists() or place.is_symlink():
             if place.is_dir():
                 return path
             what = "is a file" if place == path else f"is inside {str(place)!r}, which is a file"
             raise UsageError(
-                f"{where} {str(path)!r} {what}, not a folder: the reports are written into a "
-                "folder (created when missing). Pass another folder with --out DIR, or move "
-                "the file away."
+                f"{where} {str(path)!r} {what}, not a folder: the output goes into a folder "
+                "(created when missing). Pass another folder with --out DIR, or move the file "
+                "away."
             )
     return path
 
@@ -558,7 +562,8 @@ def build_plan(
         out_path = Path("reports") / f"{as_of_value}+{adhoc}"
     else:
         out_path = Path("reports") / as_of_value
-    out_path = _out_folder(out_path.expanduser().resolve(), given=bool(config.get("out")))
+    where = "--out (or out in the params file)" if config.get("out") else "the output folder"
+    out_path = check_out_folder(out_path.expanduser().resolve(), where=where)
     compare_path = _compare_dir(compare)
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
