@@ -133,6 +133,7 @@ def deal_features(
     activities: pd.DataFrame,
     as_of,
     account_window_days: int,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The :data:`FEATURES` of each row of ``deals`` at its day ``at_day`` (see module doc).
 
@@ -140,9 +141,10 @@ def deal_features(
     ----------
     deals : DataFrame
         Opportunity rows (``opportunity_id``, ``account_id``, ``owner_id``,
-        ``created_at``, ``amount``), one per snapshot.
+        ``created_at``, ``amount``), one per snapshot; or, with ``rows``,
+        one per deal.
     at_day : array of float
-        The snapshot day number (days since 1970) of each row.
+        The snapshot day number (days since 1970) of each snapshot.
     opportunities, activities : DataFrame
         Every opportunity and activity known at ``as_of``: the owner's
         history and the account's activities are taken from them.
@@ -150,18 +152,24 @@ def deal_features(
         The data's observation end (closed deals = close day on or before it).
     account_window_days : int
         The engagement window of ``log_account_activities``.
+    rows : array of int, optional
+        The position in ``deals`` of each snapshot (one deal, many
+        snapshots): the deal's ids are looked up once, not once per snapshot.
 
     Returns
     -------
     DataFrame
-        One row per row of ``deals``, columns :data:`FEATURES`.
+        One row per snapshot (per row of ``deals``, or of ``rows``), columns
+        :data:`FEATURES`; indexed like ``deals`` (a range with ``rows``).
     """
     d = np.asarray(at_day, dtype=float)
-    created = _day_numbers(deals["created_at"])
+    take = np.arange(len(deals)) if rows is None else np.asarray(rows, dtype=np.int64)
+    index = deals.index if rows is None else pd.RangeIndex(len(take))
+    created = _day_numbers(deals["created_at"])[take]
     opp_ids = pd.Index(opportunities["opportunity_id"].dropna().unique())
     act = activities.loc[activities["opportunity_id"].notna()]
     deal_idx = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
-    codes = deal_idx.codes(deals["opportunity_id"])
+    codes = deal_idx.codes(deals["opportunity_id"])[take]
     lo = np.full(len(d), -(10**5), dtype=float)
     n_all = deal_idx.total(codes, lo, d)
     n14 = deal_idx.total(codes, d - 13, d)
@@ -172,14 +180,14 @@ def deal_features(
     pairs = _activity_accounts(activities, opportunities)
     acc_ids = pd.Index(pairs["account_id"].dropna().unique())
     acc_idx = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
-    acc_codes = acc_idx.codes(deals["account_id"])
+    acc_codes = acc_idx.codes(deals["account_id"])[take]
     n_acc = acc_idx.total(acc_codes, d - (account_window_days - 1), d)
 
     closed = _closed(opportunities, as_of=as_of)
     owners = pd.Index(closed["owner_id"].dropna().unique())
     own_n = _DayIndex(closed["owner_id"], closed["close_day"], owners)
     own_w = _DayIndex(closed["owner_id"], closed["close_day"], owners, weights=closed["won"])
-    oc = own_n.codes(deals["owner_id"])
+    oc = own_n.codes(deals["owner_id"])[take]
     n_o = own_n.total(oc, lo, d - 1)
     w_o = own_w.total(oc, lo, d - 1)
     by_day = closed.sort_values("close_day", kind="stable")
@@ -199,11 +207,11 @@ def deal_features(
             "log_activities_14d": np.log1p(n14),
             "log_activities_30d": np.log1p(n30),
             "log_days_since_activity": np.log1p(np.clip(since, 0, None)),
-            "log_amount": np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None)),
+            "log_amount": np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None))[take],
             "owner_win_rate": owner_rate,
             "log_account_activities": np.log1p(n_acc),
         },
-        index=deals.index,
+        index=index,
     )[list(FEATURES)]
 
 
@@ -263,26 +271,27 @@ def snapshot_rows(
     starts = np.repeat(np.cumsum(n) - n, n)
     age = (np.arange(rows.size) - starts) * snapshot_days
     d = created[rows] + age
-    deals = opps.iloc[rows]
-    won = flag(deals["is_won"]).to_numpy(dtype=bool) & closed[rows]
+    # Per deal first, then repeated by position: a deal has many snapshots.
+    won = flag(opps["is_won"]).to_numpy(dtype=bool)[rows] & closed[rows]
     won &= close_day[rows] <= d + horizon_days
     feats = deal_features(
-        deals,
+        opps,
         d,
         opportunities=opportunities,
         activities=activities,
         as_of=as_of,
         account_window_days=account_window_days,
+        rows=rows,
     )
     out = pd.DataFrame(
         {
-            "opportunity_id": deals["opportunity_id"].to_numpy(),
-            "owner_id": deals["owner_id"].to_numpy(),
+            "opportunity_id": opps["opportunity_id"].to_numpy()[rows],
+            "owner_id": opps["owner_id"].to_numpy()[rows],
             "age_days": age.astype(np.int64),
             "snapshot_date": _EPOCH + pd.to_timedelta(d, unit="D"),
             "won": won.astype(np.int64),
         }
     )
-    out = pd.concat([out, feats.reset_index(drop=True)], axis=1)
+    out = pd.concat([out, feats], axis=1)
     out.attrs.update(deals=int((n > 0).sum()), excluded_missing=int((~usable).sum()))
     return out
