@@ -49,7 +49,7 @@ from workbook.analyses.engagement.records import _activity_accounts
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
 
-__all__ = ["FEATURES", "OWNER_PRIOR_DEALS", "deal_features", "snapshot_rows"]
+__all__ = ["FEATURES", "OWNER_PRIOR_DEALS", "FeatureIndex", "deal_features", "snapshot_rows"]
 
 FEATURES = (
     "log_age_days",
@@ -125,6 +125,41 @@ def _closed(opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
     )
 
 
+class FeatureIndex:
+    """The lookups :func:`deal_features` reads, built once for one data view.
+
+    Activities per deal and per account (direct or through the account's
+    opportunities), and the closed-deal history per owner and pooled, of the
+    ``opportunities`` and ``activities`` known at ``as_of``. Fitting the win
+    model and scoring the open deals on the same view share one index
+    instead of indexing millions of activities twice.
+    """
+
+    def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
+        opp_ids = pd.Index(opportunities["opportunity_id"].dropna().unique())
+        act = activities.loc[activities["opportunity_id"].notna()]
+        self.deal = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
+        pairs = _activity_accounts(activities, opportunities)
+        acc_ids = pd.Index(pairs["account_id"].dropna().unique())
+        self.account = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
+        closed = _closed(opportunities, as_of=as_of)
+        owners = pd.Index(closed["owner_id"].dropna().unique())
+        self.owner_closed = _DayIndex(closed["owner_id"], closed["close_day"], owners)
+        self.owner_won = _DayIndex(
+            closed["owner_id"], closed["close_day"], owners, weights=closed["won"]
+        )
+        by_day = closed.sort_values("close_day", kind="stable")
+        self.close_days = by_day["close_day"].to_numpy()
+        self.won_cum = np.concatenate([[0.0], np.cumsum(by_day["won"].to_numpy())])
+        self.pooled = closed["won"].mean() if len(closed) else 0.5
+        self.key = (id(opportunities), id(activities), day(as_of))
+
+    def check(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of) -> None:
+        """``ValueError`` unless this index was built from these very tables at ``as_of``."""
+        if self.key != (id(opportunities), id(activities), day(as_of)):
+            raise ValueError("the FeatureIndex was built for other tables or another as_of")
+
+
 def deal_features(
     deals: pd.DataFrame,
     at_day: np.ndarray,
@@ -134,6 +169,7 @@ def deal_features(
     as_of,
     account_window_days: int,
     rows: np.ndarray | None = None,
+    index: FeatureIndex | None = None,
 ) -> pd.DataFrame:
     """The :data:`FEATURES` of each row of ``deals`` at its day ``at_day`` (see module doc).
 
@@ -155,6 +191,9 @@ def deal_features(
     rows : array of int, optional
         The position in ``deals`` of each snapshot (one deal, many
         snapshots): the deal's ids are looked up once, not once per snapshot.
+    index : FeatureIndex, optional
+        ``FeatureIndex(opportunities, activities, as_of=as_of)`` when the
+        caller already built it; built here otherwise.
 
     Returns
     -------
@@ -164,11 +203,13 @@ def deal_features(
     """
     d = np.asarray(at_day, dtype=float)
     take = np.arange(len(deals)) if rows is None else np.asarray(rows, dtype=np.int64)
-    index = deals.index if rows is None else pd.RangeIndex(len(take))
+    row_index = deals.index if rows is None else pd.RangeIndex(len(take))
     created = _day_numbers(deals["created_at"])[take]
-    opp_ids = pd.Index(opportunities["opportunity_id"].dropna().unique())
-    act = activities.loc[activities["opportunity_id"].notna()]
-    deal_idx = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
+    if index is None:
+        index = FeatureIndex(opportunities, activities, as_of=as_of)
+    else:
+        index.check(opportunities, activities, as_of=as_of)
+    deal_idx = index.deal
     codes = deal_idx.codes(deals["opportunity_id"])[take]
     lo = np.full(len(d), -(10**5), dtype=float)
     n_all = deal_idx.total(codes, lo, d)
@@ -177,24 +218,17 @@ def deal_features(
     last = deal_idx.last_day(codes, d)
     since = d - np.where(np.isnan(last), created, last)
 
-    pairs = _activity_accounts(activities, opportunities)
-    acc_ids = pd.Index(pairs["account_id"].dropna().unique())
-    acc_idx = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
+    acc_idx = index.account
     acc_codes = acc_idx.codes(deals["account_id"])[take]
     n_acc = acc_idx.total(acc_codes, d - (account_window_days - 1), d)
 
-    closed = _closed(opportunities, as_of=as_of)
-    owners = pd.Index(closed["owner_id"].dropna().unique())
-    own_n = _DayIndex(closed["owner_id"], closed["close_day"], owners)
-    own_w = _DayIndex(closed["owner_id"], closed["close_day"], owners, weights=closed["won"])
+    own_n, own_w = index.owner_closed, index.owner_won
     oc = own_n.codes(deals["owner_id"])[take]
     n_o = own_n.total(oc, lo, d - 1)
     w_o = own_w.total(oc, lo, d - 1)
-    by_day = closed.sort_values("close_day", kind="stable")
-    all_days = by_day["close_day"].to_numpy()
-    won_cum = np.concatenate([[0.0], np.cumsum(by_day["won"].to_numpy())])
-    k = np.searchsorted(all_days, d, side="left")  # closed strictly before d
-    pooled_all = closed["won"].mean() if len(closed) else 0.5
+    won_cum = index.won_cum
+    k = np.searchsorted(index.close_days, d, side="left")  # closed strictly before d
+    pooled_all = index.pooled
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(k > 0, won_cum[k] / np.maximum(k, 1), pooled_all)
     m = OWNER_PRIOR_DEALS
@@ -211,7 +245,7 @@ def deal_features(
             "owner_win_rate": owner_rate,
             "log_account_activities": np.log1p(n_acc),
         },
-        index=index,
+        index=row_index,
     )[list(FEATURES)]
 
 
@@ -223,6 +257,7 @@ def snapshot_rows(
     snapshot_days: int = 14,
     horizon_days: int = 180,
     account_window_days: int = 30,
+    index: FeatureIndex | None = None,
 ) -> pd.DataFrame:
     """One training row per deal and snapshot age (see the module docstring).
 
@@ -239,6 +274,8 @@ def snapshot_rows(
         The label horizon.
     account_window_days : int, default 30
         Window of ``log_account_activities``.
+    index : FeatureIndex, optional
+        Of these tables at ``as_of``, when already built.
 
     Returns
     -------
@@ -282,6 +319,7 @@ def snapshot_rows(
         as_of=as_of,
         account_window_days=account_window_days,
         rows=rows,
+        index=index,
     )
     out = pd.DataFrame(
         {
