@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analyses.engagement.common import flag
-from workbook.analyses.engagement.snapshots import _day_numbers
+from workbook.analyses.engagement.snapshots import _day_numbers, _positions
 from workbook.core.calendar import as_of_end
 from workbook.core.checks import require_frame
 
@@ -64,12 +64,12 @@ class _Offsets:
         created = pd.Series(_day_numbers(created["created_at"]), index=created.index)
         offset = _day_numbers(act["occurred_at"]) - act["opportunity_id"].map(created).to_numpy()
         self.ids = pd.Index(created.index)
-        codes = self.ids.get_indexer(pd.Index(act["opportunity_id"])).astype(np.int64)
+        codes = _positions(act["opportunity_id"], self.ids)
         keep = (codes >= 0) & np.isfinite(offset)
         self.comp = np.sort(codes[keep] * _SPAN + (offset[keep] + _SHIFT).astype(np.int64))
 
     def codes(self, ids) -> np.ndarray:
-        return self.ids.get_indexer(pd.Index(ids)).astype(np.int64)
+        return _positions(ids, self.ids)
 
     def count(self, codes, ages) -> np.ndarray:
         """Activities with offset <= age, broadcasting ``codes`` against ``ages``."""

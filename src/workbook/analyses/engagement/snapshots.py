@@ -48,6 +48,7 @@ from workbook.analyses.engagement.common import flag
 from workbook.analyses.engagement.records import _activity_accounts
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
+from workbook.data.validate import positions
 
 __all__ = ["FEATURES", "OWNER_PRIOR_DEALS", "FeatureIndex", "deal_features", "snapshot_rows"]
 
@@ -74,11 +75,25 @@ def _day_numbers(ts) -> np.ndarray:
     return ((pd.to_datetime(pd.Series(ts)).dt.normalize() - _EPOCH).dt.days).to_numpy(float)
 
 
+def _positions(keys, categories) -> np.ndarray:
+    """Position of each key among the distinct ``categories`` (``-1``: absent or missing).
+
+    ``Index.get_indexer``'s answer, from Arrow's hash lookup: it stays fast
+    for millions of text ids.
+    """
+    return positions(
+        pd.Series(
+            np.asarray(keys, dtype=object) if not isinstance(keys, (pd.Series, pd.Index)) else keys
+        ),
+        pd.Series(categories),
+    )
+
+
 class _DayIndex:
     """Events as sorted (key, day) pairs: vectorised counts and last day per (key, day range)."""
 
     def __init__(self, keys, days_, categories, weights=None):
-        codes = pd.Index(categories).get_indexer(pd.Index(keys)).astype(np.int64)
+        codes = _positions(keys, categories)
         days_ = np.asarray(days_, dtype=float)
         keep = (codes >= 0) & np.isfinite(days_)
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
@@ -89,7 +104,7 @@ class _DayIndex:
         self.categories = categories
 
     def codes(self, keys) -> np.ndarray:
-        return pd.Index(self.categories).get_indexer(pd.Index(keys)).astype(np.int64)
+        return _positions(keys, self.categories)
 
     def _pos(self, codes, days_, side):
         return np.searchsorted(self.comp, codes * _SPAN + days_.astype(np.int64), side=side)
