@@ -214,6 +214,7 @@ def purchase_model(
     cand1, y1 = _cut_candidates(at1, crm.purchases, start=cut1, end=as_of)
     del at1
     p_back = predict(fit2, cand1) if fit2.result is not None else None
+    fit2 = fit2._replace(result=None)  # its model holds a copy of every candidate row
     cuts = {"fit_cut": cut2, "score_cut": cut1, "as_of": pd.Timestamp(as_of)}
     table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts)
     dec = deciles(p_back, y1) if p_back is not None else deciles(np.zeros(0), np.zeros(0))
@@ -235,6 +236,8 @@ def purchase_model(
     del cand1, y1, p_back
     book, today = _candidates(crm, book=book, labels=False, **today)
     score = predict(fit1, today) if ranking == "model" else today[ranking].to_numpy("float64")
+    coef = fit1.coefficients()
+    del fit1
     bands = size_bands(trailing_revenue(book, crm.get("opportunities"), as_of=as_of))
     values, _ = band_values(book, bands)
     a, p = today["a"].to_numpy(), today["p"].to_numpy()
@@ -251,7 +254,6 @@ def purchase_model(
         score_value=score * ev,
     )
     out["rank"] = np.arange(1, len(out) + 1)
-    coef = fit1.coefficients()
     return PurchaseModel(
         table, dec, out[CALL_LIST_COLUMNS], ranking, reason, calibrated, coef, cut1, cut2
     )
