@@ -161,6 +161,11 @@ def test_prepare_loads_the_union_the_export_has_and_validates_once(tmp_path, mon
     )
     assert prepared.tables == ["accounts", "leads"]
     assert snapshot.is_snapshot(tmp_path / "s")
+    # the runner keeps the row counts of what it wrote, not the loaded frames
+    written = snapshot.read(tmp_path / "s")
+    assert prepared.rows == {t: len(f) for t, f in written.tables.items()}
+    assert all(n > 0 for n in prepared.rows.values())
+    assert not hasattr(prepared, "crm")
     # one load of the union, then one without the required tables the export lacks
     # (users is optional in the model: asked for, and absent without a problem)
     assert len(calls) == 2 and calls[-1] == ["accounts", "leads", "users"]

@@ -14,6 +14,7 @@ filled; otherwise by its account, amount and stage, e.g.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -49,34 +50,46 @@ def deal_text(account: pd.Series, amount: pd.Series, stage: pd.Series) -> pd.Ser
     return out.where(stage.isna(), out + " (" + stage + ")")
 
 
+def _deal_names(opps: pd.DataFrame | None, accounts: pd.Series) -> pd.Series:
+    """``opportunity_id`` -> its ``name``, else its :func:`deal_text` (first row per id)."""
+    if opps is None:
+        return pd.Series(dtype="string")
+    described = deal_text(
+        opps["account_id"].map(accounts),
+        opps["amount"],
+        opps.get("stage", pd.Series(index=opps.index, dtype="string")),
+    )
+    if "name" in opps.columns:
+        described = opps["name"].astype("string").fillna(described)
+    by_id = pd.Series(described.to_numpy(), index=opps["opportunity_id"]).astype("string")
+    return by_id[~by_id.index.duplicated()]
+
+
 @dataclass(frozen=True)
 class Names:
-    """Name lookups of one loaded data set (see the module docstring)."""
+    """Name lookups of one loaded data set (see the module docstring).
+
+    The opportunity names (one text per deal) are built on first use: most
+    reports export no ``opportunity_id``.
+    """
 
     owners: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
     accounts: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
-    opportunities: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
+    deals: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, crm) -> Names:
         """The lookups of ``crm`` (tables it did not load give empty lookups)."""
-        accounts = _lookup(crm.get("accounts"), "account_id")
-        opps = crm.get("opportunities")
-        if opps is None:
-            return cls(owners=_lookup(crm.get("users"), "owner_id"), accounts=accounts)
-        described = deal_text(
-            opps["account_id"].map(accounts),
-            opps["amount"],
-            opps.get("stage", pd.Series(index=opps.index, dtype="string")),
-        )
-        if "name" in opps.columns:
-            described = opps["name"].astype("string").fillna(described)
-        by_id = pd.Series(described.to_numpy(), index=opps["opportunity_id"]).astype("string")
         return cls(
             owners=_lookup(crm.get("users"), "owner_id"),
-            accounts=accounts,
-            opportunities=by_id[~by_id.index.duplicated()],
+            accounts=_lookup(crm.get("accounts"), "account_id"),
+            deals=crm.get("opportunities"),
         )
+
+    @cached_property
+    def opportunities(self) -> pd.Series:
+        """``opportunity_id`` -> name (its ``name``, else account, amount and stage)."""
+        return _deal_names(self.deals, self.accounts)
 
     def beside_ids(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with a name column after each of its id columns (a copy; ``frame`` itself when it has none).
@@ -90,7 +103,7 @@ class Names:
         (unknown, or blank) gets a missing name; no row is dropped.
         """
         out = frame
-        lookups = (self.opportunities, self.accounts, self.owners) + (self.accounts,) * 3
+        lookups = ("opportunities", "accounts", "owners") + ("accounts",) * 3  # read lazily
         for (key, name), lookup in zip(ID_NAMES, lookups, strict=True):
             if key not in out.columns or name in out.columns:
                 continue
@@ -102,6 +115,6 @@ class Names:
                 continue
             if out is frame:
                 out = frame.copy()
-            values = out[key].map(lookup).astype("string")
+            values = out[key].map(getattr(self, lookup)).astype("string")
             out.insert(out.columns.get_loc(key) + 1, name, values)
         return out

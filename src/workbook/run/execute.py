@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import multiprocessing as mp
 import os
 import shutil
 import tempfile
@@ -448,7 +449,7 @@ def _run_in(plan: RunPlan, tmp: Path, progress: Callable, hook: Callable) -> Run
         ordered = _data_error_results(plan, workdir, exc, started)
     else:
         if prepared.folder is not None:
-            rows = sum(len(t) for t in prepared.crm.tables.values())
+            rows = sum(prepared.rows.values())
             progress(
                 f"loaded and validated {len(prepared.tables)} tables ({rows:,} rows) once "
                 f"in {prepared.seconds:.1f}s"
@@ -508,7 +509,12 @@ def _run_parallel(jobs: Sequence[_Job], workers: int, done: Callable) -> None:
     Kernels started by a stopped worker exit on their own (ipykernel polls
     its parent process).
     """
-    pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init)
+    # Spawned, not forked: a forked worker would start as a copy of this process.
+    pool = cf.ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        initializer=_worker_init,
+        mp_context=mp.get_context("spawn"),
+    )
     try:
         futures = [pool.submit(execute_report, job) for job in jobs]
         for fut in cf.as_completed(futures):

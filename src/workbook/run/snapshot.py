@@ -60,11 +60,16 @@ def applicability(specs: Sequence[ReportSpec], present: Sequence[str]) -> dict[s
 
 @dataclass
 class Prepared:
-    """What :func:`prepare` did: the snapshot folder, the tables in it, the load."""
+    """What :func:`prepare` did: the snapshot folder, the tables in it and their rows, the time.
+
+    The loaded data itself is not kept: the notebooks read the snapshot, and
+    the runner process stays small while they run (its workers and kernels
+    are what the run's memory is spent on).
+    """
 
     folder: Path | None
     tables: list[str] = field(default_factory=list)
-    crm: object | None = None
+    rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -112,6 +117,24 @@ def prepare(
                 raise
             tables = [t for t in tables if t not in absent]
     snapshot.write(crm, folder)
+    rows = {t: int(len(f)) for t, f in crm.tables.items()}
+    del crm
+    _release_memory()
     return Prepared(
-        folder=folder, tables=list(crm.tables), crm=crm, seconds=time.perf_counter() - started
+        folder=folder, tables=list(rows), rows=rows, seconds=time.perf_counter() - started
     )
+
+
+def _release_memory() -> None:
+    """Hand the freed load back to the system (Python's cycles, Arrow's and C's allocators)."""
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:  # glibc keeps freed heap pages otherwise; other C libraries have no malloc_trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

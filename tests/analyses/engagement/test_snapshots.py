@@ -105,3 +105,21 @@ def test_blank_amount_gives_no_row_and_is_counted():
     rows = sn.snapshot_rows(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60)
     assert "D2" not in set(rows["opportunity_id"])
     assert rows.attrs == {"deals": 2, "excluded_missing": 1}
+
+
+def test_shared_feature_index_gives_the_same_rows_and_refuses_other_tables():
+    opps, acts = _deals()
+    own = sn.snapshot_rows(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60)
+    index = sn.FeatureIndex(opps, acts, as_of=CUT)
+    shared = sn.snapshot_rows(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60, index=index)
+    pd.testing.assert_frame_equal(shared, own)
+    # D4 at age 14 (2024-01-15): X1 on 01-10 is its one activity so far; A1 has X4 too.
+    row = own.loc[(own["opportunity_id"] == "D4") & (own["age_days"] == 14)].iloc[0]
+    assert row["log_activities"] == pytest.approx(np.log1p(1))
+    with pytest.raises(ValueError, match="other tables or another as_of"):
+        sn.snapshot_rows(opps, acts.copy(), as_of=CUT, horizon_days=60, index=index)
+    with pytest.raises(ValueError, match="other tables or another as_of"):
+        sn.deal_features(
+            opps, np.zeros(3), opportunities=opps, activities=acts,
+            as_of=CUT - pd.Timedelta(days=1), account_window_days=30, index=index,
+        )

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analyses.engagement.common import flag
-from workbook.analyses.engagement.snapshots import _day_numbers
+from workbook.analyses.engagement.snapshots import _day_numbers, _positions
 from workbook.core.calendar import as_of_end
 from workbook.core.checks import require_frame
 
@@ -67,12 +67,12 @@ class _Offsets:
             dtype="float64",
         )  # float even when there are no activities (an empty object array otherwise)
         self.ids = pd.Index(created.index)
-        codes = self.ids.get_indexer(pd.Index(act["opportunity_id"])).astype(np.int64)
+        codes = _positions(act["opportunity_id"], self.ids)
         keep = (codes >= 0) & np.isfinite(offset)
         self.comp = np.sort(codes[keep] * _SPAN + (offset[keep] + _SHIFT).astype(np.int64))
 
     def codes(self, ids) -> np.ndarray:
-        return self.ids.get_indexer(pd.Index(ids)).astype(np.int64)
+        return _positions(ids, self.ids)
 
     def count(self, codes, ages) -> np.ndarray:
         """Activities with offset <= age, broadcasting ``codes`` against ``ages``."""
@@ -145,16 +145,22 @@ def age_matched_percentile(
     w = len(reference)
     for start in range(0, len(ages_u), _CHUNK):  # blocks of distinct ages, not rows
         ages = ages_u[start : start + _CHUNK]
-        counts, elig = _block(index, ref_codes, ref_cycle, ages)
-        vals = np.sort(np.where(elig, counts, _SENTINEL), axis=0)
-        flat = (vals + np.arange(len(ages))[None, :] * _COLUMN).ravel(order="F")
+        # Won deals that lived less than the block's youngest age are eligible for
+        # none of its ages: leave them out of the block (they would sort last).
+        alive = ref_cycle >= ages[0]
+        wb = int(alive.sum())
+        # One row per age (ages x deals): each age's counts sorted in place.
+        counts = index.count(ref_codes[alive][None, :], ages[:, None]).astype(float)
+        elig = ref_cycle[alive][None, :] >= ages[:, None]
+        vals = np.sort(np.where(elig, counts, _SENTINEL), axis=1)
+        flat = (vals + np.arange(len(ages))[:, None] * _COLUMN).ravel()
         sel = (col >= start) & (col < start + len(ages))
         j = col[sel] - start
         key = x[sel] + j * _COLUMN
-        lo = np.searchsorted(flat, key, side="left") - j * w
-        hi = np.searchsorted(flat, key, side="right") - j * w
+        lo = np.searchsorted(flat, key, side="left") - j * wb
+        hi = np.searchsorted(flat, key, side="right") - j * wb
         less[sel], equal[sel] = lo, hi - lo
-        n[sel] = elig.sum(axis=0)[j]
+        n[sel] = elig.sum(axis=1)[j]
     # leave the deal itself out of its own reference
     has = np.isfinite(self_pos) & (age >= 0)
     own = np.where(has, self_pos, 0).astype(np.int64)

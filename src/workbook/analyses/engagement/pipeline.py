@@ -37,6 +37,7 @@ from workbook.analyses.engagement import (
     levels,
     narrative,
     records,
+    snapshots,
     track_record,
     win_model,
     window,
@@ -182,15 +183,19 @@ def _opportunities(crm, params: Params, parts: dict, *, fit_model: bool = True) 
         check = backtest.backtest_win_model(
             crm, n_boot=params.bootstrap_draws, seed=0, **model_args
         )
+        features = snapshots.FeatureIndex(crm.opportunities, crm.activities, as_of=as_of)
         model = win_model.fit_win_model(
-            crm.opportunities, crm.activities, as_of=as_of, **model_args
+            crm.opportunities, crm.activities, as_of=as_of, index=features, **model_args
         )
     else:
         model, check = backtest.not_fitted(crm, reason=MODEL_SKIPPED, **model_args)
     gate = check.gate_open and model.fitted
     ece_points = check.ece * 100 if np.isfinite(check.ece) else 0.0
     threshold = max(params.probability_variance_threshold, ece_points)
-    scores = win_model.score_deals(model, crm.opportunities, crm.activities, as_of=as_of)
+    scores = win_model.score_deals(
+        model, crm.opportunities, crm.activities, as_of=as_of, index=features
+    )
+    del features
     variance = win_model.probability_variance(eff, scores, gate_open=gate, threshold=threshold)
     recs = actions.recommendations(eff, variance, contacts=crm.get("contacts"))
     parts.update(

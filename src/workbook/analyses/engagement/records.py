@@ -63,8 +63,14 @@ def _activity_accounts(activities: pd.DataFrame, opportunities: pd.DataFrame) ->
 
 def _in_window(activities, opportunities, leads, *, as_of, window_days):
     """Activity-account pairs, opportunities and converted leads in the window."""
-    acts = _activity_accounts(activities, opportunities)
-    acts = acts.loc[in_window(acts["occurred_at"], as_of=as_of, window_days=window_days)]
+    if strictly_increasing(activities["activity_id"]):
+        # Unique ids: a pair's day is its activity's, so keep the window's activities
+        # first and pair only those (the same pairs, from a fraction of the rows).
+        recent = in_window(activities["occurred_at"], as_of=as_of, window_days=window_days)
+        acts = _activity_accounts(activities.loc[recent], opportunities)
+    else:
+        acts = _activity_accounts(activities, opportunities)
+        acts = acts.loc[in_window(acts["occurred_at"], as_of=as_of, window_days=window_days)]
     opps = opportunities.loc[
         in_window(opportunities["created_at"], as_of=as_of, window_days=window_days)
     ]

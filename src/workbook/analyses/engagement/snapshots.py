@@ -48,8 +48,9 @@ from workbook.analyses.engagement.common import flag
 from workbook.analyses.engagement.records import _activity_accounts
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
+from workbook.data.validate import positions
 
-__all__ = ["FEATURES", "OWNER_PRIOR_DEALS", "deal_features", "snapshot_rows"]
+__all__ = ["FEATURES", "OWNER_PRIOR_DEALS", "FeatureIndex", "deal_features", "snapshot_rows"]
 
 FEATURES = (
     "log_age_days",
@@ -74,11 +75,25 @@ def _day_numbers(ts) -> np.ndarray:
     return ((pd.to_datetime(pd.Series(ts)).dt.normalize() - _EPOCH).dt.days).to_numpy(float)
 
 
+def _positions(keys, categories) -> np.ndarray:
+    """Position of each key among the distinct ``categories`` (``-1``: absent or missing).
+
+    ``Index.get_indexer``'s answer, from Arrow's hash lookup: it stays fast
+    for millions of text ids.
+    """
+    return positions(
+        pd.Series(
+            np.asarray(keys, dtype=object) if not isinstance(keys, (pd.Series, pd.Index)) else keys
+        ),
+        pd.Series(categories),
+    )
+
+
 class _DayIndex:
     """Events as sorted (key, day) pairs: vectorised counts and last day per (key, day range)."""
 
     def __init__(self, keys, days_, categories, weights=None):
-        codes = pd.Index(categories).get_indexer(pd.Index(keys)).astype(np.int64)
+        codes = _positions(keys, categories)
         days_ = np.asarray(days_, dtype=float)
         keep = (codes >= 0) & np.isfinite(days_)
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
@@ -89,7 +104,7 @@ class _DayIndex:
         self.categories = categories
 
     def codes(self, keys) -> np.ndarray:
-        return pd.Index(self.categories).get_indexer(pd.Index(keys)).astype(np.int64)
+        return _positions(keys, self.categories)
 
     def _pos(self, codes, days_, side):
         return np.searchsorted(self.comp, codes * _SPAN + days_.astype(np.int64), side=side)
@@ -125,6 +140,41 @@ def _closed(opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
     )
 
 
+class FeatureIndex:
+    """The lookups :func:`deal_features` reads, built once for one data view.
+
+    Activities per deal and per account (direct or through the account's
+    opportunities), and the closed-deal history per owner and pooled, of the
+    ``opportunities`` and ``activities`` known at ``as_of``. Fitting the win
+    model and scoring the open deals on the same view share one index
+    instead of indexing millions of activities twice.
+    """
+
+    def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
+        opp_ids = pd.Index(opportunities["opportunity_id"].dropna().unique())
+        act = activities.loc[activities["opportunity_id"].notna()]
+        self.deal = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
+        pairs = _activity_accounts(activities, opportunities)
+        acc_ids = pd.Index(pairs["account_id"].dropna().unique())
+        self.account = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
+        closed = _closed(opportunities, as_of=as_of)
+        owners = pd.Index(closed["owner_id"].dropna().unique())
+        self.owner_closed = _DayIndex(closed["owner_id"], closed["close_day"], owners)
+        self.owner_won = _DayIndex(
+            closed["owner_id"], closed["close_day"], owners, weights=closed["won"]
+        )
+        by_day = closed.sort_values("close_day", kind="stable")
+        self.close_days = by_day["close_day"].to_numpy()
+        self.won_cum = np.concatenate([[0.0], np.cumsum(by_day["won"].to_numpy())])
+        self.pooled = closed["won"].mean() if len(closed) else 0.5
+        self.key = (id(opportunities), id(activities), day(as_of))
+
+    def check(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of) -> None:
+        """``ValueError`` unless this index was built from these very tables at ``as_of``."""
+        if self.key != (id(opportunities), id(activities), day(as_of)):
+            raise ValueError("the FeatureIndex was built for other tables or another as_of")
+
+
 def deal_features(
     deals: pd.DataFrame,
     at_day: np.ndarray,
@@ -133,6 +183,8 @@ def deal_features(
     activities: pd.DataFrame,
     as_of,
     account_window_days: int,
+    rows: np.ndarray | None = None,
+    index: FeatureIndex | None = None,
 ) -> pd.DataFrame:
     """The :data:`FEATURES` of each row of ``deals`` at its day ``at_day`` (see module doc).
 
@@ -140,9 +192,10 @@ def deal_features(
     ----------
     deals : DataFrame
         Opportunity rows (``opportunity_id``, ``account_id``, ``owner_id``,
-        ``created_at``, ``amount``), one per snapshot.
+        ``created_at``, ``amount``), one per snapshot; or, with ``rows``,
+        one per deal.
     at_day : array of float
-        The snapshot day number (days since 1970) of each row.
+        The snapshot day number (days since 1970) of each snapshot.
     opportunities, activities : DataFrame
         Every opportunity and activity known at ``as_of``: the owner's
         history and the account's activities are taken from them.
@@ -150,18 +203,29 @@ def deal_features(
         The data's observation end (closed deals = close day on or before it).
     account_window_days : int
         The engagement window of ``log_account_activities``.
+    rows : array of int, optional
+        The position in ``deals`` of each snapshot (one deal, many
+        snapshots): the deal's ids are looked up once, not once per snapshot.
+    index : FeatureIndex, optional
+        ``FeatureIndex(opportunities, activities, as_of=as_of)`` when the
+        caller already built it; built here otherwise.
 
     Returns
     -------
     DataFrame
-        One row per row of ``deals``, columns :data:`FEATURES`.
+        One row per snapshot (per row of ``deals``, or of ``rows``), columns
+        :data:`FEATURES`; indexed like ``deals`` (a range with ``rows``).
     """
     d = np.asarray(at_day, dtype=float)
-    created = _day_numbers(deals["created_at"])
-    opp_ids = pd.Index(opportunities["opportunity_id"].dropna().unique())
-    act = activities.loc[activities["opportunity_id"].notna()]
-    deal_idx = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
-    codes = deal_idx.codes(deals["opportunity_id"])
+    take = np.arange(len(deals)) if rows is None else np.asarray(rows, dtype=np.int64)
+    row_index = deals.index if rows is None else pd.RangeIndex(len(take))
+    created = _day_numbers(deals["created_at"])[take]
+    if index is None:
+        index = FeatureIndex(opportunities, activities, as_of=as_of)
+    else:
+        index.check(opportunities, activities, as_of=as_of)
+    deal_idx = index.deal
+    codes = deal_idx.codes(deals["opportunity_id"])[take]
     lo = np.full(len(d), -(10**5), dtype=float)
     n_all = deal_idx.total(codes, lo, d)
     n14 = deal_idx.total(codes, d - 13, d)
@@ -169,24 +233,17 @@ def deal_features(
     last = deal_idx.last_day(codes, d)
     since = d - np.where(np.isnan(last), created, last)
 
-    pairs = _activity_accounts(activities, opportunities)
-    acc_ids = pd.Index(pairs["account_id"].dropna().unique())
-    acc_idx = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
-    acc_codes = acc_idx.codes(deals["account_id"])
+    acc_idx = index.account
+    acc_codes = acc_idx.codes(deals["account_id"])[take]
     n_acc = acc_idx.total(acc_codes, d - (account_window_days - 1), d)
 
-    closed = _closed(opportunities, as_of=as_of)
-    owners = pd.Index(closed["owner_id"].dropna().unique())
-    own_n = _DayIndex(closed["owner_id"], closed["close_day"], owners)
-    own_w = _DayIndex(closed["owner_id"], closed["close_day"], owners, weights=closed["won"])
-    oc = own_n.codes(deals["owner_id"])
+    own_n, own_w = index.owner_closed, index.owner_won
+    oc = own_n.codes(deals["owner_id"])[take]
     n_o = own_n.total(oc, lo, d - 1)
     w_o = own_w.total(oc, lo, d - 1)
-    by_day = closed.sort_values("close_day", kind="stable")
-    all_days = by_day["close_day"].to_numpy()
-    won_cum = np.concatenate([[0.0], np.cumsum(by_day["won"].to_numpy())])
-    k = np.searchsorted(all_days, d, side="left")  # closed strictly before d
-    pooled_all = closed["won"].mean() if len(closed) else 0.5
+    won_cum = index.won_cum
+    k = np.searchsorted(index.close_days, d, side="left")  # closed strictly before d
+    pooled_all = index.pooled
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(k > 0, won_cum[k] / np.maximum(k, 1), pooled_all)
     m = OWNER_PRIOR_DEALS
@@ -199,11 +256,11 @@ def deal_features(
             "log_activities_14d": np.log1p(n14),
             "log_activities_30d": np.log1p(n30),
             "log_days_since_activity": np.log1p(np.clip(since, 0, None)),
-            "log_amount": np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None)),
+            "log_amount": np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None))[take],
             "owner_win_rate": owner_rate,
             "log_account_activities": np.log1p(n_acc),
         },
-        index=deals.index,
+        index=row_index,
     )[list(FEATURES)]
 
 
@@ -215,6 +272,7 @@ def snapshot_rows(
     snapshot_days: int = 14,
     horizon_days: int = 180,
     account_window_days: int = 30,
+    index: FeatureIndex | None = None,
 ) -> pd.DataFrame:
     """One training row per deal and snapshot age (see the module docstring).
 
@@ -231,6 +289,8 @@ def snapshot_rows(
         The label horizon.
     account_window_days : int, default 30
         Window of ``log_account_activities``.
+    index : FeatureIndex, optional
+        Of these tables at ``as_of``, when already built.
 
     Returns
     -------
@@ -263,26 +323,28 @@ def snapshot_rows(
     starts = np.repeat(np.cumsum(n) - n, n)
     age = (np.arange(rows.size) - starts) * snapshot_days
     d = created[rows] + age
-    deals = opps.iloc[rows]
-    won = flag(deals["is_won"]).to_numpy(dtype=bool) & closed[rows]
+    # Per deal first, then repeated by position: a deal has many snapshots.
+    won = flag(opps["is_won"]).to_numpy(dtype=bool)[rows] & closed[rows]
     won &= close_day[rows] <= d + horizon_days
     feats = deal_features(
-        deals,
+        opps,
         d,
         opportunities=opportunities,
         activities=activities,
         as_of=as_of,
         account_window_days=account_window_days,
+        rows=rows,
+        index=index,
     )
     out = pd.DataFrame(
         {
-            "opportunity_id": deals["opportunity_id"].to_numpy(),
-            "owner_id": deals["owner_id"].to_numpy(),
+            "opportunity_id": opps["opportunity_id"].to_numpy()[rows],
+            "owner_id": opps["owner_id"].to_numpy()[rows],
             "age_days": age.astype(np.int64),
             "snapshot_date": _EPOCH + pd.to_timedelta(d, unit="D"),
             "won": won.astype(np.int64),
         }
     )
-    out = pd.concat([out, feats.reset_index(drop=True)], axis=1)
+    out = pd.concat([out, feats], axis=1)
     out.attrs.update(deals=int((n > 0).sum()), excluded_missing=int((~usable).sum()))
     return out

@@ -37,7 +37,12 @@ from statsmodels.tools.sm_exceptions import (
 )
 
 from workbook.analyses.engagement.common import open_at
-from workbook.analyses.engagement.snapshots import FEATURES, _day_numbers, deal_features
+from workbook.analyses.engagement.snapshots import (
+    FEATURES,
+    FeatureIndex,
+    _day_numbers,
+    deal_features,
+)
 from workbook.analyses.engagement.snapshots import snapshot_rows as _snapshot_rows
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
@@ -134,6 +139,7 @@ def fit_win_model(
     snapshot_days: int = 14,
     horizon_days: int = 180,
     account_window_days: int = 30,
+    index: FeatureIndex | None = None,
 ) -> WinModel:
     """Fit the snapshot win Logit on the data known at ``as_of``, or refuse and say why.
 
@@ -147,6 +153,9 @@ def fit_win_model(
         The fitting day.
     snapshot_days, horizon_days, account_window_days : int
         See :func:`workbook.analyses.engagement.snapshots.snapshot_rows`.
+    index : FeatureIndex, optional
+        Of these tables at ``as_of``, when already built (share it with
+        :func:`score_deals` on the same tables).
 
     Returns
     -------
@@ -159,6 +168,7 @@ def fit_win_model(
         snapshot_days=snapshot_days,
         horizon_days=horizon_days,
         account_window_days=account_window_days,
+        index=index,
     )
     base = dict(
         as_of=day(as_of),
@@ -200,7 +210,12 @@ def fit_win_model(
 
 
 def score_deals(
-    model: WinModel, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of
+    model: WinModel,
+    opportunities: pd.DataFrame,
+    activities: pd.DataFrame,
+    *,
+    as_of,
+    index: FeatureIndex | None = None,
 ) -> pd.DataFrame:
     """Score every deal open at ``as_of`` at its current age (snapshot day = ``as_of``).
 
@@ -211,6 +226,8 @@ def score_deals(
     opportunities, activities : DataFrame
         The tables known at ``as_of``.
     as_of : date-like
+    index : FeatureIndex, optional
+        Of these tables at ``as_of``, when already built.
 
     Returns
     -------
@@ -238,6 +255,7 @@ def score_deals(
         activities=activities,
         as_of=as_of,
         account_window_days=model.account_window_days,
+        index=index,
     )
     x = sm.add_constant(feats[model.features], has_constant="add")
     score = np.asarray(model.result.predict(x), dtype="float64")

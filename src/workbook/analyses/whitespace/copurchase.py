@@ -69,8 +69,13 @@ def co_purchase_lift(
     return lift_from_book(book, min_pair_owners=min_pair_owners)
 
 
-def lift_from_book(book: Book, *, min_pair_owners: int = 1) -> pd.DataFrame:
-    """:func:`co_purchase_lift` of an already built :class:`Book`."""
+def lift_from_book(book: Book, *, min_pair_owners: int = 1, fisher: bool = True) -> pd.DataFrame:
+    """:func:`co_purchase_lift` of an already built :class:`Book`.
+
+    ``fisher=False`` leaves ``fisher_p`` missing (NaN): the exact test of
+    large tables is the slow part, and the purchase model's co-ownership
+    feature reads only ``mh_odds_ratio`` and ``significant``.
+    """
     if len(book.owned_key) == 0:
         return empty(LIFT_COLUMNS)
     x = sp.csr_matrix(
@@ -107,7 +112,7 @@ def lift_from_book(book: Book, *, min_pair_owners: int = 1) -> pd.DataFrame:
         kind="stable",
     )
     out = out.reset_index(drop=True)
-    return _with_significance(out, book, x)
+    return _with_significance(out, book, x, fisher=fisher)
 
 
 def pair_tables(x, strata: np.ndarray, pa: np.ndarray, pb: np.ndarray) -> np.ndarray:
@@ -134,7 +139,7 @@ def pair_tables(x, strata: np.ndarray, pa: np.ndarray, pb: np.ndarray) -> np.nda
     return out
 
 
-def _with_significance(out: pd.DataFrame, book: Book, x) -> pd.DataFrame:
+def _with_significance(out: pd.DataFrame, book: Book, x, *, fisher: bool = True) -> pd.DataFrame:
     """Add the MH odds ratio, CMH p, BH q and Fisher p columns (one test per unordered pair)."""
     cols = ["mh_odds_ratio", "mh_low", "mh_high", "cmh_p", "q_value", "fisher_p"]
     if out.empty:
@@ -149,7 +154,7 @@ def _with_significance(out: pd.DataFrame, book: Book, x) -> pd.DataFrame:
     tables = pair_tables(xc, strata, pairs["lo"].to_numpy(), pairs["hi"].to_numpy())
     res = np.full((len(pairs), 5), np.nan)
     for i in range(len(pairs)):  # one statsmodels test per product pair, not per row
-        res[i] = _pair_test(tables[i])
+        res[i] = _pair_test(tables[i], fisher=fisher)
     pairs[["mh_odds_ratio", "mh_low", "mh_high", "cmh_p", "fisher_p"]] = res
     pairs["q_value"] = np.nan
     ok = pairs["cmh_p"].notna().to_numpy()
@@ -160,9 +165,9 @@ def _with_significance(out: pd.DataFrame, book: Book, x) -> pd.DataFrame:
     return out[LIFT_COLUMNS]
 
 
-def _pair_test(tables: np.ndarray) -> tuple[float, float, float, float, float]:
-    """MH odds ratio, its CI, the CMH p and the unstratified Fisher p of one pair."""
-    fisher = float(stats.fisher_exact(tables.sum(axis=2))[1])
+def _pair_test(tables: np.ndarray, *, fisher: bool = True) -> tuple[float, float, float, float, float]:
+    """MH odds ratio, its CI, the CMH p and the unstratified Fisher p (NaN unless ``fisher``) of one pair."""
+    fisher = float(stats.fisher_exact(tables.sum(axis=2))[1]) if fisher else np.nan
     informative = tables.sum(axis=(0, 1)) >= 2
     if not informative.any():
         return (np.nan, np.nan, np.nan, np.nan, fisher)

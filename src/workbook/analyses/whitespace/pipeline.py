@@ -89,7 +89,13 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     )
     shrink = shrinkage_of(book)
     _fill_tables(res, book, params, users=crm.get("users"), kappa=shrink.family.kappa)
-    model = purchase_model(crm, horizon_months=params.horizon_months)
+    model = purchase_model(
+        crm,
+        horizon_months=params.horizon_months,
+        book=book,
+        shrinkage=shrink,
+        lift=res.co_purchase_lift,
+    )
     res.purchase_backtest, res.purchase_deciles = model.backtest, model.deciles
     res.call_list = model.call_list
     _fill_narrative(res, params, shrink=shrink, model=model)

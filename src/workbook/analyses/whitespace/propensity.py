@@ -52,6 +52,7 @@ __all__ = [
     "RANKINGS",
     "Shrinkage",
     "candidate_features",
+    "candidate_labels",
     "label_purchases",
     "ranking_metrics",
     "shrinkage_of",
@@ -140,7 +141,13 @@ def _co_ownership(book: Book, owned: np.ndarray, lift: pd.DataFrame) -> np.ndarr
 
 
 def candidate_features(
-    book: Book, *, opportunities: pd.DataFrame | None, as_of, shrinkage: Shrinkage | None = None
+    book: Book,
+    *,
+    opportunities: pd.DataFrame | None,
+    as_of,
+    shrinkage: Shrinkage | None = None,
+    lift: pd.DataFrame | None = None,
+    labels: bool = True,
 ) -> pd.DataFrame:
     """Every candidate (account, product) of ``book`` with its features at ``as_of``.
 
@@ -154,13 +161,20 @@ def candidate_features(
         The cut.
     shrinkage : Shrinkage, optional
         :func:`shrinkage_of` ``book``; computed when not given.
+    lift : DataFrame, optional
+        :func:`~workbook.analyses.whitespace.copurchase.lift_from_book` of
+        ``book`` (its ``fisher_p`` is not read); computed when not given.
+    labels : bool, default True
+        Add the id and name columns. The backtest's candidates at the cuts
+        need only the codes and the features (``False``): millions of rows
+        of text are the bulk of the frame's memory.
 
     Returns
     -------
     DataFrame
         One row per candidate: codes ``a``, ``p``; ``account_id``,
         ``account_name``, ``family_id``, ``family_name``, ``owner_id``,
-        ``product_id``, ``product_name``; ``siblings_owning``, ``siblings``,
+        ``product_id``, ``product_name`` (with ``labels``); ``siblings_owning``, ``siblings``,
         ``peers_owning``, ``peers``; the :data:`FEATURES`; ``revenue``
         (trailing 12 months, for the size band).
     """
@@ -194,20 +208,15 @@ def candidate_features(
     cand = ~owned[:, : book.n_products] & ((sib_k >= 1) | (peer_k >= 1))
     a, p = np.nonzero(cand)
     revenue = trailing_revenue(book, opportunities, as_of=as_of)
-    lift = lift_from_book(book)
+    if lift is None:
+        lift = lift_from_book(book, fisher=False)
     co = _co_ownership(book, owned, lift)
-    ids_a = book.account_ids.to_numpy()
+    text = candidate_labels(book, a, p) if labels else {}
     return pd.DataFrame(
         {
             "a": a,
             "p": p,
-            "account_id": pd.array(ids_a[a], dtype="string"),
-            "account_name": pd.array(book.account_names[a], dtype="string"),
-            "family_id": pd.array(ids_a[book.root[a]], dtype="string"),
-            "family_name": pd.array(book.account_names[book.root[a]], dtype="string"),
-            "owner_id": pd.array(book.owner_ids[a], dtype="string"),
-            "product_id": pd.array(book.product_ids.to_numpy()[p], dtype="string"),
-            "product_name": pd.array(book.product_names[p], dtype="string"),
+            **text,
             "siblings_owning": sib_k[a, p].astype(np.int64),
             "siblings": sib_n[a, p].astype(np.int64),
             "peers_owning": peer_k[a, p].astype(np.int64),
@@ -222,12 +231,45 @@ def candidate_features(
     )
 
 
-def label_purchases(cand: pd.DataFrame, purchases: pd.DataFrame, *, start, end) -> np.ndarray:
-    """1 where the candidate's account bought its product in (``start``, ``end``] (calendar days)."""
+def candidate_labels(book: Book, a: np.ndarray, p: np.ndarray) -> dict:
+    """The id and name columns of coded candidates (text, one value per row)."""
+
+    def text(values, codes):
+        # Each account or product becomes an Arrow string once; the rows take it by code.
+        return pd.array(np.asarray(values, dtype=object), dtype="string").take(codes)
+
+    ids_a = book.account_ids.to_numpy()
+    return {
+        "account_id": text(ids_a, a),
+        "account_name": text(book.account_names, a),
+        "family_id": text(ids_a, book.root[a]),
+        "family_name": text(book.account_names, book.root[a]),
+        "owner_id": text(book.owner_ids, a),
+        "product_id": text(book.product_ids.to_numpy(), p),
+        "product_name": text(book.product_names, p),
+    }
+
+
+def label_purchases(
+    cand: pd.DataFrame, purchases: pd.DataFrame, *, start, end, book: Book | None = None
+) -> np.ndarray:
+    """1 where the candidate's account bought its product in (``start``, ``end``] (calendar days).
+
+    With the ``book`` the candidates were coded in, the match is on the
+    codes ``a``, ``p`` (an id the book does not know buys no candidate's
+    product); otherwise on the ``account_id``, ``product_id`` text.
+    """
     t = purchases["purchased_at"]
     inside = ((t >= as_of_end(start)) & (t < as_of_end(end))).fillna(False).to_numpy(bool)
-    bought = purchases.loc[inside, ["account_id", "product_id"]].astype("string").drop_duplicates()
-    key = pd.MultiIndex.from_frame(bought)
+    bought = purchases.loc[inside, ["account_id", "product_id"]].astype("string")
+    if book is not None:
+        ba = book.account_index.get_indexer(bought["account_id"].to_numpy())
+        bp = book.product_index.get_indexer(bought["product_id"].to_numpy())
+        known = (ba >= 0) & (bp >= 0)
+        key = np.unique(ba[known].astype(np.int64) * book.width + bp[known])
+        mine = cand["a"].to_numpy(np.int64) * book.width + cand["p"].to_numpy(np.int64)
+        return np.isin(mine, key).astype(np.int64)
+    key = pd.MultiIndex.from_frame(bought.drop_duplicates())
     mine = pd.MultiIndex.from_arrays([cand["account_id"], cand["product_id"]])
     return mine.isin(key).astype(np.int64)
 
