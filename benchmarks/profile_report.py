@@ -95,7 +95,7 @@ def cmd_snapshot(args) -> int:
     from workbook.data import snapshot
 
     steps = Steps()
-    crm = steps.measure("load + validate", lambda: workbook.load(args.data, missing="skip"))
+    crm = steps.measure("load + validate", lambda: workbook.load(args.data or None, missing="skip"))
     steps.measure("write snapshot", lambda: snapshot.write(crm, args.out))
     return 0
 
@@ -174,7 +174,7 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("snapshot", help="load + validate DATA, write the runner's snapshot to OUT")
-    s.add_argument("--data", required=True)
+    s.add_argument("--data", default="", help="data folder (default: the bundled sample)")
     s.add_argument("--out", required=True)
     for name in ("run", "notebook"):
         r = sub.add_parser(name, help=f"profile one report's {name}")
