@@ -10,6 +10,7 @@ from workbook.core.links import (
     HANDOFF_COLUMNS,
     LEAD_ACTIVITY_COLUMNS,
     lead_activities,
+    lead_activity_pairs,
     lead_handoff_status,
 )
 
@@ -96,8 +97,6 @@ def test_lead_activities_empty():
     assert list(out.columns) == LEAD_ACTIVITY_COLUMNS
 
 
-
-
 def test_handoff_sla_boundary_inclusive():
     # Handoff Jan 1 (midnight), sla_days=2 -> due Jan 3 00:00 inclusive.
     leads = _leads(
@@ -162,3 +161,50 @@ def test_handoff_sla_days_parameter():
     acts = _acts([("A1", "2024-01-06", "call", "H1", None)])
     assert not lead_handoff_status(leads, acts, as_of="2024-02-01")["followed_up"].iloc[0]
     assert lead_handoff_status(leads, acts, as_of="2024-02-01", sla_days=5)["followed_up"].iloc[0]
+
+
+def test_pairs_are_the_links_as_positions(leads, acts):
+    """lead_activity_pairs: rows of leads and activities of exactly lead_activities' links."""
+    pairs = lead_activity_pairs(leads, acts)
+    got = sorted(
+        zip(
+            leads["lead_id"].to_numpy()[pairs.lead],
+            acts["activity_id"].to_numpy()[pairs.activity],
+            np.where(pairs.via == 0, "lead", "opportunity"),
+            strict=True,
+        )
+    )
+    out = lead_activities(leads, acts)
+    assert got == sorted(zip(out["lead_id"], out["activity_id"], out["via"], strict=True))
+    assert pairs.ordered_ids  # A1..A6 are strictly increasing
+    # rows, not ids: L2 is row 1 of leads and A4 row 3 of activities
+    assert (1, 3) in set(zip(pairs.lead.tolist(), pairs.activity.tolist(), strict=True))
+
+
+def test_pairs_with_blank_lead_id_and_unordered_activity_ids():
+    leads = _leads([(None, "U1", "2024-01-01", None, None), ("L2", "U1", "2024-01-01", None, None)])
+    acts = _acts([("B", "2024-01-02", "call", "L2", None), ("A", "2024-01-03", "call", "L2", None)])
+    pairs = lead_activity_pairs(leads, acts)
+    assert sorted(pairs.lead.tolist()) == [1, 1]  # the row of L2, after the blank id
+    assert not pairs.ordered_ids
+    out = lead_activities(leads, acts)
+    assert out["activity_id"].tolist() == ["B", "A"]  # by occurred_at
+
+
+def test_handoff_with_repeated_lead_ids_matches_by_id():
+    """Repeated ids (validation forbids them) take the by-id path: both rows see the touch."""
+    leads = _leads(
+        [
+            ("H1", "U1", "2024-01-01", "2024-01-01", None),
+            ("H1", "U2", "2024-01-01", "2024-01-02", None),
+            ("H2", "U2", "2024-01-01", "2024-01-01", None),
+        ]
+    )
+    acts = _acts(
+        [("A1", "2024-01-03", "call", "H1", None), ("A2", "2024-01-02", "call", "H2", None)]
+    )
+    out = lead_handoff_status(leads, acts, as_of="2024-01-10")
+    assert out["lead_id"].tolist() == ["H1", "H2", "H1"]  # by handed_off_at, then lead_id
+    assert out["first_touch_after_handoff"].tolist() == [T("2024-01-03"), T("2024-01-02"),
+                                                          T("2024-01-03")]  # fmt: skip
+    assert out["days_to_first_touch"].tolist() == [2.0, 1.0, 1.0]

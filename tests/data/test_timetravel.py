@@ -371,3 +371,122 @@ def test_property_no_reference_to_dropped_rows(crm, cut):
         known_now = set(past.tables[ref_table][ref_column].dropna())
         values = set(past.tables[table][column].dropna())
         assert not (values & resolved_before) - known_now, (table, column)
+
+
+# ------------------------------------------------------ cost: lazy frames, shared lookups
+def test_frames_built_only_when_read(tiny, monkeypatch):
+    from workbook.data import timetravel
+
+    built = []
+    frame = timetravel._Plan.frame
+    monkeypatch.setattr(
+        timetravel._Plan, "frame", lambda self, n: built.append(n) or frame(self, n)
+    )
+    past = tiny.as_known_at(CUT)
+    assert "activities" in past and len(past.tables) == len(tiny.tables)
+    assert sorted(past.tables) == sorted(tiny.tables) and built == []
+    assert past.metadata["as_known_at"]["dropped"]["activities"] == 1  # counts need no frame
+    assert built == []
+    assert ids(past.leads, "lead_id") == ["L1", "L2", "L4", "L5"]
+    assert past.tables["leads"] is past.leads  # built once, then kept
+    assert built == ["leads"]
+    with pytest.raises(KeyError):
+        past.tables["nonsense"]
+
+
+def test_reference_lookups_shared_by_later_cuts(tiny, monkeypatch):
+    from workbook.data import timetravel
+
+    calls = []
+    real = timetravel.positions
+    monkeypatch.setattr(timetravel, "positions", lambda v, k: calls.append(v.name) or real(v, k))
+    dict(tiny.as_known_at(CUT).metadata["as_known_at"])
+    first = len(calls)
+    assert first > 0
+    rec = dict(tiny.as_known_at("2024-03-01").metadata["as_known_at"])
+    assert len(calls) == first  # every lookup came from the first cut
+    assert rec["dropped"]["leads"] == 2  # L2, L3 (L1, created on 2024-03-01, is kept)
+
+
+def test_replaced_column_is_looked_up_again(tiny):
+    """The shared lookups follow the frames: a column assigned since is not served stale."""
+    assert tiny.as_known_at(CUT).leads["converted_opportunity_id"].tolist()[0] == "O1"
+    leads = tiny.leads.copy()
+    leads["converted_opportunity_id"] = leads["converted_opportunity_id"].replace({"O1": "O4"})
+    tiny.tables["leads"] = leads  # L1 now converted to O4, created after the cut
+    past = tiny.as_known_at(CUT)
+    assert pd.isna(past.leads.loc[0, "converted_opportunity_id"])
+    assert past.metadata["as_known_at"]["dangling"]["leads.converted_opportunity_id"] == 2
+
+
+def reference_cut(crm: model.CrmData, cut) -> dict[str, pd.DataFrame]:
+    """The rules of as_known_at written plainly (sets of dropped ids), for comparison."""
+    end = pd.Timestamp(cut).normalize() + pd.Timedelta(days=1)
+    t = {name: df.copy() for name, df in crm.tables.items()}
+    gone = {}
+
+    def after(s):
+        return (s >= end).fillna(False).to_numpy(bool, copy=True)
+
+    def refers(s, ids):
+        return s.isin(ids).to_numpy(bool, copy=True) & s.notna().to_numpy(bool)
+
+    for name, col, key in (
+        ("accounts", "created_at", "account_id"),
+        ("leads", "created_at", "lead_id"),
+        ("opportunities", "created_at", "opportunity_id"),
+    ):
+        late = after(t[name][col])
+        gone[name] = set(t[name].loc[late, key].dropna())
+        t[name] = t[name].loc[~late]
+    bad = refers(t["opportunities"]["account_id"], gone["accounts"])
+    gone["opportunities"] |= set(t["opportunities"].loc[bad, "opportunity_id"].dropna())
+    t["opportunities"] = t["opportunities"].loc[~bad]
+    acc = t["accounts"]
+    acc.loc[refers(acc["parent_id"], gone["accounts"]), "parent_id"] = pd.NA
+    act = t["activities"]
+    act = act.loc[~after(act["occurred_at"])]
+    for col, ref in (("lead_id", "leads"), ("account_id", "accounts"),
+                     ("opportunity_id", "opportunities")):  # fmt: skip
+        act = act.loc[~refers(act[col], gone[ref])]
+    t["activities"] = act
+    pur = t["purchases"]
+    pur = pur.loc[~after(pur["purchased_at"])]
+    t["purchases"] = pur.loc[~refers(pur["account_id"], gone["accounts"])]
+    opps = t["opportunities"]
+    reopen = opps["is_closed"].fillna(False).to_numpy(bool) & after(opps["close_date"])
+    opps.loc[reopen, ["is_closed", "is_won"]] = False
+    opps.loc[reopen, "stage"] = pd.NA
+    opps.loc[reopen, "probability"] = np.nan
+    leads = t["leads"]
+    leads.loc[after(leads["handed_off_at"]), "handed_off_at"] = pd.NaT
+    undo = after(leads["converted_at"])
+    undo |= refers(leads["converted_opportunity_id"], gone["opportunities"])
+    undo |= refers(leads["converted_account_id"], gone["accounts"])
+    converted = undo & (leads["status"] == "Converted").fillna(False).to_numpy(bool)
+    leads.loc[undo, "converted_at"] = pd.NaT
+    leads.loc[undo, ["converted_account_id", "converted_opportunity_id"]] = pd.NA
+    leads.loc[converted, "status"] = pd.NA
+    return {name: df.reset_index(drop=True) for name, df in t.items()}
+
+
+@st.composite
+def crm_with_repeated_ids(draw):
+    """Like random_crm, but ids drawn from a small pool, so they may repeat."""
+    crm = draw(random_crm())
+    for name, key, prefix in (("accounts", "account_id", "A"), ("leads", "lead_id", "L"),
+                              ("opportunities", "opportunity_id", "O")):  # fmt: skip
+        df = crm.tables[name]
+        pool = [f"{prefix}{i}" for i in (1, 2, 3, 9)] + [None]
+        df[key] = pd.Series([draw(st.sampled_from(pool)) for _ in range(len(df))],
+                            dtype=df[key].dtype)  # fmt: skip
+    return crm
+
+
+@SETTINGS
+@given(crm=crm_with_repeated_ids(), cut=cuts)
+def test_property_equals_plain_rules_with_repeated_ids(crm, cut):
+    """Repeated or blank ids (validation forbids them; a hand-built CrmData may have them)."""
+    past, expected = as_known_at(crm, cut), reference_cut(crm, cut)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(past.tables[name], frame, check_index_type=False)

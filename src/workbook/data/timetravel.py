@@ -57,14 +57,30 @@ What cannot be reconstructed (the export holds only today's values):
 * the ``status`` of leads still open at the cut, and owners
   (``owner_id``) of every row, which may have been reassigned since;
 * records deleted from the CRM after the cut.
+
+Cost
+----
+A cut is cheap until a table is read. :func:`as_known_at` first works out,
+per table, which rows the rules keep and which values they blank: boolean
+masks over the loaded rows, from date comparisons and the integer position
+of every reference in the table it points to. Those positions are computed
+once per pair of loaded columns and shared by every later cut of the same
+data (a report's four or six backtest cuts look up 5M activity ids once, not
+at each cut). A table's frame is built only when it is first read from the
+cut (``past.leads``, ``past.tables["leads"]``), then kept: a cut whose
+activities are never read never copies them. The counts of
+``metadata["as_known_at"]`` are worked out when that record is first read.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from workbook.core.calendar import as_of_end
 from workbook.data import model
@@ -78,6 +94,25 @@ CONVERTED_STATUS = "Converted"
 
 #: Key of :attr:`CrmData.metadata` holding the record of the last cut.
 METADATA_KEY = "as_known_at"
+
+#: Rule 1: the date that places each dated table's rows in time.
+DATED = {
+    model.ACCOUNTS: "created_at",
+    model.LEADS: "created_at",
+    model.OPPORTUNITIES: "created_at",
+    model.ACTIVITIES: "occurred_at",
+    model.PURCHASES: "purchased_at",
+}
+
+#: Rule 2 for the rows that are dropped: (table, column, referenced table), in the order the
+#: rule is applied (a row dropped by an earlier reference is not counted again).
+DROPPING_REFERENCES = (
+    (model.OPPORTUNITIES, "account_id", model.ACCOUNTS),
+    (model.ACTIVITIES, "lead_id", model.LEADS),
+    (model.ACTIVITIES, "account_id", model.ACCOUNTS),
+    (model.ACTIVITIES, "opportunity_id", model.OPPORTUNITIES),
+    (model.PURCHASES, "account_id", model.ACCOUNTS),
+)
 
 
 def as_known_at(crm: model.CrmData, cut) -> model.CrmData:
@@ -99,7 +134,9 @@ def as_known_at(crm: model.CrmData, cut) -> model.CrmData:
         New frames (index reset) with the same tables; ``as_of`` is ``cut`` at
         midnight; ``quality``, ``source`` and ``fingerprint`` are those of the
         full load (the quality record describes the full load, not the cut).
-        ``metadata`` is a copy with ``metadata["as_known_at"]`` set to a dict:
+        ``tables`` is a read-only mapping that builds each frame when it is
+        first read (see "Cost" in the module docstring). ``metadata`` is a
+        copy with ``metadata["as_known_at"]`` set to a read-only mapping:
         ``cut``; ``dropped`` (rows dropped by their own date, per table);
         ``dangling`` (rows dropped or fields blanked by rule 2, per
         ``"table.column"``); ``reopened`` (opportunities); ``handoffs_blanked``
@@ -120,120 +157,253 @@ def as_known_at(crm: model.CrmData, cut) -> model.CrmData:
             f"cut {cut_day.date()} is after the data's as_of {pd.Timestamp(crm.as_of).date()}; "
             "as_known_at can only go back in time"
         )
-    state = _Cut({name: df.copy() for name, df in crm.tables.items()}, as_of_end(cut_day))
-    # 1. dated rows after the cut
-    state.drop_after(model.ACCOUNTS, "created_at", "account_id")
-    state.drop_after(model.LEADS, "created_at", "lead_id")
-    state.drop_after(model.OPPORTUNITIES, "created_at", "opportunity_id")
-    state.drop_after(model.ACTIVITIES, "occurred_at", None)
-    state.drop_after(model.PURCHASES, "purchased_at", None)
-    # 2. references to dropped rows (opportunities first: activities cascade from them)
-    state.drop_dangling(model.OPPORTUNITIES, "account_id", model.ACCOUNTS)
-    state.orphan_parents()
-    for column, ref in (
-        ("lead_id", model.LEADS),
-        ("account_id", model.ACCOUNTS),
-        ("opportunity_id", model.OPPORTUNITIES),
-    ):
-        state.drop_dangling(model.ACTIVITIES, column, ref)
-    state.drop_dangling(model.PURCHASES, "account_id", model.ACCOUNTS)
-    # 3. deals closed after the cut are re-opened; 4. lead handoffs and conversions
-    state.reopen_deals()
-    state.undo_lead_events()
+    plan = _Plan(crm.tables, as_of_end(cut_day))
     return replace(
         crm,
-        tables=state.tables,
+        tables=CutTables(plan),
         as_of=cut_day,
-        metadata={**crm.metadata, METADATA_KEY: state.record(cut_day)},
+        metadata={**crm.metadata, METADATA_KEY: CutRecord(plan, cut_day)},
     )
 
 
-class _Cut:
-    """The tables being cut, what was dropped, and the counts of every rule."""
+class CutTables(Mapping):
+    """The tables of a cut: each frame is built on first read, then kept.
 
-    def __init__(self, tables: dict[str, pd.DataFrame], end: pd.Timestamp):
-        self.tables, self.end = tables, end
-        self.dropped: dict[str, int] = {}
-        self.dangling: dict[str, int] = {}
-        self.gone: dict[str, pd.Series] = {}  # table -> ids dropped by this cut
-        self.reopened = self.handoffs = self.conversions = 0
+    A read-only mapping of table name to DataFrame with the same keys as the
+    full load; ``in``, ``len`` and iteration never build a frame.
+    """
 
-    def drop_after(self, name: str, column: str, id_column: str | None) -> None:
-        """Rule 1: drop rows of ``name`` whose ``column`` is after the cut."""
-        df = self.tables.get(name)
-        if df is None:
-            return
-        late = _after(df[column], self.end)
-        self.dropped[name] = int(late.sum())
-        if id_column is not None:
-            self.gone[name] = df.loc[late, id_column]
-        self.tables[name] = df.loc[~late].reset_index(drop=True)
+    def __init__(self, plan: _Plan):
+        self._plan = plan
+        self._frames: dict[str, pd.DataFrame] = {}
 
-    def drop_dangling(self, name: str, column: str, ref: str) -> None:
-        """Rule 2: drop rows of ``name`` whose ``column`` names a row of ``ref`` dropped here."""
-        df = self.tables.get(name)
-        if df is None or ref not in self.gone or column not in df.columns:
-            return
-        bad = _refers_to(df[column], self.gone[ref])
-        self.dangling[f"{name}.{column}"] = int(bad.sum())
-        if name in self.gone:  # cascade: rows dropped here are gone too
-            id_column = model.SPECS[name].primary_key
-            self.gone[name] = pd.concat([self.gone[name], df.loc[bad, id_column]], ignore_index=True)
-        self.tables[name] = df.loc[~bad].reset_index(drop=True)
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            if name not in self._plan.source:
+                raise KeyError(name)
+            self._frames[name] = self._plan.frame(name)
+        return self._frames[name]
 
-    def orphan_parents(self) -> None:
-        """Rule 2: an account whose parent was dropped gets a blank ``parent_id``."""
-        accounts = self.tables.get(model.ACCOUNTS)
-        if accounts is None or model.ACCOUNTS not in self.gone:
-            return
-        orphan = _refers_to(accounts["parent_id"], self.gone[model.ACCOUNTS])
-        self.dangling["accounts.parent_id"] = int(orphan.sum())
-        accounts.loc[orphan, "parent_id"] = pd.NA
+    def __contains__(self, name: object) -> bool:
+        return name in self._plan.source
 
-    def reopen_deals(self) -> None:
-        """Rule 3: deals closed after the cut are open, without stage or probability."""
-        opps = self.tables.get(model.OPPORTUNITIES)
-        if opps is None:
-            return
-        closed = opps["is_closed"].fillna(False).to_numpy(dtype=bool)
-        reopen = closed & _after(opps["close_date"], self.end)
-        self.reopened = int(reopen.sum())
-        opps.loc[reopen, ["is_closed", "is_won"]] = False
-        opps.loc[reopen, "stage"] = pd.NA
-        opps.loc[reopen, "probability"] = np.nan
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plan.source)
 
-    def undo_lead_events(self) -> None:
-        """Rule 4: handoffs and conversions after the cut (or of dropped rows) are blanked."""
-        leads = self.tables.get(model.LEADS)
-        if leads is None:
-            return
-        late_handoff = _after(leads["handed_off_at"], self.end)
-        self.handoffs = int(late_handoff.sum())
-        leads.loc[late_handoff, "handed_off_at"] = pd.NaT
-        undo = _after(leads["converted_at"], self.end)
-        for column, ref in (
-            ("converted_opportunity_id", model.OPPORTUNITIES),
-            ("converted_account_id", model.ACCOUNTS),
-        ):
-            if ref in self.gone:
-                bad = _refers_to(leads[column], self.gone[ref]) & ~undo
-                self.dangling[f"leads.{column}"] = int(bad.sum())
-                undo |= bad
-        self.conversions = int(undo.sum())
-        was_converted = undo & (leads["status"] == CONVERTED_STATUS).fillna(False).to_numpy(bool)
-        leads.loc[undo, "converted_at"] = pd.NaT
-        leads.loc[undo, ["converted_account_id", "converted_opportunity_id"]] = pd.NA
-        leads.loc[was_converted, "status"] = pd.NA
+    def __len__(self) -> int:
+        return len(self._plan.source)
 
-    def record(self, cut_day: pd.Timestamp) -> dict:
-        """``metadata["as_known_at"]``: the cut and every rule's count."""
+    def __repr__(self) -> str:
+        built = ", ".join(self._frames) or "none"
+        return f"CutTables({', '.join(self)}; built: {built})"
+
+
+class CutRecord(Mapping):
+    """``metadata["as_known_at"]``: the cut and every rule's count, worked out on first read."""
+
+    def __init__(self, plan: _Plan, cut_day: pd.Timestamp):
+        self._plan, self._cut = plan, cut_day
+        self._data: dict | None = None
+
+    def _record(self) -> dict:
+        if self._data is None:
+            self._data = {"cut": self._cut, **self._plan.counts()}
+        return self._data
+
+    def __getitem__(self, key: str):
+        return self._record()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._record())
+
+    def __len__(self) -> int:
+        return len(self._record())
+
+    def __repr__(self) -> str:
+        return repr(self._record())
+
+
+class _Plan:
+    """What a cut keeps and blanks in each table, as masks over the loaded rows.
+
+    Every mask has one entry per row of the loaded table and is computed at
+    most once. ``dangling[key]`` counts what rule 2 does, over the rows that
+    rule 1 (and earlier references) kept.
+    """
+
+    def __init__(self, source: Mapping[str, pd.DataFrame], end: pd.Timestamp):
+        self.source, self.end = source, end
+        self._memo: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    # -- rule 1 ---------------------------------------------------------------
+    def late(self, name: str) -> np.ndarray:
+        """Rows of dated table ``name`` whose date is after the cut."""
+        return self._once(("late", name), lambda: _after(self.source[name][DATED[name]], self.end))
+
+    # -- rule 2 ---------------------------------------------------------------
+    def gone(self, name: str) -> np.ndarray:
+        """Rows of ``name`` that the cut removes (rule 1, and rule 2 for opportunities)."""
+        return ~self.keep(name)
+
+    def refers_to_gone(self, name: str, column: str, ref: str) -> np.ndarray | None:
+        """Rows of ``name`` whose ``column`` names a row of ``ref`` removed by the cut.
+
+        ``None`` when rule 2 does not apply: ``ref`` is not loaded or ``name``
+        has no ``column``. A value names every row of ``ref`` holding that id,
+        so with repeated ids it is gone when any of those rows is.
+        """
+        df, ref_df = self.source[name], self.source.get(ref)
+        if ref_df is None or column not in df.columns:
+            return None
+
+        def compute():
+            ref_ids = ref_df[model.SPECS[ref].primary_key]
+            gone = self.gone(ref)
+            if not gone.any():
+                return np.zeros(len(df), dtype=bool)
+            first = _cached_positions(ref_ids, ref_ids)  # first row of each row's id
+            gone_id = np.zeros(len(ref_df) + 1, dtype=bool)  # by first row
+            gone_id[first[gone]] = True
+            gone_id[len(ref_df)] = False  # the slot of blank or unknown ids
+            return gone_id[_cached_positions(df[column], ref_ids)]
+
+        return self._once(("refers", name, column, ref), compute)
+
+    def dropped_by(self, name: str) -> list[tuple[str, np.ndarray]]:
+        """``[(column, rows)]``: the rows of ``name`` that each dropping reference removes.
+
+        Each mask excludes rows removed by rule 1 or by an earlier reference.
+        """
+
+        def compute():
+            out, taken = [], self.late(name).copy()
+            for table, column, ref in DROPPING_REFERENCES:
+                if table != name:
+                    continue
+                bad = self.refers_to_gone(name, column, ref)
+                if bad is None:
+                    continue
+                bad = bad & ~taken
+                taken |= bad
+                out.append((column, bad))
+            return out
+
+        return self._once(("dropped_by", name), compute)
+
+    def keep(self, name: str) -> np.ndarray:
+        """Rows of ``name`` that the cut keeps (all rows of an undated table)."""
+
+        def compute():
+            if name not in DATED:
+                return np.ones(len(self.source[name]), dtype=bool)
+            keep = ~self.late(name)
+            for _, bad in self.dropped_by(name):
+                keep &= ~bad
+            return keep
+
+        return self._once(("keep", name), compute)
+
+    def orphans(self) -> np.ndarray:
+        """Kept accounts whose parent the cut removed (their ``parent_id`` is blanked)."""
+        bad = self.refers_to_gone(model.ACCOUNTS, "parent_id", model.ACCOUNTS)
+        return bad & self.keep(model.ACCOUNTS)
+
+    # -- rules 3 and 4 ----------------------------------------------------------
+    def reopened(self) -> np.ndarray:
+        """Kept opportunities closed after the cut."""
+
+        def compute():
+            opps = self.source[model.OPPORTUNITIES]
+            closed = opps["is_closed"].fillna(False).to_numpy(dtype=bool)
+            return self.keep(model.OPPORTUNITIES) & closed & _after(opps["close_date"], self.end)
+
+        return self._once(("reopened",), compute)
+
+    def lead_events(self) -> dict[str, np.ndarray]:
+        """Kept leads whose handoff (``handoff``) or conversion (``undo``) the cut blanks.
+
+        Also ``converted_status`` (undone leads whose status reads Converted) and,
+        per converted reference, the undone leads counted as dangling.
+        """
+
+        def compute():
+            leads, keep = self.source[model.LEADS], self.keep(model.LEADS)
+            out = {"handoff": keep & _after(leads["handed_off_at"], self.end)}
+            undo = keep & _after(leads["converted_at"], self.end)
+            for column, ref in (
+                ("converted_opportunity_id", model.OPPORTUNITIES),
+                ("converted_account_id", model.ACCOUNTS),
+            ):
+                bad = self.refers_to_gone(model.LEADS, column, ref)
+                if bad is not None:
+                    bad = bad & keep & ~undo
+                    out[column] = bad
+                    undo = undo | bad
+            out["undo"] = undo
+            status = (leads["status"] == CONVERTED_STATUS).fillna(False).to_numpy(dtype=bool)
+            out["converted_status"] = undo & status
+            return out
+
+        return self._once(("lead_events",), compute)
+
+    # -- the cut ---------------------------------------------------------------
+    def frame(self, name: str) -> pd.DataFrame:
+        """The table ``name`` as known at the cut (a new frame, index reset)."""
+        df, keep = self.source[name], self.keep(name)
+        out = _take(df, keep)
+        if name == model.ACCOUNTS:
+            orphan = self.orphans()[keep]
+            if orphan.any():
+                out.loc[orphan, "parent_id"] = pd.NA
+        elif name == model.OPPORTUNITIES:
+            reopen = self.reopened()[keep]
+            if reopen.any():
+                out.loc[reopen, ["is_closed", "is_won"]] = False
+                out.loc[reopen, "stage"] = pd.NA
+                out.loc[reopen, "probability"] = np.nan
+        elif name == model.LEADS:
+            events = {k: v[keep] for k, v in self.lead_events().items()}
+            if events["handoff"].any():
+                out.loc[events["handoff"], "handed_off_at"] = pd.NaT
+            undo = events["undo"]
+            if undo.any():
+                out.loc[undo, "converted_at"] = pd.NaT
+                out.loc[undo, ["converted_account_id", "converted_opportunity_id"]] = pd.NA
+            if events["converted_status"].any():
+                out.loc[events["converted_status"], "status"] = pd.NA
+        return out
+
+    def counts(self) -> dict:
+        """Every rule's count, the keys of ``metadata["as_known_at"]`` but ``cut``."""
+        have = [t for t in DATED if t in self.source]
+        dropped = {t: int(self.late(t).sum()) for t in have}
+        dangling: dict[str, int] = {}
+        by_table = {t: dict(self.dropped_by(t)) for t in have}
+        for table, column, _ in DROPPING_REFERENCES:
+            if column in by_table.get(table, {}):
+                dangling[f"{table}.{column}"] = int(by_table[table][column].sum())
+            if (table, column) == (model.OPPORTUNITIES, "account_id") and model.ACCOUNTS in have:
+                dangling["accounts.parent_id"] = int(self.orphans().sum())
+        reopened = handoffs = conversions = 0
+        if model.OPPORTUNITIES in self.source:
+            reopened = int(self.reopened().sum())
+        if model.LEADS in self.source:
+            events = self.lead_events()
+            handoffs, conversions = int(events["handoff"].sum()), int(events["undo"].sum())
+            for column in ("converted_opportunity_id", "converted_account_id"):
+                if column in events:
+                    dangling[f"leads.{column}"] = int(events[column].sum())
         return {
-            "cut": cut_day,
-            "dropped": self.dropped,
-            "dangling": self.dangling,
-            "reopened": self.reopened,
-            "handoffs_blanked": self.handoffs,
-            "conversions_blanked": self.conversions,
+            "dropped": dropped,
+            "dangling": dangling,
+            "reopened": reopened,
+            "handoffs_blanked": handoffs,
+            "conversions_blanked": conversions,
         }
 
 
@@ -242,8 +412,45 @@ def _after(dates: pd.Series, end: pd.Timestamp) -> np.ndarray:
     return (dates >= end).to_numpy(dtype=bool, copy=True)
 
 
-def _refers_to(values: pd.Series, ids: pd.Series) -> np.ndarray:
-    """True where ``values`` is one of ``ids`` (blank values are False)."""
-    if len(ids) == 0 or len(values) == 0:
-        return np.zeros(len(values), dtype=bool)
-    return positions(values, ids.dropna()) >= 0
+def _take(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``df`` where ``keep`` is True, index reset (shared data when all are kept)."""
+    if keep.all():
+        return df.reset_index(drop=True)
+    return df.loc[keep].reset_index(drop=True)
+
+
+# Positions of one loaded column's values in another's (validate.positions), kept while
+# both columns live: keyed by the identity of their immutable Arrow arrays, which a frame
+# shares with its shallow copies and replaces when the column is assigned.
+_POSITIONS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
+
+
+def _arrow_of(values: pd.Series) -> pa.ChunkedArray | None:
+    arrow = getattr(values.array, "_pa_array", None)
+    return arrow if isinstance(arrow, pa.ChunkedArray) else None
+
+
+def _cached_positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """``positions(values, keys)``, with absent and blank values at ``len(keys)``.
+
+    A blank value matches nothing, not even a blank key (Arrow's ``index_in`` would match it).
+
+    Computed once while both columns' Arrow arrays live; other columns are not cached.
+    """
+    left, right = _arrow_of(values), _arrow_of(keys)
+    if left is None or right is None:
+        return _positions_or_end(values, keys)
+    key = (id(left), id(right))
+    hit = _POSITIONS.get(key)
+    if hit is not None and hit[0]() is left and hit[1]() is right:
+        return hit[2]
+    found = _positions_or_end(values, keys)
+    forget = lambda _ref, key=key: _POSITIONS.pop(key, None)  # noqa: E731
+    _POSITIONS[key] = (weakref.ref(left, forget), weakref.ref(right, forget), found)
+    return found
+
+
+def _positions_or_end(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    found = positions(values, keys) if len(values) and len(keys) else np.full(len(values), -1)
+    found = np.where((found >= 0) & values.notna().to_numpy(dtype=bool), found, len(keys))
+    return found.astype(np.int32 if len(keys) < np.iinfo(np.int32).max else np.int64)

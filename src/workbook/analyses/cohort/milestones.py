@@ -16,7 +16,7 @@ from workbook.analyses.cohort.common import MILESTONES, milestone_col
 from workbook.core.calendar import as_of_end, days
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
-from workbook.core.links import lead_activities
+from workbook.core.links import lead_activity_pairs
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACTIVITIES
 from workbook.data.validate import positions
@@ -79,19 +79,19 @@ def _scope(leads: pd.DataFrame, *, as_of, counts: dict[str, int]) -> _Scope:
 
 def _activity_milestones(s: _Scope, activities, opportunities, counts):
     """``touched`` and ``meeting`` dates per lead position (NaT when none)."""
-    links = lead_activities(s.leads, activities, opportunities)
-    li = positions(links["lead_id"], s.ids)
-    found = li >= 0
-    occurred = links["occurred_at"].to_numpy(dtype="datetime64[ns]")
-    cday = np.where(found, s.created_day[np.where(found, li, 0)], _NAT)
-    before = found & (occurred.astype("datetime64[D]").astype("datetime64[ns]") < cday)
-    late = found & (occurred >= np.datetime64(s.end))
-    ok = found & ~before & ~late
+    pairs = lead_activity_pairs(s.leads, activities, opportunities)
+    li = pairs.lead  # position in scope (the pairs only hold leads in scope)
+    occurred = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[pairs.activity]
+    cday = s.created_day[li]
+    before = occurred.astype("datetime64[D]").astype("datetime64[ns]") < cday
+    late = occurred >= np.datetime64(s.end)
+    ok = ~before & ~late
     counts["activities_before_lead_created_ignored"] = int(before.sum())
     counts["activities_after_as_of_ignored"] = int((late & ~before).sum())
 
-    by_lead = ok & (links["via"] == "lead").to_numpy(dtype=bool)
-    meetings = ok & (links["type"] == "meeting").fillna(False).to_numpy(dtype=bool)
+    by_lead = ok & (pairs.via == 0)
+    is_meeting = (activities["type"] == "meeting").fillna(False).to_numpy(dtype=bool)
+    meetings = ok & is_meeting[pairs.activity]
     n = len(s.ids)
     return _first_by(li[by_lead], occurred[by_lead], n), _first_by(
         li[meetings], occurred[meetings], n

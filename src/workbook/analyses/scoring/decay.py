@@ -20,10 +20,10 @@ import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from workbook.analyses.scoring.outcomes import matured_leads, require_outcomes
-from workbook.core import calendar
 from workbook.core.checks import require_frame
-from workbook.core.links import lead_activities
+from workbook.core.links import lead_activity_pairs
 from workbook.core.stats import wilson_interval
+from workbook.data.validate import positions
 
 __all__ = [
     "LANDMARK_COLUMNS",
@@ -98,15 +98,32 @@ def landmark_leads(
     conv = mat["converted_at"].where(mat["converted_at"].notna(), mat["opportunity_created_at"])
     pop = mat.loc[~(conv.notna() & (conv <= landmark))].copy()
     pop["landmark"] = landmark[pop.index]
-    linked = lead_activities(leads, activities, opportunities)[["lead_id", "occurred_at"]]
-    linked = linked.assign(lead_id=linked["lead_id"].astype("string"))
-    linked["t"] = calendar.days(linked["occurred_at"])
-    hits = linked.merge(pop[["lead_id", "created_at", "landmark"]], on="lead_id")
-    hits = hits.loc[(hits["t"] >= hits["created_at"]) & (hits["t"] <= hits["landmark"])]
-    counts = hits.groupby("lead_id").size()
-    pop["n_activities"] = pop["lead_id"].map(counts).fillna(0).astype("int64")
+    pop["n_activities"] = _activities_by_landmark(pop, leads, activities, opportunities)
     pop["quiet"] = pop["n_activities"].eq(0)
     return pop.reset_index(drop=True)
+
+
+def _activities_by_landmark(pop, leads, activities, opportunities) -> np.ndarray:
+    """Per row of ``pop``: its linked activities whose day is in ``[created_at, landmark]``.
+
+    Works on the links as row positions (:func:`~workbook.core.links.lead_activity_pairs`);
+    a lead of ``pop`` is matched to its row of ``leads`` by ``lead_id`` (unique, as
+    validation guarantees).
+    """
+    pairs = lead_activity_pairs(leads, activities, opportunities)
+    row_in_leads = positions(pop["lead_id"], leads["lead_id"])
+    pop_of_lead = np.full(len(leads) + 1, -1, dtype=np.int64)  # last slot: not found
+    pop_of_lead[np.where(row_in_leads >= 0, row_in_leads, len(leads))] = np.arange(len(pop))
+    pop_of_lead[len(leads)] = -1
+    who = pop_of_lead[pairs.lead]
+    linked = who >= 0
+    who, act = who[linked], pairs.activity[linked]
+    when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[act]
+    t = when.astype("datetime64[D]").astype("datetime64[ns]")
+    created = pop["created_at"].to_numpy(dtype="datetime64[ns]")[who]
+    landmark = pop["landmark"].to_numpy(dtype="datetime64[ns]")[who]
+    hit = (t >= created) & (t <= landmark)
+    return np.bincount(who[hit], minlength=len(pop)).astype("int64")
 
 
 def landmark_comparison(landmark: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:

@@ -20,11 +20,13 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from workbook.analyses.scoring._docs import shared_docs
 from workbook.analyses.scoring.narrative import thin_data_message, thin_data_shortfall
 from workbook.core import calendar
 from workbook.core.checks import require_frame
+from workbook.data.validate import positions
 
 __all__ = [
     "MIN_MATURED",
@@ -106,8 +108,30 @@ def require_outcomes(value: object, name: str = "outcomes") -> pd.DataFrame:
     return require_frame(value, name)
 
 
+#: ``outcome_reason`` values, in the order of the conditions of :func:`lead_outcomes`.
+REASONS = (
+    "too young",
+    "won",
+    "won after the horizon",
+    "opportunity lost",
+    "opportunity open",
+    "no opportunity",
+)
+
+
 def _bool(s: pd.Series) -> pd.Series:
     return s.astype("boolean").fillna(False).astype(bool)
+
+
+def _take(values: pd.Series, at: np.ndarray) -> pd.Series:
+    """``values`` at positions ``at`` (missing where ``at`` is -1), as a new Series."""
+    return pd.Series(values.array.take(at, allow_fill=True))
+
+
+def _labels(labels: tuple[str, ...], codes: np.ndarray) -> pd.Series:
+    """``labels[code]`` per code, in the ``string`` dtype, built in Arrow (no Python strings)."""
+    arrow = pa.array(labels, type=pa.string()).take(pa.array(codes, type=pa.int64()))
+    return pd.Series(pd.array(arrow, dtype="string"))
 
 
 @shared_docs
@@ -177,34 +201,29 @@ def lead_outcomes(
     after = ~calendar.on_or_before(created, as_of)
     blank = ~after & leads["score"].isna()
     keep = ~after & ~blank
-    lead = leads.loc[keep].copy()
-    lead["created_at"] = created[keep]
-    lead["converted_opportunity_id"] = lead["converted_opportunity_id"].astype("string")
+    used = [c for c in (*LEAD_COLUMNS, "status", "source", "owner_id") if c in leads.columns]
+    m = leads.loc[keep.to_numpy(dtype=bool), used].reset_index(drop=True)
+    m["created_at"] = created[keep].to_numpy(dtype="datetime64[ns]")
+    m["converted_opportunity_id"] = m["converted_opportunity_id"].astype("string")
 
-    opp = opportunities[list(OPPORTUNITY_COLUMNS)].rename(
-        columns={"opportunity_id": "converted_opportunity_id", "created_at": "opp_created_at"}
-    )
-    opp = opp.drop_duplicates("converted_opportunity_id")
-    opp["converted_opportunity_id"] = opp["converted_opportunity_id"].astype("string")
-    m = lead.merge(opp, on="converted_opportunity_id", how="left", indicator=True)
-
-    found = m["_merge"].eq("both")
-    opp_created = calendar.days(m["opp_created_at"])
+    # The converted opportunity by position (first row holding the id), not by a merge.
+    at = positions(m["converted_opportunity_id"], opportunities["opportunity_id"].astype("string"))
+    found = pd.Series(at >= 0)
+    opp = {c: _take(opportunities[c], at) for c in OPPORTUNITY_COLUMNS[1:]}
+    opp_created = calendar.days(opp["created_at"])
     opp_future = found & (opp_created > as_of)
     has_opp = found & ~opp_future
-    close = calendar.days(m["close_date"])
-    closed = has_opp & _bool(m["is_closed"]) & close.notna()
-    won_ever = closed & _bool(m["is_won"]) & (close <= as_of)
-    lost = closed & ~_bool(m["is_won"]) & (close <= as_of)
+    close = calendar.days(opp["close_date"])
+    closed = has_opp & _bool(opp["is_closed"]) & close.notna()
+    won_ever = closed & _bool(opp["is_won"]) & (close <= as_of)
+    lost = closed & ~_bool(opp["is_won"]) & (close <= as_of)
     matured = (m["created_at"] <= as_of - horizon).to_numpy()
     won = won_ever & (close <= m["created_at"] + horizon)
 
     reason = np.select(
-        [~matured, won, won_ever, lost, has_opp],
-        ["too young", "won", "won after the horizon", "opportunity lost", "opportunity open"],
-        default="no opportunity",
+        [~matured, won, won_ever, lost, has_opp], [0, 1, 2, 3, 4], default=len(REASONS) - 1
     )
-    outcome = np.select([~matured, won], [NOT_MATURED, WON], default=NOT_WON)
+    outcome = np.select([~matured, won], [0, 1], default=2)
     out = pd.DataFrame(
         {
             "lead_id": m["lead_id"],
@@ -217,10 +236,10 @@ def lead_outcomes(
             "converted_opportunity_id": m["converted_opportunity_id"].where(has_opp),
             "opportunity_created_at": opp_created.where(has_opp),
             "close_date": close.where(has_opp),
-            "amount": m["amount"].astype("float64").where(has_opp),
+            "amount": opp["amount"].astype("float64").where(has_opp),
             "age_days": calendar.age_days(m["created_at"], as_of=as_of).astype("int64"),
-            "outcome": pd.Series(outcome, index=m.index, dtype="string"),
-            "outcome_reason": pd.Series(reason, index=m.index, dtype="string"),
+            "outcome": _labels((NOT_MATURED, WON, NOT_WON), outcome),
+            "outcome_reason": _labels(REASONS, reason),
             "matured": matured,
         }
     )
