@@ -65,27 +65,3 @@ def _texts(cell) -> str:
     return " ".join(str(o.get("text", "")) for o in cell.get("outputs", []))
 
 
-def test_scoring_slider_callback_in_a_live_kernel(tmp_path):
-    import nbformat
-
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in SLIDER_CELLS])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    path = tmp_path / "slider.ipynb"
-    nbformat.write(nb, path)
-    executed = papermill.execute_notebook(
-        str(path),
-        str(tmp_path / "slider.out.ipynb"),
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-        execution_timeout=600,
-    )
-    built, moved = (_texts(c) for c in executed.cells)
-    # 75 is the sample's recommendation (tests/widgets/test_scoring.py)
-    assert "Selected threshold 75:" in built and "recommended 75." in built
-    assert "Selected threshold 80:" in moved and "Selected threshold 75:" not in moved
-    assert "recommended 75." in moved  # the recommendation line stays

@@ -188,6 +188,7 @@ def _opportunities(crm, params: Params, parts: dict, *, fit_model: bool = True) 
             crm.opportunities, crm.activities, as_of=as_of, index=features, **model_args
         )
     else:
+        features = None  # no activities: nothing to index, and the model is not fitted
         model, check = backtest.not_fitted(crm, reason=MODEL_SKIPPED, **model_args)
     gate = check.gate_open and model.fitted
     ece_points = check.ece * 100 if np.isfinite(check.ece) else 0.0
