@@ -1,0 +1,183 @@
+"""Connections and table registration for :mod:`workbook.engine`."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+import threading
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+__all__ = ["Engine", "connect", "default", "for_crm", "set_default"]
+
+#: DuckDB's memory limit when none is given (``WORKBOOK_DUCKDB_MEMORY`` overrides).
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+_names = itertools.count(1)
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table: no index, columns as they are."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+@dataclass(eq=False)
+class Engine:
+    """Where Ibis expressions run.
+
+    Parameters
+    ----------
+    backend : ibis backend
+        A connected Ibis backend (``ibis.duckdb.connect()``, ``ibis.postgres.connect(...)``).
+    name : str
+        ``"duckdb"`` for the embedded default, else the backend's name.
+    url : str or None
+        The connection string the engine was made from (``None`` for the default).
+
+    Notes
+    -----
+    Registered frames are remembered per frame object (by identity, with a weak
+    reference), so asking twice for the tables of one ``CrmData`` registers
+    nothing new, and a frame that is garbage collected is dropped from the
+    engine too. So an expression must not outlive the frames it was built on
+    (a ``CrmData``'s tables live as long as it does).
+    """
+
+    backend: object
+    name: str = "duckdb"
+    url: str | None = None
+    _registered: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def embedded(self) -> bool:
+        """True for in-process DuckDB (frames can be registered without copying)."""
+        return self.name == "duckdb"
+
+    # -- tables --------------------------------------------------------------
+    def table(self, frame: pd.DataFrame, label: str = "t") -> ibis.Table:
+        """``frame`` as an Ibis table in this engine (registered once per frame object)."""
+        key = id(frame)
+        with self._lock:
+            hit = self._registered.get(key)
+            if hit is not None and hit[0]() is frame:
+                return self.backend.table(hit[1])
+            name = f"wb_{label}_{next(_names)}"
+            data = _arrow(frame)
+            if self.embedded:
+                self.backend.con.register(name, data)
+            else:
+                self.backend.create_table(name, data, temp=True)
+            ref = weakref.ref(frame, lambda _r, n=name, k=key: self._forget(k, n))
+            self._registered[key] = (ref, name)
+        return self.backend.table(name)
+
+    def _forget(self, key: int, name: str) -> None:
+        with self._lock:
+            hit = self._registered.get(key)
+            if hit is not None and hit[1] == name:
+                del self._registered[key]
+        try:
+            if self.embedded:
+                self.backend.con.unregister(name)
+            else:
+                self.backend.drop_table(name, force=True)
+        except Exception:  # noqa: BLE001 - the connection may be closed at exit
+            pass
+
+    def tables(self, crm, names=None) -> dict[str, ibis.Table]:
+        """The canonical tables of ``crm`` (all loaded ones, or ``names``) as Ibis tables."""
+        wanted = list(crm.tables) if names is None else [n for n in names if n in crm.tables]
+        return {n: self.table(crm.tables[n], n) for n in wanted}
+
+    # -- results -------------------------------------------------------------
+    def arrow(self, expr) -> pa.Table:
+        """Execute ``expr`` here; the result as an Arrow table."""
+        return self.backend.to_pyarrow(expr)
+
+    def frame(self, expr, *, types: Mapping[str, str] | None = None) -> pd.DataFrame:
+        """Execute ``expr`` here; the result as a DataFrame (through Arrow).
+
+        ``types`` casts result columns (``{"lead_id": "string"}``) so that they
+        match the pandas dtypes of the canonical tables.
+        """
+        out = self.arrow(expr).to_pandas()
+        for column, dtype in (types or {}).items():
+            if column in out.columns:
+                out[column] = out[column].astype(dtype)
+        return out
+
+    def sql(self, expr, dialect: str | None = None) -> str:
+        """The SQL of ``expr`` for this engine (or for ``dialect``)."""
+        return str(ibis.to_sql(expr, dialect=dialect or self.name))
+
+
+def connect(
+    url: str | None = None,
+    *,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+    threads: int | None = None,
+) -> Engine:
+    """Make an :class:`Engine`.
+
+    Parameters
+    ----------
+    url : str, optional
+        ``None`` or ``"duckdb"``: in-process DuckDB. Otherwise an Ibis
+        connection string such as ``postgres://user@host:5432/db``.
+    memory_limit : str, optional
+        DuckDB's ``memory_limit`` (default ``WORKBOOK_DUCKDB_MEMORY`` or
+        :data:`DEFAULT_MEMORY_LIMIT`).
+    temp_directory : str, optional
+        Where DuckDB spills (default a ``workbook-duckdb`` folder in the system
+        temporary folder).
+    threads : int, optional
+        DuckDB threads (default DuckDB's own).
+    """
+    if url in (None, "", "duckdb", "duckdb://", "duckdb://:memory:"):
+        limit = memory_limit or os.environ.get("WORKBOOK_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
+        spill = temp_directory or os.path.join(tempfile.gettempdir(), "workbook-duckdb")
+        kwargs = {"memory_limit": limit, "temp_directory": spill}
+        if threads:
+            kwargs["threads"] = threads
+        backend = ibis.duckdb.connect(**kwargs)
+        # Never fetch an extension at run time: these machines reach only package registries.
+        backend.raw_sql("SET autoinstall_known_extensions = false")
+        backend.raw_sql("SET autoload_known_extensions = false")
+        return Engine(backend, "duckdb", None)
+    backend = ibis.connect(url)
+    return Engine(backend, backend.name, url)
+
+
+_default: Engine | None = None
+_default_lock = threading.Lock()
+
+
+def default() -> Engine:
+    """The process's engine (made on first use with :func:`connect`'s defaults)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = connect()
+        return _default
+
+
+def set_default(engine: Engine | None) -> Engine | None:
+    """Make ``engine`` the process default (``None``: make a fresh one on next use); returns the old one."""
+    global _default
+    with _default_lock:
+        old, _default = _default, engine
+        return old
+
+
+def for_crm(crm) -> Engine:
+    """The engine a report uses for ``crm``: the load's (``metadata["engine"]``), else :func:`default`."""
+    engine = getattr(crm, "metadata", {}).get("engine")
+    return engine if isinstance(engine, Engine) else default()

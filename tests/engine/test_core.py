@@ -1,0 +1,65 @@
+"""workbook.engine: registration of a CrmData's frames and results through Arrow."""
+
+import gc
+
+import pandas as pd
+import pytest
+
+import workbook
+from workbook import engine as E
+
+
+@pytest.fixture(scope="module")
+def crm():
+    return workbook.load(None)
+
+
+def test_tables_count_the_loaded_rows(crm):
+    eng = E.connect()
+    tables = eng.tables(crm)
+    assert set(tables) == set(crm.tables)
+    for name, t in tables.items():
+        assert t.count().execute() == len(crm.tables[name])
+
+
+def test_a_cut_view_registers_its_own_rows(crm):
+    eng = E.connect()
+    cut = crm.as_known_at("2024-01-31")
+    assert len(cut.leads) < len(crm.leads)
+    assert eng.tables(cut, ["leads"])["leads"].count().execute() == len(cut.leads)
+    assert eng.tables(crm, ["leads"])["leads"].count().execute() == len(crm.leads)
+
+
+def test_one_frame_is_registered_once_and_dropped_with_it():
+    eng = E.connect()
+    frame = pd.DataFrame({"a": [1, 2, 3]})
+    first = eng.table(frame).get_name()
+    assert eng.table(frame).get_name() == first
+    del frame
+    gc.collect()
+    assert first not in eng.backend.list_tables()
+
+
+def test_frame_comes_back_through_arrow_with_the_asked_types():
+    eng = E.connect()
+    frame = pd.DataFrame({"k": ["a", "b", "a"], "v": [1.0, 2.0, 4.0]})
+    t = eng.table(frame)
+    out = eng.frame(t.group_by("k").agg(total=t.v.sum()).order_by("k"), types={"k": "string"})
+    assert out["k"].tolist() == ["a", "b"]
+    assert out["total"].tolist() == [5.0, 2.0]
+    assert str(out["k"].dtype) == "string"
+
+
+def test_embedded_duckdb_spills_and_never_downloads_extensions(tmp_path):
+    eng = E.connect(memory_limit="512MB", temp_directory=str(tmp_path))
+    con = eng.backend
+    assert con.raw_sql("select current_setting('temp_directory')").fetchone()[0] == str(tmp_path)
+    assert "MiB" in con.raw_sql("select current_setting('memory_limit')").fetchone()[0]
+    assert con.raw_sql("select current_setting('autoinstall_known_extensions')").fetchone()[0] is False
+
+
+def test_for_crm_uses_the_loads_engine_else_the_default(crm):
+    mine = E.connect()
+    other = workbook.data.model.CrmData(tables=dict(crm.tables), metadata={"engine": mine})
+    assert E.for_crm(other) is mine
+    assert E.for_crm(crm) is E.default()
