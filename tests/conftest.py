@@ -125,3 +125,11 @@ def tiny_notebooks(tmp_path) -> Path:
     write_report_notebook(folder, "20_beta.ipynb", name="beta", title="Beta <report>")
     write_report_notebook(folder, "10_alpha.ipynb", name="alpha", title="Alpha")
     return folder
+
+
+@pytest.fixture(params=__import__("engines").ENGINE_NAMES)
+def any_engine(request, tmp_path):
+    """A fresh engine per backend in ``engines.ENGINE_NAMES`` (see tests/engines.py)."""
+    from engines import make
+
+    return make(request.param, tmp_path)

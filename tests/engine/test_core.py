@@ -63,3 +63,10 @@ def test_for_crm_uses_the_loads_engine_else_the_default(crm):
     other = workbook.data.model.CrmData(tables=dict(crm.tables), metadata={"engine": mine})
     assert E.for_crm(other) is mine
     assert E.for_crm(crm) is E.default()
+
+
+def test_any_engine_runs_a_group_by(any_engine):
+    frame = pd.DataFrame({"k": ["a", "b", "a"], "v": [1.0, 2.0, 4.0]})
+    t = any_engine.table(frame)
+    out = any_engine.frame(t.group_by("k").agg(total=t.v.sum()).order_by("k"))
+    assert out["total"].tolist() == [5.0, 2.0]
