@@ -25,10 +25,20 @@ See ``docs/performance.md`` ("Relational engine") for the version pins.
 
 from workbook.engine.core import (
     Engine,
+    canonical_table,
+    canonical_tables,
     connect,
     default,
     for_crm,
     set_default,
 )
 
-__all__ = ["Engine", "connect", "default", "for_crm", "set_default"]
+__all__ = [
+    "Engine",
+    "canonical_table",
+    "canonical_tables",
+    "connect",
+    "default",
+    "for_crm",
+    "set_default",
+]

@@ -14,7 +14,15 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["Engine", "connect", "default", "for_crm", "set_default"]
+__all__ = [
+    "Engine",
+    "canonical_table",
+    "canonical_tables",
+    "connect",
+    "default",
+    "for_crm",
+    "set_default",
+]
 
 #: DuckDB's memory limit when none is given (``WORKBOOK_DUCKDB_MEMORY`` overrides).
 DEFAULT_MEMORY_LIMIT = "4GB"
@@ -181,3 +189,33 @@ def for_crm(crm) -> Engine:
     """The engine a report uses for ``crm``: the load's (``metadata["engine"]``), else :func:`default`."""
     engine = getattr(crm, "metadata", {}).get("engine")
     return engine if isinstance(engine, Engine) else default()
+
+
+#: Ibis type of each column kind of :mod:`workbook.data.model`.
+KIND_TYPES = {
+    "id": "string",
+    "text": "string",
+    "category": "string",
+    "date": "timestamp",
+    "bool": "boolean",
+    "number": "float64",
+}
+
+
+def canonical_table(name: str) -> ibis.Table:
+    """An unbound Ibis table with the canonical columns of table ``name``.
+
+    Used to compile expressions without data (SQL snapshots for warehouse
+    dialects, ``ibis.to_sql``).
+    """
+    from workbook.data import model
+
+    spec = model.SPECS[name]
+    return ibis.table({c.name: KIND_TYPES[c.kind] for c in spec.columns}, name=name)
+
+
+def canonical_tables() -> dict[str, ibis.Table]:
+    """:func:`canonical_table` for every table of the data model."""
+    from workbook.data import model
+
+    return {name: canonical_table(name) for name in model.SPECS}
