@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import ibis
 import pandas as pd
 import pyarrow as pa
+import sqlglot as sg
 
 __all__ = [
     "Engine",
@@ -33,6 +34,20 @@ _names = itertools.count(1)
 def _arrow(frame: pd.DataFrame) -> pa.Table:
     """``frame`` as an Arrow table: no index, columns as they are."""
     return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _nanoseconds(table: pa.Table) -> pa.Table:
+    """``table`` with every timestamp column in nanoseconds (the pandas ``date`` dtype)."""
+    schema = pa.schema(
+        [
+            f.with_type(pa.timestamp("ns", f.type.tz))
+            if pa.types.is_timestamp(f.type) and f.type.unit != "ns"
+            else f
+            for f in table.schema
+        ],
+        metadata=table.schema.metadata,
+    )
+    return table if schema.equals(table.schema) else table.cast(schema)
 
 
 @dataclass(eq=False)
@@ -95,7 +110,11 @@ class Engine:
             if self.embedded:
                 self.backend.con.unregister(name)
             else:
-                self.backend.drop_table(name, force=True)
+                # Not backend.drop_table: with sqlglot >= 30.18 ibis 12.0 renders it as a
+                # nameless "DROP TABLE IF EXISTS" (see docs/performance.md).
+                quoted = sg.to_identifier(name, quoted=True).sql(self.backend.dialect)
+                cursor = self.backend.raw_sql(f"DROP TABLE IF EXISTS {quoted}")
+                getattr(cursor, "close", lambda: None)()
         except Exception:  # noqa: BLE001 - the connection may be closed at exit
             pass
 
@@ -113,9 +132,11 @@ class Engine:
         """Execute ``expr`` here; the result as a DataFrame (through Arrow).
 
         ``types`` casts result columns (``{"lead_id": "string"}``) so that they
-        match the pandas dtypes of the canonical tables.
+        match the pandas dtypes of the canonical tables. Timestamps always come
+        back as ``datetime64[ns]``, the canonical ``date`` dtype, whatever the
+        engine's own precision (PostgreSQL keeps microseconds).
         """
-        out = self.arrow(expr).to_pandas()
+        out = _nanoseconds(self.arrow(expr)).to_pandas()
         for column, dtype in (types or {}).items():
             if column in out.columns:
                 out[column] = out[column].astype(dtype)
