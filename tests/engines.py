@@ -38,6 +38,11 @@ from workbook import engine as E
 #: Backends every relational test runs on.
 ENGINE_NAMES = ["duckdb", "postgres"]
 
+#: Warehouse dialects the relational expressions are compiled for but not run
+#: here (tests/engine/test_dialects.py keeps their SQL as reviewed snapshots);
+#: postgres is also run, above.
+WAREHOUSE_DIALECTS = ("snowflake", "bigquery", "databricks", "postgres")
+
 #: Environment variable naming PostgreSQL's ``bin`` folder (default: the newest
 #: ``/usr/lib/postgresql/<version>/bin``, where Debian installs it).
 PG_BIN_ENV = "WORKBOOK_PG_BIN"

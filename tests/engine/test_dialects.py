@@ -25,13 +25,14 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import engines
 import ibis
 import pytest
 
 from workbook import engine as E
 
 #: Warehouse dialects the snapshots are kept for.
-DIALECTS = ("snowflake", "bigquery", "databricks", "postgres")
+DIALECTS = engines.WAREHOUSE_DIALECTS
 #: Where the reviewed SQL lives: ``SQL_DIR / <dialect> / "<report>.<name>.sql"``.
 SQL_DIR = Path(__file__).parent / "sql"
 #: Set to 1 to rewrite the snapshots (and remove those no example makes any more).
