@@ -85,6 +85,24 @@ def test_results_come_back_through_to_pyarrow(tmp_path):
     assert out.to_pydict() == {"k": ["a", "b"], "total": [5.0, 2.0]}
 
 
+def test_sql_text_comes_back_through_arrow():
+    # Breaks with duckdb 2.0 (ibis 12.0 calls the removed fetch_arrow_table).
+    eng = E.connect()
+    with used_path("DuckDB SQL text as a table (backend.sql(...) then to_pyarrow)"):
+        out = eng.arrow(eng.backend.sql("select 2 as n union all select 3 as n").order_by("n"))
+    assert out.column("n").to_pylist() == [2, 3]
+
+
+def test_results_stream_in_arrow_batches():
+    # Breaks with duckdb 2.0 (ibis 12.0 calls the removed fetch_record_batch).
+    eng = E.connect()
+    frame = pd.DataFrame({"n": range(10)})
+    t = eng.table(frame)
+    with used_path("DuckDB results in Arrow batches (backend.to_pyarrow_batches)"):
+        total = sum(b.num_rows for b in eng.backend.to_pyarrow_batches(t, chunk_size=4))
+    assert total == 10
+
+
 def test_an_arrow_table_registers_without_a_copy_through_con_register():
     eng = E.connect()
     data = pa.table({"id": pa.array(["x", "y"]), "n": pa.array([1, 2], pa.int64())})
