@@ -129,6 +129,13 @@ def test_a_frame_is_registered_once_per_engine(any_engine, crm):
     assert first in any_engine.backend.list_tables()
 
 
+def test_registering_a_frame_makes_one_table(any_engine, crm):
+    before = set(any_engine.backend.list_tables())
+    name = any_engine.tables(crm, ["activities"])["activities"].get_name()
+    # No staging copy left behind (ibis's create_table on PostgreSQL leaves one).
+    assert set(any_engine.backend.list_tables()) - before == {name}
+
+
 def test_a_frame_garbage_collected_is_dropped_from_the_engine(any_engine):
     frame = pd.DataFrame({"a": [1, 2, 3]})
     name = any_engine.table(frame).get_name()
@@ -333,6 +340,40 @@ def test_a_cut_view_registers_its_own_rows(any_engine, crm):
     assert sorted(any_engine.frame(leads.lead_id.as_table())["lead_id"]) == ["L10", "L2"]
     full = any_engine.tables(crm, ["leads"])["leads"]
     assert any_engine.frame(full.count().as_table()).iloc[0, 0] == 4
+
+
+# -- the whole bundled sample ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_crm() -> model.CrmData:
+    import workbook
+
+    return workbook.load(None)
+
+
+def test_the_bundled_sample_round_trips_on_every_engine(any_engine, sample_crm):
+    # Every table, every column: CJK and Thai names, blank dates and amounts, booleans.
+    # Sorted by the primary key (all columns for purchases, which has none), as pandas sorts.
+    for name, t in any_engine.tables(sample_crm).items():
+        spec = model.SPECS[name]
+        key = spec.primary_key or spec.column_names
+        back = any_engine.frame(t.order_by(key), types=canonical_types(name))
+        want = sample_crm.tables[name].sort_values(key, ignore_index=True)
+        pd.testing.assert_frame_equal(back, want, obj=name)
+
+
+def test_the_bundled_sample_aggregates_as_pandas_does(any_engine, sample_crm):
+    a = any_engine.tables(sample_crm, ["activities"])["activities"]
+    expr = a.group_by("type").agg(
+        n=a.count(), leads=a.lead_id.nunique(), last=a.occurred_at.max()
+    ).order_by("type")
+    got = any_engine.frame(expr, types={"type": "string"}).set_index("type")
+    acts = sample_crm.activities
+    want = acts.groupby("type").agg(
+        n=("activity_id", "size"), leads=("lead_id", "nunique"), last=("occurred_at", "max")
+    )
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
 
 
 # -- the PostgreSQL server itself ------------------------------------------------------
