@@ -136,6 +136,20 @@ def test_registering_a_frame_makes_one_table(any_engine, crm):
     assert set(any_engine.backend.list_tables()) - before == {name}
 
 
+def test_empty_strings_stay_apart_from_missing_ones(any_engine):
+    frame = pd.DataFrame(
+        {"k": [1, 2, 3, 4], "s": pd.array(["", None, "a", 'say "hi", then\nleave'], dtype="string")}
+    )
+    out = any_engine.frame(any_engine.table(frame).order_by("k"), types={"s": "string"})
+    assert out["s"].tolist() == ["", pd.NA, "a", 'say "hi", then\nleave']
+
+
+def test_an_untyped_column_is_refused_on_postgres(postgres_server, tmp_path, request):
+    eng = engines.make("postgres", tmp_path, request)
+    with pytest.raises(TypeError, match=r"\['o'\] have no type"):
+        eng.table(pd.DataFrame({"o": [None, None]}))
+
+
 def test_a_frame_garbage_collected_is_dropped_from_the_engine(any_engine):
     frame = pd.DataFrame({"a": [1, 2, 3]})
     name = any_engine.table(frame).get_name()
@@ -388,6 +402,9 @@ def test_the_postgres_engine_is_on_loopback_in_c_locale(postgres_server, tmp_pat
     assert show == {"lc_collate": "C", "listen_addresses": "127.0.0.1"}
 
 
+_real_free_port = engines._free_port
+
+
 def test_a_port_clash_starts_the_server_on_another_port(postgres_server, monkeypatch):
     taken = postgres_server.port
     ports = iter([taken])
@@ -401,9 +418,6 @@ def test_a_port_clash_starts_the_server_on_another_port(postgres_server, monkeyp
     finally:
         server.stop()
     assert not server.root.exists()
-
-
-_real_free_port = engines._free_port
 
 
 def test_a_server_that_cannot_start_fails_with_its_log(monkeypatch, tmp_path):

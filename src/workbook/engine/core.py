@@ -62,6 +62,12 @@ def _copy_to_postgres(backend, name: str, data: pa.Table, batch_rows: int = 200_
     quotes every string and leaves NULL unquoted, which is what ``COPY ... CSV``
     reads as NULL (an empty quoted string stays an empty string).
     """
+    untyped = [f.name for f in data.schema if pa.types.is_null(f.type)]
+    if untyped:
+        raise TypeError(
+            f"columns {untyped} have no type (all missing, object dtype): PostgreSQL needs one; "
+            "give them a dtype first (the canonical tables always have one)"
+        )
     quoted = sg.to_identifier(name, quoted=True)
     columns = ibis.Schema.from_pyarrow(data.schema).to_sqlglot_column_defs(backend.dialect)
     create = sg.exp.Create(
