@@ -209,7 +209,7 @@ class PostgresServer:
             log = self.read_log()
             if "already in use" not in log:  # not a port clash: give up now
                 raise PostgresUnavailable(
-                    f"PostgreSQL did not start (pg_ctl exit {proc.returncode}):\n"
+                    f"PostgreSQL did not start on 127.0.0.1:{port} (pg_ctl exit {proc.returncode}):\n"
                     f"{proc.stdout}{proc.stderr}\n--- {self.log}\n{log}"
                 )
         raise PostgresUnavailable(

@@ -424,3 +424,10 @@ def test_a_server_that_cannot_start_fails_with_its_log(monkeypatch, tmp_path):
     monkeypatch.setenv(engines.PG_BIN_ENV, str(tmp_path / "no-postgres-here"))
     with pytest.raises(engines.PostgresUnavailable, match="(?s)initdb failed.*no-postgres-here"):
         engines.PostgresServer.start()
+
+
+def test_a_server_that_cannot_bind_fails_with_its_log(monkeypatch):
+    # Port 1 is privileged: the postgres user cannot bind it, which is no port clash.
+    monkeypatch.setattr(engines, "_free_port", lambda: 1)
+    with pytest.raises(engines.PostgresUnavailable, match="(?s)did not start on 127.0.0.1:1 .*postgres.log.*Permission denied"):
+        engines.PostgresServer.start()
