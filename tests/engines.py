@@ -79,6 +79,18 @@ def make(name: str, tmp_path, request=None) -> E.Engine:
     raise ValueError(f"unknown test engine {name!r}; known: {ENGINE_NAMES}")
 
 
+def on(engine: E.Engine, crm):
+    """``crm`` (a copy) bound to ``engine``: a report run on it computes there.
+
+    :func:`workbook.engine.for_crm` reads ``metadata["engine"]``; cuts
+    (``as_known_at``) keep it. So ``R.run(engines.on(any_engine, crm), params)``
+    runs report ``R``'s relational core once per backend.
+    """
+    import dataclasses
+
+    return dataclasses.replace(crm, metadata={**crm.metadata, "engine": engine})
+
+
 def _close(engine: E.Engine, server: PostgresServer, database: str) -> None:
     engine.backend.disconnect()
     server.drop_database(database)

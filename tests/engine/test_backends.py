@@ -356,6 +356,14 @@ def test_a_cut_view_registers_its_own_rows(any_engine, crm):
     assert any_engine.frame(full.count().as_table()).iloc[0, 0] == 4
 
 
+def test_a_crm_bound_to_an_engine_computes_there_and_so_do_its_cuts(any_engine, crm):
+    bound = engines.on(any_engine, crm)
+    assert E.for_crm(bound) is any_engine
+    assert E.for_crm(bound.as_known_at("2024-01-31")) is any_engine
+    assert "engine" not in crm.metadata  # the original is untouched
+    assert E.for_crm(crm) is E.default()
+
+
 # -- the whole bundled sample ------------------------------------------------------------
 
 
