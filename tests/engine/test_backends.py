@@ -356,6 +356,14 @@ def test_a_cut_view_registers_its_own_rows(any_engine, crm):
     assert any_engine.frame(full.count().as_table()).iloc[0, 0] == 4
 
 
+def test_a_crm_bound_to_an_engine_computes_there_and_so_do_its_cuts(any_engine, crm):
+    bound = engines.on(any_engine, crm)
+    assert E.for_crm(bound) is any_engine
+    assert E.for_crm(bound.as_known_at("2024-01-31")) is any_engine
+    assert "engine" not in crm.metadata  # the original is untouched
+    assert E.for_crm(crm) is E.default()
+
+
 # -- the whole bundled sample ------------------------------------------------------------
 
 
@@ -398,8 +406,12 @@ def test_the_postgres_engine_is_on_loopback_in_c_locale(postgres_server, tmp_pat
     assert eng.name == "postgres"
     assert eng.url.startswith("postgres://postgres@127.0.0.1:")
     con = eng.backend
-    show = {k: con.raw_sql(f"SHOW {k}").fetchone()[0] for k in ("lc_collate", "listen_addresses")}
-    assert show == {"lc_collate": "C", "listen_addresses": "127.0.0.1"}
+    # pg_database, not SHOW lc_collate: that setting is gone from PostgreSQL 16 on.
+    collate = con.raw_sql(
+        "select datcollate from pg_database where datname = current_database()"
+    ).fetchone()[0]
+    assert collate == "C"
+    assert con.raw_sql("SHOW listen_addresses").fetchone()[0] == "127.0.0.1"
 
 
 _real_free_port = engines._free_port
