@@ -562,11 +562,14 @@ def _kpi_items(e: IndexEntry) -> str:
     return "".join(items)
 
 
+#: How a report whose tables the export lacks (status ``n/a``) reads on the index.
+NOT_APPLICABLE = "not applicable"
+
 _STATUS_LABELS = {
     "ok": "ok",
     "failed": "failed",
     "stale": "failed (last good kept)",
-    "n/a": "n/a",
+    "n/a": NOT_APPLICABLE,
 }
 
 
@@ -676,7 +679,7 @@ def index_html(
     if counts["failed"] or counts["stale"]:
         status_text += f", {counts['failed'] + counts['stale']} failed"
     if counts["n/a"]:
-        status_text += f", {counts['n/a']} n/a"
+        status_text += f", {counts['n/a']} {NOT_APPLICABLE}"
     if counts["not run"]:
         status_text += f", {counts['not run']} not run"
     runline = [("Data as of", as_of), ("Run", _run_time(started)), ("Reports", status_text)]
