@@ -363,3 +363,37 @@ def test_table_html_shows_a_noise_group_by_its_label():
     frame = pd.DataFrame({"level": ["owner"], "group": ["U11"], "label": ["Liam Brown"], "n": [87]})
     markup = report.table_html(frame)
     assert '<span title="U11">Liam Brown</span>' in markup and ">U11<" not in markup
+
+
+def test_statistical_headers_read_in_words():
+    frame = pd.DataFrame(
+        {
+            "n": [40],
+            "rate": [0.25],
+            "ci_low": [0.14],
+            "ci_high": [0.40],
+            "slope_p_value": [0.003],
+            "auc_ci_low": [0.61],
+            "lower_998": [0.05],
+            "pi_high": [0.3],
+            "discount_pct": [12.5],
+        }
+    )
+    headers = re.findall(r"<th [^>]*col_heading[^>]*>([^<]*)</th>", report.table_html(frame))
+    assert headers == [
+        "count",
+        "rate",
+        "95% interval, low",
+        "95% interval, high",
+        "slope p-value",
+        "AUC 95% interval, low",
+        "99.8% limit, low",
+        "prediction interval, high",
+        "discount %",
+    ]
+    # a header given by the caller wins over the mapping
+    given = report.table_html(frame, columns={"n": "Leads", "ci_low": "Low"})
+    assert re.findall(r"<th [^>]*col_heading[^>]*>([^<]*)</th>", given) == ["Leads", "Low"]
+    # a column merely containing a key is not mistaken for it
+    assert report.header_label("main_ci_lower") == "main ci lower"
+    assert report.header_label("won") == "won"

@@ -525,9 +525,44 @@ def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Headers of statistical columns in words, the one place they live. A column named
+#: so, or ending in ``_<key>`` after a measure (``auc_ci_low``: "AUC 95% interval, low"),
+#: reads so in every shown table; exports keep the column names.
+STAT_HEADERS = {
+    "ci_low": "95% interval, low",
+    "ci_high": "95% interval, high",
+    "pi_low": "prediction interval, low",
+    "pi_high": "prediction interval, high",
+    "p_value": "p-value",
+    "lower_95": "95% limit, low",
+    "upper_95": "95% limit, high",
+    "lower_998": "99.8% limit, low",
+    "upper_998": "99.8% limit, high",
+    "n": "count",
+}
+#: Words of column names written otherwise in a header (abbreviations).
+HEADER_WORDS = {"auc": "AUC", "pct": "%", "sla": "SLA", "mad": "MAD"}
+
+
+def _header_words(name: str) -> str:
+    return " ".join(HEADER_WORDS.get(w, w) for w in name.split("_") if w)
+
+
 def header_label(column: object) -> str:
-    """A column's default header: its name with spaces for underscores."""
-    return str(column).replace("_", " ")
+    """A column's default header in words.
+
+    A statistical column reads as :data:`STAT_HEADERS` says (``ci_low`` ->
+    ``95% interval, low``, ``slope_p_value`` -> ``slope p-value``); any
+    other name reads with spaces for underscores and the abbreviations of
+    :data:`HEADER_WORDS` (``auc`` -> ``AUC``, ``discount_pct`` -> ``discount %``).
+    """
+    name = str(column)
+    if name in STAT_HEADERS:
+        return STAT_HEADERS[name]
+    for key, words in STAT_HEADERS.items():
+        if len(key) > 1 and name.endswith("_" + key):
+            return f"{_header_words(name[: -len(key) - 1])} {words}"
+    return _header_words(name)
 
 
 def _date_cells(shown: pd.DataFrame, fmt: Mapping[str, object]) -> pd.DataFrame:
