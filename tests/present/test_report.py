@@ -231,6 +231,9 @@ class _Crm:
         self.tables = tables
         self.quality = quality
 
+    def get(self, name):
+        return self.tables.get(name)
+
 
 def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
     from workbook.data.validate import DataQuality, Issue
@@ -280,6 +283,30 @@ def test_code_values_read_as_words_but_model_column_names_stay():
     assert report.code_label("won_after_as_of_ignored") == "won after the as-of date ignored"
 
 
+def test_rule_and_check_codes_read_as_their_human_labels():
+    frame = pd.DataFrame(
+        {
+            "rule": ["win_probability_variance", "no_meeting_yet", "some_new_rule"],
+            "check": ["parent_cycle", "after_as_of", "bad_date"],
+            "deals": [3, 2, 1],
+        }
+    )
+    cells = re.findall(r'<td id="[^"]+" class="[^"]+" >([^<]*)</td>', report.table_html(frame))
+    assert cells == [
+        "rep's win probability far from the model's",
+        "accounts on a parent cycle",
+        "3",
+        "no meeting yet",
+        "dated after the as-of date",
+        "2",
+        "some new rule",  # no label yet: in words by rule
+        "bad date",
+        "1",
+    ]
+    # every label is words: no code left in it
+    assert not [v for v in report.VALUE_LABELS.values() if re.search(report.CODE_VALUE, v)]
+
+
 def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypatch):
     from types import SimpleNamespace
 
@@ -305,6 +332,26 @@ def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypa
     assert "L1" not in page and "created_at" not in page
     # The other warnings follow, without repeating the rows left out.
     assert "Data quality: 1 kind(s) of warning" in page and "negative amounts" in page
+
+
+def test_data_quality_names_the_example_records(monkeypatch):
+    from workbook.data.validate import DataQuality, Issue
+
+    accounts = pd.DataFrame({"account_id": ["A1", "A2"], "name": ["Acme", "We <3 Dogs"]})
+    users = pd.DataFrame({"owner_id": ["U1"], "name": ["Ann Lee"]})
+    quality = DataQuality(
+        issues=[
+            Issue("parent_cycle", "accounts", "parent_id", 3, ("A1", "A2", "A7"), "cycle"),
+            Issue("blank_required", "users", "name", 1, ("U1",), "blank", "excluded"),
+        ]
+    )
+    calls = _shown(monkeypatch)
+    crm = _Crm({"accounts": accounts, "users": users}, quality)
+    report.Report("demo", title="Demo", crm=crm).data_quality()
+    page = "".join(html for html, _ in calls)
+    # each id with its record's name; A7 is not among the accounts and stays an id; escaped
+    assert "Acme (A1), We &lt;3 Dogs (A2), A7" in page
+    assert "Ann Lee (U1)" in page  # the rows-left-out table too
 
 
 def test_data_quality_says_when_nothing_was_left_out(monkeypatch):
