@@ -444,3 +444,5 @@ def test_statistical_headers_read_in_words():
     # a column merely containing a key is not mistaken for it
     assert report.header_label("main_ci_lower") == "main ci lower"
     assert report.header_label("won") == "won"
+    # a measure named after the column's own name reads with it
+    assert report.header_label("predicted_p_over_capacity") == "predicted chance over capacity"

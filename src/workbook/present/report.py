@@ -588,6 +588,8 @@ STAT_HEADERS = {
     "lower_998": "99.8% limit, low",
     "upper_998": "99.8% limit, high",
     "n": "count",
+    "p_over_capacity": "chance over capacity",
+    "n_needed": "leads needed",
 }
 #: Words of column names written otherwise in a header (abbreviations).
 HEADER_WORDS = {"auc": "AUC", "pct": "%", "sla": "SLA", "mad": "MAD"}
