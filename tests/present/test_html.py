@@ -68,11 +68,11 @@ def test_markdown_naming_a_parameter_shows_the_value_the_report_ran_with():
         "flag = True\nopts = {}\nn_boot = 1000"
     )
     params.metadata["tags"] = ["parameters"]
-    injected = new_code_cell("horizon_days = 90")
+    injected = new_code_cell('horizon_days = 90\ndata = "/home/me/crm"')
     injected.metadata["tags"] = ["injected-parameters"]
     text = new_markdown_cell(
         "Won within `horizon_days` days, at most `risk`, per `segment_by`, cuts `months`, "
-        "`flag`, `opts`, `n_boot` times, `unknown_name`, `docs/x.md` and `max(months)`."
+        "`flag`, `opts`, `n_boot` times, `unknown_name`, `docs/x.md` and `max(months)`; `data`."
     )
     nb = new_notebook(cells=[params, injected, text])
     assert wbhtml.notebook_parameters(nb) == {
@@ -83,14 +83,15 @@ def test_markdown_naming_a_parameter_shows_the_value_the_report_ran_with():
         "flag": True,
         "opts": {},
         "n_boot": 1000,
+        "data": "/home/me/crm",
     }
     clean, counts = wbhtml.prepare_for_html(nb, title="T", keep_errors=False)
     assert counts.parameter_cells == 2
     # an empty text or a mapping has no value to show: the name stays; so do non-parameters
     assert [c.source for c in clean.cells] == [
         "Won within 90 days, at most 0.1, per `segment_by`, cuts 3, 6 and 12, "
-        "yes, `opts`, 1,000 times, `unknown_name`, `docs/x.md` and `max(months)`."
-    ]
+        "yes, `opts`, 1,000 times, `unknown_name`, `docs/x.md` and `max(months)`; `data`."
+    ]  # the data path is never shown
     assert nb.cells[2].source.startswith("Won within `horizon_days`")  # the input is unchanged
 
 

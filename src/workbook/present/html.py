@@ -154,19 +154,25 @@ def parameter_text(value: object) -> str | None:
     return None
 
 
+#: Parameters of the run's plumbing (paths, options): never shown in their names' place.
+RUN_PARAMETERS = frozenset({"data", "out_dir", "load_options", "interactive", "export_raw_csv"})
+
+
 def with_parameter_values(source: str, values: Mapping[str, object]) -> str:
     """Markdown with each code span that names a parameter replaced by its value.
 
     `` `horizon_days` `` becomes ``180``: the static page says what the report
     ran with, in the words around it ("won within `horizon_days` days" reads
     "won within 180 days"), where a live notebook shows the setting's name.
-    Spans naming no parameter, or one whose value has no text
-    (:func:`parameter_text`), stay as they are.
+    Spans naming no parameter, one of :data:`RUN_PARAMETERS` (a data path is
+    never shown), or one whose value has no text (:func:`parameter_text`),
+    stay as they are.
     """
 
     def value(match: re.Match) -> str:
         name = match.group(1)
-        text = parameter_text(values[name]) if name in values else None
+        shown = name in values and name not in RUN_PARAMETERS
+        text = parameter_text(values[name]) if shown else None
         return match.group(0) if text is None else text
 
     return _CODE_NAME_RE.sub(value, source)
