@@ -95,3 +95,32 @@ def test_action_words():
         "Book a meeting with the account about its $5k deal (Proposal): no meeting logged on "
         "this opportunity yet.",
     ]
+
+
+def test_example_ids_get_their_records_name_beside_them():
+    leads = pd.DataFrame({"lead_id": ["L1", "L2"], "company": ["Lumen Ltd", None]})
+    names = Names.of(_Crm(users=USERS, accounts=ACCOUNTS, opportunities=OPPS, leads=leads))
+    record = pd.DataFrame(
+        {
+            "check": ["parent_cycle", "unknown_reference", "x", "y", "z", "blank"],
+            "table": ["accounts", "leads", "activities", "users", "opportunities", "leads"],
+            "examples": ["A1, A9, A2", "L1, L2", "ACT1", "U2", "O1", "row 7"],
+        },
+        index=[5, 5, 6, 7, 8, 9],  # a repeated index label must not mix rows
+    )
+    named = names.name_examples(record)
+    assert named["examples"].tolist() == [
+        "Acme (A1), A9, We <3 Dogs (A2)",  # A9 is unknown: its id alone
+        "Lumen Ltd (L1), L2",  # L2 has no company
+        "ACT1",  # activities have no names
+        "Bo Chen (U2)",
+        "Acme, $48k (Negotiation) (O1)",  # a deal without a name: account, amount, stage
+        "row 7",  # a row number, not an id
+    ]
+    assert list(named.index) == [5, 5, 6, 7, 8, 9] and record["examples"].iloc[0] == "A1, A9, A2"
+    # without the columns, or empty, the frame is returned as it is
+    no_table = record.drop(columns="table")
+    assert names.name_examples(no_table) is no_table
+    assert names.name_examples(record.iloc[:0]).empty
+    blank = names.name_examples(record.assign(examples=["", None, "ACT1", "U2", "O1", "row 7"]))
+    assert blank["examples"].iloc[0] == "" and pd.isna(blank["examples"].iloc[1])

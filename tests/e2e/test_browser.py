@@ -14,6 +14,9 @@ What a leader reads (issue 20), at a 1400 x 900 viewport:
   text (``U07``, ``O000123``, ``A00012``: ids live in tooltips, exports and
   the collapsed appendix);
 * no ``True``, ``False``, ``inf`` or ``nan`` shows in visible text;
+* no code name (snake_case, ``\\b[a-z]+_[a-z_]+\\b``) shows in visible text,
+  except file names and, on the data-quality page, the data model's column
+  names (:mod:`visible_text`);
 * every report's leadership part, everything above the method appendix
   (``<details class="wb-appendix">``; the whole page while a report has
   none), is at most four screens (4 x 900 px) long.
@@ -38,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from visible_text import MODEL_COLUMNS, code_names
 
 pytestmark = pytest.mark.browser
 
@@ -216,6 +220,16 @@ def test_no_true_false_inf_or_nan_in_visible_text(visible):
         if hits:
             found[name] = hits[:3]
     assert found == {}, f"code values in visible text: {found}"
+
+
+def test_no_code_name_in_visible_text(visible):
+    found = {}
+    for name, text in visible.text.items():
+        allowed = MODEL_COLUMNS if name == "data_quality.html" else frozenset()
+        hits = code_names(text, allowed=allowed)
+        if hits:
+            found[name] = hits[:8]
+    assert found == {}, f"code names in visible text: {found}"
 
 
 def test_every_leadership_part_is_at_most_four_screens(visible):

@@ -187,6 +187,10 @@ def test_run_all_runs_every_report_whose_tables_the_export_has(example_run):
         assert status[report] == "n/a", (report, status[report])
         assert record["reports"][report]["error"] == reason
     assert set(RUNS[name]) | set(NOT_APPLICABLE[name]) == set(REPORTS)
+    # the index says so in words, counted apart from the errors
+    index = (out / "index.html").read_text(encoding="utf-8")
+    n = len(NOT_APPLICABLE[name])
+    assert f"0 errors; {n} report{'s' if n != 1 else ''} not applicable" in index
     # n/a reports do not fail a run
     assert proc.returncode == 0, proc.stderr
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from pdf_layout import layout_problems, page_text, words
+from visible_text import MODEL_COLUMNS, code_names
 
 from workbook.present import html as wbhtml
 
@@ -14,6 +15,16 @@ pytestmark = pytest.mark.e2e
 
 REPORTS = ["data_quality", "cohort", "scoring", "hierarchy", "whitespace", "engagement"]
 APPENDIX = '<details class="wb-appendix"'
+_COLLAPSED = re.compile(r"<details\b(?![^>]*\bopen\b)[^>]*>.*?</details>", re.S)
+
+
+def _shown_text(markup: str) -> str:
+    """What a reader sees without opening anything: collapsed ``<details>`` left out."""
+    return page_text(_COLLAPSED.sub(" ", markup))
+
+
+def _code_names(markup: str, *, allowed=frozenset()) -> list[str]:
+    return code_names(_shown_text(markup), allowed=allowed)
 
 
 def _page(sample_run, name) -> str:
@@ -37,6 +48,32 @@ def test_leadership_part_then_one_collapsed_appendix_with_the_run_record(sample_
     shown = words(page_text(lead))
     for code in ("true", "false", "inf", "nan"):
         assert code not in shown, f"{name}: {code!r} visible in the leadership part"
+
+
+def test_code_names_are_caught_and_collapsed_text_is_not_read():
+    page = (
+        "<p>won within horizon_days, see follow_through.csv</p>"
+        '<details class="files"><summary>2 CSV exports</summary>at_risk.csv call_list</details>'
+    )
+    assert _code_names(page) == ["horizon_days"]
+
+
+@pytest.mark.parametrize("name", ["index", *REPORTS])
+def test_no_code_name_true_false_inf_or_nan_in_the_index_or_a_leadership_part(sample_run, name):
+    page = _page(sample_run, name)
+    lead = page if name == "index" else page[: page.index(APPENDIX)]
+    allowed = MODEL_COLUMNS if name == "data_quality" else frozenset()
+    assert _code_names(lead, allowed=allowed) == [], f"{name}: code names a reader sees"
+    shown = words(_shown_text(lead))
+    for code in ("true", "false", "inf", "nan"):
+        assert code not in shown, f"{name}: {code!r} visible"
+
+
+def test_cohort_page_shows_no_interval_column_code(sample_run):
+    text = page_text(_page(sample_run, "cohort"))  # the whole page, appendix included
+    assert "95% interval, low" in text and "95% interval, high" in text
+    for code in ("ci_low", "ci_high", "ci low", "ci high"):
+        assert code not in text, code
 
 
 @pytest.mark.parametrize("name", REPORTS)

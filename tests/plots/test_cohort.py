@@ -182,7 +182,12 @@ def test_small_cohorts_are_greyed_and_annotations_readable():
     small_cells = int((ft["small_n"] & (ft["milestone"] == "touched")).sum())
     assert small_cells == 3 and len(grey) == small_cells  # 2 cells of 2024-02, 1 of 2024-03
     assert all(t.get_fontsize() >= 9 for t in ax.texts)
-    assert any("Grey, hatched: small cohort" in t.get_text() for t in fig.texts)
+    assert any("Grey, hatched: small cohort (too few leads)" in t.get_text() for t in fig.texts)
+    # given the report's minimum, the note says it in words, not as a setting's name
+    named = pc.follow_through_heatmap(ft, milestone="touched", min_leads=2)
+    note = " ".join(t.get_text() for t in named.texts)
+    assert "small cohort (fewer than 2 leads)" in note and "min_cell_leads" not in note
+    assert "as_of" not in note
 
 
 def plt_colour(hex_colour):
@@ -201,6 +206,9 @@ def test_equal_age_draws_no_whisker_for_a_small_cohort_and_says_so():
     whiskers = sum(len(seg.get_segments()) for c in bars for seg in c.lines[2])
     assert whiskers == int((~ea["small_n"]).sum())
     assert "no interval drawn" in fig.get_supxlabel()
+    assert "small cohorts (fewer than 2 leads)" in pc.equal_age_chart(
+        ea, milestone="touched", periods=0, min_leads=2
+    ).get_supxlabel()
     # No small cohort: no note.
     big = co.equal_age(co.follow_through(*_frames(), as_of=AS_OF, min_cell_leads=1), periods=0)
     assert pc.equal_age_chart(big, milestone="touched", periods=0).get_supxlabel() == ""

@@ -93,6 +93,18 @@ def test_health_line_counts_tables_kinds_of_warning_and_failed_reports():
     assert health_line([]) == "0 tables, 0 warnings, 0 errors"
 
 
+def test_health_line_counts_reports_not_applicable_apart_from_errors():
+    s = {"data_quality": {"row_counts": {"leads": 5}, "checks": {"bad_date": 1}}}
+    # one table, one kind of warning, no failure; one report lacked its tables
+    assert health_line([s], not_applicable=1) == (
+        "1 table, 1 warning, 0 errors; 1 report not applicable"
+    )
+    assert health_line([s], failed_reports=2, not_applicable=3) == (
+        "1 table, 1 warning, 2 errors; 3 reports not applicable"
+    )
+    assert "not applicable" not in health_line([s], not_applicable=0)
+
+
 def test_no_finding_says_so():
     assert "No finding cleared" in brief_html([{"findings": []}, {}])
 

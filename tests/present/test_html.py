@@ -62,6 +62,39 @@ def test_prepare_for_html_drops_live_only_cells_and_tags_the_appendix_start():
     assert start[0].outputs == []  # the live heading is replaced by the <summary>
 
 
+def test_markdown_naming_a_parameter_shows_the_value_the_report_ran_with():
+    params = new_code_cell(
+        'horizon_days = 180  # days\nrisk = 0.1\nsegment_by = ""\nmonths = [3, 6, 12]\n'
+        "flag = True\nopts = {}\nn_boot = 1000"
+    )
+    params.metadata["tags"] = ["parameters"]
+    injected = new_code_cell('horizon_days = 90\ndata = "/home/me/crm"')
+    injected.metadata["tags"] = ["injected-parameters"]
+    text = new_markdown_cell(
+        "Won within `horizon_days` days, at most `risk`, per `segment_by`, cuts `months`, "
+        "`flag`, `opts`, `n_boot` times, `unknown_name`, `docs/x.md` and `max(months)`; `data`."
+    )
+    nb = new_notebook(cells=[params, injected, text])
+    assert wbhtml.notebook_parameters(nb) == {
+        "horizon_days": 90,  # the injected value wins
+        "risk": 0.1,
+        "segment_by": "",
+        "months": [3, 6, 12],
+        "flag": True,
+        "opts": {},
+        "n_boot": 1000,
+        "data": "/home/me/crm",
+    }
+    clean, counts = wbhtml.prepare_for_html(nb, title="T", keep_errors=False)
+    assert counts.parameter_cells == 2
+    # an empty text or a mapping has no value to show: the name stays; so do non-parameters
+    assert [c.source for c in clean.cells] == [
+        "Won within 90 days, at most 0.1, per `segment_by`, cuts 3, 6 and 12, "
+        "yes, `opts`, 1,000 times, `unknown_name`, `docs/x.md` and `max(months)`; `data`."
+    ]  # the data path is never shown
+    assert nb.cells[2].source.startswith("Won within `horizon_days`")  # the input is unchanged
+
+
 def test_page_without_the_marker_has_no_appendix():
     nb = _report_notebook()
     nb.cells = [c for c in nb.cells if c.source != "rep.appendix()"]

@@ -158,8 +158,12 @@ def test_data_quality_is_the_last_line_not_a_card(engagement):
     failed = IndexEntry("scoring", "Scoring", "failed", error="ValueError: x")
     na = IndexEntry("whitespace", "Whitespace", "n/a", error="needs products and purchases")
     page = _page([_dq(), engagement, failed, na])
-    # tables: leads, accounts, users; warnings: duplicate_id, bad_date; errors: scoring failed
-    line = '<a href="data_quality.html">Data quality</a>: 3 tables, 2 warnings, 1 error'
+    # tables: leads, accounts, users; warnings: duplicate_id, bad_date; errors: scoring failed;
+    # whitespace lacks its tables: not applicable, counted apart from the error
+    line = (
+        '<a href="data_quality.html">Data quality</a>: 3 tables, 2 warnings, 1 error; '
+        "1 report not applicable"
+    )
     assert line in page
     assert page.index(line) > page.rindex('class="card"')  # after every card
     assert page.index(line) < page.index("<footer>")
@@ -167,7 +171,10 @@ def test_data_quality_is_the_last_line_not_a_card(engagement):
     assert 'href="data_quality/row_counts.csv"' in page
     # failed and n/a reports keep a clear card
     assert "failed" in _card(page, "scoring") and "ValueError: x" in _card(page, "scoring")
-    assert "n/a" in _card(page, "whitespace") and "needs products" in _card(page, "whitespace")
+    na_card = _card(page, "whitespace")
+    assert '<span class="status na">not applicable</span>' in na_card
+    assert "needs products" in na_card and ">n/a<" not in page
+    assert "Reports <b>2 ok, 1 failed, 1 not applicable</b>" in page
 
 
 def test_a_failed_data_quality_report_says_so_on_its_line(engagement):

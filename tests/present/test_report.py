@@ -231,6 +231,9 @@ class _Crm:
         self.tables = tables
         self.quality = quality
 
+    def get(self, name):
+        return self.tables.get(name)
+
 
 def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
     from workbook.data.validate import DataQuality, Issue
@@ -280,6 +283,30 @@ def test_code_values_read_as_words_but_model_column_names_stay():
     assert report.code_label("won_after_as_of_ignored") == "won after the as-of date ignored"
 
 
+def test_rule_and_check_codes_read_as_their_human_labels():
+    frame = pd.DataFrame(
+        {
+            "rule": ["win_probability_variance", "no_meeting_yet", "some_new_rule"],
+            "check": ["parent_cycle", "after_as_of", "bad_date"],
+            "deals": [3, 2, 1],
+        }
+    )
+    cells = re.findall(r'<td id="[^"]+" class="[^"]+" >([^<]*)</td>', report.table_html(frame))
+    assert cells == [
+        "rep's win probability far from the model's",
+        "accounts on a parent cycle",
+        "3",
+        "no meeting yet",
+        "dated after the as-of date",
+        "2",
+        "some new rule",  # no label yet: in words by rule
+        "bad date",
+        "1",
+    ]
+    # every label is words: no code left in it
+    assert not [v for v in report.VALUE_LABELS.values() if re.search(report.CODE_VALUE, v)]
+
+
 def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypatch):
     from types import SimpleNamespace
 
@@ -305,6 +332,26 @@ def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypa
     assert "L1" not in page and "created_at" not in page
     # The other warnings follow, without repeating the rows left out.
     assert "Data quality: 1 kind(s) of warning" in page and "negative amounts" in page
+
+
+def test_data_quality_names_the_example_records(monkeypatch):
+    from workbook.data.validate import DataQuality, Issue
+
+    accounts = pd.DataFrame({"account_id": ["A1", "A2"], "name": ["Acme", "We <3 Dogs"]})
+    users = pd.DataFrame({"owner_id": ["U1"], "name": ["Ann Lee"]})
+    quality = DataQuality(
+        issues=[
+            Issue("parent_cycle", "accounts", "parent_id", 3, ("A1", "A2", "A7"), "cycle"),
+            Issue("blank_required", "users", "name", 1, ("U1",), "blank", "excluded"),
+        ]
+    )
+    calls = _shown(monkeypatch)
+    crm = _Crm({"accounts": accounts, "users": users}, quality)
+    report.Report("demo", title="Demo", crm=crm).data_quality()
+    page = "".join(html for html, _ in calls)
+    # each id with its record's name; A7 is not among the accounts and stays an id; escaped
+    assert "Acme (A1), We &lt;3 Dogs (A2), A7" in page
+    assert "Ann Lee (U1)" in page  # the rows-left-out table too
 
 
 def test_data_quality_says_when_nothing_was_left_out(monkeypatch):
@@ -363,3 +410,39 @@ def test_table_html_shows_a_noise_group_by_its_label():
     frame = pd.DataFrame({"level": ["owner"], "group": ["U11"], "label": ["Liam Brown"], "n": [87]})
     markup = report.table_html(frame)
     assert '<span title="U11">Liam Brown</span>' in markup and ">U11<" not in markup
+
+
+def test_statistical_headers_read_in_words():
+    frame = pd.DataFrame(
+        {
+            "n": [40],
+            "rate": [0.25],
+            "ci_low": [0.14],
+            "ci_high": [0.40],
+            "slope_p_value": [0.003],
+            "auc_ci_low": [0.61],
+            "lower_998": [0.05],
+            "pi_high": [0.3],
+            "discount_pct": [12.5],
+        }
+    )
+    headers = re.findall(r"<th [^>]*col_heading[^>]*>([^<]*)</th>", report.table_html(frame))
+    assert headers == [
+        "count",
+        "rate",
+        "95% interval, low",
+        "95% interval, high",
+        "slope p-value",
+        "AUC 95% interval, low",
+        "99.8% limit, low",
+        "prediction interval, high",
+        "discount %",
+    ]
+    # a header given by the caller wins over the mapping
+    given = report.table_html(frame, columns={"n": "Leads", "ci_low": "Low"})
+    assert re.findall(r"<th [^>]*col_heading[^>]*>([^<]*)</th>", given) == ["Leads", "Low"]
+    # a column merely containing a key is not mistaken for it
+    assert report.header_label("main_ci_lower") == "main ci lower"
+    assert report.header_label("won") == "won"
+    # a measure named after the column's own name reads with it
+    assert report.header_label("predicted_p_over_capacity") == "predicted chance over capacity"

@@ -202,7 +202,7 @@ def test_na_reports_are_listed_with_their_reason_and_the_run_exits_0(
     assert [r.status for r in result.results] == ["ok", "n/a"]
     assert "[n/a] beta: needs purchases; the export has none" in lines
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "needs purchases; the export has none" in index and ">n/a<" in index
+    assert "needs purchases; the export has none" in index and ">not applicable<" in index
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["reports"]["beta"]["status"] == "n/a"
     # alpha was handed the snapshot, not the export

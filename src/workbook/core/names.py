@@ -20,7 +20,7 @@ import pandas as pd
 
 from workbook.core.text import money
 
-__all__ = ["ID_NAMES", "Names", "deal_text"]
+__all__ = ["ID_NAMES", "RECORD_NAMES", "Names", "deal_text"]
 
 #: Each id column and the name column that goes beside it (and, in a shown
 #: table, in its place: see :func:`workbook.present.report.table_html`).
@@ -32,6 +32,16 @@ ID_NAMES: tuple[tuple[str, str], ...] = (
     ("root_account_id", "root_name"),
     ("parent_id", "parent_name"),
 )
+
+
+#: The tables whose records have a name, and the :class:`Names` lookup naming their ids
+#: (a lead is named by its ``company``).
+RECORD_NAMES = {
+    "accounts": "accounts",
+    "leads": "leads",
+    "opportunities": "opportunities",
+    "users": "owners",
+}
 
 
 def _lookup(frame: pd.DataFrame | None, key: str, value: str = "name") -> pd.Series:
@@ -76,6 +86,7 @@ class Names:
     owners: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
     accounts: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
     deals: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    leads: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
 
     @classmethod
     def of(cls, crm) -> Names:
@@ -84,6 +95,7 @@ class Names:
             owners=_lookup(crm.get("users"), "owner_id"),
             accounts=_lookup(crm.get("accounts"), "account_id"),
             deals=crm.get("opportunities"),
+            leads=_lookup(crm.get("leads"), "lead_id", "company"),
         )
 
     @cached_property
@@ -117,4 +129,35 @@ class Names:
                 out = frame.copy()
             values = out[key].map(getattr(self, lookup)).astype("string")
             out.insert(out.columns.get_loc(key) + 1, name, values)
+        return out
+
+    def name_examples(
+        self, frame: pd.DataFrame, *, table: str = "table", examples: str = "examples"
+    ) -> pd.DataFrame:
+        """``frame`` with each example id named: ``"A00013, A00014"`` -> ``"Acme (A00013), ..."``.
+
+        ``frame[examples]`` holds comma-separated ids of the records of the
+        table named in ``frame[table]`` (the data-quality record's form). An
+        id of a table in :data:`RECORD_NAMES` whose record has a name reads
+        ``name (id)``; an unknown id, a row number (``row 7``) and the ids of
+        other tables stay as they are. Returns a copy (``frame`` itself when
+        it lacks either column or has no rows).
+        """
+        if table not in frame.columns or examples not in frame.columns or frame.empty:
+            return frame
+        given = frame[examples].astype("string").reset_index(drop=True)
+        ids = given.str.split(", ").explode()
+        ids = ids[ids.notna() & ids.ne("")]
+        tables = frame[table].astype("string").reset_index(drop=True).reindex(ids.index)
+        named = pd.Series(pd.NA, index=ids.index, dtype="string")
+        for name in tables.dropna().unique():
+            lookup = RECORD_NAMES.get(str(name))
+            if lookup is None:
+                continue
+            here = tables.eq(name).fillna(False).to_numpy(dtype=bool)
+            named[here] = ids[here].map(getattr(self, lookup)).astype("string").to_numpy()
+        shown = (named + " (" + ids + ")").fillna(ids)
+        joined = shown.groupby(level=0).agg(", ".join).reindex(given.index).astype("string")
+        out = frame.copy()
+        out[examples] = joined.fillna(given).to_numpy()
         return out

@@ -646,7 +646,7 @@ def _after_as_of_issues(tables: Mapping[str, pd.DataFrame], as_of: pd.Timestamp)
                 column,
                 mask,
                 _labels(df, table),
-                f"records dated after as_of {as_of:%Y-%m-%d}",
+                f"records dated after the as-of date {as_of:%Y-%m-%d}",
             )
         )
     return out

@@ -33,9 +33,14 @@ _UNIT = {"month": "months", "quarter": "quarters", "year": "years"}
 SMALL_GREY = "#d9d9d9"
 SMALL_GREY_EDGE = "#8c8c8c"
 SMALL_NOTE = (
-    "Grey hollow points: cohorts smaller than min_cell_leads; no interval drawn "
+    "Grey hollow points: small cohorts ({few}); no interval drawn "
     "(it would span most of the axis)."
 )
+
+
+def _few(min_leads: int | None) -> str:
+    """``fewer than 20 leads`` (the report's minimum, when given), else ``too few leads``."""
+    return "too few leads" if min_leads is None else f"fewer than {min_leads:,} leads"
 #: Heatmaps show at most this many segments as panels (largest first).
 MAX_SEGMENT_PANELS = 6
 
@@ -123,11 +128,13 @@ def follow_through_heatmap(
     milestone: str = "opportunity",
     segment: str | None = None,
     annotate: bool = True,
+    min_leads: int | None = None,
 ):
     """Triangle heatmap of cumulative rate: cohort (rows) by periods since (columns).
 
     Colour is ``rate`` (0-100%); each observed cell is annotated with its
-    percentage; cohorts flagged ``small_n`` are hatched; unobserved cells
+    percentage; cohorts flagged ``small_n`` are hatched (the note under the
+    chart says "fewer than ``min_leads`` leads" when given); unobserved cells
     (the future) are blank. When the table has a ``segment`` column and no
     ``segment`` is chosen, the largest segments get one panel each (up to
     :data:`MAX_SEGMENT_PANELS`).
@@ -181,22 +188,29 @@ def follow_through_heatmap(
     notes = []
     if cells["small_n"].any():
         notes.append(
-            "Grey, hatched: small cohort (fewer than min_cell_leads leads), read with care."
+            f"Grey, hatched: small cohort ({_few(min_leads)}), read with care."
         )
     if "complete" in cells.columns and (~cells["complete"].astype(bool)).any():
         notes.append(
-            "Dotted outline: partial period (not ended at as_of), left out of comparisons."
+            "Dotted outline: partial period (not ended at the as-of date), left out of comparisons."
         )
     notes.append("Blank: not observed yet.")
     fig.text(0.01, 0.0, " ".join(notes), fontsize=9, color="#57606a")
     return fig
 
 
-def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", periods: int = 3):
+def equal_age_chart(
+    equal_age: pd.DataFrame,
+    *,
+    milestone: str = "opportunity",
+    periods: int = 3,
+    min_leads: int | None = None,
+):
     """Per-cohort share reaching ``milestone`` by ``periods`` periods, with 95% CI bars.
 
     Points are the rates; bars the Wilson interval; hollow points are
-    ``small_n`` cohorts. With a ``segment`` column, one colour per segment.
+    ``small_n`` cohorts (fewer than ``min_leads`` leads, said under the chart
+    when given). With a ``segment`` column, one colour per segment.
     """
     if equal_age.empty:
         return empty_figure(f"No cohort is old enough to compare at {periods} periods.")
@@ -246,7 +260,7 @@ def equal_age_chart(equal_age: pd.DataFrame, *, milestone: str = "opportunity", 
     if len(groups) > 1:
         ax.legend(title="Segment", ncols=min(len(groups), 5), loc="upper left")
     if any_small:
-        fig.supxlabel(SMALL_NOTE, fontsize=9, color="#57606a", x=0.01, ha="left")
+        fig.supxlabel(SMALL_NOTE.format(few=_few(min_leads)), fontsize=9, color="#57606a", x=0.01, ha="left")
     return fig
 
 
@@ -528,7 +542,7 @@ def outcomes_chart(curves: pd.DataFrame, *, max_days: int = 365):
     percent(ax.yaxis)
     ax.set_xlabel("Days since acquisition")
     ax.set_ylabel("Cumulative incidence")
-    ax.set_title("Won and lost over time (open and disqualified leads count until as_of)")
+    ax.set_title("Won and lost over time (open and disqualified leads count until the as-of date)")
     # Beside the axes, where it cannot cover a curve.
     ax.legend(fontsize=9, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig

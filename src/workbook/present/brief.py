@@ -69,13 +69,17 @@ def rank_findings(summaries: Iterable[Mapping], *, limit: int = MAX_FINDINGS) ->
     return (with_money + rest)[:limit]
 
 
-def health_line(summaries: Iterable[Mapping], *, failed_reports: int = 0) -> str:
-    """The data-quality line, e.g. ``"6 tables, 3 warnings, 0 errors"``.
+def health_line(
+    summaries: Iterable[Mapping], *, failed_reports: int = 0, not_applicable: int = 0
+) -> str:
+    """The data-quality line, e.g. ``"6 tables, 3 warnings, 0 errors; 1 report not applicable"``.
 
     Tables are those loaded by any report (``data_quality.row_counts``);
     warnings are the kinds of warning or fix-up recorded while loading
     (``data_quality.checks``, each kind counted once across reports); errors
-    are the reports that failed to run.
+    are the reports that failed to run. Reports that do not apply to the
+    export (it lacks their tables) are no errors: they are counted apart,
+    after a semicolon, and only when there is at least one.
     """
     tables: set[str] = set()
     checks: set[str] = set()
@@ -87,13 +91,16 @@ def health_line(summaries: Iterable[Mapping], *, failed_reports: int = 0) -> str
     def plural(n: int, word: str) -> str:
         return f"{n:,} {word}" + ("" if n == 1 else "s")
 
-    return ", ".join(
+    line = ", ".join(
         [
             plural(len(tables), "table"),
             plural(len(checks), "warning"),
             plural(failed_reports, "error"),
         ]
     )
+    if not_applicable:
+        line += f"; {plural(not_applicable, 'report')} not applicable"
+    return line
 
 
 def _stake(f: Finding) -> str:
@@ -114,12 +121,13 @@ def health_line_for(entries: Iterable) -> str:
     The summaries are those of the reports that ran; errors are the reports
     that failed (``failed``, ``stale``) or did not run because the data
     failed validation (``not run``); a report that does not apply (``n/a``)
-    is no error.
+    is no error and is counted apart ("1 report not applicable").
     """
     entries = list(entries)
     return health_line(
         [getattr(e, "summary", None) or {} for e in entries if e.status == "ok"],
         failed_reports=sum(e.status in ("failed", "stale", "not run") for e in entries),
+        not_applicable=sum(e.status == "n/a" for e in entries),
     )
 
 

@@ -13,6 +13,7 @@ HTML-escaped.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
@@ -31,6 +32,7 @@ from workbook.core.text import (
     HIGHER_IS_BETTER,
     NEUTRAL,
     NO_CHANGE,
+    and_join,
     esc,
     format_change,
     format_value,
@@ -102,6 +104,80 @@ def _is_appendix_marker(out) -> bool:
     return out.get("output_type") == "display_data" and meta.get("workbook") == APPENDIX_MARKER
 
 
+#: An inline code span of a markdown cell that names one thing (`` `horizon_days` ``).
+_CODE_NAME_RE = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+def notebook_parameters(nb) -> dict[str, object]:
+    """The parameter values an executed notebook ran with.
+
+    The literal assignments (``name = value``) of its ``parameters`` cell,
+    then those of the ``injected-parameters`` cell papermill added, which win.
+    A value that is not a literal is left out.
+    """
+    values: dict[str, object] = {}
+    for tag in ("parameters", "injected-parameters"):
+        for cell in nb.cells:
+            if cell.cell_type != "code" or tag not in cell.get("metadata", {}).get("tags", []):
+                continue
+            try:
+                body = ast.parse(cell.source).body
+            except SyntaxError:
+                continue
+            for node in body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Name):
+                        try:
+                            values[target.id] = ast.literal_eval(node.value)
+                        except ValueError:
+                            pass
+    return values
+
+
+def parameter_text(value: object) -> str | None:
+    """A parameter value as a reader reads it (``1,000``, ``0.1``, ``3, 6 and 12``, ``yes``).
+
+    ``None`` for a value with nothing to show (an empty text or list, a mapping).
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,g}"
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list | tuple) and value:
+        parts = [parameter_text(v) for v in value]
+        return None if None in parts else and_join(parts)
+    return None
+
+
+#: Parameters of the run's plumbing (paths, options): never shown in their names' place.
+RUN_PARAMETERS = frozenset({"data", "out_dir", "load_options", "interactive", "export_raw_csv"})
+
+
+def with_parameter_values(source: str, values: Mapping[str, object]) -> str:
+    """Markdown with each code span that names a parameter replaced by its value.
+
+    `` `horizon_days` `` becomes ``180``: the static page says what the report
+    ran with, in the words around it ("won within `horizon_days` days" reads
+    "won within 180 days"), where a live notebook shows the setting's name.
+    Spans naming no parameter, one of :data:`RUN_PARAMETERS` (a data path is
+    never shown), or one whose value has no text (:func:`parameter_text`),
+    stay as they are.
+    """
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        shown = name in values and name not in RUN_PARAMETERS
+        text = parameter_text(values[name]) if shown else None
+        return match.group(0) if text is None else text
+
+    return _CODE_NAME_RE.sub(value, source)
+
+
 def prepare_for_html(nb, *, title: str, keep_errors: bool) -> tuple[object, CleanupCounts]:
     """Return a cleaned copy of an executed notebook for the HTML page.
 
@@ -111,13 +187,15 @@ def prepare_for_html(nb, *, title: str, keep_errors: bool) -> tuple[object, Clea
     ``keep_errors``, error outputs and stderr streams (they stay in the
     executed ``.ipynb``; the counts go to the run record). A leading markdown
     ``# Heading`` line is dropped because the page header already shows the
-    title. The first cell that showed :meth:`Report.appendix`'s marker is
+    title. Markdown that names a parameter in a code span shows its value
+    (:func:`with_parameter_values`). The first cell that showed :meth:`Report.appendix`'s marker is
     tagged ``wb-appendix-start`` (the marker itself is dropped): the template
     puts it and every later cell, and the run record, in one collapsed
     ``<details>``. The input notebook is not modified.
     """
     nb = copy.deepcopy(nb)
     counts = CleanupCounts()
+    values = notebook_parameters(nb)
     cells = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -127,6 +205,8 @@ def prepare_for_html(nb, *, title: str, keep_errors: bool) -> tuple[object, Clea
         if LIVE_ONLY_TAG in tags:
             counts.live_only_cells += 1
             continue
+        if cell.cell_type == "markdown":
+            cell.source = with_parameter_values(cell.source, values)
         if cell.cell_type == "code":
             kept = []
             for out in cell.get("outputs", []):
@@ -562,11 +642,14 @@ def _kpi_items(e: IndexEntry) -> str:
     return "".join(items)
 
 
+#: How a report whose tables the export lacks (status ``n/a``) reads on the index.
+NOT_APPLICABLE = "not applicable"
+
 _STATUS_LABELS = {
     "ok": "ok",
     "failed": "failed",
     "stale": "failed (last good kept)",
-    "n/a": "n/a",
+    "n/a": NOT_APPLICABLE,
 }
 
 
@@ -676,7 +759,7 @@ def index_html(
     if counts["failed"] or counts["stale"]:
         status_text += f", {counts['failed'] + counts['stale']} failed"
     if counts["n/a"]:
-        status_text += f", {counts['n/a']} n/a"
+        status_text += f", {counts['n/a']} {NOT_APPLICABLE}"
     if counts["not run"]:
         status_text += f", {counts['not run']} not run"
     runline = [("Data as of", as_of), ("Run", _run_time(started)), ("Reports", status_text)]

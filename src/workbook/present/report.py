@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbook.core.names import ID_NAMES
+from workbook.core.names import ID_NAMES, Names
 from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, strip_bidi
 from workbook.data.validate import LEFT_OUT_REASONS
 
@@ -306,11 +306,14 @@ class Report:
         left out, why, example ids) comes first, then the other warnings and
         fix-ups; both only for the tables in ``crm`` (those the report reads).
         The data-quality report has the whole record; how many kinds concern
-        other tables is said.
+        other tables is said. Example ids of accounts, leads, opportunities
+        and users carry the record's name beside them
+        (:meth:`Names.name_examples <workbook.core.names.Names.name_examples>`).
         """
         quality = getattr(self.crm, "quality", None)
         if quality is None:
             return
+        names = Names.of(self.crm) if hasattr(self.crm, "get") else Names()
         others = 0
         if hasattr(quality, "for_tables") and getattr(self.crm, "tables", None) is not None:
             everything = len(quality)
@@ -326,6 +329,7 @@ class Report:
                 "report's figures; the table says which, and why.",
                 kind="warning",
             )
+            left = names.name_examples(left, examples="example ids")
             self.table(left, max_rows=50, caption="Counted and left out")
         frame = quality.to_frame() if hasattr(quality, "to_frame") else pd.DataFrame()
         if "check" in frame.columns:  # the rows left out are in the table above
@@ -344,7 +348,7 @@ class Report:
                 f"uses; details below.{elsewhere}",
                 kind="warning",
             )
-            self.table(frame, max_rows=50)
+            self.table(names.name_examples(frame), max_rows=50)
 
 
 #: Values of ``WORKBOOK_EXPORT_RAW_CSV`` that turn the formula guard off.
@@ -462,8 +466,53 @@ CODE_VALUE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
 CODE_COLUMNS = frozenset({"column", "columns", "table", "date_column", "x", "y"})
 
 
+#: Human labels of the code values readers meet in tables (rule, check and term
+#: names), the one place they live; any other code value reads in words by rule
+#: (:func:`code_label`). Exports keep the codes.
+VALUE_LABELS = {
+    # engagement: recommended-action rules (analyses.engagement.actions)
+    "close_date_passed": "close date passed",
+    "no_decision_maker_contact": "no decision-maker contact",
+    "no_meeting_yet": "no meeting yet",
+    "no_recent_activity": "no recent activity",
+    "win_probability_variance": "rep's win probability far from the model's",
+    # engagement: terms of the win-probability model (analyses.engagement.win_model)
+    "log_activities": "activities so far (log)",
+    "log_activities_14d": "activities in the last 14 days (log)",
+    "log_activities_30d": "activities in the last 30 days (log)",
+    "log_account_activities": "the account's recent activities (log)",
+    "log_age_days": "deal age in days (log)",
+    "log_amount": "amount (log)",
+    "log_days_since_activity": "days since the last activity (log)",
+    "owner_win_rate": "owner's win rate so far",
+    # data quality: check codes (data.validate)
+    "activity_before_lead": "activity dated before its lead",
+    "after_as_of": "dated after the as-of date",
+    "missing_parent": "parent account missing",
+    "parent_cycle": "accounts on a parent cycle",
+    "unknown_reference": "unknown id referenced",
+    "score_out_of_range": "score outside its range",
+    "negative_amount": "negative amount",
+    "blank_required": "blank required cell",
+    "duplicate_row": "row repeated exactly",
+    # whitespace: rankings and purchase exclusions (analyses.whitespace)
+    "sibling_rate": "sibling adoption (smoothed)",
+    "peer_rate": "peer adoption (smoothed)",
+    "missing_key": "account, product or date missing",
+    "unknown_account": "account unknown",
+    "unknown_product": "product unknown",
+    "repeat_purchase": "repeat purchase",
+}
+
+
 def code_label(value: str) -> str:
-    """A code value in words: ``leads_created_after_as_of`` -> ``leads created after the as-of date``."""
+    """A code value in words: its :data:`VALUE_LABELS` entry, else by rule.
+
+    The rule: ``as_of`` reads "the as-of date", underscores read as spaces
+    (``leads_created_after_as_of`` -> ``leads created after the as-of date``).
+    """
+    if value in VALUE_LABELS:
+        return VALUE_LABELS[value]
     text = re.sub(r"(?<![a-z])as_of(?![a-z])", "the as-of date", value)
     return text.replace("_", " ")
 
@@ -525,9 +574,46 @@ def _without_bidi(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Headers of statistical columns in words, the one place they live. A column named
+#: so, or ending in ``_<key>`` after a measure (``auc_ci_low``: "AUC 95% interval, low"),
+#: reads so in every shown table; exports keep the column names.
+STAT_HEADERS = {
+    "ci_low": "95% interval, low",
+    "ci_high": "95% interval, high",
+    "pi_low": "prediction interval, low",
+    "pi_high": "prediction interval, high",
+    "p_value": "p-value",
+    "lower_95": "95% limit, low",
+    "upper_95": "95% limit, high",
+    "lower_998": "99.8% limit, low",
+    "upper_998": "99.8% limit, high",
+    "n": "count",
+    "p_over_capacity": "chance over capacity",
+    "n_needed": "leads needed",
+}
+#: Words of column names written otherwise in a header (abbreviations).
+HEADER_WORDS = {"auc": "AUC", "pct": "%", "sla": "SLA", "mad": "MAD"}
+
+
+def _header_words(name: str) -> str:
+    return " ".join(HEADER_WORDS.get(w, w) for w in name.split("_") if w)
+
+
 def header_label(column: object) -> str:
-    """A column's default header: its name with spaces for underscores."""
-    return str(column).replace("_", " ")
+    """A column's default header in words.
+
+    A statistical column reads as :data:`STAT_HEADERS` says (``ci_low`` ->
+    ``95% interval, low``, ``slope_p_value`` -> ``slope p-value``); any
+    other name reads with spaces for underscores and the abbreviations of
+    :data:`HEADER_WORDS` (``auc`` -> ``AUC``, ``discount_pct`` -> ``discount %``).
+    """
+    name = str(column)
+    if name in STAT_HEADERS:
+        return STAT_HEADERS[name]
+    for key, words in STAT_HEADERS.items():
+        if len(key) > 1 and name.endswith("_" + key):
+            return f"{_header_words(name[: -len(key) - 1])} {words}"
+    return _header_words(name)
 
 
 def _date_cells(shown: pd.DataFrame, fmt: Mapping[str, object]) -> pd.DataFrame:

@@ -74,6 +74,11 @@ def test_exports_are_the_stems_the_notebook_exported(res, crm):
     assert set(res.exports()) == NOTEBOOK_STEMS
     assert res.warnings.equals(crm.quality.to_frame())
     assert len(res.integrity) == 13 and len(res.hierarchy_faults) == 5
+    # each faulty account named beside its id (docs/sample_data.md: the Ouroboros cycle)
+    faults = res.hierarchy_faults
+    assert list(faults.columns[:2]) == ["account_id", "account_name"]
+    named = dict(zip(faults["account_id"], faults["account_name"], strict=True))
+    assert named["A00013"] == "Ouroboros Holdings" and named["A00014"] == "Ouroboros Europe"
 
 
 def test_run_accepts_params_and_overrides(crm):

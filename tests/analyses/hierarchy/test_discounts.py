@@ -274,7 +274,7 @@ def test_exclusions_table_and_outlier_list(accounts, opps, tree, purchases, prod
     by_what = table.set_index("what")["rows"]
     assert by_what["lost (closed, not won)"] == 1
     assert by_what["won in the period, account not among the accounts"] == 1
-    assert by_what["dated after as_of"] == 1
+    assert by_what["dated after the as-of date"] == 1
     # Nothing is flagged on the shared fixture (single-line members): an empty list.
     members = h.sibling_discount_members(accounts, purchases, products, as_of=AS_OF, tree=tree)
     assert h.discount_outliers(members).empty

@@ -27,7 +27,7 @@ def test_horizon_boundaries_by_hand(outcomes):
     assert pd.isna(row.loc["L21", "won"]) and row.loc["L21", "outcome"] == "not matured"
     assert "L23" not in row.index and "L24" not in row.index  # blank score, after as_of
     ex = exclusions.set_index("reason")["n"]
-    assert ex["blank score"] == 1 and ex["created after as_of (or no created_at)"] == 1
+    assert ex["blank score"] == 1 and ex["created after the as-of date (or no creation date)"] == 1
     assert exclusions.loc[exclusions["kind"] == "not matured", "n"].item() == 2
 
 

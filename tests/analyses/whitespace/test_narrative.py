@@ -53,9 +53,17 @@ def test_headline_cards_carry_the_figures(book, summarize):
         "peer_whitespace",
     ]
     assert all(c.value == figures[c.key] for c in cards)
-    # 3,300 at "${:,.0f}"; the priority total 1,489.33 is a score, not money: "1,489".
-    assert [c.display for c in cards] == ["5", "1", "$3,300", "1,489", "2"]
+    # 3,300 in the short money format used elsewhere ("$3k": 3.3 thousands, no decimals);
+    # the priority total 1,489.33 is a score, not money: "1,489".
+    assert [c.display for c in cards] == ["5", "1", "$3k", "1,489", "2"]
     assert cards[3].label == "Gap priority score (not money)"
+    # calibrated: the call list's Σ score × value is money, and reads like it
+    calibrated = ws.headline_cards(
+        {**figures, "call_list_total": 1_613_148.0, "calibrated": True,
+         "value_label": "Expected whitespace"}
+    )  # fmt: skip
+    total = next(c for c in calibrated if c.key == "call_list_total")
+    assert (total.display, total.fmt, total.on_index) == ("$1.6M", "money", True)
 
 
 def test_lift_and_peer_group_wording():

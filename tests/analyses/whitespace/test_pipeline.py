@@ -74,7 +74,7 @@ def test_run_on_the_bundled_sample_gives_the_frozen_figures(sample_res):
         "In Dogs Extraordinaire, the family shown below, pitch The Tangerine1000 to "
         "We <3 Dogs first: all 4 other members of Dogs Extraordinaire own it."
     )
-    assert [c.display for c in sample_res.cards] == ["617", "26", "$4,501,161", "1,613,148", "656"]
+    assert [c.display for c in sample_res.cards] == ["617", "26", "$4.5M", "1,613,148", "656"]
     assert sample_res.cards[3].label == "Whitespace score (not money)"
 
 

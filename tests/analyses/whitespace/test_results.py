@@ -39,7 +39,7 @@ def test_repr_lists_tables_and_cards(sample_res):
     # 617 sibling gaps on the 36-month sample (test_pipeline re-derives the figures).
     assert "<code>.gaps</code></td><td>617</td><td>gaps.csv</td>" in html
     assert "<code>.family_grid</code>" in html
-    assert "Sibling gaps" in html and "$4,501,161" in html
+    assert "Sibling gaps" in html and "$4.5M" in html  # 4,501,161
     assert "We &lt;3 Dogs" in html  # sentences are escaped
     assert repr(sample_res).startswith("<workbook.analyses.whitespace.results.Results as_of=")
 

@@ -155,7 +155,7 @@ def _handoff_sentence(f: dict) -> str:
         n = f["handoff_pending"]
         pending = (
             f" ({n:,} more {'is' if n == 1 else 'are'} pending: "
-            f"{'its' if n == 1 else 'their'} window ends after as_of)"
+            f"{'its' if n == 1 else 'their'} window ends after the as-of date)"
         )
     return (
         f"Sales followed up {_pct(f['followup_rate'])} of {f['handoff_due']:,} handed-off "

@@ -362,7 +362,7 @@ def projection_track_record(
     if t.empty and not reason:
         reason = (
             f"no cohort young at the cut {pd.Timestamp(cut).date()} has a complete month "
-            f"{months} by as_of"
+            f"{months} by the as-of date"
             if len(projected_at_cut)
             else f"no projection could be made at the cut {pd.Timestamp(cut).date()}: no cohort "
             f"had {months} complete months by then"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbook.core import families
 from workbook.core.checks import require_crm
+from workbook.core.names import Names
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACCOUNTS
 
@@ -34,7 +35,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     -------
     Results
         Tables ``row_counts``, ``date_ranges``, ``warnings``, ``integrity``,
-        ``hierarchy_depths``, ``hierarchy_faults``, the
+        ``hierarchy_depths``, ``hierarchy_faults`` (``account_id``,
+        ``account_name``, ``issue``, ``detail``), the
         headline ``cards`` and ``sentences``, and ``figures`` for
         ``summary.json``.
 
@@ -58,7 +60,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     accounts = crm.get(ACCOUNTS)
     tree = families.ultimate_parents(accounts if accounts is not None else empty_table(ACCOUNTS))
     depths = depth_distribution(tree)
-    faults = families.hierarchy_issues(tree)
+    # each faulty account's name beside its id (an account missing its name: blank)
+    faults = Names.of(crm).beside_ids(families.hierarchy_issues(tree))
     summary = headline(counts, warnings, integrity, faults)
     figures = {
         "fingerprint": crm.fingerprint,

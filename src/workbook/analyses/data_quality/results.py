@@ -43,5 +43,5 @@ class Results(ReportResults):
     integrity: pd.DataFrame = table("one row per id reference of the model: unknown rows and ids")
     hierarchy_depths: pd.DataFrame = table("accounts per depth below their ultimate parent")
     hierarchy_faults: pd.DataFrame = table(
-        "one row per account on a parent cycle or missing its parent"
+        "one row per account on a parent cycle or missing its parent, with its name"
     )

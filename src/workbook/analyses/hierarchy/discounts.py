@@ -561,7 +561,7 @@ def exclusions(revenue: dict, purchases: dict) -> pd.DataFrame:
             "left out of every family and of the account list",
         ),
         ("purchases", "lines used for sibling discounts", purchases["used"], "counted"),
-        ("purchases", "dated after as_of", purchases["after_as_of"], "left out"),
+        ("purchases", "dated after the as-of date", purchases["after_as_of"], "left out"),
         (
             "purchases",
             "dated before the discount lookback window",
@@ -569,10 +569,10 @@ def exclusions(revenue: dict, purchases: dict) -> pd.DataFrame:
             "left out",
         ),
         ("purchases", "purchase date missing", purchases.get("missing_date", 0), "left out"),
-        ("purchases", "discount_pct missing", purchases["missing_discount"], "left out"),
+        ("purchases", "discount missing", purchases["missing_discount"], "left out"),
         (
             "purchases",
-            "used, but the account has fewer than min_lines lines of the product",
+            "used, but the account has too few lines of the product to be tested",
             purchases.get("below_min_lines", 0),
             "shown in the spread, never flagged as an outlier",
         ),

@@ -200,7 +200,7 @@ def population_sentence(f: dict) -> str:
         else ""
     )
     return (
-        f"{f['n_matured']:,} scored leads are matured (created at least {h:,} days before as_of): "
+        f"{f['n_matured']:,} scored leads are matured (created at least {h:,} days before the as-of date): "
         f"{f['n_wins']:,} won within {h:,} days, a base win rate of {_pct1(f['base_win_rate'])}"
         f"{tail}. {f['n_not_matured']:,} younger leads count only in the inflow."
     )

@@ -248,7 +248,7 @@ def lead_outcomes(
     out.loc[~matured, ["won", "won_by_as_of"]] = pd.NA
 
     rows = [
-        ("excluded", "created after as_of (or no created_at)", int(after.sum())),
+        ("excluded", "created after the as-of date (or no creation date)", int(after.sum())),
         ("excluded", "blank score", int(blank.sum())),
         (
             "fix-up",
@@ -257,12 +257,12 @@ def lead_outcomes(
         ),
         (
             "fix-up",
-            "converted opportunity created after as_of; treated as none",
+            "converted opportunity created after the as-of date; treated as none",
             int(opp_future.sum()),
         ),
         (
             "not matured",
-            f"created less than {int(horizon_days)} days before as_of (counted in the inflow only)",
+            f"created less than {int(horizon_days)} days before the as-of date (counted in the inflow only)",
             int((~matured).sum()),
         ),
     ]

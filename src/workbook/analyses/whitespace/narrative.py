@@ -9,7 +9,7 @@ from __future__ import annotations
 from workbook.analyses.hierarchy import money
 from workbook.core.findings import MEDIUM, Finding
 from workbook.core.noise import format_p
-from workbook.core.text import NEUTRAL, Card
+from workbook.core.text import MONEY, NEUTRAL, Card
 
 __all__ = ["findings", "headline_cards", "summary_sentences"]
 
@@ -46,7 +46,7 @@ def headline_cards(figures: dict) -> list[Card]:
             "whitespace_value",
             "Whitespace at the typical purchase amount",
             figures["whitespace_value"],
-            "${:,.0f}",
+            MONEY,
             NEUTRAL,
             on_index=True,
         ),
@@ -55,7 +55,7 @@ def headline_cards(figures: dict) -> list[Card]:
                 "call_list_total",
                 figures["value_label"] + ("" if figures["calibrated"] else " (not money)"),
                 figures["call_list_total"],
-                "${:,.0f}" if figures["calibrated"] else "{:,.0f}",
+                MONEY if figures["calibrated"] else "{:,.0f}",
                 NEUTRAL,
                 # money a VP can read only when calibrated; a score is not a KPI
                 on_index=bool(figures["calibrated"]),

@@ -44,11 +44,11 @@ def ownership(purchases: pd.DataFrame, *, as_of) -> pd.DataFrame:
 
 
 _EXCLUSION_TEXT = {
-    "missing_key": ("excluded", "account_id, product_id or purchased_at is missing"),
-    "after_as_of": ("excluded", "purchased_at is after the as_of day"),
+    "missing_key": ("excluded", "account, product or purchase date missing"),
+    "after_as_of": ("excluded", "purchased after the as-of date"),
     "duplicate_row": ("excluded", "identical in every column to an earlier row (counted once)"),
-    "unknown_account": ("excluded", "account_id is not in the accounts table"),
-    "unknown_product": ("excluded", "product_id is not in the products table"),
+    "unknown_account": ("excluded", "account not in the accounts table"),
+    "unknown_product": ("excluded", "product not in the products table"),
     "repeat_purchase": (
         "collapsed",
         "another purchase of a pair already owned: ownership counts once, its amount "
