@@ -31,7 +31,8 @@ from workbook.analyses.scoring.capacity import (
     recommend_threshold,
 )
 from workbook.analyses.scoring.discrimination import logit_fit, predicted_win_probability
-from workbook.analyses.scoring.outcomes import lead_outcomes, matured_leads
+from workbook.analyses.scoring.outcomes import matured_leads
+from workbook.analyses.scoring.relational import crm_outcomes
 from workbook.analyses.scoring.thresholds import default_thresholds
 from workbook.core import calendar
 
@@ -74,7 +75,7 @@ def recommendation_at(
     (threshold, p_over_capacity)
         NaN, NaN when no grid threshold qualifies.
     """
-    out = lead_outcomes(crm.leads, crm.opportunities, as_of=crm.as_of, horizon_days=horizon_days)
+    out, _, _ = crm_outcomes(crm, horizon_days=horizon_days)
     grid = (
         np.asarray(sorted({float(t) for t in thresholds}))
         if thresholds is not None and len(thresholds)
@@ -207,7 +208,7 @@ def out_of_time_calibration(
     """
     cut = calendar.day(cut)
     past = crm.as_known_at(cut)
-    train = lead_outcomes(past.leads, past.opportunities, as_of=cut, horizon_days=horizon_days)
+    train, _, _ = crm_outcomes(past, as_of=cut, horizon_days=horizon_days)
     fit = logit_fit(train.outcomes)
     n_train = int(fit.iloc[0]["n"])
     train_m = matured_leads(train.outcomes)
