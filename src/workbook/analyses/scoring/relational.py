@@ -29,6 +29,8 @@ from __future__ import annotations
 import ibis
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbook import engine as E
 from workbook.analyses.scoring._docs import shared_docs
@@ -48,6 +50,7 @@ from workbook.core.checks import require_frame
 
 __all__ = [
     "EXAMPLE_AS_OF",
+    "OUTCOME_LABELS",
     "OUTCOME_TYPES",
     "crm_outcomes",
     "exclusion_table",
@@ -165,9 +168,18 @@ def _marked(leads: ibis.Table, opportunities: ibis.Table, *, as_of, horizon_days
     )
 
 
+#: ``outcome`` labels by code (the order of :func:`outcome_table`'s conditions).
+OUTCOME_LABELS = (NOT_MATURED, WON, NOT_WON)
+
+
 @shared_docs
 def outcome_table(
-    leads: ibis.Table, opportunities: ibis.Table, *, as_of, horizon_days: int = 180
+    leads: ibis.Table,
+    opportunities: ibis.Table,
+    *,
+    as_of,
+    horizon_days: int = 180,
+    labels: bool = True,
 ) -> ibis.Table:
     """One row per scored lead created by ``as_of``: matured, won within the horizon, and why.
 
@@ -179,6 +191,11 @@ def outcome_table(
         ``owner_id`` are NULL when absent).
     {as_of}
     {scoring_horizon}
+    labels : bool
+        True: ``outcome`` and ``outcome_reason`` are text. False: they are
+        int8 codes into :data:`OUTCOME_LABELS` and
+        :data:`~.outcomes.REASONS` (less to transfer; :func:`lead_outcomes`
+        labels them after the transfer).
 
     Returns
     -------
@@ -188,15 +205,16 @@ def outcome_table(
     """
     m = _marked(leads, opportunities, as_of=as_of, horizon_days=horizon_days)
     as_of_day = ibis.literal(calendar.day(as_of).date(), type="date")
-    reason = ibis.cases(
-        (~m.matured, REASONS[0]),
-        (m.won, REASONS[1]),
-        (m.won_ever, REASONS[2]),
-        (m.lost, REASONS[3]),
-        (m.has_opp, REASONS[4]),
-        else_=REASONS[5],
-    )
     kept = m.filter(m.keep)
+    # the first condition that holds gives the code (REASONS, OUTCOME_LABELS order)
+    reason = ibis.cases(
+        (~kept.matured, 0), (kept.won, 1), (kept.won_ever, 2), (kept.lost, 3), (kept.has_opp, 4),
+        else_=5,
+    ).cast("int8")  # fmt: skip
+    outcome = ibis.cases((~kept.matured, 0), (kept.won, 1), else_=2).cast("int8")
+    if labels:
+        reason = reason.cases(*enumerate(REASONS))
+        outcome = outcome.cases(*enumerate(OUTCOME_LABELS))
     return kept.select(
         lead_id=kept.lead_id,
         created_at=kept.created_at.truncate("D"),
@@ -214,7 +232,7 @@ def outcome_table(
         close_date=ibis.ifelse(kept.has_opp, kept.close_day, ibis.null("timestamp")),
         amount=ibis.ifelse(kept.has_opp, kept.opp_amount, ibis.null("float64")),
         age_days=as_of_day.delta(kept.created_at.date(), unit="day").cast("int64"),
-        outcome=ibis.cases((~kept.matured, NOT_MATURED), (kept.won, WON), else_=NOT_WON),
+        outcome=outcome,
         outcome_reason=reason,
         matured=kept.matured,
         won=ibis.ifelse(kept.matured, kept.won, ibis.null("boolean")),
@@ -312,6 +330,34 @@ def _bind(table, engine: E.Engine | None, label: str) -> tuple[ibis.Table, E.Eng
     raise TypeError(f"{label} must be a pandas DataFrame or an ibis Table, got {type(table).__name__}")
 
 
+def _by_lead_id(table: pa.Table) -> pa.Table:
+    """``table`` ordered by ``lead_id`` (sorted only when it is not already: engines
+    that keep the scan order return a sorted export as it is)."""
+    ids = table.column("lead_id")
+    if len(ids) < 2 or pc.all(pc.less_equal(ids[:-1], ids[1:])).as_py() is not False:
+        return table
+    return table.take(pc.sort_indices(table, [("lead_id", "ascending")]))
+
+
+def _outcome_frame(table: pa.Table) -> pd.DataFrame:
+    """The transferred :func:`outcome_table` (codes) as the ``outcomes`` DataFrame.
+
+    Ordered by ``lead_id``; codes become labels in Arrow; dtypes
+    :data:`OUTCOME_TYPES` (text as ``string``, ``won`` as ``boolean``).
+    """
+    table = _by_lead_id(table)
+    for name, labels in (("outcome", OUTCOME_LABELS), ("outcome_reason", REASONS)):
+        text = pa.array(labels, type=pa.string()).take(table.column(name).cast(pa.int32()))
+        table = table.set_column(table.schema.get_field_index(name), name, text)
+    mapper = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(),
+              pa.bool_(): pd.BooleanDtype()}.get  # fmt: skip
+    out = table.to_pandas(types_mapper=mapper)
+    for column, dtype in OUTCOME_TYPES.items():
+        if out[column].dtype != dtype:
+            out[column] = out[column].astype(dtype)
+    return out
+
+
 def _check_unique_ids(opportunities: pd.DataFrame) -> None:
     ids = opportunities["opportunity_id"].dropna()
     if ids.duplicated().any():
@@ -404,8 +450,7 @@ def lead_outcomes(
     lt, eng = _bind(leads, engine, "leads")
     ot, _ = _bind(opportunities, eng, "opportunities")
     kw = dict(as_of=as_of, horizon_days=horizon_days)
-    rows = outcome_table(lt, ot, **kw).order_by("lead_id")
-    out = eng.frame(rows, types=OUTCOME_TYPES)
+    out = _outcome_frame(eng.arrow(outcome_table(lt, ot, labels=False, **kw)))
     counts = eng.frame(exclusion_table(lt, ot, score_range=score_range, **kw)).iloc[0]
     labels = _exclusion_labels(horizon_days)
     ex = [(*labels[k], int(counts[k])) for k in labels]
