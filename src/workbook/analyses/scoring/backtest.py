@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.special import logit
 
 from workbook.analyses.scoring.capacity import (
@@ -30,7 +29,12 @@ from workbook.analyses.scoring.capacity import (
     complete_months,
     recommend_threshold,
 )
-from workbook.analyses.scoring.discrimination import logit_fit, predicted_win_probability
+from workbook.analyses.scoring.discrimination import (
+    logit_fit,
+    patterns,
+    predicted_win_probability,
+    weighted_logit,
+)
 from workbook.analyses.scoring.outcomes import matured_leads
 from workbook.analyses.scoring.relational import crm_outcomes
 from workbook.analyses.scoring.thresholds import default_thresholds
@@ -220,15 +224,18 @@ def out_of_time_calibration(
     row.update(cut=cut, n_train=n_train, n_test=len(test), wins_test=int(y.sum()),
                base_rate_train=base)  # fmt: skip
     if bool(fit.iloc[0]["converged"]) and 0 < y.sum() < len(y):
-        p = np.clip(predicted_win_probability(test["score"], fit), 1e-12, 1 - 1e-12)
+        # both GLMs depend on the test leads only through (score, won): fit them on the
+        # distinct patterns with frequency weights (IRLS, as the row-level GLMs were)
+        cells = patterns(test["score"].to_numpy(dtype="float64"), y.astype(bool))
+        p = np.clip(predicted_win_probability(cells.x, fit), 1e-12, 1 - 1e-12)
         lp = logit(p)
-        fam = sm.families.Binomial()
-        icpt = sm.GLM(y, np.ones((len(y), 1)), family=fam, offset=lp).fit()
-        slope = sm.GLM(y, sm.add_constant(lp, has_constant="add"), family=fam).fit()
+        icpt = weighted_logit(None, cells.won, cells.n, offset=lp, method="irls")
+        slope = weighted_logit(lp, cells.won, cells.n, method="irls")
         ci_i = np.asarray(icpt.conf_int(alpha=alpha))
         ci_s = np.asarray(slope.conf_int(alpha=alpha))
-        brier = float(np.mean((p - y) ** 2))
-        ref = float(np.mean((base - y) ** 2))
+        n = cells.n.sum()
+        brier = float(np.sum(cells.n * (p - cells.won) ** 2) / n)
+        ref = float(np.sum(cells.n * (base - cells.won) ** 2) / n)
         row.update(
             calibration_intercept=float(icpt.params[0]),
             calibration_intercept_ci_low=float(ci_i[0, 0]),
