@@ -135,3 +135,13 @@ def test_logit_on_separated_scores_is_nan(synthetic):
     synth["won"] = synth["score"] > 50  # every win scores above every loss
     fit = scoring.logit_fit(synth).iloc[0]
     assert math.isnan(fit["slope"]) and not fit["converged"]
+
+
+def test_patterns_from_engine_counts_equal_the_row_patterns():
+    from workbook.analyses.scoring.discrimination import Patterns, patterns
+
+    rows = patterns([2, 1, 2, 1, 2, 3], [True, False, True, True, False, False])
+    # per score: 1 -> 2 leads (1 won), 2 -> 3 leads (2 won), 3 -> 1 lead (0 won)
+    counts = Patterns.from_counts([1.0, 2.0, 3.0], [2, 3, 1], [1, 2, 0])
+    for a, b in zip(rows, counts, strict=True):
+        assert a.tolist() == b.tolist()

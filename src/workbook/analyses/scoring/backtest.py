@@ -30,13 +30,14 @@ from workbook.analyses.scoring.capacity import (
     recommend_threshold,
 )
 from workbook.analyses.scoring.discrimination import (
-    logit_fit,
+    Patterns,
+    logit_fit_patterns,
     patterns,
     predicted_win_probability,
     weighted_logit,
 )
 from workbook.analyses.scoring.outcomes import matured_leads
-from workbook.analyses.scoring.relational import crm_outcomes
+from workbook.analyses.scoring.relational import crm_outcome_table, score_won_frame
 from workbook.analyses.scoring.thresholds import default_thresholds
 from workbook.core import calendar
 
@@ -79,15 +80,20 @@ def recommendation_at(
     (threshold, p_over_capacity)
         NaN, NaN when no grid threshold qualifies.
     """
-    out, _, _ = crm_outcomes(crm, horizon_days=horizon_days)
+    # the inflow needs only when each scored lead came and its score: two columns from the engine
+    rows, eng = crm_outcome_table(crm, horizon_days=horizon_days)
+    inflow = eng.frame(
+        rows.select("created_at", "score"),
+        types={"created_at": "datetime64[ns]", "score": "float64"},
+    )
     grid = (
         np.asarray(sorted({float(t) for t in thresholds}))
         if thresholds is not None and len(thresholds)
-        else default_thresholds(out.outcomes["score"], score_range=score_range)
+        else default_thresholds(inflow["score"], score_range=score_range)
     )
     cap = capacity_table(
         capacity_months_table(
-            out.outcomes, thresholds=grid, as_of=crm.as_of, capacity_months=capacity_months
+            inflow, thresholds=grid, as_of=crm.as_of, capacity_months=capacity_months
         ),
         capacity_per_month=capacity_per_month,
     )
@@ -212,11 +218,12 @@ def out_of_time_calibration(
     """
     cut = calendar.day(cut)
     past = crm.as_known_at(cut)
-    train, _, _ = crm_outcomes(past, as_of=cut, horizon_days=horizon_days)
-    fit = logit_fit(train.outcomes)
+    # the training fit needs only the matured leads and wins per score, counted by the engine
+    rows, eng = crm_outcome_table(past, as_of=cut, horizon_days=horizon_days)
+    counts = score_won_frame(rows, engine=eng)
+    fit = logit_fit_patterns(Patterns.from_counts(counts["score"], counts["n"], counts["wins"]))
     n_train = int(fit.iloc[0]["n"])
-    train_m = matured_leads(train.outcomes)
-    base = float(train_m["won"].mean()) if len(train_m) else np.nan
+    base = float(counts["wins"].sum() / n_train) if n_train else np.nan
     test = matured_leads(outcomes)
     test = test.loc[test["created_at"] > cut - pd.Timedelta(days=int(horizon_days))]
     y = test["won"].to_numpy(dtype="float64")

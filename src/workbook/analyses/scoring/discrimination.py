@@ -31,6 +31,7 @@ __all__ = [
     "calibration_table",
     "correlations",
     "logit_fit",
+    "logit_fit_patterns",
     "patterns",
     "predicted_win_probability",
     "score_amount",
@@ -125,6 +126,19 @@ class Patterns(NamedTuple):
     x: np.ndarray
     won: np.ndarray
     n: np.ndarray
+
+    @classmethod
+    def from_counts(cls, x, n, wins) -> Patterns:
+        """The patterns of per-level counts (``x`` ascending; ``n`` rows of which ``wins`` won).
+
+        Gives what :func:`patterns` gives for the rows those counts describe,
+        in the same order (lost before won, empty cells dropped).
+        """
+        x = np.asarray(x, dtype="float64")
+        wins = np.asarray(wins, dtype=np.int64)
+        counts = np.stack([np.asarray(n, dtype=np.int64) - wins, wins], axis=1).ravel()
+        keep = np.flatnonzero(counts)
+        return cls(x.repeat(2)[keep], np.tile([0.0, 1.0], len(x))[keep], counts[keep])
 
 
 def patterns(x, won) -> Patterns:
@@ -230,20 +244,41 @@ def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
         ``converged`` False when there are fewer than 2 matured leads, only
         one outcome, or the data are perfectly separated.
     """
+    res = matured_leads(outcomes)
+    return logit_fit_patterns(
+        patterns(res["score"].to_numpy(dtype="float64"), res["won"].to_numpy(dtype=bool)),
+        alpha=alpha,
+    )
+
+
+def logit_fit_patterns(cells: Patterns, *, alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`logit_fit` from the (score, won) patterns of the matured leads.
+
+    Parameters
+    ----------
+    cells : Patterns
+        From :func:`patterns` of the rows, or :meth:`Patterns.from_counts` of
+        the engine's per-score counts (the same patterns in the same order).
+    alpha : float
+        The Wald intervals cover ``1 - alpha``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`logit_fit`.
+    """
     from statsmodels.tools.sm_exceptions import (
         ConvergenceWarning,
         PerfectSeparationError,
         PerfectSeparationWarning,
     )
 
-    res = matured_leads(outcomes)
-    y = res["won"].to_numpy(dtype="float64")
-    x = res["score"].to_numpy(dtype="float64")
+    n = int(cells.n.sum())
+    wins = int((cells.n * cells.won).sum())
     row = dict.fromkeys(LOGIT_COLUMNS, float("nan"))
-    row["n"] = len(res)
+    row["n"] = n
     row["converged"] = False
-    if len(res) >= 2 and 0 < y.sum() < len(y) and np.ptp(x) > 0:
-        cells = patterns(x, y.astype(bool))
+    if n >= 2 and 0 < wins < n and np.ptp(cells.x) > 0:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", PerfectSeparationWarning)
@@ -265,7 +300,7 @@ def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
                 odds_ratio_ci_low=math.exp(10 * ci[1, 0]),
                 odds_ratio_ci_high=math.exp(10 * ci[1, 1]),
                 pseudo_r2=1 - float(fit.llf) / _null_loglike(cells),
-                brier_score=float(np.sum(cells.n * (p - cells.won) ** 2) / cells.n.sum()),
+                brier_score=float(np.sum(cells.n * (p - cells.won) ** 2) / n),
                 converged=bool(fit.mle_retvals.get("converged", False)),
             )
     return pd.DataFrame([row])[LOGIT_COLUMNS]

@@ -52,6 +52,7 @@ __all__ = [
     "EXAMPLE_AS_OF",
     "OUTCOME_LABELS",
     "OUTCOME_TYPES",
+    "crm_outcome_table",
     "crm_outcomes",
     "exclusion_table",
     "lead_outcomes",
@@ -459,6 +460,23 @@ def lead_outcomes(
         ex.append(("note", f"score outside {lo:g}-{hi:g}; kept as is", int(counts["outside"])))
     exclusions = pd.DataFrame(ex, columns=["kind", "reason", "n"])
     return LeadOutcomes(out[OUTCOME_COLUMNS], exclusions)
+
+
+def crm_outcome_table(
+    crm, *, horizon_days: int = 180, as_of=None
+) -> tuple[ibis.Table, E.Engine]:
+    """:func:`outcome_table` over a ``CrmData``'s tables in its engine, and that engine.
+
+    ``as_of`` defaults to ``crm.as_of``. Nothing runs until the expression is
+    executed (e.g. by :func:`score_won_frame` or ``engine.frame``).
+    """
+    eng = E.for_crm(crm)
+    t = eng.tables(crm, ["leads", "opportunities"])
+    rows = outcome_table(
+        t["leads"], t["opportunities"], as_of=crm.as_of if as_of is None else as_of,
+        horizon_days=horizon_days,
+    )  # fmt: skip
+    return rows, eng
 
 
 def crm_outcomes(
