@@ -213,9 +213,14 @@ def test_default_grid_reads_the_score_range_from_the_engine(any_engine, found):
 
 
 def test_repeated_opportunity_ids_are_refused(any_engine):
-    opps = pd.concat([_opps(), _opps().iloc[:1]], ignore_index=True)
+    opps = pd.concat([_opps(), _opps().iloc[:1]], ignore_index=True)  # OA twice: A would count twice
     with pytest.raises(ValueError, match="opportunity_id repeats"):
         R.lead_outcomes(_leads(), opps, as_of=AS_OF, horizon_days=H, engine=any_engine)
+    # a repeated id that no lead converted to changes nothing: still the 13 kept leads
+    spare = _opps().iloc[[0, 0]].assign(opportunity_id=pd.array(["O-none"] * 2, dtype="string"))
+    opps = pd.concat([_opps(), spare], ignore_index=True)
+    out = R.lead_outcomes(_leads(), opps, as_of=AS_OF, horizon_days=H, engine=any_engine)
+    assert out.outcomes["lead_id"].tolist() == sorted(EXPECTED)
 
 
 def test_sql_examples_compile_over_the_canonical_tables():

@@ -345,8 +345,17 @@ def _outcome_frame(table: pa.Table) -> pd.DataFrame:
 
     Ordered by ``lead_id``; codes become labels in Arrow; dtypes
     :data:`OUTCOME_TYPES` (text as ``string``, ``won`` as ``boolean``).
+    A ``ValueError`` when a lead id occurs twice (repeated lead ids, or a
+    converted opportunity id that repeats in ``opportunities``, which the
+    join would count twice).
     """
     table = _by_lead_id(table)
+    ids = table.column("lead_id")
+    if len(ids) > 1 and pc.any(pc.equal(ids[1:], ids[:-1])).as_py():
+        raise ValueError(
+            "a lead has two outcome rows: lead_id or opportunity_id repeats "
+            "(workbook.load validates both as unique)"
+        )
     for name, labels in (("outcome", OUTCOME_LABELS), ("outcome_reason", REASONS)):
         text = pa.array(labels, type=pa.string()).take(table.column(name).cast(pa.int32()))
         table = table.set_column(table.schema.get_field_index(name), name, text)
@@ -357,15 +366,6 @@ def _outcome_frame(table: pa.Table) -> pd.DataFrame:
         if out[column].dtype != dtype:
             out[column] = out[column].astype(dtype)
     return out
-
-
-def _check_unique_ids(opportunities: pd.DataFrame) -> None:
-    ids = opportunities["opportunity_id"].dropna()
-    if ids.duplicated().any():
-        raise ValueError(
-            "opportunities: opportunity_id repeats; lead outcomes need unique ids "
-            "(load the data with workbook.load, which validates them)"
-        )
 
 
 @shared_docs
@@ -434,7 +434,9 @@ def lead_outcomes(
     Raises
     ------
     ValueError
-        ``opportunities`` is a DataFrame whose ``opportunity_id`` repeats.
+        A lead would have two rows: its ``lead_id`` repeats, or its converted
+        ``opportunity_id`` repeats in ``opportunities`` (``workbook.load``
+        refuses both).
 
     Notes
     -----
@@ -447,7 +449,6 @@ def lead_outcomes(
         require_frame(leads, "leads", LEAD_COLUMNS)
     if isinstance(opportunities, pd.DataFrame):
         require_frame(opportunities, "opportunities", OPPORTUNITY_COLUMNS)
-        _check_unique_ids(opportunities)
     lt, eng = _bind(leads, engine, "leads")
     ot, _ = _bind(opportunities, eng, "opportunities")
     kw = dict(as_of=as_of, horizon_days=horizon_days)
