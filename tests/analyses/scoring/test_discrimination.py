@@ -79,3 +79,69 @@ def test_score_amount_trend_log_scale():
     # log10(amount) = 1 + score/10 exactly -> trend reproduces the points
     assert trend["trend_amount"].to_numpy() == pytest.approx(deals["amount"].to_numpy(), rel=1e-9)
     assert trend["slope"].iloc[0] == pytest.approx(0.1)
+
+
+def test_patterns_by_hand():
+    from workbook.analyses.scoring.discrimination import patterns
+
+    # (1, lost) (1, won) (2, won) (2, won) (2, lost) (3, lost): 5 non-empty cells
+    cells = patterns([2, 1, 2, 1, 2, 3], [True, False, True, True, False, False])
+    assert cells.x.tolist() == [1, 1, 2, 2, 3]
+    assert cells.won.tolist() == [0, 1, 0, 1, 0]
+    assert cells.n.tolist() == [1, 1, 1, 2, 1]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_pattern_fit_equals_the_row_logit(synthetic, seed):
+    """The frequency-weighted fit on (score, won) patterns is the row-level Logit, SEs included."""
+    import statsmodels.api as sm
+
+    from workbook.analyses.scoring.discrimination import patterns, weighted_logit
+
+    synth = synthetic(n=3000, seed=seed)
+    x, y = synth["score"].to_numpy(float), synth["won"].to_numpy(float)
+    rows = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
+    cells = patterns(x, y.astype(bool))
+    assert len(cells.n) < 250 < len(y)  # about 101 scores x 2 outcomes instead of 3000 rows
+    fit = weighted_logit(cells.x, cells.won, cells.n)
+    np.testing.assert_allclose(fit.params, rows.params, rtol=1e-10)
+    np.testing.assert_allclose(fit.bse, rows.bse, rtol=1e-8)
+    assert fit.llf == pytest.approx(rows.llf, rel=1e-12)
+    row = scoring.logit_fit(synth).iloc[0]
+    assert row["slope"] == pytest.approx(rows.params[1], rel=1e-10)
+    assert row["pseudo_r2"] == pytest.approx(rows.prsquared, rel=1e-8)
+    p = rows.predict()
+    assert row["brier_score"] == pytest.approx(np.mean((p - y) ** 2), rel=1e-10)
+
+
+def test_pattern_irls_with_offset_equals_the_row_glm(synthetic):
+    import statsmodels.api as sm
+
+    from workbook.analyses.scoring.discrimination import patterns, weighted_logit
+
+    synth = synthetic(n=2000, seed=3)
+    x, y = synth["score"].to_numpy(float), synth["won"].to_numpy(float)
+    lp = -2.5 + 0.04 * x  # a fixed linear predictor, as in the out-of-time calibration
+    fam = sm.families.Binomial()
+    rows = sm.GLM(y, np.ones((len(y), 1)), family=fam, offset=lp).fit()
+    cells = patterns(x, y.astype(bool))
+    fit = weighted_logit(None, cells.won, cells.n, offset=-2.5 + 0.04 * cells.x, method="irls")
+    np.testing.assert_allclose(fit.params, rows.params, rtol=1e-10)
+    np.testing.assert_allclose(fit.bse, rows.bse, rtol=1e-8)
+
+
+def test_logit_on_separated_scores_is_nan(synthetic):
+    synth = synthetic(n=200, seed=1)
+    synth["won"] = synth["score"] > 50  # every win scores above every loss
+    fit = scoring.logit_fit(synth).iloc[0]
+    assert math.isnan(fit["slope"]) and not fit["converged"]
+
+
+def test_patterns_from_engine_counts_equal_the_row_patterns():
+    from workbook.analyses.scoring.discrimination import Patterns, patterns
+
+    rows = patterns([2, 1, 2, 1, 2, 3], [True, False, True, True, False, False])
+    # per score: 1 -> 2 leads (1 won), 2 -> 3 leads (2 won), 3 -> 1 lead (0 won)
+    counts = Patterns.from_counts([1.0, 2.0, 3.0], [2, 3, 1], [1, 2, 0])
+    for a, b in zip(rows, counts, strict=True):
+        assert a.tolist() == b.tolist()

@@ -15,7 +15,8 @@ functions below are pure (DataFrames in, DataFrames out, ``as_of`` passed in)
 and can be called one at a time; ``docs/reports/scoring.md`` gives every
 definition.
 
-Modules: :mod:`.outcomes` (matured, won within the horizon), :mod:`.thresholds`
+Modules: :mod:`.outcomes` (matured, won within the horizon), :mod:`.relational`
+(the engine's expressions: outcomes, exclusions, counts, (score, won) counts), :mod:`.thresholds`
 (grid, sweep, comparison, band given up), :mod:`.capacity` (inflow, p_over_capacity,
 recommendation), :mod:`.backtest` (track record, out-of-time calibration), :mod:`.cells` (cell-count AUC and bootstrap),
 :mod:`.discrimination` (AUC, logistic fit, calibration, correlations, deal
@@ -78,12 +79,16 @@ from workbook.analyses.scoring.outcomes import (
     WON,
     LeadOutcomes,
     data_sufficiency,
-    lead_outcomes,
     matured_leads,
-    outcome_counts,
 )
 from workbook.analyses.scoring.params import Params
 from workbook.analyses.scoring.pipeline import run
+from workbook.analyses.scoring.relational import (
+    lead_outcomes,
+    outcome_counts,
+    score_won_frame,
+    sql_examples,
+)
 from workbook.analyses.scoring.results import Results
 from workbook.analyses.scoring.segments import hanley_mcneil_n, segment_auc, segment_rates
 from workbook.analyses.scoring.thresholds import (
@@ -109,7 +114,7 @@ __all__ = [
     "lead_outcomes", "logit_fit", "matured_leads", "out_of_time_calibration", "outcome_counts",
     "p_over_capacity", "parse_decay_points", "predicted_win_probability", "recommend_threshold",
     "recommendation_at", "round_step", "run", "score_amount", "score_amount_trend",
-    "score_cells", "segment_auc", "segment_rates", "summary_figures", "summary_sentences",
-    "sweep_from_counts", "threshold_comparison", "threshold_rates_from_cells",
+    "score_cells", "score_won_frame", "segment_auc", "segment_rates", "summary_figures", "summary_sentences",
+    "sql_examples", "sweep_from_counts", "threshold_comparison", "threshold_rates_from_cells",
     "threshold_sweep", "track_record", "track_record_sentence",
 ]  # fmt: skip

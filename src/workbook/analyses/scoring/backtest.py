@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.special import logit
 
 from workbook.analyses.scoring.capacity import (
@@ -30,8 +29,15 @@ from workbook.analyses.scoring.capacity import (
     complete_months,
     recommend_threshold,
 )
-from workbook.analyses.scoring.discrimination import logit_fit, predicted_win_probability
-from workbook.analyses.scoring.outcomes import lead_outcomes, matured_leads
+from workbook.analyses.scoring.discrimination import (
+    Patterns,
+    logit_fit_patterns,
+    patterns,
+    predicted_win_probability,
+    weighted_logit,
+)
+from workbook.analyses.scoring.outcomes import matured_leads
+from workbook.analyses.scoring.relational import crm_outcome_table, score_won_frame
 from workbook.analyses.scoring.thresholds import default_thresholds
 from workbook.core import calendar
 
@@ -74,15 +80,20 @@ def recommendation_at(
     (threshold, p_over_capacity)
         NaN, NaN when no grid threshold qualifies.
     """
-    out = lead_outcomes(crm.leads, crm.opportunities, as_of=crm.as_of, horizon_days=horizon_days)
+    # the inflow needs only when each scored lead came and its score: two columns from the engine
+    rows, eng = crm_outcome_table(crm, horizon_days=horizon_days)
+    inflow = eng.frame(
+        rows.select("created_at", "score"),
+        types={"created_at": "datetime64[ns]", "score": "float64"},
+    )
     grid = (
         np.asarray(sorted({float(t) for t in thresholds}))
         if thresholds is not None and len(thresholds)
-        else default_thresholds(out.outcomes["score"], score_range=score_range)
+        else default_thresholds(inflow["score"], score_range=score_range)
     )
     cap = capacity_table(
         capacity_months_table(
-            out.outcomes, thresholds=grid, as_of=crm.as_of, capacity_months=capacity_months
+            inflow, thresholds=grid, as_of=crm.as_of, capacity_months=capacity_months
         ),
         capacity_per_month=capacity_per_month,
     )
@@ -207,11 +218,12 @@ def out_of_time_calibration(
     """
     cut = calendar.day(cut)
     past = crm.as_known_at(cut)
-    train = lead_outcomes(past.leads, past.opportunities, as_of=cut, horizon_days=horizon_days)
-    fit = logit_fit(train.outcomes)
+    # the training fit needs only the matured leads and wins per score, counted by the engine
+    rows, eng = crm_outcome_table(past, as_of=cut, horizon_days=horizon_days)
+    counts = score_won_frame(rows, engine=eng)
+    fit = logit_fit_patterns(Patterns.from_counts(counts["score"], counts["n"], counts["wins"]))
     n_train = int(fit.iloc[0]["n"])
-    train_m = matured_leads(train.outcomes)
-    base = float(train_m["won"].mean()) if len(train_m) else np.nan
+    base = float(counts["wins"].sum() / n_train) if n_train else np.nan
     test = matured_leads(outcomes)
     test = test.loc[test["created_at"] > cut - pd.Timedelta(days=int(horizon_days))]
     y = test["won"].to_numpy(dtype="float64")
@@ -219,15 +231,18 @@ def out_of_time_calibration(
     row.update(cut=cut, n_train=n_train, n_test=len(test), wins_test=int(y.sum()),
                base_rate_train=base)  # fmt: skip
     if bool(fit.iloc[0]["converged"]) and 0 < y.sum() < len(y):
-        p = np.clip(predicted_win_probability(test["score"], fit), 1e-12, 1 - 1e-12)
+        # both GLMs depend on the test leads only through (score, won): fit them on the
+        # distinct patterns with frequency weights (IRLS, as the row-level GLMs were)
+        cells = patterns(test["score"].to_numpy(dtype="float64"), y.astype(bool))
+        p = np.clip(predicted_win_probability(cells.x, fit), 1e-12, 1 - 1e-12)
         lp = logit(p)
-        fam = sm.families.Binomial()
-        icpt = sm.GLM(y, np.ones((len(y), 1)), family=fam, offset=lp).fit()
-        slope = sm.GLM(y, sm.add_constant(lp, has_constant="add"), family=fam).fit()
+        icpt = weighted_logit(None, cells.won, cells.n, offset=lp, method="irls")
+        slope = weighted_logit(lp, cells.won, cells.n, method="irls")
         ci_i = np.asarray(icpt.conf_int(alpha=alpha))
         ci_s = np.asarray(slope.conf_int(alpha=alpha))
-        brier = float(np.mean((p - y) ** 2))
-        ref = float(np.mean((base - y) ** 2))
+        n = cells.n.sum()
+        brier = float(np.sum(cells.n * (p - cells.won) ** 2) / n)
+        ref = float(np.sum(cells.n * (base - cells.won) ** 2) / n)
         row.update(
             calibration_intercept=float(icpt.params[0]),
             calibration_intercept_ci_low=float(ci_i[0, 0]),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -25,13 +26,17 @@ from workbook.core.stats import add_wilson
 
 __all__ = [
     "LOGIT_COLUMNS",
+    "Patterns",
     "auc_with_ci",
     "calibration_table",
     "correlations",
     "logit_fit",
+    "logit_fit_patterns",
+    "patterns",
     "predicted_win_probability",
     "score_amount",
     "score_amount_trend",
+    "weighted_logit",
 ]
 
 
@@ -115,15 +120,116 @@ LOGIT_COLUMNS = [
 ]
 
 
+class Patterns(NamedTuple):
+    """Distinct (x, won) covariate patterns with their frequencies (see :func:`patterns`)."""
+
+    x: np.ndarray
+    won: np.ndarray
+    n: np.ndarray
+
+    @classmethod
+    def from_counts(cls, x, n, wins) -> Patterns:
+        """The patterns of per-level counts (``x`` ascending; ``n`` rows of which ``wins`` won).
+
+        Gives what :func:`patterns` gives for the rows those counts describe,
+        in the same order (lost before won, empty cells dropped).
+        """
+        x = np.asarray(x, dtype="float64")
+        wins = np.asarray(wins, dtype=np.int64)
+        counts = np.stack([np.asarray(n, dtype=np.int64) - wins, wins], axis=1).ravel()
+        keep = np.flatnonzero(counts)
+        return cls(x.repeat(2)[keep], np.tile([0.0, 1.0], len(x))[keep], counts[keep])
+
+
+def patterns(x, won) -> Patterns:
+    """The non-empty (x, won) cells of rows, for a frequency-weighted fit.
+
+    A binomial likelihood depends on the rows only through how many rows
+    share each (x, won) pattern, so a GLM fitted on the patterns with
+    ``freq_weights=n`` has the row fit's estimates, standard errors and
+    log-likelihood (up to the summation order).
+
+    Parameters
+    ----------
+    x : array-like of float
+        The covariate (no NaN).
+    won : array-like of bool
+
+    Returns
+    -------
+    Patterns
+        ``x`` (float64), ``won`` (float64, 0/1) and ``n`` (int64) per non-empty
+        cell, ``x`` ascending, lost before won.
+    """
+    levels, counts = score_cells(x, won)
+    flat = counts.ravel()
+    keep = np.flatnonzero(flat)
+    return Patterns(
+        levels.repeat(2)[keep], np.tile([0.0, 1.0], len(levels))[keep], flat[keep].astype(np.int64)
+    )
+
+
+def weighted_logit(x, won, n, *, offset=None, method: str = "newton"):
+    """Logistic GLM of ``won`` on ``x`` (with a constant) over patterns of frequency ``n``.
+
+    ``x`` None fits the constant only; ``offset`` is added to the linear
+    predictor. ``method="newton"`` takes the standard errors from the
+    Hessian at the estimate, as a row-level ``Logit`` fit does;
+    ``method="irls"`` (statsmodels' GLM default) takes them from the IRLS
+    weights of the last iteration, as a row-level ``GLM`` fit does. Returns
+    the statsmodels ``GLMResults`` (``freq_weights=n``: exact for the row
+    likelihood).
+
+    Raises
+    ------
+    PerfectSeparationError
+        The fitted probabilities reproduce ``won`` (perfect separation), or
+        the estimates are not finite.
+    """
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    n = np.asarray(n, dtype="float64")
+    exog = (
+        np.ones((len(n), 1))
+        if x is None
+        else sm.add_constant(np.asarray(x, dtype="float64"), has_constant="add")
+    )
+    model = sm.GLM(
+        np.asarray(won, dtype="float64"),
+        exog,
+        family=sm.families.Binomial(),
+        freq_weights=n,
+        offset=offset,
+    )
+    fit = model.fit(method="newton", maxiter=100) if method == "newton" else model.fit()
+    if not np.isfinite(np.asarray(fit.params)).all() or np.allclose(
+        fit.fittedvalues, model.endog, rtol=0, atol=1e-10
+    ):
+        raise PerfectSeparationError("perfect separation: the fit reproduces every outcome")
+    return fit
+
+
+def _null_loglike(cells: Patterns) -> float:
+    """Log-likelihood of the constant-only logit: every probability is the base rate."""
+    n, wins = cells.n.sum(), (cells.n * cells.won).sum()
+    p0 = wins / n
+    return float(wins * math.log(p0) + (n - wins) * math.log1p(-p0))
+
+
 @shared_docs
 def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
-    """Logistic regression of won on score over matured leads (statsmodels ``Logit``).
+    """Logistic regression of won on score over matured leads.
 
     Model: ``logit P(won) = intercept + slope * score``, fitted by maximum
-    likelihood. ``slope_ci_*`` is the Wald interval; ``odds_ratio_per_10_points``
-    is ``exp(10 * slope)`` with ``exp(10 * CI)``; ``pseudo_r2`` is McFadden's;
+    likelihood (a binomial GLM over the distinct (score, won) patterns with
+    frequency weights, :func:`weighted_logit`: the same likelihood as the
+    rows). ``slope_ci_*`` is the Wald interval; ``odds_ratio_per_10_points``
+    is ``exp(10 * slope)`` with ``exp(10 * CI)``; ``pseudo_r2`` is McFadden's
+    (1 - log-likelihood / log-likelihood of the constant-only model, whose
+    estimate is the base rate);
     ``brier_score`` is the mean squared difference between the fitted
-    probability and won (0/1).
+    probability and won (0/1) over matured leads.
 
     Parameters
     ----------
@@ -138,31 +244,52 @@ def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
         ``converged`` False when there are fewer than 2 matured leads, only
         one outcome, or the data are perfectly separated.
     """
-    import statsmodels.api as sm
+    res = matured_leads(outcomes)
+    return logit_fit_patterns(
+        patterns(res["score"].to_numpy(dtype="float64"), res["won"].to_numpy(dtype=bool)),
+        alpha=alpha,
+    )
+
+
+def logit_fit_patterns(cells: Patterns, *, alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`logit_fit` from the (score, won) patterns of the matured leads.
+
+    Parameters
+    ----------
+    cells : Patterns
+        From :func:`patterns` of the rows, or :meth:`Patterns.from_counts` of
+        the engine's per-score counts (the same patterns in the same order).
+    alpha : float
+        The Wald intervals cover ``1 - alpha``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`logit_fit`.
+    """
     from statsmodels.tools.sm_exceptions import (
         ConvergenceWarning,
         PerfectSeparationError,
         PerfectSeparationWarning,
     )
 
-    res = matured_leads(outcomes)
-    y = res["won"].to_numpy(dtype="float64")
-    x = res["score"].to_numpy(dtype="float64")
+    n = int(cells.n.sum())
+    wins = int((cells.n * cells.won).sum())
     row = dict.fromkeys(LOGIT_COLUMNS, float("nan"))
-    row["n"] = len(res)
+    row["n"] = n
     row["converged"] = False
-    if len(res) >= 2 and 0 < y.sum() < len(y) and np.ptp(x) > 0:
+    if n >= 2 and 0 < wins < n and np.ptp(cells.x) > 0:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", PerfectSeparationWarning)
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                fit = sm.Logit(y, sm.add_constant(x, has_constant="add")).fit(disp=0)
+                fit = weighted_logit(cells.x, cells.won, cells.n)
         except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError):
             fit = None
         if fit is not None:
             ci = np.asarray(fit.conf_int(alpha=alpha))
             b0, b1 = (float(v) for v in fit.params)
-            p = expit(b0 + b1 * x)
+            p = expit(b0 + b1 * cells.x)
             row.update(
                 intercept=b0,
                 slope=b1,
@@ -172,8 +299,8 @@ def logit_fit(outcomes: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
                 odds_ratio_per_10_points=math.exp(10 * b1),
                 odds_ratio_ci_low=math.exp(10 * ci[1, 0]),
                 odds_ratio_ci_high=math.exp(10 * ci[1, 1]),
-                pseudo_r2=float(fit.prsquared),
-                brier_score=float(np.mean((p - y) ** 2)),
+                pseudo_r2=1 - float(fit.llf) / _null_loglike(cells),
+                brier_score=float(np.sum(cells.n * (p - cells.won) ** 2) / n),
                 converged=bool(fit.mle_retvals.get("converged", False)),
             )
     return pd.DataFrame([row])[LOGIT_COLUMNS]

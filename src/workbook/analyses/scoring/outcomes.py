@@ -12,21 +12,20 @@ Population: leads with a non-blank score, created on or before ``as_of``
   non-blank ``close_date`` on or before the lead's created day +
   ``horizon_days``. Every other matured lead is **not won**, whether lost,
   disqualified or still open.
+
+The rules are computed by the relational engine, once, in :mod:`.relational`
+(:func:`~workbook.analyses.scoring.relational.lead_outcomes`); this module
+keeps their names, the result type and the helpers on the returned rows.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from workbook.analyses.scoring._docs import shared_docs
 from workbook.analyses.scoring.narrative import thin_data_message, thin_data_shortfall
-from workbook.core import calendar
 from workbook.core.checks import require_frame
-from workbook.data.validate import positions
 
 __all__ = [
     "MIN_MATURED",
@@ -36,10 +35,9 @@ __all__ = [
     "OUTCOME_COLUMNS",
     "WON",
     "LeadOutcomes",
+    "REASONS",
     "data_sufficiency",
-    "lead_outcomes",
     "matured_leads",
-    "outcome_counts",
     "require_outcomes",
 ]
 
@@ -119,161 +117,6 @@ REASONS = (
 )
 
 
-def _bool(s: pd.Series) -> pd.Series:
-    return s.astype("boolean").fillna(False).astype(bool)
-
-
-def _take(values: pd.Series, at: np.ndarray) -> pd.Series:
-    """``values`` at positions ``at`` (missing where ``at`` is -1), as a new Series."""
-    return pd.Series(values.array.take(at, allow_fill=True))
-
-
-def _labels(labels: tuple[str, ...], codes: np.ndarray) -> pd.Series:
-    """``labels[code]`` per code, in the ``string`` dtype, built in Arrow (no Python strings)."""
-    arrow = pa.array(labels, type=pa.string()).take(pa.array(codes, type=pa.int64()))
-    return pd.Series(pd.array(arrow, dtype="string"))
-
-
-@shared_docs
-def lead_outcomes(
-    leads: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    *,
-    as_of,
-    horizon_days: int = 180,
-    score_range: tuple[float, float] | None = None,
-) -> LeadOutcomes:
-    """Mark every scored lead as matured or not, and matured leads as won within the horizon or not.
-
-    Parameters
-    ----------
-    leads : DataFrame
-        Canonical ``leads`` table.
-    opportunities : DataFrame
-        Canonical ``opportunities`` table.
-    {as_of}
-    {scoring_horizon}
-    score_range : (float, float), optional
-        Declared score range (both ends valid). Scores outside it are kept and
-        counted (``kind="note"`` in ``exclusions``); None: no such note.
-
-    Returns
-    -------
-    LeadOutcomes
-        A named pair (it still unpacks as ``outcomes, exclusions``):
-
-        ``outcomes`` : DataFrame
-            One row per lead with a non-blank score created on or before
-            ``as_of``, columns :data:`OUTCOME_COLUMNS`. ``matured`` is
-            ``created_at <= as_of - horizon_days`` (calendar days).
-            ``won`` (boolean, ``<NA>`` when not matured) is "won within the
-            horizon": the converted opportunity is closed and won with a
-            ``close_date`` on or before ``created_at + horizon_days``.
-            ``won_by_as_of`` (boolean, ``<NA>`` when not matured) is the same
-            with no horizon (closed won on or before ``as_of``): it shows
-            which wins the horizon leaves out. ``outcome`` is ``won``,
-            ``not won`` or ``not matured``; ``outcome_reason`` is ``won``,
-            ``won after the horizon``, ``opportunity lost``, ``opportunity
-            open`` (not closed, or closed without a close date),
-            ``no opportunity`` or ``too young``. ``amount``, ``close_date``
-            and ``opportunity_created_at`` are those of the converted
-            opportunity, when there is one. ``age_days`` is ``as_of -
-            created_at`` in calendar days.
-        ``exclusions`` : DataFrame
-            Columns ``kind`` (``excluded``, ``fix-up``, ``not matured``,
-            ``note``), ``reason`` and ``n``. Excluded, in order: created after
-            ``as_of`` (or no ``created_at``), then blank score. Fix-ups: a
-            ``converted_opportunity_id`` that is not in ``opportunities``, or
-            whose opportunity was created after ``as_of``, is treated as none.
-
-    Notes
-    -----
-    A converted opportunity counts only if it exists in ``opportunities`` and
-    was created on or before ``as_of``: what was not known at ``as_of`` does
-    not decide an outcome. The lead's ``status`` is never used: it is a
-    snapshot taken later than the horizon.
-    """
-    require_frame(leads, "leads", LEAD_COLUMNS)
-    require_frame(opportunities, "opportunities", OPPORTUNITY_COLUMNS)
-    as_of = calendar.day(as_of)
-    horizon = pd.Timedelta(days=int(horizon_days))
-    created = calendar.days(leads["created_at"])
-    after = ~calendar.on_or_before(created, as_of)
-    blank = ~after & leads["score"].isna()
-    keep = ~after & ~blank
-    used = [c for c in (*LEAD_COLUMNS, "status", "source", "owner_id") if c in leads.columns]
-    m = leads.loc[keep.to_numpy(dtype=bool), used].reset_index(drop=True)
-    m["created_at"] = created[keep].to_numpy(dtype="datetime64[ns]")
-    m["converted_opportunity_id"] = m["converted_opportunity_id"].astype("string")
-
-    # The converted opportunity by position (first row holding the id), not by a merge.
-    at = positions(m["converted_opportunity_id"], opportunities["opportunity_id"].astype("string"))
-    found = pd.Series(at >= 0)
-    opp = {c: _take(opportunities[c], at) for c in OPPORTUNITY_COLUMNS[1:]}
-    opp_created = calendar.days(opp["created_at"])
-    opp_future = found & (opp_created > as_of)
-    has_opp = found & ~opp_future
-    close = calendar.days(opp["close_date"])
-    closed = has_opp & _bool(opp["is_closed"]) & close.notna()
-    won_ever = closed & _bool(opp["is_won"]) & (close <= as_of)
-    lost = closed & ~_bool(opp["is_won"]) & (close <= as_of)
-    matured = (m["created_at"] <= as_of - horizon).to_numpy()
-    won = won_ever & (close <= m["created_at"] + horizon)
-
-    reason = np.select(
-        [~matured, won, won_ever, lost, has_opp], [0, 1, 2, 3, 4], default=len(REASONS) - 1
-    )
-    outcome = np.select([~matured, won], [0, 1], default=2)
-    out = pd.DataFrame(
-        {
-            "lead_id": m["lead_id"],
-            "created_at": m["created_at"],
-            "score": m["score"].astype("float64"),
-            "status": m["status"].astype("string") if "status" in m else pd.NA,
-            "source": m["source"] if "source" in m else pd.NA,
-            "owner_id": m["owner_id"] if "owner_id" in m else pd.NA,
-            "converted_at": calendar.days(m["converted_at"]),
-            "converted_opportunity_id": m["converted_opportunity_id"].where(has_opp),
-            "opportunity_created_at": opp_created.where(has_opp),
-            "close_date": close.where(has_opp),
-            "amount": opp["amount"].astype("float64").where(has_opp),
-            "age_days": calendar.age_days(m["created_at"], as_of=as_of).astype("int64"),
-            "outcome": _labels((NOT_MATURED, WON, NOT_WON), outcome),
-            "outcome_reason": _labels(REASONS, reason),
-            "matured": matured,
-        }
-    )
-    out["won"] = pd.array(won.to_numpy(), dtype="boolean")
-    out["won_by_as_of"] = pd.array(won_ever.to_numpy(), dtype="boolean")
-    out.loc[~matured, ["won", "won_by_as_of"]] = pd.NA
-
-    rows = [
-        ("excluded", "created after the as-of date (or no creation date)", int(after.sum())),
-        ("excluded", "blank score", int(blank.sum())),
-        (
-            "fix-up",
-            "converted opportunity id not found; treated as none",
-            int((m["converted_opportunity_id"].notna() & ~found).sum()),
-        ),
-        (
-            "fix-up",
-            "converted opportunity created after the as-of date; treated as none",
-            int(opp_future.sum()),
-        ),
-        (
-            "not matured",
-            f"created less than {int(horizon_days)} days before the as-of date (counted in the inflow only)",
-            int((~matured).sum()),
-        ),
-    ]
-    if score_range is not None:
-        lo, hi = score_range
-        outside = int(((out["score"] < lo) | (out["score"] > hi)).sum())
-        rows.append(("note", f"score outside {lo:g}-{hi:g}; kept as is", outside))
-    exclusions = pd.DataFrame(rows, columns=["kind", "reason", "n"])
-    return LeadOutcomes(out[OUTCOME_COLUMNS].reset_index(drop=True), exclusions)
-
-
 def matured_leads(outcomes: pd.DataFrame) -> pd.DataFrame:
     """The matured rows of :func:`lead_outcomes` with ``won`` as a plain bool.
 
@@ -291,37 +134,6 @@ def matured_leads(outcomes: pd.DataFrame) -> pd.DataFrame:
     res = outcomes.loc[outcomes["matured"].astype(bool)].copy()
     res["won"] = res["won"].astype(bool)
     return res.reset_index(drop=True)
-
-
-def outcome_counts(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Counts by outcome and reason.
-
-    Parameters
-    ----------
-    outcomes : DataFrame
-        :func:`lead_outcomes` ``.outcomes``.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``outcome``, ``outcome_reason``, ``n``, ``share``: won, not
-        won, then not matured, each by descending ``n``; ``share`` is the
-        share of all scored leads (matured or not).
-    """
-    require_outcomes(outcomes)
-    counts = (
-        outcomes.groupby(["outcome", "outcome_reason"], observed=True)
-        .size()
-        .rename("n")
-        .reset_index()
-    )
-    order = {WON: 0, NOT_WON: 1, NOT_MATURED: 2}
-    counts = counts.sort_values(
-        ["outcome", "n"], key=lambda s: s.map(order) if s.name == "outcome" else -s
-    )
-    total = counts["n"].sum()
-    counts["share"] = counts["n"] / total if total else np.nan
-    return counts.reset_index(drop=True)
 
 
 def data_sufficiency(

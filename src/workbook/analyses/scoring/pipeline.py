@@ -23,8 +23,9 @@ from workbook.analyses.scoring.discrimination import (
 )
 from workbook.analyses.scoring.figures import summary_figures
 from workbook.analyses.scoring.narrative import findings, headline_cards, summary_sentences
-from workbook.analyses.scoring.outcomes import data_sufficiency, lead_outcomes, outcome_counts
+from workbook.analyses.scoring.outcomes import data_sufficiency
 from workbook.analyses.scoring.params import Params
+from workbook.analyses.scoring.relational import crm_outcomes, outcome_counts
 from workbook.analyses.scoring.results import Results
 from workbook.analyses.scoring.segments import segment_auc, segment_rates
 from workbook.analyses.scoring.thresholds import (
@@ -158,12 +159,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     """
     require_crm(crm)
     p = Params.resolve(params, overrides)
-    found = lead_outcomes(
-        crm.leads,
-        crm.opportunities,
-        as_of=crm.as_of,
-        horizon_days=p.horizon_days,
-        score_range=_score_range(p, crm),
+    found, rows, eng = crm_outcomes(
+        crm, horizon_days=p.horizon_days, score_range=_score_range(p, crm)
     )
     outcomes = found.outcomes
     grid = _grid(outcomes, p, crm)
@@ -182,8 +179,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     tables = {
         "outcomes": outcomes,
         "exclusions": found.exclusions,
-        "outcome_counts": outcome_counts(outcomes),
-        "threshold_sweep": threshold_sweep(outcomes, thresholds=grid),
+        "outcome_counts": outcome_counts(rows, engine=eng),
+        "threshold_sweep": threshold_sweep(rows, thresholds=grid, engine=eng),
         "threshold_comparison": threshold_comparison(
             outcomes,
             thresholds={"current": p.current_threshold, "recommended": rec},

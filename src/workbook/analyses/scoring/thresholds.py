@@ -24,6 +24,7 @@ from workbook.analyses.scoring.cells import (
     threshold_rates_from_cells,
 )
 from workbook.analyses.scoring.outcomes import matured_leads
+from workbook.analyses.scoring.relational import observed_score_range, score_won_frame
 from workbook.core.stats import wilson_interval
 
 __all__ = [
@@ -155,25 +156,38 @@ def default_bands(scores, *, score_range: Sequence[float] | None = None) -> tupl
     return lo, (hi - lo) / 10 if hi > lo else 1.0
 
 
-def _grid(outcomes: pd.DataFrame, thresholds, score_range) -> np.ndarray:
+def _grid(outcomes, thresholds, score_range, *, score_column="score", engine=None) -> np.ndarray:
     if thresholds is not None and len(thresholds):
         return np.asarray(sorted({float(t) for t in thresholds}), dtype="float64")
-    return default_thresholds(outcomes["score"], score_range=score_range)
+    if score_range is not None and len(score_range):
+        return default_thresholds([], score_range=score_range)
+    # only the lowest and highest score matter, so only those two come back from the engine
+    observed = observed_score_range(outcomes, score_column=score_column, engine=engine)
+    return default_thresholds(observed)
 
 
 @shared_docs
 def threshold_sweep(
-    outcomes: pd.DataFrame,
+    outcomes,
     *,
     thresholds: Sequence[float] | None = None,
     score_range: Sequence[float] | None = None,
     score_column: str = "score",
+    engine=None,
 ) -> pd.DataFrame:
     """Handed-off matured leads and their wins within the horizon, for each threshold t.
 
+    The engine counts matured leads and wins per distinct score
+    (:func:`~workbook.analyses.scoring.relational.score_won_counts`); the
+    sweep is then a suffix sum over the (few) distinct scores, in numpy.
+
     Parameters
     ----------
-    {scoring_outcomes}
+    outcomes : DataFrame or ibis.Table
+        Output of :func:`~workbook.analyses.scoring.lead_outcomes` (its
+        ``.outcomes``), or the engine's
+        :func:`~workbook.analyses.scoring.relational.outcome_table`; only
+        the matured rows are counted.
     thresholds : sequence of float, optional
         The grid; None or empty gives :func:`default_thresholds` of all
         scored leads (or of ``score_range``).
@@ -181,6 +195,8 @@ def threshold_sweep(
         Declared score range for the default grid.
     score_column : str
         Column holding the score.
+    engine : Engine, optional
+        Where the counts run (default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -193,14 +209,17 @@ def threshold_sweep(
         ``share_handed_off`` = handed_off / matured leads. Ratios with a zero
         denominator are NaN.
     """
-    grid = _grid(outcomes, thresholds, score_range)
-    res = matured_leads(outcomes)
-    scores = np.sort(res[score_column].to_numpy(dtype="float64"))
-    won_scores = np.sort(res.loc[res["won"], score_column].to_numpy(dtype="float64"))
-    n, n_wins = len(scores), len(won_scores)
-    handed = n - np.searchsorted(scores, grid, side="left")
-    wins = n_wins - np.searchsorted(won_scores, grid, side="left")
-    return sweep_from_counts(grid, handed, wins, n=n, n_wins=n_wins)
+    grid = _grid(outcomes, thresholds, score_range, score_column=score_column, engine=engine)
+    cells = score_won_frame(outcomes, score_column=score_column, engine=engine)
+    levels = cells["score"].to_numpy(dtype="float64")
+    n_at = cells["n"].to_numpy(dtype="int64")
+    wins_at = cells["wins"].to_numpy(dtype="int64")
+    # suffix sums: leads (wins) with score >= levels[i]; one extra 0 for "no level >= t"
+    handed_tail = np.append(np.cumsum(n_at[::-1])[::-1], 0)
+    wins_tail = np.append(np.cumsum(wins_at[::-1])[::-1], 0)
+    first = np.searchsorted(levels, grid, side="left")
+    n, n_wins = int(n_at.sum()), int(wins_at.sum())
+    return sweep_from_counts(grid, handed_tail[first], wins_tail[first], n=n, n_wins=n_wins)
 
 
 def sweep_from_counts(grid, handed, wins, *, n: int, n_wins: int) -> pd.DataFrame:
