@@ -134,10 +134,10 @@ def test_dtypes_are_those_of_the_pandas_version(found):
 
 def test_exclusions_by_hand(found):
     ex = found.exclusions.set_index("reason")["n"]
-    assert ex["created after as_of (or no created_at)"] == 2  # J, K
+    assert ex["created after the as-of date (or no creation date)"] == 2  # J, K
     assert ex["blank score"] == 1  # I
     assert ex["converted opportunity id not found; treated as none"] == 1  # G
-    assert ex["converted opportunity created after as_of; treated as none"] == 1  # H
+    assert ex["converted opportunity created after the as-of date; treated as none"] == 1  # H
     assert found.exclusions.loc[found.exclusions["kind"] == "not matured", "n"].item() == 2  # B, L
     # outside 40-85 (both ends valid): A 90, M 90, H 30, L 20; G 40 and P 85 are inside
     assert found.exclusions.loc[found.exclusions["kind"] == "note", "n"].item() == 4
