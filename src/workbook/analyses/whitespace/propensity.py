@@ -139,7 +139,7 @@ def _co_ownership(book: Book, owned: np.ndarray, lift: pd.DataFrame) -> np.ndarr
         strength[qa, pb] = np.log(sig["mh_odds_ratio"].to_numpy("float64"))
     out = np.zeros((book.n_accounts, book.width))
     for q in np.flatnonzero(strength.any(axis=1)):  # products, not rows
-        out = np.maximum(out, owned[:, [q]] * strength[q][None, :])
+        np.maximum(out, owned[:, [q]] * strength[q][None, :], out=out)
     return out
 
 
@@ -184,9 +184,9 @@ def candidate_features(
     if shrinkage is None:
         shrinkage = shrinkage_of(book)
     owned = _dense_owned(book)
-    p0 = np.broadcast_to(book.book_adoption, (book.n_accounts, book.n_products))
+    # Dense (account x product) only where every cell is needed to find the candidates;
+    # the rest is worked out on the candidates' rows, with the same arithmetic.
     sib_k = _family_owners(book)[book.root][:, : book.n_products] - owned[:, : book.n_products]
-    sib_n = np.repeat((book.family_size - 1)[:, None], book.n_products, axis=1)
     ind = book.industry_code
     has_ind = ind >= 0
     group = np.where(has_ind, book.root.astype(np.int64) * max(len(book.industry_labels), 1) + ind, -1)
@@ -202,36 +202,43 @@ def candidate_features(
         ind_owners = np.zeros((book.n_accounts, book.n_products))
         ind_size = np.zeros(book.n_accounts)
     peer_k = np.where(has_ind[:, None], ind_owners - g_owners[g], 0)
-    peer_n = np.where(has_ind, ind_size - g_size[g], 0)[:, None] * np.ones(book.n_products)
-    kf = shrinkage.family.kappa if np.isfinite(shrinkage.family.kappa) else 0.0
-    ki = shrinkage.industry.kappa if np.isfinite(shrinkage.industry.kappa) else 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sib_rate = np.where(sib_n + kf > 0, (sib_k + kf * p0) / (sib_n + kf), p0)
-        peer_rate = np.where(peer_n + ki > 0, (peer_k + ki * p0) / (peer_n + ki), p0)
+    del ind_owners, g_owners
     cand = ~owned[:, : book.n_products] & ((sib_k >= 1) | (peer_k >= 1))
     a, p = np.nonzero(cand)
+    del cand
     revenue = trailing_revenue(book, opportunities, as_of=as_of)
     if lift is None:
         lift = lift_from_book(book, fisher=False)
-    co = _co_ownership(book, owned, lift)
+    co = _co_ownership(book, owned, lift)[a, p]
+    products_owned = owned.sum(axis=1)[a].astype("float64")
+    del owned
+    sk, pk = sib_k[a, p], peer_k[a, p]
+    del sib_k, peer_k
+    sn = (book.family_size - 1)[a]
+    pn = np.where(has_ind, ind_size - g_size[g], 0)[a] * 1.0
+    p0 = np.asarray(book.book_adoption)[p]
+    kf = shrinkage.family.kappa if np.isfinite(shrinkage.family.kappa) else 0.0
+    ki = shrinkage.industry.kappa if np.isfinite(shrinkage.industry.kappa) else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sib_rate = np.where(sn + kf > 0, (sk + kf * p0) / (sn + kf), p0)
+        peer_rate = np.where(pn + ki > 0, (pk + ki * p0) / (pn + ki), p0)
     text = candidate_labels(book, a, p) if labels else {}
-    return pd.DataFrame(
-        {
-            "a": a,
-            "p": p,
-            **text,
-            "siblings_owning": sib_k[a, p].astype(np.int64),
-            "siblings": sib_n[a, p].astype(np.int64),
-            "peers_owning": peer_k[a, p].astype(np.int64),
-            "peers": peer_n[a, p].astype(np.int64),
-            "sibling_rate": sib_rate[a, p],
-            "peer_rate": peer_rate[a, p],
-            "products_owned": owned.sum(axis=1)[a].astype("float64"),
-            "log_revenue": np.log1p(np.maximum(revenue[a], 0)),
-            "co_ownership": co[a, p],
-            "revenue": revenue[a],
-        }
-    )
+    columns = {
+        "a": a,
+        "p": p,
+        **text,
+        "siblings_owning": sk.astype(np.int64),
+        "siblings": sn.astype(np.int64),
+        "peers_owning": pk.astype(np.int64),
+        "peers": pn.astype(np.int64),
+        "sibling_rate": sib_rate,
+        "peer_rate": peer_rate,
+        "products_owned": products_owned,
+        "log_revenue": np.log1p(np.maximum(revenue[a], 0)),
+        "co_ownership": co,
+        "revenue": revenue[a],
+    }
+    return pd.DataFrame(columns, copy=False)  # one block per column: no stacked copy
 
 
 def candidate_labels(book: Book, a: np.ndarray, p: np.ndarray) -> dict:
