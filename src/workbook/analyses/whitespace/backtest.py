@@ -251,9 +251,10 @@ def purchase_model(
     columns.update(
         rank=np.arange(1, len(a) + 1),
         **candidate_labels(book, a, p),
-        size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object)[bands[a]], dtype="string"),
+        # Each band and value source becomes an Arrow string once; the rows take it by code.
+        size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object), dtype="string").take(bands[a]),
         expected_value=ev,
-        value_source=pd.array(book.value_source[p], dtype="string"),
+        value_source=pd.array(np.asarray(book.value_source, dtype=object), dtype="string").take(p),
         score=score,
         score_value=score * ev,
     )
