@@ -15,6 +15,8 @@ Usage::
     python benchmarks/profile_report.py snapshot --data DIR --out SNAP
     # the report's run() alone (load of the snapshot, then run)
     python benchmarks/profile_report.py run cohort --snapshot SNAP
+    # the same, printing where memory reached each new 100 MB high
+    python benchmarks/profile_report.py run cohort --snapshot SNAP --memory-trace
     # the whole notebook as a script: run(), exports, tables, charts as PNG
     python benchmarks/profile_report.py notebook cohort --snapshot SNAP --out OUT
 
@@ -111,14 +113,55 @@ def _load(snapshot_dir, report: str, steps: Steps):
     )
 
 
+class MemoryTrace:
+    """A thread sampling ``VmRSS`` every 10 ms; at each new high of ``step_mb`` more,
+    it keeps the main thread's innermost workbook frames (where memory went)."""
+
+    def __init__(self, step_mb: int = 100) -> None:
+        import threading
+
+        self.step_mb, self.highs, self._stop = step_mb, [], threading.Event()
+        self._main = threading.main_thread().ident
+        self._t0 = time.perf_counter()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        high = 0.0
+        while not self._stop.wait(0.01):
+            rss = _status_mb("VmRSS")
+            if rss < high + self.step_mb:
+                continue
+            high = rss
+            frame = sys._current_frames().get(self._main)
+            stack = [
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack(frame)
+                if "workbook" in f.filename
+            ][-4:]
+            self.highs.append((time.perf_counter() - self._t0, rss, " <- ".join(reversed(stack))))
+
+    def report(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        print(f"memory highs (every +{self.step_mb} MB of VmRSS):", flush=True)
+        for t, rss, where in self.highs:
+            print(f"{t:8.1f}s {rss:7.0f}MB  {where}", flush=True)
+
+
 def cmd_run(args) -> int:
     import importlib
 
+    trace = MemoryTrace() if args.memory_trace else None
     steps = Steps()
     crm = _load(args.snapshot, args.report, steps)
     module = importlib.import_module(f"workbook.analyses.{args.report}")
     params = module.Params(**json.loads(args.params))
     steps.measure(f"{args.report}.run", lambda: module.run(crm, params))
+    if trace is not None:
+        trace.report()
     return 0
 
 
@@ -183,6 +226,12 @@ def parse_args(argv=None):
         r.add_argument("--params", default="{}", help="JSON object of parameter overrides")
         if name == "notebook":
             r.add_argument("--out", default="", help="export folder (default: a new temp folder)")
+        else:
+            r.add_argument(
+                "--memory-trace",
+                action="store_true",
+                help="print where VmRSS reached each new 100 MB high (workbook frames)",
+            )
     return p.parse_args(argv)
 
 

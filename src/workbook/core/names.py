@@ -126,9 +126,8 @@ class Names:
             ):
                 continue
             if out is frame:
-                out = frame.copy()
-            values = out[key].map(getattr(self, lookup)).astype("string")
-            out.insert(out.columns.get_loc(key) + 1, name, values)
+                out = frame.copy(deep=False)  # copy-on-write: inserting leaves ``frame`` as it was
+            out.insert(out.columns.get_loc(key) + 1, name, _mapped(out[key], getattr(self, lookup)))
         return out
 
     def name_examples(
@@ -161,3 +160,15 @@ class Names:
         out = frame.copy()
         out[examples] = joined.fillna(given).to_numpy()
         return out
+
+
+def _mapped(ids: pd.Series, lookup: pd.Series) -> pd.Series:
+    """``ids.map(lookup).astype("string")``, looking each distinct id up once.
+
+    A table with millions of rows repeats few ids: they are coded
+    (:func:`pandas.factorize`, a missing id coded too), the distinct ids
+    mapped, and the names taken back by code.
+    """
+    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    names = pd.Series(uniques).map(lookup).astype("string")
+    return pd.Series(names.array.take(codes), index=ids.index, name=ids.name)

@@ -57,6 +57,9 @@ __all__ = [
 
 #: Equal-count score bins of the reliability table and the ECE.
 RELIABILITY_BINS = 10
+#: Resamples per vectorised call of the bootstrap: memory is batch x deals, the
+#: draws and the CI are the same as in one call (one random stream, taken in order).
+_BOOT_BATCH = 100
 
 #: Columns of ``model_backtest.csv`` (one row, always written).
 BACKTEST_COLUMNS = [
@@ -229,7 +232,7 @@ def backtest_win_model(
     scored = scored.loc[scored["score"].notna()].reset_index(drop=True)
     scored["won"] = _labels(crm, scored["opportunity_id"], cut=cut, horizon_days=horizon_days)
     y, s = scored["won"].to_numpy(), scored["score"].to_numpy()
-    base = float(model.result.model.endog.mean())
+    base = model.base_rate
     bss = float(brier_skill(s, y, base))
     if len(y) >= 2 and np.isfinite(bss):
         boot = stats.bootstrap(
@@ -238,6 +241,7 @@ def backtest_win_model(
             paired=True,
             vectorized=True,
             n_resamples=n_boot,
+            batch=_BOOT_BATCH,
             method="percentile",
             random_state=np.random.default_rng(seed),
         )

@@ -48,7 +48,7 @@ _SHIFT = 100_000  # offsets may be negative (activity dated before the deal)
 _SPAN = 1_000_000
 _SENTINEL = 1e9  # count of an ineligible reference deal: sorts after every real count
 _COLUMN = 1e10  # separates the columns of the flattened sorted matrix
-_CHUNK = 256  # ages per block, to bound memory
+_CHUNK = 32  # ages per block, to bound memory (a block is ages x won deals)
 
 
 class _Offsets:

@@ -89,7 +89,11 @@ class WinModel:
     coefficients : DataFrame
         ``term``, ``coef``, ``std_err`` (clustered by deal), ``z``,
         ``p_value``, ``ci_low``, ``ci_high``, ``odds_ratio``; empty when refused.
+    base_rate : float
+        Share of won training rows (NaN when refused).
     result : statsmodels results or None
+        With its copies of the training rows removed (``remove_data``): it
+        predicts from a given design.
     """
 
     status: str
@@ -106,6 +110,7 @@ class WinModel:
     dropped_features: list[str] = field(default_factory=list)
     excluded_missing: int = 0
     coefficients: pd.DataFrame = field(default_factory=pd.DataFrame)
+    base_rate: float = float("nan")
     result: object | None = None
 
     @property
@@ -193,20 +198,28 @@ def fit_win_model(
         return WinModel(REFUSED, epp.sentence, **base)
     x = sm.add_constant(rows[feats], has_constant="add")
     groups = pd.factorize(rows["opportunity_id"])[0]
+    won = rows["won"].astype("float64")
+    del rows  # the ids and dates of every snapshot row: not needed by the fit
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = sm.Logit(rows["won"].astype("float64"), x).fit(
+            result = sm.Logit(won, x).fit(
                 disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": groups}
             )
         except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
             return WinModel(REFUSED, f"The fit failed: {exc}.", **base)
+    del x, groups
     if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
         return WinModel(REFUSED, "The features separate won and lost deals perfectly.", **base)
     converged = bool(result.mle_retvals.get("converged", False))
     if not converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
         return WinModel(REFUSED, "The fit did not converge.", **base)
-    return WinModel(FITTED, "", coefficients=_coefficients(result), result=result, **base)
+    coefficients = _coefficients(result)
+    base_rate = float(result.model.endog.mean())
+    result.remove_data()  # the model's copies of every training row
+    return WinModel(
+        FITTED, "", coefficients=coefficients, base_rate=base_rate, result=result, **base
+    )
 
 
 def score_deals(

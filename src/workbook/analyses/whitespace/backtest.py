@@ -244,19 +244,22 @@ def purchase_model(
     ev = values[p, bands[a]] if len(today) else np.zeros(0)
     order = call_order(book, a, p, score * ev)
     a, p, ev, score = a[order], p[order], ev[order], score[order]
-    out = today.take(order).reset_index(drop=True)
-    out = out.assign(
+    # Only the call list's columns, each taken once in call order (no copy of the whole frame).
+    kept = [c for c in CALL_LIST_COLUMNS if c in today.columns]
+    columns = {c: today[c].to_numpy()[order] for c in kept}
+    del today, order
+    columns.update(
+        rank=np.arange(1, len(a) + 1),
         **candidate_labels(book, a, p),
-        size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object)[bands[a]], dtype="string"),
+        # Each band and value source becomes an Arrow string once; the rows take it by code.
+        size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object), dtype="string").take(bands[a]),
         expected_value=ev,
-        value_source=pd.array(book.value_source[p], dtype="string"),
+        value_source=pd.array(np.asarray(book.value_source, dtype=object), dtype="string").take(p),
         score=score,
         score_value=score * ev,
     )
-    out["rank"] = np.arange(1, len(out) + 1)
-    return PurchaseModel(
-        table, dec, out[CALL_LIST_COLUMNS], ranking, reason, calibrated, coef, cut1, cut2
-    )
+    out = pd.DataFrame({c: columns.pop(c) for c in CALL_LIST_COLUMNS}, copy=False)
+    return PurchaseModel(table, dec, out, ranking, reason, calibrated, coef, cut1, cut2)
 
 
 def call_order(book: Book, a: np.ndarray, p: np.ndarray, score_value: np.ndarray) -> np.ndarray:

@@ -26,8 +26,11 @@ at the cut (:data:`FEATURES`):
     :func:`co_purchase_lift` at the cut; 0 when there is none.
 
 The label is a purchase of the product by the account in (start, end], read
-from the data known at ``end`` (never later). The model is a statsmodels
-logistic GLM on the five features plus an intercept.
+from the data known at ``end`` (never later). The model is a logistic GLM on
+the five features plus an intercept (:func:`workbook.core.glm.binomial_glm`,
+statsmodels' IRLS), fitted on the distinct (features, label) rows weighted
+by their counts: the same likelihood as one row per candidate, without a
+copy of every candidate row.
 """
 
 from __future__ import annotations
@@ -36,10 +39,10 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from workbook.core.calendar import as_of_end, day
+from workbook.core.glm import BinomialFit, binomial_glm, distinct_rows
 from workbook.core.models import events_per_parameter_ok
 from workbook.core.stats import wilson_interval
 
@@ -136,7 +139,7 @@ def _co_ownership(book: Book, owned: np.ndarray, lift: pd.DataFrame) -> np.ndarr
         strength[qa, pb] = np.log(sig["mh_odds_ratio"].to_numpy("float64"))
     out = np.zeros((book.n_accounts, book.width))
     for q in np.flatnonzero(strength.any(axis=1)):  # products, not rows
-        out = np.maximum(out, owned[:, [q]] * strength[q][None, :])
+        np.maximum(out, owned[:, [q]] * strength[q][None, :], out=out)
     return out
 
 
@@ -181,9 +184,9 @@ def candidate_features(
     if shrinkage is None:
         shrinkage = shrinkage_of(book)
     owned = _dense_owned(book)
-    p0 = np.broadcast_to(book.book_adoption, (book.n_accounts, book.n_products))
+    # Dense (account x product) only where every cell is needed to find the candidates;
+    # the rest is worked out on the candidates' rows, with the same arithmetic.
     sib_k = _family_owners(book)[book.root][:, : book.n_products] - owned[:, : book.n_products]
-    sib_n = np.repeat((book.family_size - 1)[:, None], book.n_products, axis=1)
     ind = book.industry_code
     has_ind = ind >= 0
     group = np.where(has_ind, book.root.astype(np.int64) * max(len(book.industry_labels), 1) + ind, -1)
@@ -199,36 +202,43 @@ def candidate_features(
         ind_owners = np.zeros((book.n_accounts, book.n_products))
         ind_size = np.zeros(book.n_accounts)
     peer_k = np.where(has_ind[:, None], ind_owners - g_owners[g], 0)
-    peer_n = np.where(has_ind, ind_size - g_size[g], 0)[:, None] * np.ones(book.n_products)
-    kf = shrinkage.family.kappa if np.isfinite(shrinkage.family.kappa) else 0.0
-    ki = shrinkage.industry.kappa if np.isfinite(shrinkage.industry.kappa) else 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sib_rate = np.where(sib_n + kf > 0, (sib_k + kf * p0) / (sib_n + kf), p0)
-        peer_rate = np.where(peer_n + ki > 0, (peer_k + ki * p0) / (peer_n + ki), p0)
+    del ind_owners, g_owners
     cand = ~owned[:, : book.n_products] & ((sib_k >= 1) | (peer_k >= 1))
     a, p = np.nonzero(cand)
+    del cand
     revenue = trailing_revenue(book, opportunities, as_of=as_of)
     if lift is None:
         lift = lift_from_book(book, fisher=False)
-    co = _co_ownership(book, owned, lift)
+    co = _co_ownership(book, owned, lift)[a, p]
+    products_owned = owned.sum(axis=1)[a].astype("float64")
+    del owned
+    sk, pk = sib_k[a, p], peer_k[a, p]
+    del sib_k, peer_k
+    sn = (book.family_size - 1)[a]
+    pn = np.where(has_ind, ind_size - g_size[g], 0)[a] * 1.0
+    p0 = np.asarray(book.book_adoption)[p]
+    kf = shrinkage.family.kappa if np.isfinite(shrinkage.family.kappa) else 0.0
+    ki = shrinkage.industry.kappa if np.isfinite(shrinkage.industry.kappa) else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sib_rate = np.where(sn + kf > 0, (sk + kf * p0) / (sn + kf), p0)
+        peer_rate = np.where(pn + ki > 0, (pk + ki * p0) / (pn + ki), p0)
     text = candidate_labels(book, a, p) if labels else {}
-    return pd.DataFrame(
-        {
-            "a": a,
-            "p": p,
-            **text,
-            "siblings_owning": sib_k[a, p].astype(np.int64),
-            "siblings": sib_n[a, p].astype(np.int64),
-            "peers_owning": peer_k[a, p].astype(np.int64),
-            "peers": peer_n[a, p].astype(np.int64),
-            "sibling_rate": sib_rate[a, p],
-            "peer_rate": peer_rate[a, p],
-            "products_owned": owned.sum(axis=1)[a].astype("float64"),
-            "log_revenue": np.log1p(np.maximum(revenue[a], 0)),
-            "co_ownership": co[a, p],
-            "revenue": revenue[a],
-        }
-    )
+    columns = {
+        "a": a,
+        "p": p,
+        **text,
+        "siblings_owning": sk.astype(np.int64),
+        "siblings": sn.astype(np.int64),
+        "peers_owning": pk.astype(np.int64),
+        "peers": pn.astype(np.int64),
+        "sibling_rate": sib_rate,
+        "peer_rate": peer_rate,
+        "products_owned": products_owned,
+        "log_revenue": np.log1p(np.maximum(revenue[a], 0)),
+        "co_ownership": co,
+        "revenue": revenue[a],
+    }
+    return pd.DataFrame(columns, copy=False)  # one block per column: no stacked copy
 
 
 def candidate_labels(book: Book, a: np.ndarray, p: np.ndarray) -> dict:
@@ -277,8 +287,8 @@ def label_purchases(
 class ModelFit(NamedTuple):
     """A fitted purchase model, or why there is none."""
 
-    #: statsmodels GLM results, or None when refused.
-    result: object
+    #: The fit's estimates (:class:`~workbook.core.glm.BinomialFit`), or None when refused.
+    result: BinomialFit | None
     events: int
     candidates: int
     #: "" when fitted, else the reason it was refused.
@@ -294,16 +304,27 @@ class ModelFit(NamedTuple):
         return {"intercept": params["intercept"], **{f: params.get(f, 0.0) for f in FEATURES}}
 
 
+def _design(cand: pd.DataFrame, columns) -> np.ndarray:
+    """The constant and ``columns`` of ``cand`` as one contiguous float64 array (no other copy)."""
+    x = np.empty((len(cand), 1 + len(columns)), dtype="float64")
+    x[:, 0] = 1.0
+    for j, f in enumerate(columns, start=1):  # columns, not rows
+        x[:, j] = cand[f].to_numpy("float64")
+    return x
+
+
 def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
     """Logistic GLM of ``y`` on :data:`FEATURES` (refused when the events-per-parameter rule fails).
 
     A feature constant among the candidates (e.g. ``co_ownership`` when no
     pair is significant) carries no information and is left out (its
-    coefficient is reported as 0); the rule counts the features used.
+    coefficient is reported as 0); the rule counts the features used. The
+    fit runs on the distinct (features, label) rows with their counts as
+    frequency weights (:func:`~workbook.core.glm.distinct_rows`), the same
+    likelihood as one row per candidate.
     """
     events, n = int(y.sum()), int(len(y))
-    values = cand[FEATURES].to_numpy("float64")
-    varies = values.std(axis=0) > 0 if n else np.zeros(len(FEATURES), dtype=bool)
+    varies = [bool(n) and bool(np.ptp(cand[f].to_numpy("float64")) > 0) for f in FEATURES]
     columns = tuple(f for f, v in zip(FEATURES, varies, strict=True) if v)
     # The engagement issue's rule, shared: parameters = features used + the constant.
     epp = events_per_parameter_ok(
@@ -311,9 +332,9 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
     )
     if not epp.ok:
         return ModelFit(None, events, n, epp.sentence, columns)
-    x = sm.add_constant(values[:, varies], has_constant="add")
+    rows = distinct_rows(_design(cand, columns), y)
     try:
-        result = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+        result = binomial_glm(rows.y, rows.x, freq_weights=rows.counts)
     except np.linalg.LinAlgError as err:
         return ModelFit(None, events, n, f"the model could not be fitted ({err})", columns)
     return ModelFit(result, events, n, "", columns)
@@ -321,8 +342,7 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
 
 def predict(fit: ModelFit, cand: pd.DataFrame) -> np.ndarray:
     """P(purchase) of each candidate under a fitted model."""
-    x = sm.add_constant(cand[list(fit.columns)].to_numpy("float64"), has_constant="add")
-    return np.asarray(fit.result.predict(x), dtype="float64")
+    return fit.result.predict(_design(cand, fit.columns))
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
@@ -341,12 +361,16 @@ def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def _calibration(prob: np.ndarray, y: np.ndarray) -> dict:
-    """Calibration intercept (offset model) and slope of logit(P), with 95% CIs."""
+    """Calibration intercept (offset model) and slope of logit(P), with 95% CIs.
+
+    Both logistic fits run on the distinct (logit P, label) rows with their
+    counts as frequency weights, the same likelihood as one row per candidate.
+    """
     lp = np.log(np.clip(prob, 1e-12, 1 - 1e-12) / np.clip(1 - prob, 1e-12, 1))
-    ones = np.ones((len(y), 1))
-    fam = sm.families.Binomial()
-    inter = sm.GLM(y, ones, family=fam, offset=lp).fit()
-    slope = sm.GLM(y, sm.add_constant(lp, has_constant="add"), family=fam).fit()
+    rows = distinct_rows(lp[:, None], y)
+    ones = np.ones((len(rows.y), 1))
+    inter = binomial_glm(rows.y, ones, offset=rows.x[:, 0], freq_weights=rows.counts)
+    slope = binomial_glm(rows.y, np.column_stack([ones, rows.x]), freq_weights=rows.counts)
     ci_i, ci_s = inter.conf_int(), slope.conf_int()
     return {
         "calibration_intercept": float(inter.params[0]),

@@ -1,0 +1,227 @@
+"""A logistic (binomial) GLM fitted as statsmodels fits it, keeping only its estimates.
+
+``sm.GLM(y, x, family=Binomial()).fit()`` keeps copies of every row in its
+model and results objects (the design, its whitened copy, the
+pseudo-inverse, the weights, ``mu``, the residuals): measured on 5M rows x 6
+columns, 4.6 GB at the peak of the fit and 3.1 GB held by the results.
+:func:`binomial_glm` runs the same iteratively reweighted least squares as
+statsmodels' ``GLM.fit()`` (method ``"IRLS"``) with statsmodels' own family
+functions: the same starting ``mu``, the same least-squares step
+(``numpy.linalg.lstsq`` on the whitened working response), the same stopping
+rule (absolute change of the deviance at most ``tol``) and the same final
+pseudo-inverse WLS step for the coefficients and their covariance. Only the
+coefficients, their covariance and the fit's record are kept
+(:class:`BinomialFit`).
+
+Grouped data
+------------
+Rows that share their covariates and outcome add the same term to the
+log-likelihood, so a fit on the distinct rows with ``freq_weights`` (each
+row's count, :func:`distinct_rows`) maximises the same likelihood: the same
+MLE and the same information matrix, equal to the row-level fit up to
+floating-point rounding. Every IRLS step is the same weighted least-squares
+problem, so both fits take the same steps and stop at the same iteration.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.genmod.families import Binomial
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+__all__ = ["BinomialFit", "DistinctRows", "binomial_glm", "distinct_rows"]
+
+
+@dataclass(frozen=True)
+class BinomialFit:
+    """The estimates of :func:`binomial_glm`.
+
+    Attributes
+    ----------
+    params : ndarray
+        Coefficients, one per column of the design.
+    cov : ndarray
+        Their covariance (the inverse Fisher information; the binomial scale is 1).
+    iterations : int
+        IRLS iterations run.
+    converged : bool
+        The deviance changed by at most ``tol`` at the last iteration.
+    deviance : float
+        Deviance at the last iteration.
+    """
+
+    params: np.ndarray
+    cov: np.ndarray
+    iterations: int
+    converged: bool
+    deviance: float
+
+    @property
+    def bse(self) -> np.ndarray:
+        """Standard errors of :attr:`params`."""
+        return np.sqrt(np.diag(self.cov))
+
+    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        """Wald intervals, shape ``(k, 2)`` (low, high), as statsmodels' ``conf_int``."""
+        q = stats.norm.ppf(1 - alpha / 2)
+        bse = self.bse
+        return np.column_stack([self.params - q * bse, self.params + q * bse])
+
+    def predict(self, x, offset=None) -> np.ndarray:
+        """P(y = 1) for the rows of design ``x`` (plus ``offset`` on the logit scale)."""
+        lin = np.dot(np.asarray(x, dtype="float64"), self.params)
+        if offset is not None:
+            lin = lin + offset
+        return Binomial().fitted(lin)
+
+
+def binomial_glm(
+    y,
+    x,
+    *,
+    offset=None,
+    freq_weights=None,
+    tol: float = 1e-8,
+    maxiter: int = 100,
+) -> BinomialFit:
+    """Fit a logistic GLM of ``y`` on ``x`` by IRLS, as ``sm.GLM(...).fit()`` does.
+
+    Parameters
+    ----------
+    y : array-like of 0/1, shape (n,)
+        The outcome.
+    x : array-like, shape (n, k)
+        The design, the constant column included when wanted.
+    offset : array-like, shape (n,), optional
+        Added to the linear predictor (a fixed coefficient of 1).
+    freq_weights : array-like, shape (n,), optional
+        Rows each counted this many times (see :func:`distinct_rows`).
+    tol : float, default 1e-8
+        Stop when the deviance changes by at most ``tol``.
+    maxiter : int, default 100
+        Most IRLS iterations (at least 1).
+
+    Returns
+    -------
+    BinomialFit
+
+    Raises
+    ------
+    ValueError
+        The working weights or response are not finite (statsmodels' message).
+
+    Warns
+    -----
+    PerfectSeparationWarning
+        ``mu`` equals ``y`` on every row at some iteration.
+    """
+    fam = Binomial()
+    endog = np.asarray(y, dtype="float64")
+    exog = np.ascontiguousarray(x, dtype="float64")
+    off = 0.0 if offset is None else np.asarray(offset, dtype="float64")
+    freq = 1.0 if freq_weights is None else np.asarray(freq_weights, dtype="float64")
+    mu = fam.starting_mu(endog)
+    lin_pred = fam.predict(mu)
+    deviance = [np.inf, fam.deviance(endog, mu, 1.0, freq, 1.0)]
+    if np.isnan(deviance[-1]):
+        raise ValueError("The first guess on the deviance function returned a nan.")
+    converged, iterations = False, 0
+    while iterations < max(maxiter, 1):  # iterations, not rows
+        iterations += 1
+        weights = freq * fam.weights(mu)
+        z = lin_pred + fam.link.deriv(mu) * (endog - mu) - off
+        params = _lstsq(z, exog, weights)
+        lin_pred = np.dot(exog, params)
+        lin_pred += off
+        mu = fam.fitted(lin_pred)
+        deviance.append(fam.deviance(endog, mu, 1.0, freq, 1.0))
+        if endog.ndim == 1 and np.allclose(mu - endog, 0):
+            warnings.warn(
+                "Perfect separation or prediction detected, parameter may not be identified",
+                category=PerfectSeparationWarning,
+                stacklevel=2,
+            )
+        converged = bool(np.allclose(deviance[-2], deviance[-1], atol=tol, rtol=0.0))
+        if converged:
+            break
+    # statsmodels' last step: the WLS of the last working response by pseudo-inverse.
+    params, cov = _pinv_wls(z, exog, weights)
+    return BinomialFit(params, cov, iterations, converged, float(deviance[-1]))
+
+
+def _lstsq(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """One IRLS step: least squares of the whitened working response (statsmodels' ``_MinimalWLS``)."""
+    w_half = np.sqrt(weights)
+    if not np.all(np.isfinite(w_half)):
+        raise ValueError("NaN, inf or invalid value detected in weights, estimation infeasible.")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("NaN, inf or invalid value detected in endog, estimation infeasible.")
+    wexog = w_half[:, None] * exog
+    params = np.linalg.lstsq(wexog, w_half * z, rcond=-1)[0]
+    return params
+
+
+def _pinv_wls(z: np.ndarray, exog: np.ndarray, weights: np.ndarray):
+    """Coefficients and normalised covariance of the WLS fit by pseudo-inverse (``WLS.fit("pinv")``)."""
+    w_half = np.sqrt(weights)
+    wexog = w_half[:, None] * exog
+    u, s, vt = np.linalg.svd(wexog, False)
+    del wexog
+    cutoff = 1e-15 * np.maximum.reduce(s)
+    inv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0)
+    pinv = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
+    del u
+    cov = np.dot(pinv, np.transpose(pinv))
+    params = np.dot(pinv, w_half * z)
+    return params, cov
+
+
+@dataclass(frozen=True)
+class DistinctRows:
+    """The distinct rows of a design and outcome (:func:`distinct_rows`).
+
+    Attributes
+    ----------
+    x : ndarray, shape (m, k)
+        One row per distinct (covariates, outcome), in order of first appearance.
+    y : ndarray, shape (m,)
+        Its outcome.
+    counts : ndarray of int64, shape (m,)
+        Rows of the input with that pattern (the ``freq_weights``).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    counts: np.ndarray
+
+
+def distinct_rows(x, y) -> DistinctRows:
+    """Group the rows of design ``x`` and outcome ``y`` by their exact values.
+
+    Each column is coded by value (:func:`pandas.factorize`; ``0.0`` and
+    ``-0.0`` are one value, as are NaNs) and the codes are combined column by
+    column, re-coded after each so the key stays below the row count.
+
+    Parameters
+    ----------
+    x : array-like, shape (n, k)
+    y : array-like, shape (n,)
+
+    Returns
+    -------
+    DistinctRows
+    """
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    key = np.zeros(len(y), dtype=np.int64)
+    for column in [y, *x.T]:  # columns, not rows
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        key = pd.factorize(key * len(uniques) + codes)[0]
+    # The codes number the patterns in order of first appearance.
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    return DistinctRows(x[first], y[first], counts.astype(np.int64))

@@ -1,0 +1,82 @@
+"""The purchase model's fits on grouped candidates equal statsmodels' row-level fits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from workbook.analyses.whitespace.propensity import (
+    FEATURES,
+    _calibration,
+    fit_model,
+    predict,
+)
+
+#: Planted logit: -4 + 3 sibling_rate + 2 peer_rate + 0.1 products_owned + 0.2 log_revenue
+#: + 0.5 co_ownership.
+TRUTH = np.array([-4.0, 3.0, 2.0, 0.1, 0.2, 0.5])
+
+
+def _candidates(n: int = 60_000, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Candidates whose features repeat, as in the report (rates of small counts, few revenues)."""
+    rng = np.random.default_rng(seed)
+    cand = pd.DataFrame(
+        {
+            "sibling_rate": rng.integers(0, 6, n) / 5,
+            "peer_rate": rng.integers(0, 11, n) / 10,
+            "products_owned": rng.integers(0, 8, n).astype("float64"),
+            "log_revenue": np.log1p(rng.choice([0.0, 5e3, 2e4, 1e5], n)),
+            "co_ownership": rng.choice([0.0, 0.0, np.log(2.5)], n),
+        }
+    )
+    x = sm.add_constant(cand[FEATURES].to_numpy())
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x @ TRUTH)))).astype(np.int64)
+    return cand, y
+
+
+def test_grouped_fit_recovers_the_plant_and_equals_the_row_fit():
+    cand, y = _candidates()
+    fit = fit_model(cand, y)
+    assert fit.reason == "" and fit.columns == tuple(FEATURES)
+    rows = sm.GLM(y, sm.add_constant(cand[FEATURES].to_numpy()), family=sm.families.Binomial()).fit()
+    np.testing.assert_allclose(fit.result.params, rows.params, rtol=1e-8, atol=0)
+    np.testing.assert_allclose(fit.result.bse, rows.bse, rtol=1e-8, atol=0)
+    # Within 4 standard errors of the planted coefficients.
+    assert np.all(np.abs(fit.result.params - TRUTH) < 4 * fit.result.bse)
+    coef = fit.coefficients()
+    assert list(coef) == ["intercept", *FEATURES]
+    np.testing.assert_allclose(predict(fit, cand), rows.predict(), rtol=1e-8, atol=0)
+
+
+def test_constant_feature_is_left_out_and_reported_as_zero():
+    cand, y = _candidates(n=20_000, seed=1)
+    cand["co_ownership"] = 0.0
+    fit = fit_model(cand, y)
+    assert "co_ownership" not in fit.columns and fit.coefficients()["co_ownership"] == 0.0
+    assert len(fit.result.params) == len(FEATURES)
+
+
+def test_calibration_equals_the_row_level_glms():
+    cand, y = _candidates(n=30_000, seed=2)
+    prob = predict(fit_model(cand, y), cand)
+    got = _calibration(prob, y)
+    lp = np.log(prob / (1 - prob))
+    fam = sm.families.Binomial()
+    inter = sm.GLM(y, np.ones((len(y), 1)), family=fam, offset=lp).fit()
+    slope = sm.GLM(y, sm.add_constant(lp), family=fam).fit()
+    np.testing.assert_allclose(
+        [got["calibration_intercept"], got["intercept_low"], got["intercept_high"]],
+        [inter.params[0], *inter.conf_int()[0]],
+        rtol=1e-8,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        [got["calibration_slope"], got["slope_low"], got["slope_high"]],
+        [slope.params[1], *slope.conf_int()[1]],
+        rtol=1e-8,
+        atol=0,
+    )
+    # In-sample, a logistic fit is calibrated: intercept about 0, slope about 1.
+    assert abs(got["calibration_intercept"]) < 1e-6
+    assert abs(got["calibration_slope"] - 1) < 1e-6

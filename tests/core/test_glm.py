@@ -1,0 +1,121 @@
+"""binomial_glm: statsmodels' IRLS without its copies; the grouped fit equals the row fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+from workbook.core.glm import binomial_glm, distinct_rows
+
+#: The planted model: logit P = -2 + 0.4 a - 0.5 b + 0.3 c.
+TRUTH = np.array([-2.0, 0.4, -0.5, 0.3])
+
+
+def planted(n: int = 40_000, seed: int = 3, coef=TRUTH):
+    """Few distinct covariate rows (a in 0..4, b in {0, 0.7, 1.4}, c rounded to 0.5)."""
+    rng = np.random.default_rng(seed)
+    x = sm.add_constant(
+        np.column_stack(
+            [rng.integers(0, 5, n), rng.integers(0, 3, n) * 0.7, (rng.normal(size=n) * 2).round() / 2]
+        )
+    )
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x @ coef)))).astype("float64")
+    return x, y
+
+
+def test_planted_coefficients_are_recovered():
+    x, y = planted()
+    fit = binomial_glm(y, x)
+    assert fit.converged
+    # Each coefficient within 4 standard errors of the planted value; the SEs are small.
+    assert np.all(np.abs(fit.params - TRUTH) < 4 * fit.bse)
+    assert np.all(fit.bse < 0.05)
+    low, high = fit.conf_int().T
+    assert np.all((low < TRUTH) & (TRUTH < high))
+
+
+def test_no_signal_interval_covers_zero():
+    x, y = planted(coef=np.array([-2.0, 0.0, 0.0, 0.0]))
+    low, high = binomial_glm(y, x).conf_int()[1:].T
+    assert np.all((low < 0) & (0 < high))
+
+
+def test_row_fit_is_statsmodels_glm():
+    x, y = planted(n=5_000)
+    ref = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+    fit = binomial_glm(y, x)
+    assert fit.iterations == ref.fit_history["iteration"]
+    # The same operations in the same order: equal to the last bit on this numpy/statsmodels.
+    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fit.cov, ref.cov_params(), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fit.conf_int(), ref.conf_int(), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fit.predict(x), ref.predict(x), rtol=1e-12, atol=0)
+    assert fit.deviance == pytest.approx(ref.deviance, rel=1e-12)
+
+
+def test_offset_fit_is_statsmodels_glm():
+    x, y = planted(n=5_000)
+    off = x[:, 1:] @ TRUTH[1:] - 2.2
+    ones = np.ones((len(y), 1))
+    ref = sm.GLM(y, ones, family=sm.families.Binomial(), offset=off).fit()
+    fit = binomial_glm(y, ones, offset=off)
+    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-12, atol=0)
+    # The planted intercept is -2, the offset's -2.2: the fit finds about +0.2.
+    assert abs(fit.params[0] - 0.2) < 3 * fit.bse[0]
+
+
+def test_grouped_fit_equals_the_row_fit():
+    x, y = planted()
+    rows = binomial_glm(y, x)
+    d = distinct_rows(x, y)
+    # 5 x 3 values of a, b, about 17 of c, two outcomes: far fewer patterns than rows.
+    assert len(d.y) < 500 and d.counts.sum() == len(y)
+    grouped = binomial_glm(d.y, d.x, freq_weights=d.counts)
+    assert grouped.iterations == rows.iterations
+    np.testing.assert_allclose(grouped.params, rows.params, rtol=1e-8, atol=0)
+    np.testing.assert_allclose(grouped.bse, rows.bse, rtol=1e-8, atol=0)
+    assert grouped.deviance == pytest.approx(rows.deviance, rel=1e-8)
+
+
+def test_grouped_offset_fit_equals_the_row_fit():
+    x, y = planted()
+    lp = np.round(x[:, 1:] @ TRUTH[1:], 6) - 2.1
+    d = distinct_rows(lp[:, None], y)
+    rows = binomial_glm(y, np.ones((len(y), 1)), offset=lp)
+    grouped = binomial_glm(d.y, np.ones((len(d.y), 1)), offset=d.x[:, 0], freq_weights=d.counts)
+    np.testing.assert_allclose(grouped.params, rows.params, rtol=1e-8, atol=0)
+    np.testing.assert_allclose(grouped.bse, rows.bse, rtol=1e-8, atol=0)
+
+
+def test_distinct_rows_by_hand():
+    x = np.array([[1.0, 0.0], [1.0, -0.0], [1.0, 2.0], [np.nan, 2.0], [np.nan, 2.0], [1.0, 0.0]])
+    y = np.array([0, 0, 1, 1, 1, 1])
+    d = distinct_rows(x, y)
+    # Patterns in order of first appearance: (1, 0 | 0) x2 (0.0 and -0.0 are one value),
+    # (1, 2 | 1), (NaN, 2 | 1) x2, (1, 0 | 1).
+    np.testing.assert_array_equal(d.counts, [2, 1, 2, 1])
+    np.testing.assert_array_equal(d.y, [0, 1, 1, 1])
+    np.testing.assert_array_equal(d.x, [[1, 0], [1, 2], [np.nan, 2], [1, 0]])
+
+
+def test_perfect_separation_warns_like_statsmodels():
+    x = sm.add_constant(np.arange(20, dtype="float64"))
+    y = (x[:, 1] >= 10).astype("float64")
+    with pytest.warns(PerfectSeparationWarning):
+        binomial_glm(y, x)
+
+
+def test_non_finite_data_is_refused():
+    x, y = planted(n=100)
+    y[3] = np.nan
+    with pytest.raises(ValueError, match="deviance function returned a nan"):
+        binomial_glm(y, x)
+    y[3] = 0.0
+    x[3, 1] = np.nan
+    # What the reports catch as "could not be fitted".
+    with pytest.raises(np.linalg.LinAlgError):
+        binomial_glm(y, x)
