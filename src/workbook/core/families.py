@@ -28,6 +28,7 @@ SQL too, so the whole tree is one expression over the ``accounts`` table.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import ibis
@@ -47,6 +48,9 @@ INTEGER_ID = r"^[\t\n\f\r ]*([+-]?[0-9]{1,18})[\t\n\f\r ]*$"
 
 #: The column holding the input position in :func:`ultimate_parents`.
 POSITION = "_position"
+
+#: The name the compiled tree SQL reads its input from (see :func:`_compiled`).
+_INPUT = "wb_family_tree_input"
 
 
 def rounds_for(n: int) -> int:
@@ -210,6 +214,36 @@ def _engine(engine):
     return engine if engine is not None else engines.default()
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(dialect: str, what: str, rounds: int) -> str:
+    """The SQL of the tree (``what="tree"``) or of the id ranks, over the table :data:`_INPUT`.
+
+    The SQL depends only on the number of rounds, and Ibis takes about half a
+    second to build and compile a 20-round tree, so it is compiled once per
+    dialect and rounds and reused for every call.
+    """
+    schema = {"account_id": "string", "parent_id": "string", POSITION: "int64"}
+    if what == "ranks":
+        schema.pop("parent_id")
+        placeholder = ibis.table(schema, name=_INPUT)
+        expr = id_ranks(placeholder, order=POSITION).select(POSITION, "rank")
+    else:
+        placeholder = ibis.table(schema, name=_INPUT)
+        expr = tree_expr(placeholder, rounds=rounds, order=POSITION)
+    return str(ibis.to_sql(expr, dialect=dialect))
+
+
+def _run_compiled(eng, frame: pd.DataFrame, what: str, rounds: int = 0) -> pa.Table:
+    """Run :func:`_compiled` SQL on ``frame`` (registered in ``eng``), sorted by input position."""
+    name = eng.table(frame, what).get_name()
+    sql = _compiled(eng.name, what, rounds).replace(f'"{_INPUT}"', f'"{name}"')
+    if eng.embedded:  # straight to DuckDB: Ibis would parse the SQL text again
+        result = eng.backend.con.sql(sql).to_arrow_table()
+    else:
+        result = eng.arrow(eng.backend.sql(sql))
+    return _in_input_order(result)
+
+
 def _positioned(ids: pd.Series, parents: pd.Series | None = None) -> pd.DataFrame:
     """Ids (and parents) as Arrow-backed strings with their input position."""
     frame = {"account_id": ids.astype("string[pyarrow]").reset_index(drop=True)}
@@ -237,9 +271,8 @@ def id_order(ids: pd.Series, *, engine=None) -> np.ndarray:
     if len(ids) == 0:
         return np.empty(0, dtype=np.int64)
     eng = _engine(engine)
-    frame = _positioned(ids)  # kept alive while the engine reads it
-    ranks = id_ranks(eng.table(frame, "ids"), order=POSITION).select(POSITION, "rank")
-    return _in_input_order(eng.arrow(ranks)).column("rank").to_numpy().astype(np.int64)
+    ranks = _run_compiled(eng, _positioned(ids), "ranks")
+    return ranks.column("rank").to_numpy().astype(np.int64)
 
 
 def ultimate_parents(accounts: pd.DataFrame, *, engine=None) -> pd.DataFrame:
@@ -278,8 +311,8 @@ def ultimate_parents(accounts: pd.DataFrame, *, engine=None) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in TREE_COLUMNS})
     eng = _engine(engine)
     frame = _positioned(accounts["account_id"], accounts["parent_id"])  # alive while read
-    expr = tree_expr(eng.table(frame, "accounts"), rounds=rounds_for(n), order=POSITION)
-    out = _in_input_order(eng.arrow(expr)).to_pandas()
+    linked = int(accounts["parent_id"].notna().sum())  # at least the accounts that jump
+    out = _run_compiled(eng, frame, "tree", rounds_for(linked)).to_pandas()
     return pd.DataFrame(
         {
             "account_id": out["account_id"].astype("string"),
