@@ -158,7 +158,9 @@ def tree_expr(accounts: ibis.Table, *, rounds: int, order: str | None = None) ->
         **({order: child[order]} if order else {}),
     )
     linked = nodes.filter(nodes.parent.notnull())
-    jumps = linked.select("node", jump=linked.parent, dist=ibis.literal(1, "int64"), min_rank="node")
+    jumps = linked.select(
+        "node", jump=linked.parent, dist=ibis.literal(1, "int64"), min_rank="node"
+    )
     for _ in range(rounds):
         jumps = _step(jumps)
 
@@ -202,9 +204,7 @@ def tree_expr(accounts: ibis.Table, *, rounds: int, order: str | None = None) ->
     if order:
         columns[order] = here[order]
     return (
-        here.join(root, here.root == root.rank)
-        .join(size, here.root == size.root)
-        .select(**columns)
+        here.join(root, here.root == root.rank).join(size, here.root == size.root).select(**columns)
     )
 
 

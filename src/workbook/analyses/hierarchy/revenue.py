@@ -62,8 +62,7 @@ def account_revenue(opportunities: pd.DataFrame, *, start, end, engine=None) -> 
     opportunities : DataFrame
         Canonical ``opportunities`` table.
     {hierarchy_period}
-    engine : workbook.engine.Engine, optional
-        Where it runs (default: the process default).
+    {hierarchy_engine}
 
     Returns
     -------
@@ -95,8 +94,7 @@ def revenue_basis(
     opportunities, accounts : DataFrame
         Canonical tables.
     {hierarchy_period}
-    engine : workbook.engine.Engine, optional
-        Where it runs (default: the process default).
+    {hierarchy_engine}
 
     Returns
     -------
@@ -144,8 +142,7 @@ def family_revenue(
     {hierarchy_tables}
     {hierarchy_period}
     {hierarchy_tree}
-    engine : workbook.engine.Engine, optional
-        Where it runs (default: the process default).
+    {hierarchy_engine}
 
     Returns
     -------

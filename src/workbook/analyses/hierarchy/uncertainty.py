@@ -72,8 +72,7 @@ def won_deals(
     {hierarchy_tables}
     {hierarchy_period}
     {hierarchy_tree}
-    engine : workbook.engine.Engine, optional
-        Where it runs (default: the process default).
+    {hierarchy_engine}
 
     Returns
     -------
