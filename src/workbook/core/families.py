@@ -63,7 +63,9 @@ def rounds_for(n: int) -> int:
     return int(math.ceil(math.log2(max(int(n), 2)))) + 1
 
 
-def id_ranks(accounts: ibis.Table, *, order: str | None = None) -> ibis.Table:
+def id_ranks(
+    accounts: ibis.Table, *, order: str | None = None, every: ibis.Table | None = None
+) -> ibis.Table:
     """``accounts`` with ``rank``: 0 for the smallest ``account_id``.
 
     Ids compare as integers when every id matches :data:`INTEGER_ID` (so
@@ -78,6 +80,10 @@ def id_ranks(accounts: ibis.Table, *, order: str | None = None) -> ibis.Table:
         Has ``account_id`` (string) and, when given, ``order``.
     order : str, optional
         The tie-break column.
+    every : ibis.Table, optional
+        The table whose ``account_id`` decide whether ids compare as integers
+        (default ``accounts``): :func:`tree_expr` ranks only the accounts
+        with a parent, but the rule looks at every account.
 
     Returns
     -------
@@ -85,7 +91,8 @@ def id_ranks(accounts: ibis.Table, *, order: str | None = None) -> ibis.Table:
         The columns of ``accounts`` plus ``rank`` (int64, 0..n-1, no ties).
     """
     ids = accounts.account_id
-    all_integers = accounts.aggregate(a=ids.re_search(INTEGER_ID).all()).a.as_scalar()
+    every = accounts if every is None else every
+    all_integers = every.aggregate(a=every.account_id.re_search(INTEGER_ID).all()).a.as_scalar()
     keys = [
         ibis.ifelse(all_integers, ids.re_extract(INTEGER_ID, 1).cast("int64"), ibis.null("int64")),
         ibis.ifelse(all_integers, ibis.null("string"), ids),
@@ -137,43 +144,57 @@ def tree_expr(accounts: ibis.Table, *, rounds: int, order: str | None = None) ->
 
     Notes
     -----
-    Accounts are coded by their rank in the id order (``node``), so a cycle's
-    root is the node whose code is the smallest ``min_rank`` met on the cycle.
-    Only accounts with a parent among the accounts jump (a root is a fixed
-    point). Each round is a self-join of the previous round (:func:`_step`),
+    Accounts are coded by ``order`` (else by their text order); only the
+    accounts with a parent among the accounts jump (a root is a fixed point),
+    and they carry their rank in the id order, so a cycle's root is the node
+    whose rank is the smallest ``min_rank`` met on the cycle. Each round is a self-join of the previous round (:func:`_step`),
     which is a common table expression referenced twice, so the SQL grows
     linearly with ``rounds``.
     """
     keep = {"account_id": accounts.account_id, "parent_id": accounts.parent_id.cast("string")}
     if order:
         keep[order] = accounts[order]
-    ranked = id_ranks(accounts.select(**keep), order=order)
-    child, parent = ranked.view(), ranked.view()
+    given = accounts.select(**keep)
+    # Node codes: the input position when given (no sort needed), else the text order.
+    code = given[order] if order else ibis.row_number().over(order_by=given.account_id)
+    coded = given.mutate(node=code)
+    child, parent = coded.view(), coded.view()
     nodes = child.left_join(parent, child.parent_id == parent.account_id).select(
-        node=child.rank,
+        node=child.node,
         account_id=child.account_id,
         parent_id=child.parent_id,
-        parent=parent.rank,
-        missing_parent=child.parent_id.notnull() & parent.rank.isnull(),
+        parent=parent.node,
+        missing_parent=child.parent_id.notnull() & parent.node.isnull(),
         **({order: child[order]} if order else {}),
     )
-    linked = nodes.filter(nodes.parent.notnull())
+    # Only accounts with a parent among the accounts jump, and only they can be
+    # on a cycle, so only they need a rank in the id order.
+    linked = id_ranks(nodes.filter(nodes.parent.notnull()), order=order, every=given)
     jumps = linked.select(
-        "node", jump=linked.parent, dist=ibis.literal(1, "int64"), min_rank="node"
+        "node", jump=linked.parent, dist=ibis.literal(1, "int64"), min_rank=linked.rank
     )
     for _ in range(rounds):
         jumps = _step(jumps)
 
     # Every linked node now sits on its terminal: its root (a node that does
-    # not jump) or a node on its cycle.
+    # not jump) or a node on its cycle, whose root has the cycle's smallest rank.
     here, terminal = jumps.view(), jumps.view()
     reaches_root = terminal.node.isnull()
     settled = here.left_join(terminal, here.jump == terminal.node).select(
         node=here.node,
         terminal=here.jump,
         on_cycle_path=~reaches_root,
-        root=ibis.ifelse(reaches_root, here.jump, terminal.min_rank),
+        root_node=ibis.ifelse(reaches_root, here.jump, ibis.null("int64")),
+        root_rank=ibis.ifelse(reaches_root, ibis.null("int64"), terminal.min_rank),
         depth=ibis.ifelse(reaches_root, here.dist, ibis.null("int64")),
+    )
+    way, smallest = settled.view(), linked.view()
+    settled = way.left_join(smallest, way.root_rank == smallest.rank).select(
+        node=way.node,
+        terminal=way.terminal,
+        on_cycle_path=way.on_cycle_path,
+        root=ibis.coalesce(way.root_node, smallest.node),
+        depth=way.depth,
     )
     # The terminals of cycle-bound nodes are exactly the cycle members.
     on_cycle = settled.filter(settled.on_cycle_path).terminal
@@ -192,7 +213,7 @@ def tree_expr(accounts: ibis.Table, *, rounds: int, order: str | None = None) ->
         **({order: node[order]} if order else {}),
     )
     sizes = placed.group_by("root").aggregate(family_size=placed.count())
-    here, root, size = placed.view(), ranked.view(), sizes.view()
+    here, root, size = placed.view(), coded.view(), sizes.view()
     columns = {
         "account_id": here.account_id,
         "parent_id": here.parent_id,
@@ -204,7 +225,9 @@ def tree_expr(accounts: ibis.Table, *, rounds: int, order: str | None = None) ->
     if order:
         columns[order] = here[order]
     return (
-        here.join(root, here.root == root.rank).join(size, here.root == size.root).select(**columns)
+        here.join(root, here.root == root.node)
+        .join(size, here.root == size.root)
+        .select(**columns)
     )
 
 
