@@ -92,13 +92,17 @@ def account_revenue(opportunities: ibis.Table, *, start, end) -> ibis.Table:
         missing): one row per account id with at least one won opportunity
         closed in the period, sorted by ``account_id``.
     """
+    return _per_account(opportunities, start, end).order_by("account_id")
+
+
+def _per_account(opportunities: ibis.Table, start, end) -> ibis.Table:
+    """:func:`account_revenue` in no particular order (to be joined)."""
     deals = opportunities.filter(
         _won_in_period(opportunities, start, end), opportunities.account_id.notnull()
     )
-    per_account = deals.group_by("account_id").aggregate(
+    return deals.group_by("account_id").aggregate(
         revenue=deals.amount.cast("float64").sum().fill_null(0.0)
     )
-    return per_account.order_by("account_id")
 
 
 def family_revenue(tree: ibis.Table, opportunities: ibis.Table, *, start, end) -> ibis.Table:
@@ -124,7 +128,7 @@ def family_revenue(tree: ibis.Table, opportunities: ibis.Table, *, start, end) -
         ``member_accounts`` (accounts in the family) and ``buying_accounts``
         (members with revenue rows).
     """
-    per_account = account_revenue(opportunities, start=start, end=end)
+    per_account = _per_account(opportunities, start, end)
     member, spend = tree.view(), per_account.view()
     members = member.left_join(spend, member.account_id == spend.account_id).select(
         root_id=member.root_id, revenue=spend.revenue
