@@ -237,33 +237,43 @@ def _engine(engine):
     return engine if engine is not None else engines.default()
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled(dialect: str, what: str, rounds: int) -> str:
-    """The SQL of the tree (``what="tree"``) or of the id ranks, over the table :data:`_INPUT`.
+def _expr(table: ibis.Table, what: str, rounds: int) -> ibis.Table:
+    """The tree (``what="tree"``) or the id ranks of ``table``, with the input position."""
+    if what == "ranks":
+        return id_ranks(table, order=POSITION).select(POSITION, "rank")
+    return tree_expr(table, rounds=rounds, order=POSITION)
 
-    The SQL depends only on the number of rounds, and Ibis takes about half a
-    second to build and compile a 20-round tree, so it is compiled once per
-    dialect and rounds and reused for every call.
+
+@functools.lru_cache(maxsize=64)
+def _compiled(what: str, rounds: int) -> str:
+    """DuckDB SQL of :func:`_expr` over the table :data:`_INPUT`.
+
+    The SQL depends only on the number of rounds, and Ibis takes about a
+    second to build and compile a 16-round tree, so on embedded DuckDB it is
+    compiled once per process and rounds and reused for every call.
     """
     schema = {"account_id": "string", "parent_id": "string", POSITION: "int64"}
     if what == "ranks":
         schema.pop("parent_id")
-        placeholder = ibis.table(schema, name=_INPUT)
-        expr = id_ranks(placeholder, order=POSITION).select(POSITION, "rank")
-    else:
-        placeholder = ibis.table(schema, name=_INPUT)
-        expr = tree_expr(placeholder, rounds=rounds, order=POSITION)
-    return str(ibis.to_sql(expr, dialect=dialect))
+    expr = _expr(ibis.table(schema, name=_INPUT), what, rounds)
+    return str(ibis.to_sql(expr, dialect="duckdb"))
 
 
-def _run_compiled(eng, frame: pd.DataFrame, what: str, rounds: int = 0) -> pa.Table:
-    """Run :func:`_compiled` SQL on ``frame`` (registered in ``eng``), sorted by input position."""
-    name = eng.table(frame, what).get_name()
-    sql = _compiled(eng.name, what, rounds).replace(f'"{_INPUT}"', f'"{name}"')
-    if eng.embedded:  # straight to DuckDB: Ibis would parse the SQL text again
+def _run(eng, frame: pd.DataFrame, what: str, rounds: int = 0) -> pa.Table:
+    """:func:`_expr` of ``frame`` (registered in ``eng``) run there, sorted by input position.
+
+    Embedded DuckDB runs the cached SQL (:func:`_compiled`) straight on its
+    connection (Ibis would parse the SQL text again); another engine compiles
+    the bound expression (Ibis reads the schema of raw SQL on PostgreSQL
+    through a temporary view, which this Ibis and sqlglot pair names empty,
+    the fault of `.cache()`).
+    """
+    table = eng.table(frame, what)
+    if eng.embedded:
+        sql = _compiled(what, rounds).replace(f'"{_INPUT}"', f'"{table.get_name()}"')
         result = eng.backend.con.sql(sql).to_arrow_table()
     else:
-        result = eng.arrow(eng.backend.sql(sql))
+        result = eng.arrow(_expr(table, what, rounds))
     return _in_input_order(result)
 
 
@@ -294,7 +304,7 @@ def id_order(ids: pd.Series, *, engine=None) -> np.ndarray:
     if len(ids) == 0:
         return np.empty(0, dtype=np.int64)
     eng = _engine(engine)
-    ranks = _run_compiled(eng, _positioned(ids), "ranks")
+    ranks = _run(eng, _positioned(ids), "ranks")
     return ranks.column("rank").to_numpy().astype(np.int64)
 
 
@@ -335,7 +345,7 @@ def ultimate_parents(accounts: pd.DataFrame, *, engine=None) -> pd.DataFrame:
     eng = _engine(engine)
     frame = _positioned(accounts["account_id"], accounts["parent_id"])  # alive while read
     linked = int(accounts["parent_id"].notna().sum())  # at least the accounts that jump
-    out = _run_compiled(eng, frame, "tree", rounds_for(linked)).to_pandas()
+    out = _run(eng, frame, "tree", rounds_for(linked)).to_pandas()
     return pd.DataFrame(
         {
             "account_id": out["account_id"].astype("string"),
