@@ -4,7 +4,9 @@ A script, not a test (``tests/test_benchmark_script.py`` only checks that it
 runs). For each stage it prints wall seconds, CPU seconds, peak RSS and, where
 there is one, the time of the DuckDB SQL equivalent over the same Parquet
 files (``benchmarks/duckdb_twins.py``, and :mod:`workbook.data.pushdown` for
-the per-lead aggregates) and the ratio pandas / DuckDB.
+the per-lead aggregates) and the ratio workbook / DuckDB
+(``workbook_over_duckdb``: the workbook's own code for the stage, whatever
+runs it, over a hand-written DuckDB query of the same Parquet files).
 
 Usage::
 
@@ -56,10 +58,10 @@ DEFAULT_CACHE = Path(os.environ.get("WORKBOOK_BENCH_DATA", "/tmp/workbook-bench-
 
 #: (stage, label, tables the pandas stage needs, has a DuckDB equivalent)
 STAGES = [
-    ("load_csv", "load CSV (all tables)", (), True),
-    ("load_parquet", "load Parquet (all tables)", (), True),
-    ("validate", "validate", "all", True),
-    ("load_validate", "load + validate from Parquet", (), True),
+    ("load_csv", "load: CSV (all tables)", (), True),
+    ("load_parquet", "load: Parquet (all tables)", (), True),
+    ("validate", "validate: loaded tables", "all", True),
+    ("load_validate", "load + validate: Parquet", (), True),
     ("cohort", "cohort: follow_through", ("leads", "activities", "opportunities"), True),
     ("scoring", "scoring: outcomes + sweep", ("leads", "opportunities"), True),
     ("hierarchy", "hierarchy: families + revenue", ("accounts", "opportunities"), True),
@@ -72,7 +74,7 @@ STAGES = [
     ),
     (
         "lead_aggregates",
-        "pushdown: per-lead activity aggregates",
+        "cohort: per-lead milestones",
         ("leads", "activities", "opportunities"),
         True,
     ),
@@ -86,7 +88,7 @@ HEADER = [
     "inputs_rss_mb",
     "duckdb_seconds",
     "duckdb_peak_rss_mb",
-    "pandas_over_duckdb",
+    "workbook_over_duckdb",
 ]
 CANONICAL = (
     "accounts",
@@ -451,7 +453,7 @@ def _row(scale, label, res, duck) -> dict:
         "inputs_rss_mb": res["inputs_mb"],
         "duckdb_seconds": duck["seconds"] if duck else None,
         "duckdb_peak_rss_mb": duck["peak_rss_mb"] if duck else None,
-        "pandas_over_duckdb": res["seconds"] / duck["seconds"]
+        "workbook_over_duckdb": res["seconds"] / duck["seconds"]
         if duck and duck["seconds"]
         else None,
     }

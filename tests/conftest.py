@@ -127,9 +127,18 @@ def tiny_notebooks(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """This test process's throwaway PostgreSQL server (tests/engines.py), stopped at session end."""
+    import engines
+
+    yield engines.postgres_server()
+    engines.stop_postgres()
+
+
 @pytest.fixture(params=__import__("engines").ENGINE_NAMES)
 def any_engine(request, tmp_path):
     """A fresh engine per backend in ``engines.ENGINE_NAMES`` (see tests/engines.py)."""
     from engines import make
 
-    return make(request.param, tmp_path)
+    return make(request.param, tmp_path, request)

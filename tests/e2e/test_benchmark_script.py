@@ -53,12 +53,35 @@ def test_small_inline_run_prints_every_stage(inline_run):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     header = "scale  stage"
     assert header in proc.stdout
-    for column in ("seconds", "cpu_seconds", "peak_rss_mb", "duckdb_seconds", "pandas_over_duckdb"):
+    for column in (
+        "seconds",
+        "cpu_seconds",
+        "peak_rss_mb",
+        "duckdb_seconds",
+        "workbook_over_duckdb",
+    ):
         assert column in proc.stdout
     table = proc.stdout[proc.stdout.index(header) :]
     for label in _stage_labels():
         assert label in table, label
     assert "run all" not in table  # --skip-run-all
+
+
+def test_stage_labels_follow_the_results_format():
+    # issue 21: results.csv labels start with the stage's family, one per report core.
+    labels = _stage_labels()
+    for prefix in (
+        "load + validate",
+        "cohort:",
+        "scoring:",
+        "hierarchy:",
+        "whitespace:",
+        "engagement:",
+    ):
+        assert any(label.startswith(prefix) for label in labels), prefix
+    allowed = ("load:", "load + validate", "validate:", "cohort:", "scoring:", "hierarchy:",
+               "whitespace:", "engagement:")  # fmt: skip
+    assert all(label.startswith(allowed) for label in labels), labels
 
 
 def test_small_run_generates_data_and_writes_tables(inline_run):
@@ -70,6 +93,9 @@ def test_small_run_generates_data_and_writes_tables(inline_run):
     rows = list(csv.DictReader((out / "results.csv").open(encoding="utf-8")))
     assert [r["stage"] for r in rows] == _stage_labels()
     assert all(float(r["seconds"]) >= 0 and float(r["duckdb_seconds"]) > 0 for r in rows)
+    for r in rows:  # the ratio is the workbook's time over the DuckDB yardstick's
+        ratio = float(r["seconds"]) / float(r["duckdb_seconds"])
+        assert float(r["workbook_over_duckdb"]) == pytest.approx(ratio, rel=1e-9)
     md = (out / "results.md").read_text(encoding="utf-8")
     assert md.startswith("| scale | stage | seconds |")
     assert md.count("\n| small |") == len(rows)
