@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook.analyses.hierarchy import family_revenue
-from workbook.core.families import hierarchy_issues, ultimate_parents
+from workbook.core.families import TREE_COLUMNS, hierarchy_issues, id_order, ultimate_parents
 
 
 def _accounts(pairs):
@@ -169,3 +169,112 @@ def test_pointer_jumping_handles_long_chains():
     tree = ultimate_parents(accounts)
     assert (tree["root_id"] == "0").all()
     assert tree["depth"].max() == n - 1
+
+
+# --------------------------------------------------------------------------- every engine
+def _walk(pairs):
+    """Reference answer by walking parents one step at a time (a test oracle, O(n^2))."""
+    ids = [a for a, _ in pairs]
+    parent = dict(pairs)
+    order = (
+        sorted(ids, key=int) if all(i.strip().lstrip("+-").isdigit() for i in ids) else sorted(ids)
+    )
+    out = {}
+    for start in ids:
+        path, node = [], start
+        while node not in path:
+            path.append(node)
+            nxt = parent[node]
+            if nxt is None or nxt not in parent:
+                out[start] = (node, len(path) - 1)
+                break
+            node = nxt
+        else:  # node repeats: path[path.index(node):] is the cycle
+            cycle = path[path.index(node) :]
+            out[start] = (min(cycle, key=order.index), None)
+    return out
+
+
+def test_every_rule_on_every_engine(any_engine):
+    # 1 <- 2 <- 3 (chain); 5 -> 7 -> 6 -> 5 (cycle) with 8 -> 6; 9 self-parent with 11 -> 9;
+    # 12 -> 404 (missing parent) with 13 -> 12; 14 alone.
+    pairs = [
+        ("1", None), ("2", "1"), ("3", "2"),
+        ("5", "7"), ("7", "6"), ("6", "5"), ("8", "6"),
+        ("9", "9"), ("11", "9"),
+        ("12", "404"), ("13", "12"),
+        ("14", None),
+    ]  # fmt: skip
+    tree = ultimate_parents(_accounts(pairs), engine=any_engine)
+    assert tree["account_id"].tolist() == [a for a, _ in pairs]  # input order kept
+    assert tree["root_id"].tolist() == [
+        "1", "1", "1", "5", "5", "5", "5", "9", "9", "12", "12", "14"
+    ]  # fmt: skip
+    assert tree["depth"].tolist() == [0, 1, 2, pd.NA, pd.NA, pd.NA, pd.NA, pd.NA, pd.NA, 0, 1, 0]
+    assert tree["issue"].fillna("").tolist() == [
+        "", "", "", "cycle", "cycle", "cycle", "", "cycle", "", "missing_parent", "", ""
+    ]  # fmt: skip
+    assert tree["family_size"].tolist() == [3, 3, 3, 4, 4, 4, 4, 2, 2, 2, 2, 1]
+    assert [str(t) for t in tree.dtypes] == ["string", "string", "str", "Int64", "string", "int64"]
+
+
+def test_deep_chain_of_40_on_every_engine(any_engine):
+    # 40 <- 39 <- ... <- 0 listed leaf first: depth of account i is i.
+    pairs = [(str(i), str(i - 1) if i else None) for i in reversed(range(41))]
+    tree = ultimate_parents(_accounts(pairs), engine=any_engine).set_index("account_id")
+    assert (tree["root_id"] == "0").all()
+    assert tree.loc["40", "depth"] == 40
+    assert tree["depth"].tolist() == list(reversed(range(41)))
+    assert (tree["family_size"] == 41).all()
+
+
+def test_a_long_cycle_gets_its_smallest_id_whatever_the_entry(any_engine):
+    # A 33-cycle 100 -> 101 -> ... -> 132 -> 100 entered from a tail 200 -> 201 -> 132.
+    ring = [(str(100 + i), str(100 + (i + 1) % 33)) for i in range(33)]
+    tail = [("200", "201"), ("201", "132")]
+    tree = ultimate_parents(_accounts(tail + ring), engine=any_engine).set_index("account_id")
+    assert (tree["root_id"] == "100").all()
+    assert tree.loc[["200", "201"], "issue"].isna().all()
+    assert (tree.loc[[a for a, _ in ring], "issue"] == "cycle").all()
+
+
+def test_id_order_integers_text_and_ties(any_engine):
+    # All integers (blanks and signs allowed): numeric; "7" and "07" tie and keep input order.
+    assert id_order(pd.Series(["10", " 9", "07", "+7", "-1"]), engine=any_engine).tolist() == [
+        4, 3, 1, 2, 0
+    ]  # fmt: skip
+    # One non-integer id: text (code point) order for all: "10" < "9" < "a" < "ä".
+    assert id_order(pd.Series(["9", "10", "ä", "a"]), engine=any_engine).tolist() == [1, 0, 3, 2]
+    # A 19-digit id is not an "integer" id (it may not fit 64 bits): text order.
+    assert id_order(pd.Series(["9", "1000000000000000000"]), engine=any_engine).tolist() == [1, 0]
+
+
+def test_cycle_root_uses_the_numeric_order(any_engine):
+    tree = ultimate_parents(
+        _accounts([("10", "9"), ("9", "100"), ("100", "10")]), engine=any_engine
+    )
+    assert (tree["root_id"] == "9").all()
+    # With a text id in the book the same cycle compares as text: "10" < "100" < "9".
+    tree = ultimate_parents(
+        _accounts([("10", "9"), ("9", "100"), ("100", "10"), ("x", None)]), engine=any_engine
+    )
+    assert tree["root_id"].tolist() == ["10", "10", "10", "x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(hierarchies())
+def test_tree_equals_a_step_by_step_walk(data):
+    accounts, _ = data
+    pairs = list(zip(accounts["account_id"], accounts["parent_id"].astype(object), strict=True))
+    pairs = [(a, None if pd.isna(p) else p) for a, p in pairs]
+    tree = ultimate_parents(accounts)
+    want = _walk(pairs)
+    assert tree["root_id"].tolist() == [want[a][0] for a, _ in pairs]
+    got_depth = [None if pd.isna(d) else int(d) for d in tree["depth"]]
+    assert got_depth == [want[a][1] for a, _ in pairs]
+
+
+def test_empty_accounts_give_an_empty_tree():
+    tree = ultimate_parents(_accounts([]).reindex(columns=["account_id", "parent_id"]))
+    assert tree.columns.tolist() == TREE_COLUMNS
+    assert len(tree) == 0

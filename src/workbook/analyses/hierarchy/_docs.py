@@ -28,6 +28,9 @@ register(
         Output of :func:`workbook.analyses.hierarchy.top_customers`; gives each
         family its ``family_rank`` (missing when the family is unranked or no
         ranking is given).""",
+    hierarchy_engine="""engine : workbook.engine.Engine, optional
+        Where the relational parts run (:mod:`workbook.analyses.hierarchy.relational`);
+        the process default (:func:`workbook.engine.default`) when omitted.""",
     hierarchy_mad_threshold="""mad_threshold : float
         A member discount is an outlier when its robust z is strictly above
         this cut.""",

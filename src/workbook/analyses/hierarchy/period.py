@@ -2,7 +2,9 @@
 
 A date ``d`` is inside ``[start, end]`` when ``start <= day(d) <= end``
 (:func:`workbook.core.calendar.day`: times of day are ignored, both ends are
-inclusive). :func:`default_period` gives the 12 months ending on ``as_of``.
+inclusive; the test itself is
+:func:`workbook.analyses.hierarchy.relational.in_period`, run by the engine).
+:func:`default_period` gives the 12 months ending on ``as_of``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 
 from workbook.core import calendar
 
-__all__ = ["Period", "default_period", "in_period", "previous_period", "resolve_period"]
+__all__ = ["Period", "default_period", "previous_period", "resolve_period"]
 
 _ONE_DAY = pd.Timedelta(days=1)
 
@@ -113,9 +115,3 @@ def previous_period(start, end) -> Period:
         return Period(pd.Timestamp(start - pd.DateOffset(months=months)), prev_end)
     length = (end - start).days + 1
     return Period(start - pd.Timedelta(days=length), prev_end)
-
-
-def in_period(dates: pd.Series, start, end) -> pd.Series:
-    """Boolean mask: the calendar day of each date is in ``[start, end]`` (NaT is False)."""
-    day = calendar.days(dates)
-    return (day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end))

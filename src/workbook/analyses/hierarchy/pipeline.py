@@ -39,6 +39,7 @@ from workbook.core.names import Names
 from workbook.core.results import leadership_sentences
 from workbook.data.coercion import empty_table
 from workbook.data.model import PRODUCTS, PURCHASES
+from workbook.engine import for_crm
 
 __all__ = ["run"]
 
@@ -91,7 +92,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         crm = dataclasses.replace(
             crm, tables={**crm.tables, **{name: empty_table(name) for name in skipped}}
         )
-    tree = ultimate_parents(crm.accounts)
+    tree = ultimate_parents(crm.accounts, engine=for_crm(crm))
     period = resolve_period(crm.as_of, params.period_start, params.period_end)
     tables = _tables(crm, params, tree=tree, period=period)
     figures = summary_figures(
@@ -139,8 +140,10 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
     """Every table of :class:`Results`, by field name (what the notebook computed)."""
     accounts, opportunities, as_of = crm.accounts, crm.opportunities, crm.as_of
     start, end = period
-    top = top_customers(accounts, opportunities, start=start, end=end, tree=tree)
-    naive = naive_top(accounts, opportunities, start=start, end=end, tree=tree)
+    engine = for_crm(crm)
+    window = {"start": start, "end": end, "tree": tree, "engine": engine}
+    top = top_customers(accounts, opportunities, **window)
+    naive = naive_top(accounts, opportunities, **window)
     tables = {
         "tree": tree,
         "top_customers": top,
@@ -149,12 +152,12 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
         "concentration": concentration(top, top_n=params.top_n),
         "rank_uncertainty": rank_uncertainty(
             top,
-            won_deals(accounts, opportunities, start=start, end=end, tree=tree),
+            won_deals(accounts, opportunities, **window),
             top_n=params.top_n,
             n_boot=params.n_boot,
             seed=params.seed,
         ),
-        "stability": stability(accounts, opportunities, start=start, end=end, tree=tree),
+        "stability": stability(accounts, opportunities, **window),
         "hierarchy_issues": hierarchy_faults(accounts, tree),
         "split_ownership": split_ownership(
             accounts,
@@ -165,7 +168,7 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
             new_rep_days=params.new_rep_days,
         ),
         "exclusions": exclusions(
-            revenue_basis(opportunities, accounts, start=start, end=end),
+            revenue_basis(opportunities, accounts, start=start, end=end, engine=engine),
             discount_basis(
                 crm.purchases,
                 as_of=as_of,

@@ -56,9 +56,10 @@ SHIFT_COLUMNS = [
 ]
 
 
-def id_rank(tree: pd.DataFrame) -> pd.Series:
-    """Sort key of every account id (numeric order when all ids are integers)."""
-    return pd.Series(id_order(tree["account_id"]), index=pd.Index(tree["account_id"]))
+def id_rank(tree: pd.DataFrame, *, engine=None) -> pd.Series:
+    """Sort key of every account id (:func:`workbook.core.families.id_order`)."""
+    key = id_order(tree["account_id"], engine=engine)
+    return pd.Series(key, index=pd.Index(tree["account_id"]))
 
 
 def account_names(accounts: pd.DataFrame) -> pd.Series:
@@ -85,6 +86,7 @@ def naive_top(
     start,
     end,
     tree: pd.DataFrame | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """The account-level ranking, without roll-up (what a CRM list view shows).
 
@@ -99,6 +101,7 @@ def naive_top(
     {hierarchy_tables}
     {hierarchy_period}
     {hierarchy_tree}
+    {hierarchy_engine}
 
     Returns
     -------
@@ -107,12 +110,15 @@ def naive_top(
         ``name``, ``revenue``, ``root_account_id`` (the account's ultimate parent).
     """
     require_frame(accounts, "accounts")
-    tree = tree_of(accounts, tree)
-    return _naive_top(accounts, opportunities, start=start, end=end, tree=tree, key=id_rank(tree))
+    tree = tree_of(accounts, tree, engine=engine)
+    key = id_rank(tree, engine=engine)
+    return _naive_top(
+        accounts, opportunities, start=start, end=end, tree=tree, key=key, engine=engine
+    )
 
 
-def _naive_top(accounts, opportunities, *, start, end, tree, key) -> pd.DataFrame:
-    per_account = account_revenue(opportunities, start=start, end=end)
+def _naive_top(accounts, opportunities, *, start, end, tree, key, engine=None) -> pd.DataFrame:
+    per_account = account_revenue(opportunities, start=start, end=end, engine=engine)
     known = tree[["account_id", "root_id"]].merge(per_account, on="account_id", how="inner")
     ranked = _rank(known, "account_id", key)
     ranked["name"] = ranked["account_id"].map(account_names(accounts)).to_numpy()
@@ -128,6 +134,7 @@ def top_customers(
     start,
     end,
     tree: pd.DataFrame | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """The hierarchy-corrected ranking: corporate families by revenue.
 
@@ -141,6 +148,7 @@ def top_customers(
     {hierarchy_tables}
     {hierarchy_period}
     {hierarchy_tree}
+    {hierarchy_engine}
 
     Returns
     -------
@@ -169,18 +177,25 @@ def top_customers(
             The member holding that rank.
     """
     require_frame(accounts, "accounts")
-    tree = tree_of(accounts, tree)
+    tree = tree_of(accounts, tree, engine=engine)
+    key = id_rank(tree, engine=engine)
     return top_customers_keyed(
-        accounts, opportunities, start=start, end=end, tree=tree, key=id_rank(tree)
+        accounts, opportunities, start=start, end=end, tree=tree, key=key, engine=engine
     )
 
 
-def top_customers_keyed(accounts, opportunities, *, start, end, tree, key) -> pd.DataFrame:
+def top_customers_keyed(
+    accounts, opportunities, *, start, end, tree, key, engine=None
+) -> pd.DataFrame:
     """:func:`top_customers` with the tree and the id sort key (:func:`id_rank`) given."""
-    families = family_revenue(accounts, opportunities, start=start, end=end, tree=tree)
+    families = family_revenue(
+        accounts, opportunities, start=start, end=end, tree=tree, engine=engine
+    )
     ranked = _rank(families, "root_id", key).rename(columns={"root_id": "account_id"})
     ranked["name"] = ranked["account_id"].map(account_names(accounts)).to_numpy()
-    naive = _naive_top(accounts, opportunities, start=start, end=end, tree=tree, key=key)
+    naive = _naive_top(
+        accounts, opportunities, start=start, end=end, tree=tree, key=key, engine=engine
+    )
     # naive is sorted by rank, so the first row per root is the best member.
     best = naive.drop_duplicates("root_account_id").set_index("root_account_id")
     ranked["best_member_naive_rank"] = pd.array(

@@ -1,4 +1,9 @@
-"""Revenue per account and per corporate family in a period.
+"""Revenue per account and per corporate family in a period (run by the engine).
+
+The definitions (won, in the period, revenue, family) are in
+:mod:`workbook.analyses.hierarchy.relational`, as Ibis expressions; the
+functions here run them with :mod:`workbook.engine` on the given tables and
+return the small results as DataFrames.
 
 Won opportunity
     ``is_won`` is true (a missing ``is_won`` counts as not won). Lost deals
@@ -17,40 +22,47 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbook import engine as engines
+from workbook.analyses.hierarchy import relational
 from workbook.analyses.hierarchy._docs import shared_docs
-from workbook.analyses.hierarchy.period import in_period
-from workbook.core import calendar
 from workbook.core.checks import require_frame
 from workbook.core.families import ultimate_parents
 
 __all__ = ["account_revenue", "family_revenue", "revenue_basis"]
 
 
-def _won(opportunities: pd.DataFrame) -> pd.Series:
-    return opportunities["is_won"].astype("boolean").fillna(False).astype(bool)
+def engine_of(engine) -> engines.Engine:
+    """``engine``, else the process default (:func:`workbook.engine.default`)."""
+    return engine if engine is not None else engines.default()
 
 
-def tree_of(accounts: pd.DataFrame, tree: pd.DataFrame | None) -> pd.DataFrame:
+def tree_of(accounts: pd.DataFrame, tree: pd.DataFrame | None, *, engine=None) -> pd.DataFrame:
     """``tree`` when given, else :func:`~workbook.core.families.ultimate_parents` of ``accounts``."""
     if tree is None:
-        return ultimate_parents(accounts)
+        return ultimate_parents(accounts, engine=engine)
     return require_frame(tree, "tree", ["account_id", "root_id"])
 
 
+def _dtype(frame: pd.DataFrame, column: str):
+    return frame[column].dtype if column in frame.columns else "string"
+
+
 @shared_docs
-def account_revenue(opportunities: pd.DataFrame, *, start, end) -> pd.DataFrame:
+def account_revenue(opportunities: pd.DataFrame, *, start, end, engine=None) -> pd.DataFrame:
     """Revenue per account in the period.
 
     Revenue is the sum of ``amount`` over opportunities with ``is_won`` true
     and ``close_date`` in ``[start, end]`` (calendar days, both inclusive).
     Lost and open deals, and won deals closed outside the period, are
-    ignored; a missing amount adds 0.
+    ignored; a missing amount adds 0. Computed by
+    :func:`workbook.analyses.hierarchy.relational.account_revenue`.
 
     Parameters
     ----------
     opportunities : DataFrame
         Canonical ``opportunities`` table.
     {hierarchy_period}
+    {hierarchy_engine}
 
     Returns
     -------
@@ -60,26 +72,29 @@ def account_revenue(opportunities: pd.DataFrame, *, start, end) -> pd.DataFrame:
         such amount is 0 or missing), sorted by ``account_id``.
     """
     require_frame(opportunities, "opportunities")
-    mask = _won(opportunities) & in_period(opportunities["close_date"], start, end)
-    won = opportunities.loc[mask, ["account_id", "amount"]]
-    return (
-        won.groupby("account_id", sort=True, observed=True)["amount"]
-        .sum(min_count=0)
-        .astype("float64")
-        .rename("revenue")
-        .reset_index()
+    eng = engine_of(engine)
+    expr = relational.account_revenue(
+        eng.table(opportunities, "opportunities"), start=start, end=end
+    )
+    return eng.frame(
+        expr, types={"account_id": _dtype(opportunities, "account_id"), "revenue": "float64"}
     )
 
 
 @shared_docs
-def revenue_basis(opportunities: pd.DataFrame, accounts: pd.DataFrame, *, start, end) -> dict:
+def revenue_basis(
+    opportunities: pd.DataFrame, accounts: pd.DataFrame, *, start, end, engine=None
+) -> dict:
     """Count which opportunities count as revenue, and why the others do not.
+
+    Computed by :func:`workbook.analyses.hierarchy.relational.revenue_basis`.
 
     Parameters
     ----------
     opportunities, accounts : DataFrame
         Canonical tables.
     {hierarchy_period}
+    {hierarchy_engine}
 
     Returns
     -------
@@ -92,20 +107,15 @@ def revenue_basis(opportunities: pd.DataFrame, accounts: pd.DataFrame, *, start,
     """
     require_frame(opportunities, "opportunities")
     require_frame(accounts, "accounts")
-    won = _won(opportunities)
-    closed = opportunities["is_closed"].astype("boolean").fillna(False).astype(bool)
-    day = calendar.days(opportunities["close_date"])
-    inside = in_period(opportunities["close_date"], start, end)
-    known = opportunities["account_id"].isin(accounts["account_id"])
-    return {
-        "won_in_period": int((won & inside).sum()),
-        "won_before_period": int((won & (day < pd.Timestamp(start))).sum()),
-        "won_after_period": int((won & (day > pd.Timestamp(end))).sum()),
-        "lost": int((~won & closed).sum()),
-        "open": int((~won & ~closed).sum()),
-        "won_missing_amount": int((won & inside & opportunities["amount"].isna()).sum()),
-        "won_unknown_account": int((won & inside & ~known).sum()),
-    }
+    eng = engine_of(engine)
+    expr = relational.revenue_basis(
+        eng.table(opportunities, "opportunities"),
+        eng.table(accounts, "accounts"),
+        start=start,
+        end=end,
+    )
+    row = eng.arrow(expr).to_pylist()[0]
+    return {name: int(value) for name, value in row.items()}
 
 
 @shared_docs
@@ -116,6 +126,7 @@ def family_revenue(
     start,
     end,
     tree: pd.DataFrame | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Revenue per corporate family (ultimate parent) in the period.
 
@@ -123,13 +134,15 @@ def family_revenue(
     from ``tree`` (:func:`workbook.core.families.ultimate_parents`). Won
     opportunities whose ``account_id`` is not among the accounts belong to no
     family and are left out (counted by :func:`revenue_basis`), so the sum
-    of ``revenue`` equals the revenue of the known accounts.
+    of ``revenue`` equals the revenue of the known accounts. Computed by
+    :func:`workbook.analyses.hierarchy.relational.family_revenue`.
 
     Parameters
     ----------
     {hierarchy_tables}
     {hierarchy_period}
     {hierarchy_tree}
+    {hierarchy_engine}
 
     Returns
     -------
@@ -147,15 +160,16 @@ def family_revenue(
             Members with at least one won opportunity closed in the period.
     """
     require_frame(accounts, "accounts")
-    tree = tree_of(accounts, tree)
-    per_account = account_revenue(opportunities, start=start, end=end)
-    members = tree[["account_id", "root_id"]].merge(per_account, on="account_id", how="left")
-    grouped = members.groupby("root_id", sort=True, observed=True)
-    out = pd.DataFrame(
-        {
-            "revenue": grouped["revenue"].sum(min_count=0).astype("float64"),
-            "member_accounts": grouped["account_id"].size().astype("int64"),
-            "buying_accounts": grouped["revenue"].count().astype("int64"),
-        }
-    ).reset_index()
-    return out[["root_id", "revenue", "member_accounts", "buying_accounts"]]
+    require_frame(opportunities, "opportunities")
+    eng = engine_of(engine)
+    tree = tree_of(accounts, tree, engine=eng)
+    expr = relational.family_revenue(
+        eng.table(tree, "tree"), eng.table(opportunities, "opportunities"), start=start, end=end
+    )
+    types = {
+        "root_id": _dtype(tree, "root_id"),
+        "revenue": "float64",
+        "member_accounts": "int64",
+        "buying_accounts": "int64",
+    }
+    return eng.frame(expr, types=types)[list(types)]

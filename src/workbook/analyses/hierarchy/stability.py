@@ -40,6 +40,7 @@ def stability(
     start,
     end,
     tree: pd.DataFrame | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """The corrected ranking now against the previous period of the same length.
 
@@ -52,6 +53,7 @@ def stability(
     {hierarchy_tables}
     {hierarchy_period}
     {hierarchy_tree}
+    {hierarchy_engine}
 
     Returns
     -------
@@ -76,18 +78,19 @@ def stability(
         been ranked then. ``same`` is never a single-deal move.
     """
     require_frame(accounts, "accounts")
-    tree = tree_of(accounts, tree)
+    tree = tree_of(accounts, tree, engine=engine)
     prev_start, prev_end = previous_period(start, end)
-    key = id_rank(tree)
-    now = top_customers_keyed(accounts, opportunities, start=start, end=end, tree=tree, key=key)
-    before = top_customers_keyed(
-        accounts, opportunities, start=prev_start, end=prev_end, tree=tree, key=key
-    )
+    key = id_rank(tree, engine=engine)
+    common = {"tree": tree, "key": key, "engine": engine}
+    now = top_customers_keyed(accounts, opportunities, start=start, end=end, **common)
+    before = top_customers_keyed(accounts, opportunities, start=prev_start, end=prev_end, **common)
     out = _compare(now, before)
     return _single_deal_moves(
         out,
-        won_deals(accounts, opportunities, start=start, end=end, tree=tree),
-        won_deals(accounts, opportunities, start=prev_start, end=prev_end, tree=tree),
+        won_deals(accounts, opportunities, start=start, end=end, tree=tree, engine=engine),
+        won_deals(
+            accounts, opportunities, start=prev_start, end=prev_end, tree=tree, engine=engine
+        ),
     )
 
 

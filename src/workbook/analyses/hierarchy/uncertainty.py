@@ -27,9 +27,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import rankdata
 
+from workbook.analyses.hierarchy import relational
 from workbook.analyses.hierarchy._docs import shared_docs
-from workbook.analyses.hierarchy.period import in_period
-from workbook.analyses.hierarchy.revenue import _won, tree_of
+from workbook.analyses.hierarchy.revenue import engine_of, tree_of
 from workbook.core.checks import require_frame
 
 __all__ = ["RANK_COLUMNS", "rank_uncertainty", "won_deals"]
@@ -59,14 +59,20 @@ def won_deals(
     start,
     end,
     tree: pd.DataFrame | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """The won deals counted as revenue in the period, each with its family.
+
+    Selected by :func:`workbook.analyses.hierarchy.relational.won_deals` in
+    the engine; the rows come back in the order of ``opportunities`` (the
+    bootstrap's draws are tied to that order).
 
     Parameters
     ----------
     {hierarchy_tables}
     {hierarchy_period}
     {hierarchy_tree}
+    {hierarchy_engine}
 
     Returns
     -------
@@ -76,11 +82,22 @@ def won_deals(
         account in the tree.
     """
     require_frame(opportunities, "opportunities")
-    tree = tree_of(accounts, tree)
-    mask = _won(opportunities) & in_period(opportunities["close_date"], start, end)
-    won = opportunities.loc[mask, ["opportunity_id", "account_id", "amount"]]
-    won = won.merge(tree[["account_id", "root_id"]], on="account_id", how="inner")
-    return won.assign(amount=won["amount"].fillna(0.0).astype("float64")).reset_index(drop=True)
+    eng = engine_of(engine)
+    tree = tree_of(accounts, tree, engine=eng)
+    expr = relational.won_deals(
+        eng.table(tree, "tree"), eng.table(opportunities, "opportunities"), start=start, end=end
+    )
+    deals = eng.frame(expr)
+    position = pd.Index(opportunities["opportunity_id"]).get_indexer(deals["opportunity_id"])
+    deals = deals.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+    return deals.astype(
+        {
+            "opportunity_id": opportunities["opportunity_id"].dtype,
+            "account_id": opportunities["account_id"].dtype,
+            "root_id": tree["root_id"].dtype,
+            "amount": "float64",
+        }
+    )
 
 
 def rank_uncertainty(
