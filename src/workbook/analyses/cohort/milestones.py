@@ -16,9 +16,9 @@ from workbook.analyses.cohort import relational
 from workbook.analyses.cohort.common import MILESTONES, milestone_col
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
+from workbook.core.links import strictly_increasing
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACTIVITIES
-from workbook.data.validate import positions
 from workbook.engine import default as default_engine
 
 __all__ = [
@@ -55,37 +55,14 @@ class MilestoneTables(NamedTuple):
     exclusions: pd.DataFrame
 
 
-def _first_rows(ids: pd.Series) -> np.ndarray:
-    """True at the first row holding each id (missing ids: False)."""
-    return (positions(ids, ids) == np.arange(len(ids))) & ids.notna().to_numpy(dtype=bool)
-
-
-def _engine_leads(leads: pd.DataFrame, scope: np.ndarray, first: np.ndarray) -> pd.DataFrame:
-    """``leads`` as the relational definition reads it when a lead id repeats in scope.
-
-    The first row holding a lead id in scope stands for it: the later rows in
-    scope keep their converted opportunity (its links and deals count for
-    the lead, as in :func:`workbook.core.links.lead_activity_pairs`) but take
-    the first row's ``created_at``. Only invalid tables (``duplicate_id``)
-    come here.
-    """
-    ids = leads["lead_id"].reset_index(drop=True)
-    first_row = np.flatnonzero(first)
-    owner = positions(ids, ids.iloc[first_row].reset_index(drop=True))
-    created = leads["created_at"].to_numpy(dtype=_NS).copy()
-    rows = np.flatnonzero(scope & (owner >= 0))
-    created[rows] = created[first_row[owner[rows]]]
-    return leads.assign(created_at=created)
-
-
 def _build_milestones(leads, activities, opportunities, *, as_of, engine=None) -> MilestoneTables:
     """Milestone table and the exclusion counts, computed together.
 
     The leads in scope are selected here (:func:`relational.in_scope`, the
     rows of the table); their milestones and the ignored events come from
     :func:`relational.lead_milestone_facts`, run by ``engine`` (default
-    :func:`workbook.engine.default`) and placed on the first row holding each
-    lead id (Arrow hash lookups, :func:`workbook.data.validate.positions`).
+    :func:`workbook.engine.default`) on ``leads`` with each row's position,
+    and land on the row standing for each lead (the first holding its id).
     Also used by :func:`milestones_from_aggregates`.
     """
     engine = engine or default_engine()
@@ -95,33 +72,29 @@ def _build_milestones(leads, activities, opportunities, *, as_of, engine=None) -
         "leads_created_after_as_of": int((~scope & ~missing).sum()),
         "leads_missing_created_at": int(missing.sum()),
     }
-    out = leads.loc[scope].reset_index(drop=True)
-    ids = out["lead_id"]
-    first = _first_rows(ids)
-    engine_leads = leads
-    if int(first.sum()) < int(ids.notna().sum()):
-        in_scope_first = np.zeros(len(leads), dtype=bool)
-        in_scope_first[np.flatnonzero(scope)[first]] = True
-        engine_leads = _engine_leads(leads, scope, in_scope_first)
+    cols = ["lead_id", "created_at", "converted_opportunity_id"]
+    numbered = pd.DataFrame({c: leads[c].array for c in cols})
+    numbered[relational.ROW] = np.arange(len(leads), dtype=np.int64)
     expr = relational.lead_milestone_facts(
-        engine.table(engine_leads, "leads"),
+        engine.table(numbered, "leads"),
         engine.table(activities, "activities"),
         engine.table(opportunities, "opportunities"),
         as_of=as_of,
+        # ids in text order (exports usually are) are unique; else the engine finds first rows
+        unique_ids=strictly_increasing(leads["lead_id"]),
     )
-    cols = [milestone_col(m) for m in MILESTONES]
-    facts = engine.frame(expr, types=dict.fromkeys(cols, _NS))
-    for c in relational.FACT_COUNTS:
-        counts[relational.FACT_COUNTS[c]] = int(facts[c].sum())
+    dates = [milestone_col(m) for m in MILESTONES]
+    facts = engine.frame(expr, types=dict.fromkeys(dates, _NS))
+    for c, rule in relational.FACT_COUNTS.items():
+        counts[rule] = int(facts[c].sum())
     counts = {rule: counts[rule] for rule in EXCLUSION_RULES}
 
-    at = positions(ids, facts["lead_id"])
-    at[~first] = -1
-    hit = at >= 0
-    for c in cols:
-        values = np.full(len(out), _NAT, dtype=_NS)
-        values[hit] = facts[c].to_numpy(dtype=_NS)[at[hit]]
-        out[c] = values
+    out = leads.loc[scope].reset_index(drop=True)
+    rows = facts[relational.ROW].to_numpy(dtype=np.int64)
+    for c in dates:
+        values = np.full(len(leads), _NAT, dtype=_NS)
+        values[rows] = facts[c].to_numpy(dtype=_NS)
+        out[c] = values[scope]
 
     exclusions = pd.DataFrame(
         {

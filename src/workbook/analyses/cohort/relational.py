@@ -58,7 +58,9 @@ from workbook.core.calendar import as_of_end
 from workbook.engine.core import KIND_TYPES
 
 __all__ = [
+    "FACT_COLUMNS",
     "FACT_COUNTS",
+    "ROW",
     "cohort_sizes",
     "exclusion_counts",
     "in_scope",
@@ -80,7 +82,10 @@ FACT_COUNTS: dict[str, str] = {
     "won_after": "won_after_as_of_ignored",
 }
 
-#: Columns of :func:`lead_milestone_facts`.
+#: Row-position column a caller may add to ``leads`` (see :func:`lead_milestone_facts`).
+ROW = "lead_row"
+
+#: Columns of :func:`lead_milestone_facts` (the first is :data:`ROW` when ``leads`` has it).
 FACT_COLUMNS = ["lead_id", *(milestone_col(m) for m in MILESTONES), *FACT_COUNTS]
 
 
@@ -94,7 +99,7 @@ def in_scope(created_at, *, as_of):
     return created_at.notnull() & (created_at < as_of_end(as_of))
 
 
-def _canonical(table: ibis.Table, name: str, columns) -> ibis.Table:
+def _canonical(table: ibis.Table, name: str, columns, keep=()) -> ibis.Table:
     """``columns`` of canonical table ``name``, cast where a column's type is not the model's.
 
     A frame column that is entirely missing arrives untyped (``null``); a
@@ -114,6 +119,7 @@ def _canonical(table: ibis.Table, name: str, columns) -> ibis.Table:
             or (want == "float64" and have.is_numeric())
         )
         out[c] = col if same else col.cast(want)
+    out.update({c: table[c] for c in keep if c in table.columns})
     return table.select(**out)
 
 
@@ -127,7 +133,9 @@ def _count(cond):
     return ibis.ifelse(cond, 1, 0).sum()
 
 
-def lead_milestone_facts(leads, activities, opportunities, *, as_of) -> ibis.Table:
+def lead_milestone_facts(
+    leads, activities, opportunities, *, as_of, unique_ids: bool = False
+) -> ibis.Table:
     """One row per lead in scope that has a link or a converted opportunity: milestones and ignored events.
 
     Parameters
@@ -136,49 +144,72 @@ def lead_milestone_facts(leads, activities, opportunities, *, as_of) -> ibis.Tab
         With the canonical columns (``lead_id, created_at,
         converted_opportunity_id``; ``lead_id, opportunity_id, occurred_at,
         type``; ``opportunity_id, created_at, close_date, is_won``).
+        ``leads`` may carry :data:`ROW`, the row position of each lead (a
+        frame has an order; a warehouse table does not): the first row
+        (lowest position) holding a lead id in scope then stands for that
+        lead, with its own creation day, and the later rows' converted
+        opportunities count for it (as :func:`workbook.core.links.lead_activity_pairs`).
+        Without it the lead id is the key (ids are unique in a validated table).
     as_of : date-like
         Observation end day, inclusive.
+    unique_ids : bool, default False
+        The caller knows that no lead id repeats, so each row stands for
+        itself (saves a group-by and a join over the leads when :data:`ROW`
+        is given).
 
     Returns
     -------
     ibis.Table
-        Columns :data:`FACT_COLUMNS`: ``lead_id``, ``touched_at``,
-        ``meeting_at``, ``opportunity_at``, ``won_at`` (NULL when not
-        reached), and the per-lead counts of :data:`FACT_COUNTS` (see the
-        module docstring). Leads in scope without a linked activity or a
-        converted opportunity id are not rows (all their milestones are
-        missing and their counts 0).
+        Columns :data:`FACT_COLUMNS`: ``lead_id`` (:data:`ROW` instead, the
+        row standing for the lead, when ``leads`` has it), ``touched_at``, ``meeting_at``,
+        ``opportunity_at``, ``won_at`` (NULL when not reached), and the
+        per-lead counts of :data:`FACT_COUNTS` (see the module docstring).
+        Leads in scope without a linked activity or a converted opportunity
+        id are not rows (all their milestones are missing, their counts 0).
     """
     end = as_of_end(as_of)
-    lead = _canonical(leads, "leads", ["lead_id", "created_at", "converted_opportunity_id"])
+    lead = _canonical(
+        leads, "leads", ["lead_id", "created_at", "converted_opportunity_id"], keep=[ROW]
+    )
     scope = lead.filter(in_scope(lead.created_at, as_of=as_of), lead.lead_id.notnull())
-    # One creation day per lead id (ids are unique; see the module docstring).
-    days = scope.group_by("lead_id").aggregate(created_day=_day(scope.created_at).min())
+    if ROW in lead.columns and unique_ids:
+        heads = scope.select("lead_id", anchor=ROW, created_day=_day(scope.created_at))
+    elif ROW in lead.columns:  # the first row holding a lead id stands for it
+        first = scope.group_by(first_id="lead_id").aggregate(anchor=scope[ROW].min())
+        heads = scope.join(first, [scope.lead_id == first.first_id, scope[ROW] == first.anchor])
+        heads = heads.select("lead_id", "anchor", created_day=_day(scope.created_at))
+    else:  # a table in an engine: ids are unique, the id is the key
+        heads = scope.select("lead_id", anchor="lead_id", created_day=_day(scope.created_at))
     conv = scope.filter(scope.converted_opportunity_id.notnull())
-    conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(days, "lead_id")
+    conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
 
     act = _canonical(activities, "activities", ["lead_id", "opportunity_id", "occurred_at", "type"])
-    act = act.rename(act_lead="lead_id", act_opp="opportunity_id")
+    act = act.select(
+        act_lead=act.lead_id,
+        act_opp=act.opportunity_id,
+        occurred_at=act.occurred_at,
+        meeting=act.type == "meeting",
+    )
     opp = _canonical(
         opportunities, "opportunities", ["opportunity_id", "created_at", "close_date", "is_won"]
     )
     known = opp.select(known_id="opportunity_id")
-    conv_known = conv.select("lead_id", "conv_id", "created_day").distinct()
+    conv_known = conv.select("lead_id", "anchor", "conv_id", "created_day").distinct()
     conv_known = conv_known.join(known, conv_known.conv_id == known.known_id, how="semi")
 
-    direct = days.join(act, days.lead_id == act.act_lead).select(
-        "lead_id",
+    direct = heads.join(act, heads.lead_id == act.act_lead).select(
+        "anchor",
         "created_day",
         "occurred_at",
-        "type",
+        "meeting",
         via=ibis.literal(0),
         dup=ibis.literal(False),
     )
     via_opp = conv_known.join(act, conv_known.conv_id == act.act_opp).select(
-        "lead_id",
+        "anchor",
         "created_day",
         "occurred_at",
-        "type",
+        "meeting",
         via=ibis.literal(1),
         # the same pair via the lead is already a row of ``direct``
         dup=(act.act_lead == conv_known.lead_id).fill_null(False),
@@ -188,9 +219,9 @@ def lead_milestone_facts(leads, activities, opportunities, *, as_of) -> ibis.Tab
     late = links.occurred_at >= end
     ok = ~before & ~late
     new = ~links.dup
-    act_facts = links.group_by("lead_id").aggregate(
+    act_facts = links.group_by("anchor").aggregate(
         touched_at=links.occurred_at.min(where=ok & (links.via == 0)),
-        meeting_at=links.occurred_at.min(where=ok & (links.type == "meeting")),
+        meeting_at=links.occurred_at.min(where=ok & links.meeting),
         activities_before=_count(before & new),
         activities_after=_count(late & ~before & new),
     )
@@ -202,7 +233,7 @@ def lead_milestone_facts(leads, activities, opportunities, *, as_of) -> ibis.Tab
     won = deals.is_won.fill_null(False)
     w_before = won & (_day(deals.close_date) < deals.created_day)
     w_late = won & (deals.close_date >= end)
-    opp_facts = deals.group_by("lead_id").aggregate(
+    opp_facts = deals.group_by("anchor").aggregate(
         opportunity_at=deals.created_at.min(where=~o_before & ~o_late),
         won_at=deals.close_date.min(where=won & ~w_before & ~w_late),
         opportunity_not_found=_count(~found),
@@ -212,16 +243,17 @@ def lead_milestone_facts(leads, activities, opportunities, *, as_of) -> ibis.Tab
         won_after=_count(w_late & ~w_before),
     )
 
-    both = act_facts.outer_join(opp_facts, act_facts.lead_id == opp_facts.lead_id)
+    both = act_facts.outer_join(opp_facts, act_facts.anchor == opp_facts.anchor)
     zero = ibis.literal(0, type="int64")
-    return both.select(
-        lead_id=ibis.coalesce(act_facts.lead_id, opp_facts.lead_id),
+    both = both.select(
+        anchor=ibis.coalesce(act_facts.anchor, opp_facts.anchor),
         touched_at=act_facts.touched_at,
         meeting_at=act_facts.meeting_at,
         opportunity_at=opp_facts.opportunity_at,
         won_at=opp_facts.won_at,
         **{c: ibis.coalesce(both[c], zero).cast("int64") for c in FACT_COUNTS},
     )
+    return both.rename(**{ROW if ROW in lead.columns else "lead_id": "anchor"})
 
 
 def milestone_table(leads, facts: ibis.Table, *, as_of) -> ibis.Table:
