@@ -277,3 +277,44 @@ def test_sql_examples_run_on_the_sample(any_engine, sample_crm):
     sizes = any_engine.frame(examples["cohort_sizes_month"])
     in_scope = R.in_scope(sample_crm.leads["created_at"], as_of=pd.Timestamp("2026-06-30"))
     assert int(sizes["leads"].sum()) == int(in_scope.sum())
+
+
+def test_the_first_row_holding_a_lead_id_stands_for_it(
+    any_engine, make_leads, make_acts, make_opps
+):
+    # Rows 0 and 2 hold R1 (an invalid table); row 1 is R2. With row positions the
+    # lowest row of R1 in scope (0, created Jan 20) is the lead: A1 (Jan 10) is before
+    # its creation day although after row 2's (Jan 5), and row 2's converted O2 counts
+    # for it (created Feb 1 -> its opportunity). Row 3 (R1 created after as_of) is no row.
+    leads = make_leads(
+        [
+            ("R1", "2024-01-20", "web", "U1", None, None),
+            ("R2", "2024-01-05", "web", "U1", None, None),
+            ("R1", "2024-01-05", "web", "U1", None, "O2"),
+            ("R1", "2024-04-01", "web", "U1", None, None),
+        ]
+    ).assign(**{R.ROW: [0, 1, 2, 3]})
+    acts = make_acts(
+        [("A1", "2024-01-10", "call", "R1", None), ("A2", "2024-01-10", "call", "R2", None)]
+    )
+    opps = make_opps([("O2", "2024-02-01", None, False)])
+    expr = R.lead_milestone_facts(
+        any_engine.table(leads), any_engine.table(acts), any_engine.table(opps), as_of=AS_OF
+    )
+    f = any_engine.frame(expr).sort_values(R.ROW).set_index(R.ROW)
+    assert f.index.tolist() == [0, 1]
+    assert pd.isna(f.loc[0, "touched_at"]) and f.loc[0, "activities_before"] == 1
+    assert f.loc[0, "opportunity_at"] == T("2024-02-01")
+    assert f.loc[1, "touched_at"] == T("2024-01-10")
+    # Told the ids are unique, each row stands for itself: the same for R2's row 1.
+    no_dup = leads.iloc[[0, 1]]
+    unique = R.lead_milestone_facts(
+        any_engine.table(no_dup),
+        any_engine.table(acts),
+        any_engine.table(opps),
+        as_of=AS_OF,
+        unique_ids=True,
+    )
+    u = any_engine.frame(unique).sort_values(R.ROW).set_index(R.ROW)
+    assert u.index.tolist() == [0, 1]
+    assert u.loc[1, "touched_at"] == T("2024-01-10") and pd.isna(u.loc[0, "touched_at"])
