@@ -23,8 +23,10 @@ Links (:mod:`workbook.core.links`)
     the latter only when that opportunity id exists in ``opportunities``.
     A (lead, activity) pair linked both ways counts once, as "via the lead".
     Ids are unique (validation refuses a duplicated primary id,
-    ``duplicate_id``); the caller in :mod:`~workbook.analyses.cohort.milestones`
-    keeps the "first row holding a lead id" rule for tables that break this.
+    ``duplicate_id``); for a frame that breaks this, the report passes each
+    lead's row position (:data:`ROW`) and the first row holding a lead id
+    stands for it. Activity ids are assumed unique: with a repeated
+    activity id, each of its rows is a separate pair.
 Milestones (each the earliest qualifying timestamp)
     ``touched``: a pair via the lead; ``meeting``: a pair of type
     ``meeting``; both on or after the creation day and on or before
