@@ -168,3 +168,30 @@ def test_wrong_argument_types_name_the_argument(crm):
         co.follow_through(None, None, None, as_of=AS_OF, milestones=both)
     with pytest.raises(ValueError, match="created_at"):
         co.lead_milestones(leads.drop(columns="created_at"), acts, opps, as_of=AS_OF)
+
+
+def test_a_repeated_lead_id_is_its_first_row(make_leads, make_acts, make_opps):
+    # An invalid table (validation refuses duplicate ids), still given one meaning: the
+    # first row holding an id in scope stands for the lead, with that row's creation day,
+    # and the later rows' converted opportunities count for it too.
+    # L3's first row is created Jan 27: O0 (created Jan 15) is before it (ignored, counted),
+    # O1 (Feb 1, on the second row) is its opportunity. A1 (Jan 20) on L3 is before Jan 27
+    # although after the second row's Jan 6. The row without an id gets nothing.
+    leads = make_leads(
+        [
+            (None, "2024-01-20", "web", "U1", None, "O0"),
+            ("L3", "2024-01-27", "web", "U1", None, "O0"),
+            ("L3", "2024-01-06", "web", "U1", None, "O1"),
+        ]
+    )
+    acts = make_acts([("A1", "2024-01-20", "call", "L3", None)])
+    opps = make_opps([("O0", "2024-01-15", None, False), ("O1", "2024-02-01", "2024-02-10", True)])
+    m, ex = co.lead_milestones_with_exclusions(leads, acts, opps, as_of="2024-02-15")
+    assert m["lead_id"].tolist()[1:] == ["L3", "L3"] and pd.isna(m["lead_id"].iloc[0])
+    assert m["opportunity_at"].tolist()[1] == T("2024-02-01")
+    assert m["won_at"].tolist()[1] == T("2024-02-10")
+    assert m.loc[[0, 2], ["touched_at", "opportunity_at", "won_at"]].isna().all().all()
+    assert pd.isna(m.loc[1, "touched_at"])
+    counts = ex.set_index("rule")["count"]
+    assert counts["opportunity_before_lead_created_ignored"] == 1  # O0 for L3's first row
+    assert counts["activities_before_lead_created_ignored"] == 1  # A1

@@ -5,21 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbook.analyses.cohort import relational
 from workbook.analyses.cohort.common import (
     FOLLOW_THROUGH_COLUMNS,
     MILESTONES,
     check_milestone,
     freq_of,
     labels,
+    milestone_col,
     milestone_order,
-    ordinals,
     segment_values,
 )
-from workbook.analyses.cohort.milestones import long_events, resolve_milestones
+from workbook.analyses.cohort.milestones import resolve_milestones
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 from workbook.core.stats import add_wilson
+from workbook.engine import default as default_engine
 
 __all__ = ["equal_age", "follow_through", "last_complete_ordinal", "partial_equal_age"]
 
@@ -35,6 +37,7 @@ def follow_through(
     segment_by: str | None = None,
     min_cell_leads: int = 20,
     milestones: pd.DataFrame | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Cumulative share of each cohort reaching each milestone, k periods on.
 
@@ -52,6 +55,11 @@ def follow_through(
     min_cell_leads : int, default 20
         Cohorts with fewer leads are flagged ``small_n``.
     {milestones}
+    engine : workbook.engine.Engine, optional
+        Where the cohort cells are counted
+        (:func:`~workbook.analyses.cohort.relational.cohort_sizes`,
+        :func:`~workbook.analyses.cohort.relational.milestone_hits`; default
+        :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -69,21 +77,25 @@ def follow_through(
         milestone, zeros included; later cells are absent. Sorted by segment,
         cohort, milestone (funnel order), months_since.
     """
-    m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of)
+    m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of, engine=engine)
     freq = freq_of(grain)
     seg = segment_values(m, segment_by)
-    base = pd.DataFrame(
-        {"segment": "" if seg is None else seg.to_numpy(), "c": ordinals(m["created_at"], freq)}
+    dates = ["created_at", *(milestone_col(n) for n in MILESTONES)]
+    frame = pd.DataFrame({"segment": "" if seg is None else seg.to_numpy(), **m[dates]})
+    engine = engine or default_engine()
+    table = engine.table(frame, "milestones")
+    keys = {"c": "int64"}
+    cohorts = _labels_inferred(
+        engine.frame(relational.cohort_sizes(table, grain=grain), types=keys)
+    ).sort_values(["segment", "c"], kind="stable", ignore_index=True)
+    hits = _labels_inferred(
+        engine.frame(
+            relational.milestone_hits(table, grain=grain),
+            types={**keys, "milestone": "str", "k": "int64", "size": "int64"},
+        )
     )
-    base["c"] = base["c"].astype("int64")
     asof_period = pd.Period(pd.Timestamp(as_of), freq=freq)
-    grid = _grid(base, asof_ord=asof_period.ordinal)
-
-    ev = long_events(m)
-    ev["segment"] = base["segment"].to_numpy()[ev["row"].to_numpy()]
-    ev["c"] = base["c"].to_numpy()[ev["row"].to_numpy()]
-    ev["k"] = (ordinals(ev["date"], freq) - ev["c"]).astype("int64")
-    hits = ev.groupby(["segment", "c", "milestone", "k"], as_index=False).size()
+    grid = _grid(cohorts, asof_ord=asof_period.ordinal)
 
     out = grid.merge(hits, on=["segment", "c", "milestone", "k"], how="left")
     out["size"] = out["size"].fillna(0).astype("int64")
@@ -114,11 +126,17 @@ def last_complete_ordinal(as_of, freq: str) -> int:
     return period.ordinal if period.end_time.normalize() <= day(as_of) else period.ordinal - 1
 
 
-def _grid(base: pd.DataFrame, *, asof_ord: int) -> pd.DataFrame:
-    """Every observed (segment, cohort c, k, milestone) cell with the cohort size ``leads``."""
-    cohorts = (
-        base.groupby(["segment", "c"], as_index=False).size().rename(columns={"size": "leads"})
-    )
+def _labels_inferred(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``segment`` re-inferred from Python strings, as pandas groups labels.
+
+    (``str`` dtype, or ``object`` when empty: the dtype the follow-through
+    table's ``segment`` has always had.)
+    """
+    return frame.assign(segment=frame["segment"].to_numpy(dtype=object))
+
+
+def _grid(cohorts: pd.DataFrame, *, asof_ord: int) -> pd.DataFrame:
+    """Every observed (segment, cohort c, k, milestone) cell of ``cohorts`` (segment, c, leads)."""
     ages = (asof_ord - cohorts["c"]).to_numpy() + 1
     rep = np.repeat(np.arange(len(cohorts)), ages)
     starts = np.repeat(np.cumsum(ages) - ages, ages)

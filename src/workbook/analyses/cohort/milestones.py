@@ -12,14 +12,14 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from workbook.analyses.cohort import relational
 from workbook.analyses.cohort.common import MILESTONES, milestone_col
-from workbook.core.calendar import as_of_end, days
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
-from workbook.core.links import lead_activity_pairs
+from workbook.core.links import strictly_increasing
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACTIVITIES
-from workbook.data.validate import positions
+from workbook.engine import default as default_engine
 
 __all__ = [
     "milestones_from_aggregates",
@@ -29,7 +29,15 @@ __all__ = [
     "milestone_exclusions",
 ]
 
+#: Rules of :func:`milestone_exclusions`, in order.
+EXCLUSION_RULES = [
+    "leads_created_after_as_of",
+    "leads_missing_created_at",
+    *relational.FACT_COUNTS.values(),
+]
+
 _NAT = np.datetime64("NaT")
+_NS = "datetime64[ns]"
 
 
 class MilestoneTables(NamedTuple):
@@ -47,111 +55,46 @@ class MilestoneTables(NamedTuple):
     exclusions: pd.DataFrame
 
 
-class _Scope(NamedTuple):
-    """Leads in scope, addressed by integer position."""
-
-    leads: pd.DataFrame
-    ids: pd.Series
-    created_day: np.ndarray  # datetime64[ns], the created_at day of each lead in scope
-    end: pd.Timestamp  # exclusive end of the as_of day
-
-
-def _first_by(codes: np.ndarray, dates: np.ndarray, n: int) -> np.ndarray:
-    """Earliest date per integer code ``0 .. n-1`` (NaT where a code has none)."""
-    out = np.full(n, _NAT, dtype="datetime64[ns]")
-    if len(codes):
-        first = pd.Series(dates).groupby(codes, sort=False).min()
-        out[first.index.to_numpy(dtype=np.int64)] = first.to_numpy(dtype="datetime64[ns]")
-    return out
-
-
-def _scope(leads: pd.DataFrame, *, as_of, counts: dict[str, int]) -> _Scope:
-    """Leads created on or before the ``as_of`` day; counts the others into ``counts``."""
-    end = as_of_end(as_of)
-    created_missing = leads["created_at"].isna()
-    after = leads["created_at"] >= end
-    counts["leads_created_after_as_of"] = int(after.sum())
-    counts["leads_missing_created_at"] = int(created_missing.sum())
-    scope = leads.loc[~created_missing & ~after].copy()
-    created_day = days(scope["created_at"]).to_numpy(dtype="datetime64[ns]")
-    return _Scope(scope, scope["lead_id"].reset_index(drop=True), created_day, end)
-
-
-def _activity_milestones(s: _Scope, activities, opportunities, counts):
-    """``touched`` and ``meeting`` dates per lead position (NaT when none)."""
-    pairs = lead_activity_pairs(s.leads, activities, opportunities)
-    li = pairs.lead  # position in scope (the pairs only hold leads in scope)
-    occurred = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[pairs.activity]
-    cday = s.created_day[li]
-    before = occurred.astype("datetime64[D]").astype("datetime64[ns]") < cday
-    late = occurred >= np.datetime64(s.end)
-    ok = ~before & ~late
-    counts["activities_before_lead_created_ignored"] = int(before.sum())
-    counts["activities_after_as_of_ignored"] = int((late & ~before).sum())
-
-    by_lead = ok & (pairs.via == 0)
-    is_meeting = (activities["type"] == "meeting").fillna(False).to_numpy(dtype=bool)
-    meetings = ok & is_meeting[pairs.activity]
-    n = len(s.ids)
-    return _first_by(li[by_lead], occurred[by_lead], n), _first_by(
-        li[meetings], occurred[meetings], n
-    )
-
-
-def _converted(s: _Scope, opportunities: pd.DataFrame, counts) -> tuple[pd.DataFrame, np.ndarray]:
-    """Converted opportunities of the leads in scope, with each lead's position."""
-    conv = s.leads[["lead_id", "converted_opportunity_id"]].dropna()
-    opps = opportunities[["opportunity_id", "created_at", "close_date", "is_won"]].rename(
-        columns={"created_at": "opp_created_at"}
-    )
-    conv = conv.merge(
-        opps, left_on="converted_opportunity_id", right_on="opportunity_id", how="left"
-    )
-    counts["converted_opportunity_not_found"] = int(conv["opportunity_id"].isna().sum())
-    conv = conv.dropna(subset=["opportunity_id"])
-    ci = positions(conv["lead_id"], s.ids)
-    return conv.assign(created_day=s.created_day[ci]), ci
-
-
-def _opportunity_milestones(s: _Scope, opportunities, counts):
-    """``opportunity`` and ``won`` dates per lead position (NaT when none)."""
-    conv, ci = _converted(s, opportunities, counts)
-    n = len(s.ids)
-    opp_before = days(conv["opp_created_at"]) < conv["created_day"]
-    opp_late = conv["opp_created_at"] >= s.end
-    counts["opportunity_before_lead_created_ignored"] = int(opp_before.sum())
-    counts["opportunity_after_as_of_ignored"] = int((opp_late & ~opp_before).sum())
-    opp_ok = (~opp_before & ~opp_late & conv["opp_created_at"].notna()).to_numpy(dtype=bool)
-    opp_at = conv["opp_created_at"].to_numpy(dtype="datetime64[ns]")
-    opportunity = _first_by(ci[opp_ok], opp_at[opp_ok], n)
-
-    is_won = conv["is_won"].fillna(False).astype(bool).to_numpy(dtype=bool)
-    close = conv["close_date"]
-    won_before = is_won & (days(close) < conv["created_day"]).to_numpy(dtype=bool)
-    won_late = is_won & (close >= s.end).to_numpy(dtype=bool)
-    counts["won_before_lead_created_ignored"] = int(won_before.sum())
-    counts["won_after_as_of_ignored"] = int((won_late & ~won_before).sum())
-    won_ok = is_won & ~won_before & ~won_late & close.notna().to_numpy(dtype=bool)
-    won = _first_by(ci[won_ok], close.to_numpy(dtype="datetime64[ns]")[won_ok], n)
-    return opportunity, won
-
-
-def _build_milestones(leads, activities, opportunities, *, as_of) -> MilestoneTables:
+def _build_milestones(leads, activities, opportunities, *, as_of, engine=None) -> MilestoneTables:
     """Milestone table and the exclusion counts, computed together.
 
-    Leads are addressed by their integer position in scope (Arrow hash lookups,
-    :func:`workbook.data.validate.positions`) rather than by merging on the text ids;
-    ``lead_id`` is unique (validation guarantees it). Also used by
-    :func:`workbook.analyses.cohort.milestones_from_aggregates`.
+    The leads in scope are selected here (:func:`relational.in_scope`, the
+    rows of the table); their milestones and the ignored events come from
+    :func:`relational.lead_milestone_facts`, run by ``engine`` (default
+    :func:`workbook.engine.default`) on ``leads`` with each row's position,
+    and land on the row standing for each lead (the first holding its id).
+    Also used by :func:`milestones_from_aggregates`.
     """
-    counts: dict[str, int] = {}
-    s = _scope(leads, as_of=as_of, counts=counts)
-    touched, meeting = _activity_milestones(s, activities, opportunities, counts)
-    opportunity, won = _opportunity_milestones(s, opportunities, counts)
+    engine = engine or default_engine()
+    scope = relational.in_scope(leads["created_at"], as_of=as_of).to_numpy(dtype=bool)
+    missing = leads["created_at"].isna().to_numpy(dtype=bool)
+    counts = {
+        "leads_created_after_as_of": int((~scope & ~missing).sum()),
+        "leads_missing_created_at": int(missing.sum()),
+    }
+    cols = ["lead_id", "created_at", "converted_opportunity_id"]
+    numbered = pd.DataFrame({c: leads[c].array for c in cols})
+    numbered[relational.ROW] = np.arange(len(leads), dtype=np.int64)
+    expr = relational.lead_milestone_facts(
+        engine.table(numbered, "leads"),
+        engine.table(activities, "activities"),
+        engine.table(opportunities, "opportunities"),
+        as_of=as_of,
+        # ids in text order (exports usually are) are unique; else the engine finds first rows
+        unique_ids=strictly_increasing(leads["lead_id"]),
+    )
+    dates = [milestone_col(m) for m in MILESTONES]
+    facts = engine.frame(expr, types=dict.fromkeys(dates, _NS))
+    for c, rule in relational.FACT_COUNTS.items():
+        counts[rule] = int(facts[c].sum())
+    counts = {rule: counts[rule] for rule in EXCLUSION_RULES}
 
-    out = s.leads.reset_index(drop=True)
-    for name, values in zip(MILESTONES, (touched, meeting, opportunity, won), strict=True):
-        out[milestone_col(name)] = values
+    out = leads.loc[scope].reset_index(drop=True)
+    rows = facts[relational.ROW].to_numpy(dtype=np.int64)
+    for c in dates:
+        values = np.full(len(leads), _NAT, dtype=_NS)
+        values[rows] = facts[c].to_numpy(dtype=_NS)
+        out[c] = values[scope]
 
     exclusions = pd.DataFrame(
         {
@@ -178,6 +121,7 @@ def lead_milestones_with_exclusions(
     opportunities: pd.DataFrame,
     *,
     as_of,
+    engine=None,
 ) -> MilestoneTables:
     """:func:`lead_milestones` and :func:`milestone_exclusions` from one pass.
 
@@ -186,6 +130,9 @@ def lead_milestones_with_exclusions(
     leads, activities, opportunities : DataFrame
         Canonical tables.
     {as_of}
+    engine : workbook.engine.Engine, optional
+        Where :func:`~workbook.analyses.cohort.relational.lead_milestone_facts`
+        runs (default :func:`workbook.engine.default`, embedded DuckDB).
 
     Returns
     -------
@@ -195,7 +142,7 @@ def lead_milestones_with_exclusions(
         Pass ``milestones`` as ``milestones=`` to the other cohort functions.
     """
     _check_tables(leads, activities, opportunities)
-    return _build_milestones(leads, activities, opportunities, as_of=as_of)
+    return _build_milestones(leads, activities, opportunities, as_of=as_of, engine=engine)
 
 
 @shared_docs
@@ -205,6 +152,7 @@ def lead_milestones(
     opportunities: pd.DataFrame,
     *,
     as_of,
+    engine=None,
 ) -> pd.DataFrame:
     """One row per lead in scope with its four milestone dates.
 
@@ -218,6 +166,8 @@ def lead_milestones(
     leads, activities, opportunities : DataFrame
         Canonical tables.
     {as_of}
+    engine : workbook.engine.Engine, optional
+        As :func:`lead_milestones_with_exclusions`.
 
     Returns
     -------
@@ -225,7 +175,9 @@ def lead_milestones(
         Every column of ``leads`` plus ``touched_at``, ``meeting_at``,
         ``opportunity_at`` and ``won_at`` (datetime64, NaT when not reached).
     """
-    return lead_milestones_with_exclusions(leads, activities, opportunities, as_of=as_of)[0]
+    return lead_milestones_with_exclusions(
+        leads, activities, opportunities, as_of=as_of, engine=engine
+    )[0]
 
 
 @shared_docs
@@ -235,6 +187,7 @@ def milestone_exclusions(
     opportunities: pd.DataFrame,
     *,
     as_of,
+    engine=None,
 ) -> pd.DataFrame:
     """Counts of leads excluded and events ignored by :func:`lead_milestones`.
 
@@ -243,6 +196,8 @@ def milestone_exclusions(
     leads, activities, opportunities : DataFrame
         Canonical tables.
     {as_of}
+    engine : workbook.engine.Engine, optional
+        As :func:`lead_milestones_with_exclusions`.
 
     Returns
     -------
@@ -260,7 +215,9 @@ def milestone_exclusions(
           ``opportunity_after_as_of_ignored``, ``won_before_lead_created_ignored``,
           ``won_after_as_of_ignored``: opportunity/won dates outside the window.
     """
-    return lead_milestones_with_exclusions(leads, activities, opportunities, as_of=as_of)[1]
+    return lead_milestones_with_exclusions(
+        leads, activities, opportunities, as_of=as_of, engine=engine
+    )[1]
 
 
 def milestones_from_aggregates(
@@ -307,11 +264,13 @@ def milestones_from_aggregates(
     return MilestoneTables(m, excl)
 
 
-def resolve_milestones(milestones, leads, activities, opportunities, *, as_of) -> pd.DataFrame:
+def resolve_milestones(
+    milestones, leads, activities, opportunities, *, as_of, engine=None
+) -> pd.DataFrame:
     """The given milestone table (checked), or :func:`lead_milestones` when it is None."""
     if milestones is not None:
         return require_frame(milestones, "milestones", ["created_at"])
-    return lead_milestones(leads, activities, opportunities, as_of=as_of)
+    return lead_milestones(leads, activities, opportunities, as_of=as_of, engine=engine)
 
 
 def long_events(milestones: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from workbook.core.checks import require_crm
 from workbook.core.results import leadership_sentences
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACTIVITIES, OPPORTUNITIES
+from workbook.engine import for_crm
 
 __all__ = ["run"]
 
@@ -119,11 +120,13 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
     as_of = crm.as_of
     segment = params.segment_by or None
     skip = {m for t in missing for m in _NEEDS[t]}
-    ms = lead_milestones_with_exclusions(*frames, as_of=as_of)
+    engine = for_crm(crm)
+    ms = lead_milestones_with_exclusions(*frames, as_of=as_of, engine=engine)
     m = ms.milestones
     ft = follow_through(
         *frames,
         as_of=as_of,
+        engine=engine,
         grain=params.grain,
         segment_by=segment,
         min_cell_leads=params.min_cell_leads,
@@ -192,8 +195,8 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
     return tables, extras
 
 
-def _month_follow_through(m: pd.DataFrame, *, as_of) -> pd.DataFrame:
-    return follow_through(None, None, None, as_of=as_of, grain="month", milestones=m)
+def _month_follow_through(m: pd.DataFrame, *, as_of, engine) -> pd.DataFrame:
+    return follow_through(None, None, None, as_of=as_of, grain="month", milestones=m, engine=engine)
 
 
 def _projection_tables(crm, params: Params, tables, missing, extras) -> dict[str, pd.DataFrame]:
@@ -207,7 +210,8 @@ def _projection_tables(crm, params: Params, tables, missing, extras) -> dict[str
         )
         extras["track"] = tr
         return {"projection": empty, "projection_track_record": tr.table}
-    ft_now = _month_follow_through(tables["milestones"], as_of=crm.as_of)
+    engine = for_crm(crm)
+    ft_now = _month_follow_through(tables["milestones"], as_of=crm.as_of, engine=engine)
     now = projection(ft_now, months=k, draws=params.projection_draws)
     past = crm.as_known_at(cut)
     reason = ""
@@ -218,9 +222,13 @@ def _projection_tables(crm, params: Params, tables, missing, extras) -> dict[str
         activities = past.get("activities")
         if activities is None or "activities" in missing:
             activities = empty_table(ACTIVITIES)
-        m_cut = lead_milestones(past.leads, activities, past.opportunities, as_of=cut)
+        m_cut = lead_milestones(
+            past.leads, activities, past.opportunities, as_of=cut, engine=engine
+        )
         at_cut = projection(
-            _month_follow_through(m_cut, as_of=cut), months=k, draws=params.projection_draws
+            _month_follow_through(m_cut, as_of=cut, engine=engine),
+            months=k,
+            draws=params.projection_draws,
         )
     tr = projection_track_record(at_cut, ft_now, cut=cut, months=k, reason=reason)
     extras["track"] = tr
