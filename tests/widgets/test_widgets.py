@@ -8,10 +8,14 @@ would, and must build its widgets without errors.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+
 import papermill
 import pytest
 
 from workbook import run as runner
+from workbook.run.execute import KERNEL_DIR_ENV
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 REPORTS_WITH_WIDGETS = ["cohort", "scoring", "hierarchy", "whitespace", "engagement"]
@@ -19,20 +23,35 @@ REPORTS_WITH_WIDGETS = ["cohort", "scoring", "hierarchy", "whitespace", "engagem
 FAST = {"scoring": {"n_boot": 50}}
 
 
-@pytest.mark.parametrize("name", REPORTS_WITH_WIDGETS)
-def test_report_shows_widgets_in_a_live_kernel(name, tmp_path):
-    spec = {s.name: s for s in runner.discover()}[name]
-    executed = papermill.execute_notebook(
-        str(spec.path),
-        str(tmp_path / f"{name}.ipynb"),
-        parameters={"interactive": True, **FAST.get(name, {})},
+def _execute(path, output, parameters: dict, cwd):
+    return papermill.execute_notebook(
+        str(path),
+        str(output),
+        parameters={"interactive": True, **parameters},
         kernel_name="python3",
         progress_bar=False,
-        cwd=str(tmp_path),
-        # JupyterLab's own (TCP) kernel manager, as an analyst's front end uses;
-        # a cell that stalls fails the test instead of blocking the suite.
-        execution_timeout=600,
+        cwd=str(cwd),
+        # The runner's kernel manager (IPC sockets of its own), as `workbook run`
+        # executes notebooks: under the parallel suite a TCP kernel sat idle for
+        # minutes (both it and papermill in epoll, waiting). JupyterLab's TCP path
+        # is exercised by the browser test (tests/e2e/test_browser.py). A cell
+        # that stalls fails the test instead of blocking the suite.
+        kernel_manager_class="workbook.run.execute.LocalKernelManager",
+        execution_timeout=300,
     )
+
+
+@pytest.mark.parametrize("name", REPORTS_WITH_WIDGETS)
+def test_report_shows_widgets_in_a_live_kernel(name, tmp_path, monkeypatch):
+    # The kernel's connection file and IPC sockets go to a short folder of the
+    # test's own (socket paths are limited to about 100 characters).
+    sockets = tempfile.mkdtemp(prefix="wbk-")
+    monkeypatch.setenv(KERNEL_DIR_ENV, sockets)
+    spec = {s.name: s for s in runner.discover()}[name]
+    try:
+        executed = _execute(spec.path, tmp_path / f"{name}.ipynb", FAST.get(name, {}), tmp_path)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     outputs = [o for cell in executed.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     widgets = [o for o in outputs if WIDGET_MIME in o.get("data", {})]
@@ -63,5 +82,3 @@ SLIDER_CELLS = [
 
 def _texts(cell) -> str:
     return " ".join(str(o.get("text", "")) for o in cell.get("outputs", []))
-
-

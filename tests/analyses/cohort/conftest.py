@@ -19,6 +19,17 @@ def _dates(df, cols):
     return df
 
 
+def _texts(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """Text and id columns in the ``string`` dtype, as the canonical tables hold them.
+
+    An all-missing column built from ``None`` would otherwise be untyped
+    (object), which a warehouse engine cannot store.
+    """
+    for c in columns:
+        df[c] = df[c].astype("string")
+    return df
+
+
 def _make_leads(rows):
     cols = [
         "lead_id",
@@ -28,19 +39,21 @@ def _make_leads(rows):
         "handed_off_at",
         "converted_opportunity_id",
     ]
-    return _dates(pd.DataFrame(rows, columns=cols), ["created_at", "handed_off_at"])
+    df = _dates(pd.DataFrame(rows, columns=cols), ["created_at", "handed_off_at"])
+    return _texts(df, ["lead_id", "source", "owner_id", "converted_opportunity_id"])
 
 
 def _make_acts(rows):
     cols = ["activity_id", "occurred_at", "type", "lead_id", "opportunity_id"]
-    return _dates(pd.DataFrame(rows, columns=cols), ["occurred_at"])
+    df = _dates(pd.DataFrame(rows, columns=cols), ["occurred_at"])
+    return _texts(df, ["activity_id", "type", "lead_id", "opportunity_id"])
 
 
 def _make_opps(rows):
     cols = ["opportunity_id", "created_at", "close_date", "is_won"]
     df = _dates(pd.DataFrame(rows, columns=cols), ["created_at", "close_date"])
     df["is_won"] = df["is_won"].astype("boolean")
-    return df
+    return _texts(df, ["opportunity_id"])
 
 
 @pytest.fixture
