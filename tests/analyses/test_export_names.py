@@ -1,15 +1,16 @@
-"""Every CSV export with an owner, account or opportunity id carries the name beside it (issue 20)."""
+"""Every CSV export with an owner, account, opportunity or lead id carries the name beside it (issue 20)."""
 
 import pytest
 
 import workbook
-from workbook.analyses import engagement, hierarchy, scoring, whitespace
+from workbook.analyses import cohort, engagement, hierarchy, scoring, whitespace
 
 #: id column -> the columns that may name it (``name`` when the rows are accounts).
 NAMED_BY = {
     "owner_id": {"owner_name"},
     "account_id": {"account_name", "name"},
     "opportunity_id": {"opportunity_name"},
+    "lead_id": {"company"},  # a lead is named by its company
 }
 
 
@@ -18,7 +19,7 @@ def exports():
     crm = workbook.load(None)
     return {
         R.__name__.rsplit(".", 1)[-1]: R.run(crm).exports()
-        for R in (scoring, hierarchy, whitespace, engagement)
+        for R in (cohort, scoring, hierarchy, whitespace, engagement)
     }
 
 
@@ -37,3 +38,12 @@ def test_names_are_filled_where_the_sample_has_them(exports):
     recs = exports["engagement"]["recommendations"]
     assert recs[["opportunity_name", "account_name", "owner_name"]].notna().all().all()
     assert not recs["owner_name"].str.fullmatch(r"U\d+").any()
+
+
+def test_leads_are_named_by_their_company(exports):
+    # the two lead lists that carried only lead_id: the company sits right after it
+    for report, stem in (("cohort", "not_followed_up"), ("engagement", "handoff_not_worked")):
+        frame = exports[report][stem]
+        assert len(frame) > 0
+        assert list(frame.columns).index("company") == list(frame.columns).index("lead_id") + 1
+        assert frame["company"].notna().all(), (report, stem)

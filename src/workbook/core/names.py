@@ -1,9 +1,9 @@
 """Names beside ids: people read names, not ids.
 
 :class:`Names` holds the lookups of one ``CrmData`` (owners from ``users``,
-accounts, opportunities) and :meth:`Names.beside_ids` inserts
-``owner_name``, ``account_name`` and ``opportunity_name`` right after the id
-column they name, in any table that has the id and not yet the name.
+accounts, opportunities, leads) and :meth:`Names.beside_ids` inserts
+``owner_name``, ``account_name``, ``opportunity_name`` and a lead's
+``company`` right after the id column they name, in any table that has the id and not yet the name.
 
 An opportunity is named by the optional ``name`` column of
 ``opportunities`` (Salesforce ``Opportunity.Name``) when it is present and
@@ -31,6 +31,7 @@ ID_NAMES: tuple[tuple[str, str], ...] = (
     ("family_id", "family_name"),
     ("root_account_id", "root_name"),
     ("parent_id", "parent_name"),
+    ("lead_id", "company"),
 )
 
 
@@ -111,11 +112,12 @@ class Names:
         rows are accounts; a ``name`` beside ``opportunity_id`` is the deal's),
         ``opportunity_id`` gets ``opportunity_name``, and the account ids of a
         hierarchy (``family_id``, ``root_account_id``, ``parent_id``) get
-        ``family_name``, ``root_name`` and ``parent_name``. An id with no name
+        ``family_name``, ``root_name`` and ``parent_name``; ``lead_id`` gets the
+        lead's ``company`` (how the leads tables name a lead). An id with no name
         (unknown, or blank) gets a missing name; no row is dropped.
         """
         out = frame
-        lookups = ("opportunities", "accounts", "owners") + ("accounts",) * 3  # read lazily
+        lookups = ("opportunities", "accounts", "owners") + ("accounts",) * 3 + ("leads",)
         for (key, name), lookup in zip(ID_NAMES, lookups, strict=True):
             if key not in out.columns or name in out.columns:
                 continue

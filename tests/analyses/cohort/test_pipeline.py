@@ -174,7 +174,8 @@ def test_run_equals_the_topic_functions(crm, tiny_crm):
         res.handoff_followup.drop(columns="owner_name"), co.handoff_followup(*crm, as_of=AS_OF)
     )
     pd.testing.assert_frame_equal(
-        res.not_followed_up.drop(columns="owner_name"), co.not_followed_up(*crm, as_of=AS_OF)
+        res.not_followed_up.drop(columns=["company", "owner_name"]),
+        co.not_followed_up(*crm, as_of=AS_OF),
     )
     pd.testing.assert_frame_equal(res.period_views, co.period_views(*crm, as_of=AS_OF))
     pd.testing.assert_frame_equal(res.exclusions, co.milestone_exclusions(*crm, as_of=AS_OF))
@@ -251,7 +252,9 @@ def test_e2e_exports_match_analysis(sample_run):
     assert hf_csv["followed_up"].tolist() == hf["followed_up"].tolist()
 
     nf_csv = pd.read_csv(folder / "not_followed_up.csv", dtype={"lead_id": str})
-    assert list(nf_csv.columns[:4]) == co.NOT_FOLLOWED_UP_COLUMNS
+    # the export names each lead by its company, right after its id
+    assert nf_csv.columns[1] == "company"
+    assert list(nf_csv.columns.drop("company")[:4]) == co.NOT_FOLLOWED_UP_COLUMNS
     nf = co.not_followed_up(*tables, as_of=as_of, sla_days=2)
     assert nf_csv["lead_id"].tolist() == nf["lead_id"].tolist()
 

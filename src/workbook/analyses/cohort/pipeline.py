@@ -23,6 +23,7 @@ from workbook.analyses.cohort.results import Results
 from workbook.analyses.cohort.time_to_event import kaplan_meier
 from workbook.core.calendar import month_end_cut
 from workbook.core.checks import require_crm
+from workbook.core.names import Names
 from workbook.core.results import leadership_sentences
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACTIVITIES, OPPORTUNITIES
@@ -173,7 +174,9 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
         "outcome_curves": out_by.curves,
         "handoff_followup": add_owner_names(handoff.followup, names),
         "owner_followup_comparison": owner_table,
-        "not_followed_up": add_owner_names(handoff.not_followed_up, names),
+        "not_followed_up": Names.of(crm).beside_ids(
+            add_owner_names(handoff.not_followed_up, names)
+        ),
         "period_views": views,
         "period_kpis": period_kpis(views),
         "exclusions": ms.exclusions,
