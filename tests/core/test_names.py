@@ -3,7 +3,7 @@
 import pandas as pd
 
 from workbook.analyses.engagement.actions import action_words
-from workbook.core.names import Names, deal_text
+from workbook.core.names import ID_LOOKUPS, ID_NAMES, Names, deal_text
 
 
 class _Crm:
@@ -124,3 +124,10 @@ def test_example_ids_get_their_records_name_beside_them():
     assert names.name_examples(record.iloc[:0]).empty
     blank = names.name_examples(record.assign(examples=["", None, "ACT1", "U2", "O1", "row 7"]))
     assert blank["examples"].iloc[0] == "" and pd.isna(blank["examples"].iloc[1])
+
+
+def test_every_named_id_has_a_lookup_of_names():
+    names = Names.of(_Crm(users=USERS, accounts=ACCOUNTS, opportunities=OPPS))
+    assert [key for key, _ in ID_NAMES] == list(ID_LOOKUPS)
+    for key, lookup in ID_LOOKUPS.items():
+        assert isinstance(getattr(names, lookup), pd.Series), key

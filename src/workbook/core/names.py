@@ -34,6 +34,18 @@ ID_NAMES: tuple[tuple[str, str], ...] = (
     ("lead_id", "company"),
 )
 
+#: The :class:`Names` lookup that names each id column of :data:`ID_NAMES`
+#: (the account ids of a hierarchy are accounts too).
+ID_LOOKUPS = {
+    "opportunity_id": "opportunities",
+    "account_id": "accounts",
+    "owner_id": "owners",
+    "family_id": "accounts",
+    "root_account_id": "accounts",
+    "parent_id": "accounts",
+    "lead_id": "leads",
+}
+
 
 #: The tables whose records have a name, and the :class:`Names` lookup naming their ids
 #: (a lead is named by its ``company``).
@@ -117,8 +129,7 @@ class Names:
         (unknown, or blank) gets a missing name; no row is dropped.
         """
         out = frame
-        lookups = ("opportunities", "accounts", "owners") + ("accounts",) * 3 + ("leads",)
-        for (key, name), lookup in zip(ID_NAMES, lookups, strict=True):
+        for key, name in ID_NAMES:
             if key not in out.columns or name in out.columns:
                 continue
             if (
@@ -129,7 +140,8 @@ class Names:
                 continue
             if out is frame:
                 out = frame.copy(deep=False)  # copy-on-write: inserting leaves ``frame`` as it was
-            out.insert(out.columns.get_loc(key) + 1, name, _mapped(out[key], getattr(self, lookup)))
+            lookup = getattr(self, ID_LOOKUPS[key])  # read lazily: only for ids the frame has
+            out.insert(out.columns.get_loc(key) + 1, name, _mapped(out[key], lookup))
         return out
 
     def name_examples(
