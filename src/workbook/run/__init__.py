@@ -18,7 +18,16 @@ One job per module, along papermill's lines:
   folders and of kernel files.
 
 The command line (:mod:`workbook.cli`) is a thin layer over these names.
+Importing this package first calls
+:func:`workbook.run._imports.skip_iri_grammar`, so that the runner and its
+workers import nbformat without compiling a grammar nothing here uses.
 """
+
+from workbook.run._imports import skip_iri_grammar
+
+skip_iri_grammar()
+
+# ruff: noqa: E402  (the import guard above must run before nbformat is imported)
 
 from workbook.run.discover import (
     COMMON_PARAMETERS,

@@ -1,0 +1,60 @@
+"""The runner imports nbformat without compiling the RFC 3987 grammar."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def _python(code: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+def test_runner_import_blocks_the_iri_grammar_and_nbformat_still_validates():
+    out = _python(
+        """
+        import sys
+        import workbook.run
+        import nbformat
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+        nbformat.validate(nb)
+        bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+        bad.cells[0]["execution_count"] = "one"  # the schema wants an integer or null
+        try:
+            nbformat.validate(bad)
+        except nbformat.ValidationError:
+            caught = True
+        else:
+            caught = False
+        print("rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None, caught)
+        """
+    )
+    assert out == "True True"
+
+
+def test_plain_import_workbook_leaves_the_grammar_alone():
+    # An analyst's session (import workbook) is not changed by the runner's guard.
+    out = _python(
+        """
+        import sys
+        import workbook
+        print("rfc3987_syntax" in sys.modules)
+        """
+    )
+    assert out == "False"
+
+
+def test_guard_keeps_an_already_imported_module():
+    out = _python(
+        """
+        import sys, types
+        sys.modules["rfc3987_syntax"] = types.ModuleType("rfc3987_syntax")
+        from workbook.run._imports import skip_iri_grammar
+        print(skip_iri_grammar(), sys.modules["rfc3987_syntax"] is not None)
+        """
+    )
+    assert out == "False True"
