@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib
 
 from workbook.analyses import REPORTS
-from workbook.data.model import CrmData
 
 __version__ = "0.1.0"
 
@@ -32,6 +31,10 @@ def __getattr__(name: str):
     # package without importing every report at ``import workbook``.
     if name in REPORTS:
         return importlib.import_module(f"workbook.analyses.{name}")
+    if name == "CrmData":
+        from workbook.data.model import CrmData
+
+        return CrmData
     if name == "load":
         from workbook.data.io import load
 

@@ -510,10 +510,14 @@ def _run_parallel(jobs: Sequence[_Job], workers: int, done: Callable) -> None:
     its parent process).
     """
     # Spawned, not forked: a forked worker would start as a copy of this process.
+    # One report per worker process: a worker that rendered a report keeps the
+    # heap of that notebook's HTML (150-200 MB), which would sit beside the
+    # next report's kernel; a fresh worker starts at about 100 MB.
     pool = cf.ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         initializer=_worker_init,
         mp_context=mp.get_context("spawn"),
+        max_tasks_per_child=1,
     )
     try:
         futures = [pool.submit(execute_report, job) for job in jobs]
