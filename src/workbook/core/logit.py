@@ -153,7 +153,7 @@ def clustered_logit(
         The outcome.
     x : array-like, shape (n, k)
         The design, the constant column included when wanted. Used in place
-        when it is already a C-contiguous float64 array (no copy).
+        (no copy) when it is a C- or Fortran-contiguous float64 array.
     groups : array-like of int, shape (n,)
         The cluster of each row (any integers; e.g. ``pandas.factorize`` codes).
     maxiter : int, default 35
@@ -179,7 +179,9 @@ def clustered_logit(
     ConvergenceWarning
         ``maxiter`` steps were taken.
     """
-    x = np.ascontiguousarray(x, dtype="float64")
+    x = np.asarray(x, dtype="float64")
+    if x.ndim != 2 or not (x.flags.c_contiguous or x.flags.f_contiguous):
+        x = np.ascontiguousarray(np.atleast_2d(x.T).T)
     y = np.asarray(y, dtype="float64")
     n, k = x.shape
     params = np.zeros(k)
