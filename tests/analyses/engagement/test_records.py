@@ -69,10 +69,12 @@ def test_unmatched_records_counted(tables_fx):
             act,
             pd.DataFrame(
                 {
-                    "activity_id": ["Z1"],
-                    "occurred_at": _dates(["2024-03-30"]),
-                    "account_id": ["GHOST"],
-                    "opportunity_id": [None],
+                    # Z1: its one link is unknown; Z2: an unknown account but a known
+                    # deal (O1, of A1), so one link is known and it is not counted
+                    "activity_id": ["Z1", "Z2"],
+                    "occurred_at": _dates(["2024-03-30", "2024-03-30"]),
+                    "account_id": ["GHOST", "GHOST"],
+                    "opportunity_id": [None, "O1"],
                 }
             ),
         ],
