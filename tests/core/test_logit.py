@@ -30,7 +30,7 @@ def statsmodels_fit(y, x, g, **kw):
     return sm.Logit(y, x).fit(disp=0, cov_type="cluster", cov_kwds={"groups": g}, **kw)
 
 
-@pytest.fixture(params=[1 << 15, 97], ids=["one block", "many blocks"])
+@pytest.fixture(params=[1 << 12, 97], ids=["one block", "many blocks"])
 def block_rows(request, monkeypatch):
     monkeypatch.setattr(logit, "BLOCK_ROWS", request.param)
     return request.param

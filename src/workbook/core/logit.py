@@ -42,8 +42,11 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 __all__ = ["ClusteredLogit", "clustered_logit"]
 
-#: Rows per block of the design in each pass (a block's temporaries stay in cache).
-BLOCK_ROWS = 1 << 15
+#: Rows per block of the design in each pass. A block's temporaries stay in cache, and
+#: its products stay below the size where OpenBLAS starts threads: measured on 2.3M x 9
+#: rows, 4,096-row blocks take 0.09 s CPU per pass, 8,192-row blocks 1.6 s on the shared
+#: 2-core machine (0.08 s with one BLAS thread).
+BLOCK_ROWS = 1 << 12
 
 
 @dataclass(frozen=True)
