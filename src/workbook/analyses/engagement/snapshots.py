@@ -119,21 +119,34 @@ class _DayIndex:
     def _pos(self, codes, days_, side):
         return np.searchsorted(self.comp, codes * _SPAN + days_.astype(np.int64), side=side)
 
+    def start(self, codes, lo) -> np.ndarray:
+        """Position of each query's first event with day ``>= lo``."""
+        return self._pos(codes, lo, "left")
+
+    def end(self, codes, hi) -> np.ndarray:
+        """Position after each query's last event with day ``<= hi``."""
+        return self._pos(codes, hi, "right")
+
+    def between(self, codes, a, b) -> np.ndarray:
+        """Sum of weights of the events at positions ``[a, b)`` (0 for an unknown key)."""
+        return np.where(codes >= 0, self.cum[b] - self.cum[a], 0.0)
+
     def total(self, codes, lo, hi) -> np.ndarray:
         """Sum of weights of events with day in ``[lo, hi]`` (inclusive) for each query."""
-        a = self._pos(codes, lo, "left")
-        b = self._pos(codes, hi, "right")
-        out = self.cum[b] - self.cum[a]
-        return np.where(codes >= 0, out, 0.0)
+        return self.between(codes, self.start(codes, lo), self.end(codes, hi))
 
-    def last_day(self, codes, hi) -> np.ndarray:
-        """Latest event day ``<= hi`` per query (NaN when none)."""
-        b = self._pos(codes, hi, "right") - 1
+    def last_before(self, codes, b) -> np.ndarray:
+        """Day of the event just before position ``b`` when it is the query's (NaN otherwise)."""
+        b = b - 1
         safe = np.clip(b, 0, max(len(self.comp) - 1, 0))
         if not len(self.comp):
             return np.full(len(codes), np.nan)
         found = (b >= 0) & (self.comp[safe] // _SPAN == codes) & (codes >= 0)
         return np.where(found, (self.comp[safe] % _SPAN).astype(float), np.nan)
+
+    def last_day(self, codes, hi) -> np.ndarray:
+        """Latest event day ``<= hi`` per query (NaN when none)."""
+        return self.last_before(codes, self.end(codes, hi))
 
 
 def _closed(opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
@@ -272,25 +285,42 @@ def _features_into(
         out[:, column[name]] = values
 
     put("log_age_days", np.log1p(np.clip(d - created, 0, None)))
+    # Every search that does not depend on the snapshot day is made once per deal, and
+    # the searches a snapshot shares (its day in the deal's activities; the owner's
+    # closed deals, which are also the won ones) once per snapshot.
+    floor = np.full(len(deals), -(10**5), dtype=float)
     deal_idx = index.deal
-    codes = deal_idx.codes(deals["opportunity_id"])[take]
-    lo = np.full(len(d), -(10**5), dtype=float)
-    put("log_activities", np.log1p(deal_idx.total(codes, lo, d)))
-    put("log_activities_14d", np.log1p(deal_idx.total(codes, d - 13, d)))
-    put("log_activities_30d", np.log1p(deal_idx.total(codes, d - 29, d)))
-    last = deal_idx.last_day(codes, d)
+    deal_codes = deal_idx.codes(deals["opportunity_id"])
+    codes = deal_codes[take]
+    first = deal_idx.start(deal_codes, floor)[take]
+    upto = deal_idx.end(codes, d)
+    put("log_activities", np.log1p(deal_idx.between(codes, first, upto)))
+    del first
+    put(
+        "log_activities_14d", np.log1p(deal_idx.between(codes, deal_idx.start(codes, d - 13), upto))
+    )
+    put(
+        "log_activities_30d", np.log1p(deal_idx.between(codes, deal_idx.start(codes, d - 29), upto))
+    )
+    last = deal_idx.last_before(codes, upto)
+    del upto
     since = d - np.where(np.isnan(last), created, last)
     del last, created
     put("log_days_since_activity", np.log1p(np.clip(since, 0, None)))
-    del since, codes
+    del since, codes, deal_codes
     amount = np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None))
     put("log_amount", amount[take])
 
+    # owner_won indexes the same (owner, close day) pairs as owner_closed, in the same
+    # order (FeatureIndex): the positions of one are the positions of the other.
     own_n, own_w = index.owner_closed, index.owner_won
-    oc = own_n.codes(deals["owner_id"])[take]
-    n_o = own_n.total(oc, lo, d - 1)
-    w_o = own_w.total(oc, lo, d - 1)
-    del oc, lo
+    owner_codes = own_n.codes(deals["owner_id"])
+    oc = owner_codes[take]
+    a = own_n.start(owner_codes, floor)[take]
+    b = own_n.end(oc, d - 1)
+    n_o = own_n.between(oc, a, b)
+    w_o = own_w.between(oc, a, b)
+    del oc, a, b, owner_codes
     won_cum = index.won_cum
     k = np.searchsorted(index.close_days, d, side="left")  # closed strictly before d
     pooled_all = index.pooled
