@@ -102,8 +102,9 @@ def _positions(keys, categories) -> np.ndarray:
 class _DayIndex:
     """Events as sorted (key, day) pairs: vectorised counts and last day per (key, day range)."""
 
-    def __init__(self, keys, days_, categories, weights=None):
-        codes = _positions(keys, categories)
+    def __init__(self, keys, days_, categories, weights=None, codes=None):
+        # ``codes``: the keys' positions among ``categories`` when the caller has them
+        codes = _positions(keys, categories) if codes is None else np.asarray(codes)
         days_ = np.asarray(days_, dtype=float)
         keep = (codes >= 0) & np.isfinite(days_)
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
@@ -178,8 +179,12 @@ class FeatureIndex:
         act = activities.loc[activities["opportunity_id"].notna()]
         self.deal = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
         pairs = _activity_accounts(activities, opportunities)
-        acc_ids = pd.Index(pairs["account_id"].dropna().unique())
-        self.account = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
+        # the distinct accounts in order of appearance and each pair's position among them
+        acc_codes, acc_ids = pd.factorize(pairs["account_id"])
+        self.account = _DayIndex(
+            None, _day_numbers(pairs["occurred_at"]), pd.Index(acc_ids), codes=acc_codes
+        )
+        del pairs, acc_codes
         closed = _closed(opportunities, as_of=as_of)
         owners = pd.Index(closed["owner_id"].dropna().unique())
         self.owner_closed = _DayIndex(closed["owner_id"], closed["close_day"], owners)
