@@ -42,9 +42,13 @@ def _check(accounts, activities, opportunities, leads) -> None:
     require_frame(leads, "leads", ["created_at", "converted_account_id"])
 
 
+#: The activity columns :func:`_activity_accounts` reads.
+_PAIR_COLUMNS = ("activity_id", "occurred_at", "account_id", "opportunity_id")
+
+
 def _activity_accounts(activities: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
     """Distinct (activity_id, account_id, occurred_at) pairs, direct or via the opportunity."""
-    act = activities[["activity_id", "occurred_at", "account_id", "opportunity_id"]]
+    act = activities[list(_PAIR_COLUMNS)]
     direct = act.loc[act["account_id"].notna(), ["activity_id", "occurred_at", "account_id"]]
     via = act.loc[act["opportunity_id"].notna()].rename(columns={"account_id": "direct_account_id"})
     deals = opportunities[["opportunity_id", "account_id"]].dropna()
@@ -75,16 +79,20 @@ def _in_window(activities, opportunities, leads, *, as_of, window_days):
         # Unique ids: a pair's day is its activity's, so keep the window's activities
         # first and pair only those (the same pairs, from a fraction of the rows).
         recent = in_window(activities["occurred_at"], as_of=as_of, window_days=window_days)
-        acts = _activity_accounts(activities.loc[recent], opportunities)
+        # only the columns the pairs read are copied (not every column of the window's rows)
+        acts = _activity_accounts(activities.loc[recent, list(_PAIR_COLUMNS)], opportunities)
     else:
         acts = _activity_accounts(activities, opportunities)
         acts = acts.loc[in_window(acts["occurred_at"], as_of=as_of, window_days=window_days)]
+    # the callers count account links only: the other columns are not copied
     opps = opportunities.loc[
-        in_window(opportunities["created_at"], as_of=as_of, window_days=window_days)
+        in_window(opportunities["created_at"], as_of=as_of, window_days=window_days),
+        ["account_id"],
     ]
     conv = leads.loc[
         leads["converted_account_id"].notna()
-        & in_window(leads["created_at"], as_of=as_of, window_days=window_days)
+        & in_window(leads["created_at"], as_of=as_of, window_days=window_days),
+        ["converted_account_id"],
     ]
     return acts, opps, conv
 
