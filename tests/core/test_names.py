@@ -1,5 +1,6 @@
 """Names beside ids: hand-built lookups, unknown ids, the opportunity name fallback."""
 
+import numpy as np
 import pandas as pd
 
 from workbook.analyses.engagement.actions import action_words
@@ -70,6 +71,19 @@ def test_beside_ids_inserts_names_after_ids_and_keeps_rows():
 def test_deal_text_vectorised():
     got = deal_text(pd.Series(["Acme"]), pd.Series([1_500_000.0]), pd.Series(["Closed"]))
     assert got.tolist() == ["Acme, $1.5M (Closed)"]
+    # repeated and missing amounts, a missing account and stage, a non-default index
+    got = deal_text(
+        pd.Series(["Acme", None, "Bolt", "Acme"], index=[7, 3, 5, 1]),
+        pd.Series([48_000.0, np.nan, 48_000.0, 940.0], index=[7, 3, 5, 1]),
+        pd.Series(["Won", "Open", None, "Won"], index=[7, 3, 5, 1]),
+    )
+    assert got.index.tolist() == [7, 3, 5, 1]
+    assert got.tolist() == [
+        "Acme, $48k (Won)",
+        "(no account) (Open)",
+        "Bolt, $48k",
+        "Acme, $940 (Won)",
+    ]
 
 
 def test_action_words():

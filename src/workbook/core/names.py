@@ -66,7 +66,11 @@ def _lookup(frame: pd.DataFrame | None, key: str, value: str = "name") -> pd.Ser
 
 def deal_text(account: pd.Series, amount: pd.Series, stage: pd.Series) -> pd.Series:
     """``"Acme, $48k (Negotiation)"`` per row; a missing amount or stage is left out."""
-    amt = amount.map(money, na_action="ignore").astype("string")
+    # Amounts repeat (2.3k distinct among 516k deals in the large sample): each
+    # distinct amount is written once and the texts taken back by code.
+    codes, uniques = pd.factorize(amount)  # a missing amount coded -1
+    words = pd.Series(uniques).map(money).astype("string").array
+    amt = pd.Series(words.take(codes, allow_fill=True), index=amount.index)
     out = account.astype("string").fillna("(no account)")
     out = out.where(amt.isna(), out + ", " + amt)
     stage = stage.astype("string")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbook.analyses.engagement import benchmark
 from workbook.analyses.engagement import effectiveness as oe
 
 AS_OF = pd.Timestamp("2024-03-31")
@@ -43,6 +44,14 @@ def test_opportunity_effectiveness_flags(effectiveness_fx):
     # P2 close 03-30 < as_of: passed by 1 day; P3 closes on as_of: not passed
     assert got["close_date_passed"].tolist() == [False, True, False]
     assert got["days_overdue"].tolist() == [0, 1, 0]
+    # the pipeline's shared activity offsets give the same table; other tables are refused
+    offsets = benchmark._Offsets(opps, acts, as_of=AS_OF)
+    shared = oe.opportunity_effectiveness(
+        opps, acts, as_of=AS_OF, stale_days=14, min_benchmark_deals=2, offsets=offsets
+    )
+    pd.testing.assert_frame_equal(shared, got)
+    with pytest.raises(ValueError, match="other tables or another as_of"):
+        oe.opportunity_effectiveness(opps, acts.copy(), as_of=AS_OF, offsets=offsets)
 
 
 def test_effectiveness_by_owner_and_stage(effectiveness_fx):

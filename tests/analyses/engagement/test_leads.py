@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbook.analyses.engagement import leads as ld
+from workbook.core.links import lead_activities
 
 AS_OF = pd.Timestamp("2024-03-31")
 
@@ -43,3 +44,39 @@ def test_lead_effectiveness_by_owner(hygiene_leads_fx, lead_activities_fx):
     assert got["stale_leads"].tolist() == [2, 1, 0]
     assert got["handed_off_not_worked"].tolist() == [1, 1, 0]
     assert got["stale_share"].tolist() == [1.0, 0.5, 0.0]
+
+
+def test_last_touch_by_hand():
+    # L1: T1 (03-17) and T5 (03-20, via its converted deal O1); T6 on 04-02 is after as_of.
+    # L2: T2 (03-18) and a blank date (never a touch). L9 has its one touch T4 (01-15).
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["L9", "L1", "L2"],
+            "converted_opportunity_id": [None, "O1", None],
+        }
+    )
+    acts = pd.DataFrame(
+        {
+            "activity_id": ["T1", "T2", "T4", "T5", "T6", "T7"],
+            "lead_id": ["L1", "L2", "L9", None, "L1", "L2"],
+            "opportunity_id": [None, None, None, "O1", None, None],
+            "occurred_at": pd.to_datetime(
+                ["2024-03-17", "2024-03-18", "2024-01-15", "2024-03-20 09:00", "2024-04-02", None],
+                format="ISO8601",
+            ),
+            "type": "call",
+        }
+    )
+    opps = pd.DataFrame({"opportunity_id": ["O1"]})
+    got = ld.last_touch(leads, acts, opps, as_of=AS_OF).sort_index()
+    assert got.index.tolist() == ["L1", "L2", "L9"]
+    assert (
+        got.tolist()
+        == pd.to_datetime(
+            ["2024-03-20 09:00", "2024-03-18", "2024-01-15"], format="ISO8601"
+        ).tolist()
+    )
+    # the same as the latest dated link of links.lead_activities on or before as_of
+    links = lead_activities(leads, acts, opps)
+    links = links.loc[links["occurred_at"] < pd.Timestamp("2024-04-01")]
+    pd.testing.assert_series_equal(got, links.groupby("lead_id")["occurred_at"].max())

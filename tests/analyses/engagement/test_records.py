@@ -69,10 +69,12 @@ def test_unmatched_records_counted(tables_fx):
             act,
             pd.DataFrame(
                 {
-                    "activity_id": ["Z1"],
-                    "occurred_at": _dates(["2024-03-30"]),
-                    "account_id": ["GHOST"],
-                    "opportunity_id": [None],
+                    # Z1: its one link is unknown; Z2: an unknown account but a known
+                    # deal (O1, of A1), so one link is known and it is not counted
+                    "activity_id": ["Z1", "Z2"],
+                    "occurred_at": _dates(["2024-03-30", "2024-03-30"]),
+                    "account_id": ["GHOST", "GHOST"],
+                    "opportunity_id": [None, "O1"],
                 }
             ),
         ],
@@ -97,3 +99,17 @@ def test_unmatched_records_counted(tables_fx):
         "opportunities": 0,
         "leads": 1,
     }
+
+
+def test_activity_accounts_equal_the_merge_definition(tables_fx):
+    # Direct links, plus each activity's deal's account (an inner merge on opportunity_id),
+    # each (activity, account) pair once; the fast path finds deals by hash lookup.
+    acc, act, opp, lead = tables_fx()
+    direct = act.loc[act["account_id"].notna(), ["activity_id", "occurred_at", "account_id"]]
+    via = act.loc[act["opportunity_id"].notna(), ["activity_id", "occurred_at", "opportunity_id"]]
+    via = via.merge(opp[["opportunity_id", "account_id"]].dropna(), on="opportunity_id")
+    expected = pd.concat([direct, via.drop(columns="opportunity_id")], ignore_index=True)
+    expected = expected.drop_duplicates(["activity_id", "account_id"]).reset_index(drop=True)
+    got = rec._activity_accounts(act, opp).reset_index(drop=True)
+    assert len(got) > len(direct)  # some pairs come through a deal
+    pd.testing.assert_frame_equal(got, expected)

@@ -123,3 +123,19 @@ def test_shared_feature_index_gives_the_same_rows_and_refuses_other_tables():
             opps, np.zeros(3), opportunities=opps, activities=acts,
             as_of=CUT - pd.Timedelta(days=1), account_window_days=30, index=index,
         )
+
+
+def test_snapshot_design_is_the_rows_as_arrays():
+    opps, acts = _deals()
+    opps.loc[1, "amount"] = np.nan  # D2 gives no row: the codes still number every deal
+    rows = sn.snapshot_rows(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60)
+    design = sn.snapshot_design(opps, acts, as_of=CUT, snapshot_days=14, horizon_days=60)
+    assert len(design) == len(rows) == 11  # D4 8 rows, D3 3
+    assert design.design.flags.f_contiguous
+    np.testing.assert_array_equal(design.design[:, 0], np.ones(11))
+    np.testing.assert_array_equal(design.design[:, 1:], rows[list(sn.FEATURES)].to_numpy())
+    np.testing.assert_array_equal(design.won, rows["won"].to_numpy(dtype=float))
+    # codes of opportunity_id among all three deals: D4 -> 0, D3 -> 2
+    np.testing.assert_array_equal(design.deal, [0] * 8 + [2] * 3)
+    assert design.n_deal_codes == 3
+    assert (design.deals, design.excluded_missing) == (2, 1)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 from workbook.analyses.engagement import actions as ra
 from workbook.analyses.engagement import backtest as bt
 from workbook.analyses.engagement import win_model as wm
 from workbook.analyses.engagement.common import open_at
+from workbook.analyses.engagement.snapshots import snapshot_rows
 
 
 def test_probability_variance_threshold_is_strict_and_flags_rank_by_impact(open_deals_fx):
@@ -91,6 +93,38 @@ def test_planted_signal_opens_the_gate_and_flags_are_sensible(synthetic_crm):
     assert len(flagged) > 0
     assert (flagged["variance"].abs() > 30).all()
     assert flagged["impact"].is_monotonic_decreasing
+
+
+def test_fit_equals_statsmodels_clustered_logit_on_the_snapshot_rows(synthetic_crm):
+    # The lean fit (workbook.core.logit) against statsmodels on the very rows it learns from.
+    crm = synthetic_crm(signal=True, seed=1)
+    opps, acts = crm.opportunities, crm.activities
+    model = wm.fit_win_model(opps, acts, as_of=crm.as_of)
+    assert model.fitted
+    rows = snapshot_rows(opps, acts, as_of=crm.as_of)
+    x = sm.add_constant(rows[model.features], has_constant="add")
+    ref = sm.Logit(rows["won"].astype(float), x).fit(
+        disp=0,
+        maxiter=200,
+        cov_type="cluster",
+        cov_kwds={"groups": pd.factorize(rows["opportunity_id"])[0]},
+    )
+    coefs = model.coefficients
+    assert list(coefs["term"]) == list(ref.params.index)
+    for column, expected in [
+        ("coef", ref.params),
+        ("std_err", ref.bse),
+        ("z", ref.tvalues),
+        ("p_value", ref.pvalues),
+        ("ci_low", ref.conf_int()[0]),
+        ("ci_high", ref.conf_int()[1]),
+    ]:
+        np.testing.assert_allclose(coefs[column], expected, rtol=1e-8, err_msg=column)
+    assert model.base_rate == pytest.approx(ref.model.endog.mean(), rel=1e-15)
+    assert model.n_rows == len(rows)
+    assert model.won_deals == int(rows.groupby("opportunity_id")["won"].max().sum())
+    scores = wm.score_deals(model, opps, acts, as_of=crm.as_of)
+    assert scores["score"].between(0, 1).all()
 
 
 def test_no_signal_keeps_the_gate_closed_and_flags_nothing(synthetic_crm):

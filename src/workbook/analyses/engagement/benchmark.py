@@ -61,15 +61,19 @@ class _Offsets:
             ["opportunity_id", "occurred_at"],
         ]
         created = opportunities.drop_duplicates("opportunity_id").set_index("opportunity_id")
-        created = pd.Series(_day_numbers(created["created_at"]), index=created.index)
-        offset = np.asarray(
-            _day_numbers(act["occurred_at"]) - act["opportunity_id"].map(created).to_numpy(),
-            dtype="float64",
-        )  # float even when there are no activities (an empty object array otherwise)
         self.ids = pd.Index(created.index)
         codes = _positions(act["opportunity_id"], self.ids)
+        # the deal's creation day by position (the ids were just looked up; no second map)
+        created_day = np.append(_day_numbers(created["created_at"]), np.nan)[codes]
+        offset = np.asarray(_day_numbers(act["occurred_at"]) - created_day, dtype="float64")
         keep = (codes >= 0) & np.isfinite(offset)
         self.comp = np.sort(codes[keep] * _SPAN + (offset[keep] + _SHIFT).astype(np.int64))
+        self.key = (id(opportunities), id(activities), as_of_end(as_of))
+
+    def check(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of) -> None:
+        """``ValueError`` unless this index was built from these very tables at ``as_of``."""
+        if self.key != (id(opportunities), id(activities), as_of_end(as_of)):
+            raise ValueError("the activity offsets were built for other tables or another as_of")
 
     def codes(self, ids) -> np.ndarray:
         return _positions(ids, self.ids)

@@ -127,6 +127,7 @@ def opportunity_effectiveness(
     as_of,
     stale_days: int = 14,
     min_benchmark_deals: int = 20,
+    offsets: benchmark._Offsets | None = None,
 ) -> pd.DataFrame:
     """Activity effectiveness of every open opportunity.
 
@@ -167,6 +168,10 @@ def opportunity_effectiveness(
         Days without activity that make a deal stale.
     min_benchmark_deals : int, default 20
         Fewer age-matched won deals: never below benchmark.
+    offsets : optional
+        ``benchmark._Offsets(opportunities, activities, as_of=as_of)`` when the
+        caller already built it (the pipeline shares it with the benchmark
+        tables); built here otherwise.
 
     Returns
     -------
@@ -183,7 +188,11 @@ def opportunity_effectiveness(
     out["probability"] = out["probability"].astype("float64").where(~later)
     out["age_days"] = age_days(out["created_at"], as_of=as_of).astype("int64")
     _activity_columns(out, stats, as_of=as_of, stale_days=stale_days)
-    index = benchmark._Offsets(opportunities, activities, as_of=as_of)
+    if offsets is None:
+        offsets = benchmark._Offsets(opportunities, activities, as_of=as_of)
+    else:
+        offsets.check(opportunities, activities, as_of=as_of)
+    index = offsets
     compared = benchmark.age_matched_percentile(
         out[["opportunity_id", "age_days"]],
         benchmark.won_reference(opportunities, as_of=as_of),

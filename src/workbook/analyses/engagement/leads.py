@@ -19,7 +19,7 @@ from workbook.analyses.engagement.common import label
 from workbook.core.calendar import age_days, as_of_end, window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
-from workbook.core.links import lead_activities, lead_handoff_status
+from workbook.core.links import lead_activity_pairs, lead_handoff_status
 
 __all__ = [
     "OPEN_STATUSES",
@@ -56,10 +56,18 @@ def open_leads(leads: pd.DataFrame, *, as_of) -> pd.DataFrame:
 
 
 def last_touch(leads, activities, opportunities, *, as_of) -> pd.Series:
-    """Latest touch on or before ``as_of`` per lead_id (links.lead_activities)."""
-    links = lead_activities(leads, activities, opportunities)
-    links = links.loc[links["occurred_at"] < as_of_end(as_of)]
-    return links.groupby("lead_id")["occurred_at"].max()
+    """Latest touch on or before ``as_of`` per lead_id (the links of links.lead_activities).
+
+    Aggregated on the links as row positions (``links.lead_activity_pairs``):
+    no frame of every link's text ids is built. Indexed by ``lead_id`` in
+    no particular order (callers look leads up by id).
+    """
+    pairs = lead_activity_pairs(leads, activities, opportunities)
+    when = activities["occurred_at"].iloc[pairs.activity].reset_index(drop=True)
+    keep = (when < as_of_end(as_of)).to_numpy(dtype=bool)  # a blank date is no touch
+    latest = when[keep].groupby(pairs.lead[keep]).max()
+    ids = pd.Index(leads["lead_id"].iloc[latest.index.to_numpy()].array, name="lead_id")
+    return pd.Series(latest.array, index=ids, name="occurred_at")
 
 
 def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:

@@ -161,14 +161,15 @@ def _engagement(crm, params: Params, parts: dict) -> None:
 def _opportunities(crm, params: Params, parts: dict, *, fit_model: bool = True) -> None:
     """Effectiveness, the age-matched benchmark, the win model behind its gate, actions."""
     as_of = crm.as_of
+    index = benchmark._Offsets(crm.opportunities, crm.activities, as_of=as_of)
     eff = effectiveness.opportunity_effectiveness(
         crm.opportunities,
         crm.activities,
         as_of=as_of,
         stale_days=params.stale_days,
         min_benchmark_deals=params.min_benchmark_deals,
+        offsets=index,
     )
-    index = benchmark._Offsets(crm.opportunities, crm.activities, as_of=as_of)
     reference = benchmark.won_reference(crm.opportunities, as_of=as_of)
     own_age = benchmark.won_deals_at_own_age(
         reference, index, min_benchmark_deals=params.min_benchmark_deals

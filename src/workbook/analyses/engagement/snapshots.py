@@ -41,6 +41,8 @@ compared with), nor is ``stage`` (a closed deal's stage is its outcome).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -50,7 +52,15 @@ from workbook.core.calendar import day
 from workbook.core.checks import require_frame
 from workbook.data.validate import positions
 
-__all__ = ["FEATURES", "OWNER_PRIOR_DEALS", "FeatureIndex", "deal_features", "snapshot_rows"]
+__all__ = [
+    "FEATURES",
+    "OWNER_PRIOR_DEALS",
+    "FeatureIndex",
+    "SnapshotDesign",
+    "deal_features",
+    "snapshot_design",
+    "snapshot_rows",
+]
 
 FEATURES = (
     "log_age_days",
@@ -92,8 +102,9 @@ def _positions(keys, categories) -> np.ndarray:
 class _DayIndex:
     """Events as sorted (key, day) pairs: vectorised counts and last day per (key, day range)."""
 
-    def __init__(self, keys, days_, categories, weights=None):
-        codes = _positions(keys, categories)
+    def __init__(self, keys, days_, categories, weights=None, codes=None):
+        # ``codes``: the keys' positions among ``categories`` when the caller has them
+        codes = _positions(keys, categories) if codes is None else np.asarray(codes)
         days_ = np.asarray(days_, dtype=float)
         keep = (codes >= 0) & np.isfinite(days_)
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
@@ -109,21 +120,34 @@ class _DayIndex:
     def _pos(self, codes, days_, side):
         return np.searchsorted(self.comp, codes * _SPAN + days_.astype(np.int64), side=side)
 
+    def start(self, codes, lo) -> np.ndarray:
+        """Position of each query's first event with day ``>= lo``."""
+        return self._pos(codes, lo, "left")
+
+    def end(self, codes, hi) -> np.ndarray:
+        """Position after each query's last event with day ``<= hi``."""
+        return self._pos(codes, hi, "right")
+
+    def between(self, codes, a, b) -> np.ndarray:
+        """Sum of weights of the events at positions ``[a, b)`` (0 for an unknown key)."""
+        return np.where(codes >= 0, self.cum[b] - self.cum[a], 0.0)
+
     def total(self, codes, lo, hi) -> np.ndarray:
         """Sum of weights of events with day in ``[lo, hi]`` (inclusive) for each query."""
-        a = self._pos(codes, lo, "left")
-        b = self._pos(codes, hi, "right")
-        out = self.cum[b] - self.cum[a]
-        return np.where(codes >= 0, out, 0.0)
+        return self.between(codes, self.start(codes, lo), self.end(codes, hi))
 
-    def last_day(self, codes, hi) -> np.ndarray:
-        """Latest event day ``<= hi`` per query (NaN when none)."""
-        b = self._pos(codes, hi, "right") - 1
+    def last_before(self, codes, b) -> np.ndarray:
+        """Day of the event just before position ``b`` when it is the query's (NaN otherwise)."""
+        b = b - 1
         safe = np.clip(b, 0, max(len(self.comp) - 1, 0))
         if not len(self.comp):
             return np.full(len(codes), np.nan)
         found = (b >= 0) & (self.comp[safe] // _SPAN == codes) & (codes >= 0)
         return np.where(found, (self.comp[safe] % _SPAN).astype(float), np.nan)
+
+    def last_day(self, codes, hi) -> np.ndarray:
+        """Latest event day ``<= hi`` per query (NaN when none)."""
+        return self.last_before(codes, self.end(codes, hi))
 
 
 def _closed(opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
@@ -155,8 +179,12 @@ class FeatureIndex:
         act = activities.loc[activities["opportunity_id"].notna()]
         self.deal = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
         pairs = _activity_accounts(activities, opportunities)
-        acc_ids = pd.Index(pairs["account_id"].dropna().unique())
-        self.account = _DayIndex(pairs["account_id"], _day_numbers(pairs["occurred_at"]), acc_ids)
+        # the distinct accounts in order of appearance and each pair's position among them
+        acc_codes, acc_ids = pd.factorize(pairs["account_id"])
+        self.account = _DayIndex(
+            None, _day_numbers(pairs["occurred_at"]), pd.Index(acc_ids), codes=acc_codes
+        )
+        del pairs, acc_codes
         closed = _closed(opportunities, as_of=as_of)
         owners = pd.Index(closed["owner_id"].dropna().unique())
         self.owner_closed = _DayIndex(closed["owner_id"], closed["close_day"], owners)
@@ -217,51 +245,103 @@ def deal_features(
         :data:`FEATURES`; indexed like ``deals`` (a range with ``rows``).
     """
     d = np.asarray(at_day, dtype=float)
+    row_index = deals.index if rows is None else pd.RangeIndex(len(d))
+    out = np.empty((len(d), len(FEATURES)), order="F")
+    _features_into(
+        out,
+        deals,
+        d,
+        opportunities=opportunities,
+        activities=activities,
+        as_of=as_of,
+        account_window_days=account_window_days,
+        rows=rows,
+        index=index,
+    )
+    return pd.DataFrame(out, columns=list(FEATURES), index=row_index, copy=False)
+
+
+def _features_into(
+    out: np.ndarray,
+    deals: pd.DataFrame,
+    d: np.ndarray,
+    *,
+    opportunities: pd.DataFrame,
+    activities: pd.DataFrame,
+    as_of,
+    account_window_days: int,
+    rows: np.ndarray | None,
+    index: FeatureIndex | None,
+) -> None:
+    """Write the :data:`FEATURES` of :func:`deal_features` into the columns of ``out`` (in order).
+
+    Each column is written as soon as it is computed, so no second copy of
+    the features is held (``out`` may be a view into a larger design).
+    """
     take = np.arange(len(deals)) if rows is None else np.asarray(rows, dtype=np.int64)
-    row_index = deals.index if rows is None else pd.RangeIndex(len(take))
     created = _day_numbers(deals["created_at"])[take]
     if index is None:
         index = FeatureIndex(opportunities, activities, as_of=as_of)
     else:
         index.check(opportunities, activities, as_of=as_of)
+    column = {f: j for j, f in enumerate(FEATURES)}
+
+    def put(name, values):
+        out[:, column[name]] = values
+
+    put("log_age_days", np.log1p(np.clip(d - created, 0, None)))
+    # Every search that does not depend on the snapshot day is made once per deal, and
+    # the searches a snapshot shares (its day in the deal's activities; the owner's
+    # closed deals, which are also the won ones) once per snapshot.
+    floor = np.full(len(deals), -(10**5), dtype=float)
     deal_idx = index.deal
-    codes = deal_idx.codes(deals["opportunity_id"])[take]
-    lo = np.full(len(d), -(10**5), dtype=float)
-    n_all = deal_idx.total(codes, lo, d)
-    n14 = deal_idx.total(codes, d - 13, d)
-    n30 = deal_idx.total(codes, d - 29, d)
-    last = deal_idx.last_day(codes, d)
+    deal_codes = deal_idx.codes(deals["opportunity_id"])
+    codes = deal_codes[take]
+    first = deal_idx.start(deal_codes, floor)[take]
+    upto = deal_idx.end(codes, d)
+    put("log_activities", np.log1p(deal_idx.between(codes, first, upto)))
+    del first
+    put(
+        "log_activities_14d", np.log1p(deal_idx.between(codes, deal_idx.start(codes, d - 13), upto))
+    )
+    put(
+        "log_activities_30d", np.log1p(deal_idx.between(codes, deal_idx.start(codes, d - 29), upto))
+    )
+    last = deal_idx.last_before(codes, upto)
+    del upto
     since = d - np.where(np.isnan(last), created, last)
+    del last, created
+    put("log_days_since_activity", np.log1p(np.clip(since, 0, None)))
+    del since, codes, deal_codes
+    amount = np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None))
+    put("log_amount", amount[take])
 
-    acc_idx = index.account
-    acc_codes = acc_idx.codes(deals["account_id"])[take]
-    n_acc = acc_idx.total(acc_codes, d - (account_window_days - 1), d)
-
+    # owner_won indexes the same (owner, close day) pairs as owner_closed, in the same
+    # order (FeatureIndex): the positions of one are the positions of the other.
     own_n, own_w = index.owner_closed, index.owner_won
-    oc = own_n.codes(deals["owner_id"])[take]
-    n_o = own_n.total(oc, lo, d - 1)
-    w_o = own_w.total(oc, lo, d - 1)
+    owner_codes = own_n.codes(deals["owner_id"])
+    oc = owner_codes[take]
+    a = own_n.start(owner_codes, floor)[take]
+    b = own_n.end(oc, d - 1)
+    n_o = own_n.between(oc, a, b)
+    w_o = own_w.between(oc, a, b)
+    del oc, a, b, owner_codes
     won_cum = index.won_cum
     k = np.searchsorted(index.close_days, d, side="left")  # closed strictly before d
     pooled_all = index.pooled
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(k > 0, won_cum[k] / np.maximum(k, 1), pooled_all)
+    del k
     m = OWNER_PRIOR_DEALS
-    owner_rate = (w_o + m * p) / (n_o + m)
+    put("owner_win_rate", (w_o + m * p) / (n_o + m))
+    del n_o, w_o, p
 
-    return pd.DataFrame(
-        {
-            "log_age_days": np.log1p(np.clip(d - created, 0, None)),
-            "log_activities": np.log1p(n_all),
-            "log_activities_14d": np.log1p(n14),
-            "log_activities_30d": np.log1p(n30),
-            "log_days_since_activity": np.log1p(np.clip(since, 0, None)),
-            "log_amount": np.log1p(np.clip(deals["amount"].to_numpy(dtype=float), 0, None))[take],
-            "owner_win_rate": owner_rate,
-            "log_account_activities": np.log1p(n_acc),
-        },
-        index=row_index,
-    )[list(FEATURES)]
+    acc_idx = index.account
+    acc_codes = acc_idx.codes(deals["account_id"])[take]
+    put(
+        "log_account_activities",
+        np.log1p(acc_idx.total(acc_codes, d - (account_window_days - 1), d)),
+    )
 
 
 def snapshot_rows(
@@ -301,31 +381,14 @@ def snapshot_rows(
         ``excluded_missing`` (deals left out for a blank created date or
         amount).
     """
-    require_frame(
+    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days)
+    snap = _expand(
         opportunities,
-        "opportunities",
-        ["opportunity_id", "owner_id", "account_id", "created_at", "close_date", "amount"],
+        as_of=as_of,
+        snapshot_days=snapshot_days,
+        horizon_days=horizon_days,
     )
-    require_frame(activities, "activities", ["opportunity_id", "occurred_at", "account_id"])
-    if snapshot_days < 1 or horizon_days < 0:
-        raise ValueError("need snapshot_days >= 1 and horizon_days >= 0")
-    opps = opportunities.reset_index(drop=True)
-    cut = _day_numbers([day(as_of)])[0]
-    created = _day_numbers(opps["created_at"])
-    end = day(as_of) + pd.Timedelta(days=1)
-    closed = (flag(opps["is_closed"]) & (opps["close_date"] < end)).to_numpy(dtype=bool)
-    close_day = np.where(closed, _day_numbers(opps["close_date"]), np.inf)
-    usable = np.isfinite(created) & opps["amount"].notna().to_numpy()
-    last = np.minimum(close_day - 1, cut - horizon_days)
-    n = np.where(usable & (last >= created), np.floor((last - created) / snapshot_days) + 1, 0)
-    n = np.nan_to_num(n).astype(np.int64)
-    rows = np.repeat(np.arange(len(opps)), n)
-    starts = np.repeat(np.cumsum(n) - n, n)
-    age = (np.arange(rows.size) - starts) * snapshot_days
-    d = created[rows] + age
-    # Per deal first, then repeated by position: a deal has many snapshots.
-    won = flag(opps["is_won"]).to_numpy(dtype=bool)[rows] & closed[rows]
-    won &= close_day[rows] <= d + horizon_days
+    opps, rows, d = snap.opps, snap.rows, snap.day
     feats = deal_features(
         opps,
         d,
@@ -340,11 +403,145 @@ def snapshot_rows(
         {
             "opportunity_id": opps["opportunity_id"].to_numpy()[rows],
             "owner_id": opps["owner_id"].to_numpy()[rows],
-            "age_days": age.astype(np.int64),
+            "age_days": snap.age.astype(np.int64),
             "snapshot_date": _EPOCH + pd.to_timedelta(d, unit="D"),
-            "won": won.astype(np.int64),
+            "won": snap.won.astype(np.int64),
         }
     )
     out = pd.concat([out, feats], axis=1)
-    out.attrs.update(deals=int((n > 0).sum()), excluded_missing=int((~usable).sum()))
+    out.attrs.update(deals=snap.deals, excluded_missing=snap.excluded_missing)
     return out
+
+
+@dataclass(frozen=True)
+class _Expansion:
+    """The snapshot rows of :func:`snapshot_rows` as positions, before any feature."""
+
+    opps: pd.DataFrame  # the opportunities, index reset
+    rows: np.ndarray  # position in ``opps`` of each snapshot's deal
+    age: np.ndarray  # snapshot age in days (float)
+    day: np.ndarray  # snapshot day number
+    won: np.ndarray  # bool: won within the horizon
+    deals: int
+    excluded_missing: int
+
+
+def _expand(opportunities: pd.DataFrame, *, as_of, snapshot_days: int, horizon_days: int):
+    """One entry per deal and snapshot age (module docstring), ordered by deal then age."""
+    opps = opportunities.reset_index(drop=True)
+    cut = _day_numbers([day(as_of)])[0]
+    created = _day_numbers(opps["created_at"])
+    end = day(as_of) + pd.Timedelta(days=1)
+    closed = (flag(opps["is_closed"]) & (opps["close_date"] < end)).to_numpy(dtype=bool)
+    close_day = np.where(closed, _day_numbers(opps["close_date"]), np.inf)
+    usable = np.isfinite(created) & opps["amount"].notna().to_numpy()
+    last = np.minimum(close_day - 1, cut - horizon_days)
+    n = np.where(usable & (last >= created), np.floor((last - created) / snapshot_days) + 1, 0)
+    n = np.nan_to_num(n).astype(np.int64)
+    rows = np.repeat(np.arange(len(opps)), n)
+    starts = np.repeat(np.cumsum(n) - n, n)
+    age = (np.arange(rows.size) - starts) * snapshot_days
+    del starts
+    d = created[rows] + age
+    # Per deal first, then repeated by position: a deal has many snapshots.
+    won_deal = flag(opps["is_won"]).to_numpy(dtype=bool) & closed
+    won = won_deal[rows]
+    won &= close_day[rows] <= d + horizon_days
+    return _Expansion(
+        opps, rows, age, d, won, deals=int((n > 0).sum()), excluded_missing=int((~usable).sum())
+    )
+
+
+@dataclass(frozen=True)
+class SnapshotDesign:
+    """The snapshot rows of :func:`snapshot_rows` as arrays, for fitting (:func:`snapshot_design`).
+
+    Attributes
+    ----------
+    design : ndarray, shape (n, 1 + len(FEATURES))
+        Float64, column-major: a constant column of ones, then :data:`FEATURES` in order.
+    won : ndarray of float, shape (n,)
+        The label (0/1).
+    deal : ndarray of int64, shape (n,)
+        The deal of each row as a code of its ``opportunity_id``
+        (:func:`pandas.factorize` of the ids; ``-1`` for a blank id).
+    n_deal_codes : int
+        Distinct ids among the opportunities (the codes are below it).
+    deals, excluded_missing : int
+        As in ``snapshot_rows(...).attrs``.
+    """
+
+    design: np.ndarray
+    won: np.ndarray
+    deal: np.ndarray
+    n_deal_codes: int
+    deals: int
+    excluded_missing: int
+
+    def __len__(self) -> int:
+        return len(self.won)
+
+
+def snapshot_design(
+    opportunities: pd.DataFrame,
+    activities: pd.DataFrame,
+    *,
+    as_of,
+    snapshot_days: int = 14,
+    horizon_days: int = 180,
+    account_window_days: int = 30,
+    index: FeatureIndex | None = None,
+) -> SnapshotDesign:
+    """The rows of :func:`snapshot_rows` as a design matrix with a constant, the label and the deal.
+
+    The same rows in the same order and the same values as
+    ``snapshot_rows(...)[["won", *FEATURES]]``, without the text ids and
+    dates: the features are written straight into one float64 array (the
+    only ``n x k`` copy a fit needs).
+
+    Parameters
+    ----------
+    opportunities, activities, as_of, snapshot_days, horizon_days, account_window_days, index
+        As for :func:`snapshot_rows`.
+
+    Returns
+    -------
+    SnapshotDesign
+    """
+    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days)
+    snap = _expand(
+        opportunities, as_of=as_of, snapshot_days=snapshot_days, horizon_days=horizon_days
+    )
+    design = np.empty((len(snap.rows), 1 + len(FEATURES)), order="F")
+    design[:, 0] = 1.0
+    _features_into(
+        design[:, 1:],
+        snap.opps,
+        snap.day,
+        opportunities=opportunities,
+        activities=activities,
+        as_of=as_of,
+        account_window_days=account_window_days,
+        rows=snap.rows,
+        index=index,
+    )
+    codes, uniques = pd.factorize(snap.opps["opportunity_id"])
+    return SnapshotDesign(
+        design=design,
+        won=snap.won.astype("float64"),
+        deal=codes.astype(np.int64)[snap.rows],
+        n_deal_codes=len(uniques),
+        deals=snap.deals,
+        excluded_missing=snap.excluded_missing,
+    )
+
+
+def _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days) -> None:
+    require_frame(
+        opportunities,
+        "opportunities",
+        ["opportunity_id", "owner_id", "account_id", "created_at", "close_date", "amount"],
+    )
+    require_frame(activities, "activities", ["opportunity_id", "occurred_at", "account_id"])
+    if snapshot_days < 1 or horizon_days < 0:
+        raise ValueError("need snapshot_days >= 1 and horizon_days >= 0")

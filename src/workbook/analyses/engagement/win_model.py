@@ -2,14 +2,17 @@
 
 Fit (:func:`fit_win_model`)
 ---------------------------
-A statsmodels ``Logit`` of ``won`` (won within ``horizon_days`` after the
+A Logit of ``won`` (won within ``horizon_days`` after the
 snapshot day) on the snapshot rows of
 :func:`workbook.analyses.engagement.snapshots.snapshot_rows`: one row per
 deal and age ``0, snapshot_days, ...`` strictly before its close, while the
 snapshot day + ``horizon_days`` is on or before the fitting day. Features are
 those known at that age (:data:`~workbook.analyses.engagement.snapshots.FEATURES`,
 a constant added); a feature with no variance is dropped. Standard errors are
-clustered by deal (``cov_type="cluster"``): one deal gives several rows.
+clustered by deal (``cov_type="cluster"``): one deal gives several rows. The
+fit is :func:`workbook.core.logit.clustered_logit`, statsmodels' Newton
+``Logit(...).fit(cov_type="cluster")`` to rounding, without its copies of the
+2M+ snapshot rows.
 
 The model is **refused** (scores nothing, and says why) when the smaller
 outcome class has fewer than 10 deals per parameter
@@ -29,12 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.tools.sm_exceptions import (
-    ConvergenceWarning,
-    PerfectSeparationError,
-    PerfectSeparationWarning,
-)
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from workbook.analyses.engagement.common import open_at
 from workbook.analyses.engagement.snapshots import (
@@ -42,10 +40,11 @@ from workbook.analyses.engagement.snapshots import (
     FeatureIndex,
     _day_numbers,
     deal_features,
+    snapshot_design,
 )
-from workbook.analyses.engagement.snapshots import snapshot_rows as _snapshot_rows
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
+from workbook.core.logit import ClusteredLogit, clustered_logit
 from workbook.core.models import EventsPerParameter, events_per_parameter_ok
 
 __all__ = [
@@ -91,9 +90,10 @@ class WinModel:
         ``p_value``, ``ci_low``, ``ci_high``, ``odds_ratio``; empty when refused.
     base_rate : float
         Share of won training rows (NaN when refused).
-    result : statsmodels results or None
-        With its copies of the training rows removed (``remove_data``): it
-        predicts from a given design.
+    result : ClusteredLogit or None
+        The fit (:func:`workbook.core.logit.clustered_logit`, statsmodels'
+        Newton Logit with clustered SEs); it keeps no training row and
+        predicts from a given design (a constant column first).
     """
 
     status: str
@@ -119,17 +119,17 @@ class WinModel:
         return self.status == FITTED
 
 
-def _coefficients(result) -> pd.DataFrame:
+def _coefficients(result: ClusteredLogit, terms: list[str]) -> pd.DataFrame:
     ci = result.conf_int()
     coefs = pd.DataFrame(
         {
-            "term": list(result.params.index),
-            "coef": result.params.to_numpy(),
-            "std_err": result.bse.to_numpy(),
-            "z": result.tvalues.to_numpy(),
-            "p_value": result.pvalues.to_numpy(),
-            "ci_low": ci[0].to_numpy(),
-            "ci_high": ci[1].to_numpy(),
+            "term": terms,
+            "coef": result.params,
+            "std_err": result.bse,
+            "z": result.tvalues,
+            "p_value": result.pvalues,
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
         }
     )
     coefs["odds_ratio"] = np.exp(coefs["coef"])
@@ -166,7 +166,7 @@ def fit_win_model(
     -------
     WinModel
     """
-    rows = _snapshot_rows(
+    snap = snapshot_design(
         opportunities,
         activities,
         as_of=as_of,
@@ -180,46 +180,60 @@ def fit_win_model(
         horizon_days=int(horizon_days),
         snapshot_days=int(snapshot_days),
         account_window_days=int(account_window_days),
-        n_rows=len(rows),
-        n_deals=rows.attrs["deals"],
-        excluded_missing=rows.attrs["excluded_missing"],
+        n_rows=len(snap),
+        n_deals=snap.deals,
+        excluded_missing=snap.excluded_missing,
     )
-    if not len(rows):
+    if not len(snap):
         return WinModel(REFUSED, "No deal has a snapshot whose horizon has passed.", **base)
-    per_deal = rows.groupby("opportunity_id", sort=False)["won"].max()
+    # won per deal: any won row (a blank id is no deal, as in a groupby)
+    named = snap.deal >= 0
+    counts = np.bincount(snap.deal[named], minlength=snap.n_deal_codes)
+    wins = np.bincount(snap.deal[named], weights=snap.won[named], minlength=snap.n_deal_codes)
+    per_deal = (wins[counts > 0] > 0).astype(np.int64)
+    del named, counts, wins
     base["won_deals"] = int(per_deal.sum())
-    feats = [f for f in FEATURES if rows[f].nunique() > 1]
+    keep = [j for j in range(len(FEATURES)) if _varies(snap.design[:, 1 + j])]
+    feats = [FEATURES[j] for j in keep]
     dropped = [f for f in FEATURES if f not in feats]
     epp = events_per_parameter_ok(
-        per_deal.to_numpy(), n_parameters=1 + len(feats), event="won", non_event="never won"
+        per_deal, n_parameters=1 + len(feats), event="won", non_event="never won"
     )
     base.update(epp=epp, features=feats, dropped_features=dropped)
     if not epp.ok:
         return WinModel(REFUSED, epp.sentence, **base)
-    x = sm.add_constant(rows[feats], has_constant="add")
-    groups = pd.factorize(rows["opportunity_id"])[0]
-    won = rows["won"].astype("float64")
-    del rows  # the ids and dates of every snapshot row: not needed by the fit
+    x = snap.design
+    if len(keep) < len(FEATURES):  # a constant feature: the design without it (a copy)
+        x = np.asfortranarray(x[:, [0, *(1 + j for j in keep)]])
+    won, groups = snap.won, snap.deal
+    del snap
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = sm.Logit(won, x).fit(
-                disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": groups}
-            )
-        except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
+            result = clustered_logit(won, x, groups, maxiter=200)
+        except np.linalg.LinAlgError as exc:
             return WinModel(REFUSED, f"The fit failed: {exc}.", **base)
     del x, groups
     if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
         return WinModel(REFUSED, "The features separate won and lost deals perfectly.", **base)
-    converged = bool(result.mle_retvals.get("converged", False))
-    if not converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
+    if not result.converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
         return WinModel(REFUSED, "The fit did not converge.", **base)
-    coefficients = _coefficients(result)
-    base_rate = float(result.model.endog.mean())
-    result.remove_data()  # the model's copies of every training row
+    coefficients = _coefficients(result, ["const", *feats])
     return WinModel(
-        FITTED, "", coefficients=coefficients, base_rate=base_rate, result=result, **base
+        FITTED,
+        "",
+        coefficients=coefficients,
+        base_rate=result.endog_mean,
+        result=result,
+        **base,
     )
+
+
+def _varies(column: np.ndarray) -> bool:
+    """More than one distinct non-missing value (``Series.nunique() > 1``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all missing
+        return bool(np.nanmax(column) > np.nanmin(column)) if len(column) else False
 
 
 def score_deals(
@@ -270,8 +284,8 @@ def score_deals(
         account_window_days=model.account_window_days,
         index=index,
     )
-    x = sm.add_constant(feats[model.features], has_constant="add")
-    score = np.asarray(model.result.predict(x), dtype="float64")
+    x = np.column_stack([np.ones(len(feats)), feats[model.features].to_numpy(dtype="float64")])
+    score = model.result.predict(x)
     out["score"] = np.where(deals["amount"].isna().to_numpy(), np.nan, score)
     return out
 

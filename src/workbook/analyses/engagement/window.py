@@ -41,7 +41,7 @@ def _closed_cycles(opportunities: pd.DataFrame, *, as_of) -> pd.Series:
     mask = flag(opp["is_closed"]) & in_window(
         opp["close_date"], as_of=as_of, window_days=CYCLE_LOOKBACK_DAYS
     )
-    sel = opp.loc[mask]
+    sel = opp.loc[mask, ["close_date", "created_at"]]  # not every column of the closed deals
     return ((sel["close_date"] - sel["created_at"]) / _DAY).dropna()
 
 
