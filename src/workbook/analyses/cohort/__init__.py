@@ -69,75 +69,75 @@ Cell values
     (:func:`workbook.core.stats.add_wilson`, i.e. statsmodels ``proportion_confint``).
 """
 
-from workbook.analyses.cohort.common import (
-    ALL_OWNERS,
-    BLANK,
-    FOLLOW_THROUGH_COLUMNS,
-    GRAINS,
-    HANDOFF_FOLLOWUP_COLUMNS,
-    MILESTONES,
-    NOT_FOLLOWED_UP_COLUMNS,
-    TIME_TO_EVENT_COLUMNS,
-    TIME_TO_EVENT_SUMMARY_COLUMNS,
-)
-from workbook.analyses.cohort.compare import (
-    CohortComparison,
-    TrendTest,
-    cohort_comparison,
-    trend_test,
-)
-from workbook.analyses.cohort.figures import extra_figures, summary_figures
-from workbook.analyses.cohort.follow_through import (
-    equal_age,
-    follow_through,
-    last_complete_ordinal,
-    partial_equal_age,
-)
-from workbook.analyses.cohort.handoff import (
-    HandoffTables,
-    add_owner_names,
-    handoff_followup,
-    handoff_tables,
-    not_followed_up,
-    owner_comparison,
-    owner_names,
-)
-from workbook.analyses.cohort.milestones import (
-    MilestoneTables,
-    lead_milestones,
-    lead_milestones_with_exclusions,
-    milestone_exclusions,
-    milestones_from_aggregates,
-)
-from workbook.analyses.cohort.narrative import age_phrase, headline_cards, summary_sentences
-from workbook.analyses.cohort.outcomes import HORIZONS, OUTCOMES, Outcomes, lead_outcomes, outcomes
-from workbook.analyses.cohort.params import Params
-from workbook.analyses.cohort.periods import (
-    AGE_BANDS,
-    age_band,
-    period_kpis,
-    period_views,
-    period_vs_cohort,
-)
-from workbook.analyses.cohort.pipeline import run
-from workbook.analyses.cohort.projection import (
-    PROJECTION_COLUMNS,
-    TRACK_RECORD_COLUMNS,
-    TrackRecord,
-    bornhuetter_ferguson,
-    development_factors,
-    projection,
-    projection_track_record,
-    reporting_pattern,
-    triangle,
-)
-from workbook.analyses.cohort.results import Results
-from workbook.analyses.cohort.time_to_event import (
-    KaplanMeier,
-    kaplan_meier,
-    time_to_event,
-    time_to_event_summary,
-)
+from workbook.core.lazy import attach
+
+#: Public name -> the module of this package that defines it, imported on first
+#: use (:func:`workbook.core.lazy.attach`), so that reading ``Params`` does not
+#: import the statistics.
+_EXPORTS = {
+    "ALL_OWNERS": "common",
+    "BLANK": "common",
+    "FOLLOW_THROUGH_COLUMNS": "common",
+    "GRAINS": "common",
+    "HANDOFF_FOLLOWUP_COLUMNS": "common",
+    "MILESTONES": "common",
+    "NOT_FOLLOWED_UP_COLUMNS": "common",
+    "TIME_TO_EVENT_COLUMNS": "common",
+    "TIME_TO_EVENT_SUMMARY_COLUMNS": "common",
+    "CohortComparison": "compare",
+    "TrendTest": "compare",
+    "cohort_comparison": "compare",
+    "trend_test": "compare",
+    "extra_figures": "figures",
+    "summary_figures": "figures",
+    "equal_age": "follow_through",
+    "follow_through": "follow_through",
+    "last_complete_ordinal": "follow_through",
+    "partial_equal_age": "follow_through",
+    "HandoffTables": "handoff",
+    "add_owner_names": "handoff",
+    "handoff_followup": "handoff",
+    "handoff_tables": "handoff",
+    "not_followed_up": "handoff",
+    "owner_comparison": "handoff",
+    "owner_names": "handoff",
+    "MilestoneTables": "milestones",
+    "lead_milestones": "milestones",
+    "lead_milestones_with_exclusions": "milestones",
+    "milestone_exclusions": "milestones",
+    "milestones_from_aggregates": "milestones",
+    "age_phrase": "narrative",
+    "headline_cards": "narrative",
+    "summary_sentences": "narrative",
+    "HORIZONS": "outcomes",
+    "OUTCOMES": "outcomes",
+    "Outcomes": "outcomes",
+    "lead_outcomes": "outcomes",
+    "outcomes": "outcomes",
+    "Params": "params",
+    "AGE_BANDS": "periods",
+    "age_band": "periods",
+    "period_kpis": "periods",
+    "period_views": "periods",
+    "period_vs_cohort": "periods",
+    "run": "pipeline",
+    "PROJECTION_COLUMNS": "projection",
+    "TRACK_RECORD_COLUMNS": "projection",
+    "TrackRecord": "projection",
+    "bornhuetter_ferguson": "projection",
+    "development_factors": "projection",
+    "projection": "projection",
+    "projection_track_record": "projection",
+    "reporting_pattern": "projection",
+    "triangle": "projection",
+    "Results": "results",
+    "KaplanMeier": "time_to_event",
+    "kaplan_meier": "time_to_event",
+    "time_to_event": "time_to_event",
+    "time_to_event_summary": "time_to_event",
+}
+
+attach(__name__, _EXPORTS)
 
 __all__ = [
     "AGE_BANDS",

@@ -22,13 +22,31 @@ The topic functions are pure functions over the canonical tables
 
 from __future__ import annotations
 
-from .depths import DEPTH_COLUMNS, depth_distribution
-from .integrity import INTEGRITY_COLUMNS, MAX_EXAMPLES, referential_integrity
-from .narrative import Headline, headline, headline_cards, summary_sentences
-from .params import Params
-from .pipeline import run
-from .results import Results
-from .tables import DATE_RANGE_COLUMNS, ROW_COUNT_COLUMNS, date_ranges, row_counts
+from workbook.core.lazy import attach
+
+#: Public name -> the module of this package that defines it, imported on first
+#: use (:func:`workbook.core.lazy.attach`), so that reading ``Params`` does not
+#: import the statistics.
+_EXPORTS = {
+    "DEPTH_COLUMNS": "depths",
+    "depth_distribution": "depths",
+    "INTEGRITY_COLUMNS": "integrity",
+    "MAX_EXAMPLES": "integrity",
+    "referential_integrity": "integrity",
+    "Headline": "narrative",
+    "headline": "narrative",
+    "headline_cards": "narrative",
+    "summary_sentences": "narrative",
+    "Params": "params",
+    "run": "pipeline",
+    "Results": "results",
+    "DATE_RANGE_COLUMNS": "tables",
+    "ROW_COUNT_COLUMNS": "tables",
+    "date_ranges": "tables",
+    "row_counts": "tables",
+}
+
+attach(__name__, _EXPORTS)
 
 __all__ = [
     "DATE_RANGE_COLUMNS",

@@ -29,80 +29,75 @@ The topic modules hold the pure DataFrame functions: :mod:`.window`,
 ``docs/reports/engagement.md``.
 """
 
-from workbook.analyses.engagement.actions import (
-    RECOMMENDATION_COLUMNS,
-    recommendation_counts,
-    recommendations,
-)
-from workbook.analyses.engagement.backtest import Backtest, backtest_win_model
-from workbook.analyses.engagement.benchmark import (
-    age_matched_percentile,
-    benchmark_by_age_band,
-    won_deals_at_own_age,
-    won_reference,
-)
-from workbook.analyses.engagement.common import NO_GROUP, open_at, round_half_up
-from workbook.analyses.engagement.effectiveness import (
-    EFFECTIVENESS_COLUMNS,
-    effectiveness_by,
-    opportunity_effectiveness,
-)
-from workbook.analyses.engagement.figures import summary_figures
-from workbook.analyses.engagement.hygiene import (
-    archive_candidates,
-    lead_funnel,
-    lead_status_counts,
-    unowned_open_leads,
-)
-from workbook.analyses.engagement.leads import (
-    handed_off_count,
-    handoff_not_worked,
-    lead_effectiveness_by_owner,
-    stale_leads,
-)
-from workbook.analyses.engagement.levels import (
-    ACCOUNT_EXPORT_COLUMNS,
-    DORMANT,
-    HIGH,
-    LEVEL_COLUMNS,
-    LEVELS,
-    MEDIUM,
-    at_risk,
-    engagement_levels,
-    high_threshold,
-    level_counts,
-    levels_by,
-    open_pipeline,
-    window_sensitivity,
-)
-from workbook.analyses.engagement.narrative import (
-    headline_cards,
-    level_note,
-    model_note,
-    summary_sentences,
-    window_note,
-)
-from workbook.analyses.engagement.params import Params
-from workbook.analyses.engagement.pipeline import run
-from workbook.analyses.engagement.records import recent_records, unmatched_records
-from workbook.analyses.engagement.results import Results
-from workbook.analyses.engagement.snapshots import FEATURES, deal_features, snapshot_rows
-from workbook.analyses.engagement.track_record import (
-    level_track_record,
-    segment_deals,
-    win_rates_by,
-)
-from workbook.analyses.engagement.win_model import (
-    WinModel,
-    fit_win_model,
-    probability_variance,
-    score_deals,
-)
-from workbook.analyses.engagement.window import (
-    FALLBACK_WINDOW_DAYS,
-    default_window_days,
-    window_basis,
-)
+from workbook.core.lazy import attach
+
+#: Public name -> the module of this package that defines it, imported on first
+#: use (:func:`workbook.core.lazy.attach`), so that reading ``Params`` does not
+#: import the statistics.
+_EXPORTS = {
+    "RECOMMENDATION_COLUMNS": "actions",
+    "recommendation_counts": "actions",
+    "recommendations": "actions",
+    "Backtest": "backtest",
+    "backtest_win_model": "backtest",
+    "age_matched_percentile": "benchmark",
+    "benchmark_by_age_band": "benchmark",
+    "won_deals_at_own_age": "benchmark",
+    "won_reference": "benchmark",
+    "NO_GROUP": "common",
+    "open_at": "common",
+    "round_half_up": "common",
+    "EFFECTIVENESS_COLUMNS": "effectiveness",
+    "effectiveness_by": "effectiveness",
+    "opportunity_effectiveness": "effectiveness",
+    "summary_figures": "figures",
+    "archive_candidates": "hygiene",
+    "lead_funnel": "hygiene",
+    "lead_status_counts": "hygiene",
+    "unowned_open_leads": "hygiene",
+    "handed_off_count": "leads",
+    "handoff_not_worked": "leads",
+    "lead_effectiveness_by_owner": "leads",
+    "stale_leads": "leads",
+    "ACCOUNT_EXPORT_COLUMNS": "levels",
+    "DORMANT": "levels",
+    "HIGH": "levels",
+    "LEVEL_COLUMNS": "levels",
+    "LEVELS": "levels",
+    "MEDIUM": "levels",
+    "at_risk": "levels",
+    "engagement_levels": "levels",
+    "high_threshold": "levels",
+    "level_counts": "levels",
+    "levels_by": "levels",
+    "open_pipeline": "levels",
+    "window_sensitivity": "levels",
+    "headline_cards": "narrative",
+    "level_note": "narrative",
+    "model_note": "narrative",
+    "summary_sentences": "narrative",
+    "window_note": "narrative",
+    "Params": "params",
+    "run": "pipeline",
+    "recent_records": "records",
+    "unmatched_records": "records",
+    "Results": "results",
+    "FEATURES": "snapshots",
+    "deal_features": "snapshots",
+    "snapshot_rows": "snapshots",
+    "level_track_record": "track_record",
+    "segment_deals": "track_record",
+    "win_rates_by": "track_record",
+    "WinModel": "win_model",
+    "fit_win_model": "win_model",
+    "probability_variance": "win_model",
+    "score_deals": "win_model",
+    "FALLBACK_WINDOW_DAYS": "window",
+    "default_window_days": "window",
+    "window_basis": "window",
+}
+
+attach(__name__, _EXPORTS)
 
 __all__ = [
     "ACCOUNT_EXPORT_COLUMNS",

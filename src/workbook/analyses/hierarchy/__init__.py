@@ -25,45 +25,50 @@ are in the module docstrings: :mod:`~workbook.analyses.hierarchy.period`,
 :mod:`~workbook.analyses.hierarchy.discounts`.
 """
 
-from workbook.analyses.hierarchy.discounts import (
-    MAD_SCALE,
-    OUTLIER_MONEY_LABEL,
-    UPPER_BOUND_LABEL,
-    DiscountRule,
-    discount_basis,
-    discount_outliers,
-    exclusions,
-    sibling_discount_members,
-    sibling_discounts,
-)
-from workbook.analyses.hierarchy.faults import hierarchy_faults, max_depth
-from workbook.analyses.hierarchy.narrative import (
-    headline_cards,
-    money,
-    summary_figures,
-    summary_sentences,
-)
-from workbook.analyses.hierarchy.ownership import split_ownership
-from workbook.analyses.hierarchy.params import Params
-from workbook.analyses.hierarchy.period import (
-    Period,
-    default_period,
-    previous_period,
-    resolve_period,
-)
-from workbook.analyses.hierarchy.pipeline import run
-from workbook.analyses.hierarchy.ranking import (
-    concentration,
-    herfindahl,
-    naive_top,
-    rank_shift,
-    top_customers,
-    top_n_share,
-)
-from workbook.analyses.hierarchy.results import Results
-from workbook.analyses.hierarchy.revenue import account_revenue, family_revenue, revenue_basis
-from workbook.analyses.hierarchy.stability import stability
-from workbook.analyses.hierarchy.uncertainty import rank_uncertainty, won_deals
+from workbook.core.lazy import attach
+
+#: Public name -> the module of this package that defines it, imported on first
+#: use (:func:`workbook.core.lazy.attach`), so that reading ``Params`` does not
+#: import the statistics.
+_EXPORTS = {
+    "MAD_SCALE": "discounts",
+    "OUTLIER_MONEY_LABEL": "discounts",
+    "UPPER_BOUND_LABEL": "discounts",
+    "DiscountRule": "discounts",
+    "discount_basis": "discounts",
+    "discount_outliers": "discounts",
+    "exclusions": "discounts",
+    "sibling_discount_members": "discounts",
+    "sibling_discounts": "discounts",
+    "hierarchy_faults": "faults",
+    "max_depth": "faults",
+    "headline_cards": "narrative",
+    "money": "narrative",
+    "summary_figures": "narrative",
+    "summary_sentences": "narrative",
+    "split_ownership": "ownership",
+    "Params": "params",
+    "Period": "period",
+    "default_period": "period",
+    "previous_period": "period",
+    "resolve_period": "period",
+    "run": "pipeline",
+    "concentration": "ranking",
+    "herfindahl": "ranking",
+    "naive_top": "ranking",
+    "rank_shift": "ranking",
+    "top_customers": "ranking",
+    "top_n_share": "ranking",
+    "Results": "results",
+    "account_revenue": "revenue",
+    "family_revenue": "revenue",
+    "revenue_basis": "revenue",
+    "stability": "stability",
+    "rank_uncertainty": "uncertainty",
+    "won_deals": "uncertainty",
+}
+
+attach(__name__, _EXPORTS)
 
 __all__ = [
     "MAD_SCALE",

@@ -25,83 +25,76 @@ size), :mod:`.bands`, :mod:`.segments`, :mod:`.decay` (day-L landmark what-if),
 :mod:`.params`, :mod:`.results`, :mod:`.pipeline`.
 """
 
-from workbook.analyses.scoring.backtest import (
-    out_of_time_calibration,
-    recommendation_at,
-    track_record,
-)
-from workbook.analyses.scoring.bands import band_table
-from workbook.analyses.scoring.capacity import (
-    capacity_months_table,
-    capacity_table,
-    complete_months,
-    p_over_capacity,
-    recommend_threshold,
-)
-from workbook.analyses.scoring.cells import (
-    BOOT_CHUNK_CELLS,
-    auc_from_cells,
-    cell_bootstrap_interval,
-    score_cells,
-    threshold_rates_from_cells,
-)
-from workbook.analyses.scoring.decay import (
-    decay_handoff,
-    landmark_comparison,
-    landmark_leads,
-    parse_decay_points,
-)
-from workbook.analyses.scoring.discrimination import (
-    LOGIT_COLUMNS,
-    auc_with_ci,
-    calibration_table,
-    correlations,
-    logit_fit,
-    predicted_win_probability,
-    score_amount,
-    score_amount_trend,
-)
-from workbook.analyses.scoring.figures import summary_figures
-from workbook.analyses.scoring.narrative import (
-    band_sentence,
-    capacity_sentence,
-    decay_sentence,
-    headline_cards,
-    summary_sentences,
-    track_record_sentence,
-)
-from workbook.analyses.scoring.outcomes import (
-    MIN_MATURED,
-    MIN_WINS,
-    NOT_MATURED,
-    NOT_WON,
-    OUTCOME_COLUMNS,
-    WON,
-    LeadOutcomes,
-    data_sufficiency,
-    matured_leads,
-)
-from workbook.analyses.scoring.params import Params
-from workbook.analyses.scoring.pipeline import run
-from workbook.analyses.scoring.relational import (
-    lead_outcomes,
-    outcome_counts,
-    score_won_frame,
-    sql_examples,
-)
-from workbook.analyses.scoring.results import Results
-from workbook.analyses.scoring.segments import hanley_mcneil_n, segment_auc, segment_rates
-from workbook.analyses.scoring.thresholds import (
-    SWEEP_COLUMNS,
-    band_between,
-    default_bands,
-    default_thresholds,
-    grid_range,
-    round_step,
-    sweep_from_counts,
-    threshold_comparison,
-    threshold_sweep,
-)
+from workbook.core.lazy import attach
+
+#: Public name -> the module of this package that defines it, imported on first
+#: use (:func:`workbook.core.lazy.attach`), so that reading ``Params`` does not
+#: import the statistics.
+_EXPORTS = {
+    "out_of_time_calibration": "backtest",
+    "recommendation_at": "backtest",
+    "track_record": "backtest",
+    "band_table": "bands",
+    "capacity_months_table": "capacity",
+    "capacity_table": "capacity",
+    "complete_months": "capacity",
+    "p_over_capacity": "capacity",
+    "recommend_threshold": "capacity",
+    "BOOT_CHUNK_CELLS": "cells",
+    "auc_from_cells": "cells",
+    "cell_bootstrap_interval": "cells",
+    "score_cells": "cells",
+    "threshold_rates_from_cells": "cells",
+    "decay_handoff": "decay",
+    "landmark_comparison": "decay",
+    "landmark_leads": "decay",
+    "parse_decay_points": "params",
+    "LOGIT_COLUMNS": "discrimination",
+    "auc_with_ci": "discrimination",
+    "calibration_table": "discrimination",
+    "correlations": "discrimination",
+    "logit_fit": "discrimination",
+    "predicted_win_probability": "discrimination",
+    "score_amount": "discrimination",
+    "score_amount_trend": "discrimination",
+    "summary_figures": "figures",
+    "band_sentence": "narrative",
+    "capacity_sentence": "narrative",
+    "decay_sentence": "narrative",
+    "headline_cards": "narrative",
+    "summary_sentences": "narrative",
+    "track_record_sentence": "narrative",
+    "MIN_MATURED": "outcomes",
+    "MIN_WINS": "outcomes",
+    "NOT_MATURED": "outcomes",
+    "NOT_WON": "outcomes",
+    "OUTCOME_COLUMNS": "outcomes",
+    "WON": "outcomes",
+    "LeadOutcomes": "outcomes",
+    "data_sufficiency": "outcomes",
+    "matured_leads": "outcomes",
+    "Params": "params",
+    "run": "pipeline",
+    "lead_outcomes": "relational",
+    "outcome_counts": "relational",
+    "score_won_frame": "relational",
+    "sql_examples": "relational",
+    "Results": "results",
+    "hanley_mcneil_n": "segments",
+    "segment_auc": "segments",
+    "segment_rates": "segments",
+    "SWEEP_COLUMNS": "thresholds",
+    "band_between": "thresholds",
+    "default_bands": "thresholds",
+    "default_thresholds": "thresholds",
+    "grid_range": "thresholds",
+    "round_step": "thresholds",
+    "sweep_from_counts": "thresholds",
+    "threshold_comparison": "thresholds",
+    "threshold_sweep": "thresholds",
+}
+
+attach(__name__, _EXPORTS)
 
 __all__ = [
     "BOOT_CHUNK_CELLS", "LOGIT_COLUMNS", "MIN_MATURED", "MIN_WINS", "NOT_MATURED", "NOT_WON",

@@ -20,6 +20,7 @@ import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from workbook.analyses.scoring.outcomes import matured_leads, require_outcomes
+from workbook.analyses.scoring.params import parse_decay_points
 from workbook.core.checks import require_frame
 from workbook.core.links import lead_activity_pairs
 from workbook.core.stats import wilson_interval
@@ -30,39 +31,9 @@ __all__ = [
     "decay_handoff",
     "landmark_comparison",
     "landmark_leads",
-    "parse_decay_points",
 ]
 
 LANDMARK_COLUMNS = ["group", "leads", "wins", "win_rate", "ci_low", "ci_high"]
-
-
-def parse_decay_points(value) -> int | str:
-    """``"reset"`` (score becomes 0) or an integer number of points added to the score.
-
-    Parameters
-    ----------
-    value : int or str
-        An int, or a string such as ``"-100"`` or ``"reset"`` (any case,
-        surrounding blanks ignored).
-
-    Returns
-    -------
-    int or "reset"
-
-    Raises
-    ------
-    ValueError
-        Anything else.
-    """
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value)
-    text = str(value).strip()
-    if text.lower() == "reset":
-        return "reset"
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f'decay_points must be an integer or "reset", got {value!r}') from None
 
 
 def landmark_leads(

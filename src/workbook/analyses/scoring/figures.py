@@ -12,8 +12,8 @@ import math
 import pandas as pd
 
 from workbook.analyses.scoring import narrative
-from workbook.analyses.scoring.decay import parse_decay_points
 from workbook.analyses.scoring.outcomes import MIN_MATURED, MIN_WINS, data_sufficiency
+from workbook.analyses.scoring.params import parse_decay_points
 
 __all__ = ["summary_figures"]
 

@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import ClassVar
 
-from workbook.analyses.scoring.decay import parse_decay_points
 from workbook.core.params import ParamError, ReportParams, param
 
-__all__ = ["Params"]
+__all__ = ["Params", "parse_decay_points"]
+
+
+def parse_decay_points(value) -> int | str:
+    """``"reset"`` (score becomes 0) or an integer number of points added to the score.
+
+    Parameters
+    ----------
+    value : int or str
+        An int, or a string such as ``"-100"`` or ``"reset"`` (any case,
+        surrounding blanks ignored).
+
+    Returns
+    -------
+    int or "reset"
+
+    Raises
+    ------
+    ValueError
+        Anything else.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    text = str(value).strip()
+    if text.lower() == "reset":
+        return "reset"
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f'decay_points must be an integer or "reset", got {value!r}') from None
 
 
 @dataclass(frozen=True)

@@ -85,36 +85,51 @@ and co-purchase counts are a ``scipy.sparse`` product ``X.T @ X``.
 
 from __future__ import annotations
 
-from .columns import (
-    DEFAULT_MIN_PEER_ADOPTION,
-    DEFAULT_PRIOR_STRENGTH,
-    DEFAULT_SIBLING_WEIGHT,
-    EXCLUSION_COLUMNS,
-    FAMILY_MATRIX_COLUMNS,
-    FAMILY_WHITESPACE_COLUMNS,
-    GAP,
-    GAP_COLUMNS,
-    GAP_EXTRA_COLUMNS,
-    GRID_COLUMNS,
-    LIFT_COLUMNS,
-    OWNED,
-    OWNER_GAP_COLUMNS,
-    OWNERSHIP_COLUMNS,
-    PEER_COLUMNS,
-    PRODUCT_WHITESPACE_COLUMNS,
-)
-from .copurchase import co_purchase_lift
-from .family_choice import choose_family, family_gaps, family_label
-from .family_views import family_grid, family_matrix, family_whitespace, product_whitespace
-from .figures import summary_figures
-from .gaps import sibling_gaps, smoothed_rate
-from .narrative import headline_cards, summary_sentences
-from .ownership import ownership, purchase_exclusions
-from .params import Params
-from .peers import peer_whitespace
-from .pipeline import run
-from .rep_lists import top_gaps_by_owner
-from .results import Results
+from workbook.core.lazy import attach
+
+#: Public name -> the module of this package that defines it, imported on first
+#: use (:func:`workbook.core.lazy.attach`), so that reading ``Params`` does not
+#: import the statistics.
+_EXPORTS = {
+    "DEFAULT_MIN_PEER_ADOPTION": "columns",
+    "DEFAULT_PRIOR_STRENGTH": "columns",
+    "DEFAULT_SIBLING_WEIGHT": "columns",
+    "EXCLUSION_COLUMNS": "columns",
+    "FAMILY_MATRIX_COLUMNS": "columns",
+    "FAMILY_WHITESPACE_COLUMNS": "columns",
+    "GAP": "columns",
+    "GAP_COLUMNS": "columns",
+    "GAP_EXTRA_COLUMNS": "columns",
+    "GRID_COLUMNS": "columns",
+    "LIFT_COLUMNS": "columns",
+    "OWNED": "columns",
+    "OWNER_GAP_COLUMNS": "columns",
+    "OWNERSHIP_COLUMNS": "columns",
+    "PEER_COLUMNS": "columns",
+    "PRODUCT_WHITESPACE_COLUMNS": "columns",
+    "co_purchase_lift": "copurchase",
+    "choose_family": "family_choice",
+    "family_gaps": "family_choice",
+    "family_label": "family_choice",
+    "family_grid": "family_views",
+    "family_matrix": "family_views",
+    "family_whitespace": "family_views",
+    "product_whitespace": "family_views",
+    "summary_figures": "figures",
+    "sibling_gaps": "gaps",
+    "smoothed_rate": "gaps",
+    "headline_cards": "narrative",
+    "summary_sentences": "narrative",
+    "ownership": "ownership",
+    "purchase_exclusions": "ownership",
+    "Params": "params",
+    "peer_whitespace": "peers",
+    "run": "pipeline",
+    "top_gaps_by_owner": "rep_lists",
+    "Results": "results",
+}
+
+attach(__name__, _EXPORTS)
 
 __all__ = [
     "DEFAULT_MIN_PEER_ADOPTION",
