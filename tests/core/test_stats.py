@@ -1,4 +1,4 @@
-"""Shared statistics: Wilson intervals and the bootstrap."""
+"""Shared statistics: Wilson intervals, the bootstrap, Fisher's exact test."""
 
 import numpy as np
 import pandas as pd
@@ -58,3 +58,48 @@ def test_wilson_bounds_bracket_the_rate_exactly():
     assert (low <= 0).all() and (high >= 0).all()
     low, high = stats.wilson_interval(n, n)
     assert (high >= 1).all() and (low <= 1).all()
+
+
+def _scipy_fisher(tables):
+    from scipy.stats import fisher_exact
+
+    return np.array([fisher_exact(t)[1] for t in np.asarray(tables).reshape(-1, 2, 2)])
+
+
+def test_fisher_pvalues_by_hand():
+    # [[8, 2], [1, 5]]: margins 10, 6 / 9, 7; hypergeometric pmf of a = 3..9 over C(16, 9) = 11440:
+    # C(10,a)C(6,9-a) = 120, 1260, 3780, 4200, 1800, 270, 10 (sum 11440 checks the support).
+    # pmf(8) = 270 is the observed; tables no more likely: a = 3 (120), 8 (270), 9 (10).
+    p = stats.fisher_exact_pvalues([[[8, 2], [1, 5]], [[0, 0], [3, 4]], [[3, 3], [3, 3]]])
+    assert p[0] == pytest.approx((120 + 270 + 10) / 11440, rel=1e-12)
+    assert p[1] == 1.0  # an empty row
+    assert p[2] == pytest.approx(1.0)  # the mode itself
+
+
+def test_fisher_pvalues_equal_scipy_on_many_tables():
+    rng = np.random.default_rng(7)
+    parts = [rng.integers(0, hi, size=(300, 2, 2)) for hi in (2, 4, 12, 60, 1_000, 200_000)]
+    tables = np.concatenate(parts)
+    # Edge cases: empty rows and columns, single zero cells, very unbalanced large tables.
+    tables[:20, 0, :] = 0
+    tables[20:40, :, 1] = 0
+    tables[40:60, 0, 0] = 0
+    tables[60:80, 1, 1] = 0
+    tables[80:90] = [[0, 0], [0, 0]]
+    tables[90:100] = [[1, 500_000], [700_000, 3]]
+    tables[100:110] = [[40_000, 60_000], [9_000, 400_000]]
+    p = stats.fisher_exact_pvalues(tables)
+    ref = _scipy_fisher(tables)
+    assert p.shape == (len(tables),)
+    np.testing.assert_allclose(p, ref, rtol=1e-12, atol=0)
+    # Both tails and tiny p-values are exercised, not only p = 1.
+    assert (ref < 1e-100).any() and ((ref > 0.01) & (ref < 0.99)).sum() > 100
+
+
+def test_fisher_pvalues_keep_the_leading_shape_and_refuse_bad_tables():
+    tables = np.array([[8, 2], [1, 5]]).reshape(1, 1, 2, 2).repeat(3, axis=1)
+    assert stats.fisher_exact_pvalues(tables).shape == (1, 3)
+    with pytest.raises(ValueError, match="nonnegative"):
+        stats.fisher_exact_pvalues([[[1, -1], [2, 3]]])
+    with pytest.raises(ValueError, match="2 x 2"):
+        stats.fisher_exact_pvalues(np.ones((3, 2, 3)))

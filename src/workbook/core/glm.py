@@ -6,12 +6,27 @@ pseudo-inverse, the weights, ``mu``, the residuals): measured on 5M rows x 6
 columns, 4.6 GB at the peak of the fit and 3.1 GB held by the results.
 :func:`binomial_glm` runs the same iteratively reweighted least squares as
 statsmodels' ``GLM.fit()`` (method ``"IRLS"``) with statsmodels' own family
-functions: the same starting ``mu``, the same least-squares step
-(``numpy.linalg.lstsq`` on the whitened working response), the same stopping
-rule (absolute change of the deviance at most ``tol``) and the same final
+functions: the same starting ``mu``, the same weighted least-squares step
+(solved from the normal equations, see below), the same stopping rule (absolute change of the deviance at most ``tol``) and the same final
 pseudo-inverse WLS step for the coefficients and their covariance. Only the
 coefficients, their covariance and the fit's record are kept
 (:class:`BinomialFit`).
+
+The IRLS step
+-------------
+statsmodels solves each step with ``numpy.linalg.lstsq`` on the whitened
+design (an SVD of the n x k matrix, the slow part on millions of rows).
+:func:`binomial_glm` solves the same weighted least-squares problem from its
+normal equations ``XᵀWX b = XᵀWz``: one pass over the rows builds the k x k
+matrix, and a Cholesky factorisation (``scipy.linalg.cho_factor``) of it,
+scaled to a unit diagonal, gives ``b``. The normal equations square the
+condition number, so when the scaled matrix is singular or its condition
+number exceeds ``1/sqrt(eps)`` (about 6.7e7: past it, the normal equations
+keep fewer than half the digits) the step falls back to statsmodels'
+``lstsq`` (which also gives its minimum-norm answer for a rank-deficient
+design). Either way each step is the same Newton step up to rounding, and
+the final coefficients and covariance still come from statsmodels'
+pseudo-inverse WLS step, so the fit equals statsmodels' to rounding.
 
 Grouped data
 ------------
@@ -30,11 +45,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 from scipy import stats
 from statsmodels.genmod.families import Binomial
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 __all__ = ["BinomialFit", "DistinctRows", "binomial_glm", "distinct_rows"]
+
+#: Largest condition number of the unit-diagonal normal matrix solved by Cholesky;
+#: past it (fewer than half the digits kept) the IRLS step uses ``lstsq``.
+MAX_NORMAL_CONDITION = 1.0 / np.sqrt(np.finfo("float64").eps)
 
 
 @dataclass(frozen=True)
@@ -135,7 +155,7 @@ def binomial_glm(
         iterations += 1
         weights = freq * fam.weights(mu)
         z = lin_pred + fam.link.deriv(mu) * (endog - mu) - off
-        params = _lstsq(z, exog, weights)
+        params = _irls_step(z, exog, weights)
         lin_pred = np.dot(exog, params)
         lin_pred += off
         mu = fam.fitted(lin_pred)
@@ -152,6 +172,48 @@ def binomial_glm(
     # statsmodels' last step: the WLS of the last working response by pseudo-inverse.
     params, cov = _pinv_wls(z, exog, weights)
     return BinomialFit(params, cov, iterations, converged, float(deviance[-1]))
+
+
+def _irls_step(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """One IRLS step: the WLS coefficients of the working response ``z``.
+
+    Solved by Cholesky from the normal equations scaled to a unit diagonal;
+    by :func:`_lstsq` (statsmodels' ``_MinimalWLS`` step) when that matrix is
+    singular or its condition number exceeds :data:`MAX_NORMAL_CONDITION`.
+    """
+    _check_finite(z, weights)
+    wexog = weights[:, None] * exog
+    xtwx = exog.T @ wexog
+    xtwz = wexog.T @ z
+    del wexog
+    if not _needs_lstsq(xtwx):
+        scale = np.sqrt(np.diag(xtwx))
+        try:
+            factor = scipy.linalg.cho_factor(xtwx / np.outer(scale, scale), check_finite=False)
+        except np.linalg.LinAlgError:
+            pass
+        else:
+            return scipy.linalg.cho_solve(factor, xtwz / scale, check_finite=False) / scale
+    return _lstsq(z, exog, weights)
+
+
+def _needs_lstsq(xtwx: np.ndarray) -> bool:
+    """True when the normal matrix is not finite, has a zero on its diagonal, or,
+    scaled to a unit diagonal, has a condition number above :data:`MAX_NORMAL_CONDITION`."""
+    if not np.all(np.isfinite(xtwx)):
+        return True
+    scale = np.sqrt(np.diag(xtwx))
+    if not np.all(scale > 0):
+        return True
+    return bool(np.linalg.cond(xtwx / np.outer(scale, scale)) > MAX_NORMAL_CONDITION)
+
+
+def _check_finite(z: np.ndarray, weights: np.ndarray) -> None:
+    """statsmodels' ``ValueError`` when the working weights or response are not finite."""
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError("NaN, inf or invalid value detected in weights, estimation infeasible.")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("NaN, inf or invalid value detected in endog, estimation infeasible.")
 
 
 def _lstsq(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:
