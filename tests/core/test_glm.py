@@ -48,7 +48,8 @@ def test_row_fit_is_statsmodels_glm():
     ref = sm.GLM(y, x, family=sm.families.Binomial()).fit()
     fit = binomial_glm(y, x)
     assert fit.iterations == ref.fit_history["iteration"]
-    # The same operations in the same order: equal to the last bit on this numpy/statsmodels.
+    # The same Newton steps (solved by Cholesky, not lstsq) and the same pseudo-inverse
+    # (from a QR, not an SVD of the n x k design): equal up to rounding.
     np.testing.assert_allclose(fit.params, ref.params, rtol=1e-12, atol=0)
     np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-12, atol=0)
     np.testing.assert_allclose(fit.cov, ref.cov_params(), rtol=1e-12, atol=0)
@@ -176,3 +177,21 @@ def test_ill_conditioned_design_falls_back_to_lstsq_like_statsmodels():
     assert fit.iterations == ref.fit_history["iteration"]
     np.testing.assert_allclose(fit.params, ref.params, rtol=1e-7, atol=0)
     np.testing.assert_allclose(fit.deviance, ref.deviance, rtol=1e-12)
+
+
+def test_distinct_rows_equal_numpy_unique_on_many_columns():
+    # The patterns np.unique finds on the rows, numbered in order of first appearance.
+    rng = np.random.default_rng(8)
+    n = 30_000
+    x = np.column_stack(
+        [np.ones(n), rng.integers(0, 4, n) / 3, rng.integers(0, 3, n) * 1.0, rng.random(n).round(1)]
+    )
+    y = (rng.random(n) < 0.2).astype("float64")
+    d = distinct_rows(x, y)
+    rows = np.column_stack([y, x])
+    uniq, first, counts = np.unique(rows, axis=0, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    np.testing.assert_array_equal(d.x, x[first[order]])
+    np.testing.assert_array_equal(d.y, y[first[order]])
+    np.testing.assert_array_equal(d.counts, counts[order])
+    assert d.counts.sum() == n

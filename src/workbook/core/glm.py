@@ -7,9 +7,11 @@ columns, 4.6 GB at the peak of the fit and 3.1 GB held by the results.
 :func:`binomial_glm` runs the same iteratively reweighted least squares as
 statsmodels' ``GLM.fit()`` (method ``"IRLS"``) with statsmodels' own family
 functions: the same starting ``mu``, the same weighted least-squares step
-(solved from the normal equations, see below), the same stopping rule (absolute change of the deviance at most ``tol``) and the same final
-pseudo-inverse WLS step for the coefficients and their covariance. Only the
-coefficients, their covariance and the fit's record are kept
+(solved from the normal equations, see below), the same stopping rule
+(absolute change of the deviance at most ``tol``) and the same final
+pseudo-inverse WLS step for the coefficients and their covariance (the
+pseudo-inverse taken from a QR of the whitened design, :func:`_pinv_wls`).
+Only the coefficients, their covariance and the fit's record are kept
 (:class:`BinomialFit`).
 
 The IRLS step
@@ -229,17 +231,28 @@ def _lstsq(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _pinv_wls(z: np.ndarray, exog: np.ndarray, weights: np.ndarray):
-    """Coefficients and normalised covariance of the WLS fit by pseudo-inverse (``WLS.fit("pinv")``)."""
+    """Coefficients and normalised covariance of the WLS fit by pseudo-inverse (``WLS.fit("pinv")``).
+
+    statsmodels takes the SVD of the whitened design ``A`` (n x k). Here one
+    Householder QR of ``[A | w z]`` (``numpy.linalg.qr(mode="r")``, no ``Q``
+    formed) gives ``R`` (k x k) and ``Qᵀ w z``; ``A`` and ``R`` have the same
+    singular values and right vectors, so the SVD of ``R`` with statsmodels'
+    cutoff (singular values at most ``1e-15`` times the largest count as 0)
+    gives the same pseudo-inverse, without an n x k ``U`` or pseudo-inverse.
+    """
     w_half = np.sqrt(weights)
-    wexog = w_half[:, None] * exog
-    u, s, vt = np.linalg.svd(wexog, False)
-    del wexog
+    k = exog.shape[1]
+    aug = np.empty((len(z), k + 1), dtype="float64")
+    np.multiply(w_half[:, None], exog, out=aug[:, :k])
+    np.multiply(w_half, z, out=aug[:, k])
+    r = np.linalg.qr(aug, mode="r")
+    del aug
+    u, s, vt = np.linalg.svd(r[:k, :k])
     cutoff = 1e-15 * np.maximum.reduce(s)
     inv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0)
-    pinv = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
-    del u
-    cov = np.dot(pinv, np.transpose(pinv))
-    params = np.dot(pinv, w_half * z)
+    pinv_r = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
+    cov = np.dot(pinv_r, np.transpose(pinv_r))
+    params = np.dot(pinv_r, r[:k, k])
     return params, cov
 
 
@@ -267,7 +280,9 @@ def distinct_rows(x, y) -> DistinctRows:
 
     Each column is coded by value (:func:`pandas.factorize`; ``0.0`` and
     ``-0.0`` are one value, as are NaNs) and the codes are combined column by
-    column, re-coded after each so the key stays below the row count.
+    column (mixed radix), re-coded only when the key would pass ``2**62``;
+    one last :func:`pandas.factorize` numbers the patterns in order of first
+    appearance.
 
     Parameters
     ----------
@@ -281,9 +296,18 @@ def distinct_rows(x, y) -> DistinctRows:
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
     key = np.zeros(len(y), dtype=np.int64)
+    size = 1
     for column in [y, *x.T]:  # columns, not rows
         codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        key = pd.factorize(key * len(uniques) + codes)[0]
-    # The codes number the patterns in order of first appearance.
-    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+        if size * len(uniques) >= 2**62:
+            key, seen = pd.factorize(key)
+            size = len(seen)
+        key = key * len(uniques) + codes
+        size *= max(len(uniques), 1)
+    key = pd.factorize(key)[0]
+    # Codes numbered in order of first appearance: a row is its pattern's first
+    # when its code passes every code before it.
+    running = np.maximum.accumulate(key) if len(key) else key
+    first = np.flatnonzero(np.diff(running, prepend=-1) > 0)
+    counts = np.bincount(key, minlength=len(first))
     return DistinctRows(x[first], y[first], counts.astype(np.int64))
