@@ -39,12 +39,11 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from workbook.core.calendar import as_of_end, day
 from workbook.core.glm import BinomialFit, binomial_glm, distinct_rows
 from workbook.core.models import events_per_parameter_ok
-from workbook.core.stats import wilson_interval
+from workbook.core.stats import mann_whitney_greater, wilson_interval
 
 from .book import Book, index_codes
 from .copurchase import lift_from_book
@@ -351,14 +350,14 @@ def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
     pos, neg = score[y == 1], score[y == 0]
     if len(pos) == 0 or len(neg) == 0:
         return (np.nan, np.nan, np.nan, np.nan)
-    test = stats.mannwhitneyu(pos, neg, alternative="greater")
-    auc = float(test.statistic) / (len(pos) * len(neg))
+    u1, pvalue = mann_whitney_greater(pos, neg)  # scipy's mannwhitneyu, one sort
+    auc = u1 / (len(pos) * len(neg))
     q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
     var = (auc * (1 - auc) + (len(pos) - 1) * (q1 - auc**2) + (len(neg) - 1) * (q2 - auc**2)) / (
         len(pos) * len(neg)
     )
     se = float(np.sqrt(max(var, 0)))
-    return (auc, auc - 1.96 * se, auc + 1.96 * se, float(test.pvalue))
+    return (auc, auc - 1.96 * se, auc + 1.96 * se, pvalue)
 
 
 def _calibration(prob: np.ndarray, y: np.ndarray) -> dict:
