@@ -88,12 +88,20 @@ def test_fisher_pvalues_equal_scipy_on_many_tables():
     tables[80:90] = [[0, 0], [0, 0]]
     tables[90:100] = [[1, 500_000], [700_000, 3]]
     tables[100:110] = [[40_000, 60_000], [9_000, 400_000]]
+    # Symmetric tables (n1 = n2 = column total): the pmf ties exactly at mirror points.
+    m = rng.integers(1, 200, 200)
+    sym = np.stack([np.stack([m // 3, m - m // 3], -1), np.stack([m - m // 3, m // 3], -1)], 1)
+    # Customers-sized tables with a tail far below 1e-300 (the exact pmf search).
+    a, b = rng.integers(0, 3_000, 200), rng.integers(0, 3_000, 200)
+    big = np.stack([np.stack([a, 90_000 - a - b], -1), np.stack([b, np.full(200, 90_000)], -1)], 1)
+    tables = np.concatenate([tables, sym, big])
     p = stats.fisher_exact_pvalues(tables)
     ref = _scipy_fisher(tables)
     assert p.shape == (len(tables),)
     np.testing.assert_allclose(p, ref, rtol=1e-12, atol=0)
     # Both tails and tiny p-values are exercised, not only p = 1.
     assert (ref < 1e-100).any() and ((ref > 0.01) & (ref < 0.99)).sum() > 100
+    assert ((ref > 0) & (ref < 1e-250)).any()
 
 
 def test_fisher_pvalues_keep_the_leading_shape_and_refuse_bad_tables():

@@ -101,6 +101,8 @@ def bootstrap_interval(
 
 #: scipy's relative tolerance for "as likely as the observed table" in the two-sided Fisher test.
 _FISHER_GAMMA = 1 + 1e-14
+#: Below this the pmf of a table's tail is near the subnormal range: searched on the exact pmf.
+_FISHER_TINY = 1e-250
 
 
 def fisher_exact_pvalues(tables) -> np.ndarray:
@@ -147,8 +149,9 @@ def fisher_exact_pvalues(tables) -> np.ndarray:
     idx = np.flatnonzero(live)
     a, total, n1, n = a[idx], total[idx], n1[idx], n[idx]
 
-    def pmf(x, rows):
-        return hypergeom.pmf(x, total[rows], n1[rows], n[rows])
+    def pmf(x, rows, log=False):
+        law = hypergeom.logpmf if log else hypergeom.pmf
+        return law(x, total[rows], n1[rows], n[rows])
 
     everyone = np.arange(len(idx))
     mode = ((n + 1) * (n1 + 1) / (total + 2)).astype(np.int64)
@@ -182,18 +185,43 @@ def fisher_exact_pvalues(tables) -> np.ndarray:
 def _search_pmf(pmf, rows, target, lo, hi, *, sign: float = 1.0) -> np.ndarray:
     """scipy's ``_binary_search`` run on many tables at once.
 
-    For each of ``rows``, the ``i`` in ``[lo, hi]`` with ``f(i) <= target <
-    f(i + 1)``, where ``f = sign * pmf`` is ascending on that range (the
-    search stops early on an exact hit, as scipy's does).
+    For each of ``rows``, the ``i`` in ``[lo - 1, hi]`` with ``f(i) <= target
+    < f(i + 1)``, where ``f = sign * pmf`` is ascending on ``[lo, hi]``.
+    scipy's pmf (boost's) costs time in proportion to the table's total, so
+    the search first runs on the fast log-gamma ``hypergeom.logpmf`` and the
+    answer is checked with two exact pmf values; the rows where the check
+    fails (a value within rounding of the target), or whose target is so
+    small that the pmf's values are subnormal or zero (not strictly monotone,
+    so scipy's answer depends on its search path), take scipy's search on the
+    exact pmf, with its early stop on an exact hit.
     """
+    guess = _bisect(lambda x, at: sign * np.exp(pmf(x, rows[at], log=True)), target, lo, hi)
+    inside = (guess >= lo) & (guess <= hi)
+    ok = np.ones(len(rows), dtype=bool)
+    at = np.flatnonzero(inside)
+    ok[at] = sign * pmf(guess[at], rows[at]) <= target[at]
+    at = np.flatnonzero(guess < hi)
+    ok[at] &= target[at] < sign * pmf(guess[at] + 1, rows[at])
+    at = np.flatnonzero(guess < lo)  # every value above the target: f(lo) > target
+    ok[at] &= target[at] < sign * pmf(lo[at], rows[at])
+    redo = np.flatnonzero(~ok | (np.abs(target) < _FISHER_TINY))
+    if len(redo):
+        guess[redo] = _bisect(
+            lambda x, at: sign * pmf(x, rows[redo[at]]), target[redo], lo[redo], hi[redo]
+        )
+    return guess
+
+
+def _bisect(value, target, lo, hi) -> np.ndarray:
+    """scipy's ``_binary_search`` on arrays; ``value(x, at)`` is ascending for the rows ``at``."""
     lo, hi = lo.copy(), hi.copy()
-    found = np.full(len(rows), -1, dtype=np.int64)
+    found = np.full(len(target), -1, dtype=np.int64)
     active = lo < hi
     while active.any():  # halvings of the search range (about 40 at most), not rows
         at = np.flatnonzero(active)
         mid = lo[at] + (hi[at] - lo[at]) // 2
-        value = sign * pmf(mid, rows[at])
-        below, above = value < target[at], value > target[at]
+        v = value(mid, at)
+        below, above = v < target[at], v > target[at]
         lo[at[below]] = mid[below] + 1
         hi[at[above]] = mid[above] - 1
         hit = ~below & ~above
@@ -201,7 +229,7 @@ def _search_pmf(pmf, rows, target, lo, hi, *, sign: float = 1.0) -> np.ndarray:
         active[at[hit]] = False
         active &= lo < hi
     rest = np.flatnonzero(found < 0)
-    last = sign * pmf(lo[rest], rows[rest]) <= target[rest]
+    last = value(lo[rest], rest) <= target[rest]
     found[rest] = np.where(last, lo[rest], lo[rest] - 1)
     return found
 
