@@ -144,3 +144,43 @@ def test_mann_whitney_equals_scipy():
     x, y = np.array([0.0, -0.0, 1.0] * 5), np.array([-0.0, 0.5] * 6)
     ref = mannwhitneyu(x, y, alternative="greater")
     assert stats.mann_whitney_greater(x, y) == pytest.approx((ref.statistic, ref.pvalue), rel=1e-12)
+
+
+def test_mantel_haenszel_by_hand():
+    # Two strata [[2, 1], [1, 2]] (n = 6) and [[3, 1], [1, 1]] (n = 6): sum(ad/n) = 4/6 + 3/6,
+    # sum(bc/n) = 1/6 + 1/6, so the pooled odds ratio is 7/2. CMH: a - E[a] = (2 - 3*3/6)
+    # + (3 - 4*4/6) = 5/6; var = 3*3*3*3/(36*5) + 4*4*2*2/(36*5) = 145/180;
+    # chi2 = (25/36) / (145/180) = 25/29.
+    from scipy.stats import chi2
+
+    tables = np.array([[[2, 3], [1, 1]], [[1, 1], [2, 1]]], dtype=float)[None]
+    mh = stats.mantel_haenszel(tables, np.array([[True, True]]))
+    assert mh.odds_ratio[0] == pytest.approx(3.5, rel=1e-12)
+    assert mh.pvalue[0] == pytest.approx(chi2.sf(25 / 29, 1), rel=1e-9)
+    assert mh.low[0] < 3.5 < mh.high[0]
+    # No stratum used: NaN throughout.
+    none = stats.mantel_haenszel(tables, np.array([[False, False]]))
+    assert all(np.isnan(v[0]) for v in none)
+
+
+def test_mantel_haenszel_equals_statsmodels_stratified_table():
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
+    rng = np.random.default_rng(13)
+    m, k = 400, 11
+    tables = rng.integers(0, 40, size=(m, 2, 2, k)).astype(float)
+    tables[rng.random(tables.shape) < 0.25] = 0  # zero cells: infinite odds ratios, NaN tests
+    tables[:20] = 0
+    tables[:20, 0, 0, 0] = 1  # one customer: no stratum with two
+    tables[20:40, :, :, :6] = 0
+    use = tables.sum(axis=(1, 2)) >= 2
+    got = np.column_stack(stats.mantel_haenszel(tables, use))
+    ref = np.full((m, 4), np.nan)
+    for i in np.flatnonzero(use.any(axis=1)):  # the reference, one statsmodels table at a time
+        st = StratifiedTable(tables[i][:, :, use[i]])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            low, high = st.oddsratio_pooled_confint()
+            p = st.test_null_odds(correction=False).pvalue
+        ref[i] = (st.oddsratio_pooled, low, high, p if np.isfinite(p) else np.nan)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=0)
+    assert np.isnan(got[:20]).all() and np.isfinite(got[40:, 0]).sum() > 100

@@ -1,14 +1,16 @@
 """Shared statistics, written once: proportion intervals, the bootstrap, Fisher's exact test,
-the one-sided Mann-Whitney test."""
+the one-sided Mann-Whitney test, the Mantel-Haenszel pooled odds ratio."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import special
-from scipy.stats import hypergeom, mannwhitneyu
+from scipy.stats import chi2, hypergeom, mannwhitneyu
+from scipy.stats import norm as stats_norm
 from statsmodels.stats.proportion import proportion_confint
 
 
@@ -280,3 +282,72 @@ def mann_whitney_greater(x, y) -> tuple[float, float]:
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (u1 - n1 * n2 / 2 - 0.5) / s
     return u1, float(np.clip(special.ndtr(-z), 0.0, 1.0))
+
+
+class MantelHaenszel(NamedTuple):
+    """What :func:`mantel_haenszel` returns, one value per set of stratified tables."""
+
+    #: The Mantel-Haenszel pooled odds ratio.
+    odds_ratio: np.ndarray
+    #: Its Wald interval on the log scale (Robins-Breslow-Greenland variance).
+    low: np.ndarray
+    high: np.ndarray
+    #: The Cochran-Mantel-Haenszel test of a common odds ratio of 1 (no continuity correction).
+    pvalue: np.ndarray
+
+
+def mantel_haenszel(tables, use, *, alpha: float = 0.05) -> MantelHaenszel:
+    """statsmodels' ``StratifiedTable`` pooled odds ratio, interval and test, for many sets at once.
+
+    For each set ``i`` the strata ``s`` with ``use[i, s]`` are the tables of
+    one ``StratifiedTable(tables[i][:, :, use[i]])``; its
+    ``oddsratio_pooled``, ``oddsratio_pooled_confint(alpha)`` and
+    ``test_null_odds(correction=False).pvalue`` are computed with
+    statsmodels' formulas on arrays, strata left out adding 0 to every sum. A
+    set with no stratum used is NaN throughout, as is a p-value that is not
+    finite.
+
+    Parameters
+    ----------
+    tables : array-like, shape (m, 2, 2, K)
+        ``tables[i, :, :, s]`` is the 2 x 2 table of stratum ``s`` of set ``i``.
+    use : array-like of bool, shape (m, K)
+        The strata taken into each set.
+    alpha : float, default 0.05
+        1 - the interval's confidence level.
+
+    Returns
+    -------
+    MantelHaenszel
+    """
+    t = np.asarray(tables, dtype="float64")
+    use = np.asarray(use, dtype=bool)
+    a, b, c, d = t[:, 0, 0, :], t[:, 0, 1, :], t[:, 1, 0, :], t[:, 1, 1, :]
+    apb, apc, bpd, cpd = a + b, a + c, b + d, c + d
+    ad, bc, apd = a * d, b * c, a + d
+    n = (a + c) + (b + d)
+
+    def total(values):
+        return np.where(use, values, 0.0).sum(axis=1)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        adns, bcns = total(ad / n), total(bc / n)
+        odds = adns / bcns
+        var = total(apd * ad / n**2) / adns**2
+        mid = apd * bc / n**2
+        mid += (1 - apd / n) * ad / n
+        var += total(mid) / (adns * bcns)
+        var += total((1 - apd / n) * bc / n) / bcns**2
+        se = np.sqrt(var / 2)
+        f = -stats_norm.ppf(alpha / 2)
+        lor = np.log(odds)
+        low, high = np.exp(lor - f * se), np.exp(lor + f * se)
+        statistic = np.abs(total(a - apb * apc / n)) ** 2
+        denom = apb * apc * bpd * cpd
+        denom /= n**2 * (n - 1)
+        statistic /= total(denom)
+        pvalue = 1 - chi2.cdf(statistic, 1)
+    pvalue = np.where(np.isfinite(pvalue), pvalue, np.nan)
+    none = ~use.any(axis=1)
+    out = [np.where(none, np.nan, v) for v in (odds, low, high, pvalue)]
+    return MantelHaenszel(*out)
