@@ -7,6 +7,7 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
+from workbook.core import glm
 from workbook.core.glm import binomial_glm, distinct_rows
 
 #: The planted model: logit P = -2 + 0.4 a - 0.5 b + 0.3 c.
@@ -47,7 +48,8 @@ def test_row_fit_is_statsmodels_glm():
     ref = sm.GLM(y, x, family=sm.families.Binomial()).fit()
     fit = binomial_glm(y, x)
     assert fit.iterations == ref.fit_history["iteration"]
-    # The same operations in the same order: equal to the last bit on this numpy/statsmodels.
+    # The same Newton steps (solved by Cholesky, not lstsq) and the same pseudo-inverse
+    # (from a QR, not an SVD of the n x k design): equal up to rounding.
     np.testing.assert_allclose(fit.params, ref.params, rtol=1e-12, atol=0)
     np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-12, atol=0)
     np.testing.assert_allclose(fit.cov, ref.cov_params(), rtol=1e-12, atol=0)
@@ -119,3 +121,77 @@ def test_non_finite_data_is_refused():
     # What the reports catch as "could not be fitted".
     with pytest.raises(np.linalg.LinAlgError):
         binomial_glm(y, x)
+
+
+def test_cholesky_steps_take_statsmodels_path_on_a_wide_grouped_fit():
+    # Many distinct rows with frequency weights, a continuous column of a large scale
+    # (the purchase model's log revenue): the Cholesky steps stay on statsmodels' path.
+    rng = np.random.default_rng(11)
+    n = 20_000
+    x = sm.add_constant(np.column_stack([rng.normal(size=n), rng.lognormal(8, 1, n), rng.random(n)]))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-1 + 0.5 * x[:, 1] + 1e-5 * x[:, 2])))).astype("float64")
+    w = rng.integers(1, 6, n).astype("float64")
+    ref = sm.GLM(y, x, family=sm.families.Binomial(), freq_weights=w).fit()
+    fit = binomial_glm(y, x, freq_weights=w)
+    assert fit.iterations == ref.fit_history["iteration"]
+    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-10, atol=0)
+    np.testing.assert_allclose(fit.cov, ref.cov_params(), rtol=1e-10, atol=0)
+    assert fit.deviance == pytest.approx(ref.deviance, rel=1e-12)
+
+
+def test_normal_equations_are_solved_by_cholesky_when_well_conditioned():
+    # One IRLS step by hand: the WLS solution of z on x with weights w, from numpy's lstsq.
+    rng = np.random.default_rng(5)
+    x = sm.add_constant(rng.normal(size=(500, 3)))
+    z, w = rng.normal(size=500), rng.random(500) + 0.1
+    expected = np.linalg.lstsq(np.sqrt(w)[:, None] * x, np.sqrt(w) * z, rcond=None)[0]
+    np.testing.assert_allclose(glm._irls_step(z, x, w), expected, rtol=1e-12, atol=1e-14)
+    assert not glm._needs_lstsq(x.T @ (w[:, None] * x))
+
+
+def test_rank_deficient_design_falls_back_to_lstsq_like_statsmodels():
+    # A repeated column: XᵀWX is singular, so every step falls back to lstsq (its
+    # minimum-norm answer splits the coefficient between the two copies, as statsmodels does).
+    x, y = planted(n=5_000)
+    xd = np.column_stack([x, x[:, 1]])
+    assert glm._needs_lstsq(xd.T @ xd)
+    ref = sm.GLM(y, xd, family=sm.families.Binomial()).fit()
+    fit = binomial_glm(y, xd)
+    assert fit.iterations == ref.fit_history["iteration"]
+    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(fit.params[1], fit.params[4], rtol=1e-10)
+    np.testing.assert_allclose(fit.params[1] + fit.params[4], TRUTH[1], atol=4 * 0.05)
+    np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-8)
+
+
+def test_ill_conditioned_design_falls_back_to_lstsq_like_statsmodels():
+    # Two nearly equal columns (difference 1e-6 of noise): full rank, but the scaled
+    # normal matrix's condition number (~1e12) is past the Cholesky limit.
+    x, y = planted(n=5_000)
+    rng = np.random.default_rng(2)
+    xi = np.column_stack([x, x[:, 1] + 1e-6 * rng.normal(size=len(y))])
+    assert np.linalg.cond(xi) < 1e8 < glm.MAX_NORMAL_CONDITION**2
+    assert glm._needs_lstsq(xi.T @ xi)
+    ref = sm.GLM(y, xi, family=sm.families.Binomial()).fit()
+    fit = binomial_glm(y, xi)
+    assert fit.iterations == ref.fit_history["iteration"]
+    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-7, atol=0)
+    np.testing.assert_allclose(fit.deviance, ref.deviance, rtol=1e-12)
+
+
+def test_distinct_rows_equal_numpy_unique_on_many_columns():
+    # The patterns np.unique finds on the rows, numbered in order of first appearance.
+    rng = np.random.default_rng(8)
+    n = 30_000
+    x = np.column_stack(
+        [np.ones(n), rng.integers(0, 4, n) / 3, rng.integers(0, 3, n) * 1.0, rng.random(n).round(1)]
+    )
+    y = (rng.random(n) < 0.2).astype("float64")
+    d = distinct_rows(x, y)
+    rows = np.column_stack([y, x])
+    uniq, first, counts = np.unique(rows, axis=0, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    np.testing.assert_array_equal(d.x, x[first[order]])
+    np.testing.assert_array_equal(d.y, y[first[order]])
+    np.testing.assert_array_equal(d.counts, counts[order])
+    assert d.counts.sum() == n

@@ -6,12 +6,29 @@ pseudo-inverse, the weights, ``mu``, the residuals): measured on 5M rows x 6
 columns, 4.6 GB at the peak of the fit and 3.1 GB held by the results.
 :func:`binomial_glm` runs the same iteratively reweighted least squares as
 statsmodels' ``GLM.fit()`` (method ``"IRLS"``) with statsmodels' own family
-functions: the same starting ``mu``, the same least-squares step
-(``numpy.linalg.lstsq`` on the whitened working response), the same stopping
-rule (absolute change of the deviance at most ``tol``) and the same final
-pseudo-inverse WLS step for the coefficients and their covariance. Only the
-coefficients, their covariance and the fit's record are kept
+functions: the same starting ``mu``, the same weighted least-squares step
+(solved from the normal equations, see below), the same stopping rule
+(absolute change of the deviance at most ``tol``) and the same final
+pseudo-inverse WLS step for the coefficients and their covariance (the
+pseudo-inverse taken from a QR of the whitened design, :func:`_pinv_wls`).
+Only the coefficients, their covariance and the fit's record are kept
 (:class:`BinomialFit`).
+
+The IRLS step
+-------------
+statsmodels solves each step with ``numpy.linalg.lstsq`` on the whitened
+design (an SVD of the n x k matrix, the slow part on millions of rows).
+:func:`binomial_glm` solves the same weighted least-squares problem from its
+normal equations ``XᵀWX b = XᵀWz``: one pass over the rows builds the k x k
+matrix, and a Cholesky factorisation (``scipy.linalg.cho_factor``) of it,
+scaled to a unit diagonal, gives ``b``. The normal equations square the
+condition number, so when the scaled matrix is singular or its condition
+number exceeds ``1/sqrt(eps)`` (about 6.7e7: past it, the normal equations
+keep fewer than half the digits) the step falls back to statsmodels'
+``lstsq`` (which also gives its minimum-norm answer for a rank-deficient
+design). Either way each step is the same Newton step up to rounding, and
+the final coefficients and covariance still come from statsmodels'
+pseudo-inverse WLS step, so the fit equals statsmodels' to rounding.
 
 Grouped data
 ------------
@@ -30,11 +47,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 from scipy import stats
 from statsmodels.genmod.families import Binomial
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 __all__ = ["BinomialFit", "DistinctRows", "binomial_glm", "distinct_rows"]
+
+#: Largest condition number of the unit-diagonal normal matrix solved by Cholesky;
+#: past it (fewer than half the digits kept) the IRLS step uses ``lstsq``.
+MAX_NORMAL_CONDITION = 1.0 / np.sqrt(np.finfo("float64").eps)
 
 
 @dataclass(frozen=True)
@@ -135,7 +157,7 @@ def binomial_glm(
         iterations += 1
         weights = freq * fam.weights(mu)
         z = lin_pred + fam.link.deriv(mu) * (endog - mu) - off
-        params = _lstsq(z, exog, weights)
+        params = _irls_step(z, exog, weights)
         lin_pred = np.dot(exog, params)
         lin_pred += off
         mu = fam.fitted(lin_pred)
@@ -154,6 +176,48 @@ def binomial_glm(
     return BinomialFit(params, cov, iterations, converged, float(deviance[-1]))
 
 
+def _irls_step(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """One IRLS step: the WLS coefficients of the working response ``z``.
+
+    Solved by Cholesky from the normal equations scaled to a unit diagonal;
+    by :func:`_lstsq` (statsmodels' ``_MinimalWLS`` step) when that matrix is
+    singular or its condition number exceeds :data:`MAX_NORMAL_CONDITION`.
+    """
+    _check_finite(z, weights)
+    wexog = weights[:, None] * exog
+    xtwx = exog.T @ wexog
+    xtwz = wexog.T @ z
+    del wexog
+    if not _needs_lstsq(xtwx):
+        scale = np.sqrt(np.diag(xtwx))
+        try:
+            factor = scipy.linalg.cho_factor(xtwx / np.outer(scale, scale), check_finite=False)
+        except np.linalg.LinAlgError:
+            pass
+        else:
+            return scipy.linalg.cho_solve(factor, xtwz / scale, check_finite=False) / scale
+    return _lstsq(z, exog, weights)
+
+
+def _needs_lstsq(xtwx: np.ndarray) -> bool:
+    """True when the normal matrix is not finite, has a zero on its diagonal, or,
+    scaled to a unit diagonal, has a condition number above :data:`MAX_NORMAL_CONDITION`."""
+    if not np.all(np.isfinite(xtwx)):
+        return True
+    scale = np.sqrt(np.diag(xtwx))
+    if not np.all(scale > 0):
+        return True
+    return bool(np.linalg.cond(xtwx / np.outer(scale, scale)) > MAX_NORMAL_CONDITION)
+
+
+def _check_finite(z: np.ndarray, weights: np.ndarray) -> None:
+    """statsmodels' ``ValueError`` when the working weights or response are not finite."""
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError("NaN, inf or invalid value detected in weights, estimation infeasible.")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("NaN, inf or invalid value detected in endog, estimation infeasible.")
+
+
 def _lstsq(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """One IRLS step: least squares of the whitened working response (statsmodels' ``_MinimalWLS``)."""
     w_half = np.sqrt(weights)
@@ -167,17 +231,28 @@ def _lstsq(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _pinv_wls(z: np.ndarray, exog: np.ndarray, weights: np.ndarray):
-    """Coefficients and normalised covariance of the WLS fit by pseudo-inverse (``WLS.fit("pinv")``)."""
+    """Coefficients and normalised covariance of the WLS fit by pseudo-inverse (``WLS.fit("pinv")``).
+
+    statsmodels takes the SVD of the whitened design ``A`` (n x k). Here one
+    Householder QR of ``[A | w z]`` (``numpy.linalg.qr(mode="r")``, no ``Q``
+    formed) gives ``R`` (k x k) and ``Qᵀ w z``; ``A`` and ``R`` have the same
+    singular values and right vectors, so the SVD of ``R`` with statsmodels'
+    cutoff (singular values at most ``1e-15`` times the largest count as 0)
+    gives the same pseudo-inverse, without an n x k ``U`` or pseudo-inverse.
+    """
     w_half = np.sqrt(weights)
-    wexog = w_half[:, None] * exog
-    u, s, vt = np.linalg.svd(wexog, False)
-    del wexog
+    k = exog.shape[1]
+    aug = np.empty((len(z), k + 1), dtype="float64")
+    np.multiply(w_half[:, None], exog, out=aug[:, :k])
+    np.multiply(w_half, z, out=aug[:, k])
+    r = np.linalg.qr(aug, mode="r")
+    del aug
+    u, s, vt = np.linalg.svd(r[:k, :k])
     cutoff = 1e-15 * np.maximum.reduce(s)
     inv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0)
-    pinv = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
-    del u
-    cov = np.dot(pinv, np.transpose(pinv))
-    params = np.dot(pinv, w_half * z)
+    pinv_r = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
+    cov = np.dot(pinv_r, np.transpose(pinv_r))
+    params = np.dot(pinv_r, r[:k, k])
     return params, cov
 
 
@@ -205,7 +280,9 @@ def distinct_rows(x, y) -> DistinctRows:
 
     Each column is coded by value (:func:`pandas.factorize`; ``0.0`` and
     ``-0.0`` are one value, as are NaNs) and the codes are combined column by
-    column, re-coded after each so the key stays below the row count.
+    column (mixed radix), re-coded only when the key would pass ``2**62``;
+    one last :func:`pandas.factorize` numbers the patterns in order of first
+    appearance.
 
     Parameters
     ----------
@@ -219,9 +296,18 @@ def distinct_rows(x, y) -> DistinctRows:
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
     key = np.zeros(len(y), dtype=np.int64)
+    size = 1
     for column in [y, *x.T]:  # columns, not rows
         codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        key = pd.factorize(key * len(uniques) + codes)[0]
-    # The codes number the patterns in order of first appearance.
-    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+        if size * len(uniques) >= 2**62:
+            key, seen = pd.factorize(key)
+            size = len(seen)
+        key = key * len(uniques) + codes
+        size *= max(len(uniques), 1)
+    key = pd.factorize(key)[0]
+    # Codes numbered in order of first appearance: a row is its pattern's first
+    # when its code passes every code before it.
+    running = np.maximum.accumulate(key) if len(key) else key
+    first = np.flatnonzero(np.diff(running, prepend=-1) > 0)
+    counts = np.bincount(key, minlength=len(first))
     return DistinctRows(x[first], y[first], counts.astype(np.int64))

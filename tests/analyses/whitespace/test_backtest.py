@@ -219,3 +219,44 @@ def test_events_per_parameter_rule_is_the_shared_one():
     assert events_per_parameter_ok(bought(60, 5000), n_parameters=6).ok
     assert not events_per_parameter_ok(bought(59, 5000), n_parameters=6).ok
     assert not events_per_parameter_ok(bought(4941, 5000), n_parameters=6).ok
+
+
+def test_call_order_is_score_value_then_account_then_product_ids():
+    from types import SimpleNamespace
+
+    from workbook.analyses.whitespace.backtest import call_order
+
+    # Account codes 0..2 are ids "b", "a", missing (text order a, b, missing); products "y", "x".
+    book = SimpleNamespace(
+        account_ids=pd.Series(["b", "a", None], dtype="string"),
+        product_ids=pd.Series(["y", "x"], dtype="string"),
+    )
+    a = np.array([0, 1, 2, 0, 1, 0, 1])
+    p = np.array([0, 0, 0, 1, 1, 0, 1])
+    sv = np.array([2.0, 2.0, 2.0, np.nan, 5.0, -0.0, 0.0])
+    # 5 first; then the 2.0s by account text (a, b, missing); 0.0 and -0.0 tie: (a, x) before
+    # (b, y); NaN last.
+    np.testing.assert_array_equal(call_order(book, a, p, sv), [4, 1, 0, 2, 6, 5, 3])
+    # The same order as sort_values(["score_value", "account_id", "product_id"]) on many ties.
+    rng = np.random.default_rng(9)
+    n_acc, n_prod, n = 300, 7, 20_000
+    book = SimpleNamespace(
+        account_ids=pd.Series([f"A{i:04d}" for i in rng.permutation(n_acc)], dtype="string"),
+        product_ids=pd.Series([f"P{i}" for i in rng.permutation(n_prod)], dtype="string"),
+    )
+    a, p = rng.integers(0, n_acc, n), rng.integers(0, n_prod, n)
+    sv = rng.integers(0, 9, n) / 4.0
+    sv[rng.random(n) < 0.05] = np.nan
+    frame = pd.DataFrame(
+        {"score_value": sv, "account_id": book.account_ids[a].to_numpy(),
+         "product_id": book.product_ids[p].to_numpy()}
+    )
+    expected = frame.sort_values(
+        ["score_value", "account_id", "product_id"], ascending=[False, True, True],
+        kind="stable", na_position="last",
+    ).index.to_numpy()
+    got = call_order(book, a, p, sv)
+    # Rows equal in all three keys may come in either order; compare the sorted keys.
+    pd.testing.assert_frame_equal(
+        frame.iloc[got].reset_index(drop=True), frame.iloc[expected].reset_index(drop=True)
+    )

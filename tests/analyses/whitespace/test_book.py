@@ -59,3 +59,15 @@ def test_check_tables_names_the_wrong_argument(book):
         wb.check_tables(accounts, purchases, [products])
     with pytest.raises(ValueError, match="purchases lacks the column"):
         wb.check_tables(accounts, purchases.drop(columns="purchased_at"), products)
+
+
+def test_index_codes_equal_get_indexer():
+    index = pd.Index(pd.array(["a", "b", None, "c"], dtype="string"))
+    values = pd.Series(["c", "x", None, "a", "a", "b", "x"], dtype="string")
+    # c at 3, x unknown, missing matches the index's missing entry (as get_indexer does), ...
+    np.testing.assert_array_equal(wb.index_codes(index, values), [3, -1, 2, 0, 0, 1, -1])
+    np.testing.assert_array_equal(
+        wb.index_codes(index, values), index.get_indexer(values.to_numpy())
+    )
+    no_missing = pd.Index(pd.array(["a", "b", "c"], dtype="string"))
+    np.testing.assert_array_equal(wb.index_codes(no_missing, values), [2, -1, -1, 0, 0, 1, -1])

@@ -11,6 +11,7 @@ from workbook.analyses.whitespace.propensity import (
     _calibration,
     fit_model,
     predict,
+    top_k_positions,
 )
 
 #: Planted logit: -4 + 3 sibling_rate + 2 peer_rate + 0.1 products_owned + 0.2 log_revenue
@@ -80,3 +81,23 @@ def test_calibration_equals_the_row_level_glms():
     # In-sample, a logistic fit is calibrated: intercept about 0, slope about 1.
     assert abs(got["calibration_intercept"]) < 1e-6
     assert abs(got["calibration_slope"] - 1) < 1e-6
+
+
+def test_top_k_positions_is_the_stable_descending_order_head():
+    # Scores 0.3, NaN, 0.9, 0.3, 0.9, 0.1: highest first, ties by position, NaN last.
+    score = np.array([0.3, np.nan, 0.9, 0.3, 0.9, 0.1])
+    np.testing.assert_array_equal(top_k_positions(score, 3), [2, 4, 0])
+    np.testing.assert_array_equal(top_k_positions(score, 6), [2, 4, 0, 3, 5, 1])
+    # Many ties around the k-th value, -0.0 beside 0.0, NaNs and fewer non-NaN than k.
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        s = rng.integers(0, 6, 3_000) / 5 - 0.4
+        s[rng.random(3_000) < 0.1] = np.nan
+        s[s == 0] = np.where(rng.random((s == 0).sum()) < 0.5, 0.0, -0.0)
+        for k in (1, 25, 100, 2_999, 3_000, 4_000):
+            np.testing.assert_array_equal(
+                top_k_positions(s, k), np.argsort(-s, kind="stable")[:k]
+            )
+    few = np.full(200, np.nan)
+    few[[7, 3]] = [1.0, 2.0]
+    np.testing.assert_array_equal(top_k_positions(few, 100), np.argsort(-few, kind="stable")[:100])

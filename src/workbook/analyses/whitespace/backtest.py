@@ -272,6 +272,11 @@ def call_order(book: Book, a: np.ndarray, p: np.ndarray, score_value: np.ndarray
     """
     acc = book.account_ids.rank(method="dense", na_option="bottom").to_numpy("float64")
     prod = book.product_ids.rank(method="dense", na_option="bottom").to_numpy("float64")
-    sv = np.asarray(score_value, dtype="float64")
-    missing = np.isnan(sv)
-    return np.lexsort((prod[p], acc[a], np.where(missing, 0.0, -sv), missing))
+    # One integer tie-break key (account rank, then product rank), then the
+    # score: two stable sorts instead of lexsort's four. argsort puts NaN
+    # last, and sorts -0.0 with 0.0, as the lexsort of (missing, -sv) did.
+    tie = acc.astype(np.int64)[a] * (len(prod) + 1) + prod.astype(np.int64)[p]
+    by_tie = np.argsort(tie, kind="stable")
+    del tie
+    neg = -np.asarray(score_value, dtype="float64")[by_tie]
+    return by_tie[np.argsort(neg, kind="stable")]

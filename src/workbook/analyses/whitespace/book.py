@@ -51,6 +51,17 @@ def ids(series: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
+def index_codes(index: pd.Index, values) -> np.ndarray:
+    """``index.get_indexer(values)`` (-1 where not found), looking up each distinct value once.
+
+    The values are factorized first (a missing value is one value, looked up
+    like any other, as ``get_indexer`` does) and only the distinct ones are
+    looked up in ``index``.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return index.get_indexer(uniques)[codes]
+
+
 def empty(columns: list[str]) -> pd.DataFrame:
     """A frame with ``columns`` and no rows (object dtype)."""
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
@@ -182,8 +193,8 @@ class Book:
         Returns the kept rows (known account and product) and their product codes.
         """
         rows, counts = clean_purchases(purchases, as_of=as_of)
-        a = self.account_index.get_indexer(rows["account_id"].to_numpy())
-        p = self.product_index.get_indexer(rows["product_id"].to_numpy())
+        a = index_codes(self.account_index, rows["account_id"])
+        p = index_codes(self.product_index, rows["product_id"])
         unknown_account = a < 0
         unknown_product = (p < 0) & ~unknown_account
         counts["unknown_account"] = int(unknown_account.sum())
@@ -195,7 +206,11 @@ class Book:
         self.row_a, self.row_p = a.astype(np.int64), p.astype(np.int64)
         self.row_amount = rows["amount"].to_numpy(dtype="float64")
         key = a.astype(np.int64) * self.width + p
-        uniq_key = np.unique(key)
+        # The distinct keys, sorted (np.unique's answer) from a mask over every possible key.
+        seen = np.zeros(self.n_accounts * self.width, dtype=bool)
+        seen[key] = True
+        uniq_key = np.flatnonzero(seen).astype(np.int64)
+        del seen
         counts["repeat_purchase"] = int(len(key) - len(uniq_key))
         self.counts = counts
         self.owned_key = uniq_key

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy import stats
-from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
 from workbook.core.docs import shared_docs
+from workbook.core.stats import fisher_exact_pvalues, mantel_haenszel
 
 from .book import Book, check_tables, empty
 from .columns import LIFT_COLUMNS
@@ -47,7 +46,8 @@ def co_purchase_lift(
     ``StratifiedTable``, ``test_null_odds(correction=False)``); ``q_value``
     is the Benjamini-Hochberg q over the ``cmh_p`` of the listed pairs
     (statsmodels ``multipletests(method="fdr_bh")``); ``significant`` is
-    ``q_value < 0.05``. ``fisher_p`` is the two-sided Fisher exact p of the
+    ``q_value < 0.05`` (the statsmodels computations run on all pairs at
+    once: :func:`workbook.core.stats.mantel_haenszel`). ``fisher_p`` is the two-sided Fisher exact p of the
     unstratified table, for reference beside ``lift``.
 
     Parameters
@@ -152,10 +152,12 @@ def _with_significance(out: pd.DataFrame, book: Book, x, *, fisher: bool = True)
     strata = pd.factorize(book.industry_code[customers])[0]
     pairs = out[["lo", "hi"]].drop_duplicates().reset_index(drop=True)
     tables = pair_tables(xc, strata, pairs["lo"].to_numpy(), pairs["hi"].to_numpy())
-    res = np.full((len(pairs), 5), np.nan)
-    for i in range(len(pairs)):  # one statsmodels test per product pair, not per row
-        res[i] = _pair_test(tables[i], fisher=fisher)
-    pairs[["mh_odds_ratio", "mh_low", "mh_high", "cmh_p", "fisher_p"]] = res
+    # One StratifiedTable per pair, on the strata with at least two customers, all pairs at once.
+    mh = mantel_haenszel(tables, tables.sum(axis=(1, 2)) >= 2)
+    pairs["mh_odds_ratio"], pairs["mh_low"], pairs["mh_high"] = mh.odds_ratio, mh.low, mh.high
+    pairs["cmh_p"] = mh.pvalue
+    # The unstratified tables' Fisher p, every pair at once (scipy's test, vectorised).
+    pairs["fisher_p"] = fisher_exact_pvalues(tables.sum(axis=3)) if fisher else np.nan
     pairs["q_value"] = np.nan
     ok = pairs["cmh_p"].notna().to_numpy()
     if ok.any():
@@ -163,17 +165,3 @@ def _with_significance(out: pd.DataFrame, book: Book, x, *, fisher: bool = True)
     out = out.merge(pairs, on=["lo", "hi"], how="left", sort=False)
     out["significant"] = (out["q_value"] < SIGNIFICANCE_LEVEL).to_numpy(dtype=bool)
     return out[LIFT_COLUMNS]
-
-
-def _pair_test(tables: np.ndarray, *, fisher: bool = True) -> tuple[float, float, float, float, float]:
-    """MH odds ratio, its CI, the CMH p and the unstratified Fisher p (NaN unless ``fisher``) of one pair."""
-    fisher = float(stats.fisher_exact(tables.sum(axis=2))[1]) if fisher else np.nan
-    informative = tables.sum(axis=(0, 1)) >= 2
-    if not informative.any():
-        return (np.nan, np.nan, np.nan, np.nan, fisher)
-    st = StratifiedTable(tables[:, :, informative])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        odds = float(st.oddsratio_pooled)
-        low, high = (float(v) for v in st.oddsratio_pooled_confint())
-        p = float(st.test_null_odds(correction=False).pvalue)
-    return (odds, low, high, p if np.isfinite(p) else np.nan, fisher)

@@ -39,14 +39,13 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from workbook.core.calendar import as_of_end, day
 from workbook.core.glm import BinomialFit, binomial_glm, distinct_rows
 from workbook.core.models import events_per_parameter_ok
-from workbook.core.stats import wilson_interval
+from workbook.core.stats import mann_whitney_greater, wilson_interval
 
-from .book import Book
+from .book import Book, index_codes
 from .copurchase import lift_from_book
 from .shrinkage import KappaFit, fit_kappa
 
@@ -59,6 +58,7 @@ __all__ = [
     "label_purchases",
     "ranking_metrics",
     "shrinkage_of",
+    "top_k_positions",
     "trailing_revenue",
 ]
 
@@ -123,7 +123,7 @@ def trailing_revenue(book: Book, opportunities: pd.DataFrame | None, *, as_of) -
     won = o["is_won"].fillna(False).to_numpy(dtype=bool)
     close = o["close_date"]
     keep = won & (close >= start).fillna(False).to_numpy(bool) & (close < end).fillna(False).to_numpy(bool)
-    a = book.account_index.get_indexer(o.loc[keep, "account_id"].astype("string").to_numpy())
+    a = index_codes(book.account_index, o.loc[keep, "account_id"].astype("string"))
     amount = pd.to_numeric(o.loc[keep, "amount"], errors="coerce").fillna(0).to_numpy("float64")
     np.add.at(out, a[a >= 0], amount[a >= 0])
     return out
@@ -273,8 +273,8 @@ def label_purchases(
     inside = ((t >= as_of_end(start)) & (t < as_of_end(end))).fillna(False).to_numpy(bool)
     bought = purchases.loc[inside, ["account_id", "product_id"]].astype("string")
     if book is not None:
-        ba = book.account_index.get_indexer(bought["account_id"].to_numpy())
-        bp = book.product_index.get_indexer(bought["product_id"].to_numpy())
+        ba = index_codes(book.account_index, bought["account_id"])
+        bp = index_codes(book.product_index, bought["product_id"])
         known = (ba >= 0) & (bp >= 0)
         key = np.unique(ba[known].astype(np.int64) * book.width + bp[known])
         mine = cand["a"].to_numpy(np.int64) * book.width + cand["p"].to_numpy(np.int64)
@@ -350,14 +350,14 @@ def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
     pos, neg = score[y == 1], score[y == 0]
     if len(pos) == 0 or len(neg) == 0:
         return (np.nan, np.nan, np.nan, np.nan)
-    test = stats.mannwhitneyu(pos, neg, alternative="greater")
-    auc = float(test.statistic) / (len(pos) * len(neg))
+    u1, pvalue = mann_whitney_greater(pos, neg)  # scipy's mannwhitneyu, one sort
+    auc = u1 / (len(pos) * len(neg))
     q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
     var = (auc * (1 - auc) + (len(pos) - 1) * (q1 - auc**2) + (len(neg) - 1) * (q2 - auc**2)) / (
         len(pos) * len(neg)
     )
     se = float(np.sqrt(max(var, 0)))
-    return (auc, auc - 1.96 * se, auc + 1.96 * se, float(test.pvalue))
+    return (auc, auc - 1.96 * se, auc + 1.96 * se, pvalue)
 
 
 def _calibration(prob: np.ndarray, y: np.ndarray) -> dict:
@@ -401,7 +401,7 @@ def ranking_metrics(score: np.ndarray, y: np.ndarray, *, probability: bool) -> d
     score = np.asarray(score, dtype="float64")
     y = np.asarray(y, dtype=np.int64)
     auc, low, high, p = _auc(score, y)
-    order = np.argsort(-score, kind="stable")
+    order = top_k_positions(score, max(PRECISION_AT))
     out = {
         "candidates": int(len(y)),
         "purchases": int(y.sum()),
@@ -420,6 +420,22 @@ def ranking_metrics(score: np.ndarray, y: np.ndarray, *, probability: bool) -> d
         and cal["slope_low"] <= 1 <= cal["slope_high"]
     )
     return out
+
+
+def top_k_positions(score: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, highest first, ties in position order, NaN last.
+
+    ``np.argsort(-score, kind="stable")[:k]`` without sorting every score: a
+    partition finds the ``k``-th highest value, and only the scores at or
+    above it are sorted.
+    """
+    score = np.asarray(score, dtype="float64")
+    if len(score) <= k:
+        return np.argsort(-score, kind="stable")
+    neg = -score
+    kth = np.partition(neg, k - 1)[k - 1]  # NaN sorts last, as in argsort
+    keep = np.flatnonzero(neg <= kth) if kth == kth else np.arange(len(neg))
+    return keep[np.argsort(neg[keep], kind="stable")[:k]]
 
 
 def deciles(prob: np.ndarray, y: np.ndarray) -> pd.DataFrame:
