@@ -120,6 +120,6 @@ def _engagement(named):
 def test_engagement_at_risk_account_and_named_reps_only():
     found = engagement_findings(_engagement(True))
     assert [f.subject for f in found] == ["Acme", "Ann Lee"]
-    assert found[0].money == 48_000.0 and "$2,000 more" in found[0].action
+    assert found[0].money == 48_000.0 and "$2k more" in found[0].action
     assert "won 5 of 40" in found[1].action and found[1].count == 40
     assert [f.subject for f in engagement_findings(_engagement(False))] == ["Acme"]
