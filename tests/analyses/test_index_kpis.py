@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from workbook.analyses import cohort, data_quality, engagement, hierarchy, scoring, whitespace
-
 from workbook.analyses.cohort.narrative import headline_cards as cohort_cards
 from workbook.analyses.data_quality.narrative import headline_cards as data_quality_cards
 from workbook.analyses.engagement.narrative import headline_cards as engagement_cards
