@@ -28,7 +28,14 @@ from .narrative import Headline, headline, headline_cards, summary_sentences
 from .params import Params
 from .pipeline import run
 from .results import Results
-from .tables import DATE_RANGE_COLUMNS, ROW_COUNT_COLUMNS, date_ranges, row_counts
+from .tables import (
+    DATE_RANGE_COLUMNS,
+    ROW_COUNT_COLUMNS,
+    WARNINGS_BY_TABLE_COLUMNS,
+    date_ranges,
+    row_counts,
+    warnings_by_table,
+)
 
 __all__ = [
     "DATE_RANGE_COLUMNS",
@@ -36,6 +43,7 @@ __all__ = [
     "INTEGRITY_COLUMNS",
     "MAX_EXAMPLES",
     "ROW_COUNT_COLUMNS",
+    "WARNINGS_BY_TABLE_COLUMNS",
     "Headline",
     "Params",
     "Results",
@@ -47,4 +55,5 @@ __all__ = [
     "row_counts",
     "run",
     "summary_sentences",
+    "warnings_by_table",
 ]
