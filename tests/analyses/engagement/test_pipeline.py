@@ -228,7 +228,7 @@ def test_run_accepts_params_and_overrides(sample_crm):
     assert res.params == params.replace(window_days=10, horizon_days=1000)
     assert res.params.stale_days == 30
     assert (res.figures["window_days"], res.figures["window_source"]) == (10, "parameter")
-    assert res.window_note == "Window: 10 days, set by the window_days parameter."
+    assert res.window_note == "Window: 10 days, set in the report's settings."
     # every account row carries the window used
     assert (res.accounts["window_days"] == 10).all()
     # a longer stale_days can only make fewer deals stale than the baseline's 14 days

@@ -31,7 +31,7 @@ def _why_window(f: dict) -> str:
     if f["window_source"] == "formula":
         return f"a quarter of the {f['mean_cycle_days']:,.0f}-day average sales cycle"
     if f["window_source"] == "parameter":
-        return "set by the window_days parameter"
+        return "set in the report's settings"
     return "a fallback, as no deal closed in the last year"
 
 
@@ -225,7 +225,7 @@ def window_note(basis: dict) -> str:
     """
     w = basis["window_days"]
     if basis["source"] == "parameter":
-        text = f"Window: {w} days, set by the window_days parameter."
+        text = f"Window: {w} days, set in the report's settings."
     elif basis["source"] == "fallback":
         text = (
             f"Window: {w} days, a fallback: no closed deal has a close date in the 365 days "
