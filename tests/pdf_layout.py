@@ -10,7 +10,10 @@ lists, in words, what broke:
 * a table-header word that the PDF never holds whole as often as the page
   shows it (a header broken letter by letter, "o/u/t/l/i/e/r", loses it; so
   does a column cut off a table wider than the paper, which Chromium clips
-  without printing its text).
+  without printing its text);
+* a table row split across pages: the words of a row that printed whole are
+  all on one page, so a row none of whose pages holds every one of its words
+  (as often as the row has them) was cut in two.
 
 Words are compared as lower-case runs of letters and digits after NFKC
 normalisation, so punctuation, ligatures and line breaks between words do not
@@ -44,8 +47,10 @@ class _PageText(HTMLParser):
         super().__init__()
         self.skip = 0
         self.in_th = 0
+        self.in_tr = 0
         self.text: list[str] = []
         self.headers: list[str] = []
+        self.rows: list[str] = []
         self.images = 0
 
     def handle_starttag(self, tag, attrs):
@@ -54,6 +59,11 @@ class _PageText(HTMLParser):
         elif tag == "th":
             self.in_th += 1
             self.headers.append("")
+        elif tag == "tr":
+            self.in_tr += 1
+            self.rows.append("")
+        elif tag == "br" and self.in_tr:
+            self.rows[-1] += " "
         elif tag == "img":
             self.images += 1
 
@@ -62,6 +72,10 @@ class _PageText(HTMLParser):
             self.skip -= 1
         elif tag == "th":
             self.in_th -= 1
+        elif tag == "tr":
+            self.in_tr -= 1
+        if tag in ("td", "th") and self.in_tr:
+            self.rows[-1] += " "  # cells are separate words
 
     def handle_data(self, data):
         if self.skip:
@@ -69,6 +83,8 @@ class _PageText(HTMLParser):
         self.text.append(data)
         if self.in_th:
             self.headers[-1] += data
+        if self.in_tr:
+            self.rows[-1] += data
 
 
 def page_text(markup: str) -> str:
@@ -86,6 +102,7 @@ class PdfFacts:
     images: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
     off_page: list[str] = field(default_factory=list)
     words: Counter = field(default_factory=Counter)
+    page_words: list[Counter] = field(default_factory=list)
 
 
 def pdf_facts(path: str | Path) -> PdfFacts:
@@ -107,8 +124,11 @@ def pdf_facts(path: str | Path) -> PdfFacts:
                     f"page {page.number + 1}: image box {[round(v) for v in (x0, y0, x1, y1)]} "
                     f"runs off the {round(r.width)} x {round(r.height)} pt page"
                 )
+        on_page: Counter = Counter()
+        facts.page_words.append(on_page)
         for _x0, _y0, x1, _y1, word, *_ in page.get_text("words"):
             facts.words.update(words(word))
+            on_page.update(words(word))
             if x1 > r.x1 + TOLERANCE:
                 facts.off_page.append(f"page {page.number + 1}: word {word!r} beyond the page edge")
     doc.close()
@@ -134,4 +154,21 @@ def layout_problems(markup: str, pdf_path: str | Path) -> list[str]:
                 f"header word {word!r}: {shown[word]} on the page, only "
                 f"{facts.words[word]} whole in the PDF (broken inside the word, or cut off the page)"
             )
+    problems += split_rows(page.rows, facts.page_words)
+    return problems
+
+
+def split_rows(rows: list[str], page_words: list[Counter]) -> list[str]:
+    """The rows (their text) that no single page holds whole, as problems.
+
+    A row printed on one page has all its words there, each as often as the
+    row has it; a row cut across a page break leaves some words on the next
+    page, so no page holds them all (unless the same words happen to be
+    printed elsewhere on one page: the check can miss a split, never invent one).
+    """
+    problems = []
+    for text in rows:
+        need = Counter(words(text))
+        if need and not any(all(on[w] >= n for w, n in need.items()) for on in page_words):
+            problems.append(f"table row {' '.join(text.split())[:60]!r} split across pages")
     return problems

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from workbook.analyses.cohort.narrative import findings as cohort_findings
 from workbook.analyses.engagement.narrative import findings as engagement_findings
 from workbook.analyses.hierarchy.narrative import findings as hierarchy_findings
 from workbook.analyses.scoring.narrative import findings as scoring_findings
@@ -120,6 +121,61 @@ def _engagement(named):
 def test_engagement_at_risk_account_and_named_reps_only():
     found = engagement_findings(_engagement(True))
     assert [f.subject for f in found] == ["Acme", "Ann Lee"]
-    assert found[0].money == 48_000.0 and "$2,000 more" in found[0].action
+    assert found[0].money == 48_000.0 and "$2k more" in found[0].action
     assert "won 5 of 40" in found[1].action and found[1].count == 40
     assert [f.subject for f in engagement_findings(_engagement(False))] == ["Acme"]
+
+
+def _cohort(never, *, min_cell_leads=20, named_low=(), skipped=()):
+    # not_followed_up as the report orders it: never-touched first, longest waiting first;
+    # a pending lead (its window still open) and a lead touched late are not "never touched".
+    nfu = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3", "L4"],
+            "company": ["Pending Co", "Oldest Ltd", "Newer Inc", "Late LLC"],
+            "first_touch_after_handoff": pd.to_datetime([None, None, None, "2026-06-01"]),
+            "pending": [True, False, False, False],
+            "days_waiting": [1.0, 400.0, 30.0, 60.0],
+        }
+    )
+    owners = pd.DataFrame(
+        {"owner_name": ["Ann Lee", "Bo Park"], "successes": [10, 90], "trials": [40, 100],
+         "rate": [0.25, 0.9]}
+    )  # fmt: skip
+    return SimpleNamespace(
+        figures={
+            "not_followed_up_never_touched": never,
+            "not_followed_up": 3,
+            "handoff_due": 140,
+            "sla_days": 2,
+            "owners_named_low": list(named_low),
+            "skipped": list(skipped),
+        },
+        params=SimpleNamespace(min_cell_leads=min_cell_leads),
+        not_followed_up=nfu,
+        owner_followup_comparison=owners,
+    )
+
+
+def test_cohort_untouched_handoffs_pass_only_from_min_cell_leads():
+    (f,) = cohort_findings(_cohort(2, min_cell_leads=20))
+    # the oldest never-touched lead that is not pending: Oldest Ltd, 400 days
+    assert f.subject == "Oldest Ltd" and f.count == 2 and f.money is None
+    assert "Oldest Ltd has waited 400 days" in f.action and "the 2 leads" in f.action
+    assert "3 of 140 handoffs missed the 2-day follow-up window" in f.action
+    assert f.report == "cohort" and f.anchor == "Handoff-follow-up"
+    assert not f.passed  # 2 leads < min_cell_leads 20: a handful stays off the brief
+    assert cohort_findings(_cohort(2, min_cell_leads=2))[0].passed  # 2 >= 2
+    assert cohort_findings(_cohort(0)) == []
+
+
+def test_cohort_names_only_reps_outside_noise():
+    assert [f.subject for f in cohort_findings(_cohort(0))] == []  # owners within noise
+    (f,) = cohort_findings(_cohort(0, named_low=["Ann Lee"]))
+    assert f.subject == "Ann Lee" and f.count == 30 and f.passed  # 40 - 10 missed
+    assert "10 of 40 within the 2-day window (25%)" in f.action
+
+
+def test_cohort_without_activities_has_no_handoff_finding():
+    skipped = ["first touch, meetings and the handoff SLA (no activities loaded)"]
+    assert cohort_findings(_cohort(25, skipped=skipped)) == []

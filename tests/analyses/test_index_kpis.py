@@ -6,11 +6,15 @@ the sample's values.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import pandas as pd
 import pytest
 
+from workbook.analyses import cohort, data_quality, engagement, hierarchy, scoring, whitespace
 from workbook.analyses.cohort.narrative import headline_cards as cohort_cards
+from workbook.analyses.data_quality.narrative import headline_cards as data_quality_cards
 from workbook.analyses.engagement.narrative import headline_cards as engagement_cards
 from workbook.analyses.hierarchy.narrative import headline_cards as hierarchy_cards
 from workbook.analyses.scoring.narrative import headline_cards as scoring_cards
@@ -98,13 +102,43 @@ def test_directions_say_what_is_good_for_the_business():
     assert direction["base_win_rate"] == HIGHER_IS_BETTER
     assert direction["top_family_revenue"] == HIGHER_IS_BETTER
     assert direction["split_families"] == LOWER_IS_BETTER
-    assert direction["window_days"] == NEUTRAL  # a setting
     assert direction["recommended_threshold"] == NEUTRAL
 
 
 def test_settings_and_model_statistics_stay_off_the_index():
     on_index = {c.key for r in CARDS for c in CARDS[r]() if c.on_index}
     assert not on_index & {"window_days", "auc", "effective_families", "call_list_total"}
+
+
+#: Each report's parameters: the settings a run was made with.
+PARAMS = {
+    "cohort": cohort.Params,
+    "data_quality": data_quality.Params,
+    "engagement": engagement.Params,
+    "hierarchy": hierarchy.Params,
+    "scoring": scoring.Params,
+    "whitespace": whitespace.Params,
+}
+
+
+def _data_quality_cards():
+    counts = pd.DataFrame({"table": ["leads", "users"], "rows": [7503, 14]})
+    warnings = pd.DataFrame({"check": ["bad_date"], "count": [3], "severity": ["warning"]})
+    return data_quality_cards(counts, warnings, pd.DataFrame({"account_id": ["A1"]}))
+
+
+#: Words that give a setting away in a card label ("Engagement window (days)").
+SETTING_WORDS = re.compile(r"\((days|months|weeks)\)|\bparameter\b|\bsetting\b", re.I)
+
+
+@pytest.mark.parametrize("report", sorted(PARAMS))
+def test_no_card_of_any_report_is_a_setting(report):
+    """A KPI is a result of the run, never one of the report's parameters."""
+    cards = CARDS[report]() if report in CARDS else _data_quality_cards()
+    assert cards
+    settings = {f.name for f in dataclasses.fields(PARAMS[report])}
+    assert not {c.key for c in cards} & settings
+    assert not [c.label for c in cards if SETTING_WORDS.search(c.label)]
 
 
 def test_largest_customer_names_who():

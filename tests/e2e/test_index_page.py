@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 
 REPORT_CARDS = ("cohort", "scoring", "hierarchy", "whitespace", "engagement")
 
@@ -38,3 +39,20 @@ def test_index_ends_with_the_data_quality_line_and_shows_no_hash_or_path(sample_
     assert fingerprint and fingerprint not in text
     assert not re.search(r"\b[0-9a-f]{12,}\b", text)
     assert str(sample_run) not in text and str(sample_run.parent) not in text
+
+
+def test_brief_has_five_to_seven_findings_each_linking_to_its_report_section(sample_run):
+    page = (sample_run / "index.html").read_text(encoding="utf-8")
+    brief = page[page.index('<section class="brief"') : page.index("</section>", page.index(
+        '<section class="brief"'))]  # fmt: skip
+    items = re.findall(r"<li\b.*?</li>", brief, re.S)
+    assert 5 <= len(items) <= 7
+    for item in items:
+        (href,) = re.findall(r'href="([^"]+)"', item)
+        report, _, anchor = href.partition(".html#")
+        assert anchor, href
+        target = (sample_run / f"{report}.html").read_text(encoding="utf-8")
+        # nbconvert's heading ids; the anchor is URL-quoted in the link
+        assert f'id="{unquote(anchor)}"' in target, href
+        assert re.search(r'class="stake">[^<]+<', item), item  # the money or count at stake
+        assert not re.search(r"\b[UALO]\d{2,}\b", item)  # names, never ids

@@ -88,3 +88,40 @@ def test_depth_chart_without_accounts_says_so():
     fig = pq.depth_chart(empty)
     assert [t.get_text() for t in fig.axes[0].texts] == ["No accounts: no hierarchy to show."]
     _png(fig)
+
+
+def _by_table():
+    return pd.DataFrame(
+        {
+            "table": ["accounts", "leads", "users"],
+            "rows": [600, 7503, 14],
+            "warning_kinds": [3, 1, 0],
+            "warning_rows": [7, 3, 0],
+            "fixup_rows": [0, 5, 0],
+            "excluded_rows": [0, 0, 0],
+            "warning_share": [7 / 600, 3 / 7503, 0.0],
+        }
+    )
+
+
+def test_warnings_by_table_chart_stacks_the_kinds_per_table():
+    fig = pq.warnings_by_table_chart(_by_table())
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["accounts", "leads", "users"]
+    # warnings then fix-ups (no exclusion: no segment): 2 x 3 bars
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == [7, 3, 0, 0, 5, 0]
+    lefts = [p.get_x() for p in ax.patches]
+    assert lefts[3:] == [7, 3, 0]  # the fix-ups start where the warnings end
+    colours = {to_hex(p.get_facecolor()) for p in ax.patches[:3]}
+    assert colours == {to_hex(pq.ISSUE_COLOURS["warning_rows"])}
+    texts = [t.get_text() for t in ax.texts]
+    # 7 / 600 = 1.2%; 3 / 7,503 = 0.04% -> 0.0%; users none
+    assert texts == ["7 (1.2% of 600)", "3 (0.0% of 7,503)", "none"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Warnings", "Fixed while loading"]
+    _png(fig)
+
+
+def test_warnings_by_table_chart_without_tables_says_so():
+    fig = pq.warnings_by_table_chart(_by_table().iloc[:0])
+    assert "No tables loaded" in " ".join(t.get_text() for t in fig.texts + fig.axes[0].texts)

@@ -1,11 +1,12 @@
 """The executive brief: ranking, escaping, passed findings only, at most 7, the health line."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 
 import workbook
-from workbook.analyses import engagement, hierarchy, scoring, whitespace
+from workbook.analyses import cohort, engagement, hierarchy, scoring, whitespace
 from workbook.core.findings import Finding
 from workbook.present.brief import brief_html, brief_section, health_line, rank_findings
 from workbook.present.html import IndexEntry, index_html
@@ -131,12 +132,15 @@ def test_index_page_carries_the_brief_above_the_cards():
 @pytest.fixture(scope="module")
 def sample_summaries():
     crm = workbook.load(None)
-    return [R.run(crm).summary() for R in (scoring, hierarchy, whitespace, engagement)]
+    return [R.run(crm).summary() for R in (cohort, scoring, hierarchy, whitespace, engagement)]
 
 
 def test_sample_brief_names_the_planted_stories(sample_summaries):
     ranked = rank_findings(sample_summaries)
-    assert 4 <= len(ranked) <= 7
+    # one finding or more from every report but data quality, 5-7 on the brief
+    assert 5 <= len(ranked) <= 7
+    assert {f.report for f in ranked} == {"cohort", "scoring", "hierarchy", "whitespace",
+                                          "engagement"}  # fmt: skip
     # docs/sample_data.md: the largest family is statistically tied with GalacticSpace
     # (first in 85% of resamples) and Sleepy Hollow Outfitters (A00023) is the dormant
     # account with an open $85k deal.
@@ -144,6 +148,26 @@ def test_sample_brief_names_the_planted_stories(sample_summaries):
     assert ranked[1].subject == "Sleepy Hollow Outfitters" and ranked[1].money == 85_000
     # scoring: raising 60 -> 75 gives up the 474 matured leads a year of band_given_up
     assert any(f.subject == "threshold 75" and f.count == 474 for f in ranked)
+    # cohort: 84 handed-off leads never touched (84 >= min_cell_leads 20), the oldest
+    # L000063 Cedar Energy Ltd, waiting 2023-07-15 -> 2026-06-30 = 1,081 days
+    (untouched,) = [f for f in ranked if f.report == "cohort"]
+    assert untouched.subject == "Cedar Energy Ltd" and untouched.count == 84
     page = brief_html(sample_summaries)
     assert "Sleepy Hollow Outfitters" in page and "GalacticSpace" in page
-    assert not re.search(r"\b[UAO]\d{2,}\b", page)  # names, never ids
+    assert not re.search(r"\b[UALO]\d{2,}\b", page)  # names, never ids
+    assert page.count("<li") == len(ranked)
+    for f in ranked:
+        # each names something, gives its stake and the action, and links to its section
+        assert f.passed and f.subject.strip() and f.action.strip()
+        assert f.money is not None or f.count
+        assert f'href="{f.report}.html#{quote(f.anchor, safe=":?-_.~")}"' in page
+
+
+def test_sample_brief_keeps_findings_that_did_not_pass_off(sample_summaries):
+    failed = {**sample_summaries[1], "findings": [
+        {**d, "passed": False, "subject": "Inconclusive threshold"}
+        for d in sample_summaries[1]["findings"]
+    ]}  # fmt: skip
+    ranked = rank_findings([sample_summaries[0], failed, *sample_summaries[2:]])
+    assert all(f.report != "scoring" for f in ranked)
+    assert "Inconclusive threshold" not in brief_html([failed])

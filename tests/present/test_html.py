@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections import Counter
 
 import matplotlib
 import pytest
@@ -181,7 +182,15 @@ def _print(tmp_path, markup: str, chromium: str):
     return wbhtml.print_copy(markup), pdf
 
 
-def test_a_report_page_keeps_a_tall_chart_and_header_words_whole(tmp_path, chromium):
+def _tall_rows_table() -> str:
+    """60 rows whose note wraps to several lines, every word unique (w<row>x<k>)."""
+    import pandas as pd
+
+    notes = [" ".join(f"w{r}x{k}" for k in range(45)) for r in range(60)]
+    return table_html(pd.DataFrame({"row": range(60), "note": notes}), max_rows=60)
+
+
+def test_a_report_page_keeps_a_tall_chart_table_rows_and_header_words_whole(tmp_path, chromium):
     from pdf_layout import layout_problems
 
     nb = _report_notebook("A4 portrait")
@@ -189,7 +198,9 @@ def test_a_report_page_keeps_a_tall_chart_and_header_words_whole(tmp_path, chrom
     chart.outputs = [new_output("display_data", data={"image/png": _png(16)})]
     table = new_code_cell("rep.table(wide)")
     table.outputs = [_html_output(_wide_table())]
-    nb.cells[1:1] = [chart, table]
+    rows = new_code_cell("rep.table(tall)")
+    rows.outputs = [_html_output(_tall_rows_table())]
+    nb.cells[1:1] = [chart, table, rows]
     nb.cells.append(new_code_cell("display(fig)"))
     nb.cells[-1].outputs = [new_output("display_data", data={"image/png": _png(5)})]
     markup = wbhtml.notebook_html(nb, title="T", as_of="x", record=[("Status", "ok")])
@@ -216,3 +227,25 @@ def test_layout_check_finds_a_split_chart_and_a_header_broken_inside_words(tmp_p
     assert any("runs off" in p for p in problems), problems
     assert any("'outlier'" in p for p in problems), problems
     assert any("'calibration'" in p for p in problems), problems
+
+
+def test_layout_check_finds_a_table_row_split_across_pages(tmp_path, chromium):
+    """Planted fault: one row taller than a page (150 lines of unique words) must split."""
+    from pdf_layout import layout_problems, split_rows
+
+    tall = "<br>".join(f"line{k}" for k in range(150))
+    markup = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        f"<table><tr><th>name</th></tr><tr><td>first</td></tr><tr><td>{tall}</td></tr>"
+        "</table></body></html>"
+    )
+    printed, pdf = _print(tmp_path, markup, chromium)
+    problems = layout_problems(printed, pdf)
+    assert [p for p in problems if "table row" in p] == [
+        "table row 'line0 line1 line2 line3 line4 line5 line6 line7 line8 line9 ' split across pages"
+    ], problems
+    # the rule itself: a row is whole when one page holds all its words, as often as it has them
+    pages = [Counter({"a": 1, "b": 1}), Counter({"b": 1, "c": 1})]
+    assert split_rows(["a b", "b c"], pages) == []
+    assert split_rows(["a c"], pages) == ["table row 'a c' split across pages"]
+    assert split_rows(["b b"], pages) == ["table row 'b b' split across pages"]

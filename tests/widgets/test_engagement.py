@@ -53,3 +53,14 @@ def test_explorer_rejects_loose_arguments(crm_and_results):
         engagement_widgets.explorer(crm, res.levels)
     with pytest.raises(TypeError, match="crm must be"):
         engagement_widgets.explorer(crm.accounts, res)
+
+
+def test_default_view_is_drawn_on_load(crm_and_results, monkeypatch):
+    crm, res = crm_and_results
+    shown = []
+    monkeypatch.setattr(engagement_widgets, "display", shown.append)
+    engagement_widgets.explorer(crm, res)  # built, no slider moved
+    # the summary line, then levels by owner, at-risk accounts and effectiveness by stage
+    assert [type(o).__name__ for o in shown] == ["HTML", "Figure", "Figure", "Figure"]
+    assert "20" in shown[0].data  # the run's window (20 days on the sample)
+    assert all(fig.axes and fig.axes[0].patches for fig in shown[1:])

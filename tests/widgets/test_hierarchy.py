@@ -34,3 +34,15 @@ def test_explorer_rejects_loose_arguments(crm):
         hierarchy_widgets.explorer(crm, crm.accounts)
     with pytest.raises(TypeError, match="crm"):
         hierarchy_widgets.explorer(crm.accounts, hierarchy.run(crm))
+
+
+def test_default_view_is_drawn_on_load(crm, monkeypatch):
+    res = hierarchy.run(crm, top_n=5)
+    shown = []
+    monkeypatch.setattr(hierarchy_widgets, "display", shown.append)
+    hierarchy_widgets.explorer(crm, res)  # built, nothing moved
+    assert [type(o).__name__ for o in shown] == ["Figure", "HTML"]
+    assert shown[0].axes
+    table = shown[1].value
+    # the corrected top 5 of the run's period; Dogs Extraordinaire first (docs/sample_data.md)
+    assert table.count("<tr>") - 1 == 5 and "Dogs Extraordinaire" in table

@@ -58,3 +58,13 @@ def test_the_slider_line_says_selected_and_the_recommendation_stays(res, monkeyp
     marks = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert "Recommended 75" in marks and "Selected 85" in marks and "Current 60" in marks
     assert "Recommended 85" not in marks
+
+
+def test_default_view_is_drawn_on_load(res, monkeypatch):
+    shown = []
+    monkeypatch.setattr(scoring_widgets, "display", shown.append)
+    scoring_widgets.explorer(res, n_boot=20)  # built, nothing moved or clicked
+    assert [type(o).__name__ for o in shown] == ["HTML", "Figure"]
+    # the view starts at the recommendation, 75 on the sample
+    assert "Selected threshold 75:" in shown[0].data
+    assert shown[1].axes and any(ax.lines for ax in shown[1].axes)

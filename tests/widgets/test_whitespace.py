@@ -78,3 +78,19 @@ def test_widget_redraws_the_chosen_family_from_results(res):
     assert set(grid["account_id"]) == {"R", "M1", "M2", "M3"}
     assert (grid["status"] == "gap").sum() == int(res.family_whitespace["gaps"].iloc[0])
     plt.close("all")
+
+
+def test_default_view_is_drawn_on_load_and_the_label_is_whole(res, monkeypatch):
+    from workbook.widgets import whitespace as ww
+
+    shown = []
+    monkeypatch.setattr(ww, "display", shown.append)
+    w = ww.explorer(res, top_n=2)  # built, no family picked
+    assert [type(o).__name__ for o in shown] == ["Figure", "HTML"]
+    heatmap = shown[0].axes[0]  # the family heatmap of S (named Solo), cells drawn
+    assert heatmap.get_title() == "Solo: who owns what" and heatmap.collections
+    assert "Top 2 gaps in" in shown[1].data
+    picker = w.children[0]
+    assert picker.description == "Corporate family"
+    assert picker.style.description_width == "initial"  # not cut to "Fam…"
+    plt.close("all")

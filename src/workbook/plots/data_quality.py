@@ -57,3 +57,71 @@ def depth_chart(depths: pd.DataFrame):
     thousands(ax.yaxis)
     ax.grid(axis="x", visible=False)
     return fig
+
+
+#: Colours of the three kinds of issue: warnings (vermillion), fix-ups (blue), exclusions (grey).
+ISSUE_COLOURS = {"warning_rows": PALETTE[3], "fixup_rows": PALETTE[0], "excluded_rows": "#8c8c8c"}
+ISSUE_LABELS = {
+    "warning_rows": "Warnings",
+    "fixup_rows": "Fixed while loading",
+    "excluded_rows": "Left out",
+}
+
+
+def warnings_by_table_chart(by_table: pd.DataFrame):
+    """Rows with validation issues per table, as stacked horizontal bars.
+
+    Parameters
+    ----------
+    by_table : DataFrame
+        :func:`workbook.analyses.data_quality.warnings_by_table`: columns
+        ``table``, ``rows``, ``warning_rows``, ``fixup_rows``,
+        ``excluded_rows`` and ``warning_share``, one row per table.
+
+    Returns
+    -------
+    Figure
+        One bar per table, in the given order from the top, its segments the
+        ``warning_rows`` (vermillion), ``fixup_rows`` (blue) and
+        ``excluded_rows`` (grey) stacked left to right; each bar is labelled
+        with its warning rows and ``warning_share`` of the table's rows
+        ("119 (0.2% of 58,449)"), or "none" for a table without issues.
+        An empty frame gives a figure that says no table was loaded.
+    """
+    if by_table.empty:
+        return empty_figure("No tables loaded: no warnings to show.")
+    tables = by_table["table"].astype(str).tolist()
+    y = list(range(len(tables)))
+    fig, ax = new_figure(figsize=(8.0, 0.9 + 0.42 * len(tables)))
+    left = pd.Series(0, index=by_table.index, dtype="int64")
+    for column, colour in ISSUE_COLOURS.items():
+        values = by_table[column]
+        if int(values.sum()) == 0 and column != "warning_rows":
+            continue
+        ax.barh(y, values, left=left, color=colour, label=ISSUE_LABELS[column], height=0.6)
+        left = left + values
+    labels = [
+        "none"
+        if total == 0
+        else f"{warn:,} ({share:.1%} of {rows:,})"
+        if pd.notna(share)
+        else f"{warn:,}"
+        for total, warn, share, rows in zip(
+            left, by_table["warning_rows"], by_table["warning_share"], by_table["rows"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    for yi, x, text in zip(y, left, labels, strict=True):
+        ax.annotate(text, (x, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=9)  # fmt: skip
+    ax.set_yticks(y)
+    ax.set_yticklabels(tables)
+    ax.invert_yaxis()
+    ax.margins(x=0.3)
+    ax.set_xlim(left=0)
+    ax.set_title("Rows with validation issues, by table")
+    ax.set_xlabel("Rows (a row with two kinds of warning counts twice)")
+    thousands(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    return fig

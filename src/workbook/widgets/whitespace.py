@@ -68,7 +68,8 @@ def explorer(res, *, max_families: int = 200, top_n: int = 10):
     picker = widgets.Dropdown(
         options=options,
         value=family_id,
-        description="Family",
+        description="Corporate family",
+        style={"description_width": "initial"},  # the label in full, never cut
         layout=widgets.Layout(width="60%"),
     )
     return widgets.interactive(show, family=picker)

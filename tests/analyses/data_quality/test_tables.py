@@ -46,3 +46,43 @@ def test_tables_must_be_a_mapping_of_frames(tables):
         qr.row_counts(crm)
     with pytest.raises(TypeError, match="got list"):
         qr.date_ranges([tables["accounts"]])
+
+
+def _issues():
+    # leads: two kinds of warning (3 + 2 rows) and one fix-up (4 rows); accounts: one
+    # warning kind twice (unknown_reference on two columns: 1 + 1 rows) and a blank-required
+    # exclusion (6 rows); a zero-count issue is ignored; users: nothing.
+    return pd.DataFrame(
+        {
+            "check": ["after_as_of", "score_out_of_range", "type_mapped", "unknown_reference",
+                      "unknown_reference", "blank_required", "negative_amount"],
+            "table": ["leads", "leads", "leads", "accounts", "accounts", "accounts", "users"],
+            "count": [3, 2, 4, 1, 1, 6, 0],
+            "severity": ["warning", "warning", "fixup", "warning", "warning", "excluded",
+                         "warning"],
+        }
+    )  # fmt: skip
+
+
+def test_warnings_by_table_counts_rows_per_kind_of_issue():
+    counts = pd.DataFrame({"table": ["accounts", "leads", "users"], "rows": [100, 50, 0]})
+    got = qr.warnings_by_table(_issues(), counts)
+    assert got.columns.tolist() == qr.WARNINGS_BY_TABLE_COLUMNS
+    assert got["table"].tolist() == ["accounts", "leads", "users"]  # the order of counts
+    assert got["warning_rows"].tolist() == [2, 5, 0]  # 1 + 1; 3 + 2; the zero row ignored
+    assert got["warning_kinds"].tolist() == [1, 2, 0]  # unknown_reference once
+    assert got["fixup_rows"].tolist() == [0, 4, 0]
+    assert got["excluded_rows"].tolist() == [6, 0, 0]
+    assert got["warning_share"].iloc[:2].tolist() == pytest.approx([2 / 100, 5 / 50])
+    assert pd.isna(got["warning_share"].iloc[2])  # no rows: no share
+
+
+def test_warnings_by_table_keeps_every_table_and_one_an_issue_names_alone():
+    counts = pd.DataFrame({"table": ["leads"], "rows": [50]})
+    none = qr.warnings_by_table(_issues().iloc[:0], counts)
+    assert none[["warning_rows", "fixup_rows", "excluded_rows"]].to_numpy().tolist() == [[0, 0, 0]]
+    assert none["warning_share"].tolist() == [0.0]
+    extra = qr.warnings_by_table(_issues(), counts)
+    # loaded first, then the others an issue names; users' only issue counts 0 rows
+    assert extra["table"].tolist() == ["leads", "accounts"]
+    assert pd.isna(extra["rows"].iloc[1]) and extra["warning_rows"].iloc[1] == 2

@@ -31,7 +31,7 @@ def test_window_note(closed_fx):
     assert "2 deals closed" in note and "1 closed deal(s) with a close date before" in note
     opps = closed_fx([(10, "2024-12-01")])
     assert nar.window_note(win.window_basis(opps, as_of="2024-12-31", window_days=9)) == (
-        "Window: 9 days, set by the window_days parameter."
+        "Window: 9 days, set in the report's settings."
     )
 
 

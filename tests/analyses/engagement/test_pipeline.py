@@ -77,7 +77,8 @@ BASELINE_FIGURES = {
     "skipped": [],
 }
 # The brief's findings (issue 20): the at-risk dormant account of docs/sample_data.md
-# (A00023, $85k open; 11 dormant accounts hold $282,200, so 10 others hold $197,200) and
+# (A00023, $85k open; 11 dormant accounts hold $282,200, so 10 others hold $197,200, shown
+# in the short money format: $85k, $197k) and
 # the one rep that core.noise names (win_rate_notes["owner"]).
 BASELINE_FIGURES["findings"] = [
     {
@@ -86,7 +87,7 @@ BASELINE_FIGURES["findings"] = [
         "title": "Dormant account with open pipeline",
         "subject": "Sleepy Hollow Outfitters",
         "action": "Call Sleepy Hollow Outfitters: no activity, new deal or lead in the last 20 "
-        "days, with $85,000 of open pipeline; 10 other dormant accounts hold $197,200 more.",
+        "days, with $85k of open pipeline; 10 other dormant accounts hold $197k more.",
         "severity": "high",
         "money": 85000.0,
         "count": None,
@@ -111,7 +112,7 @@ BASELINE_FIGURES["findings"] = [
 #: summary.json "sentences" of the baseline run.
 BASELINE_SENTENCES = [
     "144 of 600 accounts (24%) are dormant: no activity, new opportunity or converted lead in the last 20 days (a quarter of the 80-day average sales cycle); 130 are highly engaged.",
-    "Sleepy Hollow Outfitters is the dormant account with the most open pipeline ($85,000); 11 dormant accounts hold $282,200 of open pipeline in total.",
+    "Sleepy Hollow Outfitters is the dormant account with the most open pipeline ($85k); 11 dormant accounts hold $282k of open pipeline in total.",
     "121 of 243 open opportunities (50%) had no activity in the last 14 days, and 35 are past their close date.",
     "1,239 of 1,620 open leads had no touch in 14 days, and 84 of 2,039 handed-off leads were never worked after the handoff.",
     "The win model beat the base rate on held-out deals (Brier skill 0.27, 95% CI 0.17 to 0.35); its win probability differs from the rep's by more than 30 points on 145 open opportunities.",
@@ -120,11 +121,10 @@ BASELINE_SENTENCES = [
 #: summary.json "headline" of the baseline run: (key, label, display).
 BASELINE_HEADLINE = [
     ("dormant_accounts", "Dormant accounts", "144"),
-    ("at_risk_pipeline", "Open pipeline in dormant accounts", "$282,200"),
+    ("at_risk_pipeline", "Open pipeline in dormant accounts", "$282k"),
     ("stale_opportunities", "Open deals with no recent activity", "121"),
     ("overdue_opportunities", "Open deals past close date", "35"),
     ("handed_off_not_worked", "Handed-off leads never worked", "84"),
-    ("window_days", "Engagement window (days)", "20"),
 ]
 
 #: The CSV stems the notebook exports (summary.json "exports"); issue 14 added
@@ -228,7 +228,7 @@ def test_run_accepts_params_and_overrides(sample_crm):
     assert res.params == params.replace(window_days=10, horizon_days=1000)
     assert res.params.stale_days == 30
     assert (res.figures["window_days"], res.figures["window_source"]) == (10, "parameter")
-    assert res.window_note == "Window: 10 days, set by the window_days parameter."
+    assert res.window_note == "Window: 10 days, set in the report's settings."
     # every account row carries the window used
     assert (res.accounts["window_days"] == 10).all()
     # a longer stale_days can only make fewer deals stale than the baseline's 14 days

@@ -46,7 +46,7 @@ def test_results_carry_the_window_model_and_notes(sample_results):
 def test_repr_html_shows_headline_figures_and_tables(sample_results):
     html = sample_results._repr_html_()
     assert "Engagement and pipeline hygiene — as of 2026-06-30" in html
-    assert "Open pipeline in dormant accounts" in html and "$282,200" in html
+    assert "Open pipeline in dormant accounts" in html and "$282k" in html  # short money
     assert "<code>.at_risk</code>" in html and "at_risk.csv" in html
     assert "<code>.actions</code>" in html
     assert "accounts=600" in repr(sample_results)

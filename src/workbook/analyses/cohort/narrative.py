@@ -7,9 +7,12 @@ text is plain (the presentation layer escapes it). Nothing here imports
 
 from __future__ import annotations
 
+import pandas as pd
+
+from workbook.core.findings import HIGH, MEDIUM, Finding
 from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL, Card
 
-__all__ = ["age_phrase", "headline_cards", "summary_sentences"]
+__all__ = ["HANDOFF_ANCHOR", "age_phrase", "findings", "headline_cards", "summary_sentences"]
 
 _WHAT = {
     "touched": "a first touch",
@@ -272,3 +275,84 @@ def headline_cards(
             on_index=True,
         ),
     ]
+
+
+#: The report section holding the handoff evidence (nbconvert's heading id).
+HANDOFF_ANCHOR = "Handoff-follow-up"
+
+
+def _days(n: float) -> str:
+    return f"{n:g}-day"
+
+
+def findings(res) -> list[Finding]:
+    """The cohort findings for the executive brief.
+
+    * **Handed-off leads nobody touched**: the leads whose follow-up window
+      (``sla_days``) ended on or before ``as_of`` without any touch since
+      the handoff (``not_followed_up_never_touched``), named by the company
+      of the one waiting longest. Its count is those leads. Each lead is a
+      recorded fact, so there is no chance to rule out; the rule that keeps
+      a handful off the brief is the report's small-count rule: the finding
+      passes only with at least ``min_cell_leads`` such leads.
+    * **A rep whose follow-up rate is outside noise**: every owner that
+      :func:`workbook.core.noise.name_extremes` named below the funnel
+      limits (``owners_named_low``; none when the owners differ within
+      noise). Its count is that rep's handoffs that missed the window.
+
+    ``res`` is the report's ``Results``; ``res.figures``, ``res.params``,
+    ``res.not_followed_up`` and ``res.owner_followup_comparison`` are read.
+    """
+    f = res.figures
+    out: list[Finding] = []
+    if f.get("skipped") and any("SLA" in x for x in f["skipped"]):
+        return out
+    sla = _days(f["sla_days"])
+    never = int(f.get("not_followed_up_never_touched") or 0)
+    if never:
+        nfu = res.not_followed_up
+        waiting = nfu.loc[nfu["first_touch_after_handoff"].isna() & ~nfu["pending"].astype(bool)]
+        oldest = waiting.sort_values("days_waiting", ascending=False, kind="stable").iloc[0]
+        company = str(oldest["company"]) if pd.notna(oldest["company"]) else str(oldest["lead_id"])
+        leads = "the lead" if never == 1 else f"the {never:,} leads"
+        out.append(
+            Finding(
+                report="cohort",
+                anchor=HANDOFF_ANCHOR,
+                title="Handed-off leads nobody touched",
+                subject=company,
+                action=(
+                    f"Work or close {leads} handed to sales and never touched since, oldest "
+                    f"first: {company} has waited {oldest['days_waiting']:,.0f} days; "
+                    f"{f['not_followed_up']:,} of {f['handoff_due']:,} handoffs missed the "
+                    f"{sla} follow-up window."
+                ),
+                severity=HIGH,
+                count=never,
+                unit="leads never touched",
+                passed=never >= res.params.min_cell_leads,
+            )
+        )
+    low = list(f.get("owners_named_low") or [])
+    if low:
+        table = res.owner_followup_comparison.set_index("owner_name")
+        for name in low:
+            row = table.loc[name]
+            missed = int(row["trials"] - row["successes"])
+            out.append(
+                Finding(
+                    report="cohort",
+                    anchor=HANDOFF_ANCHOR,
+                    title="Handoff follow-up of a rep outside noise",
+                    subject=name,
+                    action=(
+                        f"Review how {name} follows up handoffs: {int(row['successes']):,} of "
+                        f"{int(row['trials']):,} within the {sla} window ({row['rate']:.0%}), below the "
+                        "funnel limits of the overall rate."
+                    ),
+                    severity=MEDIUM,
+                    count=missed,
+                    unit="handoffs missed",
+                )
+            )
+    return out

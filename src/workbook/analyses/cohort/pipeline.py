@@ -14,7 +14,7 @@ from workbook.analyses.cohort.handoff import (
     owner_names,
 )
 from workbook.analyses.cohort.milestones import lead_milestones, lead_milestones_with_exclusions
-from workbook.analyses.cohort.narrative import headline_cards, summary_sentences
+from workbook.analyses.cohort.narrative import findings, headline_cards, summary_sentences
 from workbook.analyses.cohort.outcomes import outcomes
 from workbook.analyses.cohort.params import Params
 from workbook.analyses.cohort.periods import period_kpis, period_views, period_vs_cohort
@@ -23,6 +23,7 @@ from workbook.analyses.cohort.results import Results
 from workbook.analyses.cohort.time_to_event import kaplan_meier
 from workbook.core.calendar import month_end_cut
 from workbook.core.checks import require_crm
+from workbook.core.findings import attach_findings
 from workbook.core.names import Names
 from workbook.core.results import leadership_sentences
 from workbook.data.coercion import empty_table
@@ -97,7 +98,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         periods=params.equal_age_periods,
         sla_days=params.sla_days,
     )
-    return Results(
+    res = Results(
         params=params,
         as_of=crm.as_of,
         figures=figures,
@@ -105,6 +106,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         cards=cards,
         **tables,
     )
+    return attach_findings(res, findings(res))
 
 
 def _has(crm, name: str) -> bool:

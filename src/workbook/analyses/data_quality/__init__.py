@@ -44,6 +44,8 @@ _EXPORTS = {
     "ROW_COUNT_COLUMNS": "tables",
     "date_ranges": "tables",
     "row_counts": "tables",
+    "WARNINGS_BY_TABLE_COLUMNS": "tables",
+    "warnings_by_table": "tables",
 }
 
 attach(__name__, _EXPORTS)
@@ -54,6 +56,7 @@ __all__ = [
     "INTEGRITY_COLUMNS",
     "MAX_EXAMPLES",
     "ROW_COUNT_COLUMNS",
+    "WARNINGS_BY_TABLE_COLUMNS",
     "Headline",
     "Params",
     "Results",
@@ -65,4 +68,5 @@ __all__ = [
     "row_counts",
     "run",
     "summary_sentences",
+    "warnings_by_table",
 ]

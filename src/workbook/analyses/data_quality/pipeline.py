@@ -13,7 +13,7 @@ from .integrity import referential_integrity
 from .narrative import headline
 from .params import Params
 from .results import Results
-from .tables import date_ranges, row_counts
+from .tables import date_ranges, row_counts, warnings_by_table
 
 __all__ = ["run"]
 
@@ -36,7 +36,8 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     Results
         Tables ``row_counts``, ``date_ranges``, ``warnings``, ``integrity``,
         ``hierarchy_depths``, ``hierarchy_faults`` (``account_id``,
-        ``account_name``, ``issue``, ``detail``), the
+        ``account_name``, ``issue``, ``detail``), ``warnings_by_table``
+        (shown, not exported), the
         headline ``cards`` and ``sentences``, and ``figures`` for
         ``summary.json``.
 
@@ -84,4 +85,5 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         integrity=integrity,
         hierarchy_depths=depths,
         hierarchy_faults=faults,
+        warnings_by_table=warnings_by_table(warnings, counts),
     )

@@ -20,6 +20,9 @@ class Results(ReportResults):
     row_counts, date_ranges, warnings, integrity, hierarchy_depths, hierarchy_faults : DataFrame
         The tables the notebook shows and exports (see each field's doc);
         the CSV stems are the field names.
+    warnings_by_table : DataFrame
+        :func:`~workbook.analyses.data_quality.warnings_by_table`: the issues
+        of each table, for the leadership chart (shown, not exported).
     figures : dict
         ``fingerprint``, ``source``, ``row_counts`` (rows per table),
         ``unknown_reference_rows`` and ``hierarchy_depths`` (accounts per
@@ -44,4 +47,8 @@ class Results(ReportResults):
     hierarchy_depths: pd.DataFrame = table("accounts per depth below their ultimate parent")
     hierarchy_faults: pd.DataFrame = table(
         "one row per account on a parent cycle or missing its parent, with its name"
+    )
+    warnings_by_table: pd.DataFrame = table(
+        "one row per loaded table: rows with warnings, fix-ups and exclusions (shown only)",
+        export=False,
     )

@@ -8,11 +8,26 @@ import pandas as pd
 
 from workbook.core.docs import register, shared_docs
 from workbook.data import model
+from workbook.data.validate import EXCLUDED, FIXUP, WARNING
 
-__all__ = ["DATE_RANGE_COLUMNS", "ROW_COUNT_COLUMNS", "date_ranges", "row_counts"]
+__all__ = [
+    "DATE_RANGE_COLUMNS",
+    "ROW_COUNT_COLUMNS",
+    "WARNINGS_BY_TABLE_COLUMNS",
+    "date_ranges",
+    "row_counts",
+    "warnings_by_table",
+]
 
 ROW_COUNT_COLUMNS = ["table", "rows", "optional", "date_column", "first_date", "last_date"]
 DATE_RANGE_COLUMNS = ["table", "column", "rows", "with_date", "missing", "first_date", "last_date"]
+WARNINGS_BY_TABLE_COLUMNS = [
+    "table", "rows", "warning_kinds", "warning_rows", "fixup_rows", "excluded_rows",
+    "warning_share",
+]  # fmt: skip
+
+#: ``severity`` of a validation issue -> its column in :func:`warnings_by_table`.
+_SEVERITY_COLUMNS = {WARNING: "warning_rows", FIXUP: "fixup_rows", EXCLUDED: "excluded_rows"}
 
 register(
     crm_tables="""tables : mapping of str to DataFrame
@@ -126,3 +141,55 @@ def date_ranges(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         first_date=lambda d: pd.to_datetime(d["first_date"]),
         last_date=lambda d: pd.to_datetime(d["last_date"]),
     )
+
+
+def warnings_by_table(warnings: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """The validation issues of each loaded table, counted by kind.
+
+    Parameters
+    ----------
+    warnings : DataFrame
+        :meth:`workbook.data.validate.DataQuality.to_frame`: one row per kind
+        of issue, columns ``check``, ``table``, ``count`` (affected rows) and
+        ``severity`` (``"warning"``, ``"fixup"`` or ``"excluded"``) among others.
+    counts : DataFrame
+        :func:`row_counts` (columns ``table`` and ``rows``): the loaded tables.
+
+    Returns
+    -------
+    DataFrame
+        One row per table of ``counts``, in its order, then any other table an
+        issue names (rows missing), columns :data:`WARNINGS_BY_TABLE_COLUMNS`:
+        ``rows`` (the table's rows), ``warning_kinds`` (kinds of warning, i.e.
+        distinct ``check`` of severity ``"warning"``), ``warning_rows``,
+        ``fixup_rows`` and ``excluded_rows`` (the sum of ``count`` per
+        severity: a row with two kinds of warning counts twice), and
+        ``warning_share`` (``warning_rows / rows``; missing without rows).
+        Tables without issues have zeros.
+    """
+    issues = warnings.loc[
+        warnings["severity"].isin(list(_SEVERITY_COLUMNS)) & (warnings["count"] > 0)
+    ]
+    by_kind = (
+        issues.pivot_table(
+            index="table", columns="severity", values="count", aggfunc="sum", fill_value=0
+        )
+        .reindex(columns=list(_SEVERITY_COLUMNS), fill_value=0)
+        .rename(columns=_SEVERITY_COLUMNS)
+    )
+    kinds = issues.loc[issues["severity"] == WARNING].groupby("table")["check"].nunique()
+    order = list(counts["table"]) + sorted(set(by_kind.index) - set(counts["table"]))
+    out = (
+        by_kind.reindex(order, fill_value=0)
+        .assign(
+            warning_kinds=kinds.reindex(order, fill_value=0),
+            rows=counts.set_index("table")["rows"].reindex(order).astype("Int64"),
+        )
+        .rename_axis("table")
+        .reset_index()
+    )
+    out.columns.name = None
+    out = out.astype({c: "int64" for c in (*_SEVERITY_COLUMNS.values(), "warning_kinds")})
+    rows = out["rows"].astype("Float64")
+    out["warning_share"] = (out["warning_rows"] / rows.where(rows > 0)).astype("float64")
+    return out[WARNINGS_BY_TABLE_COLUMNS]

@@ -11,7 +11,7 @@ import pandas as pd
 from workbook.analyses.engagement.win_model import WinModel
 from workbook.core.checks import require_frame
 from workbook.core.findings import HIGH, MEDIUM, Finding
-from workbook.core.text import LOWER_IS_BETTER, NEUTRAL, Card, format_value
+from workbook.core.text import LOWER_IS_BETTER, MONEY, Card, money
 
 __all__ = [
     "findings",
@@ -23,10 +23,6 @@ __all__ = [
 ]
 
 
-def _money(x: float) -> str:
-    return format_value(x, "${:,.0f}")
-
-
 def _pct(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "0%"
 
@@ -35,7 +31,7 @@ def _why_window(f: dict) -> str:
     if f["window_source"] == "formula":
         return f"a quarter of the {f['mean_cycle_days']:,.0f}-day average sales cycle"
     if f["window_source"] == "parameter":
-        return "set by the window_days parameter"
+        return "set in the report's settings"
     return "a fallback, as no deal closed in the last year"
 
 
@@ -54,8 +50,8 @@ def _at_risk_sentence(f: dict, at_risk_accounts: pd.DataFrame) -> str:
     top = at_risk_accounts.iloc[0]
     return (
         f"{top['name']} is the dormant account with the most open pipeline "
-        f"({_money(top['open_pipeline'])}); {f['at_risk_accounts']:,} dormant accounts "
-        f"hold {_money(f['at_risk_pipeline'])} of open pipeline in total."
+        f"({money(top['open_pipeline'])}); {f['at_risk_accounts']:,} dormant accounts "
+        f"hold {money(f['at_risk_pipeline'])} of open pipeline in total."
     )
 
 
@@ -151,7 +147,8 @@ def headline_cards(figures: dict) -> list[Card]:
     -------
     list of Card
         Dormant accounts, open pipeline in dormant accounts, stale deals,
-        overdue deals, handed-off leads never worked, window days; without
+        overdue deals and handed-off leads never worked (the window is a setting,
+        said in the window note, not a card); without
         activities only the overdue deals, without leads no lead card.
     """
     f = figures
@@ -167,7 +164,6 @@ def headline_cards(figures: dict) -> list[Card]:
 #: Cards that count activities (not shown without an activities table).
 _ACTIVITY_CARDS = {
     "dormant_accounts", "at_risk_pipeline", "stale_opportunities", "handed_off_not_worked",
-    "window_days",
 }  # fmt: skip
 
 
@@ -185,7 +181,7 @@ def _cards(f: dict) -> list[Card]:
             "at_risk_pipeline",
             "Open pipeline in dormant accounts",
             f["at_risk_pipeline"],
-            "${:,.0f}",
+            MONEY,
             LOWER_IS_BETTER,
             on_index=True,
         ),
@@ -212,8 +208,6 @@ def _cards(f: dict) -> list[Card]:
             "{:,}",
             LOWER_IS_BETTER,
         ),
-        # A setting, not a result: shown in the report, never on the index.
-        Card("window_days", "Engagement window (days)", f["window_days"], "{:,}", NEUTRAL),
     ]
 
 
@@ -231,7 +225,7 @@ def window_note(basis: dict) -> str:
     """
     w = basis["window_days"]
     if basis["source"] == "parameter":
-        text = f"Window: {w} days, set by the window_days parameter."
+        text = f"Window: {w} days, set in the report's settings."
     elif basis["source"] == "fallback":
         text = (
             f"Window: {w} days, a fallback: no closed deal has a close date in the 365 days "
@@ -344,7 +338,7 @@ def findings(res) -> list[Finding]:
         others = f["at_risk_accounts"] - 1
         rest = (
             f"; {others:,} other dormant account{'s' if others != 1 else ''} hold "
-            f"{_money(f['at_risk_pipeline'] - top['open_pipeline'])} more"
+            f"{money(f['at_risk_pipeline'] - top['open_pipeline'])} more"
             if others > 0
             else ""
         )
@@ -356,7 +350,7 @@ def findings(res) -> list[Finding]:
                 subject=str(top["name"]),
                 action=(
                     f"Call {top['name']}: no activity, new deal or lead in the last "
-                    f"{f['window_days']:,} days, with {_money(top['open_pipeline'])} of open "
+                    f"{f['window_days']:,} days, with {money(top['open_pipeline'])} of open "
                     f"pipeline{rest}."
                 ),
                 severity=HIGH,

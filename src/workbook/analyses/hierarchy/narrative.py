@@ -461,14 +461,14 @@ def headline_cards(figures: dict) -> list[Card]:
             "revenue_at_stake",
             f"Sibling discounts. {UPPER_BOUND_LABEL}",
             figures["revenue_at_stake"],
-            "${:,.0f}",
+            MONEY,
             LOWER_IS_BETTER,
         ),
         Card(
             "outlier_revenue_at_stake",
             f"Sibling discounts. {OUTLIER_MONEY_LABEL}",
             figures["outlier_revenue_at_stake"],
-            "${:,.0f}",
+            MONEY,
             LOWER_IS_BETTER,
         ),
         Card(
