@@ -126,6 +126,22 @@ def test_engagement_at_risk_account_and_named_reps_only():
     assert [f.subject for f in engagement_findings(_engagement(False))] == ["Acme"]
 
 
+def test_engagement_rep_finding_names_the_rep_once():
+    # The dimension's sentence is the evidence when it names this rep alone; the
+    # action must not repeat the name ("Review the deals of Ann: Ann (...)").
+    res = _engagement(True)
+    res.win_rate_notes = {"owner": "Ann Lee (12.5%, 5 of 40) is below the funnel limit."}
+    rep = engagement_findings(res)[1]
+    assert rep.action == "Ann Lee (12.5%, 5 of 40) is below the funnel limit. Review their deals."
+    assert rep.action.count("Ann Lee") == 1
+    # Two reps named in one dimension: each finding gives its own numbers.
+    res.win_rates.loc[1, ["named", "position"]] = [True, "above 99.8%"]
+    found = engagement_findings(res)
+    assert "Bo Chen won 30 of 50 closed deals (60%), above" in found[2].action
+    assert found[2].action.endswith("Learn from their deals.")
+    assert all(f.action.count(f.subject) == 1 for f in found[1:])
+
+
 def _cohort(never, *, min_cell_leads=20, named_low=(), skipped=()):
     # not_followed_up as the report orders it: never-touched first, longest waiting first;
     # a pending lead (its window still open) and a lead touched late are not "never touched".

@@ -99,8 +99,8 @@ BASELINE_FIGURES["findings"] = [
         "anchor": "Track-record-and-win-rates",
         "title": "Win rate of a rep outside noise",
         "subject": "สมชาย ใจดี",
-        "action": "Review the deals of สมชาย ใจดี: สมชาย ใจดี (33.9%, 20 of 59) is below the "
-        "99.8% funnel limit of the overall 58.5% (exact p < 0.001).",
+        "action": "สมชาย ใจดี (33.9%, 20 of 59) is below the "
+        "99.8% funnel limit of the overall 58.5% (exact p < 0.001). Review their deals.",
         "severity": "medium",
         "money": None,
         "count": 59,

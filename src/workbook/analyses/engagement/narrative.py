@@ -361,22 +361,27 @@ def findings(res) -> list[Finding]:
     if len(rates) and "named" in rates:
         named = rates[rates["named"].astype(bool)]
         notes = getattr(res, "win_rate_notes", {}) or {}
+        per_dimension = named["dimension"].value_counts()
         for row in named.itertuples(index=False):
             word = _GROUP_WORD.get(row.dimension, row.dimension)
             side = "below" if str(row.position).startswith("below") else "above"
-            verb = "Review the deals of" if side == "below" else "Learn from"
+            todo = "Review their deals." if side == "below" else "Learn from their deals."
+            note = notes.get(row.dimension)
+            if note and per_dimension[row.dimension] == 1:
+                # The dimension's sentence names this group alone: it is the evidence.
+                action = f"{note} {todo}"
+            else:
+                action = (
+                    f"{row.label} won {row.won:,} of {row.closed:,} closed deals "
+                    f"({row.rate:.0%}), {side} the funnel limits of the overall rate. {todo}"
+                )
             out.append(
                 Finding(
                     report="engagement",
                     anchor=WIN_RATES_ANCHOR,
                     title=f"Win rate of a {word} outside noise",
                     subject=str(row.label),
-                    action=f"{verb} {row.label}: "
-                    + (
-                        notes.get(row.dimension)
-                        or f"won {row.won:,} of {row.closed:,} closed deals ({row.rate:.0%}), "
-                        f"{side} the funnel limits of the overall rate."
-                    ),
+                    action=action,
                     severity=MEDIUM,
                     count=int(row.closed),
                     unit="closed deals",
