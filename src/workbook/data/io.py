@@ -3,8 +3,9 @@
 Sources (one reader each, under :mod:`workbook.data.readers`)
 --------------------------------------------------------------
 * nothing (``load()``): the bundled small sample, :func:`workbook.data.sample.generate`;
-* a directory of ``<table>.csv`` / ``<table>.parquet`` files (Parquet wins when
-  both exist), or explicit files, ``paths={table: path}``
+* a directory of ``<table>.csv`` / ``<table>.parquet`` files or ``<table>/``
+  folders of Parquet parts (Parquet wins when both exist), or explicit files
+  or part folders, ``paths={table: path}``
   (:mod:`~workbook.data.readers.export`, each file by :mod:`~workbook.data.readers.files`);
 * ``preset="salesforce"``: a standard Salesforce data-export directory
   (:mod:`~workbook.data.readers.salesforce`);
@@ -409,7 +410,8 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
     else:
         where = (
             f"{source}: required table '{table}' not found "
-            f"(expected {table}.csv or {table}.parquet, or paths: {{{table}: <file>}})"
+            f"(expected {table}.csv, {table}.parquet or a folder {table}/ of Parquet parts, "
+            f"or paths: {{{table}: <file>}})"
         )
     return Problem("missing_table", table, "", 1, (), str(source or ""), where)
 

@@ -66,7 +66,8 @@ SCALES: dict[str, _Scale] = {
         formats=("csv", "parquet"),
     ),
     # Ten chunks of 100k accounts and 1M leads, with the rates of "large"
-    # (purchase_rows lowered so that purchases come to about 10M rows).
+    # (purchase_rows lowered from 2.6 so that purchases come to about 10M rows,
+    # not 14.7M). About 425k opportunities and 5M activities per chunk.
     "xlarge": _Scale(
         n_accounts=1_000_000,
         n_leads=10_000_000,
@@ -81,7 +82,7 @@ SCALES: dict[str, _Scale] = {
         account_activity_per_year=12.0,
         purchase_base=0.035,
         purchase_popular=0.27,
-        purchase_rows=2.6,
+        purchase_rows=1.45,
         formats=("parquet",),
         chunks=10,
     ),
