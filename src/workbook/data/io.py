@@ -27,6 +27,7 @@ re-exported under their old names (``workbook.data.io.coerce_table`` ...).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
+import pyarrow as pa
 
 from workbook.core.calendar import day
 from workbook.core.docs import register, shared_docs
@@ -439,9 +441,21 @@ def _canonical(
             problems += found
             fixups += warned
         frames[table] = frame
+        # Only the raw table's attrs, file and digest are needed from here on:
+        # drop its rows, so the load holds one copy of each table, not two.
+        read.raws[table] = _without_rows(raw)
+        del raw
+        pa.default_memory_pool().release_unused()  # hand the freed buffers back now
     if problems:
         raise DataValidationError(problems)
     return frames, fixups
+
+
+def _without_rows(raw: RawTable) -> RawTable:
+    """``raw`` with an empty frame of the same columns and ``attrs`` (a new frame, no view)."""
+    empty = pd.DataFrame(columns=raw.frame.columns)
+    empty.attrs = dict(raw.frame.attrs)
+    return dataclasses.replace(raw, frame=empty)
 
 
 def _observation_end(as_of, read: _Read, frames) -> pd.Timestamp | None:
