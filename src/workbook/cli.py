@@ -94,12 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     smp = sub.add_parser("sample", help="write the synthetic sample CRM")
     smp.add_argument("--out", required=True, metavar="DIR")
     smp.add_argument("--seed", type=int, default=None, metavar="N")
-    smp.add_argument("--scale", choices=["small", "large"], default="small")
+    smp.add_argument("--scale", choices=["small", "large", "xlarge"], default="small")
     smp.add_argument(
         "--format",
         choices=["csv", "parquet", "both"],
         default=None,
-        help="file format (default: csv for small, both for large)",
+        help="file format (default: csv for small, both for large; xlarge: partitioned parquet only)",
     )
     return parser
 

@@ -148,3 +148,108 @@ def test_missing_directory_and_single_file_source(tmp_path):
     assert crm.leads["lead_id"].tolist() == ["L1", "L2", "L3"]
     with pytest.raises(DataValidationError, match="is a file"):
         wio.load(BASIC / "leads.csv", tables=["leads", "activities"])
+
+
+# --------------------------------------------------------------------------- Parquet parts
+def _write_parts(folder: Path, frame: pd.DataFrame, cuts) -> list[Path]:
+    """``frame`` split at the row positions ``cuts``, one Parquet part per piece."""
+    folder.mkdir(parents=True, exist_ok=True)
+    bounds = [0, *cuts, len(frame)]
+    paths = []
+    for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        path = folder / f"part-{k:05d}.parquet"
+        frame.iloc[lo:hi].to_parquet(path, index=False)
+        paths.append(path)
+    return paths
+
+
+def _accounts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account_id": ["A1", "A2", "A3", "A4", "A5"],
+            "name": ["Acme", "Acme EU", 'Quote "Co"', "ワン株式会社", "Line\nBreak"],
+            "parent_id": [None, "A1", None, "A1", None],
+            "owner_id": ["U1", "U1", None, "U2", "U2"],
+            "industry": ["Retail", "Retail", "Software", None, "Logistics"],
+            "created_at": pd.to_datetime(
+                ["2024-01-05", "2024-02-01", None, "2024-03-31", "2024-04-01"]
+            ),
+        }
+    )
+
+
+def test_folder_of_parquet_parts_reads_as_the_one_file(tmp_path):
+    frame = _accounts()
+    one, parted = tmp_path / "one", tmp_path / "parted"
+    one.mkdir()
+    frame.to_parquet(one / "accounts.parquet", index=False)
+    # Parts of 2, 0 and 3 rows: an empty part is a valid part.
+    parts = _write_parts(parted / "accounts", frame, [2, 2])
+    assert [len(pd.read_parquet(p)) for p in parts] == [2, 0, 3]
+    (parted / "accounts" / "_SUCCESS").write_text("")  # not a part
+    raw_one = files.read_file(one / "accounts.parquet")
+    raw_parts = files.read_file(parted / "accounts")
+    pd.testing.assert_frame_equal(raw_parts.frame, raw_one.frame)
+    assert raw_parts.frame.attrs["header"] == list(frame.columns)
+    assert raw_parts.file == str(parted / "accounts")
+    # Only the wanted columns are read, as from one file.
+    some = files.read_file(parted / "accounts", usecols={"account_id", "name"})
+    assert list(some.frame.columns) == ["account_id", "name"]
+    # The digest covers the bytes of every part: rewrite one, it changes.
+    before = raw_parts.digest
+    frame.iloc[:2].assign(name=["Acme", "Acme Europe"]).to_parquet(parts[0], index=False)
+    assert files.read_file(parted / "accounts").digest != before
+
+    # The loader finds the folder by the table's name and loads the same table.
+    frame.iloc[:2].to_parquet(parts[0], index=False)
+    from_one = wio.load(one, tables=["accounts"]).accounts
+    from_parts = wio.load(parted, tables=["accounts"]).accounts
+    pd.testing.assert_frame_equal(from_parts, from_one)
+    assert len(from_parts) == 5 and from_parts["name"].iloc[3] == "ワン株式会社"
+
+
+def test_parquet_file_wins_over_a_parts_folder_and_empty_folders_are_not_tables(tmp_path):
+    from workbook.data.readers.export import table_file
+
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "notes.txt").write_text("x")
+    assert table_file(tmp_path, "accounts") is None  # a folder without parts
+    _write_parts(tmp_path / "accounts", _accounts(), [3])
+    assert table_file(tmp_path, "accounts") == tmp_path / "accounts"
+    _accounts().to_csv(tmp_path / "accounts.csv", index=False)
+    assert table_file(tmp_path, "accounts") == tmp_path / "accounts"  # Parquet before CSV
+    _accounts().to_parquet(tmp_path / "accounts.parquet", index=False)
+    assert table_file(tmp_path, "accounts") == tmp_path / "accounts.parquet"
+
+
+def test_a_bad_part_is_an_error_naming_that_part(tmp_path):
+    parts = _write_parts(tmp_path / "accounts", _accounts(), [2, 4])
+    parts[1].write_bytes(b"account_id,name\nA3,not parquet\n")
+    with pytest.raises(DataValidationError) as err:
+        files.read_file(tmp_path / "accounts")
+    (problem,) = err.value.problems
+    assert problem.check == "unreadable_file" and problem.file == str(parts[1])
+    assert "part-00001.parquet: cannot be read as a Parquet part" in str(err.value)
+    # A part whose columns differ from the first part's is named too.
+    _accounts().iloc[2:4].drop(columns="industry").to_parquet(parts[1], index=False)
+    with pytest.raises(DataValidationError, match="part-00001.parquet: its columns or types"):
+        wio.load(tmp_path, tables=["accounts"])
+
+
+def test_validate_exits_2_naming_a_bad_part(tmp_path):
+    from conftest import run_cli
+
+    from workbook.data import sample
+
+    data = tmp_path / "data"
+    sample.write(data, formats=("parquet",))
+    leads = pd.read_parquet(data / "leads.parquet")
+    (data / "leads.parquet").unlink()
+    parts = _write_parts(data / "leads", leads, [3000, 6000])
+    ok = run_cli("validate", "--data", data)
+    assert ok.returncode == 0, ok.stderr
+    assert f"leads: {len(leads):,}" in ok.stdout
+    parts[2].write_bytes(parts[2].read_bytes()[:100])  # truncated
+    proc = run_cli("validate", "--data", data)
+    assert proc.returncode == 2
+    assert "part-00002.parquet" in proc.stderr and "Traceback" not in proc.stderr

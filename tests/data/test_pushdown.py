@@ -292,3 +292,23 @@ def test_pushdown_equals_pandas_on_random_crms(tmp_path_factory, tables, as_of_d
     )  # fmt: skip
     got = pushdown.account_activity_aggregates(src, as_of=as_of, window_days=window)
     same(got[want.columns], want)
+
+
+def test_a_folder_of_parquet_parts_is_one_view(tiny, tiny_parquet, tmp_path):
+    """``<table>/*.parquet`` reads as the table, so the aggregates equal the one-file ones."""
+    parted = tmp_path / "parted"
+    parted.mkdir()
+    for path in tiny_parquet.iterdir():
+        if path.name == "activities.parquet":
+            acts = pd.read_parquet(path)
+            (parted / "activities").mkdir()
+            acts.iloc[:3].to_parquet(parted / "activities" / "part-00000.parquet", index=False)
+            acts.iloc[3:].to_parquet(parted / "activities" / "part-00001.parquet", index=False)
+        else:
+            (parted / path.name).write_bytes(path.read_bytes())
+    con = pushdown.parquet_connection(parted)
+    assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == len(tiny["activities"])
+    same(
+        pushdown.lead_activity_aggregates(parted, as_of=AS_OF),
+        pushdown.lead_activity_aggregates(tiny_parquet, as_of=AS_OF),
+    )

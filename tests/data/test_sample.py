@@ -788,3 +788,184 @@ def test_cohorts_develop_alike(crm):
     assert rates["won"].std() < 0.035  # seed 0: 0.021, about the binomial noise
     assert abs(rates["won"].iloc[:12].mean() - rates["won"].iloc[12:].mean()) < 0.025
     assert abs(rates["conv"].iloc[:12].mean() - rates["conv"].iloc[12:].mean()) < 0.03
+
+
+# --- chunked generation (the xlarge scale, in miniature) ------------------------------
+
+#: The xlarge preset at a tiny size: three chunks of 300 accounts and 2,000 leads.
+TINY_CHUNKED = {"n_accounts": 900, "n_leads": 6000, "chunks": 3}
+
+
+@pytest.fixture(scope="module")
+def chunks() -> list[dict[str, pd.DataFrame]]:
+    return list(sample._generate_chunks(sample.SCALES["xlarge"], seed=5, **TINY_CHUNKED))
+
+
+@pytest.fixture(scope="module")
+def unchunked() -> dict[str, pd.DataFrame]:
+    """The same totals generated in one piece."""
+    return sample._generate(sample.SCALES["xlarge"], seed=5, **{**TINY_CHUNKED, "chunks": 1})
+
+
+def _number(ids: pd.Series) -> np.ndarray:
+    return ids.str.lstrip("ACLOPT").astype(np.int64).to_numpy()
+
+
+def test_chunks_have_the_scale_totals_and_ids_continue(chunks):
+    assert [len(c["accounts"]) for c in chunks] == [300, 300, 300]
+    assert [len(c["leads"]) for c in chunks] == [2003, 2000, 2000]  # + 3 late leads in chunk 0
+    for table, pk in [
+        ("accounts", "account_id"),
+        ("leads", "lead_id"),
+        ("opportunities", "opportunity_id"),
+        ("activities", "activity_id"),
+        ("contacts", "contact_id"),
+    ]:
+        ids = pd.concat([c[table][pk] for c in chunks], ignore_index=True)
+        assert ids.is_unique, table
+        assert ids.str.len().nunique() == 1, table  # one width over all chunks
+        # Numbered 1..n over the chunks, without gaps.
+        assert sorted(_number(ids)) == list(range(1, len(ids) + 1)), table
+    # Chunk k's ids follow chunk k-1's (regular leads; the late ones come last of all).
+    regular = [_number(c["leads"]["lead_id"])[:2000] for c in chunks]
+    assert [(r.min(), r.max()) for r in regular] == [(1, 2000), (2001, 4000), (4001, 6000)]
+    late = chunks[0]["leads"][chunks[0]["leads"]["created_at"] > AS_OF]
+    assert _number(late["lead_id"]).tolist() == [6001, 6002, 6003]
+    # Widths are those of the whole scale: 900 accounts and 6,003 leads need
+    # the minimum widths, the bounds 15,000 opportunities and 69,000 activities too.
+    assert chunks[2]["accounts"]["account_id"].iloc[0] == "A00601"
+    assert chunks[1]["leads"]["lead_id"].iloc[0] == "L002001"
+    assert chunks[0]["activities"]["activity_id"].iloc[0] == "ACT0000001"
+
+
+def test_every_reference_stays_inside_its_chunk(chunks):
+    products = set(chunks[0]["products"]["product_id"])
+    for k, c in enumerate(chunks):
+        accounts = set(c["accounts"]["account_id"])
+        leads = set(c["leads"]["lead_id"])
+        opps = set(c["opportunities"]["opportunity_id"])
+        parents = set(c["accounts"]["parent_id"].dropna())
+        assert parents - accounts == ({"A99999"} if k == 0 else set()), k  # the planted orphan
+        assert set(c["leads"]["converted_account_id"].dropna()) <= accounts
+        assert set(c["leads"]["converted_opportunity_id"].dropna()) <= opps
+        assert set(c["opportunities"]["account_id"]) <= accounts
+        acts = c["activities"]
+        assert set(acts["account_id"].dropna()) <= accounts
+        assert set(acts["opportunity_id"].dropna()) <= opps
+        unknown = set(acts["lead_id"].dropna()) - leads
+        # The planted unknown lead ids (chunk 0 only) follow the last lead of all chunks.
+        assert len(unknown) == (5 if k == 0 else 0), k
+        assert all(n > 6003 for n in _number(pd.Series(sorted(unknown), dtype="str")))
+        assert set(c["purchases"]["account_id"]) <= accounts
+        assert set(c["purchases"]["product_id"]) <= products
+        assert set(c["contacts"]["account_id"]) <= accounts
+        linked = acts[["lead_id", "account_id", "opportunity_id"]].notna().sum(axis=1)
+        assert (linked == 1).all()
+    # Hierarchies are inside a chunk, and the large preset's depth 10 is reached.
+    tree = ultimate_parents(sample.generator._concat(chunks)["accounts"])
+    assert tree["depth"].max() == 10
+
+
+def _faults(crm) -> dict[str, int]:
+    leads, acts, purchases = crm["leads"], crm["activities"], crm["purchases"]
+    users = set(crm["users"]["owner_id"])
+    joined = acts.merge(leads[["lead_id", "created_at"]], on="lead_id")
+    return {
+        "late_leads": int((leads["created_at"] > AS_OF).sum()),
+        "scores_out_of_range": int(((leads["score"] < 0) | (leads["score"] > 100)).sum()),
+        "unknown_lead_activities": int((acts["lead_id"].notna() & ~acts["lead_id"].isin(leads["lead_id"])).sum()),
+        "touches_before_created": int((joined["occurred_at"] < joined["created_at"]).sum()),
+        "activities_after_as_of": int((acts["occurred_at"] > AS_OF).sum()),
+        "unknown_owner_accounts": int((~crm["accounts"]["owner_id"].dropna().isin(users)).sum()),
+        "unknown_owner_leads": int((~leads["owner_id"].dropna().isin(users)).sum()),
+        "negative_purchases": int((purchases["amount"] < 0).sum()),
+        "purchases_after_as_of": int((purchases["purchased_at"] > AS_OF).sum()),
+        "negative_deals": int((crm["opportunities"]["amount"] < 0).sum()),
+    }
+
+
+def test_planted_stories_and_faults_appear_once_as_unchunked(chunks, unchunked):
+    whole = sample.generator._concat(chunks)
+    assert len(whole["accounts"]) == len(unchunked["accounts"]) == 900
+    assert len(whole["leads"]) == len(unchunked["leads"]) == 6003
+    for name in ("products", "users"):
+        for c in chunks:
+            pd.testing.assert_frame_equal(c[name], unchunked[name])
+    # Planted faults: as many as in the unchunked sample (hand counts of the
+    # generator: 3 late leads, 2 scores out of range, 5 unknown lead ids, ...).
+    expected = {
+        "late_leads": 3,
+        "scores_out_of_range": 2,
+        "unknown_lead_activities": 5,
+        "touches_before_created": 6,
+        "activities_after_as_of": 4,
+        "unknown_owner_accounts": 2,
+        "unknown_owner_leads": 3,
+        "negative_purchases": 1,
+        "purchases_after_as_of": 4,
+        "negative_deals": 1,
+    }
+    assert _faults(whole) == _faults(unchunked) == expected
+    # Each planted account once; the curated ones (planted deals and purchases
+    # only) have exactly the unchunked revenue and purchases.
+    names = whole["accounts"]["name"]
+    for planted in ("GalacticSpace", "Dogs Extraordinaire", "Ouroboros Holdings"):
+        assert (names == planted).sum() == 1, planted
+    revenue, revenue_1 = _won_revenue(whole), _won_revenue(unchunked)
+    for planted in ("GalacticSpace", "PupsRUs", "We <3 Dogs", "ワンワン株式会社"):
+        acct = _account_id(whole, planted)
+        assert acct == _account_id(unchunked, planted)
+        assert revenue[acct] == revenue_1[acct]
+        # (amounts are list price x a random factor, so they differ)
+        planted = ["product_id", "purchased_at", "discount_pct"]
+        bought = whole["purchases"].loc[whole["purchases"]["account_id"] == acct, planted]
+        bought_1 = unchunked["purchases"].loc[unchunked["purchases"]["account_id"] == acct, planted]
+        assert len(bought) >= 2  # We <3 Dogs has two planted purchases
+        assert bought.reset_index(drop=True).equals(bought_1.reset_index(drop=True))
+    assert revenue[_account_id(whole, "GalacticSpace")] == 1_000_000.0  # 420k + 350k + 230k
+
+
+def test_chunked_generation_is_deterministic(chunks):
+    again = list(sample._generate_chunks(sample.SCALES["xlarge"], seed=5, **TINY_CHUNKED))
+    for c, d in zip(chunks, again, strict=True):
+        for name in c:
+            pd.testing.assert_frame_equal(c[name], d[name])
+    other = next(sample._generate_chunks(sample.SCALES["xlarge"], seed=6, **TINY_CHUNKED))
+    assert not other["leads"]["created_at"].equals(chunks[0]["leads"]["created_at"])
+
+
+def test_one_chunk_is_the_unchunked_generator():
+    cfg = sample.SCALES["large"]
+    (only,) = sample._generate_chunks(cfg, seed=2, n_accounts=400, n_leads=1500)
+    plain = sample._generate(cfg, seed=2, n_accounts=400, n_leads=1500)
+    for name in plain:
+        pd.testing.assert_frame_equal(only[name], plain[name])
+
+
+def test_chunked_scale_writes_partitioned_parquet(tmp_path, monkeypatch):
+    import dataclasses
+
+    from workbook.data import io as wio
+
+    tiny = dataclasses.replace(sample.SCALES["xlarge"], **TINY_CHUNKED)
+    monkeypatch.setitem(sample.SCALES, "tiny_chunked", tiny)
+    with pytest.raises(ValueError, match="partitioned Parquet only"):
+        sample.write(tmp_path / "csv", scale="tiny_chunked", formats=("csv",))
+    out = tmp_path / "xl"
+    (out / "leads").mkdir(parents=True)
+    (out / "leads" / "part-00009.parquet").write_bytes(b"stale part of an earlier sample")
+    paths = sample.write(out, scale="tiny_chunked", seed=5)
+    assert sorted(paths) == sorted([*TABLES, "sample.json"])
+    whole = sample.generate(scale="tiny_chunked", seed=5)
+    info = json.loads(paths["sample.json"].read_text(encoding="utf-8"))
+    assert info["scale"] == "tiny_chunked" and info["as_of"] == "2026-06-30"
+    assert info["row_counts"] == {name: len(df) for name, df in whole.items()}
+    for name in TABLES:
+        parts = sorted(p.name for p in paths[name].iterdir())
+        n_parts = 1 if name in ("products", "users") else 3
+        assert parts == [f"part-{k:05d}.parquet" for k in range(n_parts)], name
+        back = pd.read_parquet(paths[name])
+        pd.testing.assert_frame_equal(back, whole[name], check_dtype=False)
+    crm = wio.load(out)
+    assert crm.row_counts() == info["row_counts"]
+    assert crm.as_of == AS_OF  # from sample.json, not the future-dated faults

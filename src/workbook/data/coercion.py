@@ -445,7 +445,7 @@ def coerce_frame(
         out[name], fix, found = _coerce_column(df, table, name, kind, file, rules.get(name))
         fixups += [fix] if fix is not None else []
         problems += [found] if found is not None else []
-    frame = pd.DataFrame(out, index=df.index)
+    frame = pd.DataFrame(out, index=df.index, copy=False)  # CoW: no copy of the columns
     if keep_extra and subset is None:
         extra = [c for c in df.columns if c not in out]
         frame = pd.concat([frame, df[extra]], axis=1)

@@ -3,8 +3,9 @@
 Sources (one reader each, under :mod:`workbook.data.readers`)
 --------------------------------------------------------------
 * nothing (``load()``): the bundled small sample, :func:`workbook.data.sample.generate`;
-* a directory of ``<table>.csv`` / ``<table>.parquet`` files (Parquet wins when
-  both exist), or explicit files, ``paths={table: path}``
+* a directory of ``<table>.csv`` / ``<table>.parquet`` files or ``<table>/``
+  folders of Parquet parts (Parquet wins when both exist), or explicit files
+  or part folders, ``paths={table: path}``
   (:mod:`~workbook.data.readers.export`, each file by :mod:`~workbook.data.readers.files`);
 * ``preset="salesforce"``: a standard Salesforce data-export directory
   (:mod:`~workbook.data.readers.salesforce`);
@@ -26,6 +27,7 @@ re-exported under their old names (``workbook.data.io.coerce_table`` ...).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
+import pyarrow as pa
 
 from workbook.core.calendar import day
 from workbook.core.docs import register, shared_docs
@@ -409,7 +412,8 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
     else:
         where = (
             f"{source}: required table '{table}' not found "
-            f"(expected {table}.csv or {table}.parquet, or paths: {{{table}: <file>}})"
+            f"(expected {table}.csv, {table}.parquet or a folder {table}/ of Parquet parts, "
+            f"or paths: {{{table}: <file>}})"
         )
     return Problem("missing_table", table, "", 1, (), str(source or ""), where)
 
@@ -437,9 +441,21 @@ def _canonical(
             problems += found
             fixups += warned
         frames[table] = frame
+        # Only the raw table's attrs, file and digest are needed from here on:
+        # drop its rows, so the load holds one copy of each table, not two.
+        read.raws[table] = _without_rows(raw)
+        del raw
+        pa.default_memory_pool().release_unused()  # hand the freed buffers back now
     if problems:
         raise DataValidationError(problems)
     return frames, fixups
+
+
+def _without_rows(raw: RawTable) -> RawTable:
+    """``raw`` with an empty frame of the same columns and ``attrs`` (a new frame, no view)."""
+    empty = pd.DataFrame(columns=raw.frame.columns)
+    empty.attrs = dict(raw.frame.attrs)
+    return dataclasses.replace(raw, frame=empty)
 
 
 def _observation_end(as_of, read: _Read, frames) -> pd.Timestamp | None:

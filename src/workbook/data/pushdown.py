@@ -37,6 +37,7 @@ import pandas as pd
 
 from workbook.core.calendar import as_of_end
 from workbook.data import model
+from workbook.data.readers.files import parquet_parts
 
 #: Columns of :func:`lead_activity_aggregates`.
 LEAD_AGGREGATE_COLUMNS = [
@@ -116,8 +117,9 @@ def parquet_connection(directory, *, tables: Sequence[str] | None = None):
     """An in-memory DuckDB connection with one view per canonical Parquet file.
 
     ``<directory>/<table>.parquet`` becomes the view ``<table>`` (read with
-    ``read_parquet``; nothing is loaded until a query runs). Tables without a
-    file are skipped.
+    ``read_parquet``; nothing is loaded until a query runs); so does a folder
+    of Parquet parts, ``<table>/*.parquet`` (read with the glob, as the loader
+    reads such a folder as one table). Tables without a file are skipped.
 
     Parameters
     ----------
@@ -134,9 +136,16 @@ def parquet_connection(directory, *, tables: Sequence[str] | None = None):
     con = duckdb.connect()
     for table in tables or model.TABLES:
         path = root / f"{table}.parquet"
-        if path.exists():
-            quoted = str(path).replace("'", "''")
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{quoted}')")
+        if not path.exists() and (root / table).is_dir():
+            path = root / table
+        if path.is_dir():
+            if not parquet_parts(path):
+                continue
+            path = path / "*.parquet"
+        elif not path.exists():
+            continue
+        quoted = str(path).replace("'", "''")
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{quoted}')")
     return con
 
 

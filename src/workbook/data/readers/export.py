@@ -1,5 +1,7 @@
 """The tables of a file export: a directory of ``<table>.csv`` / ``<table>.parquet``, or paths.
 
+A table may also be a folder of Parquet parts (``<table>/part-00000.parquet``
+..., as ``workbook sample --scale xlarge`` writes), read as one table.
 Parquet wins when both files of a table exist; each file is read by
 :func:`workbook.data.readers.files.read_file`. Input files are only ever
 opened for reading.
@@ -13,7 +15,7 @@ from pathlib import Path
 from workbook.data import model
 from workbook.data.mapping import map_columns, source_columns, table_mapping
 from workbook.data.options import absent_columns_problem, apply_filters
-from workbook.data.readers.files import read_file
+from workbook.data.readers.files import parquet_parts, read_file
 from workbook.data.readers.raw import RECORD_LINES, RawTable
 from workbook.data.validate import FIXUP, DataValidationError, Issue, Problem
 
@@ -21,16 +23,23 @@ __all__ = ["check_source", "check_sources", "read_files", "table_file"]
 
 
 def table_file(directory: Path, table: str) -> Path | None:
-    """``<table>.parquet`` if it exists, else ``<table>.csv``, else None.
+    """``<table>.parquet`` if it exists, else a folder ``<table>/`` of Parquet parts, else
+    ``<table>.csv``, else None.
 
-    A folder of that name is returned too: the reader then says it is a
+    ``<table>.parquet`` may itself be a folder of parts. A ``.parquet`` or
+    ``.csv`` folder without parts is returned too: the reader then says it is a
     directory where a file was expected, instead of the table seeming absent.
+    A ``<table>/`` folder without parts is not the table.
     """
-    for suffix in (".parquet", ".csv"):
-        candidate = Path(directory) / f"{table}{suffix}"
-        if candidate.exists():
-            return candidate
-    return None
+    directory = Path(directory)
+    candidate = directory / f"{table}.parquet"
+    if candidate.exists():
+        return candidate
+    folder = directory / table
+    if folder.is_dir() and parquet_parts(folder):
+        return folder
+    candidate = directory / f"{table}.csv"
+    return candidate if candidate.exists() else None
 
 
 # --------------------------------------------------------------------------- tables

@@ -1,5 +1,8 @@
 """Reading one file: a CSV (every record accounted for) or a Parquet file, as text cells.
 
+A folder of Parquet parts (``leads/part-00000.parquet`` ...) is read as one
+Parquet table (:func:`read_parquet_parts`).
+
 The tables of an export (a directory or explicit paths) are read by
 :mod:`workbook.data.readers.export`. CSV cells are read as text
 (nothing interpreted) in the detected encoding (:func:`sniff_file`); only the
@@ -32,6 +35,8 @@ __all__ = [
     "physical_lines",
     "read_csv_raw",
     "read_file",
+    "parquet_parts",
+    "read_parquet_parts",
     "read_parquet_raw",
     "sniff_file",
     "strip_controls",
@@ -502,20 +507,95 @@ def read_parquet_raw(path: Path, *, usecols: set[str] | None = None) -> RawTable
     return RawTable(frame, str(path), digest, None)
 
 
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+def parquet_parts(folder: Path) -> list[Path]:
+    """The Parquet parts of a folder: its ``*.parquet`` / ``*.pq`` files, in name order.
+
+    Hidden files (``.`` or ``_`` first, such as Spark's ``_SUCCESS``) are not parts.
+    """
+    return sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.suffix.lower() in _PARQUET_SUFFIXES and p.is_file() and p.name[0] not in "._"
+    )
+
+
+def _bad_part(table: str, part: Path, detail: str) -> DataValidationError:
+    return DataValidationError([Problem("unreadable_file", table, "", 1, (), str(part), detail)])
+
+
+def read_parquet_parts(
+    folder: Path, *, usecols: set[str] | None = None, table: str | None = None
+) -> RawTable:
+    """Read a folder of Parquet parts as one table, only the ``usecols`` columns when given.
+
+    The parts (:func:`parquet_parts`) are concatenated in name order, and the
+    frame equals reading the same rows from one file with
+    :func:`read_parquet_raw`. Every part must be a readable Parquet file with
+    the columns and types of the first; the digest covers every part's bytes.
+
+    Raises
+    ------
+    DataValidationError
+        ``unreadable_file`` naming the part that cannot be read as Parquet, or
+        whose columns or types differ from the first part's.
+    """
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    table = table or folder.name.split(".")[0]
+    parts = parquet_parts(folder)
+    digest = hashlib.sha256()
+    first: pa.Schema | None = None
+    for part in parts:
+        try:
+            _, part_digest = sniff_file(part, encoding="binary")
+            schema = pq.read_schema(part).remove_metadata()
+        except (OSError, pa.ArrowException) as exc:
+            detail = f"{part}: cannot be read as a Parquet part of {folder} ({exc})"
+            raise _bad_part(table, part, detail) from None
+        digest.update(part_digest.encode())
+        if first is None:
+            first = schema
+        elif not schema.equals(first):
+            detail = (
+                f"{part}: its columns or types differ from {parts[0].name}'s "
+                f"({', '.join(f'{f.name}: {f.type}' for f in schema)} against "
+                f"{', '.join(f'{f.name}: {f.type}' for f in first)})"
+            )
+            raise _bad_part(table, part, detail)
+    wanted = [c for c in first.names if usecols is None or c in usecols]
+    try:
+        frame = pd.read_parquet([str(p) for p in parts], columns=wanted)
+    except (OSError, pa.ArrowException) as exc:
+        detail = f"{folder}: a Parquet part cannot be read ({exc})"
+        raise _bad_part(table, folder, detail) from None
+    frame.attrs["header"] = list(first.names)
+    return RawTable(frame, str(folder), digest.hexdigest(), None)
+
+
 def read_file(path: Path, *, encoding=None, usecols=None, **csv_options) -> RawTable:
     """A ``.parquet``/``.pq`` file with :func:`read_parquet_raw`, anything else as CSV.
 
-    ``csv_options`` (``table``, ``id_column``, ``on_bad_rows``) go to
-    :func:`read_csv_raw`. A folder, or a file that cannot be opened, is a
-    ``unreadable_file`` error naming it.
+    A folder holding Parquet parts is read as one table with
+    :func:`read_parquet_parts`. ``csv_options`` (``table``, ``id_column``,
+    ``on_bad_rows``) go to :func:`read_csv_raw`. Any other folder, or a file
+    that cannot be opened, is a ``unreadable_file`` error naming it.
     """
     path = Path(path)
     table = csv_options.get("table") or path.stem
     if path.is_dir():
-        detail = f"{path}: is a directory; expected a CSV or Parquet file"
+        if parquet_parts(path):
+            return read_parquet_parts(path, usecols=usecols, table=table)
+        detail = (
+            f"{path}: is a directory; expected a CSV or Parquet file, "
+            "or a folder of Parquet parts (*.parquet)"
+        )
         raise DataValidationError([Problem("unreadable_file", table, "", 1, (), str(path), detail)])
     try:
-        if path.suffix.lower() in (".parquet", ".pq"):
+        if path.suffix.lower() in _PARQUET_SUFFIXES:
             return read_parquet_raw(path, usecols=usecols)
         return read_csv_raw(path, encoding=encoding, usecols=usecols, **csv_options)
     except OSError as exc:

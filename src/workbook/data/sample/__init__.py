@@ -3,7 +3,8 @@
 :func:`generate` builds all eight canonical tables (see :mod:`workbook.data.model`)
 from ``numpy.random.default_rng(seed)``: the same ``scale`` and ``seed`` give
 identical frames. :func:`write` saves them as ``<table>.csv`` (UTF-8, no BOM)
-and/or ``<table>.parquet``.
+and/or ``<table>.parquet``, or, for the chunked ``xlarge`` scale, as folders of
+Parquet parts (``<table>/part-00000.parquet`` ...).
 
 Scales
 ------
@@ -15,6 +16,13 @@ Scales
 ``large``
     About 100k accounts (hierarchies up to depth 10), 1.5M leads, 7M
     activities, 50 products and 1.5M purchase rows, for benchmarks.
+``xlarge``
+    1M accounts, 10M leads, about 4.3M opportunities, 50M activities and
+    10M purchase rows, with the rates of ``large``. Generated in ten chunks
+    (:func:`iter_chunks`: each a mini CRM of 100k accounts and 1M leads, ids
+    continuing over the chunks, the planted stories in the first chunk only)
+    and written as partitioned Parquet, one part per chunk, so the generator
+    needs about 2 GB whatever the total.
 
 Every planted story (GalacticSpace against the Dogs Extraordinaire group,
 sibling discounts, whitespace, score that predicts winning except for Partner
@@ -43,7 +51,7 @@ Modules
 ``scales``
     The size presets (:data:`SCALES`).
 ``generator``
-    :func:`generate` and the generator state, which runs one builder per
+    :func:`generate`, :func:`iter_chunks` and the generator state, which runs one builder per
     table: ``accounts``, ``leads``, ``opportunities``, ``activities``,
     ``purchases`` (with products), ``contacts`` and ``users``.
 ``helpers``
@@ -61,9 +69,10 @@ from workbook.data.sample.catalogue import SAMPLE_AS_OF
 from workbook.data.sample.catalogue import SAMPLE_START as SAMPLE_START
 from workbook.data.sample.generator import _Gen as _Gen
 from workbook.data.sample.generator import _generate as _generate
-from workbook.data.sample.generator import generate
+from workbook.data.sample.generator import _generate_chunks as _generate_chunks
+from workbook.data.sample.generator import generate, iter_chunks
 from workbook.data.sample.scales import SCALES
 from workbook.data.sample.scales import _Scale as _Scale
 from workbook.data.sample.writing import write
 
-__all__ = ["SAMPLE_AS_OF", "SCALES", "generate", "write"]
+__all__ = ["SAMPLE_AS_OF", "SCALES", "generate", "iter_chunks", "write"]

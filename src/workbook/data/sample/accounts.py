@@ -22,7 +22,6 @@ from workbook.data.sample.helpers import (
     _take,
     _text,
     _uniform_days,
-    _width,
 )
 
 #: Parent code of the planted orphan, whose parent_id points at no account.
@@ -38,7 +37,7 @@ class _AccountsMixin:
     """
 
     def _accounts(self) -> None:
-        n_planted = len(_PLANTED_ACCOUNTS)
+        n_planted = len(_PLANTED_ACCOUNTS) if self.plant else 0
         self.n_accounts = max(self.cfg.n_accounts, n_planted + 20)
         parent = self._account_parents(n_planted)
         self._account_attributes(n_planted)
@@ -96,6 +95,8 @@ class _AccountsMixin:
 
     def _plant_accounts(self, parent: np.ndarray, n_planted: int) -> None:
         """The planted accounts' attributes and parents (in place), and two unknown owners."""
+        if not self.plant:
+            return
         for i, (_key, name, parent_key, own, ind, eng) in enumerate(_PLANTED_ACCOUNTS):
             self.account_names[i], self.account_owner[i] = name, own
             self.account_industry[i], self.engagement[i] = ind, eng
@@ -114,7 +115,8 @@ class _AccountsMixin:
         self.quiet_since = np.where(
             self.engagement == "dormant", _AS_OF - self.rng.integers(46, 300, n), _AS_OF
         ).astype(np.int64)
-        self.quiet_since[_PK["dormant"]] = _day("2026-03-15")
+        if self.plant:
+            self.quiet_since[_PK["dormant"]] = _day("2026-03-15")
         # Ultimate parent (by pointer jumping; the planted cycles stop anywhere
         # on the cycle) and number of contacts (0-6), used by _adoption.
         root = np.arange(n)
@@ -123,13 +125,15 @@ class _AccountsMixin:
             root = np.where(up >= 0, up, root)
         self.account_root = root
         self.contact_count = self.story_rng.integers(0, 7, n)
-        self.contact_count[_PK["we3"]] = 2
         self.is_curated = np.zeros(n, dtype=bool)
-        self.is_curated[[_PK[k] for k in _CURATED]] = True
+        if self.plant:
+            self.contact_count[_PK["we3"]] = 2
+            self.is_curated[[_PK[k] for k in _CURATED]] = True
 
     def _accounts_table(self, parent: np.ndarray) -> pd.DataFrame:
-        width = _width(self.n_accounts, 5)
-        self.account_ids = _ids("A", np.arange(1, self.n_accounts + 1), width)
+        width = self.ids.width("A", self.n_accounts, 5)
+        numbers = np.arange(1, self.n_accounts + 1) + self.ids.accounts
+        self.account_ids = _ids("A", numbers, width)
         parent_ids = _take(self.account_ids, np.where(parent == _MISSING_PARENT, -1, parent))
         parent_ids[parent == _MISSING_PARENT] = "A" + "9" * width
         return pd.DataFrame(

@@ -24,7 +24,7 @@ from workbook.data.sample.catalogue import (
     _START,
     _TASK,
 )
-from workbook.data.sample.helpers import _dates, _ids, _pick_types, _spread, _take, _text, _width
+from workbook.data.sample.helpers import _dates, _ids, _pick_types, _spread, _take, _text
 
 
 class _ActivityParts:
@@ -69,7 +69,8 @@ class _ActivitiesMixin:
         lead_owner[blank] = _REPS[self.rng.integers(0, len(_REPS), int(blank.sum()))]
         touch = self._lead_touches(parts, lead_owner)
         self._lead_meetings(parts, touch)
-        self._lead_activity_faults(parts, touch)
+        if self.plant:
+            self._lead_activity_faults(parts, touch)
         self._opportunity_activities(parts)
         self._account_activities(parts)
         self.activities = self._activities_table(parts)
@@ -209,6 +210,8 @@ class _ActivitiesMixin:
             owner=self.account_owner[cadence],
         )
         # Fault: a few activities dated after as_of.
+        if not self.plant:
+            return
         awake = np.flatnonzero(eng != "dormant")
         late_acct = rng.choice(awake, size=4, replace=False)
         parts.add(
@@ -220,18 +223,24 @@ class _ActivitiesMixin:
 
     def _activities_table(self, parts: _ActivityParts) -> pd.DataFrame:
         """All parts sorted by day (stable), with ids; unknown lead codes get unused ids."""
-        n = self.n_leads
         day, typ, lead, opp, acct, owner = (
             np.concatenate(c) for c in zip(*parts.parts, strict=True)
         )
         order = np.lexsort((np.arange(len(day)), day))
         n_act = len(order)
-        unknown_lead_ids = _ids("L", np.arange(n + 1, n + 1 + 2000), self.lead_width)
+        # Unknown lead codes (n + 1000 + i) get numbers after the regular leads of all chunks.
+        unknown_numbers = np.arange(1, 2001) + self.lead_total
+        unknown_lead_ids = _ids("L", unknown_numbers, self.lead_width)
         all_lead_ids = pa.concat_arrays([self.lead_ids, unknown_lead_ids])
         return pd.DataFrame(
             {
                 "activity_id": pd.Series(
-                    _ids("ACT", np.arange(1, n_act + 1), _width(n_act, 7)), dtype="str"
+                    _ids(
+                        "ACT",
+                        np.arange(1, n_act + 1) + self.ids.activities,
+                        self.ids.width("ACT", n_act, 7),
+                    ),
+                    dtype="str",
                 ),
                 "occurred_at": _dates(day[order]),
                 "type": _text(_ACT_TYPES[typ[order]]),

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.data.sample.catalogue import _PK, _TITLE_DM_P, _TITLES
-from workbook.data.sample.helpers import _ids, _take, _text, _width
+from workbook.data.sample.helpers import _ids, _take, _text
 
 
 class _ContactsMixin:
@@ -19,13 +19,19 @@ class _ContactsMixin:
         title = rng.integers(0, len(_TITLES), len(acct))
         dm = rng.random(len(acct)) < _TITLE_DM_P[title]
         # We <3 Dogs: two contacts, neither a decision maker.
-        we3 = acct == _PK["we3"]
-        title[we3] = [5, 6]
-        dm[we3] = False
+        if self.plant:
+            we3 = acct == _PK["we3"]
+            title[we3] = [5, 6]
+            dm[we3] = False
         self.contacts = pd.DataFrame(
             {
                 "contact_id": pd.Series(
-                    _ids("C", np.arange(1, len(acct) + 1), _width(len(acct), 5)), dtype="str"
+                    _ids(
+                        "C",
+                        np.arange(1, len(acct) + 1) + self.ids.contacts,
+                        self.ids.width("C", len(acct), 5),
+                    ),
+                    dtype="str",
                 ),
                 "account_id": _take(self.account_ids, acct),
                 "title": _text(_TITLES[title]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.special import ndtri
 
 from workbook.data.sample.catalogue import (
@@ -40,8 +41,14 @@ from workbook.data.sample.helpers import (
     _sigmoid,
     _take,
     _text,
-    _width,
 )
+
+_N_MONTHS = len(pd.period_range(SAMPLE_START, SAMPLE_AS_OF, freq="M"))
+
+
+def _month_multiplier(rng: np.random.Generator) -> np.ndarray:
+    """The overdispersed multiplier of each month's lead inflow (gamma, mean 1)."""
+    return rng.gamma(_MONTH_SHAPE, 1.0 / _MONTH_SHAPE, _N_MONTHS)
 
 
 class _LeadsMixin:
@@ -75,10 +82,11 @@ class _LeadsMixin:
         # Seasonal wave x mild growth (+50% over the 36 months) x an overdispersed
         # monthly multiplier (gamma, cv about 0.13), so monthly counts are
         # gamma-Poisson rather than Poisson.
+        multiplier = self.shared.month_multiplier if self.shared else _month_multiplier(rng)
         weight = (
             (1.0 + _SEASON_AMPLITUDE * np.sin(2 * np.pi * k / 12 + 1.0))
             * (1.0 + _LEAD_GROWTH * k / max(len(k) - 1, 1))
-            * rng.gamma(_MONTH_SHAPE, 1.0 / _MONTH_SHAPE, len(months))
+            * multiplier
         )
         weight[k % 12 == 8] *= _TRADE_SHOW  # a big trade show every March
         weight = np.clip(weight, 0.3, None)
@@ -97,9 +105,10 @@ class _LeadsMixin:
         # + 0.0 turns the -0.0 that rounding small negatives gives into 0.0.
         score = np.clip(np.round(quality + rng.normal(0, 8, n)), 0, 100) + 0.0
         score[rng.random(n) < 0.05] = np.nan
-        scored = np.flatnonzero(~np.isnan(score))
-        bad = rng.choice(scored, size=2, replace=False)
-        score[bad[0]], score[bad[1]] = -5.0, 140.0
+        if self.plant:
+            scored = np.flatnonzero(~np.isnan(score))
+            bad = rng.choice(scored, size=2, replace=False)
+            score[bad[0]], score[bad[1]] = -5.0, 140.0
         self.lead_source = source
         self.lead_quality = quality
         self.lead_score = score
@@ -161,9 +170,10 @@ class _LeadsMixin:
             & (self._unowned_draw < 0.35)
         )
         owner[unowned] = None
-        owner[rng.choice(np.flatnonzero(~unowned & ~converted), size=3, replace=False)] = (
-            _UNKNOWN_OWNER
-        )
+        if self.plant:
+            owner[rng.choice(np.flatnonzero(~unowned & ~converted), size=3, replace=False)] = (
+                _UNKNOWN_OWNER
+            )
         self.lead_owner = owner
 
     def _lead_accounts(self) -> None:
@@ -236,24 +246,31 @@ class _LeadsMixin:
 
     def _finish_leads(self) -> None:
         n = self.n_leads
-        lead_width = _width(n + len(_LATE_LEADS), 6)
+        lead_width = self.ids.width("L", n + len(_LATE_LEADS), 6)
         # self.lead_ids (the regular leads) is what activities link to; the late
-        # leads get the ids after them and have no activities.
-        self.lead_ids = _ids("L", np.arange(1, n + 1), lead_width)
+        # leads get the ids after the regular leads of all chunks
+        # (``lead_total``) and have no activities.
+        self.lead_ids = _ids("L", np.arange(1, n + 1) + self.ids.leads, lead_width)
         self.lead_width = lead_width
+        self.lead_total = n if self.ids.lead_total is None else self.ids.lead_total
+        late = _LATE_LEADS if self.plant else []
         late_day, late_source, late_score, late_owner, late_company = (
-            np.array(c) for c in zip(*_LATE_LEADS, strict=True)
+            np.array([row[i] for row in late], dtype=object) for i in range(5)
         )
-        n_late = len(_LATE_LEADS)
+        n_late = len(late)
         no_day = np.full(n_late, _NO_DAY)
         no_code = np.full(n_late, -1)
+        late_numbers = np.arange(1, n_late + 1) + self.lead_total
         self.leads = pd.DataFrame(
             {
                 "lead_id": pd.Series(
-                    _ids("L", np.arange(1, n + n_late + 1), lead_width), dtype="str"
+                    pa.concat_arrays([self.lead_ids, _ids("L", late_numbers, lead_width)]),
+                    dtype="str",
                 ),
                 "created_at": _dates(
-                    np.concatenate([self.lead_created, [_day(d) for d in late_day]])
+                    np.concatenate(
+                        [self.lead_created, np.array([_day(d) for d in late_day], dtype=np.int64)]
+                    )
                 ),
                 "source": _text(np.concatenate([_SOURCES[self.lead_source], late_source])),
                 "status": _text(np.concatenate([self.lead_status, np.full(n_late, "Open")])),

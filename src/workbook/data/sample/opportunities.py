@@ -37,7 +37,6 @@ from workbook.data.sample.helpers import (
     _take,
     _text,
     _uniform_days,
-    _width,
 )
 
 
@@ -100,13 +99,16 @@ class _OpportunitiesMixin:
         conv = np.flatnonzero(self.lead_converted)
         drafts = self._deal_drafts(conv)
         n_gen = len(drafts.acct)
-        deals = _with_planted_deals(self._deal_outcomes(drafts))
+        deals = self._deal_outcomes(drafts)
+        if self.plant:
+            deals = _with_planted_deals(deals)
         # Dormant accounts: no activity on their deals after they went quiet.
         deals.last_day = np.minimum(deals.last_day, self.quiet_since[deals.acct])
         deals.last_day = np.maximum(deals.last_day, deals.created)
         # One lost generic deal with a negative amount (a planted fault).
-        lost = np.flatnonzero(deals.closed[:n_gen] & ~deals.won[:n_gen])
-        deals.amount[self.rng.choice(lost)] *= -1
+        if self.plant:
+            lost = np.flatnonzero(deals.closed[:n_gen] & ~deals.won[:n_gen])
+            deals.amount[self.rng.choice(lost)] *= -1
         self._store_opportunities(deals, conv)
 
     def _deal_drafts(self, conv: np.ndarray) -> _Drafts:
@@ -150,7 +152,7 @@ class _OpportunitiesMixin:
         # Activity stream first: each rep has a skill (log-odds); a deal is worked
         # with the probability that gives the deal's win chance, then its outcome
         # and timing follow from the stream (see _P_WIN_WORKED, _P_WIN_QUIET).
-        rep_skill = dict(zip(_REPS, srng.normal(0, _REP_SKILL_SD, len(_REPS)), strict=True))
+        rep_skill = self.shared.rep_skill if self.shared else _rep_skill(srng)
         skill = pd.Series(d.owner).map(rep_skill).fillna(0).to_numpy(dtype=float)
         p_win = _sigmoid(np.log(d.p_win / (1 - d.p_win)) + skill)
         p_worked = np.clip((p_win - _P_WIN_QUIET) / (_P_WIN_WORKED - _P_WIN_QUIET), 0.02, 0.98)
@@ -180,7 +182,7 @@ class _OpportunitiesMixin:
         stage = np.where(
             closed, np.where(won, "Closed Won", "Closed Lost"), _OPEN_STAGES[stage_code]
         )
-        rep_bias = {u: b for u, b in zip(_REPS, rng.normal(0, 10, len(_REPS)), strict=True)}
+        rep_bias = self.shared.rep_bias if self.shared else _rep_bias(rng)
         bias = pd.Series(d.owner).map(rep_bias).fillna(0).to_numpy(dtype=float)
         guess = _STAGE_PROBABILITY[stage_code] + bias + rng.normal(0, 20, n_gen)
         probability = np.where(
@@ -211,7 +213,9 @@ class _OpportunitiesMixin:
         """Sort by creation day, give ids, link the leads and build the table."""
         order = np.lexsort((np.arange(len(deals.created)), deals.created))
         n_opp = len(order)
-        self.opp_ids = _ids("O", np.arange(1, n_opp + 1), _width(n_opp, 6))
+        self.opp_ids = _ids(
+            "O", np.arange(1, n_opp + 1) + self.ids.opportunities, self.ids.width("O", n_opp, 6)
+        )
         rank = np.empty(n_opp, dtype=np.int64)
         rank[order] = np.arange(n_opp)
         # Lead -> its opportunity code.
@@ -246,6 +250,16 @@ class _OpportunitiesMixin:
                 ),
             }
         )
+
+
+def _rep_skill(rng: np.random.Generator) -> dict[str, float]:
+    """Each rep's effect on the log-odds of a deal being worked (normal, sd :data:`_REP_SKILL_SD`)."""
+    return dict(zip(_REPS, rng.normal(0, _REP_SKILL_SD, len(_REPS)), strict=True))
+
+
+def _rep_bias(rng: np.random.Generator) -> dict[str, float]:
+    """Each rep's bias of open-deal probabilities, in points (normal, sd 10)."""
+    return {u: b for u, b in zip(_REPS, rng.normal(0, 10, len(_REPS)), strict=True)}
 
 
 def _deal_names(account_names: np.ndarray, created: np.ndarray, lead_of: np.ndarray) -> pd.Series:

@@ -67,15 +67,17 @@ class _PurchasesMixin:
         first = self._initial_ownership(ind_code, t0, n_prod=len(price))
         self._adoption(first, ind_code, t0)
         first[self.is_curated] = _NEVER  # planted purchases are added as rows below
-        rows = _with_planted_purchases(self._purchase_rows(first))
-        n_gen = len(rows.acct) - len(_PLANTED_PURCHASES)
+        rows = self._purchase_rows(first)
+        n_gen = len(rows.acct)
+        if self.plant:
+            rows = _with_planted_purchases(rows)
         amount = np.round(
             price[rows.prod]
             * self.rng.uniform(0.8, 1.5, len(rows.prod))
             * (1 - rows.discount / 100),
             2,
         )
-        keep = self._purchase_faults(rows.day, amount, n_gen)
+        keep = self._purchase_faults(rows.day, amount, n_gen) if self.plant else slice(None)
         acct, prod, day = rows.acct[keep], rows.prod[keep], rows.day[keep]
         discount, amount = rows.discount[keep], amount[keep]
         order = np.lexsort((prod, acct, day))
@@ -138,7 +140,7 @@ class _PurchasesMixin:
             np.maximum(self.account_created[acct], t0 - 730),
             np.minimum(self.quiet_since[acct], t0),
         )
-        for a, pr, d, _disc in _PLANTED_PURCHASES:
+        for a, pr, d, _disc in _PLANTED_PURCHASES if self.plant else ():
             first[_PK[a], pr] = min(first[_PK[a], pr], _day(d))
         return first
 
