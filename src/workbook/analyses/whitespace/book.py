@@ -150,6 +150,8 @@ class Book:
     def _code_accounts(self, tree) -> None:
         if tree is None:
             tree = ultimate_parents(self.accounts)
+        #: The :func:`~workbook.core.families.ultimate_parents` of ``accounts`` used.
+        self.tree = tree
         tree = tree.set_index("account_id").reindex(ids(self.accounts["account_id"]).to_numpy())
         self.account_ids = ids(self.accounts["account_id"]).reset_index(drop=True)
         self.account_index = pd.Index(self.account_ids)
