@@ -310,7 +310,12 @@ def test_family_trees_computes_once_per_hierarchy():
     cut.loc[2, "parent_id"] = None  # "3" loses its parent at the cut
     other = trees(cut)
     assert other is not first
-    assert other.set_index("account_id")["root_id"].to_dict() == {"1": "1", "2": "1", "3": "3", "4": "4"}
+    assert other.set_index("account_id")["root_id"].to_dict() == {
+        "1": "1",
+        "2": "1",
+        "3": "3",
+        "4": "4",
+    }
     pd.testing.assert_frame_equal(other, ultimate_parents(cut))
     assert trees(cut.copy()) is other
     given_tree = ultimate_parents(accounts.iloc[:3])

@@ -219,9 +219,7 @@ def purchase_model(
     if book is not None:
         trees.add(book.accounts, book.tree)
     # One cut's candidates at a time (millions of rows each), freed once used.
-    cand2, y2 = _cut_candidates(
-        crm.as_known_at(cut2), at1.purchases, trees, start=cut2, end=cut1
-    )
+    cand2, y2 = _cut_candidates(crm.as_known_at(cut2), at1.purchases, trees, start=cut2, end=cut1)
     fit2 = fit_model(cand2, y2)
     del cand2, y2
     cand1, y1 = _cut_candidates(at1, crm.purchases, trees, start=cut1, end=as_of)
