@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook.analyses.hierarchy import family_revenue
-from workbook.core.families import TREE_COLUMNS, hierarchy_issues, id_order, ultimate_parents
+from workbook.core.families import (
+    TREE_COLUMNS,
+    FamilyTrees,
+    hierarchy_issues,
+    id_order,
+    same_hierarchy,
+    ultimate_parents,
+)
 
 
 def _accounts(pairs):
@@ -278,3 +285,39 @@ def test_empty_accounts_give_an_empty_tree():
     tree = ultimate_parents(_accounts([]).reindex(columns=["account_id", "parent_id"]))
     assert tree.columns.tolist() == TREE_COLUMNS
     assert len(tree) == 0
+
+
+def test_same_hierarchy_compares_ids_and_parents_row_by_row():
+    accounts = _accounts([("1", None), ("2", "1"), ("3", "2")]).astype("string")
+    moved = accounts.set_axis([10, 11, 12])  # another index, the same rows
+    assert same_hierarchy(accounts, accounts)
+    assert same_hierarchy(accounts, moved.copy())
+    assert same_hierarchy(accounts, accounts.assign(name=["a", "b", "c"]))  # other columns unread
+    orphan = accounts.copy()
+    orphan.loc[2, "parent_id"] = pd.NA  # a cut that blanks a parent
+    assert not same_hierarchy(accounts, orphan)
+    assert not same_hierarchy(accounts, accounts.iloc[:2])  # a cut that drops an account
+    assert not same_hierarchy(accounts, accounts.iloc[[1, 0, 2]])  # the same rows, reordered
+    assert not same_hierarchy(accounts, accounts.astype(object))  # another dtype: not assumed
+
+
+def test_family_trees_computes_once_per_hierarchy():
+    accounts = _accounts([("1", None), ("2", "1"), ("3", "2"), ("4", None)])
+    trees = FamilyTrees()
+    first = trees(accounts)
+    assert trees(accounts.copy()) is first  # equal table: the kept tree
+    cut = accounts.copy()
+    cut.loc[2, "parent_id"] = None  # "3" loses its parent at the cut
+    other = trees(cut)
+    assert other is not first
+    assert other.set_index("account_id")["root_id"].to_dict() == {
+        "1": "1",
+        "2": "1",
+        "3": "3",
+        "4": "4",
+    }
+    pd.testing.assert_frame_equal(other, ultimate_parents(cut))
+    assert trees(cut.copy()) is other
+    given_tree = ultimate_parents(accounts.iloc[:3])
+    trees.add(accounts.iloc[:3], given_tree)
+    assert trees(accounts.iloc[:3].copy()) is given_tree

@@ -19,7 +19,11 @@ def planted(n: int = 40_000, seed: int = 3, coef=TRUTH):
     rng = np.random.default_rng(seed)
     x = sm.add_constant(
         np.column_stack(
-            [rng.integers(0, 5, n), rng.integers(0, 3, n) * 0.7, (rng.normal(size=n) * 2).round() / 2]
+            [
+                rng.integers(0, 5, n),
+                rng.integers(0, 3, n) * 0.7,
+                (rng.normal(size=n) * 2).round() / 2,
+            ]
         )
     )
     y = (rng.random(n) < 1 / (1 + np.exp(-(x @ coef)))).astype("float64")
@@ -128,7 +132,9 @@ def test_cholesky_steps_take_statsmodels_path_on_a_wide_grouped_fit():
     # (the purchase model's log revenue): the Cholesky steps stay on statsmodels' path.
     rng = np.random.default_rng(11)
     n = 20_000
-    x = sm.add_constant(np.column_stack([rng.normal(size=n), rng.lognormal(8, 1, n), rng.random(n)]))
+    x = sm.add_constant(
+        np.column_stack([rng.normal(size=n), rng.lognormal(8, 1, n), rng.random(n)])
+    )
     y = (rng.random(n) < 1 / (1 + np.exp(-(-1 + 0.5 * x[:, 1] + 1e-5 * x[:, 2])))).astype("float64")
     w = rng.integers(1, 6, n).astype("float64")
     ref = sm.GLM(y, x, family=sm.families.Binomial(), freq_weights=w).fit()
@@ -195,3 +201,32 @@ def test_distinct_rows_equal_numpy_unique_on_many_columns():
     np.testing.assert_array_equal(d.y, y[first[order]])
     np.testing.assert_array_equal(d.counts, counts[order])
     assert d.counts.sum() == n
+
+
+def test_deviance_of_0_1_outcomes_is_statsmodels_bitwise():
+    from statsmodels.genmod.families import Binomial
+
+    fam = Binomial()
+    rng = np.random.default_rng(11)
+    for n in (1, 7, 1_001, 100_003):  # odd lengths: SIMD tails
+        y = (rng.random(n) < 0.3).astype("float64")
+        mu = rng.random(n)
+        # Edges: mu exactly 0 and 1 (logit overflow), tiny, and one step from 1.
+        mu[: min(n, 4)] = [0.0, 1.0, 1e-300, 1 - 2**-53][: min(n, 4)]
+        for freq in (1.0, rng.integers(1, 50, n).astype("float64")):
+            ours = glm._deviance_function(fam, y, freq)(mu)
+            assert ours == fam.deviance(y, mu, 1.0, freq, 1.0)
+    # Hand value: y = (1, 0), mu = (0.8, 0.25): 2 (log(1/0.8) + log(1/0.75)) = 1.0217...
+    hand = 2 * (np.log(1 / 0.8) + np.log(1 / 0.75))
+    ours = glm._deviance_function(fam, np.array([1.0, 0.0]), 1.0)(np.array([0.8, 0.25]))
+    assert ours == pytest.approx(hand, rel=1e-12)
+    # A NaN mu is NaN, as in statsmodels.
+    assert np.isnan(glm._deviance_function(fam, np.array([1.0, 0.0]), 1.0)(np.array([np.nan, 0.5])))
+
+
+def test_deviance_of_other_outcomes_is_statsmodels_function():
+    from statsmodels.genmod.families import Binomial
+
+    fam = Binomial()
+    y, mu = np.array([0.25, 1.0, 0.0]), np.array([0.3, 0.6, 0.2])
+    assert glm._deviance_function(fam, y, 1.0)(mu) == fam.deviance(y, mu, 1.0, 1.0, 1.0)

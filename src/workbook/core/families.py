@@ -358,6 +358,59 @@ def ultimate_parents(accounts: pd.DataFrame, *, engine=None) -> pd.DataFrame:
     )
 
 
+def same_hierarchy(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """True when two accounts tables hold the same hierarchy, so the same :func:`ultimate_parents`.
+
+    The same hierarchy: the same object, or ``account_id`` and ``parent_id``
+    of the same dtype and equal row by row (missing equal to missing; the
+    index is not compared, :func:`ultimate_parents` does not read it). A
+    cut (``crm.as_known_at``) that drops no account and blanks no parent
+    gives a new frame with the same hierarchy.
+    """
+    if a is b:
+        return True
+    if len(a) != len(b):
+        return False
+    for column in ("account_id", "parent_id"):
+        x, y = a[column], b[column]
+        if x.dtype != y.dtype or not x.reset_index(drop=True).equals(y.reset_index(drop=True)):
+            return False
+    return True
+
+
+class FamilyTrees:
+    """:func:`ultimate_parents` of accounts tables, computed once per distinct hierarchy.
+
+    A report that builds a book at several cuts reads one accounts table per
+    cut; a cut's hierarchy is the full table's unless the cut drops accounts
+    or blanks parents. Called with an accounts table, an instance returns
+    the tree of an earlier table with the same hierarchy
+    (:func:`same_hierarchy`), else computes it and keeps it (and the table).
+
+    Parameters
+    ----------
+    engine : workbook.engine.Engine, optional
+        Passed to :func:`ultimate_parents`.
+    """
+
+    def __init__(self, *, engine=None):
+        self._engine = engine
+        self._known: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+
+    def add(self, accounts: pd.DataFrame, tree: pd.DataFrame) -> None:
+        """Keep ``tree``, the :func:`ultimate_parents` of ``accounts`` computed elsewhere."""
+        self._known.append((accounts, tree))
+
+    def __call__(self, accounts: pd.DataFrame) -> pd.DataFrame:
+        """The tree of ``accounts`` (the same object for tables of the same hierarchy)."""
+        for seen, tree in self._known:  # distinct hierarchies: one or a few
+            if same_hierarchy(seen, accounts):
+                return tree
+        tree = ultimate_parents(accounts, engine=self._engine)
+        self.add(accounts, tree)
+        return tree
+
+
 def hierarchy_issues(tree: pd.DataFrame) -> pd.DataFrame:
     """List hierarchy faults found by :func:`ultimate_parents`.
 

@@ -149,7 +149,8 @@ def binomial_glm(
     freq = 1.0 if freq_weights is None else np.asarray(freq_weights, dtype="float64")
     mu = fam.starting_mu(endog)
     lin_pred = fam.predict(mu)
-    deviance = [np.inf, fam.deviance(endog, mu, 1.0, freq, 1.0)]
+    deviance_of = _deviance_function(fam, endog, freq)
+    deviance = [np.inf, deviance_of(mu)]
     if np.isnan(deviance[-1]):
         raise ValueError("The first guess on the deviance function returned a nan.")
     converged, iterations = False, 0
@@ -161,7 +162,7 @@ def binomial_glm(
         lin_pred = np.dot(exog, params)
         lin_pred += off
         mu = fam.fitted(lin_pred)
-        deviance.append(fam.deviance(endog, mu, 1.0, freq, 1.0))
+        deviance.append(deviance_of(mu))
         if endog.ndim == 1 and np.allclose(mu - endog, 0):
             warnings.warn(
                 "Perfect separation or prediction detected, parameter may not be identified",
@@ -174,6 +175,35 @@ def binomial_glm(
     # statsmodels' last step: the WLS of the last working response by pseudo-inverse.
     params, cov = _pinv_wls(z, exog, weights)
     return BinomialFit(params, cov, iterations, converged, float(deviance[-1]))
+
+
+def _deviance_function(fam: Binomial, endog: np.ndarray, freq):
+    """``mu -> fam.deviance(endog, mu, 1.0, freq, 1.0)``, bitwise, with one log per row for 0/1 ``endog``.
+
+    statsmodels' binomial deviance residual is
+    ``2 * (y * log(clip(y / (mu + 1e-20))) + (1 - y) * log(clip((1 - y) / (1 - mu + 1e-20))))``
+    (``clip`` to ``[FLOAT_EPS, inf)``). When ``y`` is 0 or 1 one of the two
+    terms is ``0.0 * log(FLOAT_EPS) = -0.0``, and ``x + -0.0 == x`` exactly,
+    so the residual is ``2 * log(clip(1 / d))`` with ``d = mu + 1e-20`` where
+    ``y = 1`` and ``d = (1 - mu) + 1e-20`` where ``y = 0``: the same floats,
+    summed in the same order (a NaN ``mu`` gives NaN either way). Any other
+    ``endog`` uses statsmodels' function.
+    """
+    is_one = endog == 1.0
+    if not np.all(is_one | (endog == 0.0)):
+        return lambda mu: fam.deviance(endog, mu, 1.0, freq, 1.0)
+    eps = np.finfo("float64").eps  # statsmodels' FLOAT_EPS
+
+    def deviance(mu: np.ndarray) -> float:
+        resid = np.where(is_one, mu, 1.0 - mu)
+        resid += 1e-20
+        np.divide(1.0, resid, out=resid)
+        np.clip(resid, eps, np.inf, out=resid)
+        np.log(resid, out=resid)
+        resid *= 2
+        return np.sum(resid * freq)
+
+    return deviance
 
 
 def _irls_step(z: np.ndarray, exog: np.ndarray, weights: np.ndarray) -> np.ndarray:

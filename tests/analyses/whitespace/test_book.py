@@ -30,6 +30,33 @@ def test_clean_purchases_counts_and_keeps_the_as_of_day(book):
     assert isinstance(result, wb.CleanPurchases) and result.rows is not None
 
 
+def test_duplicates_by_account_code_are_the_duplicates_of_the_cleaned_text():
+    # " A" and "A" are one id once cleaned: rows 0 and 1 are exact duplicates, row 2 differs
+    # by amount, row 3 by account, row 4 has no account (missing key), row 5 is late.
+    purchases = pd.DataFrame(
+        {
+            "account_id": [" A", "A", "A", "B", " ", "A"],
+            "product_id": ["T", "T ", "T", "T", "T", "T"],
+            "purchased_at": pd.to_datetime(
+                ["2024-01-02", "2024-01-02", "2024-01-02", "2024-01-02", "2024-01-02", "2024-07-01"]
+            ),
+            "amount": [10.0, 10.0, 11.0, 10.0, 10.0, 10.0],
+        }
+    )
+    coded = wb._clean_purchases(purchases, as_of=AS_OF)
+    rows, counts = coded.clean
+    assert counts == {"missing_key": 1, "after_as_of": 1, "duplicate_row": 1}
+    assert rows.index.tolist() == [0, 2, 3]
+    # The text definition: pandas' duplicated on the cleaned text columns.
+    text = purchases.assign(
+        account_id=wb.ids(purchases["account_id"]), product_id=wb.ids(purchases["product_id"])
+    ).loc[[0, 1, 2, 3]]
+    assert text.duplicated().tolist() == [False, True, False, False]
+    # The codes name each kept row's id.
+    assert coded.account_uniques[coded.account_codes].tolist() == ["A", "A", "B"]
+    assert wb.clean_purchases(purchases, as_of=AS_OF).rows.equals(rows)
+
+
 def test_book_codes_families_ownership_and_values(book):
     accounts, purchases, products, _ = book
     b = wb.Book(accounts, purchases, products, as_of=AS_OF)

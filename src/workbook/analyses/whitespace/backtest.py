@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.calendar import month_end_cut
+from workbook.core.families import FamilyTrees
 
 from .book import Book
 from .propensity import (
@@ -114,21 +115,26 @@ class PurchaseModel(NamedTuple):
     cut2: pd.Timestamp
 
 
-def _book(crm) -> Book:
-    return Book(crm.accounts, crm.purchases, crm.products, as_of=crm.as_of)
+def _book(crm, trees: FamilyTrees) -> Book:
+    accounts = crm.accounts
+    return Book(accounts, crm.purchases, crm.products, as_of=crm.as_of, tree=trees(accounts))
 
 
-def _candidates(crm, book: Book | None = None, **options) -> tuple[Book, pd.DataFrame]:
-    book = _book(crm) if book is None else book
+def _candidates(
+    crm, trees: FamilyTrees, book: Book | None = None, **options
+) -> tuple[Book, pd.DataFrame]:
+    book = _book(crm, trees) if book is None else book
     cand = candidate_features(
         book, opportunities=crm.get("opportunities"), as_of=crm.as_of, **options
     )
     return book, cand
 
 
-def _cut_candidates(known, purchases, *, start, end) -> tuple[pd.DataFrame, np.ndarray]:
+def _cut_candidates(
+    known, purchases, trees: FamilyTrees, *, start, end
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Coded candidates of ``known`` (data at ``start``; no text), labelled in (start, end]."""
-    book, cand = _candidates(known, labels=False)
+    book, cand = _candidates(known, trees, labels=False)
     return cand, label_purchases(cand, purchases, start=start, end=end, book=book)
 
 
@@ -207,11 +213,16 @@ def purchase_model(
     as_of = crm.as_of
     cut1, cut2 = month_end_cut(as_of, horizon_months), month_end_cut(as_of, 2 * horizon_months)
     at1 = crm.as_known_at(cut1)
+    # The family tree once per distinct hierarchy: a cut that drops no account
+    # and blanks no parent has today's hierarchy.
+    trees = FamilyTrees()
+    if book is not None:
+        trees.add(book.accounts, book.tree)
     # One cut's candidates at a time (millions of rows each), freed once used.
-    cand2, y2 = _cut_candidates(crm.as_known_at(cut2), at1.purchases, start=cut2, end=cut1)
+    cand2, y2 = _cut_candidates(crm.as_known_at(cut2), at1.purchases, trees, start=cut2, end=cut1)
     fit2 = fit_model(cand2, y2)
     del cand2, y2
-    cand1, y1 = _cut_candidates(at1, crm.purchases, start=cut1, end=as_of)
+    cand1, y1 = _cut_candidates(at1, crm.purchases, trees, start=cut1, end=as_of)
     del at1
     p_back = predict(fit2, cand1) if fit2.result is not None else None
     fit2 = fit2._replace(result=None)  # its model holds a copy of every candidate row
@@ -234,7 +245,7 @@ def purchase_model(
     calibrated = bool(not reason and model["calibrated"])
 
     del cand1, y1, p_back
-    book, today = _candidates(crm, book=book, labels=False, **today)
+    book, today = _candidates(crm, trees, book=book, labels=False, **today)
     score = predict(fit1, today) if ranking == "model" else today[ranking].to_numpy("float64")
     coef = fit1.coefficients()
     del fit1

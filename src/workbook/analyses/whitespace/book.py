@@ -78,6 +78,25 @@ class CleanPurchases(NamedTuple):
 
 def clean_purchases(purchases: pd.DataFrame, *, as_of) -> CleanPurchases:
     """In-window purchase rows with exact duplicates removed, plus drop counts."""
+    return _clean_purchases(purchases, as_of=as_of).clean
+
+
+class _CodedPurchases(NamedTuple):
+    """:func:`clean_purchases` with the kept rows' account ids coded (for :class:`Book`)."""
+
+    clean: CleanPurchases
+    #: ``pandas.factorize`` of the kept rows' ``account_id`` (no missing id is kept).
+    account_codes: np.ndarray
+    account_uniques: pd.Index
+
+
+def _clean_purchases(purchases: pd.DataFrame, *, as_of) -> _CodedPurchases:
+    """:func:`clean_purchases`, coding the account ids once.
+
+    The duplicate check reads the account ids as their codes (one factorize,
+    the same equivalence as the text), and :class:`Book` looks up the same
+    codes' distinct ids instead of factorizing the text again.
+    """
     frame = purchases.copy()
     frame["account_id"] = ids(frame["account_id"])
     frame["product_id"] = ids(frame["product_id"])
@@ -89,14 +108,19 @@ def clean_purchases(purchases: pd.DataFrame, *, as_of) -> CleanPurchases:
     ).to_numpy(dtype=bool)
     late = (~missing) & (frame["purchased_at"] >= as_of_end(as_of)).to_numpy(dtype=bool)
     kept = frame.loc[~missing & ~late]
-    dup = kept.duplicated(keep="first").to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(kept["account_id"], use_na_sentinel=False)
+    by_code = pd.DataFrame(
+        {c: codes if c == "account_id" else kept[c] for c in kept.columns}, copy=False
+    )
+    dup = by_code.duplicated(keep="first").to_numpy(dtype=bool)
+    del by_code
     kept = kept.loc[~dup]
     counts = {
         "missing_key": int(missing.sum()),
         "after_as_of": int(late.sum()),
         "duplicate_row": int(dup.sum()),
     }
-    return CleanPurchases(kept, counts)
+    return _CodedPurchases(CleanPurchases(kept, counts), codes[~dup], pd.Index(uniques))
 
 
 def owned_pairs(rows: pd.DataFrame) -> pd.DataFrame:
@@ -150,6 +174,8 @@ class Book:
     def _code_accounts(self, tree) -> None:
         if tree is None:
             tree = ultimate_parents(self.accounts)
+        #: The :func:`~workbook.core.families.ultimate_parents` of ``accounts`` used.
+        self.tree = tree
         tree = tree.set_index("account_id").reindex(ids(self.accounts["account_id"]).to_numpy())
         self.account_ids = ids(self.accounts["account_id"]).reset_index(drop=True)
         self.account_index = pd.Index(self.account_ids)
@@ -192,8 +218,10 @@ class Book:
 
         Returns the kept rows (known account and product) and their product codes.
         """
-        rows, counts = clean_purchases(purchases, as_of=as_of)
-        a = index_codes(self.account_index, rows["account_id"])
+        coded = _clean_purchases(purchases, as_of=as_of)
+        rows, counts = coded.clean
+        # index_codes(self.account_index, rows["account_id"]) on the codes already made.
+        a = self.account_index.get_indexer(coded.account_uniques)[coded.account_codes]
         p = index_codes(self.product_index, rows["product_id"])
         unknown_account = a < 0
         unknown_product = (p < 0) & ~unknown_account
