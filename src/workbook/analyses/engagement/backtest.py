@@ -45,6 +45,7 @@ from workbook.analyses.engagement.records import ACTIVITY_COLUMNS
 from workbook.analyses.engagement.snapshots import FeatureIndex
 from workbook.analyses.engagement.win_model import REFUSED, WinModel, fit_win_model, score_deals
 from workbook.core.calendar import as_of_end, last_month_end_before
+from workbook.core.memory import release_arrow_pages
 from workbook.core.stats import wilson_interval
 
 __all__ = [
@@ -232,6 +233,7 @@ def backtest_win_model(
         return Backtest(False, sentence, table, model=model)
     scored = score_deals(model, past.opportunities, acts, as_of=cut, index=index)
     del index, past, acts
+    release_arrow_pages()  # the cut's text columns, before the labels and the bootstrap
     scored = scored.loc[scored["score"].notna()].reset_index(drop=True)
     scored["won"] = _labels(crm, scored["opportunity_id"], cut=cut, horizon_days=horizon_days)
     y, s = scored["won"].to_numpy(), scored["score"].to_numpy()

@@ -25,7 +25,6 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from workbook.analyses.engagement import (
     actions,
@@ -47,6 +46,7 @@ from workbook.analyses.engagement.params import Params
 from workbook.analyses.engagement.results import Results
 from workbook.core.checks import require_crm
 from workbook.core.findings import attach_findings
+from workbook.core.memory import release_arrow_pages
 from workbook.core.names import Names
 from workbook.data.coercion import empty_table
 
@@ -135,17 +135,6 @@ def _with_empty(crm, missing: list[str]):
     return dataclasses.replace(crm, tables=tables)
 
 
-def _release() -> None:
-    """Give the pages Arrow's allocator keeps after frees back to the system.
-
-    Its pool (mimalloc) holds freed pages for reuse by Arrow only, so a part's
-    text temporaries (the window's activity pairs, the cut's frames) stay
-    resident under the next part's NumPy arrays (160 MB after the levels,
-    280 MB after the backtest on the large sample).
-    """
-    pa.default_memory_pool().release_unused()
-
-
 def _engagement(crm, params: Params, parts: dict) -> None:
     """Window, levels, groups, sensitivity, at-risk and unmatched records."""
     as_of = crm.as_of
@@ -196,7 +185,6 @@ def _opportunities(crm, params: Params, parts: dict, *, fit_model: bool = True) 
         check = backtest.backtest_win_model(
             crm, n_boot=params.bootstrap_draws, seed=0, **model_args
         )
-        _release()  # the cut's frames
         features = snapshots.FeatureIndex(crm.opportunities, crm.activities, as_of=as_of)
         model = win_model.fit_win_model(
             crm.opportunities, crm.activities, as_of=as_of, index=features, **model_args
@@ -416,13 +404,13 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     work = _with_empty(crm, missing)
     parts: dict = {}
     _engagement(work, params, parts)
-    _release()
+    release_arrow_pages()
     _opportunities(work, params, parts, fit_model="activities" not in missing)
-    _release()
+    release_arrow_pages()
     _track_record(work, params, parts)
-    _release()
+    release_arrow_pages()
     _leads(work, params, parts)
-    _release()
+    release_arrow_pages()
     _skip(parts, missing)
     story = _story(params, parts, missing)
     _name_exports(work, parts)
