@@ -394,6 +394,32 @@ def test_frames_built_only_when_read(tiny, monkeypatch):
         past.tables["nonsense"]
 
 
+def test_select_columns_equals_the_frame_and_keeps_nothing(tiny):
+    """``select`` gives ``frame[columns]`` (the blanked values too) without building the frame."""
+    past = tiny.as_known_at(CUT)
+    picks = {
+        "accounts": ["parent_id", "account_id"],  # A4's parent blanked
+        "opportunities": ["opportunity_id", "is_closed", "stage", "probability"],  # O2 reopened
+        "leads": ["lead_id", "status", "converted_account_id"],  # L2, L5 undone
+        "activities": ["activity_id", "occurred_at"],
+    }
+    for name, columns in picks.items():
+        narrow = past.tables.select(name, columns)
+        assert list(narrow.columns) == columns
+        assert name not in past.tables._frames  # not kept: a later full read builds it
+        pd.testing.assert_frame_equal(narrow, tiny.as_known_at(CUT).tables[name][columns])
+    o2 = past.tables.select("opportunities", ["opportunity_id", "stage"]).set_index(
+        "opportunity_id"
+    )
+    assert pd.isna(o2.loc["O2", "stage"])  # by hand: O2 closed after the cut, stage blanked
+    full = past.activities  # once built, select reads the kept frame
+    assert past.tables.select("activities", ["activity_id"])["activity_id"].tolist() == (
+        full["activity_id"].tolist()
+    )
+    with pytest.raises(KeyError):
+        past.tables.select("nonsense", ["x"])
+
+
 def test_reference_lookups_shared_by_later_cuts(tiny, monkeypatch):
     from workbook.data import timetravel
 

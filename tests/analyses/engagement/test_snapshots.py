@@ -139,3 +139,61 @@ def test_snapshot_design_is_the_rows_as_arrays():
     np.testing.assert_array_equal(design.deal, [0] * 8 + [2] * 3)
     assert design.n_deal_codes == 3
     assert (design.deals, design.excluded_missing) == (2, 1)
+
+
+def _account_case():
+    """Activities linked to accounts directly, through a deal, both, or neither.
+
+    Deals: E1 of account B1, E2 of B2, E3 of B3 (no activity names B3 directly),
+    E4 with no account.
+    """
+    opps = pd.DataFrame(
+        {
+            "opportunity_id": ["E1", "E2", "E3", "E4"],
+            "account_id": ["B1", "B2", "B3", None],
+            "owner_id": "u1",
+            "created_at": pd.Timestamp("2024-01-01"),
+            "close_date": pd.NaT,
+            "is_closed": pd.array([False] * 4, dtype="boolean"),
+            "is_won": pd.array([False] * 4, dtype="boolean"),
+            "amount": 1.0,
+        }
+    )
+    acts = pd.DataFrame(
+        {
+            "activity_id": ["Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7", "Y8"],
+            "occurred_at": pd.to_datetime(
+                ["2024-02-01", "2024-02-02", "2024-02-03", "2024-02-04",
+                 "2024-02-05", "2024-02-06", None, "2024-02-08"]
+            ),  # fmt: skip
+            # Y1 direct B1; Y2 via E1 (B1); Y3 B1 and via E1 (B1 once); Y4 B1 and via E2 (B1, B2);
+            # Y5 via E3 (B3); Y6 via E4 (no account); Y7 no day; Y8 B2 and an unknown deal
+            "account_id": ["B1", None, "B1", "B1", None, None, "B1", "B2"],
+            "opportunity_id": [None, "E1", "E1", "E2", "E3", "E4", None, "EX"],
+        }
+    )
+    return opps, acts
+
+
+@pytest.mark.parametrize("order", ["ids increasing", "ids not increasing"])
+def test_feature_index_account_pairs_by_hand_and_as_the_text_pairs(order):
+    from workbook.analyses.engagement.records import _activity_accounts
+
+    opps, acts = _account_case()
+    if order == "ids not increasing":  # the text-pair path
+        acts = acts.iloc[::-1].reset_index(drop=True)
+    index = sn.FeatureIndex(opps, acts, as_of=CUT)
+    ids = pd.Series(["B1", "B2", "B3", "B9"])
+    day = sn._day_numbers([pd.Timestamp("2024-02-01")])[0]
+    lo, hi = np.full(4, day), np.full(4, day + 9)
+    got = index.account.total(index.account.codes(ids), lo, hi)
+    # by hand: B1 <- Y1, Y2, Y3, Y4 (Y7 has no day); B2 <- Y4, Y8; B3 <- Y5; B9 unknown
+    np.testing.assert_array_equal(got, [4, 2, 1, 0])
+    # the definition: the distinct (activity, account) pairs of records
+    pairs = _activity_accounts(acts, opps).dropna(subset=["occurred_at"])
+    expected = pairs["account_id"].value_counts().reindex(ids, fill_value=0).to_numpy(float)
+    np.testing.assert_array_equal(got, expected)
+    # each deal's activities: E1 <- Y2, Y3; E2 <- Y4; E4 <- Y6; EX is no deal
+    deals = pd.Series(["E1", "E2", "E3", "E4", "EX"])
+    counts = index.deal.total(index.deal.codes(deals), np.full(5, day), np.full(5, day + 9))
+    np.testing.assert_array_equal(counts, [2, 1, 1, 1, 0])

@@ -41,9 +41,11 @@ import statsmodels.api as sm
 from scipy import stats
 
 from workbook.analyses.engagement.common import flag, open_at
+from workbook.analyses.engagement.records import ACTIVITY_COLUMNS
 from workbook.analyses.engagement.snapshots import FeatureIndex
 from workbook.analyses.engagement.win_model import REFUSED, WinModel, fit_win_model, score_deals
 from workbook.core.calendar import as_of_end, last_month_end_before
+from workbook.core.memory import release_arrow_pages
 from workbook.core.stats import wilson_interval
 
 __all__ = [
@@ -210,10 +212,12 @@ def backtest_win_model(
     """
     cut = last_month_end_before(crm.as_of, horizon_days)
     past = crm.as_known_at(cut)
-    index = FeatureIndex(past.opportunities, past.activities, as_of=cut)
+    # only the activity columns the features read are copied at the cut (not all seven)
+    acts = past.tables.select("activities", ACTIVITY_COLUMNS)
+    index = FeatureIndex(past.opportunities, acts, as_of=cut)
     model = fit_win_model(
         past.opportunities,
-        past.activities,
+        acts,
         as_of=cut,
         snapshot_days=snapshot_days,
         horizon_days=horizon_days,
@@ -227,8 +231,9 @@ def backtest_win_model(
         )
         table = _row(cut, horizon_days, model, scored_deals=n_open)
         return Backtest(False, sentence, table, model=model)
-    scored = score_deals(model, past.opportunities, past.activities, as_of=cut, index=index)
-    del index, past
+    scored = score_deals(model, past.opportunities, acts, as_of=cut, index=index)
+    del index, past, acts
+    release_arrow_pages()  # the cut's text columns, before the labels and the bootstrap
     scored = scored.loc[scored["score"].notna()].reset_index(drop=True)
     scored["won"] = _labels(crm, scored["opportunity_id"], cut=cut, horizon_days=horizon_days)
     y, s = scored["won"].to_numpy(), scored["score"].to_numpy()

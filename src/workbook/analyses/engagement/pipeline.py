@@ -46,6 +46,7 @@ from workbook.analyses.engagement.params import Params
 from workbook.analyses.engagement.results import Results
 from workbook.core.checks import require_crm
 from workbook.core.findings import attach_findings
+from workbook.core.memory import release_arrow_pages
 from workbook.core.names import Names
 from workbook.data.coercion import empty_table
 
@@ -403,9 +404,13 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     work = _with_empty(crm, missing)
     parts: dict = {}
     _engagement(work, params, parts)
+    release_arrow_pages()
     _opportunities(work, params, parts, fit_model="activities" not in missing)
+    release_arrow_pages()
     _track_record(work, params, parts)
+    release_arrow_pages()
     _leads(work, params, parts)
+    release_arrow_pages()
     _skip(parts, missing)
     story = _story(params, parts, missing)
     _name_exports(work, parts)

@@ -29,7 +29,13 @@ from workbook.core.docs import shared_docs
 from workbook.core.links import strictly_increasing
 from workbook.data.validate import positions
 
-__all__ = ["RECORD_COLUMNS", "recent_records", "unmatched_records"]
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "LEAD_COLUMNS",
+    "RECORD_COLUMNS",
+    "recent_records",
+    "unmatched_records",
+]
 
 #: Count columns of :func:`recent_records` (after ``account_id``).
 RECORD_COLUMNS = ["recent_activities", "recent_opportunities", "recent_leads", "recent_records"]
@@ -39,16 +45,18 @@ def _check(accounts, activities, opportunities, leads) -> None:
     require_frame(accounts, "accounts", ["account_id"])
     require_frame(activities, "activities", ["activity_id", "occurred_at", "account_id"])
     require_frame(opportunities, "opportunities", ["opportunity_id", "account_id", "created_at"])
-    require_frame(leads, "leads", ["created_at", "converted_account_id"])
+    require_frame(leads, "leads", list(LEAD_COLUMNS))
 
 
-#: The activity columns :func:`_activity_accounts` reads.
-_PAIR_COLUMNS = ("activity_id", "occurred_at", "account_id", "opportunity_id")
+#: The activity columns :func:`_activity_accounts` and :func:`recent_records` read.
+ACTIVITY_COLUMNS = ("activity_id", "occurred_at", "account_id", "opportunity_id")
+#: The lead columns :func:`recent_records` reads.
+LEAD_COLUMNS = ("created_at", "converted_account_id")
 
 
 def _activity_accounts(activities: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
     """Distinct (activity_id, account_id, occurred_at) pairs, direct or via the opportunity."""
-    act = activities[list(_PAIR_COLUMNS)]
+    act = activities[list(ACTIVITY_COLUMNS)]
     direct = act.loc[act["account_id"].notna(), ["activity_id", "occurred_at", "account_id"]]
     via = act.loc[act["opportunity_id"].notna()].rename(columns={"account_id": "direct_account_id"})
     deals = opportunities[["opportunity_id", "account_id"]].dropna()
@@ -80,7 +88,7 @@ def _in_window(activities, opportunities, leads, *, as_of, window_days):
         # first and pair only those (the same pairs, from a fraction of the rows).
         recent = in_window(activities["occurred_at"], as_of=as_of, window_days=window_days)
         # only the columns the pairs read are copied (not every column of the window's rows)
-        acts = _activity_accounts(activities.loc[recent, list(_PAIR_COLUMNS)], opportunities)
+        acts = _activity_accounts(activities.loc[recent, list(ACTIVITY_COLUMNS)], opportunities)
     else:
         acts = _activity_accounts(activities, opportunities)
         acts = acts.loc[in_window(acts["occurred_at"], as_of=as_of, window_days=window_days)]

@@ -50,6 +50,7 @@ from workbook.analyses.engagement.common import flag
 from workbook.analyses.engagement.records import _activity_accounts
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
+from workbook.core.links import strictly_increasing
 from workbook.data.validate import positions
 
 __all__ = [
@@ -164,6 +165,46 @@ def _closed(opportunities: pd.DataFrame, *, as_of) -> pd.DataFrame:
     )
 
 
+def _account_pairs(
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    days: np.ndarray,
+    act_deal: np.ndarray,
+    unique_deals: bool,
+) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """The (account, day) pairs of :func:`~workbook.analyses.engagement.records._activity_accounts`.
+
+    Returns each pair's account as a position among the returned distinct
+    accounts, and its day number. With unique activity and deal ids the pairs
+    are found on integer positions (``act_deal``: each activity's row among the
+    opportunities with an id): a direct pair for an activity with an account, a
+    pair through its deal when the deal's account is another one. Otherwise
+    the text pairs are built and coded.
+    """
+    if not (unique_deals and strictly_increasing(activities["activity_id"])):
+        pairs = _activity_accounts(activities, opportunities)
+        codes, uniques = pd.factorize(pairs["account_id"])
+        return codes, _day_numbers(pairs["occurred_at"]), pd.Index(uniques)
+    # accounts coded in order of appearance: the activities', then the other deals'
+    direct, uniques = pd.factorize(activities["account_id"])
+    deal_accounts = opportunities.loc[opportunities["opportunity_id"].notna(), "account_id"]
+    deal_code = _positions(deal_accounts, uniques)
+    new = (deal_code < 0) & deal_accounts.notna().to_numpy(dtype=bool)
+    more_codes, more = pd.factorize(deal_accounts[new])
+    deal_code[new] = len(uniques) + more_codes
+    accounts = pd.Index(uniques).append(pd.Index(more))
+    via = np.full(len(direct), -1, dtype=np.int64)
+    has_deal = act_deal >= 0
+    via[has_deal] = deal_code[act_deal[has_deal]]
+    del has_deal, deal_code
+    # a pair through the deal repeats the direct pair when the deal's account is the activity's
+    via_pair = (via >= 0) & (via != direct)
+    direct_pair = direct >= 0
+    codes = np.concatenate([direct[direct_pair], via[via_pair]])
+    return codes, np.concatenate([days[direct_pair], days[via_pair]]), accounts
+
+
 class FeatureIndex:
     """The lookups :func:`deal_features` reads, built once for one data view.
 
@@ -175,16 +216,22 @@ class FeatureIndex:
     """
 
     def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
-        opp_ids = pd.Index(opportunities["opportunity_id"].dropna().unique())
-        act = activities.loc[activities["opportunity_id"].notna()]
-        self.deal = _DayIndex(act["opportunity_id"], _day_numbers(act["occurred_at"]), opp_ids)
-        pairs = _activity_accounts(activities, opportunities)
-        # the distinct accounts in order of appearance and each pair's position among them
-        acc_codes, acc_ids = pd.factorize(pairs["account_id"])
-        self.account = _DayIndex(
-            None, _day_numbers(pairs["occurred_at"]), pd.Index(acc_ids), codes=acc_codes
+        with_id = opportunities.loc[opportunities["opportunity_id"].notna(), ["opportunity_id"]]
+        opp_ids = pd.Index(with_id["opportunity_id"].unique())
+        days = _day_numbers(activities["occurred_at"])
+        # each activity's deal among opp_ids (-1: none or unknown), also used for its account
+        act_deal = _positions(activities["opportunity_id"], opp_ids)
+        self.deal = _DayIndex(None, days, opp_ids, codes=act_deal)
+        acc_codes, acc_days, acc_ids = _account_pairs(
+            activities,
+            opportunities,
+            days=days,
+            act_deal=act_deal,
+            unique_deals=len(opp_ids) == len(with_id),
         )
-        del pairs, acc_codes
+        del act_deal, days
+        self.account = _DayIndex(None, acc_days, acc_ids, codes=acc_codes)
+        del acc_codes, acc_days
         closed = _closed(opportunities, as_of=as_of)
         owners = pd.Index(closed["owner_id"].dropna().unique())
         self.owner_closed = _DayIndex(closed["owner_id"], closed["close_day"], owners)
