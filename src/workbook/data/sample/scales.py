@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -65,25 +65,16 @@ SCALES: dict[str, _Scale] = {
         purchase_rows=2.6,
         formats=("csv", "parquet"),
     ),
-    # Ten chunks of 100k accounts and 1M leads, with the rates of "large"
-    # (purchase_rows lowered from 2.6 so that purchases come to about 10M rows,
-    # not 14.7M). About 425k opportunities and 5M activities per chunk.
-    "xlarge": _Scale(
-        n_accounts=1_000_000,
-        n_leads=10_000_000,
-        n_products=50,
-        max_depth=10,
-        level1_share=0.08,
-        level_decay=0.6,
-        family_root_share=0.03,
-        renewals_per_account=2.4,
-        lead_touches=1.6,
-        opp_activity_per_30d=1.7,
-        account_activity_per_year=12.0,
-        purchase_base=0.035,
-        purchase_popular=0.27,
-        purchase_rows=1.45,
-        formats=("parquet",),
-        chunks=10,
-    ),
 }
+
+# Ten chunks of 100k accounts and 1M leads, with the rates of "large"
+# (purchase_rows lowered from 2.6 so that purchases come to about 10M rows,
+# not 14.7M). About 425k opportunities and 5M activities per chunk.
+SCALES["xlarge"] = replace(
+    SCALES["large"],
+    n_accounts=1_000_000,
+    n_leads=10_000_000,
+    purchase_rows=1.45,
+    formats=("parquet",),
+    chunks=10,
+)
