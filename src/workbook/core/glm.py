@@ -48,9 +48,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.linalg
-from scipy import stats
 from statsmodels.genmod.families import Binomial
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+from workbook.core.stats import WaldEstimates
 
 __all__ = ["BinomialFit", "DistinctRows", "binomial_glm", "distinct_rows"]
 
@@ -60,7 +61,7 @@ MAX_NORMAL_CONDITION = 1.0 / np.sqrt(np.finfo("float64").eps)
 
 
 @dataclass(frozen=True)
-class BinomialFit:
+class BinomialFit(WaldEstimates):
     """The estimates of :func:`binomial_glm`.
 
     Attributes
@@ -82,17 +83,6 @@ class BinomialFit:
     iterations: int
     converged: bool
     deviance: float
-
-    @property
-    def bse(self) -> np.ndarray:
-        """Standard errors of :attr:`params`."""
-        return np.sqrt(np.diag(self.cov))
-
-    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
-        """Wald intervals, shape ``(k, 2)`` (low, high), as statsmodels' ``conf_int``."""
-        q = stats.norm.ppf(1 - alpha / 2)
-        bse = self.bse
-        return np.column_stack([self.params - q * bse, self.params + q * bse])
 
     def predict(self, x, offset=None) -> np.ndarray:
         """P(y = 1) for the rows of design ``x`` (plus ``offset`` on the logit scale)."""

@@ -37,8 +37,10 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, special, stats
+from scipy import linalg, special
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+from workbook.core.stats import WaldEstimates
 
 __all__ = ["ClusteredLogit", "clustered_logit"]
 
@@ -50,7 +52,7 @@ BLOCK_ROWS = 1 << 12
 
 
 @dataclass(frozen=True)
-class ClusteredLogit:
+class ClusteredLogit(WaldEstimates):
     """The estimates of :func:`clustered_logit`.
 
     Attributes
@@ -76,27 +78,6 @@ class ClusteredLogit:
     n_obs: int
     n_groups: int
     endog_mean: float
-
-    @property
-    def bse(self) -> np.ndarray:
-        """Standard errors of :attr:`params`."""
-        return np.sqrt(np.diag(self.cov))
-
-    @property
-    def tvalues(self) -> np.ndarray:
-        """Wald ``z`` statistics, ``params / bse``."""
-        return self.params / self.bse
-
-    @property
-    def pvalues(self) -> np.ndarray:
-        """Two-sided normal p-values of :attr:`tvalues`."""
-        return stats.norm.sf(np.abs(self.tvalues)) * 2
-
-    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
-        """Wald intervals, shape ``(k, 2)`` (low, high), as statsmodels' ``conf_int``."""
-        q = stats.norm.ppf(1 - alpha / 2)
-        bse = self.bse
-        return np.column_stack([self.params - q * bse, self.params + q * bse])
 
     def predict(self, x) -> np.ndarray:
         """P(y = 1) for the rows of design ``x`` (statsmodels' ``Logit.cdf`` of ``x @ params``)."""

@@ -14,6 +14,37 @@ from scipy.stats import norm as stats_norm
 from statsmodels.stats.proportion import proportion_confint
 
 
+class WaldEstimates:
+    """Normal-theory summaries of a fit's ``params`` and ``cov`` (a mixin for fit results).
+
+    The classes that use it (:class:`workbook.core.glm.BinomialFit`,
+    :class:`workbook.core.logit.ClusteredLogit`) hold ``params`` (k,) and
+    ``cov`` (k, k); these are statsmodels' ``bse``, ``tvalues``, ``pvalues``
+    and ``conf_int`` for a model with a normal reference distribution.
+    """
+
+    @property
+    def bse(self) -> np.ndarray:
+        """Standard errors of ``params``."""
+        return np.sqrt(np.diag(self.cov))
+
+    @property
+    def tvalues(self) -> np.ndarray:
+        """Wald ``z`` statistics, ``params / bse``."""
+        return self.params / self.bse
+
+    @property
+    def pvalues(self) -> np.ndarray:
+        """Two-sided normal p-values of :attr:`tvalues`."""
+        return stats_norm.sf(np.abs(self.tvalues)) * 2
+
+    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        """Wald intervals, shape ``(k, 2)`` (low, high), as statsmodels' ``conf_int``."""
+        q = stats_norm.ppf(1 - alpha / 2)
+        bse = self.bse
+        return np.column_stack([self.params - q * bse, self.params + q * bse])
+
+
 def wilson_interval(successes, trials, *, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for binomial proportions, vectorised.
 
