@@ -464,6 +464,9 @@ def test_write_csv_reads_back_as_pandas_to_csv_does(tmp_path):
             "mixed": ["p", 3, None],
             "band": pd.Categorical(["low", "high", None]),
             "count": pd.array([1, None, 3], dtype="Int64"),
+            "month": pd.period_range("2024-07", periods=3, freq="M"),
+            "range": pd.cut([1, 15, 25], bins=[0, 10, 20, 30]),
+            "span": pd.arrays.IntervalArray.from_breaks([0, 1, 2, 3]),
         }
     )
     write_csv(frame, tmp_path / "fast.csv")
@@ -472,9 +475,16 @@ def test_write_csv_reads_back_as_pandas_to_csv_does(tmp_path):
     slow = pd.read_csv(tmp_path / "pandas.csv")
     pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
     text = (tmp_path / "fast.csv").read_text(encoding="utf-8")
-    assert text.splitlines()[:2] == ["n,x,flag,plain_flag,when,name,mixed,band,count",
-                                     "1,7,True,True,2026-01-31,Acme,p,low,1"]  # fmt: skip
-    assert "\r" not in text and '"' not in text  # no cell needs quotes: none quoted
+    assert text.splitlines()[0] == "n,x,flag,plain_flag,when,name,mixed,band,count,month,range,span"
+    # An interval holds a comma, so Arrow quotes every text cell of this file.
+    assert text.splitlines()[1] == (
+        '1,7,"True","True",2026-01-31,"Acme","p","low",1,"2024-07-31","(0, 10]","(0, 1]"'
+    )
+    plain = frame[["n", "x", "flag", "when", "name", "band", "count", "month"]]
+    write_csv(plain, tmp_path / "plain.csv")
+    lines = (tmp_path / "plain.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "1,7,True,2026-01-31,Acme,low,1,2024-07-31"
+    assert '"' not in "".join(lines)  # no cell needs quotes: none quoted
 
 
 def test_write_csv_quotes_when_a_cell_needs_it(tmp_path):

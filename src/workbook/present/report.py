@@ -380,10 +380,11 @@ _NEEDS_QUOTES = r'[",\r\n]'
 def _csv_column(s: pd.Series):
     """One column as the Arrow array :func:`write_csv` writes.
 
-    Flags are written ``True``/``False``; dates as ``YYYY-MM-DD`` (the time
-    of day dropped); Python objects as their ``str``; numbers as Arrow
-    writes them (shortest round-trip digits, ``7`` for 7.0); missing as an
-    empty cell.
+    Flags are written ``True``/``False``; dates and periods as ``YYYY-MM-DD``
+    (the time of day dropped; a period by its ``strftime``, as pandas'
+    ``date_format`` wrote it); Python objects and intervals as their ``str``;
+    numbers as Arrow writes them (shortest round-trip digits, ``7`` for 7.0);
+    missing as an empty cell.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -397,6 +398,10 @@ def _csv_column(s: pd.Series):
         return pa.array(s.astype("string"), type=pa.string())
     if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_timedelta64_dtype(s.dtype):
         return pa.array(s.astype("string"), type=pa.string())
+    if isinstance(s.dtype, pd.PeriodDtype):  # as pandas' date_format wrote them
+        return pa.array(s.dt.strftime("%Y-%m-%d"), type=pa.string())
+    if isinstance(s.dtype, pd.IntervalDtype):
+        return pa.array(s.astype("string"), type=pa.string())  # "(0, 10]"
     return pa.array(s, from_pandas=True)
 
 
