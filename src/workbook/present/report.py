@@ -393,7 +393,8 @@ def _csv_column(s: pd.Series):
         values = np.where(s.fillna(False).to_numpy(dtype=bool), "True", "False")
         return pa.array(values, mask=s.isna().to_numpy(dtype=bool), type=pa.string())
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return pc.cast(pa.array(s.dt.tz_localize(None) if s.dt.tz else s), pa.date32(), safe=False)
+        local = s.dt.tz_localize(None) if s.dt.tz else s  # the wall-clock date, as strftime
+        return pc.cast(pa.array(local.dt.floor("D")), pa.date32())  # floor: also before 1970
     if isinstance(s.dtype, pd.CategoricalDtype):
         return pa.array(s.astype("string"), type=pa.string())
     if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_timedelta64_dtype(s.dtype):
