@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
+from fresh_python import fresh_python
 
 from workbook.analyses import REPORTS
-
-
-def _python(code: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
-    )
-    return out.stdout.strip()
 
 
 def test_reading_every_params_imports_no_statistics():
     # The runner reads each report's Params before a run; that must not import
     # statsmodels, scipy, Ibis or DuckDB (the eager packages did: ~110 MB more).
-    out = _python(
+    out = fresh_python(
         f"""
         import sys
         from workbook.run.discover import params_class
@@ -50,7 +40,7 @@ def test_every_public_name_is_its_modules_object(report):
 def test_a_function_named_like_its_module_stays_the_function():
     # cohort.projection is both a module and the function it defines; importing
     # the module must not replace the package's function (it did not when eager).
-    out = _python(
+    out = fresh_python(
         """
         import types
         import workbook.analyses.cohort.projection

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
-
-def _python(code: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
-    )
-    return out.stdout.strip()
+from fresh_python import fresh_python
 
 
 def test_runner_import_blocks_the_iri_grammar_and_nbformat_still_validates():
-    out = _python(
+    out = fresh_python(
         """
         import sys
         import workbook.run
@@ -38,7 +29,7 @@ def test_runner_import_blocks_the_iri_grammar_and_nbformat_still_validates():
 
 def test_plain_import_workbook_leaves_the_grammar_alone():
     # An analyst's session (import workbook) is not changed by the runner's guard.
-    out = _python(
+    out = fresh_python(
         """
         import sys
         import workbook
@@ -49,7 +40,7 @@ def test_plain_import_workbook_leaves_the_grammar_alone():
 
 
 def test_guard_keeps_an_already_imported_module():
-    out = _python(
+    out = fresh_python(
         """
         import sys, types
         sys.modules["rfc3987_syntax"] = types.ModuleType("rfc3987_syntax")
