@@ -8,7 +8,8 @@ import pandas as pd
 
 from workbook.analyses.hierarchy.narrative import money
 from workbook.core.text import esc, format_value
-from workbook.present.report import Report, spreadsheet_safe, table_html
+from workbook.present.exports import spreadsheet_safe
+from workbook.present.report import Report, table_html
 
 
 def test_formula_cells_headers_and_ids_are_prefixed_numbers_not():

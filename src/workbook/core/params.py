@@ -303,7 +303,7 @@ class ReportParams:
     ``export_raw_csv``
         ``False`` (default): CSV exports are spreadsheet-safe, a text cell a
         spreadsheet would read as a formula gets a leading ``'`` (issue 18,
-        :func:`workbook.present.report.spreadsheet_safe`); ``True`` writes
+        :func:`workbook.present.exports.spreadsheet_safe`); ``True`` writes
         the cells as they are.
     """
 
