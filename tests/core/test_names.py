@@ -145,3 +145,34 @@ def test_every_named_id_has_a_lookup_of_names():
     assert [key for key, _ in ID_NAMES] == list(ID_LOOKUPS)
     for key, lookup in ID_LOOKUPS.items():
         assert isinstance(getattr(names, lookup), pd.Series), key
+
+
+def test_few_ids_named_from_their_rows_as_the_whole_lookup_names_them(monkeypatch):
+    import workbook.core.names as names_module
+
+    # duplicates (first row wins), a blank name (skipped for a later row), an unknown id
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L2", "L3", "L3"] + [f"X{i}" for i in range(40)],
+            "company": ["Acme", "Bolt", "Other", None, "Cobalt"] + ["filler"] * 40,
+        }
+    )
+    ids = pd.Series(["L3", "L9", None, "L2", "L1", "L2"])
+    few = Names.of(_Crm(leads=leads)).beside_ids(ids.to_frame("lead_id"))
+    monkeypatch.setattr(names_module, "FEW_IDS_FACTOR", 0)  # always the whole lookup
+    whole = Names.of(_Crm(leads=leads)).beside_ids(ids.to_frame("lead_id"))
+    assert few["company"].tolist()[:2] == ["Cobalt", whole["company"].iloc[1]]
+    assert few["company"].tolist()[3:] == ["Bolt", "Acme", "Bolt"]
+    pd.testing.assert_frame_equal(few, whole)
+
+
+def test_few_deals_named_from_their_rows_with_their_accounts(monkeypatch):
+    import workbook.core.names as names_module
+
+    opps = pd.concat([OPPS] + [OPPS.assign(opportunity_id=f"F{i}") for i in range(30)])
+    frame = pd.DataFrame({"opportunity_id": ["O3", "O1"]})
+    few = Names.of(_Crm(accounts=ACCOUNTS, opportunities=opps)).beside_ids(frame)
+    assert few["opportunity_name"].tolist() == ["(no account), $900", "Acme, $48k (Negotiation)"]
+    monkeypatch.setattr(names_module, "FEW_IDS_FACTOR", 0)
+    whole = Names.of(_Crm(accounts=ACCOUNTS, opportunities=opps)).beside_ids(frame)
+    pd.testing.assert_frame_equal(few, whole)

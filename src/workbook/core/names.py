@@ -13,8 +13,7 @@ filled; otherwise by its account, amount and stage, e.g.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -57,6 +56,21 @@ RECORD_NAMES = {
 }
 
 
+#: Where each :class:`Names` lookup comes from: (table, id column, name column);
+#: opportunities are named by :func:`_deal_names`.
+SOURCES = {
+    "owners": ("users", "owner_id", "name"),
+    "accounts": ("accounts", "account_id", "name"),
+    "leads": ("leads", "lead_id", "company"),
+    "opportunities": ("opportunities", "opportunity_id", None),
+}
+
+#: A lookup is built for the few ids asked for (their rows filtered first)
+#: when they are fewer than the table's rows divided by this; otherwise the
+#: whole table's lookup is built once and kept. Both give the same names.
+FEW_IDS_FACTOR = 20
+
+
 def _lookup(frame: pd.DataFrame | None, key: str, value: str = "name") -> pd.Series:
     if frame is None or key not in frame.columns or value not in frame.columns:
         return pd.Series(dtype="string")
@@ -92,33 +106,81 @@ def _deal_names(opps: pd.DataFrame | None, accounts: pd.Series) -> pd.Series:
     return by_id[~by_id.index.duplicated()]
 
 
-@dataclass(frozen=True)
 class Names:
     """Name lookups of one loaded data set (see the module docstring).
 
-    The opportunity names (one text per deal) are built on first use: most
-    reports export no ``opportunity_id``.
+    Each lookup (``owners``, ``accounts``, ``leads``, ``opportunities``: id
+    -> name, first row per id) is built on first use, from the table of
+    :data:`SOURCES`: a report that names only owners never reads its million
+    leads. :meth:`name_examples` and :meth:`beside_ids` name a few ids from
+    those ids' rows alone (:meth:`lookup`).
+
+    Parameters
+    ----------
+    frames : mapping, optional
+        ``users``, ``accounts``, ``opportunities`` and ``leads`` tables (any
+        may be missing or ``None``: its lookup is empty).
     """
 
-    owners: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
-    accounts: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
-    deals: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-    leads: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
+    def __init__(self, frames: Mapping[str, pd.DataFrame | None] | None = None):
+        self._frames = {t: f for t, f in (frames or {}).items() if f is not None}
+        self._built: dict[str, pd.Series] = {}
 
     @classmethod
     def of(cls, crm) -> Names:
         """The lookups of ``crm`` (tables it did not load give empty lookups)."""
-        return cls(
-            owners=_lookup(crm.get("users"), "owner_id"),
-            accounts=_lookup(crm.get("accounts"), "account_id"),
-            deals=crm.get("opportunities"),
-            leads=_lookup(crm.get("leads"), "lead_id", "company"),
-        )
+        return cls({table: crm.get(table) for table, _, _ in SOURCES.values()})
 
-    @cached_property
+    def lookup(self, kind: str, ids=None) -> pd.Series:
+        """Lookup ``kind`` (a key of :data:`SOURCES`): id -> name, first row per id.
+
+        With ``ids`` (the distinct ids to be named) and no whole lookup built
+        yet, only those ids' rows are read when they are few
+        (:data:`FEW_IDS_FACTOR`); the names are the same either way.
+        """
+        if kind in self._built:
+            return self._built[kind]
+        table, key, _ = SOURCES[kind]
+        frame = self._frames.get(table)
+        if (
+            ids is not None
+            and frame is not None
+            and key in frame.columns
+            and len(ids) * FEW_IDS_FACTOR < len(frame)
+        ):
+            frame = frame[frame[key].isin(pd.Index(ids).dropna())]
+            return self._from(kind, frame)
+        self._built[kind] = self._from(kind, frame)
+        return self._built[kind]
+
+    def _from(self, kind: str, frame: pd.DataFrame | None) -> pd.Series:
+        _, key, value = SOURCES[kind]
+        if kind != "opportunities":
+            return _lookup(frame, key, value)
+        if frame is None:
+            return pd.Series(dtype="string")
+        accounts = self.lookup("accounts", frame["account_id"].dropna().unique())
+        return _deal_names(frame, accounts)
+
+    @property
+    def owners(self) -> pd.Series:
+        """``owner_id`` -> the user's ``name``."""
+        return self.lookup("owners")
+
+    @property
+    def accounts(self) -> pd.Series:
+        """``account_id`` -> the account's ``name``."""
+        return self.lookup("accounts")
+
+    @property
+    def leads(self) -> pd.Series:
+        """``lead_id`` -> the lead's ``company``."""
+        return self.lookup("leads")
+
+    @property
     def opportunities(self) -> pd.Series:
         """``opportunity_id`` -> name (its ``name``, else account, amount and stage)."""
-        return _deal_names(self.deals, self.accounts)
+        return self.lookup("opportunities")
 
     def beside_ids(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with a name column after each of its id columns (a copy; ``frame`` itself when it has none).
@@ -144,8 +206,7 @@ class Names:
                 continue
             if out is frame:
                 out = frame.copy(deep=False)  # copy-on-write: inserting leaves ``frame`` as it was
-            lookup = getattr(self, ID_LOOKUPS[key])  # read lazily: only for ids the frame has
-            out.insert(out.columns.get_loc(key) + 1, name, _mapped(out[key], lookup))
+            out.insert(out.columns.get_loc(key) + 1, name, self._mapped(out[key], ID_LOOKUPS[key]))
         return out
 
     def name_examples(
@@ -168,25 +229,25 @@ class Names:
         tables = frame[table].astype("string").reset_index(drop=True).reindex(ids.index)
         named = pd.Series(pd.NA, index=ids.index, dtype="string")
         for name in tables.dropna().unique():
-            lookup = RECORD_NAMES.get(str(name))
-            if lookup is None:
+            kind = RECORD_NAMES.get(str(name))
+            if kind is None:
                 continue
             here = tables.eq(name).fillna(False).to_numpy(dtype=bool)
-            named[here] = ids[here].map(getattr(self, lookup)).astype("string").to_numpy()
+            named[here] = self._mapped(ids[here], kind).to_numpy()
         shown = (named + " (" + ids + ")").fillna(ids)
         joined = shown.groupby(level=0).agg(", ".join).reindex(given.index).astype("string")
         out = frame.copy()
         out[examples] = joined.fillna(given).to_numpy()
         return out
 
+    def _mapped(self, ids: pd.Series, kind: str) -> pd.Series:
+        """``ids.map(lookup).astype("string")``, looking each distinct id up once.
 
-def _mapped(ids: pd.Series, lookup: pd.Series) -> pd.Series:
-    """``ids.map(lookup).astype("string")``, looking each distinct id up once.
-
-    A table with millions of rows repeats few ids: they are coded
-    (:func:`pandas.factorize`, a missing id coded too), the distinct ids
-    mapped, and the names taken back by code.
-    """
-    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
-    names = pd.Series(uniques).map(lookup).astype("string")
-    return pd.Series(names.array.take(codes), index=ids.index, name=ids.name)
+        A table with millions of rows repeats few ids: they are coded
+        (:func:`pandas.factorize`, a missing id coded too), the distinct ids
+        mapped (:meth:`lookup` of just those when they are few), and the
+        names taken back by code.
+        """
+        codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+        names = pd.Series(uniques).map(self.lookup(kind, uniques)).astype("string")
+        return pd.Series(names.array.take(codes), index=ids.index, name=ids.name)
