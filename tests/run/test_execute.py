@@ -178,3 +178,42 @@ def test_checked_params_values_reach_the_notebook_converted(gamma_notebooks, tmp
     }
     record = json.loads((plan.out / "run.json").read_text(encoding="utf-8"))
     assert record["reports"]["gamma"]["parameters"]["thresholds"] == [40.0, 55.0]
+
+
+def _fake_jobs(names):
+    from workbook.run.discover import ReportSpec
+    from workbook.run.execute import _Job
+
+    return [
+        _Job(
+            spec=ReportSpec(name=n, title=n, path=Path(f"{n}.ipynb"), order=i, tables=(), notebook={}),
+            parameters={},
+            workdir=Path("."),
+            cwd=Path("."),
+            timeout=None,
+            record=(),
+            as_of="2026-06-30",
+        )
+        for i, n in enumerate(names)
+    ]
+
+
+def test_longest_first_uses_typical_seconds_then_the_last_run(tmp_path):
+    from workbook.run.execute import longest_first
+
+    jobs = _fake_jobs(["data_quality", "cohort", "scoring", "custom", "whitespace"])
+    # no earlier run: typical seconds; an unknown report first
+    order = [j.spec.name for j in longest_first(jobs, tmp_path)]
+    assert order == ["custom", "whitespace", "cohort", "scoring", "data_quality"]
+    # an earlier published run's own seconds win (a failed report's do not count)
+    run = tmp_path / ".workbook" / "runs" / "r1"
+    run.mkdir(parents=True)
+    reports = {
+        "data_quality": {"status": "ok", "seconds": 90.0},
+        "custom": {"status": "ok", "seconds": 1.0},
+        "scoring": {"status": "failed", "seconds": 500.0},
+    }
+    (run / "run.json").write_text(json.dumps({"reports": reports}))
+    (tmp_path / ".workbook" / "current").symlink_to(Path("runs") / "r1")
+    order = [j.spec.name for j in longest_first(jobs, tmp_path)]
+    assert order == ["data_quality", "whitespace", "cohort", "scoring", "custom"]
