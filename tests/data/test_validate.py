@@ -243,3 +243,19 @@ def test_quality_repr_html_is_the_warnings_table_escaped():
     assert "<td>unknown_reference</td>" in html and "<td>L1, L2</td>" in html
     assert "refer &lt;x&gt;" in html and "<x>" not in html
     assert "No warnings." in DataQuality()._repr_html_()
+
+
+def test_data_validation_error_pickles_with_its_problems():
+    # the runner loads in a child process; the error must come back whole
+    import pickle
+
+    from workbook.data.validate import DataValidationError, problem
+
+    found = problem(
+        "missing_column", table="leads", column="created_at", count=2,
+        examples=("L1", "L2"), detail="blank cells",
+    )  # fmt: skip
+    back = pickle.loads(pickle.dumps(DataValidationError([found])))
+    assert back.problems == [found]
+    assert str(back).splitlines()[0] == "1 data error(s) stop the load:"
+    assert "L1" in str(back)

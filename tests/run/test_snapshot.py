@@ -15,7 +15,7 @@ from workbook import run as runner
 from workbook.data import snapshot
 from workbook.data.validate import DataValidationError
 from workbook.run import execute as run_execute
-from workbook.run.snapshot import prepare
+from workbook.run.snapshot import load_and_write, prepare
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -166,9 +166,16 @@ def test_prepare_loads_the_union_the_export_has_and_validates_once(tmp_path, mon
     assert prepared.rows == {t: len(f) for t, f in written.tables.items()}
     assert all(n > 0 for n in prepared.rows.values())
     assert not hasattr(prepared, "crm")
-    # one load of the union, then one without the required tables the export lacks
-    # (users is optional in the model: asked for, and absent without a problem)
+    # the load ran in a child process: this process's workbook.load was not called
+    assert calls == []
+    # in it, one load of the union, then one without the required tables the export
+    # lacks (users is optional in the model: asked for, and absent without a problem)
+    rows = load_and_write(
+        ["accounts", "leads", "opportunities", "users"],
+        data=str(data), as_of="2026-06-30", options={}, folder=tmp_path / "s2",
+    )  # fmt: skip
     assert len(calls) == 2 and calls[-1] == ["accounts", "leads", "users"]
+    assert rows == prepared.rows
     assert runner.applicability(cohort_hier, prepared.tables) == {
         "hierarchy": "needs accounts and opportunities; the export has no opportunities"
     }

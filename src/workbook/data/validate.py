@@ -125,6 +125,10 @@ class DataValidationError(ValueError):
         lines += [f"  - {p.message}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):
+        # pickled with its problems, not its message (the runner's load runs in a child process)
+        return (type(self), (self.problems,))
+
 
 def example_ids(ids: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
     """First ``limit`` distinct non-missing values of ``ids``, as text."""

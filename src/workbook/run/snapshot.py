@@ -3,7 +3,8 @@
 :func:`prepare` loads the union of the tables the chosen reports list in
 their notebook metadata (``workbook.tables``) that the export has, validates
 it once, and writes it to ``<tmp>/snapshot`` (:mod:`workbook.data.snapshot`,
-Arrow IPC). Every notebook then gets ``data=<snapshot>`` and empty
+Arrow IPC), all in a child process so that the runner itself stays small.
+Every notebook then gets ``data=<snapshot>`` and empty
 ``load_options``: its unchanged ``workbook.load(data or None, ...)`` reads
 the snapshot and parses no CSV.
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from workbook.core.text import and_join
 from workbook.run.discover import ReportSpec
 
-__all__ = ["REQUIRED_TABLES", "Prepared", "applicability", "prepare", "required_tables"]
+__all__ = ["REQUIRED_TABLES", "Prepared", "applicability", "load_and_write", "prepare", "required_tables"]
 
 #: Tables without which a report cannot say anything (the rest of its
 #: ``workbook.tables`` are optional for it). A notebook may declare its own
@@ -93,16 +94,33 @@ def prepare(
     is raised as :class:`~workbook.data.validate.DataValidationError`, once
     for the whole run. With no table wanted (notebooks that load nothing)
     nothing is loaded and ``folder`` is ``None``.
-    """
-    import workbook
-    from workbook.data import snapshot
-    from workbook.data.validate import DataValidationError
 
+    The load runs in a child process (:func:`_in_child`): the tables, the
+    validation's intermediates and the allocator's freed pages go with it,
+    so the runner stays small while the kernels run.
+    """
     wanted = _wanted(specs, load_options)
     if not wanted:
         return Prepared(folder=None)
     options = {k: v for k, v in load_options.items() if k not in ("tables", "as_of", "validate")}
     started = time.perf_counter()
+    rows = _in_child(load_and_write, wanted, data=data, as_of=as_of, options=options, folder=folder)
+    return Prepared(
+        folder=folder, tables=list(rows), rows=rows, seconds=time.perf_counter() - started
+    )
+
+
+def load_and_write(
+    wanted: Sequence[str], *, data: str, as_of: str, options: Mapping, folder: Path
+) -> dict[str, int]:
+    """Load and validate ``wanted`` (less the tables the export lacks); write the snapshot.
+
+    Returns the rows of each table written. See :func:`prepare`.
+    """
+    import workbook
+    from workbook.data import snapshot
+    from workbook.data.validate import DataValidationError
+
     tables = list(wanted)
     while True:
         try:
@@ -117,24 +135,28 @@ def prepare(
                 raise
             tables = [t for t in tables if t not in absent]
     snapshot.write(crm, folder)
-    rows = {t: int(len(f)) for t, f in crm.tables.items()}
-    del crm
-    _release_memory()
-    return Prepared(
-        folder=folder, tables=list(rows), rows=rows, seconds=time.perf_counter() - started
+    return {t: int(len(f)) for t, f in crm.tables.items()}
+
+
+def _child_init() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # die with the run (the parent cleans up)
+
+
+def _in_child(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` in a fresh (spawned) process; its exception is raised here."""
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    pool = cf.ProcessPoolExecutor(
+        max_workers=1, mp_context=mp.get_context("spawn"), initializer=_child_init
     )
-
-
-def _release_memory() -> None:
-    """Hand the freed load back to the system (Python's cycles, Arrow's and C's allocators)."""
-    import ctypes
-    import gc
-
-    import pyarrow as pa
-
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    try:  # glibc keeps freed heap pages otherwise; other C libraries have no malloc_trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    try:
+        return pool.submit(fn, *args, **kwargs).result()
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
