@@ -72,6 +72,8 @@ def test_heatmap_titles_and_png():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["2024-01", "2024-02", "2024-03"]
     # 3 + 2 + 1 observed cells are annotated; unobserved ones are not
     assert len(ax.texts) == 6
+    # the percentages name one family (the stack's first, which draws digits), not the stack
+    assert {tuple(t.get_fontfamily()) for t in ax.texts} == {("DejaVu Sans",)}
     assert _png(fig).startswith(b"\x89PNG")
 
 

@@ -21,6 +21,7 @@ from workbook.plots import (
     percent,
     thousands,
 )
+from workbook.plots.fonts import digits_family
 
 _MILESTONE_TEXT = {
     "touched": "first touch",
@@ -95,6 +96,7 @@ def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0
                 va="center",
                 fontsize=size,
                 color="white" if light else "black",
+                family=digits_family(),  # digits only: no per-glyph fallback stack to build
             )
     if "complete" in cells.columns:
         partial = cells.pivot(index="cohort", columns="months_since", values="complete")

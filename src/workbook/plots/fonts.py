@@ -65,3 +65,13 @@ def font_families() -> list[str]:
     available = {f.name for f in font_manager.fontManager.ttflist}
     found = [name for name in PREFERRED if name in available]
     return found or ["DejaVu Sans"]
+
+
+def digits_family() -> str:
+    """The first family of :func:`font_families`: it draws every digit, sign and Latin letter.
+
+    Text that is only numbers (a heatmap's thousand percentages) names this
+    one family instead of the whole stack: matplotlib then looks up one font
+    per text, not five, and the glyphs are the ones the stack would pick.
+    """
+    return font_families()[0]
