@@ -35,3 +35,25 @@ def test_hint_text_is_a_values_line_that_parses_back():
         "purchases": {"product_id": {"GTXPro": "GTX Pro", "yes": "YES"}}
     }
     assert hint_text("purchases", "product_id", close_matches(pd.Series(["x"]), pd.Series(["y"]))) == ""
+
+
+def test_close_matches_ignores_repeats_and_drops_ambiguous_keys_among_many_known():
+    import numpy as np
+
+    from workbook.data.hints import close_matches
+
+    rng = np.random.default_rng(3)
+    filler = pd.Series([f"ID-{i:05d}" for i in rng.permutation(5_000)])
+    known = pd.concat(
+        [filler, pd.Series(["GTX Pro", "GTX Pro", "Acme-1", "acme 1", "Bolt", None])],
+        ignore_index=True,
+    )
+    unknown = pd.Series(["GTXPro", "gtx_pro", "GTXPro", "ACME1", "bolt", "Bolt", "nope", None])
+    got = close_matches(unknown, known)
+    # "GTX Pro" repeated is one known value; "acme1" folds from two known values: no hint;
+    # "Bolt" itself is not a mismatch
+    assert got.to_dict("records") == [
+        {"value": "GTXPro", "match": "GTX Pro", "rows": 2},
+        {"value": "bolt", "match": "Bolt", "rows": 1},
+        {"value": "gtx_pro", "match": "GTX Pro", "rows": 1},
+    ]

@@ -34,13 +34,18 @@ def close_matches(unknown: pd.Series, known: pd.Series) -> pd.DataFrame:
         key matches no known value, or several, are left out.
     """
     unknown = unknown.dropna().astype("string")
-    known = known.dropna().astype("string").drop_duplicates()
+    known = known.dropna().astype("string")
     if unknown.empty or known.empty:
         return pd.DataFrame({"value": [], "match": [], "rows": []})
-    keys = pd.DataFrame({"match": known, "key": fold(known)})
-    unique = keys.drop_duplicates("key", keep=False)
     counts = unknown.value_counts().rename_axis("value").reset_index(name="rows")
     counts["key"] = fold(counts["value"])
+    # Only the known values whose key some unknown value has can match: those few
+    # are de-duplicated and checked for a key shared by several known values (a
+    # key's known values are all kept by the filter, so the check is the same).
+    keys = fold(known)
+    hit = keys.isin(counts["key"]).to_numpy(dtype=bool)
+    candidates = pd.DataFrame({"match": known[hit], "key": keys[hit]}).drop_duplicates("match")
+    unique = candidates.drop_duplicates("key", keep=False)
     out = counts.merge(unique, on="key", how="inner")
     out = out[out["value"] != out["match"]]
     out = out.sort_values(["rows", "value"], ascending=[False, True], kind="mergesort")
