@@ -23,7 +23,7 @@ from workbook.analyses.scoring.discrimination import (
 )
 from workbook.analyses.scoring.figures import summary_figures
 from workbook.analyses.scoring.narrative import findings, headline_cards, summary_sentences
-from workbook.analyses.scoring.outcomes import data_sufficiency
+from workbook.analyses.scoring.outcomes import data_sufficiency, matured_once
 from workbook.analyses.scoring.params import Params
 from workbook.analyses.scoring.relational import crm_outcomes, outcome_counts
 from workbook.analyses.scoring.results import Results
@@ -162,6 +162,13 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     found, rows, eng = crm_outcomes(
         crm, horizon_days=p.horizon_days, score_range=_score_range(p, crm)
     )
+    outcomes = found.outcomes
+    with matured_once(outcomes):  # the tables share one selection of the matured rows
+        return _run(crm, p, found, rows, eng)
+
+
+def _run(crm, p: Params, found, rows, eng) -> Results:
+    """:func:`run` once the outcomes are known."""
     outcomes = found.outcomes
     grid = _grid(outcomes, p, crm)
     cap = _capacity_tables(crm, outcomes, grid, p)
