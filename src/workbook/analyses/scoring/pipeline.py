@@ -183,11 +183,14 @@ def _run(crm, p: Params, found, rows, eng) -> Results:
         else np.nan
     )
     segments = segment_auc(outcomes, segment_by=p.segment_by, n_boot=p.n_boot, seed=p.seed)
+    # The counts over the outcome rows already fetched, registered in-process without a copy,
+    # rather than the outcome query run again; a warehouse counts its own rows.
+    counted = outcomes if eng.embedded else rows
     tables = {
         "outcomes": outcomes,
         "exclusions": found.exclusions,
-        "outcome_counts": outcome_counts(rows, engine=eng),
-        "threshold_sweep": threshold_sweep(rows, thresholds=grid, engine=eng),
+        "outcome_counts": outcome_counts(counted, engine=eng),
+        "threshold_sweep": threshold_sweep(counted, thresholds=grid, engine=eng),
         "threshold_comparison": threshold_comparison(
             outcomes,
             thresholds={"current": p.current_threshold, "recommended": rec},
