@@ -30,6 +30,7 @@ from workbook.analyses.hierarchy import relational
 from workbook.analyses.hierarchy._docs import shared_docs
 from workbook.analyses.hierarchy.revenue import engine_of, tree_of
 from workbook.core.checks import require_frame
+from workbook.data.validate import positions
 
 __all__ = ["RANK_COLUMNS", "descending_min_ranks", "rank_uncertainty", "won_deals"]
 
@@ -87,7 +88,8 @@ def won_deals(
         eng.table(tree, "tree"), eng.table(opportunities, "opportunities"), start=start, end=end
     )
     deals = eng.frame(expr)
-    position = pd.Index(opportunities["opportunity_id"]).get_indexer(deals["opportunity_id"])
+    # each deal's row in opportunities (ids unique, as validated): an Arrow hash lookup
+    position = positions(deals["opportunity_id"], opportunities["opportunity_id"])
     deals = deals.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
     return deals.astype(
         {

@@ -177,8 +177,11 @@ def decay_handoff(
     """
     points = parse_decay_points(decay_points)
     mat = matured_leads(outcomes)
-    quiet_ids = set(landmark.loc[landmark["quiet"], "lead_id"].astype(str))
-    quiet = mat["lead_id"].astype(str).isin(quiet_ids).to_numpy()
+    quiet_ids = landmark.loc[landmark["quiet"], "lead_id"]
+    # the matured leads whose id (as text) is a quiet lead's: an Arrow hash lookup
+    quiet = positions(mat["lead_id"], quiet_ids) >= 0
+    if quiet_ids.isna().any():  # a blank id matches a blank id, as text ("nan") would
+        quiet |= mat["lead_id"].isna().to_numpy()
     score = mat["score"].to_numpy(dtype="float64")
     new = np.where(quiet, 0.0 if points == "reset" else score + points, score)
     won = mat["won"].to_numpy(bool)
