@@ -96,14 +96,15 @@ def _deal_names(opps: pd.DataFrame | None, accounts: pd.Series) -> pd.Series:
 class Names:
     """Name lookups of one loaded data set (see the module docstring).
 
-    The opportunity names (one text per deal) are built on first use: most
-    reports export no ``opportunity_id``.
+    The opportunity names (one text per deal) and the leads' companies are
+    built on first use: most reports export no ``opportunity_id`` or
+    ``lead_id`` (and a million leads take a while to look up).
     """
 
     owners: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
     accounts: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
     deals: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-    leads: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))
+    lead_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, crm) -> Names:
@@ -112,8 +113,13 @@ class Names:
             owners=_lookup(crm.get("users"), "owner_id"),
             accounts=_lookup(crm.get("accounts"), "account_id"),
             deals=crm.get("opportunities"),
-            leads=_lookup(crm.get("leads"), "lead_id", "company"),
+            lead_rows=crm.get("leads"),
         )
+
+    @cached_property
+    def leads(self) -> pd.Series:
+        """``lead_id`` -> the lead's ``company`` (empty without a leads table)."""
+        return _lookup(self.lead_rows, "lead_id", "company")
 
     @cached_property
     def opportunities(self) -> pd.Series:
