@@ -499,8 +499,8 @@ def sibling_discounts(
     rule, lines, **settings
         As for :func:`sibling_discount_members`.
     members : DataFrame, optional
-        :func:`sibling_discount_members` of the same arguments, when the
-        caller has it (computed here otherwise).
+        :func:`sibling_discount_members` of the same arguments (the whole
+        table), when the caller has it (computed here otherwise).
 
     Returns
     -------
@@ -530,9 +530,10 @@ def sibling_discounts(
         )
     out = _spread_per_pair(members)
     # The same range over the members' purchase lines themselves (not the member means).
-    lines = lines.lines.merge(members[_KEYS + ["account_id"]], on=_KEYS + ["account_id"])
+    # Every account with a line of a pair of two or more members is a member, so a pair's
+    # member lines are all its lines: no join of the lines with the members is needed.
     line_range = (
-        lines.groupby(_KEYS, observed=True)["discount_pct"]
+        lines.lines.groupby(_KEYS, observed=True)["discount_pct"]
         .agg(min_line_discount="min", max_line_discount="max")
         .reset_index()
     )
