@@ -158,11 +158,14 @@ def rank_uncertainty(
         n_boot=n_boot,
         seed=seed,
     )
-    low, high = np.quantile(ranks, [0.025, 0.975], axis=0, method="inverted_cdf")
+    # The inverted_cdf quantile is an order statistic whose position depends only on
+    # n_boot: the same positions of each family's sorted ranks (one row per family).
+    at = np.quantile(np.arange(n_boot), [0.025, 0.975], method="inverted_cdf").astype(np.int64)
+    low, high = np.partition(ranks, at, axis=1)[:, at].T
     out["rank_low"] = low.astype("int64")
     out["rank_high"] = high.astype("int64")
-    out["p_rank_1"] = (ranks == 1).mean(axis=0)
-    out["p_top_n"] = (ranks <= top_n).mean(axis=0)
+    out["p_rank_1"] = (ranks == 1).mean(axis=1)
+    out["p_top_n"] = (ranks <= top_n).mean(axis=1)
     out["tied_for_first"] = out["rank_low"] == 1
     return out[RANK_COLUMNS]
 
@@ -174,7 +177,7 @@ _CHUNK_CELLS = 1 << 22
 def _bootstrap_ranks(
     family: np.ndarray, amount: np.ndarray, families: int, *, n_boot: int, seed: int
 ) -> np.ndarray:
-    """The family ranks of every resample (``n_boot`` x ``families``, rank 1 = largest total).
+    """The family ranks of every resample (``families`` x ``n_boot``, rank 1 = largest total).
 
     ``family`` is each deal's family column (NaN: a deal of no ranked family,
     drawn but adding to no total). The multinomial counts are drawn a block
@@ -193,13 +196,13 @@ def _bootstrap_ranks(
     rng = np.random.default_rng(seed)
     p = np.full(n, 1.0 / n)
     dtype = np.int32 if families < np.iinfo(np.int32).max else np.int64
-    ranks = np.empty((n_boot, families), dtype=dtype)
+    ranks = np.empty((families, n_boot), dtype=dtype)
     step = max(1, _CHUNK_CELLS // max(n, 1))
     for first in range(0, n_boot, step):  # blocks of resamples, not rows
         counts = rng.multinomial(n, p, size=min(step, n_boot - first))
         totals = np.asarray(matrix @ counts.T.astype("float64", order="C")).T
         del counts
-        ranks[first : first + len(totals)] = descending_min_ranks(totals)
+        ranks[:, first : first + len(totals)] = descending_min_ranks(totals).T
     return ranks
 
 
