@@ -160,21 +160,28 @@ def lead_activity_pairs(
     lead_rows = np.flatnonzero(leads["lead_id"].notna().to_numpy(dtype=bool))
     # Everything below works on integer codes: Arrow hash lookups (positions) instead of
     # merges, sorts and drop_duplicates on Arrow strings (15 s -> 3 s CPU on 5M activities).
-    lead_pos = positions(act["lead_id"], lead_ids)  # first matching lead, -1 when none
+    conv = None
+    if include_converted_opportunity and "converted_opportunity_id" in leads.columns:
+        has_conv = leads["lead_id"].notna() & leads["converted_opportunity_id"].notna()
+        conv = leads.loc[has_conv, ["lead_id", "converted_opportunity_id"]]
+    # The activities' and the converted leads' lead ids in one lookup (one hash of the leads)
+    # when they share a dtype; first matching lead, -1 when none.
+    if conv is not None and conv["lead_id"].dtype == act["lead_id"].dtype:
+        found = positions(pd.concat([act["lead_id"], conv["lead_id"]], ignore_index=True), lead_ids)
+        lead_pos, conv_lead = found[: len(act)], found[len(act) :]
+    else:
+        lead_pos = positions(act["lead_id"], lead_ids)
+        conv_lead = None if conv is None else positions(conv["lead_id"], lead_ids)
     rows = [np.flatnonzero(lead_pos >= 0)]
     who = [lead_pos[rows[0]]]
     via = [np.zeros(len(rows[0]), dtype=np.int8)]
 
-    if include_converted_opportunity and "converted_opportunity_id" in leads.columns:
-        has_conv = leads["lead_id"].notna() & leads["converted_opportunity_id"].notna()
-        conv = leads.loc[has_conv, ["lead_id", "converted_opportunity_id"]]
+    if conv is not None:
         if opportunities is not None:
             known = positions(conv["converted_opportunity_id"], opportunities["opportunity_id"])
-            conv = conv.loc[known >= 0]
+            conv, conv_lead = conv.loc[known >= 0], conv_lead[known >= 0]
         opp_ids = conv["converted_opportunity_id"]
-        pairs = pd.DataFrame(
-            {"code": positions(opp_ids, opp_ids), "lead": positions(conv["lead_id"], lead_ids)}
-        )
+        pairs = pd.DataFrame({"code": positions(opp_ids, opp_ids), "lead": conv_lead})
         act_code = positions(act["opportunity_id"], opp_ids)
         linked = np.flatnonzero(act_code >= 0)
         pairs = pd.DataFrame({"row": linked, "code": act_code[linked]}).merge(pairs, on="code")

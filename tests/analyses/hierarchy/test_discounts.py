@@ -278,3 +278,26 @@ def test_exclusions_table_and_outlier_list(accounts, opps, tree, purchases, prod
     # Nothing is flagged on the shared fixture (single-line members): an empty list.
     members = h.sibling_discount_members(accounts, purchases, products, as_of=AS_OF, tree=tree)
     assert h.discount_outliers(members).empty
+
+
+def test_discount_lines_computed_once_give_the_same_tables(
+    accounts, opps, tree, purchases, products
+):
+    from workbook.analyses.hierarchy.discounts import discount_lines
+
+    lines = discount_lines(purchases, tree, as_of=AS_OF, months=24)
+    # The shared fixture's used lines of accounts in the tree (test_sibling_discounts_spread_export)
+    assert lines.counts["used"] == 11
+    assert lines.per_account["lines"].sum() == len(lines.lines)
+    common = {"as_of": AS_OF, "tree": tree}
+    members = h.sibling_discount_members(accounts, purchases, products, lines=lines, **common)
+    pd.testing.assert_frame_equal(
+        members, h.sibling_discount_members(accounts, purchases, products, **common)
+    )
+    pd.testing.assert_frame_equal(
+        h.sibling_discounts(accounts, purchases, products, lines=lines, members=members, **common),
+        h.sibling_discounts(accounts, purchases, products, **common),
+    )
+    assert h.discount_basis(purchases, as_of=AS_OF, tree=tree, lines=lines) == h.discount_basis(
+        purchases, as_of=AS_OF, tree=tree
+    )

@@ -97,3 +97,17 @@ def test_concentration_pareto(accounts, opps, tree):
     assert conc["in_top_n"].tolist() == [True, True, False]
     assert h.top_n_share(conc, 2) == pytest.approx(3.0 / 3.3)
     assert h.top_n_share(conc, 50) == pytest.approx(1.0)
+
+
+def test_top_customers_keyed_with_the_naive_ranking_given(accounts, opps, tree):
+    from workbook.analyses.hierarchy.ranking import id_rank, naive_top_keyed, top_customers_keyed
+
+    window = {"start": START, "end": END, "tree": tree, "key": id_rank(tree)}
+    naive = naive_top_keyed(accounts, opps, **window)
+    pd.testing.assert_frame_equal(
+        naive, h.naive_top(accounts, opps, start=START, end=END, tree=tree)
+    )
+    pd.testing.assert_frame_equal(
+        top_customers_keyed(accounts, opps, naive=naive, **window),
+        h.top_customers(accounts, opps, start=START, end=END, tree=tree),
+    )

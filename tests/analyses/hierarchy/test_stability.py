@@ -45,3 +45,19 @@ def test_single_deal_moves(accounts, opps, tree):
     # Orphan dropped; its only previous deal (50) explains it.
     assert stab.loc["30", "single_deal_move"]
     assert stab["single_deal_move"].sum() == 3
+
+
+def test_stability_with_the_current_ranking_and_deals_given(accounts, opps, tree):
+    """Passing what the pipeline already computed gives the same table."""
+    from workbook.analyses.hierarchy.ranking import id_rank
+
+    window = {"start": START, "end": END, "tree": tree}
+    given = h.stability(
+        accounts,
+        opps,
+        current=h.top_customers(accounts, opps, **window),
+        current_deals=h.won_deals(accounts, opps, **window),
+        key=id_rank(tree),
+        **window,
+    )
+    pd.testing.assert_frame_equal(given, h.stability(accounts, opps, **window))

@@ -95,3 +95,51 @@ def test_herfindahl_by_hand():
     conc = pd.DataFrame({"share": [0.5, 0.3, 0.2]})
     # 0.25 + 0.09 + 0.04 = 0.38; 1 / 0.38 = 2.63 equal families.
     assert h.herfindahl(conc) == pytest.approx({"hhi": 0.38, "effective_families": 1 / 0.38})
+
+
+def test_descending_min_ranks_by_hand():
+    from workbook.analyses.hierarchy.uncertainty import descending_min_ranks
+
+    values = np.array(
+        [
+            [5.0, 7.0, 5.0, 1.0],  # 7 first; the two 5s share rank 2; 1 is 4th (not 3rd)
+            [3.0, 3.0, 3.0, 3.0],  # all tied: all first
+            [0.0, -0.0, 2.0, -1.0],  # 0.0 and -0.0 are equal: both 2nd
+        ]
+    )
+    assert descending_min_ranks(values).tolist() == [[2, 1, 2, 4], [1, 1, 1, 1], [2, 2, 1, 4]]
+    assert descending_min_ranks(np.zeros((2, 0))).shape == (2, 0)
+
+
+def test_descending_min_ranks_agree_with_scipy_rankdata():
+    from scipy.stats import rankdata
+
+    from workbook.analyses.hierarchy.uncertainty import descending_min_ranks
+
+    values = np.random.default_rng(1).integers(0, 6, size=(40, 30)).astype("float64")
+    expected = rankdata(-values, axis=1, method="min")
+    assert np.array_equal(descending_min_ranks(values), expected)
+
+
+def test_rank_uncertainty_draws_in_blocks_as_in_one_call(monkeypatch):
+    """Blocks of resamples give the counts of one multinomial(size=n_boot) call."""
+    from scipy import sparse
+    from scipy.stats import rankdata
+
+    from workbook.analyses.hierarchy import uncertainty
+
+    top, deals = _fixture()
+    whole = h.rank_uncertainty(top, deals, top_n=2, n_boot=50, seed=7)
+    monkeypatch.setattr(uncertainty, "_CHUNK_CELLS", 12)  # 3 resamples of the 4 deals a block
+    blocks = h.rank_uncertainty(top, deals, top_n=2, n_boot=50, seed=7)
+    pd.testing.assert_frame_equal(whole, blocks)
+    # ... and the ranks of the deal x family product of the original implementation
+    counts = np.random.default_rng(7).multinomial(4, np.full(4, 0.25), size=50)
+    amounts = sparse.csr_matrix(
+        (deals["amount"].to_numpy(), (np.arange(4), np.array([0, 0, 1, 2]))), shape=(4, 3)
+    )
+    ranks = rankdata(-np.asarray((amounts.T @ counts.T).T), axis=1, method="min")
+    assert whole["p_rank_1"].tolist() == (ranks == 1).mean(axis=0).tolist()
+    low, high = np.quantile(ranks, [0.025, 0.975], axis=0, method="inverted_cdf")
+    assert whole["rank_low"].tolist() == low.tolist()
+    assert whole["rank_high"].tolist() == high.tolist()

@@ -77,3 +77,20 @@ def test_no_signal_has_no_skill_and_recommends_nothing(crm_factory):
     assert np.isnan(res.recommended_threshold)
     assert "no out-of-time skill" in res.figures["tradeoff_sentence"]
     assert "reported as a score" in res.figures["calibration_sentence"]
+
+
+def test_the_inflow_of_todays_outcomes_is_the_inflow_of_the_past_view(planted_crm):
+    """track_record's shortcut: the scored leads created by the cut, from today's outcomes."""
+    out = scoring.lead_outcomes(planted_crm.leads, planted_crm.opportunities,
+                                as_of=planted_crm.as_of).outcomes  # fmt: skip
+    settings = dict(thresholds=None, score_range=None, capacity_per_month=40, capacity_months=6,
+                    overflow_risk=0.1, horizon_days=180)  # fmt: skip
+    for cut in [pd.Timestamp("2025-12-31"), pd.Timestamp("2026-03-31")]:
+        past = planted_crm.as_known_at(cut)
+        inflow = out.loc[out["created_at"] <= cut, ["created_at", "score"]]
+        known = scoring.lead_outcomes(past.leads, past.opportunities, as_of=cut).outcomes
+        assert len(inflow) == len(known)
+        assert sorted(inflow["score"]) == sorted(known["score"])
+        assert scoring.recommendation_at(past, inflow=inflow, **settings) == (
+            scoring.recommendation_at(past, **settings)
+        )

@@ -68,3 +68,24 @@ def test_a_longer_horizon_matures_fewer_and_keeps_later_wins(tiny):
 def test_passing_the_pair_is_a_clear_type_error(outcomes):
     with pytest.raises(TypeError, match="pass its .outcomes"):
         scoring.matured_leads(outcomes)
+
+
+def test_matured_once_selects_the_matured_rows_once(outcomes, monkeypatch):
+    from workbook.analyses.scoring import outcomes as module
+
+    outcomes = outcomes.outcomes
+
+    expected = scoring.matured_leads(outcomes)
+    calls = []
+    real = module._matured
+    monkeypatch.setattr(module, "_matured", lambda frame: calls.append(1) or real(frame))
+    with module.matured_once(outcomes):
+        first = scoring.matured_leads(outcomes)
+        first["won"] = ~first["won"]  # a caller's change stays in its copy
+        second = scoring.matured_leads(outcomes)
+        other = scoring.matured_leads(outcomes.iloc[:3])  # another frame: not memoised
+    assert len(calls) == 2
+    pd.testing.assert_frame_equal(second, expected)
+    pd.testing.assert_frame_equal(other, real(outcomes.iloc[:3]))
+    scoring.matured_leads(outcomes)  # outside the block: computed again
+    assert len(calls) == 3

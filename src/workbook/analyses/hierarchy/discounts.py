@@ -64,12 +64,15 @@ from workbook.analyses.hierarchy._docs import shared_docs
 from workbook.analyses.hierarchy.ranking import account_names
 from workbook.core import calendar
 from workbook.core.checks import require_frame
+from workbook.data.validate import positions
 
 __all__ = [
     "MAD_SCALE",
     "UPPER_BOUND_LABEL",
     "OUTLIER_MONEY_LABEL",
+    "DiscountLines",
     "discount_basis",
+    "discount_lines",
     "discount_outliers",
     "exclusions",
     "sibling_discount_members",
@@ -185,10 +188,45 @@ def _eligible_purchases(purchases: pd.DataFrame, *, as_of, months: int) -> Eligi
     return EligibleLines(purchases.loc[keep], counts)
 
 
-def _tree_lines(purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of, months) -> pd.DataFrame:
-    """Used lines of accounts in the tree, with their ``root_id``."""
-    lines = _eligible_purchases(purchases, as_of=as_of, months=months).lines
-    return lines.merge(tree[["account_id", "root_id"]], on="account_id", how="inner")
+class DiscountLines(NamedTuple):
+    """The used lines of accounts in the tree, computed once for every discount table.
+
+    ``counts``: the counts of :func:`discount_basis` (without
+    ``below_min_lines``); ``lines``: the used purchase lines of accounts in the
+    tree, with their ``root_id``; ``per_account``: per root x product x
+    account, its ``lines``, member discount (``discount_pct``) and ``spend``.
+    """
+
+    counts: dict
+    lines: pd.DataFrame
+    per_account: pd.DataFrame
+
+
+def discount_lines(purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of, months: int):
+    """The :class:`DiscountLines` of ``purchases`` for the lookback of ``months`` months.
+
+    Parameters
+    ----------
+    purchases : DataFrame
+        Canonical ``purchases`` table.
+    tree : DataFrame
+        :func:`workbook.core.families.ultimate_parents`.
+    as_of : date-like
+        End of the lookback window.
+    months : int
+        ``discount_lookback_months``.
+
+    Returns
+    -------
+    DiscountLines
+    """
+    eligible = _eligible_purchases(purchases, as_of=as_of, months=months)
+    # The lines of accounts in the tree with their root (an inner join on the unique
+    # account ids, in the lines' order), by one hash lookup of the account ids.
+    at = positions(eligible.lines["account_id"], tree["account_id"])
+    lines = eligible.lines.iloc[np.flatnonzero(at >= 0)].reset_index(drop=True)
+    lines["root_id"] = tree["root_id"].take(at[at >= 0]).reset_index(drop=True)
+    return DiscountLines(eligible.counts, lines, _account_discounts(lines))
 
 
 def _account_discounts(lines: pd.DataFrame) -> pd.DataFrame:
@@ -228,6 +266,7 @@ def discount_basis(
     discount_lookback_months: int = 24,
     min_lines: int = 2,
     tree: pd.DataFrame | None = None,
+    lines: DiscountLines | None = None,
 ) -> dict:
     """Count the purchase lines :func:`sibling_discounts` uses and leaves out.
 
@@ -244,6 +283,9 @@ def discount_basis(
         :func:`workbook.core.families.ultimate_parents`; when given, also
         counts ``below_min_lines`` (used lines of accounts with fewer than
         ``min_lines`` lines of the product: shown, never flagged).
+    lines : DiscountLines, optional
+        :func:`discount_lines` of the same purchases, tree, ``as_of`` and
+        lookback, when the caller has it (computed here otherwise).
 
     Returns
     -------
@@ -256,18 +298,21 @@ def discount_basis(
         when ``tree`` is given.
     """
     require_frame(purchases, "purchases")
-    eligible = _eligible_purchases(purchases, as_of=as_of, months=discount_lookback_months)
-    counts = dict(eligible.counts)
-    if tree is not None:
-        lines = eligible.lines.merge(tree[["account_id", "root_id"]], on="account_id")
-        per = _account_discounts(lines)
-        counts["below_min_lines"] = int(per.loc[per["lines"] < min_lines, "lines"].sum())
+    if tree is None:
+        return dict(
+            _eligible_purchases(purchases, as_of=as_of, months=discount_lookback_months).counts
+        )
+    if lines is None:
+        lines = discount_lines(purchases, tree, as_of=as_of, months=discount_lookback_months)
+    counts = dict(lines.counts)
+    per = lines.per_account
+    counts["below_min_lines"] = int(per.loc[per["lines"] < min_lines, "lines"].sum())
     return counts
 
 
-def _member_table(lines: pd.DataFrame, rule: DiscountRule) -> pd.DataFrame:
+def _member_table(per_account: pd.DataFrame, rule: DiscountRule) -> pd.DataFrame:
     """Members of pairs with their medians, MAD, scale, robust z and outlier flag."""
-    accounts = _account_discounts(lines)
+    accounts = per_account.copy()
     accounts["eligible"] = accounts["lines"] >= rule.min_lines
     # The product's spread across every eligible account of every family.
     eligible = accounts[accounts["eligible"]]
@@ -337,6 +382,7 @@ def sibling_discount_members(
     as_of,
     tree: pd.DataFrame,
     rule: DiscountRule | None = None,
+    lines: DiscountLines | None = None,
     **settings,
 ) -> pd.DataFrame:
     """One row per member of a family x product with two or more members.
@@ -357,6 +403,9 @@ def sibling_discount_members(
         Fields of :class:`DiscountRule` replacing those of ``rule``
         (``mad_threshold``, ``discount_lookback_months``, ``min_lines``,
         ``min_members``, ``min_discount_scale``).
+    lines : DiscountLines, optional
+        :func:`discount_lines` of the same purchases, tree, ``as_of`` and
+        the rule's lookback, when the caller has it (computed here otherwise).
 
     Returns
     -------
@@ -375,10 +424,11 @@ def sibling_discount_members(
     require_frame(products, "products")
     require_frame(tree, "tree", ["account_id", "root_id"])
     rule = _rule(rule, settings)
-    lines = _tree_lines(purchases, tree, as_of=as_of, months=rule.discount_lookback_months)
-    members = _member_table(lines, rule)
+    if lines is None:
+        lines = discount_lines(purchases, tree, as_of=as_of, months=rule.discount_lookback_months)
+    members = _member_table(lines.per_account, rule)
     members = members.merge(
-        _revenue_at_stake(lines, members), on=_KEYS + ["account_id"], how="left"
+        _revenue_at_stake(lines.lines, members), on=_KEYS + ["account_id"], how="left"
     )
     names = account_names(accounts)
     members["family_name"] = members["root_id"].map(names).to_numpy()
@@ -435,6 +485,8 @@ def sibling_discounts(
     tree: pd.DataFrame,
     ranking: pd.DataFrame | None = None,
     rule: DiscountRule | None = None,
+    lines: DiscountLines | None = None,
+    members: pd.DataFrame | None = None,
     **settings,
 ) -> pd.DataFrame:
     """Discount spread per family and product with two or more members.
@@ -449,8 +501,11 @@ def sibling_discounts(
     {as_of}
     {hierarchy_tree_required}
     {hierarchy_ranking}
-    rule, **settings
+    rule, lines, **settings
         As for :func:`sibling_discount_members`.
+    members : DataFrame, optional
+        :func:`sibling_discount_members` of the same arguments (the whole
+        table), when the caller has it (computed here otherwise).
 
     Returns
     -------
@@ -472,15 +527,18 @@ def sibling_discounts(
         descending, then root and product.
     """
     rule = _rule(rule, settings)
-    members = sibling_discount_members(
-        accounts, purchases, products, as_of=as_of, tree=tree, rule=rule
-    )
+    if lines is None:
+        lines = discount_lines(purchases, tree, as_of=as_of, months=rule.discount_lookback_months)
+    if members is None:
+        members = sibling_discount_members(
+            accounts, purchases, products, as_of=as_of, tree=tree, rule=rule, lines=lines
+        )
     out = _spread_per_pair(members)
     # The same range over the members' purchase lines themselves (not the member means).
-    lines = _tree_lines(purchases, tree, as_of=as_of, months=rule.discount_lookback_months)
-    lines = lines.merge(members[_KEYS + ["account_id"]], on=_KEYS + ["account_id"])
+    # Every account with a line of a pair of two or more members is a member, so a pair's
+    # member lines are all its lines: no join of the lines with the members is needed.
     line_range = (
-        lines.groupby(_KEYS, observed=True)["discount_pct"]
+        lines.lines.groupby(_KEYS, observed=True)["discount_pct"]
         .agg(min_line_discount="min", max_line_discount="max")
         .reset_index()
     )

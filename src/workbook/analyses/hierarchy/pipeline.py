@@ -7,6 +7,7 @@ import dataclasses
 from workbook.analyses.hierarchy.discounts import (
     DiscountRule,
     discount_basis,
+    discount_lines,
     discount_outliers,
     exclusions,
     sibling_discount_members,
@@ -24,9 +25,10 @@ from workbook.analyses.hierarchy.params import Params
 from workbook.analyses.hierarchy.period import resolve_period
 from workbook.analyses.hierarchy.ranking import (
     concentration,
-    naive_top,
+    id_rank,
+    naive_top_keyed,
     rank_shift,
-    top_customers,
+    top_customers_keyed,
 )
 from workbook.analyses.hierarchy.results import Results
 from workbook.analyses.hierarchy.revenue import revenue_basis
@@ -142,8 +144,12 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
     start, end = period
     engine = for_crm(crm)
     window = {"start": start, "end": end, "tree": tree, "engine": engine}
-    top = top_customers(accounts, opportunities, **window)
-    naive = naive_top(accounts, opportunities, **window)
+    # computed once and passed down: the id sort key, both rankings, the won deals
+    key = id_rank(tree, engine=engine)
+    naive = naive_top_keyed(accounts, opportunities, key=key, **window)
+    top = top_customers_keyed(accounts, opportunities, key=key, naive=naive, **window)
+    deals = won_deals(accounts, opportunities, **window)
+    lines = discount_lines(crm.purchases, tree, as_of=as_of, months=params.discount_lookback_months)
     tables = {
         "tree": tree,
         "top_customers": top,
@@ -152,12 +158,14 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
         "concentration": concentration(top, top_n=params.top_n),
         "rank_uncertainty": rank_uncertainty(
             top,
-            won_deals(accounts, opportunities, **window),
+            deals,
             top_n=params.top_n,
             n_boot=params.n_boot,
             seed=params.seed,
         ),
-        "stability": stability(accounts, opportunities, **window),
+        "stability": stability(
+            accounts, opportunities, current=top, current_deals=deals, key=key, **window
+        ),
         "hierarchy_issues": hierarchy_faults(accounts, tree),
         "split_ownership": split_ownership(
             accounts,
@@ -175,10 +183,11 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
                 discount_lookback_months=params.discount_lookback_months,
                 min_lines=params.min_lines,
                 tree=tree,
+                lines=lines,
             ),
         ),
     }
-    tables.update(_discount_tables(crm, params, tree=tree, ranking=top))
+    tables.update(_discount_tables(crm, params, tree=tree, ranking=top, lines=lines))
     return tables
 
 
@@ -187,20 +196,13 @@ def discount_rule(params: Params) -> DiscountRule:
     return DiscountRule(**{name: getattr(params, name) for name in DiscountRule._fields})
 
 
-def _discount_tables(crm, params: Params, *, tree, ranking) -> dict:
+def _discount_tables(crm, params: Params, *, tree, ranking, lines) -> dict:
     """Sibling discount members, the spread per family x product, and the outliers."""
     rule = discount_rule(params)
-    members = sibling_discount_members(
-        crm.accounts, crm.purchases, crm.products, as_of=crm.as_of, tree=tree, rule=rule
-    )
+    common = {"as_of": crm.as_of, "tree": tree, "rule": rule, "lines": lines}
+    members = sibling_discount_members(crm.accounts, crm.purchases, crm.products, **common)
     spread = sibling_discounts(
-        crm.accounts,
-        crm.purchases,
-        crm.products,
-        as_of=crm.as_of,
-        tree=tree,
-        rule=rule,
-        ranking=ranking,
+        crm.accounts, crm.purchases, crm.products, ranking=ranking, members=members, **common
     )
     return {
         "discount_members": members,

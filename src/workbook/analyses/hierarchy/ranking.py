@@ -112,12 +112,13 @@ def naive_top(
     require_frame(accounts, "accounts")
     tree = tree_of(accounts, tree, engine=engine)
     key = id_rank(tree, engine=engine)
-    return _naive_top(
+    return naive_top_keyed(
         accounts, opportunities, start=start, end=end, tree=tree, key=key, engine=engine
     )
 
 
-def _naive_top(accounts, opportunities, *, start, end, tree, key, engine=None) -> pd.DataFrame:
+def naive_top_keyed(accounts, opportunities, *, start, end, tree, key, engine=None) -> pd.DataFrame:
+    """:func:`naive_top` with the tree and the id sort key (:func:`id_rank`) given."""
     per_account = account_revenue(opportunities, start=start, end=end, engine=engine)
     known = tree[["account_id", "root_id"]].merge(per_account, on="account_id", how="inner")
     ranked = _rank(known, "account_id", key)
@@ -185,17 +186,22 @@ def top_customers(
 
 
 def top_customers_keyed(
-    accounts, opportunities, *, start, end, tree, key, engine=None
+    accounts, opportunities, *, start, end, tree, key, engine=None, naive=None
 ) -> pd.DataFrame:
-    """:func:`top_customers` with the tree and the id sort key (:func:`id_rank`) given."""
+    """:func:`top_customers` with the tree and the id sort key (:func:`id_rank`) given.
+
+    ``naive``, when given, is :func:`naive_top` of the same tables, period and
+    tree (computed here otherwise).
+    """
     families = family_revenue(
         accounts, opportunities, start=start, end=end, tree=tree, engine=engine
     )
     ranked = _rank(families, "root_id", key).rename(columns={"root_id": "account_id"})
     ranked["name"] = ranked["account_id"].map(account_names(accounts)).to_numpy()
-    naive = _naive_top(
-        accounts, opportunities, start=start, end=end, tree=tree, key=key, engine=engine
-    )
+    if naive is None:
+        naive = naive_top_keyed(
+            accounts, opportunities, start=start, end=end, tree=tree, key=key, engine=engine
+        )
     # naive is sorted by rank, so the first row per root is the best member.
     best = naive.drop_duplicates("root_account_id").set_index("root_account_id")
     ranked["best_member_naive_rank"] = pd.array(

@@ -41,6 +41,9 @@ def stability(
     end,
     tree: pd.DataFrame | None = None,
     engine=None,
+    current: pd.DataFrame | None = None,
+    current_deals: pd.DataFrame | None = None,
+    key: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The corrected ranking now against the previous period of the same length.
 
@@ -54,6 +57,13 @@ def stability(
     {hierarchy_period}
     {hierarchy_tree}
     {hierarchy_engine}
+    current, current_deals : DataFrame, optional
+        :func:`~workbook.analyses.hierarchy.top_customers` and
+        :func:`~workbook.analyses.hierarchy.won_deals` of ``[start, end]``
+        with the same tree, when the caller has them (computed here
+        otherwise).
+    key : Series, optional
+        The tree's id sort key (``ranking.id_rank``), when the caller has it.
 
     Returns
     -------
@@ -80,14 +90,21 @@ def stability(
     require_frame(accounts, "accounts")
     tree = tree_of(accounts, tree, engine=engine)
     prev_start, prev_end = previous_period(start, end)
-    key = id_rank(tree, engine=engine)
+    if key is None:
+        key = id_rank(tree, engine=engine)
     common = {"tree": tree, "key": key, "engine": engine}
-    now = top_customers_keyed(accounts, opportunities, start=start, end=end, **common)
+    now = current
+    if now is None:
+        now = top_customers_keyed(accounts, opportunities, start=start, end=end, **common)
     before = top_customers_keyed(accounts, opportunities, start=prev_start, end=prev_end, **common)
     out = _compare(now, before)
+    if current_deals is None:
+        current_deals = won_deals(
+            accounts, opportunities, start=start, end=end, tree=tree, engine=engine
+        )
     return _single_deal_moves(
         out,
-        won_deals(accounts, opportunities, start=start, end=end, tree=tree, engine=engine),
+        current_deals,
         won_deals(
             accounts, opportunities, start=prev_start, end=prev_end, tree=tree, engine=engine
         ),

@@ -7,6 +7,11 @@ show what happened in the 3 complete months after the cut at that threshold:
 the monthly counts of scored leads with score >= threshold, and whether each
 went over capacity. Only months complete at ``as_of`` are counted. Scores are
 today's scores: a CRM keeps no history of them (``docs/time_travel.md``).
+The recommendation at a cut needs only the inflow known then (when each
+scored lead came, and its score), and ``as_known_at`` drops leads by
+``created_at`` alone and keeps every score, so :func:`track_record` takes
+that inflow from today's outcomes (the scored leads created on or before
+the cut) instead of rebuilding each past view.
 
 **Out-of-time calibration.** The logit of won on score is fitted on the leads
 matured by a cut (``created_at <= cut - horizon_days``, outcomes as known at
@@ -72,20 +77,26 @@ def recommendation_at(
     capacity_months,
     overflow_risk,
     horizon_days,
+    inflow: pd.DataFrame | None = None,
 ) -> tuple[float, float]:
     """The recommended threshold and its ``p_over_capacity`` computed from ``crm`` (often a past view).
+
+    ``inflow``, when given, is ``created_at`` (day) and ``score`` of the
+    scored leads of ``crm`` created by ``crm.as_of`` (the rows of its
+    outcome table, in any order); it is computed from ``crm`` otherwise.
 
     Returns
     -------
     (threshold, p_over_capacity)
         NaN, NaN when no grid threshold qualifies.
     """
-    # the inflow needs only when each scored lead came and its score: two columns from the engine
-    rows, eng = crm_outcome_table(crm, horizon_days=horizon_days)
-    inflow = eng.frame(
-        rows.select("created_at", "score"),
-        types={"created_at": "datetime64[ns]", "score": "float64"},
-    )
+    if inflow is None:
+        # the inflow needs only when each scored lead came and its score: two columns
+        rows, eng = crm_outcome_table(crm, horizon_days=horizon_days)
+        inflow = eng.frame(
+            rows.select("created_at", "score"),
+            types={"created_at": "datetime64[ns]", "score": "float64"},
+        )
     grid = (
         np.asarray(sorted({float(t) for t in thresholds}))
         if thresholds is not None and len(thresholds)
@@ -141,11 +152,14 @@ def track_record(
     as_of = calendar.day(crm.as_of)
     done = complete_months(as_of, 1)[-1]
     rows = []
+    scored = outcomes[["created_at", "score"]]
     for k, cut in zip(
         backtest_months, calendar.month_end_cuts(as_of, backtest_months), strict=True
     ):
-        rec, p = recommendation_at(  # one past view per cut: a handful, not a loop over rows
+        rec, p = recommendation_at(  # one cut at a time: a handful, not a loop over rows
             crm.as_known_at(cut),
+            # the inflow known at the cut: today's scored leads created by then (module docstring)
+            inflow=scored.loc[scored["created_at"] <= cut],
             thresholds=thresholds,
             score_range=score_range,
             capacity_per_month=capacity_per_month,

@@ -79,16 +79,14 @@ def _activities_by_landmark(pop, leads, activities, opportunities) -> np.ndarray
 
     Works on the links as row positions (:func:`~workbook.core.links.lead_activity_pairs`);
     a lead of ``pop`` is matched to its row of ``leads`` by ``lead_id`` (unique, as
-    validation guarantees).
+    validation guarantees). The links are those of the rows of ``pop``'s leads only
+    (a lead's links depend on nothing but its own row, so the other leads need not
+    be looked up).
     """
-    pairs = lead_activity_pairs(leads, activities, opportunities)
     row_in_leads = positions(pop["lead_id"], leads["lead_id"])
-    pop_of_lead = np.full(len(leads) + 1, -1, dtype=np.int64)  # last slot: not found
-    pop_of_lead[np.where(row_in_leads >= 0, row_in_leads, len(leads))] = np.arange(len(pop))
-    pop_of_lead[len(leads)] = -1
-    who = pop_of_lead[pairs.lead]
-    linked = who >= 0
-    who, act = who[linked], pairs.activity[linked]
+    found = np.flatnonzero(row_in_leads >= 0)  # rows of pop with a lead, in pop order
+    pairs = lead_activity_pairs(leads.iloc[row_in_leads[found]], activities, opportunities)
+    who, act = found[pairs.lead], pairs.activity  # pairs.lead: row of the selected leads
     when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[act]
     t = when.astype("datetime64[D]").astype("datetime64[ns]")
     created = pop["created_at"].to_numpy(dtype="datetime64[ns]")[who]
@@ -177,8 +175,11 @@ def decay_handoff(
     """
     points = parse_decay_points(decay_points)
     mat = matured_leads(outcomes)
-    quiet_ids = set(landmark.loc[landmark["quiet"], "lead_id"].astype(str))
-    quiet = mat["lead_id"].astype(str).isin(quiet_ids).to_numpy()
+    quiet_ids = landmark.loc[landmark["quiet"], "lead_id"]
+    # the matured leads whose id (as text) is a quiet lead's: an Arrow hash lookup
+    quiet = positions(mat["lead_id"], quiet_ids) >= 0
+    if quiet_ids.isna().any():  # a blank id matches a blank id, as text ("nan") would
+        quiet |= mat["lead_id"].isna().to_numpy()
     score = mat["score"].to_numpy(dtype="float64")
     new = np.where(quiet, 0.0 if points == "reset" else score + points, score)
     won = mat["won"].to_numpy(bool)

@@ -186,19 +186,22 @@ def weighted_logit(x, won, n, *, offset=None, method: str = "newton"):
         The fitted probabilities reproduce ``won`` (perfect separation), or
         the estimates are not finite.
     """
-    import statsmodels.api as sm
+    # the submodules only: statsmodels.api imports every model (seconds)
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    from statsmodels.tools.tools import add_constant
 
     n = np.asarray(n, dtype="float64")
     exog = (
         np.ones((len(n), 1))
         if x is None
-        else sm.add_constant(np.asarray(x, dtype="float64"), has_constant="add")
+        else add_constant(np.asarray(x, dtype="float64"), has_constant="add")
     )
-    model = sm.GLM(
+    model = GLM(
         np.asarray(won, dtype="float64"),
         exog,
-        family=sm.families.Binomial(),
+        family=Binomial(),
         freq_weights=n,
         offset=offset,
     )

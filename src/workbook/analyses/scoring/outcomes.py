@@ -20,6 +20,9 @@ keeps their names, the result type and the helpers on the returned rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import NamedTuple
 
 import pandas as pd
@@ -38,6 +41,7 @@ __all__ = [
     "REASONS",
     "data_sufficiency",
     "matured_leads",
+    "matured_once",
     "require_outcomes",
 ]
 
@@ -131,9 +135,44 @@ def matured_leads(outcomes: pd.DataFrame) -> pd.DataFrame:
         The matured rows, index reset.
     """
     require_outcomes(outcomes)
+    memo = _MATURED.get()
+    if memo is not None and memo[0] is outcomes:
+        if len(memo) == 1:
+            memo.append(_matured(outcomes))
+        # a shallow copy: with copy-on-write, what a caller changes stays in its copy
+        return memo[1].copy(deep=False)
+    return _matured(outcomes)
+
+
+def _matured(outcomes: pd.DataFrame) -> pd.DataFrame:
     res = outcomes.loc[outcomes["matured"].astype(bool)].copy()
     res["won"] = res["won"].astype(bool)
     return res.reset_index(drop=True)
+
+
+#: ``[outcomes]`` or ``[outcomes, matured rows]`` inside :func:`matured_once`.
+_MATURED: ContextVar[list | None] = ContextVar("matured_leads", default=None)
+
+
+@contextmanager
+def matured_once(outcomes: pd.DataFrame) -> Iterator[None]:
+    """Inside the block, :func:`matured_leads` of ``outcomes`` is worked out once.
+
+    A report's tables each take the matured rows of the same outcomes (a
+    dozen times per run); inside the block they share one selection (each
+    call returns its own shallow copy). ``outcomes`` must not be changed in
+    the block: the selection is not redone.
+
+    Parameters
+    ----------
+    outcomes : DataFrame
+        :func:`lead_outcomes` ``.outcomes``; other frames are not affected.
+    """
+    token = _MATURED.set([outcomes])
+    try:
+        yield
+    finally:
+        _MATURED.reset(token)
 
 
 def data_sufficiency(

@@ -23,7 +23,7 @@ from workbook.analyses.scoring.discrimination import (
 )
 from workbook.analyses.scoring.figures import summary_figures
 from workbook.analyses.scoring.narrative import findings, headline_cards, summary_sentences
-from workbook.analyses.scoring.outcomes import data_sufficiency
+from workbook.analyses.scoring.outcomes import data_sufficiency, matured_once
 from workbook.analyses.scoring.params import Params
 from workbook.analyses.scoring.relational import crm_outcomes, outcome_counts
 from workbook.analyses.scoring.results import Results
@@ -163,6 +163,13 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         crm, horizon_days=p.horizon_days, score_range=_score_range(p, crm)
     )
     outcomes = found.outcomes
+    with matured_once(outcomes):  # the tables share one selection of the matured rows
+        return _run(crm, p, found, rows, eng)
+
+
+def _run(crm, p: Params, found, rows, eng) -> Results:
+    """:func:`run` once the outcomes are known."""
+    outcomes = found.outcomes
     grid = _grid(outcomes, p, crm)
     cap = _capacity_tables(crm, outcomes, grid, p)
     back = _backtest_tables(crm, outcomes, p)
@@ -176,11 +183,14 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         else np.nan
     )
     segments = segment_auc(outcomes, segment_by=p.segment_by, n_boot=p.n_boot, seed=p.seed)
+    # The counts over the outcome rows already fetched, registered in-process without a copy,
+    # rather than the outcome query run again; a warehouse counts its own rows.
+    counted = outcomes if eng.embedded else rows
     tables = {
         "outcomes": outcomes,
         "exclusions": found.exclusions,
-        "outcome_counts": outcome_counts(rows, engine=eng),
-        "threshold_sweep": threshold_sweep(rows, thresholds=grid, engine=eng),
+        "outcome_counts": outcome_counts(counted, engine=eng),
+        "threshold_sweep": threshold_sweep(counted, thresholds=grid, engine=eng),
         "threshold_comparison": threshold_comparison(
             outcomes,
             thresholds={"current": p.current_threshold, "recommended": rec},
