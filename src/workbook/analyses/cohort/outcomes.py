@@ -203,6 +203,7 @@ def outcomes(
     by: str = "source",
     grain: str = "month",
     horizons: Sequence[int] = HORIZONS,
+    per_lead: pd.DataFrame | None = None,
 ) -> Outcomes:
     """Cumulative incidence of won and lost per group, with counts of every outcome.
 
@@ -222,13 +223,18 @@ def outcomes(
         ``"cohort"`` (at ``grain``), ``"all"`` or a leads column.
     grain : str, default "month"
     horizons : sequence of int, default (30, 90, 180, 365)
+    per_lead : DataFrame, optional
+        :func:`lead_outcomes` of the same ``milestones``, ``opportunities``
+        and ``as_of``, when already computed (the report groups the same leads
+        twice); not modified. The result is the same as without it.
 
     Returns
     -------
     Outcomes
     """
-    lo = lead_outcomes(milestones, opportunities, as_of=as_of)
-    lo["group"] = _groups(milestones, by, grain).to_numpy()
+    if per_lead is None:
+        per_lead = lead_outcomes(milestones, opportunities, as_of=as_of)
+    lo = per_lead.assign(group=_groups(milestones, by, grain).to_numpy())
     curves, incs, rows = [], [], []
     for group, sub in lo.groupby("group", sort=True):  # a handful of groups
         c, i, r = _fit_group(group, sub, horizons)

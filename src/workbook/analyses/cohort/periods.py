@@ -116,14 +116,30 @@ def period_vs_cohort(
         ``grain``, plus ``segment`` when segmenting. Sorted by period,
         milestone (funnel order), cohort.
     """
-    freq = freq_of(grain)
+    freq_of(grain)
     m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of)
-    seg = segment_values(m, segment_by)
-    ev = long_events(m)
+    return _period_table(m, long_events(m), segment_values(m, segment_by), grain)
+
+
+def _period_table(m: pd.DataFrame, ev: pd.DataFrame, seg, grain: str) -> pd.DataFrame:
+    """:func:`period_vs_cohort` of milestone table ``m`` at ``grain``.
+
+    ``ev`` is :func:`~workbook.analyses.cohort.milestones.long_events` of ``m``
+    and ``seg`` its :func:`~workbook.analyses.cohort.common.segment_values`
+    (None when not segmenting), computed once for every grain; ``ev`` is not
+    modified.
+    """
+    freq = freq_of(grain)
+    rows = ev["row"].to_numpy()
     c = ordinals(m["created_at"], freq).astype("int64")
-    ev["c"] = c[ev["row"].to_numpy()]
-    ev["p"] = ordinals(ev["date"], freq).astype("int64")
-    ev["segment"] = "" if seg is None else seg.to_numpy()[ev["row"].to_numpy()]
+    ev = pd.DataFrame(
+        {
+            "milestone": ev["milestone"],
+            "c": c[rows],
+            "p": ordinals(ev["date"], freq).astype("int64"),
+            "segment": "" if seg is None else seg.to_numpy()[rows],
+        }
+    )
     keys = ["segment", "p", "milestone"]
     out = ev.groupby([*keys, "c"], as_index=False).size().rename(columns={"size": "count"})
     out["periods_since"] = out["p"] - out["c"]
@@ -159,7 +175,8 @@ def period_views(
 ) -> pd.DataFrame:
     """:func:`period_vs_cohort` at several grains, stacked (the ``grain`` column tells them apart).
 
-    The milestone table is computed once (or taken from ``milestones``) and
+    The milestone table is computed once (or taken from ``milestones``), and
+    so are its events (one row per reached milestone) and segment labels,
     shared by every grain.
 
     Parameters
@@ -175,14 +192,11 @@ def period_views(
     DataFrame
         The :func:`period_vs_cohort` tables of every grain, concatenated.
     """
+    for g in grains:
+        freq_of(g)
     m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of)
-    frames = [
-        period_vs_cohort(
-            None, None, None, as_of=as_of, grain=g, segment_by=segment_by, milestones=m
-        )
-        for g in grains
-    ]
-    return pd.concat(frames, ignore_index=True)
+    ev, seg = long_events(m), segment_values(m, segment_by)
+    return pd.concat([_period_table(m, ev, seg, g) for g in grains], ignore_index=True)
 
 
 def period_kpis(
