@@ -164,8 +164,9 @@ def lead_milestone_facts(
         Observation end day, inclusive.
     unique_ids : bool, default False
         The caller knows that no lead id repeats, so each row stands for
-        itself (saves a group-by and a join over the leads when :data:`ROW`
-        is given).
+        itself (saves, when :data:`ROW` is given, the group-by finding each
+        id's first row, the joins of the converted leads back to their
+        heads and a distinct over them).
 
     Returns
     -------
@@ -189,7 +190,16 @@ def lead_milestone_facts(
     else:  # a table in an engine: ids are unique, the id is the key
         heads = scope.select("lead_id", anchor="lead_id", created_day=_day(scope.created_at))
     conv = scope.filter(scope.converted_opportunity_id.notnull())
-    conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
+    own_row = ROW in lead.columns and unique_ids
+    if own_row:  # each row is its lead's head: its own anchor and day, no join back
+        conv = conv.select(
+            "lead_id",
+            conv_id="converted_opportunity_id",
+            anchor=conv[ROW],
+            created_day=_day(conv.created_at),
+        )
+    else:
+        conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
 
     act = _canonical(activities, "activities", FACT_INPUTS["activities"])
     act = act.select(
@@ -200,7 +210,9 @@ def lead_milestone_facts(
     )
     opp = _canonical(opportunities, "opportunities", FACT_INPUTS["opportunities"])
     known = opp.select(known_id="opportunity_id")
-    conv_known = conv.select("lead_id", "anchor", "conv_id", "created_day").distinct()
+    conv_known = conv.select("lead_id", "anchor", "conv_id", "created_day")
+    if not own_row:  # with unique ids the rows are distinct already
+        conv_known = conv_known.distinct()
     conv_known = conv_known.join(known, conv_known.conv_id == known.known_id, how="semi")
 
     direct = heads.join(act, heads.lead_id == act.act_lead).select(
