@@ -272,20 +272,29 @@ def resolve_milestones(
     return lead_milestones(leads, activities, opportunities, as_of=as_of, engine=engine)
 
 
+def milestone_events(milestones: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(row, code, date)`` arrays of every reached milestone, as :func:`long_events` orders them.
+
+    ``row`` is a position in ``milestones``, ``code`` the milestone's place in
+    :data:`~workbook.analyses.cohort.common.MILESTONES` (0 = touched), ``date``
+    its datetime64[ns] date.
+    """
+    dates = [milestones[milestone_col(m)].to_numpy(dtype=_NS) for m in MILESTONES]
+    rows = [np.flatnonzero(~np.isnat(d)) for d in dates]
+    return (
+        np.concatenate(rows).astype(np.int64),
+        np.repeat(np.arange(len(MILESTONES), dtype=np.int64), [len(r) for r in rows]),
+        np.concatenate([d[r] for d, r in zip(dates, rows, strict=True)]),
+    )
+
+
 def long_events(milestones: pd.DataFrame) -> pd.DataFrame:
     """(row, milestone, date) for every reached milestone; ``row`` is a position in ``milestones``.
 
     Milestones in funnel order, each over the rows in order (a melt of the four
-    date columns without the missing dates), built from the date arrays, not
-    by a melt of the table; the index is 0, 1, ....
+    date columns without the missing dates), built from the date arrays
+    (:func:`milestone_events`), not by a melt of the table; the index is 0, 1, ....
     """
-    dates = [milestones[milestone_col(m)].to_numpy(dtype=_NS) for m in MILESTONES]
-    rows = [np.flatnonzero(~np.isnat(d)) for d in dates]
-    names = np.repeat(np.array(MILESTONES, dtype=object), [len(r) for r in rows])
-    return pd.DataFrame(
-        {
-            "row": np.concatenate(rows).astype(np.int64),
-            "milestone": pd.array(names, dtype="str"),
-            "date": np.concatenate([d[r] for d, r in zip(dates, rows, strict=True)]),
-        }
-    )
+    row, code, date = milestone_events(milestones)
+    names = np.array(MILESTONES, dtype=object)[code]
+    return pd.DataFrame({"row": row, "milestone": pd.array(names, dtype="str"), "date": date})
