@@ -65,3 +65,11 @@ def test_milestones_doc_fragment_is_written_once():
     ):
         assert "compute it once and pass it to every cohort" in fn.__doc__
         assert "{milestones}" not in fn.__doc__
+
+
+def test_group_rows_sorted_labels_rows_in_order_missing_in_none():
+    labels = pd.Series(["web", "event", None, "web", "event", "ads"], dtype="string")
+    got = [(label, rows.tolist()) for label, rows in common.group_rows(labels)]
+    # the groups of groupby(sort=True): labels in text order, each one's rows in row order
+    assert got == [("ads", [5]), ("event", [1, 4]), ("web", [0, 3])]
+    assert common.group_rows(pd.Series([], dtype="string")) == []

@@ -88,12 +88,13 @@ def _build_milestones(leads, activities, opportunities, *, as_of, engine=None) -
         counts[rule] = int(facts[c].sum())
     counts = {rule: counts[rule] for rule in EXCLUSION_RULES}
 
-    out = leads.loc[scope].reset_index(drop=True)
+    every = bool(scope.all())  # usually: then no row is copied (the columns are shared)
+    out = leads.reset_index(drop=True) if every else leads.loc[scope].reset_index(drop=True)
     rows = facts[relational.ROW].to_numpy(dtype=np.int64)
     for c in dates:
         values = np.full(len(leads), _NAT, dtype=_NS)
         values[rows] = facts[c].to_numpy(dtype=_NS)
-        out[c] = values[scope]
+        out[c] = values if every else values[scope]
 
     exclusions = pd.DataFrame(
         {
