@@ -18,7 +18,11 @@ from workbook.analyses.cohort.narrative import findings, headline_cards, summary
 from workbook.analyses.cohort.outcomes import lead_outcomes, outcomes
 from workbook.analyses.cohort.params import Params
 from workbook.analyses.cohort.periods import period_kpis, period_views
-from workbook.analyses.cohort.projection import projection, projection_track_record
+from workbook.analyses.cohort.projection import (
+    PROJECTED_MILESTONES,
+    projection,
+    projection_track_record,
+)
 from workbook.analyses.cohort.relational import FACT_INPUTS
 from workbook.analyses.cohort.results import Results
 from workbook.analyses.cohort.time_to_event import kaplan_meier
@@ -39,6 +43,7 @@ SKIPPED = {
     "opportunities": "the opportunity and won milestones, outcomes and the projection "
     "(no opportunities loaded)",
 }
+#: The milestones each optional table gives (the others come without it).
 _NEEDS = {"activities": ("touched", "meeting"), "opportunities": ("opportunity", "won")}
 
 
@@ -235,7 +240,12 @@ def _projection_tables(crm, params: Params, tables, missing, extras) -> dict[str
         reason = f"no lead was known at the cut {cut.date()}"
         at_cut = now.iloc[:0]
     else:
-        activities = None if "activities" in missing else _known_at(crm, past, "activities")
+        # The projection reads only the cells of PROJECTED_MILESTONES, which come from
+        # leads and opportunities; the activities give only touched and meeting, so the
+        # cut's activities are read only if those were projected (else they stay blank).
+        activities = None
+        if set(PROJECTED_MILESTONES) & set(_NEEDS["activities"]) and "activities" not in missing:
+            activities = _known_at(crm, past, "activities")
         if activities is None:
             activities = empty_table(ACTIVITIES)
         m_cut = lead_milestones(
