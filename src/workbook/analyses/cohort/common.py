@@ -100,8 +100,21 @@ def freq_of(grain: str) -> str:
 
 
 def ordinals(dates: pd.Series, freq: str) -> np.ndarray:
-    """Period ordinals of ``dates`` at ``freq`` as float (NaN for NaT)."""
-    periods = pd.Series(dates).dt.to_period(freq)
+    """Period ordinals of ``dates`` at ``freq`` as float (NaN for NaT).
+
+    Those of pandas ``Period`` (months, quarters or years since 1970-01,
+    1970Q1, 1970). Naive datetimes at ``M``, ``Q`` or ``Y`` are counted from
+    the datetime64 values (months since 1970 by numpy's flooring cast, a
+    quarter being three of them, years likewise), without building Periods.
+    """
+    values = pd.Series(dates)
+    if freq in ("M", "Q", "Y") and isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        d = values.to_numpy(dtype="datetime64[ns]")
+        counted = d.astype("datetime64[Y]" if freq == "Y" else "datetime64[M]").astype(np.int64)
+        out = (counted // 3 if freq == "Q" else counted).astype("float64")
+        out[np.isnat(d)] = np.nan
+        return out
+    periods = values.dt.to_period(freq)
     out = periods.array.asi8.astype("float64")
     out[periods.isna().to_numpy()] = np.nan
     return out
