@@ -516,3 +516,13 @@ def test_property_equals_plain_rules_with_repeated_ids(crm, cut):
     past, expected = as_known_at(crm, cut), reference_cut(crm, cut)
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(past.tables[name], frame, check_index_type=False)
+
+
+def test_first_rows_of_ids():
+    from workbook.data.timetravel import _first_rows
+
+    # strictly increasing ids: each row is its id's first row, without a lookup
+    assert _first_rows(pd.Series(["A1", "A2", "B1"], dtype="string")).tolist() == [0, 1, 2]
+    # repeated or unordered ids: the first row holding each id; a blank id at len(ids)
+    ids = pd.Series(["B", "A", "B", None], dtype="string")
+    assert _first_rows(ids).tolist() == [0, 1, 0, 4]

@@ -328,7 +328,10 @@ def lead_handoff_status(
 def _first_touch(handed, handed_leads, activities, opportunities, *, end) -> np.ndarray:
     """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT."""
     ids = handed["lead_id"]
-    unique = bool(ids.notna().all()) and bool((positions(ids, ids) == np.arange(len(ids))).all())
+    # ids in text order (as exports are) are unique without a lookup
+    unique = strictly_increasing(ids) or (
+        bool(ids.notna().all()) and bool((positions(ids, ids) == np.arange(len(ids))).all())
+    )
     if not unique:  # repeated or blank ids (validation forbids them): match by id, as a merge
         links = lead_activities(handed_leads, activities, opportunities)
         links = links.merge(handed[["lead_id", "handed_off_at"]], on="lead_id", how="inner")

@@ -66,9 +66,11 @@ masks over the loaded rows, from date comparisons and the integer position
 of every reference in the table it points to. Those positions are computed
 once per pair of loaded columns and shared by every later cut of the same
 data (a report's four or six backtest cuts look up 5M activity ids once, not
-at each cut). A table's frame is built only when it is first read from the
-cut (``past.leads``, ``past.tables["leads"]``), then kept: a cut whose
-activities are never read never copies them. The counts of
+at each cut); a table's ids in strictly increasing text order, as exports
+usually are, are each their own first row, without a lookup. A table's
+frame is built only when it is first read from the cut (``past.leads``,
+``past.tables["leads"]``), then kept: a cut whose activities are never read
+never copies them. The counts of
 ``metadata["as_known_at"]`` are worked out when that record is first read.
 """
 
@@ -83,6 +85,7 @@ import pandas as pd
 import pyarrow as pa
 
 from workbook.core.calendar import as_of_end
+from workbook.core.links import strictly_increasing
 from workbook.data import model
 from workbook.data.validate import positions
 
@@ -293,7 +296,7 @@ class _Plan:
             gone = self.gone(ref)
             if not gone.any():
                 return np.zeros(len(df), dtype=bool)
-            first = _cached_positions(ref_ids, ref_ids)  # first row of each row's id
+            first = _first_rows(ref_ids)  # first row of each row's id
             gone_id = np.zeros(len(ref_df) + 1, dtype=bool)  # by first row
             gone_id[first[gone]] = True
             gone_id[len(ref_df)] = False  # the slot of blank or unknown ids
@@ -477,6 +480,17 @@ def _cached_positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
     forget = lambda _ref, key=key: _POSITIONS.pop(key, None)  # noqa: E731
     _POSITIONS[key] = (weakref.ref(left, forget), weakref.ref(right, forget), found)
     return found
+
+
+def _first_rows(ids: pd.Series) -> np.ndarray:
+    """Position of the first row holding each row's id (``len(ids)`` for a blank id).
+
+    Ids in strictly increasing text order (unique and sorted, as exports
+    usually are) are each their own first row: no hash lookup.
+    """
+    if strictly_increasing(ids):
+        return np.arange(len(ids), dtype=np.int64)
+    return _cached_positions(ids, ids)
 
 
 def _positions_or_end(values: pd.Series, keys: pd.Series) -> np.ndarray:

@@ -65,3 +65,27 @@ def test_milestones_doc_fragment_is_written_once():
     ):
         assert "compute it once and pass it to every cohort" in fn.__doc__
         assert "{milestones}" not in fn.__doc__
+
+
+def test_group_rows_sorted_labels_rows_in_order_missing_in_none():
+    labels = pd.Series(["web", "event", None, "web", "event", "ads"], dtype="string")
+    got = [(label, rows.tolist()) for label, rows in common.group_rows(labels)]
+    # the groups of groupby(sort=True): labels in text order, each one's rows in row order
+    assert got == [("ads", [5]), ("event", [1, 4]), ("web", [0, 3])]
+    assert common.group_rows(pd.Series([], dtype="string")) == []
+
+
+def test_ordinals_are_period_ordinals_before_and_after_1970():
+    dates = pd.Series(
+        pd.to_datetime(
+            ["1969-12-31 23:59", "1970-01-01", "1968-11-15", "2024-04-01", None], format="ISO8601"
+        )
+    )
+    # months, quarters and years since 1970-01, 1970Q1, 1970 (pandas Period ordinals)
+    assert common.ordinals(dates, "M")[:4].tolist() == [-1, 0, -14, 651]
+    assert common.ordinals(dates, "Q")[:4].tolist() == [-1, 0, -5, 217]
+    assert common.ordinals(dates, "Y")[:4].tolist() == [-1, 0, -2, 54]
+    assert np.isnan(common.ordinals(dates, "M")[4])
+    for freq in ("M", "Q", "Y"):  # the same as building the Periods
+        want = dates.dt.to_period(freq).array.asi8[:4].astype(float)
+        assert common.ordinals(dates, freq)[:4].tolist() == want.tolist()

@@ -195,3 +195,27 @@ def test_a_repeated_lead_id_is_its_first_row(make_leads, make_acts, make_opps):
     counts = ex.set_index("rule")["count"]
     assert counts["opportunity_before_lead_created_ignored"] == 1  # O0 for L3's first row
     assert counts["activities_before_lead_created_ignored"] == 1  # A1
+
+
+def test_milestone_events_and_long_events_by_hand():
+    from workbook.analyses.cohort.milestones import long_events, milestone_events
+
+    t = pd.Timestamp
+    m = pd.DataFrame(
+        {
+            "created_at": [t("2024-01-01"), t("2024-01-02"), t("2024-01-03")],
+            "touched_at": [t("2024-01-05"), pd.NaT, t("2024-01-04")],
+            "meeting_at": [pd.NaT, t("2024-02-01"), pd.NaT],
+            "opportunity_at": [pd.NaT, pd.NaT, pd.NaT],
+            "won_at": [t("2024-03-01"), pd.NaT, pd.NaT],
+        }
+    )
+    row, code, date = milestone_events(m)
+    # funnel order (touched 0, meeting 1, opportunity 2, won 3), rows in order within each
+    assert row.tolist() == [0, 2, 1, 0]
+    assert code.tolist() == [0, 0, 1, 3]
+    assert list(date) == [t("2024-01-05"), t("2024-01-04"), t("2024-02-01"), t("2024-03-01")]
+    long = long_events(m)
+    assert long["milestone"].tolist() == ["touched", "touched", "meeting", "won"]
+    assert long["row"].tolist() == [0, 2, 1, 0]
+    assert long.index.tolist() == [0, 1, 2, 3]

@@ -81,3 +81,24 @@ def test_a_close_after_as_of_is_not_an_outcome_yet(six):
     m, opps = six
     lo = co.lead_outcomes(m, opps, as_of="2024-02-15")  # B's loss (02-21) not yet known
     assert lo["outcome"].tolist()[:2] == ["won", "open"]
+
+
+@pytest.mark.parametrize("order", [slice(None), slice(None, None, -1)])
+def test_converted_deals_is_a_left_merge_on_the_id(order):
+    from workbook.analyses.cohort.outcomes import _converted_deals
+
+    t = pd.Timestamp
+    opps = pd.DataFrame(
+        {
+            "opportunity_id": pd.array(["O1", "O2", "O3"], dtype="string"),
+            "close_date": [t("2024-02-01"), pd.NaT, t("2024-03-01")],
+            "is_closed": pd.array([True, False, True], dtype="boolean"),
+            "is_won": pd.array([True, False, False], dtype="boolean"),
+        }
+    ).iloc[order]  # ids in order: a hash lookup; reversed: the merge itself
+    converted = pd.Series(pd.array(["O3", None, "O9", "O1"], dtype="string"))
+    got = _converted_deals(converted, opps)
+    assert list(got.index) == [0, 1, 2, 3]
+    assert list(got["close_date"]) == [t("2024-03-01"), pd.NaT, pd.NaT, t("2024-02-01")]
+    assert got["is_closed"].tolist() == [True, pd.NA, pd.NA, True]
+    assert got["is_won"].tolist() == [False, pd.NA, pd.NA, True]

@@ -118,3 +118,16 @@ def test_period_views_stacks_grains(crm):
 def test_period_kpis_rejects_a_wrong_type(crm):
     with pytest.raises(TypeError, match="period_views"):
         co.period_kpis(tuple(crm))
+
+
+def test_segment_codes_in_text_order():
+    import pandas as pd
+
+    from workbook.analyses.cohort.periods import _segment_codes
+
+    m = pd.DataFrame({"source": pd.array(["web", None, "ads", "web"], dtype="string")})
+    codes, names = _segment_codes(m, "source")
+    # labels of segment_values ("(blank)" for a blank), sorted as text
+    assert names.tolist() == ["(blank)", "ads", "web"]
+    assert codes.tolist() == [2, 0, 1, 2]
+    assert _segment_codes(m, None) is None

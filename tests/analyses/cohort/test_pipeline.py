@@ -361,3 +361,14 @@ def test_without_activities_or_opportunities_the_report_says_what_it_skipped(tin
     assert res.figures["track_record_reason"] == co.pipeline.SKIPPED["opportunities"]
     assert res.figures["won_by_365_days"] is None
     assert "no opportunities loaded" in (res.sentences + res.notes)[-1]
+
+
+def test_known_at_is_the_cut_with_the_milestone_columns(tiny_crm):
+    from workbook.analyses.cohort.pipeline import _known_at
+    from workbook.analyses.cohort.relational import FACT_INPUTS
+
+    past = tiny_crm.as_known_at("2024-02-15")
+    for name, columns in FACT_INPUTS.items():
+        got = _known_at(tiny_crm, past, name)
+        pd.testing.assert_frame_equal(got, past.tables[name][list(columns)])
+    assert _known_at(tiny_crm, past, "purchases") is None  # not loaded

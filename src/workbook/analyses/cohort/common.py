@@ -100,8 +100,21 @@ def freq_of(grain: str) -> str:
 
 
 def ordinals(dates: pd.Series, freq: str) -> np.ndarray:
-    """Period ordinals of ``dates`` at ``freq`` as float (NaN for NaT)."""
-    periods = pd.Series(dates).dt.to_period(freq)
+    """Period ordinals of ``dates`` at ``freq`` as float (NaN for NaT).
+
+    Those of pandas ``Period`` (months, quarters or years since 1970-01,
+    1970Q1, 1970). Naive datetimes at ``M``, ``Q`` or ``Y`` are counted from
+    the datetime64 values (months since 1970 by numpy's flooring cast, a
+    quarter being three of them, years likewise), without building Periods.
+    """
+    values = pd.Series(dates)
+    if freq in ("M", "Q", "Y") and isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        d = values.to_numpy(dtype="datetime64[ns]")
+        counted = d.astype("datetime64[Y]" if freq == "Y" else "datetime64[M]").astype(np.int64)
+        out = (counted // 3 if freq == "Q" else counted).astype("float64")
+        out[np.isnat(d)] = np.nan
+        return out
+    periods = values.dt.to_period(freq)
     out = periods.array.asi8.astype("float64")
     out[periods.isna().to_numpy()] = np.nan
     return out
@@ -133,6 +146,28 @@ def segment_of_leads(leads: pd.DataFrame, segment_by: str, lead_ids: pd.Series) 
     seg_map = pd.Series(seg.to_numpy(), index=leads["lead_id"].to_numpy())
     seg_map = seg_map[~seg_map.index.duplicated()]
     return lead_ids.map(seg_map).to_numpy()
+
+
+def group_rows(labels) -> list[tuple[object, np.ndarray]]:
+    """Each distinct label, in sorted order, with the positions of its rows (in row order).
+
+    The groups of ``groupby(labels, sort=True)`` (missing labels in none), from
+    one factorize of the labels, for a handful of groups over millions of rows:
+    no frame of text is built and grouped per table.
+
+    Parameters
+    ----------
+    labels : Series or array-like
+        One label per row.
+
+    Returns
+    -------
+    list of (label, ndarray of int)
+    """
+    codes, uniques = pd.factorize(labels, sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return [(uniques[k], order[bounds[k] : bounds[k + 1]]) for k in range(len(uniques))]
 
 
 def milestone_col(m: str) -> str:

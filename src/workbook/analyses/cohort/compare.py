@@ -19,7 +19,9 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod.families import Binomial
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from workbook.core.noise import LEVELS, NamedExtremes, format_p, funnel_limits, name_extremes
 
@@ -65,8 +67,8 @@ def trend_test(successes, trials) -> TrendTest:
     nan = TrendTest(np.nan, np.nan, np.nan, np.nan, np.nan, k)
     if k < 3 or s.sum() in (0.0, t.sum()):
         return nan
-    x = sm.add_constant(np.arange(k, dtype=float))
-    fit = sm.GLM(np.column_stack([s, t - s]), x, family=sm.families.Binomial()).fit()
+    x = add_constant(np.arange(k, dtype=float))
+    fit = GLM(np.column_stack([s, t - s]), x, family=Binomial()).fit()
     lo, hi = fit.conf_int(alpha=0.05)[1]
     p = s.sum() / t.sum()
     slope = float(fit.params[1])

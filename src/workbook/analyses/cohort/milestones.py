@@ -72,8 +72,7 @@ def _build_milestones(leads, activities, opportunities, *, as_of, engine=None) -
         "leads_created_after_as_of": int((~scope & ~missing).sum()),
         "leads_missing_created_at": int(missing.sum()),
     }
-    cols = ["lead_id", "created_at", "converted_opportunity_id"]
-    numbered = pd.DataFrame({c: leads[c].array for c in cols})
+    numbered = pd.DataFrame({c: leads[c].array for c in relational.FACT_INPUTS["leads"]})
     numbered[relational.ROW] = np.arange(len(leads), dtype=np.int64)
     expr = relational.lead_milestone_facts(
         engine.table(numbered, "leads"),
@@ -89,12 +88,13 @@ def _build_milestones(leads, activities, opportunities, *, as_of, engine=None) -
         counts[rule] = int(facts[c].sum())
     counts = {rule: counts[rule] for rule in EXCLUSION_RULES}
 
-    out = leads.loc[scope].reset_index(drop=True)
+    every = bool(scope.all())  # usually: then no row is copied (the columns are shared)
+    out = leads.reset_index(drop=True) if every else leads.loc[scope].reset_index(drop=True)
     rows = facts[relational.ROW].to_numpy(dtype=np.int64)
     for c in dates:
         values = np.full(len(leads), _NAT, dtype=_NS)
         values[rows] = facts[c].to_numpy(dtype=_NS)
-        out[c] = values[scope]
+        out[c] = values if every else values[scope]
 
     exclusions = pd.DataFrame(
         {
@@ -273,10 +273,29 @@ def resolve_milestones(
     return lead_milestones(leads, activities, opportunities, as_of=as_of, engine=engine)
 
 
+def milestone_events(milestones: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(row, code, date)`` arrays of every reached milestone, as :func:`long_events` orders them.
+
+    ``row`` is a position in ``milestones``, ``code`` the milestone's place in
+    :data:`~workbook.analyses.cohort.common.MILESTONES` (0 = touched), ``date``
+    its datetime64[ns] date.
+    """
+    dates = [milestones[milestone_col(m)].to_numpy(dtype=_NS) for m in MILESTONES]
+    rows = [np.flatnonzero(~np.isnat(d)) for d in dates]
+    return (
+        np.concatenate(rows).astype(np.int64),
+        np.repeat(np.arange(len(MILESTONES), dtype=np.int64), [len(r) for r in rows]),
+        np.concatenate([d[r] for d, r in zip(dates, rows, strict=True)]),
+    )
+
+
 def long_events(milestones: pd.DataFrame) -> pd.DataFrame:
-    """(row, milestone, date) for every reached milestone; ``row`` indexes ``milestones``."""
-    cols = [milestone_col(m) for m in MILESTONES]
-    long = milestones[cols].rename(columns=dict(zip(cols, MILESTONES, strict=True)))
-    long = long.rename_axis("row").reset_index()
-    long = long.melt(id_vars="row", var_name="milestone", value_name="date")
-    return long.dropna(subset=["date"])
+    """(row, milestone, date) for every reached milestone; ``row`` is a position in ``milestones``.
+
+    Milestones in funnel order, each over the rows in order (a melt of the four
+    date columns without the missing dates), built from the date arrays
+    (:func:`milestone_events`), not by a melt of the table; the index is 0, 1, ....
+    """
+    row, code, date = milestone_events(milestones)
+    names = np.array(MILESTONES, dtype=object)[code]
+    return pd.DataFrame({"row": row, "milestone": pd.array(names, dtype="str"), "date": date})

@@ -39,8 +39,17 @@ import numpy as np
 import pandas as pd
 from statsmodels.duration.survfunc import CumIncidenceRight
 
-from workbook.analyses.cohort.common import BLANK, freq_of, labels, ordinals, segment_values
+from workbook.analyses.cohort.common import (
+    BLANK,
+    freq_of,
+    group_rows,
+    labels,
+    ordinals,
+    segment_values,
+)
 from workbook.core.calendar import as_of_end, day, days
+from workbook.core.links import strictly_increasing
+from workbook.data.validate import positions
 
 __all__ = ["HORIZONS", "OUTCOMES", "Outcomes", "lead_outcomes", "outcomes"]
 
@@ -85,9 +94,7 @@ def lead_outcomes(milestones: pd.DataFrame, opportunities: pd.DataFrame, *, as_o
     opps = opportunities.reindex(columns=["opportunity_id", "close_date", "is_closed", "is_won"])
     if "is_closed" not in opportunities.columns:  # minimal tables: a close date means closed
         opps = opps.assign(is_closed=opps["close_date"].notna())
-    conv = milestones[["converted_opportunity_id"]].merge(
-        opps, left_on="converted_opportunity_id", right_on="opportunity_id", how="left"
-    )
+    conv = _converted_deals(milestones["converted_opportunity_id"], opps)
     close = days(conv["close_date"]).set_axis(milestones.index)
     closed = conv["is_closed"].fillna(False).astype(bool).to_numpy()
     won_flag = conv["is_won"].fillna(False).astype(bool).to_numpy()
@@ -117,6 +124,26 @@ def lead_outcomes(milestones: pd.DataFrame, opportunities: pd.DataFrame, *, as_o
         },
         index=milestones.index,
     )
+
+
+def _converted_deals(converted: pd.Series, opps: pd.DataFrame) -> pd.DataFrame:
+    """The ``opps`` row of each converted opportunity id: a left merge of ``converted`` on the id.
+
+    One row per id, in order (index 0, 1, ...), missing values where no row
+    matches. Ids of ``opps`` in strictly increasing order (unique, as
+    validation requires) are found by one Arrow hash lookup, not a merge of text.
+    """
+    ids = opps["opportunity_id"]
+    if not len(opps) or not strictly_increasing(ids):
+        conv = converted.to_frame("converted_opportunity_id")
+        return conv.merge(
+            opps, left_on="converted_opportunity_id", right_on="opportunity_id", how="left"
+        )
+    pos = positions(converted, ids)
+    found = pos >= 0
+    deals = opps.drop(columns="opportunity_id").iloc[np.where(found, pos, 0)]
+    deals = deals.reset_index(drop=True)
+    return deals.where(np.broadcast_to(found[:, None], deals.shape))
 
 
 def _groups(m: pd.DataFrame, by: str, grain: str) -> pd.Series:
@@ -203,6 +230,7 @@ def outcomes(
     by: str = "source",
     grain: str = "month",
     horizons: Sequence[int] = HORIZONS,
+    per_lead: pd.DataFrame | None = None,
 ) -> Outcomes:
     """Cumulative incidence of won and lost per group, with counts of every outcome.
 
@@ -222,16 +250,20 @@ def outcomes(
         ``"cohort"`` (at ``grain``), ``"all"`` or a leads column.
     grain : str, default "month"
     horizons : sequence of int, default (30, 90, 180, 365)
+    per_lead : DataFrame, optional
+        :func:`lead_outcomes` of the same ``milestones``, ``opportunities``
+        and ``as_of``, when already computed (the report groups the same leads
+        twice); not modified. The result is the same as without it.
 
     Returns
     -------
     Outcomes
     """
-    lo = lead_outcomes(milestones, opportunities, as_of=as_of)
-    lo["group"] = _groups(milestones, by, grain).to_numpy()
+    if per_lead is None:
+        per_lead = lead_outcomes(milestones, opportunities, as_of=as_of)
     curves, incs, rows = [], [], []
-    for group, sub in lo.groupby("group", sort=True):  # a handful of groups
-        c, i, r = _fit_group(group, sub, horizons)
+    for group, at in group_rows(_groups(milestones, by, grain)):  # a handful of groups
+        c, i, r = _fit_group(group, per_lead.iloc[at], horizons)
         curves.append(c)
         incs.append(i)
         rows.append(r)

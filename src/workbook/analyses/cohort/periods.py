@@ -9,14 +9,14 @@ import pandas as pd
 
 from workbook.analyses.cohort.common import (
     GRAINS,
+    MILESTONES,
     check_milestone,
     freq_of,
     labels,
-    milestone_order,
     ordinals,
     segment_values,
 )
-from workbook.analyses.cohort.milestones import long_events, resolve_milestones
+from workbook.analyses.cohort.milestones import milestone_events, resolve_milestones
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 
@@ -116,34 +116,73 @@ def period_vs_cohort(
         ``grain``, plus ``segment`` when segmenting. Sorted by period,
         milestone (funnel order), cohort.
     """
-    freq = freq_of(grain)
+    freq_of(grain)
     m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of)
+    return _period_table(m, milestone_events(m), _segment_codes(m, segment_by), grain)
+
+
+def _segment_codes(m: pd.DataFrame, segment_by) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per row of ``m``, the code of its segment label, and the labels in text order.
+
+    (The labels of :func:`~workbook.analyses.cohort.common.segment_values`;
+    None when not segmenting.)
+    """
     seg = segment_values(m, segment_by)
-    ev = long_events(m)
-    c = ordinals(m["created_at"], freq).astype("int64")
-    ev["c"] = c[ev["row"].to_numpy()]
-    ev["p"] = ordinals(ev["date"], freq).astype("int64")
-    ev["segment"] = "" if seg is None else seg.to_numpy()[ev["row"].to_numpy()]
-    keys = ["segment", "p", "milestone"]
-    out = ev.groupby([*keys, "c"], as_index=False).size().rename(columns={"size": "count"})
-    out["periods_since"] = out["p"] - out["c"]
-    out["from_earlier_cohort"] = out["periods_since"] > 0
-    out["age_band"] = age_band(out["periods_since"])
-    out["period_total"] = out.groupby(keys)["count"].transform("sum")
-    out["share"] = out["count"] / out["period_total"]
-    earlier = out["count"].where(out["from_earlier_cohort"], 0)
-    out["share_from_earlier_cohorts"] = (
-        earlier.groupby([out[k] for k in keys]).transform("sum") / out["period_total"]
+    if seg is None:
+        return None
+    codes, uniques = pd.factorize(seg.to_numpy(), sort=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _period_table(m: pd.DataFrame, events, segments, grain: str) -> pd.DataFrame:
+    """:func:`period_vs_cohort` of milestone table ``m`` at ``grain``.
+
+    ``events`` is :func:`~workbook.analyses.cohort.milestones.milestone_events`
+    of ``m`` and ``segments`` its :func:`_segment_codes` (None when not
+    segmenting), computed once for every grain. The (segment, period,
+    milestone, cohort) cells are counted on one integer key per event, whose
+    order is the table's sort order, so each (segment, period, milestone)
+    group is a run of consecutive cells.
+    """
+    freq = freq_of(grain)
+    rows, code, dates = events
+    c = ordinals(m["created_at"], freq).astype("int64")[rows]
+    p = ordinals(pd.Series(dates, dtype="datetime64[ns]"), freq).astype("int64")
+    s = np.zeros(len(rows), dtype=np.int64) if segments is None else segments[0][rows]
+    c0, p0 = (int(c.min()), int(p.min())) if len(rows) else (0, 0)
+    n_c = int(c.max()) - c0 + 1 if len(rows) else 1
+    n_p = int(p.max()) - p0 + 1 if len(rows) else 1
+    n_m = len(MILESTONES)
+    cell, count = np.unique(
+        ((s * n_p + (p - p0)) * n_m + code) * n_c + (c - c0), return_counts=True
     )
-    out["m_order"] = milestone_order(out["milestone"])
-    out = out.sort_values(["segment", "p", "m_order", "c"], kind="stable")
-    out["period"] = labels(out["p"], freq)
-    out["cohort"] = labels(out["c"], freq)
-    out["grain"] = grain
-    cols = list(_PERIOD_VS_COHORT_COLUMNS)
-    if seg is not None:
-        cols.append("segment")
-    return out[cols].reset_index(drop=True)
+    group = cell // n_c  # (segment, period, milestone)
+    cohort = cell % n_c + c0
+    period = group // n_m % n_p + p0
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(cell) else cell
+    sizes = np.diff(np.r_[starts, len(cell)])
+    since = period - cohort
+    earlier = np.where(since > 0, count, 0)
+    total = np.repeat(np.add.reduceat(count, starts), sizes) if len(cell) else count
+    earlier_total = np.repeat(np.add.reduceat(earlier, starts), sizes) if len(cell) else count
+    out = pd.DataFrame(
+        {
+            "period": labels(period, freq),
+            "milestone": pd.array(np.array(MILESTONES, dtype=object)[group % n_m], dtype="str"),
+            "cohort": labels(cohort, freq),
+            "count": count.astype(np.int64),
+            "periods_since": since,
+            "period_total": total.astype(np.int64),
+            "share": count / total,
+            "from_earlier_cohort": since > 0,
+            "share_from_earlier_cohorts": earlier_total / total,
+            "age_band": age_band(since),
+            "grain": grain,
+        }
+    )
+    if segments is not None:
+        out["segment"] = segments[1][group // n_m // n_p]
+    return out
 
 
 @shared_docs
@@ -159,7 +198,8 @@ def period_views(
 ) -> pd.DataFrame:
     """:func:`period_vs_cohort` at several grains, stacked (the ``grain`` column tells them apart).
 
-    The milestone table is computed once (or taken from ``milestones``) and
+    The milestone table is computed once (or taken from ``milestones``), and
+    so are its events (one row per reached milestone) and segment labels,
     shared by every grain.
 
     Parameters
@@ -175,14 +215,11 @@ def period_views(
     DataFrame
         The :func:`period_vs_cohort` tables of every grain, concatenated.
     """
+    for g in grains:
+        freq_of(g)
     m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of)
-    frames = [
-        period_vs_cohort(
-            None, None, None, as_of=as_of, grain=g, segment_by=segment_by, milestones=m
-        )
-        for g in grains
-    ]
-    return pd.concat(frames, ignore_index=True)
+    events, segments = milestone_events(m), _segment_codes(m, segment_by)
+    return pd.concat([_period_table(m, events, segments, g) for g in grains], ignore_index=True)
 
 
 def period_kpis(

@@ -15,10 +15,15 @@ from workbook.analyses.cohort.handoff import (
 )
 from workbook.analyses.cohort.milestones import lead_milestones, lead_milestones_with_exclusions
 from workbook.analyses.cohort.narrative import findings, headline_cards, summary_sentences
-from workbook.analyses.cohort.outcomes import outcomes
+from workbook.analyses.cohort.outcomes import lead_outcomes, outcomes
 from workbook.analyses.cohort.params import Params
-from workbook.analyses.cohort.periods import period_kpis, period_views, period_vs_cohort
-from workbook.analyses.cohort.projection import projection, projection_track_record
+from workbook.analyses.cohort.periods import period_kpis, period_views
+from workbook.analyses.cohort.projection import (
+    PROJECTED_MILESTONES,
+    projection,
+    projection_track_record,
+)
+from workbook.analyses.cohort.relational import FACT_INPUTS
 from workbook.analyses.cohort.results import Results
 from workbook.analyses.cohort.time_to_event import kaplan_meier
 from workbook.core.calendar import month_end_cut
@@ -38,6 +43,7 @@ SKIPPED = {
     "opportunities": "the opportunity and won milestones, outcomes and the projection "
     "(no opportunities loaded)",
 }
+#: The milestones each optional table gives (the others come without it).
 _NEEDS = {"activities": ("touched", "meeting"), "opportunities": ("opportunity", "won")}
 
 
@@ -126,7 +132,7 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
     engine = for_crm(crm)
     ms = lead_milestones_with_exclusions(*frames, as_of=as_of, engine=engine)
     m = ms.milestones
-    ft = follow_through(
+    ft_all = follow_through(
         *frames,
         as_of=as_of,
         engine=engine,
@@ -135,7 +141,7 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
         min_cell_leads=params.min_cell_leads,
         milestones=m,
     )
-    ft = ft.loc[~ft["milestone"].isin(skip)].reset_index(drop=True)
+    ft = ft_all.loc[~ft_all["milestone"].isin(skip)].reset_index(drop=True)
     ea = equal_age(ft, periods=params.equal_age_periods, milestone=params.milestone)
     comparison = cohort_comparison(ea, min_cell_leads=params.min_cell_leads)
     km = kaplan_meier(
@@ -159,8 +165,13 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
     owners = owner_comparison(handoff.followup, names=names, min_trials=params.min_cell_leads)
     views = period_views(*frames, as_of=as_of, segment_by=segment, milestones=m)
     views = views.loc[~views["milestone"].isin(skip)].reset_index(drop=True)
-    out_by = outcomes(m, opportunities, as_of=as_of, by=params.km_by, grain=params.grain)
-    out_all = outcomes(m, opportunities, as_of=as_of, by="all")
+    # period_views stacks period_vs_cohort at every grain: the report's grain is its slice
+    view = views.loc[views["grain"] == params.grain].reset_index(drop=True)
+    per_lead = lead_outcomes(m, opportunities, as_of=as_of)
+    out_by = outcomes(
+        m, opportunities, as_of=as_of, by=params.km_by, grain=params.grain, per_lead=per_lead
+    )
+    out_all = outcomes(m, opportunities, as_of=as_of, by="all", per_lead=per_lead)
     if "opportunities" in missing:
         out_by = out_by._replace(**{k: v.iloc[:0] for k, v in out_by._asdict().items()})
     owner_table = owners.table.rename(columns={"group": "owner_id", "label": "owner_name"})
@@ -182,9 +193,7 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
         "period_views": views,
         "period_kpis": period_kpis(views),
         "exclusions": ms.exclusions,
-        "period_view": period_vs_cohort(
-            *frames, as_of=as_of, grain=params.grain, segment_by=segment, milestones=m
-        ).pipe(lambda pv: pv.loc[~pv["milestone"].isin(skip)].reset_index(drop=True)),
+        "period_view": view,
         "handoff_status": handoff.status,
         "milestones": m,
     }
@@ -196,6 +205,8 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
             ft, periods=params.equal_age_periods, milestone=params.milestone
         ),
         "no_opportunities": "opportunities" in missing,
+        # the month-grain, unsegmented triangle the projection takes, when it is this one
+        "month_follow_through": ft_all if params.grain == "month" and not segment else None,
     }
     return tables, extras
 
@@ -216,19 +227,29 @@ def _projection_tables(crm, params: Params, tables, missing, extras) -> dict[str
         extras["track"] = tr
         return {"projection": empty, "projection_track_record": tr.table}
     engine = for_crm(crm)
-    ft_now = _month_follow_through(tables["milestones"], as_of=crm.as_of, engine=engine)
+    ft_now = extras["month_follow_through"]
+    if ft_now is None:
+        ft_now = _month_follow_through(tables["milestones"], as_of=crm.as_of, engine=engine)
     now = projection(ft_now, months=k, draws=params.projection_draws)
     past = crm.as_known_at(cut)
+    # The cut's tables with only the columns the milestones read (the projection takes
+    # nothing else from them): the cut copies no other column of its rows.
+    leads = _known_at(crm, past, "leads")
     reason = ""
-    if not len(past.leads):
+    if not len(leads):
         reason = f"no lead was known at the cut {cut.date()}"
         at_cut = now.iloc[:0]
     else:
-        activities = past.get("activities")
-        if activities is None or "activities" in missing:
+        # The projection reads only the cells of PROJECTED_MILESTONES, which come from
+        # leads and opportunities; the activities give only touched and meeting, so the
+        # cut's activities are read only if those were projected (else they stay blank).
+        activities = None
+        if set(PROJECTED_MILESTONES) & set(_NEEDS["activities"]) and "activities" not in missing:
+            activities = _known_at(crm, past, "activities")
+        if activities is None:
             activities = empty_table(ACTIVITIES)
         m_cut = lead_milestones(
-            past.leads, activities, past.opportunities, as_of=cut, engine=engine
+            leads, activities, _known_at(crm, past, "opportunities"), as_of=cut, engine=engine
         )
         at_cut = projection(
             _month_follow_through(m_cut, as_of=cut, engine=engine),
@@ -238,6 +259,18 @@ def _projection_tables(crm, params: Params, tables, missing, extras) -> dict[str
     tr = projection_track_record(at_cut, ft_now, cut=cut, months=k, reason=reason)
     extras["track"] = tr
     return {"projection": now, "projection_track_record": tr.table}
+
+
+def _known_at(crm, past, name: str) -> pd.DataFrame | None:
+    """Table ``name`` of ``past`` (a cut of ``crm``) with the columns :func:`lead_milestones` reads.
+
+    Those of them the table has, with the same rows and values as
+    ``past.tables[name]``; None when the table is not loaded.
+    """
+    frame = crm.get(name)
+    if frame is None:
+        return None
+    return past.tables.select(name, [c for c in FACT_INPUTS[name] if c in frame.columns])
 
 
 def _figures(t: dict[str, pd.DataFrame], params: Params) -> dict:

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "PROJECTED_MILESTONES",
     "PROJECTION_COLUMNS",
     "TRACK_RECORD_COLUMNS",
     "TrackRecord",
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 SEED = 20_260_630
+#: The milestones :func:`projection` projects by default (the report's).
+PROJECTED_MILESTONES: tuple[str, ...] = ("opportunity", "won")
 #: Central coverage of the projection's prediction interval.
 PROJECTION_LEVEL = 0.90
 PROJECTION_COLUMNS = [
@@ -227,7 +230,7 @@ def projection(
     follow_through_table: pd.DataFrame,
     *,
     months: int = 12,
-    milestones=("opportunity", "won"),
+    milestones=PROJECTED_MILESTONES,
     draws: int = 999,
     level: float = PROJECTION_LEVEL,
     seed: int = SEED,

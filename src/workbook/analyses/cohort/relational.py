@@ -62,6 +62,7 @@ from workbook.engine.core import KIND_TYPES
 __all__ = [
     "FACT_COLUMNS",
     "FACT_COUNTS",
+    "FACT_INPUTS",
     "ROW",
     "cohort_sizes",
     "exclusion_counts",
@@ -82,6 +83,13 @@ FACT_COUNTS: dict[str, str] = {
     "opportunity_after": "opportunity_after_as_of_ignored",
     "won_before": "won_before_lead_created_ignored",
     "won_after": "won_after_as_of_ignored",
+}
+
+#: The columns of each table that :func:`lead_milestone_facts` reads.
+FACT_INPUTS: dict[str, tuple[str, ...]] = {
+    "leads": ("lead_id", "created_at", "converted_opportunity_id"),
+    "activities": ("lead_id", "opportunity_id", "occurred_at", "type"),
+    "opportunities": ("opportunity_id", "created_at", "close_date", "is_won"),
 }
 
 #: Row-position column a caller may add to ``leads`` (see :func:`lead_milestone_facts`).
@@ -156,8 +164,9 @@ def lead_milestone_facts(
         Observation end day, inclusive.
     unique_ids : bool, default False
         The caller knows that no lead id repeats, so each row stands for
-        itself (saves a group-by and a join over the leads when :data:`ROW`
-        is given).
+        itself (saves, when :data:`ROW` is given, the group-by finding each
+        id's first row, the joins of the converted leads back to their
+        heads and a distinct over them).
 
     Returns
     -------
@@ -170,9 +179,7 @@ def lead_milestone_facts(
         id are not rows (all their milestones are missing, their counts 0).
     """
     end = as_of_end(as_of)
-    lead = _canonical(
-        leads, "leads", ["lead_id", "created_at", "converted_opportunity_id"], keep=[ROW]
-    )
+    lead = _canonical(leads, "leads", FACT_INPUTS["leads"], keep=[ROW])
     scope = lead.filter(in_scope(lead.created_at, as_of=as_of), lead.lead_id.notnull())
     if ROW in lead.columns and unique_ids:
         heads = scope.select("lead_id", anchor=ROW, created_day=_day(scope.created_at))
@@ -183,20 +190,29 @@ def lead_milestone_facts(
     else:  # a table in an engine: ids are unique, the id is the key
         heads = scope.select("lead_id", anchor="lead_id", created_day=_day(scope.created_at))
     conv = scope.filter(scope.converted_opportunity_id.notnull())
-    conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
+    own_row = ROW in lead.columns and unique_ids
+    if own_row:  # each row is its lead's head: its own anchor and day, no join back
+        conv = conv.select(
+            "lead_id",
+            conv_id="converted_opportunity_id",
+            anchor=conv[ROW],
+            created_day=_day(conv.created_at),
+        )
+    else:
+        conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
 
-    act = _canonical(activities, "activities", ["lead_id", "opportunity_id", "occurred_at", "type"])
+    act = _canonical(activities, "activities", FACT_INPUTS["activities"])
     act = act.select(
         act_lead=act.lead_id,
         act_opp=act.opportunity_id,
         occurred_at=act.occurred_at,
         meeting=act.type == "meeting",
     )
-    opp = _canonical(
-        opportunities, "opportunities", ["opportunity_id", "created_at", "close_date", "is_won"]
-    )
+    opp = _canonical(opportunities, "opportunities", FACT_INPUTS["opportunities"])
     known = opp.select(known_id="opportunity_id")
-    conv_known = conv.select("lead_id", "anchor", "conv_id", "created_day").distinct()
+    conv_known = conv.select("lead_id", "anchor", "conv_id", "created_day")
+    if not own_row:  # with unique ids the rows are distinct already
+        conv_known = conv_known.distinct()
     conv_known = conv_known.join(known, conv_known.conv_id == known.known_id, how="semi")
 
     direct = heads.join(act, heads.lead_id == act.act_lead).select(

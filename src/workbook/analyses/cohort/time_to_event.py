@@ -14,6 +14,7 @@ from workbook.analyses.cohort.common import (
     TIME_TO_EVENT_SUMMARY_COLUMNS,
     check_milestone,
     freq_of,
+    group_rows,
     labels,
     milestone_col,
     ordinals,
@@ -111,13 +112,13 @@ def _km(m, *, as_of, by: str, grain: str, events: Sequence[str], horizon_days: f
     """Fit one SurvfuncRight per (event, group)."""
     for e in events:
         check_milestone(e)
-    groups = _group_labels(m, by, grain)
+    groups = group_rows(_group_labels(m, by, grain))
     curves, rows = [], []
     for event in events:
         durations, status = _durations(m, as_of=as_of, event=event)
-        data = pd.DataFrame({"group": groups.to_numpy(), "days": durations, "status": status})
         # One fit per group (a handful of sources or cohorts), not per row.
-        for group, sub in data.groupby("group", sort=True):
+        for group, at in groups:
+            sub = pd.DataFrame({"days": durations[at], "status": status[at]})
             curve, row = _fit(sub, event=event, group=group, horizon_days=horizon_days)
             curves.append(curve)
             rows.append(row)
