@@ -49,3 +49,17 @@ def test_guard_keeps_an_already_imported_module():
         """
     )
     assert out == "False True"
+
+
+def test_papermill_imported_without_pyarrow_which_stays_importable():
+    out = fresh_python(
+        """
+        import sys
+        from workbook.run._imports import import_papermill
+        pm = import_papermill()
+        before = "pyarrow" in sys.modules or "numpy" in sys.modules
+        import pyarrow
+        print(pm.__name__, before, pyarrow.__name__)
+        """
+    )
+    assert out == "papermill False pyarrow"

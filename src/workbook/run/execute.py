@@ -148,7 +148,9 @@ def _first_line(text: str) -> str:
 
 def _papermill(job: _Job, out_nb: Path) -> tuple[str | None, str | None]:
     """Run the notebook; return (error_name, error) or (None, None)."""
-    import papermill
+    from workbook.run._imports import import_papermill
+
+    papermill = import_papermill()
     from papermill.exceptions import PapermillExecutionError
 
     parameters = dict(job.parameters)
