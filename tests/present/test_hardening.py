@@ -33,6 +33,9 @@ def test_formula_cells_headers_and_ids_are_prefixed_numbers_not():
         "'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'@SUM(A1)", "-1.5", "'\tx", "ok",
     ]  # fmt: skip
     assert safe["amount"].tolist() == frame["amount"].tolist()
+    # the input frame is left as it was (the guard copies no column it does not change)
+    assert list(frame.columns) == ["=id", "amount"]
+    assert frame["=id"].iloc[0] == '=HYPERLINK("http://x")'
 
 
 def test_export_is_safe_unless_raw(tmp_path, monkeypatch):

@@ -106,7 +106,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     carriage return gets a leading ``'``, except a plain number
     (:data:`PLAIN_NUMBER`). Numeric, boolean and date columns are untouched.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: replacing a column leaves ``frame`` as it was
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
