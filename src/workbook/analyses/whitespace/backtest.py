@@ -43,6 +43,8 @@ from .propensity import (
     deciles,
     fit_model,
     label_purchases,
+    model_design,
+    model_rows,
     predict,
     ranking_metrics,
     trailing_revenue,
@@ -138,7 +140,7 @@ def _cut_candidates(
     return cand, label_purchases(cand, purchases, start=start, end=end, book=book)
 
 
-def _rows(y_eval, cand_eval, model_p, *, fit_reason, cuts) -> pd.DataFrame:
+def _rows(y_eval, cand_eval, model_p, *, fit_reason, cuts, patterns=None) -> pd.DataFrame:
     rows = []
     for col, name in RANKINGS.items():
         row = {"ranking": col, "name": name, "status": "ok", "reason": ""}
@@ -146,7 +148,7 @@ def _rows(y_eval, cand_eval, model_p, *, fit_reason, cuts) -> pd.DataFrame:
             if fit_reason:
                 row.update(status="refused", reason=fit_reason)
             else:
-                row.update(ranking_metrics(model_p, y_eval, probability=True))
+                row.update(ranking_metrics(model_p, y_eval, probability=True, patterns=patterns))
         else:
             row.update(ranking_metrics(cand_eval[col].to_numpy(), y_eval, probability=False))
         row.update(cuts)
@@ -224,13 +226,17 @@ def purchase_model(
     del cand2, y2
     cand1, y1 = _cut_candidates(at1, crm.purchases, trees, start=cut1, end=as_of)
     del at1
-    p_back = predict(fit2, cand1) if fit2.result is not None else None
-    fit2 = fit2._replace(result=None)  # its model holds a copy of every candidate row
+    # The cut-1 candidates grouped once by (features, label): the calibration of
+    # the backtest's P and the refit at cut1 work on these patterns.
+    design1 = model_design(cand1)
+    rows1 = model_rows(cand1, y1, design=design1)
+    p_back = predict(fit2, cand1, design=design1) if fit2.result is not None else None
+    del design1
     cuts = {"fit_cut": cut2, "score_cut": cut1, "as_of": pd.Timestamp(as_of)}
-    table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts)
+    table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts, patterns=rows1)
     dec = deciles(p_back, y1) if p_back is not None else deciles(np.zeros(0), np.zeros(0))
 
-    fit1 = fit_model(cand1, y1)
+    fit1 = fit_model(cand1, y1, rows=rows1)
     model = table.iloc[0]
     reason = ""
     if fit2.reason:
@@ -244,7 +250,7 @@ def purchase_model(
     ranking = "model" if not reason else str(best["ranking"])
     calibrated = bool(not reason and model["calibrated"])
 
-    del cand1, y1, p_back
+    del cand1, y1, p_back, rows1
     book, today = _candidates(crm, trees, book=book, labels=False, **today)
     score = predict(fit1, today) if ranking == "model" else today[ranking].to_numpy("float64")
     coef = fit1.coefficients()

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.calendar import as_of_end, day
-from workbook.core.glm import BinomialFit, binomial_glm, distinct_rows
+from workbook.core.glm import BinomialFit, DistinctRows, binomial_glm, distinct_rows
 from workbook.core.models import events_per_parameter_ok
 from workbook.core.stats import mann_whitney_greater, wilson_interval
 
@@ -313,7 +313,30 @@ def _design(cand: pd.DataFrame, columns) -> np.ndarray:
     return x
 
 
-def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
+def model_design(cand: pd.DataFrame) -> np.ndarray:
+    """The constant and every one of :data:`FEATURES` of ``cand`` (:func:`model_rows`, :func:`predict`)."""
+    return _design(cand, FEATURES)
+
+
+def model_rows(cand: pd.DataFrame, y: np.ndarray, *, design=None) -> DistinctRows:
+    """The distinct (constant, :data:`FEATURES`, label) rows of the candidates, with each one's pattern.
+
+    A fit on any subset of the features (:func:`fit_model` ``rows=``) and
+    the calibration of any score that is a function of the pattern
+    (:func:`ranking_metrics` ``patterns=``) can group these patterns
+    instead of the candidates. ``design`` is :func:`model_design` of
+    ``cand`` when the caller has it.
+    """
+    x = model_design(cand) if design is None else design
+    return distinct_rows(x, y, codes=True)
+
+
+def _positions(columns) -> list[int]:
+    """The columns of a :func:`model_rows` design holding the constant and ``columns``."""
+    return [0, *(1 + FEATURES.index(f) for f in columns)]
+
+
+def fit_model(cand: pd.DataFrame, y: np.ndarray, *, rows: DistinctRows | None = None) -> ModelFit:
     """Logistic GLM of ``y`` on :data:`FEATURES` (refused when the events-per-parameter rule fails).
 
     A feature constant among the candidates (e.g. ``co_ownership`` when no
@@ -321,7 +344,9 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
     coefficient is reported as 0); the rule counts the features used. The
     fit runs on the distinct (features, label) rows with their counts as
     frequency weights (:func:`~workbook.core.glm.distinct_rows`), the same
-    likelihood as one row per candidate.
+    likelihood as one row per candidate. ``rows``, the :func:`model_rows` of
+    the same candidates and labels when the caller has them, gives those
+    distinct rows without grouping the candidates again.
     """
     events, n = int(y.sum()), int(len(y))
     varies = [bool(n) and bool(np.ptp(cand[f].to_numpy("float64")) > 0) for f in FEATURES]
@@ -332,17 +357,29 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
     )
     if not epp.ok:
         return ModelFit(None, events, n, epp.sentence, columns)
-    rows = distinct_rows(_design(cand, columns), y)
+    grouped = None if rows is None else rows.columns(_positions(columns))
+    if grouped is None:
+        grouped = distinct_rows(_design(cand, columns), y)
     try:
-        result = binomial_glm(rows.y, rows.x, freq_weights=rows.counts)
+        result = binomial_glm(grouped.y, grouped.x, freq_weights=grouped.counts)
     except np.linalg.LinAlgError as err:
         return ModelFit(None, events, n, f"the model could not be fitted ({err})", columns)
     return ModelFit(result, events, n, "", columns)
 
 
-def predict(fit: ModelFit, cand: pd.DataFrame) -> np.ndarray:
-    """P(purchase) of each candidate under a fitted model."""
-    return fit.result.predict(_design(cand, fit.columns))
+def predict(fit: ModelFit, cand: pd.DataFrame, *, design=None) -> np.ndarray:
+    """P(purchase) of each candidate under a fitted model.
+
+    ``design``, the :func:`model_design` of ``cand`` when the caller has
+    it, gives the fit's columns without copying them from ``cand`` again.
+    """
+    if design is None:
+        x = _design(cand, fit.columns)
+    elif fit.columns == tuple(FEATURES):
+        x = design
+    else:  # a C-ordered copy, as _design writes it: the same BLAS product, the same floats
+        x = np.take(design, _positions(fit.columns), axis=1)
+    return fit.result.predict(x)
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
@@ -360,14 +397,20 @@ def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
     return (auc, auc - 1.96 * se, auc + 1.96 * se, pvalue)
 
 
-def _calibration(prob: np.ndarray, y: np.ndarray) -> dict:
+def _calibration(prob: np.ndarray, y: np.ndarray, patterns: DistinctRows | None = None) -> dict:
     """Calibration intercept (offset model) and slope of logit(P), with 95% CIs.
 
     Both logistic fits run on the distinct (logit P, label) rows with their
     counts as frequency weights, the same likelihood as one row per candidate.
+    ``patterns``, a grouping of the same candidates with codes (e.g.
+    :func:`model_rows`), finds those distinct rows from one candidate per
+    pattern when every pattern's candidates share logit P and label
+    (:meth:`~workbook.core.glm.DistinctRows.regroup`); the same rows.
     """
     lp = np.log(np.clip(prob, 1e-12, 1 - 1e-12) / np.clip(1 - prob, 1e-12, 1))
-    rows = distinct_rows(lp[:, None], y)
+    rows = None if patterns is None else patterns.regroup(lp[:, None], y)
+    if rows is None:
+        rows = distinct_rows(lp[:, None], y)
     ones = np.ones((len(rows.y), 1))
     inter = binomial_glm(rows.y, ones, offset=rows.x[:, 0], freq_weights=rows.counts)
     slope = binomial_glm(rows.y, np.column_stack([ones, rows.x]), freq_weights=rows.counts)
@@ -392,11 +435,15 @@ CALIBRATION_COLUMNS = [
 ]
 
 
-def ranking_metrics(score: np.ndarray, y: np.ndarray, *, probability: bool) -> dict:
+def ranking_metrics(
+    score: np.ndarray, y: np.ndarray, *, probability: bool, patterns: DistinctRows | None = None
+) -> dict:
     """AUC (with CI and p), precision at 25/50/100 and, for a probability, its calibration.
 
     Precision at ``k`` is the share of the ``k`` highest scores (ties in the
     candidates' order) that were bought; NaN with fewer than ``k`` candidates.
+    ``patterns`` (:func:`model_rows` of the candidates) is passed to the
+    calibration (:func:`_calibration`).
     """
     score = np.asarray(score, dtype="float64")
     y = np.asarray(y, dtype=np.int64)
@@ -412,7 +459,10 @@ def ranking_metrics(score: np.ndarray, y: np.ndarray, *, probability: bool) -> d
     }
     for k in PRECISION_AT:
         out[f"precision_at_{k}"] = float(y[order[:k]].mean()) if len(y) >= k else np.nan
-    cal = _calibration(score, y) if probability and 0 < y.sum() < len(y) else {}
+    if probability and 0 < y.sum() < len(y):
+        cal = _calibration(score, y, patterns)
+    else:
+        cal = {}
     out.update({c: cal.get(c, np.nan) for c in CALIBRATION_COLUMNS})
     out["calibrated"] = bool(
         cal
@@ -438,22 +488,84 @@ def top_k_positions(score: np.ndarray, k: int) -> np.ndarray:
     return keep[np.argsort(neg[keep], kind="stable")[:k]]
 
 
+DECILE_COLUMNS = [
+    "decile", "candidates", "mean_probability", "observed", "observed_low", "observed_high"
+]
+
+
 def deciles(prob: np.ndarray, y: np.ndarray) -> pd.DataFrame:
-    """Calibration by decile of P: candidates, mean P, observed share and its Wilson 95% CI."""
+    """Calibration by decile of P: candidates, mean P, observed share and its Wilson 95% CI.
+
+    The deciles are those of the candidates ranked by P, ties in candidate
+    order (``rank(method="first")``): the candidate at 0-based position
+    ``i`` of that order is in decile ``min(10 i // n, 9) + 1``. Its
+    candidates and their P are read off the sorted P (tied candidates share
+    their P); only the purchases of candidates tied across a decile's edge
+    depend on the tie order, and those are counted in candidate order
+    (:func:`decile_purchases`). A NaN P is ranked as pandas ranks it
+    (:func:`_deciles_by_rank`).
+    """
     if len(prob) == 0:
-        return pd.DataFrame(
-            columns=["decile", "candidates", "mean_probability", "observed", "observed_low",
-                     "observed_high"]
-        )
+        return pd.DataFrame(columns=DECILE_COLUMNS)
+    prob = np.asarray(prob, dtype="float64")
+    if np.isnan(prob).any():
+        return _deciles_by_rank(prob, y)
+    n = len(prob)
+    # Position i is in decile k + 1 from edge[k] = ceil(k n / 10) (k = 0..9) to edge[k + 1].
+    edge = np.array([-(-k * n // 10) for k in range(10)] + [n], dtype=np.int64)
+    ordered = np.sort(prob)
+    bought = np.diff(decile_purchases(prob, np.asarray(y), ordered, edge))
+    size = np.diff(edge)
+    kept = np.flatnonzero(size > 0)  # fewer than 10 candidates leave deciles empty
+    mean = [ordered[edge[k] : edge[k + 1]].mean() for k in kept]  # deciles, not rows
+    return _decile_table(kept + 1, size[kept], np.asarray(mean, dtype="float64"), bought[kept])
+
+
+def decile_purchases(prob, y, ordered, edge) -> np.ndarray:
+    """Purchases among the first ``edge[j]`` candidates of the order by P, ties in candidate order.
+
+    ``ordered`` is ``np.sort(prob)``. The first ``b`` candidates of the order
+    are every candidate with a P below ``v = ordered[b]`` plus the first
+    ``b - #(P < v)`` candidates (in candidate order) with P equal to ``v``.
+    """
+    out = np.zeros(len(edge), dtype=np.int64)
+    for j, b in enumerate(edge):  # the 11 edges, not rows
+        if b <= 0:
+            continue
+        if b >= len(prob):
+            out[j] = y.sum()
+            continue
+        v = ordered[b]
+        below = prob < v
+        tied = np.flatnonzero(prob == v)[: b - int(below.sum())]
+        out[j] = y[below].sum() + y[tied].sum()
+    return out
+
+
+def _deciles_by_rank(prob: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """:func:`deciles` by pandas' rank and group-by (the definition, for P with a NaN)."""
     rank = pd.Series(prob).rank(method="first").to_numpy()
     dec = np.minimum((rank - 1) * 10 // len(prob), 9).astype(int) + 1
     frame = pd.DataFrame({"decile": dec, "p": prob, "y": y})
     g = frame.groupby("decile", sort=True).agg(
         candidates=("y", "size"), mean_probability=("p", "mean"), bought=("y", "sum")
     )
-    low, high = wilson_interval(g["bought"].to_numpy(), g["candidates"].to_numpy())
-    g["observed"] = g["bought"] / g["candidates"]
-    g["observed_low"], g["observed_high"] = low, high
-    return g.reset_index()[
-        ["decile", "candidates", "mean_probability", "observed", "observed_low", "observed_high"]
-    ]
+    return _decile_table(
+        g.index.to_numpy(), g["candidates"].to_numpy(), g["mean_probability"].to_numpy(),
+        g["bought"].to_numpy(),
+    )
+
+
+def _decile_table(decile, candidates, mean, bought) -> pd.DataFrame:
+    """The :func:`deciles` frame from its per-decile counts and means."""
+    low, high = wilson_interval(bought, candidates)
+    return pd.DataFrame(
+        {
+            "decile": np.asarray(decile, dtype=np.int64),
+            "candidates": np.asarray(candidates, dtype=np.int64),
+            "mean_probability": mean,
+            "observed": bought / candidates,
+            "observed_low": low,
+            "observed_high": high,
+        }
+    )[DECILE_COLUMNS]
