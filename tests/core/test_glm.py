@@ -317,3 +317,12 @@ def test_distinct_by_sorting_by_hand():
     assert not glm._distinct_by_sorting(np.array([[np.nan], [1.0], [2.0], [3.0]]), y)
     assert not glm._distinct_by_sorting(np.array([[1.0], [2.0], [3.0], [4.0]]), y + 0.5)  # not 0/1
     assert not glm._distinct_by_sorting(np.ones((4, 2)), y)
+
+
+def test_distinct_rows_of_a_design_given_by_its_columns():
+    x, y = planted(n=3_000)
+    a = distinct_rows(x, y, codes=True)
+    b = distinct_rows(list(x.T), y, codes=True)
+    for field in ("x", "y", "counts", "codes", "first"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert b.x.flags["C_CONTIGUOUS"]

@@ -443,7 +443,9 @@ def distinct_rows(x, y, *, counts=None, codes: bool = False) -> DistinctRows:
 
     Parameters
     ----------
-    x : array-like, shape (n, k)
+    x : array-like, shape (n, k), or a list of k columns
+        The design; given as a list of 1-d columns (e.g. a frame's columns)
+        it is never copied into one array: only its distinct rows are.
     y : array-like, shape (n,)
     counts : array-like of int, shape (n,), optional
         Rows each input row stands for (e.g. the ``counts`` of an earlier
@@ -456,18 +458,23 @@ def distinct_rows(x, y, *, counts=None, codes: bool = False) -> DistinctRows:
     -------
     DistinctRows
     """
-    x = np.asarray(x, dtype="float64")
+    if isinstance(x, list):
+        columns = [np.asarray(c, dtype="float64") for c in x]
+    else:
+        x = np.asarray(x, dtype="float64")
+        columns = list(x.T)
     y = np.asarray(y, dtype="float64")
     key = np.zeros(len(y), dtype=np.int64)
     size = 1
-    for column in [y, *x.T]:  # columns, not rows
+    for column in [y, *columns]:  # columns, not rows
         if len(column) and bool(np.all(column == column[0])):
             continue  # one value (never NaN: NaN != NaN): one code, the key is unchanged
         values, uniques = pd.factorize(column, use_na_sentinel=False)
         if size * len(uniques) >= 2**62:
             key, seen = pd.factorize(key)
             size = len(seen)
-        key = key * len(uniques) + values
+        key *= len(uniques)
+        key += values
         size *= max(len(uniques), 1)
     key = pd.factorize(key)[0]
     # Codes numbered in order of first appearance: a row is its pattern's first
@@ -480,6 +487,12 @@ def distinct_rows(x, y, *, counts=None, codes: bool = False) -> DistinctRows:
     else:  # float sums of integers: exact below 2**53 rows
         weights = np.asarray(counts, dtype="float64")
         total = np.bincount(key, weights=weights, minlength=len(first)).astype(np.int64)
+    if isinstance(x, list):
+        rows = np.empty((len(first), len(columns)), dtype="float64")
+        for j, column in enumerate(columns):  # columns, not rows
+            rows[:, j] = column[first]
+    else:
+        rows = x[first]
     if not codes:
-        return DistinctRows(x[first], y[first], total)
-    return DistinctRows(x[first], y[first], total, key, first.astype(np.int64))
+        return DistinctRows(rows, y[first], total)
+    return DistinctRows(rows, y[first], total, key, first.astype(np.int64))

@@ -13,7 +13,6 @@ from workbook.analyses.whitespace.propensity import (
     decile_purchases,
     deciles,
     fit_model,
-    model_design,
     model_rows,
     predict,
     top_k_positions,
@@ -118,8 +117,6 @@ def test_fit_on_the_model_rows_equals_the_fit_on_the_candidates():
         assert a.columns == b.columns
         np.testing.assert_array_equal(a.result.params, b.result.params)
         np.testing.assert_array_equal(a.result.cov, b.result.cov)
-        design = model_design(frame)
-        np.testing.assert_array_equal(predict(a, frame), predict(a, frame, design=design))
 
 
 def test_calibration_on_the_patterns_equals_the_calibration_on_the_candidates():

@@ -43,7 +43,6 @@ from .propensity import (
     deciles,
     fit_model,
     label_purchases,
-    model_design,
     model_rows,
     predict,
     ranking_metrics,
@@ -136,7 +135,7 @@ def _cut_candidates(
     known, purchases, trees: FamilyTrees, *, start, end
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Coded candidates of ``known`` (data at ``start``; no text), labelled in (start, end]."""
-    book, cand = _candidates(known, trees, labels=False)
+    book, cand = _candidates(known, trees, labels=False, counts=False)
     return cand, label_purchases(cand, purchases, start=start, end=end, book=book)
 
 
@@ -228,10 +227,8 @@ def purchase_model(
     del at1
     # The cut-1 candidates grouped once by (features, label): the calibration of
     # the backtest's P and the refit at cut1 work on these patterns.
-    design1 = model_design(cand1)
-    rows1 = model_rows(cand1, y1, design=design1)
-    p_back = predict(fit2, cand1, design=design1) if fit2.result is not None else None
-    del design1
+    rows1 = model_rows(cand1, y1)
+    p_back = predict(fit2, cand1) if fit2.result is not None else None
     cuts = {"fit_cut": cut2, "score_cut": cut1, "as_of": pd.Timestamp(as_of)}
     table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts, patterns=rows1)
     dec = deciles(p_back, y1) if p_back is not None else deciles(np.zeros(0), np.zeros(0))

@@ -151,6 +151,7 @@ def candidate_features(
     shrinkage: Shrinkage | None = None,
     lift: pd.DataFrame | None = None,
     labels: bool = True,
+    counts: bool = True,
 ) -> pd.DataFrame:
     """Every candidate (account, product) of ``book`` with its features at ``as_of``.
 
@@ -171,6 +172,10 @@ def candidate_features(
         Add the id and name columns. The backtest's candidates at the cuts
         need only the codes and the features (``False``): millions of rows
         of text are the bulk of the frame's memory.
+    counts : bool, default True
+        Add ``siblings_owning``, ``siblings``, ``peers_owning``, ``peers``
+        and ``revenue`` (the call list shows them; the backtest's cuts need
+        only the codes and the features: ``False``).
 
     Returns
     -------
@@ -178,67 +183,94 @@ def candidate_features(
         One row per candidate: codes ``a``, ``p``; ``account_id``,
         ``account_name``, ``family_id``, ``family_name``, ``owner_id``,
         ``product_id``, ``product_name`` (with ``labels``); ``siblings_owning``, ``siblings``,
-        ``peers_owning``, ``peers``; the :data:`FEATURES`; ``revenue``
-        (trailing 12 months, for the size band).
+        ``peers_owning``, ``peers`` (with ``counts``); the :data:`FEATURES`; ``revenue``
+        (trailing 12 months, for the size band; with ``counts``).
     """
     if shrinkage is None:
         shrinkage = shrinkage_of(book)
+    n_p = book.n_products
     owned = _dense_owned(book)
     # Dense (account x product) only where every cell is needed to find the candidates;
-    # the rest is worked out on the candidates' rows, with the same arithmetic.
-    sib_k = _family_owners(book)[book.root][:, : book.n_products] - owned[:, : book.n_products]
+    # the rest is worked out per account or per product and taken by the candidates'
+    # codes: the same arithmetic on the same values, without a temporary per row.
+    # A candidate owns no product p, so its siblings owning p are all its family's owners.
+    fam = _family_owners(book)[book.root][:, :n_p]
     ind = book.industry_code
     has_ind = ind >= 0
     group = np.where(has_ind, book.root.astype(np.int64) * max(len(book.industry_labels), 1) + ind, -1)
     g, _ = pd.factorize(group)
     g_size = np.bincount(g, minlength=g.max() + 1 if len(g) else 0)
-    g_owners = np.zeros((len(g_size), book.n_products))
+    g_owners = np.zeros((len(g_size), n_p))
     np.add.at(g_owners, (g[book.owned_a], book.owned_p), 1)
     safe = np.where(has_ind, ind, 0)
+    # Peers owning: industry owners outside the family (0 without an industry), float.
+    peer_k = g_owners[g]
+    del g_owners
     if len(book.industry_labels):
-        ind_owners = book.industry_owners[safe][:, : book.n_products]
+        np.subtract(book.industry_owners[:, :n_p][safe], peer_k, out=peer_k)
         ind_size = book.industry_size[safe]
     else:
-        ind_owners = np.zeros((book.n_accounts, book.n_products))
+        np.subtract(0.0, peer_k, out=peer_k)
         ind_size = np.zeros(book.n_accounts)
-    peer_k = np.where(has_ind[:, None], ind_owners - g_owners[g], 0)
-    del ind_owners, g_owners
-    cand = ~owned[:, : book.n_products] & ((sib_k >= 1) | (peer_k >= 1))
+    peer_k[~has_ind] = 0
+    cand = (fam >= 1) | (peer_k >= 1)
+    cand &= ~owned[:, :n_p]
     a, p = np.nonzero(cand)
     del cand
     revenue = trailing_revenue(book, opportunities, as_of=as_of)
     if lift is None:
         lift = lift_from_book(book, fisher=False)
     co = _co_ownership(book, owned, lift)[a, p]
-    products_owned = owned.sum(axis=1)[a].astype("float64")
+    products_owned = owned.sum(axis=1).astype("float64")[a]
     del owned
-    sk, pk = sib_k[a, p], peer_k[a, p]
-    del sib_k, peer_k
-    sn = (book.family_size - 1)[a]
-    pn = np.where(has_ind, ind_size - g_size[g], 0)[a] * 1.0
-    p0 = np.asarray(book.book_adoption)[p]
+    sk, pk = fam[a, p], peer_k[a, p]
+    del fam, peer_k
+    sn = book.family_size - 1  # per account
+    pn = np.where(has_ind, ind_size - g_size[g], 0) * 1.0
+    p0 = np.asarray(book.book_adoption)
     kf = shrinkage.family.kappa if np.isfinite(shrinkage.family.kappa) else 0.0
     ki = shrinkage.industry.kappa if np.isfinite(shrinkage.industry.kappa) else 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sib_rate = np.where(sn + kf > 0, (sk + kf * p0) / (sn + kf), p0)
-        peer_rate = np.where(pn + ki > 0, (pk + ki * p0) / (pn + ki), p0)
+    sib_rate = _shrunk_rate(sk, sn, a, p, p0, kf)
+    peer_rate = _shrunk_rate(pk, pn, a, p, p0, ki)
     text = candidate_labels(book, a, p) if labels else {}
-    columns = {
-        "a": a,
-        "p": p,
-        **text,
-        "siblings_owning": sk.astype(np.int64),
-        "siblings": sn.astype(np.int64),
-        "peers_owning": pk.astype(np.int64),
-        "peers": pn.astype(np.int64),
-        "sibling_rate": sib_rate,
-        "peer_rate": peer_rate,
-        "products_owned": products_owned,
-        "log_revenue": np.log1p(np.maximum(revenue[a], 0)),
-        "co_ownership": co,
-        "revenue": revenue[a],
-    }
+    columns = {"a": a, "p": p, **text}
+    if counts:
+        columns.update(
+            siblings_owning=sk.astype(np.int64),
+            siblings=sn.astype(np.int64)[a],
+            peers_owning=pk.astype(np.int64),
+            peers=pn.astype(np.int64)[a],
+        )
+    del sk, pk
+    columns.update(
+        sibling_rate=sib_rate,
+        peer_rate=peer_rate,
+        products_owned=products_owned,
+        log_revenue=np.log1p(np.maximum(revenue, 0))[a],
+        co_ownership=co,
+    )
+    if counts:
+        columns["revenue"] = revenue[a]
     return pd.DataFrame(columns, copy=False)  # one block per column: no stacked copy
+
+
+def _shrunk_rate(k, n, a, p, p0, kappa: float) -> np.ndarray:
+    """``(k + kappa p0) / (n + kappa)``, or ``p0`` where ``n + kappa`` is not positive, per candidate.
+
+    ``k`` is per candidate, ``n`` per account (``a``) and ``p0`` per product
+    (``p``): ``np.where(n + kappa > 0, (k + kappa * p0) / (n + kappa), p0)``
+    on the candidates' values, with the account and product terms computed
+    once per account and product (the same floats).
+    """
+    den = n + kappa
+    use = den > 0
+    out = (kappa * p0)[p]
+    out += k
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(out, den[a], out=out)
+    rows = np.flatnonzero(~use[a])
+    out[rows] = p0[p[rows]]
+    return out
 
 
 def candidate_labels(book: Book, a: np.ndarray, p: np.ndarray) -> dict:
@@ -304,6 +336,11 @@ class ModelFit(NamedTuple):
         return {"intercept": params["intercept"], **{f: params.get(f, 0.0) for f in FEATURES}}
 
 
+def _columns(cand: pd.DataFrame, columns) -> list[np.ndarray]:
+    """The constant and ``columns`` of ``cand`` as a list of columns (a design not copied)."""
+    return [np.ones(len(cand)), *(cand[f].to_numpy("float64") for f in columns)]
+
+
 def _design(cand: pd.DataFrame, columns) -> np.ndarray:
     """The constant and ``columns`` of ``cand`` as one contiguous float64 array (no other copy)."""
     x = np.empty((len(cand), 1 + len(columns)), dtype="float64")
@@ -313,22 +350,15 @@ def _design(cand: pd.DataFrame, columns) -> np.ndarray:
     return x
 
 
-def model_design(cand: pd.DataFrame) -> np.ndarray:
-    """The constant and every one of :data:`FEATURES` of ``cand`` (:func:`model_rows`, :func:`predict`)."""
-    return _design(cand, FEATURES)
-
-
-def model_rows(cand: pd.DataFrame, y: np.ndarray, *, design=None) -> DistinctRows:
+def model_rows(cand: pd.DataFrame, y: np.ndarray) -> DistinctRows:
     """The distinct (constant, :data:`FEATURES`, label) rows of the candidates, with each one's pattern.
 
     A fit on any subset of the features (:func:`fit_model` ``rows=``) and
     the calibration of any score that is a function of the pattern
     (:func:`ranking_metrics` ``patterns=``) can group these patterns
-    instead of the candidates. ``design`` is :func:`model_design` of
-    ``cand`` when the caller has it.
+    instead of the candidates.
     """
-    x = model_design(cand) if design is None else design
-    return distinct_rows(x, y, codes=True)
+    return distinct_rows(_columns(cand, FEATURES), y, codes=True)
 
 
 def _positions(columns) -> list[int]:
@@ -359,7 +389,7 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray, *, rows: DistinctRows | None = 
         return ModelFit(None, events, n, epp.sentence, columns)
     grouped = None if rows is None else rows.columns(_positions(columns))
     if grouped is None:
-        grouped = distinct_rows(_design(cand, columns), y)
+        grouped = distinct_rows(_columns(cand, columns), y)
     try:
         result = binomial_glm(grouped.y, grouped.x, freq_weights=grouped.counts)
     except np.linalg.LinAlgError as err:
@@ -367,19 +397,9 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray, *, rows: DistinctRows | None = 
     return ModelFit(result, events, n, "", columns)
 
 
-def predict(fit: ModelFit, cand: pd.DataFrame, *, design=None) -> np.ndarray:
-    """P(purchase) of each candidate under a fitted model.
-
-    ``design``, the :func:`model_design` of ``cand`` when the caller has
-    it, gives the fit's columns without copying them from ``cand`` again.
-    """
-    if design is None:
-        x = _design(cand, fit.columns)
-    elif fit.columns == tuple(FEATURES):
-        x = design
-    else:  # a C-ordered copy, as _design writes it: the same BLAS product, the same floats
-        x = np.take(design, _positions(fit.columns), axis=1)
-    return fit.result.predict(x)
+def predict(fit: ModelFit, cand: pd.DataFrame) -> np.ndarray:
+    """P(purchase) of each candidate under a fitted model."""
+    return fit.result.predict(_design(cand, fit.columns))
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
