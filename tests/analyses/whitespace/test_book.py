@@ -44,17 +44,21 @@ def test_duplicates_by_account_code_are_the_duplicates_of_the_cleaned_text():
         }
     )
     coded = wb._clean_purchases(purchases, as_of=AS_OF)
-    rows, counts = coded.clean
-    assert counts == {"missing_key": 1, "after_as_of": 1, "duplicate_row": 1}
-    assert rows.index.tolist() == [0, 2, 3]
+    rows, counts = wb.clean_purchases(purchases, as_of=AS_OF)
+    assert counts == coded.counts == {"missing_key": 1, "after_as_of": 1, "duplicate_row": 1}
+    assert rows.index.tolist() == coded.rows.tolist() == [0, 2, 3]
     # The text definition: pandas' duplicated on the cleaned text columns.
     text = purchases.assign(
         account_id=wb.ids(purchases["account_id"]), product_id=wb.ids(purchases["product_id"])
     ).loc[[0, 1, 2, 3]]
     assert text.duplicated().tolist() == [False, True, False, False]
-    # The codes name each kept row's id.
+    # The codes name each kept row's id, and the amounts are its floats.
     assert coded.account_uniques[coded.account_codes].tolist() == ["A", "A", "B"]
-    assert wb.clean_purchases(purchases, as_of=AS_OF).rows.equals(rows)
+    assert coded.product_uniques[coded.product_codes].tolist() == ["T", "T", "T"]
+    assert coded.amount.tolist() == [10.0, 11.0, 10.0]
+    # The rows are the text definition's: ids cleaned, amount a float, original labels.
+    expect = text.loc[[0, 2, 3]].assign(amount=lambda f: f["amount"].astype("float64"))
+    pd.testing.assert_frame_equal(rows, expect)
 
 
 def test_book_codes_families_ownership_and_values(book):
