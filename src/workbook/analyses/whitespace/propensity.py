@@ -308,9 +308,11 @@ def label_purchases(
         ba = index_codes(book.account_index, bought["account_id"])
         bp = index_codes(book.product_index, bought["product_id"])
         known = (ba >= 0) & (bp >= 0)
-        key = np.unique(ba[known].astype(np.int64) * book.width + bp[known])
-        mine = cand["a"].to_numpy(np.int64) * book.width + cand["p"].to_numpy(np.int64)
-        return np.isin(mine, key).astype(np.int64)
+        # The bought (account, product) cells as a mask over the book's grid: each
+        # candidate reads its cell (np.isin of the pair keys, without a sort).
+        grid = np.zeros((book.n_accounts, book.width), dtype=bool)
+        grid[ba[known], bp[known]] = True
+        return grid[cand["a"].to_numpy(np.int64), cand["p"].to_numpy(np.int64)].astype(np.int64)
     key = pd.MultiIndex.from_frame(bought.drop_duplicates())
     mine = pd.MultiIndex.from_arrays([cand["account_id"], cand["product_id"]])
     return mine.isin(key).astype(np.int64)
