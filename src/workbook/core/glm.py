@@ -100,7 +100,7 @@ class BinomialFit(WaldEstimates):
         lin = np.dot(np.asarray(x, dtype="float64"), self.params)
         if offset is not None:
             lin = lin + offset
-        return Binomial().fitted(lin)
+        return _fitted(lin)  # Binomial().fitted, bitwise
 
 
 def binomial_glm(

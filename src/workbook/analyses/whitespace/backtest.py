@@ -268,7 +268,7 @@ def purchase_model(
         # Each band and value source becomes an Arrow string once; the rows take it by code.
         size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object), dtype="string").take(bands[a]),
         expected_value=ev,
-        value_source=pd.array(np.asarray(book.value_source, dtype=object), dtype="string").take(p),
+        value_source=book.text("value_source", p),
         score=score,
         score_value=score * ev,
     )
@@ -284,12 +284,11 @@ def call_order(book: Book, a: np.ndarray, p: np.ndarray, score_value: np.ndarray
     per product (text order, a missing id last) instead of sorting millions
     of rows of text.
     """
-    acc = book.account_ids.rank(method="dense", na_option="bottom").to_numpy("float64")
-    prod = book.product_ids.rank(method="dense", na_option="bottom").to_numpy("float64")
+    acc, prod = book.id_ranks("accounts"), book.id_ranks("products")
     # One integer tie-break key (account rank, then product rank), then the
     # score: two stable sorts instead of lexsort's four. argsort puts NaN
     # last, and sorts -0.0 with 0.0, as the lexsort of (missing, -sv) did.
-    tie = acc.astype(np.int64)[a] * (len(prod) + 1) + prod.astype(np.int64)[p]
+    tie = acc[a] * (len(prod) + 1) + prod[p]
     by_tie = np.argsort(tie, kind="stable")
     del tie
     neg = -np.asarray(score_value, dtype="float64")[by_tie]

@@ -62,6 +62,15 @@ def index_codes(index: pd.Index, values) -> np.ndarray:
     return index.get_indexer(uniques)[codes]
 
 
+def text_ranks(values: pd.Series) -> np.ndarray:
+    """Dense rank (int64, 1-based) of each value in text order; a missing value ranks last.
+
+    Sorting rows by the ranks of their codes sorts them as by the text
+    (``sort_values`` on the ids, missing last), without comparing text per row.
+    """
+    return values.rank(method="dense", na_option="bottom").to_numpy("float64").astype(np.int64)
+
+
 def empty(columns: list[str]) -> pd.DataFrame:
     """A frame with ``columns`` and no rows (object dtype)."""
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
@@ -183,6 +192,8 @@ class Book:
     """
 
     def __init__(self, accounts, purchases, products, *, as_of, tree=None):
+        self._texts: dict[str, pd.api.extensions.ExtensionArray] = {}
+        self._ranks: dict[str, np.ndarray] = {}
         self.accounts = accounts.reset_index(drop=True)
         self.products = products.reset_index(drop=True)
         self._code_accounts(tree)
@@ -197,6 +208,41 @@ class Book:
     def width(self) -> int:
         """The product stride of a pair key (at least 1)."""
         return max(self.n_products, 1)
+
+    #: The per-account and per-product texts :meth:`text` serves.
+    TEXTS = (
+        "account_ids",
+        "account_names",
+        "owner_ids",
+        "industry",
+        "product_ids",
+        "product_names",
+        "product_family",
+        "value_source",
+    )
+
+    def text(self, name: str, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """The text ``name`` (one of :data:`TEXTS`) of each account or product code, as ``string``.
+
+        ``pd.array(values[codes], dtype="string")``: each account's or
+        product's text becomes a pandas string once (kept on the book), and
+        the rows take it by code, instead of converting one Python object
+        per row.
+        """
+        if name not in self._texts:
+            if name not in self.TEXTS:
+                raise KeyError(name)
+            values = getattr(self, name)
+            values = values.to_numpy() if isinstance(values, pd.Series) else values
+            self._texts[name] = pd.array(np.asarray(values, dtype=object), dtype="string")
+        return self._texts[name].take(np.asarray(codes, dtype=np.int64))
+
+    def id_ranks(self, which: str) -> np.ndarray:
+        """:func:`text_ranks` of the account (``"accounts"``) or product (``"products"``) ids, made once."""
+        if which not in self._ranks:
+            ids = {"accounts": self.account_ids, "products": self.product_ids}[which]
+            self._ranks[which] = text_ranks(ids)
+        return self._ranks[which]
 
     # -- construction -------------------------------------------------------
     def _code_accounts(self, tree) -> None:

@@ -275,20 +275,15 @@ def _shrunk_rate(k, n, a, p, p0, kappa: float) -> np.ndarray:
 
 def candidate_labels(book: Book, a: np.ndarray, p: np.ndarray) -> dict:
     """The id and name columns of coded candidates (text, one value per row)."""
-
-    def text(values, codes):
-        # Each account or product becomes an Arrow string once; the rows take it by code.
-        return pd.array(np.asarray(values, dtype=object), dtype="string").take(codes)
-
-    ids_a = book.account_ids.to_numpy()
+    root = book.root[a]
     return {
-        "account_id": text(ids_a, a),
-        "account_name": text(book.account_names, a),
-        "family_id": text(ids_a, book.root[a]),
-        "family_name": text(book.account_names, book.root[a]),
-        "owner_id": text(book.owner_ids, a),
-        "product_id": text(book.product_ids.to_numpy(), p),
-        "product_name": text(book.product_names, p),
+        "account_id": book.text("account_ids", a),
+        "account_name": book.text("account_names", a),
+        "family_id": book.text("account_ids", root),
+        "family_name": book.text("account_names", root),
+        "owner_id": book.text("owner_ids", a),
+        "product_id": book.text("product_ids", p),
+        "product_name": book.text("product_names", p),
     }
 
 
@@ -549,18 +544,29 @@ def decile_purchases(prob, y, ordered, edge) -> np.ndarray:
     ``ordered`` is ``np.sort(prob)``. The first ``b`` candidates of the order
     are every candidate with a P below ``v = ordered[b]`` plus the first
     ``b - #(P < v)`` candidates (in candidate order) with P equal to ``v``.
+    The purchases below every edge's ``v`` come from one pass (each
+    candidate's count of edge values at or below its P); ``#(P < v)`` from
+    ``ordered``.
     """
+    n = len(prob)
+    edge = np.asarray(edge, dtype=np.int64)
     out = np.zeros(len(edge), dtype=np.int64)
-    for j, b in enumerate(edge):  # the 11 edges, not rows
-        if b <= 0:
-            continue
-        if b >= len(prob):
-            out[j] = y.sum()
-            continue
-        v = ordered[b]
-        below = prob < v
-        tied = np.flatnonzero(prob == v)[: b - int(below.sum())]
-        out[j] = y[below].sum() + y[tied].sum()
+    out[edge >= n] = y.sum()
+    inner = np.flatnonzero((edge > 0) & (edge < n))
+    if not len(inner):
+        return out
+    values = np.unique(ordered[edge[inner]])
+    # A candidate's P is below values[i] exactly when at most i edge values are at or below it.
+    above = np.searchsorted(values, prob, side="right")
+    by_bin = np.bincount(above, weights=y, minlength=len(values) + 1)
+    below_sum = np.cumsum(by_bin)[: len(values)]  # integers as floats: exact below 2**53
+    below_count = np.searchsorted(ordered, values, side="left")
+    for j in inner:  # the edges, not rows
+        b = edge[j]
+        i = int(np.searchsorted(values, ordered[b]))
+        tied = b - below_count[i]
+        extra = y[np.flatnonzero(prob == values[i])[:tied]].sum() if tied else 0
+        out[j] = int(below_sum[i]) + extra
     return out
 
 
