@@ -258,9 +258,11 @@ def purchase_model(
     ev = values[p, bands[a]] if len(today) else np.zeros(0)
     order = call_order(book, a, p, score * ev)
     a, p, ev, score = a[order], p[order], ev[order], score[order]
-    # Only the call list's columns, each taken once in call order (no copy of the whole frame).
-    kept = [c for c in CALL_LIST_COLUMNS if c in today.columns]
-    columns = {c: today[c].to_numpy()[order] for c in kept}
+    # Only the call list's columns, each taken once in call order (no copy of the whole
+    # frame), each candidate column freed as soon as it is taken.
+    columns = {}
+    for c in [c for c in CALL_LIST_COLUMNS if c in today.columns]:  # columns, not rows
+        columns[c] = today.pop(c).to_numpy()[order]
     del today, order
     columns.update(
         rank=np.arange(1, len(a) + 1),
