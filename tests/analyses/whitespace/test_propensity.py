@@ -154,3 +154,17 @@ def test_deciles_equal_pandas_rank_and_group_by():
             )
     assert list(deciles(np.zeros(0), np.zeros(0)).columns) == list(_deciles_by_rank(
         np.array([0.5]), np.array([1])).columns)
+
+
+def test_shrunk_rate_by_hand():
+    from workbook.analyses.whitespace.propensity import _shrunk_rate
+
+    # Two accounts with n = 3 and 0 others, two products with p0 = 0.5 and 0.2, kappa = 2:
+    # (1 + 2*0.5)/(3 + 2) = 0.4; (0 + 2*0.2)/(0 + 2) = 0.2; with kappa = 0 and n = 0: p0.
+    k, n, p0 = np.array([1, 0, 2]), np.array([3, 0]), np.array([0.5, 0.2])
+    a, p = np.array([0, 1, 0]), np.array([0, 1, 1])
+    np.testing.assert_allclose(_shrunk_rate(k, n, a, p, p0, 2.0), [0.4, 0.2, (2 + 0.4) / 5])
+    np.testing.assert_allclose(_shrunk_rate(k, n, a, p, p0, 0.0), [1 / 3, 0.2, 2 / 3])
+    # The same floats as the per-candidate formula.
+    ref = np.where(n[a] + 2.0 > 0, (k + 2.0 * p0[p]) / (n[a] + 2.0), p0[p])
+    np.testing.assert_array_equal(_shrunk_rate(k, n, a, p, p0, 2.0), ref)
