@@ -230,3 +230,99 @@ def test_deviance_of_other_outcomes_is_statsmodels_function():
     fam = Binomial()
     y, mu = np.array([0.25, 1.0, 0.0]), np.array([0.3, 0.6, 0.2])
     assert glm._deviance_function(fam, y, 1.0)(mu) == fam.deviance(y, mu, 1.0, 1.0, 1.0)
+
+
+def test_working_weights_and_response_are_statsmodels_bitwise():
+    from statsmodels.genmod.families import Binomial
+
+    fam = Binomial()
+    rng = np.random.default_rng(12)
+    for n in (1, 7, 1_001, 100_003):  # odd lengths: SIMD tails
+        y = (rng.random(n) < 0.3).astype("float64")
+        mu = rng.random(n)
+        # Edges: mu exactly 0 and 1 (clipped), tiny, one step from 1, and a NaN.
+        mu[: min(n, 5)] = [0.0, 1.0, 1e-300, 1 - 2**-53, np.nan][: min(n, 5)]
+        lin = rng.normal(size=n) * 3
+        for freq in (1.0, rng.integers(1, 50, n).astype("float64")):
+            for offset in (None, rng.normal(size=n)):
+                off = 0.0 if offset is None else offset
+                weights, z = glm._working(mu, lin, y, freq, offset=offset)
+                np.testing.assert_array_equal(weights, freq * fam.weights(mu))
+                np.testing.assert_array_equal(z, lin + fam.link.deriv(mu) * (y - mu) - off)
+                assert np.array_equal(np.signbit(z), np.signbit(lin + fam.link.deriv(mu) * (y - mu) - off))
+        np.testing.assert_array_equal(glm._fitted(lin), fam.fitted(lin))
+    # Hand values: mu = 0.2 gives p (1 - p) = 0.16, weight 1 / (0.16 ** -2 * 0.16) = 0.16,
+    # and z = lin + (y - mu) / 0.16 = 0.5 + 0.8 / 0.16 = 5.5 for y = 1, lin = 0.5.
+    weights, z = glm._working(np.array([0.2]), np.array([0.5]), np.array([1.0]), 1.0, offset=None)
+    assert weights[0] == pytest.approx(0.16, rel=1e-15) and z[0] == pytest.approx(5.5, rel=1e-15)
+    assert glm._fitted(np.array([0.0]))[0] == 0.5
+
+
+def test_all_zero_is_numpy_allclose_to_zero():
+    for diff in ([0.0, 1e-8, -1e-8], [0.0, 2e-8], [np.nan], [np.inf], [-np.inf, 0.0], []):
+        a = np.array(diff, dtype="float64")
+        assert glm._all_zero(a.copy()) == np.allclose(a, 0)
+
+
+def test_distinct_rows_codes_first_and_input_counts_by_hand():
+    x = np.array([[1.0, 0.0], [1.0, 2.0], [1.0, -0.0], [1.0, 2.0], [1.0, 0.0]])
+    y = np.array([0, 1, 0, 1, 1])
+    d = distinct_rows(x, y, codes=True)
+    # Patterns: (0 | 0) rows 0, 2; (2 | 1) rows 1, 3; (0 | 1) row 4. The constant column is skipped.
+    np.testing.assert_array_equal(d.codes, [0, 1, 0, 1, 2])
+    np.testing.assert_array_equal(d.first, [0, 1, 4])
+    np.testing.assert_array_equal(d.counts, [2, 2, 1])
+    assert distinct_rows(x, y).codes is None
+    # Input counts add up: rows standing for 3, 1, 2, 5, 4 rows.
+    w = distinct_rows(x, y, counts=[3, 1, 2, 5, 4])
+    np.testing.assert_array_equal(w.counts, [5, 6, 4])
+    assert w.counts.dtype == np.int64
+
+
+def test_distinct_rows_columns_keeps_patterns_only_when_the_dropped_column_is_constant():
+    x = np.array([[1.0, 5.0, 0.0], [1.0, 5.0, 1.0], [1.0, 5.0, 0.0]])
+    y = np.array([0, 0, 1])
+    d = distinct_rows(x, y, codes=True)
+    kept = d.columns([0, 2])
+    ref = distinct_rows(x[:, [0, 2]], y)
+    np.testing.assert_array_equal(kept.x, ref.x)
+    np.testing.assert_array_equal(kept.counts, ref.counts)
+    assert d.columns([0, 1]) is None  # column 2 tells rows apart
+    x[0, 1] = np.nan
+    assert distinct_rows(x, y, codes=True).columns([0, 2]) is None  # a NaN: not shown constant
+
+
+def test_regroup_equals_distinct_rows_of_the_new_values():
+    rng = np.random.default_rng(5)
+    n = 20_000
+    old = rng.integers(0, 300, n).astype("float64")
+    y = (rng.random(n) < 0.2).astype("float64")
+    d = distinct_rows(old[:, None], y, codes=True)
+    for new in (np.sqrt(old), np.floor(old / 7), np.where(old > 100, np.nan, old)):
+        # sqrt keeps patterns distinct (no merge); floor(/7) merges them; NaNs are one value.
+        got = d.regroup(new[:, None], y)
+        ref = distinct_rows(new[:, None], y)
+        np.testing.assert_array_equal(got.x, ref.x)
+        np.testing.assert_array_equal(got.y, ref.y)
+        np.testing.assert_array_equal(got.counts, ref.counts)
+    # A new value that differs inside a pattern cannot be grouped by the patterns.
+    assert d.regroup((old + rng.random(n))[:, None], y) is None
+
+
+def test_distinct_by_sorting_by_hand():
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    assert glm._distinct_by_sorting(np.array([[0.5], [0.5], [0.25], [0.75]]), y)
+    assert not glm._distinct_by_sorting(np.array([[0.5], [0.5], [0.5], [0.75]]), y)  # (0.5 | 0) twice
+    assert not glm._distinct_by_sorting(np.array([[0.0], [1.0], [-0.0], [2.0]]), y)  # 0.0 is -0.0
+    assert not glm._distinct_by_sorting(np.array([[np.nan], [1.0], [2.0], [3.0]]), y)
+    assert not glm._distinct_by_sorting(np.array([[1.0], [2.0], [3.0], [4.0]]), y + 0.5)  # not 0/1
+    assert not glm._distinct_by_sorting(np.ones((4, 2)), y)
+
+
+def test_distinct_rows_of_a_design_given_by_its_columns():
+    x, y = planted(n=3_000)
+    a = distinct_rows(x, y, codes=True)
+    b = distinct_rows(list(x.T), y, codes=True)
+    for field in ("x", "y", "counts", "codes", "first"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert b.x.flags["C_CONTIGUOUS"]

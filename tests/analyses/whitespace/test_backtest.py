@@ -225,12 +225,14 @@ def test_call_order_is_score_value_then_account_then_product_ids():
     from types import SimpleNamespace
 
     from workbook.analyses.whitespace.backtest import call_order
+    from workbook.analyses.whitespace.book import text_ranks
 
     # Account codes 0..2 are ids "b", "a", missing (text order a, b, missing); products "y", "x".
-    book = SimpleNamespace(
-        account_ids=pd.Series(["b", "a", None], dtype="string"),
-        product_ids=pd.Series(["y", "x"], dtype="string"),
-    )
+    def fake_book(account_ids, product_ids):
+        ranks = {"accounts": text_ranks(account_ids), "products": text_ranks(product_ids)}
+        return SimpleNamespace(account_ids=account_ids, product_ids=product_ids, id_ranks=ranks.get)
+
+    book = fake_book(pd.Series(["b", "a", None], dtype="string"), pd.Series(["y", "x"], dtype="string"))
     a = np.array([0, 1, 2, 0, 1, 0, 1])
     p = np.array([0, 0, 0, 1, 1, 0, 1])
     sv = np.array([2.0, 2.0, 2.0, np.nan, 5.0, -0.0, 0.0])
@@ -240,9 +242,9 @@ def test_call_order_is_score_value_then_account_then_product_ids():
     # The same order as sort_values(["score_value", "account_id", "product_id"]) on many ties.
     rng = np.random.default_rng(9)
     n_acc, n_prod, n = 300, 7, 20_000
-    book = SimpleNamespace(
-        account_ids=pd.Series([f"A{i:04d}" for i in rng.permutation(n_acc)], dtype="string"),
-        product_ids=pd.Series([f"P{i}" for i in rng.permutation(n_prod)], dtype="string"),
+    book = fake_book(
+        pd.Series([f"A{i:04d}" for i in rng.permutation(n_acc)], dtype="string"),
+        pd.Series([f"P{i}" for i in rng.permutation(n_prod)], dtype="string"),
     )
     a, p = rng.integers(0, n_acc, n), rng.integers(0, n_prod, n)
     sv = rng.integers(0, 9, n) / 4.0

@@ -44,17 +44,21 @@ def test_duplicates_by_account_code_are_the_duplicates_of_the_cleaned_text():
         }
     )
     coded = wb._clean_purchases(purchases, as_of=AS_OF)
-    rows, counts = coded.clean
-    assert counts == {"missing_key": 1, "after_as_of": 1, "duplicate_row": 1}
-    assert rows.index.tolist() == [0, 2, 3]
+    rows, counts = wb.clean_purchases(purchases, as_of=AS_OF)
+    assert counts == coded.counts == {"missing_key": 1, "after_as_of": 1, "duplicate_row": 1}
+    assert rows.index.tolist() == coded.rows.tolist() == [0, 2, 3]
     # The text definition: pandas' duplicated on the cleaned text columns.
     text = purchases.assign(
         account_id=wb.ids(purchases["account_id"]), product_id=wb.ids(purchases["product_id"])
     ).loc[[0, 1, 2, 3]]
     assert text.duplicated().tolist() == [False, True, False, False]
-    # The codes name each kept row's id.
+    # The codes name each kept row's id, and the amounts are its floats.
     assert coded.account_uniques[coded.account_codes].tolist() == ["A", "A", "B"]
-    assert wb.clean_purchases(purchases, as_of=AS_OF).rows.equals(rows)
+    assert coded.product_uniques[coded.product_codes].tolist() == ["T", "T", "T"]
+    assert coded.amount.tolist() == [10.0, 11.0, 10.0]
+    # The rows are the text definition's: ids cleaned, amount a float, original labels.
+    expect = text.loc[[0, 2, 3]].assign(amount=lambda f: f["amount"].astype("float64"))
+    pd.testing.assert_frame_equal(rows, expect)
 
 
 def test_book_codes_families_ownership_and_values(book):
@@ -98,3 +102,25 @@ def test_index_codes_equal_get_indexer():
     )
     no_missing = pd.Index(pd.array(["a", "b", "c"], dtype="string"))
     np.testing.assert_array_equal(wb.index_codes(no_missing, values), [2, -1, -1, 0, 0, 1, -1])
+
+
+def test_text_ranks_by_hand():
+    # Text order b < c < d (dense: the two "c" share rank 2); a missing id ranks last.
+    ranks = wb.text_ranks(pd.Series(["d", "b", None, "c", "c"], dtype="string"))
+    assert ranks.tolist() == [3, 1, 4, 2, 2] and ranks.dtype == np.int64
+
+
+def test_book_text_takes_each_account_and_product_text_by_code(book):
+    accounts, purchases, products, _ = book
+    b = wb.Book(accounts, purchases, products, as_of=AS_OF)
+    # Accounts P1, P2, P3, P4, S1 are codes 0..4; products T, U, N, V are 0..3.
+    got = b.text("account_ids", np.array([4, 0, 0, 2]))
+    assert got.tolist() == ["S1", "P1", "P1", "P3"] and str(got.dtype) == "string"
+    assert b.text("product_ids", np.array([3, 1])).tolist() == ["V", "U"]
+    assert b.text("value_source", np.array([0, 1])).tolist() == ["purchases", "list_price"]
+    # The same values as converting each row's object (the text the tables had before).
+    codes = np.array([1, 3, 3, 0])
+    expect = pd.array(b.account_names[codes], dtype="string")
+    pd.testing.assert_extension_array_equal(b.text("account_names", codes), expect)
+    with pytest.raises(KeyError):
+        b.text("root", codes)

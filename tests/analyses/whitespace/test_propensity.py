@@ -9,7 +9,11 @@ import statsmodels.api as sm
 from workbook.analyses.whitespace.propensity import (
     FEATURES,
     _calibration,
+    _deciles_by_rank,
+    decile_purchases,
+    deciles,
     fit_model,
+    model_rows,
     predict,
     top_k_positions,
 )
@@ -101,3 +105,66 @@ def test_top_k_positions_is_the_stable_descending_order_head():
     few = np.full(200, np.nan)
     few[[7, 3]] = [1.0, 2.0]
     np.testing.assert_array_equal(top_k_positions(few, 100), np.argsort(-few, kind="stable")[:100])
+
+
+def test_fit_on_the_model_rows_equals_the_fit_on_the_candidates():
+    cand, y = _candidates(n=20_000, seed=3)
+    rows = model_rows(cand, y)
+    assert rows.counts.sum() == len(y) and len(rows.codes) == len(y)
+    for frame in (cand, cand.assign(co_ownership=0.0)):  # all features, and one left out
+        fit_rows = model_rows(frame, y)
+        a, b = fit_model(frame, y), fit_model(frame, y, rows=fit_rows)
+        assert a.columns == b.columns
+        np.testing.assert_array_equal(a.result.params, b.result.params)
+        np.testing.assert_array_equal(a.result.cov, b.result.cov)
+
+
+def test_calibration_on_the_patterns_equals_the_calibration_on_the_candidates():
+    cand, y = _candidates(n=30_000, seed=2)
+    prob = predict(fit_model(cand, y), cand)
+    assert _calibration(prob, y, model_rows(cand, y)) == _calibration(prob, y)
+
+
+def test_deciles_by_hand():
+    # P sorted: 0.1 0.2 0.2 0.2 0.3 | 0.3 0.3 0.5 0.6 0.7 (5 + 5 with 10 candidates... by 2s).
+    prob = np.array([0.3, 0.2, 0.7, 0.2, 0.3, 0.1, 0.6, 0.2, 0.5, 0.3])
+    y = np.array([1, 0, 1, 1, 0, 0, 0, 1, 1, 0])
+    got = deciles(prob, y)
+    # Ten candidates: one per decile, in the order (P, candidate): 5 (0.1), 1, 3, 7 (0.2),
+    # 0, 4, 9 (0.3), 8 (0.5), 6 (0.6), 2 (0.7).
+    np.testing.assert_array_equal(got["decile"], np.arange(1, 11))
+    np.testing.assert_array_equal(got["candidates"], np.ones(10))
+    np.testing.assert_allclose(
+        got["mean_probability"], [0.1, 0.2, 0.2, 0.2, 0.3, 0.3, 0.3, 0.5, 0.6, 0.7]
+    )
+    np.testing.assert_array_equal(got["observed"], [0, 0, 1, 1, 1, 0, 0, 1, 0, 1])
+    # Purchases before each edge: the first 3 of the order (5, 1, 3) bought 1; the first 5 bought 3.
+    ordered = np.sort(prob)
+    np.testing.assert_array_equal(decile_purchases(prob, y, ordered, np.array([0, 3, 5, 10])), [0, 1, 3, 5])
+
+
+def test_deciles_equal_pandas_rank_and_group_by():
+    rng = np.random.default_rng(9)
+    for n in (1, 3, 9, 10, 11, 25, 1_000, 20_003):  # fewer than 10 candidates: empty deciles
+        for ties in (2, 7, 1_000, None):
+            prob = rng.integers(1, ties + 1, n) / (ties + 1) if ties else rng.random(n)
+            y = (rng.random(n) < 0.3).astype(np.int64)
+            pd.testing.assert_frame_equal(
+                deciles(prob, y), _deciles_by_rank(prob, y), check_exact=False, rtol=1e-12
+            )
+    assert list(deciles(np.zeros(0), np.zeros(0)).columns) == list(_deciles_by_rank(
+        np.array([0.5]), np.array([1])).columns)
+
+
+def test_shrunk_rate_by_hand():
+    from workbook.analyses.whitespace.propensity import _shrunk_rate
+
+    # Two accounts with n = 3 and 0 others, two products with p0 = 0.5 and 0.2, kappa = 2:
+    # (1 + 2*0.5)/(3 + 2) = 0.4; (0 + 2*0.2)/(0 + 2) = 0.2; with kappa = 0 and n = 0: p0.
+    k, n, p0 = np.array([1, 0, 2]), np.array([3, 0]), np.array([0.5, 0.2])
+    a, p = np.array([0, 1, 0]), np.array([0, 1, 1])
+    np.testing.assert_allclose(_shrunk_rate(k, n, a, p, p0, 2.0), [0.4, 0.2, (2 + 0.4) / 5])
+    np.testing.assert_allclose(_shrunk_rate(k, n, a, p, p0, 0.0), [1 / 3, 0.2, 2 / 3])
+    # The same floats as the per-candidate formula.
+    ref = np.where(n[a] + 2.0 > 0, (k + 2.0 * p0[p]) / (n[a] + 2.0), p0[p])
+    np.testing.assert_array_equal(_shrunk_rate(k, n, a, p, p0, 2.0), ref)

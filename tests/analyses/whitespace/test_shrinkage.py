@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from workbook.analyses.whitespace.shrinkage import fit_kappa, kappa_sentence
+from workbook.analyses.whitespace.shrinkage import BetaBinomialCells, fit_kappa, kappa_sentence
 
 
 def _cells(kappa: float, *, cells: int, seed: int):
@@ -46,3 +46,29 @@ def test_cells_without_information_are_left_out():
 def test_sentence_says_what_kappa_means():
     assert "only slightly more alike than random accounts" in kappa_sentence(100.0)
     assert "strongly alike" in kappa_sentence(2.0)
+
+
+def test_cells_log_pmf_is_scipys_bitwise():
+    rng = np.random.default_rng(6)
+    m = 5_000
+    n = rng.integers(0, 40, m).astype("float64")
+    k = np.floor(rng.random(m) * (n + 1))
+    p0 = rng.choice(rng.uniform(0.01, 0.9, 30), m)  # few distinct book adoptions, as in a book
+    cells = BetaBinomialCells(k, n, p0)
+    assert cells.simple and len(cells.p_values) == len(np.unique(p0))
+    for kappa in (0.01, 0.37, 5.0, 71.3, 1e5):
+        ours = cells(kappa)
+        ref = stats.betabinom.logpmf(k, n, kappa * p0, kappa * (1 - p0))
+        np.testing.assert_array_equal(ours, ref)
+        assert ours.sum() == ref.sum()
+    # Hand value: k = 1 of n = 2 with a = b = 1 (kappa 2, p0 0.5) is uniform on 0..2: log(1/3).
+    one = BetaBinomialCells(np.array([1.0]), np.array([2.0]), np.array([0.5]))
+    assert one(2.0)[0] == pytest.approx(np.log(1 / 3), rel=1e-12)
+
+
+def test_cells_outside_scipys_support_take_scipys_answer():
+    # k above n and a fractional n: scipy's -inf and NaN, not the formula's numbers.
+    k, n, p0 = np.array([3.0, 1.0, 1.0]), np.array([2.0, 2.5, 2.0]), np.array([0.3, 0.3, 0.3])
+    cells = BetaBinomialCells(k, n, p0)
+    assert not cells.simple
+    np.testing.assert_array_equal(cells(4.0), stats.betabinom.logpmf(k, n, 4.0 * p0, 4.0 * (1 - p0)))

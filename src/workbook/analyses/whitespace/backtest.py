@@ -43,6 +43,7 @@ from .propensity import (
     deciles,
     fit_model,
     label_purchases,
+    model_rows,
     predict,
     ranking_metrics,
     trailing_revenue,
@@ -134,11 +135,11 @@ def _cut_candidates(
     known, purchases, trees: FamilyTrees, *, start, end
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Coded candidates of ``known`` (data at ``start``; no text), labelled in (start, end]."""
-    book, cand = _candidates(known, trees, labels=False)
+    book, cand = _candidates(known, trees, labels=False, counts=False)
     return cand, label_purchases(cand, purchases, start=start, end=end, book=book)
 
 
-def _rows(y_eval, cand_eval, model_p, *, fit_reason, cuts) -> pd.DataFrame:
+def _rows(y_eval, cand_eval, model_p, *, fit_reason, cuts, patterns=None) -> pd.DataFrame:
     rows = []
     for col, name in RANKINGS.items():
         row = {"ranking": col, "name": name, "status": "ok", "reason": ""}
@@ -146,7 +147,7 @@ def _rows(y_eval, cand_eval, model_p, *, fit_reason, cuts) -> pd.DataFrame:
             if fit_reason:
                 row.update(status="refused", reason=fit_reason)
             else:
-                row.update(ranking_metrics(model_p, y_eval, probability=True))
+                row.update(ranking_metrics(model_p, y_eval, probability=True, patterns=patterns))
         else:
             row.update(ranking_metrics(cand_eval[col].to_numpy(), y_eval, probability=False))
         row.update(cuts)
@@ -224,13 +225,15 @@ def purchase_model(
     del cand2, y2
     cand1, y1 = _cut_candidates(at1, crm.purchases, trees, start=cut1, end=as_of)
     del at1
+    # The cut-1 candidates grouped once by (features, label): the calibration of
+    # the backtest's P and the refit at cut1 work on these patterns.
+    rows1 = model_rows(cand1, y1)
     p_back = predict(fit2, cand1) if fit2.result is not None else None
-    fit2 = fit2._replace(result=None)  # its model holds a copy of every candidate row
     cuts = {"fit_cut": cut2, "score_cut": cut1, "as_of": pd.Timestamp(as_of)}
-    table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts)
+    table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts, patterns=rows1)
     dec = deciles(p_back, y1) if p_back is not None else deciles(np.zeros(0), np.zeros(0))
 
-    fit1 = fit_model(cand1, y1)
+    fit1 = fit_model(cand1, y1, rows=rows1)
     model = table.iloc[0]
     reason = ""
     if fit2.reason:
@@ -244,7 +247,7 @@ def purchase_model(
     ranking = "model" if not reason else str(best["ranking"])
     calibrated = bool(not reason and model["calibrated"])
 
-    del cand1, y1, p_back
+    del cand1, y1, p_back, rows1
     book, today = _candidates(crm, trees, book=book, labels=False, **today)
     score = predict(fit1, today) if ranking == "model" else today[ranking].to_numpy("float64")
     coef = fit1.coefficients()
@@ -255,9 +258,11 @@ def purchase_model(
     ev = values[p, bands[a]] if len(today) else np.zeros(0)
     order = call_order(book, a, p, score * ev)
     a, p, ev, score = a[order], p[order], ev[order], score[order]
-    # Only the call list's columns, each taken once in call order (no copy of the whole frame).
-    kept = [c for c in CALL_LIST_COLUMNS if c in today.columns]
-    columns = {c: today[c].to_numpy()[order] for c in kept}
+    # Only the call list's columns, each taken once in call order (no copy of the whole
+    # frame), each candidate column freed as soon as it is taken.
+    columns = {}
+    for c in [c for c in CALL_LIST_COLUMNS if c in today.columns]:  # columns, not rows
+        columns[c] = today.pop(c).to_numpy()[order]
     del today, order
     columns.update(
         rank=np.arange(1, len(a) + 1),
@@ -265,7 +270,7 @@ def purchase_model(
         # Each band and value source becomes an Arrow string once; the rows take it by code.
         size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object), dtype="string").take(bands[a]),
         expected_value=ev,
-        value_source=pd.array(np.asarray(book.value_source, dtype=object), dtype="string").take(p),
+        value_source=book.text("value_source", p),
         score=score,
         score_value=score * ev,
     )
@@ -281,12 +286,11 @@ def call_order(book: Book, a: np.ndarray, p: np.ndarray, score_value: np.ndarray
     per product (text order, a missing id last) instead of sorting millions
     of rows of text.
     """
-    acc = book.account_ids.rank(method="dense", na_option="bottom").to_numpy("float64")
-    prod = book.product_ids.rank(method="dense", na_option="bottom").to_numpy("float64")
+    acc, prod = book.id_ranks("accounts"), book.id_ranks("products")
     # One integer tie-break key (account rank, then product rank), then the
     # score: two stable sorts instead of lexsort's four. argsort puts NaN
     # last, and sorts -0.0 with 0.0, as the lexsort of (missing, -sv) did.
-    tie = acc.astype(np.int64)[a] * (len(prod) + 1) + prod.astype(np.int64)[p]
+    tie = acc[a] * (len(prod) + 1) + prod[p]
     by_tie = np.argsort(tie, kind="stable")
     del tie
     neg = -np.asarray(score_value, dtype="float64")[by_tie]

@@ -62,6 +62,15 @@ def index_codes(index: pd.Index, values) -> np.ndarray:
     return index.get_indexer(uniques)[codes]
 
 
+def text_ranks(values: pd.Series) -> np.ndarray:
+    """Dense rank (int64, 1-based) of each value in text order; a missing value ranks last.
+
+    Sorting rows by the ranks of their codes sorts them as by the text
+    (``sort_values`` on the ids, missing last), without comparing text per row.
+    """
+    return values.rank(method="dense", na_option="bottom").to_numpy("float64").astype(np.int64)
+
+
 def empty(columns: list[str]) -> pd.DataFrame:
     """A frame with ``columns`` and no rows (object dtype)."""
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
@@ -78,49 +87,77 @@ class CleanPurchases(NamedTuple):
 
 def clean_purchases(purchases: pd.DataFrame, *, as_of) -> CleanPurchases:
     """In-window purchase rows with exact duplicates removed, plus drop counts."""
-    return _clean_purchases(purchases, as_of=as_of).clean
+    coded = _clean_purchases(purchases, as_of=as_of)
+    rows = purchases.iloc[coded.rows]
+    rows = rows.assign(
+        account_id=ids(rows["account_id"]), product_id=ids(rows["product_id"]), amount=coded.amount
+    )
+    return CleanPurchases(rows, coded.counts)
 
 
 class _CodedPurchases(NamedTuple):
-    """:func:`clean_purchases` with the kept rows' account ids coded (for :class:`Book`)."""
+    """The rows :func:`clean_purchases` keeps, as positions and codes (for :class:`Book`)."""
 
-    clean: CleanPurchases
-    #: ``pandas.factorize`` of the kept rows' ``account_id`` (no missing id is kept).
+    #: Positions in ``purchases`` of the kept rows, in order.
+    rows: np.ndarray
+    #: Rows dropped per reason, as :attr:`CleanPurchases.counts`.
+    counts: dict[str, int]
+    #: Each kept row's cleaned ``account_id`` as its position in ``account_uniques``.
     account_codes: np.ndarray
     account_uniques: pd.Index
+    #: The same for ``product_id``.
+    product_codes: np.ndarray
+    product_uniques: pd.Index
+    #: Each kept row's ``amount`` as a float (NaN when blank, not a number or not given).
+    amount: np.ndarray
 
 
 def _clean_purchases(purchases: pd.DataFrame, *, as_of) -> _CodedPurchases:
-    """:func:`clean_purchases`, coding the account ids once.
+    """:func:`clean_purchases` as positions and codes: no text column is copied.
 
-    The duplicate check reads the account ids as their codes (one factorize,
-    the same equivalence as the text), and :class:`Book` looks up the same
-    codes' distinct ids instead of factorizing the text again.
+    The ids are cleaned (:func:`ids`) and coded once (``pandas.factorize``;
+    a missing id is -1); the duplicate check compares every column of the
+    kept rows with the ids read as their codes (the same equivalence as the
+    cleaned text), and :class:`Book` looks up the codes' distinct ids
+    instead of the text of every row.
     """
-    frame = purchases.copy()
-    frame["account_id"] = ids(frame["account_id"])
-    frame["product_id"] = ids(frame["product_id"])
-    if "amount" not in frame.columns:
-        frame["amount"] = np.nan
-    frame["amount"] = pd.to_numeric(frame["amount"], errors="coerce").astype("float64")
-    missing = (
-        frame["account_id"].isna() | frame["product_id"].isna() | frame["purchased_at"].isna()
-    ).to_numpy(dtype=bool)
-    late = (~missing) & (frame["purchased_at"] >= as_of_end(as_of)).to_numpy(dtype=bool)
-    kept = frame.loc[~missing & ~late]
-    codes, uniques = pd.factorize(kept["account_id"], use_na_sentinel=False)
+    account_codes, account_uniques = pd.factorize(ids(purchases["account_id"]))
+    product_codes, product_uniques = pd.factorize(ids(purchases["product_id"]))
+    if "amount" in purchases.columns:
+        amount = pd.to_numeric(purchases["amount"], errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan
+        )
+    else:
+        amount = np.full(len(purchases), np.nan)
+    when = purchases["purchased_at"]
+    missing = (account_codes < 0) | (product_codes < 0) | when.isna().to_numpy(dtype=bool)
+    late = (~missing) & (when >= as_of_end(as_of)).to_numpy(dtype=bool)
+    kept = np.flatnonzero(~missing & ~late)
+    coded = {"account_id": account_codes, "product_id": product_codes, "amount": amount}
     by_code = pd.DataFrame(
-        {c: codes if c == "account_id" else kept[c] for c in kept.columns}, copy=False
+        {
+            c: coded[c][kept] if c in coded else purchases[c].array.take(kept)
+            for c in purchases.columns
+        },
+        copy=False,
     )
     dup = by_code.duplicated(keep="first").to_numpy(dtype=bool)
     del by_code
-    kept = kept.loc[~dup]
+    rows = kept[~dup]
     counts = {
         "missing_key": int(missing.sum()),
         "after_as_of": int(late.sum()),
         "duplicate_row": int(dup.sum()),
     }
-    return _CodedPurchases(CleanPurchases(kept, counts), codes[~dup], pd.Index(uniques))
+    return _CodedPurchases(
+        rows,
+        counts,
+        account_codes[rows],
+        pd.Index(account_uniques),
+        product_codes[rows],
+        pd.Index(product_uniques),
+        amount[rows],
+    )
 
 
 def owned_pairs(rows: pd.DataFrame) -> pd.DataFrame:
@@ -155,12 +192,14 @@ class Book:
     """
 
     def __init__(self, accounts, purchases, products, *, as_of, tree=None):
+        self._texts: dict[str, pd.api.extensions.ExtensionArray] = {}
+        self._ranks: dict[str, np.ndarray] = {}
         self.accounts = accounts.reset_index(drop=True)
         self.products = products.reset_index(drop=True)
         self._code_accounts(tree)
         self._code_products()
-        rows, p = self._code_purchases(purchases, as_of=as_of)
-        self._expected_values(rows, p)
+        p, amount = self._code_purchases(purchases, as_of=as_of)
+        self._expected_values(p, amount)
         self.product_owners = np.bincount(self.owned_p, minlength=self.n_products)
         self.book_adoption = self.product_owners / max(self.n_accounts, 1)
         self._industry_owner_counts()
@@ -169,6 +208,41 @@ class Book:
     def width(self) -> int:
         """The product stride of a pair key (at least 1)."""
         return max(self.n_products, 1)
+
+    #: The per-account and per-product texts :meth:`text` serves.
+    TEXTS = (
+        "account_ids",
+        "account_names",
+        "owner_ids",
+        "industry",
+        "product_ids",
+        "product_names",
+        "product_family",
+        "value_source",
+    )
+
+    def text(self, name: str, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """The text ``name`` (one of :data:`TEXTS`) of each account or product code, as ``string``.
+
+        ``pd.array(values[codes], dtype="string")``: each account's or
+        product's text becomes a pandas string once (kept on the book), and
+        the rows take it by code, instead of converting one Python object
+        per row.
+        """
+        if name not in self._texts:
+            if name not in self.TEXTS:
+                raise KeyError(name)
+            values = getattr(self, name)
+            values = values.to_numpy() if isinstance(values, pd.Series) else values
+            self._texts[name] = pd.array(np.asarray(values, dtype=object), dtype="string")
+        return self._texts[name].take(np.asarray(codes, dtype=np.int64))
+
+    def id_ranks(self, which: str) -> np.ndarray:
+        """:func:`text_ranks` of the account (``"accounts"``) or product (``"products"``) ids, made once."""
+        if which not in self._ranks:
+            ids = {"accounts": self.account_ids, "products": self.product_ids}[which]
+            self._ranks[which] = text_ranks(ids)
+        return self._ranks[which]
 
     # -- construction -------------------------------------------------------
     def _code_accounts(self, tree) -> None:
@@ -213,26 +287,25 @@ class Book:
             else np.full(self.n_products, pd.NA, dtype=object)
         )
 
-    def _code_purchases(self, purchases, *, as_of) -> tuple[pd.DataFrame, np.ndarray]:
+    def _code_purchases(self, purchases, *, as_of) -> tuple[np.ndarray, np.ndarray]:
         """Code the kept purchase rows; set the owned pairs and the exclusion counts.
 
-        Returns the kept rows (known account and product) and their product codes.
+        Returns the product codes and amounts of the kept rows (known account and product).
         """
         coded = _clean_purchases(purchases, as_of=as_of)
-        rows, counts = coded.clean
-        # index_codes(self.account_index, rows["account_id"]) on the codes already made.
+        counts = dict(coded.counts)
+        # index_codes(self.account_index, ...) of the rows, on the codes already made.
         a = self.account_index.get_indexer(coded.account_uniques)[coded.account_codes]
-        p = index_codes(self.product_index, rows["product_id"])
+        p = self.product_index.get_indexer(coded.product_uniques)[coded.product_codes]
         unknown_account = a < 0
         unknown_product = (p < 0) & ~unknown_account
         counts["unknown_account"] = int(unknown_account.sum())
         counts["unknown_product"] = int(unknown_product.sum())
         known = ~unknown_account & ~unknown_product
-        rows = rows.loc[known]
-        a, p = a[known], p[known]
+        a, p, amount = a[known], p[known], coded.amount[known]
         #: Coded account, product and amount of every kept purchase row.
         self.row_a, self.row_p = a.astype(np.int64), p.astype(np.int64)
-        self.row_amount = rows["amount"].to_numpy(dtype="float64")
+        self.row_amount = amount
         key = a.astype(np.int64) * self.width + p
         # The distinct keys, sorted (np.unique's answer) from a mask over every possible key.
         seen = np.zeros(self.n_accounts * self.width, dtype=bool)
@@ -244,12 +317,12 @@ class Book:
         self.owned_key = uniq_key
         self.owned_a = (uniq_key // self.width).astype(np.int64)
         self.owned_p = (uniq_key % self.width).astype(np.int64)
-        return rows, p
+        return p, amount
 
-    def _expected_values(self, rows: pd.DataFrame, p: np.ndarray) -> None:
+    def _expected_values(self, p: np.ndarray, amount: np.ndarray) -> None:
         # Median purchase amount per product over the kept rows (one value per
         # purchase row; NaN amounts skipped by the median), else the list price.
-        amounts = pd.DataFrame({"p": p, "amount": rows["amount"].to_numpy(dtype="float64")})
+        amounts = pd.DataFrame({"p": p, "amount": amount})
         median = amounts.groupby("p", sort=True)["amount"].median().dropna()
         ev = np.full(self.n_products, np.nan)
         ev[median.index.to_numpy(dtype=np.int64)] = median.to_numpy(dtype="float64")

@@ -17,18 +17,6 @@ from .columns import (
 
 __all__ = ["sibling_gaps", "smoothed_rate"]
 
-_STRING_COLUMNS = [
-    "family_id",
-    "account_id",
-    "product_id",
-    "account_name",
-    "product_name",
-    "family_name",
-    "owner_id",
-    "industry",
-    "value_source",
-]
-
 
 def check_weights(prior_strength: float, sibling_weight: float) -> None:
     """``ValueError`` unless ``prior_strength >= 0`` and ``0 <= sibling_weight <= 1``."""
@@ -152,33 +140,33 @@ def gaps_from_book(book: Book, *, prior_strength: float, sibling_weight: float) 
     peer_or_book = np.where(np.isnan(peer), p0, peer)
     likelihood = sibling_weight * rate + (1 - sibling_weight) * peer_or_book
     ev = book.expected_value[p]
+    priority = likelihood * ev
+    # sort_values(["priority", "family_id", "account_id", "product_id"], ascending=
+    # [False, True, True, True], na_position="last") on codes: the ids by their ranks
+    # (text order, missing last), -priority with NaN last; (a, p) pairs are unique.
+    ranks = book.id_ranks("accounts")
+    order = np.lexsort((book.id_ranks("products")[p], ranks[a], ranks[root], -priority))
+    a, p, root = a[order], p[order], root[order]
     out = pd.DataFrame(
         {
-            "family_id": book.account_ids.to_numpy()[root],
-            "account_id": book.account_ids.to_numpy()[a],
-            "product_id": book.product_ids.to_numpy()[p],
-            "siblings_owning": owning,
-            "family_members": size,
-            "peer_adoption": peer,
-            "expected_value": ev,
-            "priority": likelihood * ev,
-            "account_name": book.account_names[a],
-            "product_name": book.product_names[p],
-            "family_name": book.account_names[root],
-            "owner_id": book.owner_ids[a],
-            "industry": book.industry[a],
-            "industry_accounts": ind_size,
-            "book_adoption": p0,
-            "sibling_rate": rate,
-            "likelihood": likelihood,
-            "value_source": book.value_source[p],
+            "family_id": book.text("account_ids", root),
+            "account_id": book.text("account_ids", a),
+            "product_id": book.text("product_ids", p),
+            "siblings_owning": owning[order],
+            "family_members": size[order],
+            "peer_adoption": peer[order],
+            "expected_value": ev[order],
+            "priority": priority[order],
+            "account_name": book.text("account_names", a),
+            "product_name": book.text("product_names", p),
+            "family_name": book.text("account_names", root),
+            "owner_id": book.text("owner_ids", a),
+            "industry": book.text("industry", a),
+            "industry_accounts": ind_size[order],
+            "book_adoption": p0[order],
+            "sibling_rate": rate[order],
+            "likelihood": likelihood[order],
+            "value_source": book.text("value_source", p),
         }
     )
-    out = out.astype({c: "string" for c in _STRING_COLUMNS})
-    out = out.sort_values(
-        ["priority", "family_id", "account_id", "product_id"],
-        ascending=[False, True, True, True],
-        na_position="last",
-        kind="stable",
-    )
-    return out.reset_index(drop=True)[cols]
+    return out[cols]

@@ -92,26 +92,26 @@ def peers_from_book(book: Book, *, gaps: pd.DataFrame, min_peer_adoption: float)
     peer, size = book.peer_adoption(a, p)
     ind = book.industry_code[a]
     ev = book.expected_value[p]
+    value = peer * ev
+    # sort_values(["peer_value", "account_id", "product_id"], ascending=[False, True, True],
+    # na_position="last") on codes: the ids by their ranks (text order, missing last),
+    # -peer_value with NaN last; (a, p) pairs are unique.
+    order = np.lexsort((book.id_ranks("products")[p], book.id_ranks("accounts")[a], -value))
+    a, p, ind = a[order], p[order], ind[order]
     out = pd.DataFrame(
         {
-            "account_id": pd.array(book.account_ids.to_numpy()[a], dtype="string"),
-            "account_name": pd.array(book.account_names[a], dtype="string"),
-            "family_id": pd.array(book.account_ids.to_numpy()[book.root[a]], dtype="string"),
-            "owner_id": pd.array(book.owner_ids[a], dtype="string"),
-            "industry": pd.array(book.industry[a], dtype="string"),
-            "product_id": pd.array(book.product_ids.to_numpy()[p], dtype="string"),
-            "product_name": pd.array(book.product_names[p], dtype="string"),
-            "industry_accounts": size,
+            "account_id": book.text("account_ids", a),
+            "account_name": book.text("account_names", a),
+            "family_id": book.text("account_ids", book.root[a]),
+            "owner_id": book.text("owner_ids", a),
+            "industry": book.text("industry", a),
+            "product_id": book.text("product_ids", p),
+            "product_name": book.text("product_names", p),
+            "industry_accounts": size[order],
             "industry_owners": book.industry_owners[ind, p].astype(np.int64),
-            "peer_adoption": peer,
-            "expected_value": ev,
-            "peer_value": peer * ev,
+            "peer_adoption": peer[order],
+            "expected_value": ev[order],
+            "peer_value": value[order],
         }
     )
-    out = out.sort_values(
-        ["peer_value", "account_id", "product_id"],
-        ascending=[False, True, True],
-        na_position="last",
-        kind="stable",
-    )
-    return out.reset_index(drop=True)[PEER_COLUMNS]
+    return out[PEER_COLUMNS]

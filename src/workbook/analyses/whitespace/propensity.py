@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.calendar import as_of_end, day
-from workbook.core.glm import BinomialFit, binomial_glm, distinct_rows
+from workbook.core.glm import BinomialFit, DistinctRows, binomial_glm, distinct_rows
 from workbook.core.models import events_per_parameter_ok
 from workbook.core.stats import mann_whitney_greater, wilson_interval
 
@@ -151,6 +151,7 @@ def candidate_features(
     shrinkage: Shrinkage | None = None,
     lift: pd.DataFrame | None = None,
     labels: bool = True,
+    counts: bool = True,
 ) -> pd.DataFrame:
     """Every candidate (account, product) of ``book`` with its features at ``as_of``.
 
@@ -171,6 +172,10 @@ def candidate_features(
         Add the id and name columns. The backtest's candidates at the cuts
         need only the codes and the features (``False``): millions of rows
         of text are the bulk of the frame's memory.
+    counts : bool, default True
+        Add ``siblings_owning``, ``siblings``, ``peers_owning``, ``peers``
+        and ``revenue`` (the call list shows them; the backtest's cuts need
+        only the codes and the features: ``False``).
 
     Returns
     -------
@@ -178,85 +183,107 @@ def candidate_features(
         One row per candidate: codes ``a``, ``p``; ``account_id``,
         ``account_name``, ``family_id``, ``family_name``, ``owner_id``,
         ``product_id``, ``product_name`` (with ``labels``); ``siblings_owning``, ``siblings``,
-        ``peers_owning``, ``peers``; the :data:`FEATURES`; ``revenue``
-        (trailing 12 months, for the size band).
+        ``peers_owning``, ``peers`` (with ``counts``); the :data:`FEATURES`; ``revenue``
+        (trailing 12 months, for the size band; with ``counts``).
     """
     if shrinkage is None:
         shrinkage = shrinkage_of(book)
+    n_p = book.n_products
     owned = _dense_owned(book)
     # Dense (account x product) only where every cell is needed to find the candidates;
-    # the rest is worked out on the candidates' rows, with the same arithmetic.
-    sib_k = _family_owners(book)[book.root][:, : book.n_products] - owned[:, : book.n_products]
+    # the rest is worked out per account or per product and taken by the candidates'
+    # codes: the same arithmetic on the same values, without a temporary per row.
+    # A candidate owns no product p, so its siblings owning p are all its family's owners.
+    fam = _family_owners(book)[book.root][:, :n_p]
     ind = book.industry_code
     has_ind = ind >= 0
     group = np.where(has_ind, book.root.astype(np.int64) * max(len(book.industry_labels), 1) + ind, -1)
     g, _ = pd.factorize(group)
     g_size = np.bincount(g, minlength=g.max() + 1 if len(g) else 0)
-    g_owners = np.zeros((len(g_size), book.n_products))
+    g_owners = np.zeros((len(g_size), n_p))
     np.add.at(g_owners, (g[book.owned_a], book.owned_p), 1)
     safe = np.where(has_ind, ind, 0)
+    # Peers owning: industry owners outside the family (0 without an industry), float.
+    peer_k = g_owners[g]
+    del g_owners
     if len(book.industry_labels):
-        ind_owners = book.industry_owners[safe][:, : book.n_products]
+        np.subtract(book.industry_owners[:, :n_p][safe], peer_k, out=peer_k)
         ind_size = book.industry_size[safe]
     else:
-        ind_owners = np.zeros((book.n_accounts, book.n_products))
+        np.subtract(0.0, peer_k, out=peer_k)
         ind_size = np.zeros(book.n_accounts)
-    peer_k = np.where(has_ind[:, None], ind_owners - g_owners[g], 0)
-    del ind_owners, g_owners
-    cand = ~owned[:, : book.n_products] & ((sib_k >= 1) | (peer_k >= 1))
+    peer_k[~has_ind] = 0
+    cand = (fam >= 1) | (peer_k >= 1)
+    cand &= ~owned[:, :n_p]
     a, p = np.nonzero(cand)
     del cand
     revenue = trailing_revenue(book, opportunities, as_of=as_of)
     if lift is None:
         lift = lift_from_book(book, fisher=False)
     co = _co_ownership(book, owned, lift)[a, p]
-    products_owned = owned.sum(axis=1)[a].astype("float64")
+    products_owned = owned.sum(axis=1).astype("float64")[a]
     del owned
-    sk, pk = sib_k[a, p], peer_k[a, p]
-    del sib_k, peer_k
-    sn = (book.family_size - 1)[a]
-    pn = np.where(has_ind, ind_size - g_size[g], 0)[a] * 1.0
-    p0 = np.asarray(book.book_adoption)[p]
+    sk, pk = fam[a, p], peer_k[a, p]
+    del fam, peer_k
+    sn = book.family_size - 1  # per account
+    pn = np.where(has_ind, ind_size - g_size[g], 0) * 1.0
+    p0 = np.asarray(book.book_adoption)
     kf = shrinkage.family.kappa if np.isfinite(shrinkage.family.kappa) else 0.0
     ki = shrinkage.industry.kappa if np.isfinite(shrinkage.industry.kappa) else 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sib_rate = np.where(sn + kf > 0, (sk + kf * p0) / (sn + kf), p0)
-        peer_rate = np.where(pn + ki > 0, (pk + ki * p0) / (pn + ki), p0)
+    sib_rate = _shrunk_rate(sk, sn, a, p, p0, kf)
+    peer_rate = _shrunk_rate(pk, pn, a, p, p0, ki)
     text = candidate_labels(book, a, p) if labels else {}
-    columns = {
-        "a": a,
-        "p": p,
-        **text,
-        "siblings_owning": sk.astype(np.int64),
-        "siblings": sn.astype(np.int64),
-        "peers_owning": pk.astype(np.int64),
-        "peers": pn.astype(np.int64),
-        "sibling_rate": sib_rate,
-        "peer_rate": peer_rate,
-        "products_owned": products_owned,
-        "log_revenue": np.log1p(np.maximum(revenue[a], 0)),
-        "co_ownership": co,
-        "revenue": revenue[a],
-    }
+    columns = {"a": a, "p": p, **text}
+    if counts:
+        columns.update(
+            siblings_owning=sk.astype(np.int64),
+            siblings=sn.astype(np.int64)[a],
+            peers_owning=pk.astype(np.int64),
+            peers=pn.astype(np.int64)[a],
+        )
+    del sk, pk
+    columns.update(
+        sibling_rate=sib_rate,
+        peer_rate=peer_rate,
+        products_owned=products_owned,
+        log_revenue=np.log1p(np.maximum(revenue, 0))[a],
+        co_ownership=co,
+    )
+    if counts:
+        columns["revenue"] = revenue[a]
     return pd.DataFrame(columns, copy=False)  # one block per column: no stacked copy
+
+
+def _shrunk_rate(k, n, a, p, p0, kappa: float) -> np.ndarray:
+    """``(k + kappa p0) / (n + kappa)``, or ``p0`` where ``n + kappa`` is not positive, per candidate.
+
+    ``k`` is per candidate, ``n`` per account (``a``) and ``p0`` per product
+    (``p``): ``np.where(n + kappa > 0, (k + kappa * p0) / (n + kappa), p0)``
+    on the candidates' values, with the account and product terms computed
+    once per account and product (the same floats).
+    """
+    den = n + kappa
+    use = den > 0
+    out = (kappa * p0)[p]
+    out += k
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(out, den[a], out=out)
+    rows = np.flatnonzero(~use[a])
+    out[rows] = p0[p[rows]]
+    return out
 
 
 def candidate_labels(book: Book, a: np.ndarray, p: np.ndarray) -> dict:
     """The id and name columns of coded candidates (text, one value per row)."""
-
-    def text(values, codes):
-        # Each account or product becomes an Arrow string once; the rows take it by code.
-        return pd.array(np.asarray(values, dtype=object), dtype="string").take(codes)
-
-    ids_a = book.account_ids.to_numpy()
+    root = book.root[a]
     return {
-        "account_id": text(ids_a, a),
-        "account_name": text(book.account_names, a),
-        "family_id": text(ids_a, book.root[a]),
-        "family_name": text(book.account_names, book.root[a]),
-        "owner_id": text(book.owner_ids, a),
-        "product_id": text(book.product_ids.to_numpy(), p),
-        "product_name": text(book.product_names, p),
+        "account_id": book.text("account_ids", a),
+        "account_name": book.text("account_names", a),
+        "family_id": book.text("account_ids", root),
+        "family_name": book.text("account_names", root),
+        "owner_id": book.text("owner_ids", a),
+        "product_id": book.text("product_ids", p),
+        "product_name": book.text("product_names", p),
     }
 
 
@@ -276,9 +303,11 @@ def label_purchases(
         ba = index_codes(book.account_index, bought["account_id"])
         bp = index_codes(book.product_index, bought["product_id"])
         known = (ba >= 0) & (bp >= 0)
-        key = np.unique(ba[known].astype(np.int64) * book.width + bp[known])
-        mine = cand["a"].to_numpy(np.int64) * book.width + cand["p"].to_numpy(np.int64)
-        return np.isin(mine, key).astype(np.int64)
+        # The bought (account, product) cells as a mask over the book's grid: each
+        # candidate reads its cell (np.isin of the pair keys, without a sort).
+        grid = np.zeros((book.n_accounts, book.width), dtype=bool)
+        grid[ba[known], bp[known]] = True
+        return grid[cand["a"].to_numpy(np.int64), cand["p"].to_numpy(np.int64)].astype(np.int64)
     key = pd.MultiIndex.from_frame(bought.drop_duplicates())
     mine = pd.MultiIndex.from_arrays([cand["account_id"], cand["product_id"]])
     return mine.isin(key).astype(np.int64)
@@ -304,6 +333,11 @@ class ModelFit(NamedTuple):
         return {"intercept": params["intercept"], **{f: params.get(f, 0.0) for f in FEATURES}}
 
 
+def _columns(cand: pd.DataFrame, columns) -> list[np.ndarray]:
+    """The constant and ``columns`` of ``cand`` as a list of columns (a design not copied)."""
+    return [np.ones(len(cand)), *(cand[f].to_numpy("float64") for f in columns)]
+
+
 def _design(cand: pd.DataFrame, columns) -> np.ndarray:
     """The constant and ``columns`` of ``cand`` as one contiguous float64 array (no other copy)."""
     x = np.empty((len(cand), 1 + len(columns)), dtype="float64")
@@ -313,7 +347,23 @@ def _design(cand: pd.DataFrame, columns) -> np.ndarray:
     return x
 
 
-def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
+def model_rows(cand: pd.DataFrame, y: np.ndarray) -> DistinctRows:
+    """The distinct (constant, :data:`FEATURES`, label) rows of the candidates, with each one's pattern.
+
+    A fit on any subset of the features (:func:`fit_model` ``rows=``) and
+    the calibration of any score that is a function of the pattern
+    (:func:`ranking_metrics` ``patterns=``) can group these patterns
+    instead of the candidates.
+    """
+    return distinct_rows(_columns(cand, FEATURES), y, codes=True)
+
+
+def _positions(columns) -> list[int]:
+    """The columns of a :func:`model_rows` design holding the constant and ``columns``."""
+    return [0, *(1 + FEATURES.index(f) for f in columns)]
+
+
+def fit_model(cand: pd.DataFrame, y: np.ndarray, *, rows: DistinctRows | None = None) -> ModelFit:
     """Logistic GLM of ``y`` on :data:`FEATURES` (refused when the events-per-parameter rule fails).
 
     A feature constant among the candidates (e.g. ``co_ownership`` when no
@@ -321,7 +371,9 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
     coefficient is reported as 0); the rule counts the features used. The
     fit runs on the distinct (features, label) rows with their counts as
     frequency weights (:func:`~workbook.core.glm.distinct_rows`), the same
-    likelihood as one row per candidate.
+    likelihood as one row per candidate. ``rows``, the :func:`model_rows` of
+    the same candidates and labels when the caller has them, gives those
+    distinct rows without grouping the candidates again.
     """
     events, n = int(y.sum()), int(len(y))
     varies = [bool(n) and bool(np.ptp(cand[f].to_numpy("float64")) > 0) for f in FEATURES]
@@ -332,9 +384,11 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray) -> ModelFit:
     )
     if not epp.ok:
         return ModelFit(None, events, n, epp.sentence, columns)
-    rows = distinct_rows(_design(cand, columns), y)
+    grouped = None if rows is None else rows.columns(_positions(columns))
+    if grouped is None:
+        grouped = distinct_rows(_columns(cand, columns), y)
     try:
-        result = binomial_glm(rows.y, rows.x, freq_weights=rows.counts)
+        result = binomial_glm(grouped.y, grouped.x, freq_weights=grouped.counts)
     except np.linalg.LinAlgError as err:
         return ModelFit(None, events, n, f"the model could not be fitted ({err})", columns)
     return ModelFit(result, events, n, "", columns)
@@ -360,14 +414,20 @@ def _auc(score: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
     return (auc, auc - 1.96 * se, auc + 1.96 * se, pvalue)
 
 
-def _calibration(prob: np.ndarray, y: np.ndarray) -> dict:
+def _calibration(prob: np.ndarray, y: np.ndarray, patterns: DistinctRows | None = None) -> dict:
     """Calibration intercept (offset model) and slope of logit(P), with 95% CIs.
 
     Both logistic fits run on the distinct (logit P, label) rows with their
     counts as frequency weights, the same likelihood as one row per candidate.
+    ``patterns``, a grouping of the same candidates with codes (e.g.
+    :func:`model_rows`), finds those distinct rows from one candidate per
+    pattern when every pattern's candidates share logit P and label
+    (:meth:`~workbook.core.glm.DistinctRows.regroup`); the same rows.
     """
     lp = np.log(np.clip(prob, 1e-12, 1 - 1e-12) / np.clip(1 - prob, 1e-12, 1))
-    rows = distinct_rows(lp[:, None], y)
+    rows = None if patterns is None else patterns.regroup(lp[:, None], y)
+    if rows is None:
+        rows = distinct_rows(lp[:, None], y)
     ones = np.ones((len(rows.y), 1))
     inter = binomial_glm(rows.y, ones, offset=rows.x[:, 0], freq_weights=rows.counts)
     slope = binomial_glm(rows.y, np.column_stack([ones, rows.x]), freq_weights=rows.counts)
@@ -392,11 +452,15 @@ CALIBRATION_COLUMNS = [
 ]
 
 
-def ranking_metrics(score: np.ndarray, y: np.ndarray, *, probability: bool) -> dict:
+def ranking_metrics(
+    score: np.ndarray, y: np.ndarray, *, probability: bool, patterns: DistinctRows | None = None
+) -> dict:
     """AUC (with CI and p), precision at 25/50/100 and, for a probability, its calibration.
 
     Precision at ``k`` is the share of the ``k`` highest scores (ties in the
     candidates' order) that were bought; NaN with fewer than ``k`` candidates.
+    ``patterns`` (:func:`model_rows` of the candidates) is passed to the
+    calibration (:func:`_calibration`).
     """
     score = np.asarray(score, dtype="float64")
     y = np.asarray(y, dtype=np.int64)
@@ -412,7 +476,10 @@ def ranking_metrics(score: np.ndarray, y: np.ndarray, *, probability: bool) -> d
     }
     for k in PRECISION_AT:
         out[f"precision_at_{k}"] = float(y[order[:k]].mean()) if len(y) >= k else np.nan
-    cal = _calibration(score, y) if probability and 0 < y.sum() < len(y) else {}
+    if probability and 0 < y.sum() < len(y):
+        cal = _calibration(score, y, patterns)
+    else:
+        cal = {}
     out.update({c: cal.get(c, np.nan) for c in CALIBRATION_COLUMNS})
     out["calibrated"] = bool(
         cal
@@ -438,22 +505,95 @@ def top_k_positions(score: np.ndarray, k: int) -> np.ndarray:
     return keep[np.argsort(neg[keep], kind="stable")[:k]]
 
 
+DECILE_COLUMNS = [
+    "decile", "candidates", "mean_probability", "observed", "observed_low", "observed_high"
+]
+
+
 def deciles(prob: np.ndarray, y: np.ndarray) -> pd.DataFrame:
-    """Calibration by decile of P: candidates, mean P, observed share and its Wilson 95% CI."""
+    """Calibration by decile of P: candidates, mean P, observed share and its Wilson 95% CI.
+
+    The deciles are those of the candidates ranked by P, ties in candidate
+    order (``rank(method="first")``): the candidate at 0-based position
+    ``i`` of that order is in decile ``min(10 i // n, 9) + 1``. Its
+    candidates and their P are read off the sorted P (tied candidates share
+    their P); only the purchases of candidates tied across a decile's edge
+    depend on the tie order, and those are counted in candidate order
+    (:func:`decile_purchases`). A NaN P is ranked as pandas ranks it
+    (:func:`_deciles_by_rank`).
+    """
     if len(prob) == 0:
-        return pd.DataFrame(
-            columns=["decile", "candidates", "mean_probability", "observed", "observed_low",
-                     "observed_high"]
-        )
+        return pd.DataFrame(columns=DECILE_COLUMNS)
+    prob = np.asarray(prob, dtype="float64")
+    if np.isnan(prob).any():
+        return _deciles_by_rank(prob, y)
+    n = len(prob)
+    # Position i is in decile k + 1 from edge[k] = ceil(k n / 10) (k = 0..9) to edge[k + 1].
+    edge = np.array([-(-k * n // 10) for k in range(10)] + [n], dtype=np.int64)
+    ordered = np.sort(prob)
+    bought = np.diff(decile_purchases(prob, np.asarray(y), ordered, edge))
+    size = np.diff(edge)
+    kept = np.flatnonzero(size > 0)  # fewer than 10 candidates leave deciles empty
+    mean = [ordered[edge[k] : edge[k + 1]].mean() for k in kept]  # deciles, not rows
+    return _decile_table(kept + 1, size[kept], np.asarray(mean, dtype="float64"), bought[kept])
+
+
+def decile_purchases(prob, y, ordered, edge) -> np.ndarray:
+    """Purchases among the first ``edge[j]`` candidates of the order by P, ties in candidate order.
+
+    ``ordered`` is ``np.sort(prob)``. The first ``b`` candidates of the order
+    are every candidate with a P below ``v = ordered[b]`` plus the first
+    ``b - #(P < v)`` candidates (in candidate order) with P equal to ``v``.
+    The purchases below every edge's ``v`` come from one pass (each
+    candidate's count of edge values at or below its P); ``#(P < v)`` from
+    ``ordered``.
+    """
+    n = len(prob)
+    edge = np.asarray(edge, dtype=np.int64)
+    out = np.zeros(len(edge), dtype=np.int64)
+    out[edge >= n] = y.sum()
+    inner = np.flatnonzero((edge > 0) & (edge < n))
+    if not len(inner):
+        return out
+    values = np.unique(ordered[edge[inner]])
+    # A candidate's P is below values[i] exactly when at most i edge values are at or below it.
+    above = np.searchsorted(values, prob, side="right")
+    by_bin = np.bincount(above, weights=y, minlength=len(values) + 1)
+    below_sum = np.cumsum(by_bin)[: len(values)]  # integers as floats: exact below 2**53
+    below_count = np.searchsorted(ordered, values, side="left")
+    for j in inner:  # the edges, not rows
+        b = edge[j]
+        i = int(np.searchsorted(values, ordered[b]))
+        tied = b - below_count[i]
+        extra = y[np.flatnonzero(prob == values[i])[:tied]].sum() if tied else 0
+        out[j] = int(below_sum[i]) + extra
+    return out
+
+
+def _deciles_by_rank(prob: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """:func:`deciles` by pandas' rank and group-by (the definition, for P with a NaN)."""
     rank = pd.Series(prob).rank(method="first").to_numpy()
     dec = np.minimum((rank - 1) * 10 // len(prob), 9).astype(int) + 1
     frame = pd.DataFrame({"decile": dec, "p": prob, "y": y})
     g = frame.groupby("decile", sort=True).agg(
         candidates=("y", "size"), mean_probability=("p", "mean"), bought=("y", "sum")
     )
-    low, high = wilson_interval(g["bought"].to_numpy(), g["candidates"].to_numpy())
-    g["observed"] = g["bought"] / g["candidates"]
-    g["observed_low"], g["observed_high"] = low, high
-    return g.reset_index()[
-        ["decile", "candidates", "mean_probability", "observed", "observed_low", "observed_high"]
-    ]
+    return _decile_table(
+        g.index.to_numpy(), g["candidates"].to_numpy(), g["mean_probability"].to_numpy(),
+        g["bought"].to_numpy(),
+    )
+
+
+def _decile_table(decile, candidates, mean, bought) -> pd.DataFrame:
+    """The :func:`deciles` frame from its per-decile counts and means."""
+    low, high = wilson_interval(bought, candidates)
+    return pd.DataFrame(
+        {
+            "decile": np.asarray(decile, dtype=np.int64),
+            "candidates": np.asarray(candidates, dtype=np.int64),
+            "mean_probability": mean,
+            "observed": bought / candidates,
+            "observed_low": low,
+            "observed_high": high,
+        }
+    )[DECILE_COLUMNS]
