@@ -120,9 +120,23 @@ def test_shared_feature_index_gives_the_same_rows_and_refuses_other_tables():
         sn.snapshot_rows(opps, acts.copy(), as_of=CUT, horizon_days=60, index=index)
     with pytest.raises(ValueError, match="other tables or another as_of"):
         sn.deal_features(
-            opps, np.zeros(3), opportunities=opps, activities=acts,
-            as_of=CUT - pd.Timedelta(days=1), account_window_days=30, index=index,
+            opps,
+            np.zeros(3),
+            opportunities=opps,
+            activities=acts,
+            as_of=CUT - pd.Timedelta(days=1),
+            account_window_days=30,
+            index=index,
         )
+    # the index holds every feature read from the activities: they may be dropped
+    dropped = sn.snapshot_rows(
+        opps, None, as_of=CUT, snapshot_days=14, horizon_days=60, index=index
+    )
+    pd.testing.assert_frame_equal(dropped, own)
+    with pytest.raises(ValueError, match="other tables or another as_of"):
+        sn.snapshot_rows(opps.copy(), None, as_of=CUT, horizon_days=60, index=index)
+    with pytest.raises(TypeError):
+        sn.snapshot_rows(opps, None, as_of=CUT, horizon_days=60)
 
 
 def test_snapshot_design_is_the_rows_as_arrays():
@@ -163,8 +177,16 @@ def _account_case():
         {
             "activity_id": ["Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7", "Y8"],
             "occurred_at": pd.to_datetime(
-                ["2024-02-01", "2024-02-02", "2024-02-03", "2024-02-04",
-                 "2024-02-05", "2024-02-06", None, "2024-02-08"]
+                [
+                    "2024-02-01",
+                    "2024-02-02",
+                    "2024-02-03",
+                    "2024-02-04",
+                    "2024-02-05",
+                    "2024-02-06",
+                    None,
+                    "2024-02-08",
+                ]
             ),  # fmt: skip
             # Y1 direct B1; Y2 via E1 (B1); Y3 B1 and via E1 (B1 once); Y4 B1 and via E2 (B1, B2);
             # Y5 via E3 (B3); Y6 via E4 (no account); Y7 no day; Y8 B2 and an unknown deal

@@ -11,6 +11,7 @@ percentile of the *positive* counts computed with :func:`numpy.percentile`
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -298,6 +299,7 @@ def window_sensitivity(
     as_of,
     window_days: int,
     factors=(0.5, 1.0, 2.0),
+    known: Mapping[int, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Dormant accounts when the window is scaled by each factor.
 
@@ -310,6 +312,12 @@ def window_sensitivity(
     {engagement_window}
     factors : sequence of float
         Scale factors, in the order of the output rows.
+    known : mapping of int to Series, optional
+        Counts already made, by window length in days: the ``recent_records``
+        column of :func:`~workbook.analyses.engagement.records.recent_records`
+        of these tables at ``as_of`` with that window (one value per account),
+        e.g. the levels' own window (``engagement_levels(...)["recent_records"]``).
+        Those windows are not counted again.
 
     Returns
     -------
@@ -320,10 +328,13 @@ def window_sensitivity(
     rows = []
     for factor in factors:  # a handful of windows, not rows of data
         days = max(1, round_half_up(factor * window_days))
-        counts = recent_records(
-            accounts, activities, opportunities, leads, as_of=as_of, window_days=days
-        )
-        dormant = int((counts["recent_records"] == 0).sum())
+        if known is not None and days in known:
+            counts = known[days]
+        else:
+            counts = recent_records(
+                accounts, activities, opportunities, leads, as_of=as_of, window_days=days
+            )["recent_records"]
+        dormant = int((counts == 0).sum())
         rows.append((float(factor), days, dormant, len(counts)))
     out = pd.DataFrame(rows, columns=["factor", "window_days", "dormant", "accounts"])
     out["dormant_share"] = out["dormant"] / out["accounts"].where(out["accounts"] > 0)

@@ -151,7 +151,9 @@ def _engagement(crm, params: Params, parts: dict) -> None:
         level_counts=levels.level_counts(lv),
         levels_by_owner=levels.levels_by(lv, by="owner_id"),
         levels_by_industry=levels.levels_by(lv, by="industry"),
-        window_sensitivity=levels.window_sensitivity(*tables, as_of=as_of, window_days=days),
+        window_sensitivity=levels.window_sensitivity(
+            *tables, as_of=as_of, window_days=days, known={days: lv["recent_records"]}
+        ),
         at_risk=levels.at_risk(lv),
         unmatched_records=records.unmatched_records(*tables, as_of=as_of, window_days=days),
         high_min_records=lv.attrs["high_min_records"],
@@ -347,9 +349,7 @@ def _story(params: Params, parts: dict, missing: list[str]) -> dict:
             probability_variance_threshold=threshold,
         ),
         cards=narrative.headline_cards(figs),
-        window_note=""
-        if "activities" in missing
-        else narrative.window_note(parts["basis"]),
+        window_note="" if "activities" in missing else narrative.window_note(parts["basis"]),
         level_note=""
         if "activities" in missing
         else narrative.level_note(

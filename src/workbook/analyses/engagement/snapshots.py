@@ -111,8 +111,12 @@ class _DayIndex:
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
         order = np.argsort(comp, kind="stable")
         self.comp = comp[order]
-        w = np.ones(keep.sum()) if weights is None else np.asarray(weights, float)[keep]
-        self.cum = np.concatenate([[0.0], np.cumsum(w[order])])
+        # unit weights: the sum over positions [a, b) is b - a, no cumulative array is kept
+        self.cum = (
+            None
+            if weights is None
+            else np.concatenate([[0.0], np.cumsum(np.asarray(weights, float)[keep][order])])
+        )
         self.categories = categories
 
     def codes(self, keys) -> np.ndarray:
@@ -131,7 +135,8 @@ class _DayIndex:
 
     def between(self, codes, a, b) -> np.ndarray:
         """Sum of weights of the events at positions ``[a, b)`` (0 for an unknown key)."""
-        return np.where(codes >= 0, self.cum[b] - self.cum[a], 0.0)
+        summed = (b - a).astype(float) if self.cum is None else self.cum[b] - self.cum[a]
+        return np.where(codes >= 0, summed, 0.0)
 
     def total(self, codes, lo, hi) -> np.ndarray:
         """Sum of weights of events with day in ``[lo, hi]`` (inclusive) for each query."""
@@ -244,9 +249,15 @@ class FeatureIndex:
         self.pooled = closed["won"].mean() if len(closed) else 0.5
         self.key = (id(opportunities), id(activities), day(as_of))
 
-    def check(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of) -> None:
-        """``ValueError`` unless this index was built from these very tables at ``as_of``."""
-        if self.key != (id(opportunities), id(activities), day(as_of)):
+    def check(self, opportunities: pd.DataFrame, activities: pd.DataFrame | None, *, as_of) -> None:
+        """``ValueError`` unless this index was built from these very tables at ``as_of``.
+
+        ``activities`` may be None: the index holds all the features read from
+        them, so a caller may drop the activities once the index is built.
+        """
+        opps_id, acts_id, at = self.key
+        same_acts = activities is None or acts_id == id(activities)
+        if not (opps_id == id(opportunities) and same_acts and at == day(as_of)):
             raise ValueError("the FeatureIndex was built for other tables or another as_of")
 
 
@@ -274,6 +285,7 @@ def deal_features(
     opportunities, activities : DataFrame
         Every opportunity and activity known at ``as_of``: the owner's
         history and the account's activities are taken from them.
+        ``activities`` may be None when ``index`` is given.
     as_of : date-like
         The data's observation end (closed deals = close day on or before it).
     account_window_days : int
@@ -328,6 +340,8 @@ def _features_into(
     take = np.arange(len(deals)) if rows is None else np.asarray(rows, dtype=np.int64)
     created = _day_numbers(deals["created_at"])[take]
     if index is None:
+        if activities is None:
+            raise TypeError("activities is required without a FeatureIndex")
         index = FeatureIndex(opportunities, activities, as_of=as_of)
     else:
         index.check(opportunities, activities, as_of=as_of)
@@ -417,7 +431,8 @@ def snapshot_rows(
     account_window_days : int, default 30
         Window of ``log_account_activities``.
     index : FeatureIndex, optional
-        Of these tables at ``as_of``, when already built.
+        Of these tables at ``as_of``, when already built (then
+        ``activities`` may be None).
 
     Returns
     -------
@@ -428,7 +443,7 @@ def snapshot_rows(
         ``excluded_missing`` (deals left out for a blank created date or
         amount).
     """
-    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days)
+    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days, index)
     snap = _expand(
         opportunities,
         as_of=as_of,
@@ -555,7 +570,7 @@ def snapshot_design(
     -------
     SnapshotDesign
     """
-    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days)
+    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days, index)
     snap = _expand(
         opportunities, as_of=as_of, snapshot_days=snapshot_days, horizon_days=horizon_days
     )
@@ -583,12 +598,13 @@ def snapshot_design(
     )
 
 
-def _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days) -> None:
+def _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days, index) -> None:
     require_frame(
         opportunities,
         "opportunities",
         ["opportunity_id", "owner_id", "account_id", "created_at", "close_date", "amount"],
     )
-    require_frame(activities, "activities", ["opportunity_id", "occurred_at", "account_id"])
+    if activities is not None or index is None:
+        require_frame(activities, "activities", ["opportunity_id", "occurred_at", "account_id"])
     if snapshot_days < 1 or horizon_days < 0:
         raise ValueError("need snapshot_days >= 1 and horizon_days >= 0")
