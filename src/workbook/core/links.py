@@ -141,6 +141,31 @@ class LeadActivityPairs(NamedTuple):
     via: np.ndarray
     ordered_ids: bool
 
+    def of_rows(self, rows) -> LeadActivityPairs:
+        """The pairs of the leads at ``rows`` only, ``lead`` renumbered to positions in ``rows``.
+
+        ``rows``: increasing positions in the leads these pairs were made of.
+        When those leads' ids are unique (and present), this is
+        ``lead_activity_pairs(leads.iloc[rows], activities, opportunities)``
+        up to the order of the pairs: one lookup of the activities serves
+        several subsets of the leads.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        size = max(
+            int(rows.max()) + 1 if len(rows) else 0,
+            int(self.lead.max()) + 1 if len(self.lead) else 0,
+        )
+        where = np.full(size, -1, dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        lead = where[self.lead]
+        keep = lead >= 0
+        return LeadActivityPairs(
+            lead=lead[keep],
+            activity=self.activity[keep],
+            via=self.via[keep],
+            ordered_ids=self.ordered_ids and bool(keep.any()),
+        )
+
 
 def lead_activity_pairs(
     leads: pd.DataFrame,
@@ -255,6 +280,7 @@ def lead_handoff_status(
     *,
     as_of,
     sla_days: float = 2,
+    pairs: LeadActivityPairs | None = None,
 ) -> pd.DataFrame:
     """Follow-up status of every lead handed off to sales on or before ``as_of``.
 
@@ -289,6 +315,11 @@ def lead_handoff_status(
         Observation end day (inclusive). Required; never read from a clock.
     sla_days : float, default 2
         Follow-up window after handoff, in days.
+    pairs : LeadActivityPairs, optional
+        ``lead_activity_pairs(leads, activities, opportunities)`` when the
+        caller already has them and the lead ids are unique and present: the
+        handed-off leads' links are taken from them (:meth:`LeadActivityPairs.of_rows`)
+        instead of looking the activities up again.
 
     Returns
     -------
@@ -303,7 +334,12 @@ def lead_handoff_status(
     handed = leads.loc[in_scope, cols]
     out = handed.reset_index(drop=True)
     out["first_touch_after_handoff"] = _first_touch(
-        handed, leads.loc[in_scope], activities, opportunities, end=end
+        handed,
+        leads.loc[in_scope],
+        activities,
+        opportunities,
+        end=end,
+        pairs=None if pairs is None else pairs.of_rows(np.flatnonzero(in_scope)),
     )
     out["days_to_first_touch"] = (out["first_touch_after_handoff"] - out["handed_off_at"]) / _DAY
     out["sla_due"] = out["handed_off_at"] + pd.Timedelta(days=float(sla_days))
@@ -318,10 +354,15 @@ def lead_handoff_status(
     return out[HANDOFF_COLUMNS]
 
 
-def _first_touch(handed, handed_leads, activities, opportunities, *, end) -> np.ndarray:
-    """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT."""
+def _first_touch(handed, handed_leads, activities, opportunities, *, end, pairs=None) -> np.ndarray:
+    """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT.
+
+    ``pairs``: the links of ``handed_leads`` (unique ids), when the caller has them.
+    """
     ids = handed["lead_id"]
-    unique = bool(ids.notna().all()) and bool((positions(ids, ids) == np.arange(len(ids))).all())
+    unique = pairs is not None or (
+        bool(ids.notna().all()) and bool((positions(ids, ids) == np.arange(len(ids))).all())
+    )
     if not unique:  # repeated or blank ids (validation forbids them): match by id, as a merge
         links = lead_activities(handed_leads, activities, opportunities)
         links = links.merge(handed[["lead_id", "handed_off_at"]], on="lead_id", how="inner")
@@ -335,7 +376,8 @@ def _first_touch(handed, handed_leads, activities, opportunities, *, end) -> np.
         )
         merged = handed[["lead_id"]].merge(first, on="lead_id", how="left")
         return merged["first_touch_after_handoff"].to_numpy(dtype="datetime64[ns]")
-    pairs = lead_activity_pairs(handed_leads, activities, opportunities)
+    if pairs is None:
+        pairs = lead_activity_pairs(handed_leads, activities, opportunities)
     handed_at = handed["handed_off_at"].to_numpy(dtype="datetime64[ns]")[pairs.lead]
     when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[pairs.activity]
     ok = (when >= handed_at) & (when < np.datetime64(end))

@@ -22,15 +22,15 @@ from workbook.analyses.engagement.leads import (
     check_leads,
     converted,
     created_by,
-    last_touch,
-    lookup,
     open_leads,
     status,
+    touch_at,
     whole_days,
 )
 from workbook.core.calendar import window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
+from workbook.core.links import LeadActivityPairs
 
 __all__ = [
     "BLANK_STATUS",
@@ -124,6 +124,7 @@ def archive_candidates(
     *,
     as_of,
     archive_after_days: int = 180,
+    pairs: LeadActivityPairs | None = None,
 ) -> pd.DataFrame:
     """Old unqualified or stalled leads to archive or move to a nurture campaign.
 
@@ -144,6 +145,9 @@ def archive_candidates(
     {as_of}
     archive_after_days : int, default 180
         Age in days a lead must exceed.
+    pairs : LeadActivityPairs, optional
+        :func:`~workbook.analyses.engagement.leads.shared_pairs` of these
+        tables, when the caller has them.
 
     Returns
     -------
@@ -152,11 +156,12 @@ def archive_candidates(
         ``age_days``, ``last_touch_at``, ``reason``, ``action``; oldest first.
     """
     check_leads(leads, activities)
-    sel = leads.loc[created_by(leads, as_of=as_of) & ~converted(leads, as_of=as_of)]
-    age = whole_days(sel["created_at"], as_of=as_of)
-    sel = sel.loc[(age > archive_after_days).to_numpy(dtype=bool)]
+    rows = np.flatnonzero(created_by(leads, as_of=as_of) & ~converted(leads, as_of=as_of))
+    age = whole_days(leads["created_at"].iloc[rows], as_of=as_of)
+    rows = rows[(age > archive_after_days).to_numpy(dtype=bool)]
+    sel = leads.iloc[rows]
     norm = status(sel)
-    touch = lookup(last_touch(sel, activities, opportunities, as_of=as_of), sel["lead_id"])
+    touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, pairs=pairs)
     touched = touch >= window_start(as_of, archive_after_days)
     unqualified = (norm == "unqualified").to_numpy(dtype=bool)
     stalled = (norm.isin(OPEN_STATUSES) & ~touched).to_numpy(dtype=bool)

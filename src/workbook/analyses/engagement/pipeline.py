@@ -249,8 +249,9 @@ def _leads(crm, params: Params, parts: dict) -> None:
     """Lead activity effectiveness and pipeline hygiene."""
     as_of = crm.as_of
     lead_tables = (crm.leads, crm.activities, crm.opportunities)
-    stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days)
-    not_worked = leads.handoff_not_worked(*lead_tables, as_of=as_of)
+    pairs = leads.shared_pairs(*lead_tables)  # every lead's activities, looked up once
+    stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days, pairs=pairs)
+    not_worked = leads.handoff_not_worked(*lead_tables, as_of=as_of, pairs=pairs)
     parts.update(
         stale_leads=stale,
         handoff_not_worked=not_worked,
@@ -259,7 +260,7 @@ def _leads(crm, params: Params, parts: dict) -> None:
         lead_status=hygiene.lead_status_counts(crm.leads, as_of=as_of),
         lead_funnel=hygiene.lead_funnel(crm.leads, as_of=as_of),
         archive_candidates=hygiene.archive_candidates(
-            *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days
+            *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days, pairs=pairs
         ),
         unowned_leads=hygiene.unowned_open_leads(crm.leads, as_of=as_of),
     )
