@@ -421,11 +421,11 @@ def test_select_columns_equals_the_frame_and_keeps_nothing(tiny):
 
 
 def test_reference_lookups_shared_by_later_cuts(tiny, monkeypatch):
-    from workbook.data import timetravel
+    from workbook.data import validate  # the lookups are kept by validate.cached_positions
 
     calls = []
-    real = timetravel.positions
-    monkeypatch.setattr(timetravel, "positions", lambda v, k: calls.append(v.name) or real(v, k))
+    real = validate.positions
+    monkeypatch.setattr(validate, "positions", lambda v, k: calls.append(v.name) or real(v, k))
     dict(tiny.as_known_at(CUT).metadata["as_known_at"])
     first = len(calls)
     assert first > 0

@@ -243,3 +243,20 @@ def test_quality_repr_html_is_the_warnings_table_escaped():
     assert "<td>unknown_reference</td>" in html and "<td>L1, L2</td>" in html
     assert "refer &lt;x&gt;" in html and "<x>" not in html
     assert "No warnings." in DataQuality()._repr_html_()
+
+
+def test_cached_positions_by_hand_and_kept_while_the_columns_live(monkeypatch):
+    from workbook.data import validate as v
+
+    keys = pd.Series(["a", "b", None, "b"], dtype="string[pyarrow]")
+    values = pd.Series(["b", None, "z", "a"], dtype="string[pyarrow]")
+    # first match; a blank value matches nothing (not the blank key); absent -1
+    assert v.cached_positions(values, keys).tolist() == [1, -1, -1, 0]
+    calls = []
+    real = v.positions
+    monkeypatch.setattr(v, "positions", lambda a, b: calls.append(1) or real(a, b))
+    assert v.cached_positions(values, keys).tolist() == [1, -1, -1, 0]
+    assert calls == []  # the same two columns: the kept answer
+    again = pd.Series(["b", None, "z", "a"], dtype="string[pyarrow]")
+    assert v.cached_positions(again, keys).tolist() == [1, -1, -1, 0]
+    assert calls == [1]  # another column (other Arrow arrays): looked up again

@@ -29,6 +29,7 @@ from workbook.analyses.engagement.common import flag
 from workbook.analyses.engagement.snapshots import _day_numbers, _positions
 from workbook.core.calendar import as_of_end
 from workbook.core.checks import require_frame
+from workbook.data.validate import cached_positions
 
 __all__ = [
     "AGE_BANDS",
@@ -53,17 +54,20 @@ class _Offsets:
     """Activity offsets per deal as sorted (deal, offset) pairs."""
 
     def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
-        act = activities.loc[
-            activities["opportunity_id"].notna()
-            & (activities["occurred_at"] < as_of_end(as_of)).to_numpy(dtype=bool),
-            ["opportunity_id", "occurred_at"],
-        ]
+        mask = (
+            activities["opportunity_id"].notna() & (activities["occurred_at"] < as_of_end(as_of))
+        ).to_numpy(dtype=bool)
         created = opportunities.drop_duplicates("opportunity_id").set_index("opportunity_id")
         self.ids = pd.Index(created.index)
-        codes = _positions(act["opportunity_id"], self.ids)
+        if len(created) == len(opportunities):  # distinct ids: the loaded column's shared lookup
+            ids = opportunities["opportunity_id"]
+            codes = cached_positions(activities["opportunity_id"], ids)[mask].astype(np.int64)
+        else:
+            codes = _positions(activities.loc[mask, "opportunity_id"], self.ids)
         # the deal's creation day by position (the ids were just looked up; no second map)
         created_day = np.append(_day_numbers(created["created_at"]), np.nan)[codes]
-        offset = np.asarray(_day_numbers(act["occurred_at"]) - created_day, dtype="float64")
+        when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[mask]
+        offset = np.asarray(_day_numbers(when) - created_day, dtype="float64")
         keep = (codes >= 0) & np.isfinite(offset)
         self.comp = np.sort(codes[keep] * _SPAN + (offset[keep] + _SHIFT).astype(np.int64))
         self.key = (id(opportunities), id(activities), as_of_end(as_of))

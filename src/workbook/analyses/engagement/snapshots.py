@@ -51,7 +51,7 @@ from workbook.analyses.engagement.records import _activity_accounts
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
 from workbook.core.links import strictly_increasing
-from workbook.data.validate import positions
+from workbook.data.validate import cached_positions, positions
 
 __all__ = [
     "FEATURES",
@@ -224,8 +224,15 @@ class FeatureIndex:
         with_id = opportunities.loc[opportunities["opportunity_id"].notna(), ["opportunity_id"]]
         opp_ids = pd.Index(with_id["opportunity_id"].unique())
         days = _day_numbers(activities["occurred_at"])
-        # each activity's deal among opp_ids (-1: none or unknown), also used for its account
-        act_deal = _positions(activities["opportunity_id"], opp_ids)
+        # each activity's deal among opp_ids (-1: none or unknown), also used for its account;
+        # when every deal has its own id, opp_ids is the loaded column itself: its lookup is
+        # shared (validate.cached_positions)
+        if len(opp_ids) == len(opportunities):
+            act_deal = cached_positions(
+                activities["opportunity_id"], opportunities["opportunity_id"]
+            ).astype(np.int64)
+        else:
+            act_deal = _positions(activities["opportunity_id"], opp_ids)
         self.deal = _DayIndex(None, days, opp_ids, codes=act_deal)
         acc_codes, acc_days, acc_ids = _account_pairs(
             activities,
