@@ -219,3 +219,11 @@ def test_feature_index_account_pairs_by_hand_and_as_the_text_pairs(order):
     deals = pd.Series(["E1", "E2", "E3", "E4", "EX"])
     counts = index.deal.total(index.deal.codes(deals), np.full(5, day), np.full(5, day + 9))
     np.testing.assert_array_equal(counts, [2, 1, 1, 1, 0])
+
+
+def test_day_numbers_by_hand():
+    ts = pd.Series(pd.to_datetime(["1970-01-02 23:59", "1969-12-31 13:00", None, "2024-01-01 00:00"]))
+    # days since 1970-01-01 of each calendar day; a time of day before 1970 floors too
+    expected = [1.0, -1.0, np.nan, 19723.0]
+    np.testing.assert_array_equal(sn._day_numbers(ts), expected)
+    np.testing.assert_array_equal(sn._day_numbers(list(ts)), expected)  # the generic path

@@ -81,8 +81,18 @@ _EPOCH = pd.Timestamp("1970-01-01")
 _SPAN = np.int64(1_000_000)  # day numbers per key in the composite (key, day) index
 
 
+_DAY_NS = 86_400_000_000_000
+
+
 def _day_numbers(ts) -> np.ndarray:
     """Calendar day numbers since 1970 (float, NaN for missing)."""
+    values = ts.to_numpy() if isinstance(ts, (pd.Series, pd.Index)) else ts
+    if isinstance(values, np.ndarray) and values.dtype == np.dtype("datetime64[ns]"):
+        # naive nanoseconds: the day is the floor of ns / day (normalize, then whole days)
+        ns = values.view(np.int64)
+        days = np.floor_divide(ns, _DAY_NS).astype(float)
+        days[np.isnat(values)] = np.nan
+        return days
     return ((pd.to_datetime(pd.Series(ts)).dt.normalize() - _EPOCH).dt.days).to_numpy(float)
 
 
@@ -109,14 +119,15 @@ class _DayIndex:
         days_ = np.asarray(days_, dtype=float)
         keep = (codes >= 0) & np.isfinite(days_)
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
-        order = np.argsort(comp, kind="stable")
-        self.comp = comp[order]
-        # unit weights: the sum over positions [a, b) is b - a, no cumulative array is kept
-        self.cum = (
-            None
-            if weights is None
-            else np.concatenate([[0.0], np.cumsum(np.asarray(weights, float)[keep][order])])
-        )
+        if weights is None:
+            # unit weights: the sum over positions [a, b) is b - a, so neither the sort order
+            # nor a cumulative array is kept (the keys are sorted in place)
+            comp.sort()
+            self.comp, self.cum = comp, None
+        else:
+            order = np.argsort(comp, kind="stable")
+            self.comp = comp[order]
+            self.cum = np.concatenate([[0.0], np.cumsum(np.asarray(weights, float)[keep][order])])
         self.categories = categories
 
     def codes(self, keys) -> np.ndarray:
