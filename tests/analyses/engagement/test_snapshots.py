@@ -222,7 +222,9 @@ def test_feature_index_account_pairs_by_hand_and_as_the_text_pairs(order):
 
 
 def test_day_numbers_by_hand():
-    ts = pd.Series(pd.to_datetime(["1970-01-02 23:59", "1969-12-31 13:00", None, "2024-01-01 00:00"]))
+    ts = pd.Series(
+        pd.to_datetime(["1970-01-02 23:59", "1969-12-31 13:00", None, "2024-01-01 00:00"])
+    )
     # days since 1970-01-01 of each calendar day; a time of day before 1970 floors too
     expected = [1.0, -1.0, np.nan, 19723.0]
     np.testing.assert_array_equal(sn._day_numbers(ts), expected)

@@ -21,6 +21,7 @@ from workbook.core.calendar import age_days, as_of_end, window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 from workbook.core.links import LeadActivityPairs, lead_activity_pairs, lead_handoff_status
+from workbook.data.validate import cached_positions
 
 __all__ = [
     "OPEN_STATUSES",
@@ -37,7 +38,12 @@ OPEN_STATUSES = ("open", "working")
 # -- shared lead rules (also used by workbook.analyses.engagement.hygiene) ----
 def status(leads: pd.DataFrame) -> pd.Series:
     """Statuses trimmed and lower-cased; a blank status is ``""``."""
-    return leads["status"].astype("str").str.strip().str.lower().where(leads["status"].notna(), "")
+    # a handful of distinct statuses among millions of leads: each is normalised once
+    codes, uniques = pd.factorize(leads["status"])  # a blank status coded -1
+    norm = pd.Series(uniques).astype("str").str.strip().str.lower()
+    norm = pd.concat([norm, pd.Series([""], dtype=norm.dtype)], ignore_index=True)
+    taken = norm.array.take(codes)  # -1 takes the last: ""
+    return pd.Series(taken, index=leads.index, name=leads["status"].name)
 
 
 def converted(leads: pd.DataFrame, *, as_of):
@@ -225,7 +231,11 @@ def handoff_not_worked(
         handoff["first_touch_after_handoff"].isna(),
         ["lead_id", "owner_id", "handed_off_at", "days_waiting"],
     ]
-    out = out.merge(leads[["lead_id", "status"]], on="lead_id", how="left")
+    if pairs is None:
+        out = out.merge(leads[["lead_id", "status"]], on="lead_id", how="left")
+    else:  # unique lead ids (shared_pairs): each lead's status by its row, no merge on text
+        status_of = leads["status"].array.take(cached_positions(out["lead_id"], leads["lead_id"]))
+        out = out.reset_index(drop=True).assign(status=status_of)
     out = out[["lead_id", "owner_id", "status", "handed_off_at", "days_waiting"]]
     return out.sort_values(
         ["days_waiting", "lead_id"], ascending=[False, True], kind="stable"
