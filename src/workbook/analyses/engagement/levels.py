@@ -18,7 +18,11 @@ import pandas as pd
 
 from workbook.analyses.engagement import _docs  # noqa: F401  (registers doc fragments)
 from workbook.analyses.engagement.common import label, open_at, round_half_up
-from workbook.analyses.engagement.records import RECORD_COLUMNS, recent_records
+from workbook.analyses.engagement.records import (
+    RECORD_COLUMNS,
+    recent_records,
+    recent_records_by_window,
+)
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 
@@ -325,15 +329,17 @@ def window_sensitivity(
         ``factor``, ``window_days``, ``dormant``, ``accounts``,
         ``dormant_share``; one row per factor in the given order.
     """
+    scaled = [max(1, round_half_up(factor * window_days)) for factor in factors]
+    counted = {days: counts for days, counts in (known or {}).items() if days in scaled}
+    missing = [days for days in scaled if days not in counted]
+    if missing:  # the windows not given, their records found once
+        made = recent_records_by_window(
+            accounts, activities, opportunities, leads, as_of=as_of, windows=missing
+        )
+        counted.update({days: table["recent_records"] for days, table in made.items()})
     rows = []
-    for factor in factors:  # a handful of windows, not rows of data
-        days = max(1, round_half_up(factor * window_days))
-        if known is not None and days in known:
-            counts = known[days]
-        else:
-            counts = recent_records(
-                accounts, activities, opportunities, leads, as_of=as_of, window_days=days
-            )["recent_records"]
+    for factor, days in zip(factors, scaled, strict=True):  # a handful of windows, not rows
+        counts = counted[days]
         dormant = int((counts == 0).sum())
         rows.append((float(factor), days, dormant, len(counts)))
     out = pd.DataFrame(rows, columns=["factor", "window_days", "dormant", "accounts"])
