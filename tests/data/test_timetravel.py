@@ -516,3 +516,14 @@ def test_property_equals_plain_rules_with_repeated_ids(crm, cut):
     past, expected = as_known_at(crm, cut), reference_cut(crm, cut)
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(past.tables[name], frame, check_index_type=False)
+
+
+def test_rows_are_the_kept_loaded_rows(tiny):
+    past = tiny.as_known_at(CUT)
+    for name in ("activities", "leads", "opportunities"):
+        rows = past.tables.rows(name)
+        assert len(rows) == len(past.tables[name])
+        ids = model.SPECS[name].primary_key
+        assert tiny.tables[name][ids].iloc[rows].tolist() == past.tables[name][ids].tolist()
+    with pytest.raises(KeyError):
+        past.tables.rows("nonsense")

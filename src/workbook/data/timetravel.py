@@ -209,6 +209,17 @@ class CutTables(Mapping):
             raise KeyError(name)
         return self._plan.frame(name, columns)
 
+    def rows(self, name: str) -> np.ndarray:
+        """Positions, in the loaded table ``name``, of the rows the cut keeps (in order).
+
+        The cut's frame holds those rows, index reset; the rules change no
+        value of ``activities`` and ``purchases``, so their kept rows can be
+        read from the loaded table without building the cut's frame.
+        """
+        if name not in self._plan.source:
+            raise KeyError(name)
+        return np.flatnonzero(self._plan.keep(name))
+
     def __contains__(self, name: object) -> bool:
         return name in self._plan.source
 

@@ -229,3 +229,25 @@ def test_day_numbers_by_hand():
     expected = [1.0, -1.0, np.nan, 19723.0]
     np.testing.assert_array_equal(sn._day_numbers(ts), expected)
     np.testing.assert_array_equal(sn._day_numbers(list(ts)), expected)  # the generic path
+
+
+@pytest.mark.parametrize("order", ["ids increasing", "ids not increasing"])
+def test_feature_index_of_rows_equals_the_index_of_those_rows(order):
+    opps, acts = _account_case()
+    if order == "ids not increasing":  # the text-pair path
+        acts = acts.iloc[::-1].reset_index(drop=True)
+    rows = np.array([0, 2, 3, 5, 7])  # Y2, Y5 and Y7 (or their mirror images) left out
+    kept = acts.iloc[rows].reset_index(drop=True)
+    own = sn.FeatureIndex(opps, kept, as_of=CUT)
+    read = sn.FeatureIndex(opps, acts, as_of=CUT, rows=rows)
+    ids = pd.Series(["B1", "B2", "B3", "B9"])
+    deals = pd.Series(["E1", "E2", "E3", "E4", "EX"])
+    day = sn._day_numbers([pd.Timestamp("2024-02-01")])[0]
+    for lo, hi in ((day, day + 9), (day + 2, day + 4)):
+        for name, keys in (("account", ids), ("deal", deals)):
+            a, b = getattr(own, name), getattr(read, name)
+            n = len(keys)
+            np.testing.assert_array_equal(
+                a.total(a.codes(keys), np.full(n, lo), np.full(n, hi)),
+                b.total(b.codes(keys), np.full(n, lo), np.full(n, hi)),
+            )

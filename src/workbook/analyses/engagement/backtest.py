@@ -44,7 +44,6 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.tools import add_constant
 
 from workbook.analyses.engagement.common import flag, open_at
-from workbook.analyses.engagement.records import ACTIVITY_COLUMNS
 from workbook.analyses.engagement.snapshots import FeatureIndex
 from workbook.analyses.engagement.win_model import REFUSED, WinModel, fit_win_model, score_deals
 from workbook.core.calendar import as_of_end, last_month_end_before
@@ -215,10 +214,11 @@ def backtest_win_model(
     """
     cut = last_month_end_before(crm.as_of, horizon_days)
     past = crm.as_known_at(cut)
-    # only the activity columns the features read are copied at the cut (not all seven)
-    acts = past.tables.select("activities", ACTIVITY_COLUMNS)
-    index = FeatureIndex(past.opportunities, acts, as_of=cut)
-    del acts  # the index holds every feature read from the cut's activities
+    # the cut's activities are loaded rows, unchanged: the index reads them where they are
+    # (no copy of millions of text ids), and holds every feature the model reads from them
+    rows = past.tables.rows("activities")
+    index = FeatureIndex(past.opportunities, crm.activities, as_of=cut, rows=rows)
+    del rows
     release_arrow_pages()
     model = fit_win_model(
         past.opportunities,

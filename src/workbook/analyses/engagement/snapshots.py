@@ -188,6 +188,7 @@ def _account_pairs(
     days: np.ndarray,
     act_deal: np.ndarray,
     unique_deals: bool,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """The (account, day) pairs of :func:`~workbook.analyses.engagement.records._activity_accounts`.
 
@@ -196,14 +197,20 @@ def _account_pairs(
     are found on integer positions (``act_deal``: each activity's row among the
     opportunities with an id): a direct pair for an activity with an account, a
     pair through its deal when the deal's account is another one. Otherwise
-    the text pairs are built and coded.
+    the text pairs are built and coded. ``rows``: the activities are those
+    rows of ``activities`` (``days`` and ``act_deal`` are theirs).
     """
     if not (unique_deals and strictly_increasing(activities["activity_id"])):
+        if rows is not None:  # repeated ids: the text pairs of the activities at rows
+            activities = activities.iloc[rows].reset_index(drop=True)
         pairs = _activity_accounts(activities, opportunities)
         codes, uniques = pd.factorize(pairs["account_id"])
         return codes, _day_numbers(pairs["occurred_at"]), pd.Index(uniques)
-    # accounts coded in order of appearance: the activities', then the other deals'
+    # accounts coded in order of appearance: the activities', then the other deals' (with
+    # rows, of every activity given: a code only labels an account, the pairs are the rows')
     direct, uniques = pd.factorize(activities["account_id"])
+    if rows is not None:
+        direct = direct[rows]
     deal_accounts = opportunities.loc[opportunities["opportunity_id"].notna(), "account_id"]
     deal_code = _positions(deal_accounts, uniques)
     new = (deal_code < 0) & deal_accounts.notna().to_numpy(dtype=bool)
@@ -231,19 +238,37 @@ class FeatureIndex:
     instead of indexing millions of activities twice.
     """
 
-    def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
+    def __init__(
+        self,
+        opportunities: pd.DataFrame,
+        activities: pd.DataFrame,
+        *,
+        as_of,
+        rows: np.ndarray | None = None,
+    ):
+        """Index ``opportunities`` and ``activities`` as known at ``as_of``.
+
+        ``rows``: the positions in ``activities`` of the activities known at
+        ``as_of``, when ``activities`` holds more (the loaded table, and
+        ``crm.as_known_at(cut).tables.rows("activities")``, whose activities
+        are those rows unchanged): the index reads those rows without copying
+        them into a frame of their own.
+        """
         with_id = opportunities.loc[opportunities["opportunity_id"].notna(), ["opportunity_id"]]
         opp_ids = pd.Index(with_id["opportunity_id"].unique())
         days = _day_numbers(activities["occurred_at"])
         # each activity's deal among opp_ids (-1: none or unknown), also used for its account;
         # when every deal has its own id, opp_ids is the loaded column itself: its lookup is
         # shared (validate.cached_positions)
-        if len(opp_ids) == len(opportunities):
+        if len(opp_ids) == len(opportunities) and rows is None:
             act_deal = cached_positions(
                 activities["opportunity_id"], opportunities["opportunity_id"]
             ).astype(np.int64)
         else:
             act_deal = _positions(activities["opportunity_id"], opp_ids)
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            days, act_deal = days[rows], act_deal[rows]
         self.deal = _DayIndex(None, days, opp_ids, codes=act_deal)
         acc_codes, acc_days, acc_ids = _account_pairs(
             activities,
@@ -251,6 +276,7 @@ class FeatureIndex:
             days=days,
             act_deal=act_deal,
             unique_deals=len(opp_ids) == len(with_id),
+            rows=rows,
         )
         del act_deal, days
         self.account = _DayIndex(None, acc_days, acc_ids, codes=acc_codes)
