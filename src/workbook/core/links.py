@@ -206,11 +206,15 @@ def lead_activity_pairs(
         act_code = positions(act["opportunity_id"], opp_ids)
         linked = np.flatnonzero(act_code >= 0)
         pairs = pd.DataFrame({"row": linked, "code": act_code[linked]}).merge(pairs, on="code")
+        del act_code, linked
         rows.append(pairs["row"].to_numpy(dtype=np.int64))
         who.append(pairs["lead"].to_numpy(dtype=np.int64))
         via.append(np.ones(len(pairs), dtype=np.int8))
+        del pairs
 
+    del lead_pos  # the lists hold the links: each array is freed once concatenated
     row, lead, v = np.concatenate(rows), np.concatenate(who), np.concatenate(via)
+    del rows, who, via
     # One row per (lead, activity_id), the direct link first. Strictly increasing activity
     # ids (unique and already in text order, as exports usually are) let the row number
     # serve as the id's code and its rank.
@@ -224,6 +228,7 @@ def lead_activity_pairs(
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = (np.diff(lead[order]) != 0) | (np.diff(act_code[order]) != 0)
     picked = order[keep]
+    del order, keep, act_code
     return LeadActivityPairs(
         lead=lead_rows[lead[picked]].astype(np.int64),
         activity=row[picked].astype(np.int64),

@@ -65,7 +65,7 @@ def lead_status_counts(leads: pd.DataFrame, *, as_of) -> pd.DataFrame:
         ``(blank)``. Known statuses with no lead show 0.
     """
     require_frame(leads, "leads", ["status", "created_at"])
-    sel = leads.loc[created_by(leads, as_of=as_of)]
+    sel = leads.loc[created_by(leads, as_of=as_of), ["status"]]  # only the column counted
     norm = status(sel)
     known = {s.lower(): s for s in STATUS_ORDER}
     raw = sel["status"].astype("str").str.strip()
@@ -98,7 +98,7 @@ def lead_funnel(leads: pd.DataFrame, *, as_of) -> pd.DataFrame:
         step), ``share_of_created``.
     """
     require_frame(leads, "leads", ["status", "created_at", "converted_at"])
-    sel = leads.loc[created_by(leads, as_of=as_of)]
+    sel = leads.loc[created_by(leads, as_of=as_of), ["status", "converted_at"]]
     is_converted = converted(sel, as_of=as_of)
     worked = (~status(sel).isin(["open", ""])).to_numpy(dtype=bool) | is_converted
     counts = np.array([len(sel), int(worked.sum()), int(is_converted.sum())], dtype="int64")
@@ -159,14 +159,16 @@ def archive_candidates(
     rows = np.flatnonzero(created_by(leads, as_of=as_of) & ~converted(leads, as_of=as_of))
     age = whole_days(leads["created_at"].iloc[rows], as_of=as_of)
     rows = rows[(age > archive_after_days).to_numpy(dtype=bool)]
-    sel = leads.iloc[rows]
+    # only the columns shown are copied for these rows (not every lead column)
+    sel = leads.reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
+    sel = sel.iloc[rows]
     norm = status(sel)
     touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, pairs=pairs)
     touched = touch >= window_start(as_of, archive_after_days)
     unqualified = (norm == "unqualified").to_numpy(dtype=bool)
     stalled = (norm.isin(OPEN_STATUSES) & ~touched).to_numpy(dtype=bool)
     keep = unqualified | stalled
-    out = sel.loc[keep].reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
+    out = sel.loc[keep]
     out["age_days"] = whole_days(out["created_at"], as_of=as_of)
     out["last_touch_at"] = touch[keep].to_numpy()
     out["reason"] = np.where(unqualified[keep], "unqualified", "stalled")

@@ -182,11 +182,9 @@ def stale_leads(
     check_leads(leads, activities)
     rows = np.flatnonzero(is_open_lead(leads, as_of=as_of))
     touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, pairs=pairs)
-    out = (
-        leads.iloc[rows]
-        .reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
-        .reset_index(drop=True)
-    )
+    # only the columns shown are copied for the open leads
+    shown = leads.reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
+    out = shown.iloc[rows].reset_index(drop=True)
     out["age_days"] = whole_days(out["created_at"], as_of=as_of)
     out["last_touch_at"] = touch.to_numpy()
     out["days_since_touch"] = age_days(out["last_touch_at"], as_of=as_of)

@@ -250,8 +250,16 @@ def _leads(crm, params: Params, parts: dict) -> None:
     as_of = crm.as_of
     lead_tables = (crm.leads, crm.activities, crm.opportunities)
     pairs = leads.shared_pairs(*lead_tables)  # every lead's activities, looked up once
+    release_arrow_pages()
     stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days, pairs=pairs)
+    release_arrow_pages()
     not_worked = leads.handoff_not_worked(*lead_tables, as_of=as_of, pairs=pairs)
+    release_arrow_pages()
+    archive = hygiene.archive_candidates(
+        *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days, pairs=pairs
+    )
+    del pairs  # the links of 1.5M leads, before the tables of lead statuses
+    release_arrow_pages()
     parts.update(
         stale_leads=stale,
         handoff_not_worked=not_worked,
@@ -259,9 +267,7 @@ def _leads(crm, params: Params, parts: dict) -> None:
         lead_effectiveness_by_owner=leads.lead_effectiveness_by_owner(stale, not_worked),
         lead_status=hygiene.lead_status_counts(crm.leads, as_of=as_of),
         lead_funnel=hygiene.lead_funnel(crm.leads, as_of=as_of),
-        archive_candidates=hygiene.archive_candidates(
-            *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days, pairs=pairs
-        ),
+        archive_candidates=archive,
         unowned_leads=hygiene.unowned_open_leads(crm.leads, as_of=as_of),
     )
 
