@@ -36,6 +36,7 @@ __all__ = [
     "recent_records",
     "recent_records_by_window",
     "unmatched_records",
+    "window_activities",
 ]
 
 #: Count columns of :func:`recent_records` (after ``account_id``).
@@ -80,6 +81,23 @@ def _activity_accounts(activities: pd.DataFrame, opportunities: pd.DataFrame) ->
     via = via[["activity_id", "occurred_at", "account_id"]]
     both = pd.concat([direct, via], ignore_index=True)
     return both.drop_duplicates(["activity_id", "account_id"])
+
+
+def window_activities(activities: pd.DataFrame, rows, *, as_of, window_days) -> pd.DataFrame:
+    """The activities at ``rows`` (positions in ``activities``) that :func:`recent_records` reads.
+
+    :data:`ACTIVITY_COLUMNS` of those rows. With strictly increasing activity
+    ids the records of a window come from the window's activities alone
+    (:func:`_in_window`), so only those rows are copied; otherwise all of
+    them. ``recent_records`` of the result equals ``recent_records`` of
+    ``activities.iloc[rows]`` (e.g. a cut's activities, read from the loaded
+    table: ``crm.as_known_at(cut).tables.rows("activities")``).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if strictly_increasing(activities["activity_id"]):  # so are the ids at any rows, in order
+        when = activities["occurred_at"].iloc[rows]
+        rows = rows[in_window(when, as_of=as_of, window_days=window_days).to_numpy(dtype=bool)]
+    return activities[list(ACTIVITY_COLUMNS)].iloc[rows].reset_index(drop=True)
 
 
 def _in_window(activities, opportunities, leads, *, as_of, window_days):
