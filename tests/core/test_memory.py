@@ -19,3 +19,16 @@ def test_release_keeps_live_buffers_and_counts_them():
     assert live == pool.bytes_allocated()
     assert live <= before - 16_000_000  # the freed buffer is no longer counted
     assert keep[0].as_py() == 1 and keep[-1].as_py() == 1_000_000  # live data untouched
+
+
+def test_release_trims_the_c_heap_where_glibc_has_it():
+    import sys
+
+    from workbook.core import memory
+
+    if sys.platform.startswith("linux"):
+        assert memory._MALLOC_TRIM is not None  # glibc's malloc_trim
+    arrays = [np.arange(10_000) for _ in range(100)]  # heap blocks, some freed below
+    del arrays[::2]
+    release_arrow_pages()
+    assert all(a[-1] == 9_999 for a in arrays)  # live NumPy data untouched

@@ -421,11 +421,11 @@ def test_select_columns_equals_the_frame_and_keeps_nothing(tiny):
 
 
 def test_reference_lookups_shared_by_later_cuts(tiny, monkeypatch):
-    from workbook.data import timetravel
+    from workbook.data import validate  # the lookups are kept by validate.cached_positions
 
     calls = []
-    real = timetravel.positions
-    monkeypatch.setattr(timetravel, "positions", lambda v, k: calls.append(v.name) or real(v, k))
+    real = validate.positions
+    monkeypatch.setattr(validate, "positions", lambda v, k: calls.append(v.name) or real(v, k))
     dict(tiny.as_known_at(CUT).metadata["as_known_at"])
     first = len(calls)
     assert first > 0
@@ -526,3 +526,14 @@ def test_first_rows_of_ids():
     # repeated or unordered ids: the first row holding each id; a blank id at len(ids)
     ids = pd.Series(["B", "A", "B", None], dtype="string")
     assert _first_rows(ids).tolist() == [0, 1, 0, 4]
+
+
+def test_rows_are_the_kept_loaded_rows(tiny):
+    past = tiny.as_known_at(CUT)
+    for name in ("activities", "leads", "opportunities"):
+        rows = past.tables.rows(name)
+        assert len(rows) == len(past.tables[name])
+        ids = model.SPECS[name].primary_key
+        assert tiny.tables[name][ids].iloc[rows].tolist() == past.tables[name][ids].tolist()
+    with pytest.raises(KeyError):
+        past.tables.rows("nonsense")

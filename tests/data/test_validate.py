@@ -259,3 +259,20 @@ def test_data_validation_error_pickles_with_its_problems():
     assert back.problems == [found]
     assert str(back).splitlines()[0] == "1 data error(s) stop the load:"
     assert "L1" in str(back)
+
+
+def test_cached_positions_by_hand_and_kept_while_the_columns_live(monkeypatch):
+    from workbook.data import validate as v
+
+    keys = pd.Series(["a", "b", None, "b"], dtype="string[pyarrow]")
+    values = pd.Series(["b", None, "z", "a"], dtype="string[pyarrow]")
+    # first match; a blank value matches nothing (not the blank key); absent -1
+    assert v.cached_positions(values, keys).tolist() == [1, -1, -1, 0]
+    calls = []
+    real = v.positions
+    monkeypatch.setattr(v, "positions", lambda a, b: calls.append(1) or real(a, b))
+    assert v.cached_positions(values, keys).tolist() == [1, -1, -1, 0]
+    assert calls == []  # the same two columns: the kept answer
+    again = pd.Series(["b", None, "z", "a"], dtype="string[pyarrow]")
+    assert v.cached_positions(again, keys).tolist() == [1, -1, -1, 0]
+    assert calls == [1]  # another column (other Arrow arrays): looked up again

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbook.core.calendar import as_of_end
-from workbook.data.validate import positions
+from workbook.data.validate import cached_positions, positions
 
 #: Columns of :func:`lead_activities`.
 LEAD_ACTIVITY_COLUMNS = ["lead_id", "activity_id", "occurred_at", "type", "via"]
@@ -141,6 +141,31 @@ class LeadActivityPairs(NamedTuple):
     via: np.ndarray
     ordered_ids: bool
 
+    def of_rows(self, rows) -> LeadActivityPairs:
+        """The pairs of the leads at ``rows`` only, ``lead`` renumbered to positions in ``rows``.
+
+        ``rows``: increasing positions in the leads these pairs were made of.
+        When those leads' ids are unique (and present), this is
+        ``lead_activity_pairs(leads.iloc[rows], activities, opportunities)``
+        up to the order of the pairs: one lookup of the activities serves
+        several subsets of the leads.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        size = max(
+            int(rows.max()) + 1 if len(rows) else 0,
+            int(self.lead.max()) + 1 if len(self.lead) else 0,
+        )
+        where = np.full(size, -1, dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        lead = where[self.lead]
+        keep = lead >= 0
+        return LeadActivityPairs(
+            lead=lead[keep],
+            activity=self.activity[keep],
+            via=self.via[keep],
+            ordered_ids=self.ordered_ids and bool(keep.any()),
+        )
+
 
 def lead_activity_pairs(
     leads: pd.DataFrame,
@@ -164,9 +189,12 @@ def lead_activity_pairs(
     if include_converted_opportunity and "converted_opportunity_id" in leads.columns:
         has_conv = leads["lead_id"].notna() & leads["converted_opportunity_id"].notna()
         conv = leads.loc[has_conv, ["lead_id", "converted_opportunity_id"]]
-    # The activities' and the converted leads' lead ids in one lookup (one hash of the leads)
-    # when they share a dtype; first matching lead, -1 when none.
-    if conv is not None and conv["lead_id"].dtype == act["lead_id"].dtype:
+    if len(lead_ids) == len(leads):  # no blank id: the loaded column's shared lookup
+        lead_pos = cached_positions(activities["lead_id"], leads["lead_id"]).astype(np.int64)
+        conv_lead = None if conv is None else positions(conv["lead_id"], lead_ids)
+    elif conv is not None and conv["lead_id"].dtype == act["lead_id"].dtype:
+        # The activities' and the converted leads' lead ids in one lookup (one hash of the
+        # leads) when they share a dtype; first matching lead, -1 when none.
         found = positions(pd.concat([act["lead_id"], conv["lead_id"]], ignore_index=True), lead_ids)
         lead_pos, conv_lead = found[: len(act)], found[len(act) :]
     else:
@@ -185,11 +213,15 @@ def lead_activity_pairs(
         act_code = positions(act["opportunity_id"], opp_ids)
         linked = np.flatnonzero(act_code >= 0)
         pairs = pd.DataFrame({"row": linked, "code": act_code[linked]}).merge(pairs, on="code")
+        del act_code, linked
         rows.append(pairs["row"].to_numpy(dtype=np.int64))
         who.append(pairs["lead"].to_numpy(dtype=np.int64))
         via.append(np.ones(len(pairs), dtype=np.int8))
+        del pairs
 
+    del lead_pos  # the lists hold the links: each array is freed once concatenated
     row, lead, v = np.concatenate(rows), np.concatenate(who), np.concatenate(via)
+    del rows, who, via
     # One row per (lead, activity_id), the direct link first. Strictly increasing activity
     # ids (unique and already in text order, as exports usually are) let the row number
     # serve as the id's code and its rank.
@@ -203,6 +235,7 @@ def lead_activity_pairs(
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = (np.diff(lead[order]) != 0) | (np.diff(act_code[order]) != 0)
     picked = order[keep]
+    del order, keep, act_code
     return LeadActivityPairs(
         lead=lead_rows[lead[picked]].astype(np.int64),
         activity=row[picked].astype(np.int64),
@@ -262,6 +295,7 @@ def lead_handoff_status(
     *,
     as_of,
     sla_days: float = 2,
+    pairs: LeadActivityPairs | None = None,
 ) -> pd.DataFrame:
     """Follow-up status of every lead handed off to sales on or before ``as_of``.
 
@@ -296,6 +330,11 @@ def lead_handoff_status(
         Observation end day (inclusive). Required; never read from a clock.
     sla_days : float, default 2
         Follow-up window after handoff, in days.
+    pairs : LeadActivityPairs, optional
+        ``lead_activity_pairs(leads, activities, opportunities)`` when the
+        caller already has them and the lead ids are unique and present: the
+        handed-off leads' links are taken from them (:meth:`LeadActivityPairs.of_rows`)
+        instead of looking the activities up again.
 
     Returns
     -------
@@ -310,7 +349,12 @@ def lead_handoff_status(
     handed = leads.loc[in_scope, cols]
     out = handed.reset_index(drop=True)
     out["first_touch_after_handoff"] = _first_touch(
-        handed, leads.loc[in_scope], activities, opportunities, end=end
+        handed,
+        leads.loc[in_scope],
+        activities,
+        opportunities,
+        end=end,
+        pairs=None if pairs is None else pairs.of_rows(np.flatnonzero(in_scope)),
     )
     out["days_to_first_touch"] = (out["first_touch_after_handoff"] - out["handed_off_at"]) / _DAY
     out["sla_due"] = out["handed_off_at"] + pd.Timedelta(days=float(sla_days))
@@ -325,11 +369,14 @@ def lead_handoff_status(
     return out[HANDOFF_COLUMNS]
 
 
-def _first_touch(handed, handed_leads, activities, opportunities, *, end) -> np.ndarray:
-    """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT."""
+def _first_touch(handed, handed_leads, activities, opportunities, *, end, pairs=None) -> np.ndarray:
+    """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT.
+
+    ``pairs``: the links of ``handed_leads`` (unique ids), when the caller has them.
+    """
     ids = handed["lead_id"]
-    # ids in text order (as exports are) are unique without a lookup
-    unique = strictly_increasing(ids) or (
+    # the caller's pairs are of unique ids; ids in text order (as exports are) are unique
+    unique = pairs is not None or strictly_increasing(ids) or (
         bool(ids.notna().all()) and bool((positions(ids, ids) == np.arange(len(ids))).all())
     )
     if not unique:  # repeated or blank ids (validation forbids them): match by id, as a merge
@@ -345,7 +392,8 @@ def _first_touch(handed, handed_leads, activities, opportunities, *, end) -> np.
         )
         merged = handed[["lead_id"]].merge(first, on="lead_id", how="left")
         return merged["first_touch_after_handoff"].to_numpy(dtype="datetime64[ns]")
-    pairs = lead_activity_pairs(handed_leads, activities, opportunities)
+    if pairs is None:
+        pairs = lead_activity_pairs(handed_leads, activities, opportunities)
     handed_at = handed["handed_off_at"].to_numpy(dtype="datetime64[ns]")[pairs.lead]
     when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[pairs.activity]
     ok = (when >= handed_at) & (when < np.datetime64(end))

@@ -76,18 +76,16 @@ never copies them. The counts of
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from workbook.core.calendar import as_of_end
 from workbook.core.links import strictly_increasing
 from workbook.data import model
-from workbook.data.validate import positions
+from workbook.data.validate import cached_positions
 
 #: Lead columns blanked together when a conversion had not happened by the cut.
 CONVERTED_COLUMNS = ("converted_at", "converted_account_id", "converted_opportunity_id")
@@ -213,6 +211,17 @@ class CutTables(Mapping):
         if name not in self._plan.source:
             raise KeyError(name)
         return self._plan.frame(name, columns)
+
+    def rows(self, name: str) -> np.ndarray:
+        """Positions, in the loaded table ``name``, of the rows the cut keeps (in order).
+
+        The cut's frame holds those rows, index reset; the rules change no
+        value of ``activities`` and ``purchases``, so their kept rows can be
+        read from the loaded table without building the cut's frame.
+        """
+        if name not in self._plan.source:
+            raise KeyError(name)
+        return np.flatnonzero(self._plan.keep(name))
 
     def __contains__(self, name: object) -> bool:
         return name in self._plan.source
@@ -451,35 +460,16 @@ def _take(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     return df.loc[keep].reset_index(drop=True)
 
 
-# Positions of one loaded column's values in another's (validate.positions), kept while
-# both columns live: keyed by the identity of their immutable Arrow arrays, which a frame
-# shares with its shallow copies and replaces when the column is assigned.
-_POSITIONS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
-
-
-def _arrow_of(values: pd.Series) -> pa.ChunkedArray | None:
-    arrow = getattr(values.array, "_pa_array", None)
-    return arrow if isinstance(arrow, pa.ChunkedArray) else None
-
-
 def _cached_positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
     """``positions(values, keys)``, with absent and blank values at ``len(keys)``.
 
     A blank value matches nothing, not even a blank key (Arrow's ``index_in`` would match it).
 
-    Computed once while both columns' Arrow arrays live; other columns are not cached.
+    Computed once while both columns' Arrow arrays live
+    (:func:`workbook.data.validate.cached_positions`, shared with the reports).
     """
-    left, right = _arrow_of(values), _arrow_of(keys)
-    if left is None or right is None:
-        return _positions_or_end(values, keys)
-    key = (id(left), id(right))
-    hit = _POSITIONS.get(key)
-    if hit is not None and hit[0]() is left and hit[1]() is right:
-        return hit[2]
-    found = _positions_or_end(values, keys)
-    forget = lambda _ref, key=key: _POSITIONS.pop(key, None)  # noqa: E731
-    _POSITIONS[key] = (weakref.ref(left, forget), weakref.ref(right, forget), found)
-    return found
+    found = cached_positions(values, keys)
+    return np.where(found >= 0, found, len(keys)).astype(found.dtype)
 
 
 def _first_rows(ids: pd.Series) -> np.ndarray:
@@ -491,9 +481,3 @@ def _first_rows(ids: pd.Series) -> np.ndarray:
     if strictly_increasing(ids):
         return np.arange(len(ids), dtype=np.int64)
     return _cached_positions(ids, ids)
-
-
-def _positions_or_end(values: pd.Series, keys: pd.Series) -> np.ndarray:
-    found = positions(values, keys) if len(values) and len(keys) else np.full(len(values), -1)
-    found = np.where((found >= 0) & values.notna().to_numpy(dtype=bool), found, len(keys))
-    return found.astype(np.int32 if len(keys) < np.iinfo(np.int32).max else np.int64)

@@ -48,6 +48,7 @@ With the malformed rows skipped under ``on_bad_rows: skip``
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -538,6 +539,46 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
         left, right = left.cast(pa.large_string()), right.cast(pa.large_string())
     found = pc.index_in(left, value_set=right)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+# Positions of one loaded column's values in another's, kept while both columns live: keyed
+# by the identity of their immutable Arrow arrays, which a frame shares with its shallow
+# copies and replaces when the column is assigned.
+_POSITIONS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
+
+
+def _arrow_of(values: pd.Series) -> pa.ChunkedArray | None:
+    arrow = getattr(values.array, "_pa_array", None)
+    return arrow if isinstance(arrow, pa.ChunkedArray) else None
+
+
+def cached_positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position in ``keys`` of each value (first match), ``-1`` when absent or blank; computed once.
+
+    Unlike :func:`positions`, a blank value matches nothing, not even a blank
+    key. The answer (int32 when ``keys`` allows it; do not modify it) is kept
+    while both columns' Arrow arrays live, so the reports and time-travel cuts
+    that look up the same loaded id columns (5M activity ids) do it once;
+    other columns are computed each time.
+    """
+    left, right = _arrow_of(values), _arrow_of(keys)
+    if left is None or right is None:
+        return _positions_or_absent(values, keys)
+    key = (id(left), id(right))
+    hit = _POSITIONS.get(key)
+    if hit is not None and hit[0]() is left and hit[1]() is right:
+        return hit[2]
+    found = _positions_or_absent(values, keys)
+    found.flags.writeable = False
+    forget = lambda _ref, key=key: _POSITIONS.pop(key, None)  # noqa: E731
+    _POSITIONS[key] = (weakref.ref(left, forget), weakref.ref(right, forget), found)
+    return found
+
+
+def _positions_or_absent(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    found = positions(values, keys) if len(values) and len(keys) else np.full(len(values), -1)
+    found = np.where(values.notna().to_numpy(dtype=bool), found, -1)
+    return found.astype(np.int32 if len(keys) < np.iinfo(np.int32).max else np.int64)
 
 
 def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:

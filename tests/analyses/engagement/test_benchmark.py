@@ -111,3 +111,27 @@ def test_share_of_won_deals_below_benchmark_on_the_sample(sample_results):
     won = sample_results.won_at_own_age
     judged = won[won["benchmark_deals"] >= 20]
     assert share == pytest.approx(judged["below_benchmark"].mean())
+
+
+@pytest.mark.parametrize("cells", [bm._CELLS, 3])  # 3 cells: one age per block
+def test_rank_counts_by_hand(monkeypatch, cells):
+    monkeypatch.setattr(bm, "_CELLS", cells)
+    # reference deals: 0 with offsets 2, 5, 5 and cycle 10; 1 with none, cycle 3;
+    # 2 with offsets -1 and 7, cycle 7; and one unknown to the index (code -1), cycle 4
+    offsets = {0: [2, 5, 5], 2: [-1, 7]}
+    comp = np.sort(
+        [c * bm._SPAN + o + bm._SHIFT for c, offs in offsets.items() for o in offs]
+    ).astype(np.int64)
+    index = type("Index", (), {"comp": comp})()
+    codes = np.array([0, 1, 2, -1])
+    cycle = np.array([10.0, 3.0, 7.0, 4.0])
+    age = np.array([0, 5, 5, 8, 3])
+    x = np.array([0.0, 1.0, 3.0, 2.0, 0.0])
+    fewer, equal, alive = bm._rank_counts(index, codes, cycle, age, x)
+    # age 0: all four alive, counts 0, 0, 1 (offset -1), 0 -> x 0: none fewer, 3 equal
+    # age 5: deals 0 (3 activities) and 2 (1) alive -> x 1: 0 fewer, 1 equal; x 3: 1, 1
+    # age 8: deal 0 alone (3) -> x 2: 0 fewer, 0 equal
+    # age 3: all four alive (cycle 3 >= 3), counts 1, 0, 1, 0 -> x 0: 0 fewer, 2 equal
+    assert fewer.tolist() == [0, 0, 1, 0, 0]
+    assert equal.tolist() == [3, 1, 1, 0, 2]
+    assert alive.tolist() == [4, 2, 2, 1, 4]

@@ -70,3 +70,44 @@ def test_effectiveness_by_owner_and_stage(effectiveness_fx):
     by_stage = oe.effectiveness_by(eff, by="stage")
     assert by_stage["stage"].tolist() == ["Proposal", "Discovery"]
     assert by_stage["stale_share"].tolist() == [0.5, 0.0]
+
+
+def test_activity_stats_by_hand_by_position_and_by_merge():
+    acts = pd.DataFrame(
+        {
+            "opportunity_id": pd.Series(["D1", "D1", "D2", None, "DX", "D1", "D2"], dtype="string"),
+            "occurred_at": pd.to_datetime(
+                [
+                    "2024-03-01",
+                    "2024-03-05",
+                    "2024-03-02",
+                    "2024-03-01",
+                    "2024-03-01",
+                    None,
+                    "2024-03-20",
+                ]
+            ),  # fmt: skip
+            "type": pd.Series(
+                [" Meeting", "call", None, "meeting", "meeting", "meeting", "MEETING"],
+                dtype="string",
+            ),  # fmt: skip
+        }
+    )
+    opps = pd.DataFrame({"opportunity_id": pd.Series(["D1", "D2", "D3"], dtype="string")})
+    end = pd.to_datetime(["2024-04-01", "2024-03-10", "2024-04-01"]).to_numpy()
+    got = oe.opp_activity_stats(acts, opps, end)
+    # D1: 03-01 (meeting, trimmed) and 03-05; its blank-dated one is no activity
+    # D2: 03-02 (blank type) before its end 03-10, not 03-20; D3: none; DX and no deal ignored
+    assert got["activities"].tolist() == [2, 1, 0]
+    assert got["meetings"].tolist() == [1, 0, 0]
+    assert got["last_activity_at"].tolist()[:2] == [
+        pd.Timestamp("2024-03-05"),
+        pd.Timestamp("2024-03-02"),
+    ]
+    assert pd.isna(got["last_activity_at"].iloc[2])
+    # repeated deal ids take the merge on the id: each D1 row then counts the activities of
+    # both D1 rows (2 + 2), as the merge always did; the other deals as above
+    twice = pd.concat([opps, opps.iloc[[0]]], ignore_index=True)
+    merged = oe.opp_activity_stats(acts, twice, np.append(end, end[0]))
+    assert merged["activities"].tolist() == [4, 1, 0, 4]
+    pd.testing.assert_frame_equal(merged.iloc[1:3], got.iloc[1:3])

@@ -80,3 +80,25 @@ def test_last_touch_by_hand():
     links = lead_activities(leads, acts, opps)
     links = links.loc[links["occurred_at"] < pd.Timestamp("2024-04-01")]
     pd.testing.assert_series_equal(got, links.groupby("lead_id")["occurred_at"].max())
+
+
+def test_shared_pairs_give_the_same_lead_tables(hygiene_leads_fx, lead_activities_fx):
+    from workbook.analyses.engagement import hygiene as hy
+
+    leads, acts = hygiene_leads_fx(), lead_activities_fx()
+    pairs = ld.shared_pairs(leads, acts)
+    assert pairs is not None  # unique lead ids
+    pd.testing.assert_frame_equal(
+        ld.stale_leads(leads, acts, as_of=AS_OF, pairs=pairs),
+        ld.stale_leads(leads, acts, as_of=AS_OF),
+    )
+    pd.testing.assert_frame_equal(
+        ld.handoff_not_worked(leads, acts, as_of=AS_OF, pairs=pairs),
+        ld.handoff_not_worked(leads, acts, as_of=AS_OF),
+    )
+    pd.testing.assert_frame_equal(
+        hy.archive_candidates(leads, acts, as_of=AS_OF, archive_after_days=30, pairs=pairs),
+        hy.archive_candidates(leads, acts, as_of=AS_OF, archive_after_days=30),
+    )
+    repeated = pd.concat([leads, leads.iloc[[0]]], ignore_index=True)
+    assert ld.shared_pairs(repeated, acts) is None  # then each table finds its own links

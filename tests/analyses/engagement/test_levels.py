@@ -107,6 +107,15 @@ def test_window_sensitivity(tables_fx):
     assert lvl.window_sensitivity(acc, act, opp, lead, as_of=AS_OF, window_days=7)[
         "window_days"
     ].tolist() == [4, 7, 14]
+    # counts already made for a window are used as given, the others counted
+    levels = lvl.engagement_levels(acc, act, opp, lead, as_of=AS_OF, window_days=10)
+    known = {10: levels["recent_records"]}
+    kept = lvl.window_sensitivity(acc, act, opp, lead, as_of=AS_OF, window_days=10, known=known)
+    pd.testing.assert_frame_equal(kept, got)
+    # (a made-up count for the 10-day window: every account dormant)
+    zeros = {10: levels["recent_records"] * 0}
+    made_up = lvl.window_sensitivity(acc, act, opp, lead, as_of=AS_OF, window_days=10, known=zeros)
+    assert made_up["dormant"].tolist() == [2, 5, 0]
 
 
 def test_at_risk_dormant_with_open_pipeline_sorted_by_amount(opportunities_fx, tables_fx):

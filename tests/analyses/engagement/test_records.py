@@ -113,3 +113,40 @@ def test_activity_accounts_equal_the_merge_definition(tables_fx):
     got = rec._activity_accounts(act, opp).reset_index(drop=True)
     assert len(got) > len(direct)  # some pairs come through a deal
     pd.testing.assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("ordered", [True, False])  # unique ordered ids, or the text pairs
+def test_recent_records_by_window_equal_one_call_per_window(tables_fx, ordered):
+    acc, act, opp, lead = tables_fx()
+    if not ordered:
+        act = act.iloc[::-1].reset_index(drop=True)  # ids no longer increasing
+    got = rec.recent_records_by_window(acc, act, opp, lead, as_of=AS_OF, windows=[5, 10, 20, 10])
+    assert list(got) == [5, 10, 20]
+    for window, table in got.items():
+        alone = rec.recent_records(acc, act, opp, lead, as_of=AS_OF, window_days=window)
+        pd.testing.assert_frame_equal(table, alone)
+    # by hand (test_levels' window sensitivity): A3 and A5 dormant at 5 days, A5 at 10, none at 20
+    dormant = {w: t.loc[t["recent_records"] == 0, "account_id"].tolist() for w, t in got.items()}
+    assert dormant == {5: ["A3", "A5"], 10: ["A5"], 20: []}
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_window_activities_count_as_the_rows_they_come_from(tables_fx, ordered):
+    acc, act, opp, lead = tables_fx()
+    if not ordered:
+        act = act.iloc[::-1].reset_index(drop=True)  # ids no longer increasing: all rows kept
+    rows = [0, 1, 3, 4, 6]  # some activities (as a cut keeps them)
+    got = rec.window_activities(act, rows, as_of=AS_OF, window_days=10)
+    assert list(got.columns) == list(rec.ACTIVITY_COLUMNS)
+    if ordered:  # only the rows in the window (after 03-21) are copied
+        assert (got["occurred_at"] > pd.Timestamp("2024-03-21")).all()
+    else:
+        assert len(got) == len(rows)
+    for window in (5, 10):
+        pd.testing.assert_frame_equal(
+            rec.recent_records(acc, got, opp, lead, as_of=AS_OF, window_days=window),
+            rec.recent_records(
+                acc, act.iloc[rows].reset_index(drop=True), opp, lead, as_of=AS_OF,
+                window_days=window,
+            ),
+        )  # fmt: skip

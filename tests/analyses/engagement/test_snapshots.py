@@ -120,9 +120,23 @@ def test_shared_feature_index_gives_the_same_rows_and_refuses_other_tables():
         sn.snapshot_rows(opps, acts.copy(), as_of=CUT, horizon_days=60, index=index)
     with pytest.raises(ValueError, match="other tables or another as_of"):
         sn.deal_features(
-            opps, np.zeros(3), opportunities=opps, activities=acts,
-            as_of=CUT - pd.Timedelta(days=1), account_window_days=30, index=index,
+            opps,
+            np.zeros(3),
+            opportunities=opps,
+            activities=acts,
+            as_of=CUT - pd.Timedelta(days=1),
+            account_window_days=30,
+            index=index,
         )
+    # the index holds every feature read from the activities: they may be dropped
+    dropped = sn.snapshot_rows(
+        opps, None, as_of=CUT, snapshot_days=14, horizon_days=60, index=index
+    )
+    pd.testing.assert_frame_equal(dropped, own)
+    with pytest.raises(ValueError, match="other tables or another as_of"):
+        sn.snapshot_rows(opps.copy(), None, as_of=CUT, horizon_days=60, index=index)
+    with pytest.raises(TypeError):
+        sn.snapshot_rows(opps, None, as_of=CUT, horizon_days=60)
 
 
 def test_snapshot_design_is_the_rows_as_arrays():
@@ -163,8 +177,16 @@ def _account_case():
         {
             "activity_id": ["Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7", "Y8"],
             "occurred_at": pd.to_datetime(
-                ["2024-02-01", "2024-02-02", "2024-02-03", "2024-02-04",
-                 "2024-02-05", "2024-02-06", None, "2024-02-08"]
+                [
+                    "2024-02-01",
+                    "2024-02-02",
+                    "2024-02-03",
+                    "2024-02-04",
+                    "2024-02-05",
+                    "2024-02-06",
+                    None,
+                    "2024-02-08",
+                ]
             ),  # fmt: skip
             # Y1 direct B1; Y2 via E1 (B1); Y3 B1 and via E1 (B1 once); Y4 B1 and via E2 (B1, B2);
             # Y5 via E3 (B3); Y6 via E4 (no account); Y7 no day; Y8 B2 and an unknown deal
@@ -197,3 +219,35 @@ def test_feature_index_account_pairs_by_hand_and_as_the_text_pairs(order):
     deals = pd.Series(["E1", "E2", "E3", "E4", "EX"])
     counts = index.deal.total(index.deal.codes(deals), np.full(5, day), np.full(5, day + 9))
     np.testing.assert_array_equal(counts, [2, 1, 1, 1, 0])
+
+
+def test_day_numbers_by_hand():
+    ts = pd.Series(
+        pd.to_datetime(["1970-01-02 23:59", "1969-12-31 13:00", None, "2024-01-01 00:00"])
+    )
+    # days since 1970-01-01 of each calendar day; a time of day before 1970 floors too
+    expected = [1.0, -1.0, np.nan, 19723.0]
+    np.testing.assert_array_equal(sn._day_numbers(ts), expected)
+    np.testing.assert_array_equal(sn._day_numbers(list(ts)), expected)  # the generic path
+
+
+@pytest.mark.parametrize("order", ["ids increasing", "ids not increasing"])
+def test_feature_index_of_rows_equals_the_index_of_those_rows(order):
+    opps, acts = _account_case()
+    if order == "ids not increasing":  # the text-pair path
+        acts = acts.iloc[::-1].reset_index(drop=True)
+    rows = np.array([0, 2, 3, 5, 7])  # Y2, Y5 and Y7 (or their mirror images) left out
+    kept = acts.iloc[rows].reset_index(drop=True)
+    own = sn.FeatureIndex(opps, kept, as_of=CUT)
+    read = sn.FeatureIndex(opps, acts, as_of=CUT, rows=rows)
+    ids = pd.Series(["B1", "B2", "B3", "B9"])
+    deals = pd.Series(["E1", "E2", "E3", "E4", "EX"])
+    day = sn._day_numbers([pd.Timestamp("2024-02-01")])[0]
+    for lo, hi in ((day, day + 9), (day + 2, day + 4)):
+        for name, keys in (("account", ids), ("deal", deals)):
+            a, b = getattr(own, name), getattr(read, name)
+            n = len(keys)
+            np.testing.assert_array_equal(
+                a.total(a.codes(keys), np.full(n, lo), np.full(n, hi)),
+                b.total(b.codes(keys), np.full(n, lo), np.full(n, hi)),
+            )

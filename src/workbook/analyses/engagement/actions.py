@@ -256,7 +256,10 @@ def action_words(recs: pd.DataFrame, *, account_names: pd.Series, stages: pd.Ser
     """
     require_frame(recs, "recs", ["opportunity_id", "account_id", "rule", "detail", "amount"])
     account = recs["account_id"].map(account_names).astype("string").fillna("the account")
-    amount = recs["amount"].map(money, na_action="ignore").astype("string")
+    # each distinct amount written once (a deal has up to five recommendations)
+    codes, amounts = pd.factorize(recs["amount"])  # a missing amount coded -1
+    words = pd.Series(amounts).map(money).astype("string").array
+    amount = pd.Series(words.take(codes, allow_fill=True), index=recs.index)
     stage = recs["opportunity_id"].map(stages).astype("string")
     deal = (amount + " deal").fillna("deal")
     deal = deal.where(stage.isna(), deal + " (" + stage + ")")

@@ -37,11 +37,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.genmod.families import Binomial
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from workbook.analyses.engagement.common import flag, open_at
-from workbook.analyses.engagement.records import ACTIVITY_COLUMNS
 from workbook.analyses.engagement.snapshots import FeatureIndex
 from workbook.analyses.engagement.win_model import REFUSED, WinModel, fit_win_model, score_deals
 from workbook.core.calendar import as_of_end, last_month_end_before
@@ -138,8 +140,8 @@ def _calibration(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     if len(y) < 3 or y.min() == y.max():
         return np.nan, np.nan
     lp = np.log(np.clip(score, 1e-6, 1 - 1e-6) / np.clip(1 - score, 1e-6, 1))
-    slope = sm.Logit(y, sm.add_constant(lp, has_constant="add")).fit(disp=0).params[1]
-    glm = sm.GLM(y, np.ones((len(y), 1)), family=sm.families.Binomial(), offset=lp).fit()
+    slope = Logit(y, add_constant(lp, has_constant="add")).fit(disp=0).params[1]
+    glm = GLM(y, np.ones((len(y), 1)), family=Binomial(), offset=lp).fit()
     return float(glm.params[0]), float(slope)
 
 
@@ -212,12 +214,15 @@ def backtest_win_model(
     """
     cut = last_month_end_before(crm.as_of, horizon_days)
     past = crm.as_known_at(cut)
-    # only the activity columns the features read are copied at the cut (not all seven)
-    acts = past.tables.select("activities", ACTIVITY_COLUMNS)
-    index = FeatureIndex(past.opportunities, acts, as_of=cut)
+    # the cut's activities are loaded rows, unchanged: the index reads them where they are
+    # (no copy of millions of text ids), and holds every feature the model reads from them
+    rows = past.tables.rows("activities")
+    index = FeatureIndex(past.opportunities, crm.activities, as_of=cut, rows=rows)
+    del rows
+    release_arrow_pages()
     model = fit_win_model(
         past.opportunities,
-        acts,
+        None,
         as_of=cut,
         snapshot_days=snapshot_days,
         horizon_days=horizon_days,
@@ -231,8 +236,8 @@ def backtest_win_model(
         )
         table = _row(cut, horizon_days, model, scored_deals=n_open)
         return Backtest(False, sentence, table, model=model)
-    scored = score_deals(model, past.opportunities, acts, as_of=cut, index=index)
-    del index, past, acts
+    scored = score_deals(model, past.opportunities, None, as_of=cut, index=index)
+    del index, past
     release_arrow_pages()  # the cut's text columns, before the labels and the bootstrap
     scored = scored.loc[scored["score"].notna()].reset_index(drop=True)
     scored["won"] = _labels(crm, scored["opportunity_id"], cut=cut, horizon_days=horizon_days)

@@ -29,6 +29,7 @@ from workbook.analyses.engagement.common import flag
 from workbook.analyses.engagement.snapshots import _day_numbers, _positions
 from workbook.core.calendar import as_of_end
 from workbook.core.checks import require_frame
+from workbook.data.validate import cached_positions
 
 __all__ = [
     "AGE_BANDS",
@@ -46,26 +47,27 @@ AGE_BANDS = (0, 14, 30, 60, 90, 180, 365)
 
 _SHIFT = 100_000  # offsets may be negative (activity dated before the deal)
 _SPAN = 1_000_000
-_SENTINEL = 1e9  # count of an ineligible reference deal: sorts after every real count
-_COLUMN = 1e10  # separates the columns of the flattened sorted matrix
-_CHUNK = 32  # ages per block, to bound memory (a block is ages x won deals)
+_CELLS = 1 << 22  # most cells of one block of the (count bucket x age) table of _rank_counts
 
 
 class _Offsets:
     """Activity offsets per deal as sorted (deal, offset) pairs."""
 
     def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
-        act = activities.loc[
-            activities["opportunity_id"].notna()
-            & (activities["occurred_at"] < as_of_end(as_of)).to_numpy(dtype=bool),
-            ["opportunity_id", "occurred_at"],
-        ]
+        mask = (
+            activities["opportunity_id"].notna() & (activities["occurred_at"] < as_of_end(as_of))
+        ).to_numpy(dtype=bool)
         created = opportunities.drop_duplicates("opportunity_id").set_index("opportunity_id")
         self.ids = pd.Index(created.index)
-        codes = _positions(act["opportunity_id"], self.ids)
+        if len(created) == len(opportunities):  # distinct ids: the loaded column's shared lookup
+            ids = opportunities["opportunity_id"]
+            codes = cached_positions(activities["opportunity_id"], ids)[mask].astype(np.int64)
+        else:
+            codes = _positions(activities.loc[mask, "opportunity_id"], self.ids)
         # the deal's creation day by position (the ids were just looked up; no second map)
         created_day = np.append(_day_numbers(created["created_at"]), np.nan)[codes]
-        offset = np.asarray(_day_numbers(act["occurred_at"]) - created_day, dtype="float64")
+        when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[mask]
+        offset = np.asarray(_day_numbers(when) - created_day, dtype="float64")
         keep = (codes >= 0) & np.isfinite(offset)
         self.comp = np.sort(codes[keep] * _SPAN + (offset[keep] + _SHIFT).astype(np.int64))
         self.key = (id(opportunities), id(activities), as_of_end(as_of))
@@ -108,6 +110,86 @@ def _block(index: _Offsets, ref_codes, ref_cycle, ages):
     return counts, elig
 
 
+def _rank_counts(index: _Offsets, ref_codes, ref_cycle, age, x):
+    """Per query (age ``a``, activities ``x``): reference deals alive at ``a`` with fewer, with as many.
+
+    A reference deal is alive at age ``a`` when its cycle is ``>= a``; its
+    count is its activities with offset ``<= a`` (:meth:`_Offsets.count`).
+    Returns three float arrays, one value per query: ``fewer`` (alive, count
+    ``< x``), ``equal`` (alive, count ``== x``) and ``alive``.
+
+    A deal's count is a step function of the age: it holds ``v`` activities
+    from its ``v``-th offset up to the day before its next one, so each deal
+    is a few age intervals, one per count it takes, ending at its cycle. The
+    intervals give, for every queried age at once, how many alive deals hold
+    each count (a difference table over the distinct queried ages, summed
+    along the ages), and a query reads its fewer and equal deals there. The
+    counts are bucketed by the distinct queried ``x`` (a bucket per ``x`` and
+    one between each two), and the ages taken in blocks of at most
+    :data:`_CELLS` cells.
+    """
+    codes = np.asarray(ref_codes, dtype=np.int64)
+    cycle = np.floor(np.asarray(ref_cycle, dtype=float))  # alive at integer a <=> a <= floor(cycle)
+    comp = index.comp
+    has = codes >= 0
+    lo = np.zeros(len(codes), dtype=np.int64)
+    lo[has] = np.searchsorted(comp, codes[has] * _SPAN, side="left")
+    hi = lo.copy()
+    hi[has] = np.searchsorted(comp, (codes[has] + 1) * _SPAN, side="left")
+    del has
+    # one interval per deal and count v = 0 .. m (its m offsets, in order)
+    size = hi - lo + 1
+    deal = np.repeat(np.arange(len(codes)), size)
+    v = np.arange(len(deal)) - np.repeat(np.cumsum(size) - size, size)
+    del size
+    at = lo[deal] + v  # the deal's next offset after its v-th: at its v-th, 0-based
+    base = codes[deal] * _SPAN + _SHIFT
+    last = max(len(comp) - 1, 0)
+    comp_at = comp[np.clip(at, 0, last)] if len(comp) else np.zeros(len(at), dtype=np.int64)
+    comp_before = comp[np.clip(at - 1, 0, last)] if len(comp) else comp_at
+    lowest, highest = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    start = np.where(v == 0, lowest, comp_before - base)
+    end = np.where(at >= hi[deal], highest, comp_at - base - 1)
+    del comp_at, comp_before, base, at
+    alive_to = cycle[deal]
+    end = np.where(end > alive_to, alive_to, end)  # float: NaN cycle (never alive) below
+    del alive_to, deal
+    ages_u, col = np.unique(age, return_inverse=True)
+    first = np.searchsorted(ages_u, start, side="left")
+    stop = np.searchsorted(ages_u, end, side="right")
+    keep = (stop > first) & ~np.isnan(end)
+    first, stop = first[keep], stop[keep]
+    del start, end
+    # count buckets: 2 i + 1 holds the i-th distinct queried x, 2 i the counts just below it
+    xs_u, xcol = np.unique(np.asarray(x, dtype=np.int64), return_inverse=True)
+    i = np.searchsorted(xs_u, v[keep], side="left")
+    hit = xs_u[np.minimum(i, len(xs_u) - 1)] == v[keep] if len(xs_u) else np.zeros(len(i), bool)
+    bucket = 2 * i + hit
+    del v, keep, i, hit
+    buckets = 2 * len(xs_u) + 1
+    fewer = np.zeros(len(col))
+    equal = np.zeros(len(col))
+    alive = np.zeros(len(col))
+    step = max(1, _CELLS // buckets)
+    for a0 in range(0, len(ages_u), step):  # blocks of distinct ages, not rows
+        width = min(step, len(ages_u) - a0)
+        s = np.clip(first, a0, a0 + width) - a0
+        e = np.clip(stop, a0, a0 + width) - a0
+        inside = e > s
+        cells = buckets * (width + 1)
+        diff = np.bincount(bucket[inside] * (width + 1) + s[inside], minlength=cells)
+        diff -= np.bincount(bucket[inside] * (width + 1) + e[inside], minlength=cells)
+        held = np.cumsum(diff.reshape(buckets, width + 1), axis=1)[:, :width]
+        upto = np.cumsum(held, axis=0)  # deals with a count in bucket <= b
+        sel = (col >= a0) & (col < a0 + width)
+        j = col[sel] - a0
+        b = 2 * xcol[sel] + 1
+        fewer[sel] = upto[b - 1, j]
+        equal[sel] = held[b, j]
+        alive[sel] = upto[-1, j]
+    return fewer, equal, alive
+
+
 def age_matched_percentile(
     query: pd.DataFrame,
     reference: pd.DataFrame,
@@ -142,29 +224,8 @@ def age_matched_percentile(
     ref_cycle = reference["cycle_days"].to_numpy(dtype=float)
     ref_pos = pd.Series(np.arange(len(reference)), index=reference["opportunity_id"].to_numpy())
     self_pos = pd.Series(q_ids).map(ref_pos[~ref_pos.index.duplicated()]).to_numpy(dtype=float)
-    less = np.zeros(len(q_ids))
-    equal = np.zeros(len(q_ids))
-    n = np.zeros(len(q_ids))
-    ages_u, col = np.unique(age, return_inverse=True)
+    less, equal, n = _rank_counts(index, ref_codes, ref_cycle, age, x)
     w = len(reference)
-    for start in range(0, len(ages_u), _CHUNK):  # blocks of distinct ages, not rows
-        ages = ages_u[start : start + _CHUNK]
-        # Won deals that lived less than the block's youngest age are eligible for
-        # none of its ages: leave them out of the block (they would sort last).
-        alive = ref_cycle >= ages[0]
-        wb = int(alive.sum())
-        # One row per age (ages x deals): each age's counts sorted in place.
-        counts = index.count(ref_codes[alive][None, :], ages[:, None]).astype(float)
-        elig = ref_cycle[alive][None, :] >= ages[:, None]
-        vals = np.sort(np.where(elig, counts, _SENTINEL), axis=1)
-        flat = (vals + np.arange(len(ages))[:, None] * _COLUMN).ravel()
-        sel = (col >= start) & (col < start + len(ages))
-        j = col[sel] - start
-        key = x[sel] + j * _COLUMN
-        lo = np.searchsorted(flat, key, side="left") - j * wb
-        hi = np.searchsorted(flat, key, side="right") - j * wb
-        less[sel], equal[sel] = lo, hi - lo
-        n[sel] = elig.sum(axis=1)[j]
     # leave the deal itself out of its own reference
     has = np.isfinite(self_pos) & (age >= 0)
     own = np.where(has, self_pos, 0).astype(np.int64)

@@ -22,15 +22,15 @@ from workbook.analyses.engagement.leads import (
     check_leads,
     converted,
     created_by,
-    last_touch,
-    lookup,
     open_leads,
     status,
+    touch_at,
     whole_days,
 )
 from workbook.core.calendar import window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
+from workbook.core.links import LeadActivityPairs
 
 __all__ = [
     "BLANK_STATUS",
@@ -65,7 +65,7 @@ def lead_status_counts(leads: pd.DataFrame, *, as_of) -> pd.DataFrame:
         ``(blank)``. Known statuses with no lead show 0.
     """
     require_frame(leads, "leads", ["status", "created_at"])
-    sel = leads.loc[created_by(leads, as_of=as_of)]
+    sel = leads.loc[created_by(leads, as_of=as_of), ["status"]]  # only the column counted
     norm = status(sel)
     known = {s.lower(): s for s in STATUS_ORDER}
     raw = sel["status"].astype("str").str.strip()
@@ -98,7 +98,7 @@ def lead_funnel(leads: pd.DataFrame, *, as_of) -> pd.DataFrame:
         step), ``share_of_created``.
     """
     require_frame(leads, "leads", ["status", "created_at", "converted_at"])
-    sel = leads.loc[created_by(leads, as_of=as_of)]
+    sel = leads.loc[created_by(leads, as_of=as_of), ["status", "converted_at"]]
     is_converted = converted(sel, as_of=as_of)
     worked = (~status(sel).isin(["open", ""])).to_numpy(dtype=bool) | is_converted
     counts = np.array([len(sel), int(worked.sum()), int(is_converted.sum())], dtype="int64")
@@ -124,6 +124,7 @@ def archive_candidates(
     *,
     as_of,
     archive_after_days: int = 180,
+    pairs: LeadActivityPairs | None = None,
 ) -> pd.DataFrame:
     """Old unqualified or stalled leads to archive or move to a nurture campaign.
 
@@ -144,6 +145,9 @@ def archive_candidates(
     {as_of}
     archive_after_days : int, default 180
         Age in days a lead must exceed.
+    pairs : LeadActivityPairs, optional
+        :func:`~workbook.analyses.engagement.leads.shared_pairs` of these
+        tables, when the caller has them.
 
     Returns
     -------
@@ -152,16 +156,19 @@ def archive_candidates(
         ``age_days``, ``last_touch_at``, ``reason``, ``action``; oldest first.
     """
     check_leads(leads, activities)
-    sel = leads.loc[created_by(leads, as_of=as_of) & ~converted(leads, as_of=as_of)]
-    age = whole_days(sel["created_at"], as_of=as_of)
-    sel = sel.loc[(age > archive_after_days).to_numpy(dtype=bool)]
+    rows = np.flatnonzero(created_by(leads, as_of=as_of) & ~converted(leads, as_of=as_of))
+    age = whole_days(leads["created_at"].iloc[rows], as_of=as_of)
+    rows = rows[(age > archive_after_days).to_numpy(dtype=bool)]
+    # only the columns shown are copied for these rows (not every lead column)
+    sel = leads.reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
+    sel = sel.iloc[rows]
     norm = status(sel)
-    touch = lookup(last_touch(sel, activities, opportunities, as_of=as_of), sel["lead_id"])
+    touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, pairs=pairs)
     touched = touch >= window_start(as_of, archive_after_days)
     unqualified = (norm == "unqualified").to_numpy(dtype=bool)
     stalled = (norm.isin(OPEN_STATUSES) & ~touched).to_numpy(dtype=bool)
     keep = unqualified | stalled
-    out = sel.loc[keep].reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
+    out = sel.loc[keep]
     out["age_days"] = whole_days(out["created_at"], as_of=as_of)
     out["last_touch_at"] = touch[keep].to_numpy()
     out["reason"] = np.where(unqualified[keep], "unqualified", "stalled")

@@ -12,6 +12,7 @@ converted opportunity).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbook.analyses.engagement import _docs  # noqa: F401  (registers doc fragments)
@@ -19,11 +20,13 @@ from workbook.analyses.engagement.common import label
 from workbook.core.calendar import age_days, as_of_end, window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
-from workbook.core.links import lead_activity_pairs, lead_handoff_status
+from workbook.core.links import LeadActivityPairs, lead_activity_pairs, lead_handoff_status
+from workbook.data.validate import cached_positions
 
 __all__ = [
     "OPEN_STATUSES",
     "handed_off_count",
+    "shared_pairs",
     "handoff_not_worked",
     "lead_effectiveness_by_owner",
     "stale_leads",
@@ -35,7 +38,12 @@ OPEN_STATUSES = ("open", "working")
 # -- shared lead rules (also used by workbook.analyses.engagement.hygiene) ----
 def status(leads: pd.DataFrame) -> pd.Series:
     """Statuses trimmed and lower-cased; a blank status is ``""``."""
-    return leads["status"].astype("str").str.strip().str.lower().where(leads["status"].notna(), "")
+    # a handful of distinct statuses among millions of leads: each is normalised once
+    codes, uniques = pd.factorize(leads["status"])  # a blank status coded -1
+    norm = pd.Series(uniques).astype("str").str.strip().str.lower()
+    norm = pd.concat([norm, pd.Series([""], dtype=norm.dtype)], ignore_index=True)
+    taken = norm.array.take(codes)  # -1 takes the last: ""
+    return pd.Series(taken, index=leads.index, name=leads["status"].name)
 
 
 def converted(leads: pd.DataFrame, *, as_of):
@@ -49,10 +57,15 @@ def created_by(leads: pd.DataFrame, *, as_of):
     return (leads["created_at"] < as_of_end(as_of)).to_numpy(dtype=bool)
 
 
+def is_open_lead(leads: pd.DataFrame, *, as_of) -> np.ndarray:
+    """Boolean array: the open leads (module docstring)."""
+    is_open = status(leads).isin(OPEN_STATUSES).to_numpy(dtype=bool)
+    return created_by(leads, as_of=as_of) & is_open & ~converted(leads, as_of=as_of)
+
+
 def open_leads(leads: pd.DataFrame, *, as_of) -> pd.DataFrame:
     """The open leads (module docstring), rows of ``leads`` in order."""
-    is_open = status(leads).isin(OPEN_STATUSES).to_numpy(dtype=bool)
-    return leads.loc[created_by(leads, as_of=as_of) & is_open & ~converted(leads, as_of=as_of)]
+    return leads.loc[is_open_lead(leads, as_of=as_of)]
 
 
 def last_touch(leads, activities, opportunities, *, as_of) -> pd.Series:
@@ -68,6 +81,42 @@ def last_touch(leads, activities, opportunities, *, as_of) -> pd.Series:
     latest = when[keep].groupby(pairs.lead[keep]).max()
     ids = pd.Index(leads["lead_id"].iloc[latest.index.to_numpy()].array, name="lead_id")
     return pd.Series(latest.array, index=ids, name="occurred_at")
+
+
+def shared_pairs(leads, activities, opportunities=None) -> LeadActivityPairs | None:
+    """The links of every lead (``links.lead_activity_pairs``), for the lead tables to share.
+
+    :func:`stale_leads`, :func:`handoff_not_worked` and
+    :func:`workbook.analyses.engagement.hygiene.archive_candidates` each take
+    the links of their leads from them (``pairs=``) instead of looking the
+    activities up again. None when a lead id is blank or repeated: then each
+    finds its own links, matched by id.
+    """
+    ids = leads["lead_id"]
+    if bool(ids.isna().any()) or not ids.is_unique:
+        return None
+    return lead_activity_pairs(leads, activities, opportunities)
+
+
+def touch_at(leads, activities, opportunities, *, as_of, rows, pairs=None) -> pd.Series:
+    """Latest touch on or before ``as_of`` of the leads at ``rows`` (positions in ``leads``).
+
+    The value of :func:`last_touch` for each of those leads' ids
+    (:func:`lookup`), as datetime64[ns] (NaT when none), indexed like
+    ``leads.iloc[rows]``. With ``pairs`` (:func:`shared_pairs` of ``leads``)
+    the links are taken from them, per row.
+    """
+    sel = leads.iloc[rows]
+    if pairs is None:
+        return lookup(last_touch(sel, activities, opportunities, as_of=as_of), sel["lead_id"])
+    mine = pairs.of_rows(rows)
+    when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[mine.activity]
+    keep = when < np.datetime64(as_of_end(as_of))  # a blank date is no touch
+    out = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if keep.any():
+        latest = pd.Series(when[keep].view(np.int64)).groupby(mine.lead[keep], sort=False).max()
+        out[latest.index.to_numpy(dtype=np.int64)] = latest.to_numpy().view("datetime64[ns]")
+    return pd.Series(out, index=sel.index)
 
 
 def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -101,6 +150,7 @@ def stale_leads(
     *,
     as_of,
     stale_days: int = 14,
+    pairs: LeadActivityPairs | None = None,
 ) -> pd.DataFrame:
     """Touch status of every open lead; ``stale`` marks the ones not touched lately.
 
@@ -119,6 +169,8 @@ def stale_leads(
     {as_of}
     stale_days : int, default 14
         Days without a touch that make an open lead stale.
+    pairs : LeadActivityPairs, optional
+        :func:`shared_pairs` of these tables, when the caller has them.
 
     Returns
     -------
@@ -128,13 +180,13 @@ def stale_leads(
         sorted by ``lead_id``.
     """
     check_leads(leads, activities)
-    sel = open_leads(leads, as_of=as_of)
-    last = last_touch(sel, activities, opportunities, as_of=as_of)
-    out = sel.reindex(
-        columns=["lead_id", "company", "owner_id", "status", "created_at"]
-    ).reset_index(drop=True)
+    rows = np.flatnonzero(is_open_lead(leads, as_of=as_of))
+    touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, pairs=pairs)
+    # only the columns shown are copied for the open leads
+    shown = leads.reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
+    out = shown.iloc[rows].reset_index(drop=True)
     out["age_days"] = whole_days(out["created_at"], as_of=as_of)
-    out["last_touch_at"] = lookup(last, out["lead_id"])
+    out["last_touch_at"] = touch.to_numpy()
     out["days_since_touch"] = age_days(out["last_touch_at"], as_of=as_of)
     recent = out["last_touch_at"] >= window_start(as_of, stale_days)
     out["stale"] = ((out["age_days"] >= stale_days) & ~recent).to_numpy(dtype=bool)
@@ -148,6 +200,7 @@ def handoff_not_worked(
     opportunities: pd.DataFrame | None = None,
     *,
     as_of,
+    pairs: LeadActivityPairs | None = None,
 ) -> pd.DataFrame:
     """Leads handed off to sales on or before ``as_of`` with no activity since.
 
@@ -160,6 +213,8 @@ def handoff_not_worked(
     ----------
     {engagement_lead_inputs}
     {as_of}
+    pairs : LeadActivityPairs, optional
+        :func:`shared_pairs` of these tables, when the caller has them.
 
     Returns
     -------
@@ -169,12 +224,16 @@ def handoff_not_worked(
         waiting first.
     """
     check_leads(leads, activities)
-    handoff = lead_handoff_status(leads, activities, opportunities, as_of=as_of)
+    handoff = lead_handoff_status(leads, activities, opportunities, as_of=as_of, pairs=pairs)
     out = handoff.loc[
         handoff["first_touch_after_handoff"].isna(),
         ["lead_id", "owner_id", "handed_off_at", "days_waiting"],
     ]
-    out = out.merge(leads[["lead_id", "status"]], on="lead_id", how="left")
+    if pairs is None:
+        out = out.merge(leads[["lead_id", "status"]], on="lead_id", how="left")
+    else:  # unique lead ids (shared_pairs): each lead's status by its row, no merge on text
+        status_of = leads["status"].array.take(cached_positions(out["lead_id"], leads["lead_id"]))
+        out = out.reset_index(drop=True).assign(status=status_of)
     out = out[["lead_id", "owner_id", "status", "handed_off_at", "days_waiting"]]
     return out.sort_values(
         ["days_waiting", "lead_id"], ascending=[False, True], kind="stable"

@@ -11,13 +11,18 @@ percentile of the *positive* counts computed with :func:`numpy.percentile`
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from workbook.analyses.engagement import _docs  # noqa: F401  (registers doc fragments)
 from workbook.analyses.engagement.common import label, open_at, round_half_up
-from workbook.analyses.engagement.records import RECORD_COLUMNS, recent_records
+from workbook.analyses.engagement.records import (
+    RECORD_COLUMNS,
+    recent_records,
+    recent_records_by_window,
+)
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 
@@ -298,6 +303,7 @@ def window_sensitivity(
     as_of,
     window_days: int,
     factors=(0.5, 1.0, 2.0),
+    known: Mapping[int, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Dormant accounts when the window is scaled by each factor.
 
@@ -310,6 +316,12 @@ def window_sensitivity(
     {engagement_window}
     factors : sequence of float
         Scale factors, in the order of the output rows.
+    known : mapping of int to Series, optional
+        Counts already made, by window length in days: the ``recent_records``
+        column of :func:`~workbook.analyses.engagement.records.recent_records`
+        of these tables at ``as_of`` with that window (one value per account),
+        e.g. the levels' own window (``engagement_levels(...)["recent_records"]``).
+        Those windows are not counted again.
 
     Returns
     -------
@@ -317,13 +329,18 @@ def window_sensitivity(
         ``factor``, ``window_days``, ``dormant``, ``accounts``,
         ``dormant_share``; one row per factor in the given order.
     """
-    rows = []
-    for factor in factors:  # a handful of windows, not rows of data
-        days = max(1, round_half_up(factor * window_days))
-        counts = recent_records(
-            accounts, activities, opportunities, leads, as_of=as_of, window_days=days
+    scaled = [max(1, round_half_up(factor * window_days)) for factor in factors]
+    counted = {days: counts for days, counts in (known or {}).items() if days in scaled}
+    missing = [days for days in scaled if days not in counted]
+    if missing:  # the windows not given, their records found once
+        made = recent_records_by_window(
+            accounts, activities, opportunities, leads, as_of=as_of, windows=missing
         )
-        dormant = int((counts["recent_records"] == 0).sum())
+        counted.update({days: table["recent_records"] for days, table in made.items()})
+    rows = []
+    for factor, days in zip(factors, scaled, strict=True):  # a handful of windows, not rows
+        counts = counted[days]
+        dormant = int((counts == 0).sum())
         rows.append((float(factor), days, dormant, len(counts)))
     out = pd.DataFrame(rows, columns=["factor", "window_days", "dormant", "accounts"])
     out["dormant_share"] = out["dormant"] / out["accounts"].where(out["accounts"] > 0)

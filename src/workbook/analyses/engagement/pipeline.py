@@ -151,7 +151,9 @@ def _engagement(crm, params: Params, parts: dict) -> None:
         level_counts=levels.level_counts(lv),
         levels_by_owner=levels.levels_by(lv, by="owner_id"),
         levels_by_industry=levels.levels_by(lv, by="industry"),
-        window_sensitivity=levels.window_sensitivity(*tables, as_of=as_of, window_days=days),
+        window_sensitivity=levels.window_sensitivity(
+            *tables, as_of=as_of, window_days=days, known={days: lv["recent_records"]}
+        ),
         at_risk=levels.at_risk(lv),
         unmatched_records=records.unmatched_records(*tables, as_of=as_of, window_days=days),
         high_min_records=lv.attrs["high_min_records"],
@@ -247,8 +249,17 @@ def _leads(crm, params: Params, parts: dict) -> None:
     """Lead activity effectiveness and pipeline hygiene."""
     as_of = crm.as_of
     lead_tables = (crm.leads, crm.activities, crm.opportunities)
-    stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days)
-    not_worked = leads.handoff_not_worked(*lead_tables, as_of=as_of)
+    pairs = leads.shared_pairs(*lead_tables)  # every lead's activities, looked up once
+    release_arrow_pages()
+    stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days, pairs=pairs)
+    release_arrow_pages()
+    not_worked = leads.handoff_not_worked(*lead_tables, as_of=as_of, pairs=pairs)
+    release_arrow_pages()
+    archive = hygiene.archive_candidates(
+        *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days, pairs=pairs
+    )
+    del pairs  # the links of 1.5M leads, before the tables of lead statuses
+    release_arrow_pages()
     parts.update(
         stale_leads=stale,
         handoff_not_worked=not_worked,
@@ -256,9 +267,7 @@ def _leads(crm, params: Params, parts: dict) -> None:
         lead_effectiveness_by_owner=leads.lead_effectiveness_by_owner(stale, not_worked),
         lead_status=hygiene.lead_status_counts(crm.leads, as_of=as_of),
         lead_funnel=hygiene.lead_funnel(crm.leads, as_of=as_of),
-        archive_candidates=hygiene.archive_candidates(
-            *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days
-        ),
+        archive_candidates=archive,
         unowned_leads=hygiene.unowned_open_leads(crm.leads, as_of=as_of),
     )
 
@@ -347,9 +356,7 @@ def _story(params: Params, parts: dict, missing: list[str]) -> dict:
             probability_variance_threshold=threshold,
         ),
         cards=narrative.headline_cards(figs),
-        window_note=""
-        if "activities" in missing
-        else narrative.window_note(parts["basis"]),
+        window_note="" if "activities" in missing else narrative.window_note(parts["basis"]),
         level_note=""
         if "activities" in missing
         else narrative.level_note(

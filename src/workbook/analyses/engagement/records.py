@@ -34,7 +34,9 @@ __all__ = [
     "LEAD_COLUMNS",
     "RECORD_COLUMNS",
     "recent_records",
+    "recent_records_by_window",
     "unmatched_records",
+    "window_activities",
 ]
 
 #: Count columns of :func:`recent_records` (after ``account_id``).
@@ -81,6 +83,23 @@ def _activity_accounts(activities: pd.DataFrame, opportunities: pd.DataFrame) ->
     return both.drop_duplicates(["activity_id", "account_id"])
 
 
+def window_activities(activities: pd.DataFrame, rows, *, as_of, window_days) -> pd.DataFrame:
+    """The activities at ``rows`` (positions in ``activities``) that :func:`recent_records` reads.
+
+    :data:`ACTIVITY_COLUMNS` of those rows. With strictly increasing activity
+    ids the records of a window come from the window's activities alone
+    (:func:`_in_window`), so only those rows are copied; otherwise all of
+    them. ``recent_records`` of the result equals ``recent_records`` of
+    ``activities.iloc[rows]`` (e.g. a cut's activities, read from the loaded
+    table: ``crm.as_known_at(cut).tables.rows("activities")``).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if strictly_increasing(activities["activity_id"]):  # so are the ids at any rows, in order
+        when = activities["occurred_at"].iloc[rows]
+        rows = rows[in_window(when, as_of=as_of, window_days=window_days).to_numpy(dtype=bool)]
+    return activities[list(ACTIVITY_COLUMNS)].iloc[rows].reset_index(drop=True)
+
+
 def _in_window(activities, opportunities, leads, *, as_of, window_days):
     """Activity-account pairs, opportunities and converted leads in the window."""
     if strictly_increasing(activities["activity_id"]):
@@ -92,17 +111,43 @@ def _in_window(activities, opportunities, leads, *, as_of, window_days):
     else:
         acts = _activity_accounts(activities, opportunities)
         acts = acts.loc[in_window(acts["occurred_at"], as_of=as_of, window_days=window_days)]
-    # the callers count account links only: the other columns are not copied
+    # the callers count account links only (and a shorter window reads the dates)
     opps = opportunities.loc[
         in_window(opportunities["created_at"], as_of=as_of, window_days=window_days),
-        ["account_id"],
+        ["account_id", "created_at"],
     ]
     conv = leads.loc[
         leads["converted_account_id"].notna()
         & in_window(leads["created_at"], as_of=as_of, window_days=window_days),
-        ["converted_account_id"],
+        ["converted_account_id", "created_at"],
     ]
     return acts, opps, conv
+
+
+def _within(records, *, as_of, window_days):
+    """The activity pairs, opportunities and leads of :func:`_in_window` in a shorter window."""
+    acts, opps, conv = records
+    return (
+        acts.loc[in_window(acts["occurred_at"], as_of=as_of, window_days=window_days)],
+        opps.loc[in_window(opps["created_at"], as_of=as_of, window_days=window_days)],
+        conv.loc[in_window(conv["created_at"], as_of=as_of, window_days=window_days)],
+    )
+
+
+def _counts(accounts, acts, opps, conv) -> pd.DataFrame:
+    """The table of :func:`recent_records` from the records of one window."""
+    out = accounts[["account_id"]].reset_index(drop=True)
+    for column, ids in (
+        ("recent_activities", acts["account_id"]),
+        ("recent_opportunities", opps["account_id"]),
+        ("recent_leads", conv["converted_account_id"]),
+    ):
+        counts = ids.value_counts()
+        out[column] = out["account_id"].map(counts).fillna(0).astype("int64")
+    out["recent_records"] = (
+        out["recent_activities"] + out["recent_opportunities"] + out["recent_leads"]
+    )
+    return out
 
 
 @shared_docs
@@ -134,24 +179,56 @@ def recent_records(
         ``recent_activities``, ``recent_opportunities``, ``recent_leads``,
         ``recent_records`` (their sum), all int64.
     """
-    if window_days <= 0:
-        raise ValueError(f"window_days must be positive, got {window_days!r}")
+    return recent_records_by_window(
+        accounts, activities, opportunities, leads, as_of=as_of, windows=[window_days]
+    )[window_days]
+
+
+@shared_docs
+def recent_records_by_window(
+    accounts: pd.DataFrame,
+    activities: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    leads: pd.DataFrame,
+    *,
+    as_of,
+    windows,
+) -> dict:
+    """:func:`recent_records` for several window lengths, the records found once.
+
+    The records of the longest window are found (activities paired with their
+    accounts, opportunities, converted leads) and each shorter window keeps
+    those dated inside it: the same counts as one :func:`recent_records` per
+    window.
+
+    Parameters
+    ----------
+    {engagement_tables}
+    {as_of}
+    windows : sequence of float
+        Window lengths in days (each positive).
+
+    Returns
+    -------
+    dict
+        Window length -> the :func:`recent_records` table of that window.
+    """
+    windows = list(dict.fromkeys(windows))
+    for window_days in windows:
+        if window_days <= 0:
+            raise ValueError(f"window_days must be positive, got {window_days!r}")
     _check(accounts, activities, opportunities, leads)
-    acts, opps, conv = _in_window(
-        activities, opportunities, leads, as_of=as_of, window_days=window_days
-    )
-    out = accounts[["account_id"]].reset_index(drop=True)
-    for column, ids in (
-        ("recent_activities", acts["account_id"]),
-        ("recent_opportunities", opps["account_id"]),
-        ("recent_leads", conv["converted_account_id"]),
-    ):
-        counts = ids.value_counts()
-        out[column] = out["account_id"].map(counts).fillna(0).astype("int64")
-    out["recent_records"] = (
-        out["recent_activities"] + out["recent_opportunities"] + out["recent_leads"]
-    )
-    return out
+    if not windows:
+        return {}
+    longest = max(windows)
+    found = _in_window(activities, opportunities, leads, as_of=as_of, window_days=longest)
+    return {
+        w: _counts(
+            accounts,
+            *(found if w == longest else _within(found, as_of=as_of, window_days=w)),
+        )
+        for w in windows
+    }
 
 
 @shared_docs

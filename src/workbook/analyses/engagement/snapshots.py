@@ -51,7 +51,7 @@ from workbook.analyses.engagement.records import _activity_accounts
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
 from workbook.core.links import strictly_increasing
-from workbook.data.validate import positions
+from workbook.data.validate import cached_positions, positions
 
 __all__ = [
     "FEATURES",
@@ -81,8 +81,18 @@ _EPOCH = pd.Timestamp("1970-01-01")
 _SPAN = np.int64(1_000_000)  # day numbers per key in the composite (key, day) index
 
 
+_DAY_NS = 86_400_000_000_000
+
+
 def _day_numbers(ts) -> np.ndarray:
     """Calendar day numbers since 1970 (float, NaN for missing)."""
+    values = ts.to_numpy() if isinstance(ts, (pd.Series, pd.Index)) else ts
+    if isinstance(values, np.ndarray) and values.dtype == np.dtype("datetime64[ns]"):
+        # naive nanoseconds: the day is the floor of ns / day (normalize, then whole days)
+        ns = values.view(np.int64)
+        days = np.floor_divide(ns, _DAY_NS).astype(float)
+        days[np.isnat(values)] = np.nan
+        return days
     return ((pd.to_datetime(pd.Series(ts)).dt.normalize() - _EPOCH).dt.days).to_numpy(float)
 
 
@@ -109,10 +119,15 @@ class _DayIndex:
         days_ = np.asarray(days_, dtype=float)
         keep = (codes >= 0) & np.isfinite(days_)
         comp = codes[keep] * _SPAN + days_[keep].astype(np.int64)
-        order = np.argsort(comp, kind="stable")
-        self.comp = comp[order]
-        w = np.ones(keep.sum()) if weights is None else np.asarray(weights, float)[keep]
-        self.cum = np.concatenate([[0.0], np.cumsum(w[order])])
+        if weights is None:
+            # unit weights: the sum over positions [a, b) is b - a, so neither the sort order
+            # nor a cumulative array is kept (the keys are sorted in place)
+            comp.sort()
+            self.comp, self.cum = comp, None
+        else:
+            order = np.argsort(comp, kind="stable")
+            self.comp = comp[order]
+            self.cum = np.concatenate([[0.0], np.cumsum(np.asarray(weights, float)[keep][order])])
         self.categories = categories
 
     def codes(self, keys) -> np.ndarray:
@@ -131,7 +146,8 @@ class _DayIndex:
 
     def between(self, codes, a, b) -> np.ndarray:
         """Sum of weights of the events at positions ``[a, b)`` (0 for an unknown key)."""
-        return np.where(codes >= 0, self.cum[b] - self.cum[a], 0.0)
+        summed = (b - a).astype(float) if self.cum is None else self.cum[b] - self.cum[a]
+        return np.where(codes >= 0, summed, 0.0)
 
     def total(self, codes, lo, hi) -> np.ndarray:
         """Sum of weights of events with day in ``[lo, hi]`` (inclusive) for each query."""
@@ -172,6 +188,7 @@ def _account_pairs(
     days: np.ndarray,
     act_deal: np.ndarray,
     unique_deals: bool,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """The (account, day) pairs of :func:`~workbook.analyses.engagement.records._activity_accounts`.
 
@@ -180,14 +197,20 @@ def _account_pairs(
     are found on integer positions (``act_deal``: each activity's row among the
     opportunities with an id): a direct pair for an activity with an account, a
     pair through its deal when the deal's account is another one. Otherwise
-    the text pairs are built and coded.
+    the text pairs are built and coded. ``rows``: the activities are those
+    rows of ``activities`` (``days`` and ``act_deal`` are theirs).
     """
     if not (unique_deals and strictly_increasing(activities["activity_id"])):
+        if rows is not None:  # repeated ids: the text pairs of the activities at rows
+            activities = activities.iloc[rows].reset_index(drop=True)
         pairs = _activity_accounts(activities, opportunities)
         codes, uniques = pd.factorize(pairs["account_id"])
         return codes, _day_numbers(pairs["occurred_at"]), pd.Index(uniques)
-    # accounts coded in order of appearance: the activities', then the other deals'
+    # accounts coded in order of appearance: the activities', then the other deals' (with
+    # rows, of every activity given: a code only labels an account, the pairs are the rows')
     direct, uniques = pd.factorize(activities["account_id"])
+    if rows is not None:
+        direct = direct[rows]
     deal_accounts = opportunities.loc[opportunities["opportunity_id"].notna(), "account_id"]
     deal_code = _positions(deal_accounts, uniques)
     new = (deal_code < 0) & deal_accounts.notna().to_numpy(dtype=bool)
@@ -215,12 +238,37 @@ class FeatureIndex:
     instead of indexing millions of activities twice.
     """
 
-    def __init__(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of):
+    def __init__(
+        self,
+        opportunities: pd.DataFrame,
+        activities: pd.DataFrame,
+        *,
+        as_of,
+        rows: np.ndarray | None = None,
+    ):
+        """Index ``opportunities`` and ``activities`` as known at ``as_of``.
+
+        ``rows``: the positions in ``activities`` of the activities known at
+        ``as_of``, when ``activities`` holds more (the loaded table, and
+        ``crm.as_known_at(cut).tables.rows("activities")``, whose activities
+        are those rows unchanged): the index reads those rows without copying
+        them into a frame of their own.
+        """
         with_id = opportunities.loc[opportunities["opportunity_id"].notna(), ["opportunity_id"]]
         opp_ids = pd.Index(with_id["opportunity_id"].unique())
         days = _day_numbers(activities["occurred_at"])
-        # each activity's deal among opp_ids (-1: none or unknown), also used for its account
-        act_deal = _positions(activities["opportunity_id"], opp_ids)
+        # each activity's deal among opp_ids (-1: none or unknown), also used for its account;
+        # when every deal has its own id, opp_ids is the loaded column itself: its lookup is
+        # shared (validate.cached_positions)
+        if len(opp_ids) == len(opportunities) and rows is None:
+            act_deal = cached_positions(
+                activities["opportunity_id"], opportunities["opportunity_id"]
+            ).astype(np.int64)
+        else:
+            act_deal = _positions(activities["opportunity_id"], opp_ids)
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            days, act_deal = days[rows], act_deal[rows]
         self.deal = _DayIndex(None, days, opp_ids, codes=act_deal)
         acc_codes, acc_days, acc_ids = _account_pairs(
             activities,
@@ -228,6 +276,7 @@ class FeatureIndex:
             days=days,
             act_deal=act_deal,
             unique_deals=len(opp_ids) == len(with_id),
+            rows=rows,
         )
         del act_deal, days
         self.account = _DayIndex(None, acc_days, acc_ids, codes=acc_codes)
@@ -244,9 +293,15 @@ class FeatureIndex:
         self.pooled = closed["won"].mean() if len(closed) else 0.5
         self.key = (id(opportunities), id(activities), day(as_of))
 
-    def check(self, opportunities: pd.DataFrame, activities: pd.DataFrame, *, as_of) -> None:
-        """``ValueError`` unless this index was built from these very tables at ``as_of``."""
-        if self.key != (id(opportunities), id(activities), day(as_of)):
+    def check(self, opportunities: pd.DataFrame, activities: pd.DataFrame | None, *, as_of) -> None:
+        """``ValueError`` unless this index was built from these very tables at ``as_of``.
+
+        ``activities`` may be None: the index holds all the features read from
+        them, so a caller may drop the activities once the index is built.
+        """
+        opps_id, acts_id, at = self.key
+        same_acts = activities is None or acts_id == id(activities)
+        if not (opps_id == id(opportunities) and same_acts and at == day(as_of)):
             raise ValueError("the FeatureIndex was built for other tables or another as_of")
 
 
@@ -274,6 +329,7 @@ def deal_features(
     opportunities, activities : DataFrame
         Every opportunity and activity known at ``as_of``: the owner's
         history and the account's activities are taken from them.
+        ``activities`` may be None when ``index`` is given.
     as_of : date-like
         The data's observation end (closed deals = close day on or before it).
     account_window_days : int
@@ -328,6 +384,8 @@ def _features_into(
     take = np.arange(len(deals)) if rows is None else np.asarray(rows, dtype=np.int64)
     created = _day_numbers(deals["created_at"])[take]
     if index is None:
+        if activities is None:
+            raise TypeError("activities is required without a FeatureIndex")
         index = FeatureIndex(opportunities, activities, as_of=as_of)
     else:
         index.check(opportunities, activities, as_of=as_of)
@@ -417,7 +475,8 @@ def snapshot_rows(
     account_window_days : int, default 30
         Window of ``log_account_activities``.
     index : FeatureIndex, optional
-        Of these tables at ``as_of``, when already built.
+        Of these tables at ``as_of``, when already built (then
+        ``activities`` may be None).
 
     Returns
     -------
@@ -428,7 +487,7 @@ def snapshot_rows(
         ``excluded_missing`` (deals left out for a blank created date or
         amount).
     """
-    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days)
+    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days, index)
     snap = _expand(
         opportunities,
         as_of=as_of,
@@ -555,7 +614,7 @@ def snapshot_design(
     -------
     SnapshotDesign
     """
-    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days)
+    _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days, index)
     snap = _expand(
         opportunities, as_of=as_of, snapshot_days=snapshot_days, horizon_days=horizon_days
     )
@@ -583,12 +642,13 @@ def snapshot_design(
     )
 
 
-def _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days) -> None:
+def _check_snapshot_args(opportunities, activities, snapshot_days, horizon_days, index) -> None:
     require_frame(
         opportunities,
         "opportunities",
         ["opportunity_id", "owner_id", "account_id", "created_at", "close_date", "amount"],
     )
-    require_frame(activities, "activities", ["opportunity_id", "occurred_at", "account_id"])
+    if activities is not None or index is None:
+        require_frame(activities, "activities", ["opportunity_id", "occurred_at", "account_id"])
     if snapshot_days < 1 or horizon_days < 0:
         raise ValueError("need snapshot_days >= 1 and horizon_days >= 0")

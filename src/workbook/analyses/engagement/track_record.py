@@ -32,7 +32,7 @@ import pandas as pd
 
 from workbook.analyses.engagement.common import flag, label
 from workbook.analyses.engagement.levels import LEVELS, engagement_levels
-from workbook.analyses.engagement.records import ACTIVITY_COLUMNS, LEAD_COLUMNS
+from workbook.analyses.engagement.records import LEAD_COLUMNS, window_activities
 from workbook.core.calendar import as_of_end, month_end_cut, window_start
 from workbook.core.noise import funnel_limits, heterogeneity_test, name_extremes
 from workbook.core.stats import add_wilson
@@ -74,10 +74,14 @@ def level_track_record(
     """
     cut = month_end_cut(crm.as_of, outcome_months)
     past = crm.as_known_at(cut)
-    # only the activity and lead columns the counts read are copied at the cut
+    # only the activity and lead columns the counts read are copied at the cut, and of the
+    # activities (loaded rows, unchanged by the cut) only those the window counts
+    acts = window_activities(
+        crm.activities, past.tables.rows("activities"), as_of=cut, window_days=window_days
+    )
     lv = engagement_levels(
         past.accounts,
-        past.tables.select("activities", ACTIVITY_COLUMNS),
+        acts,
         past.opportunities,
         past.tables.select("leads", LEAD_COLUMNS),
         as_of=cut,

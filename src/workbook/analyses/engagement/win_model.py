@@ -138,7 +138,7 @@ def _coefficients(result: ClusteredLogit, terms: list[str]) -> pd.DataFrame:
 
 def fit_win_model(
     opportunities: pd.DataFrame,
-    activities: pd.DataFrame,
+    activities: pd.DataFrame | None,
     *,
     as_of,
     snapshot_days: int = 14,
@@ -160,7 +160,8 @@ def fit_win_model(
         See :func:`workbook.analyses.engagement.snapshots.snapshot_rows`.
     index : FeatureIndex, optional
         Of these tables at ``as_of``, when already built (share it with
-        :func:`score_deals` on the same tables).
+        :func:`score_deals` on the same tables). With it, ``activities``
+        may be None: the index holds everything the features read from them.
 
     Returns
     -------
@@ -239,7 +240,7 @@ def _varies(column: np.ndarray) -> bool:
 def score_deals(
     model: WinModel,
     opportunities: pd.DataFrame,
-    activities: pd.DataFrame,
+    activities: pd.DataFrame | None,
     *,
     as_of,
     index: FeatureIndex | None = None,
@@ -254,7 +255,8 @@ def score_deals(
         The tables known at ``as_of``.
     as_of : date-like
     index : FeatureIndex, optional
-        Of these tables at ``as_of``, when already built.
+        Of these tables at ``as_of``, when already built (then ``activities``
+        may be None).
 
     Returns
     -------
