@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
-import json
 import multiprocessing as mp
 import os
 import shutil
@@ -36,6 +35,7 @@ from workbook.run.publish import (
     legacy_names,
     public_params,
     publish,
+    read_run_record,
     read_summary,
     run_record,
     summary_fingerprint,
@@ -337,15 +337,15 @@ def longest_first(jobs: Sequence[_Job], out: Path) -> list[_Job]:
     """
     seconds = dict(TYPICAL_SECONDS)
     current = current_run(out)
-    if current is not None:
+    record = read_run_record(current) if current is not None else None
+    if record is not None:
         try:
-            record = json.loads((current / "run.json").read_text(encoding="utf-8"))
             earlier = {
                 name: float(r["seconds"])
                 for name, r in (record.get("reports") or {}).items()
                 if r.get("status") == "ok" and r.get("seconds")
             }
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError):  # a record of another shape
             earlier = {}
         seconds.update(earlier)
     order = sorted(

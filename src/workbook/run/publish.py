@@ -68,6 +68,7 @@ __all__ = [
     "public_params",
     "publish",
     "read_manifest",
+    "read_run_record",
     "read_summary",
     "render_index",
     "run_record",
@@ -113,6 +114,15 @@ def read_summary(folder: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def read_run_record(folder: Path) -> dict | None:
+    """The ``run.json`` in ``folder`` (a published run), or ``None`` when absent or unreadable."""
+    try:
+        record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def summary_fingerprint(summary: Mapping) -> str | None:
@@ -347,11 +357,8 @@ class Baseline:
 
 def _run_dates(folder: Path) -> tuple[str | None, str | None]:
     """``(as_of, started)`` of the run whose ``run.json`` is in ``folder`` (``None`` when absent)."""
-    try:
-        record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None, None
-    if not isinstance(record, dict):
+    record = read_run_record(folder)
+    if record is None:
         return None, None
     as_of, started = record.get("as_of"), record.get("started")
     return (str(as_of) if as_of else None), (str(started) if started else None)
