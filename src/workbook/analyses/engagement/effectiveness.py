@@ -89,9 +89,8 @@ def opp_activity_stats(activities: pd.DataFrame, opps: pd.DataFrame, end) -> pd.
         pd.DataFrame({"opportunity_id": opps["opportunity_id"], "_end": end}), on="opportunity_id"
     )
     act = act.loc[act["occurred_at"] < act["_end"]]
-    is_meeting = act["type"].astype("str").str.strip().str.lower() == "meeting"
     grouped = (
-        act.assign(_meeting=is_meeting.to_numpy())
+        act.assign(_meeting=_is_meeting(act["type"]))
         .groupby("opportunity_id")
         .agg(
             activities=("occurred_at", "size"),
