@@ -217,3 +217,33 @@ def test_longest_first_uses_typical_seconds_then_the_last_run(tmp_path):
     (tmp_path / ".workbook" / "current").symlink_to(Path("runs") / "r1")
     order = [j.spec.name for j in longest_first(jobs, tmp_path)]
     assert order == ["data_quality", "whitespace", "cohort", "scoring", "custom"]
+
+
+def test_kernel_threads_share_the_cores_out_between_parallel_kernels():
+    from workbook.run.execute import kernel_threads
+
+    assert kernel_threads(2, cpus=2) == 1
+    assert kernel_threads(2, cpus=8) == 4
+    assert kernel_threads(3, cpus=8) == 2
+    assert kernel_threads(4, cpus=2) == 1  # never below one
+    assert kernel_threads(0, cpus=4) == 4
+
+
+def test_worker_init_sizes_the_kernels_thread_pools_unless_the_user_did(monkeypatch):
+    import os
+    import signal
+
+    from workbook.run.execute import THREAD_ENV, _worker_init
+
+    for name in THREAD_ENV:  # set, then deleted: monkeypatch restores each afterwards
+        monkeypatch.setenv(name, "unset")
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")  # the user's choice wins
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        _worker_init(1)
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert os.environ["OMP_NUM_THREADS"] == os.environ["MKL_NUM_THREADS"] == "1"
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "3"

@@ -542,11 +542,36 @@ def _run_in(plan: RunPlan, tmp: Path, progress: Callable, hook: Callable) -> Run
     return RunResult(out=out, results=ordered, record=record, data_error=data_error)
 
 
-def _worker_init() -> None:
-    """Worker processes die on SIGTERM (the parent cleans up; it does not inherit the CLI's handler)."""
+#: Environment variables that size the numerical thread pools of a kernel: OpenBLAS,
+#: MKL and OpenMP (numpy, scipy, statsmodels), and Arrow's CPU pool (OMP_NUM_THREADS).
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def kernel_threads(workers: int, cpus: int | None = None) -> int:
+    """Threads each kernel's numerical libraries may use when ``workers`` kernels run at once.
+
+    The machine's cores shared out between the kernels (at least one each), as
+    joblib's loky workers do: OpenBLAS threads spin while they wait for work,
+    so two kernels each starting a pool as wide as the machine take each
+    other's cores.
+    """
+    cpus = cpus if cpus is not None else (os.cpu_count() or 1)
+    return max(1, cpus // max(1, workers))
+
+
+def _worker_init(threads: int | None = None) -> None:
+    """Worker processes die on SIGTERM (the parent cleans up; it does not inherit the CLI's handler).
+
+    ``threads``: the thread-pool size (:func:`kernel_threads`) set for the
+    kernels this worker starts (they inherit its environment), unless the
+    user set that variable.
+    """
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if threads is not None:
+        for name in THREAD_ENV:
+            os.environ.setdefault(name, str(threads))
 
 
 def _run_parallel(jobs: Sequence[_Job], workers: int, done: Callable) -> None:
@@ -562,6 +587,7 @@ def _run_parallel(jobs: Sequence[_Job], workers: int, done: Callable) -> None:
     pool = cf.ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         initializer=_worker_init,
+        initargs=(kernel_threads(min(workers, len(jobs))),),
         mp_context=mp.get_context("spawn"),
         max_tasks_per_child=1,
     )
