@@ -262,3 +262,38 @@ def test_call_order_is_score_value_then_account_then_product_ids():
     pd.testing.assert_frame_equal(
         frame.iloc[got].reset_index(drop=True), frame.iloc[expected].reset_index(drop=True)
     )
+
+
+def test_per_rep_keeps_the_first_rows_of_each_owner_missing_owner_included():
+    from workbook.analyses.whitespace.backtest import per_rep
+
+    # Owner codes in call order; code 3 stands for a missing owner (factorize without a
+    # sentinel gives it a code of its own). Keep 2: each code's first two rows.
+    owners = np.array([2, 0, 2, 3, 2, 0, 3, 1, 0, 3])
+    assert per_rep(owners, 2).tolist() == [
+        True, True, True, True, False, True, True, True, False, False,
+    ]  # fmt: skip
+    assert per_rep(owners, 1).sum() == 4  # one row per owner
+    assert per_rep(owners, 10).all()
+
+
+def test_call_list_per_rep_keeps_each_reps_best_and_counts_every_candidate(sample_crm):
+    from workbook.analyses.whitespace.pipeline import run
+
+    every = run(sample_crm, call_list_per_rep=0)
+    cut = run(sample_crm, call_list_per_rep=5)
+    full = every.call_list
+    assert every.figures["candidates"] == every.figures["call_list"] == len(full) > 1000
+    # The cut list is each owner's first five rows of the full list, in the same order, with
+    # the overall rank kept; a candidate without an owner is grouped, not dropped.
+    expected = full.groupby("owner_id", dropna=False, sort=False).head(5)
+    pd.testing.assert_frame_equal(cut.call_list.reset_index(drop=True), expected.reset_index(drop=True))
+    assert cut.call_list.groupby("owner_id", dropna=False).size().max() == 5
+    f = cut.figures
+    assert (f["candidates"], f["call_list"], f["call_list_per_rep"]) == (len(full), len(expected), 5)
+    # The total counts every candidate, not only the listed ones.
+    assert f["call_list_total"] == every.figures["call_list_total"]
+    assert f["call_list_total"] == pytest.approx(full["score_value"].sum(), rel=1e-12)
+    text = " ".join(cut.sentences + cut.notes)
+    assert f"keeps each rep's best 5 candidates: {len(expected):,} of {len(full):,}" in text
+    assert "keeps each rep's best" not in " ".join(every.sentences + every.notes)

@@ -25,10 +25,12 @@ def _parameters_cell() -> str:
 
 def test_defaults_are_the_notebook_defaults():
     p = ws.Params()
-    assert (p.family, p.min_peer_adoption, p.horizon_months, p.top_n) == ("", 0.3, 12, 20)
+    assert (p.family, p.min_peer_adoption, p.horizon_months, p.top_n, p.call_list_per_rep) == (
+        "", 0.3, 12, 20, 1000
+    )
     assert ws.Params.report == "whitespace"
     assert list(ws.Params.specs()) == [
-        "family", "min_peer_adoption", "horizon_months", "top_n",
+        "family", "min_peer_adoption", "horizon_months", "top_n", "call_list_per_rep",
         "export_raw_csv",  # the common report parameter, after the report's own (issue 18)
     ]  # fmt: skip
 
@@ -68,7 +70,9 @@ def test_values_out_of_range_or_of_the_wrong_type_are_rejected(name, value):
 
 
 def test_edges_are_allowed_and_values_converted():
-    p = ws.Params(min_peer_adoption=1, horizon_months=1, top_n=1, family="A00001")
+    p = ws.Params(
+        min_peer_adoption=1, horizon_months=1, top_n=1, family="A00001", call_list_per_rep=0
+    )
     assert p.min_peer_adoption == 1.0 and isinstance(p.min_peer_adoption, float)
     assert p.horizon_months == 1 and p.top_n == 1
     assert p.replace(top_n=3).top_n == 3
@@ -77,6 +81,7 @@ def test_edges_are_allowed_and_values_converted():
         "min_peer_adoption": 1.0,
         "horizon_months": 1,
         "top_n": 1,
+        "call_list_per_rep": 0,
         "export_raw_csv": False,  # the common report parameter (issue 18)
     }
     # A notebook's globals(): the common parameters and anything else are ignored.

@@ -114,6 +114,12 @@ class PurchaseModel(NamedTuple):
     coefficients: dict
     cut1: pd.Timestamp
     cut2: pd.Timestamp
+    #: Today's candidates before the per-rep cut of the call list.
+    candidates: int = 0
+    #: Σ score × expected value over all of today's candidates (not only the list's).
+    candidates_value: float = 0.0
+    #: Candidates kept per rep in the call list (0: all).
+    per_rep: int = 0
 
 
 def _book(crm, trees: FamilyTrees) -> Book:
@@ -189,7 +195,12 @@ def band_values(book: Book, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def purchase_model(
-    crm, *, horizon_months: int = 12, book: Book | None = None, **today
+    crm,
+    *,
+    horizon_months: int = 12,
+    book: Book | None = None,
+    call_list_per_rep: int = 0,
+    **today,
 ) -> PurchaseModel:
     """Backtest the purchase model without peeking, then score today's candidates.
 
@@ -203,6 +214,10 @@ def purchase_model(
     book : Book, optional
         The book of ``crm`` on ``crm.as_of`` when the caller has built it
         (the pipeline has); built here otherwise.
+    call_list_per_rep : int, default 0
+        Candidates kept per account owner in the call list, best first
+        (:func:`per_rep`); 0 keeps them all. ``candidates`` and
+        ``candidates_value`` count every candidate either way.
     **today
         ``shrinkage`` and ``lift`` of that book, when already computed
         (passed to :func:`candidate_features` for today's candidates).
@@ -257,6 +272,12 @@ def purchase_model(
     a, p = today["a"].to_numpy(), today["p"].to_numpy()
     ev = values[p, bands[a]] if len(today) else np.zeros(0)
     order = call_order(book, a, p, score * ev)
+    candidates, candidates_value = len(order), float(np.nansum((score * ev)[order]))
+    # rank: the place among all of today's candidates (1 = best), kept by the per-rep cut.
+    rank = np.arange(1, len(order) + 1)
+    if call_list_per_rep:
+        kept = per_rep(book.owner_codes[a[order]], call_list_per_rep)
+        order, rank = order[kept], rank[kept]
     a, p, ev, score = a[order], p[order], ev[order], score[order]
     # Only the call list's columns, each taken once in call order (no copy of the whole
     # frame), each candidate column freed as soon as it is taken.
@@ -265,7 +286,7 @@ def purchase_model(
         columns[c] = today.pop(c).to_numpy()[order]
     del today, order
     columns.update(
-        rank=np.arange(1, len(a) + 1),
+        rank=rank,
         **candidate_labels(book, a, p),
         # Each band and value source becomes an Arrow string once; the rows take it by code.
         size_band=pd.array(np.asarray(SIZE_BANDS, dtype=object), dtype="string").take(bands[a]),
@@ -275,7 +296,30 @@ def purchase_model(
         score_value=score * ev,
     )
     out = pd.DataFrame({c: columns.pop(c) for c in CALL_LIST_COLUMNS}, copy=False)
-    return PurchaseModel(table, dec, out, ranking, reason, calibrated, coef, cut1, cut2)
+    return PurchaseModel(
+        table,
+        dec,
+        out,
+        ranking,
+        reason,
+        calibrated,
+        coef,
+        cut1,
+        cut2,
+        candidates,
+        candidates_value,
+        call_list_per_rep,
+    )
+
+
+def per_rep(owners: np.ndarray, keep: int) -> np.ndarray:
+    """True for the first ``keep`` rows of each owner code in ``owners`` (rows in call order).
+
+    A missing owner is a code of its own (its candidates are listed
+    together, as "no owner"), so no candidate is dropped for lacking one.
+    """
+    seen = pd.Series(owners).groupby(owners, sort=False).cumcount().to_numpy()
+    return seen < keep
 
 
 def call_order(book: Book, a: np.ndarray, p: np.ndarray, score_value: np.ndarray) -> np.ndarray:

@@ -244,6 +244,13 @@ class Book:
             self._ranks[which] = text_ranks(ids)
         return self._ranks[which]
 
+    @property
+    def owner_codes(self) -> np.ndarray:
+        """A code per account for its ``owner_id`` (a missing owner is a code of its own)."""
+        if "owner_codes" not in self._ranks:
+            self._ranks["owner_codes"] = pd.factorize(self.owner_ids, use_na_sentinel=False)[0]
+        return self._ranks["owner_codes"]
+
     # -- construction -------------------------------------------------------
     def _code_accounts(self, tree) -> None:
         if tree is None:

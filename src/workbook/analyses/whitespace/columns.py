@@ -137,6 +137,10 @@ DEFAULT_PRIOR_STRENGTH = 2.0
 DEFAULT_SIBLING_WEIGHT = 0.5
 #: Default peer-adoption threshold of :func:`peer_whitespace`.
 DEFAULT_MIN_PEER_ADOPTION = 0.3
+#: Default candidates kept per rep in the call list: a year's worklist (about four
+#: a working day), and a list a spreadsheet opens (14 reps x 1,000 rows, where every
+#: candidate of the large sample is 4.5M rows, past Excel's 1,048,576).
+DEFAULT_CALL_LIST_PER_REP = 1000
 
 #: ``status`` values of :func:`~workbook.analyses.whitespace.family_grid`.
 OWNED = "owned"

@@ -89,7 +89,7 @@ def _model_figures(model) -> dict:
         for r in bt.index
     }
     m = bt.loc["model"]
-    total = float(model.call_list["score_value"].sum()) if len(model.call_list) else 0.0
+    total = model.candidates_value
     return {
         "backtest": rows,
         "calibration": {
@@ -112,6 +112,8 @@ def _model_figures(model) -> dict:
         "value_label": "Expected whitespace" if model.calibrated else "Whitespace score",
         "call_list_total": total,
         "call_list": int(len(model.call_list)),
+        "candidates": int(model.candidates),
+        "call_list_per_rep": int(model.per_rep),
         "top_call": (
             {
                 k: (v.item() if hasattr(v, "item") else v)
@@ -185,7 +187,9 @@ def summary_figures(
         ``significant_pairs``: unordered co-purchase pairs with q < 0.05.
         ``backtest``, ``calibration``, ``fit_cut``, ``score_cut``, ``ranking``,
         ``ranking_name``, ``model_reason``, ``calibrated``, ``value_label``,
-        ``call_list_total`` (Σ score × value), ``call_list``, ``top_call``:
+        ``call_list_total`` (Σ score × value over every candidate),
+        ``candidates`` (today's candidates), ``call_list`` (the rows the
+        call list keeps), ``call_list_per_rep`` (0: all), ``top_call``:
         from the purchase ``model`` (:func:`~.backtest.purchase_model`).
     """
     for name, frame in [("gaps", gaps), ("peers", peers), ("lift", lift)]:

@@ -184,7 +184,20 @@ def model_sentence(figures: dict) -> str:
     top = figures["top_call"]
     if top is None:
         return head
-    return head + f" Call first: {top['account_name']} for {top['product_name']}."
+    return head + f" Call first: {top['account_name']} for {top['product_name']}." + cut_text(
+        figures
+    )
+
+
+def cut_text(figures: dict) -> str:
+    """How much of today's candidates the call list keeps, when it keeps fewer than all."""
+    kept, every = figures.get("call_list", 0), figures.get("candidates", 0)
+    if kept >= every:
+        return ""
+    return (
+        f" The call list keeps each rep's best {figures['call_list_per_rep']:,} candidates: "
+        f"{kept:,} of {every:,} ({figures['value_label'].lower()} counts every candidate)."
+    )
 
 
 def kappa_text(figures: dict) -> str:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from workbook.core.params import ReportParams, param
 
-from .columns import DEFAULT_MIN_PEER_ADOPTION
+from .columns import DEFAULT_CALL_LIST_PER_REP, DEFAULT_MIN_PEER_ADOPTION
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class Params(ReportParams):
         its backtest cuts (``as_of - h``, ``as_of - 2h``), ``>= 1``.
     top_n : int
         Gaps listed per rep in ``top_gaps_by_owner``, ``>= 1``.
+    call_list_per_rep : int
+        Candidates kept per rep (account owner) in ``call_list``, best
+        first; ``0`` keeps every candidate. The report states how many
+        candidates there are and how many the list keeps.
     """
 
     report: ClassVar[str] = "whitespace"
@@ -47,3 +51,9 @@ class Params(ReportParams):
         unit="months",
     )
     top_n: int = param(20, "gaps listed per rep (top gaps by owner)", low=1, unit="gaps")
+    call_list_per_rep: int = param(
+        DEFAULT_CALL_LIST_PER_REP,
+        "candidates kept per rep in the call list, best first; 0 keeps every candidate",
+        low=0,
+        unit="candidates",
+    )

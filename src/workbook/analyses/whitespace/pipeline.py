@@ -93,6 +93,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
         crm,
         horizon_months=params.horizon_months,
         book=book,
+        call_list_per_rep=params.call_list_per_rep,
         shrinkage=shrink,
         lift=res.co_purchase_lift,
     )

@@ -77,7 +77,7 @@ class Results(ReportResults):
         stem="purchase_deciles",
     )
     call_list: pd.DataFrame = table(
-        "one row per candidate today, ordered by score x expected value",
+        "one row per candidate today among its rep's best (call_list_per_rep), by score x value",
         stem="call_list",
     )
     family_gaps: pd.DataFrame = table(
