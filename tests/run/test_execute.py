@@ -229,21 +229,37 @@ def test_kernel_threads_share_the_cores_out_between_parallel_kernels():
     assert kernel_threads(0, cpus=4) == 4
 
 
-def test_worker_init_sizes_the_kernels_thread_pools_unless_the_user_did(monkeypatch):
-    import os
-    import signal
+def test_kernel_env_sizes_thread_pools_and_picks_jemalloc():
+    import pyarrow as pa
 
-    from workbook.run.execute import THREAD_ENV, _worker_init
+    from workbook.run.execute import THREAD_ENV, kernel_env
 
-    for name in THREAD_ENV:  # set, then deleted: monkeypatch restores each afterwards
-        monkeypatch.setenv(name, "unset")
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")  # the user's choice wins
-    previous = signal.getsignal(signal.SIGTERM)
-    try:
-        _worker_init(1)
-        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert os.environ["OMP_NUM_THREADS"] == os.environ["MKL_NUM_THREADS"] == "1"
-    assert os.environ["OPENBLAS_NUM_THREADS"] == "3"
+    env = kernel_env(2, cpus=4)
+    assert {name: env[name] for name in THREAD_ENV} == dict.fromkeys(THREAD_ENV, "2")
+    assert (env.get("ARROW_DEFAULT_MEMORY_POOL") == "jemalloc") == (
+        "jemalloc" in pa.supported_memory_backends()
+    )
+
+
+def test_kernel_manager_adds_the_run_env_where_the_user_did_not_set_it(monkeypatch):
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from workbook.run.execute import LocalKernelManager
+
+    seen = {}
+
+    async def fake_pre_start(self, **kw):  # what the base class would launch with
+        seen.update(kw)
+        return [], kw
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_pre_start_kernel", fake_pre_start)
+    monkeypatch.setattr(LocalKernelManager, "extra_env", {"OMP_NUM_THREADS": "1", "WB_X": "a"})
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice wins
+    asyncio.run(LocalKernelManager()._async_pre_start_kernel())
+    assert seen["env"]["OMP_NUM_THREADS"] == "3" and seen["env"]["WB_X"] == "a"
+    assert seen["env"]["PATH"] == __import__("os").environ["PATH"]  # the rest inherited
+    seen.clear()
+    asyncio.run(LocalKernelManager()._async_pre_start_kernel(env={"WB_X": "mine"}))
+    assert seen["env"] == {"WB_X": "mine", "OMP_NUM_THREADS": "1"}
