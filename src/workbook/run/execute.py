@@ -505,8 +505,12 @@ def run_plan(
     with OutputLock(out, wait=plan.wait), kernel_dir():
         for stale in remove_stale(out):
             progress(f"removed the temporary folder of a dead run: {stale}")
-        known = [s.name for s in plan.available]
-        adopted = adopt_legacy(out, legacy_names(known, _export_names(plan.available)), hook=hook)
+        adopted = []
+        if current_run(out) is None and any(p.name != STATE_DIR for p in out.iterdir()):
+            # Only a folder from before the manifest needs the export names (which import
+            # every report's Results: pandas and the statistics, ~150 MB in this process).
+            known = [s.name for s in plan.available]
+            adopted = adopt_legacy(out, legacy_names(known, _export_names(plan.available)), hook=hook)
         if adopted:
             progress(f"adopted {len(adopted)} files of an output folder from before the manifest")
         needed = ["index.html", "run.json"]
