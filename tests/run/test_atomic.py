@@ -220,6 +220,22 @@ def test_an_output_folder_from_before_the_manifest_is_adopted_by_name(tmp_path):
     assert sorted(run_publish.read_manifest(out)) == sorted(adopted)
 
 
+def test_a_run_into_a_folder_from_before_the_manifest_adopts_it_then_replaces_it(
+    tiny_notebooks, tmp_path, monkeypatch
+):
+    # Without the adoption, alpha.html would be a foreign file in a path the run needs (exit 2).
+    out = tmp_path / "out"
+    (out / "alpha").mkdir(parents=True)
+    for rel, text in {"alpha.html": "old page", "alpha/summary.json": "{}", "notes.md": "mine"}.items():
+        (out / rel).write_text(text)
+    monkeypatch.setattr(run_execute, "execute_report", fake_execute(NEW))
+    assert _cli_run(tiny_notebooks, out) == 0
+    assert (out / "notes.md").read_text() == "mine" and not (out / "notes.md").is_symlink()
+    seen = _visible(out)
+    del seen["notes.md"]
+    assert _run_tag(seen) == NEW
+
+
 def test_a_second_run_exits_75_naming_the_holder_or_waits(first_run, tiny_notebooks, capsys):
     with OutputLock(first_run):
         assert _cli_run(tiny_notebooks, first_run) == 75
