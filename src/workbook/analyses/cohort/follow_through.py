@@ -77,6 +77,11 @@ def follow_through(
         milestone, zeros included; later cells are absent. Sorted by segment,
         cohort, milestone (funnel order), months_since.
     """
+    if milestones is None:
+        # Only the columns the cells need come along: the milestone table of the leads in
+        # scope copies each column it carries (the large sample: 11 -> 4 lead columns).
+        needed = dict.fromkeys([*relational.FACT_INPUTS["leads"], "created_at", segment_by or ""])
+        leads = leads[[c for c in needed if c in leads.columns]]
     m = resolve_milestones(milestones, leads, activities, opportunities, as_of=as_of, engine=engine)
     freq = freq_of(grain)
     seg = segment_values(m, segment_by)
