@@ -157,7 +157,7 @@ def lead_scoring(rng: np.random.Generator, out: Path) -> None:
     leads = pd.DataFrame(
         {
             "Prospect ID": [f"{x:08x}-{y:04x}" for x, y in zip(
-                rng.choice(16**8, n, replace=False), rng.integers(0, 16**4, n))],
+                rng.choice(16**8, n, replace=False), rng.integers(0, 16**4, n), strict=True)],
             "Lead Number": 660737 - np.arange(n),
             "Lead Origin": rng.choice(["API", "Landing Page Submission", "Lead Add Form"], n),
             "Lead Source": rng.choice(sources, n),

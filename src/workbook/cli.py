@@ -231,8 +231,8 @@ def _source(args) -> tuple[str | None, str | None, dict]:
 
 def _cmd_validate(args) -> int:
     import workbook
+    from workbook.data.errors import DataValidationError
     from workbook.data.guards import as_of_source
-    from workbook.data.validate import DataValidationError
 
     data, as_of, options = _source(args)
     try:

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used: the runner's main process reads
+    import pandas as pd  # SPECS and TABLES without it
 
 # --- table names ------------------------------------------------------------
 ACCOUNTS = "accounts"
@@ -374,6 +376,8 @@ class CrmData:
         The date column is :func:`main_date_column`; first and last are its
         minimum and maximum (missing dates ignored; ``None`` when there are none).
         """
+        import pandas as pd
+
         out = []
         for name, df in self.tables.items():
             column = main_date_column(name, df.columns)
@@ -386,7 +390,7 @@ class CrmData:
 
     # -- display ------------------------------------------------------------
     def _heading(self) -> list[tuple[str, str]]:
-        as_of = "" if self.as_of is None else pd.Timestamp(self.as_of).date().isoformat()
+        as_of = _day(self.as_of)
         rows = [("as_of", as_of), ("source", self.source), ("fingerprint", self.fingerprint)]
         if self.quality is not None and hasattr(self.quality, "headline"):
             rows.append(("quality", self.quality.headline()))
@@ -423,4 +427,6 @@ class CrmData:
 
 
 def _day(value) -> str:
+    import pandas as pd
+
     return "" if value is None else pd.Timestamp(value).date().isoformat()

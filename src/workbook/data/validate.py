@@ -60,6 +60,7 @@ import pyarrow.compute as pc
 
 from workbook.core.families import CYCLE, MISSING_PARENT, ultimate_parents
 from workbook.data import model
+from workbook.data.errors import DataValidationError, Problem
 from workbook.data.hints import close_matches, hint_text
 
 #: How many example ids an error or warning carries.
@@ -83,52 +84,8 @@ QUALITY_COLUMNS = ["check", "table", "column", "count", "examples", "message", "
 
 
 # --------------------------------------------------------------------------- errors
-@dataclass(frozen=True)
-class Problem:
-    """One error found while loading.
-
-    Attributes
-    ----------
-    check : str
-        ``missing_table``, ``missing_column``, ``duplicate_id``, ``bad_date``,
-        ``not_numeric`` or ``bad_bool``.
-    table, column : str
-        Where (``column`` is empty for a missing table).
-    count : int
-        Number of offending rows (or missing columns).
-    examples : tuple of str
-        Up to five example row ids (or the offending column names).
-    file : str
-        The file (or query) the table came from, if known.
-    message : str
-        One complete sentence naming all of the above.
-    """
-
-    check: str
-    table: str
-    column: str
-    count: int
-    examples: tuple[str, ...] = ()
-    file: str = ""
-    message: str = ""
-
-
-class DataValidationError(ValueError):
-    """The input cannot be analysed; ``problems`` lists every reason found.
-
-    The message has one line per problem, each naming the file, table,
-    column, count and up to five example ids.
-    """
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        lines = [f"{len(self.problems)} data error(s) stop the load:"]
-        lines += [f"  - {p.message}" for p in self.problems]
-        super().__init__("\n".join(lines))
-
-    def __reduce__(self):
-        # pickled with its problems, not its message (the runner's load runs in a child process)
-        return (type(self), (self.problems,))
+# Problem and DataValidationError live in workbook.data.errors (no pandas), so that the
+# runner's main process can catch the error of the load it runs in a child process.
 
 
 def example_ids(ids: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:

@@ -140,8 +140,9 @@ def _infer(name: str, source: str, help_text: str) -> NotebookParam:
 
 def notebook_params(path: str | os.PathLike) -> dict[str, NotebookParam]:
     """The parameters of a notebook, read with :func:`papermill.inspect_notebook`."""
-    import papermill
+    from workbook.run._imports import import_papermill
 
+    papermill = import_papermill()  # without pyarrow (and NumPy): this is the runner's process
     raw = papermill.inspect_notebook(str(path))
     return {
         name: _infer(name, str(p.get("default", "None")), str(p.get("help", "") or "").strip())

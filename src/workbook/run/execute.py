@@ -14,6 +14,7 @@ import datetime as dt
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -82,16 +83,17 @@ def kernel_env(workers: int, cpus: int | None = None) -> dict[str, str]:
     """Environment the runner adds to each kernel's (a variable the user set wins).
 
     * the thread pools sized by :func:`kernel_threads`;
-    * ``ARROW_DEFAULT_MEMORY_POOL=jemalloc`` where pyarrow has it: Arrow's
-      default mimalloc pool keeps the memory a report's text columns freed
-      (650 MB after ``scoring.run`` on the large sample), which then sits
-      beside the other kernels; jemalloc returns it (measured: scoring's
-      peak 2,150 -> 1,960 MB, 1,980 -> 1,570 MB after the run).
+    * ``ARROW_DEFAULT_MEMORY_POOL=jemalloc`` on Linux, whose pyarrow wheels
+      all have it: Arrow's default mimalloc pool keeps the memory a report's
+      text columns freed (650 MB after ``scoring.run`` on the large sample),
+      which then sits beside the other kernels; jemalloc returns it
+      (measured: scoring's peak 2,150 -> 1,960 MB, 1,980 -> 1,570 MB after
+      the run). A build without jemalloc warns once and keeps its default.
+      Decided without importing pyarrow, which the main process otherwise
+      does not need (35 MB).
     """
-    import pyarrow as pa
-
     env = {name: str(kernel_threads(workers, cpus)) for name in THREAD_ENV}
-    if "jemalloc" in pa.supported_memory_backends():
+    if sys.platform.startswith("linux"):
         env["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
     return env
 
@@ -527,7 +529,7 @@ def run_plan(
 def _run_in(plan: RunPlan, tmp: Path, progress: Callable, hook: Callable) -> RunResult:
     """Steps 2-4 of :func:`run_plan`, in the run's temporary folder ``tmp``."""
     from workbook import __version__
-    from workbook.data.validate import DataValidationError
+    from workbook.data.errors import DataValidationError
 
     out = plan.out
     workdir = tmp / "work"

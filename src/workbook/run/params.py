@@ -398,7 +398,7 @@ def resolve_run_as_of(data: str, load_options: Mapping, resolver=None) -> str:
     """
     if resolver is None:
         from workbook.data.io import resolve_as_of as resolver
-    from workbook.data.validate import DataValidationError
+    from workbook.data.errors import DataValidationError
 
     try:
         value = resolver(data or None, **dict(load_options))

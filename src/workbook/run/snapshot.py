@@ -119,7 +119,7 @@ def load_and_write(
     """
     import workbook
     from workbook.data import snapshot
-    from workbook.data.validate import DataValidationError
+    from workbook.data.errors import DataValidationError
 
     tables = list(wanted)
     while True:

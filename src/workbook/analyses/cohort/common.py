@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbook.analyses.cohort.constants import GRAINS, MILESTONES
 from workbook.core.docs import register
 
 __all__ = [
@@ -26,10 +27,6 @@ __all__ = [
     "TIME_TO_EVENT_SUMMARY_COLUMNS",
 ]
 
-#: Milestones in funnel order.
-MILESTONES: tuple[str, ...] = ("touched", "meeting", "opportunity", "won")
-#: Grain name -> pandas Period frequency.
-GRAINS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 #: Export contract of follow_through.csv (extra columns follow these).
 FOLLOW_THROUGH_COLUMNS = [
     "cohort",

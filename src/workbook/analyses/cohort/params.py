@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from workbook.analyses.cohort.common import GRAINS, MILESTONES
+from workbook.analyses.cohort.constants import GRAINS, MILESTONES
 from workbook.core.params import ParamError, ReportParams, param
 
 __all__ = ["Params"]
