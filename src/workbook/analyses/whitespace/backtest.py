@@ -271,14 +271,15 @@ def purchase_model(
     values, _ = band_values(book, bands)
     a, p = today["a"].to_numpy(), today["p"].to_numpy()
     ev = values[p, bands[a]] if len(today) else np.zeros(0)
-    order = call_order(book, a, p, score * ev)
-    candidates, candidates_value = len(order), float(np.nansum((score * ev)[order]))
+    score_value = score * ev
+    order = call_order(book, a, p, score_value)
+    candidates, candidates_value = len(order), float(np.nansum(score_value[order]))
     # rank: the place among all of today's candidates (1 = best), kept by the per-rep cut.
     rank = np.arange(1, len(order) + 1)
     if call_list_per_rep:
         kept = per_rep(book.owner_codes[a[order]], call_list_per_rep)
         order, rank = order[kept], rank[kept]
-    a, p, ev, score = a[order], p[order], ev[order], score[order]
+    a, p, ev, score, score_value = a[order], p[order], ev[order], score[order], score_value[order]
     # Only the call list's columns, each taken once in call order (no copy of the whole
     # frame), each candidate column freed as soon as it is taken.
     columns = {}
@@ -293,7 +294,7 @@ def purchase_model(
         expected_value=ev,
         value_source=book.text("value_source", p),
         score=score,
-        score_value=score * ev,
+        score_value=score_value,
     )
     out = pd.DataFrame({c: columns.pop(c) for c in CALL_LIST_COLUMNS}, copy=False)
     return PurchaseModel(

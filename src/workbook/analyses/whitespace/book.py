@@ -13,6 +13,7 @@ This module also registers the numpydoc paragraphs the topic functions share
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -244,12 +245,10 @@ class Book:
             self._ranks[which] = text_ranks(ids)
         return self._ranks[which]
 
-    @property
+    @functools.cached_property
     def owner_codes(self) -> np.ndarray:
         """A code per account for its ``owner_id`` (a missing owner is a code of its own)."""
-        if "owner_codes" not in self._ranks:
-            self._ranks["owner_codes"] = pd.factorize(self.owner_ids, use_na_sentinel=False)[0]
-        return self._ranks["owner_codes"]
+        return pd.factorize(self.owner_ids, use_na_sentinel=False)[0]
 
     # -- construction -------------------------------------------------------
     def _code_accounts(self, tree) -> None:
