@@ -35,6 +35,7 @@ from workbook.run.publish import (
     check_needed,
     current_run,
     legacy_names,
+    needs_adoption,
     public_params,
     publish,
     read_run_record,
@@ -508,9 +509,7 @@ def run_plan(
         for stale in remove_stale(out):
             progress(f"removed the temporary folder of a dead run: {stale}")
         adopted = []
-        if current_run(out) is None and any(p.name != STATE_DIR for p in out.iterdir()):
-            # Only a folder from before the manifest needs the export names (which import
-            # every report's Results: pandas and the statistics, ~150 MB in this process).
+        if needs_adoption(out):  # only then the export names (each report's Results: pandas)
             known = [s.name for s in plan.available]
             adopted = adopt_legacy(out, legacy_names(known, _export_names(plan.available)), hook=hook)
         if adopted:

@@ -65,6 +65,7 @@ __all__ = [
     "current_run",
     "find_baseline",
     "legacy_names",
+    "needs_adoption",
     "public_params",
     "publish",
     "read_manifest",
@@ -242,6 +243,19 @@ def legacy_names(reports: Iterable[str], export_names: Mapping[str, Iterable[str
     return names
 
 
+def needs_adoption(out: Path) -> bool:
+    """True when ``out`` holds files but no published run: a folder from before the manifest.
+
+    Only then does :func:`adopt_legacy` have anything to do (the runner names
+    the export files, which imports every report's ``Results``, only then).
+    """
+    return (
+        out.is_dir()
+        and current_run(out) is None
+        and any(p.name != STATE_DIR for p in out.iterdir())
+    )
+
+
 def adopt_legacy(out: Path, legacy: set[str], *, hook: Hook = lambda step: None) -> list[str]:
     """Turn an output folder from before the manifest into a published run, by name.
 
@@ -250,7 +264,7 @@ def adopt_legacy(out: Path, legacy: set[str], *, hook: Hook = lambda step: None)
     then replaced by its symlink (same content at every moment). Everything
     else in OUT is foreign and is not touched. Returns the adopted paths.
     """
-    if current_run(out) is not None or not out.is_dir():
+    if not needs_adoption(out):
         return []
     adopted = [
         rel for rel in sorted(legacy) if (out / rel).is_file() and not (out / rel).is_symlink()
