@@ -203,6 +203,13 @@ def test_distinct_rows_equal_numpy_unique_on_many_columns():
     assert d.counts.sum() == n
 
 
+def _with_edges(mu: np.ndarray, edges: list[float]) -> np.ndarray:
+    """``mu`` with its first values replaced by ``edges`` (as many as fit)."""
+    k = min(len(mu), len(edges))
+    mu[:k] = edges[:k]
+    return mu
+
+
 def test_deviance_of_0_1_outcomes_is_statsmodels_bitwise():
     from statsmodels.genmod.families import Binomial
 
@@ -210,9 +217,8 @@ def test_deviance_of_0_1_outcomes_is_statsmodels_bitwise():
     rng = np.random.default_rng(11)
     for n in (1, 7, 1_001, 100_003):  # odd lengths: SIMD tails
         y = (rng.random(n) < 0.3).astype("float64")
-        mu = rng.random(n)
         # Edges: mu exactly 0 and 1 (logit overflow), tiny, and one step from 1.
-        mu[: min(n, 4)] = [0.0, 1.0, 1e-300, 1 - 2**-53][: min(n, 4)]
+        mu = _with_edges(rng.random(n), [0.0, 1.0, 1e-300, 1 - 2**-53])
         for freq in (1.0, rng.integers(1, 50, n).astype("float64")):
             ours = glm._deviance_function(fam, y, freq)(mu)
             assert ours == fam.deviance(y, mu, 1.0, freq, 1.0)
@@ -239,9 +245,8 @@ def test_working_weights_and_response_are_statsmodels_bitwise():
     rng = np.random.default_rng(12)
     for n in (1, 7, 1_001, 100_003):  # odd lengths: SIMD tails
         y = (rng.random(n) < 0.3).astype("float64")
-        mu = rng.random(n)
         # Edges: mu exactly 0 and 1 (clipped), tiny, one step from 1, and a NaN.
-        mu[: min(n, 5)] = [0.0, 1.0, 1e-300, 1 - 2**-53, np.nan][: min(n, 5)]
+        mu = _with_edges(rng.random(n), [0.0, 1.0, 1e-300, 1 - 2**-53, np.nan])
         lin = rng.normal(size=n) * 3
         for freq in (1.0, rng.integers(1, 50, n).astype("float64")):
             for offset in (None, rng.normal(size=n)):
