@@ -269,15 +269,3 @@ def test_stale_temporary_and_kernel_folders_of_dead_runs_are_removed(first_run, 
         assert os.environ["WORKBOOK_KERNEL_DIR"] == str(folder) and folder.is_dir()
     assert not folder.exists() and "WORKBOOK_KERNEL_DIR" not in os.environ
 
-
-def test_kernel_files_live_in_the_run_folder_and_shutdown_does_not_interrupt(tmp_path):
-    import asyncio
-
-    with kernel_dir() as folder:
-        km = run_execute.LocalKernelManager(kernel_name="python3")
-        assert Path(km.connection_file).parent == folder
-        assert km.ip.startswith(str(folder)) and km.transport == "ipc"
-    with pytest.raises(RuntimeError, match="No kernel is running"):
-        asyncio.run(km._async_interrupt_kernel())
-    km.shutting_down = True  # what shutdown_kernel sets before it would interrupt
-    asyncio.run(km._async_interrupt_kernel())  # skipped: no SIGINT, no KeyboardInterrupt log

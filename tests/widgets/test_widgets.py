@@ -36,7 +36,7 @@ def _execute(path, output, parameters: dict, cwd):
         # minutes (both it and papermill in epoll, waiting). JupyterLab's TCP path
         # is exercised by the browser test (tests/e2e/test_browser.py). A cell
         # that stalls fails the test instead of blocking the suite.
-        kernel_manager_class="workbook.run.execute.LocalKernelManager",
+        kernel_manager_class="workbook.run.kernels.LocalKernelManager",
         execution_timeout=300,
     )
 

@@ -46,13 +46,13 @@ from workbook.run.execute import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    LocalKernelManager,
     ReportResult,
     RunResult,
     execute_report,
     notebook_parameters,
     run_plan,
 )
+from workbook.run.kernels import LocalKernelManager
 from workbook.run.lock import EXIT_BUSY, Busy, OutputLock
 from workbook.run.params import (
     CONFIG_KEYS,

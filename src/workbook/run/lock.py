@@ -33,7 +33,7 @@ __all__ = [
 
 #: Exit code for "another run holds the output folder" (EX_TEMPFAIL).
 EXIT_BUSY = 75
-#: Environment variable telling :class:`workbook.run.execute.LocalKernelManager` where to
+#: Environment variable telling :class:`workbook.run.kernels.LocalKernelManager` where to
 #: put connection files and sockets.
 KERNEL_DIR_ENV = "WORKBOOK_KERNEL_DIR"
 _KERNEL_PREFIX = "wbk-"
