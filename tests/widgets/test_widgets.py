@@ -15,7 +15,7 @@ import papermill
 import pytest
 
 from workbook import run as runner
-from workbook.run.execute import KERNEL_DIR_ENV
+from workbook.run.lock import KERNEL_DIR_ENV
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 REPORTS_WITH_WIDGETS = ["cohort", "scoring", "hierarchy", "whitespace", "engagement"]
