@@ -47,17 +47,25 @@ def capture(target: Path, reports=(), *, jobs: int = 2) -> None:
             if data is not None:
                 cmd += ["--data", str(data)]
             _run(cmd)
-            dest = target / name
-            if dest.exists():
-                shutil.rmtree(dest)
-            dest.mkdir(parents=True)
-            for folder in sorted(p for p in out.iterdir() if p.is_dir()):
-                files = [f for f in folder.iterdir() if f.suffix in (".csv", ".json")]
-                if not files:
-                    continue
-                (dest / folder.name).mkdir()
-                for f in files:
-                    shutil.copy2(f, dest / folder.name / f.name)
+            collect(out, target / name)
+
+
+def collect(out: Path, dest: Path) -> Path:
+    """Copy each report's exports of run folder ``out`` (``<report>/*.csv``, ``*.json``) to ``dest``.
+
+    ``dest`` is replaced. Returns ``dest``, ready for :func:`compare`.
+    """
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for folder in sorted(p for p in out.iterdir() if p.is_dir()):
+        files = [f for f in folder.iterdir() if f.suffix in (".csv", ".json")]
+        if not files:
+            continue
+        (dest / folder.name).mkdir()
+        for f in files:
+            shutil.copy2(f, dest / folder.name / f.name)
+    return dest
 
 
 def _close(a, b) -> bool:

@@ -86,9 +86,7 @@ def on(engine: E.Engine, crm):
     (``as_known_at``) keep it. So ``R.run(engines.on(any_engine, crm), params)``
     runs report ``R``'s relational core once per backend.
     """
-    import dataclasses
-
-    return dataclasses.replace(crm, metadata={**crm.metadata, "engine": engine})
+    return E.bind(crm, engine)
 
 
 def _close(engine: E.Engine, server: PostgresServer, database: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbook import run as runner
+from workbook.core.engine_url import engine_label
 from workbook.run import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
@@ -83,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="replace files workbook did not write where the run must write",
+    )
+    run.add_argument(
+        "--engine",
+        metavar="URL",
+        help="where the reports' relational core runs: duckdb (default, in process) or a "
+        "connection string such as postgres://user@host:5432/db; see docs/running.md",
     )
 
     lst = sub.add_parser("list", help="list reports and their parameters")
@@ -173,9 +180,14 @@ def _cmd_run(args) -> int:
         pdf=args.pdf,
         force=args.force,
         wait=args.wait,
+        engine=args.engine,
     )
     adhoc = f" (ad-hoc: -P overrides, hash {plan.adhoc})" if plan.adhoc else ""
-    log(f"start as_of {plan.as_of}; data {plan.data or 'bundled sample'}; out {plan.out}{adhoc}")
+    engine = f"; engine {engine_label(plan.engine)}" if plan.engine else ""
+    log(
+        f"start as_of {plan.as_of}; data {plan.data or 'bundled sample'}{engine}; "
+        f"out {plan.out}{adhoc}"
+    )
     try:
         result = runner.run_plan(plan, progress=log)
     except OSError as exc:  # full disk, read-only output: a message, never a traceback

@@ -443,3 +443,51 @@ def test_a_server_that_cannot_bind_fails_with_its_log(monkeypatch):
     monkeypatch.setattr(engines, "_free_port", lambda: 1)
     with pytest.raises(engines.PostgresUnavailable, match="(?s)did not start on 127.0.0.1:1 .*postgres.log.*Permission denied"):
         engines.PostgresServer.start()
+
+
+# -- naming an engine: workbook.load(engine=...), for_url, bind ------------------------
+
+
+def test_load_with_an_engine_binds_it_and_keeps_the_tables(postgres_server, request):
+    import workbook
+
+    database = postgres_server.create_database()
+    request.addfinalizer(lambda: postgres_server.drop_database(database))
+    url = postgres_server.url(database)
+    crm = workbook.load(None, tables=["leads"], engine=url)
+    engine = E.for_crm(crm)
+    assert engine.name == "postgres" and engine.url == url
+    assert E.for_url(url) is engine  # one connection per URL and process
+    plain = workbook.load(None, tables=["leads"], engine="duckdb")
+    assert E.for_crm(plain) is E.default() and "engine" not in plain.metadata
+    pd.testing.assert_frame_equal(crm.leads, plain.leads)
+    engine.backend.disconnect()
+    E.core._by_url.pop(url)
+
+
+def test_load_names_an_unreachable_engine_before_reading_anything(tmp_path):
+    import workbook
+
+    missing = tmp_path / "no-such-export"  # would be a DataValidationError if it were read
+    with pytest.raises(ValueError, match=r"engine postgres://ana:\*\*\*@127.0.0.1:1/crm: cannot connect"):
+        workbook.load(missing, engine="postgres://ana:hidden@127.0.0.1:1/crm")
+
+
+def test_load_reads_workbook_engine_when_given_none(monkeypatch, any_engine):
+    import workbook
+
+    monkeypatch.setattr(E.core, "_by_url", {"postgres://given@here/db": any_engine})
+    monkeypatch.setenv("WORKBOOK_ENGINE", "postgres://given@here/db")
+    assert E.for_crm(workbook.load(None, tables=["leads"])) is any_engine
+    assert E.for_crm(workbook.load(None, tables=["leads"], engine="")) is E.default()
+
+
+def test_bind_shares_the_tables_and_a_snapshot_of_a_bound_crm_holds_no_engine(any_engine, tmp_path):
+    from workbook.data import snapshot
+
+    crm = model.CrmData(tables={"leads": _table("leads", {"lead_id": ["L1"]})}, as_of=None)
+    bound = E.bind(crm, any_engine)
+    assert bound.leads is crm.leads and E.for_crm(bound) is any_engine
+    folder = snapshot.write(bound, tmp_path / "snap")
+    back = snapshot.read(folder)
+    assert "engine" not in back.metadata and E.for_crm(back) is E.default()

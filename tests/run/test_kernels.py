@@ -50,6 +50,7 @@ def test_kernel_manager_adds_the_run_env_where_the_user_did_not_set_it(monkeypat
 
     monkeypatch.setattr(AsyncKernelManager, "_async_pre_start_kernel", fake_pre_start)
     monkeypatch.setattr(LocalKernelManager, "extra_env", {"OMP_NUM_THREADS": "1", "WB_X": "a"})
+    monkeypatch.setattr(LocalKernelManager, "run_env", {})  # a run in this process may have set it
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice wins
     asyncio.run(LocalKernelManager()._async_pre_start_kernel())
     assert seen["env"]["OMP_NUM_THREADS"] == "3" and seen["env"]["WB_X"] == "a"
@@ -57,6 +58,26 @@ def test_kernel_manager_adds_the_run_env_where_the_user_did_not_set_it(monkeypat
     seen.clear()
     asyncio.run(LocalKernelManager()._async_pre_start_kernel(env={"WB_X": "mine"}))
     assert seen["env"] == {"WB_X": "mine", "OMP_NUM_THREADS": "1"}
+
+
+def test_the_runs_engine_is_set_over_the_users_own(monkeypatch):
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    seen = {}
+
+    async def fake_pre_start(self, **kw):
+        seen.update(kw)
+        return [], kw
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_pre_start_kernel", fake_pre_start)
+    monkeypatch.setattr(LocalKernelManager, "extra_env", {})
+    monkeypatch.setattr(LocalKernelManager, "run_env", {"WORKBOOK_ENGINE": "postgres://a@b/c"})
+    # The plan already read the user's WORKBOOK_ENGINE (its lowest source); --engine beat it.
+    monkeypatch.setenv("WORKBOOK_ENGINE", "postgres://old@b/c")
+    asyncio.run(LocalKernelManager()._async_pre_start_kernel())
+    assert seen["env"]["WORKBOOK_ENGINE"] == "postgres://a@b/c"
 
 
 def test_kernel_files_live_in_the_run_folder_and_shutdown_does_not_interrupt(tmp_path):

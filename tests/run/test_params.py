@@ -523,3 +523,68 @@ def test_out_pointing_at_a_file_is_a_usage_error_naming_it(
     message = capsys.readouterr().err
     assert str(out) in message and "Traceback" not in message
     assert blocker.read_text(encoding="utf-8") == "not a folder\n"  # left as it was
+
+
+# -- the engine (issue 21) --------------------------------------------------------
+
+
+def test_the_engine_is_the_flag_else_the_file_else_load_options_else_the_environment(
+    tiny_notebooks, monkeypatch
+):
+    reports = runner.discover(tiny_notebooks)
+    pg, other = "postgres://ana@db:5432/crm", "postgres://bo@wh/crm"
+    monkeypatch.delenv("WORKBOOK_ENGINE", raising=False)
+    assert _plan(reports).engine is None  # embedded DuckDB
+    monkeypatch.setenv("WORKBOOK_ENGINE", other)
+    assert _plan(reports).engine == other
+    nested = {"load_options": {"engine": pg, "encoding": "cp932"}}
+    plan = _plan(reports, params_file=nested)
+    assert plan.engine == pg
+    assert plan.load_options == {"encoding": "cp932"}  # the URL never goes to a notebook
+    assert _plan(reports, params_file={"engine": f" {pg} "}).engine == pg
+    assert _plan(reports, params_file={"engine": pg}, engine="duckdb").engine is None
+    assert _plan(reports, params_file={"engine": "duckdb"}, engine=other).engine == other
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"engine": "crm.db"}, "engine 'crm.db' is not a connection string"),
+        ({"params_file": {"engine": 5}}, "engine must be a connection string"),
+        (
+            {"params_file": {"engine": "postgres://a@x/db", "load_options": {"engine": "duckdb"}}},
+            "engine and load_options.engine name different engines",
+        ),
+        (
+            {"params_file": {"load_options": {"engine": "postgres://a:secret@x/db?"}}, "engine": "x"},
+            "engine 'x' is not a connection string",
+        ),
+        ({"assignments": ["engine=duckdb"]}, "set it with --engine URL or top-level engine"),
+    ],
+    ids=["not a URL", "not text", "two engines", "flag checked", "-P"],
+)
+def test_a_bad_engine_setting_is_a_usage_error(tiny_notebooks, settings, message, monkeypatch):
+    monkeypatch.delenv("WORKBOOK_ENGINE", raising=False)
+    with pytest.raises(UsageError) as err:
+        _plan(runner.discover(tiny_notebooks), **settings)
+    assert message in str(err.value) and "secret" not in str(err.value)
+
+
+def test_cli_engine_flag_reaches_the_plan_and_hides_the_password(
+    tiny_notebooks, monkeypatch, tmp_path, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    seen = {}
+
+    def fake_run_plan(plan, progress):
+        seen["plan"] = plan
+        raise UsageError("stop here")
+
+    monkeypatch.setattr(runner, "run_plan", fake_run_plan)
+    monkeypatch.setenv("WORKBOOK_NOTEBOOKS", str(tiny_notebooks))
+    url = "postgres://ana:s3cret@db:5432/crm"
+    assert cli.main(["run", "all", "--engine", url, "--as-of", "2025-03-31"]) == 2
+    assert seen["plan"].engine == url
+    said = capsys.readouterr()
+    assert "engine postgres://ana:***@db:5432/crm" in said.out + said.err
+    assert "s3cret" not in said.out + said.err

@@ -232,3 +232,4 @@ def and_join(names) -> str:
     """``"a"``, ``"a and b"``, ``"a, b and c"``: names listed in a sentence."""
     names = [str(n) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+

@@ -68,6 +68,19 @@ LOAD_PARAMETERS = """source : str or Path, optional
         runner's validated load). Its tables, ``as_of`` and ``quality`` are
         read as saved: no file is parsed, mapped or validated again. A
         ``source`` that is such a folder is read the same way.
+    engine : str or workbook.engine.Engine, optional
+        Where the reports' relational core (:mod:`workbook.engine`) runs on
+        this data. ``""`` or ``"duckdb"``: in-process DuckDB. ``None`` (the
+        default): the ``WORKBOOK_ENGINE`` environment variable, which the
+        runner sets in each kernel to the run's ``--engine``, else DuckDB.
+        Otherwise an Ibis connection string such as
+        ``postgres://user@host:5432/db`` (``pip install -e ".[warehouse]"``):
+        it is connected once per process, checked at once (an engine that
+        cannot be reached is a ``ValueError`` naming the URL with its
+        password hidden), and kept in ``crm.metadata["engine"]``
+        (:func:`workbook.engine.bind`); the loaded tables are copied into
+        it as temporary tables when a report first needs them. Tables,
+        ``as_of`` and validation do not depend on it.
     date_formats : dict, optional
         ``{table: {date column: strptime format}}``, e.g.
         ``{"leads": {"created_at": "%d-%m-%Y"}}``; a time of day may follow.

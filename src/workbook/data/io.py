@@ -117,6 +117,7 @@ LOAD_OPTIONS = (
     "max_amount",
     "min_date",
     "snapshot",
+    "engine",
 )
 
 SAMPLE_LABEL = "bundled sample (scale=small, seed=0)"
@@ -239,7 +240,9 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
     _check_options(load_options)
     requested = [t for t in requested_tables(load_options.get("tables")) if _as_of_columns(t)]
     if sql_url or preset:
-        options = {k: v for k, v in load_options.items() if k not in ("validate", "tables")}
+        # Dates only: no engine is reached for them.
+        skip = ("validate", "tables", "engine")
+        options = {k: v for k, v in load_options.items() if k not in skip}
         return load(source, tables=requested, validate=False, **options).as_of
     return _prescan_as_of(source, requested, paths, load_options)
 
@@ -517,6 +520,7 @@ def load(
     max_amount=None,
     min_date=None,
     snapshot=None,
+    engine=None,
     uses=None,
 ) -> model.CrmData:
     """Load, coerce and validate CRM tables: the first call of every analysis.
@@ -544,7 +548,8 @@ def load(
         file, table, column, count and example ids. The CLI (``workbook run``,
         ``workbook validate``) prints them and exits with status 2.
     ValueError
-        An unknown table name or preset.
+        An unknown table name or preset; an ``engine`` that cannot be
+        reached (the message names its URL, password hidden).
 
     Examples
     --------
@@ -560,11 +565,13 @@ def load(
     ...     tables=["leads"],
     ... )                                                            # doctest: +SKIP
     >>> crm = workbook.load(snapshot="run.tmp/snapshot")              # doctest: +SKIP
+    >>> crm = workbook.load("export/", engine="postgres://ana@db/crm")  # doctest: +SKIP
     """
+    engine = _engine(engine)
     if snapshot is not None or _snapshot.is_snapshot(source):
         # The runner's validated snapshot: the tables this caller uses (or asks for).
         wanted = tables if tables is not None else uses
-        return _snapshot.read(snapshot or source, tables=wanted, as_of=as_of)
+        return _bound(_snapshot.read(snapshot or source, tables=wanted, as_of=as_of), engine)
     missing = missing or "error"
     check_names(
         paths=paths, columns=columns, values=values, constants=constants, filters=filters,
@@ -606,7 +613,7 @@ def load(
     metadata = _metadata(read, requested, preset, frames, fixups)
     if score_range:  # the declared range: the scoring report's default grid and bands
         metadata["score_range"] = [float(v) for v in score_range]
-    return model.CrmData(
+    crm = model.CrmData(
         tables=frames,
         source=read.label,
         fingerprint=_fingerprint(read, frames),
@@ -615,3 +622,31 @@ def load(
         metadata=metadata,
         excluded=excluded,
     )
+    return _bound(crm, engine)
+
+
+def _engine(engine):
+    """The :class:`~workbook.engine.Engine` that ``engine=`` names, reached now; ``None`` for DuckDB.
+
+    ``None`` is ``$WORKBOOK_ENGINE`` (:func:`workbook.core.engine_url.engine_url`),
+    which the runner sets in each kernel to the run's ``--engine``. Connected
+    before any file is read, so a wrong URL fails at once.
+    """
+    from workbook.core.engine_url import engine_url
+
+    if not hasattr(engine, "backend"):  # a URL, a name or None; else an Engine
+        engine = engine_url(engine)
+        if engine is None:
+            return None
+    from workbook.engine import for_url
+
+    return for_url(engine)
+
+
+def _bound(crm: model.CrmData, engine) -> model.CrmData:
+    """``crm`` bound to ``engine`` (:func:`workbook.engine.bind`), when :func:`_engine` named one."""
+    if engine is None:
+        return crm
+    from workbook.engine import bind
+
+    return bind(crm, engine)

@@ -141,7 +141,9 @@ def write(crm: model.CrmData, folder) -> Path:
         "as_of": _day(crm.as_of),
         "source": crm.source,
         "fingerprint": crm.fingerprint,
-        "metadata": crm.metadata,
+        # An engine binding (workbook.engine.bind) is a live connection, not data:
+        # whoever reads the snapshot names its own (workbook.load(..., engine=)).
+        "metadata": {k: v for k, v in crm.metadata.items() if k != "engine"},
         "tables": files,
         "excluded": excluded,
         "rows": {t: int(len(f)) for t, f in crm.tables.items()},

@@ -17,28 +17,35 @@ expression runs and how its (small) result comes back to pandas:
 - :meth:`Engine.frame` executes an expression and returns a DataFrame through
   Arrow (``to_pyarrow()``), never row by row.
 - :func:`for_crm` is the engine a report uses for ``crm``: the one the load
-  named (``crm.metadata["engine"]``), else the process default
-  (:func:`default`).
+  named (``workbook.load(..., engine=URL)``, which :func:`bind` records in
+  ``crm.metadata["engine"]``), else the process default (:func:`default`).
+  :func:`for_url` makes (once per URL and process) the engine a URL names.
 
 See ``docs/performance.md`` ("Relational engine") for the version pins.
 """
 
 from workbook.engine.core import (
+    EMBEDDED,
     Engine,
+    bind,
     canonical_table,
     canonical_tables,
     connect,
     default,
     for_crm,
+    for_url,
     set_default,
 )
 
 __all__ = [
+    "EMBEDDED",
     "Engine",
+    "bind",
     "canonical_table",
     "canonical_tables",
     "connect",
     "default",
     "for_crm",
+    "for_url",
     "set_default",
 ]

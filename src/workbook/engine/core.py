@@ -17,13 +17,18 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import sqlglot as sg
 
+from workbook.core.engine_url import EMBEDDED, engine_url, redact_url
+
 __all__ = [
+    "EMBEDDED",
     "Engine",
+    "bind",
     "canonical_table",
     "canonical_tables",
     "connect",
     "default",
     "for_crm",
+    "for_url",
     "set_default",
 ]
 
@@ -208,7 +213,7 @@ def connect(
     threads : int, optional
         DuckDB threads (default DuckDB's own).
     """
-    if url in (None, "", "duckdb", "duckdb://", "duckdb://:memory:"):
+    if url is None or url in EMBEDDED:
         limit = memory_limit or os.environ.get("WORKBOOK_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
         spill = temp_directory or os.path.join(tempfile.gettempdir(), "workbook-duckdb")
         kwargs = {"memory_limit": limit, "temp_directory": spill}
@@ -242,6 +247,52 @@ def set_default(engine: Engine | None) -> Engine | None:
     with _default_lock:
         old, _default = _default, engine
         return old
+
+
+_by_url: dict[str, Engine] = {}
+
+
+def for_url(url: str | Engine | None) -> Engine:
+    """The engine named by ``url``: :func:`default` for :data:`EMBEDDED`, else one connection per URL.
+
+    A warehouse URL is connected on first use and the connection is kept for
+    the process, so loading twice with the same ``engine=`` reuses it.
+
+    Raises
+    ------
+    ValueError
+        The engine cannot be reached or the URL is not one Ibis knows; the
+        message names the URL with its password hidden
+        (:func:`workbook.core.text.redact_url`) and the driver's first line.
+    """
+    if isinstance(url, Engine):
+        return url
+    key = engine_url(url, environ={})
+    if key is None:
+        return default()
+    with _default_lock:
+        hit = _by_url.get(key)
+    if hit is not None:
+        return hit
+    try:
+        engine = connect(key)
+        engine.arrow(ibis.literal(1).name("reached").as_table())  # reach it now, not mid-report
+    except Exception as exc:  # noqa: BLE001 - any driver's error, one message
+        first = next((ln for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+        raise ValueError(f"engine {redact_url(key)}: cannot connect: {first.strip()}") from exc
+    with _default_lock:
+        return _by_url.setdefault(key, engine)
+
+
+def bind(crm, engine: str | Engine | None):
+    """``crm`` (a shallow copy) whose reports compute on ``engine`` (see :func:`for_url`).
+
+    :func:`for_crm` reads the binding back, and cuts (``crm.as_known_at``)
+    keep it. The tables are shared with ``crm``, not copied.
+    """
+    import dataclasses
+
+    return dataclasses.replace(crm, metadata={**crm.metadata, "engine": for_url(engine)})
 
 
 def for_crm(crm) -> Engine:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbook.core.engine_url import ENGINE_ENV, engine_label
 from workbook.run.discover import ReportSpec, UsageError
 from workbook.run.kernels import LocalKernelManager, kernel_env
 from workbook.run.lock import OutputLock, kernel_dir, remove_stale
@@ -85,6 +86,7 @@ class _Job:
     chromium: str | None = None  # print <report>.pdf with this browser when set
     snapshot: str | None = None  # the run's validated load; injected as data when set
     kernel_env: tuple[tuple[str, str], ...] = ()  # LocalKernelManager.extra_env for this run
+    run_env: tuple[tuple[str, str], ...] = ()  # LocalKernelManager.run_env (the run's engine)
 
 
 @dataclass
@@ -124,6 +126,7 @@ def _papermill(job: _Job, out_nb: Path) -> tuple[str | None, str | None]:
     if job.snapshot:  # the notebook's own workbook.load(data or None, ...) reads the snapshot
         parameters.update(data=job.snapshot, load_options={})
     LocalKernelManager.extra_env = dict(job.kernel_env)
+    LocalKernelManager.run_env = dict(job.run_env)
     try:
         papermill.execute_notebook(
             str(job.spec.path),
@@ -259,6 +262,7 @@ def _jobs(
     base_record = (
         ("as_of", plan.as_of),
         ("Data", plan.data or "bundled sample"),
+        ("Engine", engine_label(plan.engine)),
         ("workbook version", __version__),
         ("Run started (UTC)", started),
     )
@@ -278,6 +282,9 @@ def _jobs(
                 chromium=plan.chromium if plan.pdf else None,
                 snapshot=str(snapshot) if snapshot is not None else None,
                 kernel_env=env,
+                # The kernels' workbook.load binds the run's engine (never in the notebook:
+                # a URL may hold a password).
+                run_env=((ENGINE_ENV, plan.engine or ""),),
             )
         )
     return jobs
@@ -350,6 +357,7 @@ def _data_error_results(plan: RunPlan, workdir: Path, error, started: str) -> li
     record = [
         ("as_of", plan.as_of),
         ("Data", plan.data or "bundled sample"),
+        ("Engine", engine_label(plan.engine)),
         ("workbook version", __version__),
         ("Run started (UTC)", started),
         ("Status", "data error: nothing else was run or published"),
@@ -458,6 +466,7 @@ def _run_in(plan: RunPlan, tmp: Path, progress: Callable, hook: Callable) -> Run
             as_of=plan.as_of,
             load_options=plan.load_options,
             folder=tmp / "snapshot",
+            engine=plan.engine,
         )
     except DataValidationError as exc:
         data_error = str(exc)

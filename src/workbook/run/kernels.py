@@ -71,12 +71,16 @@ class LocalKernelManager(AsyncKernelManager):
       made ipykernel log ``KeyboardInterrupt caught in kernel`` in about a
       third of runs. The interrupt is skipped during shutdown.
     * The kernel's environment gets :attr:`extra_env` (:func:`kernel_env`),
-      where the user has not set those variables.
+      where the user has not set those variables, and :attr:`run_env` (the
+      run's engine, ``WORKBOOK_ENGINE``) over them.
     """
 
     transport = "ipc"
     #: Added to each kernel's environment (set by the runner before a notebook starts).
     extra_env: ClassVar[dict[str, str]] = {}
+    #: Set in each kernel's environment over the user's own: the run's settings
+    #: that the plan already resolved from it (``WORKBOOK_ENGINE``).
+    run_env: ClassVar[dict[str, str]] = {}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -89,6 +93,7 @@ class LocalKernelManager(AsyncKernelManager):
         env = dict(kw.pop("env", None) or os.environ)
         for name, value in self.extra_env.items():
             env.setdefault(name, value)
+        env.update(self.run_env)
         return await super()._async_pre_start_kernel(env=env, **kw)
 
     async def _async_interrupt_kernel(self) -> None:

@@ -13,8 +13,10 @@ Precedence, highest first (issue 17)
 5. top-level ``name`` in the params file (every selected report that declares it);
 6. the default (the report's ``Params``, else its notebook's parameters cell).
 
-``as_of``, ``data``, ``out`` and ``load_options`` are run-level: they come
-from the flags or the top level of the params file only. ``out_dir`` and
+``as_of``, ``data``, ``out``, ``load_options`` and ``engine`` are run-level:
+they come from the flags or the top level of the params file only. The
+engine (:func:`run_engine`) is ``--engine``, else top-level ``engine``, else
+``load_options.engine``, else ``$WORKBOOK_ENGINE``, else embedded DuckDB. ``out_dir`` and
 ``interactive`` are set by the runner.
 
 Checks
@@ -57,6 +59,7 @@ __all__ = [
     "read_params_file",
     "resolve_parameters",
     "resolve_run_as_of",
+    "run_engine",
 ]
 
 #: Set only by the runner, never by the user.
@@ -67,9 +70,10 @@ RUN_LEVEL = {
     "data": "--data DIR or top-level data in the params file",
     "out": "--out DIR or top-level out in the params file",
     "load_options": "top-level load_options in the params file",
+    "engine": "--engine URL or top-level engine in the params file",
 }
 #: Top-level keys of a params YAML that configure the run rather than a notebook.
-CONFIG_KEYS = ("data", "as_of", "out", "load_options", "reports")
+CONFIG_KEYS = ("data", "as_of", "out", "load_options", "engine", "reports")
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -439,6 +443,34 @@ def _load_options(config: Mapping) -> dict:
     return dict(options)
 
 
+def run_engine(config: Mapping, load_options: dict, environ=None) -> str | None:
+    """The run's engine URL (``None``: embedded DuckDB); takes ``engine`` out of ``load_options``.
+
+    ``--engine`` (already in ``config``) or top-level ``engine``, else
+    ``load_options.engine``, else ``$WORKBOOK_ENGINE``. Two different
+    engines given in the file are a :class:`UsageError`, and so is a value
+    that is not a connection string. The engine is not reached here (the
+    run's load does that first, in its own process).
+    """
+    from workbook.core.engine_url import engine_url
+
+    top, nested = config.get("engine"), load_options.pop("engine", None)
+    try:
+        top_url = engine_url(top, where="engine", environ={})
+        nested_url = engine_url(nested, where="load_options.engine", environ={})
+        if top is not None and nested is not None and top_url != nested_url:
+            raise UsageError(
+                "engine and load_options.engine name different engines; give one of them"
+            )
+        if top is not None:
+            return top_url
+        if nested is not None:
+            return nested_url
+        return engine_url(None, environ=environ)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def check_out_folder(path: Path, *, where: str = "--out") -> Path:
     """``path`` if it is, or can become, a folder; a file there (or above it) is a :class:`UsageError`.
 
@@ -499,6 +531,7 @@ class RunPlan:
     pdf: bool = False
     chromium: str | None = None  # browser printing the PDFs (set when pdf is true)
     force: bool = False  # replace foreign files in paths the run needs
+    engine: str | None = None  # the relational engine's URL (None: embedded DuckDB)
     wait: bool = False  # wait for another run holding OUT instead of exiting 75
     adhoc: str | None = None  # short hash of the -P overrides when OUT was derived from them
 
@@ -519,6 +552,7 @@ def build_plan(
     pdf: bool = False,
     force: bool = False,
     wait: bool = False,
+    engine: str | None = None,
 ) -> RunPlan:
     """Merge a params YAML, ``-P`` assignments and CLI flags; check every value.
 
@@ -544,9 +578,10 @@ def build_plan(
     """
     available = list(available) if available is not None else list(reports)
     config, layers = gather_settings(params_file, assignments, {r.name for r in available})
-    flags = {"data": data, "out": out, "as_of": as_of}
+    flags = {"data": data, "out": out, "as_of": as_of, "engine": engine}
     config.update({k: v for k, v in flags.items() if v is not None})
     load_options = _load_options(config)
+    engine_value = run_engine(config, load_options)
     data_value = _data_source(config)
     given_as_of = _given_as_of(config)
     params = resolve_parameters(reports, layers, given_as_of)
@@ -583,6 +618,7 @@ def build_plan(
         force=force,
         wait=wait,
         adhoc=adhoc,
+        engine=engine_value,
     )
 
 

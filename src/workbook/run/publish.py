@@ -50,6 +50,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbook.core.engine_url import engine_label
+
 if TYPE_CHECKING:  # pragma: no cover
     from workbook.run.execute import ReportResult
     from workbook.run.params import RunPlan
@@ -165,6 +167,7 @@ def run_record(
         "as_of": plan.as_of,
         "data": plan.data or None,
         "load_options": plan.load_options,
+        "engine": engine_label(plan.engine),
         "fingerprint": _common_fingerprint(results),
         "workbook_version": version,
         "started": started,

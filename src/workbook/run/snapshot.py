@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.core.text import and_join
-from workbook.run.discover import ReportSpec
+from workbook.run.discover import ReportSpec, UsageError
 
 __all__ = ["REQUIRED_TABLES", "Prepared", "applicability", "load_and_write", "prepare", "required_tables"]
 
@@ -85,7 +85,13 @@ def _wanted(specs: Sequence[ReportSpec], load_options: Mapping) -> list[str]:
 
 
 def prepare(
-    specs: Sequence[ReportSpec], *, data: str, as_of: str, load_options: Mapping, folder: Path
+    specs: Sequence[ReportSpec],
+    *,
+    data: str,
+    as_of: str,
+    load_options: Mapping,
+    folder: Path,
+    engine: str | None = None,
 ) -> Prepared:
     """Load, validate and snapshot the tables ``specs`` use that the export has.
 
@@ -98,20 +104,34 @@ def prepare(
     The load runs in a child process (:func:`_in_child`): the tables, the
     validation's intermediates and the allocator's freed pages go with it,
     so the runner stays small while the kernels run.
+
+    ``engine`` (the run's ``--engine``) is reached there first, before any
+    file is read: one that cannot be reached is a
+    :class:`~workbook.run.discover.UsageError` (exit 2), and nothing runs.
+    The snapshot itself never depends on it.
     """
     wanted = _wanted(specs, load_options)
     if not wanted:
         return Prepared(folder=None)
     options = {k: v for k, v in load_options.items() if k not in ("tables", "as_of", "validate")}
     started = time.perf_counter()
-    rows = _in_child(load_and_write, wanted, data=data, as_of=as_of, options=options, folder=folder)
+    rows = _in_child(
+        load_and_write, wanted, data=data, as_of=as_of, options=options, folder=folder,
+        engine=engine,
+    )  # fmt: skip
     return Prepared(
         folder=folder, tables=list(rows), rows=rows, seconds=time.perf_counter() - started
     )
 
 
 def load_and_write(
-    wanted: Sequence[str], *, data: str, as_of: str, options: Mapping, folder: Path
+    wanted: Sequence[str],
+    *,
+    data: str,
+    as_of: str,
+    options: Mapping,
+    folder: Path,
+    engine: str | None = None,
 ) -> dict[str, int]:
     """Load and validate ``wanted`` (less the tables the export lacks); write the snapshot.
 
@@ -121,10 +141,21 @@ def load_and_write(
     from workbook.data import snapshot
     from workbook.data.errors import DataValidationError
 
+    if engine is not None:  # reach it before the load, so a wrong URL fails at once
+        from workbook.engine import for_url
+
+        try:
+            for_url(engine)
+        except ValueError as exc:
+            raise UsageError(f"--engine / engine: {exc}") from None
+
     tables = list(wanted)
     while True:
         try:
-            crm = workbook.load(data or None, tables=tables, as_of=as_of or None, **options)
+            # engine="": the load and the snapshot never use one ($WORKBOOK_ENGINE is the kernels').
+            crm = workbook.load(
+                data or None, tables=tables, as_of=as_of or None, engine="", **options
+            )
             break
         except DataValidationError as exc:
             absent = {p.table for p in exc.problems if p.check == "missing_table"}
