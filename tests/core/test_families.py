@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook.analyses.hierarchy import family_revenue
@@ -268,13 +268,16 @@ def test_cycle_root_uses_the_numeric_order(any_engine):
     assert tree["root_id"].tolist() == ["10", "10", "10", "x"]
 
 
-@settings(max_examples=60, deadline=None)
-@given(hierarchies())
-def test_tree_equals_a_step_by_step_walk(data):
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=hierarchies())
+def test_tree_equals_a_step_by_step_walk_on_every_engine(any_engine, data):
+    # one engine serves every example: each registers its own accounts frame
     accounts, _ = data
     pairs = list(zip(accounts["account_id"], accounts["parent_id"].astype(object), strict=True))
     pairs = [(a, None if pd.isna(p) else p) for a, p in pairs]
-    tree = ultimate_parents(accounts)
+    tree = ultimate_parents(accounts, engine=any_engine)
     want = _walk(pairs)
     assert tree["root_id"].tolist() == [want[a][0] for a, _ in pairs]
     got_depth = [None if pd.isna(d) else int(d) for d in tree["depth"]]

@@ -230,3 +230,131 @@ def test_sql_examples_compile_over_the_canonical_tables():
     assert list(ex["lead_outcomes"].columns) == scoring.OUTCOME_COLUMNS
     sql = ibis.to_sql(ex["lead_outcomes"], dialect="duckdb")
     assert "LEFT OUTER JOIN" in sql and '"opportunities"' in sql
+
+
+# -- property: random leads and deals, on every engine ---------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_DAY = pd.Timedelta(days=1)
+
+
+def _stamp(offset_hours):
+    """A timestamp ``offset_hours`` from the as_of day's midnight (None stays None)."""
+    return None if offset_hours is None else AS_OF + pd.Timedelta(hours=offset_hours)
+
+
+@st.composite
+def outcome_cases(draw):
+    """Leads and deals around the as_of day, every field sometimes blank, times of day included.
+
+    Two weeks of days, three times of day and short horizons, and most deals
+    closing within a day of their lead's horizon end: the boundaries (matured,
+    the horizon's last day, the as_of day) are hit often.
+    """
+    at = st.sampled_from([0, 12, 23])
+    days = st.one_of(st.integers(-12, 2), st.sampled_from([0, 1]))  # the as_of day, the next
+    hours = st.one_of(st.none(), st.builds(lambda d, h: 24 * d + h, days, at))
+    flag = st.sampled_from([True, True, False, None])
+    horizon = draw(st.integers(min_value=1, max_value=6))
+    leads, opps = [], []
+    for i in range(draw(st.integers(min_value=3, max_value=12))):
+        created = draw(hours)
+        kind = draw(st.sampled_from(["none", "gone", "own", "own", "shared"]))
+        conv = {"none": None, "gone": "O-gone"}.get(kind)
+        if kind == "own" or (kind == "shared" and not opps):
+            day = (created or 0) // 24 * 24  # the lead's created midnight
+            near = st.builds(
+                lambda d, h, day=day: day + 24 * d + h,
+                st.integers(horizon - 1, horizon + 1),
+                at,
+            )
+            close = draw(st.one_of(st.none(), near, hours))
+            conv = f"O{len(opps)}"
+            opps.append((conv, draw(hours), close, draw(flag), draw(flag), float(len(opps))))
+        elif kind == "shared":
+            conv = draw(st.sampled_from([o[0] for o in opps]))
+        leads.append((f"L{i:02d}", created, draw(st.one_of(st.none(), st.integers(0, 100))), conv))
+    return leads, opps, horizon
+
+
+def _frames(leads, opps):
+    lf = pd.DataFrame(
+        {
+            "lead_id": pd.array([r[0] for r in leads], dtype="string"),
+            "created_at": pd.to_datetime([_stamp(r[1]) for r in leads]).astype("datetime64[ns]"),
+            "score": pd.array([r[2] for r in leads], dtype="float64"),
+            "converted_opportunity_id": pd.array([r[3] for r in leads], dtype="string"),
+        }
+    )
+    lf["converted_at"] = lf["created_at"]
+    cols = ["opportunity_id", "created_at", "close_date", "is_closed", "is_won", "amount"]
+    of = pd.DataFrame(
+        {
+            "opportunity_id": pd.array([o[0] for o in opps], dtype="string"),
+            "created_at": pd.to_datetime([_stamp(o[1]) for o in opps]).astype("datetime64[ns]"),
+            "close_date": pd.to_datetime([_stamp(o[2]) for o in opps]).astype("datetime64[ns]"),
+            "is_closed": pd.array([o[3] for o in opps], dtype="boolean"),
+            "is_won": pd.array([o[4] for o in opps], dtype="boolean"),
+            "amount": pd.array([o[5] for o in opps], dtype="float64"),
+        },
+        columns=cols,
+    )
+    return lf, of
+
+
+def _oracle(leads, opps, horizon):
+    """The rules of scoring.outcomes read lead by lead (a blank flag is false)."""
+    end = AS_OF + _DAY  # "on or before the as_of day" is "before the midnight after it"
+    deals = {o[0]: o for o in opps}
+    out = {}
+    for lead_id, created_h, score, conv in leads:
+        created = _stamp(created_h)
+        if created is None or created >= end or score is None:
+            continue  # excluded: after as_of (or no date), or a blank score
+        matured = created < end - horizon * _DAY
+        deal = deals.get(conv)
+        deal_created = None if deal is None else _stamp(deal[1])
+        has_opp = deal is not None and not (deal_created is not None and deal_created >= end)
+        close = None if not has_opp else _stamp(deal[2])
+        closed = has_opp and deal[3] is True and close is not None
+        by_as_of = close is not None and close < end
+        won_ever = closed and deal[4] is True and by_as_of
+        lost = closed and deal[4] is not True and by_as_of
+        won = won_ever and close.normalize() <= created.normalize() + horizon * _DAY
+        reason = (
+            "too young" if not matured else "won" if won else "won after the horizon"
+            if won_ever else "opportunity lost" if lost else "opportunity open"
+            if has_opp else "no opportunity"
+        )  # fmt: skip
+        out[lead_id] = (
+            reason,
+            won if matured else None,
+            won_ever if matured else None,
+            conv if has_opp else None,
+            (AS_OF - created.normalize()).days,
+        )
+    return out
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=outcome_cases())
+def test_outcomes_equal_the_rules_read_lead_by_lead_on_every_engine(any_engine, case):
+    leads, opps, horizon = case
+    lf, of = _frames(leads, opps)
+    out = R.lead_outcomes(lf, of, as_of=AS_OF, horizon_days=horizon, engine=any_engine).outcomes
+    got = {
+        r.lead_id: (
+            r.outcome_reason,
+            None if pd.isna(r.won) else bool(r.won),
+            None if pd.isna(r.won_by_as_of) else bool(r.won_by_as_of),
+            None if pd.isna(r.converted_opportunity_id) else r.converted_opportunity_id,
+            int(r.age_days),
+        )
+        for r in out.itertuples()
+    }
+    assert got == _oracle(leads, opps, horizon)
+    assert out["lead_id"].tolist() == sorted(got)
