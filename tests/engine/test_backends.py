@@ -491,3 +491,20 @@ def test_bind_shares_the_tables_and_a_snapshot_of_a_bound_crm_holds_no_engine(an
     folder = snapshot.write(bound, tmp_path / "snap")
     back = snapshot.read(folder)
     assert "engine" not in back.metadata and E.for_crm(back) is E.default()
+
+
+@pytest.mark.parametrize("report", ["data_quality", "whitespace"])
+def test_reports_build_their_family_tree_on_the_bound_engine(any_engine, sample_crm, report):
+    import importlib
+
+    R = importlib.import_module(f"workbook.analyses.{report}")
+    registered = []
+    table = any_engine.table
+
+    def spy(frame, label="t"):
+        registered.append(tuple(frame.columns))
+        return table(frame, label)
+
+    any_engine.table = spy  # the instance's own attribute; the engine is the test's alone
+    R.run(engines.on(any_engine, sample_crm))
+    assert ("account_id", "parent_id") in [cols[:2] for cols in registered]

@@ -608,7 +608,7 @@ def load(
         quality = _validate(
             frames, as_of=as_of_ts, score_range=tuple(score_range or model.SCORE_RANGE),
             files=files, fixups=fixups,
-            check_duplicate_ids=False,
+            check_duplicate_ids=False, engine=engine,
         )  # fmt: skip
     metadata = _metadata(read, requested, preset, frames, fixups)
     if score_range:  # the declared range: the scoring report's default grid and bands

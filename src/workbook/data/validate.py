@@ -388,6 +388,7 @@ def validate(
     files: Mapping[str, str] | None = None,
     fixups: Iterable[Issue] = (),
     check_duplicate_ids: bool = True,
+    engine=None,
 ) -> DataQuality:
     """Check canonical tables; raise on errors, return the warnings.
 
@@ -410,6 +411,10 @@ def validate(
         Check primary keys for duplicates. :func:`workbook.data.io.load` passes
         False because it has already checked them (and raised) while loading;
         the check costs about 2 s on the large sample.
+    engine : workbook.engine.Engine, optional
+        Where the hierarchy check's family tree is computed
+        (:func:`workbook.core.families.ultimate_parents`; default the embedded
+        engine). :func:`workbook.data.io.load` passes its ``engine``.
 
     Returns
     -------
@@ -436,7 +441,7 @@ def validate(
     as_of_ts = None if as_of is None else pd.Timestamp(as_of)
     issues: list[Issue] = list(fixups)
     issues += _reference_issues(tables)
-    issues += _hierarchy_issues(tables)
+    issues += _hierarchy_issues(tables, engine=engine)
     issues += _activity_issues(tables)
     if as_of_ts is not None:
         issues += _after_as_of_issues(tables, as_of_ts)
@@ -566,11 +571,11 @@ def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
     return out
 
 
-def _hierarchy_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
+def _hierarchy_issues(tables: Mapping[str, pd.DataFrame], *, engine=None) -> list[Issue | None]:
     accounts = tables.get(model.ACCOUNTS)
     if accounts is None or accounts.empty:
         return []
-    tree = ultimate_parents(accounts)
+    tree = ultimate_parents(accounts, engine=engine)
     issue = tree["issue"]
     labels = tree["account_id"]
     return [

@@ -7,6 +7,7 @@ from workbook.core.checks import require_crm
 from workbook.core.names import Names
 from workbook.data.coercion import empty_table
 from workbook.data.model import ACCOUNTS
+from workbook.engine import for_crm
 
 from .depths import depth_distribution
 from .integrity import referential_integrity
@@ -59,7 +60,9 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     integrity = referential_integrity(crm.tables)
     # An export without accounts (e.g. leads only) has no hierarchy to check.
     accounts = crm.get(ACCOUNTS)
-    tree = families.ultimate_parents(accounts if accounts is not None else empty_table(ACCOUNTS))
+    tree = families.ultimate_parents(
+        accounts if accounts is not None else empty_table(ACCOUNTS), engine=for_crm(crm)
+    )
     depths = depth_distribution(tree)
     # each faulty account's name beside its id (an account missing its name: blank)
     faults = Names.of(crm).beside_ids(families.hierarchy_issues(tree))

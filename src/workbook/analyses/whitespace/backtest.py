@@ -31,6 +31,7 @@ import pandas as pd
 
 from workbook.core.calendar import month_end_cut
 from workbook.core.families import FamilyTrees
+from workbook.engine import for_crm
 
 from .book import Book
 from .propensity import (
@@ -231,7 +232,7 @@ def purchase_model(
     at1 = crm.as_known_at(cut1)
     # The family tree once per distinct hierarchy: a cut that drops no account
     # and blanks no parent has today's hierarchy.
-    trees = FamilyTrees()
+    trees = FamilyTrees(engine=for_crm(crm))
     if book is not None:
         trees.add(book.accounts, book.tree)
     # One cut's candidates at a time (millions of rows each), freed once used.

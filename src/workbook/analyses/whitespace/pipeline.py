@@ -7,6 +7,7 @@ from workbook.core.families import ultimate_parents
 from workbook.core.findings import attach_findings
 from workbook.core.names import Names
 from workbook.core.results import leadership_sentences
+from workbook.engine import for_crm
 
 from .backtest import purchase_model
 from .book import Book
@@ -76,7 +77,7 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     params = Params.resolve(params, overrides)
     as_of = crm.as_of
     accounts, purchases, products = crm.accounts, crm.purchases, crm.products
-    tree = ultimate_parents(accounts)
+    tree = ultimate_parents(accounts, engine=for_crm(crm))
     family_id = choose_family(params.family, accounts, crm.opportunities, as_of=as_of, tree=tree)
     book = Book(accounts, purchases, products, as_of=as_of, tree=tree)
     res = Results(
