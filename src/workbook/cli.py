@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbook import run as runner
-from workbook.core.engine_url import engine_label
+from workbook.core.engine_url import data_label, engine_label
 from workbook.run import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
@@ -185,7 +185,7 @@ def _cmd_run(args) -> int:
     adhoc = f" (ad-hoc: -P overrides, hash {plan.adhoc})" if plan.adhoc else ""
     engine = f"; engine {engine_label(plan.engine)}" if plan.engine else ""
     log(
-        f"start as_of {plan.as_of}; data {plan.data or 'bundled sample'}{engine}; "
+        f"start as_of {plan.as_of}; data {data_label(plan.data)}{engine}; "
         f"out {plan.out}{adhoc}"
     )
     try:

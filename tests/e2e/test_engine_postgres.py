@@ -84,3 +84,64 @@ def test_an_engine_that_cannot_be_reached_stops_the_run_before_any_report(tmp_pa
     # Nothing published: only the user's file and the runner's own state folder (its lock).
     assert sorted(p.name for p in out.iterdir()) == sorted([STATE_DIR, "keep.txt"])
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def _put_sample_in(server, database: str) -> None:
+    """The bundled sample as real tables of ``database``: ``leads.score`` under a CRM's own
+    name (``Lead_Score__c``) and the opportunities in schema ``crm`` as ``crm.deals``."""
+    import pyarrow as pa
+
+    import workbook
+    from workbook import engine as E
+    from workbook.engine.core import _copy_to_postgres
+
+    engine = E.connect(server.url(database))
+    try:
+        engine.backend.raw_sql("CREATE SCHEMA crm").close()
+        for name, frame in workbook.load(None).tables.items():
+            data = pa.Table.from_pandas(frame, preserve_index=False)
+            if name == "leads":
+                data = data.rename_columns(
+                    ["Lead_Score__c" if c == "score" else c for c in data.column_names]
+                )
+            target = "crm.deals" if name == "opportunities" else name
+            _copy_to_postgres(engine.backend, target, data, temporary=False)
+    finally:
+        engine.backend.disconnect()
+
+
+def test_the_export_read_from_postgres_and_computed_there_equals_the_bundled_run(
+    postgres_server, sample_run, tmp_path
+):
+    database = postgres_server.create_database()
+    _put_sample_in(postgres_server, database)
+    secret = "pw-not-for-pages"
+    url = postgres_server.url(database).replace("postgres@", f"postgres:{secret}@")
+    params = tmp_path / "warehouse.yaml"
+    params.write_text(
+        f"data: {url}\n"
+        f"engine: {url}\n"
+        "as_of: 2026-06-30\n"  # the bundled sample's own date (a database declares none)
+        "load_options:\n"
+        "  columns: {leads: {score: Lead_Score__c}}   # a projection in the database\n"
+        "  paths: {opportunities: crm.deals}          # the table of each canonical one\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = run_cli("run", "all", "-p", params, "--out", out, "--jobs", "2", cwd=tmp_path)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    check = _freeze_check()
+    problems = check.compare(
+        check.collect(sample_run, tmp_path / "embedded"),
+        check.collect(out, tmp_path / "warehouse"),
+    )
+    # Only where the data came from differs: data_quality names its source.
+    assert problems == [
+        f"data_quality/summary.json: source: 'bundled sample (scale=small, seed=0)' != "
+        f"'{url.replace(secret, '***')}'"
+    ], problems
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["data"] == record["engine"] == url.replace(secret, "***")
+    leaked = [p.name for p in out.rglob("*") if p.is_file() and secret in p.read_text(errors="replace")]
+    assert leaked == [] and secret not in log

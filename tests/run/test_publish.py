@@ -286,3 +286,23 @@ def test_second_run_shows_changes_since_the_first_automatically(
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["compared_with"]["how"] == "previous run"
     assert record["compared_with"]["as_of"] == "2025-03-31"
+
+
+def test_recorded_parameters_hide_database_passwords():
+    from workbook.run.publish import public_load_options, public_params
+
+    shown = public_params(
+        {
+            "data": "postgres://ana:s3cret@wh/crm",
+            "out_dir": "/tmp/x",
+            "load_options": {"sql_url": "postgresql://bo:pw2@db/crm", "encoding": "cp932"},
+            "top_n": 5,
+        }
+    )
+    assert shown == {
+        "data": "postgres://ana:***@wh/crm",
+        "load_options": {"sql_url": "postgresql://bo:***@db/crm", "encoding": "cp932"},
+        "top_n": 5,
+    }
+    assert public_load_options({"paths": {"leads": "a.csv"}}) == {"paths": {"leads": "a.csv"}}
+    assert public_params({"data": "/srv/export"})["data"] == "/srv/export"

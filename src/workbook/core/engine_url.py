@@ -15,8 +15,18 @@ record a run's engine without importing either.
 from __future__ import annotations
 
 import os
+import re
 
-__all__ = ["EMBEDDED", "EMBEDDED_LABEL", "ENGINE_ENV", "engine_label", "engine_url", "redact_url"]
+__all__ = [
+    "EMBEDDED",
+    "EMBEDDED_LABEL",
+    "ENGINE_ENV",
+    "engine_label",
+    "engine_url",
+    "is_url",
+    "data_label",
+    "redact_url",
+]
 
 #: Environment variable naming the engine of :func:`workbook.load` when it is given none.
 ENGINE_ENV = "WORKBOOK_ENGINE"
@@ -26,6 +36,22 @@ EMBEDDED = ("", "duckdb", "duckdb://", "duckdb://:memory:")
 
 #: How logs, run.json and the report pages name the embedded engine.
 EMBEDDED_LABEL = "DuckDB, in process"
+
+
+def is_url(value: object) -> bool:
+    """True for a ``scheme://...`` string: a database to read from, not a folder or file.
+
+    Examples
+    --------
+    >>> is_url("postgres://ana@db/crm"), is_url("exports/2026-06"), is_url(None)
+    (True, False, False)
+    """
+    return isinstance(value, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value) is not None
+
+
+def data_label(data: str | None) -> str:
+    """A run's ``data`` as people read it: ``bundled sample``, a folder, or a URL without its password."""
+    return redact_url(data) if data else "bundled sample"
 
 
 def engine_label(url: str | None) -> str:

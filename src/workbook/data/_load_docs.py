@@ -9,8 +9,11 @@ LOAD_PARAMETERS = """source : str or Path, optional
         A directory of ``<table>.csv`` / ``<table>.parquet`` files (Parquet
         preferred when both exist); a single CSV or Parquet file when exactly
         one table is requested; with ``preset="salesforce"`` a Salesforce
-        export directory. ``None`` (and no ``paths`` / ``sql_url``) loads the
-        bundled small sample.
+        export directory; a database URL (``postgres://user@host/db``, any
+        Ibis connection string) reads the canonical tables from that database
+        (:mod:`workbook.data.readers.database`: only the mapped and canonical
+        columns are selected). ``None`` (and no ``paths`` / ``sql_url``) loads
+        the bundled small sample.
     tables : str or list of str, optional
         Tables to load (default all of :data:`workbook.data.model.TABLES`).
         Required tables among them must exist; optional ones (contacts,
@@ -34,7 +37,8 @@ LOAD_PARAMETERS = """source : str or Path, optional
         before coercion; see :func:`workbook.data.mapping.map_values`.
     paths : dict, optional
         Explicit file per table (CSV or Parquet), ``{table: path}``;
-        overrides ``source`` for those tables.
+        overrides ``source`` for those tables. For a database ``source``:
+        the table or view per table (``{opportunities: crm.deals}``).
     encoding : str, optional
         Force one text encoding for every CSV (default: detected per file,
         :func:`workbook.data.readers.files.sniff_file`).

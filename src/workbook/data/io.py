@@ -40,6 +40,7 @@ import pyarrow as pa
 
 from workbook.core.calendar import day
 from workbook.core.docs import register, shared_docs
+from workbook.core.engine_url import is_url, redact_url
 from workbook.data import model
 from workbook.data import snapshot as _snapshot
 from workbook.data._load_docs import LOAD_PARAMETERS
@@ -62,6 +63,7 @@ from workbook.data.options import (
     plan_tables,
     requested_tables,
 )
+from workbook.data.readers.database import read_database
 from workbook.data.readers.export import check_source, read_files
 from workbook.data.readers.raw import RECORD_LINES, RawTable, frame_digest
 from workbook.data.readers.salesforce import missing_file_hint, read_salesforce
@@ -239,7 +241,7 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
         return snapshot
     _check_options(load_options)
     requested = [t for t in requested_tables(load_options.get("tables")) if _as_of_columns(t)]
-    if sql_url or preset:
+    if sql_url or preset or is_url(source):
         # Dates only: no engine is reached for them.
         skip = ("validate", "tables", "engine")
         options = {k: v for k, v in load_options.items() if k not in skip}
@@ -341,10 +343,11 @@ def _read(
     on_bad_rows="error",
 ) -> _Read:
     """Pick the reader for the arguments of :func:`load` and read the raw tables."""
-    if filters and (sql_url or preset):
+    database = is_url(source)
+    if filters and (sql_url or preset or database):
         detail = (
-            "load_options.filters applies to files and paths; filter in the SQL query, "
-            "or export the rows you need"
+            "load_options.filters applies to files and paths; filter in the SQL query "
+            "(or a view, for a database source), or export the rows you need"
         )
         raise DataValidationError([Problem("unsupported_option", "", "", 1, (), "", detail)])
     if preset and source is not None and not Path(source).is_dir():
@@ -360,6 +363,13 @@ def _read(
         }
         label = next(iter(raws.values())).file.split(" [")[0] if raws else "sql"
         return _Read("sql", label, raws, source, paths)
+    if database:  # the tables where they live; paths name them (readers/database.py)
+        raws = {}
+        for t, r in read_database(source, requested, names=paths, columns=columns).items():
+            mapped = map_columns(r.frame, t, table_mapping(t, columns))
+            mapped.attrs["header"] = r.frame.attrs["header"]
+            raws[t] = RawTable(mapped, r.file, r.digest, None)
+        return _Read("database", redact_url(source), raws, source, None)
     if preset:
         if source is None:
             raise ValueError("preset='salesforce' needs the export directory as source")
@@ -412,6 +422,11 @@ def _missing_table_problem(table: str, read: _Read) -> Problem:
         where = f"no query for required table '{table}' (queries: {{{table}: 'SELECT ...'}})"
     elif read.reader == "sample":
         where = f"the sample has no table '{table}'"
+    elif read.reader == "database":
+        where = (
+            f"{read.label}: required table '{table}' not found in the database "
+            f"(a table or view named {table}, or paths: {{{table}: <schema.table>}})"
+        )
     else:
         where = (
             f"{source}: required table '{table}' not found "
@@ -475,7 +490,7 @@ def _observation_end(as_of, read: _Read, frames) -> pd.Timestamp | None:
 
 def _fingerprint(read: _Read, frames) -> str:
     """First 12 hex digits of a sha256 over the files' digests (the frames' for SQL, sample)."""
-    if read.reader in ("sample", "sql"):
+    if read.reader in ("sample", "sql", "database"):
         digests = {t: frame_digest(frames[t]) for t in frames}
     else:
         digests = {t: read.raws[t].digest for t in frames}

@@ -57,8 +57,14 @@ def _nanoseconds(table: pa.Table) -> pa.Table:
     return table if schema.equals(table.schema) else table.cast(schema)
 
 
-def _copy_to_postgres(backend, name: str, data: pa.Table, batch_rows: int = 200_000) -> None:
+def _copy_to_postgres(
+    backend, name: str, data: pa.Table, batch_rows: int = 200_000, *, temporary: bool = True
+) -> None:
     """Temporary table ``name`` holding ``data`` in PostgreSQL, filled with ``COPY``.
+
+    ``temporary=False`` makes a table that outlives the connection (``name``
+    may then be ``schema.table``): how the tests put canonical tables in a
+    database for the database reader.
 
     ibis's own ``create_table`` inserts an Arrow table row by row
     (``executemany``) into a second temporary table, which it leaves behind
@@ -73,12 +79,14 @@ def _copy_to_postgres(backend, name: str, data: pa.Table, batch_rows: int = 200_
             f"columns {untyped} have no type (all missing, object dtype): PostgreSQL needs one; "
             "give them a dtype first (the canonical tables always have one)"
         )
-    quoted = sg.to_identifier(name, quoted=True)
+    schema, _, bare = name.rpartition(".") if not temporary else ("", "", name)
+    quoted = sg.table(bare, db=schema or None, quoted=True)
     columns = ibis.Schema.from_pyarrow(data.schema).to_sqlglot_column_defs(backend.dialect)
+    properties = [sg.exp.TemporaryProperty()] if temporary else []
     create = sg.exp.Create(
         kind="TABLE",
         this=sg.exp.Schema(this=quoted, expressions=columns),
-        properties=sg.exp.Properties(expressions=[sg.exp.TemporaryProperty()]),
+        properties=sg.exp.Properties(expressions=properties),
     ).sql(backend.dialect)
     options = pa_csv.WriteOptions(include_header=False)
     con = backend.con

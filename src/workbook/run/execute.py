@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.core.engine_url import ENGINE_ENV, engine_label
+from workbook.core.engine_url import ENGINE_ENV, data_label, engine_label
 from workbook.run.discover import ReportSpec, UsageError
 from workbook.run.kernels import LocalKernelManager, kernel_env
 from workbook.run.lock import OutputLock, kernel_dir, remove_stale
@@ -261,7 +261,7 @@ def _jobs(
 
     base_record = (
         ("as_of", plan.as_of),
-        ("Data", plan.data or "bundled sample"),
+        ("Data", data_label(plan.data)),
         ("Engine", engine_label(plan.engine)),
         ("workbook version", __version__),
         ("Run started (UTC)", started),
@@ -356,7 +356,7 @@ def _data_error_results(plan: RunPlan, workdir: Path, error, started: str) -> li
     message = str(error)
     record = [
         ("as_of", plan.as_of),
-        ("Data", plan.data or "bundled sample"),
+        ("Data", data_label(plan.data)),
         ("Engine", engine_label(plan.engine)),
         ("workbook version", __version__),
         ("Run started (UTC)", started),

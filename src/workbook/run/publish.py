@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbook.core.engine_url import engine_label
+from workbook.core.engine_url import engine_label, redact_url
 
 if TYPE_CHECKING:  # pragma: no cover
     from workbook.run.execute import ReportResult
@@ -140,8 +140,25 @@ def summary_fingerprint(summary: Mapping) -> str | None:
 
 
 def public_params(params: Mapping) -> dict:
-    """Parameters as shown in run records: without the temporary out_dir."""
-    return {k: v for k, v in params.items() if k != "out_dir"}
+    """Parameters as shown in run records: without the temporary out_dir, passwords hidden.
+
+    ``data`` and ``load_options.sql_url`` may be database URLs
+    (:func:`workbook.core.engine_url.redact_url`).
+    """
+    shown = {k: v for k, v in params.items() if k != "out_dir"}
+    if isinstance(shown.get("data"), str):
+        shown["data"] = redact_url(shown["data"])
+    if isinstance(shown.get("load_options"), Mapping):
+        shown["load_options"] = public_load_options(shown["load_options"])
+    return shown
+
+
+def public_load_options(options: Mapping) -> dict:
+    """``load_options`` as recorded (run.json, report pages): ``sql_url``'s password hidden."""
+    shown = dict(options)
+    if isinstance(shown.get("sql_url"), str):
+        shown["sql_url"] = redact_url(shown["sql_url"])
+    return shown
 
 
 def _common_fingerprint(results: Sequence[ReportResult]) -> str | None:
@@ -165,8 +182,8 @@ def run_record(
     """
     return {
         "as_of": plan.as_of,
-        "data": plan.data or None,
-        "load_options": plan.load_options,
+        "data": redact_url(plan.data) if plan.data else None,
+        "load_options": public_load_options(plan.load_options),
         "engine": engine_label(plan.engine),
         "fingerprint": _common_fingerprint(results),
         "workbook_version": version,
