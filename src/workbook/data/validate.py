@@ -440,7 +440,7 @@ def validate(
 
     as_of_ts = None if as_of is None else pd.Timestamp(as_of)
     issues: list[Issue] = list(fixups)
-    issues += _reference_issues(tables)
+    issues += _reference_issues(tables, engine=engine)
     issues += _hierarchy_issues(tables, engine=engine)
     issues += _activity_issues(tables)
     if as_of_ts is not None:
@@ -543,20 +543,27 @@ def _positions_or_absent(values: pd.Series, keys: pd.Series) -> np.ndarray:
     return found.astype(np.int32 if len(keys) < np.iinfo(np.int32).max else np.int64)
 
 
-def _reference_issues(tables: Mapping[str, pd.DataFrame]) -> list[Issue | None]:
+def _reference_issues(tables: Mapping[str, pd.DataFrame], *, engine=None) -> list[Issue | None]:
+    """``unknown_reference`` warnings: counted in the engine, examples and hints from pandas.
+
+    :func:`workbook.data.references.unknown_reference_rows` finds the
+    unknown rows of every reference in one query; pandas reads only those rows
+    for the first example ids and the close matches.
+    """
+    from workbook.data.references import unknown_reference_rows
+
     out = []
-    for table, column, ref_table, ref_column in model.REFERENCES:
-        if table not in tables or ref_table not in tables:
-            continue
-        df = tables[table]
-        if column not in df.columns:
-            continue
-        values = df[column]
-        known = tables[ref_table][ref_column]
-        mask = values.notna().to_numpy(dtype=bool) & (positions(values, known) < 0)
-        n = int(mask.sum())
+    for (table, column), rows in unknown_reference_rows(tables, engine=engine).items():
+        n = len(rows)
         if n == 0:
             continue
+        ref_table, ref_column = next(
+            (r[2], r[3]) for r in model.REFERENCES if (r[0], r[1]) == (table, column)
+        )
+        values = tables[table][column]
+        known = tables[ref_table][ref_column]
+        mask = np.zeros(len(values), dtype=bool)
+        mask[rows] = True
         out.append(
             Issue(
                 "unknown_reference",
