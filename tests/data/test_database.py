@@ -92,3 +92,12 @@ def test_a_required_table_the_database_lacks_is_named(url):
 def test_filters_are_for_files_and_say_where_to_filter_instead(url):
     with pytest.raises(DataValidationError, match="or a view, for a database source"):
         workbook.load(url, tables=["leads"], filters={"leads": {"notes": ["x"]}})
+
+
+def test_a_database_that_cannot_be_reached_is_a_missing_source():
+    with pytest.raises(DataValidationError) as err:
+        workbook.load("postgres://ana:hidden@127.0.0.1:1/crm", tables=["leads"])
+    problem = err.value.problems[0]
+    assert problem.check == "missing_source"
+    assert "postgres://ana:***@127.0.0.1:1/crm: cannot connect" in str(err.value)
+    assert "hidden" not in str(err.value)

@@ -245,7 +245,7 @@ def resolve_as_of(source=None, **load_options) -> pd.Timestamp | None:
         # Dates only: no engine is reached for them.
         skip = ("validate", "tables", "engine")
         options = {k: v for k, v in load_options.items() if k not in skip}
-        return load(source, tables=requested, validate=False, **options).as_of
+        return load(source, tables=requested, validate=False, engine="", **options).as_of
     return _prescan_as_of(source, requested, paths, load_options)
 
 

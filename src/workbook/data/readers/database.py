@@ -19,13 +19,15 @@ connection). No export file is needed:
   fix-ups are those of every other source.
 
 A table that the database lacks is absent, as a missing file is (an error
-for a required table, skipped for an optional one).
+for a required table, skipped for an optional one); a database that cannot
+be reached is a missing source (``DataValidationError``, exit 2).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from workbook.data.errors import DataValidationError, Problem
 from workbook.data.mapping import source_columns, table_mapping
 from workbook.data.readers.raw import RawTable, frame_digest
 
@@ -75,8 +77,14 @@ def read_database(
     from workbook.core.engine_url import redact_url
     from workbook.engine import for_url
 
-    backend = for_url(url).backend
     label = redact_url(url)
+    try:
+        backend = for_url(url).backend
+    except ValueError as exc:  # the data source cannot be reached: a missing source, exit 2
+        detail = str(exc).replace(f"engine {label}: ", "", 1)
+        raise DataValidationError(
+            [Problem("missing_source", "", "", 1, (), label, f"{label}: {detail}")]
+        ) from None
     out = {}
     for table in tables:
         name = str((names or {}).get(table) or table)
