@@ -544,6 +544,9 @@ def test_the_engine_is_the_flag_else_the_file_else_load_options_else_the_environ
     assert _plan(reports, params_file={"engine": f" {pg} "}).engine == pg
     assert _plan(reports, params_file={"engine": pg}, engine="duckdb").engine is None
     assert _plan(reports, params_file={"engine": "duckdb"}, engine=other).engine == other
+    # the flag beats the file even when the file names two engines
+    both = {"engine": pg, "load_options": {"engine": "duckdb"}}
+    assert _plan(reports, params_file=both, engine=other).engine == other
 
 
 @pytest.mark.parametrize(
@@ -557,7 +560,7 @@ def test_the_engine_is_the_flag_else_the_file_else_load_options_else_the_environ
         ),
         (
             {"params_file": {"load_options": {"engine": "postgres://a:secret@x/db?"}}, "engine": "x"},
-            "engine 'x' is not a connection string",
+            "--engine 'x' is not a connection string",
         ),
         ({"assignments": ["engine=duckdb"]}, "set it with --engine URL or top-level engine"),
     ],

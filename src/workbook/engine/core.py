@@ -271,7 +271,7 @@ def for_url(url: str | Engine | None) -> Engine:
     ValueError
         The engine cannot be reached or the URL is not one Ibis knows; the
         message names the URL with its password hidden
-        (:func:`workbook.core.text.redact_url`) and the driver's first line.
+        (:func:`workbook.core.engine_url.redact_url`) and the driver's first line.
     """
     if isinstance(url, Engine):
         return url

@@ -443,19 +443,23 @@ def _load_options(config: Mapping) -> dict:
     return dict(options)
 
 
-def run_engine(config: Mapping, load_options: dict, environ=None) -> str | None:
+def run_engine(
+    config: Mapping, load_options: dict, *, flag: str | None = None, environ=None
+) -> str | None:
     """The run's engine URL (``None``: embedded DuckDB); takes ``engine`` out of ``load_options``.
 
-    ``--engine`` (already in ``config``) or top-level ``engine``, else
+    ``--engine`` (``flag``), else top-level ``engine``, else
     ``load_options.engine``, else ``$WORKBOOK_ENGINE``. Two different
-    engines given in the file are a :class:`UsageError`, and so is a value
-    that is not a connection string. The engine is not reached here (the
-    run's load does that first, in its own process).
+    engines given in the file are a :class:`UsageError` (the flag beats
+    both), and so is a value that is not a connection string. The engine is
+    not reached here (the run's load does that first, in its own process).
     """
     from workbook.core.engine_url import engine_url
 
     top, nested = config.get("engine"), load_options.pop("engine", None)
     try:
+        if flag is not None:
+            return engine_url(flag, where="--engine", environ={})
         top_url = engine_url(top, where="engine", environ={})
         nested_url = engine_url(nested, where="load_options.engine", environ={})
         if top is not None and nested is not None and top_url != nested_url:
@@ -578,10 +582,10 @@ def build_plan(
     """
     available = list(available) if available is not None else list(reports)
     config, layers = gather_settings(params_file, assignments, {r.name for r in available})
-    flags = {"data": data, "out": out, "as_of": as_of, "engine": engine}
+    flags = {"data": data, "out": out, "as_of": as_of}
     config.update({k: v for k, v in flags.items() if v is not None})
     load_options = _load_options(config)
-    engine_value = run_engine(config, load_options)
+    engine_value = run_engine(config, load_options, flag=engine)
     data_value = _data_source(config)
     given_as_of = _given_as_of(config)
     params = resolve_parameters(reports, layers, given_as_of)
