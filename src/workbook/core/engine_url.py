@@ -88,7 +88,7 @@ def engine_url(value: object, *, where: str = "engine", environ=None) -> str | N
     text = value.strip()
     if text in EMBEDDED:
         return None
-    if "://" not in text:
+    if not is_url(text):
         raise ValueError(
             f"{where} {redact_url(text)!r} is not a connection string: give one such as "
             "postgres://user@host:5432/db, or duckdb for the embedded engine"

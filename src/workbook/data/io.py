@@ -357,18 +357,11 @@ def _read(
     if preset not in (None, "", "salesforce"):
         raise ValueError(f"unknown preset {preset!r}; the only preset is 'salesforce'")
     if sql_url:
-        raws = {
-            t: RawTable(map_columns(r.frame, t, table_mapping(t, columns)), r.file, r.digest, None)
-            for t, r in read_sql(sql_url, queries or {}, requested).items()
-        }
+        raws = _renamed(read_sql(sql_url, queries or {}, requested), columns)
         label = next(iter(raws.values())).file.split(" [")[0] if raws else "sql"
         return _Read("sql", label, raws, source, paths)
     if database:  # the tables where they live; paths name them (readers/database.py)
-        raws = {}
-        for t, r in read_database(source, requested, names=paths, columns=columns).items():
-            mapped = map_columns(r.frame, t, table_mapping(t, columns))
-            mapped.attrs["header"] = r.frame.attrs["header"]
-            raws[t] = RawTable(mapped, r.file, r.digest, None)
+        raws = _renamed(read_database(source, requested, names=paths, columns=columns), columns)
         return _Read("database", redact_url(source), raws, source, None)
     if preset:
         if source is None:
@@ -390,6 +383,21 @@ def _read(
     )  # fmt: skip
     _check_flat_columns(columns, raws)
     return _Read("files", label, raws, source, paths)
+
+
+def _renamed(raws: Mapping[str, RawTable], columns) -> dict[str, RawTable]:
+    """Raw tables of a SQL or database reader with the ``columns`` mapping applied.
+
+    The files reader maps as it reads; these two read first. A table's own
+    header (``frame.attrs["header"]``), when the reader knows it, is kept.
+    """
+    out = {}
+    for t, r in raws.items():
+        mapped = map_columns(r.frame, t, table_mapping(t, columns))
+        if "header" in r.frame.attrs:
+            mapped.attrs["header"] = r.frame.attrs["header"]
+        out[t] = RawTable(mapped, r.file, r.digest, None)
+    return out
 
 
 def _check_flat_columns(columns, raws: Mapping[str, RawTable]) -> None:

@@ -250,6 +250,19 @@ def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def _record_head(plan: RunPlan, started: str) -> tuple[tuple[str, object], ...]:
+    """The first rows of every report page's run record: as_of, data, engine, version, start."""
+    from workbook import __version__
+
+    return (
+        ("as_of", plan.as_of),
+        ("Data", data_label(plan.data)),
+        ("Engine", engine_label(plan.engine)),
+        ("workbook version", __version__),
+        ("Run started (UTC)", started),
+    )
+
+
 def _jobs(
     plan: RunPlan,
     workdir: Path,
@@ -257,15 +270,8 @@ def _jobs(
     specs: Sequence[ReportSpec],
     snapshot: Path | None,
 ) -> list[_Job]:
-    from workbook import __version__
 
-    base_record = (
-        ("as_of", plan.as_of),
-        ("Data", data_label(plan.data)),
-        ("Engine", engine_label(plan.engine)),
-        ("workbook version", __version__),
-        ("Run started (UTC)", started),
-    )
+    base_record = _record_head(plan, started)
     env = tuple(kernel_env(min(plan.jobs, len(specs)) if len(specs) > 1 else 1).items())
     jobs = []
     for spec in specs:
@@ -350,16 +356,11 @@ def _export_names(specs: Sequence[ReportSpec]) -> dict[str, set[str]]:
 
 def _data_error_results(plan: RunPlan, workdir: Path, error, started: str) -> list[ReportResult]:
     """The data_quality page in error mode, and "not run" for every other chosen report."""
-    from workbook import __version__
     from workbook.present import html as wbhtml
 
     message = str(error)
     record = [
-        ("as_of", plan.as_of),
-        ("Data", data_label(plan.data)),
-        ("Engine", engine_label(plan.engine)),
-        ("workbook version", __version__),
-        ("Run started (UTC)", started),
+        *_record_head(plan, started),
         ("Status", "data error: nothing else was run or published"),
     ]
     page = wbhtml.error_page(
