@@ -23,6 +23,7 @@ __all__ = [
     "EMBEDDED",
     "Engine",
     "bind",
+    "canonical_columns",
     "canonical_table",
     "canonical_tables",
     "connect",
@@ -318,6 +319,31 @@ KIND_TYPES = {
     "bool": "boolean",
     "number": "float64",
 }
+
+
+def canonical_columns(table: ibis.Table, name: str, columns, keep=()) -> ibis.Table:
+    """``columns`` of canonical table ``name``, cast where a column's type is not the model's.
+
+    A frame column that is entirely missing arrives untyped (``null``); a
+    cast gives every backend the types the joins compare. Columns of ``keep``
+    that ``table`` has are passed through unchanged.
+    """
+    from workbook.data import model
+
+    kinds = {c.name: c.kind for c in model.SPECS[name].columns}
+    out = {}
+    for c in columns:
+        col, want = table[c], KIND_TYPES[kinds[c]]
+        have = col.type()
+        same = (
+            (want == "string" and have.is_string())
+            or (want == "timestamp" and have.is_timestamp())
+            or (want == "boolean" and have.is_boolean())
+            or (want == "float64" and have.is_numeric())
+        )
+        out[c] = col if same else col.cast(want)
+    out.update({c: table[c] for c in keep if c in table.columns})
+    return table.select(**out)
 
 
 def canonical_table(name: str) -> ibis.Table:

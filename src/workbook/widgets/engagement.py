@@ -11,6 +11,7 @@ from workbook.core.checks import require_crm
 from workbook.core.names import Names
 from workbook.core.text import esc
 from workbook.data.coercion import empty_table
+from workbook.engine import for_crm
 from workbook.plots import engagement as engagement_plots
 
 
@@ -72,6 +73,7 @@ def explorer(crm, results: engagement.Results):
             as_of=as_of,
             window_days=window,
             high_min_records=params.high_min_records or None,
+            engine=for_crm(crm),
         )
         risk = engagement.at_risk(levels)
         eff = engagement.opportunity_effectiveness(

@@ -199,7 +199,7 @@ def _account_case():
 
 @pytest.mark.parametrize("order", ["ids increasing", "ids not increasing"])
 def test_feature_index_account_pairs_by_hand_and_as_the_text_pairs(order):
-    from workbook.analyses.engagement.records import _activity_accounts
+    from workbook.analyses.engagement.records import activity_account_pairs
 
     opps, acts = _account_case()
     if order == "ids not increasing":  # the text-pair path
@@ -212,7 +212,7 @@ def test_feature_index_account_pairs_by_hand_and_as_the_text_pairs(order):
     # by hand: B1 <- Y1, Y2, Y3, Y4 (Y7 has no day); B2 <- Y4, Y8; B3 <- Y5; B9 unknown
     np.testing.assert_array_equal(got, [4, 2, 1, 0])
     # the definition: the distinct (activity, account) pairs of records
-    pairs = _activity_accounts(acts, opps).dropna(subset=["occurred_at"])
+    pairs = activity_account_pairs(acts, opps).dropna(subset=["occurred_at"])
     expected = pairs["account_id"].value_counts().reindex(ids, fill_value=0).to_numpy(float)
     np.testing.assert_array_equal(got, expected)
     # each deal's activities: E1 <- Y2, Y3; E2 <- Y4; E4 <- Y6; EX is no deal

@@ -57,7 +57,7 @@ import pandas as pd
 
 from workbook.analyses.cohort.common import MILESTONES, milestone_col
 from workbook.core.calendar import as_of_end
-from workbook.engine.core import KIND_TYPES
+from workbook.engine.core import canonical_columns as _canonical
 
 __all__ = [
     "FACT_COLUMNS",
@@ -107,30 +107,6 @@ def in_scope(created_at, *, as_of):
     mask) and the leads of :func:`lead_milestone_facts` (an Ibis column).
     """
     return created_at.notnull() & (created_at < as_of_end(as_of))
-
-
-def _canonical(table: ibis.Table, name: str, columns, keep=()) -> ibis.Table:
-    """``columns`` of canonical table ``name``, cast where a column's type is not the model's.
-
-    A frame column that is entirely missing arrives untyped (``null``); a
-    cast gives every backend the types the joins compare.
-    """
-    from workbook.data import model
-
-    kinds = {c.name: c.kind for c in model.SPECS[name].columns}
-    out = {}
-    for c in columns:
-        col, want = table[c], KIND_TYPES[kinds[c]]
-        have = col.type()
-        same = (
-            (want == "string" and have.is_string())
-            or (want == "timestamp" and have.is_timestamp())
-            or (want == "boolean" and have.is_boolean())
-            or (want == "float64" and have.is_numeric())
-        )
-        out[c] = col if same else col.cast(want)
-    out.update({c: table[c] for c in keep if c in table.columns})
-    return table.select(**out)
 
 
 def _day(ts):

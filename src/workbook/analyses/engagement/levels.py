@@ -171,6 +171,7 @@ def engagement_levels(
     window_days: int,
     high_min_records: int | None = None,
     counts: pd.DataFrame | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Engagement level of every account.
 
@@ -192,6 +193,8 @@ def engagement_levels(
         (activities counted in a database). Rows are matched to ``accounts``
         by ``account_id``; an account without a row counts 0. When given,
         ``activities`` is not read and may be None.
+    engine : workbook.engine.Engine, optional
+        Where the counts run (default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -204,7 +207,13 @@ def engagement_levels(
     require_frame(accounts, "accounts", ["account_id", "name"])
     if counts is None:
         counts = recent_records(
-            accounts, activities, opportunities, leads, as_of=as_of, window_days=window_days
+            accounts,
+            activities,
+            opportunities,
+            leads,
+            as_of=as_of,
+            window_days=window_days,
+            engine=engine,
         )
     else:
         counts = _given_counts(accounts, counts)
@@ -304,6 +313,7 @@ def window_sensitivity(
     window_days: int,
     factors=(0.5, 1.0, 2.0),
     known: Mapping[int, pd.Series] | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Dormant accounts when the window is scaled by each factor.
 
@@ -322,6 +332,8 @@ def window_sensitivity(
         of these tables at ``as_of`` with that window (one value per account),
         e.g. the levels' own window (``engagement_levels(...)["recent_records"]``).
         Those windows are not counted again.
+    engine : workbook.engine.Engine, optional
+        Where the counts run (default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -334,7 +346,13 @@ def window_sensitivity(
     missing = [days for days in scaled if days not in counted]
     if missing:  # the windows not given, their records found once
         made = recent_records_by_window(
-            accounts, activities, opportunities, leads, as_of=as_of, windows=missing
+            accounts,
+            activities,
+            opportunities,
+            leads,
+            as_of=as_of,
+            windows=missing,
+            engine=engine,
         )
         counted.update({days: table["recent_records"] for days, table in made.items()})
     rows = []

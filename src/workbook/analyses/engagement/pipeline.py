@@ -49,6 +49,7 @@ from workbook.core.findings import attach_findings
 from workbook.core.memory import release_arrow_pages
 from workbook.core.names import Names
 from workbook.data.coercion import empty_table
+from workbook.engine import for_crm
 
 __all__ = ["SKIPPED", "run"]
 
@@ -139,10 +140,15 @@ def _engagement(crm, params: Params, parts: dict) -> None:
     """Window, levels, groups, sensitivity, at-risk and unmatched records."""
     as_of = crm.as_of
     tables = (crm.accounts, crm.activities, crm.opportunities, crm.leads)
+    engine = for_crm(crm)
     basis = window.window_basis(crm.opportunities, as_of=as_of, window_days=params.window_days)
     days = basis["window_days"]
     lv = levels.engagement_levels(
-        *tables, as_of=as_of, window_days=days, high_min_records=params.high_min_records or None
+        *tables,
+        as_of=as_of,
+        window_days=days,
+        high_min_records=params.high_min_records or None,
+        engine=engine,
     )
     parts.update(
         basis=basis,
@@ -152,10 +158,16 @@ def _engagement(crm, params: Params, parts: dict) -> None:
         levels_by_owner=levels.levels_by(lv, by="owner_id"),
         levels_by_industry=levels.levels_by(lv, by="industry"),
         window_sensitivity=levels.window_sensitivity(
-            *tables, as_of=as_of, window_days=days, known={days: lv["recent_records"]}
+            *tables,
+            as_of=as_of,
+            window_days=days,
+            known={days: lv["recent_records"]},
+            engine=engine,
         ),
         at_risk=levels.at_risk(lv),
-        unmatched_records=records.unmatched_records(*tables, as_of=as_of, window_days=days),
+        unmatched_records=records.unmatched_records(
+            *tables, as_of=as_of, window_days=days, engine=engine
+        ),
         high_min_records=lv.attrs["high_min_records"],
         high_min_records_default=levels.high_threshold(lv["recent_records"]),
     )

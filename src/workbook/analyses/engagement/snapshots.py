@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analyses.engagement.common import flag
-from workbook.analyses.engagement.records import _activity_accounts
+from workbook.analyses.engagement.records import activity_account_pairs
 from workbook.core.calendar import day
 from workbook.core.checks import require_frame
 from workbook.core.links import strictly_increasing
@@ -190,7 +190,7 @@ def _account_pairs(
     unique_deals: bool,
     rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """The (account, day) pairs of :func:`~workbook.analyses.engagement.records._activity_accounts`.
+    """The (account, day) pairs of :func:`~workbook.analyses.engagement.relational.activity_accounts`.
 
     Returns each pair's account as a position among the returned distinct
     accounts, and its day number. With unique activity and deal ids the pairs
@@ -203,7 +203,7 @@ def _account_pairs(
     if not (unique_deals and strictly_increasing(activities["activity_id"])):
         if rows is not None:  # repeated ids: the text pairs of the activities at rows
             activities = activities.iloc[rows].reset_index(drop=True)
-        pairs = _activity_accounts(activities, opportunities)
+        pairs = activity_account_pairs(activities, opportunities)
         codes, uniques = pd.factorize(pairs["account_id"])
         return codes, _day_numbers(pairs["occurred_at"]), pd.Index(uniques)
     # accounts coded in order of appearance: the activities', then the other deals' (with

@@ -36,6 +36,7 @@ from workbook.analyses.engagement.records import LEAD_COLUMNS, window_activities
 from workbook.core.calendar import as_of_end, month_end_cut, window_start
 from workbook.core.noise import funnel_limits, heterogeneity_test, name_extremes
 from workbook.core.stats import add_wilson
+from workbook.engine import for_crm
 
 __all__ = [
     "SEGMENTS",
@@ -87,6 +88,7 @@ def level_track_record(
         as_of=cut,
         window_days=window_days,
         high_min_records=high_min_records,
+        engine=for_crm(crm),
     )
     opps = crm.opportunities
     won = (
