@@ -4,10 +4,10 @@ Each ``duck_*`` function computes one report's core aggregation in DuckDB SQL
 over a directory of canonical Parquet files, shaped like the pandas result,
 so that ``tests/benchmarks/test_duckdb_twins.py`` can compare them exactly
 and ``benchmarks/run.py`` can time pandas against DuckDB. They are not part
-of the installed package: the reports never call them. The production
-pushdown path (:mod:`workbook.data.pushdown`) is what analysts use on data
-bigger than memory; these twins reuse its SQL (lead links, account windows)
-so that no definition is written twice.
+of the installed package: the reports never call them. They are the
+issue 21 yardstick: hand-written SQL an analyst would write, which the
+reports' own Ibis definitions (``workbook.analyses.<report>.relational``)
+are timed and compared against. The package holds no copy of this SQL.
 
 Definitions are those of the pandas modules; each function names the one it
 mirrors. ``as_of`` is always passed in, and the ``as_of`` day is inclusive:
@@ -24,26 +24,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from workbook.analyses.pushdown import parquet_connection
 from workbook.core.calendar import as_of_end
 from workbook.data import model
-from workbook.data.pushdown import (
-    SqlSource,
-    _account_sql,
-    _ids,
-    _ints,
-    _lead_aggregate_sql,
-    sql_source,
-)
 
 __all__ = [
+    "SqlSource",
     "duck_engagement_levels",
     "duck_family_revenue",
     "duck_follow_through",
+    "duck_lead_aggregates",
     "duck_lead_outcomes",
     "duck_reference_counts",
     "duck_sibling_gaps",
@@ -52,19 +49,236 @@ __all__ = [
 ]
 
 
+# --------------------------------------------------------------------------- SQL source
+@dataclass
+class SqlSource:
+    """A SQL engine holding the canonical tables, and how to talk to it.
+
+    Build one with :func:`sql_source`; every ``duck_*`` function also accepts
+    what :func:`sql_source` accepts.
+
+    Attributes
+    ----------
+    con : duckdb.DuckDBPyConnection or sqlalchemy Engine/Connection
+    dialect : str
+        ``"duckdb"``, ``"sqlite"`` or another SQLAlchemy dialect name.
+    tables : dict of str to str
+        SQL name (or parenthesised subquery) of each canonical table.
+    """
+
+    con: object
+    dialect: str
+    tables: dict[str, str] = field(default_factory=dict)
+
+    def name(self, table: str) -> str:
+        return self.tables.get(table, table)
+
+    def day(self, expr: str) -> str:
+        """SQL for the calendar day of a timestamp expression."""
+        return f"date({expr})" if self.dialect == "sqlite" else f"CAST({expr} AS DATE)"
+
+    def ts(self, value) -> object:
+        """A timestamp bind parameter in the form the engine compares correctly."""
+        ts = pd.Timestamp(value)
+        if self.dialect == "sqlite":
+            # pandas.to_sql stores 'YYYY-MM-DD HH:MM:SS.ffffff'; text order is time order.
+            return ts.strftime("%Y-%m-%d %H:%M:%S")
+        return ts.to_pydatetime()
+
+    def query(self, sql: str, params: Mapping | None = None) -> pd.DataFrame:
+        """Run ``sql`` (``:name`` bind parameters) and return a DataFrame."""
+        params = dict(params or {})
+        if self.dialect == "duckdb":
+            used = set(re.findall(r"(?<![:\w]):(\w+)", sql))
+            sql = re.sub(r"(?<![:\w]):(\w+)", r"$\1", sql)
+            return self.con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
+        from sqlalchemy import text
+
+        if hasattr(self.con, "connect"):
+            with self.con.connect() as conn:
+                return pd.read_sql_query(text(sql), conn, params=params)
+        return pd.read_sql_query(text(sql), self.con, params=params)
+
+
+def sql_source(source, *, tables: Mapping[str, str] | None = None) -> SqlSource:
+    """Normalise a source into a :class:`SqlSource`.
+
+    Parameters
+    ----------
+    source : SqlSource, str, Path, duckdb connection or SQLAlchemy Engine/Connection
+        A directory of canonical Parquet files (opened with
+        :func:`parquet_connection`), a DuckDB connection that already has the
+        tables or views, or a SQLAlchemy engine (a warehouse).
+    tables : dict, optional
+        SQL name per canonical table when they differ, e.g.
+        ``{"activities": "crm.activity_v"}``.
+    """
+    if isinstance(source, SqlSource):
+        return source
+    names = dict(tables or {})
+    if isinstance(source, (str, Path)):
+        return SqlSource(parquet_connection(source), "duckdb", names)
+    module = type(source).__module__
+    if module.startswith("duckdb") or module.startswith("_duckdb"):
+        return SqlSource(source, "duckdb", names)
+    dialect = getattr(getattr(source, "dialect", None), "name", None)
+    if dialect is None:
+        raise TypeError(
+            "source must be a Parquet directory, a DuckDB connection or a SQLAlchemy engine, "
+            f"got {type(source).__name__}"
+        )
+    return SqlSource(source, dialect, names)
+
+
+def _dates(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    for c in columns:
+        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+    return frame
+
+
+def _ints(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    for c in columns:
+        frame[c] = pd.to_numeric(frame[c]).fillna(0).astype("int64")
+    return frame
+
+
+def _ids(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    for c in columns:
+        frame[c] = frame[c].astype("string")
+    return frame
+
+
+
+# --------------------------------------------------------------------------- shared SQL
+def _links_sql(src: SqlSource, lead_scope: str) -> str:
+    """CTEs ``scope``, ``links``: distinct (lead, activity) pairs of links.lead_activities.
+
+    ``lead_scope`` is a SELECT over the leads table returning ``lead_id``,
+    ``created_at``, ``handed_off_at`` and ``converted_opportunity_id``.
+    ``via_lead`` is 1 when the activity's ``lead_id`` is the lead.
+    """
+    acts, opps = src.name(model.ACTIVITIES), src.name(model.OPPORTUNITIES)
+    return f"""
+    scope AS ({lead_scope}),
+    conv AS (
+        SELECT s.lead_id, s.converted_opportunity_id AS opportunity_id
+        FROM scope s
+        JOIN (SELECT DISTINCT opportunity_id FROM {opps}) o
+          ON o.opportunity_id = s.converted_opportunity_id
+    ),
+    raw_links AS (
+        SELECT a.lead_id AS lead_id, a.activity_id, a.occurred_at, a.type, 1 AS via_lead
+        FROM {acts} a
+        JOIN (SELECT DISTINCT lead_id FROM scope) l ON a.lead_id = l.lead_id
+        UNION ALL
+        SELECT c.lead_id AS lead_id, a.activity_id, a.occurred_at, a.type, 0 AS via_lead
+        FROM {acts} a
+        JOIN conv c ON a.opportunity_id = c.opportunity_id
+    ),
+    links AS (
+        SELECT lead_id, activity_id, MIN(occurred_at) AS occurred_at, MIN(type) AS type,
+               MAX(via_lead) AS via_lead
+        FROM raw_links
+        GROUP BY lead_id, activity_id
+    )"""
+
+
+def _lead_aggregate_sql(src: SqlSource, lead_scope: str) -> str:
+    day = src.day
+    ok = f"(k.occurred_at < :end AND {day('k.occurred_at')} >= {day('s.created_at')})"
+    return f"""
+    WITH {_links_sql(src, lead_scope)}
+    SELECT s.lead_id AS lead_id,
+        MIN(CASE WHEN k.via_lead = 1 AND {ok} THEN k.occurred_at END) AS touched_at,
+        MIN(CASE WHEN k.type = 'meeting' AND {ok} THEN k.occurred_at END) AS meeting_at,
+        MIN(CASE WHEN k.occurred_at >= s.handed_off_at AND k.occurred_at < :end
+                 THEN k.occurred_at END) AS first_touch_after_handoff,
+        MAX(CASE WHEN k.occurred_at < :end THEN k.occurred_at END) AS last_activity_at,
+        COUNT(CASE WHEN k.occurred_at < :end THEN 1 END) AS activities,
+        SUM(CASE WHEN {day("k.occurred_at")} < {day("s.created_at")} THEN 1 ELSE 0 END)
+            AS activities_before_created,
+        SUM(CASE WHEN k.occurred_at >= :end
+                  AND NOT ({day("k.occurred_at")} < {day("s.created_at")})
+                 THEN 1 ELSE 0 END) AS activities_after_as_of
+    FROM scope s
+    LEFT JOIN links k ON k.lead_id = s.lead_id
+    GROUP BY s.lead_id"""
+
+
+def _account_sql(src: SqlSource) -> str:
+    accs, acts = src.name(model.ACCOUNTS), src.name(model.ACTIVITIES)
+    opps, leads = src.name(model.OPPORTUNITIES), src.name(model.LEADS)
+    win = "{col} >= :start AND {col} < :end"
+    return f"""
+    WITH act_acc AS (
+        SELECT activity_id, occurred_at, account_id FROM {acts} WHERE account_id IS NOT NULL
+        UNION
+        SELECT a.activity_id, a.occurred_at, o.account_id
+        FROM {acts} a JOIN {opps} o ON a.opportunity_id = o.opportunity_id
+        WHERE o.account_id IS NOT NULL
+    ),
+    act AS (
+        SELECT account_id,
+            SUM(CASE WHEN {win.format(col="occurred_at")} THEN 1 ELSE 0 END) AS recent_activities,
+            MAX(CASE WHEN occurred_at < :end THEN occurred_at END) AS last_activity_at
+        FROM act_acc GROUP BY account_id
+    ),
+    opp AS (
+        SELECT account_id, COUNT(*) AS recent_opportunities FROM {opps}
+        WHERE {win.format(col="created_at")} GROUP BY account_id
+    ),
+    conv AS (
+        SELECT converted_account_id AS account_id, COUNT(*) AS recent_leads FROM {leads}
+        WHERE converted_account_id IS NOT NULL AND {win.format(col="created_at")}
+        GROUP BY converted_account_id
+    )
+    SELECT a.account_id AS account_id,
+        COALESCE(act.recent_activities, 0) AS recent_activities,
+        COALESCE(opp.recent_opportunities, 0) AS recent_opportunities,
+        COALESCE(conv.recent_leads, 0) AS recent_leads,
+        act.last_activity_at AS last_activity_at
+    FROM {accs} a
+    LEFT JOIN act ON act.account_id = a.account_id
+    LEFT JOIN opp ON opp.account_id = a.account_id
+    LEFT JOIN conv ON conv.account_id = a.account_id
+    WHERE a.account_id IS NOT NULL"""
+
+
+
 def _duckdb_source(source) -> SqlSource:
     """A :class:`SqlSource` that must be DuckDB (the ``duck_*`` report equivalents)."""
     src = sql_source(source)
     if src.dialect != "duckdb":
         raise TypeError(
             f"the duck_* functions run on DuckDB (a Parquet directory or a DuckDB connection), "
-            f"got a {src.dialect} engine; use lead_activity_aggregates / "
-            "account_activity_aggregates for other databases"
+            f"got a {src.dialect} engine; use workbook.analyses.pushdown "
+            "for other databases"
         )
     return src
 
 
 # --------------------------------------------------------------------------- cohorts
+def duck_lead_aggregates(source, *, as_of) -> pd.DataFrame:
+    """Per-lead activity aggregates (the cohort milestones' activity part) in DuckDB SQL.
+
+    One row per lead with a ``lead_id``: ``touched_at``, ``meeting_at``,
+    ``first_touch_after_handoff``, ``last_activity_at``, ``activities``,
+    ``activities_before_created``, ``activities_after_as_of`` (see
+    :func:`_lead_aggregate_sql`); sorted by ``lead_id``.
+    """
+    src = _duckdb_source(source)
+    scope = (
+        "SELECT lead_id, created_at, handed_off_at, converted_opportunity_id "
+        f"FROM {src.name(model.LEADS)} WHERE lead_id IS NOT NULL"
+    )
+    out = src.query(
+        _lead_aggregate_sql(src, scope) + " ORDER BY lead_id", {"end": src.ts(as_of_end(as_of))}
+    )
+    out = _dates(out, ["touched_at", "meeting_at", "first_touch_after_handoff", "last_activity_at"])
+    out = _ints(out, ["activities", "activities_before_created", "activities_after_as_of"])
+    return _ids(out, ["lead_id"]).reset_index(drop=True)
+
+
 def duck_follow_through(source, *, as_of) -> pd.DataFrame:
     """Cohort follow-through cells at month grain (:func:`workbook.analyses.cohort.follow_through`).
 

@@ -3,8 +3,7 @@
 A script, not a test (``tests/test_benchmark_script.py`` only checks that it
 runs). For each stage it prints wall seconds, CPU seconds, peak RSS and, where
 there is one, the time of the DuckDB SQL equivalent over the same Parquet
-files (``benchmarks/duckdb_twins.py``, and :mod:`workbook.data.pushdown` for
-the per-lead aggregates) and the ratio workbook / DuckDB
+files (``benchmarks/duckdb_twins.py``) and the ratio workbook / DuckDB
 (``workbook_over_duckdb``: the workbook's own code for the stage, whatever
 runs it, over a hand-written DuckDB query of the same Parquet files).
 
@@ -223,10 +222,9 @@ def duck_stage(stage: str, data: Path, as_of: str, window_days: int):
     import duckdb_twins as twins  # benchmarks/ is on sys.path: this file runs as a script
 
     from workbook.analyses import hierarchy
-    from workbook.data import pushdown
 
     def prepare():
-        return pushdown.sql_source(data)
+        return twins.sql_source(data)
 
     def run(src):
         con = src.con
@@ -263,7 +261,7 @@ def duck_stage(stage: str, data: Path, as_of: str, window_days: int):
         if stage == "engagement":
             return twins.duck_engagement_levels(src, as_of=as_of, window_days=window_days)
         if stage == "lead_aggregates":
-            return pushdown.lead_activity_aggregates(src, as_of=as_of)
+            return twins.duck_lead_aggregates(src, as_of=as_of)
         raise ValueError(stage)
 
     return prepare, run

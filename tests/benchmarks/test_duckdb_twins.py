@@ -18,7 +18,7 @@ import workbook
 from workbook.analyses import cohort as cohorts
 from workbook.analyses import engagement, hierarchy, scoring, whitespace
 from workbook.core import families
-from workbook.data import model, pushdown, validate
+from workbook.data import model, validate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import duckdb_twins  # noqa: E402
@@ -48,7 +48,7 @@ def small(tmp_path_factory):
     out = tmp_path_factory.mktemp("small_parquet")
     sample.write(out, scale="small", formats=("parquet",))
     crm = workbook.load(out, validate=False)
-    return out, crm.tables, crm.as_of, pushdown.sql_source(out)
+    return out, crm.tables, crm.as_of, duckdb_twins.sql_source(out)
 
 
 # --------------------------------------------------------------------------- tiny fixture
@@ -62,6 +62,31 @@ def test_duck_follow_through_tiny_matches_pandas(tiny, tiny_parquet):
     assert len(got) == (3 + 2 + 1) * 4
     jan_won = got[(got["cohort"] == "2024-01") & (got["milestone"] == "won")]
     assert jan_won["reached"].tolist() == [0, 0, 1]  # won Mar 1: two months after January
+
+
+def test_duck_lead_aggregates_tiny_by_hand(tiny_parquet):
+    # L1: X1 (Jan 5) is before the lead's creation day (Jan 10); X2 (Jan 11, via lead) is the
+    #     first touch; X3 (Jan 25, meeting on converted O1) the first meeting and the first
+    #     touch on/after the Jan 12 handoff; X4 (Mar 30) the last activity; X5 (Apr 2) is after
+    #     as_of. X7 (Mar 28, on O1) links through the converted opportunity too. Linked on or
+    #     before as_of: X1, X2, X3, X4, X7 = 5 (X4 is linked both ways, counted once).
+    # L2: X6 only. L3 (created after as_of) and L4 have no activities.
+    t, nat = pd.Timestamp, pd.NaT
+    want = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3", "L4"],
+            "touched_at": [t("2024-01-11"), t("2024-02-15"), nat, nat],
+            "meeting_at": [t("2024-01-25"), nat, nat, nat],
+            "first_touch_after_handoff": [t("2024-01-25"), nat, nat, nat],
+            "last_activity_at": [t("2024-03-30"), t("2024-02-15"), nat, nat],
+            "activities": [5, 1, 0, 0],
+            "activities_before_created": [1, 0, 0, 0],
+            "activities_after_as_of": [1, 0, 0, 0],
+        }
+    )
+    dates = ["touched_at", "meeting_at", "first_touch_after_handoff", "last_activity_at"]
+    want = want.astype({"lead_id": "string", **dict.fromkeys(dates, "M8[ns]")})
+    same(duckdb_twins.duck_lead_aggregates(tiny_parquet, as_of=AS_OF), want)
 
 
 def test_duck_ultimate_parents_cycle_and_missing_parent(tmp_path):

@@ -1,6 +1,6 @@
 """Shared builders for the SQL tests: a tiny hand-built CRM, Parquet and SQLite copies, frame equality.
 
-Used by ``tests/data/test_pushdown.py`` (the production pushdown path) and
+Used by ``tests/analyses/test_pushdown.py`` (the reports' expressions in a database) and
 ``tests/benchmarks/test_duckdb_twins.py`` (the DuckDB twins), imported as
 ``data.sql_fixtures`` (``tests/`` is on ``sys.path``, see pyproject.toml).
 Each module declares its own pytest fixtures over these functions.

@@ -233,7 +233,7 @@ def milestones_from_aggregates(
     rules are computed by :mod:`workbook.analyses.cohort` itself (on ``leads`` and
     ``opportunities``, which fit in memory); only ``touched_at`` and
     ``meeting_at`` and the two activity exclusion counts come from
-    ``aggregates`` (:func:`workbook.data.pushdown.lead_activity_aggregates` with the same
+    ``aggregates`` (:func:`workbook.analyses.pushdown.lead_activity_aggregates` with the same
     ``as_of``). The result equals ``cohorts.lead_milestones(leads,
     activities, opportunities, as_of=as_of)`` without reading activities.
 

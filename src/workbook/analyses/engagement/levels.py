@@ -189,7 +189,7 @@ def engagement_levels(
         (ceil of the linear 75th percentile of the positive counts).
     counts : DataFrame, optional
         Precomputed ``recent_records`` for the same ``as_of`` and
-        ``window_days``, e.g. :func:`workbook.data.pushdown.account_activity_aggregates`
+        ``window_days``, e.g. :func:`workbook.analyses.pushdown.account_activity_aggregates`
         (activities counted in a database). Rows are matched to ``accounts``
         by ``account_id``; an account without a row counts 0. When given,
         ``activities`` is not read and may be None.
