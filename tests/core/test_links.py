@@ -222,9 +222,32 @@ def test_pairs_of_rows_are_the_pairs_of_those_leads(leads, acts):
     assert len(pairs.of_rows(np.array([], dtype=np.int64)).lead) == 0
 
 
-def test_handoff_with_shared_pairs_equals_its_own_links(leads, acts):
-    status = lead_handoff_status(leads, acts, as_of=T("2024-03-31"))
-    shared = lead_handoff_status(
-        leads, acts, as_of=T("2024-03-31"), pairs=lead_activity_pairs(leads, acts)
+def test_handoff_first_touch_on_every_engine(any_engine):
+    """first_touch_expr on each backend: the same hand-derived first touches."""
+    leads = _leads(
+        [
+            ("H1", "U1", "2024-01-01", "2024-01-01", None),  # A1 Jan 3 (A0 is before handoff)
+            ("H2", "U1", "2024-01-01", "2024-01-02", "O2"),  # via O2 Jan 4, directly Jan 5
+            ("H3", "U2", "2024-01-01", "2024-01-02", "O9"),  # O9 not an opportunity: no touch
+            ("H4", "U2", "2024-01-01", "2024-01-02", None),  # only touch after as_of
+        ]
     )
-    pd.testing.assert_frame_equal(shared, status)
+    acts = _acts(
+        [
+            ("A0", "2023-12-31", "call", "H1", None),
+            ("A1", "2024-01-03", "call", "H1", None),
+            ("A2", "2024-01-05", "call", "H2", None),
+            ("A3", "2024-01-04", "meeting", None, "O2"),
+            ("A4", "2024-01-04", "call", None, "O9"),
+            ("A5", "2024-01-11", "call", "H4", None),
+        ]
+    )
+    opps = pd.DataFrame({"opportunity_id": pd.array(["O2"], dtype="string")})
+    out = lead_handoff_status(leads, acts, opps, as_of="2024-01-10", engine=any_engine)
+    first = out.set_index("lead_id")["first_touch_after_handoff"]
+    assert first["H1"] == T("2024-01-03")
+    assert first["H2"] == T("2024-01-04")
+    assert pd.isna(first["H3"]) and pd.isna(first["H4"])
+    # without an opportunities table every converted id links (the module's rules)
+    loose = lead_handoff_status(leads, acts, as_of="2024-01-10", engine=any_engine)
+    assert loose.set_index("lead_id").loc["H3", "first_touch_after_handoff"] == T("2024-01-04")

@@ -24,12 +24,21 @@ inclusive: an event counts as "on or before ``as_of``" when
 activity stamped 15:00 on the ``as_of`` day counts. Every other comparison
 (handoff, SLA) is on the exact timestamps; with midnight dates that is the
 same as comparing calendar days.
+
+Where they run
+--------------
+:func:`lead_activities` and :func:`lead_activity_pairs` return the links to
+pandas (the scoring decay and the engagement lead tables read them row by
+row). The handoff status's first touch is an aggregate per lead, so it is
+one Ibis expression (:func:`first_touch_expr`) run by the crm's engine, and
+only one row per handed-off lead comes back.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -295,7 +304,7 @@ def lead_handoff_status(
     *,
     as_of,
     sla_days: float = 2,
-    pairs: LeadActivityPairs | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Follow-up status of every lead handed off to sales on or before ``as_of``.
 
@@ -330,11 +339,9 @@ def lead_handoff_status(
         Observation end day (inclusive). Required; never read from a clock.
     sla_days : float, default 2
         Follow-up window after handoff, in days.
-    pairs : LeadActivityPairs, optional
-        ``lead_activity_pairs(leads, activities, opportunities)`` when the
-        caller already has them and the lead ids are unique and present: the
-        handed-off leads' links are taken from them (:meth:`LeadActivityPairs.of_rows`)
-        instead of looking the activities up again.
+    engine : workbook.engine.Engine, optional
+        Where the first touches are found (:func:`first_touch_expr`; default
+        :func:`workbook.engine.default`, embedded DuckDB).
 
     Returns
     -------
@@ -348,13 +355,13 @@ def lead_handoff_status(
     in_scope = (leads["handed_off_at"].notna() & (leads["handed_off_at"] < end)).to_numpy(bool)
     handed = leads.loc[in_scope, cols]
     out = handed.reset_index(drop=True)
+    read = [*cols, *(["converted_opportunity_id"] if "converted_opportunity_id" in leads else [])]
     out["first_touch_after_handoff"] = _first_touch(
-        handed,
-        leads.loc[in_scope],
+        leads.loc[in_scope, read],
         activities,
         opportunities,
         end=end,
-        pairs=None if pairs is None else pairs.of_rows(np.flatnonzero(in_scope)),
+        engine=engine,
     )
     out["days_to_first_touch"] = (out["first_touch_after_handoff"] - out["handed_off_at"]) / _DAY
     out["sla_due"] = out["handed_off_at"] + pd.Timedelta(days=float(sla_days))
@@ -369,36 +376,100 @@ def lead_handoff_status(
     return out[HANDOFF_COLUMNS]
 
 
-def _first_touch(handed, handed_leads, activities, opportunities, *, end, pairs=None) -> np.ndarray:
+#: Row-position column of the handed-off leads in :func:`first_touch_expr`.
+HANDED_ROW = "handed_row"
+
+
+def first_touch_expr(handed, activities, opportunities=None, *, end) -> ibis.Table:
+    """Earliest linked activity in ``[handed_off_at, end)`` of each handed-off lead row, in Ibis.
+
+    Parameters
+    ----------
+    handed : ibis.Table
+        ``handed_row`` (a row key), ``lead_id``, ``handed_off_at``,
+        ``converted_opportunity_id``: the leads in scope.
+    activities : ibis.Table
+        ``lead_id``, ``opportunity_id``, ``occurred_at``.
+    opportunities : ibis.Table, optional
+        ``opportunity_id``; when given, only converted opportunity ids found
+        there link (the module's rules).
+    end : Timestamp
+        Exclusive upper bound (:func:`~workbook.core.calendar.as_of_end`).
+
+    Returns
+    -------
+    ibis.Table
+        ``handed_row``, ``first_touch_after_handoff``: one row per handed-off
+        row with such an activity. A lead's links are those of its id: the
+        activities whose ``lead_id`` is the id, and those whose
+        ``opportunity_id`` is a converted opportunity of a row with that id
+        (with unique ids, the row's own; an activity linked both ways counts
+        once, which a minimum does not need to know).
+    """
+    end = ibis.literal(pd.Timestamp(end).to_pydatetime(), type="timestamp")
+    act = activities.select(
+        a_lead=activities.lead_id.cast("string"),
+        a_opp=activities.opportunity_id.cast("string"),
+        occurred_at=activities.occurred_at,
+    )
+    act = act.filter(act.occurred_at < end)
+    rows = handed.select(
+        HANDED_ROW,
+        lead_id=handed.lead_id.cast("string"),
+        handed_off_at=handed.handed_off_at,
+        conv_id=handed.converted_opportunity_id.cast("string"),
+    )
+    ids = rows.select("lead_id").distinct()
+    direct = ids.join(act, ids.lead_id == act.a_lead).select("lead_id", "occurred_at")
+    conv = rows.filter(rows.conv_id.notnull()).select("lead_id", "conv_id").distinct()
+    if opportunities is not None:
+        known = opportunities.select(known_id=opportunities.opportunity_id.cast("string"))
+        conv = conv.join(known, conv.conv_id == known.known_id, how="semi")
+    via = conv.join(act, conv.conv_id == act.a_opp).select("lead_id", "occurred_at")
+    links = direct.union(via, distinct=False)
+    hits = rows.join(links, rows.lead_id == links.lead_id).select(
+        HANDED_ROW, "handed_off_at", occurred_at=links.occurred_at
+    )
+    hits = hits.filter(hits.occurred_at >= hits.handed_off_at)
+    return hits.group_by(HANDED_ROW).aggregate(first_touch_after_handoff=hits.occurred_at.min())
+
+
+def _first_touch(handed, activities, opportunities, *, end, engine=None) -> np.ndarray:
     """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT.
 
-    ``pairs``: the links of ``handed_leads`` (unique ids), when the caller has them.
+    :func:`first_touch_expr`, run by ``engine`` (default :func:`workbook.engine.default`).
     """
-    ids = handed["lead_id"]
-    # the caller's pairs are of unique ids; ids in text order (as exports are) are unique
-    unique = pairs is not None or strictly_increasing(ids) or (
-        bool(ids.notna().all()) and bool((positions(ids, ids) == np.arange(len(ids))).all())
+    from workbook import engine as engines
+
+    eng = engine if engine is not None else engines.default()
+    conv = (
+        handed["converted_opportunity_id"]
+        if "converted_opportunity_id" in handed.columns
+        else pd.Series(pd.NA, index=handed.index, dtype="string")
     )
-    if not unique:  # repeated or blank ids (validation forbids them): match by id, as a merge
-        links = lead_activities(handed_leads, activities, opportunities)
-        links = links.merge(handed[["lead_id", "handed_off_at"]], on="lead_id", how="inner")
-        when = links["occurred_at"]
-        first = (
-            links.loc[(when >= links["handed_off_at"]) & (when < end)]
-            .groupby("lead_id", sort=False)["occurred_at"]
-            .min()
-            .rename("first_touch_after_handoff")
-            .reset_index()
-        )
-        merged = handed[["lead_id"]].merge(first, on="lead_id", how="left")
-        return merged["first_touch_after_handoff"].to_numpy(dtype="datetime64[ns]")
-    if pairs is None:
-        pairs = lead_activity_pairs(handed_leads, activities, opportunities)
-    handed_at = handed["handed_off_at"].to_numpy(dtype="datetime64[ns]")[pairs.lead]
-    when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[pairs.activity]
-    ok = (when >= handed_at) & (when < np.datetime64(end))
+    frame = pd.DataFrame(
+        {
+            HANDED_ROW: np.arange(len(handed), dtype=np.int64),
+            "lead_id": handed["lead_id"].astype("string").array,
+            "handed_off_at": handed["handed_off_at"].to_numpy(dtype="datetime64[ns]"),
+            "converted_opportunity_id": conv.astype("string").array,
+        }
+    )
+    if eng.embedded:
+        acts = activities
+    else:  # a warehouse is sent only the columns read
+        acts = activities[["lead_id", "opportunity_id", "occurred_at"]]
+    opps = None
+    if opportunities is not None:
+        opps = opportunities if eng.embedded else opportunities[["opportunity_id"]]
+    expr = first_touch_expr(
+        eng.table(frame, "handed"),
+        eng.table(acts, "activities"),
+        None if opps is None else eng.table(opps, "opportunities"),
+        end=end,
+    )
+    got = eng.frame(expr)
     out = np.full(len(handed), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if ok.any():
-        first = pd.Series(when[ok]).groupby(pairs.lead[ok], sort=False).min()
-        out[first.index.to_numpy(dtype=np.int64)] = first.to_numpy(dtype="datetime64[ns]")
+    rows = got[HANDED_ROW].to_numpy(dtype=np.int64)
+    out[rows] = got["first_touch_after_handoff"].to_numpy(dtype="datetime64[ns]")
     return out

@@ -68,12 +68,14 @@ class HandoffTables(NamedTuple):
     not_followed_up: pd.DataFrame
 
 
-def _status(leads, activities, opportunities, *, as_of, sla_days) -> pd.DataFrame:
+def _status(leads, activities, opportunities, *, as_of, sla_days, engine=None) -> pd.DataFrame:
     require_frame(leads, "leads", ["lead_id", "handed_off_at"])
     require_frame(activities, "activities", ["occurred_at"])
     if opportunities is not None:
         require_frame(opportunities, "opportunities", ["opportunity_id"])
-    status = lead_handoff_status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+    status = lead_handoff_status(
+        leads, activities, opportunities, as_of=as_of, sla_days=sla_days, engine=engine
+    )
     # Pending: the SLA window ends after the as_of day, touched or not; such a
     # lead cannot be judged yet and is in neither numerator nor denominator.
     status["pending"] = (status["sla_due"] >= as_of_end(as_of)).to_numpy(dtype=bool)
@@ -145,12 +147,17 @@ def handoff_tables(
     as_of,
     sla_days: float = 2,
     segment_by: str | None = None,
+    engine=None,
 ) -> HandoffTables:
     """The handoff status, :func:`handoff_followup` and :func:`not_followed_up` in one pass.
 
     Parameters
     ----------
     {handoff_args}
+    engine : workbook.engine.Engine, optional
+        Where the first touches are found
+        (:func:`workbook.core.links.first_touch_expr`; default
+        :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -158,7 +165,9 @@ def handoff_tables(
         ``(status, followup, not_followed_up)``; the last two equal the two
         functions' results with the same arguments.
     """
-    status = _status(leads, activities, opportunities, as_of=as_of, sla_days=sla_days)
+    status = _status(
+        leads, activities, opportunities, as_of=as_of, sla_days=sla_days, engine=engine
+    )
     return HandoffTables(
         status, _followup(status, leads, segment_by), _not_followed_up(status, leads, segment_by)
     )

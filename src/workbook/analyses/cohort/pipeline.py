@@ -160,6 +160,7 @@ def _tables(crm, params: Params, missing: list[str]) -> tuple[dict[str, pd.DataF
         as_of=as_of,
         sla_days=params.sla_days,
         segment_by=segment,
+        engine=engine,
     )
     names = owner_names(crm.get("users"))
     owners = owner_comparison(handoff.followup, names=names, min_trials=params.min_cell_leads)

@@ -201,6 +201,7 @@ def handoff_not_worked(
     *,
     as_of,
     pairs: LeadActivityPairs | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Leads handed off to sales on or before ``as_of`` with no activity since.
 
@@ -214,7 +215,10 @@ def handoff_not_worked(
     {engagement_lead_inputs}
     {as_of}
     pairs : LeadActivityPairs, optional
-        :func:`shared_pairs` of these tables, when the caller has them.
+        :func:`shared_pairs` of these tables, when the caller has them (the
+        lead ids are then unique: each lead's status is read by its row).
+    engine : workbook.engine.Engine, optional
+        Where the first touches are found (default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -224,7 +228,7 @@ def handoff_not_worked(
         waiting first.
     """
     check_leads(leads, activities)
-    handoff = lead_handoff_status(leads, activities, opportunities, as_of=as_of, pairs=pairs)
+    handoff = lead_handoff_status(leads, activities, opportunities, as_of=as_of, engine=engine)
     out = handoff.loc[
         handoff["first_touch_after_handoff"].isna(),
         ["lead_id", "owner_id", "handed_off_at", "days_waiting"],

@@ -265,7 +265,9 @@ def _leads(crm, params: Params, parts: dict) -> None:
     release_arrow_pages()
     stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days, pairs=pairs)
     release_arrow_pages()
-    not_worked = leads.handoff_not_worked(*lead_tables, as_of=as_of, pairs=pairs)
+    not_worked = leads.handoff_not_worked(
+        *lead_tables, as_of=as_of, pairs=pairs, engine=for_crm(crm)
+    )
     release_arrow_pages()
     archive = hygiene.archive_candidates(
         *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days, pairs=pairs
