@@ -210,18 +210,6 @@ def test_handoff_with_repeated_lead_ids_matches_by_id():
     assert out["days_to_first_touch"].tolist() == [2.0, 1.0, 1.0]
 
 
-def test_pairs_of_rows_are_the_pairs_of_those_leads(leads, acts):
-    """of_rows: the links of a subset of (uniquely identified) leads, renumbered to the subset."""
-    pairs = lead_activity_pairs(leads, acts)
-    rows = np.array([1, 2])  # L2 and L3
-    mine = pairs.of_rows(rows)
-    own = lead_activity_pairs(leads.iloc[rows].reset_index(drop=True), acts)
-    as_set = lambda p: set(zip(p.lead.tolist(), p.activity.tolist(), p.via.tolist(), strict=True))  # noqa: E731
-    assert as_set(mine) == as_set(own)
-    assert set(mine.lead.tolist()) <= {0, 1}  # positions among rows, not among all leads
-    assert len(pairs.of_rows(np.array([], dtype=np.int64)).lead) == 0
-
-
 def test_handoff_first_touch_on_every_engine(any_engine):
     """first_touch_expr on each backend: the same hand-derived first touches."""
     leads = _leads(

@@ -28,10 +28,10 @@ same as comparing calendar days.
 Where they run
 --------------
 :func:`lead_activities` and :func:`lead_activity_pairs` return the links to
-pandas (the scoring decay and the engagement lead tables read them row by
-row). The handoff status's first touch is an aggregate per lead, so it is
-one Ibis expression (:func:`first_touch_expr`) run by the crm's engine, and
-only one row per handed-off lead comes back.
+pandas (the scoring decay reads them row by row). The first touch after
+handoff and the last touch are aggregates per lead, so they are Ibis
+expressions (:func:`first_touch_expr`, :func:`last_touch_expr`) run by the
+crm's engine, and only one row per touched lead comes back.
 """
 
 from __future__ import annotations
@@ -150,30 +150,6 @@ class LeadActivityPairs(NamedTuple):
     via: np.ndarray
     ordered_ids: bool
 
-    def of_rows(self, rows) -> LeadActivityPairs:
-        """The pairs of the leads at ``rows`` only, ``lead`` renumbered to positions in ``rows``.
-
-        ``rows``: increasing positions in the leads these pairs were made of.
-        When those leads' ids are unique (and present), this is
-        ``lead_activity_pairs(leads.iloc[rows], activities, opportunities)``
-        up to the order of the pairs: one lookup of the activities serves
-        several subsets of the leads.
-        """
-        rows = np.asarray(rows, dtype=np.int64)
-        size = max(
-            int(rows.max()) + 1 if len(rows) else 0,
-            int(self.lead.max()) + 1 if len(self.lead) else 0,
-        )
-        where = np.full(size, -1, dtype=np.int64)
-        where[rows] = np.arange(len(rows))
-        lead = where[self.lead]
-        keep = lead >= 0
-        return LeadActivityPairs(
-            lead=lead[keep],
-            activity=self.activity[keep],
-            via=self.via[keep],
-            ordered_ids=self.ordered_ids and bool(keep.any()),
-        )
 
 
 def lead_activity_pairs(
@@ -376,8 +352,38 @@ def lead_handoff_status(
     return out[HANDOFF_COLUMNS]
 
 
-#: Row-position column of the handed-off leads in :func:`first_touch_expr`.
-HANDED_ROW = "handed_row"
+#: Row-key column of the lead rows given to :func:`first_touch_expr` and :func:`last_touch_expr`.
+LEAD_ROW = "lead_row"
+
+
+def _id_links(rows: ibis.Table, activities, opportunities, *, end) -> tuple[ibis.Table, ibis.Table]:
+    """``rows`` typed, and the (lead_id, occurred_at) links of their ids dated before ``end``.
+
+    The links of a lead id are the activities whose ``lead_id`` is the id,
+    and those whose ``opportunity_id`` is a converted opportunity of a row
+    with that id (found in ``opportunities`` when it is given). An activity
+    linked both ways appears twice, which the minimum and maximum the
+    callers take do not mind.
+    """
+    end = ibis.literal(pd.Timestamp(end).to_pydatetime(), type="timestamp")
+    act = activities.select(
+        a_lead=activities.lead_id.cast("string"),
+        a_opp=activities.opportunity_id.cast("string"),
+        occurred_at=activities.occurred_at,
+    )
+    act = act.filter(act.occurred_at < end)
+    typed = rows.mutate(
+        lead_id=rows.lead_id.cast("string"),
+        conv_id=rows.converted_opportunity_id.cast("string"),
+    )
+    ids = typed.select("lead_id").distinct()
+    direct = ids.join(act, ids.lead_id == act.a_lead).select("lead_id", "occurred_at")
+    conv = typed.filter(typed.conv_id.notnull()).select("lead_id", "conv_id").distinct()
+    if opportunities is not None:
+        known = opportunities.select(known_id=opportunities.opportunity_id.cast("string"))
+        conv = conv.join(known, conv.conv_id == known.known_id, how="semi")
+    via = conv.join(act, conv.conv_id == act.a_opp).select("lead_id", "occurred_at")
+    return typed, direct.union(via, distinct=False)
 
 
 def first_touch_expr(handed, activities, opportunities=None, *, end) -> ibis.Table:
@@ -386,7 +392,7 @@ def first_touch_expr(handed, activities, opportunities=None, *, end) -> ibis.Tab
     Parameters
     ----------
     handed : ibis.Table
-        ``handed_row`` (a row key), ``lead_id``, ``handed_off_at``,
+        ``lead_row`` (a row key), ``lead_id``, ``handed_off_at``,
         ``converted_opportunity_id``: the leads in scope.
     activities : ibis.Table
         ``lead_id``, ``opportunity_id``, ``occurred_at``.
@@ -399,77 +405,101 @@ def first_touch_expr(handed, activities, opportunities=None, *, end) -> ibis.Tab
     Returns
     -------
     ibis.Table
-        ``handed_row``, ``first_touch_after_handoff``: one row per handed-off
-        row with such an activity. A lead's links are those of its id: the
-        activities whose ``lead_id`` is the id, and those whose
-        ``opportunity_id`` is a converted opportunity of a row with that id
-        (with unique ids, the row's own; an activity linked both ways counts
-        once, which a minimum does not need to know).
+        ``lead_row``, ``first_touch_after_handoff``: one row per handed-off
+        row with such an activity. A lead's links are those of its id (with
+        unique ids, the row's own; see :func:`_id_links`).
     """
-    end = ibis.literal(pd.Timestamp(end).to_pydatetime(), type="timestamp")
-    act = activities.select(
-        a_lead=activities.lead_id.cast("string"),
-        a_opp=activities.opportunity_id.cast("string"),
-        occurred_at=activities.occurred_at,
-    )
-    act = act.filter(act.occurred_at < end)
-    rows = handed.select(
-        HANDED_ROW,
-        lead_id=handed.lead_id.cast("string"),
-        handed_off_at=handed.handed_off_at,
-        conv_id=handed.converted_opportunity_id.cast("string"),
-    )
-    ids = rows.select("lead_id").distinct()
-    direct = ids.join(act, ids.lead_id == act.a_lead).select("lead_id", "occurred_at")
-    conv = rows.filter(rows.conv_id.notnull()).select("lead_id", "conv_id").distinct()
-    if opportunities is not None:
-        known = opportunities.select(known_id=opportunities.opportunity_id.cast("string"))
-        conv = conv.join(known, conv.conv_id == known.known_id, how="semi")
-    via = conv.join(act, conv.conv_id == act.a_opp).select("lead_id", "occurred_at")
-    links = direct.union(via, distinct=False)
+    rows, links = _id_links(handed, activities, opportunities, end=end)
     hits = rows.join(links, rows.lead_id == links.lead_id).select(
-        HANDED_ROW, "handed_off_at", occurred_at=links.occurred_at
+        LEAD_ROW, "handed_off_at", occurred_at=links.occurred_at
     )
     hits = hits.filter(hits.occurred_at >= hits.handed_off_at)
-    return hits.group_by(HANDED_ROW).aggregate(first_touch_after_handoff=hits.occurred_at.min())
+    return hits.group_by(LEAD_ROW).aggregate(first_touch_after_handoff=hits.occurred_at.min())
 
 
-def _first_touch(handed, activities, opportunities, *, end, engine=None) -> np.ndarray:
-    """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT.
+def last_touch_expr(leads, activities, opportunities=None, *, end) -> ibis.Table:
+    """Latest linked activity before ``end`` of each lead row, in Ibis.
 
-    :func:`first_touch_expr`, run by ``engine`` (default :func:`workbook.engine.default`).
+    Parameters
+    ----------
+    leads : ibis.Table
+        ``lead_row`` (a row key), ``lead_id``, ``converted_opportunity_id``.
+    activities, opportunities, end
+        As for :func:`first_touch_expr`.
+
+    Returns
+    -------
+    ibis.Table
+        ``lead_row``, ``last_touch_at``: one row per lead row with a linked
+        activity dated before ``end`` (the links of its id).
+    """
+    rows, links = _id_links(leads, activities, opportunities, end=end)
+    hits = rows.join(links, rows.lead_id == links.lead_id).select(
+        LEAD_ROW, occurred_at=links.occurred_at
+    )
+    return hits.group_by(LEAD_ROW).aggregate(last_touch_at=hits.occurred_at.max())
+
+
+def _touch(expr_of, column, rows_frame, activities, opportunities, *, end, engine) -> np.ndarray:
+    """Run ``expr_of`` (:func:`first_touch_expr` or :func:`last_touch_expr`) for the lead rows.
+
+    ``rows_frame``: the lead rows (``lead_id``, ``converted_opportunity_id``
+    when present, and any other column the expression reads). Returns
+    ``column`` per row as datetime64[ns], NaT where the expression has no row.
     """
     from workbook import engine as engines
+    from workbook.engine.core import frame_for
 
     eng = engine if engine is not None else engines.default()
     conv = (
-        handed["converted_opportunity_id"]
-        if "converted_opportunity_id" in handed.columns
-        else pd.Series(pd.NA, index=handed.index, dtype="string")
+        rows_frame["converted_opportunity_id"]
+        if "converted_opportunity_id" in rows_frame.columns
+        else pd.Series(pd.NA, index=rows_frame.index, dtype="string")
     )
     frame = pd.DataFrame(
         {
-            HANDED_ROW: np.arange(len(handed), dtype=np.int64),
-            "lead_id": handed["lead_id"].astype("string").array,
-            "handed_off_at": handed["handed_off_at"].to_numpy(dtype="datetime64[ns]"),
+            LEAD_ROW: np.arange(len(rows_frame), dtype=np.int64),
+            "lead_id": rows_frame["lead_id"].astype("string").array,
             "converted_opportunity_id": conv.astype("string").array,
+            **{
+                c: rows_frame[c].to_numpy(dtype="datetime64[ns]")
+                for c in ("handed_off_at",)
+                if c in rows_frame.columns
+            },
         }
     )
-    if eng.embedded:
-        acts = activities
-    else:  # a warehouse is sent only the columns read
-        acts = activities[["lead_id", "opportunity_id", "occurred_at"]]
-    opps = None
-    if opportunities is not None:
-        opps = opportunities if eng.embedded else opportunities[["opportunity_id"]]
-    expr = first_touch_expr(
-        eng.table(frame, "handed"),
+    acts = frame_for(eng, activities, "activities", ["lead_id", "opportunity_id", "occurred_at"])
+    opps = None if opportunities is None else frame_for(
+        eng, opportunities, "opportunities", ["opportunity_id"]
+    )
+    expr = expr_of(
+        eng.table(frame, "lead_rows"),
         eng.table(acts, "activities"),
         None if opps is None else eng.table(opps, "opportunities"),
         end=end,
     )
     got = eng.frame(expr)
-    out = np.full(len(handed), np.datetime64("NaT"), dtype="datetime64[ns]")
-    rows = got[HANDED_ROW].to_numpy(dtype=np.int64)
-    out[rows] = got["first_touch_after_handoff"].to_numpy(dtype="datetime64[ns]")
+    out = np.full(len(rows_frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = got[column].to_numpy(dtype="datetime64[ns]")
     return out
+
+
+def last_touches(leads, activities, opportunities=None, *, as_of, engine=None) -> np.ndarray:
+    """Latest linked activity on or before the ``as_of`` day of each row of ``leads``.
+
+    :func:`last_touch_expr`, run by ``engine`` (default
+    :func:`workbook.engine.default`): datetime64[ns] per row, NaT when the
+    lead has no linked activity by then.
+    """
+    return _touch(
+        last_touch_expr, "last_touch_at", leads, activities, opportunities,
+        end=as_of_end(as_of), engine=engine,
+    )  # fmt: skip
+
+
+def _first_touch(handed, activities, opportunities, *, end, engine=None) -> np.ndarray:
+    """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT."""
+    return _touch(
+        first_touch_expr, "first_touch_after_handoff", handed, activities, opportunities,
+        end=end, engine=engine,
+    )  # fmt: skip

@@ -35,6 +35,7 @@ from workbook.engine.core import (
     default,
     for_crm,
     for_url,
+    frame_for,
     set_default,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "default",
     "for_crm",
     "for_url",
+    "frame_for",
     "set_default",
 ]

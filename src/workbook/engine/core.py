@@ -30,6 +30,7 @@ __all__ = [
     "default",
     "for_crm",
     "for_url",
+    "frame_for",
     "set_default",
 ]
 
@@ -344,6 +345,37 @@ def canonical_columns(table: ibis.Table, name: str, columns, keep=()) -> ibis.Ta
         out[c] = col if same else col.cast(want)
     out.update({c: table[c] for c in keep if c in table.columns})
     return table.select(**out)
+
+
+#: pandas dtype of each column kind, for columns a frame leaves untyped (all missing).
+_KIND_DTYPES = {
+    "id": "string",
+    "text": "string",
+    "category": "string",
+    "date": "datetime64[ns]",
+    "bool": "boolean",
+    "number": "float64",
+}
+
+
+def frame_for(engine: Engine, frame: pd.DataFrame, table: str, columns) -> pd.DataFrame:
+    """What to register for the ``columns`` of canonical table ``table`` that an expression reads.
+
+    Embedded DuckDB reads ``frame`` itself (registered once per frame,
+    shared with the other expressions over it). Another engine is sent only
+    ``columns``, and a column that is entirely missing with no dtype
+    (``object``) gets its canonical one, since a database column needs a
+    type. Keep the result alive until the query has run (a frame's table is
+    dropped from the engine when the frame is).
+    """
+    if engine.embedded:
+        return frame
+    from workbook.data import model
+
+    kinds = {c.name: c.kind for c in model.SPECS[table].columns}
+    out = frame[list(columns)]
+    untyped = [c for c in out.columns if out[c].dtype == object and out[c].isna().all()]
+    return out.astype({c: _KIND_DTYPES[kinds[c]] for c in untyped}) if untyped else out
 
 
 def canonical_table(name: str) -> ibis.Table:

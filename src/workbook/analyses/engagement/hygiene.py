@@ -30,7 +30,6 @@ from workbook.analyses.engagement.leads import (
 from workbook.core.calendar import window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
-from workbook.core.links import LeadActivityPairs
 
 __all__ = [
     "BLANK_STATUS",
@@ -124,7 +123,7 @@ def archive_candidates(
     *,
     as_of,
     archive_after_days: int = 180,
-    pairs: LeadActivityPairs | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Old unqualified or stalled leads to archive or move to a nurture campaign.
 
@@ -145,9 +144,8 @@ def archive_candidates(
     {as_of}
     archive_after_days : int, default 180
         Age in days a lead must exceed.
-    pairs : LeadActivityPairs, optional
-        :func:`~workbook.analyses.engagement.leads.shared_pairs` of these
-        tables, when the caller has them.
+    engine : workbook.engine.Engine, optional
+        Where the last touches are found (default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -163,7 +161,7 @@ def archive_candidates(
     sel = leads.reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
     sel = sel.iloc[rows]
     norm = status(sel)
-    touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, pairs=pairs)
+    touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, engine=engine)
     touched = touch >= window_start(as_of, archive_after_days)
     unqualified = (norm == "unqualified").to_numpy(dtype=bool)
     stalled = (norm.isin(OPEN_STATUSES) & ~touched).to_numpy(dtype=bool)

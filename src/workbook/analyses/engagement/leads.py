@@ -20,13 +20,12 @@ from workbook.analyses.engagement.common import label
 from workbook.core.calendar import age_days, as_of_end, window_start
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
-from workbook.core.links import LeadActivityPairs, lead_activity_pairs, lead_handoff_status
+from workbook.core.links import last_touches, lead_handoff_status, strictly_increasing
 from workbook.data.validate import cached_positions
 
 __all__ = [
     "OPEN_STATUSES",
     "handed_off_count",
-    "shared_pairs",
     "handoff_not_worked",
     "lead_effectiveness_by_owner",
     "stale_leads",
@@ -68,55 +67,31 @@ def open_leads(leads: pd.DataFrame, *, as_of) -> pd.DataFrame:
     return leads.loc[is_open_lead(leads, as_of=as_of)]
 
 
-def last_touch(leads, activities, opportunities, *, as_of) -> pd.Series:
-    """Latest touch on or before ``as_of`` per lead_id (the links of links.lead_activities).
+def last_touch(leads, activities, opportunities, *, as_of, engine=None) -> pd.Series:
+    """Latest touch on or before ``as_of`` per lead (the links of links.lead_activities).
 
-    Aggregated on the links as row positions (``links.lead_activity_pairs``):
-    no frame of every link's text ids is built. Indexed by ``lead_id`` in
-    no particular order (callers look leads up by id).
+    :func:`workbook.core.links.last_touches`, run by ``engine`` (default
+    :func:`workbook.engine.default`). Indexed by ``lead_id``, one value per
+    lead row that has a touch, in no particular order (callers look leads up
+    by id).
     """
-    pairs = lead_activity_pairs(leads, activities, opportunities)
-    when = activities["occurred_at"].iloc[pairs.activity].reset_index(drop=True)
-    keep = (when < as_of_end(as_of)).to_numpy(dtype=bool)  # a blank date is no touch
-    latest = when[keep].groupby(pairs.lead[keep]).max()
-    ids = pd.Index(leads["lead_id"].iloc[latest.index.to_numpy()].array, name="lead_id")
-    return pd.Series(latest.array, index=ids, name="occurred_at")
+    when = last_touches(leads, activities, opportunities, as_of=as_of, engine=engine)
+    has = ~np.isnat(when)
+    ids = pd.Index(leads["lead_id"].array[has], name="lead_id")
+    return pd.Series(when[has], index=ids, name="occurred_at")
 
 
-def shared_pairs(leads, activities, opportunities=None) -> LeadActivityPairs | None:
-    """The links of every lead (``links.lead_activity_pairs``), for the lead tables to share.
-
-    :func:`stale_leads`, :func:`handoff_not_worked` and
-    :func:`workbook.analyses.engagement.hygiene.archive_candidates` each take
-    the links of their leads from them (``pairs=``) instead of looking the
-    activities up again. None when a lead id is blank or repeated: then each
-    finds its own links, matched by id.
-    """
-    ids = leads["lead_id"]
-    if bool(ids.isna().any()) or not ids.is_unique:
-        return None
-    return lead_activity_pairs(leads, activities, opportunities)
-
-
-def touch_at(leads, activities, opportunities, *, as_of, rows, pairs=None) -> pd.Series:
+def touch_at(leads, activities, opportunities, *, as_of, rows, engine=None) -> pd.Series:
     """Latest touch on or before ``as_of`` of the leads at ``rows`` (positions in ``leads``).
 
-    The value of :func:`last_touch` for each of those leads' ids
-    (:func:`lookup`), as datetime64[ns] (NaT when none), indexed like
-    ``leads.iloc[rows]``. With ``pairs`` (:func:`shared_pairs` of ``leads``)
-    the links are taken from them, per row.
+    The value of :func:`last_touch` for each of those leads, as
+    datetime64[ns] (NaT when none), indexed like ``leads.iloc[rows]``. Only
+    the columns the links read are taken from those rows.
     """
-    sel = leads.iloc[rows]
-    if pairs is None:
-        return lookup(last_touch(sel, activities, opportunities, as_of=as_of), sel["lead_id"])
-    mine = pairs.of_rows(rows)
-    when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[mine.activity]
-    keep = when < np.datetime64(as_of_end(as_of))  # a blank date is no touch
-    out = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if keep.any():
-        latest = pd.Series(when[keep].view(np.int64)).groupby(mine.lead[keep], sort=False).max()
-        out[latest.index.to_numpy(dtype=np.int64)] = latest.to_numpy().view("datetime64[ns]")
-    return pd.Series(out, index=sel.index)
+    read = [c for c in ("lead_id", "converted_opportunity_id") if c in leads.columns]
+    sel = leads[read].iloc[rows]
+    when = last_touches(sel, activities, opportunities, as_of=as_of, engine=engine)
+    return pd.Series(when, index=sel.index)
 
 
 def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -150,7 +125,7 @@ def stale_leads(
     *,
     as_of,
     stale_days: int = 14,
-    pairs: LeadActivityPairs | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Touch status of every open lead; ``stale`` marks the ones not touched lately.
 
@@ -169,8 +144,8 @@ def stale_leads(
     {as_of}
     stale_days : int, default 14
         Days without a touch that make an open lead stale.
-    pairs : LeadActivityPairs, optional
-        :func:`shared_pairs` of these tables, when the caller has them.
+    engine : workbook.engine.Engine, optional
+        Where the last touches are found (default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -181,7 +156,7 @@ def stale_leads(
     """
     check_leads(leads, activities)
     rows = np.flatnonzero(is_open_lead(leads, as_of=as_of))
-    touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, pairs=pairs)
+    touch = touch_at(leads, activities, opportunities, as_of=as_of, rows=rows, engine=engine)
     # only the columns shown are copied for the open leads
     shown = leads.reindex(columns=["lead_id", "company", "owner_id", "status", "created_at"])
     out = shown.iloc[rows].reset_index(drop=True)
@@ -200,7 +175,6 @@ def handoff_not_worked(
     opportunities: pd.DataFrame | None = None,
     *,
     as_of,
-    pairs: LeadActivityPairs | None = None,
     engine=None,
 ) -> pd.DataFrame:
     """Leads handed off to sales on or before ``as_of`` with no activity since.
@@ -214,9 +188,6 @@ def handoff_not_worked(
     ----------
     {engagement_lead_inputs}
     {as_of}
-    pairs : LeadActivityPairs, optional
-        :func:`shared_pairs` of these tables, when the caller has them (the
-        lead ids are then unique: each lead's status is read by its row).
     engine : workbook.engine.Engine, optional
         Where the first touches are found (default :func:`workbook.engine.default`).
 
@@ -233,9 +204,10 @@ def handoff_not_worked(
         handoff["first_touch_after_handoff"].isna(),
         ["lead_id", "owner_id", "handed_off_at", "days_waiting"],
     ]
-    if pairs is None:
+    ids = leads["lead_id"]
+    if not (strictly_increasing(ids) or (bool(ids.notna().all()) and ids.is_unique)):
         out = out.merge(leads[["lead_id", "status"]], on="lead_id", how="left")
-    else:  # unique lead ids (shared_pairs): each lead's status by its row, no merge on text
+    else:  # unique lead ids: each lead's status by its row, no merge on text
         status_of = leads["status"].array.take(cached_positions(out["lead_id"], leads["lead_id"]))
         out = out.reset_index(drop=True).assign(status=status_of)
     out = out[["lead_id", "owner_id", "status", "handed_off_at", "days_waiting"]]

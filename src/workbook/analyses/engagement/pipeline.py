@@ -261,18 +261,14 @@ def _leads(crm, params: Params, parts: dict) -> None:
     """Lead activity effectiveness and pipeline hygiene."""
     as_of = crm.as_of
     lead_tables = (crm.leads, crm.activities, crm.opportunities)
-    pairs = leads.shared_pairs(*lead_tables)  # every lead's activities, looked up once
+    engine = for_crm(crm)
+    stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days, engine=engine)
     release_arrow_pages()
-    stale = leads.stale_leads(*lead_tables, as_of=as_of, stale_days=params.stale_days, pairs=pairs)
-    release_arrow_pages()
-    not_worked = leads.handoff_not_worked(
-        *lead_tables, as_of=as_of, pairs=pairs, engine=for_crm(crm)
-    )
+    not_worked = leads.handoff_not_worked(*lead_tables, as_of=as_of, engine=engine)
     release_arrow_pages()
     archive = hygiene.archive_candidates(
-        *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days, pairs=pairs
+        *lead_tables, as_of=as_of, archive_after_days=params.archive_after_days, engine=engine
     )
-    del pairs  # the links of 1.5M leads, before the tables of lead statuses
     release_arrow_pages()
     parts.update(
         stale_leads=stale,

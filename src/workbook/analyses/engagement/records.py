@@ -36,6 +36,7 @@ from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 from workbook.data.validate import positions
 from workbook.engine import default as default_engine
+from workbook.engine import frame_for
 
 __all__ = [
     "ACTIVITY_COLUMNS",
@@ -65,16 +66,11 @@ def _check(accounts, activities, opportunities, leads) -> None:
 
 
 def _inputs(engine, **frames: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The frames the expressions read, by table name.
-
-    Embedded DuckDB reads a frame in place (registered once per frame, shared
-    with the other reports); another engine is sent only the columns of
-    :data:`relational.INPUTS`. Keep the result alive until the query has run
-    (a frame's table is dropped from the engine when the frame is).
-    """
-    if engine.embedded:
-        return frames
-    return {name: frame[list(relational.INPUTS[name])] for name, frame in frames.items()}
+    """The frames the expressions read, by table name (:func:`workbook.engine.frame_for`)."""
+    return {
+        name: frame_for(engine, frame, name, relational.INPUTS[name])
+        for name, frame in frames.items()
+    }
 
 
 def _tables(engine, frames: dict[str, pd.DataFrame]) -> dict:
