@@ -352,38 +352,65 @@ def lead_handoff_status(
     return out[HANDOFF_COLUMNS]
 
 
+#: The activity columns :func:`id_links` reads.
+LINK_ACTIVITY_COLUMNS = ["activity_id", "lead_id", "opportunity_id", "occurred_at"]
+
 #: Row-key column of the lead rows given to :func:`first_touch_expr` and :func:`last_touch_expr`.
 LEAD_ROW = "lead_row"
 
 
-def _id_links(rows: ibis.Table, activities, opportunities, *, end) -> tuple[ibis.Table, ibis.Table]:
-    """``rows`` typed, and the (lead_id, occurred_at) links of their ids dated before ``end``.
+def id_links(
+    rows: ibis.Table, activities, opportunities=None, *, end=None
+) -> tuple[ibis.Table, ibis.Table]:
+    """``rows`` typed, and the (lead_id, activity_id, occurred_at) links of their ids, in Ibis.
 
     The links of a lead id are the activities whose ``lead_id`` is the id,
     and those whose ``opportunity_id`` is a converted opportunity of a row
-    with that id (found in ``opportunities`` when it is given). An activity
-    linked both ways appears twice, which the minimum and maximum the
-    callers take do not mind.
+    with that id (found in ``opportunities`` when it is given): with unique
+    ids, the row's own links (the module's rules). An activity linked both
+    ways appears twice: a minimum or maximum does not mind, a count counts
+    distinct ``activity_id``. With ``end``, only activities dated before it.
+
+    Parameters
+    ----------
+    rows : ibis.Table
+        ``lead_id``, ``converted_opportunity_id`` and any other columns
+        (kept, with those two cast to text).
+    activities : ibis.Table
+        ``activity_id``, ``lead_id``, ``opportunity_id``, ``occurred_at``.
+    opportunities : ibis.Table, optional
+        ``opportunity_id``.
+    end : Timestamp, optional
+        Exclusive upper bound on ``occurred_at``.
     """
-    end = ibis.literal(pd.Timestamp(end).to_pydatetime(), type="timestamp")
     act = activities.select(
+        activity_id=activities.activity_id.cast("string"),
         a_lead=activities.lead_id.cast("string"),
         a_opp=activities.opportunity_id.cast("string"),
         occurred_at=activities.occurred_at,
     )
-    act = act.filter(act.occurred_at < end)
+    if end is not None:
+        act = act.filter(act.occurred_at < _ts(end))
     typed = rows.mutate(
         lead_id=rows.lead_id.cast("string"),
         conv_id=rows.converted_opportunity_id.cast("string"),
     )
     ids = typed.select("lead_id").distinct()
-    direct = ids.join(act, ids.lead_id == act.a_lead).select("lead_id", "occurred_at")
+    direct = ids.join(act, ids.lead_id == act.a_lead).select(
+        "lead_id", "activity_id", "occurred_at"
+    )
     conv = typed.filter(typed.conv_id.notnull()).select("lead_id", "conv_id").distinct()
     if opportunities is not None:
         known = opportunities.select(known_id=opportunities.opportunity_id.cast("string"))
         conv = conv.join(known, conv.conv_id == known.known_id, how="semi")
-    via = conv.join(act, conv.conv_id == act.a_opp).select("lead_id", "occurred_at")
+    via = conv.join(act, conv.conv_id == act.a_opp).select(
+        "lead_id", "activity_id", "occurred_at"
+    )
     return typed, direct.union(via, distinct=False)
+
+
+def _ts(value) -> ibis.Value:
+    return ibis.literal(pd.Timestamp(value).to_pydatetime(), type="timestamp")
 
 
 def first_touch_expr(handed, activities, opportunities=None, *, end) -> ibis.Table:
@@ -407,9 +434,9 @@ def first_touch_expr(handed, activities, opportunities=None, *, end) -> ibis.Tab
     ibis.Table
         ``lead_row``, ``first_touch_after_handoff``: one row per handed-off
         row with such an activity. A lead's links are those of its id (with
-        unique ids, the row's own; see :func:`_id_links`).
+        unique ids, the row's own; see :func:`id_links`).
     """
-    rows, links = _id_links(handed, activities, opportunities, end=end)
+    rows, links = id_links(handed, activities, opportunities, end=end)
     hits = rows.join(links, rows.lead_id == links.lead_id).select(
         LEAD_ROW, "handed_off_at", occurred_at=links.occurred_at
     )
@@ -433,19 +460,40 @@ def last_touch_expr(leads, activities, opportunities=None, *, end) -> ibis.Table
         ``lead_row``, ``last_touch_at``: one row per lead row with a linked
         activity dated before ``end`` (the links of its id).
     """
-    rows, links = _id_links(leads, activities, opportunities, end=end)
+    rows, links = id_links(leads, activities, opportunities, end=end)
     hits = rows.join(links, rows.lead_id == links.lead_id).select(
         LEAD_ROW, occurred_at=links.occurred_at
     )
     return hits.group_by(LEAD_ROW).aggregate(last_touch_at=hits.occurred_at.max())
 
 
-def _touch(expr_of, column, rows_frame, activities, opportunities, *, end, engine) -> np.ndarray:
-    """Run ``expr_of`` (:func:`first_touch_expr` or :func:`last_touch_expr`) for the lead rows.
+def per_lead_row(
+    expr_of, column, rows_frame, activities, opportunities=None, *, engine=None, dates=(), **kw
+) -> np.ndarray:
+    """Run a per-lead-row expression of :func:`id_links` and return ``column`` for every row.
 
-    ``rows_frame``: the lead rows (``lead_id``, ``converted_opportunity_id``
-    when present, and any other column the expression reads). Returns
-    ``column`` per row as datetime64[ns], NaT where the expression has no row.
+    Parameters
+    ----------
+    expr_of : callable
+        ``expr_of(rows, activities, opportunities, **kw) -> ibis.Table`` with
+        :data:`LEAD_ROW` and ``column`` (:func:`first_touch_expr`,
+        :func:`last_touch_expr`, or a report's own).
+    column : str
+        The value read back.
+    rows_frame : DataFrame
+        The lead rows: ``lead_id``, ``converted_opportunity_id`` (blank when
+        absent) and the date columns named in ``dates``.
+    activities, opportunities : DataFrame
+        Canonical tables (``opportunities`` optional).
+    engine : workbook.engine.Engine, optional
+        Default :func:`workbook.engine.default`.
+
+    Returns
+    -------
+    ndarray
+        One value per row of ``rows_frame``: datetime64[ns] (NaT where the
+        expression has no row) when the column is a timestamp, else int64 (0
+        where it has none).
     """
     from workbook import engine as engines
     from workbook.engine.core import frame_for
@@ -461,14 +509,10 @@ def _touch(expr_of, column, rows_frame, activities, opportunities, *, end, engin
             LEAD_ROW: np.arange(len(rows_frame), dtype=np.int64),
             "lead_id": rows_frame["lead_id"].astype("string").array,
             "converted_opportunity_id": conv.astype("string").array,
-            **{
-                c: rows_frame[c].to_numpy(dtype="datetime64[ns]")
-                for c in ("handed_off_at",)
-                if c in rows_frame.columns
-            },
+            **{c: rows_frame[c].to_numpy(dtype="datetime64[ns]") for c in dates},
         }
     )
-    acts = frame_for(eng, activities, "activities", ["lead_id", "opportunity_id", "occurred_at"])
+    acts = frame_for(eng, activities, "activities", LINK_ACTIVITY_COLUMNS)
     opps = None if opportunities is None else frame_for(
         eng, opportunities, "opportunities", ["opportunity_id"]
     )
@@ -476,11 +520,16 @@ def _touch(expr_of, column, rows_frame, activities, opportunities, *, end, engin
         eng.table(frame, "lead_rows"),
         eng.table(acts, "activities"),
         None if opps is None else eng.table(opps, "opportunities"),
-        end=end,
+        **kw,
     )
     got = eng.frame(expr)
-    out = np.full(len(rows_frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = got[column].to_numpy(dtype="datetime64[ns]")
+    values = got[column]
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        out = np.full(len(rows_frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+        out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = values.to_numpy(dtype="datetime64[ns]")
+    else:
+        out = np.zeros(len(rows_frame), dtype=np.int64)
+        out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = values.to_numpy(dtype=np.int64)
     return out
 
 
@@ -491,15 +540,15 @@ def last_touches(leads, activities, opportunities=None, *, as_of, engine=None) -
     :func:`workbook.engine.default`): datetime64[ns] per row, NaT when the
     lead has no linked activity by then.
     """
-    return _touch(
+    return per_lead_row(
         last_touch_expr, "last_touch_at", leads, activities, opportunities,
-        end=as_of_end(as_of), engine=engine,
+        engine=engine, end=as_of_end(as_of),
     )  # fmt: skip
 
 
 def _first_touch(handed, activities, opportunities, *, end, engine=None) -> np.ndarray:
     """Per row of ``handed``: the earliest linked activity in ``[handed_off_at, end)``, or NaT."""
-    return _touch(
+    return per_lead_row(
         first_touch_expr, "first_touch_after_handoff", handed, activities, opportunities,
-        end=end, engine=engine,
+        engine=engine, dates=["handed_off_at"], end=end,
     )  # fmt: skip

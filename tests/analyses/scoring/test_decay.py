@@ -55,16 +55,43 @@ def _landmark_crm():
     )
 
 
-def test_landmark_population_and_quiet_by_hand():
+def test_landmark_population_and_quiet_by_hand(any_engine):
     crm = _landmark_crm()
     out = scoring.lead_outcomes(crm.leads, crm.opportunities, as_of=AS_OF).outcomes
     pop = scoring.landmark_leads(out, crm.leads, crm.activities, crm.opportunities,
-                                 decay_after_days=90)  # fmt: skip
+                                 decay_after_days=90, engine=any_engine)  # fmt: skip
     assert sorted(pop["lead_id"]) == sorted([f"Q{i:02d}" for i in range(1, 11)]
                                             + [f"A{i:02d}" for i in range(1, 11)])  # fmt: skip
     quiet = pop.set_index("lead_id")["quiet"]
     assert bool(quiet["Q01"])  # its only activity is on day 91
     assert not bool(quiet["A01"])  # activity on day 90 exactly counts
+    assert pop.set_index("lead_id")["n_activities"].to_dict() == {
+        **{f"Q{i:02d}": 0 for i in range(1, 11)},
+        **{f"A{i:02d}": 1 for i in range(1, 11)},
+    }
+
+
+def test_landmark_links_through_the_converted_opportunity_once(any_engine):
+    # Q02 (a winner, converted to OQ02) gets an activity on OQ02 only, on day 20: linked
+    # through its opportunity, it is active. A02 (converted to OA02) gets one on both its
+    # lead id and OA02 on day 20: one activity, counted once (A02 then has 2).
+    crm = _landmark_crm()
+    start = pd.Timestamp("2023-07-01")
+    extra = _acts(
+        [
+            ("viaQ02", start + pd.Timedelta(days=1 + 20), None, "OQ02"),
+            ("bothA02", start + pd.Timedelta(days=1 + 20), "A02", "OA02"),
+        ]
+    )
+    acts = pd.concat([crm.activities, extra], ignore_index=True)
+    out = scoring.lead_outcomes(crm.leads, crm.opportunities, as_of=AS_OF).outcomes
+    pop = scoring.landmark_leads(
+        out, crm.leads, acts, crm.opportunities, decay_after_days=90, engine=any_engine
+    )
+    n = pop.set_index("lead_id")["n_activities"]
+    assert n["Q02"] == 1 and not bool(pop.set_index("lead_id").loc["Q02", "quiet"])
+    assert n["A02"] == 2
+    assert n["Q03"] == 0
 
 
 def test_no_effect_fixture_claims_no_effect():

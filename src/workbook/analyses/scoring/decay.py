@@ -15,6 +15,7 @@ difference (quiet minus active).
 
 from __future__ import annotations
 
+import ibis
 import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep
@@ -22,13 +23,14 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from workbook.analyses.scoring.outcomes import matured_leads, require_outcomes
 from workbook.analyses.scoring.params import parse_decay_points
 from workbook.core.checks import require_frame
-from workbook.core.links import lead_activity_pairs
+from workbook.core.links import LEAD_ROW, id_links, per_lead_row
 from workbook.core.stats import wilson_interval
 from workbook.data.validate import positions
 
 __all__ = [
     "LANDMARK_COLUMNS",
     "decay_handoff",
+    "landmark_activity_expr",
     "landmark_comparison",
     "landmark_leads",
 ]
@@ -43,6 +45,7 @@ def landmark_leads(
     opportunities: pd.DataFrame,
     *,
     decay_after_days: int = 90,
+    engine=None,
 ) -> pd.DataFrame:
     """The day-L landmark population, each lead marked quiet or active.
 
@@ -54,6 +57,9 @@ def landmark_leads(
         Canonical tables (for the lead-activity links).
     decay_after_days : int
         The landmark L in days.
+    engine : workbook.engine.Engine, optional
+        Where the activities by day L are counted
+        (:func:`landmark_activity_expr`; default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -69,30 +75,56 @@ def landmark_leads(
     conv = mat["converted_at"].where(mat["converted_at"].notna(), mat["opportunity_created_at"])
     pop = mat.loc[~(conv.notna() & (conv <= landmark))].copy()
     pop["landmark"] = landmark[pop.index]
-    pop["n_activities"] = _activities_by_landmark(pop, leads, activities, opportunities)
+    pop["n_activities"] = _activities_by_landmark(
+        pop, leads, activities, opportunities, engine=engine
+    )
     pop["quiet"] = pop["n_activities"].eq(0)
     return pop.reset_index(drop=True)
 
 
-def _activities_by_landmark(pop, leads, activities, opportunities) -> np.ndarray:
+def landmark_activity_expr(rows, activities, opportunities=None) -> ibis.Table:
+    """Each landmark row's linked activities whose day is in ``[created_at, landmark]``, in Ibis.
+
+    ``rows``: ``lead_row``, ``lead_id``, ``converted_opportunity_id``,
+    ``created_at``, ``landmark``; the links are
+    :func:`workbook.core.links.id_links`. An activity linked both ways counts
+    once. Returns ``lead_row`` and ``n_activities`` for the rows with at least
+    one.
+    """
+    typed, links = id_links(rows, activities, opportunities)
+    hits = typed.join(links, typed.lead_id == links.lead_id).select(
+        LEAD_ROW, "created_at", "landmark", "activity_id", day=links.occurred_at.truncate("D")
+    )
+    hits = hits.filter(hits.day >= hits.created_at, hits.day <= hits.landmark)
+    return hits.group_by(LEAD_ROW).aggregate(n_activities=hits.activity_id.nunique())
+
+
+def _activities_by_landmark(pop, leads, activities, opportunities, *, engine=None) -> np.ndarray:
     """Per row of ``pop``: its linked activities whose day is in ``[created_at, landmark]``.
 
-    Works on the links as row positions (:func:`~workbook.core.links.lead_activity_pairs`);
-    a lead of ``pop`` is matched to its row of ``leads`` by ``lead_id`` (unique, as
-    validation guarantees). The links are those of the rows of ``pop``'s leads only
-    (a lead's links depend on nothing but its own row, so the other leads need not
-    be looked up).
+    :func:`landmark_activity_expr`, run by ``engine`` (default
+    :func:`workbook.engine.default`). A lead of ``pop`` is matched to its row
+    of ``leads`` by ``lead_id`` (unique, as validation guarantees), whose
+    converted opportunity links too; a row without a lead counts 0.
     """
     row_in_leads = positions(pop["lead_id"], leads["lead_id"])
-    found = np.flatnonzero(row_in_leads >= 0)  # rows of pop with a lead, in pop order
-    pairs = lead_activity_pairs(leads.iloc[row_in_leads[found]], activities, opportunities)
-    who, act = found[pairs.lead], pairs.activity  # pairs.lead: row of the selected leads
-    when = activities["occurred_at"].to_numpy(dtype="datetime64[ns]")[act]
-    t = when.astype("datetime64[D]").astype("datetime64[ns]")
-    created = pop["created_at"].to_numpy(dtype="datetime64[ns]")[who]
-    landmark = pop["landmark"].to_numpy(dtype="datetime64[ns]")[who]
-    hit = (t >= created) & (t <= landmark)
-    return np.bincount(who[hit], minlength=len(pop)).astype("int64")
+    found = row_in_leads >= 0
+    conv = pd.Series(pd.NA, index=pop.index, dtype="string")
+    if "converted_opportunity_id" in leads.columns:
+        ids = leads["converted_opportunity_id"].astype("string").array
+        conv[found] = ids.take(row_in_leads[found])
+    rows = pd.DataFrame(
+        {
+            "lead_id": pop["lead_id"].astype("string").where(found),
+            "converted_opportunity_id": conv,
+            "created_at": pop["created_at"],
+            "landmark": pop["landmark"],
+        }
+    )
+    return per_lead_row(
+        landmark_activity_expr, "n_activities", rows, activities, opportunities,
+        engine=engine, dates=["created_at", "landmark"],
+    )  # fmt: skip
 
 
 def landmark_comparison(landmark: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:

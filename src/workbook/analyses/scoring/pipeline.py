@@ -38,6 +38,7 @@ from workbook.core import calendar
 from workbook.core.checks import require_crm
 from workbook.core.findings import attach_findings
 from workbook.core.results import leadership_sentences
+from workbook.engine import for_crm
 
 __all__ = ["run"]
 
@@ -103,7 +104,12 @@ def _decay_tables(crm, outcomes, p: Params) -> dict:
     if "activities" not in crm:
         return {}
     pop = landmark_leads(
-        outcomes, crm.leads, crm.activities, crm.opportunities, decay_after_days=p.decay_after_days
+        outcomes,
+        crm.leads,
+        crm.activities,
+        crm.opportunities,
+        decay_after_days=p.decay_after_days,
+        engine=for_crm(crm),
     )
     return {
         "landmark_leads": pop,
