@@ -10,7 +10,6 @@ from workbook.core.links import (
     HANDOFF_COLUMNS,
     LEAD_ACTIVITY_COLUMNS,
     lead_activities,
-    lead_activity_pairs,
     lead_handoff_status,
 )
 
@@ -62,8 +61,8 @@ def acts():
     )
 
 
-def test_lead_activities_via_and_dedup(leads, acts):
-    out = lead_activities(leads, acts)
+def test_lead_activities_via_and_dedup(leads, acts, any_engine):
+    out = lead_activities(leads, acts, engine=any_engine)
     assert list(out.columns) == LEAD_ACTIVITY_COLUMNS
     got = sorted(zip(out["lead_id"], out["activity_id"], out["via"], strict=True))
     assert got == [
@@ -74,6 +73,10 @@ def test_lead_activities_via_and_dedup(leads, acts):
         ("L2", "A4", "lead"),
         ("L3", "A5", "opportunity"),
     ]
+    # sorted by lead_id, then occurred_at, then activity_id
+    assert list(zip(out["lead_id"], out["activity_id"], strict=True))[:4] == [
+        ("L1", "A1"), ("L1", "A2"), ("L1", "A3"), ("L1", "A4"),
+    ]  # fmt: skip
 
 
 def test_lead_activities_opportunities_filter_dangling(leads, acts):
@@ -163,32 +166,19 @@ def test_handoff_sla_days_parameter():
     assert lead_handoff_status(leads, acts, as_of="2024-02-01", sla_days=5)["followed_up"].iloc[0]
 
 
-def test_pairs_are_the_links_as_positions(leads, acts):
-    """lead_activity_pairs: rows of leads and activities of exactly lead_activities' links."""
-    pairs = lead_activity_pairs(leads, acts)
-    got = sorted(
-        zip(
-            leads["lead_id"].to_numpy()[pairs.lead],
-            acts["activity_id"].to_numpy()[pairs.activity],
-            np.where(pairs.via == 0, "lead", "opportunity"),
-            strict=True,
-        )
-    )
-    out = lead_activities(leads, acts)
-    assert got == sorted(zip(out["lead_id"], out["activity_id"], out["via"], strict=True))
-    assert pairs.ordered_ids  # A1..A6 are strictly increasing
-    # rows, not ids: L2 is row 1 of leads and A4 row 3 of activities
-    assert (1, 3) in set(zip(pairs.lead.tolist(), pairs.activity.tolist(), strict=True))
-
-
-def test_pairs_with_blank_lead_id_and_unordered_activity_ids():
+def test_links_skip_blank_lead_ids_and_sort_by_date(any_engine):
     leads = _leads([(None, "U1", "2024-01-01", None, None), ("L2", "U1", "2024-01-01", None, None)])
-    acts = _acts([("B", "2024-01-02", "call", "L2", None), ("A", "2024-01-03", "call", "L2", None)])
-    pairs = lead_activity_pairs(leads, acts)
-    assert sorted(pairs.lead.tolist()) == [1, 1]  # the row of L2, after the blank id
-    assert not pairs.ordered_ids
-    out = lead_activities(leads, acts)
-    assert out["activity_id"].tolist() == ["B", "A"]  # by occurred_at
+    acts = _acts(
+        [
+            ("B", "2024-01-02", "call", "L2", None),
+            ("A", "2024-01-03", "call", "L2", None),
+            ("C", None, "call", "L2", None),  # no date: last
+            ("D", "2024-01-01", "call", None, None),  # no lead: no link, not the blank lead's
+        ]
+    )
+    out = lead_activities(leads, acts, engine=any_engine)
+    assert out["lead_id"].tolist() == ["L2", "L2", "L2"]
+    assert out["activity_id"].tolist() == ["B", "A", "C"]  # by occurred_at, missing last
 
 
 def test_handoff_with_repeated_lead_ids_matches_by_id():

@@ -27,16 +27,16 @@ same as comparing calendar days.
 
 Where they run
 --------------
-:func:`lead_activities` and :func:`lead_activity_pairs` return the links to
-pandas (the scoring decay reads them row by row). The first touch after
-handoff and the last touch are aggregates per lead, so they are Ibis
-expressions (:func:`first_touch_expr`, :func:`last_touch_expr`) run by the
-crm's engine, and only one row per touched lead comes back.
+Every rule is written once, as Ibis expressions run by the crm's engine
+(embedded DuckDB by default): :func:`id_links` (a lead id's links, which the
+reports aggregate: :func:`first_touch_expr`, :func:`last_touch_expr`, the
+scoring decay's landmark counts, the cohort milestones) and
+:func:`lead_activity_expr` (the links themselves, which
+:func:`lead_activities` returns for an analyst to read). Only aggregates, one
+row per lead, come back to pandas in the reports.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import ibis
 import numpy as np
@@ -45,7 +45,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbook.core.calendar import as_of_end
-from workbook.data.validate import cached_positions, positions
 
 #: Columns of :func:`lead_activities`.
 LEAD_ACTIVITY_COLUMNS = ["lead_id", "activity_id", "occurred_at", "type", "via"]
@@ -66,14 +65,64 @@ HANDOFF_COLUMNS = [
 _DAY = pd.Timedelta(days=1)
 
 
+def lead_activity_expr(
+    leads, activities, opportunities=None, *, include_converted_opportunity: bool = True
+) -> ibis.Table:
+    """Every (lead, activity) link of the module's rules, as an Ibis expression.
+
+    Parameters
+    ----------
+    leads : ibis.Table
+        ``lead_id``, ``converted_opportunity_id``.
+    activities : ibis.Table
+        ``activity_id``, ``lead_id``, ``opportunity_id``, ``occurred_at``, ``type``.
+    opportunities : ibis.Table, optional
+        ``opportunity_id``: when given, only converted opportunity ids found there link.
+    include_converted_opportunity : bool, default True
+        Also link the activities of each lead's converted opportunity.
+
+    Returns
+    -------
+    ibis.Table
+        :data:`LEAD_ACTIVITY_COLUMNS`: one row per distinct (lead_id,
+        activity_id), ``via`` ``"lead"`` when the activity's ``lead_id`` is the
+        lead (it wins when both links apply), else ``"opportunity"``; sorted
+        by lead_id, occurred_at (missing last), activity_id.
+    """
+    _, links = id_links(
+        leads,
+        activities.mutate(type=activities.type.cast("string")),
+        opportunities,
+        extra=["type"],
+        include_converted_opportunity=include_converted_opportunity,
+    )
+    # activity ids are unique in a loaded export: the date and type are the activity's
+    one = links.group_by(["lead_id", "activity_id"]).aggregate(
+        occurred_at=links.occurred_at.min(), type=links.type.min(), via=links.via.min()
+    )
+    return one.select(
+        "lead_id",
+        "activity_id",
+        "occurred_at",
+        "type",
+        via=ibis.ifelse(one.via == 0, "lead", "opportunity"),
+    ).order_by(["lead_id", ibis.asc("occurred_at", nulls_first=False), "activity_id"])
+
+
 def lead_activities(
     leads: pd.DataFrame,
     activities: pd.DataFrame,
     opportunities: pd.DataFrame | None = None,
     *,
     include_converted_opportunity: bool = True,
+    engine=None,
 ) -> pd.DataFrame:
     """Every (lead, activity) pair where the activity belongs to the lead.
+
+    :func:`lead_activity_expr`, run by ``engine`` (default
+    :func:`workbook.engine.default`, embedded DuckDB). The reports do not
+    call it (they aggregate the links in the engine: :func:`id_links`); it
+    shows an analyst the links themselves.
 
     Parameters
     ----------
@@ -90,6 +139,8 @@ def lead_activities(
         Also link activities on the lead's converted opportunity
         (``via="opportunity"``). When False only ``via="lead"`` rows are
         returned.
+    engine : workbook.engine.Engine, optional
+        Where the links are found.
 
     Returns
     -------
@@ -100,133 +151,36 @@ def lead_activities(
         applied: callers restrict to their window. Sorted by lead_id,
         occurred_at, activity_id.
     """
-    pairs = lead_activity_pairs(
-        leads,
-        activities,
-        opportunities,
+    from workbook import engine as engines
+    from workbook.engine.core import frame_for
+
+    eng = engine if engine is not None else engines.default()
+    conv = (
+        leads["converted_opportunity_id"]
+        if "converted_opportunity_id" in leads.columns
+        else pd.Series(pd.NA, index=leads.index, dtype="string")
+    )
+    lead_rows = pd.DataFrame(
+        {"lead_id": leads["lead_id"].astype("string").array, "converted_opportunity_id": conv.astype("string").array}
+    )
+    acts = frame_for(eng, activities, "activities", [*LINK_ACTIVITY_COLUMNS, "type"])
+    opps = None if opportunities is None else frame_for(
+        eng, opportunities, "opportunities", ["opportunity_id"]
+    )
+    expr = lead_activity_expr(
+        eng.table(lead_rows, "lead_rows"),
+        eng.table(acts, "activities"),
+        None if opps is None else eng.table(opps, "opportunities"),
         include_converted_opportunity=include_converted_opportunity,
     )
-    if len(pairs.activity) == 0:
-        return _empty_links(leads, activities)
-    lead_ids = leads["lead_id"]
-    act = activities[["activity_id", "occurred_at", "type"]]
-    row, lead, v = pairs.activity, pairs.lead, pairs.via
-    # Sorted by lead_id, occurred_at (NaT last), activity_id, ids in text order.
-    present = lead_ids.dropna()
-    lead_rank = np.full(len(lead_ids), -1, dtype=np.int64)
-    rows_of_present = np.flatnonzero(lead_ids.notna().to_numpy(dtype=bool))
-    lead_rank[rows_of_present] = (
-        np.arange(len(present)) if strictly_increasing(present) else _text_rank(present)
-    )
-    picked = act.iloc[row].reset_index(drop=True)
-    act_rank = row if pairs.ordered_ids else _text_rank(picked["activity_id"])
-    when = picked["occurred_at"].to_numpy(dtype="datetime64[ns]")
-    when_key = np.where(np.isnat(when), np.iinfo(np.int64).max, when.view(np.int64))
-    order = np.lexsort((act_rank, when_key, lead_rank[lead]))
-    out = pd.DataFrame(
-        {
-            "lead_id": lead_ids.iloc[lead[order]].reset_index(drop=True),
-            "activity_id": picked["activity_id"].iloc[order].reset_index(drop=True),
-            "occurred_at": picked["occurred_at"].iloc[order].reset_index(drop=True),
-            "type": picked["type"].iloc[order].reset_index(drop=True),
-            "via": _via_labels(v[order]),
-        }
-    )
-    return out[LEAD_ACTIVITY_COLUMNS]
-
-
-class LeadActivityPairs(NamedTuple):
-    """The (lead, activity) pairs of :func:`lead_activities` as row positions.
-
-    ``lead``: row of ``leads`` (the first row holding that ``lead_id``);
-    ``activity``: row of ``activities``; ``via``: 0 for ``"lead"``, 1 for
-    ``"opportunity"``; ``ordered_ids``: the activity ids are strictly
-    increasing (so the row order is their text order). One entry per distinct
-    (lead_id, activity_id), in no particular order.
-    """
-
-    lead: np.ndarray
-    activity: np.ndarray
-    via: np.ndarray
-    ordered_ids: bool
-
-
-
-def lead_activity_pairs(
-    leads: pd.DataFrame,
-    activities: pd.DataFrame,
-    opportunities: pd.DataFrame | None = None,
-    *,
-    include_converted_opportunity: bool = True,
-) -> LeadActivityPairs:
-    """The pairs of :func:`lead_activities` (same rules and arguments) as integer positions.
-
-    For callers that aggregate per lead: no text column is copied, so it
-    costs a few hash lookups on the id columns instead of building a frame of
-    every link.
-    """
-    act = activities[["activity_id", "lead_id", "opportunity_id"]]
-    lead_ids = leads["lead_id"].dropna().reset_index(drop=True)
-    lead_rows = np.flatnonzero(leads["lead_id"].notna().to_numpy(dtype=bool))
-    # Everything below works on integer codes: Arrow hash lookups (positions) instead of
-    # merges, sorts and drop_duplicates on Arrow strings (15 s -> 3 s CPU on 5M activities).
-    conv = None
-    if include_converted_opportunity and "converted_opportunity_id" in leads.columns:
-        has_conv = leads["lead_id"].notna() & leads["converted_opportunity_id"].notna()
-        conv = leads.loc[has_conv, ["lead_id", "converted_opportunity_id"]]
-    if len(lead_ids) == len(leads):  # no blank id: the loaded column's shared lookup
-        lead_pos = cached_positions(activities["lead_id"], leads["lead_id"]).astype(np.int64)
-        conv_lead = None if conv is None else positions(conv["lead_id"], lead_ids)
-    elif conv is not None and conv["lead_id"].dtype == act["lead_id"].dtype:
-        # The activities' and the converted leads' lead ids in one lookup (one hash of the
-        # leads) when they share a dtype; first matching lead, -1 when none.
-        found = positions(pd.concat([act["lead_id"], conv["lead_id"]], ignore_index=True), lead_ids)
-        lead_pos, conv_lead = found[: len(act)], found[len(act) :]
-    else:
-        lead_pos = positions(act["lead_id"], lead_ids)
-        conv_lead = None if conv is None else positions(conv["lead_id"], lead_ids)
-    rows = [np.flatnonzero(lead_pos >= 0)]
-    who = [lead_pos[rows[0]]]
-    via = [np.zeros(len(rows[0]), dtype=np.int8)]
-
-    if conv is not None:
-        if opportunities is not None:
-            known = positions(conv["converted_opportunity_id"], opportunities["opportunity_id"])
-            conv, conv_lead = conv.loc[known >= 0], conv_lead[known >= 0]
-        opp_ids = conv["converted_opportunity_id"]
-        pairs = pd.DataFrame({"code": positions(opp_ids, opp_ids), "lead": conv_lead})
-        act_code = positions(act["opportunity_id"], opp_ids)
-        linked = np.flatnonzero(act_code >= 0)
-        pairs = pd.DataFrame({"row": linked, "code": act_code[linked]}).merge(pairs, on="code")
-        del act_code, linked
-        rows.append(pairs["row"].to_numpy(dtype=np.int64))
-        who.append(pairs["lead"].to_numpy(dtype=np.int64))
-        via.append(np.ones(len(pairs), dtype=np.int8))
-        del pairs
-
-    del lead_pos  # the lists hold the links: each array is freed once concatenated
-    row, lead, v = np.concatenate(rows), np.concatenate(who), np.concatenate(via)
-    del rows, who, via
-    # One row per (lead, activity_id), the direct link first. Strictly increasing activity
-    # ids (unique and already in text order, as exports usually are) let the row number
-    # serve as the id's code and its rank.
-    ordered_ids = len(row) > 0 and strictly_increasing(act["activity_id"])
-    if ordered_ids or len(row) == 0:
-        act_code = row
-    else:
-        ids = act["activity_id"].iloc[row].reset_index(drop=True)
-        act_code = positions(ids, ids)
-    order = np.lexsort((row, v, act_code, lead))
-    keep = np.ones(len(order), dtype=bool)
-    keep[1:] = (np.diff(lead[order]) != 0) | (np.diff(act_code[order]) != 0)
-    picked = order[keep]
-    del order, keep, act_code
-    return LeadActivityPairs(
-        lead=lead_rows[lead[picked]].astype(np.int64),
-        activity=row[picked].astype(np.int64),
-        via=v[picked],
-        ordered_ids=bool(ordered_ids),
-    )
+    out = eng.frame(expr, types={"lead_id": "string", "activity_id": "string"})
+    types = {
+        "lead_id": leads["lead_id"].dtype,
+        "activity_id": activities["activity_id"].dtype,
+        "type": activities["type"].dtype,
+        "via": "str",
+    }  # the input's dtypes, as the rows came from them
+    return out.astype(types)[LEAD_ACTIVITY_COLUMNS]
 
 
 def _arrow(values: pd.Series) -> pa.ChunkedArray:
@@ -244,33 +198,6 @@ def strictly_increasing(values: pd.Series) -> bool:
     if len(arrow) < 2:
         return True
     return bool(pc.all(pc.less(arrow[:-1], arrow[1:])).as_py())
-
-
-def _text_rank(values: pd.Series) -> np.ndarray:
-    """Position of each value in text (code point) order, missing last; ties by position."""
-    order = pc.sort_indices(_arrow(values)).to_numpy()
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank
-
-
-def _via_labels(codes: np.ndarray) -> pd.Series:
-    """``"lead"``/``"opportunity"`` for codes 0/1, in the default ``str`` dtype, built in Arrow."""
-    labels = pa.array(["lead", "opportunity"], type=pa.large_string())
-    arrow = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int8()), labels)
-    return pd.Series(pd.array(arrow.cast(pa.large_string()), dtype="str"))
-
-
-def _empty_links(leads: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "lead_id": pd.Series([], dtype=leads["lead_id"].dtype),
-            "activity_id": pd.Series([], dtype=activities["activity_id"].dtype),
-            "occurred_at": pd.Series([], dtype="datetime64[ns]"),
-            "type": pd.Series([], dtype=activities["type"].dtype),
-            "via": pd.Series([], dtype="str"),
-        }
-    )
 
 
 def lead_handoff_status(
@@ -360,16 +287,23 @@ LEAD_ROW = "lead_row"
 
 
 def id_links(
-    rows: ibis.Table, activities, opportunities=None, *, end=None
+    rows: ibis.Table,
+    activities,
+    opportunities=None,
+    *,
+    end=None,
+    extra=(),
+    include_converted_opportunity: bool = True,
 ) -> tuple[ibis.Table, ibis.Table]:
-    """``rows`` typed, and the (lead_id, activity_id, occurred_at) links of their ids, in Ibis.
+    """``rows`` typed, and the links of their lead ids, in Ibis: the module's rules, once.
 
-    The links of a lead id are the activities whose ``lead_id`` is the id,
-    and those whose ``opportunity_id`` is a converted opportunity of a row
-    with that id (found in ``opportunities`` when it is given): with unique
-    ids, the row's own links (the module's rules). An activity linked both
-    ways appears twice: a minimum or maximum does not mind, a count counts
-    distinct ``activity_id``. With ``end``, only activities dated before it.
+    The links of a lead id are the activities whose ``lead_id`` is the id
+    (``via`` 0), and those whose ``opportunity_id`` is a converted
+    opportunity of a row with that id (``via`` 1; found in ``opportunities``
+    when it is given): with unique ids, the row's own links. An activity
+    linked both ways appears twice: a minimum or maximum does not mind, a
+    count counts distinct ``activity_id``. With ``end``, only activities
+    dated before it.
 
     Parameters
     ----------
@@ -377,17 +311,29 @@ def id_links(
         ``lead_id``, ``converted_opportunity_id`` and any other columns
         (kept, with those two cast to text).
     activities : ibis.Table
-        ``activity_id``, ``lead_id``, ``opportunity_id``, ``occurred_at``.
+        ``activity_id``, ``lead_id``, ``opportunity_id``, ``occurred_at``
+        and the columns of ``extra``.
     opportunities : ibis.Table, optional
         ``opportunity_id``.
     end : Timestamp, optional
         Exclusive upper bound on ``occurred_at``.
+    extra : sequence of str
+        Activity columns carried into the links (``type``).
+    include_converted_opportunity : bool, default True
+        False: the links through the converted opportunity are left out.
+
+    Returns
+    -------
+    (ibis.Table, ibis.Table)
+        ``rows`` with the ids as text (``conv_id`` added), and the links:
+        ``lead_id``, ``activity_id``, ``occurred_at``, the ``extra`` columns, ``via``.
     """
     act = activities.select(
         activity_id=activities.activity_id.cast("string"),
         a_lead=activities.lead_id.cast("string"),
         a_opp=activities.opportunity_id.cast("string"),
         occurred_at=activities.occurred_at,
+        **{c: activities[c] for c in extra},
     )
     if end is not None:
         act = act.filter(act.occurred_at < _ts(end))
@@ -395,18 +341,18 @@ def id_links(
         lead_id=rows.lead_id.cast("string"),
         conv_id=rows.converted_opportunity_id.cast("string"),
     )
-    ids = typed.select("lead_id").distinct()
-    direct = ids.join(act, ids.lead_id == act.a_lead).select(
-        "lead_id", "activity_id", "occurred_at"
-    )
-    conv = typed.filter(typed.conv_id.notnull()).select("lead_id", "conv_id").distinct()
-    if opportunities is not None:
-        known = opportunities.select(known_id=opportunities.opportunity_id.cast("string"))
-        conv = conv.join(known, conv.conv_id == known.known_id, how="semi")
-    via = conv.join(act, conv.conv_id == act.a_opp).select(
-        "lead_id", "activity_id", "occurred_at"
-    )
-    return typed, direct.union(via, distinct=False)
+    cols = ("lead_id", "activity_id", "occurred_at")
+    ids = typed.filter(typed.lead_id.notnull()).select("lead_id").distinct()
+    links = ids.join(act, ids.lead_id == act.a_lead).select(*cols, *extra, via=ibis.literal(0))
+    if include_converted_opportunity:
+        conv = typed.filter(typed.lead_id.notnull(), typed.conv_id.notnull())
+        conv = conv.select("lead_id", "conv_id").distinct()
+        if opportunities is not None:
+            known = opportunities.select(known_id=opportunities.opportunity_id.cast("string"))
+            conv = conv.join(known, conv.conv_id == known.known_id, how="semi")
+        via = conv.join(act, conv.conv_id == act.a_opp).select(*cols, *extra, via=ibis.literal(1))
+        links = links.union(via, distinct=False)
+    return typed, links
 
 
 def _ts(value) -> ibis.Value:

@@ -134,7 +134,7 @@ def lead_milestone_facts(
         frame has an order; a warehouse table does not): the first row
         (lowest position) holding a lead id in scope then stands for that
         lead, with its own creation day, and the later rows' converted
-        opportunities count for it (as :func:`workbook.core.links.lead_activity_pairs`).
+        opportunities count for it (as :func:`workbook.core.links.id_links` links by id).
         Without it the lead id is the key (ids are unique in a validated table).
     as_of : date-like
         Observation end day, inclusive.
