@@ -57,6 +57,7 @@ import pandas as pd
 
 from workbook.analyses.cohort.common import MILESTONES, milestone_col
 from workbook.core.calendar import as_of_end
+from workbook.core.links import LEAD_ROW, first_touch_expr
 from workbook.engine.core import canonical_columns as _canonical
 
 __all__ = [
@@ -339,7 +340,13 @@ def sql_examples(tables) -> dict[str, ibis.Expr]:
         tables["leads"], tables["activities"], tables["opportunities"], as_of=as_of
     )
     cells = milestone_table(tables["leads"], facts, as_of=as_of)
+    leads = tables["leads"]
+    handed = leads.filter(leads.handed_off_at.notnull()).mutate(**{LEAD_ROW: ibis.row_number()})
     return {
+        # handoff follow-up (workbook.core.links.lead_handoff_status)
+        "cohort_first_touch_after_handoff": first_touch_expr(
+            handed, tables["activities"], tables["opportunities"], end=as_of_end(as_of)
+        ),
         "cohort_lead_milestone_facts": facts,
         "cohort_exclusion_counts": exclusion_counts(facts),
         "cohort_sizes_month": cohort_sizes(cells, grain="month"),

@@ -40,6 +40,7 @@ import ibis
 import pandas as pd
 
 from workbook.core.calendar import as_of_end, window_start
+from workbook.core.links import LEAD_ROW, last_touch_expr, lead_activity_expr
 from workbook.engine.core import canonical_columns
 
 __all__ = [
@@ -237,9 +238,17 @@ def sql_examples(tables) -> dict[str, ibis.Expr]:
         The canonical tables (:func:`workbook.engine.canonical_tables`).
     """
     args = (tables["activities"], tables["opportunities"], tables["leads"])
+    leads = tables["leads"]
+    links = (tables["activities"], tables["opportunities"])
     return {
         "record_counts": record_counts(*args, as_of=EXAMPLE_AS_OF, windows=EXAMPLE_WINDOWS),
         "unmatched_counts": unmatched_counts(
             tables["accounts"], *args, as_of=EXAMPLE_AS_OF, window_days=EXAMPLE_WINDOWS[1]
         ),
+        # the lead tables' last touch (workbook.core.links.last_touches)
+        "last_touch": last_touch_expr(
+            leads.mutate(**{LEAD_ROW: ibis.row_number()}), *links, end=as_of_end(EXAMPLE_AS_OF)
+        ),
+        # the analysts' lead_activities (workbook.core.links), the links every report shares
+        "lead_activities": lead_activity_expr(leads, *links),
     }

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from workbook import engine as E
 from workbook.analyses.scoring._docs import shared_docs
+from workbook.analyses.scoring.decay import landmark_activity_expr
 from workbook.analyses.scoring.outcomes import (
     LEAD_COLUMNS,
     NOT_MATURED,
@@ -47,6 +48,7 @@ from workbook.analyses.scoring.outcomes import (
 )
 from workbook.core import calendar
 from workbook.core.checks import require_frame
+from workbook.core.links import LEAD_ROW
 
 __all__ = [
     "EXAMPLE_AS_OF",
@@ -87,9 +89,10 @@ OUTCOME_TYPES = {
     "won_by_as_of": "boolean",
 }
 
-#: The ``as_of`` and horizon of :func:`sql_examples`.
+#: The ``as_of``, horizon and decay landmark of :func:`sql_examples`.
 EXAMPLE_AS_OF = "2026-06-30"
 EXAMPLE_HORIZON_DAYS = 180
+EXAMPLE_LANDMARK_DAYS = 30
 
 _OPTIONAL_LEAD_COLUMNS = ("status", "source", "owner_id")
 
@@ -572,12 +575,19 @@ def sql_examples(tables: dict[str, ibis.Table] | None = None) -> dict[str, ibis.
     -------
     dict of str to ibis.Expr
         ``lead_outcomes``, ``exclusions``, ``outcome_counts``,
-        ``score_won_counts`` and ``score_range``, with ``as_of``
-        :data:`EXAMPLE_AS_OF`, a 180-day horizon and a 0-100 score range.
+        ``score_won_counts``, ``score_range`` and ``landmark_activities``
+        (the decay what-if's activities by day L), with ``as_of``
+        :data:`EXAMPLE_AS_OF`, a 180-day horizon, a 0-100 score range and a
+        30-day landmark.
     """
     t = tables if tables is not None else E.canonical_tables()
     kw = dict(as_of=EXAMPLE_AS_OF, horizon_days=EXAMPLE_HORIZON_DAYS)
     rows = outcome_table(t["leads"], t["opportunities"], **kw)
+    leads = t["leads"]
+    landmarks = leads.mutate(
+        **{LEAD_ROW: ibis.row_number()},
+        landmark=leads.created_at + ibis.interval(days=EXAMPLE_LANDMARK_DAYS),
+    )
     return {
         "lead_outcomes": rows,
         "exclusions": exclusion_table(
@@ -586,4 +596,7 @@ def sql_examples(tables: dict[str, ibis.Table] | None = None) -> dict[str, ibis.
         "outcome_counts": outcome_count_table(rows),
         "score_won_counts": score_won_counts(rows),
         "score_range": score_range_table(rows),
+        "landmark_activities": landmark_activity_expr(
+            landmarks, t["activities"], t["opportunities"]
+        ),
     }

@@ -1,0 +1,105 @@
+WITH "t5" AS (
+  SELECT
+    "t2"."activity_id",
+    "t2"."lead_id" AS "a_lead",
+    "t2"."opportunity_id" AS "a_opp",
+    "t2"."occurred_at"
+  FROM "activities" AS "t2"
+  WHERE
+    "t2"."occurred_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+), "t6" AS (
+  SELECT
+    "t0"."lead_id",
+    "t0"."created_at",
+    "t0"."source",
+    "t0"."status",
+    "t0"."score",
+    "t0"."owner_id",
+    "t0"."handed_off_at",
+    "t0"."converted_at",
+    "t0"."converted_account_id",
+    "t0"."converted_opportunity_id",
+    "t0"."company",
+    ROW_NUMBER() OVER () - 1 AS "lead_row"
+  FROM "leads" AS "t0"
+)
+SELECT
+  "t21"."lead_row",
+  MAX("t21"."occurred_at") AS "last_touch_at"
+FROM (
+  SELECT
+    "t14"."lead_row",
+    "t20"."occurred_at"
+  FROM (
+    SELECT
+      "t8"."lead_id",
+      "t8"."created_at",
+      "t8"."source",
+      "t8"."status",
+      "t8"."score",
+      "t8"."owner_id",
+      "t8"."handed_off_at",
+      "t8"."converted_at",
+      "t8"."converted_account_id",
+      "t8"."converted_opportunity_id",
+      "t8"."company",
+      "t8"."lead_row",
+      "t8"."converted_opportunity_id" AS "conv_id"
+    FROM "t6" AS "t8"
+  ) AS "t14"
+  INNER JOIN (
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t15"."lead_id",
+        "t9"."activity_id",
+        "t9"."occurred_at",
+        0 AS "via"
+      FROM (
+        SELECT DISTINCT
+          "t8"."lead_id"
+        FROM "t6" AS "t8"
+        WHERE
+          "t8"."lead_id" IS NOT NULL
+      ) AS "t15"
+      INNER JOIN "t5" AS "t9"
+        ON "t15"."lead_id" = "t9"."a_lead"
+    ) AS "t17"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t16"."lead_id",
+        "t10"."activity_id",
+        "t10"."occurred_at",
+        1 AS "via"
+      FROM (
+        SELECT DISTINCT
+          "t8"."lead_id",
+          "t8"."converted_opportunity_id" AS "conv_id"
+        FROM "t6" AS "t8"
+        WHERE
+          "t8"."lead_id" IS NOT NULL AND "t8"."converted_opportunity_id" IS NOT NULL
+      ) AS "t16"
+      INNER JOIN "t5" AS "t10"
+        ON "t16"."conv_id" = "t10"."a_opp"
+      WHERE
+        EXISTS(
+          SELECT
+            1
+          FROM (
+            SELECT
+              "t1"."opportunity_id" AS "known_id"
+            FROM "opportunities" AS "t1"
+          ) AS "t4"
+          WHERE
+            "t16"."conv_id" = "t4"."known_id"
+        )
+    ) AS "t18"
+  ) AS "t20"
+    ON "t14"."lead_id" = "t20"."lead_id"
+) AS "t21"
+GROUP BY
+  1
