@@ -58,6 +58,21 @@ def test_embedded_duckdb_spills_and_never_downloads_extensions(tmp_path):
     assert con.raw_sql("select current_setting('autoinstall_known_extensions')").fetchone()[0] is False
 
 
+def test_a_query_keeps_the_engines_thread_count_and_its_answer():
+    # arrow() restarts the embedded workers after each query (release_worker_memory):
+    # the configured thread count survives it, and so does the next query's answer
+    eng = E.connect(threads=3)
+    frame = pd.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 4]})
+    t = eng.table(frame)
+    expr = t.group_by("k").agg(n=t.v.sum()).order_by("k")
+    assert eng.arrow(expr).to_pydict() == {"k": ["a", "b"], "n": [5, 2]}
+    assert eng.backend.raw_sql("select current_setting('threads')").fetchone()[0] == 3
+    assert eng.arrow(expr).to_pydict() == {"k": ["a", "b"], "n": [5, 2]}
+    one = E.connect(threads=1)
+    one.release_worker_memory()
+    assert one.backend.raw_sql("select current_setting('threads')").fetchone()[0] == 1
+
+
 def test_for_crm_uses_the_loads_engine_else_the_default(crm):
     mine = E.connect()
     other = workbook.data.model.CrmData(tables=dict(crm.tables), metadata={"engine": mine})
