@@ -59,18 +59,34 @@ def test_embedded_duckdb_spills_and_never_downloads_extensions(tmp_path):
 
 
 def test_a_query_keeps_the_engines_thread_count_and_its_answer():
-    # arrow() restarts the embedded workers after each query (release_worker_memory):
-    # the configured thread count survives it, and so does the next query's answer
+    # arrow() restarts the embedded workers after a query that grew the process
+    # (release_worker_memory): the configured thread count survives it, and so do the
+    # registered tables and the next query's answer
     eng = E.connect(threads=3)
     frame = pd.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 4]})
     t = eng.table(frame)
     expr = t.group_by("k").agg(n=t.v.sum()).order_by("k")
     assert eng.arrow(expr).to_pydict() == {"k": ["a", "b"], "n": [5, 2]}
+    eng.release_worker_memory()
     assert eng.backend.raw_sql("select current_setting('threads')").fetchone()[0] == 3
     assert eng.arrow(expr).to_pydict() == {"k": ["a", "b"], "n": [5, 2]}
     one = E.connect(threads=1)
     one.release_worker_memory()
     assert one.backend.raw_sql("select current_setting('threads')").fetchone()[0] == 1
+
+
+def test_a_query_that_grows_the_process_restarts_the_workers(monkeypatch):
+    eng = E.connect(threads=2)
+    frame = pd.DataFrame({"v": [1, 2, 3]})
+    expr = eng.table(frame).v.sum().name("s").as_table()
+    restarts = []
+    monkeypatch.setattr(E.Engine, "release_worker_memory", lambda self: restarts.append(self))
+    sizes = iter([100.0, 100.0 + E.core.RELEASE_AFTER_MB / 2, 100.0, 100.0 + 2 * E.core.RELEASE_AFTER_MB])
+    monkeypatch.setattr(E.core, "_resident_private_mb", lambda: next(sizes))
+    assert eng.arrow(expr).to_pydict() == {"s": [6]}
+    assert restarts == []  # grew by half the threshold
+    assert eng.arrow(expr).to_pydict() == {"s": [6]}
+    assert restarts == [eng]  # grew by twice the threshold
 
 
 def test_for_crm_uses_the_loads_engine_else_the_default(crm):
