@@ -328,29 +328,39 @@ def id_links(
         ``rows`` with the ids as text (``conv_id`` added), and the links:
         ``lead_id``, ``activity_id``, ``occurred_at``, the ``extra`` columns, ``via``.
     """
-    act = activities.select(
-        activity_id=activities.activity_id.cast("string"),
-        a_lead=activities.lead_id.cast("string"),
-        a_opp=activities.opportunity_id.cast("string"),
-        occurred_at=activities.occurred_at,
-        **{c: activities[c] for c in extra},
-    )
-    if end is not None:
-        act = act.filter(act.occurred_at < _ts(end))
+
+    def act(key: str, column: str) -> ibis.Table:
+        # Each branch projects its own key: one projection shared by both would be a
+        # CTE read twice, which DuckDB materialises (all the activities, ~600 MB on
+        # the large sample's 6M; docs/performance.md, "Embedded DuckDB by default").
+        picked = activities.select(
+            activity_id=activities.activity_id.cast("string"),
+            **{key: activities[column].cast("string")},
+            occurred_at=activities.occurred_at,
+            **{c: activities[c] for c in extra},
+        )
+        return picked if end is None else picked.filter(picked.occurred_at < _ts(end))
+
     typed = rows.mutate(
         lead_id=rows.lead_id.cast("string"),
         conv_id=rows.converted_opportunity_id.cast("string"),
     )
     cols = ("lead_id", "activity_id", "occurred_at")
     ids = typed.filter(typed.lead_id.notnull()).select("lead_id").distinct()
-    links = ids.join(act, ids.lead_id == act.a_lead).select(*cols, *extra, via=ibis.literal(0))
+    direct = act("a_lead", "lead_id")
+    links = ids.join(direct, ids.lead_id == direct.a_lead).select(
+        *cols, *extra, via=ibis.literal(0)
+    )
     if include_converted_opportunity:
         conv = typed.filter(typed.lead_id.notnull(), typed.conv_id.notnull())
         conv = conv.select("lead_id", "conv_id").distinct()
         if opportunities is not None:
             known = opportunities.select(known_id=opportunities.opportunity_id.cast("string"))
             conv = conv.join(known, conv.conv_id == known.known_id, how="semi")
-        via = conv.join(act, conv.conv_id == act.a_opp).select(*cols, *extra, via=ibis.literal(1))
+        by_opp = act("a_opp", "opportunity_id")
+        via = conv.join(by_opp, conv.conv_id == by_opp.a_opp).select(
+            *cols, *extra, via=ibis.literal(1)
+        )
         links = links.union(via, distinct=False)
     return typed, links
 
@@ -407,10 +417,9 @@ def last_touch_expr(leads, activities, opportunities=None, *, end) -> ibis.Table
         activity dated before ``end`` (the links of its id).
     """
     rows, links = id_links(leads, activities, opportunities, end=end)
-    hits = rows.join(links, rows.lead_id == links.lead_id).select(
-        LEAD_ROW, occurred_at=links.occurred_at
-    )
-    return hits.group_by(LEAD_ROW).aggregate(last_touch_at=hits.occurred_at.max())
+    # the latest per id first: the join then matches one row per id, not every link
+    last = links.group_by("lead_id").aggregate(last_touch_at=links.occurred_at.max())
+    return rows.join(last, rows.lead_id == last.lead_id).select(LEAD_ROW, "last_touch_at")
 
 
 def per_lead_row(

@@ -257,7 +257,12 @@ def test_sql_examples_compile_for_the_warehouse_dialects():
         "cohort_exclusion_counts",
         "cohort_sizes_month",
         "cohort_milestone_hits_month",
+        "cohort_first_touch_after_handoff",
     }
+    assert list(examples["cohort_first_touch_after_handoff"].columns) == [
+        "lead_row",
+        "first_touch_after_handoff",
+    ]
     for dialect in ("postgres", "snowflake", "bigquery", "databricks", "duckdb"):
         for name, expr in examples.items():
             sql = ibis.to_sql(expr, dialect=dialect)

@@ -226,7 +226,8 @@ def test_repeated_opportunity_ids_are_refused(any_engine):
 def test_sql_examples_compile_over_the_canonical_tables():
     ex = R.sql_examples()
     assert set(ex) == {"lead_outcomes", "exclusions", "outcome_counts", "score_won_counts",
-                       "score_range"}  # fmt: skip
+                       "score_range", "landmark_activities"}  # fmt: skip
+    assert list(ex["landmark_activities"].columns) == ["lead_row", "n_activities"]
     assert list(ex["lead_outcomes"].columns) == scoring.OUTCOME_COLUMNS
     sql = ibis.to_sql(ex["lead_outcomes"], dialect="duckdb")
     assert "LEFT OUTER JOIN" in sql and '"opportunities"' in sql

@@ -179,7 +179,13 @@ def lead_milestone_facts(
         conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
 
     act = _canonical(activities, "activities", FACT_INPUTS["activities"])
-    act = act.select(
+    # Each branch projects the activity columns it reads: one projection read by both
+    # would be a CTE read twice, which DuckDB materialises (every activity; see
+    # workbook.core.links.id_links).
+    by_lead = act.select(
+        act_lead=act.lead_id, occurred_at=act.occurred_at, meeting=act.type == "meeting"
+    )
+    by_opp = act.select(
         act_lead=act.lead_id,
         act_opp=act.opportunity_id,
         occurred_at=act.occurred_at,
@@ -192,7 +198,7 @@ def lead_milestone_facts(
         conv_known = conv_known.distinct()
     conv_known = conv_known.join(known, conv_known.conv_id == known.known_id, how="semi")
 
-    direct = heads.join(act, heads.lead_id == act.act_lead).select(
+    direct = heads.join(by_lead, heads.lead_id == by_lead.act_lead).select(
         "anchor",
         "created_day",
         "occurred_at",
@@ -200,14 +206,14 @@ def lead_milestone_facts(
         via=ibis.literal(0),
         dup=ibis.literal(False),
     )
-    via_opp = conv_known.join(act, conv_known.conv_id == act.act_opp).select(
+    via_opp = conv_known.join(by_opp, conv_known.conv_id == by_opp.act_opp).select(
         "anchor",
         "created_day",
         "occurred_at",
         "meeting",
         via=ibis.literal(1),
         # the same pair via the lead is already a row of ``direct``
-        dup=(act.act_lead == conv_known.lead_id).fill_null(False),
+        dup=(by_opp.act_lead == conv_known.lead_id).fill_null(False),
     )
     links = direct.union(via_opp)
     before = _day(links.occurred_at) < links.created_day

@@ -1,13 +1,4 @@
-WITH `t6` AS (
-  SELECT
-    `t2`.`activity_id`,
-    `t2`.`lead_id` AS `a_lead`,
-    `t2`.`opportunity_id` AS `a_opp`,
-    `t2`.`occurred_at`
-  FROM `activities` AS `t2`
-  WHERE
-    `t2`.`occurred_at` < DATETIME('2026-07-01T00:00:00')
-), `t8` AS (
+WITH `t10` AS (
   SELECT
     `t4`.`lead_id`,
     `t4`.`created_at`,
@@ -55,7 +46,7 @@ FROM (
         `t11`.`company`,
         `t11`.`lead_row`,
         `t11`.`converted_opportunity_id` AS `conv_id`
-      FROM `t8` AS `t11`
+      FROM `t10` AS `t11`
     ) AS `t15`
     INNER JOIN (
       SELECT
@@ -63,18 +54,26 @@ FROM (
       FROM (
         SELECT
           `t16`.`lead_id`,
-          `t9`.`activity_id`,
-          `t9`.`occurred_at`,
+          `t8`.`activity_id`,
+          `t8`.`occurred_at`,
           0 AS `via`
         FROM (
           SELECT DISTINCT
             `t11`.`lead_id`
-          FROM `t8` AS `t11`
+          FROM `t10` AS `t11`
           WHERE
             `t11`.`lead_id` IS NOT NULL
         ) AS `t16`
-        INNER JOIN `t6` AS `t9`
-          ON `t16`.`lead_id` = `t9`.`a_lead`
+        INNER JOIN (
+          SELECT
+            `t1`.`activity_id`,
+            `t1`.`lead_id` AS `a_lead`,
+            `t1`.`occurred_at`
+          FROM `activities` AS `t1`
+          WHERE
+            `t1`.`occurred_at` < DATETIME('2026-07-01T00:00:00')
+        ) AS `t8`
+          ON `t16`.`lead_id` = `t8`.`a_lead`
       ) AS `t18`
       UNION ALL
       SELECT
@@ -82,30 +81,38 @@ FROM (
       FROM (
         SELECT
           `t17`.`lead_id`,
-          `t10`.`activity_id`,
-          `t10`.`occurred_at`,
+          `t9`.`activity_id`,
+          `t9`.`occurred_at`,
           1 AS `via`
         FROM (
           SELECT DISTINCT
             `t11`.`lead_id`,
             `t11`.`converted_opportunity_id` AS `conv_id`
-          FROM `t8` AS `t11`
+          FROM `t10` AS `t11`
           WHERE
             `t11`.`lead_id` IS NOT NULL AND `t11`.`converted_opportunity_id` IS NOT NULL
         ) AS `t17`
-        INNER JOIN `t6` AS `t10`
-          ON `t17`.`conv_id` = `t10`.`a_opp`
+        INNER JOIN (
+          SELECT
+            `t1`.`activity_id`,
+            `t1`.`opportunity_id` AS `a_opp`,
+            `t1`.`occurred_at`
+          FROM `activities` AS `t1`
+          WHERE
+            `t1`.`occurred_at` < DATETIME('2026-07-01T00:00:00')
+        ) AS `t9`
+          ON `t17`.`conv_id` = `t9`.`a_opp`
         WHERE
           EXISTS(
             SELECT
               1
             FROM (
               SELECT
-                `t1`.`opportunity_id` AS `known_id`
-              FROM `opportunities` AS `t1`
-            ) AS `t5`
+                `t2`.`opportunity_id` AS `known_id`
+              FROM `opportunities` AS `t2`
+            ) AS `t7`
             WHERE
-              `t17`.`conv_id` = `t5`.`known_id`
+              `t17`.`conv_id` = `t7`.`known_id`
           )
       ) AS `t19`
     ) AS `t21`

@@ -8,13 +8,6 @@ WITH `t6` AS (
     `t0`.`created_at` IS NOT NULL
     AND `t0`.`created_at` < DATETIME('2026-07-01T00:00:00')
     AND `t0`.`lead_id` IS NOT NULL
-), `t10` AS (
-  SELECT
-    `t2`.`lead_id` AS `act_lead`,
-    `t2`.`opportunity_id` AS `act_opp`,
-    `t2`.`occurred_at`,
-    `t2`.`type` = 'meeting' AS `meeting`
-  FROM `activities` AS `t2`
 )
 SELECT
   `t33`.`segment`,
@@ -29,7 +22,7 @@ SELECT
 FROM (
   SELECT
     '' AS `segment`,
-    `t11`.`created_at`,
+    `t12`.`created_at`,
     `t32`.`touched_at`,
     `t32`.`meeting_at`,
     `t32`.`opportunity_at`,
@@ -41,7 +34,7 @@ FROM (
     WHERE
       `t0`.`created_at` IS NOT NULL
       AND `t0`.`created_at` < DATETIME('2026-07-01T00:00:00')
-  ) AS `t11`
+  ) AS `t12`
   LEFT OUTER JOIN (
     SELECT
       `t30`.`anchor` AS `lead_id`,
@@ -132,16 +125,22 @@ FROM (
             *
           FROM (
             SELECT
-              `t15`.`anchor`,
-              `t15`.`created_day`,
-              `t17`.`occurred_at`,
-              `t17`.`meeting`,
+              `t17`.`anchor`,
+              `t17`.`created_day`,
+              `t15`.`occurred_at`,
+              `t15`.`meeting`,
               0 AS `via`,
               FALSE AS `dup`
-            FROM `t6` AS `t15`
-            INNER JOIN `t10` AS `t17`
-              ON `t15`.`lead_id` = `t17`.`act_lead`
-          ) AS `t21`
+            FROM `t6` AS `t17`
+            INNER JOIN (
+              SELECT
+                `t1`.`lead_id` AS `act_lead`,
+                `t1`.`occurred_at`,
+                `t1`.`type` = 'meeting' AS `meeting`
+              FROM `activities` AS `t1`
+            ) AS `t15`
+              ON `t17`.`lead_id` = `t15`.`act_lead`
+          ) AS `t19`
           UNION ALL
           SELECT
             *
@@ -149,19 +148,19 @@ FROM (
             SELECT
               `t23`.`anchor`,
               `t23`.`created_day`,
-              `t18`.`occurred_at`,
-              `t18`.`meeting`,
+              `t16`.`occurred_at`,
+              `t16`.`meeting`,
               1 AS `via`,
-              COALESCE(`t18`.`act_lead` = `t23`.`lead_id`, FALSE) AS `dup`
+              COALESCE(`t16`.`act_lead` = `t23`.`lead_id`, FALSE) AS `dup`
             FROM (
               SELECT DISTINCT
                 *
               FROM (
                 SELECT
-                  `t13`.`lead_id`,
-                  `t16`.`anchor`,
-                  `t13`.`conv_id`,
-                  `t16`.`created_day`
+                  `t14`.`lead_id`,
+                  `t18`.`anchor`,
+                  `t14`.`conv_id`,
+                  `t18`.`created_day`
                 FROM (
                   SELECT
                     `t0`.`lead_id`,
@@ -172,24 +171,31 @@ FROM (
                     AND `t0`.`created_at` < DATETIME('2026-07-01T00:00:00')
                     AND `t0`.`lead_id` IS NOT NULL
                     AND `t0`.`converted_opportunity_id` IS NOT NULL
-                ) AS `t13`
-                INNER JOIN `t6` AS `t16`
-                  ON `t13`.`lead_id` = `t16`.`lead_id`
-              ) AS `t20`
+                ) AS `t14`
+                INNER JOIN `t6` AS `t18`
+                  ON `t14`.`lead_id` = `t18`.`lead_id`
+              ) AS `t21`
             ) AS `t23`
-            INNER JOIN `t10` AS `t18`
-              ON `t23`.`conv_id` = `t18`.`act_opp`
+            INNER JOIN (
+              SELECT
+                `t1`.`lead_id` AS `act_lead`,
+                `t1`.`opportunity_id` AS `act_opp`,
+                `t1`.`occurred_at`,
+                `t1`.`type` = 'meeting' AS `meeting`
+              FROM `activities` AS `t1`
+            ) AS `t16`
+              ON `t23`.`conv_id` = `t16`.`act_opp`
             WHERE
               EXISTS(
                 SELECT
                   1
                 FROM (
                   SELECT
-                    `t1`.`opportunity_id` AS `known_id`
-                  FROM `opportunities` AS `t1`
-                ) AS `t8`
+                    `t2`.`opportunity_id` AS `known_id`
+                  FROM `opportunities` AS `t2`
+                ) AS `t10`
                 WHERE
-                  `t23`.`conv_id` = `t8`.`known_id`
+                  `t23`.`conv_id` = `t10`.`known_id`
               )
           ) AS `t24`
         ) AS `t25`
@@ -198,49 +204,49 @@ FROM (
       ) AS `t29`
       FULL OUTER JOIN (
         SELECT
-          `t19`.`anchor`,
+          `t20`.`anchor`,
           MIN(
             IF(
               NOT (
-                DATE(`t19`.`created_at`) < `t19`.`created_day`
+                DATE(`t20`.`created_at`) < `t20`.`created_day`
               )
               AND NOT (
-                `t19`.`created_at` >= DATETIME('2026-07-01T00:00:00')
+                `t20`.`created_at` >= DATETIME('2026-07-01T00:00:00')
               ),
-              `t19`.`created_at`,
+              `t20`.`created_at`,
               NULL
             )
           ) AS `opportunity_at`,
           MIN(
             IF(
-              COALESCE(`t19`.`is_won`, FALSE)
+              COALESCE(`t20`.`is_won`, FALSE)
               AND NOT (
-                COALESCE(`t19`.`is_won`, FALSE)
+                COALESCE(`t20`.`is_won`, FALSE)
                 AND (
-                  DATE(`t19`.`close_date`) < `t19`.`created_day`
+                  DATE(`t20`.`close_date`) < `t20`.`created_day`
                 )
               )
               AND NOT (
-                COALESCE(`t19`.`is_won`, FALSE)
+                COALESCE(`t20`.`is_won`, FALSE)
                 AND (
-                  `t19`.`close_date` >= DATETIME('2026-07-01T00:00:00')
+                  `t20`.`close_date` >= DATETIME('2026-07-01T00:00:00')
                 )
               ),
-              `t19`.`close_date`,
+              `t20`.`close_date`,
               NULL
             )
           ) AS `won_at`,
           SUM(IF(NOT (
-            `t19`.`opportunity_id` IS NOT NULL
+            `t20`.`opportunity_id` IS NOT NULL
           ), 1, 0)) AS `opportunity_not_found`,
-          SUM(IF(DATE(`t19`.`created_at`) < `t19`.`created_day`, 1, 0)) AS `opportunity_before`,
+          SUM(IF(DATE(`t20`.`created_at`) < `t20`.`created_day`, 1, 0)) AS `opportunity_before`,
           SUM(
             IF(
               (
-                `t19`.`created_at` >= DATETIME('2026-07-01T00:00:00')
+                `t20`.`created_at` >= DATETIME('2026-07-01T00:00:00')
               )
               AND NOT (
-                DATE(`t19`.`created_at`) < `t19`.`created_day`
+                DATE(`t20`.`created_at`) < `t20`.`created_day`
               ),
               1,
               0
@@ -248,9 +254,9 @@ FROM (
           ) AS `opportunity_after`,
           SUM(
             IF(
-              COALESCE(`t19`.`is_won`, FALSE)
+              COALESCE(`t20`.`is_won`, FALSE)
               AND (
-                DATE(`t19`.`close_date`) < `t19`.`created_day`
+                DATE(`t20`.`close_date`) < `t20`.`created_day`
               ),
               1,
               0
@@ -258,14 +264,14 @@ FROM (
           ) AS `won_before`,
           SUM(
             IF(
-              COALESCE(`t19`.`is_won`, FALSE)
+              COALESCE(`t20`.`is_won`, FALSE)
               AND (
-                `t19`.`close_date` >= DATETIME('2026-07-01T00:00:00')
+                `t20`.`close_date` >= DATETIME('2026-07-01T00:00:00')
               )
               AND NOT (
-                COALESCE(`t19`.`is_won`, FALSE)
+                COALESCE(`t20`.`is_won`, FALSE)
                 AND (
-                  DATE(`t19`.`close_date`) < `t19`.`created_day`
+                  DATE(`t20`.`close_date`) < `t20`.`created_day`
                 )
               ),
               1,
@@ -274,14 +280,14 @@ FROM (
           ) AS `won_after`
         FROM (
           SELECT
-            `t13`.`lead_id`,
-            `t13`.`conv_id`,
-            `t16`.`anchor`,
-            `t16`.`created_day`,
-            `t9`.`opportunity_id`,
-            `t9`.`created_at`,
-            `t9`.`close_date`,
-            `t9`.`is_won`
+            `t14`.`lead_id`,
+            `t14`.`conv_id`,
+            `t18`.`anchor`,
+            `t18`.`created_day`,
+            `t11`.`opportunity_id`,
+            `t11`.`created_at`,
+            `t11`.`close_date`,
+            `t11`.`is_won`
           FROM (
             SELECT
               `t0`.`lead_id`,
@@ -292,26 +298,26 @@ FROM (
               AND `t0`.`created_at` < DATETIME('2026-07-01T00:00:00')
               AND `t0`.`lead_id` IS NOT NULL
               AND `t0`.`converted_opportunity_id` IS NOT NULL
-          ) AS `t13`
-          INNER JOIN `t6` AS `t16`
-            ON `t13`.`lead_id` = `t16`.`lead_id`
+          ) AS `t14`
+          INNER JOIN `t6` AS `t18`
+            ON `t14`.`lead_id` = `t18`.`lead_id`
           LEFT OUTER JOIN (
             SELECT
-              `t1`.`opportunity_id`,
-              `t1`.`created_at`,
-              `t1`.`close_date`,
-              `t1`.`is_won`
-            FROM `opportunities` AS `t1`
-          ) AS `t9`
-            ON `t13`.`conv_id` = `t9`.`opportunity_id`
-        ) AS `t19`
+              `t2`.`opportunity_id`,
+              `t2`.`created_at`,
+              `t2`.`close_date`,
+              `t2`.`is_won`
+            FROM `opportunities` AS `t2`
+          ) AS `t11`
+            ON `t14`.`conv_id` = `t11`.`opportunity_id`
+        ) AS `t20`
         GROUP BY
           1
       ) AS `t27`
         ON `t29`.`anchor` = `t27`.`anchor`
     ) AS `t30`
   ) AS `t32`
-    ON `t11`.`lead_id` = `t32`.`lead_id`
+    ON `t12`.`lead_id` = `t32`.`lead_id`
 ) AS `t33`
 GROUP BY
   1,

@@ -1,11 +1,4 @@
-WITH `t4` AS (
-  SELECT
-    `t2`.`activity_id`,
-    `t2`.`lead_id` AS `a_lead`,
-    `t2`.`opportunity_id` AS `a_opp`,
-    `t2`.`occurred_at`
-  FROM `activities` AS `t2`
-), `t7` AS (
+WITH `t9` AS (
   SELECT
     `t0`.`lead_id`,
     `t0`.`created_at`,
@@ -51,7 +44,7 @@ FROM (
         `t10`.`lead_row`,
         `t10`.`landmark`,
         `t10`.`converted_opportunity_id` AS `conv_id`
-      FROM `t7` AS `t10`
+      FROM `t9` AS `t10`
     ) AS `t14`
     INNER JOIN (
       SELECT
@@ -59,18 +52,24 @@ FROM (
       FROM (
         SELECT
           `t15`.`lead_id`,
-          `t8`.`activity_id`,
-          `t8`.`occurred_at`,
+          `t6`.`activity_id`,
+          `t6`.`occurred_at`,
           0 AS `via`
         FROM (
           SELECT DISTINCT
             `t10`.`lead_id`
-          FROM `t7` AS `t10`
+          FROM `t9` AS `t10`
           WHERE
             `t10`.`lead_id` IS NOT NULL
         ) AS `t15`
-        INNER JOIN `t4` AS `t8`
-          ON `t15`.`lead_id` = `t8`.`a_lead`
+        INNER JOIN (
+          SELECT
+            `t1`.`activity_id`,
+            `t1`.`lead_id` AS `a_lead`,
+            `t1`.`occurred_at`
+          FROM `activities` AS `t1`
+        ) AS `t6`
+          ON `t15`.`lead_id` = `t6`.`a_lead`
       ) AS `t17`
       UNION ALL
       SELECT
@@ -78,30 +77,36 @@ FROM (
       FROM (
         SELECT
           `t16`.`lead_id`,
-          `t9`.`activity_id`,
-          `t9`.`occurred_at`,
+          `t7`.`activity_id`,
+          `t7`.`occurred_at`,
           1 AS `via`
         FROM (
           SELECT DISTINCT
             `t10`.`lead_id`,
             `t10`.`converted_opportunity_id` AS `conv_id`
-          FROM `t7` AS `t10`
+          FROM `t9` AS `t10`
           WHERE
             `t10`.`lead_id` IS NOT NULL AND `t10`.`converted_opportunity_id` IS NOT NULL
         ) AS `t16`
-        INNER JOIN `t4` AS `t9`
-          ON `t16`.`conv_id` = `t9`.`a_opp`
+        INNER JOIN (
+          SELECT
+            `t1`.`activity_id`,
+            `t1`.`opportunity_id` AS `a_opp`,
+            `t1`.`occurred_at`
+          FROM `activities` AS `t1`
+        ) AS `t7`
+          ON `t16`.`conv_id` = `t7`.`a_opp`
         WHERE
           EXISTS(
             SELECT
               1
             FROM (
               SELECT
-                `t1`.`opportunity_id` AS `known_id`
-              FROM `opportunities` AS `t1`
-            ) AS `t5`
+                `t2`.`opportunity_id` AS `known_id`
+              FROM `opportunities` AS `t2`
+            ) AS `t8`
             WHERE
-              `t16`.`conv_id` = `t5`.`known_id`
+              `t16`.`conv_id` = `t8`.`known_id`
           )
       ) AS `t18`
     ) AS `t20`

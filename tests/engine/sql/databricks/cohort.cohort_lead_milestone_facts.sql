@@ -8,13 +8,6 @@ WITH `t6` AS (
     `t0`.`created_at` IS NOT NULL
     AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
     AND `t0`.`lead_id` IS NOT NULL
-), `t9` AS (
-  SELECT
-    `t2`.`lead_id` AS `act_lead`,
-    `t2`.`opportunity_id` AS `act_opp`,
-    `t2`.`occurred_at`,
-    `t2`.`type` = 'meeting' AS `meeting`
-  FROM `activities` AS `t2`
 )
 SELECT
   `t28`.`anchor` AS `lead_id`,
@@ -106,16 +99,22 @@ FROM (
         *
       FROM (
         SELECT
-          `t13`.`anchor`,
-          `t13`.`created_day`,
-          `t15`.`occurred_at`,
-          `t15`.`meeting`,
+          `t15`.`anchor`,
+          `t15`.`created_day`,
+          `t13`.`occurred_at`,
+          `t13`.`meeting`,
           0 AS `via`,
           FALSE AS `dup`
-        FROM `t6` AS `t13`
-        INNER JOIN `t9` AS `t15`
-          ON `t13`.`lead_id` = `t15`.`act_lead`
-      ) AS `t19`
+        FROM `t6` AS `t15`
+        INNER JOIN (
+          SELECT
+            `t1`.`lead_id` AS `act_lead`,
+            `t1`.`occurred_at`,
+            `t1`.`type` = 'meeting' AS `meeting`
+          FROM `activities` AS `t1`
+        ) AS `t13`
+          ON `t15`.`lead_id` = `t13`.`act_lead`
+      ) AS `t17`
       UNION ALL
       SELECT
         *
@@ -123,19 +122,19 @@ FROM (
         SELECT
           `t21`.`anchor`,
           `t21`.`created_day`,
-          `t16`.`occurred_at`,
-          `t16`.`meeting`,
+          `t14`.`occurred_at`,
+          `t14`.`meeting`,
           1 AS `via`,
-          COALESCE(`t16`.`act_lead` = `t21`.`lead_id`, FALSE) AS `dup`
+          COALESCE(`t14`.`act_lead` = `t21`.`lead_id`, FALSE) AS `dup`
         FROM (
           SELECT DISTINCT
             *
           FROM (
             SELECT
-              `t10`.`lead_id`,
-              `t14`.`anchor`,
-              `t10`.`conv_id`,
-              `t14`.`created_day`
+              `t11`.`lead_id`,
+              `t16`.`anchor`,
+              `t11`.`conv_id`,
+              `t16`.`created_day`
             FROM (
               SELECT
                 `t0`.`lead_id`,
@@ -146,19 +145,26 @@ FROM (
                 AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
                 AND `t0`.`lead_id` IS NOT NULL
                 AND `t0`.`converted_opportunity_id` IS NOT NULL
-            ) AS `t10`
-            INNER JOIN `t6` AS `t14`
-              ON `t10`.`lead_id` = `t14`.`lead_id`
-          ) AS `t18`
+            ) AS `t11`
+            INNER JOIN `t6` AS `t16`
+              ON `t11`.`lead_id` = `t16`.`lead_id`
+          ) AS `t19`
         ) AS `t21`
         LEFT SEMI JOIN (
           SELECT
-            `t1`.`opportunity_id` AS `known_id`
-          FROM `opportunities` AS `t1`
-        ) AS `t7`
-          ON `t21`.`conv_id` = `t7`.`known_id`
-        INNER JOIN `t9` AS `t16`
-          ON `t21`.`conv_id` = `t16`.`act_opp`
+            `t2`.`opportunity_id` AS `known_id`
+          FROM `opportunities` AS `t2`
+        ) AS `t9`
+          ON `t21`.`conv_id` = `t9`.`known_id`
+        INNER JOIN (
+          SELECT
+            `t1`.`lead_id` AS `act_lead`,
+            `t1`.`opportunity_id` AS `act_opp`,
+            `t1`.`occurred_at`,
+            `t1`.`type` = 'meeting' AS `meeting`
+          FROM `activities` AS `t1`
+        ) AS `t14`
+          ON `t21`.`conv_id` = `t14`.`act_opp`
       ) AS `t22`
     ) AS `t23`
     GROUP BY
@@ -166,49 +172,49 @@ FROM (
   ) AS `t27`
   FULL OUTER JOIN (
     SELECT
-      `t17`.`anchor`,
+      `t18`.`anchor`,
       MIN(
         IF(
           NOT (
-            CAST(`t17`.`created_at` AS DATE) < `t17`.`created_day`
+            CAST(`t18`.`created_at` AS DATE) < `t18`.`created_day`
           )
           AND NOT (
-            `t17`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+            `t18`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
           ),
-          `t17`.`created_at`,
+          `t18`.`created_at`,
           NULL
         )
       ) AS `opportunity_at`,
       MIN(
         IF(
-          COALESCE(`t17`.`is_won`, FALSE)
+          COALESCE(`t18`.`is_won`, FALSE)
           AND NOT (
-            COALESCE(`t17`.`is_won`, FALSE)
+            COALESCE(`t18`.`is_won`, FALSE)
             AND (
-              CAST(`t17`.`close_date` AS DATE) < `t17`.`created_day`
+              CAST(`t18`.`close_date` AS DATE) < `t18`.`created_day`
             )
           )
           AND NOT (
-            COALESCE(`t17`.`is_won`, FALSE)
+            COALESCE(`t18`.`is_won`, FALSE)
             AND (
-              `t17`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+              `t18`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
             )
           ),
-          `t17`.`close_date`,
+          `t18`.`close_date`,
           NULL
         )
       ) AS `won_at`,
       SUM(IF(NOT (
-        `t17`.`opportunity_id` IS NOT NULL
+        `t18`.`opportunity_id` IS NOT NULL
       ), 1, 0)) AS `opportunity_not_found`,
-      SUM(IF(CAST(`t17`.`created_at` AS DATE) < `t17`.`created_day`, 1, 0)) AS `opportunity_before`,
+      SUM(IF(CAST(`t18`.`created_at` AS DATE) < `t18`.`created_day`, 1, 0)) AS `opportunity_before`,
       SUM(
         IF(
           (
-            `t17`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+            `t18`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
           )
           AND NOT (
-            CAST(`t17`.`created_at` AS DATE) < `t17`.`created_day`
+            CAST(`t18`.`created_at` AS DATE) < `t18`.`created_day`
           ),
           1,
           0
@@ -216,9 +222,9 @@ FROM (
       ) AS `opportunity_after`,
       SUM(
         IF(
-          COALESCE(`t17`.`is_won`, FALSE)
+          COALESCE(`t18`.`is_won`, FALSE)
           AND (
-            CAST(`t17`.`close_date` AS DATE) < `t17`.`created_day`
+            CAST(`t18`.`close_date` AS DATE) < `t18`.`created_day`
           ),
           1,
           0
@@ -226,14 +232,14 @@ FROM (
       ) AS `won_before`,
       SUM(
         IF(
-          COALESCE(`t17`.`is_won`, FALSE)
+          COALESCE(`t18`.`is_won`, FALSE)
           AND (
-            `t17`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+            `t18`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
           )
           AND NOT (
-            COALESCE(`t17`.`is_won`, FALSE)
+            COALESCE(`t18`.`is_won`, FALSE)
             AND (
-              CAST(`t17`.`close_date` AS DATE) < `t17`.`created_day`
+              CAST(`t18`.`close_date` AS DATE) < `t18`.`created_day`
             )
           ),
           1,
@@ -242,14 +248,14 @@ FROM (
       ) AS `won_after`
     FROM (
       SELECT
-        `t10`.`lead_id`,
-        `t10`.`conv_id`,
-        `t14`.`anchor`,
-        `t14`.`created_day`,
-        `t8`.`opportunity_id`,
-        `t8`.`created_at`,
-        `t8`.`close_date`,
-        `t8`.`is_won`
+        `t11`.`lead_id`,
+        `t11`.`conv_id`,
+        `t16`.`anchor`,
+        `t16`.`created_day`,
+        `t10`.`opportunity_id`,
+        `t10`.`created_at`,
+        `t10`.`close_date`,
+        `t10`.`is_won`
       FROM (
         SELECT
           `t0`.`lead_id`,
@@ -260,19 +266,19 @@ FROM (
           AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
           AND `t0`.`lead_id` IS NOT NULL
           AND `t0`.`converted_opportunity_id` IS NOT NULL
-      ) AS `t10`
-      INNER JOIN `t6` AS `t14`
-        ON `t10`.`lead_id` = `t14`.`lead_id`
+      ) AS `t11`
+      INNER JOIN `t6` AS `t16`
+        ON `t11`.`lead_id` = `t16`.`lead_id`
       LEFT OUTER JOIN (
         SELECT
-          `t1`.`opportunity_id`,
-          `t1`.`created_at`,
-          `t1`.`close_date`,
-          `t1`.`is_won`
-        FROM `opportunities` AS `t1`
-      ) AS `t8`
-        ON `t10`.`conv_id` = `t8`.`opportunity_id`
-    ) AS `t17`
+          `t2`.`opportunity_id`,
+          `t2`.`created_at`,
+          `t2`.`close_date`,
+          `t2`.`is_won`
+        FROM `opportunities` AS `t2`
+      ) AS `t10`
+        ON `t11`.`conv_id` = `t10`.`opportunity_id`
+    ) AS `t18`
     GROUP BY
       1
   ) AS `t25`

@@ -13,41 +13,32 @@ WITH `t4` AS (
     `t0`.`company`,
     ROW_NUMBER() OVER (ORDER BY NULL) - 1 AS `lead_row`
   FROM `leads` AS `t0`
-), `t6` AS (
-  SELECT
-    `t2`.`activity_id`,
-    `t2`.`lead_id` AS `a_lead`,
-    `t2`.`opportunity_id` AS `a_opp`,
-    `t2`.`occurred_at`
-  FROM `activities` AS `t2`
-  WHERE
-    `t2`.`occurred_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
 )
 SELECT
-  `t21`.`lead_row`,
-  MAX(`t21`.`occurred_at`) AS `last_touch_at`
+  `t14`.`lead_row`,
+  `t21`.`last_touch_at`
 FROM (
   SELECT
-    `t14`.`lead_row`,
-    `t20`.`occurred_at`
+    `t8`.`lead_id`,
+    `t8`.`created_at`,
+    `t8`.`source`,
+    `t8`.`status`,
+    `t8`.`score`,
+    `t8`.`owner_id`,
+    `t8`.`handed_off_at`,
+    `t8`.`converted_at`,
+    `t8`.`converted_account_id`,
+    `t8`.`converted_opportunity_id`,
+    `t8`.`company`,
+    `t8`.`lead_row`,
+    `t8`.`converted_opportunity_id` AS `conv_id`
+  FROM `t4` AS `t8`
+) AS `t14`
+INNER JOIN (
+  SELECT
+    `t19`.`lead_id`,
+    MAX(`t19`.`occurred_at`) AS `last_touch_at`
   FROM (
-    SELECT
-      `t7`.`lead_id`,
-      `t7`.`created_at`,
-      `t7`.`source`,
-      `t7`.`status`,
-      `t7`.`score`,
-      `t7`.`owner_id`,
-      `t7`.`handed_off_at`,
-      `t7`.`converted_at`,
-      `t7`.`converted_account_id`,
-      `t7`.`converted_opportunity_id`,
-      `t7`.`company`,
-      `t7`.`lead_row`,
-      `t7`.`converted_opportunity_id` AS `conv_id`
-    FROM `t4` AS `t7`
-  ) AS `t14`
-  INNER JOIN (
     SELECT
       *
     FROM (
@@ -58,12 +49,20 @@ FROM (
         0 AS `via`
       FROM (
         SELECT DISTINCT
-          `t7`.`lead_id`
-        FROM `t4` AS `t7`
+          `t8`.`lead_id`
+        FROM `t4` AS `t8`
         WHERE
-          `t7`.`lead_id` IS NOT NULL
+          `t8`.`lead_id` IS NOT NULL
       ) AS `t15`
-      INNER JOIN `t6` AS `t9`
+      INNER JOIN (
+        SELECT
+          `t1`.`activity_id`,
+          `t1`.`lead_id` AS `a_lead`,
+          `t1`.`occurred_at`
+        FROM `activities` AS `t1`
+        WHERE
+          `t1`.`occurred_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+      ) AS `t9`
         ON `t15`.`lead_id` = `t9`.`a_lead`
     ) AS `t17`
     UNION ALL
@@ -77,23 +76,31 @@ FROM (
         1 AS `via`
       FROM (
         SELECT DISTINCT
-          `t7`.`lead_id`,
-          `t7`.`converted_opportunity_id` AS `conv_id`
-        FROM `t4` AS `t7`
+          `t8`.`lead_id`,
+          `t8`.`converted_opportunity_id` AS `conv_id`
+        FROM `t4` AS `t8`
         WHERE
-          `t7`.`lead_id` IS NOT NULL AND `t7`.`converted_opportunity_id` IS NOT NULL
+          `t8`.`lead_id` IS NOT NULL AND `t8`.`converted_opportunity_id` IS NOT NULL
       ) AS `t16`
       LEFT SEMI JOIN (
         SELECT
-          `t1`.`opportunity_id` AS `known_id`
-        FROM `opportunities` AS `t1`
-      ) AS `t5`
-        ON `t16`.`conv_id` = `t5`.`known_id`
-      INNER JOIN `t6` AS `t10`
+          `t2`.`opportunity_id` AS `known_id`
+        FROM `opportunities` AS `t2`
+      ) AS `t7`
+        ON `t16`.`conv_id` = `t7`.`known_id`
+      INNER JOIN (
+        SELECT
+          `t1`.`activity_id`,
+          `t1`.`opportunity_id` AS `a_opp`,
+          `t1`.`occurred_at`
+        FROM `activities` AS `t1`
+        WHERE
+          `t1`.`occurred_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+      ) AS `t10`
         ON `t16`.`conv_id` = `t10`.`a_opp`
     ) AS `t18`
-  ) AS `t20`
-    ON `t14`.`lead_id` = `t20`.`lead_id`
+  ) AS `t19`
+  GROUP BY
+    1
 ) AS `t21`
-GROUP BY
-  1
+  ON `t14`.`lead_id` = `t21`.`lead_id`

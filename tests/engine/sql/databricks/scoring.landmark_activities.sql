@@ -1,11 +1,4 @@
-WITH `t4` AS (
-  SELECT
-    `t2`.`activity_id`,
-    `t2`.`lead_id` AS `a_lead`,
-    `t2`.`opportunity_id` AS `a_opp`,
-    `t2`.`occurred_at`
-  FROM `activities` AS `t2`
-), `t5` AS (
+WITH `t6` AS (
   SELECT
     `t0`.`lead_id`,
     `t0`.`created_at`,
@@ -37,21 +30,21 @@ FROM (
       DATE_TRUNC('day', `t20`.`occurred_at`) AS `day`
     FROM (
       SELECT
-        `t8`.`lead_id`,
-        `t8`.`created_at`,
-        `t8`.`source`,
-        `t8`.`status`,
-        `t8`.`score`,
-        `t8`.`owner_id`,
-        `t8`.`handed_off_at`,
-        `t8`.`converted_at`,
-        `t8`.`converted_account_id`,
-        `t8`.`converted_opportunity_id`,
-        `t8`.`company`,
-        `t8`.`lead_row`,
-        `t8`.`landmark`,
-        `t8`.`converted_opportunity_id` AS `conv_id`
-      FROM `t5` AS `t8`
+        `t10`.`lead_id`,
+        `t10`.`created_at`,
+        `t10`.`source`,
+        `t10`.`status`,
+        `t10`.`score`,
+        `t10`.`owner_id`,
+        `t10`.`handed_off_at`,
+        `t10`.`converted_at`,
+        `t10`.`converted_account_id`,
+        `t10`.`converted_opportunity_id`,
+        `t10`.`company`,
+        `t10`.`lead_row`,
+        `t10`.`landmark`,
+        `t10`.`converted_opportunity_id` AS `conv_id`
+      FROM `t6` AS `t10`
     ) AS `t14`
     INNER JOIN (
       SELECT
@@ -59,18 +52,24 @@ FROM (
       FROM (
         SELECT
           `t15`.`lead_id`,
-          `t9`.`activity_id`,
-          `t9`.`occurred_at`,
+          `t7`.`activity_id`,
+          `t7`.`occurred_at`,
           0 AS `via`
         FROM (
           SELECT DISTINCT
-            `t8`.`lead_id`
-          FROM `t5` AS `t8`
+            `t10`.`lead_id`
+          FROM `t6` AS `t10`
           WHERE
-            `t8`.`lead_id` IS NOT NULL
+            `t10`.`lead_id` IS NOT NULL
         ) AS `t15`
-        INNER JOIN `t4` AS `t9`
-          ON `t15`.`lead_id` = `t9`.`a_lead`
+        INNER JOIN (
+          SELECT
+            `t1`.`activity_id`,
+            `t1`.`lead_id` AS `a_lead`,
+            `t1`.`occurred_at`
+          FROM `activities` AS `t1`
+        ) AS `t7`
+          ON `t15`.`lead_id` = `t7`.`a_lead`
       ) AS `t17`
       UNION ALL
       SELECT
@@ -78,25 +77,31 @@ FROM (
       FROM (
         SELECT
           `t16`.`lead_id`,
-          `t10`.`activity_id`,
-          `t10`.`occurred_at`,
+          `t8`.`activity_id`,
+          `t8`.`occurred_at`,
           1 AS `via`
         FROM (
           SELECT DISTINCT
-            `t8`.`lead_id`,
-            `t8`.`converted_opportunity_id` AS `conv_id`
-          FROM `t5` AS `t8`
+            `t10`.`lead_id`,
+            `t10`.`converted_opportunity_id` AS `conv_id`
+          FROM `t6` AS `t10`
           WHERE
-            `t8`.`lead_id` IS NOT NULL AND `t8`.`converted_opportunity_id` IS NOT NULL
+            `t10`.`lead_id` IS NOT NULL AND `t10`.`converted_opportunity_id` IS NOT NULL
         ) AS `t16`
         LEFT SEMI JOIN (
           SELECT
-            `t1`.`opportunity_id` AS `known_id`
-          FROM `opportunities` AS `t1`
-        ) AS `t6`
-          ON `t16`.`conv_id` = `t6`.`known_id`
-        INNER JOIN `t4` AS `t10`
-          ON `t16`.`conv_id` = `t10`.`a_opp`
+            `t2`.`opportunity_id` AS `known_id`
+          FROM `opportunities` AS `t2`
+        ) AS `t9`
+          ON `t16`.`conv_id` = `t9`.`known_id`
+        INNER JOIN (
+          SELECT
+            `t1`.`activity_id`,
+            `t1`.`opportunity_id` AS `a_opp`,
+            `t1`.`occurred_at`
+          FROM `activities` AS `t1`
+        ) AS `t8`
+          ON `t16`.`conv_id` = `t8`.`a_opp`
       ) AS `t18`
     ) AS `t20`
       ON `t14`.`lead_id` = `t20`.`lead_id`

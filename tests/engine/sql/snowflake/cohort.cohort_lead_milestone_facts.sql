@@ -8,13 +8,6 @@ WITH "t6" AS (
     "t0"."created_at" IS NOT NULL
     AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
     AND "t0"."lead_id" IS NOT NULL
-), "t9" AS (
-  SELECT
-    "t2"."lead_id" AS "act_lead",
-    "t2"."opportunity_id" AS "act_opp",
-    "t2"."occurred_at",
-    "t2"."type" = 'meeting' AS "meeting"
-  FROM "activities" AS "t2"
 )
 SELECT
   "t28"."anchor" AS "lead_id",
@@ -106,16 +99,22 @@ FROM (
         *
       FROM (
         SELECT
-          "t13"."anchor",
-          "t13"."created_day",
-          "t15"."occurred_at",
-          "t15"."meeting",
+          "t15"."anchor",
+          "t15"."created_day",
+          "t13"."occurred_at",
+          "t13"."meeting",
           0 AS "via",
           FALSE AS "dup"
-        FROM "t6" AS "t13"
-        INNER JOIN "t9" AS "t15"
-          ON "t13"."lead_id" = "t15"."act_lead"
-      ) AS "t19"
+        FROM "t6" AS "t15"
+        INNER JOIN (
+          SELECT
+            "t1"."lead_id" AS "act_lead",
+            "t1"."occurred_at",
+            "t1"."type" = 'meeting' AS "meeting"
+          FROM "activities" AS "t1"
+        ) AS "t13"
+          ON "t15"."lead_id" = "t13"."act_lead"
+      ) AS "t17"
       UNION ALL
       SELECT
         *
@@ -123,19 +122,19 @@ FROM (
         SELECT
           "t21"."anchor",
           "t21"."created_day",
-          "t16"."occurred_at",
-          "t16"."meeting",
+          "t14"."occurred_at",
+          "t14"."meeting",
           1 AS "via",
-          COALESCE("t16"."act_lead" = "t21"."lead_id", FALSE) AS "dup"
+          COALESCE("t14"."act_lead" = "t21"."lead_id", FALSE) AS "dup"
         FROM (
           SELECT DISTINCT
             *
           FROM (
             SELECT
-              "t10"."lead_id",
-              "t14"."anchor",
-              "t10"."conv_id",
-              "t14"."created_day"
+              "t11"."lead_id",
+              "t16"."anchor",
+              "t11"."conv_id",
+              "t16"."created_day"
             FROM (
               SELECT
                 "t0"."lead_id",
@@ -146,24 +145,31 @@ FROM (
                 AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
                 AND "t0"."lead_id" IS NOT NULL
                 AND "t0"."converted_opportunity_id" IS NOT NULL
-            ) AS "t10"
-            INNER JOIN "t6" AS "t14"
-              ON "t10"."lead_id" = "t14"."lead_id"
-          ) AS "t18"
+            ) AS "t11"
+            INNER JOIN "t6" AS "t16"
+              ON "t11"."lead_id" = "t16"."lead_id"
+          ) AS "t19"
         ) AS "t21"
-        INNER JOIN "t9" AS "t16"
-          ON "t21"."conv_id" = "t16"."act_opp"
+        INNER JOIN (
+          SELECT
+            "t1"."lead_id" AS "act_lead",
+            "t1"."opportunity_id" AS "act_opp",
+            "t1"."occurred_at",
+            "t1"."type" = 'meeting' AS "meeting"
+          FROM "activities" AS "t1"
+        ) AS "t14"
+          ON "t21"."conv_id" = "t14"."act_opp"
         WHERE
           EXISTS(
             SELECT
               1
             FROM (
               SELECT
-                "t1"."opportunity_id" AS "known_id"
-              FROM "opportunities" AS "t1"
-            ) AS "t7"
+                "t2"."opportunity_id" AS "known_id"
+              FROM "opportunities" AS "t2"
+            ) AS "t9"
             WHERE
-              "t21"."conv_id" = "t7"."known_id"
+              "t21"."conv_id" = "t9"."known_id"
           )
       ) AS "t22"
     ) AS "t23"
@@ -172,49 +178,49 @@ FROM (
   ) AS "t27"
   FULL OUTER JOIN (
     SELECT
-      "t17"."anchor",
+      "t18"."anchor",
       MIN(
         IFF(
           NOT (
-            TO_DATE("t17"."created_at") < "t17"."created_day"
+            TO_DATE("t18"."created_at") < "t18"."created_day"
           )
           AND NOT (
-            "t17"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+            "t18"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
           ),
-          "t17"."created_at",
+          "t18"."created_at",
           NULL
         )
       ) AS "opportunity_at",
       MIN(
         IFF(
-          COALESCE("t17"."is_won", FALSE)
+          COALESCE("t18"."is_won", FALSE)
           AND NOT (
-            COALESCE("t17"."is_won", FALSE)
+            COALESCE("t18"."is_won", FALSE)
             AND (
-              TO_DATE("t17"."close_date") < "t17"."created_day"
+              TO_DATE("t18"."close_date") < "t18"."created_day"
             )
           )
           AND NOT (
-            COALESCE("t17"."is_won", FALSE)
+            COALESCE("t18"."is_won", FALSE)
             AND (
-              "t17"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t18"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
           ),
-          "t17"."close_date",
+          "t18"."close_date",
           NULL
         )
       ) AS "won_at",
       SUM(IFF(NOT (
-        "t17"."opportunity_id" IS NOT NULL
+        "t18"."opportunity_id" IS NOT NULL
       ), 1, 0)) AS "opportunity_not_found",
-      SUM(IFF(TO_DATE("t17"."created_at") < "t17"."created_day", 1, 0)) AS "opportunity_before",
+      SUM(IFF(TO_DATE("t18"."created_at") < "t18"."created_day", 1, 0)) AS "opportunity_before",
       SUM(
         IFF(
           (
-            "t17"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+            "t18"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
           )
           AND NOT (
-            TO_DATE("t17"."created_at") < "t17"."created_day"
+            TO_DATE("t18"."created_at") < "t18"."created_day"
           ),
           1,
           0
@@ -222,9 +228,9 @@ FROM (
       ) AS "opportunity_after",
       SUM(
         IFF(
-          COALESCE("t17"."is_won", FALSE)
+          COALESCE("t18"."is_won", FALSE)
           AND (
-            TO_DATE("t17"."close_date") < "t17"."created_day"
+            TO_DATE("t18"."close_date") < "t18"."created_day"
           ),
           1,
           0
@@ -232,14 +238,14 @@ FROM (
       ) AS "won_before",
       SUM(
         IFF(
-          COALESCE("t17"."is_won", FALSE)
+          COALESCE("t18"."is_won", FALSE)
           AND (
-            "t17"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+            "t18"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
           )
           AND NOT (
-            COALESCE("t17"."is_won", FALSE)
+            COALESCE("t18"."is_won", FALSE)
             AND (
-              TO_DATE("t17"."close_date") < "t17"."created_day"
+              TO_DATE("t18"."close_date") < "t18"."created_day"
             )
           ),
           1,
@@ -248,14 +254,14 @@ FROM (
       ) AS "won_after"
     FROM (
       SELECT
-        "t10"."lead_id",
-        "t10"."conv_id",
-        "t14"."anchor",
-        "t14"."created_day",
-        "t8"."opportunity_id",
-        "t8"."created_at",
-        "t8"."close_date",
-        "t8"."is_won"
+        "t11"."lead_id",
+        "t11"."conv_id",
+        "t16"."anchor",
+        "t16"."created_day",
+        "t10"."opportunity_id",
+        "t10"."created_at",
+        "t10"."close_date",
+        "t10"."is_won"
       FROM (
         SELECT
           "t0"."lead_id",
@@ -266,19 +272,19 @@ FROM (
           AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
           AND "t0"."lead_id" IS NOT NULL
           AND "t0"."converted_opportunity_id" IS NOT NULL
-      ) AS "t10"
-      INNER JOIN "t6" AS "t14"
-        ON "t10"."lead_id" = "t14"."lead_id"
+      ) AS "t11"
+      INNER JOIN "t6" AS "t16"
+        ON "t11"."lead_id" = "t16"."lead_id"
       LEFT OUTER JOIN (
         SELECT
-          "t1"."opportunity_id",
-          "t1"."created_at",
-          "t1"."close_date",
-          "t1"."is_won"
-        FROM "opportunities" AS "t1"
-      ) AS "t8"
-        ON "t10"."conv_id" = "t8"."opportunity_id"
-    ) AS "t17"
+          "t2"."opportunity_id",
+          "t2"."created_at",
+          "t2"."close_date",
+          "t2"."is_won"
+        FROM "opportunities" AS "t2"
+      ) AS "t10"
+        ON "t11"."conv_id" = "t10"."opportunity_id"
+    ) AS "t18"
     GROUP BY
       1
   ) AS "t25"

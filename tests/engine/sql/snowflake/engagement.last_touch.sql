@@ -1,13 +1,4 @@
-WITH "t5" AS (
-  SELECT
-    "t2"."activity_id",
-    "t2"."lead_id" AS "a_lead",
-    "t2"."opportunity_id" AS "a_opp",
-    "t2"."occurred_at"
-  FROM "activities" AS "t2"
-  WHERE
-    "t2"."occurred_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
-), "t6" AS (
+WITH "t7" AS (
   SELECT
     "t0"."lead_id",
     "t0"."created_at",
@@ -24,47 +15,55 @@ WITH "t5" AS (
   FROM "leads" AS "t0"
 )
 SELECT
-  "t21"."lead_row",
-  MAX("t21"."occurred_at") AS "last_touch_at"
+  "t14"."lead_row",
+  "t21"."last_touch_at"
 FROM (
   SELECT
-    "t14"."lead_row",
-    "t20"."occurred_at"
+    "t10"."lead_id",
+    "t10"."created_at",
+    "t10"."source",
+    "t10"."status",
+    "t10"."score",
+    "t10"."owner_id",
+    "t10"."handed_off_at",
+    "t10"."converted_at",
+    "t10"."converted_account_id",
+    "t10"."converted_opportunity_id",
+    "t10"."company",
+    "t10"."lead_row",
+    "t10"."converted_opportunity_id" AS "conv_id"
+  FROM "t7" AS "t10"
+) AS "t14"
+INNER JOIN (
+  SELECT
+    "t19"."lead_id",
+    MAX("t19"."occurred_at") AS "last_touch_at"
   FROM (
-    SELECT
-      "t8"."lead_id",
-      "t8"."created_at",
-      "t8"."source",
-      "t8"."status",
-      "t8"."score",
-      "t8"."owner_id",
-      "t8"."handed_off_at",
-      "t8"."converted_at",
-      "t8"."converted_account_id",
-      "t8"."converted_opportunity_id",
-      "t8"."company",
-      "t8"."lead_row",
-      "t8"."converted_opportunity_id" AS "conv_id"
-    FROM "t6" AS "t8"
-  ) AS "t14"
-  INNER JOIN (
     SELECT
       *
     FROM (
       SELECT
         "t15"."lead_id",
-        "t9"."activity_id",
-        "t9"."occurred_at",
+        "t8"."activity_id",
+        "t8"."occurred_at",
         0 AS "via"
       FROM (
         SELECT DISTINCT
-          "t8"."lead_id"
-        FROM "t6" AS "t8"
+          "t10"."lead_id"
+        FROM "t7" AS "t10"
         WHERE
-          "t8"."lead_id" IS NOT NULL
+          "t10"."lead_id" IS NOT NULL
       ) AS "t15"
-      INNER JOIN "t5" AS "t9"
-        ON "t15"."lead_id" = "t9"."a_lead"
+      INNER JOIN (
+        SELECT
+          "t1"."activity_id",
+          "t1"."lead_id" AS "a_lead",
+          "t1"."occurred_at"
+        FROM "activities" AS "t1"
+        WHERE
+          "t1"."occurred_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+      ) AS "t8"
+        ON "t15"."lead_id" = "t8"."a_lead"
     ) AS "t17"
     UNION ALL
     SELECT
@@ -72,34 +71,42 @@ FROM (
     FROM (
       SELECT
         "t16"."lead_id",
-        "t10"."activity_id",
-        "t10"."occurred_at",
+        "t9"."activity_id",
+        "t9"."occurred_at",
         1 AS "via"
       FROM (
         SELECT DISTINCT
-          "t8"."lead_id",
-          "t8"."converted_opportunity_id" AS "conv_id"
-        FROM "t6" AS "t8"
+          "t10"."lead_id",
+          "t10"."converted_opportunity_id" AS "conv_id"
+        FROM "t7" AS "t10"
         WHERE
-          "t8"."lead_id" IS NOT NULL AND "t8"."converted_opportunity_id" IS NOT NULL
+          "t10"."lead_id" IS NOT NULL AND "t10"."converted_opportunity_id" IS NOT NULL
       ) AS "t16"
-      INNER JOIN "t5" AS "t10"
-        ON "t16"."conv_id" = "t10"."a_opp"
+      INNER JOIN (
+        SELECT
+          "t1"."activity_id",
+          "t1"."opportunity_id" AS "a_opp",
+          "t1"."occurred_at"
+        FROM "activities" AS "t1"
+        WHERE
+          "t1"."occurred_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+      ) AS "t9"
+        ON "t16"."conv_id" = "t9"."a_opp"
       WHERE
         EXISTS(
           SELECT
             1
           FROM (
             SELECT
-              "t1"."opportunity_id" AS "known_id"
-            FROM "opportunities" AS "t1"
-          ) AS "t4"
+              "t2"."opportunity_id" AS "known_id"
+            FROM "opportunities" AS "t2"
+          ) AS "t6"
           WHERE
-            "t16"."conv_id" = "t4"."known_id"
+            "t16"."conv_id" = "t6"."known_id"
         )
     ) AS "t18"
-  ) AS "t20"
-    ON "t14"."lead_id" = "t20"."lead_id"
+  ) AS "t19"
+  GROUP BY
+    1
 ) AS "t21"
-GROUP BY
-  1
+  ON "t14"."lead_id" = "t21"."lead_id"

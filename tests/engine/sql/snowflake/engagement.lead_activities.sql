@@ -1,12 +1,3 @@
-WITH "t4" AS (
-  SELECT
-    "t2"."activity_id",
-    "t2"."lead_id" AS "a_lead",
-    "t2"."opportunity_id" AS "a_opp",
-    "t2"."occurred_at",
-    "t2"."type"
-  FROM "activities" AS "t2"
-)
 SELECT
   "t16"."lead_id",
   "t16"."activity_id",
@@ -25,10 +16,10 @@ FROM (
       *
     FROM (
       SELECT
-        "t9"."lead_id",
-        "t11"."activity_id",
-        "t11"."occurred_at",
-        "t11"."type",
+        "t11"."lead_id",
+        "t8"."activity_id",
+        "t8"."occurred_at",
+        "t8"."type",
         0 AS "via"
       FROM (
         SELECT DISTINCT
@@ -36,19 +27,26 @@ FROM (
         FROM "leads" AS "t0"
         WHERE
           "t0"."lead_id" IS NOT NULL
-      ) AS "t9"
-      INNER JOIN "t4" AS "t11"
-        ON "t9"."lead_id" = "t11"."a_lead"
+      ) AS "t11"
+      INNER JOIN (
+        SELECT
+          "t1"."activity_id",
+          "t1"."lead_id" AS "a_lead",
+          "t1"."occurred_at",
+          "t1"."type"
+        FROM "activities" AS "t1"
+      ) AS "t8"
+        ON "t11"."lead_id" = "t8"."a_lead"
     ) AS "t13"
     UNION ALL
     SELECT
       *
     FROM (
       SELECT
-        "t10"."lead_id",
-        "t12"."activity_id",
-        "t12"."occurred_at",
-        "t12"."type",
+        "t12"."lead_id",
+        "t9"."activity_id",
+        "t9"."occurred_at",
+        "t9"."type",
         1 AS "via"
       FROM (
         SELECT DISTINCT
@@ -57,20 +55,27 @@ FROM (
         FROM "leads" AS "t0"
         WHERE
           "t0"."lead_id" IS NOT NULL AND "t0"."converted_opportunity_id" IS NOT NULL
-      ) AS "t10"
-      INNER JOIN "t4" AS "t12"
-        ON "t10"."conv_id" = "t12"."a_opp"
+      ) AS "t12"
+      INNER JOIN (
+        SELECT
+          "t1"."activity_id",
+          "t1"."opportunity_id" AS "a_opp",
+          "t1"."occurred_at",
+          "t1"."type"
+        FROM "activities" AS "t1"
+      ) AS "t9"
+        ON "t12"."conv_id" = "t9"."a_opp"
       WHERE
         EXISTS(
           SELECT
             1
           FROM (
             SELECT
-              "t1"."opportunity_id" AS "known_id"
-            FROM "opportunities" AS "t1"
-          ) AS "t7"
+              "t2"."opportunity_id" AS "known_id"
+            FROM "opportunities" AS "t2"
+          ) AS "t10"
           WHERE
-            "t10"."conv_id" = "t7"."known_id"
+            "t12"."conv_id" = "t10"."known_id"
         )
     ) AS "t14"
   ) AS "t15"
