@@ -151,28 +151,10 @@ def lead_activities(
         applied: callers restrict to their window. Sorted by lead_id,
         occurred_at, activity_id.
     """
-    from workbook import engine as engines
-    from workbook.engine.core import frame_for
-
-    eng = engine if engine is not None else engines.default()
-    conv = (
-        leads["converted_opportunity_id"]
-        if "converted_opportunity_id" in leads.columns
-        else pd.Series(pd.NA, index=leads.index, dtype="string")
+    eng, _frames, tables = _bound_inputs(
+        leads, activities, opportunities, engine=engine, row_key=False, extra=["type"]
     )
-    lead_rows = pd.DataFrame(
-        {"lead_id": leads["lead_id"].astype("string").array, "converted_opportunity_id": conv.astype("string").array}
-    )
-    acts = frame_for(eng, activities, "activities", [*LINK_ACTIVITY_COLUMNS, "type"])
-    opps = None if opportunities is None else frame_for(
-        eng, opportunities, "opportunities", ["opportunity_id"]
-    )
-    expr = lead_activity_expr(
-        eng.table(lead_rows, "lead_rows"),
-        eng.table(acts, "activities"),
-        None if opps is None else eng.table(opps, "opportunities"),
-        include_converted_opportunity=include_converted_opportunity,
-    )
+    expr = lead_activity_expr(*tables, include_converted_opportunity=include_converted_opportunity)
     out = eng.frame(expr, types={"lead_id": "string", "activity_id": "string"})
     types = {
         "lead_id": leads["lead_id"].dtype,
@@ -450,6 +432,33 @@ def per_lead_row(
         expression has no row) when the column is a timestamp, else int64 (0
         where it has none).
     """
+    eng, _frames, tables = _bound_inputs(
+        rows_frame, activities, opportunities, engine=engine, dates=dates
+    )
+    got = eng.frame(expr_of(*tables, **kw))
+    values = got[column]
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        out = np.full(len(rows_frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+        out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = values.to_numpy(dtype="datetime64[ns]")
+    else:
+        out = np.zeros(len(rows_frame), dtype=np.int64)
+        out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = values.to_numpy(dtype=np.int64)
+    return out
+
+
+def _bound_inputs(
+    rows_frame, activities, opportunities, *, engine=None, row_key=True, dates=(), extra=()
+):
+    """The engine, the frames registered, and the (rows, activities, opportunities) tables.
+
+    The rows are ``lead_id`` and ``converted_opportunity_id`` as text (blank
+    when ``rows_frame`` has no such column), :data:`LEAD_ROW` (the position)
+    when ``row_key``, and the ``dates`` columns as ``datetime64[ns]``. The
+    caller keeps the returned frames until its query has run: a registration
+    lives as long as its frame (:class:`workbook.engine.Engine`), and a
+    warehouse engine is sent projected copies of the activities and
+    opportunities (:func:`workbook.engine.core.frame_for`).
+    """
     from workbook import engine as engines
     from workbook.engine.core import frame_for
 
@@ -461,31 +470,22 @@ def per_lead_row(
     )
     frame = pd.DataFrame(
         {
-            LEAD_ROW: np.arange(len(rows_frame), dtype=np.int64),
+            **({LEAD_ROW: np.arange(len(rows_frame), dtype=np.int64)} if row_key else {}),
             "lead_id": rows_frame["lead_id"].astype("string").array,
             "converted_opportunity_id": conv.astype("string").array,
             **{c: rows_frame[c].to_numpy(dtype="datetime64[ns]") for c in dates},
         }
     )
-    acts = frame_for(eng, activities, "activities", LINK_ACTIVITY_COLUMNS)
+    acts = frame_for(eng, activities, "activities", [*LINK_ACTIVITY_COLUMNS, *extra])
     opps = None if opportunities is None else frame_for(
         eng, opportunities, "opportunities", ["opportunity_id"]
     )
-    expr = expr_of(
+    tables = (
         eng.table(frame, "lead_rows"),
         eng.table(acts, "activities"),
         None if opps is None else eng.table(opps, "opportunities"),
-        **kw,
     )
-    got = eng.frame(expr)
-    values = got[column]
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        out = np.full(len(rows_frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-        out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = values.to_numpy(dtype="datetime64[ns]")
-    else:
-        out = np.zeros(len(rows_frame), dtype=np.int64)
-        out[got[LEAD_ROW].to_numpy(dtype=np.int64)] = values.to_numpy(dtype=np.int64)
-    return out
+    return eng, (frame, acts, opps), tables
 
 
 def last_touches(leads, activities, opportunities=None, *, as_of, engine=None) -> np.ndarray:
