@@ -57,7 +57,7 @@ import pandas as pd
 
 from workbook.analyses.cohort.common import MILESTONES, milestone_col
 from workbook.core.calendar import as_of_end
-from workbook.core.links import LEAD_ROW, first_touch_expr
+from workbook.core.links import LEAD_ROW, first_touch_expr, id_links
 from workbook.engine.core import canonical_columns as _canonical
 
 __all__ = [
@@ -89,7 +89,7 @@ FACT_COUNTS: dict[str, str] = {
 #: The columns of each table that :func:`lead_milestone_facts` reads.
 FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "leads": ("lead_id", "created_at", "converted_opportunity_id"),
-    "activities": ("lead_id", "opportunity_id", "occurred_at", "type"),
+    "activities": ("activity_id", "lead_id", "opportunity_id", "occurred_at", "type"),
     "opportunities": ("opportunity_id", "created_at", "close_date", "is_won"),
 }
 
@@ -129,8 +129,10 @@ def lead_milestone_facts(
     ----------
     leads, activities, opportunities : ibis.Table
         With the canonical columns (``lead_id, created_at,
-        converted_opportunity_id``; ``lead_id, opportunity_id, occurred_at,
-        type``; ``opportunity_id, created_at, close_date, is_won``).
+        converted_opportunity_id``; ``activity_id, lead_id, opportunity_id,
+        occurred_at, type``; ``opportunity_id, created_at, close_date,
+        is_won``). The activities of a lead are its links
+        (:func:`workbook.core.links.id_links`).
         ``leads`` may carry :data:`ROW`, the row position of each lead (a
         frame has an order; a warehouse table does not): the first row
         (lowest position) holding a lead id in scope then stands for that
@@ -168,61 +170,49 @@ def lead_milestone_facts(
         heads = scope.select("lead_id", anchor="lead_id", created_day=_day(scope.created_at))
     conv = scope.filter(scope.converted_opportunity_id.notnull())
     own_row = ROW in lead.columns and unique_ids
-    if own_row:  # each row is its lead's head: its own anchor and day, no join back
+    if own_row:  # each row is its lead's head: no join back
         conv = conv.select(
             "lead_id",
             conv_id="converted_opportunity_id",
             anchor=conv[ROW],
             created_day=_day(conv.created_at),
         )
+        rows = scope.select(
+            "lead_id",
+            "converted_opportunity_id",
+            anchor=scope[ROW],
+            created_day=_day(scope.created_at),
+        )
     else:
         conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
+        if ROW in lead.columns:  # every row of an id carries its head's anchor and day
+            rows = scope.select("lead_id", "converted_opportunity_id").join(heads, "lead_id")
+        else:  # the id is the key: each row is its own head
+            rows = scope.select(
+                "lead_id",
+                "converted_opportunity_id",
+                anchor="lead_id",
+                created_day=_day(scope.created_at),
+            )
 
     act = _canonical(activities, "activities", FACT_INPUTS["activities"])
-    # Each branch projects the activity columns it reads: one projection read by both
-    # would be a CTE read twice, which DuckDB materialises (every activity; see
-    # workbook.core.links.id_links).
-    by_lead = act.select(
-        act_lead=act.lead_id, occurred_at=act.occurred_at, meeting=act.type == "meeting"
-    )
-    by_opp = act.select(
-        act_lead=act.lead_id,
-        act_opp=act.opportunity_id,
-        occurred_at=act.occurred_at,
-        meeting=act.type == "meeting",
-    )
     opp = _canonical(opportunities, "opportunities", FACT_INPUTS["opportunities"])
-    known = opp.select(known_id="opportunity_id")
-    conv_known = conv.select("lead_id", "anchor", "conv_id", "created_day")
-    if not own_row:  # with unique ids the rows are distinct already
-        conv_known = conv_known.distinct()
-    conv_known = conv_known.join(known, conv_known.conv_id == known.known_id, how="semi")
-
-    direct = heads.join(by_lead, heads.lead_id == by_lead.act_lead).select(
-        "anchor",
-        "created_day",
-        "occurred_at",
-        "meeting",
-        via=ibis.literal(0),
-        dup=ibis.literal(False),
+    # the links of workbook.core.links, each carrying the anchor and creation day of its lead
+    _, links = id_links(
+        rows,
+        act,
+        opp,
+        extra=["type"],
+        carry=["anchor", "created_day"],
+        unique_rows=ROW not in lead.columns or own_row,  # ids unique (see ``unique_ids``)
     )
-    via_opp = conv_known.join(by_opp, conv_known.conv_id == by_opp.act_opp).select(
-        "anchor",
-        "created_day",
-        "occurred_at",
-        "meeting",
-        via=ibis.literal(1),
-        # the same pair via the lead is already a row of ``direct``
-        dup=(by_opp.act_lead == conv_known.lead_id).fill_null(False),
-    )
-    links = direct.union(via_opp)
     before = _day(links.occurred_at) < links.created_day
     late = links.occurred_at >= end
     ok = ~before & ~late
     new = ~links.dup
     act_facts = links.group_by("anchor").aggregate(
         touched_at=links.occurred_at.min(where=ok & (links.via == 0)),
-        meeting_at=links.occurred_at.min(where=ok & links.meeting),
+        meeting_at=links.occurred_at.min(where=ok & (links.type == "meeting")),
         activities_before=_count(before & new),
         activities_after=_count(late & ~before & new),
     )

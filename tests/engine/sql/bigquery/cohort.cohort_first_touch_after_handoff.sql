@@ -56,7 +56,8 @@ FROM (
           `t16`.`lead_id`,
           `t8`.`activity_id`,
           `t8`.`occurred_at`,
-          0 AS `via`
+          0 AS `via`,
+          FALSE AS `dup`
         FROM (
           SELECT DISTINCT
             `t11`.`lead_id`
@@ -83,7 +84,8 @@ FROM (
           `t17`.`lead_id`,
           `t9`.`activity_id`,
           `t9`.`occurred_at`,
-          1 AS `via`
+          1 AS `via`,
+          COALESCE(`t9`.`a_lead` = `t17`.`lead_id`, FALSE) AS `dup`
         FROM (
           SELECT DISTINCT
             `t11`.`lead_id`,
@@ -96,6 +98,7 @@ FROM (
           SELECT
             `t1`.`activity_id`,
             `t1`.`opportunity_id` AS `a_opp`,
+            `t1`.`lead_id` AS `a_lead`,
             `t1`.`occurred_at`
           FROM `activities` AS `t1`
           WHERE

@@ -46,7 +46,8 @@ INNER JOIN (
         `t15`.`lead_id`,
         `t8`.`activity_id`,
         `t8`.`occurred_at`,
-        0 AS `via`
+        0 AS `via`,
+        FALSE AS `dup`
       FROM (
         SELECT DISTINCT
           `t10`.`lead_id`
@@ -73,7 +74,8 @@ INNER JOIN (
         `t16`.`lead_id`,
         `t9`.`activity_id`,
         `t9`.`occurred_at`,
-        1 AS `via`
+        1 AS `via`,
+        COALESCE(`t9`.`a_lead` = `t16`.`lead_id`, FALSE) AS `dup`
       FROM (
         SELECT DISTINCT
           `t10`.`lead_id`,
@@ -86,6 +88,7 @@ INNER JOIN (
         SELECT
           `t1`.`activity_id`,
           `t1`.`opportunity_id` AS `a_opp`,
+          `t1`.`lead_id` AS `a_lead`,
           `t1`.`occurred_at`
         FROM `activities` AS `t1`
         WHERE

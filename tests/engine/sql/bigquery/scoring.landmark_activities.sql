@@ -54,7 +54,8 @@ FROM (
           `t15`.`lead_id`,
           `t6`.`activity_id`,
           `t6`.`occurred_at`,
-          0 AS `via`
+          0 AS `via`,
+          FALSE AS `dup`
         FROM (
           SELECT DISTINCT
             `t10`.`lead_id`
@@ -79,7 +80,8 @@ FROM (
           `t16`.`lead_id`,
           `t7`.`activity_id`,
           `t7`.`occurred_at`,
-          1 AS `via`
+          1 AS `via`,
+          COALESCE(`t7`.`a_lead` = `t16`.`lead_id`, FALSE) AS `dup`
         FROM (
           SELECT DISTINCT
             `t10`.`lead_id`,
@@ -92,6 +94,7 @@ FROM (
           SELECT
             `t1`.`activity_id`,
             `t1`.`opportunity_id` AS `a_opp`,
+            `t1`.`lead_id` AS `a_lead`,
             `t1`.`occurred_at`
           FROM `activities` AS `t1`
         ) AS `t7`

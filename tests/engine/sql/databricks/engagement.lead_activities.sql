@@ -20,7 +20,8 @@ FROM (
         `t8`.`activity_id`,
         `t8`.`occurred_at`,
         `t8`.`type`,
-        0 AS `via`
+        0 AS `via`,
+        FALSE AS `dup`
       FROM (
         SELECT DISTINCT
           `t0`.`lead_id`
@@ -47,7 +48,8 @@ FROM (
         `t9`.`activity_id`,
         `t9`.`occurred_at`,
         `t9`.`type`,
-        1 AS `via`
+        1 AS `via`,
+        COALESCE(`t9`.`a_lead` = `t12`.`lead_id`, FALSE) AS `dup`
       FROM (
         SELECT DISTINCT
           `t0`.`lead_id`,
@@ -66,6 +68,7 @@ FROM (
         SELECT
           `t1`.`activity_id`,
           `t1`.`opportunity_id` AS `a_opp`,
+          `t1`.`lead_id` AS `a_lead`,
           `t1`.`occurred_at`,
           `t1`.`type`
         FROM `activities` AS `t1`

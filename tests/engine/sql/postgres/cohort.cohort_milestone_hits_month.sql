@@ -1,4 +1,4 @@
-WITH "t6" AS (
+WITH "t8" AS (
   SELECT
     "t0"."lead_id",
     "t0"."lead_id" AS "anchor",
@@ -8,14 +8,14 @@ WITH "t6" AS (
     "t0"."created_at" IS NOT NULL
     AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
     AND "t0"."lead_id" IS NOT NULL
-), "t33" AS (
+), "t32" AS (
   SELECT
     '' AS "segment",
-    "t12"."created_at",
-    "t32"."touched_at",
-    "t32"."meeting_at",
-    "t32"."opportunity_at",
-    "t32"."won_at"
+    "t15"."created_at",
+    "t31"."touched_at",
+    "t31"."meeting_at",
+    "t31"."opportunity_at",
+    "t31"."won_at"
   FROM (
     SELECT
       *
@@ -23,30 +23,30 @@ WITH "t6" AS (
     WHERE
       "t0"."created_at" IS NOT NULL
       AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
-  ) AS "t12"
+  ) AS "t15"
   LEFT OUTER JOIN (
     SELECT
-      "t30"."anchor" AS "lead_id",
-      "t30"."touched_at",
-      "t30"."meeting_at",
-      "t30"."opportunity_at",
-      "t30"."won_at",
-      "t30"."activities_before",
-      "t30"."activities_after",
-      "t30"."opportunity_not_found",
-      "t30"."opportunity_before",
-      "t30"."opportunity_after",
-      "t30"."won_before",
-      "t30"."won_after"
+      "t29"."anchor" AS "lead_id",
+      "t29"."touched_at",
+      "t29"."meeting_at",
+      "t29"."opportunity_at",
+      "t29"."won_at",
+      "t29"."activities_before",
+      "t29"."activities_after",
+      "t29"."opportunity_not_found",
+      "t29"."opportunity_before",
+      "t29"."opportunity_after",
+      "t29"."won_before",
+      "t29"."won_after"
     FROM (
       SELECT
-        COALESCE("t29"."anchor", "t27"."anchor") AS "anchor",
-        "t29"."touched_at",
-        "t29"."meeting_at",
+        COALESCE("t28"."anchor", "t27"."anchor") AS "anchor",
+        "t28"."touched_at",
+        "t28"."meeting_at",
         "t27"."opportunity_at",
         "t27"."won_at",
-        COALESCE("t29"."activities_before", 0) AS "activities_before",
-        COALESCE("t29"."activities_after", 0) AS "activities_after",
+        COALESCE("t28"."activities_before", 0) AS "activities_before",
+        COALESCE("t28"."activities_after", 0) AS "activities_after",
         COALESCE("t27"."opportunity_not_found", 0) AS "opportunity_not_found",
         COALESCE("t27"."opportunity_before", 0) AS "opportunity_before",
         COALESCE("t27"."opportunity_after", 0) AS "opportunity_after",
@@ -54,31 +54,33 @@ WITH "t6" AS (
         COALESCE("t27"."won_after", 0) AS "won_after"
       FROM (
         SELECT
-          "t25"."anchor",
-          MIN("t25"."occurred_at") FILTER(WHERE
+          "t24"."anchor",
+          MIN("t24"."occurred_at") FILTER(WHERE
             NOT (
-              DATE("t25"."occurred_at") < "t25"."created_day"
+              DATE("t24"."occurred_at") < "t24"."created_day"
             )
             AND NOT (
-              "t25"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+              "t24"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
             )
             AND (
-              "t25"."via" = 0
+              "t24"."via" = 0
             )) AS "touched_at",
-          MIN("t25"."occurred_at") FILTER(WHERE
+          MIN("t24"."occurred_at") FILTER(WHERE
             NOT (
-              DATE("t25"."occurred_at") < "t25"."created_day"
+              DATE("t24"."occurred_at") < "t24"."created_day"
             )
             AND NOT (
-              "t25"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+              "t24"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
             )
-            AND "t25"."meeting") AS "meeting_at",
+            AND (
+              "t24"."type" = 'meeting'
+            )) AS "meeting_at",
           SUM(
             CASE
               WHEN (
-                DATE("t25"."occurred_at") < "t25"."created_day"
+                DATE("t24"."occurred_at") < "t24"."created_day"
               ) AND NOT (
-                "t25"."dup"
+                "t24"."dup"
               )
               THEN 1
               ELSE 0
@@ -87,13 +89,13 @@ WITH "t6" AS (
           SUM(
             CASE
               WHEN (
-                "t25"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t24"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                DATE("t25"."occurred_at") < "t25"."created_day"
+                DATE("t24"."occurred_at") < "t24"."created_day"
               )
               AND NOT (
-                "t25"."dup"
+                "t24"."dup"
               )
               THEN 1
               ELSE 0
@@ -104,66 +106,61 @@ WITH "t6" AS (
             *
           FROM (
             SELECT
-              "t17"."anchor",
-              "t17"."created_day",
-              "t15"."occurred_at",
-              "t15"."meeting",
+              "t19"."lead_id",
+              "t19"."anchor",
+              "t19"."created_day",
+              "t11"."activity_id",
+              "t11"."occurred_at",
+              "t11"."type",
               0 AS "via",
               FALSE AS "dup"
-            FROM "t6" AS "t17"
+            FROM "t8" AS "t19"
             INNER JOIN (
               SELECT
-                "t1"."lead_id" AS "act_lead",
+                "t1"."activity_id",
+                "t1"."lead_id" AS "a_lead",
                 "t1"."occurred_at",
-                "t1"."type" = 'meeting' AS "meeting"
+                "t1"."type"
               FROM "activities" AS "t1"
-            ) AS "t15"
-              ON "t17"."lead_id" = "t15"."act_lead"
-          ) AS "t19"
+            ) AS "t11"
+              ON "t19"."lead_id" = "t11"."a_lead"
+          ) AS "t22"
           UNION ALL
           SELECT
             *
           FROM (
             SELECT
-              "t23"."anchor",
-              "t23"."created_day",
-              "t16"."occurred_at",
-              "t16"."meeting",
+              "t17"."lead_id",
+              "t17"."anchor",
+              "t17"."created_day",
+              "t12"."activity_id",
+              "t12"."occurred_at",
+              "t12"."type",
               1 AS "via",
-              COALESCE("t16"."act_lead" = "t23"."lead_id", FALSE) AS "dup"
+              COALESCE("t12"."a_lead" = "t17"."lead_id", FALSE) AS "dup"
             FROM (
-              SELECT DISTINCT
-                *
-              FROM (
-                SELECT
-                  "t14"."lead_id",
-                  "t18"."anchor",
-                  "t14"."conv_id",
-                  "t18"."created_day"
-                FROM (
-                  SELECT
-                    "t0"."lead_id",
-                    "t0"."converted_opportunity_id" AS "conv_id"
-                  FROM "leads" AS "t0"
-                  WHERE
-                    "t0"."created_at" IS NOT NULL
-                    AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
-                    AND "t0"."lead_id" IS NOT NULL
-                    AND "t0"."converted_opportunity_id" IS NOT NULL
-                ) AS "t14"
-                INNER JOIN "t6" AS "t18"
-                  ON "t14"."lead_id" = "t18"."lead_id"
-              ) AS "t21"
-            ) AS "t23"
+              SELECT
+                "t0"."lead_id",
+                "t0"."converted_opportunity_id" AS "conv_id",
+                "t0"."lead_id" AS "anchor",
+                DATE("t0"."created_at") AS "created_day"
+              FROM "leads" AS "t0"
+              WHERE
+                "t0"."created_at" IS NOT NULL
+                AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                AND "t0"."lead_id" IS NOT NULL
+                AND "t0"."converted_opportunity_id" IS NOT NULL
+            ) AS "t17"
             INNER JOIN (
               SELECT
-                "t1"."lead_id" AS "act_lead",
-                "t1"."opportunity_id" AS "act_opp",
+                "t1"."activity_id",
+                "t1"."opportunity_id" AS "a_opp",
+                "t1"."lead_id" AS "a_lead",
                 "t1"."occurred_at",
-                "t1"."type" = 'meeting' AS "meeting"
+                "t1"."type"
               FROM "activities" AS "t1"
-            ) AS "t16"
-              ON "t23"."conv_id" = "t16"."act_opp"
+            ) AS "t12"
+              ON "t17"."conv_id" = "t12"."a_opp"
             WHERE
               EXISTS(
                 SELECT
@@ -172,50 +169,50 @@ WITH "t6" AS (
                   SELECT
                     "t2"."opportunity_id" AS "known_id"
                   FROM "opportunities" AS "t2"
-                ) AS "t10"
+                ) AS "t13"
                 WHERE
-                  "t23"."conv_id" = "t10"."known_id"
+                  "t17"."conv_id" = "t13"."known_id"
               )
-          ) AS "t24"
-        ) AS "t25"
+          ) AS "t21"
+        ) AS "t24"
         GROUP BY
           1
-      ) AS "t29"
+      ) AS "t28"
       FULL OUTER JOIN (
         SELECT
-          "t20"."anchor",
-          MIN("t20"."created_at") FILTER(WHERE
+          "t23"."anchor",
+          MIN("t23"."created_at") FILTER(WHERE
             NOT (
-              DATE("t20"."created_at") < "t20"."created_day"
+              DATE("t23"."created_at") < "t23"."created_day"
             )
             AND NOT (
-              "t20"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+              "t23"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
             )) AS "opportunity_at",
-          MIN("t20"."close_date") FILTER(WHERE
-            COALESCE("t20"."is_won", FALSE)
+          MIN("t23"."close_date") FILTER(WHERE
+            COALESCE("t23"."is_won", FALSE)
             AND NOT (
-              COALESCE("t20"."is_won", FALSE)
+              COALESCE("t23"."is_won", FALSE)
               AND (
-                DATE("t20"."close_date") < "t20"."created_day"
+                DATE("t23"."close_date") < "t23"."created_day"
               )
             )
             AND NOT (
-              COALESCE("t20"."is_won", FALSE)
+              COALESCE("t23"."is_won", FALSE)
               AND (
-                "t20"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t23"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
             )) AS "won_at",
           SUM(CASE WHEN NOT (
-            "t20"."opportunity_id" IS NOT NULL
+            "t23"."opportunity_id" IS NOT NULL
           ) THEN 1 ELSE 0 END) AS "opportunity_not_found",
-          SUM(CASE WHEN DATE("t20"."created_at") < "t20"."created_day" THEN 1 ELSE 0 END) AS "opportunity_before",
+          SUM(CASE WHEN DATE("t23"."created_at") < "t23"."created_day" THEN 1 ELSE 0 END) AS "opportunity_before",
           SUM(
             CASE
               WHEN (
-                "t20"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t23"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                DATE("t20"."created_at") < "t20"."created_day"
+                DATE("t23"."created_at") < "t23"."created_day"
               )
               THEN 1
               ELSE 0
@@ -223,9 +220,9 @@ WITH "t6" AS (
           ) AS "opportunity_after",
           SUM(
             CASE
-              WHEN COALESCE("t20"."is_won", FALSE)
+              WHEN COALESCE("t23"."is_won", FALSE)
               AND (
-                DATE("t20"."close_date") < "t20"."created_day"
+                DATE("t23"."close_date") < "t23"."created_day"
               )
               THEN 1
               ELSE 0
@@ -233,14 +230,14 @@ WITH "t6" AS (
           ) AS "won_before",
           SUM(
             CASE
-              WHEN COALESCE("t20"."is_won", FALSE)
+              WHEN COALESCE("t23"."is_won", FALSE)
               AND (
-                "t20"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t23"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                COALESCE("t20"."is_won", FALSE)
+                COALESCE("t23"."is_won", FALSE)
                 AND (
-                  DATE("t20"."close_date") < "t20"."created_day"
+                  DATE("t23"."close_date") < "t23"."created_day"
                 )
               )
               THEN 1
@@ -249,14 +246,14 @@ WITH "t6" AS (
           ) AS "won_after"
         FROM (
           SELECT
-            "t14"."lead_id",
-            "t14"."conv_id",
-            "t18"."anchor",
-            "t18"."created_day",
-            "t11"."opportunity_id",
-            "t11"."created_at",
-            "t11"."close_date",
-            "t11"."is_won"
+            "t18"."lead_id",
+            "t18"."conv_id",
+            "t20"."anchor",
+            "t20"."created_day",
+            "t14"."opportunity_id",
+            "t14"."created_at",
+            "t14"."close_date",
+            "t14"."is_won"
           FROM (
             SELECT
               "t0"."lead_id",
@@ -267,9 +264,9 @@ WITH "t6" AS (
               AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               AND "t0"."lead_id" IS NOT NULL
               AND "t0"."converted_opportunity_id" IS NOT NULL
-          ) AS "t14"
-          INNER JOIN "t6" AS "t18"
-            ON "t14"."lead_id" = "t18"."lead_id"
+          ) AS "t18"
+          INNER JOIN "t8" AS "t20"
+            ON "t18"."lead_id" = "t20"."lead_id"
           LEFT OUTER JOIN (
             SELECT
               "t2"."opportunity_id",
@@ -277,20 +274,65 @@ WITH "t6" AS (
               "t2"."close_date",
               "t2"."is_won"
             FROM "opportunities" AS "t2"
-          ) AS "t11"
-            ON "t14"."conv_id" = "t11"."opportunity_id"
-        ) AS "t20"
+          ) AS "t14"
+            ON "t18"."conv_id" = "t14"."opportunity_id"
+        ) AS "t23"
         GROUP BY
           1
       ) AS "t27"
-        ON "t29"."anchor" = "t27"."anchor"
-    ) AS "t30"
-  ) AS "t32"
-    ON "t12"."lead_id" = "t32"."lead_id"
+        ON "t28"."anchor" = "t27"."anchor"
+    ) AS "t29"
+  ) AS "t31"
+    ON "t15"."lead_id" = "t31"."lead_id"
 )
 SELECT
   *
 FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      "t34"."segment",
+      (
+        (
+          (
+            CAST(EXTRACT(year FROM "t34"."created_at") AS BIGINT) - 1970
+          ) * 12
+        ) + CAST(EXTRACT(month FROM "t34"."created_at") AS BIGINT)
+      ) - 1 AS "c",
+      'touched' AS "milestone",
+      (
+        (
+          (
+            (
+              CAST(EXTRACT(year FROM "t34"."touched_at") AS BIGINT) - 1970
+            ) * 12
+          ) + CAST(EXTRACT(month FROM "t34"."touched_at") AS BIGINT)
+        ) - 1
+      ) - (
+        (
+          (
+            (
+              CAST(EXTRACT(year FROM "t34"."created_at") AS BIGINT) - 1970
+            ) * 12
+          ) + CAST(EXTRACT(month FROM "t34"."created_at") AS BIGINT)
+        ) - 1
+      ) AS "k",
+      COUNT(*) AS "size"
+    FROM (
+      SELECT
+        *
+      FROM "t32" AS "t33"
+      WHERE
+        "t33"."touched_at" IS NOT NULL
+    ) AS "t34"
+    GROUP BY
+      1,
+      2,
+      3,
+      4
+  ) AS "t38"
+  UNION ALL
   SELECT
     *
   FROM (
@@ -303,14 +345,14 @@ FROM (
           ) * 12
         ) + CAST(EXTRACT(month FROM "t35"."created_at") AS BIGINT)
       ) - 1 AS "c",
-      'touched' AS "milestone",
+      'meeting' AS "milestone",
       (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t35"."touched_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t35"."meeting_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t35"."touched_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t35"."meeting_at") AS BIGINT)
         ) - 1
       ) - (
         (
@@ -325,9 +367,9 @@ FROM (
     FROM (
       SELECT
         *
-      FROM "t33" AS "t34"
+      FROM "t32" AS "t33"
       WHERE
-        "t34"."touched_at" IS NOT NULL
+        "t33"."meeting_at" IS NOT NULL
     ) AS "t35"
     GROUP BY
       1,
@@ -335,7 +377,11 @@ FROM (
       3,
       4
   ) AS "t39"
-  UNION ALL
+) AS "t42"
+UNION ALL
+SELECT
+  *
+FROM (
   SELECT
     *
   FROM (
@@ -348,14 +394,14 @@ FROM (
           ) * 12
         ) + CAST(EXTRACT(month FROM "t36"."created_at") AS BIGINT)
       ) - 1 AS "c",
-      'meeting' AS "milestone",
+      'opportunity' AS "milestone",
       (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t36"."meeting_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t36"."opportunity_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t36"."meeting_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t36"."opportunity_at") AS BIGINT)
         ) - 1
       ) - (
         (
@@ -370,9 +416,9 @@ FROM (
     FROM (
       SELECT
         *
-      FROM "t33" AS "t34"
+      FROM "t32" AS "t33"
       WHERE
-        "t34"."meeting_at" IS NOT NULL
+        "t33"."opportunity_at" IS NOT NULL
     ) AS "t36"
     GROUP BY
       1,
@@ -380,11 +426,7 @@ FROM (
       3,
       4
   ) AS "t40"
-) AS "t43"
-UNION ALL
-SELECT
-  *
-FROM (
+  UNION ALL
   SELECT
     *
   FROM (
@@ -397,14 +439,14 @@ FROM (
           ) * 12
         ) + CAST(EXTRACT(month FROM "t37"."created_at") AS BIGINT)
       ) - 1 AS "c",
-      'opportunity' AS "milestone",
+      'won' AS "milestone",
       (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t37"."opportunity_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t37"."won_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t37"."opportunity_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t37"."won_at") AS BIGINT)
         ) - 1
       ) - (
         (
@@ -419,9 +461,9 @@ FROM (
     FROM (
       SELECT
         *
-      FROM "t33" AS "t34"
+      FROM "t32" AS "t33"
       WHERE
-        "t34"."opportunity_at" IS NOT NULL
+        "t33"."won_at" IS NOT NULL
     ) AS "t37"
     GROUP BY
       1,
@@ -429,49 +471,4 @@ FROM (
       3,
       4
   ) AS "t41"
-  UNION ALL
-  SELECT
-    *
-  FROM (
-    SELECT
-      "t38"."segment",
-      (
-        (
-          (
-            CAST(EXTRACT(year FROM "t38"."created_at") AS BIGINT) - 1970
-          ) * 12
-        ) + CAST(EXTRACT(month FROM "t38"."created_at") AS BIGINT)
-      ) - 1 AS "c",
-      'won' AS "milestone",
-      (
-        (
-          (
-            (
-              CAST(EXTRACT(year FROM "t38"."won_at") AS BIGINT) - 1970
-            ) * 12
-          ) + CAST(EXTRACT(month FROM "t38"."won_at") AS BIGINT)
-        ) - 1
-      ) - (
-        (
-          (
-            (
-              CAST(EXTRACT(year FROM "t38"."created_at") AS BIGINT) - 1970
-            ) * 12
-          ) + CAST(EXTRACT(month FROM "t38"."created_at") AS BIGINT)
-        ) - 1
-      ) AS "k",
-      COUNT(*) AS "size"
-    FROM (
-      SELECT
-        *
-      FROM "t33" AS "t34"
-      WHERE
-        "t34"."won_at" IS NOT NULL
-    ) AS "t38"
-    GROUP BY
-      1,
-      2,
-      3,
-      4
-  ) AS "t42"
-) AS "t44"
+) AS "t43"

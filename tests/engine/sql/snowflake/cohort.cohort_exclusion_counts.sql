@@ -1,4 +1,4 @@
-WITH "t6" AS (
+WITH "t9" AS (
   SELECT
     "t0"."lead_id",
     "t0"."lead_id" AS "anchor",
@@ -10,36 +10,36 @@ WITH "t6" AS (
     AND "t0"."lead_id" IS NOT NULL
 )
 SELECT
-  COALESCE(SUM("t29"."activities_before"), 0) AS "activities_before_lead_created_ignored",
-  COALESCE(SUM("t29"."activities_after"), 0) AS "activities_after_as_of_ignored",
-  COALESCE(SUM("t29"."opportunity_not_found"), 0) AS "converted_opportunity_not_found",
-  COALESCE(SUM("t29"."opportunity_before"), 0) AS "opportunity_before_lead_created_ignored",
-  COALESCE(SUM("t29"."opportunity_after"), 0) AS "opportunity_after_as_of_ignored",
-  COALESCE(SUM("t29"."won_before"), 0) AS "won_before_lead_created_ignored",
-  COALESCE(SUM("t29"."won_after"), 0) AS "won_after_as_of_ignored"
+  COALESCE(SUM("t28"."activities_before"), 0) AS "activities_before_lead_created_ignored",
+  COALESCE(SUM("t28"."activities_after"), 0) AS "activities_after_as_of_ignored",
+  COALESCE(SUM("t28"."opportunity_not_found"), 0) AS "converted_opportunity_not_found",
+  COALESCE(SUM("t28"."opportunity_before"), 0) AS "opportunity_before_lead_created_ignored",
+  COALESCE(SUM("t28"."opportunity_after"), 0) AS "opportunity_after_as_of_ignored",
+  COALESCE(SUM("t28"."won_before"), 0) AS "won_before_lead_created_ignored",
+  COALESCE(SUM("t28"."won_after"), 0) AS "won_after_as_of_ignored"
 FROM (
   SELECT
-    "t28"."anchor" AS "lead_id",
-    "t28"."touched_at",
-    "t28"."meeting_at",
-    "t28"."opportunity_at",
-    "t28"."won_at",
-    "t28"."activities_before",
-    "t28"."activities_after",
-    "t28"."opportunity_not_found",
-    "t28"."opportunity_before",
-    "t28"."opportunity_after",
-    "t28"."won_before",
-    "t28"."won_after"
+    "t27"."anchor" AS "lead_id",
+    "t27"."touched_at",
+    "t27"."meeting_at",
+    "t27"."opportunity_at",
+    "t27"."won_at",
+    "t27"."activities_before",
+    "t27"."activities_after",
+    "t27"."opportunity_not_found",
+    "t27"."opportunity_before",
+    "t27"."opportunity_after",
+    "t27"."won_before",
+    "t27"."won_after"
   FROM (
     SELECT
-      COALESCE("t27"."anchor", "t25"."anchor") AS "anchor",
-      "t27"."touched_at",
-      "t27"."meeting_at",
+      COALESCE("t26"."anchor", "t25"."anchor") AS "anchor",
+      "t26"."touched_at",
+      "t26"."meeting_at",
       "t25"."opportunity_at",
       "t25"."won_at",
-      COALESCE("t27"."activities_before", 0) AS "activities_before",
-      COALESCE("t27"."activities_after", 0) AS "activities_after",
+      COALESCE("t26"."activities_before", 0) AS "activities_before",
+      COALESCE("t26"."activities_after", 0) AS "activities_after",
       COALESCE("t25"."opportunity_not_found", 0) AS "opportunity_not_found",
       COALESCE("t25"."opportunity_before", 0) AS "opportunity_before",
       COALESCE("t25"."opportunity_after", 0) AS "opportunity_after",
@@ -47,42 +47,44 @@ FROM (
       COALESCE("t25"."won_after", 0) AS "won_after"
     FROM (
       SELECT
-        "t23"."anchor",
+        "t22"."anchor",
         MIN(
           IFF(
             NOT (
-              TO_DATE("t23"."occurred_at") < "t23"."created_day"
+              TO_DATE("t22"."occurred_at") < "t22"."created_day"
             )
             AND NOT (
-              "t23"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t22"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND (
-              "t23"."via" = 0
+              "t22"."via" = 0
             ),
-            "t23"."occurred_at",
+            "t22"."occurred_at",
             NULL
           )
         ) AS "touched_at",
         MIN(
           IFF(
             NOT (
-              TO_DATE("t23"."occurred_at") < "t23"."created_day"
+              TO_DATE("t22"."occurred_at") < "t22"."created_day"
             )
             AND NOT (
-              "t23"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t22"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
-            AND "t23"."meeting",
-            "t23"."occurred_at",
+            AND (
+              "t22"."type" = 'meeting'
+            ),
+            "t22"."occurred_at",
             NULL
           )
         ) AS "meeting_at",
         SUM(
           IFF(
             (
-              TO_DATE("t23"."occurred_at") < "t23"."created_day"
+              TO_DATE("t22"."occurred_at") < "t22"."created_day"
             )
             AND NOT (
-              "t23"."dup"
+              "t22"."dup"
             ),
             1,
             0
@@ -91,13 +93,13 @@ FROM (
         SUM(
           IFF(
             (
-              "t23"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t22"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND NOT (
-              TO_DATE("t23"."occurred_at") < "t23"."created_day"
+              TO_DATE("t22"."occurred_at") < "t22"."created_day"
             )
             AND NOT (
-              "t23"."dup"
+              "t22"."dup"
             ),
             1,
             0
@@ -108,66 +110,61 @@ FROM (
           *
         FROM (
           SELECT
-            "t15"."anchor",
-            "t15"."created_day",
-            "t13"."occurred_at",
-            "t13"."meeting",
+            "t17"."lead_id",
+            "t17"."anchor",
+            "t17"."created_day",
+            "t10"."activity_id",
+            "t10"."occurred_at",
+            "t10"."type",
             0 AS "via",
             FALSE AS "dup"
-          FROM "t6" AS "t15"
+          FROM "t9" AS "t17"
           INNER JOIN (
             SELECT
-              "t1"."lead_id" AS "act_lead",
+              "t1"."activity_id",
+              "t1"."lead_id" AS "a_lead",
               "t1"."occurred_at",
-              "t1"."type" = 'meeting' AS "meeting"
+              "t1"."type"
             FROM "activities" AS "t1"
-          ) AS "t13"
-            ON "t15"."lead_id" = "t13"."act_lead"
-        ) AS "t17"
+          ) AS "t10"
+            ON "t17"."lead_id" = "t10"."a_lead"
+        ) AS "t20"
         UNION ALL
         SELECT
           *
         FROM (
           SELECT
-            "t21"."anchor",
-            "t21"."created_day",
-            "t14"."occurred_at",
-            "t14"."meeting",
+            "t14"."lead_id",
+            "t14"."anchor",
+            "t14"."created_day",
+            "t11"."activity_id",
+            "t11"."occurred_at",
+            "t11"."type",
             1 AS "via",
-            COALESCE("t14"."act_lead" = "t21"."lead_id", FALSE) AS "dup"
+            COALESCE("t11"."a_lead" = "t14"."lead_id", FALSE) AS "dup"
           FROM (
-            SELECT DISTINCT
-              *
-            FROM (
-              SELECT
-                "t11"."lead_id",
-                "t16"."anchor",
-                "t11"."conv_id",
-                "t16"."created_day"
-              FROM (
-                SELECT
-                  "t0"."lead_id",
-                  "t0"."converted_opportunity_id" AS "conv_id"
-                FROM "leads" AS "t0"
-                WHERE
-                  "t0"."created_at" IS NOT NULL
-                  AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
-                  AND "t0"."lead_id" IS NOT NULL
-                  AND "t0"."converted_opportunity_id" IS NOT NULL
-              ) AS "t11"
-              INNER JOIN "t6" AS "t16"
-                ON "t11"."lead_id" = "t16"."lead_id"
-            ) AS "t19"
-          ) AS "t21"
+            SELECT
+              "t0"."lead_id",
+              "t0"."converted_opportunity_id" AS "conv_id",
+              "t0"."lead_id" AS "anchor",
+              TO_DATE("t0"."created_at") AS "created_day"
+            FROM "leads" AS "t0"
+            WHERE
+              "t0"."created_at" IS NOT NULL
+              AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              AND "t0"."lead_id" IS NOT NULL
+              AND "t0"."converted_opportunity_id" IS NOT NULL
+          ) AS "t14"
           INNER JOIN (
             SELECT
-              "t1"."lead_id" AS "act_lead",
-              "t1"."opportunity_id" AS "act_opp",
+              "t1"."activity_id",
+              "t1"."opportunity_id" AS "a_opp",
+              "t1"."lead_id" AS "a_lead",
               "t1"."occurred_at",
-              "t1"."type" = 'meeting' AS "meeting"
+              "t1"."type"
             FROM "activities" AS "t1"
-          ) AS "t14"
-            ON "t21"."conv_id" = "t14"."act_opp"
+          ) AS "t11"
+            ON "t14"."conv_id" = "t11"."a_opp"
           WHERE
             EXISTS(
               SELECT
@@ -176,60 +173,60 @@ FROM (
                 SELECT
                   "t2"."opportunity_id" AS "known_id"
                 FROM "opportunities" AS "t2"
-              ) AS "t9"
+              ) AS "t12"
               WHERE
-                "t21"."conv_id" = "t9"."known_id"
+                "t14"."conv_id" = "t12"."known_id"
             )
-        ) AS "t22"
-      ) AS "t23"
+        ) AS "t19"
+      ) AS "t22"
       GROUP BY
         1
-    ) AS "t27"
+    ) AS "t26"
     FULL OUTER JOIN (
       SELECT
-        "t18"."anchor",
+        "t21"."anchor",
         MIN(
           IFF(
             NOT (
-              TO_DATE("t18"."created_at") < "t18"."created_day"
+              TO_DATE("t21"."created_at") < "t21"."created_day"
             )
             AND NOT (
-              "t18"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t21"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             ),
-            "t18"."created_at",
+            "t21"."created_at",
             NULL
           )
         ) AS "opportunity_at",
         MIN(
           IFF(
-            COALESCE("t18"."is_won", FALSE)
+            COALESCE("t21"."is_won", FALSE)
             AND NOT (
-              COALESCE("t18"."is_won", FALSE)
+              COALESCE("t21"."is_won", FALSE)
               AND (
-                TO_DATE("t18"."close_date") < "t18"."created_day"
+                TO_DATE("t21"."close_date") < "t21"."created_day"
               )
             )
             AND NOT (
-              COALESCE("t18"."is_won", FALSE)
+              COALESCE("t21"."is_won", FALSE)
               AND (
-                "t18"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t21"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               )
             ),
-            "t18"."close_date",
+            "t21"."close_date",
             NULL
           )
         ) AS "won_at",
         SUM(IFF(NOT (
-          "t18"."opportunity_id" IS NOT NULL
+          "t21"."opportunity_id" IS NOT NULL
         ), 1, 0)) AS "opportunity_not_found",
-        SUM(IFF(TO_DATE("t18"."created_at") < "t18"."created_day", 1, 0)) AS "opportunity_before",
+        SUM(IFF(TO_DATE("t21"."created_at") < "t21"."created_day", 1, 0)) AS "opportunity_before",
         SUM(
           IFF(
             (
-              "t18"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t21"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND NOT (
-              TO_DATE("t18"."created_at") < "t18"."created_day"
+              TO_DATE("t21"."created_at") < "t21"."created_day"
             ),
             1,
             0
@@ -237,9 +234,9 @@ FROM (
         ) AS "opportunity_after",
         SUM(
           IFF(
-            COALESCE("t18"."is_won", FALSE)
+            COALESCE("t21"."is_won", FALSE)
             AND (
-              TO_DATE("t18"."close_date") < "t18"."created_day"
+              TO_DATE("t21"."close_date") < "t21"."created_day"
             ),
             1,
             0
@@ -247,14 +244,14 @@ FROM (
         ) AS "won_before",
         SUM(
           IFF(
-            COALESCE("t18"."is_won", FALSE)
+            COALESCE("t21"."is_won", FALSE)
             AND (
-              "t18"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t21"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND NOT (
-              COALESCE("t18"."is_won", FALSE)
+              COALESCE("t21"."is_won", FALSE)
               AND (
-                TO_DATE("t18"."close_date") < "t18"."created_day"
+                TO_DATE("t21"."close_date") < "t21"."created_day"
               )
             ),
             1,
@@ -263,14 +260,14 @@ FROM (
         ) AS "won_after"
       FROM (
         SELECT
-          "t11"."lead_id",
-          "t11"."conv_id",
-          "t16"."anchor",
-          "t16"."created_day",
-          "t10"."opportunity_id",
-          "t10"."created_at",
-          "t10"."close_date",
-          "t10"."is_won"
+          "t15"."lead_id",
+          "t15"."conv_id",
+          "t18"."anchor",
+          "t18"."created_day",
+          "t13"."opportunity_id",
+          "t13"."created_at",
+          "t13"."close_date",
+          "t13"."is_won"
         FROM (
           SELECT
             "t0"."lead_id",
@@ -281,9 +278,9 @@ FROM (
             AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             AND "t0"."lead_id" IS NOT NULL
             AND "t0"."converted_opportunity_id" IS NOT NULL
-        ) AS "t11"
-        INNER JOIN "t6" AS "t16"
-          ON "t11"."lead_id" = "t16"."lead_id"
+        ) AS "t15"
+        INNER JOIN "t9" AS "t18"
+          ON "t15"."lead_id" = "t18"."lead_id"
         LEFT OUTER JOIN (
           SELECT
             "t2"."opportunity_id",
@@ -291,12 +288,12 @@ FROM (
             "t2"."close_date",
             "t2"."is_won"
           FROM "opportunities" AS "t2"
-        ) AS "t10"
-          ON "t11"."conv_id" = "t10"."opportunity_id"
-      ) AS "t18"
+        ) AS "t13"
+          ON "t15"."conv_id" = "t13"."opportunity_id"
+      ) AS "t21"
       GROUP BY
         1
     ) AS "t25"
-      ON "t27"."anchor" = "t25"."anchor"
-  ) AS "t28"
-) AS "t29"
+      ON "t26"."anchor" = "t25"."anchor"
+  ) AS "t27"
+) AS "t28"

@@ -1,4 +1,4 @@
-WITH "t6" AS (
+WITH "t8" AS (
   SELECT
     "t0"."lead_id",
     "t0"."lead_id" AS "anchor",
@@ -10,23 +10,23 @@ WITH "t6" AS (
     AND "t0"."lead_id" IS NOT NULL
 )
 SELECT
-  "t33"."segment",
+  "t32"."segment",
   (
     (
       (
-        CAST(DATE_PART(year, "t33"."created_at") AS BIGINT) - 1970
+        CAST(DATE_PART(year, "t32"."created_at") AS BIGINT) - 1970
       ) * 12
-    ) + CAST(DATE_PART(month, "t33"."created_at") AS BIGINT)
+    ) + CAST(DATE_PART(month, "t32"."created_at") AS BIGINT)
   ) - 1 AS "c",
   COUNT(*) AS "leads"
 FROM (
   SELECT
     '' AS "segment",
-    "t12"."created_at",
-    "t32"."touched_at",
-    "t32"."meeting_at",
-    "t32"."opportunity_at",
-    "t32"."won_at"
+    "t15"."created_at",
+    "t31"."touched_at",
+    "t31"."meeting_at",
+    "t31"."opportunity_at",
+    "t31"."won_at"
   FROM (
     SELECT
       *
@@ -34,30 +34,30 @@ FROM (
     WHERE
       "t0"."created_at" IS NOT NULL
       AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
-  ) AS "t12"
+  ) AS "t15"
   LEFT OUTER JOIN (
     SELECT
-      "t30"."anchor" AS "lead_id",
-      "t30"."touched_at",
-      "t30"."meeting_at",
-      "t30"."opportunity_at",
-      "t30"."won_at",
-      "t30"."activities_before",
-      "t30"."activities_after",
-      "t30"."opportunity_not_found",
-      "t30"."opportunity_before",
-      "t30"."opportunity_after",
-      "t30"."won_before",
-      "t30"."won_after"
+      "t29"."anchor" AS "lead_id",
+      "t29"."touched_at",
+      "t29"."meeting_at",
+      "t29"."opportunity_at",
+      "t29"."won_at",
+      "t29"."activities_before",
+      "t29"."activities_after",
+      "t29"."opportunity_not_found",
+      "t29"."opportunity_before",
+      "t29"."opportunity_after",
+      "t29"."won_before",
+      "t29"."won_after"
     FROM (
       SELECT
-        COALESCE("t29"."anchor", "t27"."anchor") AS "anchor",
-        "t29"."touched_at",
-        "t29"."meeting_at",
+        COALESCE("t28"."anchor", "t27"."anchor") AS "anchor",
+        "t28"."touched_at",
+        "t28"."meeting_at",
         "t27"."opportunity_at",
         "t27"."won_at",
-        COALESCE("t29"."activities_before", 0) AS "activities_before",
-        COALESCE("t29"."activities_after", 0) AS "activities_after",
+        COALESCE("t28"."activities_before", 0) AS "activities_before",
+        COALESCE("t28"."activities_after", 0) AS "activities_after",
         COALESCE("t27"."opportunity_not_found", 0) AS "opportunity_not_found",
         COALESCE("t27"."opportunity_before", 0) AS "opportunity_before",
         COALESCE("t27"."opportunity_after", 0) AS "opportunity_after",
@@ -65,42 +65,44 @@ FROM (
         COALESCE("t27"."won_after", 0) AS "won_after"
       FROM (
         SELECT
-          "t25"."anchor",
+          "t24"."anchor",
           MIN(
             IFF(
               NOT (
-                TO_DATE("t25"."occurred_at") < "t25"."created_day"
+                TO_DATE("t24"."occurred_at") < "t24"."created_day"
               )
               AND NOT (
-                "t25"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t24"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               )
               AND (
-                "t25"."via" = 0
+                "t24"."via" = 0
               ),
-              "t25"."occurred_at",
+              "t24"."occurred_at",
               NULL
             )
           ) AS "touched_at",
           MIN(
             IFF(
               NOT (
-                TO_DATE("t25"."occurred_at") < "t25"."created_day"
+                TO_DATE("t24"."occurred_at") < "t24"."created_day"
               )
               AND NOT (
-                "t25"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t24"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               )
-              AND "t25"."meeting",
-              "t25"."occurred_at",
+              AND (
+                "t24"."type" = 'meeting'
+              ),
+              "t24"."occurred_at",
               NULL
             )
           ) AS "meeting_at",
           SUM(
             IFF(
               (
-                TO_DATE("t25"."occurred_at") < "t25"."created_day"
+                TO_DATE("t24"."occurred_at") < "t24"."created_day"
               )
               AND NOT (
-                "t25"."dup"
+                "t24"."dup"
               ),
               1,
               0
@@ -109,13 +111,13 @@ FROM (
           SUM(
             IFF(
               (
-                "t25"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t24"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               )
               AND NOT (
-                TO_DATE("t25"."occurred_at") < "t25"."created_day"
+                TO_DATE("t24"."occurred_at") < "t24"."created_day"
               )
               AND NOT (
-                "t25"."dup"
+                "t24"."dup"
               ),
               1,
               0
@@ -126,66 +128,61 @@ FROM (
             *
           FROM (
             SELECT
-              "t17"."anchor",
-              "t17"."created_day",
-              "t15"."occurred_at",
-              "t15"."meeting",
+              "t19"."lead_id",
+              "t19"."anchor",
+              "t19"."created_day",
+              "t11"."activity_id",
+              "t11"."occurred_at",
+              "t11"."type",
               0 AS "via",
               FALSE AS "dup"
-            FROM "t6" AS "t17"
+            FROM "t8" AS "t19"
             INNER JOIN (
               SELECT
-                "t1"."lead_id" AS "act_lead",
+                "t1"."activity_id",
+                "t1"."lead_id" AS "a_lead",
                 "t1"."occurred_at",
-                "t1"."type" = 'meeting' AS "meeting"
+                "t1"."type"
               FROM "activities" AS "t1"
-            ) AS "t15"
-              ON "t17"."lead_id" = "t15"."act_lead"
-          ) AS "t19"
+            ) AS "t11"
+              ON "t19"."lead_id" = "t11"."a_lead"
+          ) AS "t22"
           UNION ALL
           SELECT
             *
           FROM (
             SELECT
-              "t23"."anchor",
-              "t23"."created_day",
-              "t16"."occurred_at",
-              "t16"."meeting",
+              "t17"."lead_id",
+              "t17"."anchor",
+              "t17"."created_day",
+              "t12"."activity_id",
+              "t12"."occurred_at",
+              "t12"."type",
               1 AS "via",
-              COALESCE("t16"."act_lead" = "t23"."lead_id", FALSE) AS "dup"
+              COALESCE("t12"."a_lead" = "t17"."lead_id", FALSE) AS "dup"
             FROM (
-              SELECT DISTINCT
-                *
-              FROM (
-                SELECT
-                  "t14"."lead_id",
-                  "t18"."anchor",
-                  "t14"."conv_id",
-                  "t18"."created_day"
-                FROM (
-                  SELECT
-                    "t0"."lead_id",
-                    "t0"."converted_opportunity_id" AS "conv_id"
-                  FROM "leads" AS "t0"
-                  WHERE
-                    "t0"."created_at" IS NOT NULL
-                    AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
-                    AND "t0"."lead_id" IS NOT NULL
-                    AND "t0"."converted_opportunity_id" IS NOT NULL
-                ) AS "t14"
-                INNER JOIN "t6" AS "t18"
-                  ON "t14"."lead_id" = "t18"."lead_id"
-              ) AS "t21"
-            ) AS "t23"
+              SELECT
+                "t0"."lead_id",
+                "t0"."converted_opportunity_id" AS "conv_id",
+                "t0"."lead_id" AS "anchor",
+                TO_DATE("t0"."created_at") AS "created_day"
+              FROM "leads" AS "t0"
+              WHERE
+                "t0"."created_at" IS NOT NULL
+                AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                AND "t0"."lead_id" IS NOT NULL
+                AND "t0"."converted_opportunity_id" IS NOT NULL
+            ) AS "t17"
             INNER JOIN (
               SELECT
-                "t1"."lead_id" AS "act_lead",
-                "t1"."opportunity_id" AS "act_opp",
+                "t1"."activity_id",
+                "t1"."opportunity_id" AS "a_opp",
+                "t1"."lead_id" AS "a_lead",
                 "t1"."occurred_at",
-                "t1"."type" = 'meeting' AS "meeting"
+                "t1"."type"
               FROM "activities" AS "t1"
-            ) AS "t16"
-              ON "t23"."conv_id" = "t16"."act_opp"
+            ) AS "t12"
+              ON "t17"."conv_id" = "t12"."a_opp"
             WHERE
               EXISTS(
                 SELECT
@@ -194,60 +191,60 @@ FROM (
                   SELECT
                     "t2"."opportunity_id" AS "known_id"
                   FROM "opportunities" AS "t2"
-                ) AS "t10"
+                ) AS "t13"
                 WHERE
-                  "t23"."conv_id" = "t10"."known_id"
+                  "t17"."conv_id" = "t13"."known_id"
               )
-          ) AS "t24"
-        ) AS "t25"
+          ) AS "t21"
+        ) AS "t24"
         GROUP BY
           1
-      ) AS "t29"
+      ) AS "t28"
       FULL OUTER JOIN (
         SELECT
-          "t20"."anchor",
+          "t23"."anchor",
           MIN(
             IFF(
               NOT (
-                TO_DATE("t20"."created_at") < "t20"."created_day"
+                TO_DATE("t23"."created_at") < "t23"."created_day"
               )
               AND NOT (
-                "t20"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t23"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               ),
-              "t20"."created_at",
+              "t23"."created_at",
               NULL
             )
           ) AS "opportunity_at",
           MIN(
             IFF(
-              COALESCE("t20"."is_won", FALSE)
+              COALESCE("t23"."is_won", FALSE)
               AND NOT (
-                COALESCE("t20"."is_won", FALSE)
+                COALESCE("t23"."is_won", FALSE)
                 AND (
-                  TO_DATE("t20"."close_date") < "t20"."created_day"
+                  TO_DATE("t23"."close_date") < "t23"."created_day"
                 )
               )
               AND NOT (
-                COALESCE("t20"."is_won", FALSE)
+                COALESCE("t23"."is_won", FALSE)
                 AND (
-                  "t20"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                  "t23"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
                 )
               ),
-              "t20"."close_date",
+              "t23"."close_date",
               NULL
             )
           ) AS "won_at",
           SUM(IFF(NOT (
-            "t20"."opportunity_id" IS NOT NULL
+            "t23"."opportunity_id" IS NOT NULL
           ), 1, 0)) AS "opportunity_not_found",
-          SUM(IFF(TO_DATE("t20"."created_at") < "t20"."created_day", 1, 0)) AS "opportunity_before",
+          SUM(IFF(TO_DATE("t23"."created_at") < "t23"."created_day", 1, 0)) AS "opportunity_before",
           SUM(
             IFF(
               (
-                "t20"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t23"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               )
               AND NOT (
-                TO_DATE("t20"."created_at") < "t20"."created_day"
+                TO_DATE("t23"."created_at") < "t23"."created_day"
               ),
               1,
               0
@@ -255,9 +252,9 @@ FROM (
           ) AS "opportunity_after",
           SUM(
             IFF(
-              COALESCE("t20"."is_won", FALSE)
+              COALESCE("t23"."is_won", FALSE)
               AND (
-                TO_DATE("t20"."close_date") < "t20"."created_day"
+                TO_DATE("t23"."close_date") < "t23"."created_day"
               ),
               1,
               0
@@ -265,14 +262,14 @@ FROM (
           ) AS "won_before",
           SUM(
             IFF(
-              COALESCE("t20"."is_won", FALSE)
+              COALESCE("t23"."is_won", FALSE)
               AND (
-                "t20"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t23"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               )
               AND NOT (
-                COALESCE("t20"."is_won", FALSE)
+                COALESCE("t23"."is_won", FALSE)
                 AND (
-                  TO_DATE("t20"."close_date") < "t20"."created_day"
+                  TO_DATE("t23"."close_date") < "t23"."created_day"
                 )
               ),
               1,
@@ -281,14 +278,14 @@ FROM (
           ) AS "won_after"
         FROM (
           SELECT
-            "t14"."lead_id",
-            "t14"."conv_id",
-            "t18"."anchor",
-            "t18"."created_day",
-            "t11"."opportunity_id",
-            "t11"."created_at",
-            "t11"."close_date",
-            "t11"."is_won"
+            "t18"."lead_id",
+            "t18"."conv_id",
+            "t20"."anchor",
+            "t20"."created_day",
+            "t14"."opportunity_id",
+            "t14"."created_at",
+            "t14"."close_date",
+            "t14"."is_won"
           FROM (
             SELECT
               "t0"."lead_id",
@@ -299,9 +296,9 @@ FROM (
               AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               AND "t0"."lead_id" IS NOT NULL
               AND "t0"."converted_opportunity_id" IS NOT NULL
-          ) AS "t14"
-          INNER JOIN "t6" AS "t18"
-            ON "t14"."lead_id" = "t18"."lead_id"
+          ) AS "t18"
+          INNER JOIN "t8" AS "t20"
+            ON "t18"."lead_id" = "t20"."lead_id"
           LEFT OUTER JOIN (
             SELECT
               "t2"."opportunity_id",
@@ -309,17 +306,17 @@ FROM (
               "t2"."close_date",
               "t2"."is_won"
             FROM "opportunities" AS "t2"
-          ) AS "t11"
-            ON "t14"."conv_id" = "t11"."opportunity_id"
-        ) AS "t20"
+          ) AS "t14"
+            ON "t18"."conv_id" = "t14"."opportunity_id"
+        ) AS "t23"
         GROUP BY
           1
       ) AS "t27"
-        ON "t29"."anchor" = "t27"."anchor"
-    ) AS "t30"
-  ) AS "t32"
-    ON "t12"."lead_id" = "t32"."lead_id"
-) AS "t33"
+        ON "t28"."anchor" = "t27"."anchor"
+    ) AS "t29"
+  ) AS "t31"
+    ON "t15"."lead_id" = "t31"."lead_id"
+) AS "t32"
 GROUP BY
   1,
   2
