@@ -160,40 +160,30 @@ def lead_milestone_facts(
     end = as_of_end(as_of)
     lead = _canonical(leads, "leads", FACT_INPUTS["leads"], keep=[ROW])
     scope = lead.filter(in_scope(lead.created_at, as_of=as_of), lead.lead_id.notnull())
-    if ROW in lead.columns and unique_ids:
-        heads = scope.select("lead_id", anchor=ROW, created_day=_day(scope.created_at))
-    elif ROW in lead.columns:  # the first row holding a lead id stands for it
-        first = scope.group_by(first_id="lead_id").aggregate(anchor=scope[ROW].min())
-        heads = scope.join(first, [scope.lead_id == first.first_id, scope[ROW] == first.anchor])
-        heads = heads.select("lead_id", "anchor", created_day=_day(scope.created_at))
-    else:  # a table in an engine: ids are unique, the id is the key
-        heads = scope.select("lead_id", anchor="lead_id", created_day=_day(scope.created_at))
-    conv = scope.filter(scope.converted_opportunity_id.notnull())
     own_row = ROW in lead.columns and unique_ids
-    if own_row:  # each row is its lead's head: no join back
-        conv = conv.select(
-            "lead_id",
-            conv_id="converted_opportunity_id",
-            anchor=conv[ROW],
-            created_day=_day(conv.created_at),
-        )
+    # every row in scope with the anchor and creation day of the row standing for its lead
+    if own_row:  # each row stands for itself
         rows = scope.select(
             "lead_id",
             "converted_opportunity_id",
             anchor=scope[ROW],
             created_day=_day(scope.created_at),
         )
-    else:
-        conv = conv.select("lead_id", conv_id="converted_opportunity_id").join(heads, "lead_id")
-        if ROW in lead.columns:  # every row of an id carries its head's anchor and day
-            rows = scope.select("lead_id", "converted_opportunity_id").join(heads, "lead_id")
-        else:  # the id is the key: each row is its own head
-            rows = scope.select(
-                "lead_id",
-                "converted_opportunity_id",
-                anchor="lead_id",
-                created_day=_day(scope.created_at),
-            )
+    elif ROW in lead.columns:  # the first row holding a lead id stands for it
+        first = scope.group_by(first_id="lead_id").aggregate(anchor=scope[ROW].min())
+        heads = scope.join(first, [scope.lead_id == first.first_id, scope[ROW] == first.anchor])
+        heads = heads.select("lead_id", "anchor", created_day=_day(scope.created_at))
+        rows = scope.select("lead_id", "converted_opportunity_id").join(heads, "lead_id")
+    else:  # a table in an engine: ids are unique, the id is the key
+        rows = scope.select(
+            "lead_id",
+            "converted_opportunity_id",
+            anchor="lead_id",
+            created_day=_day(scope.created_at),
+        )
+    conv = rows.filter(rows.converted_opportunity_id.notnull()).select(
+        "lead_id", "anchor", "created_day", conv_id="converted_opportunity_id"
+    )
 
     act = _canonical(activities, "activities", FACT_INPUTS["activities"])
     opp = _canonical(opportunities, "opportunities", FACT_INPUTS["opportunities"])

@@ -1,32 +1,21 @@
-WITH `t8` AS (
-  SELECT
-    `t0`.`lead_id`,
-    `t0`.`lead_id` AS `anchor`,
-    CAST(`t0`.`created_at` AS DATE) AS `created_day`
-  FROM `leads` AS `t0`
-  WHERE
-    `t0`.`created_at` IS NOT NULL
-    AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
-    AND `t0`.`lead_id` IS NOT NULL
-)
 SELECT
-  `t32`.`segment`,
+  `t28`.`segment`,
   (
     (
       (
-        CAST(EXTRACT(year FROM `t32`.`created_at`) AS BIGINT) - 1970
+        CAST(EXTRACT(year FROM `t28`.`created_at`) AS BIGINT) - 1970
       ) * 12
-    ) + CAST(EXTRACT(month FROM `t32`.`created_at`) AS BIGINT)
+    ) + CAST(EXTRACT(month FROM `t28`.`created_at`) AS BIGINT)
   ) - 1 AS `c`,
   COUNT(*) AS `leads`
 FROM (
   SELECT
     '' AS `segment`,
-    `t15`.`created_at`,
-    `t31`.`touched_at`,
-    `t31`.`meeting_at`,
-    `t31`.`opportunity_at`,
-    `t31`.`won_at`
+    `t14`.`created_at`,
+    `t27`.`touched_at`,
+    `t27`.`meeting_at`,
+    `t27`.`opportunity_at`,
+    `t27`.`won_at`
   FROM (
     SELECT
       *
@@ -34,75 +23,75 @@ FROM (
     WHERE
       `t0`.`created_at` IS NOT NULL
       AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
-  ) AS `t15`
+  ) AS `t14`
   LEFT OUTER JOIN (
     SELECT
-      `t29`.`anchor` AS `lead_id`,
-      `t29`.`touched_at`,
-      `t29`.`meeting_at`,
-      `t29`.`opportunity_at`,
-      `t29`.`won_at`,
-      `t29`.`activities_before`,
-      `t29`.`activities_after`,
-      `t29`.`opportunity_not_found`,
-      `t29`.`opportunity_before`,
-      `t29`.`opportunity_after`,
-      `t29`.`won_before`,
-      `t29`.`won_after`
+      `t25`.`anchor` AS `lead_id`,
+      `t25`.`touched_at`,
+      `t25`.`meeting_at`,
+      `t25`.`opportunity_at`,
+      `t25`.`won_at`,
+      `t25`.`activities_before`,
+      `t25`.`activities_after`,
+      `t25`.`opportunity_not_found`,
+      `t25`.`opportunity_before`,
+      `t25`.`opportunity_after`,
+      `t25`.`won_before`,
+      `t25`.`won_after`
     FROM (
       SELECT
-        COALESCE(`t28`.`anchor`, `t27`.`anchor`) AS `anchor`,
-        `t28`.`touched_at`,
-        `t28`.`meeting_at`,
-        `t27`.`opportunity_at`,
-        `t27`.`won_at`,
-        COALESCE(`t28`.`activities_before`, 0) AS `activities_before`,
-        COALESCE(`t28`.`activities_after`, 0) AS `activities_after`,
-        COALESCE(`t27`.`opportunity_not_found`, 0) AS `opportunity_not_found`,
-        COALESCE(`t27`.`opportunity_before`, 0) AS `opportunity_before`,
-        COALESCE(`t27`.`opportunity_after`, 0) AS `opportunity_after`,
-        COALESCE(`t27`.`won_before`, 0) AS `won_before`,
-        COALESCE(`t27`.`won_after`, 0) AS `won_after`
+        COALESCE(`t24`.`anchor`, `t23`.`anchor`) AS `anchor`,
+        `t24`.`touched_at`,
+        `t24`.`meeting_at`,
+        `t23`.`opportunity_at`,
+        `t23`.`won_at`,
+        COALESCE(`t24`.`activities_before`, 0) AS `activities_before`,
+        COALESCE(`t24`.`activities_after`, 0) AS `activities_after`,
+        COALESCE(`t23`.`opportunity_not_found`, 0) AS `opportunity_not_found`,
+        COALESCE(`t23`.`opportunity_before`, 0) AS `opportunity_before`,
+        COALESCE(`t23`.`opportunity_after`, 0) AS `opportunity_after`,
+        COALESCE(`t23`.`won_before`, 0) AS `won_before`,
+        COALESCE(`t23`.`won_after`, 0) AS `won_after`
       FROM (
         SELECT
-          `t24`.`anchor`,
+          `t20`.`anchor`,
           MIN(
             IF(
               NOT (
-                CAST(`t24`.`occurred_at` AS DATE) < `t24`.`created_day`
+                CAST(`t20`.`occurred_at` AS DATE) < `t20`.`created_day`
               )
               AND NOT (
-                `t24`.`occurred_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                `t20`.`occurred_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND (
-                `t24`.`via` = 0
+                `t20`.`via` = 0
               ),
-              `t24`.`occurred_at`,
+              `t20`.`occurred_at`,
               NULL
             )
           ) AS `touched_at`,
           MIN(
             IF(
               NOT (
-                CAST(`t24`.`occurred_at` AS DATE) < `t24`.`created_day`
+                CAST(`t20`.`occurred_at` AS DATE) < `t20`.`created_day`
               )
               AND NOT (
-                `t24`.`occurred_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                `t20`.`occurred_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND (
-                `t24`.`type` = 'meeting'
+                `t20`.`type` = 'meeting'
               ),
-              `t24`.`occurred_at`,
+              `t20`.`occurred_at`,
               NULL
             )
           ) AS `meeting_at`,
           SUM(
             IF(
               (
-                CAST(`t24`.`occurred_at` AS DATE) < `t24`.`created_day`
+                CAST(`t20`.`occurred_at` AS DATE) < `t20`.`created_day`
               )
               AND NOT (
-                `t24`.`dup`
+                `t20`.`dup`
               ),
               1,
               0
@@ -111,13 +100,13 @@ FROM (
           SUM(
             IF(
               (
-                `t24`.`occurred_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                `t20`.`occurred_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                CAST(`t24`.`occurred_at` AS DATE) < `t24`.`created_day`
+                CAST(`t20`.`occurred_at` AS DATE) < `t20`.`created_day`
               )
               AND NOT (
-                `t24`.`dup`
+                `t20`.`dup`
               ),
               1,
               0
@@ -128,15 +117,25 @@ FROM (
             *
           FROM (
             SELECT
-              `t19`.`lead_id`,
-              `t19`.`anchor`,
-              `t19`.`created_day`,
-              `t11`.`activity_id`,
-              `t11`.`occurred_at`,
-              `t11`.`type`,
+              `t15`.`lead_id`,
+              `t15`.`anchor`,
+              `t15`.`created_day`,
+              `t10`.`activity_id`,
+              `t10`.`occurred_at`,
+              `t10`.`type`,
               0 AS `via`,
               FALSE AS `dup`
-            FROM `t8` AS `t19`
+            FROM (
+              SELECT
+                `t0`.`lead_id`,
+                `t0`.`lead_id` AS `anchor`,
+                CAST(`t0`.`created_at` AS DATE) AS `created_day`
+              FROM `leads` AS `t0`
+              WHERE
+                `t0`.`created_at` IS NOT NULL
+                AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                AND `t0`.`lead_id` IS NOT NULL
+            ) AS `t15`
             INNER JOIN (
               SELECT
                 `t1`.`activity_id`,
@@ -144,22 +143,22 @@ FROM (
                 `t1`.`occurred_at`,
                 `t1`.`type`
               FROM `activities` AS `t1`
-            ) AS `t11`
-              ON `t19`.`lead_id` = `t11`.`a_lead`
-          ) AS `t22`
+            ) AS `t10`
+              ON `t15`.`lead_id` = `t10`.`a_lead`
+          ) AS `t17`
           UNION ALL
           SELECT
             *
           FROM (
             SELECT
-              `t17`.`lead_id`,
-              `t17`.`anchor`,
-              `t17`.`created_day`,
-              `t12`.`activity_id`,
-              `t12`.`occurred_at`,
-              `t12`.`type`,
+              `t16`.`lead_id`,
+              `t16`.`anchor`,
+              `t16`.`created_day`,
+              `t11`.`activity_id`,
+              `t11`.`occurred_at`,
+              `t11`.`type`,
               1 AS `via`,
-              COALESCE(`t12`.`a_lead` = `t17`.`lead_id`, FALSE) AS `dup`
+              COALESCE(`t11`.`a_lead` = `t16`.`lead_id`, FALSE) AS `dup`
             FROM (
               SELECT
                 `t0`.`lead_id`,
@@ -172,13 +171,13 @@ FROM (
                 AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
                 AND `t0`.`lead_id` IS NOT NULL
                 AND `t0`.`converted_opportunity_id` IS NOT NULL
-            ) AS `t17`
+            ) AS `t16`
             LEFT SEMI JOIN (
               SELECT
                 `t2`.`opportunity_id` AS `known_id`
               FROM `opportunities` AS `t2`
-            ) AS `t13`
-              ON `t17`.`conv_id` = `t13`.`known_id`
+            ) AS `t12`
+              ON `t16`.`conv_id` = `t12`.`known_id`
             INNER JOIN (
               SELECT
                 `t1`.`activity_id`,
@@ -187,58 +186,58 @@ FROM (
                 `t1`.`occurred_at`,
                 `t1`.`type`
               FROM `activities` AS `t1`
-            ) AS `t12`
-              ON `t17`.`conv_id` = `t12`.`a_opp`
-          ) AS `t21`
-        ) AS `t24`
+            ) AS `t11`
+              ON `t16`.`conv_id` = `t11`.`a_opp`
+          ) AS `t18`
+        ) AS `t20`
         GROUP BY
           1
-      ) AS `t28`
+      ) AS `t24`
       FULL OUTER JOIN (
         SELECT
-          `t23`.`anchor`,
+          `t19`.`anchor`,
           MIN(
             IF(
               NOT (
-                CAST(`t23`.`created_at` AS DATE) < `t23`.`created_day`
+                CAST(`t19`.`created_at` AS DATE) < `t19`.`created_day`
               )
               AND NOT (
-                `t23`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                `t19`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               ),
-              `t23`.`created_at`,
+              `t19`.`created_at`,
               NULL
             )
           ) AS `opportunity_at`,
           MIN(
             IF(
-              COALESCE(`t23`.`is_won`, FALSE)
+              COALESCE(`t19`.`is_won`, FALSE)
               AND NOT (
-                COALESCE(`t23`.`is_won`, FALSE)
+                COALESCE(`t19`.`is_won`, FALSE)
                 AND (
-                  CAST(`t23`.`close_date` AS DATE) < `t23`.`created_day`
+                  CAST(`t19`.`close_date` AS DATE) < `t19`.`created_day`
                 )
               )
               AND NOT (
-                COALESCE(`t23`.`is_won`, FALSE)
+                COALESCE(`t19`.`is_won`, FALSE)
                 AND (
-                  `t23`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                  `t19`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
                 )
               ),
-              `t23`.`close_date`,
+              `t19`.`close_date`,
               NULL
             )
           ) AS `won_at`,
           SUM(IF(NOT (
-            `t23`.`opportunity_id` IS NOT NULL
+            `t19`.`opportunity_id` IS NOT NULL
           ), 1, 0)) AS `opportunity_not_found`,
-          SUM(IF(CAST(`t23`.`created_at` AS DATE) < `t23`.`created_day`, 1, 0)) AS `opportunity_before`,
+          SUM(IF(CAST(`t19`.`created_at` AS DATE) < `t19`.`created_day`, 1, 0)) AS `opportunity_before`,
           SUM(
             IF(
               (
-                `t23`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                `t19`.`created_at` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                CAST(`t23`.`created_at` AS DATE) < `t23`.`created_day`
+                CAST(`t19`.`created_at` AS DATE) < `t19`.`created_day`
               ),
               1,
               0
@@ -246,9 +245,9 @@ FROM (
           ) AS `opportunity_after`,
           SUM(
             IF(
-              COALESCE(`t23`.`is_won`, FALSE)
+              COALESCE(`t19`.`is_won`, FALSE)
               AND (
-                CAST(`t23`.`close_date` AS DATE) < `t23`.`created_day`
+                CAST(`t19`.`close_date` AS DATE) < `t19`.`created_day`
               ),
               1,
               0
@@ -256,14 +255,14 @@ FROM (
           ) AS `won_before`,
           SUM(
             IF(
-              COALESCE(`t23`.`is_won`, FALSE)
+              COALESCE(`t19`.`is_won`, FALSE)
               AND (
-                `t23`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                `t19`.`close_date` >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                COALESCE(`t23`.`is_won`, FALSE)
+                COALESCE(`t19`.`is_won`, FALSE)
                 AND (
-                  CAST(`t23`.`close_date` AS DATE) < `t23`.`created_day`
+                  CAST(`t19`.`close_date` AS DATE) < `t19`.`created_day`
                 )
               ),
               1,
@@ -272,27 +271,27 @@ FROM (
           ) AS `won_after`
         FROM (
           SELECT
-            `t18`.`lead_id`,
-            `t18`.`conv_id`,
-            `t20`.`anchor`,
-            `t20`.`created_day`,
-            `t14`.`opportunity_id`,
-            `t14`.`created_at`,
-            `t14`.`close_date`,
-            `t14`.`is_won`
+            `t16`.`lead_id`,
+            `t16`.`anchor`,
+            `t16`.`created_day`,
+            `t16`.`conv_id`,
+            `t13`.`opportunity_id`,
+            `t13`.`created_at`,
+            `t13`.`close_date`,
+            `t13`.`is_won`
           FROM (
             SELECT
               `t0`.`lead_id`,
-              `t0`.`converted_opportunity_id` AS `conv_id`
+              `t0`.`converted_opportunity_id` AS `conv_id`,
+              `t0`.`lead_id` AS `anchor`,
+              CAST(`t0`.`created_at` AS DATE) AS `created_day`
             FROM `leads` AS `t0`
             WHERE
               `t0`.`created_at` IS NOT NULL
               AND `t0`.`created_at` < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               AND `t0`.`lead_id` IS NOT NULL
               AND `t0`.`converted_opportunity_id` IS NOT NULL
-          ) AS `t18`
-          INNER JOIN `t8` AS `t20`
-            ON `t18`.`lead_id` = `t20`.`lead_id`
+          ) AS `t16`
           LEFT OUTER JOIN (
             SELECT
               `t2`.`opportunity_id`,
@@ -300,17 +299,17 @@ FROM (
               `t2`.`close_date`,
               `t2`.`is_won`
             FROM `opportunities` AS `t2`
-          ) AS `t14`
-            ON `t18`.`conv_id` = `t14`.`opportunity_id`
-        ) AS `t23`
+          ) AS `t13`
+            ON `t16`.`conv_id` = `t13`.`opportunity_id`
+        ) AS `t19`
         GROUP BY
           1
-      ) AS `t27`
-        ON `t28`.`anchor` = `t27`.`anchor`
-    ) AS `t29`
-  ) AS `t31`
-    ON `t15`.`lead_id` = `t31`.`lead_id`
-) AS `t32`
+      ) AS `t23`
+        ON `t24`.`anchor` = `t23`.`anchor`
+    ) AS `t25`
+  ) AS `t27`
+    ON `t14`.`lead_id` = `t27`.`lead_id`
+) AS `t28`
 GROUP BY
   1,
   2

@@ -1,21 +1,11 @@
-WITH "t8" AS (
-  SELECT
-    "t0"."lead_id",
-    "t0"."lead_id" AS "anchor",
-    DATE("t0"."created_at") AS "created_day"
-  FROM "leads" AS "t0"
-  WHERE
-    "t0"."created_at" IS NOT NULL
-    AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
-    AND "t0"."lead_id" IS NOT NULL
-), "t32" AS (
+WITH "t28" AS (
   SELECT
     '' AS "segment",
-    "t15"."created_at",
-    "t31"."touched_at",
-    "t31"."meeting_at",
-    "t31"."opportunity_at",
-    "t31"."won_at"
+    "t14"."created_at",
+    "t27"."touched_at",
+    "t27"."meeting_at",
+    "t27"."opportunity_at",
+    "t27"."won_at"
   FROM (
     SELECT
       *
@@ -23,64 +13,64 @@ WITH "t8" AS (
     WHERE
       "t0"."created_at" IS NOT NULL
       AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
-  ) AS "t15"
+  ) AS "t14"
   LEFT OUTER JOIN (
     SELECT
-      "t29"."anchor" AS "lead_id",
-      "t29"."touched_at",
-      "t29"."meeting_at",
-      "t29"."opportunity_at",
-      "t29"."won_at",
-      "t29"."activities_before",
-      "t29"."activities_after",
-      "t29"."opportunity_not_found",
-      "t29"."opportunity_before",
-      "t29"."opportunity_after",
-      "t29"."won_before",
-      "t29"."won_after"
+      "t25"."anchor" AS "lead_id",
+      "t25"."touched_at",
+      "t25"."meeting_at",
+      "t25"."opportunity_at",
+      "t25"."won_at",
+      "t25"."activities_before",
+      "t25"."activities_after",
+      "t25"."opportunity_not_found",
+      "t25"."opportunity_before",
+      "t25"."opportunity_after",
+      "t25"."won_before",
+      "t25"."won_after"
     FROM (
       SELECT
-        COALESCE("t28"."anchor", "t27"."anchor") AS "anchor",
-        "t28"."touched_at",
-        "t28"."meeting_at",
-        "t27"."opportunity_at",
-        "t27"."won_at",
-        COALESCE("t28"."activities_before", 0) AS "activities_before",
-        COALESCE("t28"."activities_after", 0) AS "activities_after",
-        COALESCE("t27"."opportunity_not_found", 0) AS "opportunity_not_found",
-        COALESCE("t27"."opportunity_before", 0) AS "opportunity_before",
-        COALESCE("t27"."opportunity_after", 0) AS "opportunity_after",
-        COALESCE("t27"."won_before", 0) AS "won_before",
-        COALESCE("t27"."won_after", 0) AS "won_after"
+        COALESCE("t24"."anchor", "t23"."anchor") AS "anchor",
+        "t24"."touched_at",
+        "t24"."meeting_at",
+        "t23"."opportunity_at",
+        "t23"."won_at",
+        COALESCE("t24"."activities_before", 0) AS "activities_before",
+        COALESCE("t24"."activities_after", 0) AS "activities_after",
+        COALESCE("t23"."opportunity_not_found", 0) AS "opportunity_not_found",
+        COALESCE("t23"."opportunity_before", 0) AS "opportunity_before",
+        COALESCE("t23"."opportunity_after", 0) AS "opportunity_after",
+        COALESCE("t23"."won_before", 0) AS "won_before",
+        COALESCE("t23"."won_after", 0) AS "won_after"
       FROM (
         SELECT
-          "t24"."anchor",
-          MIN("t24"."occurred_at") FILTER(WHERE
+          "t20"."anchor",
+          MIN("t20"."occurred_at") FILTER(WHERE
             NOT (
-              DATE("t24"."occurred_at") < "t24"."created_day"
+              DATE("t20"."occurred_at") < "t20"."created_day"
             )
             AND NOT (
-              "t24"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+              "t20"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
             )
             AND (
-              "t24"."via" = 0
+              "t20"."via" = 0
             )) AS "touched_at",
-          MIN("t24"."occurred_at") FILTER(WHERE
+          MIN("t20"."occurred_at") FILTER(WHERE
             NOT (
-              DATE("t24"."occurred_at") < "t24"."created_day"
+              DATE("t20"."occurred_at") < "t20"."created_day"
             )
             AND NOT (
-              "t24"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+              "t20"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
             )
             AND (
-              "t24"."type" = 'meeting'
+              "t20"."type" = 'meeting'
             )) AS "meeting_at",
           SUM(
             CASE
               WHEN (
-                DATE("t24"."occurred_at") < "t24"."created_day"
+                DATE("t20"."occurred_at") < "t20"."created_day"
               ) AND NOT (
-                "t24"."dup"
+                "t20"."dup"
               )
               THEN 1
               ELSE 0
@@ -89,13 +79,13 @@ WITH "t8" AS (
           SUM(
             CASE
               WHEN (
-                "t24"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t20"."occurred_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                DATE("t24"."occurred_at") < "t24"."created_day"
+                DATE("t20"."occurred_at") < "t20"."created_day"
               )
               AND NOT (
-                "t24"."dup"
+                "t20"."dup"
               )
               THEN 1
               ELSE 0
@@ -106,15 +96,25 @@ WITH "t8" AS (
             *
           FROM (
             SELECT
-              "t19"."lead_id",
-              "t19"."anchor",
-              "t19"."created_day",
-              "t11"."activity_id",
-              "t11"."occurred_at",
-              "t11"."type",
+              "t15"."lead_id",
+              "t15"."anchor",
+              "t15"."created_day",
+              "t10"."activity_id",
+              "t10"."occurred_at",
+              "t10"."type",
               0 AS "via",
               FALSE AS "dup"
-            FROM "t8" AS "t19"
+            FROM (
+              SELECT
+                "t0"."lead_id",
+                "t0"."lead_id" AS "anchor",
+                DATE("t0"."created_at") AS "created_day"
+              FROM "leads" AS "t0"
+              WHERE
+                "t0"."created_at" IS NOT NULL
+                AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                AND "t0"."lead_id" IS NOT NULL
+            ) AS "t15"
             INNER JOIN (
               SELECT
                 "t1"."activity_id",
@@ -122,22 +122,22 @@ WITH "t8" AS (
                 "t1"."occurred_at",
                 "t1"."type"
               FROM "activities" AS "t1"
-            ) AS "t11"
-              ON "t19"."lead_id" = "t11"."a_lead"
-          ) AS "t22"
+            ) AS "t10"
+              ON "t15"."lead_id" = "t10"."a_lead"
+          ) AS "t17"
           UNION ALL
           SELECT
             *
           FROM (
             SELECT
-              "t17"."lead_id",
-              "t17"."anchor",
-              "t17"."created_day",
-              "t12"."activity_id",
-              "t12"."occurred_at",
-              "t12"."type",
+              "t16"."lead_id",
+              "t16"."anchor",
+              "t16"."created_day",
+              "t11"."activity_id",
+              "t11"."occurred_at",
+              "t11"."type",
               1 AS "via",
-              COALESCE("t12"."a_lead" = "t17"."lead_id", FALSE) AS "dup"
+              COALESCE("t11"."a_lead" = "t16"."lead_id", FALSE) AS "dup"
             FROM (
               SELECT
                 "t0"."lead_id",
@@ -150,7 +150,7 @@ WITH "t8" AS (
                 AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
                 AND "t0"."lead_id" IS NOT NULL
                 AND "t0"."converted_opportunity_id" IS NOT NULL
-            ) AS "t17"
+            ) AS "t16"
             INNER JOIN (
               SELECT
                 "t1"."activity_id",
@@ -159,8 +159,8 @@ WITH "t8" AS (
                 "t1"."occurred_at",
                 "t1"."type"
               FROM "activities" AS "t1"
-            ) AS "t12"
-              ON "t17"."conv_id" = "t12"."a_opp"
+            ) AS "t11"
+              ON "t16"."conv_id" = "t11"."a_opp"
             WHERE
               EXISTS(
                 SELECT
@@ -169,50 +169,50 @@ WITH "t8" AS (
                   SELECT
                     "t2"."opportunity_id" AS "known_id"
                   FROM "opportunities" AS "t2"
-                ) AS "t13"
+                ) AS "t12"
                 WHERE
-                  "t17"."conv_id" = "t13"."known_id"
+                  "t16"."conv_id" = "t12"."known_id"
               )
-          ) AS "t21"
-        ) AS "t24"
+          ) AS "t18"
+        ) AS "t20"
         GROUP BY
           1
-      ) AS "t28"
+      ) AS "t24"
       FULL OUTER JOIN (
         SELECT
-          "t23"."anchor",
-          MIN("t23"."created_at") FILTER(WHERE
+          "t19"."anchor",
+          MIN("t19"."created_at") FILTER(WHERE
             NOT (
-              DATE("t23"."created_at") < "t23"."created_day"
+              DATE("t19"."created_at") < "t19"."created_day"
             )
             AND NOT (
-              "t23"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+              "t19"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
             )) AS "opportunity_at",
-          MIN("t23"."close_date") FILTER(WHERE
-            COALESCE("t23"."is_won", FALSE)
+          MIN("t19"."close_date") FILTER(WHERE
+            COALESCE("t19"."is_won", FALSE)
             AND NOT (
-              COALESCE("t23"."is_won", FALSE)
+              COALESCE("t19"."is_won", FALSE)
               AND (
-                DATE("t23"."close_date") < "t23"."created_day"
+                DATE("t19"."close_date") < "t19"."created_day"
               )
             )
             AND NOT (
-              COALESCE("t23"."is_won", FALSE)
+              COALESCE("t19"."is_won", FALSE)
               AND (
-                "t23"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t19"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
             )) AS "won_at",
           SUM(CASE WHEN NOT (
-            "t23"."opportunity_id" IS NOT NULL
+            "t19"."opportunity_id" IS NOT NULL
           ) THEN 1 ELSE 0 END) AS "opportunity_not_found",
-          SUM(CASE WHEN DATE("t23"."created_at") < "t23"."created_day" THEN 1 ELSE 0 END) AS "opportunity_before",
+          SUM(CASE WHEN DATE("t19"."created_at") < "t19"."created_day" THEN 1 ELSE 0 END) AS "opportunity_before",
           SUM(
             CASE
               WHEN (
-                "t23"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t19"."created_at" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                DATE("t23"."created_at") < "t23"."created_day"
+                DATE("t19"."created_at") < "t19"."created_day"
               )
               THEN 1
               ELSE 0
@@ -220,9 +220,9 @@ WITH "t8" AS (
           ) AS "opportunity_after",
           SUM(
             CASE
-              WHEN COALESCE("t23"."is_won", FALSE)
+              WHEN COALESCE("t19"."is_won", FALSE)
               AND (
-                DATE("t23"."close_date") < "t23"."created_day"
+                DATE("t19"."close_date") < "t19"."created_day"
               )
               THEN 1
               ELSE 0
@@ -230,14 +230,14 @@ WITH "t8" AS (
           ) AS "won_before",
           SUM(
             CASE
-              WHEN COALESCE("t23"."is_won", FALSE)
+              WHEN COALESCE("t19"."is_won", FALSE)
               AND (
-                "t23"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
+                "t19"."close_date" >= CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               )
               AND NOT (
-                COALESCE("t23"."is_won", FALSE)
+                COALESCE("t19"."is_won", FALSE)
                 AND (
-                  DATE("t23"."close_date") < "t23"."created_day"
+                  DATE("t19"."close_date") < "t19"."created_day"
                 )
               )
               THEN 1
@@ -246,27 +246,27 @@ WITH "t8" AS (
           ) AS "won_after"
         FROM (
           SELECT
-            "t18"."lead_id",
-            "t18"."conv_id",
-            "t20"."anchor",
-            "t20"."created_day",
-            "t14"."opportunity_id",
-            "t14"."created_at",
-            "t14"."close_date",
-            "t14"."is_won"
+            "t16"."lead_id",
+            "t16"."anchor",
+            "t16"."created_day",
+            "t16"."conv_id",
+            "t13"."opportunity_id",
+            "t13"."created_at",
+            "t13"."close_date",
+            "t13"."is_won"
           FROM (
             SELECT
               "t0"."lead_id",
-              "t0"."converted_opportunity_id" AS "conv_id"
+              "t0"."converted_opportunity_id" AS "conv_id",
+              "t0"."lead_id" AS "anchor",
+              DATE("t0"."created_at") AS "created_day"
             FROM "leads" AS "t0"
             WHERE
               "t0"."created_at" IS NOT NULL
               AND "t0"."created_at" < CAST('2026-07-01T00:00:00' AS TIMESTAMP)
               AND "t0"."lead_id" IS NOT NULL
               AND "t0"."converted_opportunity_id" IS NOT NULL
-          ) AS "t18"
-          INNER JOIN "t8" AS "t20"
-            ON "t18"."lead_id" = "t20"."lead_id"
+          ) AS "t16"
           LEFT OUTER JOIN (
             SELECT
               "t2"."opportunity_id",
@@ -274,16 +274,16 @@ WITH "t8" AS (
               "t2"."close_date",
               "t2"."is_won"
             FROM "opportunities" AS "t2"
-          ) AS "t14"
-            ON "t18"."conv_id" = "t14"."opportunity_id"
-        ) AS "t23"
+          ) AS "t13"
+            ON "t16"."conv_id" = "t13"."opportunity_id"
+        ) AS "t19"
         GROUP BY
           1
-      ) AS "t27"
-        ON "t28"."anchor" = "t27"."anchor"
-    ) AS "t29"
-  ) AS "t31"
-    ON "t15"."lead_id" = "t31"."lead_id"
+      ) AS "t23"
+        ON "t24"."anchor" = "t23"."anchor"
+    ) AS "t25"
+  ) AS "t27"
+    ON "t14"."lead_id" = "t27"."lead_id"
 )
 SELECT
   *
@@ -292,92 +292,92 @@ FROM (
     *
   FROM (
     SELECT
-      "t34"."segment",
+      "t30"."segment",
       (
         (
           (
-            CAST(EXTRACT(year FROM "t34"."created_at") AS BIGINT) - 1970
+            CAST(EXTRACT(year FROM "t30"."created_at") AS BIGINT) - 1970
           ) * 12
-        ) + CAST(EXTRACT(month FROM "t34"."created_at") AS BIGINT)
+        ) + CAST(EXTRACT(month FROM "t30"."created_at") AS BIGINT)
       ) - 1 AS "c",
       'touched' AS "milestone",
       (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t34"."touched_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t30"."touched_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t34"."touched_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t30"."touched_at") AS BIGINT)
         ) - 1
       ) - (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t34"."created_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t30"."created_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t34"."created_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t30"."created_at") AS BIGINT)
         ) - 1
       ) AS "k",
       COUNT(*) AS "size"
     FROM (
       SELECT
         *
-      FROM "t32" AS "t33"
+      FROM "t28" AS "t29"
       WHERE
-        "t33"."touched_at" IS NOT NULL
-    ) AS "t34"
+        "t29"."touched_at" IS NOT NULL
+    ) AS "t30"
     GROUP BY
       1,
       2,
       3,
       4
-  ) AS "t38"
+  ) AS "t34"
   UNION ALL
   SELECT
     *
   FROM (
     SELECT
-      "t35"."segment",
+      "t31"."segment",
       (
         (
           (
-            CAST(EXTRACT(year FROM "t35"."created_at") AS BIGINT) - 1970
+            CAST(EXTRACT(year FROM "t31"."created_at") AS BIGINT) - 1970
           ) * 12
-        ) + CAST(EXTRACT(month FROM "t35"."created_at") AS BIGINT)
+        ) + CAST(EXTRACT(month FROM "t31"."created_at") AS BIGINT)
       ) - 1 AS "c",
       'meeting' AS "milestone",
       (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t35"."meeting_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t31"."meeting_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t35"."meeting_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t31"."meeting_at") AS BIGINT)
         ) - 1
       ) - (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t35"."created_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t31"."created_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t35"."created_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t31"."created_at") AS BIGINT)
         ) - 1
       ) AS "k",
       COUNT(*) AS "size"
     FROM (
       SELECT
         *
-      FROM "t32" AS "t33"
+      FROM "t28" AS "t29"
       WHERE
-        "t33"."meeting_at" IS NOT NULL
-    ) AS "t35"
+        "t29"."meeting_at" IS NOT NULL
+    ) AS "t31"
     GROUP BY
       1,
       2,
       3,
       4
-  ) AS "t39"
-) AS "t42"
+  ) AS "t35"
+) AS "t38"
 UNION ALL
 SELECT
   *
@@ -386,89 +386,89 @@ FROM (
     *
   FROM (
     SELECT
-      "t36"."segment",
+      "t32"."segment",
       (
         (
           (
-            CAST(EXTRACT(year FROM "t36"."created_at") AS BIGINT) - 1970
+            CAST(EXTRACT(year FROM "t32"."created_at") AS BIGINT) - 1970
           ) * 12
-        ) + CAST(EXTRACT(month FROM "t36"."created_at") AS BIGINT)
+        ) + CAST(EXTRACT(month FROM "t32"."created_at") AS BIGINT)
       ) - 1 AS "c",
       'opportunity' AS "milestone",
       (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t36"."opportunity_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t32"."opportunity_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t36"."opportunity_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t32"."opportunity_at") AS BIGINT)
         ) - 1
       ) - (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t36"."created_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t32"."created_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t36"."created_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t32"."created_at") AS BIGINT)
         ) - 1
       ) AS "k",
       COUNT(*) AS "size"
     FROM (
       SELECT
         *
-      FROM "t32" AS "t33"
+      FROM "t28" AS "t29"
       WHERE
-        "t33"."opportunity_at" IS NOT NULL
-    ) AS "t36"
+        "t29"."opportunity_at" IS NOT NULL
+    ) AS "t32"
     GROUP BY
       1,
       2,
       3,
       4
-  ) AS "t40"
+  ) AS "t36"
   UNION ALL
   SELECT
     *
   FROM (
     SELECT
-      "t37"."segment",
+      "t33"."segment",
       (
         (
           (
-            CAST(EXTRACT(year FROM "t37"."created_at") AS BIGINT) - 1970
+            CAST(EXTRACT(year FROM "t33"."created_at") AS BIGINT) - 1970
           ) * 12
-        ) + CAST(EXTRACT(month FROM "t37"."created_at") AS BIGINT)
+        ) + CAST(EXTRACT(month FROM "t33"."created_at") AS BIGINT)
       ) - 1 AS "c",
       'won' AS "milestone",
       (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t37"."won_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t33"."won_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t37"."won_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t33"."won_at") AS BIGINT)
         ) - 1
       ) - (
         (
           (
             (
-              CAST(EXTRACT(year FROM "t37"."created_at") AS BIGINT) - 1970
+              CAST(EXTRACT(year FROM "t33"."created_at") AS BIGINT) - 1970
             ) * 12
-          ) + CAST(EXTRACT(month FROM "t37"."created_at") AS BIGINT)
+          ) + CAST(EXTRACT(month FROM "t33"."created_at") AS BIGINT)
         ) - 1
       ) AS "k",
       COUNT(*) AS "size"
     FROM (
       SELECT
         *
-      FROM "t32" AS "t33"
+      FROM "t28" AS "t29"
       WHERE
-        "t33"."won_at" IS NOT NULL
-    ) AS "t37"
+        "t29"."won_at" IS NOT NULL
+    ) AS "t33"
     GROUP BY
       1,
       2,
       3,
       4
-  ) AS "t41"
-) AS "t43"
+  ) AS "t37"
+) AS "t39"

@@ -1,90 +1,79 @@
-WITH "t9" AS (
-  SELECT
-    "t0"."lead_id",
-    "t0"."lead_id" AS "anchor",
-    TO_DATE("t0"."created_at") AS "created_day"
-  FROM "leads" AS "t0"
-  WHERE
-    "t0"."created_at" IS NOT NULL
-    AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
-    AND "t0"."lead_id" IS NOT NULL
-)
 SELECT
-  COALESCE(SUM("t28"."activities_before"), 0) AS "activities_before_lead_created_ignored",
-  COALESCE(SUM("t28"."activities_after"), 0) AS "activities_after_as_of_ignored",
-  COALESCE(SUM("t28"."opportunity_not_found"), 0) AS "converted_opportunity_not_found",
-  COALESCE(SUM("t28"."opportunity_before"), 0) AS "opportunity_before_lead_created_ignored",
-  COALESCE(SUM("t28"."opportunity_after"), 0) AS "opportunity_after_as_of_ignored",
-  COALESCE(SUM("t28"."won_before"), 0) AS "won_before_lead_created_ignored",
-  COALESCE(SUM("t28"."won_after"), 0) AS "won_after_as_of_ignored"
+  COALESCE(SUM("t24"."activities_before"), 0) AS "activities_before_lead_created_ignored",
+  COALESCE(SUM("t24"."activities_after"), 0) AS "activities_after_as_of_ignored",
+  COALESCE(SUM("t24"."opportunity_not_found"), 0) AS "converted_opportunity_not_found",
+  COALESCE(SUM("t24"."opportunity_before"), 0) AS "opportunity_before_lead_created_ignored",
+  COALESCE(SUM("t24"."opportunity_after"), 0) AS "opportunity_after_as_of_ignored",
+  COALESCE(SUM("t24"."won_before"), 0) AS "won_before_lead_created_ignored",
+  COALESCE(SUM("t24"."won_after"), 0) AS "won_after_as_of_ignored"
 FROM (
   SELECT
-    "t27"."anchor" AS "lead_id",
-    "t27"."touched_at",
-    "t27"."meeting_at",
-    "t27"."opportunity_at",
-    "t27"."won_at",
-    "t27"."activities_before",
-    "t27"."activities_after",
-    "t27"."opportunity_not_found",
-    "t27"."opportunity_before",
-    "t27"."opportunity_after",
-    "t27"."won_before",
-    "t27"."won_after"
+    "t23"."anchor" AS "lead_id",
+    "t23"."touched_at",
+    "t23"."meeting_at",
+    "t23"."opportunity_at",
+    "t23"."won_at",
+    "t23"."activities_before",
+    "t23"."activities_after",
+    "t23"."opportunity_not_found",
+    "t23"."opportunity_before",
+    "t23"."opportunity_after",
+    "t23"."won_before",
+    "t23"."won_after"
   FROM (
     SELECT
-      COALESCE("t26"."anchor", "t25"."anchor") AS "anchor",
-      "t26"."touched_at",
-      "t26"."meeting_at",
-      "t25"."opportunity_at",
-      "t25"."won_at",
-      COALESCE("t26"."activities_before", 0) AS "activities_before",
-      COALESCE("t26"."activities_after", 0) AS "activities_after",
-      COALESCE("t25"."opportunity_not_found", 0) AS "opportunity_not_found",
-      COALESCE("t25"."opportunity_before", 0) AS "opportunity_before",
-      COALESCE("t25"."opportunity_after", 0) AS "opportunity_after",
-      COALESCE("t25"."won_before", 0) AS "won_before",
-      COALESCE("t25"."won_after", 0) AS "won_after"
+      COALESCE("t22"."anchor", "t21"."anchor") AS "anchor",
+      "t22"."touched_at",
+      "t22"."meeting_at",
+      "t21"."opportunity_at",
+      "t21"."won_at",
+      COALESCE("t22"."activities_before", 0) AS "activities_before",
+      COALESCE("t22"."activities_after", 0) AS "activities_after",
+      COALESCE("t21"."opportunity_not_found", 0) AS "opportunity_not_found",
+      COALESCE("t21"."opportunity_before", 0) AS "opportunity_before",
+      COALESCE("t21"."opportunity_after", 0) AS "opportunity_after",
+      COALESCE("t21"."won_before", 0) AS "won_before",
+      COALESCE("t21"."won_after", 0) AS "won_after"
     FROM (
       SELECT
-        "t22"."anchor",
+        "t18"."anchor",
         MIN(
           IFF(
             NOT (
-              TO_DATE("t22"."occurred_at") < "t22"."created_day"
+              TO_DATE("t18"."occurred_at") < "t18"."created_day"
             )
             AND NOT (
-              "t22"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t18"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND (
-              "t22"."via" = 0
+              "t18"."via" = 0
             ),
-            "t22"."occurred_at",
+            "t18"."occurred_at",
             NULL
           )
         ) AS "touched_at",
         MIN(
           IFF(
             NOT (
-              TO_DATE("t22"."occurred_at") < "t22"."created_day"
+              TO_DATE("t18"."occurred_at") < "t18"."created_day"
             )
             AND NOT (
-              "t22"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t18"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND (
-              "t22"."type" = 'meeting'
+              "t18"."type" = 'meeting'
             ),
-            "t22"."occurred_at",
+            "t18"."occurred_at",
             NULL
           )
         ) AS "meeting_at",
         SUM(
           IFF(
             (
-              TO_DATE("t22"."occurred_at") < "t22"."created_day"
+              TO_DATE("t18"."occurred_at") < "t18"."created_day"
             )
             AND NOT (
-              "t22"."dup"
+              "t18"."dup"
             ),
             1,
             0
@@ -93,13 +82,13 @@ FROM (
         SUM(
           IFF(
             (
-              "t22"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t18"."occurred_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND NOT (
-              TO_DATE("t22"."occurred_at") < "t22"."created_day"
+              TO_DATE("t18"."occurred_at") < "t18"."created_day"
             )
             AND NOT (
-              "t22"."dup"
+              "t18"."dup"
             ),
             1,
             0
@@ -110,15 +99,25 @@ FROM (
           *
         FROM (
           SELECT
-            "t17"."lead_id",
-            "t17"."anchor",
-            "t17"."created_day",
-            "t10"."activity_id",
-            "t10"."occurred_at",
-            "t10"."type",
+            "t13"."lead_id",
+            "t13"."anchor",
+            "t13"."created_day",
+            "t9"."activity_id",
+            "t9"."occurred_at",
+            "t9"."type",
             0 AS "via",
             FALSE AS "dup"
-          FROM "t9" AS "t17"
+          FROM (
+            SELECT
+              "t0"."lead_id",
+              "t0"."lead_id" AS "anchor",
+              TO_DATE("t0"."created_at") AS "created_day"
+            FROM "leads" AS "t0"
+            WHERE
+              "t0"."created_at" IS NOT NULL
+              AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              AND "t0"."lead_id" IS NOT NULL
+          ) AS "t13"
           INNER JOIN (
             SELECT
               "t1"."activity_id",
@@ -126,9 +125,9 @@ FROM (
               "t1"."occurred_at",
               "t1"."type"
             FROM "activities" AS "t1"
-          ) AS "t10"
-            ON "t17"."lead_id" = "t10"."a_lead"
-        ) AS "t20"
+          ) AS "t9"
+            ON "t13"."lead_id" = "t9"."a_lead"
+        ) AS "t15"
         UNION ALL
         SELECT
           *
@@ -137,11 +136,11 @@ FROM (
             "t14"."lead_id",
             "t14"."anchor",
             "t14"."created_day",
-            "t11"."activity_id",
-            "t11"."occurred_at",
-            "t11"."type",
+            "t10"."activity_id",
+            "t10"."occurred_at",
+            "t10"."type",
             1 AS "via",
-            COALESCE("t11"."a_lead" = "t14"."lead_id", FALSE) AS "dup"
+            COALESCE("t10"."a_lead" = "t14"."lead_id", FALSE) AS "dup"
           FROM (
             SELECT
               "t0"."lead_id",
@@ -163,8 +162,8 @@ FROM (
               "t1"."occurred_at",
               "t1"."type"
             FROM "activities" AS "t1"
-          ) AS "t11"
-            ON "t14"."conv_id" = "t11"."a_opp"
+          ) AS "t10"
+            ON "t14"."conv_id" = "t10"."a_opp"
           WHERE
             EXISTS(
               SELECT
@@ -173,60 +172,60 @@ FROM (
                 SELECT
                   "t2"."opportunity_id" AS "known_id"
                 FROM "opportunities" AS "t2"
-              ) AS "t12"
+              ) AS "t11"
               WHERE
-                "t14"."conv_id" = "t12"."known_id"
+                "t14"."conv_id" = "t11"."known_id"
             )
-        ) AS "t19"
-      ) AS "t22"
+        ) AS "t16"
+      ) AS "t18"
       GROUP BY
         1
-    ) AS "t26"
+    ) AS "t22"
     FULL OUTER JOIN (
       SELECT
-        "t21"."anchor",
+        "t17"."anchor",
         MIN(
           IFF(
             NOT (
-              TO_DATE("t21"."created_at") < "t21"."created_day"
+              TO_DATE("t17"."created_at") < "t17"."created_day"
             )
             AND NOT (
-              "t21"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t17"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             ),
-            "t21"."created_at",
+            "t17"."created_at",
             NULL
           )
         ) AS "opportunity_at",
         MIN(
           IFF(
-            COALESCE("t21"."is_won", FALSE)
+            COALESCE("t17"."is_won", FALSE)
             AND NOT (
-              COALESCE("t21"."is_won", FALSE)
+              COALESCE("t17"."is_won", FALSE)
               AND (
-                TO_DATE("t21"."close_date") < "t21"."created_day"
+                TO_DATE("t17"."close_date") < "t17"."created_day"
               )
             )
             AND NOT (
-              COALESCE("t21"."is_won", FALSE)
+              COALESCE("t17"."is_won", FALSE)
               AND (
-                "t21"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+                "t17"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
               )
             ),
-            "t21"."close_date",
+            "t17"."close_date",
             NULL
           )
         ) AS "won_at",
         SUM(IFF(NOT (
-          "t21"."opportunity_id" IS NOT NULL
+          "t17"."opportunity_id" IS NOT NULL
         ), 1, 0)) AS "opportunity_not_found",
-        SUM(IFF(TO_DATE("t21"."created_at") < "t21"."created_day", 1, 0)) AS "opportunity_before",
+        SUM(IFF(TO_DATE("t17"."created_at") < "t17"."created_day", 1, 0)) AS "opportunity_before",
         SUM(
           IFF(
             (
-              "t21"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t17"."created_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND NOT (
-              TO_DATE("t21"."created_at") < "t21"."created_day"
+              TO_DATE("t17"."created_at") < "t17"."created_day"
             ),
             1,
             0
@@ -234,9 +233,9 @@ FROM (
         ) AS "opportunity_after",
         SUM(
           IFF(
-            COALESCE("t21"."is_won", FALSE)
+            COALESCE("t17"."is_won", FALSE)
             AND (
-              TO_DATE("t21"."close_date") < "t21"."created_day"
+              TO_DATE("t17"."close_date") < "t17"."created_day"
             ),
             1,
             0
@@ -244,14 +243,14 @@ FROM (
         ) AS "won_before",
         SUM(
           IFF(
-            COALESCE("t21"."is_won", FALSE)
+            COALESCE("t17"."is_won", FALSE)
             AND (
-              "t21"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+              "t17"."close_date" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             )
             AND NOT (
-              COALESCE("t21"."is_won", FALSE)
+              COALESCE("t17"."is_won", FALSE)
               AND (
-                TO_DATE("t21"."close_date") < "t21"."created_day"
+                TO_DATE("t17"."close_date") < "t17"."created_day"
               )
             ),
             1,
@@ -260,27 +259,27 @@ FROM (
         ) AS "won_after"
       FROM (
         SELECT
-          "t15"."lead_id",
-          "t15"."conv_id",
-          "t18"."anchor",
-          "t18"."created_day",
-          "t13"."opportunity_id",
-          "t13"."created_at",
-          "t13"."close_date",
-          "t13"."is_won"
+          "t14"."lead_id",
+          "t14"."anchor",
+          "t14"."created_day",
+          "t14"."conv_id",
+          "t12"."opportunity_id",
+          "t12"."created_at",
+          "t12"."close_date",
+          "t12"."is_won"
         FROM (
           SELECT
             "t0"."lead_id",
-            "t0"."converted_opportunity_id" AS "conv_id"
+            "t0"."converted_opportunity_id" AS "conv_id",
+            "t0"."lead_id" AS "anchor",
+            TO_DATE("t0"."created_at") AS "created_day"
           FROM "leads" AS "t0"
           WHERE
             "t0"."created_at" IS NOT NULL
             AND "t0"."created_at" < TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
             AND "t0"."lead_id" IS NOT NULL
             AND "t0"."converted_opportunity_id" IS NOT NULL
-        ) AS "t15"
-        INNER JOIN "t9" AS "t18"
-          ON "t15"."lead_id" = "t18"."lead_id"
+        ) AS "t14"
         LEFT OUTER JOIN (
           SELECT
             "t2"."opportunity_id",
@@ -288,12 +287,12 @@ FROM (
             "t2"."close_date",
             "t2"."is_won"
           FROM "opportunities" AS "t2"
-        ) AS "t13"
-          ON "t15"."conv_id" = "t13"."opportunity_id"
-      ) AS "t21"
+        ) AS "t12"
+          ON "t14"."conv_id" = "t12"."opportunity_id"
+      ) AS "t17"
       GROUP BY
         1
-    ) AS "t25"
-      ON "t26"."anchor" = "t25"."anchor"
-  ) AS "t27"
-) AS "t28"
+    ) AS "t21"
+      ON "t22"."anchor" = "t21"."anchor"
+  ) AS "t23"
+) AS "t24"
