@@ -156,6 +156,7 @@ def test_a_frame_garbage_collected_is_dropped_from_the_engine(any_engine):
     assert name in any_engine.backend.list_tables()
     del frame
     gc.collect()
+    assert any_engine.drop_collected() >= 1
     assert name not in any_engine.backend.list_tables()
 
 

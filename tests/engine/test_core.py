@@ -1,7 +1,10 @@
 """workbook.engine: registration of a CrmData's frames and results through Arrow."""
 
 import gc
+import threading
 
+import ibis
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -37,7 +40,55 @@ def test_one_frame_is_registered_once_and_dropped_with_it():
     assert eng.table(frame).get_name() == first
     del frame
     gc.collect()
+    # Dropped at the engine's next use, not inside the garbage collector.
+    assert first in eng.backend.list_tables()
+    assert eng.drop_collected() == 1
     assert first not in eng.backend.list_tables()
+    assert eng.drop_collected() == 0
+
+
+def test_the_next_query_drops_the_tables_of_collected_frames():
+    eng = E.connect()
+    frame = pd.DataFrame({"a": [1, 2, 3]})
+    name = eng.table(frame).get_name()
+    del frame
+    gc.collect()
+    assert eng.arrow(ibis.literal(1).name("one").as_table()).num_rows == 1
+    assert name not in eng.backend.list_tables()
+
+
+def test_a_frame_freed_while_a_query_runs_neither_deadlocks_nor_breaks_the_query():
+    # The frame's last reference goes inside the query (a Python function DuckDB
+    # calls per row), as when a kernel's other thread collects garbage mid-query:
+    # dropping its table there deadlocked the connection.
+    eng = E.connect()
+    victim = [pd.DataFrame({"a": [1, 2]})]
+    name = eng.table(victim[0], "victim").get_name()
+    rows = pd.DataFrame({"x": np.arange(50_000)})
+    big = eng.table(rows, "big")
+
+    def free_the_victim(x):
+        if victim:
+            victim.clear()
+            gc.collect()
+        return x
+
+    eng.backend.con.create_function("free_the_victim", free_the_victim, ["BIGINT"], "BIGINT")
+    out = {}
+
+    def query():
+        sql = f'SELECT sum(free_the_victim(x)) AS s FROM "{big.get_name()}"'
+        out["s"] = eng.sql_arrow(sql).column("s")[0].as_py()
+
+    worker = threading.Thread(target=query, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the query deadlocked"
+    assert out["s"] == 50_000 * 49_999 // 2
+    assert not victim
+    assert name in eng.backend.list_tables()  # noted, not dropped under the query
+    assert eng.drop_collected() == 1
+    assert name not in eng.backend.list_tables()
 
 
 def test_frame_comes_back_through_arrow_with_the_asked_types():

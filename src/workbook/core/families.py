@@ -271,7 +271,7 @@ def _run(eng, frame: pd.DataFrame, what: str, rounds: int = 0) -> pa.Table:
     table = eng.table(frame, what)
     if eng.embedded:
         sql = _compiled(what, rounds).replace(f'"{_INPUT}"', f'"{table.get_name()}"')
-        result = eng.backend.con.sql(sql).to_arrow_table()
+        result = eng.sql_arrow(sql)
     else:
         result = eng.arrow(_expr(table, what, rounds))
     return _in_input_order(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import io
 import itertools
 import os
@@ -141,6 +142,15 @@ class Engine:
     nothing new, and a frame that is garbage collected is dropped from the
     engine too. So an expression must not outlive the frames it was built on
     (a ``CrmData``'s tables live as long as it does).
+
+    The drop is deferred: the weak reference's callback only notes the table,
+    and the engine drops it at its next use (:meth:`table`, :meth:`arrow`,
+    :meth:`sql_arrow` or :meth:`drop_collected`), outside any query. The
+    callback runs wherever the frame happens to be freed: in another thread
+    (a kernel's I/O threads collect garbage too) or inside a query that calls
+    back into Python, and dropping a table on a connection that is running a
+    query deadlocks DuckDB, or closes the query under it ("Attempting to
+    execute an unsuccessful or closed pending query result").
     """
 
     backend: object
@@ -148,6 +158,8 @@ class Engine:
     url: str | None = None
     _registered: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: (key, name) of registered frames that were garbage collected, not yet dropped.
+    _collected: collections.deque = field(default_factory=collections.deque, repr=False)
 
     @property
     def embedded(self) -> bool:
@@ -157,6 +169,7 @@ class Engine:
     # -- tables --------------------------------------------------------------
     def table(self, frame: pd.DataFrame, label: str = "t") -> ibis.Table:
         """``frame`` as an Ibis table in this engine (registered once per frame object)."""
+        self.drop_collected()
         key = id(frame)
         with self._lock:
             hit = self._registered.get(key)
@@ -170,15 +183,31 @@ class Engine:
                 _copy_to_postgres(self.backend, name, data)
             else:
                 self.backend.create_table(name, data, temp=True)
-            ref = weakref.ref(frame, lambda _r, n=name, k=key: self._forget(k, n))
+            ref = weakref.ref(frame, lambda _r, n=name, k=key: self._collected.append((k, n)))
             self._registered[key] = (ref, name)
         return self.backend.table(name)
 
-    def _forget(self, key: int, name: str) -> None:
-        with self._lock:
-            hit = self._registered.get(key)
-            if hit is not None and hit[1] == name:
-                del self._registered[key]
+    def drop_collected(self) -> int:
+        """Drop the tables of registered frames that were garbage collected; how many.
+
+        Called by every method that uses the connection, before it does (see
+        the class notes on why a collected frame's table is not dropped at once).
+        """
+        dropped = 0
+        while self._collected:
+            try:
+                key, name = self._collected.popleft()
+            except IndexError:  # another thread took the last one
+                break
+            with self._lock:
+                hit = self._registered.get(key)
+                if hit is not None and hit[1] == name:
+                    del self._registered[key]
+            self._drop(name)
+            dropped += 1
+        return dropped
+
+    def _drop(self, name: str) -> None:
         try:
             if self.embedded:
                 self.backend.con.unregister(name)
@@ -206,11 +235,23 @@ class Engine:
         restart costs the next query its warm threads (about 5% on the
         scoring and cohort stages when done after every query).
         """
+        self.drop_collected()
         before = _resident_private_mb()
         out = self.backend.to_pyarrow(expr)
         if _resident_private_mb() - before > RELEASE_AFTER_MB:
             self.release_worker_memory()
         return out
+
+    def sql_arrow(self, sql: str) -> pa.Table:
+        """Run DuckDB SQL text on the embedded connection; the result as an Arrow table.
+
+        For SQL compiled once and reused (:func:`workbook.core.families.ultimate_parents`),
+        which Ibis would otherwise parse again on every call.
+        """
+        if not self.embedded:
+            raise TypeError(f"sql_arrow runs DuckDB SQL; this engine is {self.name}")
+        self.drop_collected()
+        return self.backend.con.sql(sql).to_arrow_table()
 
     def release_worker_memory(self) -> None:
         """Restart embedded DuckDB's worker threads, so what they keep after a query is freed.
