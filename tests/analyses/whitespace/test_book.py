@@ -19,18 +19,28 @@ def test_ids_blank_to_missing():
     assert out.isna().tolist() == [False, True, True, True, False]
 
 
-def test_clean_purchases_counts_and_keeps_the_as_of_day(book):
-    _, purchases, _, _ = book
-    rows, counts = wb.clean_purchases(purchases, as_of=AS_OF)
-    # 9 rows: P2's 2024-07-15 row is late, P1's T row is repeated exactly once.
-    assert counts == {"missing_key": 0, "after_as_of": 1, "duplicate_row": 1}
-    assert len(rows) == 7
-    assert pd.Timestamp("2024-06-30 15:00") in set(rows["purchased_at"])  # on the as_of day
-    result = wb.clean_purchases(purchases, as_of=AS_OF)
-    assert isinstance(result, wb.CleanPurchases) and result.rows is not None
+def test_coded_purchases_count_and_keep_the_as_of_day(book):
+    accounts, purchases, products, _ = book
+    coded = wb.coded_purchases(
+        purchases,
+        as_of=AS_OF,
+        account_ids=wb.ids(accounts["account_id"]),
+        product_ids=wb.ids(products["product_id"]),
+    )
+    # 9 rows: P2's 2024-07-15 row is late, P1's T row is repeated exactly once, and S1's
+    # ZZ row names a product the catalogue lacks.
+    assert coded.counts == {
+        "missing_key": 0,
+        "after_as_of": 1,
+        "duplicate_row": 1,
+        "unknown_account": 0,
+        "unknown_product": 1,
+    }
+    assert len(coded.a) == len(coded.p) == len(coded.amount) == 7
+    assert (coded.p == -1).sum() == 1 and (coded.a >= 0).all()
 
 
-def test_duplicates_by_account_code_are_the_duplicates_of_the_cleaned_text():
+def test_duplicates_are_the_duplicates_of_the_cleaned_text():
     # " A" and "A" are one id once cleaned: rows 0 and 1 are exact duplicates, row 2 differs
     # by amount, row 3 by account, row 4 has no account (missing key), row 5 is late.
     purchases = pd.DataFrame(
@@ -43,22 +53,58 @@ def test_duplicates_by_account_code_are_the_duplicates_of_the_cleaned_text():
             "amount": [10.0, 10.0, 11.0, 10.0, 10.0, 10.0],
         }
     )
-    coded = wb._clean_purchases(purchases, as_of=AS_OF)
-    rows, counts = wb.clean_purchases(purchases, as_of=AS_OF)
-    assert counts == coded.counts == {"missing_key": 1, "after_as_of": 1, "duplicate_row": 1}
-    assert rows.index.tolist() == coded.rows.tolist() == [0, 2, 3]
+    coded = wb.coded_purchases(
+        purchases, as_of=AS_OF, account_ids=pd.Series(["B", "A"]), product_ids=pd.Series(["T"])
+    )
+    assert coded.counts == {
+        "missing_key": 1,
+        "after_as_of": 1,
+        "duplicate_row": 1,
+        "unknown_account": 0,
+        "unknown_product": 0,
+    }
     # The text definition: pandas' duplicated on the cleaned text columns.
     text = purchases.assign(
         account_id=wb.ids(purchases["account_id"]), product_id=wb.ids(purchases["product_id"])
     ).loc[[0, 1, 2, 3]]
     assert text.duplicated().tolist() == [False, True, False, False]
-    # The codes name each kept row's id, and the amounts are its floats.
-    assert coded.account_uniques[coded.account_codes].tolist() == ["A", "A", "B"]
-    assert coded.product_uniques[coded.product_codes].tolist() == ["T", "T", "T"]
-    assert coded.amount.tolist() == [10.0, 11.0, 10.0]
-    # The rows are the text definition's: ids cleaned, amount a float, original labels.
-    expect = text.loc[[0, 2, 3]].assign(amount=lambda f: f["amount"].astype("float64"))
-    pd.testing.assert_frame_equal(rows, expect)
+    # The kept rows (in no set order): A (code 1) at 10 and 11, B (code 0) at 10.
+    got = sorted(zip(coded.a.tolist(), coded.p.tolist(), coded.amount.tolist(), strict=True))
+    assert got == [(0, 0, 10.0), (1, 0, 10.0), (1, 0, 11.0)]
+
+
+def test_coded_purchases_of_a_hand_built_frame_read_objects_as_the_loader_would():
+    # Object columns: ids as text, an amount in words is missing, dates as datetimes,
+    # and an extra column of mixed objects compared as text.
+    purchases = pd.DataFrame(
+        {
+            "account_id": pd.Series([1, 1, 2], dtype=object),
+            "product_id": ["T", "T", "T"],
+            "purchased_at": pd.Series(
+                [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-02"), None], dtype=object
+            ),
+            "amount": pd.Series(["12.5", "12.5", "n/a"], dtype=object),
+            "note": pd.Series([1, "1", None], dtype=object),
+        }
+    )
+    coded = wb.coded_purchases(purchases, as_of=AS_OF, account_ids=pd.Series(["1", "2"]))
+    # Row 2 has no date; rows 0 and 1 are one row once the note is read as text.
+    assert coded.counts["missing_key"] == 1 and coded.counts["duplicate_row"] == 1
+    assert coded.a.tolist() == [0] and coded.amount.tolist() == [12.5]
+
+
+def test_an_id_repeated_in_its_table_is_refused():
+    purchases = pd.DataFrame(
+        {"account_id": ["A"], "product_id": ["T"], "purchased_at": pd.to_datetime(["2024-01-02"])}
+    )
+    with pytest.raises(ValueError, match="account_id repeats in its table.*A"):
+        wb.coded_purchases(purchases, as_of=AS_OF, account_ids=pd.Series(["A", "B", "A"]))
+
+
+def test_distinct_keys_are_np_unique_of_the_keys():
+    rng = np.random.default_rng(3)
+    a, p = rng.integers(0, 40, 500), rng.integers(0, 7, 500)
+    assert wb.distinct_keys(a, p, 7, 40).tolist() == np.unique(a * 7 + p).tolist()
 
 
 def test_book_codes_families_ownership_and_values(book):

@@ -19,7 +19,9 @@ The topic functions below are pure (DataFrames in, DataFrames out, ``as_of``
 always passed in), in one module per topic: :mod:`.ownership`, :mod:`.gaps`,
 :mod:`.family_views`, :mod:`.peers`, :mod:`.copurchase`, :mod:`.rep_lists`,
 :mod:`.family_choice`, :mod:`.figures`; the wording is in :mod:`.narrative`
-and the wiring in :mod:`.pipeline`. The definitions below are the ones the
+and the wiring in :mod:`.pipeline`. The purchase rows are cleaned, counted and
+coded, and the sibling gaps found, by the Ibis expressions of
+:mod:`.relational` (run by :mod:`workbook.engine`). The definitions below are the ones the
 report documents (``docs/reports/whitespace.md``) and the tests check.
 
 Definitions

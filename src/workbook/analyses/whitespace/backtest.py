@@ -125,7 +125,14 @@ class PurchaseModel(NamedTuple):
 
 def _book(crm, trees: FamilyTrees) -> Book:
     accounts = crm.accounts
-    return Book(accounts, crm.purchases, crm.products, as_of=crm.as_of, tree=trees(accounts))
+    return Book(
+        accounts,
+        crm.purchases,
+        crm.products,
+        as_of=crm.as_of,
+        tree=trees(accounts),
+        engine=for_crm(crm),
+    )
 
 
 def _candidates(

@@ -23,8 +23,7 @@ from workbook.core.calendar import as_of_end
 from workbook.core.checks import require_frame
 from workbook.core.docs import register
 from workbook.core.families import ultimate_parents
-
-from .columns import OWNERSHIP_COLUMNS
+from workbook.data.coercion import as_text
 
 register(
     ws_tables="""accounts, purchases, products : DataFrame
@@ -47,9 +46,8 @@ def check_tables(accounts, purchases, products) -> None:
 
 
 def ids(series: pd.Series) -> pd.Series:
-    """Ids as strings with blanks turned into missing values."""
-    out = series.astype("string").str.strip()
-    return out.mask(out == "")
+    """Ids as the loader reads them: text, trimmed, a blank one missing (:func:`~workbook.data.coercion.as_text`)."""
+    return as_text(series)
 
 
 def index_codes(index: pd.Index, values) -> np.ndarray:
@@ -77,102 +75,148 @@ def empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
 
 
-class CleanPurchases(NamedTuple):
-    """What :func:`clean_purchases` returns."""
+class CodedPurchases(NamedTuple):
+    """What :func:`coded_purchases` returns: the kept rows as codes, and the rows left out."""
 
-    #: In-window rows, exact duplicates removed, ids cleaned, ``amount`` float.
-    rows: pd.DataFrame
-    #: Rows dropped per reason: ``missing_key``, ``after_as_of``, ``duplicate_row``.
+    #: Rows per reason: ``missing_key``, ``after_as_of``, ``duplicate_row``,
+    #: ``unknown_account`` and ``unknown_product`` (see :func:`coded_purchases`).
     counts: dict[str, int]
-
-
-def clean_purchases(purchases: pd.DataFrame, *, as_of) -> CleanPurchases:
-    """In-window purchase rows with exact duplicates removed, plus drop counts."""
-    coded = _clean_purchases(purchases, as_of=as_of)
-    rows = purchases.iloc[coded.rows]
-    rows = rows.assign(
-        account_id=ids(rows["account_id"]), product_id=ids(rows["product_id"]), amount=coded.amount
-    )
-    return CleanPurchases(rows, coded.counts)
-
-
-class _CodedPurchases(NamedTuple):
-    """The rows :func:`clean_purchases` keeps, as positions and codes (for :class:`Book`)."""
-
-    #: Positions in ``purchases`` of the kept rows, in order.
-    rows: np.ndarray
-    #: Rows dropped per reason, as :attr:`CleanPurchases.counts`.
-    counts: dict[str, int]
-    #: Each kept row's cleaned ``account_id`` as its position in ``account_uniques``.
-    account_codes: np.ndarray
-    account_uniques: pd.Index
-    #: The same for ``product_id``.
-    product_codes: np.ndarray
-    product_uniques: pd.Index
-    #: Each kept row's ``amount`` as a float (NaN when blank, not a number or not given).
+    #: Each kept row's account code (-1: not among the accounts coded by).
+    a: np.ndarray
+    #: Each kept row's product code (-1: not among the products coded by).
+    p: np.ndarray
+    #: Each kept row's ``amount`` (NaN when missing or not a number).
     amount: np.ndarray
 
 
-def _clean_purchases(purchases: pd.DataFrame, *, as_of) -> _CodedPurchases:
-    """:func:`clean_purchases` as positions and codes: no text column is copied.
+def purchases_frame(purchases: pd.DataFrame) -> pd.DataFrame:
+    """``purchases`` as the engine reads it: ids cleaned, and no column of Python objects.
 
-    The ids are cleaned (:func:`ids`) and coded once (``pandas.factorize``;
-    a missing id is -1); the duplicate check compares every column of the
-    kept rows with the ids read as their codes (the same equivalence as the
-    cleaned text), and :class:`Book` looks up the codes' distinct ids
-    instead of the text of every row.
+    The ids are cleaned as the loader does (:func:`ids`), so a frame built by
+    hand counts its duplicates and unknown ids as a loaded one would (a
+    loaded table's ids are clean already; DuckDB's own ``trim`` with the
+    blank characters listed is several times slower than Arrow's). Loaded
+    tables have no column of Python objects; in a frame built by hand such a
+    column becomes ``string``, except an object ``purchased_at``, read with
+    ``pandas.to_datetime``, and an object ``amount``, read with
+    ``pandas.to_numeric`` (text that is not a number is missing).
     """
-    account_codes, account_uniques = pd.factorize(ids(purchases["account_id"]))
-    product_codes, product_uniques = pd.factorize(ids(purchases["product_id"]))
-    if "amount" in purchases.columns:
-        amount = pd.to_numeric(purchases["amount"], errors="coerce").to_numpy(
-            dtype="float64", na_value=np.nan
+    fixed = {name: ids(purchases[name]) for name in ("account_id", "product_id")}
+    for name in purchases.columns:
+        column = purchases[name]
+        if column.dtype != object or name in fixed:
+            continue
+        if name == "purchased_at":
+            fixed[name] = pd.to_datetime(column)
+        elif name == "amount":
+            fixed[name] = pd.to_numeric(column, errors="coerce").astype("float64")
+        else:
+            fixed[name] = column.astype("string")
+    return purchases.assign(**fixed)
+
+
+def _codes(values: pd.Series | None, column: str, code: str) -> pd.DataFrame | None:
+    """``column`` (the cleaned ids, missing ones left out) with ``code``, their positions."""
+    if values is None:
+        return None
+    ids_ = pd.Series(values.to_numpy(), dtype="string")
+    keep = ids_.notna().to_numpy()
+    frame = pd.DataFrame(
+        {column: ids_[keep].reset_index(drop=True), code: np.flatnonzero(keep).astype(np.int64)}
+    )
+    repeated = frame[column][frame[column].duplicated()]
+    if len(repeated):
+        raise ValueError(
+            f"{column} repeats in its table, so purchases cannot be coded by it: "
+            f"{', '.join(repeated.astype(str).unique()[:3])}"
         )
-    else:
-        amount = np.full(len(purchases), np.nan)
-    when = purchases["purchased_at"]
-    missing = (account_codes < 0) | (product_codes < 0) | when.isna().to_numpy(dtype=bool)
-    late = (~missing) & (when >= as_of_end(as_of)).to_numpy(dtype=bool)
-    kept = np.flatnonzero(~missing & ~late)
-    coded = {"account_id": account_codes, "product_id": product_codes, "amount": amount}
-    by_code = pd.DataFrame(
-        {
-            c: coded[c][kept] if c in coded else purchases[c].array.take(kept)
-            for c in purchases.columns
-        },
-        copy=False,
+    return frame
+
+
+def coded_purchases(
+    purchases: pd.DataFrame,
+    *,
+    as_of,
+    account_ids: pd.Series | None = None,
+    product_ids: pd.Series | None = None,
+    engine=None,
+) -> CodedPurchases:
+    """The kept purchase rows of ``purchases`` as account and product codes, with the rows left out.
+
+    Runs :func:`~workbook.analyses.whitespace.relational.window_counts` and
+    :func:`~workbook.analyses.whitespace.relational.coded_rows` in ``engine``
+    (default :func:`workbook.engine.default`).
+
+    Parameters
+    ----------
+    purchases : DataFrame
+        Canonical ``purchases``.
+    as_of : date-like
+        Rows dated after that day are left out (``after_as_of``).
+    account_ids, product_ids : Series, optional
+        Cleaned ids (:func:`ids`) whose positions are the codes; a row whose
+        id is not among them is ``unknown_account`` (``unknown_product``, for
+        a known account) and has code -1. Not given: every id is known, and
+        the codes number the rows' own distinct ids in no particular order.
+    engine : workbook.engine.Engine, optional
+
+    Returns
+    -------
+    CodedPurchases
+        Counts ``missing_key`` (an account, product or date missing),
+        ``after_as_of`` and ``duplicate_row`` (a kept row identical in every
+        column to another, counted once), then the unknown ones.
+    """
+    from workbook import engine as engines
+
+    from . import relational
+
+    eng = engine if engine is not None else engines.default()
+    end = as_of_end(as_of)
+    frame = purchases_frame(purchases)
+    accounts = _codes(account_ids, "account_id", "a")
+    products = _codes(product_ids, "product_id", "p")
+    table = eng.table(frame, "purchases")
+    window = eng.arrow(relational.window_counts(table, end=end)).to_pylist()[0]
+    rows = eng.arrow(
+        relational.coded_rows(
+            relational.kept_rows(table, end=end),
+            None if accounts is None else eng.table(accounts, "account_codes"),
+            None if products is None else eng.table(products, "product_codes"),
+        )
     )
-    dup = by_code.duplicated(keep="first").to_numpy(dtype=bool)
-    del by_code
-    rows = kept[~dup]
+    a = _int_codes(rows.column("a"))
+    p = _int_codes(rows.column("p"))
+    amount = rows.column("amount").to_numpy().astype("float64", copy=False)
+    del frame, accounts, products  # kept registered until the queries ran
+    kept = int(window["rows"]) - int(window["missing_key"]) - int(window["after_as_of"])
     counts = {
-        "missing_key": int(missing.sum()),
-        "after_as_of": int(late.sum()),
-        "duplicate_row": int(dup.sum()),
+        "missing_key": int(window["missing_key"]),
+        "after_as_of": int(window["after_as_of"]),
+        "duplicate_row": kept - len(a),
+        "unknown_account": int((a < 0).sum()),
+        "unknown_product": int(((p < 0) & (a >= 0)).sum()),
     }
-    return _CodedPurchases(
-        rows,
-        counts,
-        account_codes[rows],
-        pd.Index(account_uniques),
-        product_codes[rows],
-        pd.Index(product_uniques),
-        amount[rows],
-    )
+    return CodedPurchases(counts, a, p, amount)
 
 
-def owned_pairs(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per (account, product) of cleaned purchase rows, columns :data:`OWNERSHIP_COLUMNS`."""
-    grouped = rows.groupby(["account_id", "product_id"], sort=True, observed=True)
-    out = grouped.agg(
-        first_purchased_at=("purchased_at", "min"),
-        last_purchased_at=("purchased_at", "max"),
-        purchase_rows=("purchased_at", "size"),
-    )
-    out["amount"] = grouped["amount"].sum(min_count=1)
-    out = out.reset_index()
-    out["purchase_rows"] = out["purchase_rows"].astype("int64")
-    return out[OWNERSHIP_COLUMNS]
+def _int_codes(column) -> np.ndarray:
+    """An Arrow int64 column as numpy, -1 where missing."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(column, -1).to_numpy().astype(np.int64, copy=False)
+
+
+def distinct_keys(a: np.ndarray, p: np.ndarray, width: int, n_a: int) -> np.ndarray:
+    """The distinct pair keys ``a * width + p``, sorted (``np.unique``'s answer), from a mask.
+
+    ``a`` in ``[0, n_a)`` and ``p`` in ``[0, width)``; a mask over every
+    possible key is faster than sorting when the pairs are dense.
+    """
+    key = a.astype(np.int64) * width + p
+    seen = np.zeros(max(n_a, 0) * width, dtype=bool)
+    seen[key] = True
+    return np.flatnonzero(seen).astype(np.int64)
 
 
 class PeerRates(NamedTuple):
@@ -189,17 +233,25 @@ class Book:
 
     Accounts are coded ``0..n_accounts-1`` in the order of ``accounts``,
     products ``0..n_products-1`` in the order of ``products``; an owned pair
-    is the key ``a * max(n_products, 1) + p``.
+    is the key ``a * max(n_products, 1) + p``. The purchase rows are coded
+    by ``engine`` (:func:`coded_purchases`; default
+    :func:`workbook.engine.default`), which also builds the tree when
+    ``tree`` is not given.
     """
 
-    def __init__(self, accounts, purchases, products, *, as_of, tree=None):
+    def __init__(self, accounts, purchases, products, *, as_of, tree=None, engine=None):
+        from workbook import engine as engines
+
+        #: The :class:`workbook.engine.Engine` the book's relational parts run in.
+        self.engine = engine if engine is not None else engines.default()
+        engine = self.engine
         self._texts: dict[str, pd.api.extensions.ExtensionArray] = {}
         self._ranks: dict[str, np.ndarray] = {}
         self.accounts = accounts.reset_index(drop=True)
         self.products = products.reset_index(drop=True)
-        self._code_accounts(tree)
+        self._code_accounts(tree, engine)
         self._code_products()
-        p, amount = self._code_purchases(purchases, as_of=as_of)
+        p, amount = self._code_purchases(purchases, as_of=as_of, engine=engine)
         self._expected_values(p, amount)
         self.product_owners = np.bincount(self.owned_p, minlength=self.n_products)
         self.book_adoption = self.product_owners / max(self.n_accounts, 1)
@@ -251,9 +303,9 @@ class Book:
         return pd.factorize(self.owner_ids, use_na_sentinel=False)[0]
 
     # -- construction -------------------------------------------------------
-    def _code_accounts(self, tree) -> None:
+    def _code_accounts(self, tree, engine) -> None:
         if tree is None:
-            tree = ultimate_parents(self.accounts)
+            tree = ultimate_parents(self.accounts, engine=engine)
         #: The :func:`~workbook.core.families.ultimate_parents` of ``accounts`` used.
         self.tree = tree
         tree = tree.set_index("account_id").reindex(ids(self.accounts["account_id"]).to_numpy())
@@ -293,32 +345,26 @@ class Book:
             else np.full(self.n_products, pd.NA, dtype=object)
         )
 
-    def _code_purchases(self, purchases, *, as_of) -> tuple[np.ndarray, np.ndarray]:
+    def _code_purchases(self, purchases, *, as_of, engine) -> tuple[np.ndarray, np.ndarray]:
         """Code the kept purchase rows; set the owned pairs and the exclusion counts.
 
         Returns the product codes and amounts of the kept rows (known account and product).
         """
-        coded = _clean_purchases(purchases, as_of=as_of)
+        coded = coded_purchases(
+            purchases,
+            as_of=as_of,
+            account_ids=self.account_ids,
+            product_ids=self.product_ids,
+            engine=engine,
+        )
         counts = dict(coded.counts)
-        # index_codes(self.account_index, ...) of the rows, on the codes already made.
-        a = self.account_index.get_indexer(coded.account_uniques)[coded.account_codes]
-        p = self.product_index.get_indexer(coded.product_uniques)[coded.product_codes]
-        unknown_account = a < 0
-        unknown_product = (p < 0) & ~unknown_account
-        counts["unknown_account"] = int(unknown_account.sum())
-        counts["unknown_product"] = int(unknown_product.sum())
-        known = ~unknown_account & ~unknown_product
-        a, p, amount = a[known], p[known], coded.amount[known]
-        #: Coded account, product and amount of every kept purchase row.
-        self.row_a, self.row_p = a.astype(np.int64), p.astype(np.int64)
+        known = (coded.a >= 0) & (coded.p >= 0)
+        a, p, amount = coded.a[known], coded.p[known], coded.amount[known]
+        #: Coded account, product and amount of every kept purchase row (in no set order).
+        self.row_a, self.row_p = a, p
         self.row_amount = amount
-        key = a.astype(np.int64) * self.width + p
-        # The distinct keys, sorted (np.unique's answer) from a mask over every possible key.
-        seen = np.zeros(self.n_accounts * self.width, dtype=bool)
-        seen[key] = True
-        uniq_key = np.flatnonzero(seen).astype(np.int64)
-        del seen
-        counts["repeat_purchase"] = int(len(key) - len(uniq_key))
+        uniq_key = distinct_keys(a, p, self.width, self.n_accounts)
+        counts["repeat_purchase"] = int(len(a) - len(uniq_key))
         self.counts = counts
         self.owned_key = uniq_key
         self.owned_a = (uniq_key // self.width).astype(np.int64)

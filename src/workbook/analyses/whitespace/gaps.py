@@ -106,23 +106,27 @@ def sibling_gaps(
 
 
 def _candidates(book: Book) -> pd.DataFrame:
-    """Coded (a, p, root, owning) of every member lacking a product owned in its family."""
-    fam = book.family_products()
-    fam = fam.loc[book.family_size[fam["root"].to_numpy()] > 1]
-    members = pd.DataFrame({"root": book.root, "a": np.arange(book.n_accounts)})
-    members = members.loc[book.family_size > 1]
-    cand = members.merge(fam, on="root", how="inner")
-    a = cand["a"].to_numpy(dtype=np.int64)
-    p = cand["p"].to_numpy(dtype=np.int64)
-    gap = ~np.isin(a * book.width + p, book.owned_key, assume_unique=False)
-    return pd.DataFrame(
-        {
-            "a": a[gap],
-            "p": p[gap],
-            "root": cand["root"].to_numpy(dtype=np.int64)[gap],
-            "owning": cand["owners"].to_numpy(dtype=np.int64)[gap],
-        }
+    """Coded (a, p, root, owning) of every member lacking a product owned in its family.
+
+    :func:`~workbook.analyses.whitespace.relational.gap_set`, run by the
+    book's engine over its members, family products and owned pairs.
+    """
+    from . import relational
+
+    big = book.family_size > 1
+    members = pd.DataFrame(
+        {"a": np.flatnonzero(big).astype(np.int64), "root": book.root[big].astype(np.int64)}
     )
+    fam = book.family_products()
+    owned = pd.DataFrame({"a": book.owned_a, "p": book.owned_p})
+    eng = book.engine
+    found = eng.arrow(
+        relational.gap_set(
+            eng.table(members, "members"), eng.table(fam, "family_products"), eng.table(owned, "owned")
+        )
+    )
+    del members, fam, owned  # registered until the query ran
+    return pd.DataFrame({c: found.column(c).to_numpy().astype(np.int64) for c in found.column_names})
 
 
 def gaps_from_book(book: Book, *, prior_strength: float, sibling_weight: float) -> pd.DataFrame:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbook.core.calendar import as_of_end
 from workbook.core.checks import require_frame
 from workbook.core.docs import shared_docs
 
-from .book import Book, check_tables, clean_purchases, empty, ids, owned_pairs
+from .book import Book, check_tables, coded_purchases, distinct_keys, empty, ids, purchases_frame
 from .columns import EXCLUSION_COLUMNS, OWNERSHIP_COLUMNS
 
 __all__ = ["ownership", "purchase_exclusions"]
 
 
-def ownership(purchases: pd.DataFrame, *, as_of) -> pd.DataFrame:
+def ownership(purchases: pd.DataFrame, *, as_of, engine=None) -> pd.DataFrame:
     """Distinct (account, product) pairs owned on ``as_of``.
 
     Parameters
@@ -24,6 +25,9 @@ def ownership(purchases: pd.DataFrame, *, as_of) -> pd.DataFrame:
     as_of : date-like
         Observation end day, inclusive: rows with ``purchased_at`` strictly
         after that calendar day are ignored.
+    engine : workbook.engine.Engine, optional
+        Where :func:`~workbook.analyses.whitespace.relational.owned_pairs`
+        runs (default :func:`workbook.engine.default`).
 
     Returns
     -------
@@ -36,11 +40,22 @@ def ownership(purchases: pd.DataFrame, *, as_of) -> pd.DataFrame:
         are counted by :func:`purchase_exclusions`. Whether the account and
         product exist in their tables is not checked here.
     """
+    from workbook import engine as engines
+
+    from . import relational
+
     require_frame(purchases, "purchases", ["account_id", "product_id", "purchased_at"])
-    rows = clean_purchases(purchases, as_of=as_of).rows
-    if rows.empty:
+    eng = engine if engine is not None else engines.default()
+    frame = purchases_frame(purchases)
+    kept = relational.kept_rows(eng.table(frame, "purchases"), end=as_of_end(as_of))
+    out = eng.frame(
+        relational.owned_pairs(kept),
+        types={"account_id": "string", "product_id": "string", "purchase_rows": "int64"},
+    )
+    if out.empty:
         return empty(OWNERSHIP_COLUMNS)
-    return owned_pairs(rows).reset_index(drop=True)
+    out["amount"] = out["amount"].astype("float64")
+    return out[OWNERSHIP_COLUMNS]
 
 
 _EXCLUSION_TEXT = {
@@ -93,22 +108,20 @@ def purchase_exclusions(
         check_tables(accounts, purchases, products)
         return exclusions_from_book(Book(accounts, purchases, products, as_of=as_of))
     require_frame(purchases, "purchases", ["account_id", "product_id", "purchased_at"])
-    rows, counts = clean_purchases(purchases, as_of=as_of)
-    counts["unknown_account"] = 0
-    counts["unknown_product"] = 0
-    if accounts is not None:
-        require_frame(accounts, "accounts", ["account_id"])
-        known = rows["account_id"].isin(ids(accounts["account_id"]).dropna())
-        counts["unknown_account"] = int((~known).sum())
-        rows = rows.loc[known]
-    if products is not None:
-        require_frame(products, "products", ["product_id"])
-        known = rows["product_id"].isin(ids(products["product_id"]).dropna())
-        counts["unknown_product"] = int((~known).sum())
-        rows = rows.loc[known]
-    counts["repeat_purchase"] = int(
-        len(rows) - len(rows[["account_id", "product_id"]].drop_duplicates())
+    for frame, table, key in ((accounts, "accounts", "account_id"), (products, "products", "product_id")):
+        if frame is not None:
+            require_frame(frame, table, [key])
+    coded = coded_purchases(
+        purchases,
+        as_of=as_of,
+        account_ids=None if accounts is None else ids(accounts["account_id"]).drop_duplicates(),
+        product_ids=None if products is None else ids(products["product_id"]).drop_duplicates(),
     )
+    counts = dict(coded.counts)
+    known = (coded.a >= 0) & (coded.p >= 0)
+    a, p = coded.a[known], coded.p[known]
+    width, n_a = (int(p.max()) + 1, int(a.max()) + 1) if len(a) else (1, 0)
+    counts["repeat_purchase"] = int(len(a) - len(distinct_keys(a, p, width, n_a)))
     return _table(counts)
 
 

@@ -77,9 +77,10 @@ def run(crm, params: Params | None = None, **overrides) -> Results:
     params = Params.resolve(params, overrides)
     as_of = crm.as_of
     accounts, purchases, products = crm.accounts, crm.purchases, crm.products
-    tree = ultimate_parents(accounts, engine=for_crm(crm))
+    engine = for_crm(crm)
+    tree = ultimate_parents(accounts, engine=engine)
     family_id = choose_family(params.family, accounts, crm.opportunities, as_of=as_of, tree=tree)
-    book = Book(accounts, purchases, products, as_of=as_of, tree=tree)
+    book = Book(accounts, purchases, products, as_of=as_of, tree=tree, engine=engine)
     res = Results(
         params=params,
         as_of=as_of,

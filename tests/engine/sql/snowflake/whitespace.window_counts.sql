@@ -1,0 +1,52 @@
+SELECT
+  COUNT(*) AS "rows",
+  COALESCE(
+    SUM(
+      IFF(
+        (
+          "t1"."account_id" IS NULL
+        )
+        OR (
+          "t1"."product_id" IS NULL
+        )
+        OR (
+          "t1"."purchased_at" IS NULL
+        ),
+        1,
+        0
+      )
+    ),
+    0
+  ) AS "missing_key",
+  COALESCE(
+    SUM(
+      IFF(
+        NOT (
+          (
+            "t1"."account_id" IS NULL
+          )
+          OR (
+            "t1"."product_id" IS NULL
+          )
+          OR (
+            "t1"."purchased_at" IS NULL
+          )
+        )
+        AND (
+          "t1"."purchased_at" >= TIMESTAMP_FROM_PARTS(2026, 7, 1, 0, 0, 0, 0)
+        ),
+        1,
+        0
+      )
+    ),
+    0
+  ) AS "after_as_of"
+FROM (
+  SELECT
+    NULLIF("t0"."account_id", '') AS "account_id",
+    NULLIF("t0"."product_id", '') AS "product_id",
+    "t0"."purchased_at",
+    "t0"."amount",
+    "t0"."discount_pct"
+  FROM "purchases" AS "t0"
+) AS "t1"
