@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -193,3 +194,35 @@ def test_coerce_table_is_idempotent_and_maps_spellings(rows):
     ]
     assert [None if pd.isna(v) else bool(v) for v in once["is_won"]] == expected
     assert once["created_at"].isna().tolist() == [d == "" for d in dates]
+
+
+def _buffer_addresses(series: pd.Series) -> list[int]:
+    arrow = pa.chunked_array(pa.array(series.array))
+    return [chunk.buffers()[2].address for chunk in arrow.chunks]
+
+
+def test_as_text_keeps_clean_text_in_its_own_buffers():
+    # Nothing to trim and nothing blank: the loaded text is held once, not copied.
+    clean = pd.Series(pd.array(["a1", "héllo", None, "b c"], dtype="string"))
+    out = coercion.as_text(clean)
+    assert out.tolist() == ["a1", "héllo", pd.NA, "b c"]
+    assert _buffer_addresses(out) == _buffer_addresses(clean)
+
+
+def test_as_text_still_trims_and_blanks_when_one_value_needs_it():
+    # One byte to trim among many clean values (same count of values, fewer bytes).
+    values = ["x"] * 1000 + ["y "]
+    out = coercion.as_text(pd.Series(pd.array(values, dtype="string")))
+    assert out.tolist()[-1] == "y" and out.tolist()[0] == "x"
+    assert coercion.as_text(pd.Series(pd.array(["a", "   "], dtype="string"))).tolist() == [
+        "a",
+        pd.NA,
+    ]
+
+
+def test_text_bytes_reads_sliced_and_both_offset_widths():
+    big = pa.chunked_array([pa.array(["ab", " c", None, ""], pa.large_string())])
+    assert coercion._text_bytes(big) == 4
+    assert coercion._text_bytes(big.slice(1, 3)) == 2  # " c", missing, ""
+    small = pa.chunked_array([pa.array(["héllo"], pa.string()), pa.array([], pa.string())])
+    assert coercion._text_bytes(small) == 6  # é is two bytes

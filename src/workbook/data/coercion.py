@@ -82,12 +82,33 @@ def as_text(s: pd.Series) -> pd.Series:
     if isinstance(out.array, pd.arrays.ArrowStringArray):
         arrow = pa.chunked_array(pa.array(out.array))
         trimmed = pc.utf8_trim_whitespace(arrow)
+        if _text_bytes(trimmed) == _text_bytes(arrow):
+            # Trimming only removes characters: the same number of bytes means that
+            # nothing was trimmed. Keep the original buffers (shared with the frame
+            # read) instead of a copy: a table's text is then held once, not twice.
+            trimmed = arrow
         blank = pc.equal(trimmed, "")
         if pc.any(blank).as_py():
             trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
         return pd.Series(pd.arrays.ArrowStringArray(trimmed), index=s.index, name=s.name)
     out = out.str.strip()
     return out.mask(out == "")
+
+
+def _text_bytes(values: pa.ChunkedArray) -> int:
+    """The bytes of text in ``values`` (a string or large_string chunked array), read off its offsets.
+
+    No per-value array is made: each chunk's first and last offsets bound its
+    values' bytes.
+    """
+    total = 0
+    for chunk in values.chunks:
+        if len(chunk) == 0:
+            continue
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)  # a view, not a copy
+        total += int(offsets[chunk.offset + len(chunk)]) - int(offsets[chunk.offset])
+    return total
 
 
 def row_labels(df: pd.DataFrame, table: str) -> pd.Series:
