@@ -283,12 +283,31 @@ def test_exclusions_table_and_outlier_list(accounts, opps, tree, purchases, prod
 def test_discount_lines_computed_once_give_the_same_tables(
     accounts, opps, tree, purchases, products
 ):
+    from workbook.analyses.hierarchy import discounts
     from workbook.analyses.hierarchy.discounts import discount_lines
 
     lines = discount_lines(purchases, tree, as_of=AS_OF, months=24)
     # The shared fixture's used lines of accounts in the tree (test_sibling_discounts_spread_export)
     assert lines.counts["used"] == 11
-    assert lines.per_account["lines"].sum() == len(lines.lines)
+    # The per-account lines are the used lines of accounts in the tree, by another route.
+    start = discounts.window_start(AS_OF, 24)
+    when = purchases["purchased_at"]
+    used = purchases[
+        (when >= start)
+        & (when < pd.Timestamp(AS_OF) + pd.Timedelta(days=1))
+        & purchases["discount_pct"].notna()
+        & purchases["product_id"].notna()
+    ]
+    in_tree = used["account_id"].isin(tree["account_id"])
+    assert 0 < in_tree.sum() <= 11
+    assert lines.per_account["lines"].sum() == in_tree.sum()
+    spans = used[in_tree].assign(
+        root_id=used["account_id"].map(tree.set_index("account_id")["root_id"])
+    )
+    ranges = spans.groupby(["root_id", "product_id"])["discount_pct"].agg(["min", "max"])
+    got = lines.line_range.set_index(["root_id", "product_id"]).sort_index()
+    assert got["min_line_discount"].tolist() == ranges["min"].tolist()
+    assert got["max_line_discount"].tolist() == ranges["max"].tolist()
     common = {"as_of": AS_OF, "tree": tree}
     members = h.sibling_discount_members(accounts, purchases, products, lines=lines, **common)
     pd.testing.assert_frame_equal(

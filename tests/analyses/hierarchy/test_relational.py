@@ -114,6 +114,10 @@ def test_sql_examples_compile_for_warehouse_dialects():
         "family_revenue",
         "won_deals",
         "revenue_basis",
+        "discount_counts",
+        "account_discounts",
+        "line_ranges",
+        "revenue_at_stake",
     }
     for dialect in ["duckdb", "postgres", "snowflake", "bigquery", "databricks"]:
         for name, expr in exprs.items():
@@ -146,3 +150,101 @@ def _spec(name):
     from workbook.data import model
 
     return model.SPECS[name].columns
+
+
+# -- sibling-discount lines ------------------------------------------------------------
+D_START, D_END = pd.Timestamp("2024-07-01"), pd.Timestamp("2026-07-01")
+
+
+def _lines_frame():
+    """Purchase lines of accounts 1, 2 (family 1) and 30, plus the lines left out."""
+    rows = [
+        # account, product, purchased_at, discount_pct, amount
+        ("1", "P", "2025-01-01", 10.0, 0.1),
+        ("1", "P", "2025-02-01", 10.0, 0.2),  # 0.1 and 0.2 at 10%: exactly 10
+        ("2", "P", "2025-03-01", 20.0, 100.0),
+        ("2", "P", "2025-04-01", 30.0, 300.0),  # weighted (20*100 + 30*300) / 400 = 27.5
+        ("2", "Q", "2025-04-01", 5.0, None),  # every weight 0: the plain mean, 5
+        ("2", "Q", "2025-05-01", 5.0, -50.0),
+        ("30", "P", "2026-06-30", 40.0, 10.0),  # on the as_of day, its own family
+        ("99", "P", "2025-01-01", 1.0, 1.0),  # not in the tree: counted as used, no family
+        ("1", "P", "2026-07-01", 1.0, 1.0),  # after as_of
+        ("1", "P", "2024-06-30", 1.0, 1.0),  # before the lookback
+        ("1", "P", None, 1.0, 1.0),  # no date
+        ("1", "P", "2025-01-01", None, 1.0),  # no discount
+        ("1", None, "2025-01-01", 3.0, None),  # used, no product: no member
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["account_id", "product_id", "purchased_at", "discount_pct", "amount"]
+    )
+    frame["purchased_at"] = pd.to_datetime(frame["purchased_at"])
+    return frame.astype({"account_id": "string", "product_id": "string"})
+
+
+def _discount_tables(engine):
+    purchases = _lines_frame()
+    tree = pd.DataFrame(
+        {"account_id": ["1", "2", "30"], "root_id": ["1", "1", "30"]}, dtype="string"
+    )
+    frames = (purchases, tree)  # registered while they live
+    p, t = engine.table(purchases, "purchases"), engine.table(tree, "tree")
+    return frames, p, R.discount_lines(p, t, start=D_START, end=D_END)
+
+
+def test_discount_counts_on_every_engine(any_engine):
+    purchases = _lines_frame()
+    p = any_engine.table(purchases, "purchases")
+    got = any_engine.arrow(R.discount_counts(p, start=D_START, end=D_END)).to_pylist()
+    assert got == [
+        {
+            "lines": 13,
+            "after_as_of": 1,
+            "before_lookback": 1,
+            "missing_date": 1,
+            "missing_discount": 1,
+            "used": 9,  # every line of 1, 2, 30 and 99 in the window with a discount
+            "used_missing_amount": 2,  # 2's Q line and 1's line without a product
+        }
+    ]
+
+
+def test_account_discounts_on_every_engine(any_engine):
+    frames, _, lines = _discount_tables(any_engine)
+    got = any_engine.frame(R.account_discounts(lines), types={"account_id": "string"})
+    assert got[["root_id", "product_id", "account_id"]].values.tolist() == [
+        ["1", "P", "1"],
+        ["1", "P", "2"],
+        ["1", "Q", "2"],
+        ["30", "P", "30"],
+    ]
+    assert got["lines"].tolist() == [2, 2, 2, 1]
+    # 0.1 and 0.2 at 10%: exactly 10, where (0.1*10 + 0.2*10) / 0.3 is not.
+    assert (0.1 * 10 + 0.2 * 10) / (0.1 + 0.2) != 10.0
+    assert got["discount_pct"].tolist() == [10.0, 27.5, 5.0, 40.0]
+    assert got["spend"].tolist() == pytest.approx([0.3, 400.0, -50.0, 10.0])
+
+
+def test_line_ranges_and_revenue_at_stake_on_every_engine(any_engine):
+    frames, _, lines = _discount_tables(any_engine)
+    ranges = any_engine.frame(R.line_ranges(lines).order_by(["root_id", "product_id"]))
+    assert ranges.values.tolist() == [
+        ["1", "P", 10.0, 30.0],
+        ["1", "Q", 5.0, 5.0],
+        ["30", "P", 40.0, 40.0],
+    ]
+    # Family 1, product P: median 18.75 of members 10 and 27.5. Account 2's lines:
+    # 20%: 100 * 1.25 / 80; 30%: 300 * 11.25 / 70. Account 1 is below the median: 0.
+    members = pd.DataFrame(
+        {
+            "root_id": ["1", "1"],
+            "product_id": ["P", "P"],
+            "account_id": ["1", "2"],
+            "family_median": [18.75, 18.75],
+        },
+    ).astype({"root_id": "string", "product_id": "string", "account_id": "string"})
+    expr = R.revenue_at_stake(lines, any_engine.table(members, "members"))
+    got = any_engine.frame(expr.order_by("account_id"), types={"account_id": "string"})
+    assert got["account_id"].tolist() == ["1", "2"]
+    assert got["revenue_at_stake"].tolist() == pytest.approx(
+        [0.0, 100 * 1.25 / 80 + 300 * 11.25 / 70], rel=1e-12
+    )

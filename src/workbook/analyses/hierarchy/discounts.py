@@ -60,11 +60,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from workbook.analyses.hierarchy import relational
 from workbook.analyses.hierarchy._docs import shared_docs
 from workbook.analyses.hierarchy.ranking import account_names
 from workbook.core import calendar
 from workbook.core.checks import require_frame
-from workbook.data.validate import positions
 
 __all__ = [
     "MAD_SCALE",
@@ -152,13 +152,6 @@ class DiscountRule(NamedTuple):
     min_discount_scale: float = 1.0
 
 
-class EligibleLines(NamedTuple):
-    """The purchase lines used for sibling discounts, and the counts of :func:`discount_basis`."""
-
-    lines: pd.DataFrame
-    counts: dict
-
-
 def window_start(as_of, months: int) -> pd.Timestamp:
     """First day of the lookback: the day after ``as_of - months`` months.
 
@@ -170,39 +163,106 @@ def window_start(as_of, months: int) -> pd.Timestamp:
     return calendar.day(as_of) - pd.DateOffset(months=int(months)) + pd.Timedelta(days=1)
 
 
-def _eligible_purchases(purchases: pd.DataFrame, *, as_of, months: int) -> EligibleLines:
-    # After the as_of day: at or past midnight after it (a missing date is not after).
-    after = purchases["purchased_at"] >= calendar.as_of_end(as_of)
-    before = purchases["purchased_at"] < window_start(as_of, months)
-    no_discount = purchases["discount_pct"].isna()
-    keep = ~after & ~before & ~no_discount & purchases["purchased_at"].notna()
-    counts = {
-        "lines": int(len(purchases)),
-        "after_as_of": int(after.sum()),
-        "before_lookback": int(before.sum()),
-        "missing_date": int(purchases["purchased_at"].isna().sum()),
-        "missing_discount": int((~after & ~before & no_discount).sum()),
-        "used": int(keep.sum()),
-        "used_missing_amount": int((keep & purchases["amount"].isna()).sum()),
-    }
-    return EligibleLines(purchases.loc[keep], counts)
+_COUNT_NAMES = [
+    "lines",
+    "after_as_of",
+    "before_lookback",
+    "missing_date",
+    "missing_discount",
+    "used",
+    "used_missing_amount",
+]
 
 
-class DiscountLines(NamedTuple):
-    """The used lines of accounts in the tree, computed once for every discount table.
+def _purchase_table(engine, purchases: pd.DataFrame):
+    """``purchases`` in ``engine`` with the columns the discounts read, typed; and the frame registered."""
+    from workbook.engine.core import canonical_columns, frame_for
 
-    ``counts``: the counts of :func:`discount_basis` (without
-    ``below_min_lines``); ``lines``: the used purchase lines of accounts in the
-    tree, with their ``root_id``; ``per_account``: per root x product x
-    account, its ``lines``, member discount (``discount_pct``) and ``spend``.
+    columns = ["account_id", "product_id", "purchased_at", "discount_pct", "amount"]
+    frame = frame_for(engine, purchases, "purchases", columns)
+    return canonical_columns(engine.table(frame, "purchases"), "purchases", columns), frame
+
+
+def _bounds(as_of, months: int) -> dict:
+    """The lookback as ``start <= purchased_at < end`` (:func:`window_start`, the as_of day's end)."""
+    return {"start": window_start(as_of, months), "end": calendar.as_of_end(as_of)}
+
+
+def _count_row(engine, table, bounds: dict) -> dict:
+    row = engine.arrow(relational.discount_counts(table, **bounds)).to_pylist()[0]
+    return {name: int(row[name]) for name in _COUNT_NAMES}
+
+
+def _counts(engine, purchases: pd.DataFrame, *, as_of, months: int) -> dict:
+    table, frame = _purchase_table(engine, purchases)
+    counts = _count_row(engine, table, _bounds(as_of, months))
+    del frame  # registered until the query ran
+    return counts
+
+
+class DiscountLines:
+    """The used lines of accounts in the tree, and what every discount table needs of them.
+
+    Made once by :func:`discount_lines` and passed to every discount table.
+    The lines stay in ``engine`` (:func:`~workbook.analyses.hierarchy.relational.discount_lines`);
+    pandas receives the aggregates:
+
+    ``counts``
+        The counts of :func:`discount_basis` (without ``below_min_lines``).
+    ``per_account``
+        Per root x product x account: its ``lines``, member discount
+        (``discount_pct``) and ``spend``, sorted by the three keys.
+    ``line_range``
+        Per root x product: ``min_line_discount`` and ``max_line_discount``.
+
+    :meth:`revenue_at_stake` runs the members' money at stake on the same lines.
     """
 
-    counts: dict
-    lines: pd.DataFrame
-    per_account: pd.DataFrame
+    def __init__(
+        self, purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of, months: int, engine=None
+    ):
+        from workbook import engine as engines
+
+        self.engine = engine if engine is not None else engines.default()
+        self._purchases, self._frame = _purchase_table(self.engine, purchases)
+        # The registered frames live as long as these lines (the expressions read them).
+        self._tree_frame = pd.DataFrame(
+            {
+                "account_id": tree["account_id"].astype("string").array,
+                "root_id": tree["root_id"].astype("string").array,
+            }
+        )
+        bounds = _bounds(as_of, months)
+        self.counts = _count_row(self.engine, self._purchases, bounds)
+        self._lines = relational.discount_lines(
+            self._purchases, self.engine.table(self._tree_frame, "tree"), **bounds
+        )
+        ids = {k: "string" for k in relational.MEMBER_KEYS}
+        self.per_account = self.engine.frame(
+            relational.account_discounts(self._lines), types={**ids, "lines": "int64"}
+        )
+        self.line_range = self.engine.frame(
+            relational.line_ranges(self._lines), types={"root_id": "string", "product_id": "string"}
+        )
+
+    def revenue_at_stake(self, members: pd.DataFrame) -> pd.DataFrame:
+        """Per member of ``members`` (keys and ``family_median``), its revenue at stake (see the module)."""
+        keys = relational.MEMBER_KEYS
+        frame = pd.DataFrame(
+            {
+                **{k: members[k].astype("string").array for k in keys},
+                "family_median": members["family_median"].to_numpy(dtype="float64"),
+            }
+        )
+        expr = relational.revenue_at_stake(self._lines, self.engine.table(frame, "members"))
+        out = self.engine.frame(expr, types={k: "string" for k in keys})
+        del frame  # registered until the query ran
+        return out
 
 
-def discount_lines(purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of, months: int):
+def discount_lines(
+    purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of, months: int, engine=None
+) -> DiscountLines:
     """The :class:`DiscountLines` of ``purchases`` for the lookback of ``months`` months.
 
     Parameters
@@ -215,40 +275,14 @@ def discount_lines(purchases: pd.DataFrame, tree: pd.DataFrame, *, as_of, months
         End of the lookback window.
     months : int
         ``discount_lookback_months``.
+    engine : workbook.engine.Engine, optional
+        Where the lines are worked on (default :func:`workbook.engine.default`).
 
     Returns
     -------
     DiscountLines
     """
-    eligible = _eligible_purchases(purchases, as_of=as_of, months=months)
-    # The lines of accounts in the tree with their root (an inner join on the unique
-    # account ids, in the lines' order), by one hash lookup of the account ids.
-    at = positions(eligible.lines["account_id"], tree["account_id"])
-    lines = eligible.lines.iloc[np.flatnonzero(at >= 0)].reset_index(drop=True)
-    lines["root_id"] = tree["root_id"].take(at[at >= 0]).reset_index(drop=True)
-    return DiscountLines(eligible.counts, lines, _account_discounts(lines))
-
-
-def _account_discounts(lines: pd.DataFrame) -> pd.DataFrame:
-    """Per root x product x account: lines, amount-weighted mean discount, spend."""
-    weight = lines["amount"].fillna(0.0).clip(lower=0.0)
-    frame = lines[_KEYS + ["account_id", "discount_pct"]].assign(
-        _w=weight, _wd=weight * lines["discount_pct"], spend=lines["amount"].fillna(0.0)
-    )
-    out = (
-        frame.groupby(_KEYS + ["account_id"], observed=True, sort=True)
-        .agg(
-            lines=("discount_pct", "size"),
-            plain=("discount_pct", "mean"),
-            _w=("_w", "sum"),
-            _wd=("_wd", "sum"),
-            spend=("spend", "sum"),
-        )
-        .reset_index()
-    )
-    w = out["_w"].to_numpy(dtype="float64")
-    out["discount_pct"] = np.where(w > 0, out["_wd"] / np.where(w > 0, w, 1.0), out["plain"])
-    return out.drop(columns=["plain", "_w", "_wd"])
+    return DiscountLines(purchases, tree, as_of=as_of, months=months, engine=engine)
 
 
 def _mad(values: pd.Series, by: list) -> tuple[pd.Series, pd.Series]:
@@ -299,9 +333,9 @@ def discount_basis(
     """
     require_frame(purchases, "purchases")
     if tree is None:
-        return dict(
-            _eligible_purchases(purchases, as_of=as_of, months=discount_lookback_months).counts
-        )
+        from workbook import engine as engines
+
+        return _counts(engines.default(), purchases, as_of=as_of, months=discount_lookback_months)
     if lines is None:
         lines = discount_lines(purchases, tree, as_of=as_of, months=discount_lookback_months)
     counts = dict(lines.counts)
@@ -348,24 +382,6 @@ def _member_table(per_account: pd.DataFrame, rule: DiscountRule) -> pd.DataFrame
     members["robust_z"] = (deviation / members["scale"]).where(members["eligible"])
     members["outlier"] = (members["robust_z"] > rule.mad_threshold).fillna(False).astype(bool)
     return members
-
-
-def _revenue_at_stake(lines: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """Revenue at stake per member, line by line, against the family median."""
-    at_stake = lines.merge(
-        members[_KEYS + ["account_id", "family_median"]], on=_KEYS + ["account_id"], how="inner"
-    )
-    d = at_stake["discount_pct"].to_numpy(dtype="float64")
-    excess = np.clip(d - at_stake["family_median"].to_numpy(dtype="float64"), 0, None)
-    amount = at_stake["amount"].fillna(0.0).to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(d < 100, amount * excess / np.where(d < 100, 100 - d, 1.0), 0.0)
-    return (
-        at_stake.assign(revenue_at_stake=value)
-        .groupby(_KEYS + ["account_id"], observed=True)["revenue_at_stake"]
-        .sum()
-        .reset_index()
-    )
 
 
 def _rule(rule: DiscountRule | None, settings: dict) -> DiscountRule:
@@ -427,9 +443,7 @@ def sibling_discount_members(
     if lines is None:
         lines = discount_lines(purchases, tree, as_of=as_of, months=rule.discount_lookback_months)
     members = _member_table(lines.per_account, rule)
-    members = members.merge(
-        _revenue_at_stake(lines.lines, members), on=_KEYS + ["account_id"], how="left"
-    )
+    members = members.merge(lines.revenue_at_stake(members), on=_KEYS + ["account_id"], how="left")
     names = account_names(accounts)
     members["family_name"] = members["root_id"].map(names).to_numpy()
     members["name"] = members["account_id"].map(names).to_numpy()
@@ -537,12 +551,7 @@ def sibling_discounts(
     # The same range over the members' purchase lines themselves (not the member means).
     # Every account with a line of a pair of two or more members is a member, so a pair's
     # member lines are all its lines: no join of the lines with the members is needed.
-    line_range = (
-        lines.lines.groupby(_KEYS, observed=True)["discount_pct"]
-        .agg(min_line_discount="min", max_line_discount="max")
-        .reset_index()
-    )
-    out = out.merge(line_range, on=_KEYS, how="left")
+    out = out.merge(lines.line_range, on=_KEYS, how="left")
     out["line_spread"] = out["max_line_discount"] - out["min_line_discount"]
     rank = None if ranking is None else require_frame(ranking, "ranking").set_index("account_id")
     out["family_rank"] = pd.array(

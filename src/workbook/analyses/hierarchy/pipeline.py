@@ -149,7 +149,9 @@ def _tables(crm, params: Params, *, tree, period) -> dict:
     naive = naive_top_keyed(accounts, opportunities, key=key, **window)
     top = top_customers_keyed(accounts, opportunities, key=key, naive=naive, **window)
     deals = won_deals(accounts, opportunities, **window)
-    lines = discount_lines(crm.purchases, tree, as_of=as_of, months=params.discount_lookback_months)
+    lines = discount_lines(
+        crm.purchases, tree, as_of=as_of, months=params.discount_lookback_months, engine=engine
+    )
     tables = {
         "tree": tree,
         "top_customers": top,

@@ -3,8 +3,10 @@
 Everything here is an Ibis expression over the canonical tables (names and
 columns of :mod:`workbook.data.model`), run by :mod:`workbook.engine`
 (in-process DuckDB by default, or a warehouse). pandas receives only the
-aggregates: revenue per account, per family, the revenue basis counts, and
-the won deals of the period (the row set the bootstrap resamples).
+aggregates: revenue per account, per family, the revenue basis counts, the
+won deals of the period (the row set the bootstrap resamples), and the
+sibling discounts' line counts, member discounts, line ranges and revenue
+at stake (the MAD tests run in pandas on the member discounts).
 
 Won opportunity
     ``is_won`` is true (a missing ``is_won`` counts as not won).
@@ -35,10 +37,16 @@ import pandas as pd
 from workbook.core import families
 
 __all__ = [
+    "MEMBER_KEYS",
     "DayBounds",
+    "account_discounts",
     "account_revenue",
     "day_bounds",
+    "discount_counts",
+    "discount_lines",
     "family_revenue",
+    "line_ranges",
+    "revenue_at_stake",
     "in_period",
     "revenue_basis",
     "sql_examples",
@@ -194,6 +202,153 @@ def revenue_basis(opportunities: ibis.Table, accounts: ibis.Table, *, start, end
     )
 
 
+def _ts(value) -> ibis.Value:
+    return ibis.literal(pd.Timestamp(value).to_pydatetime(), type="timestamp")
+
+
+def discount_counts(purchases: ibis.Table, *, start, end) -> ibis.Table:
+    """The purchase lines the sibling discounts use and leave out, in one row.
+
+    Parameters
+    ----------
+    purchases : ibis.Table
+        Canonical ``purchases`` (``purchased_at``, ``discount_pct``, ``amount``).
+    start, end : Timestamp
+        The lookback: a line is in it when ``start <= purchased_at < end``.
+
+    Returns
+    -------
+    ibis.Table
+        ``lines`` (all), ``after_as_of`` (``purchased_at >= end``),
+        ``before_lookback`` (``< start``), ``missing_date``,
+        ``missing_discount`` (neither after nor before, no ``discount_pct``;
+        a line without a date counts here too when it has no discount),
+        ``used`` (in the window, with a discount) and
+        ``used_missing_amount``.
+    """
+    t = purchases
+    when = t.purchased_at
+    after = (when >= _ts(end)).fill_null(False)
+    before = (when < _ts(start)).fill_null(False)
+    no_discount = t.discount_pct.isnull()
+    keep = ~after & ~before & ~no_discount & when.notnull()
+
+    def count(condition):
+        return ibis.ifelse(condition, 1, 0).sum().fill_null(0)
+
+    return t.aggregate(
+        lines=t.count(),
+        after_as_of=count(after),
+        before_lookback=count(before),
+        missing_date=count(when.isnull()),
+        missing_discount=count(~after & ~before & no_discount),
+        used=count(keep),
+        used_missing_amount=count(keep & t.amount.isnull()),
+    )
+
+
+def discount_lines(purchases: ibis.Table, tree: ibis.Table, *, start, end) -> ibis.Table:
+    """The used lines (:func:`discount_counts`) of accounts in ``tree``, each with its root.
+
+    Lines without a ``product_id`` belong to no family x product and are left
+    out here (they are counted as used).
+
+    Returns
+    -------
+    ibis.Table
+        ``root_id``, ``product_id``, ``account_id``, ``discount_pct``,
+        ``amount``; in no particular order.
+    """
+    t = purchases
+    used = t.filter(
+        t.purchased_at >= _ts(start),
+        t.purchased_at < _ts(end),
+        t.discount_pct.notnull(),
+        t.product_id.notnull(),
+    )
+    line, member = used.view(), tree.view()
+    return line.join(member, line.account_id == member.account_id).select(
+        root_id=member.root_id,
+        product_id=line.product_id,
+        account_id=line.account_id,
+        discount_pct=line.discount_pct.cast("float64"),
+        amount=line.amount.cast("float64"),
+    )
+
+
+#: The keys of a member: its family, the product, the account.
+MEMBER_KEYS = ["root_id", "product_id", "account_id"]
+
+
+def account_discounts(lines: ibis.Table) -> ibis.Table:
+    """Per family x product x account: ``lines``, member ``discount_pct`` and ``spend``.
+
+    The member discount is the amount-weighted mean ``discount_pct``
+    (missing or negative amounts weigh 0), the plain mean when every weight
+    is 0; ``spend`` sums the amounts (missing as 0). Sorted by the keys.
+
+    Both means are taken of the discounts' excess over the member's lowest
+    discount and added to it, so a member whose lines share one discount has
+    exactly that discount (a weighted sum divided by the weights' sum would
+    give 9.999999999999998 for lines at 10, and members tied at 10 would sort
+    by rounding noise).
+    """
+    low = lines.group_by(MEMBER_KEYS).aggregate(low=lines.discount_pct.min())
+    rows = lines.join(low, MEMBER_KEYS)
+    weight = ibis.greatest(rows.amount.fill_null(0.0), 0.0)
+    excess = rows.discount_pct - rows.low
+    per = rows.group_by([*MEMBER_KEYS, "low"]).aggregate(
+        lines=rows.count(),
+        plain=excess.mean(),
+        w=weight.sum(),
+        wd=(weight * excess).sum(),
+        spend=rows.amount.fill_null(0.0).sum(),
+    )
+    return per.select(
+        *MEMBER_KEYS,
+        "lines",
+        discount_pct=per.low + ibis.ifelse(per.w > 0, per.wd / per.w, per.plain),
+        spend="spend",
+    ).order_by(MEMBER_KEYS)
+
+
+def line_ranges(lines: ibis.Table) -> ibis.Table:
+    """Per family x product: the lowest and highest ``discount_pct`` of its lines."""
+    return lines.group_by(["root_id", "product_id"]).aggregate(
+        min_line_discount=lines.discount_pct.min(), max_line_discount=lines.discount_pct.max()
+    )
+
+
+def revenue_at_stake(lines: ibis.Table, members: ibis.Table) -> ibis.Table:
+    """Per member: what pricing its lines at the family median would have recovered.
+
+    Parameters
+    ----------
+    lines : ibis.Table
+        :func:`discount_lines`.
+    members : ibis.Table
+        :data:`MEMBER_KEYS` and ``family_median``, one row per member.
+
+    Returns
+    -------
+    ibis.Table
+        :data:`MEMBER_KEYS` and ``revenue_at_stake``: the sum over the
+        member's lines of ``amount * max(d - m, 0) / (100 - d)`` (missing
+        amounts as 0; a line at ``d >= 100`` adds 0).
+    """
+    line, member = lines.view(), members.view()
+    both = line.join(member, [line[k] == member[k] for k in MEMBER_KEYS]).select(
+        *[line[k] for k in MEMBER_KEYS],
+        d=line.discount_pct,
+        m=member.family_median.cast("float64"),
+        amount=line.amount.fill_null(0.0),
+    )
+    value = ibis.ifelse(
+        both.d < 100, both.amount * ibis.greatest(both.d - both.m, 0.0) / (100 - both.d), 0.0
+    )
+    return both.group_by(MEMBER_KEYS).aggregate(revenue_at_stake=value.sum())
+
+
 def sql_examples(tables: dict[str, ibis.Table], *, rounds: int = 4) -> dict[str, ibis.Expr]:
     """The report's main expressions over ``tables`` (for SQL snapshots per dialect).
 
@@ -214,16 +369,35 @@ def sql_examples(tables: dict[str, ibis.Table], *, rounds: int = 4) -> dict[str,
         ``tree`` (:func:`workbook.core.families.tree_expr`, sorted by
         ``account_id``), ``account_revenue``, ``family_revenue``,
         ``won_deals`` and ``revenue_basis`` for the 12 months ending
-        2026-06-30.
+        2026-06-30; ``discount_counts``, ``account_discounts``,
+        ``line_ranges`` and ``revenue_at_stake`` (over a table ``members``
+        of family medians) for the 24 months ending on that day.
     """
     accounts, opportunities = tables["accounts"], tables["opportunities"]
     start, end = pd.Timestamp("2025-07-01"), pd.Timestamp("2026-06-30")
     tree = families.tree_expr(accounts, rounds=rounds)
     period = {"start": start, "end": end}
+    # The discounts' 24-month lookback ending on the same day.
+    purchases = tables["purchases"]
+    lookback = {"start": pd.Timestamp("2024-07-01"), "end": pd.Timestamp("2026-07-01")}
+    lines = discount_lines(purchases, tree.select("account_id", "root_id"), **lookback)
+    members = ibis.table(
+        {
+            "root_id": "string",
+            "product_id": "string",
+            "account_id": "string",
+            "family_median": "float64",
+        },
+        name="members",
+    )
     return {
         "tree": tree.order_by("account_id"),
         "account_revenue": account_revenue(opportunities, **period),
         "family_revenue": family_revenue(tree, opportunities, **period),
         "won_deals": won_deals(tree, opportunities, **period).order_by("opportunity_id"),
         "revenue_basis": revenue_basis(opportunities, accounts, **period),
+        "discount_counts": discount_counts(purchases, **lookback),
+        "account_discounts": account_discounts(lines),
+        "line_ranges": line_ranges(lines),
+        "revenue_at_stake": revenue_at_stake(lines, members),
     }
