@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbook.core.calendar import as_of_end
+from workbook.engine.core import timestamp_literal
 
 #: Columns of :func:`lead_activities`.
 LEAD_ACTIVITY_COLUMNS = ["lead_id", "activity_id", "occurred_at", "type", "via"]
@@ -335,7 +336,7 @@ def id_links(
             occurred_at=activities.occurred_at,
             **{c: activities[c] for c in extra},
         )
-        return picked if end is None else picked.filter(picked.occurred_at < _ts(end))
+        return picked if end is None else picked.filter(picked.occurred_at < timestamp_literal(end))
 
     typed = rows.mutate(
         lead_id=rows.lead_id.cast("string"),
@@ -362,10 +363,6 @@ def id_links(
         )
         links = links.union(via, distinct=False)
     return typed, links
-
-
-def _ts(value) -> ibis.Value:
-    return ibis.literal(pd.Timestamp(value).to_pydatetime(), type="timestamp")
 
 
 def first_touch_expr(handed, activities, opportunities=None, *, end) -> ibis.Table:
@@ -494,8 +491,10 @@ def _bound_inputs(
         }
     )
     acts = frame_for(eng, activities, "activities", [*LINK_ACTIVITY_COLUMNS, *extra])
-    opps = None if opportunities is None else frame_for(
-        eng, opportunities, "opportunities", ["opportunity_id"]
+    opps = (
+        None
+        if opportunities is None
+        else frame_for(eng, opportunities, "opportunities", ["opportunity_id"])
     )
     tables = (
         eng.table(frame, "lead_rows"),

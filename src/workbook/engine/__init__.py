@@ -37,6 +37,7 @@ from workbook.engine.core import (
     for_url,
     frame_for,
     set_default,
+    timestamp_literal,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "for_url",
     "frame_for",
     "set_default",
+    "timestamp_literal",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "for_url",
     "frame_for",
     "set_default",
+    "timestamp_literal",
 ]
 
 #: DuckDB's memory limit when none is given (``WORKBOOK_DUCKDB_MEMORY`` overrides).
@@ -466,6 +467,11 @@ def frame_for(engine: Engine, frame: pd.DataFrame, table: str, columns) -> pd.Da
     out = frame[list(columns)]
     untyped = [c for c in out.columns if out[c].dtype == object and out[c].isna().all()]
     return out.astype({c: _KIND_DTYPES[kinds[c]] for c in untyped}) if untyped else out
+
+
+def timestamp_literal(value) -> ibis.Value:
+    """``value`` (anything :class:`pandas.Timestamp` reads) as an Ibis timestamp literal, no time zone."""
+    return ibis.literal(pd.Timestamp(value).to_pydatetime(), type="timestamp")
 
 
 def canonical_table(name: str) -> ibis.Table:

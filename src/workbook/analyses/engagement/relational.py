@@ -37,11 +37,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import ibis
-import pandas as pd
 
 from workbook.core.calendar import as_of_end, window_start
 from workbook.core.links import LEAD_ROW, last_touch_expr, lead_activity_expr
-from workbook.engine.core import canonical_columns
+from workbook.engine.core import canonical_columns, timestamp_literal
 
 __all__ = [
     "COUNT_KINDS",
@@ -67,11 +66,6 @@ COUNT_KINDS = ("activities", "opportunities", "leads")
 #: The ``as_of`` and windows of :func:`sql_examples`.
 EXAMPLE_AS_OF = "2026-06-30"
 EXAMPLE_WINDOWS = (45, 90, 180)
-
-
-def _ts(value) -> ibis.Value:
-    """A timestamp literal (no time zone)."""
-    return ibis.literal(pd.Timestamp(value).to_pydatetime(), type="timestamp")
 
 
 def count_column(kind: str, window_days) -> str:
@@ -172,11 +166,9 @@ def record_counts(
         :data:`COUNT_KINDS`, the int64 column ``count_column(k, w)``.
     """
     windows = _check_windows(windows)
-    high = _ts(as_of_end(as_of))
-    starts = {w: _ts(window_start(as_of, w)) for w in windows}
-    rec = _records(
-        activities, opportunities, leads, low=starts[max(windows)], high=high
-    )
+    high = timestamp_literal(as_of_end(as_of))
+    starts = {w: timestamp_literal(window_start(as_of, w)) for w in windows}
+    rec = _records(activities, opportunities, leads, low=starts[max(windows)], high=high)
     counts = {
         count_column(kind, w): (
             ibis.ifelse((rec.kind == kind) & (rec.ts >= starts[w]), 1, 0).sum().cast("int64")
@@ -204,7 +196,10 @@ def unmatched_counts(
         One row: ``activities``, ``opportunities``, ``leads`` (int64).
     """
     (window_days,) = _check_windows([window_days])
-    low, high = _ts(window_start(as_of, window_days)), _ts(as_of_end(as_of))
+    low, high = (
+        timestamp_literal(window_start(as_of, window_days)),
+        timestamp_literal(as_of_end(as_of)),
+    )
     acc = canonical_columns(accounts, "accounts", INPUTS["accounts"])
     known = acc.filter(acc.account_id.notnull()).select(known_id="account_id").distinct()
     rec = _records(activities, opportunities, leads, low=low, high=high)

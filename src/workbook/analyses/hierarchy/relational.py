@@ -35,6 +35,7 @@ import ibis
 import pandas as pd
 
 from workbook.core import families
+from workbook.engine.core import timestamp_literal
 
 __all__ = [
     "MEMBER_KEYS",
@@ -202,10 +203,6 @@ def revenue_basis(opportunities: ibis.Table, accounts: ibis.Table, *, start, end
     )
 
 
-def _ts(value) -> ibis.Value:
-    return ibis.literal(pd.Timestamp(value).to_pydatetime(), type="timestamp")
-
-
 def discount_counts(purchases: ibis.Table, *, start, end) -> ibis.Table:
     """The purchase lines the sibling discounts use and leave out, in one row.
 
@@ -228,8 +225,8 @@ def discount_counts(purchases: ibis.Table, *, start, end) -> ibis.Table:
     """
     t = purchases
     when = t.purchased_at
-    after = (when >= _ts(end)).fill_null(False)
-    before = (when < _ts(start)).fill_null(False)
+    after = (when >= timestamp_literal(end)).fill_null(False)
+    before = (when < timestamp_literal(start)).fill_null(False)
     no_discount = t.discount_pct.isnull()
     keep = ~after & ~before & ~no_discount & when.notnull()
 
@@ -261,8 +258,8 @@ def discount_lines(purchases: ibis.Table, tree: ibis.Table, *, start, end) -> ib
     """
     t = purchases
     used = t.filter(
-        t.purchased_at >= _ts(start),
-        t.purchased_at < _ts(end),
+        t.purchased_at >= timestamp_literal(start),
+        t.purchased_at < timestamp_literal(end),
         t.discount_pct.notnull(),
         t.product_id.notnull(),
     )

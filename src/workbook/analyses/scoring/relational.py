@@ -49,6 +49,7 @@ from workbook.analyses.scoring.outcomes import (
 from workbook.core import calendar
 from workbook.core.checks import require_frame
 from workbook.core.links import LEAD_ROW
+from workbook.engine.core import timestamp_literal
 
 __all__ = [
     "EXAMPLE_AS_OF",
@@ -97,11 +98,6 @@ EXAMPLE_LANDMARK_DAYS = 30
 _OPTIONAL_LEAD_COLUMNS = ("status", "source", "owner_id")
 
 
-def _ts(value) -> ibis.Value:
-    """A timestamp literal (no time zone) for a :class:`pandas.Timestamp`."""
-    return ibis.literal(pd.Timestamp(value).to_pydatetime(), type="timestamp")
-
-
 def _count(cond) -> ibis.Value:
     """How many rows satisfy ``cond`` (0 on no rows)."""
     return ibis.ifelse(cond, 1, 0).sum().fill_null(0)
@@ -119,8 +115,8 @@ def _marked(leads: ibis.Table, opportunities: ibis.Table, *, as_of, horizon_days
     ``won_ever``, ``lost``, ``matured``, ``won``.
     """
     as_of = calendar.day(as_of)
-    end = _ts(calendar.as_of_end(as_of))
-    mature_end = _ts(calendar.as_of_end(as_of) - pd.Timedelta(days=int(horizon_days)))
+    end = timestamp_literal(calendar.as_of_end(as_of))
+    mature_end = timestamp_literal(calendar.as_of_end(as_of) - pd.Timedelta(days=int(horizon_days)))
     cols = set(leads.columns)
     lead = leads.select(
         lead_id=leads.lead_id.cast("string"),
@@ -250,7 +246,10 @@ def _exclusion_labels(horizon_days: int) -> dict[str, tuple[str, str]]:
         "after": ("excluded", "created after the as-of date (or no creation date)"),
         "blank": ("excluded", "blank score"),
         "not_found": ("fix-up", "converted opportunity id not found; treated as none"),
-        "opp_future": ("fix-up", "converted opportunity created after the as-of date; treated as none"),
+        "opp_future": (
+            "fix-up",
+            "converted opportunity created after the as-of date; treated as none",
+        ),
         "not_matured": (
             "not matured",
             f"created less than {int(horizon_days)} days before the as-of date (counted in the inflow only)",
@@ -331,7 +330,9 @@ def _bind(table, engine: E.Engine | None, label: str) -> tuple[ibis.Table, E.Eng
         return eng.table(table, label), eng
     if isinstance(table, ibis.Table):
         return table, eng
-    raise TypeError(f"{label} must be a pandas DataFrame or an ibis Table, got {type(table).__name__}")
+    raise TypeError(
+        f"{label} must be a pandas DataFrame or an ibis Table, got {type(table).__name__}"
+    )
 
 
 def _by_lead_id(table: pa.Table) -> pa.Table:
@@ -466,9 +467,7 @@ def lead_outcomes(
     return LeadOutcomes(out[OUTCOME_COLUMNS], exclusions)
 
 
-def crm_outcome_table(
-    crm, *, horizon_days: int = 180, as_of=None
-) -> tuple[ibis.Table, E.Engine]:
+def crm_outcome_table(crm, *, horizon_days: int = 180, as_of=None) -> tuple[ibis.Table, E.Engine]:
     """:func:`outcome_table` over a ``CrmData``'s tables in its engine, and that engine.
 
     ``as_of`` defaults to ``crm.as_of``. Nothing runs until the expression is
@@ -498,9 +497,7 @@ def crm_outcomes(
     eng = E.for_crm(crm)
     t = eng.tables(crm, ["leads", "opportunities"])
     kw = dict(as_of=crm.as_of if as_of is None else as_of, horizon_days=horizon_days)
-    found = lead_outcomes(
-        t["leads"], t["opportunities"], score_range=score_range, engine=eng, **kw
-    )
+    found = lead_outcomes(t["leads"], t["opportunities"], score_range=score_range, engine=eng, **kw)
     return found, outcome_table(t["leads"], t["opportunities"], **kw), eng
 
 

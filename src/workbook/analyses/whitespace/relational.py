@@ -33,7 +33,8 @@ warehouse dialects without data.
 from __future__ import annotations
 
 import ibis
-import pandas as pd
+
+from workbook.engine.core import timestamp_literal
 
 __all__ = [
     "ID_COLUMNS",
@@ -86,7 +87,7 @@ def window_counts(purchases: ibis.Table, *, end) -> ibis.Table:
     """
     rows = cleaned(purchases)
     missing = _missing_key(rows)
-    late = ~missing & (rows.purchased_at >= _stamp(end))
+    late = ~missing & (rows.purchased_at >= timestamp_literal(end))
     return rows.aggregate(
         rows=rows.count(),
         missing_key=missing.ifelse(1, 0).sum().fill_null(0),
@@ -97,7 +98,7 @@ def window_counts(purchases: ibis.Table, *, end) -> ibis.Table:
 def kept_rows(purchases: ibis.Table, *, end) -> ibis.Table:
     """The kept rows of ``purchases``: cleaned, with every key, before ``end``, each once."""
     rows = cleaned(purchases)
-    return rows.filter(~_missing_key(rows), rows.purchased_at < _stamp(end)).distinct()
+    return rows.filter(~_missing_key(rows), rows.purchased_at < timestamp_literal(end)).distinct()
 
 
 def coded_rows(
@@ -177,10 +178,6 @@ def gap_set(members: ibis.Table, family_products: ibis.Table, owned: ibis.Table)
     cand = members.join(fam, "root")
     gaps = cand.anti_join(owned, ["a", "p"])
     return gaps.select("a", "p", "root", "owning")
-
-
-def _stamp(end) -> ibis.Value:
-    return ibis.literal(pd.Timestamp(end).to_pydatetime(), type="timestamp")
 
 
 def sql_examples(tables: dict[str, ibis.Table]) -> dict[str, ibis.Expr]:
