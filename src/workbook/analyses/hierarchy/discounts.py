@@ -11,7 +11,9 @@ member
     An account with at least one used line of the product. Its *member
     discount* is the amount-weighted mean ``discount_pct`` of those lines
     (missing or negative amounts weigh 0; when every weight is 0, the plain
-    mean). A member is *eligible* for the outlier test when it has at least
+    mean), worked out as its lowest line discount plus the mean excess over
+    it, so a member whose lines share one discount has exactly that discount
+    and tied members sort by ``account_id``. A member is *eligible* for the outlier test when it has at least
     ``min_lines`` lines: a discount resting on one purchase line is shown
     but never flagged.
 pair
