@@ -236,23 +236,28 @@ class Engine:
         restart costs the next query its warm threads (about 5% on the
         scoring and cohort stages when done after every query).
         """
-        self.drop_collected()
-        before = _resident_private_mb()
-        out = self.backend.to_pyarrow(expr)
-        if _resident_private_mb() - before > RELEASE_AFTER_MB:
-            self.release_worker_memory()
-        return out
+        return self._run(lambda: self.backend.to_pyarrow(expr))
 
     def sql_arrow(self, sql: str) -> pa.Table:
         """Run DuckDB SQL text on the embedded connection; the result as an Arrow table.
 
         For SQL compiled once and reused (:func:`workbook.core.families.ultimate_parents`),
-        which Ibis would otherwise parse again on every call.
+        which Ibis would otherwise parse again on every call. Run as :meth:`arrow` runs
+        an expression (collected tables dropped first, the workers restarted after a
+        large query).
         """
         if not self.embedded:
             raise TypeError(f"sql_arrow runs DuckDB SQL; this engine is {self.name}")
+        return self._run(lambda: self.backend.con.sql(sql).to_arrow_table())
+
+    def _run(self, query) -> pa.Table:
+        """``query()``, after dropping collected tables; the workers restarted if it grew the process."""
         self.drop_collected()
-        return self.backend.con.sql(sql).to_arrow_table()
+        before = _resident_private_mb()
+        out = query()
+        if _resident_private_mb() - before > RELEASE_AFTER_MB:
+            self.release_worker_memory()
+        return out
 
     def release_worker_memory(self) -> None:
         """Restart embedded DuckDB's worker threads, so what they keep after a query is freed.
