@@ -98,20 +98,17 @@ def purchases_frame(purchases: pd.DataFrame) -> pd.DataFrame:
     blank characters listed is several times slower than Arrow's). Loaded
     tables have no column of Python objects; in a frame built by hand such a
     column becomes ``string``, except an object ``purchased_at``, read with
-    ``pandas.to_datetime``, and an object ``amount``, read with
+    ``pandas.to_datetime``. An ``amount`` that is not numeric is read with
     ``pandas.to_numeric`` (text that is not a number is missing).
     """
     fixed = {name: ids(purchases[name]) for name in ("account_id", "product_id")}
+    if "amount" in purchases.columns and not pd.api.types.is_numeric_dtype(purchases["amount"]):
+        fixed["amount"] = pd.to_numeric(purchases["amount"], errors="coerce").astype("float64")
     for name in purchases.columns:
         column = purchases[name]
         if column.dtype != object or name in fixed:
             continue
-        if name == "purchased_at":
-            fixed[name] = pd.to_datetime(column)
-        elif name == "amount":
-            fixed[name] = pd.to_numeric(column, errors="coerce").astype("float64")
-        else:
-            fixed[name] = column.astype("string")
+        fixed[name] = pd.to_datetime(column) if name == "purchased_at" else column.astype("string")
     return purchases.assign(**fixed)
 
 

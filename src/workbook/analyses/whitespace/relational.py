@@ -10,8 +10,8 @@ Cleaned purchase
     ``account_id`` and ``product_id`` as text, an empty id being missing
     (the loader has trimmed them, and
     :func:`~workbook.analyses.whitespace.book.purchases_frame` trims those
-    of a frame built by hand); ``amount`` as a number (text that is not one
-    is missing). Every other column as it is.
+    of a frame built by hand, and reads its ``amount`` as a number, text that
+    is not one being missing). Every other column as it is.
 Kept row
     A cleaned row with an account, a product and a purchase date, dated
     before the end of the ``as_of`` day (``purchased_at < as_of_end(as_of)``).
@@ -51,29 +51,24 @@ __all__ = [
 ID_COLUMNS = ("account_id", "product_id")
 
 
-def _text_id(column: ibis.Value) -> ibis.StringValue:
-    text = column if column.type().is_string() else column.cast("string")
-    return text.nullif("")
-
-
 def cleaned(purchases: ibis.Table) -> ibis.Table:
-    """``purchases`` with its ids cleaned and ``amount`` a number (see the module's definitions).
+    """``purchases`` with the canonical types and an empty id missing (see the module's definitions).
 
-    The columns stay in their order; a table without ``amount`` keeps none.
+    The canonical columns are cast where their type is not the model's
+    (:func:`workbook.engine.canonical_columns`); every other column is kept
+    as it is. A table without ``amount`` keeps none.
     """
-    out = {}
-    for name in purchases.columns:
-        column = purchases[name]
-        if name in ID_COLUMNS:
-            column = _text_id(column)
-        elif name == "amount":
-            kind = column.type()
-            if kind.is_string():
-                column = column.strip().try_cast("float64")
-            elif not kind.is_floating():
-                column = column.try_cast("float64")
-        out[name] = column
-    return purchases.select(**out)
+    from workbook.data import model
+    from workbook.engine.core import canonical_columns
+
+    names = {c.name for c in model.SPECS["purchases"].columns}
+    typed = canonical_columns(
+        purchases,
+        "purchases",
+        [c for c in purchases.columns if c in names],
+        keep=[c for c in purchases.columns if c not in names],
+    )
+    return typed.mutate(**{c: typed[c].nullif("") for c in ID_COLUMNS})
 
 
 def _missing_key(rows: ibis.Table) -> ibis.BooleanValue:
