@@ -283,14 +283,13 @@ def test_exclusions_table_and_outlier_list(accounts, opps, tree, purchases, prod
 def test_discount_lines_computed_once_give_the_same_tables(
     accounts, opps, tree, purchases, products
 ):
-    from workbook.analyses.hierarchy import discounts
-    from workbook.analyses.hierarchy.discounts import discount_lines
+    from workbook.analyses.hierarchy.discount_lines import discount_lines, window_start
 
     lines = discount_lines(purchases, tree, as_of=AS_OF, months=24)
     # The shared fixture's used lines of accounts in the tree (test_sibling_discounts_spread_export)
     assert lines.counts["used"] == 11
     # The per-account lines are the used lines of accounts in the tree, by another route.
-    start = discounts.window_start(AS_OF, 24)
+    start = window_start(AS_OF, 24)
     when = purchases["purchased_at"]
     used = purchases[
         (when >= start)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from workbook.analyses.hierarchy.discount_lines import discount_lines
 from workbook.analyses.hierarchy.discounts import (
     DiscountRule,
     discount_basis,
-    discount_lines,
     discount_outliers,
     exclusions,
     sibling_discount_members,
