@@ -276,3 +276,23 @@ def test_cached_positions_by_hand_and_kept_while_the_columns_live(monkeypatch):
     again = pd.Series(["b", None, "z", "a"], dtype="string[pyarrow]")
     assert v.cached_positions(again, keys).tolist() == [1, -1, -1, 0]
     assert calls == [1]  # another column (other Arrow arrays): looked up again
+
+
+@pytest.mark.parametrize(
+    ("ids", "repeats"),
+    [
+        (["L1", "L2", "L3"], False),  # strictly increasing: the one-pass answer
+        (["L3", "L1", "L2"], False),  # unsorted, unique: the sort answers
+        (["L1", "L1", "L2"], True),  # sorted with a repeat: not strictly increasing
+        (["L2", "L1", "L2"], True),  # unsorted with a repeat
+        (["L1"], False),
+    ],
+)
+def test_has_repeats_sorted_and_unsorted_ids(ids, repeats):
+    from workbook.data.validate import _has_repeats, duplicate_id_problems
+
+    s = pd.Series(ids, dtype="string")
+    assert _has_repeats(s) is repeats
+    leads = pd.DataFrame({"lead_id": s})
+    problems = duplicate_id_problems(leads, model.LEADS)
+    assert [p.check for p in problems] == (["duplicate_id"] if repeats else [])

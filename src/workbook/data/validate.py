@@ -138,8 +138,15 @@ def _has_repeats(ids: pd.Series) -> bool:
     ``Series.duplicated`` on Arrow strings factorizes through a slow path
     (9 s for 5M activity ids); sorting and comparing neighbours takes about
     1 s, and the detailed pandas path runs only when there are repeats.
+    Ids that already sort strictly upward (exports ordered by id, as most
+    are) cannot repeat: one pass over neighbours (0.04 s for 5M) answers
+    without the sort.
     """
     values = _arrow_text(ids)
+    if len(values) < 2:
+        return False
+    if pc.all(pc.less(values[:-1], values[1:])).as_py():
+        return False
     ordered = pc.take(values, pc.sort_indices(values))
     same = pc.equal(ordered[1:], ordered[:-1])
     return bool(pc.any(same).as_py())
