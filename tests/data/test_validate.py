@@ -296,3 +296,11 @@ def test_has_repeats_sorted_and_unsorted_ids(ids, repeats):
     leads = pd.DataFrame({"lead_id": s})
     problems = duplicate_id_problems(leads, model.LEADS)
     assert [p.check for p in problems] == (["duplicate_id"] if repeats else [])
+
+
+def test_has_repeats_ignores_missing_ids_but_not_the_repeat_around_them():
+    # a missing id makes the neighbour comparison null: the fast path must not answer
+    from workbook.data.validate import _has_repeats
+
+    assert _has_repeats(pd.Series(["L1", None, "L1"], dtype="string")) is True
+    assert _has_repeats(pd.Series(["L1", None, "L2"], dtype="string")) is False

@@ -145,7 +145,7 @@ def _has_repeats(ids: pd.Series) -> bool:
     values = _arrow_text(ids)
     if len(values) < 2:
         return False
-    if pc.all(pc.less(values[:-1], values[1:])).as_py():
+    if values.null_count == 0 and pc.all(pc.less(values[:-1], values[1:])).as_py():
         return False
     ordered = pc.take(values, pc.sort_indices(values))
     same = pc.equal(ordered[1:], ordered[:-1])
