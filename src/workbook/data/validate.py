@@ -59,6 +59,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbook.core.families import CYCLE, MISSING_PARENT, ultimate_parents
+from workbook.core.links import strictly_increasing
 from workbook.data import model
 from workbook.data.errors import DataValidationError, Problem
 from workbook.data.hints import close_matches, hint_text
@@ -140,13 +141,12 @@ def _has_repeats(ids: pd.Series) -> bool:
     1 s, and the detailed pandas path runs only when there are repeats.
     Ids that already sort strictly upward (exports ordered by id, as most
     are) cannot repeat: one pass over neighbours (0.04 s for 5M) answers
-    without the sort.
+    without the sort (:func:`~workbook.core.links.strictly_increasing`, the
+    rule the reports use to trust unique ids).
     """
+    if strictly_increasing(ids):
+        return False
     values = _arrow_text(ids)
-    if len(values) < 2:
-        return False
-    if values.null_count == 0 and pc.all(pc.less(values[:-1], values[1:])).as_py():
-        return False
     ordered = pc.take(values, pc.sort_indices(values))
     same = pc.equal(ordered[1:], ordered[:-1])
     return bool(pc.any(same).as_py())
