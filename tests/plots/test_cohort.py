@@ -77,6 +77,31 @@ def test_heatmap_titles_and_png():
     assert _png(fig).startswith(b"\x89PNG")
 
 
+def _triangle(periods: int) -> pd.DataFrame:
+    """A follow-through table of ``periods`` monthly cohorts, each observed up to today."""
+    rows = [
+        {"cohort": f"c{c:02d}", "milestone": "won", "months_since": m, "leads": 100,
+         "rate": 0.1, "small_n": False, "complete": True, "grain": "month"}
+        for c in range(periods) for m in range(periods - c)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("periods", [pc.MAX_ANNOTATED_PERIODS, pc.MAX_ANNOTATED_PERIODS + 1])
+def test_heatmap_prints_shares_only_when_they_fit(periods):
+    cells = _triangle(periods)
+    fig = pc.follow_through_heatmap(cells, milestone="won")
+    ax, note = fig.axes[0], fig.texts[-1].get_text()
+    fits = periods <= pc.MAX_ANNOTATED_PERIODS
+    # one label per observed cell when they fit, none (and a note saying why) when not
+    assert len(ax.texts) == (len(cells) if fits else 0)
+    assert ("too narrow to print each share" in note) == (not fits)
+    # the caller's choice wins either way
+    forced = pc.follow_through_heatmap(cells, milestone="won", annotate=not fits)
+    assert len(forced.axes[0].texts) == (0 if fits else len(cells))
+    plt.close("all")
+
+
 def test_heatmap_segment_panels():
     ft = co.follow_through(*_frames(), as_of=AS_OF, segment_by="source")
     fig = pc.follow_through_heatmap(ft, milestone="opportunity")

@@ -44,6 +44,11 @@ def _few(min_leads: int | None) -> str:
     return "too few leads" if min_leads is None else f"fewer than {min_leads:,} leads"
 #: Heatmaps show at most this many segments as panels (largest first).
 MAX_SEGMENT_PANELS = 6
+#: Heatmap cells carry their percentage only up to this many periods (columns): on the
+#: 11-inch figure a cell is then at least about 25 points wide, room for "100%" at 9
+#: points. With more columns the labels run into each other (36 monthly columns left
+#: "9%10%10%" unreadable) and the colour scale is what a reader can use.
+MAX_ANNOTATED_PERIODS = 24
 
 
 def _unit(frame: pd.DataFrame) -> str:
@@ -55,6 +60,13 @@ def _vmax(rates) -> float:
     """Top of the colour scale: the largest rate rounded up to 10%, so gradations show."""
     top = float(np.nanmax(np.asarray(rates, dtype="float64"))) if len(rates) else 0.0
     return float(min(1.0, max(0.1, np.ceil(top * 10) / 10)))
+
+
+def _annotates(cells: pd.DataFrame, annotate: bool | None) -> bool:
+    """``annotate``, or when None whether the cells' labels fit (:data:`MAX_ANNOTATED_PERIODS`)."""
+    if annotate is not None:
+        return bool(annotate)
+    return cells["months_since"].nunique() <= MAX_ANNOTATED_PERIODS
 
 
 def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0) -> object:
@@ -97,6 +109,7 @@ def _draw_triangle(ax, cells: pd.DataFrame, *, annotate: bool, vmax: float = 1.0
                 fontsize=size,
                 color="white" if light else "black",
                 family=digits_family(),  # digits only: no per-glyph fallback stack to build
+                in_layout=False,  # inside its cell: the layout need not measure 600 labels
             )
     if "complete" in cells.columns:
         partial = cells.pivot(index="cohort", columns="months_since", values="complete")
@@ -129,13 +142,15 @@ def follow_through_heatmap(
     *,
     milestone: str = "opportunity",
     segment: str | None = None,
-    annotate: bool = True,
+    annotate: bool | None = None,
     min_leads: int | None = None,
 ):
     """Triangle heatmap of cumulative rate: cohort (rows) by periods since (columns).
 
     Colour is ``rate`` (0-100%); each observed cell is annotated with its
-    percentage; cohorts flagged ``small_n`` are hatched (the note under the
+    percentage when ``annotate`` is True, or when it is None (the default)
+    and at most :data:`MAX_ANNOTATED_PERIODS` periods are shown (the note
+    under the chart says so otherwise); cohorts flagged ``small_n`` are hatched (the note under the
     chart says "fewer than ``min_leads`` leads" when given); unobserved cells
     (the future) are blank. When the table has a ``segment`` column and no
     ``segment`` is chosen, the largest segments get one panel each (up to
@@ -148,6 +163,7 @@ def follow_through_heatmap(
         return empty_figure(f"No cohort data for the milestone {milestone!r}.")
     unit = _unit(cells)
     vmax = _vmax(cells["rate"])
+    annotate = _annotates(cells, annotate)
     title = f"Share of each cohort reaching {_MILESTONE_TEXT.get(milestone, milestone)}"
     if "segment" in cells.columns and segment is None:
         sizes = (
@@ -197,7 +213,14 @@ def follow_through_heatmap(
             "Dotted outline: partial period (not ended at the as-of date), left out of comparisons."
         )
     notes.append("Blank: not observed yet.")
-    fig.text(0.01, 0.0, " ".join(notes), fontsize=9, color="#57606a")
+    if not annotate:
+        notes.append(
+            f"More than {MAX_ANNOTATED_PERIODS} {unit}: the cells are too narrow to print "
+            "each share; read it from the colour scale (the numbers are in the table export)."
+        )
+    # Hung below the figure (va="top"; the saved image's tight box takes it in), one note
+    # per line: at the bottom edge a long line ran into the centred axis label.
+    fig.text(0.01, 0.0, "\n".join(notes), fontsize=9, color="#57606a", va="top")
     return fig
 
 
