@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from workbook import plots
 from workbook.plots import engagement as pe
@@ -191,3 +193,44 @@ def test_reliability_and_funnel_charts_render():
     assert fig.axes[0].get_title() == "By owner"
     _png(fig)
     assert pe.win_rate_funnel(rates.iloc[:0], tr.funnel_curve(90, 0.5), overall=0.5).axes
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # far apart: each label at its own point
+        ([0.2, 0.5, 0.8], [0.2, 0.5, 0.8]),
+        # a cluster is spread upwards, in order, one gap apart
+        ([0.50, 0.51, 0.52], [0.50, 0.55, 0.60]),
+        # at the top, the cluster is pushed back down below the axis's end
+        ([0.98, 0.99, 1.0], [0.90, 0.95, 1.0]),
+    ],
+)
+def test_funnel_labels_keep_their_order_and_a_gap(values, expected):
+    got = pe.label_positions(np.array(values), gap=0.05, low=0.0, high=1.0)
+    assert got == pytest.approx(expected)
+    assert np.all(np.diff(got) >= 0.05 - 1e-12)
+
+
+def test_funnel_labels_of_a_crowded_panel_do_not_overlap():
+    from workbook.analyses.engagement import track_record as tr
+
+    # twelve owners with about the same deals and win rates, all named
+    rates = pd.DataFrame(
+        {
+            "dimension": "owner",
+            "label": [f"Owner {i}" for i in range(12)],
+            "closed": 1000 + np.arange(12),
+            "rate": 0.5 + 0.005 * np.arange(12),
+            "named": True,
+        }
+    )
+    fig = pe.win_rate_funnel(rates, tr.funnel_curve(5000, 0.5), overall=0.5)
+    fig.canvas.draw()
+    # the text of each label (an annotation's own extent also holds its leader line)
+    boxes = [Text.get_window_extent(t) for t in fig.axes[0].texts]
+    assert len(boxes) == 12
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    # the panel's range is its own groups' (not the curve's 5,000 deals)
+    assert fig.axes[0].get_xlim()[1] < 2000
+    plt.close(fig)

@@ -4,6 +4,7 @@ import io
 import warnings
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import pytest
 
 from workbook import plots
@@ -75,4 +76,38 @@ def test_axis_formatters(formatter, value, expected):
     fig, ax = plt.subplots()
     formatter(ax.yaxis)
     assert ax.yaxis.get_major_formatter()(value, 0) == expected
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        # a narrow range: whole percents would print 17%, 17%, 18%, 18%
+        (0.165, 0.175, ["16.50%", "16.75%", "17.00%", "17.25%", "17.50%"]),
+        # a wide one keeps whole percents
+        (0.0, 0.2, ["0%", "5%", "10%", "15%", "20%"]),
+        # below 1%: every tick distinct, zero with the same decimals
+        (0.0, 0.008, ["0.0%", "0.2%", "0.4%", "0.6%", "0.8%"]),
+    ],
+)
+def test_percent_ticks_print_as_many_decimals_as_the_ticks_need(low, high, expected):
+    plots.use_theme()
+    fig, ax = plt.subplots()
+    ax.set_ylim(low, high)
+    ax.yaxis.set_major_locator(mticker.LinearLocator(5))
+    plots.percent(ax.yaxis)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == expected
+    assert len(set(labels)) == len(labels)
+    plt.close(fig)
+
+
+def test_percent_with_fixed_decimals_keeps_them():
+    fig, ax = plt.subplots()
+    ax.set_ylim(0.165, 0.175)
+    ax.yaxis.set_major_locator(mticker.LinearLocator(3))
+    plots.percent(ax.yaxis, decimals=0)
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["16%", "17%", "18%"]
     plt.close(fig)

@@ -59,9 +59,48 @@ def thousands(ax_axis) -> None:
     ax_axis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
 
 
-def percent(ax_axis, *, decimals: int = 0) -> None:
-    """Format an axis holding 0-1 shares as percentages."""
-    ax_axis.set_major_formatter(mticker.PercentFormatter(xmax=1.0, decimals=decimals))
+#: Most decimals :class:`PercentTicks` prints.
+MAX_PERCENT_DECIMALS = 4
+
+
+class PercentTicks(mticker.Formatter):
+    """Tick labels of 0-1 shares as percentages, with as many decimals as the ticks need.
+
+    The decimals are the fewest (at most :data:`MAX_PERCENT_DECIMALS`) that
+    print every tick exactly, the same for all ticks of the axis: ticks every
+    5% read ``5%, 10%``, every 0.25% ``17.25%, 17.50%``. A fixed 0 decimals
+    printed the ticks of a narrow range as ``17%, 17%, 18%, 18%``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.decimals = 0
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        shown = [100.0 * float(v) for v in locs]
+        for decimals in range(MAX_PERCENT_DECIMALS + 1):  # decimals, not rows
+            if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in shown):
+                break
+        self.decimals = decimals
+
+    def __call__(self, x, pos=None) -> str:
+        text = f"{100.0 * x:.{self.decimals}f}"
+        return f"{text.lstrip('-') if float(text) == 0 else text}%"  # no "-0%"
+
+
+def percent(ax_axis, *, decimals: int | None = None) -> None:
+    """Format an axis holding 0-1 shares as percentages.
+
+    ``decimals`` fixes the decimals; by default the ticks get as many as they
+    need (:class:`PercentTicks`).
+    """
+    formatter = (
+        PercentTicks()
+        if decimals is None
+        else mticker.PercentFormatter(xmax=1.0, decimals=decimals)
+    )
+    ax_axis.set_major_formatter(formatter)
 
 
 def currency(ax_axis, *, symbol: str = "$") -> None:

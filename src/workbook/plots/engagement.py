@@ -250,6 +250,30 @@ def reliability(table: pd.DataFrame, *, sentence: str = ""):
     return fig
 
 
+#: Least vertical distance between two funnel labels, in win-rate units (about a line
+#: of small text on the 4.8-inch panel).
+LABEL_GAP = 0.045
+
+
+def label_positions(values: np.ndarray, *, gap: float, low: float, high: float) -> np.ndarray:
+    """Heights for labels of sorted ``values``: each at its value, moved apart to ``gap``.
+
+    The labels keep their order; a label closer than ``gap`` to the one below
+    it is pushed up, and when the top one passes ``high`` they are all pushed
+    back down (never below ``low`` while they fit).
+    """
+    out = np.asarray(values, dtype=float).copy()
+    for i in range(1, len(out)):  # labels, a handful, not rows
+        out[i] = max(out[i], out[i - 1] + gap)
+    if len(out) and out[-1] > high:
+        out[-1] = high
+        for i in range(len(out) - 2, -1, -1):
+            out[i] = min(out[i], out[i + 1] - gap)
+    if len(out) and out[0] < low:
+        out += min(low - out[0], max(high - out[-1], 0.0))
+    return out
+
+
 def _funnel_panel(ax, rows: pd.DataFrame, curve: pd.DataFrame, *, dimension: str, overall: float):
     n = curve["n"].to_numpy(dtype=float)
     for level, style, name in (("95", ":", "95%"), ("998", "--", "99.8%")):
@@ -262,12 +286,22 @@ def _funnel_panel(ax, rows: pd.DataFrame, curve: pd.DataFrame, *, dimension: str
         rows.loc[named, "closed"], rows.loc[named, "rate"], color=PALETTE[3], zorder=4,
         label="Outside 99.8% (named)",
     )  # fmt: skip
-    for r in rows.loc[named].itertuples(index=False):  # named groups only: a handful
+    # Each panel's own range (the owners' few thousand deals were squeezed against the
+    # axis by a curve drawn out to the largest group of any dimension).
+    top = float(rows["closed"].max()) if len(rows) else (float(n.max()) if len(n) else 1.0)
+    ax.set_xlim(0, max(top, 1.0) * 1.25)
+    picked = rows.loc[named].sort_values("rate", kind="stable")
+    spread = label_positions(picked["rate"].to_numpy(dtype=float), gap=LABEL_GAP, low=0.0, high=1.0)
+    for r, y in zip(picked.itertuples(index=False), spread, strict=True):  # named groups only
         ax.annotate(
-            _short([r.label])[0], (r.closed, r.rate), xytext=(4, 4), textcoords="offset points"
+            _short([r.label])[0],
+            (r.closed, r.rate),
+            xytext=(r.closed + 0.03 * top, y),
+            textcoords="data",
+            va="center",
+            fontsize="small",
+            arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.6},
         )
-    top = max(float(rows["closed"].max()) if len(rows) else 1.0, float(n.max()) if len(n) else 1.0)
-    ax.set_xlim(0, top * 1.05)
     ax.set_ylim(0, 1)
     percent(ax.yaxis)
     ax.set_xlabel("Closed deals")

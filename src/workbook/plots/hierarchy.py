@@ -135,9 +135,12 @@ def pareto_chart(conc: pd.DataFrame, *, top_n: int = 10):
         ax.annotate(
             f"top {len(marked)} of {len(conc):,} families: {last['cumulative_share']:.0%} of revenue",
             xy=(last["family_share"], last["cumulative_share"]),
-            xytext=(12, -18),
-            textcoords="offset points",
+            # In the empty triangle under the diagonal, with an arrow to the point: a label
+            # beside a point near the origin ran into the axis's tick labels.
+            xytext=(0.30, 0.25),
+            textcoords="axes fraction",
             fontsize=10,
+            arrowprops={"arrowstyle": "->", "color": MEDIAN_COLOUR, "linewidth": 1},
         )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)

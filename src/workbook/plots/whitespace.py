@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap, LogNorm, Normalize
 from matplotlib.patches import Patch
 
-from workbook.plots import PALETTE, currency, empty_figure, new_figure
+from workbook.plots import PALETTE, currency, empty_figure, new_figure, percent
 
 OWNED_COLOUR = PALETTE[0]  # blue: the member owns the product
 GAP_CMAP = "Oranges"  # gaps: pale (low priority) to dark orange (high)
@@ -285,7 +285,7 @@ def book_heatmap(matrix: pd.DataFrame, families: pd.DataFrame, *, top: int = 15)
     ax.set_ylabel("Family (members)")
     cbar = fig.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02)
     cbar.set_label("Members owning the product")
-    cbar.ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0))
+    percent(cbar.ax.yaxis)
     return fig
 
 
@@ -368,11 +368,12 @@ def lift_heatmap(lift: pd.DataFrame, *, min_pair_owners: int = 5, max_products: 
     ax.set_title(
         "Co-purchase lift: owners of the row product also own the column product",
     )
-    ax.text(
+    # Below the figure (the saved image's tight box takes it in): under the axes it sat
+    # on the rotated product names.
+    fig.text(
+        0.01,
         0.0,
-        -0.02,
         "Grey: not significant (BH q ≥ 0.05, CMH test stratified by industry)",
-        transform=ax.transAxes,
         fontsize=9,
         va="top",
     )
@@ -453,8 +454,8 @@ def calibration_deciles(deciles: pd.DataFrame, *, calibrated: bool = False):
     ax.errorbar(x, y, yerr=err, fmt="o", color=PALETTE[0], capsize=3, label="decile (95% CI)")
     ax.set_xlabel("Mean predicted P (backtest)")
     ax.set_ylabel("Share that bought")
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0))
-    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0))
+    percent(ax.xaxis)
+    percent(ax.yaxis)
     ax.set_title(
         "Purchase model calibration by decile: "
         + ("calibrated out of time" if calibrated else "not calibrated, P read as a score")
