@@ -304,6 +304,7 @@ def _funnel_panel(ax, rows: pd.DataFrame, curve: pd.DataFrame, *, dimension: str
         )
     ax.set_ylim(0, 1)
     percent(ax.yaxis)
+    thousands(ax.xaxis)
     ax.set_xlabel("Closed deals")
     ax.set_title(f"By {dimension}")
 
