@@ -12,6 +12,7 @@ from workbook.core.text import (
     Card,
     format_change,
     format_value,
+    share_text,
 )
 
 MINUS = "\u2212"
@@ -74,3 +75,25 @@ def test_card_declares_direction_and_names_its_subject():
     assert Card("n", "N", 3).direction == "neutral"
     with pytest.raises(ValueError, match="'n'.*direction"):
         Card("n", "N", 3, "{:,}", "up")
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [
+        (0.25, "25.0%"),
+        (0.0, "0.0%"),
+        (1.0, "100.0%"),
+        (7 / 100_000, "<0.1%"),  # 7 rows of 100,000: not "0.0%"
+        (0.0005, "0.1%"),  # rounds up to the smallest step: shown as it is
+        (0.9996, ">99.9%"),  # all but a few: not "100.0%"
+        (float("nan"), "–"),
+        (None, "–"),
+    ],
+)
+def test_share_text_never_rounds_a_few_to_nothing(share, expected):
+    assert share_text(share) == expected
+
+
+def test_share_text_decimals():
+    assert share_text(0.00004, decimals=2) == "<0.01%"
+    assert share_text(0.12345, decimals=2) == "12.35%"

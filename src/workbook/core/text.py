@@ -26,6 +26,7 @@ __all__ = [
     "and_join",
     "esc",
     "format_change",
+    "share_text",
     "format_value",
     "money",
     "strip_bidi",
@@ -155,6 +156,24 @@ def money(value: object) -> str:
                 return f"{sign}${size:.2e}"
             return f"{sign}${size / scale:{spec}}{suffix}"
     return f"{sign}${size:,.0f}"
+
+
+def share_text(share: object, decimals: int = 1) -> str:
+    """A 0-1 share as a percentage that never rounds a few rows to nothing, or all but a few to all.
+
+    ``0.25`` reads "25.0%"; a share above 0 that would print as "0.0%" reads
+    "<0.1%", and one below 1 that would print as "100.0%" reads ">99.9%" (with
+    ``decimals`` 1). Exactly 0 and 1 read "0.0%" and "100.0%"; missing "–".
+    """
+    if _missing(share):
+        return "–"
+    value = float(share)
+    step = 10.0 ** -(decimals + 2)  # the smallest share the text shows
+    if 0 < value < step / 2:
+        return f"<{step:.{decimals}%}"
+    if 1 - step / 2 < value < 1:
+        return f">{1 - step:.{decimals}%}"
+    return f"{value:.{decimals}%}"
 
 
 _PERCENT_RE = re.compile(r"\{:[^}]*?\.(\d+)%\}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbook.core.text import share_text
 from workbook.plots import PALETTE, empty_figure, new_figure, thousands
 
 #: Bar colour of an ordinary depth (blue) and of the parent-cycle bar (vermillion).
@@ -47,7 +48,8 @@ def depth_chart(depths: pd.DataFrame):
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels)
     annotations = [
-        f"{n:,} ({s:.1%})" for n, s in zip(counts, depths["share"].to_numpy(), strict=True)
+        # two lines: "4,799 (4.8%)" on one ran into its neighbours' labels with a dozen depths
+        f"{n:,}\n({share_text(s)})" for n, s in zip(counts, depths["share"].to_numpy(), strict=True)
     ]
     ax.bar_label(bars, labels=annotations, padding=2, fontsize=9)
     ax.margins(y=0.15)
@@ -103,7 +105,7 @@ def warnings_by_table_chart(by_table: pd.DataFrame):
     labels = [
         "none"
         if total == 0
-        else f"{warn:,} ({share:.1%} of {rows:,})"
+        else f"{warn:,} ({share_text(share)} of {rows:,})"
         if pd.notna(share)
         else f"{warn:,}"
         for total, warn, share, rows in zip(

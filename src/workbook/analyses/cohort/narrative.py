@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbook.core.findings import HIGH, MEDIUM, Finding
-from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL, Card
+from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL, Card, share_text
 
 __all__ = ["HANDOFF_ANCHOR", "age_phrase", "findings", "headline_cards", "summary_sentences"]
 
@@ -23,7 +23,7 @@ _WHAT = {
 
 
 def _pct(x) -> str:
-    return "n/a" if x is None else f"{x:.1%}"
+    return "n/a" if x is None else share_text(x)
 
 
 def _unit(grain: str | None, n: int | float = 2) -> str:

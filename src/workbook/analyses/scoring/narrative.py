@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from workbook.core.findings import HIGH, Finding
-from workbook.core.text import HIGHER_IS_BETTER, NEUTRAL, Card, format_value
+from workbook.core.text import HIGHER_IS_BETTER, NEUTRAL, Card, format_value, share_text
 
 __all__ = [
     "band_sentence",
@@ -41,12 +41,12 @@ def _fmt_n(x: float) -> str:
 
 
 def _pct(x) -> str:
-    """A share as a whole percent; a missing share shows as an en dash."""
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
+    """A share as a whole percent (:func:`~workbook.core.text.share_text`); missing is an en dash."""
+    return share_text(x, 0)
 
 
 def _pct1(x) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
+    return share_text(x)
 
 
 def _missing(x) -> bool:
