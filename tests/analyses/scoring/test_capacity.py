@@ -86,3 +86,30 @@ def test_recommend_threshold_is_inclusive():
     cap = pd.DataFrame({"threshold": [50.0, 60.0, 70.0], "p_over_capacity": [0.5, 0.10, 0.01]})
     assert scoring.recommend_threshold(cap, overflow_risk=0.10) == 60.0
     assert np.isnan(scoring.recommend_threshold(cap, overflow_risk=0.001))
+
+
+def test_a_threshold_no_lead_reached_is_never_recommended():
+    # 60 and 70 overflow; 80 "fits" only because no lead reached it: not a hand-off rule
+    cap = pd.DataFrame(
+        {
+            "threshold": [60.0, 70.0, 80.0],
+            "monthly_volume": [90.0, 45.0, 0.0],
+            "p_over_capacity": [1.0, 0.6, 0.0],
+        }
+    )
+    assert np.isnan(scoring.recommend_threshold(cap, overflow_risk=0.10))
+    assert scoring.capacity.top_reached_threshold(cap) == (70.0, 45.0)
+    cap.loc[1, "p_over_capacity"] = 0.05  # 70 now fits, and leads reach it
+    assert scoring.recommend_threshold(cap, overflow_risk=0.10) == 70.0
+
+
+def test_capacity_below_every_threshold_that_sends_leads_says_so(planted_crm):
+    # 200 uniform 0-100 scores a month; a grid threshold of 150 is above every score, so it
+    # never overflows a capacity of 1 a month, and sends nobody: no recommendation
+    res = scoring.run(
+        planted_crm, n_boot=20, backtest_months=[3], capacity_per_month=1, thresholds=[0, 50, 100, 150]
+    )
+    assert np.isnan(res.recommended_threshold)
+    reason = res.figures["recommendation_reason"]
+    assert "while still sending leads: even at 100" in reason
+    assert "No recommendation" in res.figures["tradeoff_sentence"]

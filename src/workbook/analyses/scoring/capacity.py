@@ -24,6 +24,7 @@ __all__ = [
     "capacity_months_table",
     "capacity_table",
     "complete_months",
+    "top_reached_threshold",
     "p_over_capacity",
     "recommend_threshold",
 ]
@@ -150,7 +151,13 @@ def capacity_table(months_table: pd.DataFrame, *, capacity_per_month: float) -> 
 
 
 def recommend_threshold(capacity: pd.DataFrame, *, overflow_risk: float = 0.10) -> float:
-    """The lowest grid threshold with ``p_over_capacity <= overflow_risk``; NaN when none qualifies.
+    """The lowest grid threshold with ``p_over_capacity <= overflow_risk`` that sends leads; NaN when none.
+
+    A threshold no lead reached in the capacity months (``monthly_volume``
+    0) never overflows, and would send sales nothing: it is not a hand-off
+    rule, so it is never recommended (on the large sample, a capacity of 40
+    against 13,684 leads a month had recommended 105, above every recent
+    score).
 
     Parameters
     ----------
@@ -159,5 +166,21 @@ def recommend_threshold(capacity: pd.DataFrame, *, overflow_risk: float = 0.10) 
     overflow_risk : float
         The accepted chance that a month overflows sales (inclusive).
     """
-    fits = capacity.loc[capacity["p_over_capacity"] <= overflow_risk, "threshold"]
-    return float(fits.min()) if len(fits) else float("nan")
+    fits = capacity["p_over_capacity"] <= overflow_risk
+    if "monthly_volume" in capacity.columns:
+        fits &= capacity["monthly_volume"] > 0
+    chosen = capacity.loc[fits, "threshold"]
+    return float(chosen.min()) if len(chosen) else float("nan")
+
+
+def top_reached_threshold(capacity: pd.DataFrame) -> tuple[float, float]:
+    """The highest threshold some lead reached in the capacity months, and its leads a month.
+
+    ``(nan, 0.0)`` when no lead reached any threshold. Says how far the
+    capacity is from the inflow when no threshold fits.
+    """
+    sent = capacity.loc[capacity["monthly_volume"] > 0]
+    if sent.empty:
+        return float("nan"), 0.0
+    top = sent.loc[sent["threshold"].idxmax()]
+    return float(top["threshold"]), float(top["monthly_volume"])

@@ -11,6 +11,7 @@ from workbook.analyses.scoring.capacity import (
     capacity_months_table,
     capacity_table,
     recommend_threshold,
+    top_reached_threshold,
 )
 from workbook.analyses.scoring.decay import decay_handoff, landmark_comparison, landmark_leads
 from workbook.analyses.scoring.discrimination import (
@@ -123,9 +124,17 @@ def _decay_tables(crm, outcomes, p: Params) -> dict:
 def _recommendation(rec: float, oot: pd.DataFrame, cap: pd.DataFrame, p: Params):
     skill = oot.iloc[0]["brier_skill"]
     if np.isnan(rec):
-        return rec, (
+        reason = (
             f"no threshold on the grid keeps the chance of more than "
             f"{p.capacity_per_month:,.0f} hand-offs next month at or below {p.overflow_risk:.0%}"
+        )
+        top, volume = top_reached_threshold(cap.loc[cap["on_grid"]])
+        if np.isnan(top):
+            return rec, f"{reason}: no scored lead arrived in the last {p.capacity_months} months"
+        return rec, (
+            f"{reason} while still sending leads: even at {top:,.6g}, the highest threshold "
+            f"any lead reached in the last {p.capacity_months} months, about {volume:,.0f} "
+            "a month arrive. Check the capacity: the score alone cannot bring the inflow down to it"
         )
     if not (skill > 0):
         return float("nan"), "the score shows no out-of-time skill (Brier skill not above 0)"

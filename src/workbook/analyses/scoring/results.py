@@ -25,7 +25,8 @@ class Results(ReportResults):
     ----------
     recommended_threshold : float
         The lowest grid threshold whose ``p_over_capacity`` is at most
-        ``overflow_risk``; NaN when none qualifies or the logit shows no
+        ``overflow_risk`` and that some lead reached in the capacity months;
+        NaN when none qualifies or the logit shows no
         out-of-time skill (``figures["recommendation_reason"]`` says which).
     grid : list of float
         The threshold grid of the sweep and of the capacity check.
