@@ -91,3 +91,17 @@ def test_cell_bootstrap_width_matches_row_resampling():
     auc = scoring.auc_with_ci(out, n_boot=2000, seed=5).iloc[0]
     assert auc["auc"] == point[0]
     assert (auc["ci_low"], auc["ci_high"]) == (lo[0], hi[0])
+
+
+def test_cell_bootstrap_of_a_statistic_nan_everywhere_is_nan_without_a_warning():
+    import warnings
+
+    counts = np.array([[5, 1], [3, 2]])
+
+    def never(c):  # e.g. the win rate at a threshold no lead reaches
+        return np.full(c.shape[0], np.nan)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = scoring.cells.cell_bootstrap_interval(never, counts, n_boot=50, seed=0)
+    assert np.isnan(got.low) and np.isnan(got.high)

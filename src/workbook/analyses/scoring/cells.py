@@ -10,6 +10,8 @@ sample and for a batch of resamples (:func:`cell_bootstrap_interval`) alike.
 
 from __future__ import annotations
 
+import warnings
+
 from typing import NamedTuple
 
 import numpy as np
@@ -186,6 +188,10 @@ def cell_bootstrap_interval(
         full[:, nz] = rng.multinomial(n, p, size=b)
         draws.append(np.asarray(statistic(full.reshape(b, *counts.shape)), dtype="float64"))
     stat = np.concatenate(draws, axis=0)
-    low = np.nanquantile(stat, alpha / 2, axis=0)
-    high = np.nanquantile(stat, 1 - alpha / 2, axis=0)
+    with warnings.catch_warnings():
+        # a statistic NaN in every resample (e.g. a threshold no lead reaches, or none
+        # recommended) has a NaN interval, not a warning in the report
+        warnings.filterwarnings("ignore", "All-NaN slice encountered", RuntimeWarning)
+        low = np.nanquantile(stat, alpha / 2, axis=0)
+        high = np.nanquantile(stat, 1 - alpha / 2, axis=0)
     return Interval(low, high)
