@@ -12,6 +12,7 @@ from workbook.core.text import (
     Card,
     format_change,
     format_value,
+    plural,
     share_text,
 )
 
@@ -97,3 +98,9 @@ def test_share_text_never_rounds_a_few_to_nothing(share, expected):
 def test_share_text_decimals():
     assert share_text(0.00004, decimals=2) == "<0.01%"
     assert share_text(0.12345, decimals=2) == "12.35%"
+
+
+def test_plural_in_plain_words():
+    assert plural(1, "day") == "1 day"
+    assert plural(0, "day") == "0 days"
+    assert plural(1_204, "family", "families") == "1,204 families"

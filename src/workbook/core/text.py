@@ -26,6 +26,7 @@ __all__ = [
     "and_join",
     "esc",
     "format_change",
+    "plural",
     "share_text",
     "format_value",
     "money",
@@ -156,6 +157,11 @@ def money(value: object) -> str:
                 return f"{sign}${size:.2e}"
             return f"{sign}${size / scale:{spec}}{suffix}"
     return f"{sign}${size:,.0f}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and ``word`` in plain words: "1 day", "2 days", "1,204 families" (``many`` for irregular plurals)."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {many or word + 's'}"
 
 
 def share_text(share: object, decimals: int = 1) -> str:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
 from workbook.core.findings import SEVERITIES, Finding
-from workbook.core.text import esc, money
+from workbook.core.text import esc, money, plural
 
 __all__ = [
     "MAX_FINDINGS",
@@ -87,9 +87,6 @@ def health_line(
         dq = s.get("data_quality") or {}
         tables |= set(dq.get("row_counts") or s.get("row_counts") or {})
         checks |= {k for k, n in (dq.get("checks") or {}).items() if n}
-
-    def plural(n: int, word: str) -> str:
-        return f"{n:,} {word}" + ("" if n == 1 else "s")
 
     line = ", ".join(
         [

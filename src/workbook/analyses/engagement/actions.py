@@ -97,10 +97,15 @@ def _overdue_detail(eff: pd.DataFrame) -> pd.Series:
         "Close date "
         + eff["close_date"].dt.strftime("%Y-%m-%d")
         + " passed "
-        + eff["days_overdue"].astype("str")
-        + " day(s) ago; update it or close "
-        "the deal."
+        + _days_ago(eff["days_overdue"])
+        + "; update it or close the deal."
     )
+
+
+def _days_ago(days: pd.Series) -> pd.Series:
+    """"1 day ago", "12 days ago" per row (whole days)."""
+    n = days.fillna(0).astype("int64")
+    return n.astype("str") + np.where(n == 1, " day ago", " days ago")
 
 
 def _stale_detail(eff: pd.DataFrame) -> pd.Series:
@@ -109,8 +114,8 @@ def _stale_detail(eff: pd.DataFrame) -> pd.Series:
         "Last activity on "
         + last
         + " ("
-        + eff["days_since_activity"].fillna(0).astype("int64").astype("str")
-        + " days ago)."
+        + _days_ago(eff["days_since_activity"])
+        + ")."
     ).where(last.notna(), "No activity logged since the deal was created.")
 
 

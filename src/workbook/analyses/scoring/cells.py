@@ -11,7 +11,6 @@ sample and for a batch of resamples (:func:`cell_bootstrap_interval`) alike.
 from __future__ import annotations
 
 import warnings
-
 from typing import NamedTuple
 
 import numpy as np

@@ -9,7 +9,7 @@ from __future__ import annotations
 from workbook.analyses.hierarchy import money
 from workbook.core.findings import MEDIUM, Finding
 from workbook.core.noise import format_p
-from workbook.core.text import MONEY, NEUTRAL, Card
+from workbook.core.text import MONEY, NEUTRAL, Card, plural
 
 __all__ = ["findings", "headline_cards", "summary_sentences"]
 
@@ -79,10 +79,6 @@ def headline_cards(figures: dict) -> list[Card]:
     ]
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {plural or word + 's'}"
-
-
 def _owning_text(gap: dict) -> str:
     others = gap["family_members"] - 1
     owning = gap["siblings_owning"]
@@ -105,14 +101,14 @@ def gaps_sentence(figures: dict) -> str:
         )
     fam = figures["top_family"]
     most = (
-        f"; {fam['family_name']} holds the most ({_plural(fam['gaps'], 'gap')}, "
+        f"; {fam['family_name']} holds the most ({plural(fam['gaps'], 'gap')}, "
         f"{money(fam['whitespace_value'])})"
         if fam is not None
         else ""
     )
     return (
-        f"{_plural(figures['gaps'], 'sibling gap')} across "
-        f"{_plural(figures['families_with_gaps'], 'family', 'families')} (a product an "
+        f"{plural(figures['gaps'], 'sibling gap')} across "
+        f"{plural(figures['families_with_gaps'], 'family', 'families')} (a product an "
         f"account lacks while another member of its family owns it) are worth "
         f"{money(figures['whitespace_value'])} at the typical purchase amount, "
         f"{money(figures['priority_total'])} weighted by the sibling/peer score (a ranking "
@@ -146,7 +142,7 @@ def lift_sentence(lift: dict) -> str:
     """The strongest significant co-purchase lift (a ``top_lift`` record)."""
     return (
         f"Owners of {lift['name_a']} also own {lift['name_b']} {lift['lift']:.1f}× more "
-        f"often than average ({_plural(lift['owners_both'], 'account')} own both; odds ratio "
+        f"often than average ({plural(lift['owners_both'], 'account')} own both; odds ratio "
         f"{lift['mh_odds_ratio']:.1f} within industries, q{format_p(lift['q_value'])[1:]})."
     )
 
@@ -208,9 +204,9 @@ def kappa_text(figures: dict) -> str:
 def peer_sentence(figures: dict) -> str:
     """Peer whitespace: accounts and suggestions above the threshold."""
     return (
-        f"{_plural(figures['peer_accounts'], 'account')} with no family gap lack a product "
+        f"{plural(figures['peer_accounts'], 'account')} with no family gap lack a product "
         f"that at least {figures['min_peer_adoption']:.0%} of their industry owns "
-        f"({_plural(figures['peer_whitespace'], 'suggestion')})."
+        f"({plural(figures['peer_whitespace'], 'suggestion')})."
     )
 
 
@@ -220,7 +216,7 @@ def exclusions_sentence(figures: dict) -> str:
         k: v for k, v in figures["excluded_purchase_rows"].items() if k != "repeat_purchase"
     }
     parts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in excluded.items() if n)
-    return f"{_plural(sum(excluded.values()), 'purchase row')} left out of ownership" + (
+    return f"{plural(sum(excluded.values()), 'purchase row')} left out of ownership" + (
         f" ({parts})." if parts else "."
     )
 
