@@ -61,6 +61,8 @@ def test_run_on_the_bundled_sample_gives_the_frozen_figures(sample_res):
     # Calibration intercept -0.24 (CI -0.40 to -0.08) misses 0: the list is a score, not money.
     assert f["ranking"] == "model" and not f["calibrated"]
     assert f["value_label"] == "Whitespace score"
+    # and the call list shows its score as a number, not as a percentage
+    assert (f["score_label"], f["score_format"]) == ("Score", "{:.3f}")
     assert f["top_call"]["account_name"] == "We <3 Dogs"
     assert f["excluded_purchase_rows"] == {
         "missing_key": 0,
@@ -224,3 +226,15 @@ def test_sample_run_exports_match_the_analysis(sample_run):
     assert list(backtest["ranking"]) == ["model", "sibling_rate", "peer_rate"]
     html = (sample_run / "whitespace.html").read_text(encoding="utf-8")
     assert "We &lt;3 Dogs" in html and "We <3 Dogs" not in html
+
+
+def test_a_calibrated_model_shows_its_score_as_a_probability(sample_crm):
+    from workbook.analyses.whitespace.backtest import purchase_model
+    from workbook.analyses.whitespace.figures import _model_figures
+
+    model = purchase_model(sample_crm)
+    assert not model.calibrated  # the sample's: a score
+    assert _model_figures(model)["score_label"] == "Score"
+    calibrated = _model_figures(model._replace(calibrated=True))
+    assert (calibrated["score_label"], calibrated["score_format"]) == ("P(purchase)", "{:.0%}")
+    assert calibrated["value_label"] == "Expected whitespace"

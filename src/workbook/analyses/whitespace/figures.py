@@ -110,6 +110,9 @@ def _model_figures(model) -> dict:
         "model_reason": model.reason,
         "calibrated": bool(model.calibrated),
         "value_label": "Expected whitespace" if model.calibrated else "Whitespace score",
+        # the call list's score column: a percentage only when it is a calibrated probability
+        "score_label": "P(purchase)" if model.calibrated else "Score",
+        "score_format": "{:.0%}" if model.calibrated else "{:.3f}",
         "call_list_total": total,
         "call_list": int(len(model.call_list)),
         "candidates": int(model.candidates),
@@ -187,7 +190,8 @@ def summary_figures(
         ``significant_pairs``: unordered co-purchase pairs with q < 0.05.
         ``backtest``, ``calibration``, ``fit_cut``, ``score_cut``, ``ranking``,
         ``ranking_name``, ``model_reason``, ``calibrated``, ``value_label``,
-        ``call_list_total`` (Σ score × value over every candidate),
+        ``score_label``, ``score_format`` (how the call list shows the score: a
+        percentage only when calibrated, else a plain number), ``call_list_total`` (Σ score × value over every candidate),
         ``candidates`` (today's candidates), ``call_list`` (the rows the
         call list keeps), ``call_list_per_rep`` (0: all), ``top_call``:
         from the purchase ``model`` (:func:`~.backtest.purchase_model`).
