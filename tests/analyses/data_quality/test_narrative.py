@@ -28,17 +28,17 @@ def test_headline_cards_and_sentences_follow_the_numbers(tables):
         "hierarchy_faults": 2,  # A4 cycle, A5 missing parent
     }
     assert sentences[0] == (
-        "3 table(s) loaded with 10 rows in total; the largest is accounts with 5 rows."
+        "3 tables loaded with 10 rows in total; the largest is accounts with 5 rows."
     )
     assert sentences[1] == (
-        "Validation found 2 kind(s) of warning affecting 5 row(s), and applied 1 kind(s) of fix-up."
+        "Validation found 2 kinds of warning affecting 5 rows, and applied 1 kind of fix-up."
     )
     # Checked: accounts.owner_id and opportunities.account_id (opportunities has no owner_id
     # column here); both have 2 unknown rows, the tie goes to the table name (accounts).
-    assert sentences[2].startswith("2 of 2 checked reference(s) point to unknown ids")
-    assert "accounts.owner_id with 2 row(s)" in sentences[2]
+    assert sentences[2].startswith("2 of 2 checked references point to unknown ids")
+    assert "accounts.owner_id with 2 rows" in sentences[2]
     assert sentences[3] == (
-        "The account hierarchy has 2 fault(s): 1 account(s) on a parent cycle "
+        "The account hierarchy has 2 faults: 1 account on a parent cycle "
         "and 1 with a parent missing from the accounts."
     )
 
@@ -53,8 +53,8 @@ def test_headline_without_problems():
     faults = families.hierarchy_issues(families.ultimate_parents(tables["accounts"]))
     sentences, cards = qr.headline(counts, empty, integrity, faults)
     assert cards[2].value == 0 and cards[3].value == 0
-    assert sentences[1] == "Validation found 0 kind(s) of warning affecting 0 row(s)."
-    assert sentences[2] == "All 0 checked reference(s) point to known ids."
+    assert sentences[1] == "Validation found 0 kinds of warning affecting 0 rows."
+    assert sentences[2] == "All 0 checked references point to known ids."
     assert sentences[3] == "The account hierarchy has no cycles and no missing parents."
 
 
@@ -101,6 +101,6 @@ def test_warnings_sentence_counts_rows_left_out_apart_from_fix_ups():
     faults = families.hierarchy_issues(families.ultimate_parents(tables["accounts"]))
     sentences, _ = qr.headline(counts, warnings, integrity, faults)
     assert sentences[1] == (
-        "Validation found 1 kind(s) of warning affecting 2 row(s), and applied 1 kind(s) of "
-        "fix-up; 4 row(s) were left out for a blank required cell."
+        "Validation found 1 kind of warning affecting 2 rows, and applied 1 kind of "
+        "fix-up; 4 rows were left out for a blank required cell."
     )

@@ -60,11 +60,11 @@ def test_run_gives_the_baseline_figures(res):
         "hierarchy_depths": {"0 (top level)": 498, "1": 65, "2": 23, "3": 9, "cycle": 5},
     }
     assert res.sentences == [
-        "8 table(s) loaded with 76,678 rows in total; the largest is activities with 58,449 rows.",
-        "Validation found 14 kind(s) of warning affecting 147 row(s).",
-        "5 of 13 checked reference(s) point to unknown ids; the most affected is "
-        "activities.owner_id with 104 row(s).",
-        "The account hierarchy has 5 fault(s): 4 account(s) on a parent cycle and 1 with a "
+        "8 tables loaded with 76,678 rows in total; the largest is activities with 58,449 rows.",
+        "Validation found 14 kinds of warning affecting 147 rows.",
+        "5 of 13 checked references point to unknown ids; the most affected is "
+        "activities.owner_id with 104 rows.",
+        "The account hierarchy has 5 faults: 4 accounts on a parent cycle and 1 with a "
         "parent missing from the accounts.",
     ]
     assert res.summary() == res.figures

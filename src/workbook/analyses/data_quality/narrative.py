@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from workbook.core.checks import require_frame
-from workbook.core.text import LOWER_IS_BETTER, NEUTRAL, Card
+from workbook.core.text import LOWER_IS_BETTER, NEUTRAL, Card, plural
 
 __all__ = ["Headline", "headline", "headline_cards", "summary_sentences"]
 
@@ -50,7 +50,7 @@ def _tables_sentence(counts: pd.DataFrame) -> str:
         return "No tables were loaded."
     largest = counts.sort_values(["rows", "table"], ascending=[False, True]).head(1)
     return (
-        f"{len(counts)} table(s) loaded with {int(counts['rows'].sum()):,} rows in total; "
+        f"{plural(len(counts), 'table')} loaded with {int(counts['rows'].sum()):,} rows in total; "
         f"the largest is {largest['table'].iloc[0]} with {int(largest['rows'].iloc[0]):,} rows."
     )
 
@@ -60,11 +60,17 @@ def _warnings_sentence(warnings: pd.DataFrame) -> str:
     left_out = rest["severity"].eq("excluded") if len(rest) else pd.Series([], dtype=bool)
     fix, excluded = rest[~left_out], rest[left_out]
     n_warn_rows = int(warn["count"].sum())
-    sentence = f"Validation found {len(warn)} kind(s) of warning affecting {n_warn_rows:,} row(s)"
-    sentence += f", and applied {len(fix)} kind(s) of fix-up" if len(fix) else ""
+    sentence = (
+        f"Validation found {plural(len(warn), 'kind')} of warning affecting "
+        f"{plural(n_warn_rows, 'row')}"
+    )
+    sentence += f", and applied {plural(len(fix), 'kind')} of fix-up" if len(fix) else ""
     if len(excluded):  # blank required cells (workbook.data.blanks)
         n_out = int(excluded["count"].sum())
-        sentence += f"; {n_out:,} row(s) were left out for a blank required cell"
+        sentence += (
+            f"; {plural(n_out, 'row')} {'was' if n_out == 1 else 'were'} left out for a blank "
+            "required cell"
+        )
     return sentence + "."
 
 
@@ -72,12 +78,12 @@ def _references_sentence(integrity: pd.DataFrame) -> str:
     checked = integrity[integrity["checked"]]
     bad_refs = checked[checked["unknown_rows"].fillna(0) > 0]
     if not len(bad_refs):
-        return f"All {len(checked)} checked reference(s) point to known ids."
+        return f"All {plural(len(checked), 'checked reference')} point to known ids."
     worst = bad_refs.sort_values(["unknown_rows", "table"], ascending=[False, True]).iloc[0]
     return (
-        f"{len(bad_refs)} of {len(checked)} checked reference(s) point to unknown ids; "
+        f"{len(bad_refs)} of {plural(len(checked), 'checked reference')} point to unknown ids; "
         f"the most affected is {worst['table']}.{worst['column']} with "
-        f"{int(worst['unknown_rows']):,} row(s)."
+        f"{plural(int(worst['unknown_rows']), 'row')}."
     )
 
 
@@ -87,8 +93,9 @@ def _hierarchy_sentence(faults: pd.DataFrame) -> str:
         return "The account hierarchy has no cycles and no missing parents."
     n_cycle = int(faults["issue"].eq("cycle").sum())
     return (
-        f"The account hierarchy has {n_faults} fault(s): {n_cycle} account(s) on a parent "
-        f"cycle and {n_faults - n_cycle} with a parent missing from the accounts."
+        f"The account hierarchy has {plural(n_faults, 'fault')}: "
+        f"{plural(n_cycle, 'account')} on a parent cycle and {n_faults - n_cycle:,} with a "
+        "parent missing from the accounts."
     )
 
 

@@ -16,7 +16,7 @@ from workbook.analyses.hierarchy.ranking import concentration, herfindahl, top_n
 from workbook.core.checks import require_frame
 from workbook.core.families import CYCLE, MISSING_PARENT
 from workbook.core.findings import HIGH, Finding
-from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, MONEY, NEUTRAL, Card
+from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, MONEY, NEUTRAL, Card, plural
 from workbook.core.text import money as text_money
 
 __all__ = ["findings", "headline_cards", "money", "summary_figures", "summary_sentences"]
@@ -287,7 +287,7 @@ def summary_sentences(figures: dict) -> list[str]:
             f"{figures['period_end']}; {figures['families_climbing_into_top_n']} of them "
             f"had no member in the account-level top {n_top}. The HHI is "
             f"{figures['hhi']:.3f}: revenue is spread like "
-            f"{figures['effective_families']:.0f} equal-sized families."
+            f"{figures['effective_families']:,.0f} equal-sized families."
         )
     ownership = _ownership_sentence(figures)
     if ownership:
@@ -298,9 +298,9 @@ def summary_sentences(figures: dict) -> list[str]:
         out.append(_stability_sentence(figures))
     if "hierarchy_issues" in figures:
         out.append(
-            f"The hierarchy has {figures['cycle_accounts']} account(s) on parent cycles and "
-            f"{figures['missing_parent_accounts']} pointing at a missing parent; the deepest "
-            f"chain is {figures['max_depth']} level(s)."
+            f"The hierarchy has {plural(figures['cycle_accounts'], 'account')} on parent cycles "
+            f"and {figures['missing_parent_accounts']:,} pointing at a missing parent; the "
+            f"deepest chain is {plural(figures['max_depth'], 'level')}."
         )
     return out[:6]
 
@@ -308,12 +308,13 @@ def summary_sentences(figures: dict) -> list[str]:
 def _stability_sentence(figures: dict) -> str:
     """How much of the ranking's movement one deal explains."""
     text = (
-        f"Against the previous period, {figures['families_moved']} families changed rank, "
-        f"and for {figures['single_deal_moves']} of them a single deal explains the move"
+        f"Against the previous period, {plural(figures['families_moved'], 'family', 'families')} "
+        f"changed rank, and for {figures['single_deal_moves']:,} of them a single deal explains "
+        "the move"
     )
     if figures.get("families_one_deal") is not None:
         text += (
-            f"; {figures['families_one_deal']} of the {figures['families_ranked']} ranked "
+            f"; {figures['families_one_deal']:,} of the {figures['families_ranked']:,} ranked "
             "families have only one won deal in the period"
         )
     return text + "."
@@ -389,10 +390,11 @@ def _discount_sentence(figures: dict) -> str:
     """The key sibling discount gap, and both money-at-stake figures."""
     outliers = figures["discount_outliers"]
     flagged = (
-        f"{outliers} member discount(s) are outliers ({OUTLIER_MONEY_LABEL.lower()}: "
+        f"{plural(outliers, 'member discount')} {'is an outlier' if outliers == 1 else 'are outliers'} "
+        f"({OUTLIER_MONEY_LABEL.lower()}: "
         f"{money(figures['outlier_revenue_at_stake'])})"
         if outliers
-        else f"no member discount is an outlier in the {figures['discount_groups_tested']} "
+        else f"no member discount is an outlier in the {figures['discount_groups_tested']:,} "
         "with enough members and purchase lines to test"
     )
     return (
@@ -400,7 +402,7 @@ def _discount_sentence(figures: dict) -> str:
         f"bought {figures['key_gap_product']} at discounts from "
         f"{_pct(figures['key_gap_min_discount'])} to {_pct(figures['key_gap_max_discount'])}"
         f" ({money(figures['key_gap_revenue_at_stake'])} at stake); across all "
-        f"{figures['discount_pairs']} family-product pairs, {flagged}. "
+        f"{figures['discount_pairs']:,} family-product pairs, {flagged}. "
         f"Money at stake, {UPPER_BOUND_LABEL[0].lower()}{UPPER_BOUND_LABEL[1:]}: "
         f"{money(figures['revenue_at_stake'])}."
     )
