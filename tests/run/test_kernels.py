@@ -91,3 +91,23 @@ def test_kernel_files_live_in_the_run_folder_and_shutdown_does_not_interrupt(tmp
         asyncio.run(km._async_interrupt_kernel())
     km.shutting_down = True  # what shutdown_kernel sets before it would interrupt
     asyncio.run(km._async_interrupt_kernel())  # skipped: no SIGINT, no KeyboardInterrupt log
+
+
+def test_kernels_size_embedded_duckdb_like_the_other_pools(monkeypatch):
+    from workbook.engine import connect
+    from workbook.engine.core import THREADS_ENV
+    from workbook.run.kernels import THREAD_ENV, kernel_env
+
+    def threads(engine) -> int:
+        return engine.backend.raw_sql("SELECT current_setting('threads')").fetchone()[0]
+
+    assert THREADS_ENV in THREAD_ENV  # the runner's spelling is the engine's
+    assert kernel_env(2, cpus=2)[THREADS_ENV] == "1"
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    own = threads(connect())  # DuckDB's default: one per core
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert threads(connect()) == 1
+    assert threads(connect(threads=2)) == 2  # an explicit count wins
+    for unusable in ("", "zero", "0", "-3"):  # ignored: DuckDB's default
+        monkeypatch.setenv(THREADS_ENV, unusable)
+        assert threads(connect()) == own

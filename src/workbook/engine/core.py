@@ -36,6 +36,8 @@ __all__ = [
     "timestamp_literal",
 ]
 
+#: Environment variable with the embedded DuckDB's thread count (:func:`connect`).
+THREADS_ENV = "WORKBOOK_DUCKDB_THREADS"
 #: DuckDB's memory limit when none is given (``WORKBOOK_DUCKDB_MEMORY`` overrides).
 DEFAULT_MEMORY_LIMIT = "4GB"
 
@@ -296,6 +298,16 @@ class Engine:
         return str(ibis.to_sql(expr, dialect=dialect or self.name))
 
 
+def _env_threads() -> int | None:
+    """:data:`THREADS_ENV` as a positive int, or None (unset, blank, or not a positive number)."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
 def connect(
     url: str | None = None,
     *,
@@ -317,12 +329,16 @@ def connect(
         Where DuckDB spills (default a ``workbook-duckdb`` folder in the system
         temporary folder).
     threads : int, optional
-        DuckDB threads (default DuckDB's own).
+        DuckDB threads (default ``WORKBOOK_DUCKDB_THREADS``, else DuckDB's
+        own: one per core). ``workbook run --jobs N`` sets the variable in
+        each kernel to the cores divided by the kernels running at once
+        (:func:`workbook.run.kernels.kernel_env`).
     """
     if url is None or url in EMBEDDED:
         limit = memory_limit or os.environ.get("WORKBOOK_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
         spill = temp_directory or os.path.join(tempfile.gettempdir(), "workbook-duckdb")
         kwargs = {"memory_limit": limit, "temp_directory": spill}
+        threads = threads or _env_threads()
         if threads:
             kwargs["threads"] = threads
         backend = ibis.duckdb.connect(**kwargs)

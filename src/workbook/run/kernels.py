@@ -21,8 +21,10 @@ __all__ = ["THREAD_ENV", "LocalKernelManager", "kernel_env", "kernel_threads"]
 
 
 #: Environment variables that size the numerical thread pools of a kernel: OpenMP
-#: (and Arrow's CPU pool, which reads OMP_NUM_THREADS), OpenBLAS and MKL.
-THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+#: (and Arrow's CPU pool, which reads OMP_NUM_THREADS), OpenBLAS, MKL and embedded
+#: DuckDB (``workbook.engine.core.THREADS_ENV``, spelled out here: the runner does not
+#: import the engine).
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "WORKBOOK_DUCKDB_THREADS")
 
 
 def kernel_threads(workers: int, cpus: int | None = None) -> int:
