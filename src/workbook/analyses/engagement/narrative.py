@@ -11,7 +11,7 @@ import pandas as pd
 from workbook.analyses.engagement.win_model import WinModel
 from workbook.core.checks import require_frame
 from workbook.core.findings import HIGH, MEDIUM, Finding
-from workbook.core.text import LOWER_IS_BETTER, MONEY, Card, money
+from workbook.core.text import LOWER_IS_BETTER, MONEY, Card, money, share_text
 
 __all__ = [
     "findings",
@@ -24,7 +24,7 @@ __all__ = [
 
 
 def _pct(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "0%"
+    return share_text(part / whole, 0) if whole else "0%"
 
 
 def _why_window(f: dict) -> str:

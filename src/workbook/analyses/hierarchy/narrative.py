@@ -32,10 +32,6 @@ def _pct(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0") + "%"
 
 
-def _accounts(n: int) -> str:
-    return f"{n} account" if n == 1 else f"{n} accounts"
-
-
 # --------------------------------------------------------------------------- figures
 def summary_figures(
     *,
@@ -342,7 +338,7 @@ def _leader_sentence(figures: dict) -> str:
             "so no customer is ranked."
         )
     family = (
-        f"{figures['top_family_name']} ({_accounts(figures['top_family_members'])}, "
+        f"{figures['top_family_name']} ({plural(figures['top_family_members'], 'account')}, "
         f"{money(figures['top_family_revenue'])})"
     )
     p_first = figures.get("top_family_p_rank_1")
@@ -539,7 +535,7 @@ def findings(res) -> list[Finding]:
             title="Largest customer",
             subject=family,
             action=(
-                f"Manage {family} as one customer: its {_accounts(f['top_family_members'])} "
+                f"Manage {family} as one customer: its {plural(f['top_family_members'], 'account')} "
                 f"bought {money(revenue)} ({period}), the most of any corporate family."
             ),
             severity=HIGH,
