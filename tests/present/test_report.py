@@ -250,8 +250,8 @@ def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
     rep.data_quality()
     left, note, table = (html for html, _ in calls)
     assert "Counted and left out: no rows." in left
-    assert "1 kind(s) of warning in the tables this report uses" in note
-    assert "2 more kind(s) concern tables this report does not use" in note
+    assert "1 kind of warning in the tables this report uses" in note
+    assert "2 more kinds of warning concern tables this report does not use" in note
     assert (
         "bad date" in table and "negative amount" not in table and "unknown reference" not in table
     )
@@ -260,7 +260,7 @@ def test_data_quality_shows_only_the_tables_the_report_loaded(monkeypatch):
     report.Report("x", title="X", crm=_Crm({"users": None}, quality)).data_quality()
     assert len(calls) == 2
     assert "no warnings in the tables this report uses" in calls[1][0]
-    assert "3 more kind(s)" in calls[1][0]
+    assert "3 more kinds of warning" in calls[1][0]
 
 
 def test_code_values_read_as_words_but_model_column_names_stay():
@@ -326,12 +326,12 @@ def test_data_quality_shows_counted_and_left_out_for_the_reports_tables(monkeypa
     calls = _shown(monkeypatch)
     report.Report("demo", title="Demo", crm=crm).data_quality()
     page = "".join(html for html, _ in calls)
-    assert "Counted and left out: 3 row(s) of the input are not in this report" in page
+    assert "Counted and left out: 3 rows of the input are not in this report" in page
     assert "rows left out" in page and "example ids" in page and "why" in page
     assert "blank account_id" in page and "O2, O5, O8" in page
     assert "L1" not in page and "created_at" not in page
     # The other warnings follow, without repeating the rows left out.
-    assert "Data quality: 1 kind(s) of warning" in page and "negative amounts" in page
+    assert "Data quality: 1 kind of warning" in page and "negative amounts" in page
 
 
 def test_data_quality_names_the_example_records(monkeypatch):

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.names import ID_NAMES, Names
-from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, strip_bidi
+from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, plural, strip_bidi
 from workbook.data.validate import LEFT_OUT_REASONS
 from workbook.present.exports import TRUE_FLAGS, spreadsheet_safe, write_csv
 
@@ -326,8 +326,9 @@ class Report:
         else:
             total = int(left["rows left out"].sum())
             self.note(
-                f"Counted and left out: {total:,} row(s) of the input are not in this "
-                "report's figures; the table says which, and why.",
+                f"Counted and left out: {plural(total, 'row')} of the input "
+                f"{'is' if total == 1 else 'are'} not in this report's figures; the table says "
+                "which, and why.",
                 kind="warning",
             )
             left = names.name_examples(left, examples="example ids")
@@ -336,7 +337,8 @@ class Report:
         if "check" in frame.columns:  # the rows left out are in the table above
             frame = frame[~frame["check"].isin(list(LEFT_OUT_REASONS))]
         elsewhere = (
-            f" {others:,} more kind(s) concern tables this report does not use "
+            f" {plural(others, 'more kind')} of warning "
+            f"{'concerns' if others == 1 else 'concern'} tables this report does not use "
             "(see the data-quality report)."
             if others
             else ""
@@ -345,8 +347,8 @@ class Report:
             self.note(f"Data quality: no warnings in the tables this report uses.{elsewhere}")
         else:
             self.note(
-                f"Data quality: {len(frame)} kind(s) of warning in the tables this report "
-                f"uses; details below.{elsewhere}",
+                f"Data quality: {plural(len(frame), 'kind')} of warning in the tables this "
+                f"report uses; details below.{elsewhere}",
                 kind="warning",
             )
             self.table(names.name_examples(frame), max_rows=50)
