@@ -252,11 +252,16 @@ def purchase_model(
     # the backtest's P and the refit at cut1 work on these patterns.
     rows1 = model_rows(cand1, y1)
     p_back = predict(fit2, cand1) if fit2.result is not None else None
+    # From here only the two simple rankings' columns are read: the other candidate
+    # columns (a third of a GB on the large sample) are freed before the fits below.
+    simple = pd.DataFrame({c: cand1[c].to_numpy() for c in RANKINGS if c != "model"}, copy=False)
+    del cand1
     cuts = {"fit_cut": cut2, "score_cut": cut1, "as_of": pd.Timestamp(as_of)}
-    table = _rows(y1, cand1, p_back, fit_reason=fit2.reason, cuts=cuts, patterns=rows1)
+    table = _rows(y1, simple, p_back, fit_reason=fit2.reason, cuts=cuts, patterns=rows1)
     dec = deciles(p_back, y1) if p_back is not None else deciles(np.zeros(0), np.zeros(0))
+    del simple, p_back
 
-    fit1 = fit_model(cand1, y1, rows=rows1)
+    fit1 = fit_model(None, y1, rows=rows1)
     model = table.iloc[0]
     reason = ""
     if fit2.reason:
@@ -270,7 +275,7 @@ def purchase_model(
     ranking = "model" if not reason else str(best["ranking"])
     calibrated = bool(not reason and model["calibrated"])
 
-    del cand1, y1, p_back, rows1
+    del y1, rows1
     book, today = _candidates(crm, trees, book=book, labels=False, **today)
     score = predict(fit1, today) if ranking == "model" else today[ranking].to_numpy("float64")
     coef = fit1.coefficients()

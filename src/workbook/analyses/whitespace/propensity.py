@@ -363,7 +363,9 @@ def _positions(columns) -> list[int]:
     return [0, *(1 + FEATURES.index(f) for f in columns)]
 
 
-def fit_model(cand: pd.DataFrame, y: np.ndarray, *, rows: DistinctRows | None = None) -> ModelFit:
+def fit_model(
+    cand: pd.DataFrame | None, y: np.ndarray, *, rows: DistinctRows | None = None
+) -> ModelFit:
     """Logistic GLM of ``y`` on :data:`FEATURES` (refused when the events-per-parameter rule fails).
 
     A feature constant among the candidates (e.g. ``co_ownership`` when no
@@ -373,10 +375,18 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray, *, rows: DistinctRows | None = 
     frequency weights (:func:`~workbook.core.glm.distinct_rows`), the same
     likelihood as one row per candidate. ``rows``, the :func:`model_rows` of
     the same candidates and labels when the caller has them, gives those
-    distinct rows without grouping the candidates again.
+    distinct rows without grouping the candidates again; ``cand`` is then not
+    read (it may be None), so the caller may free the candidates first.
     """
     events, n = int(y.sum()), int(len(y))
-    varies = [bool(n) and bool(np.ptp(cand[f].to_numpy("float64")) > 0) for f in FEATURES]
+
+    def values(f: str) -> np.ndarray:
+        # every candidate's value is its pattern's: the patterns have the same range
+        if rows is not None:
+            return rows.x[:, 1 + FEATURES.index(f)]
+        return cand[f].to_numpy("float64")
+
+    varies = [bool(n) and bool(np.ptp(values(f)) > 0) for f in FEATURES]
     columns = tuple(f for f, v in zip(FEATURES, varies, strict=True) if v)
     # The engagement issue's rule, shared: parameters = features used + the constant.
     epp = events_per_parameter_ok(
@@ -385,7 +395,9 @@ def fit_model(cand: pd.DataFrame, y: np.ndarray, *, rows: DistinctRows | None = 
     if not epp.ok:
         return ModelFit(None, events, n, epp.sentence, columns)
     grouped = None if rows is None else rows.columns(_positions(columns))
-    if grouped is None:
+    if grouped is None and rows is not None:  # the patterns grouped again, by their counts
+        grouped = distinct_rows(rows.x[:, _positions(columns)], rows.y, counts=rows.counts)
+    elif grouped is None:
         grouped = distinct_rows(_columns(cand, columns), y)
     try:
         result = binomial_glm(grouped.y, grouped.x, freq_weights=grouped.counts)
