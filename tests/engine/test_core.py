@@ -126,6 +126,27 @@ def test_a_query_keeps_the_engines_thread_count_and_its_answer():
     assert one.backend.raw_sql("select current_setting('threads')").fetchone()[0] == 1
 
 
+def test_one_thread_is_restarted_too():
+    # a kernel of `run --jobs 2` on 2 cores runs DuckDB with one thread: the restart goes
+    # through two threads and back (through one, it would change nothing and free nothing)
+    class Recording:
+        def __init__(self, con):
+            self.con, self.sql = con, []
+
+        def execute(self, sql, *args):
+            self.sql.append(sql)
+            return self.con.execute(sql, *args)
+
+    for threads, expected in ((1, ["SET threads = 2", "SET threads = 1"]),
+                              (3, ["SET threads = 1", "SET threads = 3"])):  # fmt: skip
+        eng = E.connect(threads=threads)
+        recording = Recording(eng.backend.con)
+        eng.backend.con = recording
+        eng.release_worker_memory()
+        assert [q for q in recording.sql if q.startswith("SET")] == expected
+        assert recording.con.execute("select current_setting('threads')").fetchone()[0] == threads
+
+
 def test_a_query_that_grows_the_process_restarts_the_workers(monkeypatch):
     eng = E.connect(threads=2)
     frame = pd.DataFrame({"v": [1, 2, 3]})
