@@ -119,7 +119,7 @@ def test_all_problems_reported_together():
             tables=["accounts", "opportunities"],
         )
     assert sorted(p.check for p in info.value.problems) == ["bad_date", "duplicate_id"]
-    assert str(info.value).startswith("2 data error(s)")
+    assert str(info.value).startswith("2 data errors stop the load")
 
 
 # --------------------------------------------------------------------------- as_of

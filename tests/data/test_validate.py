@@ -257,7 +257,7 @@ def test_data_validation_error_pickles_with_its_problems():
     )  # fmt: skip
     back = pickle.loads(pickle.dumps(DataValidationError([found])))
     assert back.problems == [found]
-    assert str(back).splitlines()[0] == "1 data error(s) stop the load:"
+    assert str(back).splitlines()[0] == "1 data error stops the load:"
     assert "L1" in str(back)
 
 

@@ -67,7 +67,7 @@ def test_notebook_html_has_title_record_and_no_code_or_external_resources():
     assert "visible text" in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page  # run record value escaped
     assert "<script>x</script>" not in page
-    assert "1 stderr message(s), 1 error output(s)" in page
+    assert "1 stderr message, 1 error output" in page
     assert wbhtml.external_references(page) == []
     assert "<script" not in page  # no require.js, MathJax or widget manager
 

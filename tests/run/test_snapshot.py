@@ -246,8 +246,8 @@ def test_bad_data_one_message_exit_2_and_only_the_data_quality_page_published(
     captured = capsys.readouterr()
     assert code == 2
     both = captured.out + captured.err
-    assert both.count("stop the load") == 1 and both.count("missing") == 1  # the message, once
-    assert captured.err.startswith("workbook: data error: 1 data error(s) stop the load:")
+    assert both.count("stops the load") == 1 and both.count("missing") == 1  # the message, once
+    assert captured.err.startswith("workbook: data error: 1 data error stops the load:")
     after = _visible(out)
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed == {"data_quality.failed.html", "index.html", "run.json"}
@@ -257,7 +257,7 @@ def test_bad_data_one_message_exit_2_and_only_the_data_quality_page_published(
     assert 'href="data_quality.failed.html"' in index and "stopped on a data error" in index
     record = json.loads(after["run.json"])
     assert record["reports"]["alpha"]["status"] == "not run"
-    assert record["data_error"].startswith("1 data error(s)")
+    assert record["data_error"].startswith("1 data error stops")
 
 
 def _visible(out: Path) -> dict[str, bytes]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbook.core.text import plural
+
 __all__ = ["DataValidationError", "Problem"]
 
 
@@ -53,7 +55,8 @@ class DataValidationError(ValueError):
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
-        lines = [f"{len(self.problems)} data error(s) stop the load:"]
+        n = len(self.problems)
+        lines = [f"{plural(n, 'data error')} {'stops' if n == 1 else 'stop'} the load:"]
         lines += [f"  - {p.message}" for p in self.problems]
         super().__init__("\n".join(lines))
 

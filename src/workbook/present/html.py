@@ -36,6 +36,7 @@ from workbook.core.text import (
     esc,
     format_change,
     format_value,
+    plural,
 )
 from workbook.present.brief import brief_section, health_line_for
 
@@ -292,8 +293,8 @@ def notebook_html(
         rows.append(
             (
                 "Omitted from this page",
-                f"{counts.stderr_outputs} stderr message(s), {counts.error_outputs} error "
-                "output(s); see the executed notebook",
+                f"{plural(counts.stderr_outputs, 'stderr message')}, "
+                f"{plural(counts.error_outputs, 'error output')}; see the executed notebook",
             )
         )
     page = str((nb.metadata.get("workbook") or {}).get("page") or DEFAULT_PAGE)
