@@ -98,6 +98,8 @@ def test_share_text_never_rounds_a_few_to_nothing(share, expected):
 def test_share_text_decimals():
     assert share_text(0.00004, decimals=2) == "<0.01%"
     assert share_text(0.12345, decimals=2) == "12.35%"
+    assert share_text(0.005, decimals=0) == "<1%"  # f"{0.005:.0%}" is "0%": not for a share above 0
+    assert share_text(-0.0) == "0.0%"
 
 
 def test_plural_in_plain_words():

@@ -173,13 +173,15 @@ def share_text(share: object, decimals: int = 1) -> str:
     """
     if _missing(share):
         return "–"
-    value = float(share)
+    value = float(share) + 0.0  # -0.0 reads as 0
+    text = f"{value:.{decimals}%}"
     step = 10.0 ** -(decimals + 2)  # the smallest share the text shows
-    if 0 < value < step / 2:
+    shown = float(text[:-1]) / 100
+    if value > 0 and shown == 0:  # decided on the text itself: no rounding edge escapes
         return f"<{step:.{decimals}%}"
-    if 1 - step / 2 < value < 1:
+    if value < 1 and shown == 1:
         return f">{1 - step:.{decimals}%}"
-    return f"{value:.{decimals}%}"
+    return text
 
 
 _PERCENT_RE = re.compile(r"\{:[^}]*?\.(\d+)%\}")
