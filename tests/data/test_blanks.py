@@ -67,7 +67,7 @@ def test_planted_blanks_are_counted_with_example_ids_and_left_out(tmp_path):
     assert out["blank"].tolist() == ["account_id", "account_id", "account_id", "close_date"]
     assert crm.quality.excluded_rows("opportunities") == 4
     assert crm.quality.to_dict()["excluded"] == 4
-    assert "4 row(s) left out for blank required cells" in crm.quality.headline()
+    assert "4 rows left out for blank required cells" in crm.quality.headline()
     # Loaded + left out = rows read.
     assert len(crm.opportunities) + crm.quality.excluded_rows("opportunities") == 10
     assert "accounts" not in crm.excluded and len(crm.accounts) == 2

@@ -225,13 +225,13 @@ def test_quality_repr_is_one_line_per_issue():
     lines = repr(_record()).splitlines()
     # 2 warning kinds over 3 + 1 rows; 1 fix-up kind over 2 rows.
     assert lines[0] == (
-        "DataQuality as of 2024-03-31: 2 kind(s) of warning (4 rows), 1 kind(s) of fix-up (2 rows)"
+        "DataQuality as of 2024-03-31: 2 kinds of warning (4 rows), 1 kind of fix-up (2 rows)"
     )
     assert lines[1] == "  [warning] unknown_reference leads.owner_id (3): 3 row(s) refer <x>"
     assert lines[3].startswith("  [fixup] activity_type_other activities.type (2)")
     assert len(lines) == 4
     assert repr(DataQuality()).splitlines() == [
-        "DataQuality: 0 kind(s) of warning (0 rows), 0 kind(s) of fix-up (0 rows)"
+        "DataQuality: 0 kinds of warning (0 rows), 0 kinds of fix-up (0 rows)"
     ]
 
 

@@ -60,6 +60,7 @@ import pyarrow.compute as pc
 
 from workbook.core.families import CYCLE, MISSING_PARENT, ultimate_parents
 from workbook.core.links import strictly_increasing
+from workbook.core.text import plural
 from workbook.data import model
 from workbook.data.errors import DataValidationError, Problem
 from workbook.data.hints import close_matches, hint_text
@@ -172,7 +173,7 @@ def duplicate_id_problems(df: pd.DataFrame, table: str, file: str | None = None)
             count=int(n_ids),
             examples=example_ids(dup),
             file=file,
-            detail=f"{n_ids} duplicated id(s) on {len(dup)} rows",
+            detail=f"{plural(int(n_ids), 'duplicated id')} on {plural(len(dup), 'row')}",
         )
     ]
 
@@ -265,11 +266,11 @@ class DataQuality:
         n_fix = sum(1 for i in self.issues if i.severity == FIXUP)
         rows = self.to_dict()
         line = (
-            f"{n_warn} kind(s) of warning ({rows['warnings']:,} rows), "
-            f"{n_fix} kind(s) of fix-up ({rows['fixups']:,} rows)"
+            f"{plural(n_warn, 'kind')} of warning ({plural(rows['warnings'], 'row')}), "
+            f"{plural(n_fix, 'kind')} of fix-up ({plural(rows['fixups'], 'row')})"
         )
         if rows["excluded"]:
-            line += f", {rows['excluded']:,} row(s) left out for blank required cells"
+            line += f", {plural(rows['excluded'], 'row')} left out for blank required cells"
         return line
 
     def for_tables(self, tables: Iterable[str]) -> DataQuality:
@@ -364,7 +365,7 @@ class DataQuality:
             return "\n".join(lines)
         n_warn = sum(1 for i in rest if i.severity == WARNING)
         n_fix = len(rest) - n_warn
-        lines.append(f"{n_warn} kind(s) of warning, {n_fix} kind(s) of fix-up:")
+        lines.append(f"{plural(n_warn, 'kind')} of warning, {plural(n_fix, 'kind')} of fix-up:")
         for i in rest:
             ex = f" e.g. {', '.join(i.examples)}" if i.examples else ""
             lines.append(
@@ -578,7 +579,8 @@ def _reference_issues(tables: Mapping[str, pd.DataFrame], *, engine=None) -> lis
                 column,
                 n,
                 example_ids(values[mask]),
-                f"{n} row(s) refer to an unknown {ref_column} (not in {ref_table})"
+                f"{plural(n, 'row')} {'refers' if n == 1 else 'refer'} to an unknown "
+                f"{ref_column} (not in {ref_table})"
                 + hint_text(table, column, close_matches(values[mask], known)),
             )
         )
