@@ -12,6 +12,7 @@ from workbook.core.text import (
     Card,
     format_change,
     format_value,
+    one_or_many,
     plural,
     share_text,
 )
@@ -106,3 +107,7 @@ def test_plural_in_plain_words():
     assert plural(1, "day") == "1 day"
     assert plural(0, "day") == "0 days"
     assert plural(1_204, "family", "families") == "1,204 families"
+
+
+def test_one_or_many_agrees_with_the_count():
+    assert [one_or_many(n, "is", "are") for n in (0, 1, 2)] == ["are", "is", "are"]

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbook.core.text import and_join, one_or_many
+
 #: Funnel levels used by :func:`name_extremes`: inner (warning) and outer (naming).
 LEVELS = (0.95, 0.998)
 
@@ -335,7 +337,7 @@ def _describe(rows: pd.DataFrame) -> str:
         f"{r.label} ({r.rate:.1%}, {r.successes:,} of {r.trials:,})"
         for r in rows.itertuples(index=False)
     ]  # named groups only: a handful, never a loop over the data
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_join(parts)
 
 
 def _sentence(table, best, worst, overall, test, *, signal: bool, what: str) -> str:
@@ -351,8 +353,8 @@ def _sentence(table, best, worst, overall, test, *, signal: bool, what: str) -> 
     clauses = []
     for rows, side in ((worst, "below"), (best, "above")):
         if not rows.empty:
-            verb = "is" if len(rows) == 1 else "are"
-            limit = "limit" if len(rows) == 1 else "limits"
+            verb = one_or_many(len(rows), "is", "are")
+            limit = one_or_many(len(rows), "limit", "limits")
             clauses.append(
                 f"{_describe(rows)} {verb} {side} the 99.8% funnel {limit} of the overall "
                 f"{overall:.1%}"

@@ -26,6 +26,7 @@ __all__ = [
     "and_join",
     "esc",
     "format_change",
+    "one_or_many",
     "plural",
     "share_text",
     "format_value",
@@ -159,9 +160,14 @@ def money(value: object) -> str:
     return f"{sign}${size:,.0f}"
 
 
+def one_or_many(n, one: str, many: str) -> str:
+    """The form a count of ``n`` takes: ``one`` for exactly 1, else ``many`` ("is" / "are")."""
+    return one if n == 1 else many
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``n`` and ``word`` in plain words: "1 day", "2 days", "1,204 families" (``many`` for irregular plurals)."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {many or word + 's'}"
+    return f"{n:,} {one_or_many(n, word, many or word + 's')}"
 
 
 def share_text(share: object, decimals: int = 1) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbook.core.text import plural
+from workbook.core.text import one_or_many, plural
 
 __all__ = ["DataValidationError", "Problem"]
 
@@ -56,7 +56,7 @@ class DataValidationError(ValueError):
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
         n = len(self.problems)
-        lines = [f"{plural(n, 'data error')} {'stops' if n == 1 else 'stop'} the load:"]
+        lines = [f"{plural(n, 'data error')} {one_or_many(n, 'stops', 'stop')} the load:"]
         lines += [f"  - {p.message}" for p in self.problems]
         super().__init__("\n".join(lines))
 

@@ -60,7 +60,7 @@ import pyarrow.compute as pc
 
 from workbook.core.families import CYCLE, MISSING_PARENT, ultimate_parents
 from workbook.core.links import strictly_increasing
-from workbook.core.text import plural
+from workbook.core.text import one_or_many, plural
 from workbook.data import model
 from workbook.data.errors import DataValidationError, Problem
 from workbook.data.hints import close_matches, hint_text
@@ -579,7 +579,7 @@ def _reference_issues(tables: Mapping[str, pd.DataFrame], *, engine=None) -> lis
                 column,
                 n,
                 example_ids(values[mask]),
-                f"{plural(n, 'row')} {'refers' if n == 1 else 'refer'} to an unknown "
+                f"{plural(n, 'row')} {one_or_many(n, 'refers', 'refer')} to an unknown "
                 f"{ref_column} (not in {ref_table})"
                 + hint_text(table, column, close_matches(values[mask], known)),
             )

@@ -27,7 +27,15 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.names import ID_NAMES, Names
-from workbook.core.text import BIDI_CONTROLS, Card, esc, format_value, plural, strip_bidi
+from workbook.core.text import (
+    BIDI_CONTROLS,
+    Card,
+    esc,
+    format_value,
+    one_or_many,
+    plural,
+    strip_bidi,
+)
 from workbook.data.validate import LEFT_OUT_REASONS
 from workbook.present.exports import TRUE_FLAGS, spreadsheet_safe, write_csv
 
@@ -327,7 +335,7 @@ class Report:
             total = int(left["rows left out"].sum())
             self.note(
                 f"Counted and left out: {plural(total, 'row')} of the input "
-                f"{'is' if total == 1 else 'are'} not in this report's figures; the table says "
+                f"{one_or_many(total, 'is', 'are')} not in this report's figures; the table says "
                 "which, and why.",
                 kind="warning",
             )
@@ -338,7 +346,7 @@ class Report:
             frame = frame[~frame["check"].isin(list(LEFT_OUT_REASONS))]
         elsewhere = (
             f" {plural(others, 'more kind')} of warning "
-            f"{'concerns' if others == 1 else 'concern'} tables this report does not use "
+            f"{one_or_many(others, 'concerns', 'concern')} tables this report does not use "
             "(see the data-quality report)."
             if others
             else ""

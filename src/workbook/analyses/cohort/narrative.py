@@ -10,7 +10,15 @@ from __future__ import annotations
 import pandas as pd
 
 from workbook.core.findings import HIGH, MEDIUM, Finding
-from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL, Card, share_text
+from workbook.core.text import (
+    HIGHER_IS_BETTER,
+    LOWER_IS_BETTER,
+    NEUTRAL,
+    Card,
+    one_or_many,
+    plural,
+    share_text,
+)
 
 __all__ = ["HANDOFF_ANCHOR", "age_phrase", "findings", "headline_cards", "summary_sentences"]
 
@@ -28,7 +36,7 @@ def _pct(x) -> str:
 
 def _unit(grain: str | None, n: int | float = 2) -> str:
     word = {"month": "month", "quarter": "quarter", "year": "year"}.get(grain or "", "period")
-    return word if n == 1 else f"{word}s"
+    return one_or_many(n, word, f"{word}s")
 
 
 def age_phrase(periods: int, grain: str | None) -> str:
@@ -68,14 +76,13 @@ def _equal_age_sentence(f: dict) -> str:
     if f.get("equal_age_partial_cohorts"):
         n = f["equal_age_partial_cohorts"]
         partial = (
-            f" ({n:,} partly observed {'cohort' if n == 1 else 'cohorts'} left out: "
-            f"{'its' if n == 1 else 'their'} {_unit(f['grain'], 1)} {k} has not ended)"
+            f" ({plural(n, 'partly observed cohort')} left out: "
+            f"{one_or_many(n, 'its', 'their')} {_unit(f['grain'], 1)} {k} has not ended)"
         )
     return (
         f"Of {f['leads']:,} leads acquired {f['first_cohort']} to {f['last_cohort']}, "
         f"{_pct(f['equal_age_rate'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
-        f"leads in the {f['equal_age_cohorts']:,} "
-        f"{'cohort' if f['equal_age_cohorts'] == 1 else 'cohorts'} old enough reached {what} "
+        f"leads in the {plural(f['equal_age_cohorts'], 'cohort')} old enough reached {what} "
         f"{age_phrase(k, f['grain'])}{partial}."
     )
 
@@ -157,8 +164,8 @@ def _handoff_sentence(f: dict) -> str:
     if f.get("handoff_pending"):
         n = f["handoff_pending"]
         pending = (
-            f" ({n:,} more {'is' if n == 1 else 'are'} pending: "
-            f"{'its' if n == 1 else 'their'} window ends after the as-of date)"
+            f" ({n:,} more {one_or_many(n, 'is', 'are')} pending: "
+            f"{one_or_many(n, 'its', 'their')} window ends after the as-of date)"
         )
     return (
         f"Sales followed up {_pct(f['followup_rate'])} of {f['handoff_due']:,} handed-off "

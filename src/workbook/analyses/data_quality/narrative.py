@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from workbook.core.checks import require_frame
-from workbook.core.text import LOWER_IS_BETTER, NEUTRAL, Card, plural
+from workbook.core.text import LOWER_IS_BETTER, NEUTRAL, Card, one_or_many, plural
 
 __all__ = ["Headline", "headline", "headline_cards", "summary_sentences"]
 
@@ -68,7 +68,7 @@ def _warnings_sentence(warnings: pd.DataFrame) -> str:
     if len(excluded):  # blank required cells (workbook.data.blanks)
         n_out = int(excluded["count"].sum())
         sentence += (
-            f"; {plural(n_out, 'row')} {'was' if n_out == 1 else 'were'} left out for a blank "
+            f"; {plural(n_out, 'row')} {one_or_many(n_out, 'was', 'were')} left out for a blank "
             "required cell"
         )
     return sentence + "."

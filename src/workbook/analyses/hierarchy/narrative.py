@@ -16,7 +16,16 @@ from workbook.analyses.hierarchy.ranking import concentration, herfindahl, top_n
 from workbook.core.checks import require_frame
 from workbook.core.families import CYCLE, MISSING_PARENT
 from workbook.core.findings import HIGH, Finding
-from workbook.core.text import HIGHER_IS_BETTER, LOWER_IS_BETTER, MONEY, NEUTRAL, Card, plural
+from workbook.core.text import (
+    HIGHER_IS_BETTER,
+    LOWER_IS_BETTER,
+    MONEY,
+    NEUTRAL,
+    Card,
+    and_join,
+    one_or_many,
+    plural,
+)
 from workbook.core.text import money as text_money
 
 __all__ = ["findings", "headline_cards", "money", "summary_figures", "summary_sentences"]
@@ -320,11 +329,6 @@ def _stability_sentence(figures: dict) -> str:
 NAME_LEADER_ABOVE = 0.9
 
 
-def _names(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _leader_sentence(figures: dict) -> str:
     """Who the largest customer is, by family, against the top single account.
 
@@ -344,7 +348,7 @@ def _leader_sentence(figures: dict) -> str:
     p_first = figures.get("top_family_p_rank_1")
     if p_first is not None and p_first <= NAME_LEADER_ABOVE:
         others = [n for n in figures["tied_for_first"] if n != figures["top_family_name"]]
-        tied = _names(others) if others else "the runners-up"
+        tied = and_join(others) if others else "the runners-up"
         return (
             f"{family} leads the ranking, but it is statistically tied for first with "
             f"{tied}: it ranks first in {p_first:.0%} of {figures['n_boot']} resamples of "
@@ -386,7 +390,8 @@ def _discount_sentence(figures: dict) -> str:
     """The key sibling discount gap, and both money-at-stake figures."""
     outliers = figures["discount_outliers"]
     flagged = (
-        f"{plural(outliers, 'member discount')} {'is an outlier' if outliers == 1 else 'are outliers'} "
+        f"{plural(outliers, 'member discount')} "
+        f"{one_or_many(outliers, 'is an outlier', 'are outliers')} "
         f"({OUTLIER_MONEY_LABEL.lower()}: "
         f"{money(figures['outlier_revenue_at_stake'])})"
         if outliers
@@ -512,7 +517,7 @@ def findings(res) -> list[Finding]:
         tied = [family, *[n for n in f.get("tied_for_first", []) if n != family]]
         if len(tied) == 1:
             tied.append("the runners-up")
-        names = _names(tied)
+        names = and_join(tied)
         return [
             Finding(
                 report="hierarchy",
