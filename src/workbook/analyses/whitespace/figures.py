@@ -191,7 +191,8 @@ def summary_figures(
         ``backtest``, ``calibration``, ``fit_cut``, ``score_cut``, ``ranking``,
         ``ranking_name``, ``model_reason``, ``calibrated``, ``value_label``,
         ``score_label``, ``score_format`` (how the call list shows the score: a
-        percentage only when calibrated, else a plain number), ``call_list_total`` (Σ score × value over every candidate),
+        percentage only when calibrated, else a plain number),
+        ``call_list_total`` (Σ score × value over every candidate),
         ``candidates`` (today's candidates), ``call_list`` (the rows the
         call list keeps), ``call_list_per_rep`` (0: all), ``top_call``:
         from the purchase ``model`` (:func:`~.backtest.purchase_model`).

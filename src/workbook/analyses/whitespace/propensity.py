@@ -394,11 +394,13 @@ def fit_model(
     )
     if not epp.ok:
         return ModelFit(None, events, n, epp.sentence, columns)
-    grouped = None if rows is None else rows.columns(_positions(columns))
-    if grouped is None and rows is not None:  # the patterns grouped again, by their counts
-        grouped = distinct_rows(rows.x[:, _positions(columns)], rows.y, counts=rows.counts)
-    elif grouped is None:
+    if rows is None:
         grouped = distinct_rows(_columns(cand, columns), y)
+    else:
+        positions = _positions(columns)
+        grouped = rows.columns(positions)
+        if grouped is None:  # a left-out column holds a NaN: the patterns grouped again
+            grouped = distinct_rows(rows.x[:, positions], rows.y, counts=rows.counts)
     try:
         result = binomial_glm(grouped.y, grouped.x, freq_weights=grouped.counts)
     except np.linalg.LinAlgError as err:
